@@ -1,0 +1,169 @@
+import type { Attributes, TextMapPropagator, Tracer } from '@opentelemetry/api';
+import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/** Propagator names accepted in `propagators` and `OTEL_PROPAGATORS`. */
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger' | 'none';
+
+/** Sampler names from the OpenTelemetry specification (`OTEL_TRACES_SAMPLER`). */
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+/** Exporter names accepted in `exporter` and `OTEL_TRACES_EXPORTER`. */
+export type ExporterName = 'otlp' | 'console' | 'waterfall' | 'none';
+
+/** OTLP transport (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+export type OtlpProtocol = 'grpc' | 'http/protobuf';
+
+/** Internal log level (`OTEL_LOG_LEVEL`). */
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+/** Resource detectors. Cloud detectors call the metadata address and are off unless listed. */
+export type DetectorName = 'env' | 'host' | 'os' | 'process' | 'container' | 'aws' | 'gcp' | 'azure' | 'alibaba';
+
+/** What happens to literal values in `db.statement` / `db.query.text`. */
+export type DbStatementMode = 'mask' | 'hash' | 'keep';
+
+export interface BatchOptions {
+  /** Spans kept in memory while waiting for export. Env `OTEL_BSP_MAX_QUEUE_SIZE`. @default 2048 */
+  maxQueueSize?: number;
+  /** Spans per export request. Env `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`. @default 512 */
+  maxExportBatchSize?: number;
+  /** Delay between two exports, ms. Env `OTEL_BSP_SCHEDULE_DELAY`. @default 5000 */
+  scheduledDelayMillis?: number;
+  /** Time allowed for one export, ms. Env `OTEL_BSP_EXPORT_TIMEOUT`. @default 30000 */
+  exportTimeoutMillis?: number;
+}
+
+export interface SpanLimitOptions {
+  /** Env `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT` (falls back to `OTEL_ATTRIBUTE_COUNT_LIMIT`). @default 128 */
+  attributeCountLimit?: number;
+  /** Env `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`. @default Infinity */
+  attributeValueLengthLimit?: number;
+  /** Env `OTEL_SPAN_EVENT_COUNT_LIMIT`. @default 128 */
+  eventCountLimit?: number;
+  /** Env `OTEL_SPAN_LINK_COUNT_LIMIT`. @default 128 */
+  linkCountLimit?: number;
+}
+
+export interface RedactionOptions {
+  /** Attribute keys (case-insensitive, matched on the last dotted segment too) whose values are replaced. Added to the defaults. */
+  keys?: (string | RegExp)[];
+  /** Value patterns replaced wherever they occur in string attributes, event attributes and exception messages. Added to the defaults. */
+  patterns?: RegExp[];
+  /** Query parameter names scrubbed from URL attributes. Added to the defaults. */
+  queryParams?: string[];
+  /** `db.statement` / `db.query.text` literal handling. Env `ACME_OTEL_REDACT_DB_STATEMENT`. @default 'mask' */
+  dbStatement?: DbStatementMode;
+  /** Replacement text. @default '[REDACTED]' */
+  replacement?: string;
+}
+
+/** Options for {@link initTracing}. Every option overrides its environment variable. */
+export interface TracingOptions {
+  /** Turn tracing off entirely (no provider is registered). Env `OTEL_SDK_DISABLED`. @default false */
+  disabled?: boolean;
+  /** `service.name`. Env `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then the nearest package.json name. @default 'unknown_service:node' */
+  serviceName?: string;
+  /** `service.version`. Env `OTEL_RESOURCE_ATTRIBUTES`, then the nearest package.json version. */
+  serviceVersion?: string;
+  /** `deployment.environment.name`. Env `OTEL_RESOURCE_ATTRIBUTES`, `ACME_OTEL_ENVIRONMENT`, then `NODE_ENV`. */
+  environment?: string;
+  /** Extra resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes?: Attributes;
+  /** Resource detectors to run. Env `OTEL_NODE_RESOURCE_DETECTORS`. @default ['env','host','os','process','container'] */
+  resourceDetectors?: DetectorName[];
+  /** Sampler name or object. Env `OTEL_TRACES_SAMPLER`. @default 'parentbased_always_on' (or 'parentbased_traceidratio' when `sampleRatio` is given) */
+  sampler?: SamplerName | Sampler;
+  /** Ratio for the trace-id-ratio samplers, in [0, 1]. Env `OTEL_TRACES_SAMPLER_ARG`. */
+  sampleRatio?: number;
+  /** Propagators, by name or object. Env `OTEL_PROPAGATORS`. @default ['tracecontext', 'baggage', 'b3multi'] (B3 single is always extracted too) */
+  propagators?: (PropagatorName | TextMapPropagator)[];
+  /** Exporter name(s) or object. Env `OTEL_TRACES_EXPORTER`. @default 'otlp' */
+  exporter?: ExporterName | ExporterName[] | SpanExporter;
+  /** OTLP endpoint. Env `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, then `OTEL_EXPORTER_OTLP_ENDPOINT`. @default 'http://localhost:4317' (grpc) or 'http://localhost:4318/v1/traces' */
+  endpoint?: string;
+  /** OTLP protocol. Env `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, then `OTEL_EXPORTER_OTLP_PROTOCOL`. @default 'grpc' */
+  protocol?: OtlpProtocol;
+  /** OTLP headers (sent as gRPC metadata). Env `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS`. Shown as [REDACTED]. */
+  headers?: Record<string, string>;
+  /** OTLP request timeout, ms. Env `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. @default 10000 */
+  exportTimeoutMillis?: number;
+  /** OTLP compression. Env `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION`. @default 'none' */
+  compression?: 'gzip' | 'none';
+  /** Batch span processor settings. Env `OTEL_BSP_*`. */
+  batch?: BatchOptions;
+  /** Span limits. Env `OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`. */
+  spanLimits?: SpanLimitOptions;
+  /** Extra span processors, run before export (after redaction). */
+  spanProcessors?: SpanProcessor[];
+  /** Secret scrubbing; `false` turns it off. Env `ACME_OTEL_REDACTION=false`. @default on */
+  redaction?: RedactionOptions | false;
+  /** Incoming HTTP paths that create no spans. Env `ACME_OTEL_IGNORE_PATHS` (comma-separated). @default ['/health','/healthz','/ready','/readyz','/livez','/ping','/metrics'] */
+  ignoreIncomingPaths?: (string | RegExp)[];
+  /** Internal log level. Env `OTEL_LOG_LEVEL`. @default 'info' */
+  logLevel?: LogLevel;
+  /** Flush and shut down on SIGTERM/SIGINT/beforeExit. Env `ACME_OTEL_HANDLE_SIGNALS`. @default true */
+  handleSignals?: boolean;
+  /** Upper bound for `shutdown()` and the signal flush, ms. Env `ACME_OTEL_SHUTDOWN_TIMEOUT`. @default 5000 */
+  shutdownTimeoutMillis?: number;
+}
+
+/** Per-export-pipeline counters, on the handle. */
+export interface ExportStats {
+  /** Spans handed to the exporter and acknowledged. */
+  exported: number;
+  /** Spans dropped before export because the queue was full. */
+  dropped: number;
+  /** Spans whose export failed after every retry. */
+  failed: number;
+  /** Export attempts that were retried. */
+  retries: number;
+}
+
+/** The resolved, frozen configuration. Secrets are kept here; use `describeConfig()` for display. */
+export interface ResolvedConfig {
+  readonly disabled: boolean;
+  readonly serviceName: string | undefined;
+  readonly serviceVersion: string | undefined;
+  readonly environment: string | undefined;
+  readonly resourceAttributes: Readonly<Attributes>;
+  readonly resourceDetectors: readonly DetectorName[];
+  readonly sampler: SamplerName | Sampler;
+  readonly sampleRatio: number;
+  readonly propagators: readonly (PropagatorName | TextMapPropagator)[];
+  readonly exporters: readonly ExporterName[] | SpanExporter;
+  readonly endpoint: string;
+  readonly protocol: OtlpProtocol;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly exportTimeoutMillis: number;
+  readonly compression: 'gzip' | 'none';
+  readonly batch: Readonly<Required<BatchOptions>>;
+  readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
+  readonly spanProcessors: readonly SpanProcessor[];
+  readonly redaction: Readonly<RedactionOptions> | false;
+  readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+  readonly logLevel: LogLevel;
+  readonly handleSignals: boolean;
+  readonly shutdownTimeoutMillis: number;
+}
+
+/** What {@link initTracing} returns. */
+export interface TracingHandle {
+  /** A tracer named after the service. */
+  readonly tracer: Tracer;
+  /** The effective configuration, secrets shown as `[REDACTED]`. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Get a tracer for a library or module. */
+  getTracer(name: string, version?: string): Tracer;
+  /** Export every finished span now. Never rejects; resolves when done or timed out. */
+  forceFlush(): Promise<void>;
+  /** Flush and shut down; idempotent (same promise every call) and time-boxed. Never rejects. */
+  shutdown(): Promise<void>;
+  /** Export counters: exported, dropped, failed, retried. */
+  stats(): ExportStats;
+}
