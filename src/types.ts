@@ -1,4 +1,5 @@
 import type { Attributes, TextMapPropagator, Tracer } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** Propagator names accepted in `propagators` and `OTEL_PROPAGATORS`. */
@@ -105,6 +106,13 @@ export interface TracingOptions {
   redaction?: RedactionOptions | false;
   /** Incoming HTTP paths that create no spans. Env `ACME_OTEL_IGNORE_PATHS` (comma-separated). @default ['/health','/healthz','/ready','/readyz','/livez','/ping','/metrics'] */
   ignoreIncomingPaths?: (string | RegExp)[];
+  /**
+   * Auto-instrumentation: `true` for the default set, `false` for none, or a list of names
+   * (`'http'`, `'express'`, `'pg'`, ...) and/or Instrumentation objects. Instrumentation packages
+   * are loaded lazily, when the module they patch is first loaded.
+   * Env `OTEL_NODE_ENABLED_INSTRUMENTATIONS`, `OTEL_NODE_DISABLED_INSTRUMENTATIONS`. @default true
+   */
+  instrumentations?: boolean | (string | Instrumentation)[];
   /** Internal log level. Env `OTEL_LOG_LEVEL`. @default 'info' */
   logLevel?: LogLevel;
   /** Flush and shut down on SIGTERM/SIGINT/beforeExit. Env `ACME_OTEL_HANDLE_SIGNALS`. @default true */
@@ -147,6 +155,8 @@ export interface ResolvedConfig {
   readonly spanProcessors: readonly SpanProcessor[];
   readonly redaction: Readonly<RedactionOptions> | false;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+  /** Names of the instrumentations to enable, plus user-supplied Instrumentation objects. */
+  readonly instrumentations: { readonly names: readonly string[]; readonly custom: readonly Instrumentation[] };
   readonly logLevel: LogLevel;
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMillis: number;
