@@ -1,0 +1,96 @@
+// Throughput (full load) and latency (one connection) per server config. Configs are
+// interleaved round-robin, one fresh server process per config per round, so machine drift
+// hits every config alike; the headline ratio is taken within each round, then summarised.
+import { summarize } from '../lib/stats.mjs';
+import { cpuPerRequest, startServer } from '../lib/server.mjs';
+import { drive } from '../lib/loadgen.mjs';
+
+async function session(ctx, config, { throughput, latency }) {
+  const { opts, loadgen, receiver } = ctx;
+  const server = await startServer(config, receiver.endpoint, { pin: opts.pin });
+  try {
+    const result = {};
+    await drive(loadgen, server.url, { seconds: opts.warmupSeconds, connections: opts.connections, pin: opts.pin });
+    if (throughput) {
+      const [s0, r0] = [await server.stats(), await receiver.stats()];
+      const load = await drive(loadgen, server.url, { seconds: opts.throughputSeconds, connections: opts.connections, pin: opts.pin });
+      const [s1, r1] = [await server.stats(), await receiver.stats()];
+      const cpu = cpuPerRequest(s0, s1);
+      result.throughput = {
+        rps: load.rps,
+        cpuUsPerReq: cpu.cpuUsPerReq,
+        serverRequests: cpu.requests,
+        // Spans that reached the receiver per request served in the same window: ~1 at
+        // AlwaysOn unless the exporter falls behind and the batch processor drops spans.
+        spansPerReq: r0?.spans !== undefined && r1?.spans !== undefined && cpu.requests ? (r1.spans - r0.spans) / cpu.requests : null,
+        // The receiver's own CPU per request: shows whether it competes with the load generator.
+        receiverCpuUsPerReq: r0?.cpuMs != null && r1?.cpuMs != null && cpu.requests ? ((r1.cpuMs - r0.cpuMs) * 1000) / cpu.requests : null,
+        rssMB: s1.rss / 2 ** 20,
+        errors: load.errors,
+        non2xx: load.non2xx,
+      };
+    }
+    if (latency) {
+      const load = await drive(loadgen, server.url, { seconds: opts.latencySeconds, connections: 1, pin: opts.pin });
+      result.latency = { p50Ms: load.p50Ms, p99Ms: load.p99Ms, rps: load.rps };
+    }
+    return result;
+  } finally {
+    await server.close();
+  }
+}
+
+export async function runServerGroups(ctx, { throughput, latency }) {
+  const { opts, configs, log } = ctx;
+  const runnable = configs.filter((c) => !c.missing);
+  const perConfig = new Map(configs.map((c) => [c.id, []]));
+  for (let round = 0; round < opts.rounds; round++) {
+    // Rotate the starting point each round so no config always runs first or last.
+    const order = runnable.map((_, i) => runnable[(i + round) % runnable.length]);
+    for (const config of order) {
+      try {
+        const r = await session(ctx, config, { throughput, latency });
+        perConfig.get(config.id)[round] = r;
+        const t = r.throughput;
+        const l = r.latency;
+        log(
+          `  round ${round + 1}/${opts.rounds} ${config.id.padEnd(18)}` +
+            (t ? ` ${t.rps.toFixed(0).padStart(6)} req/s ${t.cpuUsPerReq?.toFixed(1).padStart(5)} µs/req` : '') +
+            (l ? `  c1 p50 ${l.p50Ms?.toFixed(3)} ms p99 ${l.p99Ms?.toFixed(3)} ms` : ''),
+        );
+      } catch (err) {
+        perConfig.get(config.id)[round] = { error: String(err.message ?? err) };
+        log(`  round ${round + 1} ${config.id}: ERROR ${String(err.message ?? err).split('\n')[0]}`);
+      }
+    }
+  }
+  const base = perConfig.get('none') ?? [];
+  const out = { throughput: {}, latency: {} };
+  for (const config of configs) {
+    const rounds = perConfig.get(config.id);
+    const row = { label: config.label, missing: config.missing };
+    if (throughput) {
+      const t = rounds.map((r) => r?.throughput);
+      out.throughput[config.id] = {
+        ...row,
+        rps: summarize(t.map((x) => x?.rps)),
+        ratioToUntraced: summarize(t.map((x, i) => (x && base[i]?.throughput ? x.rps / base[i].throughput.rps : NaN))),
+        cpuUsPerReq: summarize(t.map((x) => x?.cpuUsPerReq)),
+        spansPerReq: summarize(t.map((x) => x?.spansPerReq ?? NaN)),
+        receiverCpuUsPerReq: summarize(t.map((x) => x?.receiverCpuUsPerReq ?? NaN)),
+        rssMB: summarize(t.map((x) => x?.rssMB)),
+        errors: rounds.filter((r) => r?.error).map((r) => r.error),
+      };
+    }
+    if (latency) {
+      const l = rounds.map((r) => r?.latency);
+      out.latency[config.id] = {
+        ...row,
+        p50Ms: summarize(l.map((x) => x?.p50Ms)),
+        p99Ms: summarize(l.map((x) => x?.p99Ms)),
+        rpsAt1Connection: summarize(l.map((x) => x?.rps)),
+      };
+    }
+  }
+  return out;
+}

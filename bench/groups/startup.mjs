@@ -1,0 +1,64 @@
+// Start-up cost of each entry point: wall time of `node [--require entry] -e 0`, from spawn to
+// exit, runs of all variants alternating so drift hits them alike. Not pinned: start-up uses
+// V8's helper threads, and users don't pin either.
+import path from 'node:path';
+import { tracingEnv } from '../lib/configs.mjs';
+import { FIXTURES, ROOT, distFile, resolveFromRoot } from '../lib/paths.mjs';
+import { run } from '../lib/proc.mjs';
+import { summarize } from '../lib/stats.mjs';
+
+function variants() {
+  const upstream = resolveFromRoot('@opentelemetry/auto-instrumentations-node/register');
+  const acme = distFile('register.cjs');
+  return [
+    { id: 'node', label: 'node -e 0', preload: null, missing: null },
+    { id: 'upstream-register', label: 'node --require auto-instrumentations-node/register -e 0', preload: upstream, missing: upstream ? null : 'not installed' },
+    { id: 'acme-register', label: 'node --require dist/register.cjs -e 0', preload: acme, missing: acme ? null : 'not built yet (dist/register.cjs missing)' },
+  ];
+}
+
+const argsFor = (v, count = false) => [
+  ...(count ? ['--require', path.join(FIXTURES, 'count-modules.cjs')] : []),
+  ...(v.preload ? ['--require', v.preload] : []),
+  '-e',
+  '0',
+];
+
+export async function runStartup(ctx) {
+  const { opts, receiver, log } = ctx;
+  const env = tracingEnv(receiver.endpoint);
+  const all = variants();
+  const runnable = all.filter((v) => !v.missing);
+  const times = new Map(all.map((v) => [v.id, []]));
+  const failures = new Map();
+  // One untimed run each first: fills the OS file cache for every variant alike.
+  for (const v of runnable) await run(process.execPath, argsFor(v), { env, cwd: ROOT });
+  for (let i = 0; i < opts.startupRuns; i++) {
+    const order = i % 2 ? [...runnable].reverse() : runnable;
+    for (const v of order) {
+      const r = await run(process.execPath, argsFor(v), { env, cwd: ROOT });
+      if (r.code !== 0) failures.set(v.id, r.err.slice(-500));
+      else times.get(v.id).push(r.ms);
+    }
+  }
+  const modules = {};
+  for (const v of runnable) {
+    const r = await run(process.execPath, argsFor(v, true), { env, cwd: ROOT });
+    modules[v.id] = JSON.parse(/\{"cjsModules".*\}/.exec(r.out)?.[0] ?? '{}').cjsModules ?? null;
+  }
+  const bare = summarize(times.get('node'));
+  const out = {};
+  for (const v of all) {
+    const ms = summarize(times.get(v.id));
+    out[v.id] = {
+      label: v.label,
+      missing: v.missing,
+      ms,
+      deltaOverNodeMs: ms.median !== null && bare.median !== null ? ms.median - bare.median : null,
+      cjsModules: modules[v.id] ?? null,
+      error: failures.get(v.id) ?? null,
+    };
+    if (!v.missing) log(`  ${v.id.padEnd(18)} median ${ms.median?.toFixed(1)} ms (${ms.min?.toFixed(1)}–${ms.max?.toFixed(1)}), ${modules[v.id]} CJS modules`);
+  }
+  return out;
+}

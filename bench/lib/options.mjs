@@ -1,0 +1,64 @@
+// Command-line options for bench/run.mjs. One defaults object; --quick swaps in the short one.
+
+export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'outage'];
+
+const FULL = {
+  rounds: 5, // server configs, interleaved round-robin
+  warmupSeconds: 2,
+  throughputSeconds: 10,
+  latencySeconds: 5,
+  connections: 50,
+  startupRuns: 40, // per variant, alternating
+  withSpanPairs: 60, // interleaved A/B chunks
+  withSpanChunk: 2000, // spans per timed chunk
+  outageUpSeconds: 20,
+  outageSeconds: 60,
+  outageRecoverySeconds: 10,
+};
+
+const QUICK = {
+  rounds: 3,
+  warmupSeconds: 1,
+  throughputSeconds: 4,
+  latencySeconds: 3,
+  connections: 50,
+  startupRuns: 20,
+  withSpanPairs: 30,
+  withSpanChunk: 2000,
+  outageUpSeconds: 8,
+  outageSeconds: 10,
+  outageRecoverySeconds: 4,
+};
+
+const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]] [--configs <id>,...]
+                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--no-pin] [--out <file>]
+groups: ${GROUPS.join(', ')}`;
+
+export function parseOptions(argv) {
+  const opts = { quick: false, groups: [...GROUPS], configs: null, loadgen: null, receiver: null, pin: true, out: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--quick') opts.quick = true;
+    else if (arg === '--only') opts.groups = value().split(',');
+    else if (arg === '--configs') opts.configs = value().split(',');
+    else if (arg === '--loadgen') opts.loadgen = value();
+    else if (arg === '--receiver') opts.receiver = value();
+    else if (arg === '--no-pin') opts.pin = false;
+    else if (arg === '--out') opts.out = value();
+    else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  for (const g of opts.groups) {
+    if (!GROUPS.includes(g)) throw new Error(`--only ${g}: unknown group (${GROUPS.join('|')})`);
+  }
+  if (opts.loadgen && !['wrk', 'autocannon'].includes(opts.loadgen)) throw new Error(`--loadgen ${opts.loadgen}: wrk|autocannon`);
+  if (opts.receiver && !['shared', 'builtin'].includes(opts.receiver)) throw new Error(`--receiver ${opts.receiver}: shared|builtin`);
+  return Object.freeze({ ...opts, ...(opts.quick ? QUICK : FULL) });
+}

@@ -1,0 +1,82 @@
+// The local OTLP/gRPC receiver, always in its own child process (pinned away from the server)
+// so its CPU never mixes with the measured server's. Prefers the project's shared receiver
+// (test/support/receiver-cli.mjs); falls back to bench/fixtures/count-receiver.mjs, which only
+// counts spans. An outage is simulated by killing the process and restarting it on the same port.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, ROOT } from './paths.mjs';
+import { CORE, ask, firstJsonLine, start, stop } from './proc.mjs';
+
+const SHARED_CLI = path.join(ROOT, 'test/support/receiver-cli.mjs');
+const BUILTIN = path.join(FIXTURES, 'count-receiver.mjs');
+
+export function receiverKind(preference) {
+  if (preference === 'builtin') return 'builtin';
+  if (existsSync(SHARED_CLI)) return 'shared';
+  if (preference === 'shared') throw new Error(`--receiver shared: ${SHARED_CLI} does not exist yet`);
+  return 'builtin';
+}
+
+function portOf(endpoint) {
+  const match = /:(\d+)\/?$/.exec(String(endpoint));
+  return match ? Number(match[1]) : null;
+}
+
+async function spawnReceiver(kind, port, pin) {
+  const script = kind === 'shared' ? SHARED_CLI : BUILTIN;
+  // --no-retain: the shared receiver would otherwise keep every span of the run in memory.
+  const extra = kind === 'shared' ? (process.env.BENCH_RECEIVER_ARGS ?? '--no-retain').split(' ').filter(Boolean) : [];
+  const child = start(process.execPath, [script, '--port', String(port), ...extra], {
+    core: pin ? CORE.receiver : null,
+    ipc: true,
+    cwd: ROOT,
+  });
+  const ready = await firstJsonLine(child);
+  const endpoint = ready.endpoint?.startsWith('http') ? ready.endpoint : `http://${ready.endpoint}`;
+  return { child, endpoint, port: portOf(endpoint) ?? ready.port };
+}
+
+/** CPU time (user + system, ms) of `pid` from /proc; null where /proc is absent. */
+function procCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 Hz on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts a receiver. Returns { kind, endpoint, stats(), stop(), restart() }. stats() resolves
+ * { cpuMs, requests?, spans? }: CPU from /proc, counts only from a receiver that answers the IPC
+ * 'stats' message (the builtin one; the shared CLI does not).
+ */
+export async function startReceiver({ preference = null, pin = true } = {}) {
+  const kind = receiverKind(preference);
+  let current = await spawnReceiver(kind, 0, pin);
+  const port = current.port;
+  return {
+    kind,
+    endpoint: current.endpoint,
+    async stats() {
+      if (!current) return null;
+      const cpuMs = procCpuMs(current.child.pid);
+      if (kind !== 'builtin') return { cpuMs };
+      try {
+        return { cpuMs, ...(await ask(current.child, 'stats', 'stats', 1_000)) };
+      } catch {
+        return { cpuMs };
+      }
+    },
+    async stop() {
+      if (current) await stop(current.child, 1_000);
+      current = null;
+    },
+    async restart() {
+      if (current) await stop(current.child, 1_000);
+      current = await spawnReceiver(kind, port, pin);
+    },
+  };
+}

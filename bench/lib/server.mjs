@@ -1,0 +1,45 @@
+// One measured server process: start it pinned, talk to it over IPC, end it.
+import path from 'node:path';
+import { tracingEnv } from './configs.mjs';
+import { FIXTURES, ROOT } from './paths.mjs';
+import { CORE, ask, firstJsonLine, start, stop } from './proc.mjs';
+
+const SERVER = path.join(FIXTURES, 'server.cjs');
+
+/** Starts `config` against `endpoint`; resolves { url, stats(), close() }. */
+export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
+  const args = [...nodeArgs, ...(config.preload ? ['--require', config.preload] : []), SERVER];
+  const child = start(process.execPath, args, {
+    core: pin ? CORE.server : null,
+    env: tracingEnv(endpoint, config.env),
+    ipc: true,
+    cwd: ROOT,
+  });
+  const ready = await firstJsonLine(child, 30_000);
+  if (ready.error) {
+    await stop(child, 500);
+    throw new Error(`${config.id} failed to start: ${ready.error}`);
+  }
+  return {
+    pid: child.pid,
+    url: `http://127.0.0.1:${ready.port}/`,
+    stats: () => ask(child, 'stats'),
+    stderr: () => child.err,
+    async close() {
+      // 'exit' rather than SIGTERM: the upstream register turns SIGTERM into a flush that
+      // never exits, and --cpu-prof only writes its profile on a normal exit.
+      if (child.connected) child.send('exit');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await child.exited;
+      clearTimeout(timer);
+    },
+    kill: () => stop(child, 500),
+  };
+}
+
+/** CPU µs per request and request count between two server stats snapshots. */
+export function cpuPerRequest(before, after) {
+  const requests = after.requests - before.requests;
+  const cpuUs = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
+  return { requests, cpuUs, cpuUsPerReq: requests > 0 ? cpuUs / requests : null };
+}

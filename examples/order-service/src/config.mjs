@@ -1,0 +1,23 @@
+/**
+ * @typedef {object} OrderServiceConfig
+ * @property {string} host
+ * @property {number} port
+ * @property {string} userServiceUrl
+ * @property {string} paymentServiceUrl
+ * @property {string} logLevel
+ */
+
+/**
+ * Read the environment once; everything else receives this object.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {Readonly<OrderServiceConfig>}
+ */
+export function loadConfig(env = process.env) {
+  return Object.freeze({
+    host: env.HOST || '127.0.0.1',
+    port: Number(env.PORT || 3000),
+    userServiceUrl: env.USER_SERVICE_URL || 'http://127.0.0.1:3001',
+    paymentServiceUrl: env.PAYMENT_SERVICE_URL || 'http://127.0.0.1:3002',
+    logLevel: env.LOG_LEVEL || 'info',
+  });
+}

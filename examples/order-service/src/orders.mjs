@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { runDetached, withSpan } from '@acme/otel';
+import { SpanStatusCode } from '@opentelemetry/api';
+
+/** Result of {@link createOrderService}'s `create`: an HTTP status and the JSON body. */
+/** @typedef {{ status: number, body: Record<string, unknown> }} OrderResult */
+
+/**
+ * The order use case. Every step is a span; the HTTP layer only maps the result to a response.
+ *
+ * @param {{
+ *   users: import('./clients.mjs').UserClient,
+ *   payments: import('./clients.mjs').PaymentClient,
+ *   inventory: ReturnType<typeof import('./inventory.mjs').createInventory>,
+ *   logger: import('pino').Logger,
+ *   currency?: string,
+ * }} deps
+ */
+export function createOrderService({ users, payments, inventory, logger, currency = 'EUR' }) {
+  /** @type {Map<string, Record<string, unknown>>} */
+  const orders = new Map();
+  /** Fire-and-forget work still running; awaited on shutdown. */
+  const pending = new Set();
+
+  /**
+   * @param {{ customerId: string, items: import('./inventory.mjs').OrderItem[] }} input
+   * @returns {Promise<OrderResult>}
+   */
+  function create({ customerId, items }) {
+    const orderId = `ord-${randomUUID().slice(0, 8)}`;
+    const itemCount = items.reduce((sum, item) => sum + item.quantity, 0);
+    const attributes = { 'order.id': orderId, 'customer.id': customerId, 'order.item_count': itemCount };
+
+    return withSpan('create_order', async (span) => {
+      const unavailable = withSpan('check_inventory', (check) => {
+        const missing = inventory.unavailable(items);
+        check.setAttribute('inventory.all_available', missing.length === 0);
+        return missing;
+      });
+      if (unavailable.length > 0) {
+        // A business outcome, not a crash: ERROR status for the trace, no exception.
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'Out of stock' });
+        logger.warn({ orderId, unavailable }, 'order rejected: out of stock');
+        return { status: 409, body: { error: 'Out of stock', orderId, unavailable } };
+      }
+
+      // Failures below throw: withSpan records the exception and sets ERROR on create_order.
+      const customer = await users.getUser(customerId);
+      const amount = inventory.price(items);
+      const { transactionId } = await payments.charge({ orderId, customerId, amount, currency });
+      span.addEvent('payment_completed', {
+        'payment.amount': amount,
+        'payment.currency': currency,
+        'payment.transaction_id': transactionId,
+      });
+
+      const order = { id: orderId, customerId, items, amount, currency, transactionId, status: 'confirmed' };
+      withSpan('save_order', (save) => {
+        save.setAttribute('order.id', orderId);
+        inventory.reserve(items);
+        orders.set(orderId, order);
+      });
+      logger.info({ orderId, amount, currency }, 'order created');
+
+      // The customer should not wait for the e-mail: it runs after the response, in the same trace.
+      const task = runDetached(
+        'send_order_confirmation',
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          logger.info({ orderId, email: customer.email }, 'order confirmation sent');
+        },
+        { mode: 'child', attributes: { 'order.id': orderId } },
+      );
+      pending.add(task);
+      task.finally(() => pending.delete(task));
+
+      return { status: 201, body: order };
+    }, { attributes });
+  }
+
+  return {
+    create,
+    /** @param {string} id */
+    get: (id) => orders.get(id),
+    /** Wait for fire-and-forget work (graceful shutdown, tests). */
+    drain: () => Promise.allSettled([...pending]),
+  };
+}

@@ -1,0 +1,39 @@
+// Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
+import { tracing } from './tracing.mjs';
+import { createApp } from './app.mjs';
+import { createPaymentClient, createUserClient } from './clients.mjs';
+import { loadConfig } from './config.mjs';
+import { createInventory } from './inventory.mjs';
+import { createLogger } from './logger.mjs';
+import { createOrderService } from './orders.mjs';
+
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel });
+const orders = createOrderService({
+  users: createUserClient(config.userServiceUrl),
+  payments: createPaymentClient(config.paymentServiceUrl),
+  inventory: createInventory(),
+  logger,
+});
+const server = createApp({ orders, logger }).listen(config.port, config.host, () => {
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  logger.info(`listening on http://${config.host}:${address.port}`);
+});
+
+let stopping = false;
+/** Stop accepting, finish in-flight requests and background tasks, flush spans, then exit 0. */
+async function shutdown(/** @type {string} */ signal) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received, shutting down`);
+  const closed = new Promise((resolve) => server.close(resolve));
+  // Idle keep-alive sockets are closed by server.close(); give busy ones a moment, then cut them.
+  const force = setTimeout(() => server.closeAllConnections(), 3000);
+  await closed;
+  clearTimeout(force);
+  await orders.drain();
+  await tracing.shutdown();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

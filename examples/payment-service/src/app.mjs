@@ -1,0 +1,39 @@
+import { createRequire } from 'node:module';
+import { FraudDetectedError } from './payments.mjs';
+
+// `require`, not `import`: ESM imports bypass the require hook the express instrumentation uses.
+const require = createRequire(import.meta.url);
+const express = require('express');
+
+/**
+ * @param {{ payments: ReturnType<typeof import('./payments.mjs').createPaymentService>, logger: import('./logger.mjs').Logger }} deps
+ */
+export function createApp({ payments, logger }) {
+  const app = express();
+  app.use(express.json());
+
+  // Not traced: the library ignores /health by default.
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.post('/payments', async (req, res) => {
+    const { orderId, customerId, amount, currency } = req.body ?? {};
+    if (typeof orderId !== 'string' || typeof amount !== 'number' || !(amount > 0) || typeof currency !== 'string') {
+      res.status(400).json({ error: 'expected {orderId: string, customerId: string, amount: number, currency: string}' });
+      return;
+    }
+    try {
+      res.json(await payments.process({ orderId, customerId: String(customerId ?? ''), amount, currency }));
+    } catch (error) {
+      if (error instanceof FraudDetectedError) {
+        res.status(402).json({ error: error.message });
+        return;
+      }
+      logger.error(`payment failed: ${error instanceof Error ? error.message : String(error)}`);
+      res.status(500).json({ error: 'Internal error' });
+    }
+  });
+
+  return app;
+}

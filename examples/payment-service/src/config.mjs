@@ -1,0 +1,13 @@
+/**
+ * Read the environment once.
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function loadConfig(env = process.env) {
+  return Object.freeze({
+    host: env.HOST || '127.0.0.1',
+    port: Number(env.PORT || 3002),
+    /** Charges above this amount are treated as fraud (the demo's "fraud" order). */
+    fraudThreshold: Number(env.FRAUD_THRESHOLD || 10_000),
+    logLevel: env.LOG_LEVEL || 'info',
+  });
+}

@@ -1,0 +1,31 @@
+// Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
+import { tracing } from './tracing.mjs';
+import { createApp } from './app.mjs';
+import { loadConfig } from './config.mjs';
+import { createLogger } from './logger.mjs';
+import { createPaymentService } from './payments.mjs';
+
+const config = loadConfig();
+const logger = createLogger({ level: /** @type {any} */ (config.logLevel) });
+const payments = createPaymentService({ logger, fraudThreshold: config.fraudThreshold });
+const server = createApp({ payments, logger }).listen(config.port, config.host, () => {
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  logger.info(`listening on http://${config.host}:${address.port}`);
+});
+
+let stopping = false;
+/** Stop accepting, finish in-flight requests, flush spans, then exit 0. */
+async function shutdown(/** @type {string} */ signal) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received, shutting down`);
+  const closed = new Promise((resolve) => server.close(resolve));
+  const force = setTimeout(() => server.closeAllConnections(), 3000);
+  await closed;
+  clearTimeout(force);
+  await payments.drain();
+  await tracing.shutdown();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module';
+
+// `require`, not `import`: ESM imports bypass the require hook the express instrumentation uses.
+const require = createRequire(import.meta.url);
+const express = require('express');
+
+/**
+ * @param {{ users: ReturnType<typeof import('./users.mjs').createUserService>, logger: import('winston').Logger }} deps
+ */
+export function createApp({ users, logger }) {
+  const app = express();
+
+  // Not traced: the library ignores /health by default.
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/users/:id', async (req, res) => {
+    try {
+      const user = await users.getUser(req.params.id);
+      if (user) res.json(user);
+      else res.status(404).json({ error: 'User not found' });
+    } catch (error) {
+      logger.error('user lookup failed', { error: error instanceof Error ? error.message : String(error) });
+      res.status(500).json({ error: 'Internal error' });
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,15 @@
+/**
+ * Read the environment once. Without DATABASE_URL / REDIS_URL the service runs on embedded
+ * in-memory stand-ins, so it starts on a bare machine (the demo); production sets both.
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function loadConfig(env = process.env) {
+  return Object.freeze({
+    host: env.HOST || '127.0.0.1',
+    port: Number(env.PORT || 3001),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    cacheTtlSeconds: Number(env.CACHE_TTL_SECONDS || 60),
+    logLevel: env.LOG_LEVEL || 'info',
+  });
+}

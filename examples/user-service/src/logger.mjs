@@ -1,0 +1,20 @@
+import { createRequire } from 'node:module';
+import { winstonFormat } from '@acme/otel';
+
+// `require`, not `import`: ESM imports bypass the require hook the auto-instrumentations use.
+const require = createRequire(import.meta.url);
+const winston = require('winston');
+
+/**
+ * JSON lines on stdout; every line logged inside a span carries trace_id / span_id / trace_flags.
+ * @param {{ level?: string, transport?: import('winston').transport }} [options]
+ * @returns {import('winston').Logger}
+ */
+export function createLogger(options = {}) {
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    defaultMeta: { service: 'user-service' },
+    format: winston.format.combine(winston.format.timestamp(), winstonFormat(), winston.format.json()),
+    transports: [options.transport ?? new winston.transports.Console()],
+  });
+}

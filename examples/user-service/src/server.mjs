@@ -1,0 +1,42 @@
+// Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
+import { tracing } from './tracing.mjs';
+import { createApp } from './app.mjs';
+import { createMemoryCache, createRedisCache } from './cache.mjs';
+import { loadConfig } from './config.mjs';
+import { createLogger } from './logger.mjs';
+import { createMemoryUserStore, createPgUserStore } from './user-store.mjs';
+import { createUserService } from './users.mjs';
+
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel });
+const store = config.databaseUrl ? createPgUserStore(config.databaseUrl) : createMemoryUserStore();
+const cache = config.redisUrl ? createRedisCache(config.redisUrl) : createMemoryCache();
+if (!config.databaseUrl || !config.redisUrl) {
+  logger.info(
+    `using embedded ${[!config.databaseUrl && 'database', !config.redisUrl && 'cache'].filter(Boolean).join(' and ')} (set DATABASE_URL / REDIS_URL for the real ones)`,
+  );
+}
+await store.init();
+const users = createUserService({ store, cache, logger, cacheTtlSeconds: config.cacheTtlSeconds });
+const server = createApp({ users, logger }).listen(config.port, config.host, () => {
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  logger.info(`listening on http://${config.host}:${address.port}`);
+});
+
+let stopping = false;
+/** Stop accepting, finish in-flight requests, close pools, flush spans, then exit 0. */
+async function shutdown(/** @type {string} */ signal) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received, shutting down`);
+  const closed = new Promise((resolve) => server.close(resolve));
+  const force = setTimeout(() => server.closeAllConnections(), 3000);
+  await closed;
+  clearTimeout(force);
+  await users.drain();
+  await Promise.allSettled([store.close(), cache.close()]);
+  await tracing.shutdown();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,57 @@
+import { runDetached, withSpan } from '@acme/otel';
+import { SpanStatusCode } from '@opentelemetry/api';
+
+/**
+ * The user lookup: database, then refresh the shared profile cache other services read.
+ * @param {{
+ *   store: import('./user-store.mjs').UserStore,
+ *   cache: import('./cache.mjs').Cache,
+ *   logger: import('winston').Logger,
+ *   cacheTtlSeconds?: number,
+ * }} deps
+ */
+export function createUserService({ store, cache, logger, cacheTtlSeconds = 60 }) {
+  /** @type {Map<string, number>} */
+  const lookups = new Map();
+  const pending = new Set();
+
+  /**
+   * @param {string} id
+   * @returns {Promise<import('./user-store.mjs').User | undefined>}
+   */
+  function getUser(id) {
+    return withSpan(
+      'get_user',
+      async (span) => {
+        const user = await store.findUser(id);
+        if (!user) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'User not found' });
+          logger.warn('user not found', { userId: id });
+          return undefined;
+        }
+        await cache.set(`acme-example:user:${id}`, user, cacheTtlSeconds);
+        logger.info('user loaded', { userId: id });
+
+        // Fire-and-forget bookkeeping that must not delay the answer, still in this trace.
+        const task = runDetached(
+          'record_user_lookup',
+          () => {
+            lookups.set(id, (lookups.get(id) ?? 0) + 1);
+          },
+          { mode: 'child', attributes: { 'user.id': id } },
+        );
+        pending.add(task);
+        task.finally(() => pending.delete(task));
+        return user;
+      },
+      { attributes: { 'user.id': id } },
+    );
+  }
+
+  return {
+    getUser,
+    /** @param {string} id */
+    lookupCount: (id) => lookups.get(id) ?? 0,
+    drain: () => Promise.allSettled([...pending]),
+  };
+}

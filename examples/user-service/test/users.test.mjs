@@ -1,0 +1,60 @@
+// Unit tests for the user lookup on the embedded store and cache: no database or Redis needed.
+// Run: node --test examples/user-service/test/
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, test } from 'node:test';
+import { setupTestTracing } from '@acme/otel/testing';
+import { createRequire } from 'node:module';
+import { createMemoryCache } from '../src/cache.mjs';
+import { createLogger } from '../src/logger.mjs';
+import { createMemoryUserStore } from '../src/user-store.mjs';
+import { createUserService } from '../src/users.mjs';
+
+const require = createRequire(import.meta.url);
+const winston = require('winston');
+
+/** @type {ReturnType<typeof setupTestTracing>} */
+let tracing;
+/** @type {Record<string, any>[]} */
+let logs;
+/** @type {ReturnType<typeof createUserService>} */
+let users;
+
+beforeEach(() => {
+  tracing = setupTestTracing({ serviceName: 'user-service' });
+  logs = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  users = createUserService({
+    store: createMemoryUserStore(),
+    cache: createMemoryCache(),
+    logger: createLogger({ transport: new winston.transports.Stream({ stream }) }),
+  });
+});
+afterEach(() => tracing.shutdown());
+
+test('a found user: get_user > db.query and cache.set, a lookup recorded in the background', async () => {
+  const user = await users.getUser('user-1');
+  await users.drain();
+
+  assert.equal(user?.name, 'Ada Lovelace');
+  const root = tracing.expectSpan('get_user', { parent: null, status: 'unset', attributes: { 'user.id': 'user-1' } });
+  tracing.expectSpan('db.query', { parent: 'get_user', attributes: { 'db.operation': 'SELECT', 'user.id': 'user-1' } });
+  tracing.expectSpan('cache.set', { parent: 'get_user', attributes: { 'cache.key': 'acme-example:user:user-1' } });
+  tracing.expectSpan('record_user_lookup', { parent: 'get_user' });
+  assert.equal(users.lookupCount('user-1'), 1);
+
+  const loaded = logs.find((line) => line.message === 'user loaded');
+  assert.equal(loaded?.trace_id, root.spanContext().traceId);
+});
+
+test('User not found: ERROR status, nothing cached', async () => {
+  assert.equal(await users.getUser('nobody'), undefined);
+  tracing.expectSpan('get_user', { status: { code: 'error', message: 'User not found' } });
+  tracing.expectSpan('db.query', { parent: 'get_user' });
+  assert.equal(tracing.findSpan('cache.set'), undefined);
+});

@@ -1,0 +1,28 @@
+import { isMainThread } from 'node:worker_threads';
+import { log } from './diag.js';
+import { type Env, envBoolean } from './env.js';
+import { getTracingHandle, initTracing } from './sdk.js';
+
+/**
+ * Initialise from the environment for the register entries. Never throws: a failure is logged
+ * with its reason and the application runs untraced. Returns whether tracing is set up.
+ */
+export function startFromEnv(flag: '--require' | '--import', env: Env = process.env): boolean {
+  try {
+    if (!isMainThread && !envBoolean(env, 'ACME_OTEL_WORKER_THREADS', false)) {
+      log.debug(`${flag} @acme/otel/register: skipping this worker thread (ACME_OTEL_WORKER_THREADS=true traces it)`);
+      return false;
+    }
+    if (getTracingHandle() !== undefined) {
+      // --require and --import both given: the first one set everything up.
+      log.debug(`${flag} @acme/otel/register: tracing is already initialised in this process`);
+      return true;
+    }
+    initTracing(undefined, env);
+    return true;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.error(`${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`);
+    return false;
+  }
+}

@@ -1,0 +1,129 @@
+import type { Baggage, BaggageEntry, Context } from '@opentelemetry/api';
+import { baggageEntryMetadataFromString, context, propagation } from '@opentelemetry/api';
+import { log } from '../diag.js';
+
+/**
+ * W3C Baggage limits (https://www.w3.org/TR/baggage/#limits): at most 64 list-members and 8192
+ * bytes for the whole header; 4096 bytes per list-member as in the earlier drafts and
+ * opentelemetry-js core. Entries beyond them are dropped here, when set, instead of being
+ * silently lost by a propagator or a proxy later.
+ */
+export const BAGGAGE_LIMITS = Object.freeze({ maxEntries: 64, maxTotalBytes: 8192, maxEntryBytes: 4096 });
+
+// RFC 7230 token: the W3C baggage key grammar.
+const KEY = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** A value, or `{ value, metadata }`; `undefined` removes the key. */
+export type BaggageValue = string | number | boolean | { value: string; metadata?: string } | undefined;
+
+function memberBytes(key: string, entry: BaggageEntry): number {
+  // What W3CBaggagePropagator writes: key=encodeURIComponent(value)[;metadata]. Percent-encoded
+  // text is ASCII, so its length is its byte count.
+  const meta = entry.metadata?.toString();
+  return key.length + 1 + encodeURIComponent(entry.value).length + (meta ? meta.length + 1 : 0);
+}
+
+/**
+ * Return a context with the given baggage entries merged into the existing baggage of `ctx`
+ * (the current context by default). Invalid keys and entries over the W3C limits are dropped
+ * with a warning. Baggage travels to every downstream service: never put secrets in it.
+ *
+ * @example
+ * import { context } from '@opentelemetry/api';
+ * import { getBaggage, setBaggage } from '@acme/otel';
+ *
+ * const ctx = setBaggage({ 'tenant.id': 'acme', 'request.priority': 'high' });
+ * context.with(ctx, () => getBaggage('tenant.id')); // 'acme'; also sent in the `baggage` header
+ */
+export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context = context.active()): Context {
+  let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
+  for (const key of Object.keys(entries)) {
+    const raw = entries[key];
+    if (raw === undefined) {
+      baggage = baggage.removeEntry(key);
+      continue;
+    }
+    if (!KEY.test(key)) {
+      log.warnOnce(
+        `baggage/key/${key}`,
+        `baggage key ${JSON.stringify(key)} is not a valid W3C token; entry dropped.`,
+      );
+      continue;
+    }
+    const entry: BaggageEntry =
+      typeof raw === 'object'
+        ? raw.metadata === undefined
+          ? { value: raw.value }
+          : { value: raw.value, metadata: baggageEntryMetadataFromString(raw.metadata) }
+        : { value: String(raw) };
+    baggage = baggage.setEntry(key, entry);
+  }
+  return propagation.setBaggage(ctx, enforceLimits(baggage));
+}
+
+function enforceLimits(baggage: Baggage): Baggage {
+  let result = baggage;
+  let count = 0;
+  let total = 0;
+  for (const [key, entry] of baggage.getAllEntries()) {
+    const bytes = memberBytes(key, entry);
+    let reason: string | undefined;
+    if (bytes > BAGGAGE_LIMITS.maxEntryBytes)
+      reason = `it is ${bytes} bytes (limit ${BAGGAGE_LIMITS.maxEntryBytes})`;
+    else if (count + 1 > BAGGAGE_LIMITS.maxEntries)
+      reason = `baggage already holds ${BAGGAGE_LIMITS.maxEntries} entries`;
+    else if (total + bytes + (count > 0 ? 1 : 0) > BAGGAGE_LIMITS.maxTotalBytes) {
+      reason = `baggage would exceed ${BAGGAGE_LIMITS.maxTotalBytes} bytes`;
+    }
+    if (reason !== undefined) {
+      log.warnOnce(
+        `baggage/limit/${key}`,
+        `baggage entry ${JSON.stringify(key)} dropped: ${reason} (W3C Baggage limits).`,
+      );
+      result = result.removeEntry(key);
+      continue;
+    }
+    count += 1;
+    total += bytes + (count > 1 ? 1 : 0);
+  }
+  return result;
+}
+
+/**
+ * Read one baggage value from `ctx` (the current context by default).
+ *
+ * @example
+ * import { getBaggage } from '@acme/otel';
+ *
+ * const tenant = getBaggage('tenant.id') ?? 'default';
+ */
+export function getBaggage(key: string, ctx: Context = context.active()): string | undefined {
+  return propagation.getBaggage(ctx)?.getEntry(key)?.value;
+}
+
+/**
+ * All baggage entries of `ctx` (the current context by default) as a plain object.
+ *
+ * @example
+ * import { getAllBaggage } from '@acme/otel';
+ *
+ * console.log(getAllBaggage()); // { 'tenant.id': 'acme', ... }
+ */
+export function getAllBaggage(ctx: Context = context.active()): Record<string, string> {
+  const out: Record<string, string> = {};
+  const baggage = propagation.getBaggage(ctx);
+  if (baggage) for (const [key, entry] of baggage.getAllEntries()) out[key] = entry.value;
+  return out;
+}
+
+/**
+ * Run `fn` with the given baggage entries added to the current context.
+ *
+ * @example
+ * import { getBaggage, withBaggage } from '@acme/otel';
+ *
+ * await withBaggage({ 'tenant.id': 'acme' }, async () => getBaggage('tenant.id')); // 'acme'
+ */
+export function withBaggage<T>(entries: Record<string, BaggageValue>, fn: () => T): T {
+  return context.with(setBaggage(entries), fn);
+}

@@ -1,0 +1,48 @@
+import type { EventEmitter } from 'node:events';
+import type { Context } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+
+/**
+ * Bind a callback to a context (the current one by default), so that whatever calls it later —
+ * a pooled client, a timer library, a cache's loader — runs it in the trace it belongs to.
+ *
+ * Pools hand out resources that were created in some other request's context; callbacks they
+ * invoke run in that context, not the caller's (opentelemetry-js #2951, #4001).
+ *
+ * @example
+ * import { bindContext, withSpan } from '@acme/otel';
+ *
+ * // A queue drained by a timer created at startup runs callbacks in startup's context.
+ * const queue: (() => void)[] = [];
+ * setInterval(() => queue.shift()?.(), 10).unref();
+ * withSpan('request', () => {
+ *   queue.push(bindContext(() => withSpan('query', () => 'a child of request')));
+ * });
+ */
+export function bindContext<F extends (...args: never[]) => unknown>(
+  fn: F,
+  ctx: Context = context.active(),
+): F {
+  return context.bind(ctx, fn);
+}
+
+/**
+ * Bind an EventEmitter's listeners to a context, the current one by default: listeners added
+ * after this call run in that context whoever emits the event (listeners added before it are
+ * left alone, so bind first). `removeListener`/`off` keep working with the original functions.
+ * Returns the same emitter. Needs the AsyncLocalStorage context manager, which `initTracing()`
+ * registers (opentelemetry-js #3297).
+ *
+ * @example
+ * import { EventEmitter } from 'node:events';
+ * import { bindEmitter, withSpan } from '@acme/otel';
+ *
+ * const socket = new EventEmitter(); // created at startup, emits in startup's context
+ * withSpan('upload', () => {
+ *   bindEmitter(socket).on('data', () => withSpan('chunk', () => 'a child of upload'));
+ * });
+ * setImmediate(() => socket.emit('data', Buffer.from('x')));
+ */
+export function bindEmitter<E extends EventEmitter>(emitter: E, ctx: Context = context.active()): E {
+  return context.bind(ctx, emitter);
+}

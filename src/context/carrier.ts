@@ -1,0 +1,127 @@
+import type { Context, Span, TextMapGetter } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import type { WithSpanOptions } from './with-span.js';
+import { withSpan } from './with-span.js';
+
+/** A message's headers, a job payload's metadata: any string-keyed object. */
+export type Carrier = Record<string, unknown>;
+
+/**
+ * Reads what brokers actually deliver: exact key first, then a case-insensitive match
+ * (`Traceparent` from some HTTP/Kafka clients), Buffers (Kafka, some AMQP clients) as UTF-8.
+ */
+export const carrierGetter: TextMapGetter<Carrier> = {
+  keys: (carrier) => Object.keys(carrier),
+  get(carrier, key) {
+    let value = carrier[key];
+    if (value === undefined) {
+      const lower = key.toLowerCase();
+      for (const k of Object.keys(carrier)) {
+        if (k.toLowerCase() === lower) {
+          value = carrier[k];
+          break;
+        }
+      }
+    }
+    return toHeaderValue(value);
+  },
+};
+
+function toHeaderValue(value: unknown): string | string[] | undefined {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (Array.isArray(value)) {
+    const strings = value.map(toHeaderValue).filter((v): v is string => typeof v === 'string');
+    return strings.length > 0 ? strings : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Write the context (the current one by default) into a carrier with the global propagator
+ * (W3C `traceparent`/`tracestate`/`baggage` unless configured otherwise). Returns the carrier;
+ * a new object when none is given.
+ *
+ * @example
+ * import { injectContext, withSpan } from '@acme/otel';
+ *
+ * const job = withSpan('orders publish', () => ({
+ *   payload: { orderId: 'o-1' },
+ *   headers: injectContext({ 'x-tenant': 'acme' }), // { 'x-tenant': 'acme', traceparent: '00-…-01' }
+ * }));
+ * // e.g. channel.sendToQueue('orders', Buffer.from(JSON.stringify(job.payload)), { headers: job.headers })
+ */
+export function injectContext<C extends Carrier = Record<string, string>>(
+  carrier: C = {} as C,
+  ctx: Context = context.active(),
+): C & Record<string, string> {
+  propagation.inject(ctx, carrier);
+  return carrier as C & Record<string, string>;
+}
+
+/**
+ * Read a context from a carrier with the global propagator. The result carries the remote span
+ * (as parent for new spans) and any baggage. Extraction starts from an empty context, not the
+ * current one: a message with no trace headers must not become a child of whatever span
+ * happened to be active in the consumer loop. Pass `base` to extract on top of another context.
+ *
+ * @example
+ * import { context, trace } from '@opentelemetry/api';
+ * import { extractContext } from '@acme/otel';
+ *
+ * const headers = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+ * const parent = extractContext(headers);
+ * trace.getSpanContext(parent)?.traceId; // '4bf92f3577b34da6a3ce929d0e0e4736'
+ * context.with(parent, () => { // spans started here join that trace
+ * });
+ */
+export function extractContext(carrier: Carrier | null | undefined, base: Context = ROOT_CONTEXT): Context {
+  if (carrier === null || carrier === undefined || typeof carrier !== 'object') return base;
+  return propagation.extract(base, carrier, carrierGetter);
+}
+
+/** Options for {@link withExtractedContext}. */
+export interface ExtractedSpanOptions extends Omit<WithSpanOptions, 'parent'> {
+  /**
+   * `'parent'`: the remote span is the parent (one trace from producer to consumer).
+   * `'link'`: a new trace whose span links to the remote span (batch consumers, replays).
+   * @default 'parent'
+   */
+  relation?: 'parent' | 'link';
+}
+
+/**
+ * The queue-consumer pattern: extract the context from a message's carrier, start a span
+ * (kind CONSUMER by default) whose parent is the producer's span, run `fn` in it. Baggage from
+ * the carrier is visible inside. Errors are recorded and rethrown, like {@link withSpan}.
+ *
+ * @example
+ * import amqp from 'amqplib';
+ * import { withExtractedContext } from '@acme/otel';
+ *
+ * const channel = await (await amqp.connect('amqp://127.0.0.1')).createChannel();
+ * await channel.consume('orders', (msg) => {
+ *   if (!msg) return;
+ *   void withExtractedContext(msg.properties.headers ?? {}, 'orders process', async (span) => {
+ *     span.setAttribute('messaging.message.id', String(msg.properties.messageId));
+ *     channel.ack(msg);
+ *   }, { attributes: { 'messaging.system': 'rabbitmq' } });
+ * });
+ */
+export function withExtractedContext<T>(
+  carrier: Carrier | null | undefined,
+  name: string,
+  fn: (span: Span) => T,
+  options: ExtractedSpanOptions = {},
+): T {
+  const extracted = extractContext(carrier);
+  const { relation, ...spanOptions } = options;
+  const merged: WithSpanOptions = { kind: SpanKind.CONSUMER, ...spanOptions, parent: extracted };
+  if (relation === 'link') {
+    const remote = trace.getSpanContext(extracted);
+    merged.parent = trace.deleteSpan(extracted);
+    merged.root = true;
+    if (remote) merged.links = [...(spanOptions.links ?? []), { context: remote }];
+  }
+  return withSpan(name, fn, merged);
+}

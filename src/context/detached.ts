@@ -1,0 +1,97 @@
+import type { Attributes, Span } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import { log } from '../diag.js';
+import { defaultTracer } from './tracer.js';
+import { isPromiseLike, recordFailure } from './with-span.js';
+
+/** Options for {@link runDetached}. */
+export interface DetachedOptions {
+  /**
+   * `'child'`: the task's span is a child of the current span (same trace).
+   * `'link'`: the task starts a new trace whose root span links to the current span — for work
+   * that outlives the request by far (trace backends struggle with hour-long traces).
+   * @default 'child'
+   */
+  mode?: 'child' | 'link';
+  /** Attributes set when the task's span starts. */
+  attributes?: Attributes;
+  /** Called with the error when the task fails (after it is recorded and logged). Guarded. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Start fire-and-forget work that keeps the trace: `fn` runs now, in a span that is a child of
+ * (or, with `mode: 'link'`, linked to) the current span, and the caller does not wait for it.
+ * A throw or rejection never escapes as an unhandled rejection: it is recorded on the task's span
+ * (status ERROR) and logged with the `[@acme/otel]` prefix.
+ *
+ * Returns a promise that resolves with `fn`'s result, or `undefined` if it failed. It never
+ * rejects, so it is safe to ignore — or to await in tests and graceful shutdown.
+ *
+ * @example
+ * import { runDetached, withSpan } from '@acme/otel';
+ *
+ * const sendEmail = async (to: string) => { throw new Error(`SMTP down, ${to} not notified`); };
+ * await withSpan('POST /orders', async () => {
+ *   runDetached('email.confirmation', () => sendEmail('a@example.com')); // failure recorded + logged, not thrown
+ *   runDetached('search.reindex', async () => 'indexed', { mode: 'link' });
+ *   return { status: 201 }; // responds without waiting
+ * });
+ */
+export function runDetached<T>(
+  name: string,
+  fn: (span: Span) => T | PromiseLike<T>,
+  options: DetachedOptions = {},
+): Promise<Awaited<T> | undefined> {
+  const active = context.active();
+  const tracer = defaultTracer();
+  let span: Span;
+  let parent = active;
+  if (options.mode === 'link') {
+    const origin = trace.getSpanContext(active);
+    // Keep baggage, drop the span: the task's span becomes the root of a new trace.
+    parent = trace.deleteSpan(active);
+    span = tracer.startSpan(
+      name,
+      {
+        root: true,
+        ...(origin
+          ? { links: [{ context: origin, attributes: { 'acme.link.type': 'detached_from' } }] }
+          : {}),
+        ...(options.attributes ? { attributes: options.attributes } : {}),
+      },
+      parent,
+    );
+  } else {
+    span = tracer.startSpan(name, options.attributes ? { attributes: options.attributes } : {}, active);
+  }
+  const fail = (error: unknown): undefined => {
+    recordFailure(span, error);
+    span.end();
+    log.error(
+      `detached task "${name}" failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    if (options.onError) {
+      try {
+        options.onError(error);
+      } catch (hookError) {
+        log.error(`onError hook of detached task "${name}" threw: ${String(hookError)}`);
+      }
+    }
+    return undefined;
+  };
+  let result: T | PromiseLike<T>;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn, undefined, span);
+  } catch (error) {
+    return Promise.resolve(fail(error));
+  }
+  if (!isPromiseLike(result)) {
+    span.end();
+    return Promise.resolve(result as Awaited<T>);
+  }
+  return Promise.resolve(result).then((value) => {
+    span.end();
+    return value;
+  }, fail);
+}

@@ -1,0 +1,11 @@
+export type { BaggageValue } from './baggage.js';
+export { BAGGAGE_LIMITS, getAllBaggage, getBaggage, setBaggage, withBaggage } from './baggage.js';
+export { bindContext, bindEmitter } from './bind.js';
+export type { Carrier, ExtractedSpanOptions } from './carrier.js';
+export { extractContext, injectContext, withExtractedContext } from './carrier.js';
+export type { DetachedOptions } from './detached.js';
+export { runDetached } from './detached.js';
+export type { WithSpanOptions } from './with-span.js';
+export { traced, withSpan } from './with-span.js';
+export type { SerializedContext } from './worker.js';
+export { deserializeContext, runWithSerializedContext, serializeContext } from './worker.js';

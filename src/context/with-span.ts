@@ -1,0 +1,131 @@
+import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { defaultTracer } from './tracer.js';
+
+/** Options for {@link withSpan} and {@link traced}. */
+export interface WithSpanOptions {
+  /** Attributes set when the span starts (visible to samplers). */
+  attributes?: Attributes;
+  /** Span kind. @default SpanKind.INTERNAL */
+  kind?: SpanKind;
+  /** Links to other spans (batch consumers, fan-in, detached work). */
+  links?: Link[];
+  /** Parent context. @default context.active() */
+  parent?: Context;
+  /** Tracer to start the span with. @default trace.getTracer('@acme/otel') */
+  tracer?: Tracer;
+  /** Start a new trace, ignoring any parent span (baggage is kept). @default false */
+  root?: boolean;
+}
+
+/**
+ * Run `fn` inside a new active span. The span ends exactly once, when `fn` returns or, for a
+ * promise, when it settles. A throw or rejection is recorded on the span (exception event and
+ * status ERROR with the message) and rethrown unchanged. Returns what `fn` returns.
+ *
+ * @example
+ * import { withSpan } from '@acme/otel';
+ *
+ * const order = await withSpan('order.load', async (span) => {
+ *   span.setAttribute('order.id', 'o-1');
+ *   return { id: 'o-1', total: 1299 }; // e.g. await db.orders.find('o-1')
+ * }, { attributes: { 'app.tenant': 'acme' } });
+ * const total = withSpan('order.total', () => order.total * 2); // sync works too
+ */
+export function withSpan<T>(name: string, fn: (span: Span) => T, options?: WithSpanOptions): T {
+  // Hot path: no closure and no options object is allocated for a synchronous `fn`. The options
+  // object is handed to `startSpan` as is; its extra fields (`parent`, `tracer`) are ignored there.
+  const parent = options?.parent ?? context.active();
+  const span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn, undefined, span);
+  } catch (error) {
+    recordFailure(span, error);
+    span.end();
+    throw error;
+  }
+  if (isPromiseLike(result)) return settle(span, result) as T;
+  span.end();
+  return result;
+}
+
+function settle(span: Span, promise: PromiseLike<unknown>): PromiseLike<unknown> {
+  return promise.then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      recordFailure(span, error);
+      span.end();
+      throw error;
+    },
+  );
+}
+
+/** Exception event + status ERROR with the message. Never throws, whatever was thrown. */
+export function recordFailure(span: Span, error: unknown): void {
+  try {
+    if (error instanceof Error) {
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    } else {
+      const message = describeThrown(error);
+      span.recordException(message);
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+    }
+  } catch {
+    // A hostile thrown value (throwing getters, revoked proxy) must not replace the user's error.
+  }
+}
+
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  ) {
+    return (value as { message: string }).message;
+  }
+  try {
+    return String(value);
+  } catch {
+    return 'non-error value thrown';
+  }
+}
+
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Wrap a function so that every call runs inside a span (see {@link withSpan}). `this` and the
+ * arguments are passed through; the wrapper keeps the function's name and arity.
+ *
+ * @example
+ * import { SpanKind } from '@opentelemetry/api';
+ * import { traced } from '@acme/otel';
+ *
+ * const chargeCard = traced('payment.charge', async (orderId: string, cents: number) => {
+ *   return { orderId, cents, status: 'captured' }; // e.g. await gateway.charge(orderId, cents)
+ * }, { kind: SpanKind.CLIENT });
+ * await chargeCard('o-1', 1299);
+ */
+export function traced<A extends unknown[], R, This = unknown>(
+  name: string,
+  fn: (this: This, ...args: A) => R,
+  options?: WithSpanOptions,
+): (this: This, ...args: A) => R {
+  const wrapper = function (this: This, ...args: A): R {
+    return withSpan(name, () => fn.apply(this, args), options);
+  };
+  Object.defineProperty(wrapper, 'name', { value: fn.name || name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
+  return wrapper;
+}

@@ -1,0 +1,71 @@
+import { propagatorName } from './config.js';
+import type { ResolvedConfig } from './types.js';
+
+const REDACTED = '[REDACTED]';
+
+/** The effective config as plain data for display: header values and URL credentials redacted. */
+export function describeConfig(config: ResolvedConfig): Readonly<Record<string, unknown>> {
+  const headers: Record<string, string> = {};
+  for (const key of Object.keys(config.headers)) headers[key] = REDACTED;
+  return Object.freeze({
+    disabled: config.disabled,
+    serviceName: config.serviceName,
+    serviceVersion: config.serviceVersion,
+    environment: config.environment,
+    resourceAttributes: { ...config.resourceAttributes },
+    resourceDetectors: [...config.resourceDetectors],
+    sampler: typeof config.sampler === 'string' ? config.sampler : (config.sampler.toString?.() ?? 'custom'),
+    sampleRatio: config.sampleRatio,
+    propagators: config.propagators.map(propagatorName),
+    exporters: Array.isArray(config.exporters) ? [...config.exporters] : ['custom'],
+    endpoint: redactUrl(config.endpoint),
+    protocol: config.protocol,
+    headers,
+    exportTimeoutMillis: config.exportTimeoutMillis,
+    compression: config.compression,
+    batch: { ...config.batch },
+    spanLimits: { ...config.spanLimits },
+    redaction: config.redaction === false ? false : { dbStatement: config.redaction.dbStatement },
+    ignoreIncomingPaths: config.ignoreIncomingPaths.map(String),
+    instrumentations: [...config.instrumentations.names, ...config.instrumentations.custom.map((i) => i.instrumentationName)],
+    logLevel: config.logLevel,
+    handleSignals: config.handleSignals,
+    shutdownTimeoutMillis: config.shutdownTimeoutMillis,
+  });
+}
+
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.username === '' && url.password === '') return value;
+    url.username = 'REDACTED';
+    url.password = url.password === '' ? '' : 'REDACTED';
+    return url.toString();
+  } catch {
+    return value;
+  }
+}
+
+/** The one-line start-up summary printed at info level. */
+export function summaryLine(config: ResolvedConfig): string {
+  const service = `${config.serviceName}${config.serviceVersion ? `@${config.serviceVersion}` : ''}${
+    config.environment ? ` (${config.environment})` : ''
+  }`;
+  const exporters = Array.isArray(config.exporters)
+    ? config.exporters
+        .map((e) => (e === 'otlp' ? `otlp/${config.protocol} ${redactUrl(config.endpoint)}` : e))
+        .join(', ')
+    : 'custom exporter';
+  const sampler =
+    typeof config.sampler !== 'string'
+      ? 'custom sampler'
+      : config.sampler.includes('ratio')
+        ? `${config.sampler}(${config.sampleRatio})`
+        : config.sampler;
+  const headers = Object.keys(config.headers).length > 0 ? `, headers ${REDACTED}` : '';
+  return (
+    `tracing ${service} → ${exporters}${headers}; sampler ${sampler}; propagators ` +
+    `${config.propagators.map(propagatorName).join(',')}; ${config.instrumentations.names.length + config.instrumentations.custom.length} instrumentations (lazy)` +
+    `${config.redaction === false ? '; redaction OFF' : ''}`
+  );
+}

@@ -1,0 +1,257 @@
+import { type Context, context, TraceFlags } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { log } from '../diag.js';
+import type { BatchOptions } from '../types.js';
+import type { DropReporter } from './drop-reporter.js';
+import { describeExportError } from './export-errors.js';
+import { SpanQueue } from './span-queue.js';
+import { createExportStats, type ExportCounters } from './stats.js';
+
+export interface AcmeBatchSpanProcessorOptions extends BatchOptions {
+  /**
+   * Spans per export request. A batch is sent as several requests of at most this many spans, one
+   * encoded per event-loop turn: OTLP protobuf encoding is synchronous (~3.2 µs per span measured
+   * here, 1.65 ms for 512 spans), so 128 keeps each slice near 0.4 ms, below the p99 target.
+   * @default 128
+   */
+  maxSpansPerRequest?: number;
+  /** Upper bound for `shutdown()` (final flush + exporter shutdown), ms. @default exportTimeoutMillis */
+  shutdownTimeoutMillis?: number;
+  /** Counters to update (shared with the retrying exporter and the handle). @default fresh counters */
+  stats?: ExportCounters;
+  /** Turns drops and failures into rate-limited warnings. */
+  reporter?: DropReporter;
+}
+
+/**
+ * Batch span processor with a bounded queue and no silent loss.
+ *
+ * - `onEnd` is one flag test and one ring-buffer push; a full queue drops the span and counts it.
+ * - At most one batch (`maxExportBatchSize` spans) is in flight, split into requests of
+ *   `maxSpansPerRequest`; the next batch starts when every request of the previous one settled. This
+ *   bounds memory to queue + one batch, and keeps several requests in flight so throughput does not
+ *   collapse to one small request per round trip on a remote collector.
+ * - `forceFlush()` exports everything queued; `shutdown()` flushes, then shuts the exporter down,
+ *   both bounded by a timeout. Neither ever rejects.
+ */
+export class AcmeBatchSpanProcessor implements SpanProcessor {
+  readonly stats: ExportCounters;
+  private readonly _queue: SpanQueue;
+  private readonly _batchSize: number;
+  private readonly _chunkSize: number;
+  private readonly _delay: number;
+  private readonly _exportTimeout: number;
+  private readonly _shutdownTimeout: number;
+  private readonly _reporter: DropReporter | undefined;
+  private _timer: NodeJS.Timeout | undefined;
+  private _loop: Promise<void> | undefined;
+  /** Spans that must go out before the loop may stop at a partial batch (timer or flush asked). */
+  private _wanted = 0;
+  private _stopped = false;
+  private _shutdownPromise: Promise<void> | undefined;
+  /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
+  private readonly _inFlight = new Set<(result: ExportResult) => void>();
+
+  constructor(
+    private readonly _exporter: SpanExporter,
+    options: AcmeBatchSpanProcessorOptions = {},
+  ) {
+    const maxQueueSize = positive(options.maxQueueSize, 2048);
+    this._batchSize = Math.min(positive(options.maxExportBatchSize, 512), maxQueueSize);
+    this._chunkSize = Math.min(positive(options.maxSpansPerRequest, 128), this._batchSize);
+    this._delay = nonNegative(options.scheduledDelayMillis, 5000);
+    this._exportTimeout = positive(options.exportTimeoutMillis, 30_000);
+    this._shutdownTimeout = positive(options.shutdownTimeoutMillis, this._exportTimeout);
+    this._queue = new SpanQueue(maxQueueSize);
+    this.stats = options.stats ?? createExportStats();
+    this._reporter = options.reporter;
+  }
+
+  /** Spans waiting in the queue (not counting the batch in flight). */
+  get queueSize(): number {
+    return this._queue.size;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this._stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (!this._queue.push(span)) {
+      this.stats.dropped++;
+      this._reporter?.recordDrop(1);
+      return;
+    }
+    if (this._queue.size >= this._batchSize) {
+      if (!this._loop) this._run(0);
+    } else if (!this._timer && !this._loop) {
+      this._armTimer();
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    if (this._stopped) return Promise.resolve();
+    return this._flushUntil(Date.now() + this._exportTimeout);
+  }
+
+  shutdown(): Promise<void> {
+    this._shutdownPromise ??= this._shutdownOnce();
+    return this._shutdownPromise;
+  }
+
+  private async _shutdownOnce(): Promise<void> {
+    const deadline = Date.now() + this._shutdownTimeout;
+    try {
+      await this._flushUntil(deadline);
+    } finally {
+      this._stopped = true;
+      this._clearTimer();
+      // Whatever is still queued or in flight at the deadline is lost: count it now, once.
+      const lost = new Error('shutdown timed out before the spans were exported');
+      for (const finish of [...this._inFlight]) finish({ code: ExportResultCode.FAILED, error: lost });
+      const left = this._queue.size;
+      if (left > 0) {
+        this._queue.take(left);
+        this.stats.failed += left;
+        this._reporter?.recordFailure(left, lost);
+      }
+      const ok = await settleWithin(this._exporter.shutdown(), Math.max(0, deadline - Date.now()));
+      if (!ok) log.debug('exporter shutdown did not finish within the shutdown timeout');
+      this._reporter?.shutdown();
+    }
+  }
+
+  private async _flushUntil(deadline: number): Promise<void> {
+    this._clearTimer();
+    // Loop because the current export cycle may have started before the newest spans were queued.
+    while (Date.now() < deadline && (this._queue.size > 0 || this._loop)) {
+      const loop = this._loop ?? this._run(this._queue.size);
+      this._wanted = Math.max(this._wanted, this._queue.size);
+      if (!(await settleWithin(loop, deadline - Date.now()))) {
+        log.debug(`flush timed out with ${this._queue.size} spans still queued`);
+        return;
+      }
+    }
+    const exporterFlush = this._exporter.forceFlush?.();
+    if (exporterFlush) await settleWithin(exporterFlush, Math.max(0, deadline - Date.now()));
+  }
+
+  private _armTimer(): void {
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      if (!this._loop) this._run(this._queue.size);
+    }, this._delay);
+    this._timer.unref();
+  }
+
+  private _clearTimer(): void {
+    if (this._timer) clearTimeout(this._timer);
+    this._timer = undefined;
+  }
+
+  /** Starts the export loop; it runs until the queue holds less than a batch and nothing is wanted. */
+  private _run(wanted: number): Promise<void> {
+    this._wanted = Math.max(this._wanted, wanted);
+    this._clearTimer();
+    const loop = (async () => {
+      // Start on a fresh turn: never encode inside the application's `span.end()`.
+      await yieldTurn();
+      while (this._queue.size >= this._batchSize || (this._wanted > 0 && this._queue.size > 0)) {
+        const batch = this._queue.take(this._batchSize);
+        this._wanted = Math.max(0, this._wanted - batch.length);
+        await this._exportBatch(batch);
+      }
+      this._wanted = 0;
+      // Cleared synchronously after the last check, so a span queued from now on starts a new loop.
+      this._loop = undefined;
+      if (this._queue.size > 0 && !this._stopped) this._armTimer();
+    })().catch((error: unknown) => {
+      this._loop = undefined;
+      log.debug(`export loop error: ${describeExportError(error)}`);
+    });
+    this._loop = loop;
+    return loop;
+  }
+
+  private async _exportBatch(batch: ReadableSpan[]): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < batch.length; i += this._chunkSize) {
+      if (i > 0) await yieldTurn();
+      pending.push(this._exportChunk(batch.slice(i, i + this._chunkSize)));
+    }
+    await Promise.all(pending);
+  }
+
+  private _exportChunk(spans: ReadableSpan[]): Promise<void> {
+    return new Promise<ExportResult>((resolve) => {
+      let done = false;
+      const finish = (result: ExportResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this._inFlight.delete(finish);
+        resolve(result);
+      };
+      this._inFlight.add(finish);
+      const timer = setTimeout(
+        () =>
+          finish({
+            code: ExportResultCode.FAILED,
+            error: new Error(`export timed out after ${this._exportTimeout} ms`),
+          }),
+        this._exportTimeout,
+      );
+      timer.unref();
+      // The exporter's own HTTP/gRPC calls must not be traced (they would feed this queue).
+      context.with(suppressTracing(context.active()), () => {
+        try {
+          this._exporter.export(spans, finish);
+        } catch (error) {
+          finish({
+            code: ExportResultCode.FAILED,
+            error: error instanceof Error ? error : new Error(String(error)),
+          });
+        }
+      });
+    }).then((result) => {
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.stats.exported += spans.length;
+      } else {
+        this.stats.failed += spans.length;
+        this._reporter?.recordFailure(spans.length, result.error);
+      }
+    });
+  }
+}
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Resolves true if `promise` settles within `ms`, false otherwise; never rejects. The timer is NOT
+ * unref'ed: the host is awaiting flush/shutdown, and must get an answer before the process idles out.
+ */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function nonNegative(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+}

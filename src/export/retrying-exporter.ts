@@ -1,0 +1,185 @@
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { classifyExportError, isRetryableExportError } from './export-errors.js';
+
+export interface RetryOptions {
+  /** Total time for one export including every retry, ms. Pass the batch export timeout. @default 30000 */
+  deadlineMillis?: number;
+  /** Cap of the first backoff, ms; each retry doubles it (full jitter: the wait is random in [0, cap]). @default 200 */
+  initialBackoffMillis?: number;
+  /**
+   * Largest backoff cap, ms. Kept short because the whole queue waits behind a retried batch: the
+   * sooner the first retry after the collector is back, the fewer spans the full queue drops.
+   * Throttling answers (gRPC RESOURCE_EXHAUSTED, HTTP 429) use `maxThrottledBackoffMillis`.
+   * @default 1000
+   */
+  maxBackoffMillis?: number;
+  /** Largest backoff cap when the collector says it is overloaded (gRPC 8, HTTP 429), ms. @default 5000 */
+  maxThrottledBackoffMillis?: number;
+  /** Which errors to retry. @default isRetryableExportError (gRPC 4/8/10/14, HTTP 429/502/503/504, ECONNREFUSED...) */
+  isRetryable?: (error: unknown) => boolean;
+  /** Called before each retry (counts `retries`, remembers the error for the drop warning). */
+  onRetry?: (error: unknown, attempt: number, delayMillis: number) => void;
+  /**
+   * Builds a fresh exporter to replace the wrapped one while the collector stays unreachable. Needed
+   * for OTLP/gRPC: grpc-js backs off reconnects on its own (1 s, 1.6 s, 2.56 s... up to 120 s, not
+   * configurable through the 0.223 exporter), so after a restart the old channel can stay in
+   * TRANSIENT_FAILURE for seconds while the queue overflows. A new exporter connects at once.
+   */
+  recreate?: () => SpanExporter;
+  /** Minimum time between two `recreate` calls, ms. @default 1000 */
+  recreateAfterMillis?: number;
+  /** Random source in [0, 1), for tests. @default Math.random */
+  random?: () => number;
+}
+
+// A retry needs at least this much time left to be worth starting.
+const MIN_ATTEMPT_MILLIS = 50;
+// Floor for a fully jittered wait, so a dead collector is not hammered in a tight loop.
+const MIN_BACKOFF_MILLIS = 10;
+
+/**
+ * Wraps any SpanExporter and retries transient failures with exponential backoff and full jitter,
+ * all within one deadline. Needed because the 0.223 OTLP/gRPC exporter does not retry UNAVAILABLE
+ * or DEADLINE_EXCEEDED at all (see export-errors.ts), so a collector restart loses every batch
+ * sent while it is down. Non-retryable errors fail at once.
+ */
+export class RetryingExporter implements SpanExporter {
+  private readonly _deadline: number;
+  private readonly _initial: number;
+  private readonly _max: number;
+  private readonly _maxThrottled: number;
+  private readonly _isRetryable: (error: unknown) => boolean;
+  private readonly _onRetry: RetryOptions['onRetry'];
+  private readonly _random: () => number;
+  private readonly _sleeps = new Set<() => void>();
+  private readonly _recreate: (() => SpanExporter) | undefined;
+  private readonly _recreateAfter: number;
+  private _lastRecreate = Date.now();
+  private _shutdown = false;
+
+  constructor(
+    private _inner: SpanExporter,
+    options: RetryOptions = {},
+  ) {
+    this._recreate = options.recreate;
+    this._recreateAfter = options.recreateAfterMillis ?? 1000;
+    this._deadline = options.deadlineMillis ?? 30_000;
+    this._initial = options.initialBackoffMillis ?? 200;
+    this._max = options.maxBackoffMillis ?? 1_000;
+    this._maxThrottled = Math.max(this._max, options.maxThrottledBackoffMillis ?? 5_000);
+    this._isRetryable = options.isRetryable ?? isRetryableExportError;
+    this._onRetry = options.onRetry;
+    this._random = options.random ?? Math.random;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    void this._exportWithRetry(spans).then(resultCallback, (error: unknown) =>
+      resultCallback({ code: ExportResultCode.FAILED, error: asError(error) }),
+    );
+  }
+
+  private async _exportWithRetry(spans: ReadableSpan[]): Promise<ExportResult> {
+    const deadline = Date.now() + this._deadline;
+    for (let attempt = 0; ; attempt++) {
+      const used = this._inner;
+      const result = await this._attempt(used, spans, deadline - Date.now());
+      if (result.code === ExportResultCode.SUCCESS) {
+        // The collector is back: requests waiting in backoff go now instead of up to a cap later.
+        if (attempt > 0) this._wakeAll();
+        return result;
+      }
+      if (this._shutdown || !this._isRetryable(result.error)) return result;
+      if (used === this._inner) this._maybeRecreate(result.error);
+      const max = isThrottled(result.error) ? this._maxThrottled : this._max;
+      const cap = Math.min(max, this._initial * 2 ** attempt);
+      const delay = Math.max(MIN_BACKOFF_MILLIS, this._random() * cap);
+      if (Date.now() + delay + MIN_ATTEMPT_MILLIS > deadline) return result;
+      try {
+        this._onRetry?.(result.error, attempt + 1, delay);
+      } catch {
+        // A counter callback must not break export.
+      }
+      await this._sleep(delay);
+      if (this._shutdown) return result;
+    }
+  }
+
+  private _maybeRecreate(error: unknown): void {
+    if (!this._recreate || classifyExportError(error) !== 'unreachable') return;
+    if (Date.now() - this._lastRecreate < this._recreateAfter) return;
+    this._lastRecreate = Date.now();
+    try {
+      const old = this._inner;
+      this._inner = this._recreate();
+      // The old exporter finishes its pending requests, then closes its channel.
+      old.shutdown().catch(() => {});
+    } catch {
+      // Keep the old exporter if a new one cannot be built.
+    }
+  }
+
+  /** One call of the wrapped exporter, bounded by the time left. */
+  private _attempt(inner: SpanExporter, spans: ReadableSpan[], remaining: number): Promise<ExportResult> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (result: ExportResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const timer = setTimeout(
+        () =>
+          finish({
+            code: ExportResultCode.FAILED,
+            error: new Error(`export timed out after ${this._deadline} ms`),
+          }),
+        Math.max(0, remaining),
+      );
+      timer.unref();
+      try {
+        inner.export(spans, finish);
+      } catch (error) {
+        finish({ code: ExportResultCode.FAILED, error: asError(error) });
+      }
+    });
+  }
+
+  private _sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this._sleeps.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      this._sleeps.add(wake);
+    });
+  }
+
+  private _wakeAll(): void {
+    for (const wake of [...this._sleeps]) wake();
+  }
+
+  forceFlush(): Promise<void> {
+    return this._inner.forceFlush?.() ?? Promise.resolve();
+  }
+
+  /** Stops retrying (pending backoffs end now, with the last failure) and shuts the wrapped exporter down. */
+  shutdown(): Promise<void> {
+    this._shutdown = true;
+    this._wakeAll();
+    return this._inner.shutdown();
+  }
+}
+
+function isThrottled(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 8 || code === 429;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

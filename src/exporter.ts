@@ -1,0 +1,82 @@
+import type { ExportResult } from '@opentelemetry/core';
+import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { lazyRequire } from './lazy-require.js';
+import type { ResolvedConfig } from './types.js';
+import { WaterfallExporter } from './waterfall/index.js';
+
+/** An exporter and how its spans reach it: batched (network) or one by one (local printing). */
+export interface ExporterPlan {
+  readonly name: string;
+  readonly exporter: SpanExporter;
+  readonly batched: boolean;
+}
+
+/** The exporters for a resolved config; `none` gives an empty list. */
+export function createExporters(config: ResolvedConfig): ExporterPlan[] {
+  const exporters = config.exporters;
+  if (!Array.isArray(exporters)) {
+    return [{ name: 'custom', exporter: exporters as SpanExporter, batched: true }];
+  }
+  const plans: ExporterPlan[] = [];
+  for (const name of exporters as ResolvedConfig['exporters'] & string[]) {
+    if (name === 'otlp') plans.push({ name, exporter: new LazyExporter(() => createOtlpExporter(config)), batched: true });
+    else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
+    else if (name === 'waterfall') {
+      plans.push({ name, exporter: new WaterfallExporter(), batched: false });
+    }
+  }
+  return plans;
+}
+
+/**
+ * Defers loading the OTLP exporter (and @grpc/grpc-js, ~40 ms of module loading) until the
+ * first batch is exported, so it is off the start-up path.
+ */
+export class LazyExporter implements SpanExporter {
+  private inner: SpanExporter | undefined;
+  private readonly factory: () => SpanExporter;
+
+  constructor(factory: () => SpanExporter) {
+    this.factory = factory;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    let inner: SpanExporter;
+    try {
+      inner = this.inner ??= this.factory();
+    } catch (error) {
+      resultCallback({ code: 1, error: error as Error });
+      return;
+    }
+    inner.export(spans, resultCallback);
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner?.shutdown() ?? Promise.resolve();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner?.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+function createOtlpExporter(config: ResolvedConfig): SpanExporter {
+  const common = {
+    url: config.endpoint,
+    timeoutMillis: config.exportTimeoutMillis,
+    ...(config.compression === 'gzip' ? { compression: 'gzip' as never } : { compression: 'none' as never }),
+  };
+  if (config.protocol === 'http/protobuf') {
+    const { OTLPTraceExporter } = lazyRequire(
+      '@opentelemetry/exporter-trace-otlp-proto',
+    ) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    return new OTLPTraceExporter({ ...common, headers: { ...config.headers } });
+  }
+  const { OTLPTraceExporter } = lazyRequire(
+    '@opentelemetry/exporter-trace-otlp-grpc',
+  ) as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+  const { Metadata } = lazyRequire('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(config.headers)) metadata.set(key, value);
+  return new OTLPTraceExporter({ ...common, metadata });
+}

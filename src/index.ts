@@ -1,0 +1,83 @@
+// Public API of @acme/otel. Named exports only: what is not listed here is internal.
+export { DEFAULT_IGNORE_PATHS, DEFAULT_PROPAGATOR_NAMES, resolveConfig } from './config.js';
+export type {
+  BaggageValue,
+  Carrier,
+  DetachedOptions,
+  ExtractedSpanOptions,
+  SerializedContext,
+  WithSpanOptions,
+} from './context/index.js';
+export {
+  BAGGAGE_LIMITS,
+  bindContext,
+  bindEmitter,
+  deserializeContext,
+  extractContext,
+  getAllBaggage,
+  getBaggage,
+  injectContext,
+  runDetached,
+  runWithSerializedContext,
+  serializeContext,
+  setBaggage,
+  traced,
+  withBaggage,
+  withExtractedContext,
+  withSpan,
+} from './context/index.js';
+export { describeConfig } from './describe.js';
+export { setLogLevel } from './diag.js';
+export { isTracingConfigError, TracingConfigError } from './errors.js';
+export type {
+  CorrelatedConsole,
+  CorrelatedConsoleOptions,
+  DefaultTraceFields,
+  TextLineOptions,
+  TraceFieldKeys,
+  TraceFieldsOptions,
+  WinstonFormat,
+  WinstonInfo,
+} from './log-correlation/index.js';
+export {
+  correlatedConsole,
+  formatTextLine,
+  parseTextLine,
+  pinoMixin,
+  traceFields,
+  winstonFormat,
+} from './log-correlation/index.js';
+export type { B3Encoding, B3SamplingDecision, StrictB3PropagatorOptions } from './propagation/index.js';
+export {
+  B3_DEBUG_FLAG_KEY,
+  createPropagator,
+  DEFAULT_PROPAGATORS,
+  getB3SamplingDecision,
+  GuardedJaegerPropagator,
+  MAX_BAGGAGE_BYTES,
+  NoopPropagator,
+  StrictB3Propagator,
+  StrictBaggagePropagator,
+  StrictCompositePropagator,
+  StrictTraceContextPropagator,
+  StrictTraceState,
+} from './propagation/index.js';
+export { getTracingHandle, initTracing } from './sdk.js';
+export type {
+  BatchOptions,
+  DbStatementMode,
+  DetectorName,
+  ExporterName,
+  ExportStats,
+  LogLevel,
+  OtlpProtocol,
+  PropagatorName,
+  RedactionOptions,
+  ResolvedConfig,
+  SamplerName,
+  SpanLimitOptions,
+  TracingHandle,
+  TracingOptions,
+} from './types.js';
+export type { OtlpSpanLike, WaterfallEvent, WaterfallOptions, WaterfallSpan } from './waterfall/index.js';
+export { fromOtlpSpan, fromReadableSpan, renderWaterfall, WaterfallExporter } from './waterfall/index.js';

@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import { lazyRequire } from '../lazy-require.js';
+
+/** `(exports, name, basedir)`, as require-in-the-middle calls it. */
+export type OnRequire = (exports: unknown, name: string, basedir?: string) => unknown;
+
+/** What `RequireInTheMiddleSingleton.register` returns, and what InstrumentationBase keeps in `_hooks`. */
+export interface RitmHooked {
+  readonly moduleName: string;
+  readonly onRequire: OnRequire;
+}
+
+export interface RitmSingleton {
+  register(moduleName: string, onRequire: OnRequire): RitmHooked;
+}
+
+/** The raw import-in-the-middle hook: called with the loaded module's URL. */
+export type IitmRawHook = (loadUrl: string, namespace: object, specifier: string, format?: string) => void;
+
+export interface IitmHookInstance {
+  unhook(): void;
+  _iitmHook?: IitmRawHook;
+}
+
+export interface Iitm {
+  Hook: new (
+    modules: string[] | null,
+    options: { internals?: boolean } | null,
+    hookFn: (exports: unknown, name: string, baseDir?: string) => unknown,
+  ) => IitmHookInstance;
+  addHook(hook: IitmRawHook): void;
+  removeHook(hook: IitmRawHook): void;
+  createAddHookMessageChannel(): {
+    registerOptions: { data: { include: string[] } & Record<string, unknown>; transferList: unknown[] };
+    waitForAllMessagesAcknowledged(): Promise<void>;
+  };
+}
+
+// require-in-the-middle and import-in-the-middle must be the very copies
+// @opentelemetry/instrumentation uses: the RITM singleton is shared through its module instance,
+// and IITM keeps its hook list and loader message port in module state.
+let fromInstrumentation: NodeJS.Require | undefined;
+function requireFromInstrumentation(): NodeJS.Require {
+  fromInstrumentation ??= createRequire(lazyRequire.resolve('@opentelemetry/instrumentation'));
+  return fromInstrumentation;
+}
+
+/**
+ * The one require hook every InstrumentationBase registers through. Loading it costs
+ * require-in-the-middle and a trie, not the instrumentation framework.
+ */
+export function getRequireSingleton(): RitmSingleton {
+  const mod = lazyRequire(
+    '@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js',
+  ) as { RequireInTheMiddleSingleton: { getInstance(): RitmSingleton } };
+  return mod.RequireInTheMiddleSingleton.getInstance();
+}
+
+export function getIitm(): Iitm {
+  return requireFromInstrumentation()('import-in-the-middle') as Iitm;
+}
+
+// The instrumentation packages are dependencies of auto-instrumentations-node; resolve them from
+// there so strict installs (pnpm) find them too.
+let fromAuto: NodeJS.Require | undefined;
+export function requireInstrumentationPackage(pkg: string): unknown {
+  try {
+    fromAuto ??= createRequire(lazyRequire.resolve('@opentelemetry/auto-instrumentations-node'));
+    return fromAuto(pkg);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') throw error;
+    return lazyRequire(pkg);
+  }
+}

@@ -1,0 +1,8 @@
+// Auto-instrumentation: the catalogue, name resolution, and the lazy loader.
+export {
+  activeEsmModules,
+  type EnableInstrumentationsOptions,
+  enableInstrumentations,
+  useEsmLoader,
+} from './lazy-loader.js';
+export { KNOWN_INSTRUMENTATIONS, resolveInstrumentationNames } from './names.js';

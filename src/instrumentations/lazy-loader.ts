@@ -1,0 +1,277 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { TracerProvider } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { log } from '../diag.js';
+import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
+import { createInstrumentation } from './create.js';
+import {
+  getIitm,
+  getRequireSingleton,
+  type IitmHookInstance,
+  type IitmRawHook,
+  type OnRequire,
+  type RitmHooked,
+} from './hooks.js';
+import { gateRequire, packageOf } from './require-gate.js';
+import type { InstrumentationContext } from './settings.js';
+
+export interface EnableInstrumentationsOptions {
+  /** Short names from {@link resolveInstrumentationNames}. */
+  readonly names: readonly string[];
+  /** Instrumentation objects the user built; enabled at once. */
+  readonly custom: readonly Instrumentation[];
+  readonly tracerProvider: TracerProvider;
+  readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+}
+
+// Shared with register-esm, across the ESM and CJS builds (`--require` and `--import` together
+// load both): the modules the ESM loader must wrap, and how to add the import hook later.
+const STATE_KEY = Symbol.for('@acme/otel/instrumentations');
+const ESM_LOADER_KEY = Symbol.for('@acme/otel/esm-loader');
+interface SharedState {
+  esmModules: Set<string>;
+  hookImport: (() => void) | undefined;
+}
+const g = globalThis as { [STATE_KEY]?: SharedState; [ESM_LOADER_KEY]?: boolean };
+const shared: SharedState = (g[STATE_KEY] ??= { esmModules: new Set(), hookImport: undefined });
+
+/** Modules the enabled instrumentations patch: the `include` list for the ESM loader hook. */
+export function activeEsmModules(): string[] {
+  return [...shared.esmModules];
+}
+
+/**
+ * Say that an import-in-the-middle loader is (being) registered, so ESM imports need hooking,
+ * and hook them now if instrumentations are already enabled. register-esm calls this.
+ */
+export function useEsmLoader(): void {
+  g[ESM_LOADER_KEY] = true;
+  shared.hookImport?.();
+}
+
+// Without a loader the import hook can never fire; skip loading import-in-the-middle then.
+// A loader someone registered on the command line is recognised by name.
+function esmLoaderInUse(): boolean {
+  return (
+    g[ESM_LOADER_KEY] === true ||
+    process.execArgv.some((arg) => /import-in-the-middle|instrumentation\/hook\.mjs|@acme\/otel\/register/.test(arg))
+  );
+}
+
+/**
+ * Enable auto-instrumentation without paying for it up front (opentelemetry-js #3029, #3527,
+ * contrib #1344: requiring every package at start-up costs ~150 ms). One stub per module name is
+ * put into the RequireInTheMiddleSingleton all instrumentations share (plus one
+ * import-in-the-middle hook for ESM); the first time a module is loaded, its instrumentation
+ * package is required and constructed, which registers its own hooks for every later load.
+ * Even require-in-the-middle waits behind a cheap gate until the first require that concerns an
+ * enabled instrumentation.
+ *
+ * The load in flight started before those hooks existed, so the stub hands it to them itself,
+ * exactly as the hook chain would have. Because everything goes through the same singleton,
+ * whose cache remembers the patched exports, no module is ever patched twice.
+ *
+ * Returns a function that disables everything that was enabled.
+ */
+export function enableInstrumentations(opts: EnableInstrumentationsOptions): () => void {
+  const ctx: InstrumentationContext = { ignoreIncomingPaths: opts.ignoreIncomingPaths };
+  const state = new Map<string, 'loading' | 'loaded' | 'failed'>();
+  const instances: Instrumentation[] = [];
+  const cleanups: (() => void)[] = [];
+  let active = true;
+
+  const byModule = new Map<string, CatalogueEntry[]>();
+  let requireHooked = false;
+  const hookRequireOnce = () => {
+    if (requireHooked || !active) return;
+    requireHooked = true;
+    hookRequire(byModule, load, () => active);
+  };
+
+  const load: Load = (entry, cause) => {
+    if (!active || state.has(entry.name)) return undefined;
+    state.set(entry.name, 'loading');
+    // An import or channel can come first; constructing the instrumentation creates the shared
+    // require hook, so put our stubs in it now rather than behind the gate.
+    if (entry.trigger.kind === 'module') hookRequireOnce();
+    try {
+      const instrumentation = createInstrumentation(entry, ctx);
+      start(instrumentation, opts.tracerProvider);
+      instances.push(instrumentation);
+      state.set(entry.name, 'loaded');
+      log.debug(`instrumentation ${entry.name} loaded (first use of ${cause})`);
+      return { instrumentation, hooks: (instrumentation as { _hooks?: unknown[] })._hooks ?? [] };
+    } catch (error) {
+      state.set(entry.name, 'failed');
+      log.warn(
+        `the ${entry.name} instrumentation (${entry.pkg}) could not be loaded: ${reason(error)}; ` +
+          `${cause} is not traced`,
+      );
+      return undefined;
+    }
+  };
+
+  for (const name of opts.names) {
+    const entry = CATALOGUE.get(name);
+    if (entry === undefined) continue;
+    const { trigger } = entry;
+    if (trigger.kind === 'start') load(entry, 'start-up');
+    else if (trigger.kind === 'channel') cleanups.push(onFirstMessage(trigger.channel, entry, load));
+    else for (const m of trigger.modules) byModule.set(m, [...(byModule.get(m) ?? []), entry]);
+  }
+
+  if (byModule.size > 0) {
+    for (const name of byModule.keys()) shared.esmModules.add(name);
+    cleanups.push(() => {
+      for (const name of byModule.keys()) shared.esmModules.delete(name);
+    });
+    const packages = new Set([...byModule.keys()].map((m) => (m.startsWith('@') ? m : (m.split('/')[0] ?? m))));
+    for (const m of byModule.keys()) packages.add(m);
+    // Custom instrumentations already created the shared require hook: no point in waiting.
+    if (opts.custom.length > 0) hookRequireOnce();
+    else cleanups.push(gateRequire(packages, hookRequireOnce));
+
+    let importHooked = false;
+    const hookImportOnce = () => {
+      if (importHooked || !active) return;
+      importHooked = true;
+      cleanups.push(hookImport(byModule, load, () => active));
+    };
+    shared.hookImport = hookImportOnce;
+    cleanups.push(() => {
+      if (shared.hookImport === hookImportOnce) shared.hookImport = undefined;
+    });
+    if (esmLoaderInUse()) guarded(hookImportOnce, 'hooking ESM imports');
+  }
+
+  for (const instrumentation of opts.custom) {
+    start(instrumentation, opts.tracerProvider);
+    instances.push(instrumentation);
+  }
+
+  return () => {
+    if (!active) return;
+    active = false;
+    for (const cleanup of cleanups) guarded(cleanup, 'unhooking');
+    for (const instrumentation of instances) guarded(() => instrumentation.disable(), 'disabling instrumentations');
+  };
+}
+
+/** The instrumentation just loaded, and the hooks it registered (InstrumentationBase#_hooks). */
+interface Loaded {
+  readonly instrumentation: Instrumentation;
+  readonly hooks: readonly unknown[];
+}
+
+type Load = (entry: CatalogueEntry, cause: string) => Loaded | undefined;
+
+/** What registerInstrumentations() does for each instrumentation. */
+function start(instrumentation: Instrumentation, tracerProvider: TracerProvider): void {
+  instrumentation.setTracerProvider(tracerProvider);
+  if (!instrumentation.getConfig().enabled) instrumentation.enable();
+}
+
+function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActive: () => boolean): void {
+  const singleton = getRequireSingleton();
+  for (const [moduleName, entries] of byModule) {
+    const stub: OnRequire = (exports, name, basedir) => {
+      if (!isActive()) return exports;
+      let result = exports;
+      for (const entry of entries) {
+        const loaded = load(entry, name);
+        if (loaded === undefined) continue;
+        // The singleton computed its handler list before this stub ran: apply the new ones here.
+        for (const hook of loaded.hooks) {
+          if (!isRitmHooked(hook) || !ritmMatches(hook.moduleName, name, basedir)) continue;
+          try {
+            result = hook.onRequire(result, name, basedir);
+          } catch (error) {
+            log.warn(`the ${entry.name} instrumentation failed to patch ${name}: ${reason(error)}`);
+          }
+        }
+      }
+      return result;
+    };
+    singleton.register(moduleName, stub);
+  }
+}
+
+function hookImport(byModule: Map<string, CatalogueEntry[]>, load: Load, isActive: () => boolean): () => void {
+  const iitm = getIitm();
+  const names = [...byModule.keys()];
+  // Announces the names to the loader (register-esm's message channel) so only they are wrapped.
+  const announce = new iitm.Hook(names, null, () => undefined);
+  const raw: IitmRawHook = (loadUrl, namespace, specifier, format) => {
+    if (!isActive()) return;
+    const moduleName = loadUrl.startsWith('node:') ? loadUrl.slice(5) : packageOf(loadUrl);
+    const entries = moduleName === undefined ? undefined : byModule.get(moduleName);
+    if (entries === undefined) return;
+    for (const entry of entries) {
+      const loaded = load(entry, moduleName as string);
+      if (loaded === undefined) continue;
+      // IITM snapshots its hook list per module, and replays only modules it finished: forward.
+      for (const hook of loaded.hooks) {
+        const fn = (hook as IitmHookInstance | undefined)?._iitmHook;
+        if (typeof fn !== 'function') continue;
+        try {
+          fn(loadUrl, namespace, specifier, format);
+        } catch (error) {
+          log.warn(`the ${entry.name} instrumentation failed to patch ${moduleName}: ${reason(error)}`);
+        }
+      }
+    }
+  };
+  iitm.addHook(raw);
+  return () => {
+    iitm.removeHook(raw);
+    announce.unhook();
+  };
+}
+
+/** Load on the first message, then hand that message to the instrumentation's own handler. */
+function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () => void {
+  const replay = entry.trigger.kind === 'channel' ? entry.trigger.replay : '';
+  let subscribed = true;
+  const stop = () => {
+    if (subscribed) unsubscribe(channel, onMessage);
+    subscribed = false;
+  };
+  function onMessage(message: unknown): void {
+    stop();
+    const loaded = load(entry, `${channel} (fetch/undici)`);
+    if (loaded === undefined) return;
+    // The channel snapshotted its subscribers before this one ran: deliver the message ourselves.
+    const handler = (loaded.instrumentation as unknown as Record<string, unknown>)[replay];
+    if (typeof handler === 'function') {
+      try {
+        handler.call(loaded.instrumentation, message);
+      } catch (error) {
+        log.warn(`the ${entry.name} instrumentation failed on its first request: ${reason(error)}`);
+      }
+    }
+  }
+  subscribe(channel, onMessage);
+  return stop;
+}
+
+function isRitmHooked(hook: unknown): hook is RitmHooked {
+  return typeof (hook as RitmHooked | undefined)?.onRequire === 'function';
+}
+
+/** The singleton's trie match: the name itself, or a file inside it (never for core modules). */
+function ritmMatches(registered: string, name: string, basedir: string | undefined): boolean {
+  const normalized = name.replaceAll('\\', '/');
+  return normalized === registered || (basedir !== undefined && normalized.startsWith(`${registered}/`));
+}
+
+function guarded(fn: () => void, what: string): void {
+  try {
+    fn();
+  } catch (error) {
+    log.debug(`${what}: ${reason(error)}`);
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

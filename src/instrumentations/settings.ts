@@ -1,0 +1,64 @@
+import type { IncomingMessage, RequestOptions } from 'node:http';
+
+/** What the per-instrumentation config is built from. */
+export interface InstrumentationContext {
+  /** Incoming paths that get no server span (exact match, trailing slash ignored, or RegExp). */
+  readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+}
+
+// The OTLP/HTTP exporter's User-Agent. Its requests run under suppressTracing() already; this
+// also keeps them out if an exporter is ever called outside that context.
+const OTLP_USER_AGENT = 'OTel-OTLP-Exporter-JavaScript';
+
+/**
+ * The config object each instrumentation is constructed with. Upstream defaults except where
+ * noted; eager and lazy loading both use this, so their spans are the same.
+ */
+export function instrumentationConfig(name: string, ctx: InstrumentationContext): Record<string, unknown> {
+  switch (name) {
+    case 'http':
+      return {
+        ignoreIncomingRequestHook: createIncomingPathFilter(ctx.ignoreIncomingPaths),
+        ignoreOutgoingRequestHook: isExporterRequest,
+      };
+    case 'pg':
+      // Never attach bound parameter values to spans.
+      return { enhancedDatabaseReporting: false };
+    case 'pino':
+    case 'winston':
+    case 'bunyan':
+      // Log correlation (trace_id/span_id/trace_flags) on; log records are not exported, we run
+      // no logs pipeline, so skip the per-record bridge work.
+      return { disableLogCorrelation: false, disableLogSending: true };
+    default:
+      return {};
+  }
+}
+
+/** `true` for requests whose path is in `paths`; the query string is ignored. */
+export function createIncomingPathFilter(paths: readonly (string | RegExp)[]): (req: IncomingMessage) => boolean {
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const p of paths) {
+    if (typeof p === 'string') exact.add(trimSlash(p));
+    // A global/sticky RegExp keeps lastIndex between calls; use a stateless copy.
+    else patterns.push(p.global || p.sticky ? new RegExp(p.source, p.flags.replace(/[gy]/g, '')) : p);
+  }
+  return (req) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    return exact.has(trimSlash(path)) || patterns.some((re) => re.test(path));
+  };
+}
+
+function trimSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function isExporterRequest(options: RequestOptions): boolean {
+  const headers = options.headers;
+  if (headers === undefined || Array.isArray(headers)) return false;
+  const ua = (headers as Record<string, unknown>)['User-Agent'] ?? (headers as Record<string, unknown>)['user-agent'];
+  return typeof ua === 'string' && ua.includes(OTLP_USER_AGENT);
+}

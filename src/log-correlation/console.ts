@@ -1,0 +1,111 @@
+import { format } from 'node:util';
+import { log } from '../diag.js';
+import type { TextLineOptions } from './text.js';
+import { formatTextLine } from './text.js';
+
+const METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+type Method = (typeof METHODS)[number];
+const LEVEL: Record<Method, string> = {
+  log: 'info',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  debug: 'debug',
+};
+
+type ConsoleLike = Pick<Console, Method>;
+
+/** Options for {@link correlatedConsole}. */
+export interface CorrelatedConsoleOptions extends Pick<TextLineOptions, 'service' | 'whenNoSpan'> {
+  /** Console to write through (and to patch with `patch: true`). @default globalThis.console */
+  console?: ConsoleLike;
+  /** Replace the methods of that console in place, until `restore()`. @default false */
+  patch?: boolean;
+  /** Prefix lines with an ISO timestamp. @default true */
+  timestamp?: boolean;
+}
+
+/** A console whose lines carry the active span's ids. */
+export interface CorrelatedConsole extends ConsoleLike {
+  /** Put the original methods back (only does something after `patch: true`). Idempotent. */
+  restore(): void;
+}
+
+// One patch per console object, shared by the ESM and CJS builds.
+const PATCHES_KEY = Symbol.for('@acme/otel/console-patches');
+const g = globalThis as { [PATCHES_KEY]?: WeakMap<object, CorrelatedConsole> };
+g[PATCHES_KEY] ??= new WeakMap();
+const patches: WeakMap<object, CorrelatedConsole> = g[PATCHES_KEY];
+
+/**
+ * A console-like object whose lines are formatted by {@link formatTextLine}:
+ * `2025-01-31T12:00:00.000Z WARN  order-service [trace_id=… span_id=…] stock low`.
+ * Opt-in twice over: nothing changes until you use the returned object, or pass `patch: true`
+ * to rewrite `console.log/info/warn/error/debug` in place (undo with `restore()`).
+ *
+ * @example
+ * import { correlatedConsole } from '@acme/otel';
+ *
+ * const out = correlatedConsole({ service: 'order-service' });
+ * out.info('order %s created', 'o-1');
+ *
+ * const patched = correlatedConsole({ service: 'order-service', patch: true });
+ * console.warn('now correlated');
+ * patched.restore();
+ */
+export function correlatedConsole(options: CorrelatedConsoleOptions = {}): CorrelatedConsole {
+  const target = options.console ?? globalThis.console;
+  if (options.patch) {
+    const existing = patches.get(target);
+    if (existing) {
+      log.warnOnce(
+        'console/double-patch',
+        'correlatedConsole({ patch: true }) called twice; the console is already patched.',
+      );
+      return existing;
+    }
+  }
+  const originals = {} as Record<Method, (...args: unknown[]) => void>;
+  for (const method of METHODS) originals[method] = target[method].bind(target);
+
+  const lineOptions: TextLineOptions = {};
+  if (options.service !== undefined) lineOptions.service = options.service;
+  if (options.whenNoSpan !== undefined) lineOptions.whenNoSpan = options.whenNoSpan;
+  const timestamp = options.timestamp ?? true;
+
+  const writer = (method: Method) =>
+    function correlated(...args: unknown[]): void {
+      originals[method](
+        formatTextLine(format(...args), {
+          ...lineOptions,
+          level: LEVEL[method],
+          timestamp: timestamp ? new Date() : false,
+        }),
+      );
+    };
+
+  let restored = false;
+  const out = {
+    log: writer('log'),
+    info: writer('info'),
+    warn: writer('warn'),
+    error: writer('error'),
+    debug: writer('debug'),
+    restore() {
+      if (restored || !options.patch) return;
+      restored = true;
+      for (const method of METHODS) (target as Record<Method, unknown>)[method] = saved[method];
+      patches.delete(target);
+    },
+  } satisfies CorrelatedConsole;
+
+  const saved = {} as Record<Method, unknown>;
+  if (options.patch) {
+    for (const method of METHODS) {
+      saved[method] = target[method];
+      (target as Record<Method, unknown>)[method] = out[method];
+    }
+    patches.set(target, out);
+  }
+  return out;
+}

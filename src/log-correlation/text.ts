@@ -1,0 +1,52 @@
+import type { Context } from '@opentelemetry/api';
+import { activeSpanContext, ZERO_SPAN_ID, ZERO_TRACE_ID } from './trace-fields.js';
+
+/** Options for {@link formatTextLine}. */
+export interface TextLineOptions {
+  /** Level shown upper-case after the timestamp. @default 'info' */
+  level?: string;
+  /** Service name shown after the level; left out when not given. */
+  service?: string;
+  /** Timestamp: a Date, a preformatted string, or `false` for none. @default new Date() (ISO 8601) */
+  timestamp?: Date | string | false;
+  /** With no active span: `'zeros'` shows all-zero ids, `'omit'` leaves the bracket out. @default 'zeros' */
+  whenNoSpan?: 'zeros' | 'omit';
+  /** Read this context instead of the active one. */
+  context?: Context;
+}
+
+/**
+ * A plain-text log line correlated with the active span:
+ * `2025-01-31T12:00:00.000Z INFO  order-service [trace_id=<32 hex> span_id=<16 hex>] message`.
+ *
+ * @example
+ * import { formatTextLine } from '@acme/otel';
+ *
+ * process.stdout.write(formatTextLine('order created', { level: 'info', service: 'order-service' }) + '\n');
+ */
+export function formatTextLine(message: string, options: TextLineOptions = {}): string {
+  const parts: string[] = [];
+  const { timestamp = new Date() } = options;
+  if (timestamp !== false) parts.push(typeof timestamp === 'string' ? timestamp : timestamp.toISOString());
+  parts.push((options.level ?? 'info').toUpperCase().padEnd(5));
+  if (options.service) parts.push(options.service);
+  const spanContext = activeSpanContext(options.context);
+  if (spanContext) parts.push(`[trace_id=${spanContext.traceId} span_id=${spanContext.spanId}]`);
+  else if (options.whenNoSpan !== 'omit') parts.push(`[trace_id=${ZERO_TRACE_ID} span_id=${ZERO_SPAN_ID}]`);
+  parts.push(message);
+  return parts.join(' ');
+}
+
+/**
+ * Parse the ids back out of a line written by {@link formatTextLine} (log pipelines, tests).
+ *
+ * @example
+ * import { parseTextLine } from '@acme/otel';
+ *
+ * parseTextLine('2025-01-31T12:00:00.000Z INFO  [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7] hi');
+ * // { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' }
+ */
+export function parseTextLine(line: string): { traceId: string; spanId: string } | undefined {
+  const match = /\[trace_id=([0-9a-f]{32}) span_id=([0-9a-f]{16})\]/.exec(line);
+  return match ? { traceId: match[1]!, spanId: match[2]! } : undefined;
+}

@@ -1,0 +1,99 @@
+import type { Context, SpanContext } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+
+/** Names of the correlation fields. `false` leaves a field out. */
+export interface TraceFieldKeys {
+  /** @default 'trace_id' */
+  traceId?: string;
+  /** @default 'span_id' */
+  spanId?: string;
+  /** @default 'trace_flags' */
+  traceFlags?: string | false;
+}
+
+/** Options for {@link traceFields} and the logger integrations built on it. */
+export interface TraceFieldsOptions {
+  /** Field names, e.g. `{ traceId: 'dd.trace_id', spanId: 'dd.span_id' }`. Same defaults as the OpenTelemetry pino/winston instrumentations. */
+  keys?: TraceFieldKeys;
+  /** With no valid active span: `'zeros'` writes all-zero ids (and flags `00`), `'omit'` writes nothing. @default 'zeros' */
+  whenNoSpan?: 'zeros' | 'omit';
+  /** Read this context instead of the active one. */
+  context?: Context;
+}
+
+/** The default field set. */
+export type DefaultTraceFields = {
+  trace_id: string;
+  span_id: string;
+  trace_flags: string;
+};
+
+export const ZERO_TRACE_ID = '00000000000000000000000000000000';
+export const ZERO_SPAN_ID = '0000000000000000';
+
+/** Options resolved once, so per-log-line work is a lookup and three property writes. */
+export interface ResolvedFieldKeys {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: string | false;
+  readonly omitWhenNoSpan: boolean;
+}
+
+export function resolveFieldKeys(options: TraceFieldsOptions = {}): ResolvedFieldKeys {
+  if (options.whenNoSpan !== undefined && options.whenNoSpan !== 'zeros' && options.whenNoSpan !== 'omit') {
+    throw new TypeError(
+      `[@acme/otel] invalid option whenNoSpan=${JSON.stringify(options.whenNoSpan)}: expected 'zeros' or 'omit'`,
+    );
+  }
+  return {
+    traceId: options.keys?.traceId ?? 'trace_id',
+    spanId: options.keys?.spanId ?? 'span_id',
+    traceFlags: options.keys?.traceFlags ?? 'trace_flags',
+    omitWhenNoSpan: options.whenNoSpan === 'omit',
+  };
+}
+
+/** The valid span context of `ctx`, or undefined. */
+export function activeSpanContext(ctx: Context = context.active()): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext && isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
+export function flagsHex(flags: number): string {
+  return (flags & 0xff).toString(16).padStart(2, '0');
+}
+
+/** Write the fields into `target` (skipping keys it already has); returns `target`. */
+export function writeFields<T extends Record<string, unknown>>(
+  target: T,
+  keys: ResolvedFieldKeys,
+  spanContext: SpanContext | undefined,
+): T {
+  if (spanContext === undefined && keys.omitWhenNoSpan) return target;
+  const record = target as Record<string, unknown>;
+  if (record[keys.traceId] === undefined) record[keys.traceId] = spanContext?.traceId ?? ZERO_TRACE_ID;
+  if (record[keys.spanId] === undefined) record[keys.spanId] = spanContext?.spanId ?? ZERO_SPAN_ID;
+  if (keys.traceFlags !== false && record[keys.traceFlags] === undefined) {
+    record[keys.traceFlags] = spanContext ? flagsHex(spanContext.traceFlags) : '00';
+  }
+  return target;
+}
+
+/**
+ * Correlation fields for the active span: `{ trace_id, span_id, trace_flags }` as 32/16
+ * lowercase hex digits and two hex digits. With no span, all-zero ids (or `{}` with
+ * `whenNoSpan: 'omit'`). Field names are configurable.
+ *
+ * @example
+ * import { traceFields, withSpan } from '@acme/otel';
+ *
+ * withSpan('order.create', () => console.log(JSON.stringify({ ...traceFields(), msg: 'order created' })));
+ * // { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7', trace_flags: '01', ... }
+ *
+ * traceFields({ keys: { traceId: 'dd.trace_id', spanId: 'dd.span_id', traceFlags: false } });
+ */
+export function traceFields(options?: Omit<TraceFieldsOptions, 'keys' | 'whenNoSpan'>): DefaultTraceFields;
+export function traceFields(options: TraceFieldsOptions): Record<string, string>;
+export function traceFields(options: TraceFieldsOptions = {}): Record<string, string> {
+  return writeFields({}, resolveFieldKeys(options), activeSpanContext(options.context));
+}

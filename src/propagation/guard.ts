@@ -1,0 +1,22 @@
+import { log } from '../diag.js';
+
+/**
+ * Run one propagation step; never let it throw into the host. Carriers and getters come from
+ * application code and other libraries, so anything can happen inside them.
+ */
+export function guard<T>(what: string, fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (error) {
+    log.debug(`${what} failed and was skipped: ${describe(error)}`);
+    return fallback;
+  }
+}
+
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

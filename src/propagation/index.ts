@@ -1,0 +1,12 @@
+export type { B3SamplingDecision } from './b3-context.js';
+export { B3_DEBUG_FLAG_KEY, getB3SamplingDecision } from './b3-context.js';
+export type { B3Encoding, StrictB3PropagatorOptions } from './b3-propagator.js';
+export { StrictB3Propagator } from './b3-propagator.js';
+export { MAX_BAGGAGE_BYTES } from './baggage-codec.js';
+export { StrictBaggagePropagator } from './baggage-propagator.js';
+export { StrictCompositePropagator } from './composite.js';
+export { createPropagator, DEFAULT_PROPAGATORS } from './create-propagator.js';
+export { GuardedJaegerPropagator } from './jaeger.js';
+export { NoopPropagator } from './noop.js';
+export { StrictTraceContextPropagator } from './trace-context-propagator.js';
+export { StrictTraceState } from './trace-state.js';

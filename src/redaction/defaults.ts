@@ -1,0 +1,96 @@
+/**
+ * Attribute keys whose whole value is secret. Compared lowercased with `_` read as `-`, against the
+ * full key and its last dotted segment, so `http.request.header.authorization`,
+ * `http.request.header.x_api_key` and a custom `auth.password` all match.
+ */
+export const DEFAULT_SECRET_KEYS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'x-auth-token',
+  'x-access-token',
+  'x-csrf-token',
+  'x-xsrf-token',
+  'x-amz-security-token',
+  'x-goog-api-key',
+  'x-vault-token',
+  'x-session-token',
+  'x-refresh-token',
+  'password',
+  'passwd',
+  'secret',
+  'client-secret',
+  'access-token',
+  'refresh-token',
+  'id-token',
+  'private-key',
+  'connection-string',
+];
+
+/** Names that, written `name=value` / `name: value` / `"name":"value"` in free text, mark a secret value. */
+export const INLINE_SECRET_NAMES: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api[-_]?key',
+  'x-auth-token',
+  'x-csrf-token',
+  'access[-_]?token',
+  'refresh[-_]?token',
+  'client[-_]?secret',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'token',
+];
+
+export interface ValuePattern {
+  readonly regex: RegExp;
+  /** Extra check on a match (e.g. Luhn), false keeps the text. */
+  readonly accept?: (match: string) => boolean;
+}
+
+function luhn(match: string): boolean {
+  const digits = match.replace(/[ -]/g, '');
+  if (digits.length < 13 || digits.length > 19) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Secret-looking values replaced wherever they occur in a string. */
+export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
+  // Authorization schemes: `Bearer <token>`, `Basic <base64>`.
+  { regex: /\b(?:Bearer|Basic|Digest|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi },
+  // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`).
+  { regex: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+  // AWS access key ids.
+  { regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
+  // PEM private keys (also cut off ones).
+  {
+    regex:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
+  },
+  // Well-known token formats: GitHub, Slack, Stripe, Google API keys.
+  { regex: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
+  { regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  // Payment-card-like digit runs (13–19 digits, optional single space/dash separators, card-range
+  // first digit, Luhn-valid): epoch-millisecond timestamps start with 1 and are left alone.
+  { regex: /(?<![\d-])[3-6]\d{3}(?:[ -]?\d){9,15}(?![\d-])/g, accept: luhn },
+];

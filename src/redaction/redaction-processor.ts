@@ -1,0 +1,51 @@
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { RedactionOptions } from '../types.js';
+import { createRedactor } from './redactor.js';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A span processor that scrubs secrets from span attributes, event attributes (including
+ * `exception.message` / `exception.stacktrace`), the status message and the span name, in place, in
+ * `onEnd`. It must be registered FIRST, so every later processor and exporter sees scrubbed spans.
+ *
+ * Why `onEnd` and in place: `onEnd` sees the final span (later `onEnding` hooks may still add
+ * attributes), the SDK's attribute, event and status objects belong to that span alone, and
+ * scrubbing in place costs no copy. Scrubbing in the exporter instead would leave user span
+ * processors (`spanProcessors`) seeing raw secrets.
+ *
+ * @example
+ * new BasicTracerProvider({ spanProcessors: [createRedactionProcessor({ keys: ['x-tenant-key'] }), batch] })
+ */
+export function createRedactionProcessor(options: RedactionOptions | undefined): SpanProcessor {
+  const redactor = createRedactor(options);
+  const replacement = options?.replacement ?? '[REDACTED]';
+  return {
+    onStart(_span: Span, _context: Context): void {},
+    onEnd(readable: ReadableSpan): void {
+      const span = readable as Writable<ReadableSpan>;
+      try {
+        redactor.attributes(span.attributes);
+        for (const event of span.events) {
+          if (event.attributes) redactor.attributes(event.attributes);
+          if (event.name.includes('://') || event.name.includes('=')) {
+            (event as { name: string }).name = redactor.text(event.name);
+          }
+        }
+        for (const link of span.links) if (link.attributes) redactor.attributes(link.attributes);
+        const message = span.status.message;
+        if (message) span.status = { ...span.status, message: redactor.text(message) };
+        if (span.name.includes('?') || span.name.includes('://'))
+          span.name = redactor.text(redactor.url(span.name));
+      } catch {
+        // Never throw into the host's `span.end()`; fail closed: blank every string attribute.
+        for (const key in span.attributes) {
+          if (typeof span.attributes[key] === 'string') span.attributes[key] = replacement;
+        }
+      }
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,248 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { DbStatementMode, RedactionOptions } from '../types.js';
+import {
+  DEFAULT_SECRET_KEYS,
+  DEFAULT_VALUE_PATTERNS,
+  INLINE_SECRET_NAMES,
+  type ValuePattern,
+} from './defaults.js';
+import { hashSql, maskSql } from './sql.js';
+import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
+
+/** What to do with an attribute, decided once per key and cached. */
+enum Action {
+  /** Known to hold no free text (method, route, host...): skipped. */
+  Safe = 0,
+  /** The whole value is a secret. */
+  Secret = 1,
+  Url = 2,
+  Query = 3,
+  Db = 4,
+  /** Free text: value patterns, URLs in text, `password=...` pairs. */
+  Text = 5,
+}
+
+const URL_KEYS = new Set(['url.full', 'http.url', 'url.original', 'http.target', 'db.connection_string']);
+const QUERY_KEYS = new Set(['url.query', 'http.query']);
+const DB_KEYS = new Set(['db.statement', 'db.query.text']);
+// Keys whose string values are enums, addresses or names set by instrumentations, never user text.
+// Skipping them keeps the hot path short; a user `keys` entry still wins over this list.
+const SAFE_KEYS = new Set([
+  'http.request.method',
+  'http.request.method_original',
+  'http.method',
+  'http.route',
+  'http.scheme',
+  'http.flavor',
+  'url.scheme',
+  'server.address',
+  'client.address',
+  'net.host.name',
+  'net.peer.name',
+  'net.peer.ip',
+  'net.transport',
+  'network.peer.address',
+  'network.local.address',
+  'network.protocol.name',
+  'network.protocol.version',
+  'network.transport',
+  'network.type',
+  'user_agent.original',
+  'http.user_agent',
+  'db.system',
+  'db.system.name',
+  'db.name',
+  'db.namespace',
+  'db.operation',
+  'db.operation.name',
+  'db.collection.name',
+  'db.sql.table',
+  'rpc.system',
+  'rpc.service',
+  'rpc.method',
+  'messaging.system',
+  'messaging.operation',
+  'messaging.operation.type',
+  'messaging.operation.name',
+  'messaging.destination.name',
+  'error.type',
+  'exception.type',
+  'code.function',
+  'code.function.name',
+  'code.namespace',
+  'code.filepath',
+  'code.file.path',
+  'thread.name',
+  'component',
+]);
+const MAX_CACHED_KEYS = 4096;
+
+export interface Redactor {
+  /** Scrubs an attributes object in place. */
+  attributes(attributes: Attributes): void;
+  /** Scrubs free text (exception and status messages). */
+  text(value: string): string;
+  /** Scrubs a URL (userinfo, sensitive query parameters). */
+  url(value: string): string;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/_/g, '-');
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
+export function createRedactor(options: RedactionOptions = {}): Redactor {
+  const replacement = options.replacement ?? '[REDACTED]';
+  const dbMode: DbStatementMode = options.dbStatement ?? 'mask';
+  const secretNames = new Set(DEFAULT_SECRET_KEYS);
+  const secretRegexes: RegExp[] = [];
+  const userNames: string[] = [];
+  for (const key of options.keys ?? []) {
+    if (typeof key === 'string') {
+      secretNames.add(normalize(key));
+      userNames.push(escapeRegex(key));
+    } else {
+      secretRegexes.push(new RegExp(key.source, key.flags.replace(/[gy]/g, '')));
+    }
+  }
+  const params = new Set(DEFAULT_QUERY_PARAMS);
+  for (const p of options.queryParams ?? []) params.add(p.toLowerCase());
+
+  const patterns: ValuePattern[] = [...DEFAULT_VALUE_PATTERNS];
+  for (const p of options.patterns ?? []) {
+    patterns.push({ regex: new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`) });
+  }
+  // One combined test first: most strings match nothing, and one scan is cheaper than ten.
+  let anyPattern: RegExp | undefined;
+  try {
+    const sources = patterns.map((p) => `(?:${p.regex.source})`);
+    if (!sources.some((s) => /\\[1-9]|\\k</.test(s))) anyPattern = new RegExp(sources.join('|'), 'i');
+  } catch {
+    anyPattern = undefined;
+  }
+
+  const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
+  const singlePart = [
+    ...INLINE_SECRET_NAMES.filter((n) => !multiPart.split('|').includes(n)),
+    ...userNames,
+  ].join('|');
+  const quoted = `"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'`;
+  // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator.
+  const inline = new RegExp(
+    `(?<![A-Za-z0-9])(?:(?:${multiPart})(["']?\\s*[:=]\\s*)(${quoted}|[^\\r\\n"']+)|(?:${singlePart})(["']?\\s*[:=]\\s*)(${quoted}|[^\\s"',;&}]+))`,
+    'gi',
+  );
+  const inlineHint = /[:=]/;
+
+  const keyCache = new Map<string, Action>();
+
+  function classify(key: string): Action {
+    const norm = normalize(key);
+    const dot = norm.lastIndexOf('.');
+    const last = dot === -1 ? norm : norm.slice(dot + 1);
+    if (secretNames.has(norm) || secretNames.has(last)) return Action.Secret;
+    for (const r of secretRegexes) if (r.test(key)) return Action.Secret;
+    const lower = key.toLowerCase();
+    if (DB_KEYS.has(lower)) return Action.Db;
+    if (QUERY_KEYS.has(lower)) return Action.Query;
+    if (URL_KEYS.has(lower) || /[._](?:url|uri)$/.test(lower)) return Action.Url;
+    if (SAFE_KEYS.has(lower)) return Action.Safe;
+    return Action.Text;
+  }
+
+  function actionFor(key: string): Action {
+    let action = keyCache.get(key);
+    if (action === undefined) {
+      action = classify(key);
+      if (keyCache.size < MAX_CACHED_KEYS) keyCache.set(key, action);
+    }
+    return action;
+  }
+
+  function patternsOnly(value: string): string {
+    let out = value;
+    if (anyPattern === undefined || anyPattern.test(out)) {
+      for (const { regex, accept } of patterns) {
+        regex.lastIndex = 0;
+        out = accept
+          ? out.replace(regex, (m: string) => (accept(m) ? replacement : m))
+          : out.replace(regex, () => replacement);
+      }
+    }
+    return out;
+  }
+
+  function text(value: string): string {
+    let out = redactUrlsInText(patternsOnly(value), params);
+    if (inlineHint.test(out)) {
+      inline.lastIndex = 0;
+      out = out.replace(
+        inline,
+        (match: string, sep1?: string, val1?: string, sep2?: string, val2?: string) => {
+          const sep = sep1 ?? sep2 ?? '';
+          const val = val1 ?? val2 ?? '';
+          // Already scrubbed (a URL query inside the text, or a pattern hit).
+          if (val === 'REDACTED' || val === replacement) return match;
+          const name = match.slice(0, match.length - sep.length - val.length);
+          const q = val[0] === '"' || val[0] === "'" ? val[0] : '';
+          return `${name}${sep}${q}${replacement}${q}`;
+        },
+      );
+    }
+    return out;
+  }
+
+  function scrubString(action: Action, value: string): string {
+    switch (action) {
+      case Action.Secret:
+        return replacement;
+      case Action.Url:
+        return patternsOnly(redactUrl(value, params));
+      case Action.Query:
+        return patternsOnly(redactQuery(value, params));
+      case Action.Db:
+        return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value);
+      default:
+        return text(value);
+    }
+  }
+
+  function scrubValue(action: Action, value: AttributeValue): AttributeValue {
+    if (typeof value === 'string') return scrubString(action, value);
+    if (Array.isArray(value)) {
+      if (action === Action.Secret) return value.map(() => replacement);
+      let out: (string | number | boolean | null | undefined)[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (typeof item !== 'string') continue;
+        const scrubbed = scrubString(action, item);
+        if (scrubbed !== item) {
+          out ??= value.slice();
+          out[i] = scrubbed;
+        }
+      }
+      return (out as AttributeValue | undefined) ?? value;
+    }
+    return action === Action.Secret ? replacement : value;
+  }
+
+  return {
+    attributes(attributes) {
+      for (const key in attributes) {
+        const value = attributes[key];
+        if (value == null) continue;
+        const action = actionFor(key);
+        if (action === Action.Safe) continue;
+        if (action !== Action.Secret && typeof value !== 'string' && !Array.isArray(value)) continue;
+        const scrubbed = scrubValue(action, value);
+        if (scrubbed !== value) attributes[key] = scrubbed;
+      }
+    },
+    text,
+    url: (value) => redactUrl(value, params),
+  };
+}

@@ -1,0 +1,92 @@
+/** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
+export const DEFAULT_QUERY_PARAMS: readonly string[] = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'auth',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client_secret',
+  'key',
+  'api_key',
+  'apikey',
+  'api-key',
+  'sig',
+  'signature',
+  'code',
+  'jwt',
+  'session',
+  'sessionid',
+  'awsaccesskeyid',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+  'x-goog-signature',
+  'x-goog-credential',
+];
+
+// Semantic conventions (url.full, url.query) prescribe the literal `REDACTED` for URLs, not the
+// configurable replacement: https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/
+const URL_REDACTED = 'REDACTED';
+const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@\s]*@/;
+const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
+
+function lowerName(raw: string): string {
+  let name = raw;
+  if (name.includes('%') || name.includes('+')) {
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // Malformed escapes: compare the raw name.
+    }
+  }
+  return name.toLowerCase();
+}
+
+/** Scrubs `a=1&token=x` (no leading `?`). */
+export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
+  if (!query.includes('=')) return query;
+  let changed = false;
+  const parts = query.split('&');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    if (params.has(lowerName(part.slice(0, eq))) && part.slice(eq + 1) !== URL_REDACTED) {
+      parts[i] = `${part.slice(0, eq + 1)}${URL_REDACTED}`;
+      changed = true;
+    }
+  }
+  return changed ? parts.join('&') : query;
+}
+
+/**
+ * Scrubs a URL or request target: userinfo becomes `REDACTED:REDACTED@`, sensitive query (and
+ * fragment, for OAuth's `#access_token=`) parameter values become `REDACTED`
+ * (opentelemetry-js #5741; semconv `url.full`). Works on absolute URLs, `/path?query` and bare queries.
+ */
+export function redactUrl(value: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
+  let out = value;
+  if (out.includes('@')) out = out.replace(USERINFO, `$1${URL_REDACTED}:${URL_REDACTED}@`);
+  const q = out.indexOf('?');
+  const h = out.indexOf('#');
+  if (q === -1 && h === -1) return out;
+  if (q !== -1 && (h === -1 || q < h)) {
+    const end = h === -1 ? out.length : h;
+    out = `${out.slice(0, q + 1)}${redactQuery(out.slice(q + 1, end), params)}${out.slice(end)}`;
+  }
+  const hash = out.indexOf('#', q === -1 ? 0 : q);
+  if (hash !== -1) out = `${out.slice(0, hash + 1)}${redactQuery(out.slice(hash + 1), params)}`;
+  return out;
+}
+
+const URL_IN_TEXT = /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>`]+/g;
+
+/** Scrubs every `scheme://...` URL found in free text (exception messages, log-like strings). */
+export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
+  if (!text.includes('://')) return text;
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url, params));
+}

@@ -1,0 +1,179 @@
+import { context, DiagLogLevel, diag, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { resolveConfig } from './config.js';
+import { describeConfig, summaryLine } from './describe.js';
+import { log, setLogLevel } from './diag.js';
+import type { Env } from './env.js';
+import { createExporters } from './exporter.js';
+import { enableInstrumentations } from './instrumentations/index.js';
+import { createPropagator } from './propagation/index.js';
+import { createResource } from './resource.js';
+import { createSampler } from './sampler.js';
+import { installProcessHooks, timeBox } from './shutdown.js';
+import type { ExportStats, LogLevel, ResolvedConfig, TracingHandle, TracingOptions } from './types.js';
+
+// One handle per process, shared by the ESM and CJS builds (and by `--require`/`--import`
+// register plus a programmatic initTracing), so two providers never fight over the globals.
+const HANDLE_KEY = Symbol.for('@acme/otel/handle');
+const slot = globalThis as { [HANDLE_KEY]?: TracingHandle };
+
+/**
+ * Build, register and return the tracing pipeline: resource, sampler, propagators, exporters,
+ * lazy auto-instrumentation, and graceful shutdown on SIGTERM/SIGINT/beforeExit.
+ *
+ * Precedence: `options` > `OTEL_*` environment > defaults. Throws {@link TracingConfigError} for
+ * an invalid option; invalid environment values warn once and fall back.
+ *
+ * @example
+ * import { initTracing } from '@acme/otel';
+ * const tracing = initTracing({ serviceName: 'order-service', serviceVersion: '1.2.0', environment: 'production' });
+ */
+export function initTracing(options?: TracingOptions, env: Env = process.env): TracingHandle {
+  const existing = slot[HANDLE_KEY];
+  if (existing !== undefined) {
+    // Validate anyway: a bad option is still a bug, even when it would not be used.
+    resolveConfig(options, env);
+    log.warn(
+      'initTracing() was called but tracing is already initialised in this process ' +
+        '(e.g. --require @acme/otel/register plus initTracing(), or a second call); keeping the first setup',
+    );
+    return existing;
+  }
+  const config = resolveConfig(options, env);
+  setLogLevel(config.logLevel);
+  const handle = config.disabled ? createDisabledHandle(config) : createActiveHandle(config);
+  slot[HANDLE_KEY] = handle;
+  return handle;
+}
+
+/** The handle of the running setup, if any. */
+export function getTracingHandle(): TracingHandle | undefined {
+  return slot[HANDLE_KEY];
+}
+
+function createActiveHandle(config: ResolvedConfig): TracingHandle {
+  setOtelDiag(config.logLevel);
+  const exporters = createExporters(config);
+  const processors: SpanProcessor[] = [...config.spanProcessors];
+  for (const plan of exporters) {
+    processors.push(
+      plan.batched ? new BatchSpanProcessor(plan.exporter, config.batch) : new SimpleSpanProcessor(plan.exporter),
+    );
+  }
+  const provider = new NodeTracerProvider({
+    resource: createResource(config),
+    sampler: createSampler(config),
+    spanLimits: config.spanLimits,
+    spanProcessors: processors,
+  });
+
+  if (!trace.setGlobalTracerProvider(provider)) {
+    log.warn(
+      'another TracerProvider is already registered in this process (another SDK or distro?); ' +
+        '@acme/otel will not replace it, and its spans go to that provider',
+    );
+    void provider.shutdown().catch(() => undefined);
+    return createPassiveHandle(config);
+  }
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(createPropagator(config.propagators));
+  let disableInstrumentations: () => void = () => undefined;
+  try {
+    disableInstrumentations = enableInstrumentations({
+      names: config.instrumentations.names,
+      custom: config.instrumentations.custom,
+      tracerProvider: provider,
+      ignoreIncomingPaths: config.ignoreIncomingPaths,
+    });
+  } catch (error) {
+    log.error(`auto-instrumentation could not be enabled: ${(error as Error).message}; manual spans still work`);
+  }
+
+  const tracer = provider.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion);
+  let shutdownPromise: Promise<void> | undefined;
+  const hooks = config.handleSignals
+    ? installProcessHooks({
+        shutdown: () => handle.shutdown(),
+        flush: () => provider.forceFlush(),
+        timeoutMillis: config.shutdownTimeoutMillis,
+      })
+    : undefined;
+
+  const handle: TracingHandle = {
+    tracer,
+    config: describeConfig(config),
+    getTracer: (name, version) => provider.getTracer(name, version),
+    forceFlush: () => timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        hooks?.dispose();
+        try {
+          disableInstrumentations();
+        } catch {
+          // Unpatching is best effort; the provider below is what must be shut down.
+        }
+        await timeBox(provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
+        // Release the globals so the process (or a test) can initialise again.
+        if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
+        trace.disable();
+        context.disable();
+        propagation.disable();
+      })();
+      return shutdownPromise;
+    },
+    stats: (): ExportStats => ({ exported: 0, dropped: 0, failed: 0, retries: 0 }),
+  };
+  log.info(summaryLine(config));
+  return handle;
+}
+
+/** `OTEL_SDK_DISABLED=true`: nothing is registered; the API's no-op tracer is handed out. */
+function createDisabledHandle(config: ResolvedConfig): TracingHandle {
+  log.info('tracing is disabled (OTEL_SDK_DISABLED=true or disabled: true); no spans will be recorded');
+  return createPassiveHandle(config);
+}
+
+function createPassiveHandle(config: ResolvedConfig): TracingHandle {
+  const handle: TracingHandle = {
+    tracer: trace.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion),
+    config: describeConfig(config),
+    getTracer: (name: string, version?: string): Tracer => trace.getTracer(name, version),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => {
+      if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
+      return Promise.resolve();
+    },
+    stats: () => ({ exported: 0, dropped: 0, failed: 0, retries: 0 }),
+  };
+  return handle;
+}
+
+const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/** Route the SDK's own diagnostics through our prefixed logger at the same level. */
+function setOtelDiag(level: LogLevel): void {
+  // OTel's INFO level is mostly registration chatter; keep it at WARN unless debugging.
+  const otelLevel = level === 'info' ? DiagLogLevel.WARN : DIAG_LEVELS[level];
+  const write = (fn: (m: string) => void) => (message: string, ...args: unknown[]) =>
+    fn(`(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`);
+  diag.setLogger(
+    {
+      error: write(log.error),
+      warn: write(log.warn),
+      info: write(log.info),
+      debug: write(log.debug),
+      verbose: write(log.debug),
+    },
+    { logLevel: otelLevel, suppressOverrideMessage: true },
+  );
+}

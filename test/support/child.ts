@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+/** Spawn `node ...args` from the repo root with a clean OTEL_* environment plus `env`. */
+export function spawnNode(args: string[], env: Record<string, string> = {}): Child {
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS') base[k] = v;
+  }
+  const started = Date.now();
+  const proc = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - started })),
+  );
+  return {
+    proc,
+    output: () => out,
+    exited,
+    waitForOutput(text, timeoutMs = 15_000) {
+      const matches = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
+      if (matches()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${String(text)} in child output:\n${out}`));
+        }, timeoutMs);
+        const check = () => {
+          if (matches()) {
+            clearTimeout(timer);
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+        void exited.then(() => {
+          if (!matches()) {
+            clearTimeout(timer);
+            reject(new Error(`child exited before printing ${String(text)}:\n${out}`));
+          }
+        });
+      });
+    },
+  };
+}
