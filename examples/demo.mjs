@@ -14,10 +14,34 @@ const WATCHDOG_MS = 50_000;
 
 /** The orders the demo sends, and what each must produce. */
 const CASES = [
-  { title: 'order succeeds', customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 2 }], status: 201, services: 3 },
-  { title: 'out of stock', customerId: 'user-2', items: [{ sku: 'SKU-RARE', quantity: 1 }], status: 409, services: 1 },
-  { title: 'fraud suspected', customerId: 'user-1', items: [{ sku: 'SKU-WATCH', quantity: 1 }], status: 402, services: 3 },
-  { title: 'unknown customer', customerId: 'user-404', items: [{ sku: 'SKU-BOOK', quantity: 1 }], status: 422, services: 2 },
+  {
+    title: 'order succeeds',
+    customerId: 'user-1',
+    items: [{ sku: 'SKU-BOOK', quantity: 2 }],
+    status: 201,
+    services: 3,
+  },
+  {
+    title: 'out of stock',
+    customerId: 'user-2',
+    items: [{ sku: 'SKU-RARE', quantity: 1 }],
+    status: 409,
+    services: 1,
+  },
+  {
+    title: 'fraud suspected',
+    customerId: 'user-1',
+    items: [{ sku: 'SKU-WATCH', quantity: 1 }],
+    status: 402,
+    services: 3,
+  },
+  {
+    title: 'unknown customer',
+    customerId: 'user-404',
+    items: [{ sku: 'SKU-BOOK', quantity: 1 }],
+    status: 422,
+    services: 2,
+  },
   {
     title: 'caller did not sample (traceparent flags 00)',
     customerId: 'user-3',
@@ -61,7 +85,10 @@ const otelEnv = {
   HOST: '127.0.0.1',
   PORT: '0',
 };
-const [user, payment] = await Promise.all([startService('user-service', otelEnv), startService('payment-service', otelEnv)]);
+const [user, payment] = await Promise.all([
+  startService('user-service', otelEnv),
+  startService('payment-service', otelEnv),
+]);
 const order = await startService('order-service', {
   ...otelEnv,
   USER_SERVICE_URL: user.url,
@@ -82,7 +109,8 @@ for (const c of CASES) {
     body: JSON.stringify({ customerId: c.customerId, items: c.items }),
   });
   const body = await response.json().catch(() => ({}));
-  if (response.status !== c.status) failures.push(`${c.title}: expected HTTP ${c.status}, got ${response.status}`);
+  if (response.status !== c.status)
+    failures.push(`${c.title}: expected HTTP ${c.status}, got ${response.status}`);
   results.push({ c, traceId, status: response.status, body });
 }
 
@@ -96,7 +124,12 @@ const traces = receiver.traces();
 for (const [i, { c, traceId, status, body }] of results.entries()) {
   const spans = traces.get(traceId) ?? [];
   const items = c.items.map((item) => `${item.sku}×${item.quantity}`).join(', ');
-  out(paint('1', `── ${i + 1}/${results.length} ${c.title}: POST /orders customer=${c.customerId} items=${items} → ${status}${body?.error ? ` (${body.error})` : ''}`));
+  out(
+    paint(
+      '1',
+      `── ${i + 1}/${results.length} ${c.title}: POST /orders customer=${c.customerId} items=${items} → ${status}${body?.error ? ` (${body.error})` : ''}`,
+    ),
+  );
   if (c.services === 0) {
     out(`   no spans anywhere (${spans.length} received): every service followed the caller's decision`);
     if (spans.length !== 0) failures.push(`${c.title}: expected no spans, got ${spans.length}`);
@@ -105,10 +138,14 @@ for (const [i, { c, traceId, status, body }] of results.entries()) {
   }
   const serviceNames = new Set(spans.map((s) => s.resource['service.name']));
   if (serviceNames.size !== c.services) {
-    failures.push(`${c.title}: expected spans from ${c.services} services, got ${[...serviceNames].join(', ') || 'none'}`);
+    failures.push(
+      `${c.title}: expected spans from ${c.services} services, got ${[...serviceNames].join(', ') || 'none'}`,
+    );
   }
   out(renderWaterfall(spans.map(fromOtlpSpan), { color }).trimEnd());
-  const logs = services.flatMap((s) => s.logs.filter((line) => line.includes(traceId)).map((line) => `${s.name.padEnd(16)}${summarize(line)}`));
+  const logs = services.flatMap((s) =>
+    s.logs.filter((line) => line.includes(traceId)).map((line) => `${s.name.padEnd(16)}${summarize(line)}`),
+  );
   out(paint('2', `   ${logs.length} log line(s) carry trace_id ${traceId}:`));
   for (const line of logs) out(paint('2', `     ${line}`));
   out();
@@ -118,7 +155,8 @@ await receiver.stop();
 const total = receiver.spans().length;
 if (failures.length > 0) {
   out(paint('31', `demo FAILED:\n  ${failures.join('\n  ')}`));
-  for (const s of services) if (s.stderr.trim()) process.stderr.write(`--- ${s.name} stderr ---\n${s.stderr}\n`);
+  for (const s of services)
+    if (s.stderr.trim()) process.stderr.write(`--- ${s.name} stderr ---\n${s.stderr}\n`);
   process.exit(1);
 }
 out(
@@ -132,7 +170,11 @@ process.exit(0);
 function ensureBuilt() {
   if (existsSync(join(root, 'dist', 'index.js'))) return;
   process.stderr.write('demo: dist/ is missing, building the library (npx tsup)...\n');
-  const build = spawnSync('npx', ['tsup'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  const build = spawnSync('npx', ['tsup'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    shell: process.platform === 'win32',
+  });
   if (build.status !== 0) {
     process.stderr.write(`demo: the build failed (exit ${build.status})\n`);
     process.exit(1);
@@ -151,7 +193,14 @@ function startService(name, env) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
-  const service = { name, child, url: '', logs: /** @type {string[]} */ ([]), stderr: '', exit: exitOf(child) };
+  const service = {
+    name,
+    child,
+    url: '',
+    logs: /** @type {string[]} */ ([]),
+    stderr: '',
+    exit: exitOf(child),
+  };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
     service.stderr += chunk;
@@ -166,7 +215,9 @@ function startService(name, env) {
         resolve(service);
       }
     });
-    service.exit.then((code) => reject(new Error(`${name} exited with ${code} before listening:\n${service.stderr}`)));
+    service.exit.then((code) =>
+      reject(new Error(`${name} exited with ${code} before listening:\n${service.stderr}`)),
+    );
   });
 }
 
@@ -186,7 +237,9 @@ async function warmUp() {
     fetch(`${payment.url}/payments`, { method: 'POST', headers: sampled }).then((r) => r.arrayBuffer()),
   ]);
   await Promise.all(
-    services.map((s) => receiver.waitForSpans((span) => span.resource['service.name'] === s.name, { timeoutMs: 15_000 })),
+    services.map((s) =>
+      receiver.waitForSpans((span) => span.resource['service.name'] === s.name, { timeoutMs: 15_000 }),
+    ),
   );
   receiver.clear();
 }

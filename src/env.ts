@@ -39,7 +39,7 @@ export interface NumberRule {
   integer?: boolean;
 }
 
-/** A number within `rule`; anything else warns and yields `undefined` (the caller's fallback applies). */
+/** A number within `rule`; anything else warns (naming `fallback`, the value used instead) and yields `undefined`. */
 export function envNumber(env: Env, name: string, rule: NumberRule, fallback: string): number | undefined {
   const value = envString(env, name);
   if (value === undefined) return undefined;

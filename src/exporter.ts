@@ -1,5 +1,6 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { RetryingExporter } from './export/retrying-exporter.js';
 import { lazyRequire } from './lazy-require.js';
 import type { ResolvedConfig } from './types.js';
 import { WaterfallExporter } from './waterfall/index.js';
@@ -9,17 +10,22 @@ export interface ExporterPlan {
   readonly name: string;
   readonly exporter: SpanExporter;
   readonly batched: boolean;
+  /** Sends to a collector: counts towards the drop/failure report's endpoint. */
+  readonly network?: boolean;
 }
 
 /** The exporters for a resolved config; `none` gives an empty list. */
-export function createExporters(config: ResolvedConfig): ExporterPlan[] {
+export function createExporters(
+  config: ResolvedConfig,
+  onRetry?: (error: unknown) => void,
+): ExporterPlan[] {
   const exporters = config.exporters;
   if (!Array.isArray(exporters)) {
     return [{ name: 'custom', exporter: exporters as SpanExporter, batched: true }];
   }
   const plans: ExporterPlan[] = [];
   for (const name of exporters as ResolvedConfig['exporters'] & string[]) {
-    if (name === 'otlp') plans.push({ name, exporter: new LazyExporter(() => createOtlpExporter(config)), batched: true });
+    if (name === 'otlp') plans.push({ name, exporter: createRetryingOtlp(config, onRetry), batched: true, network: true });
     else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
     else if (name === 'waterfall') {
       plans.push({ name, exporter: new WaterfallExporter(), batched: false });
@@ -58,6 +64,19 @@ export class LazyExporter implements SpanExporter {
   forceFlush(): Promise<void> {
     return this.inner?.forceFlush?.() ?? Promise.resolve();
   }
+}
+
+/**
+ * OTLP with retries. The 0.223 gRPC exporter never retries UNAVAILABLE/DEADLINE_EXCEEDED, and
+ * grpc-js backs its reconnects off to minutes; `recreate` gives a fresh channel after an outage.
+ */
+function createRetryingOtlp(config: ResolvedConfig, onRetry?: (error: unknown) => void): SpanExporter {
+  const make = () => new LazyExporter(() => createOtlpExporter(config));
+  return new RetryingExporter(make(), {
+    deadlineMillis: config.batch.exportTimeoutMillis,
+    recreate: make,
+    ...(onRetry ? { onRetry } : {}),
+  });
 }
 
 function createOtlpExporter(config: ResolvedConfig): SpanExporter {

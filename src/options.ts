@@ -134,8 +134,8 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     if (!isObject(o.sampler) || typeof o.sampler.shouldSample !== 'function') {
       fail('sampler', o.sampler, `${oneOf(SAMPLER_NAMES)}, or a Sampler object with shouldSample()`);
     }
-  } else {
-    checkOneOf('sampler', o.sampler, SAMPLER_NAMES);
+  } else if (o.sampler !== undefined && !SAMPLER_NAMES.includes(o.sampler)) {
+    fail('sampler', o.sampler, `${oneOf(SAMPLER_NAMES)}, or a Sampler object with shouldSample()`);
   }
   checkNumber('sampleRatio', o.sampleRatio, { min: 0, max: 1 });
   if (o.propagators !== undefined) {

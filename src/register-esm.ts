@@ -6,8 +6,11 @@ import { register } from 'node:module';
 import { startFromEnv } from './autostart.js';
 import { log } from './diag.js';
 import { getIitm } from './instrumentations/hooks.js';
-import { activeEsmModules } from './instrumentations/index.js';
+import { activeEsmModules, useEsmLoader } from './instrumentations/index.js';
 
+// Before init, so enabling instrumentations also hooks ESM imports (or, when --require already
+// initialised, so the import hook is added to that setup now).
+useEsmLoader();
 startFromEnv('--import');
 
 // Registered after init, with the modules the enabled instrumentations patch as the loader's

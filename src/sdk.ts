@@ -1,14 +1,18 @@
 import { context, DiagLogLevel, diag, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resolveConfig } from './config.js';
 import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
 import type { Env } from './env.js';
+import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
+import { DropReporter } from './export/drop-reporter.js';
+import { createExportStats } from './export/stats.js';
 import { createExporters } from './exporter.js';
 import { enableInstrumentations } from './instrumentations/index.js';
 import { createPropagator } from './propagation/index.js';
+import { createRedactionProcessor } from './redaction/redaction-processor.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
@@ -55,11 +59,25 @@ export function getTracingHandle(): TracingHandle | undefined {
 
 function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
-  const exporters = createExporters(config);
-  const processors: SpanProcessor[] = [...config.spanProcessors];
+  const stats = createExportStats();
+  const reporter = new DropReporter(stats, { endpoint: config.endpoint });
+  const exporters = createExporters(config, (error) => {
+    stats.retries++;
+    reporter.noteError(error);
+  });
+  // Redaction runs first so that no later processor, and no exporter, ever sees a raw secret.
+  const processors: SpanProcessor[] = config.redaction === false ? [] : [createRedactionProcessor(config.redaction)];
+  processors.push(...config.spanProcessors);
   for (const plan of exporters) {
     processors.push(
-      plan.batched ? new BatchSpanProcessor(plan.exporter, config.batch) : new SimpleSpanProcessor(plan.exporter),
+      plan.batched
+        ? new AcmeBatchSpanProcessor(plan.exporter, {
+            ...config.batch,
+            stats,
+            shutdownTimeoutMillis: config.shutdownTimeoutMillis,
+            ...(plan.network ? { reporter } : {}),
+          })
+        : new SimpleSpanProcessor(plan.exporter),
     );
   }
   const provider = new NodeTracerProvider({
@@ -115,6 +133,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
           // Unpatching is best effort; the provider below is what must be shut down.
         }
         await timeBox(provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
+        reporter.shutdown();
         // Release the globals so the process (or a test) can initialise again.
         if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
         trace.disable();
@@ -123,7 +142,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       })();
       return shutdownPromise;
     },
-    stats: (): ExportStats => ({ exported: 0, dropped: 0, failed: 0, retries: 0 }),
+    stats: (): ExportStats => stats.snapshot(),
   };
   log.info(summaryLine(config));
   return handle;

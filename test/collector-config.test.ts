@@ -25,8 +25,12 @@ interface CollectorConfig {
 }
 
 const config = parse(readFileSync(resolve(dir, 'otel-collector.yaml'), 'utf8')) as CollectorConfig;
-const compose = parse(readFileSync(resolve(dir, 'docker-compose.yaml'), 'utf8')) as {
-  services: Record<string, { image?: string; command?: string[]; volumes?: string[]; environment?: Record<string, string> }>;
+// Compose files use YAML 1.1 merge keys (`<<: *anchor`).
+const compose = parse(readFileSync(resolve(dir, 'docker-compose.yaml'), 'utf8'), { merge: true }) as {
+  services: Record<
+    string,
+    { image?: string; command?: string[]; volumes?: string[]; environment?: Record<string, string> }
+  >;
 };
 const pipelines = Object.entries(config.service.pipelines);
 const processor = (name: string) => config.processors?.[name] as any;
@@ -40,7 +44,8 @@ describe('otel-collector.yaml', () => {
     for (const [name, pipeline] of pipelines) {
       for (const r of pipeline.receivers ?? [])
         expect(config.receivers?.[r] ?? config.connectors?.[r], `${name}: receiver ${r}`).toBeDefined();
-      for (const p of pipeline.processors ?? []) expect(config.processors?.[p], `${name}: processor ${p}`).toBeDefined();
+      for (const p of pipeline.processors ?? [])
+        expect(config.processors?.[p], `${name}: processor ${p}`).toBeDefined();
       for (const e of pipeline.exporters ?? [])
         expect(config.exporters?.[e] ?? config.connectors?.[e], `${name}: exporter ${e}`).toBeDefined();
       expect(pipeline.receivers?.length, `${name} has receivers`).toBeGreaterThan(0);
@@ -63,7 +68,9 @@ describe('otel-collector.yaml', () => {
   });
 
   it('uses every component it defines', () => {
-    const used = new Set(pipelines.flatMap(([, p]) => [...(p.receivers ?? []), ...(p.processors ?? []), ...(p.exporters ?? [])]));
+    const used = new Set(
+      pipelines.flatMap(([, p]) => [...(p.receivers ?? []), ...(p.processors ?? []), ...(p.exporters ?? [])]),
+    );
     for (const section of [config.receivers, config.processors, config.exporters])
       for (const name of Object.keys(section ?? {})) expect(used.has(name), `${name} is unused`).toBe(true);
   });
@@ -79,8 +86,11 @@ describe('otel-collector.yaml', () => {
     expect(policies.find((p) => p.type === 'status_code').status_code.status_codes).toEqual(['ERROR']);
     expect(policies.find((p) => p.type === 'latency').latency.threshold_ms).toBe(1000);
     const ands = policies.filter((p) => p.type === 'and').map((p) => p.and.and_sub_policy as any[]);
-    const percent = (subs: any[]) => subs.find((s) => s.type === 'probabilistic').probabilistic.sampling_percentage;
-    const critical = ands.find((subs) => subs.some((s) => s.string_attribute && !s.string_attribute.invert_match))!;
+    const percent = (subs: any[]) =>
+      subs.find((s) => s.type === 'probabilistic').probabilistic.sampling_percentage;
+    const critical = ands.find((subs) =>
+      subs.some((s) => s.string_attribute && !s.string_attribute.invert_match),
+    )!;
     const rest = ands.find((subs) => subs.some((s) => s.string_attribute?.invert_match === true))!;
     expect(percent(critical)).toBe(50);
     expect(percent(rest)).toBe(5);
@@ -125,7 +135,8 @@ describe('docker-compose.yaml', () => {
   });
 
   it('wires the collector, Jaeger and Tempo', () => {
-    for (const name of ['otel-collector', 'jaeger', 'tempo']) expect(compose.services[name], name).toBeDefined();
+    for (const name of ['otel-collector', 'jaeger', 'tempo'])
+      expect(compose.services[name], name).toBeDefined();
     const endpoints = Object.values(config.exporters ?? {}).map((e: any) => e.endpoint as string);
     expect(endpoints).toEqual(expect.arrayContaining(['tempo:4317', 'jaeger:4317']));
   });

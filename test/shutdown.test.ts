@@ -66,7 +66,8 @@ describe('signals', () => {
     const { code } = await child.exited;
     expect(code).toBe(143);
     expect(Date.now() - sent).toBeLessThan(4_000);
-    expect(child.output()).toMatch(/\[@acme\/otel\] shutdown did not finish within 1000 ms/);
+    // No silent loss: what could not be delivered is counted and named.
+    expect(child.output()).toMatch(/\[@acme\/otel\] failed to export 20 spans to http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('an unreachable collector does not hold SIGTERM past the shutdown timeout', async () => {

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -66,7 +66,12 @@ describe('renderWaterfall', () => {
       name: 'x'.repeat(80),
       attributes: { 'order.id': 'o'.repeat(100), 'http.route': '/orders' },
     };
-    const out = renderWaterfall([span], { barWidth: 10, maxNameWidth: 20, attributes: ['order.id'], maxValueLength: 8 });
+    const out = renderWaterfall([span], {
+      barWidth: 10,
+      maxNameWidth: 20,
+      attributes: ['order.id'],
+      maxValueLength: 8,
+    });
     const row = out.split('\n')[2]!;
     expect(row).toContain(`${'x'.repeat(19)}…`);
     expect(row).toContain('│██████████│');
@@ -107,7 +112,16 @@ describe('fromOtlpSpan', () => {
       endTimeMs: 1_700_000_000_125.456,
       status: { code: 2, message: 'boom' },
     });
-    expect(fromOtlpSpan({ ...span, startTimeUnixNano: '0', endTimeUnixNano: 0, resource: { attributes: { 'service.name': 's' } } }).serviceName).toBe('s');
+    const nested = fromOtlpSpan({
+      traceId: 'a'.repeat(32),
+      spanId: 'c'.repeat(16),
+      name: 'x',
+      startTimeUnixNano: '1000000',
+      endTimeUnixNano: 3_000_000,
+      status: { code: 'ERROR', message: 'bad' },
+      resource: { attributes: { 'service.name': 's' } },
+    });
+    expect(nested).toMatchObject({ serviceName: 's', startTimeMs: 1, endTimeMs: 3, status: { code: 2, message: 'bad' } });
   });
 });
 

@@ -82,9 +82,11 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
 
   const byModule = new Map<string, CatalogueEntry[]>();
   let requireHooked = false;
+  let removeGate: (() => void) | undefined;
   const hookRequireOnce = () => {
     if (requireHooked || !active) return;
     requireHooked = true;
+    removeGate?.();
     hookRequire(byModule, load, () => active);
   };
 
@@ -111,11 +113,12 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     }
   };
 
+  const atStart: CatalogueEntry[] = [];
   for (const name of opts.names) {
     const entry = CATALOGUE.get(name);
     if (entry === undefined) continue;
     const { trigger } = entry;
-    if (trigger.kind === 'start') load(entry, 'start-up');
+    if (trigger.kind === 'start') atStart.push(entry);
     else if (trigger.kind === 'channel') cleanups.push(onFirstMessage(trigger.channel, entry, load));
     else for (const m of trigger.modules) byModule.set(m, [...(byModule.get(m) ?? []), entry]);
   }
@@ -125,11 +128,12 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     cleanups.push(() => {
       for (const name of byModule.keys()) shared.esmModules.delete(name);
     });
-    const packages = new Set([...byModule.keys()].map((m) => (m.startsWith('@') ? m : (m.split('/')[0] ?? m))));
-    for (const m of byModule.keys()) packages.add(m);
-    // Custom instrumentations already created the shared require hook: no point in waiting.
-    if (opts.custom.length > 0) hookRequireOnce();
-    else cleanups.push(gateRequire(packages, hookRequireOnce));
+    // Custom or start-up instrumentations create the shared require hook anyway: no point in waiting.
+    if (opts.custom.length > 0 || atStart.length > 0) hookRequireOnce();
+    else {
+      removeGate = gateRequire(new Set(byModule.keys()), hookRequireOnce);
+      cleanups.push(removeGate);
+    }
 
     let importHooked = false;
     const hookImportOnce = () => {
@@ -144,6 +148,7 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     if (esmLoaderInUse()) guarded(hookImportOnce, 'hooking ESM imports');
   }
 
+  for (const entry of atStart) load(entry, 'start-up');
   for (const instrumentation of opts.custom) {
     start(instrumentation, opts.tracerProvider);
     instances.push(instrumentation);

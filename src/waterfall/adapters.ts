@@ -37,7 +37,13 @@ export interface OtlpSpanLike {
   startTimeUnixNano: bigint | number | string;
   endTimeUnixNano: bigint | number | string;
   attributes?: Readonly<Record<string, unknown>> | undefined;
-  events?: readonly { name: string; timeUnixNano?: bigint | number | string; attributes?: Readonly<Record<string, unknown>> }[] | undefined;
+  events?:
+    | readonly {
+        name: string;
+        timeUnixNano?: bigint | number | string;
+        attributes?: Readonly<Record<string, unknown>>;
+      }[]
+    | undefined;
   status?: { code?: number | string | undefined; message?: string | undefined } | undefined;
   /** Either the resource attributes themselves or `{ attributes }`. */
   resource?: Readonly<Record<string, unknown>> | undefined;
@@ -46,7 +52,8 @@ export interface OtlpSpanLike {
 function nanosToMs(value: bigint | number | string | undefined): number {
   if (value === undefined) return 0;
   // Whole microseconds through BigInt keep sub-millisecond precision for epoch-scale nanoseconds.
-  const nanos = typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? Math.trunc(value) : value);
+  const nanos =
+    typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? Math.trunc(value) : value);
   return Number(nanos / 1000n) / 1000;
 }
 

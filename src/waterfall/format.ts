@@ -40,14 +40,18 @@ export type Paint = (style: keyof typeof CODES, text: string) => string;
 
 export function painter(color: boolean): Paint {
   if (!color) return (_style, text) => text;
-  return (style, text) => (text === '' ? text : `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m`);
+  return (style, text) =>
+    text === '' ? text : `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m`;
 }
 
 /**
  * Whether to colour output for `stream`: never when `NO_COLOR` is set to anything non-empty
  * (https://no-color.org), always when `FORCE_COLOR` is set to something other than `0`, else when it is a TTY.
  */
-export function shouldColor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+export function shouldColor(
+  stream: { isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0';
   return stream.isTTY === true;

@@ -73,7 +73,10 @@ function renderTrace(spans: WaterfallSpan[], options: WaterfallOptions): string 
   const services = [...new Set(spans.map(serviceOf))];
   const errors = spans.filter((s) => s.status?.code === STATUS_ERROR).length;
   const serviceWidth = Math.max(7, ...services.map((s) => s.length));
-  const nameWidth = Math.min(maxNameWidth, Math.max(4, ...rows.map((r) => r.prefix.length + r.span.name.length)));
+  const nameWidth = Math.min(
+    maxNameWidth,
+    Math.max(4, ...rows.map((r) => r.prefix.length + r.span.name.length)),
+  );
 
   const summary = [
     `${spans.length} span${spans.length === 1 ? '' : 's'}`,

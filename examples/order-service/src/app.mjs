@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { DownstreamError } from './http-client.mjs';
 import { PaymentDeclinedError, UnknownCustomerError } from './clients.mjs';
+import { DownstreamError } from './http-client.mjs';
 
 // `require`, not `import`: ESM imports bypass the require hook the express instrumentation uses.
 const require = createRequire(import.meta.url);
@@ -21,8 +21,15 @@ export function createApp({ orders, logger }) {
 
   app.post('/orders', async (req, res) => {
     const { customerId, items } = req.body ?? {};
-    if (typeof customerId !== 'string' || !Array.isArray(items) || items.length === 0 || !items.every(isItem)) {
-      res.status(400).json({ error: 'expected {customerId: string, items: [{sku: string, quantity: number}]}' });
+    if (
+      typeof customerId !== 'string' ||
+      !Array.isArray(items) ||
+      items.length === 0 ||
+      !items.every(isItem)
+    ) {
+      res
+        .status(400)
+        .json({ error: 'expected {customerId: string, items: [{sku: string, quantity: number}]}' });
       return;
     }
     try {

@@ -31,7 +31,9 @@ export function requestJson(url, options = {}) {
         method: options.method ?? 'GET',
         headers: {
           accept: 'application/json',
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
         },
         timeout: options.timeoutMs ?? 5000,
       },
@@ -54,7 +56,11 @@ export function requestJson(url, options = {}) {
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs ?? 5000} ms`)));
-    req.on('error', (error) => reject(new DownstreamError(`${options.method ?? 'GET'} ${url} failed: ${error.message}`, undefined, error)));
+    req.on('error', (error) =>
+      reject(
+        new DownstreamError(`${options.method ?? 'GET'} ${url} failed: ${error.message}`, undefined, error),
+      ),
+    );
     req.end(payload);
   });
 }

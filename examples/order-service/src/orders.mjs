@@ -31,51 +31,63 @@ export function createOrderService({ users, payments, inventory, logger, currenc
     const itemCount = items.reduce((sum, item) => sum + item.quantity, 0);
     const attributes = { 'order.id': orderId, 'customer.id': customerId, 'order.item_count': itemCount };
 
-    return withSpan('create_order', async (span) => {
-      const unavailable = withSpan('check_inventory', (check) => {
-        const missing = inventory.unavailable(items);
-        check.setAttribute('inventory.all_available', missing.length === 0);
-        return missing;
-      });
-      if (unavailable.length > 0) {
-        // A business outcome, not a crash: ERROR status for the trace, no exception.
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'Out of stock' });
-        logger.warn({ orderId, unavailable }, 'order rejected: out of stock');
-        return { status: 409, body: { error: 'Out of stock', orderId, unavailable } };
-      }
+    return withSpan(
+      'create_order',
+      async (span) => {
+        const unavailable = withSpan('check_inventory', (check) => {
+          const missing = inventory.unavailable(items);
+          check.setAttribute('inventory.all_available', missing.length === 0);
+          return missing;
+        });
+        if (unavailable.length > 0) {
+          // A business outcome, not a crash: ERROR status for the trace, no exception.
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'Out of stock' });
+          logger.warn({ orderId, unavailable }, 'order rejected: out of stock');
+          return { status: 409, body: { error: 'Out of stock', orderId, unavailable } };
+        }
 
-      // Failures below throw: withSpan records the exception and sets ERROR on create_order.
-      const customer = await users.getUser(customerId);
-      const amount = inventory.price(items);
-      const { transactionId } = await payments.charge({ orderId, customerId, amount, currency });
-      span.addEvent('payment_completed', {
-        'payment.amount': amount,
-        'payment.currency': currency,
-        'payment.transaction_id': transactionId,
-      });
+        // Failures below throw: withSpan records the exception and sets ERROR on create_order.
+        const customer = await users.getUser(customerId);
+        const amount = inventory.price(items);
+        const { transactionId } = await payments.charge({ orderId, customerId, amount, currency });
+        span.addEvent('payment_completed', {
+          'payment.amount': amount,
+          'payment.currency': currency,
+          'payment.transaction_id': transactionId,
+        });
 
-      const order = { id: orderId, customerId, items, amount, currency, transactionId, status: 'confirmed' };
-      withSpan('save_order', (save) => {
-        save.setAttribute('order.id', orderId);
-        inventory.reserve(items);
-        orders.set(orderId, order);
-      });
-      logger.info({ orderId, amount, currency }, 'order created');
+        const order = {
+          id: orderId,
+          customerId,
+          items,
+          amount,
+          currency,
+          transactionId,
+          status: 'confirmed',
+        };
+        withSpan('save_order', (save) => {
+          save.setAttribute('order.id', orderId);
+          inventory.reserve(items);
+          orders.set(orderId, order);
+        });
+        logger.info({ orderId, amount, currency }, 'order created');
 
-      // The customer should not wait for the e-mail: it runs after the response, in the same trace.
-      const task = runDetached(
-        'send_order_confirmation',
-        async () => {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          logger.info({ orderId, email: customer.email }, 'order confirmation sent');
-        },
-        { mode: 'child', attributes: { 'order.id': orderId } },
-      );
-      pending.add(task);
-      task.finally(() => pending.delete(task));
+        // The customer should not wait for the e-mail: it runs after the response, in the same trace.
+        const task = runDetached(
+          'send_order_confirmation',
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            logger.info({ orderId, email: customer.email }, 'order confirmation sent');
+          },
+          { mode: 'child', attributes: { 'order.id': orderId } },
+        );
+        pending.add(task);
+        task.finally(() => pending.delete(task));
 
-      return { status: 201, body: order };
-    }, { attributes });
+        return { status: 201, body: order };
+      },
+      { attributes },
+    );
   }
 
   return {

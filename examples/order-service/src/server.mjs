@@ -1,11 +1,12 @@
 // Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
-import { tracing } from './tracing.mjs';
+
 import { createApp } from './app.mjs';
 import { createPaymentClient, createUserClient } from './clients.mjs';
 import { loadConfig } from './config.mjs';
 import { createInventory } from './inventory.mjs';
 import { createLogger } from './logger.mjs';
 import { createOrderService } from './orders.mjs';
+import { tracing } from './tracing.mjs';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel });

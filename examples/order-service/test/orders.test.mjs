@@ -22,7 +22,9 @@ afterEach(() => tracing.shutdown());
 /** @param {{ users?: any, payments?: any }} [overrides] */
 function service(overrides = {}) {
   return createOrderService({
-    users: overrides.users ?? { getUser: async (id) => ({ id, name: 'Ada', email: 'ada@example.com', tier: 'gold' }) },
+    users: overrides.users ?? {
+      getUser: async (id) => ({ id, name: 'Ada', email: 'ada@example.com', tier: 'gold' }),
+    },
     payments: overrides.payments ?? { charge: async () => ({ transactionId: 'txn_1' }) },
     inventory: createInventory(),
     logger: createLogger({ destination: { write: (line) => logs.push(JSON.parse(line)) } }),
@@ -41,7 +43,10 @@ test('a successful order: create_order with its children, the payment event and 
     attributes: { 'customer.id': 'user-1', 'order.item_count': 2, 'order.id': String(result.body.id) },
     event: { name: 'payment_completed', attributes: { 'payment.amount': 50, 'payment.currency': 'EUR' } },
   });
-  tracing.expectSpan('check_inventory', { parent: 'create_order', attributes: { 'inventory.all_available': true } });
+  tracing.expectSpan('check_inventory', {
+    parent: 'create_order',
+    attributes: { 'inventory.all_available': true },
+  });
   tracing.expectSpan('save_order', { parent: 'create_order' });
   tracing.expectSpan('send_order_confirmation', { parent: 'create_order' });
 
@@ -73,7 +78,10 @@ test('unknown customer and declined payment: the exception is recorded on create
       },
     },
   });
-  await assert.rejects(unknown.create({ customerId: 'user-404', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }), UnknownCustomerError);
+  await assert.rejects(
+    unknown.create({ customerId: 'user-404', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }),
+    UnknownCustomerError,
+  );
   tracing.expectSpan('create_order', { status: 'error', event: 'exception' });
 
   tracing.reset();
@@ -84,7 +92,10 @@ test('unknown customer and declined payment: the exception is recorded on create
       },
     },
   });
-  await assert.rejects(declined.create({ customerId: 'user-1', items: [{ sku: 'SKU-WATCH', quantity: 1 }] }), PaymentDeclinedError);
+  await assert.rejects(
+    declined.create({ customerId: 'user-1', items: [{ sku: 'SKU-WATCH', quantity: 1 }] }),
+    PaymentDeclinedError,
+  );
   tracing.expectSpan('create_order', {
     status: { code: 'error', message: 'Payment declined' },
     event: { name: 'exception', attributes: { 'exception.type': 'PaymentDeclinedError' } },

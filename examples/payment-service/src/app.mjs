@@ -19,8 +19,15 @@ export function createApp({ payments, logger }) {
 
   app.post('/payments', async (req, res) => {
     const { orderId, customerId, amount, currency } = req.body ?? {};
-    if (typeof orderId !== 'string' || typeof amount !== 'number' || !(amount > 0) || typeof currency !== 'string') {
-      res.status(400).json({ error: 'expected {orderId: string, customerId: string, amount: number, currency: string}' });
+    if (
+      typeof orderId !== 'string' ||
+      typeof amount !== 'number' ||
+      !(amount > 0) ||
+      typeof currency !== 'string'
+    ) {
+      res
+        .status(400)
+        .json({ error: 'expected {orderId: string, customerId: string, amount: number, currency: string}' });
       return;
     }
     try {

@@ -12,7 +12,8 @@ export function createLogger(options = {}) {
   const write = options.write ?? ((line) => process.stdout.write(line));
   /** @param {keyof typeof LEVELS} level */
   const at = (level) => (/** @type {string} */ message) => {
-    if (LEVELS[level] >= threshold) write(`${formatTextLine(message, { level, service: 'payment-service' })}\n`);
+    if (LEVELS[level] >= threshold)
+      write(`${formatTextLine(message, { level, service: 'payment-service' })}\n`);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

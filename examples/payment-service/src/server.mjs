@@ -1,9 +1,10 @@
 // Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
-import { tracing } from './tracing.mjs';
+
 import { createApp } from './app.mjs';
 import { loadConfig } from './config.mjs';
 import { createLogger } from './logger.mjs';
 import { createPaymentService } from './payments.mjs';
+import { tracing } from './tracing.mjs';
 
 const config = loadConfig();
 const logger = createLogger({ level: /** @type {any} */ (config.logLevel) });

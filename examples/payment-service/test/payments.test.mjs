@@ -34,7 +34,10 @@ test('a payment: ProcessPayment > fraud_detection, payment_gateway_call; a corre
     status: 'unset',
     attributes: { 'order.id': 'ord-1', 'payment.amount': 50, 'payment.transaction_id': transactionId },
   });
-  tracing.expectSpan('fraud_detection', { parent: 'ProcessPayment', attributes: { 'fraud.detected': false } });
+  tracing.expectSpan('fraud_detection', {
+    parent: 'ProcessPayment',
+    attributes: { 'fraud.detected': false },
+  });
   tracing.expectSpan('payment_gateway_call', {
     parent: 'ProcessPayment',
     attributes: { 'payment.transaction_id': transactionId },
@@ -43,7 +46,10 @@ test('a payment: ProcessPayment > fraud_detection, payment_gateway_call; a corre
   assert.deepEqual(payments.ledger, [{ orderId: 'ord-1', transactionId }]);
 
   const line = lines.find((l) => l.includes('captured'));
-  assert.ok(line?.includes(`[trace_id=${root.spanContext().traceId} span_id=${root.spanContext().spanId}]`), line);
+  assert.ok(
+    line?.includes(`[trace_id=${root.spanContext().traceId} span_id=${root.spanContext().spanId}]`),
+    line,
+  );
 });
 
 test('fraud: ERROR with the exception recorded, no gateway call', async () => {

@@ -1,9 +1,10 @@
 // Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
-import { tracing } from './tracing.mjs';
+
 import { createApp } from './app.mjs';
 import { createMemoryCache, createRedisCache } from './cache.mjs';
 import { loadConfig } from './config.mjs';
 import { createLogger } from './logger.mjs';
+import { tracing } from './tracing.mjs';
 import { createMemoryUserStore, createPgUserStore } from './user-store.mjs';
 import { createUserService } from './users.mjs';
 

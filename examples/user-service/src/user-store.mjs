@@ -27,16 +27,19 @@ export function createPgUserStore(databaseUrl) {
   const { Pool } = require('pg');
   const pool = new Pool({ connectionString: databaseUrl, max: 5 });
   return {
-    async init() {
-      await pool.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (id text PRIMARY KEY, name text NOT NULL, email text NOT NULL, tier text NOT NULL)`);
-      for (const user of SEED_USERS) {
-        await pool.query(`INSERT INTO ${TABLE} (id, name, email, tier) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, [
-          user.id,
-          user.name,
-          user.email,
-          user.tier,
-        ]);
-      }
+    init() {
+      // One startup trace for the schema work instead of a root span per statement.
+      return withSpan('migrate_users_table', async () => {
+        await pool.query(
+          `CREATE TABLE IF NOT EXISTS ${TABLE} (id text PRIMARY KEY, name text NOT NULL, email text NOT NULL, tier text NOT NULL)`,
+        );
+        for (const user of SEED_USERS) {
+          await pool.query(
+            `INSERT INTO ${TABLE} (id, name, email, tier) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+            [user.id, user.name, user.email, user.tier],
+          );
+        }
+      });
     },
     findUser(id) {
       return withSpan(
@@ -71,7 +74,12 @@ export function createMemoryUserStore() {
     init: async () => {},
     findUser(id) {
       return withSpan('db.query', async () => users.get(id), {
-        attributes: { 'db.system': 'in-memory', 'db.operation': 'SELECT', 'db.sql.table': TABLE, 'user.id': id },
+        attributes: {
+          'db.system': 'in-memory',
+          'db.operation': 'SELECT',
+          'db.sql.table': TABLE,
+          'user.id': id,
+        },
       });
     },
     close: async () => {},

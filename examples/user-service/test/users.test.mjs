@@ -1,10 +1,10 @@
 // Unit tests for the user lookup on the embedded store and cache: no database or Redis needed.
 // Run: node --test examples/user-service/test/
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setupTestTracing } from '@acme/otel/testing';
-import { createRequire } from 'node:module';
 import { createMemoryCache } from '../src/cache.mjs';
 import { createLogger } from '../src/logger.mjs';
 import { createMemoryUserStore } from '../src/user-store.mjs';
@@ -42,9 +42,19 @@ test('a found user: get_user > db.query and cache.set, a lookup recorded in the 
   await users.drain();
 
   assert.equal(user?.name, 'Ada Lovelace');
-  const root = tracing.expectSpan('get_user', { parent: null, status: 'unset', attributes: { 'user.id': 'user-1' } });
-  tracing.expectSpan('db.query', { parent: 'get_user', attributes: { 'db.operation': 'SELECT', 'user.id': 'user-1' } });
-  tracing.expectSpan('cache.set', { parent: 'get_user', attributes: { 'cache.key': 'acme-example:user:user-1' } });
+  const root = tracing.expectSpan('get_user', {
+    parent: null,
+    status: 'unset',
+    attributes: { 'user.id': 'user-1' },
+  });
+  tracing.expectSpan('db.query', {
+    parent: 'get_user',
+    attributes: { 'db.operation': 'SELECT', 'user.id': 'user-1' },
+  });
+  tracing.expectSpan('cache.set', {
+    parent: 'get_user',
+    attributes: { 'cache.key': 'acme-example:user:user-1' },
+  });
   tracing.expectSpan('record_user_lookup', { parent: 'get_user' });
   assert.equal(users.lookupCount('user-1'), 1);
 
