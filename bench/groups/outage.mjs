@@ -85,8 +85,9 @@ function summarise(samples, { up, down, alive, loadErrors }) {
     plateauDeltaMB: round(plateau - steady),
     lastHalfSlopeMBperMin: round(growthSlope === null ? null : growthSlope * 60, 2),
     lastThirdGrowthMB: round(growthLastThird),
-    // Last third's median more than 2 MB above the middle third's counts as still growing.
-    stillGrowing: growthLastThird !== null && growthLastThird > 2,
+    // Still growing: the last third's median is more than 2 MB above both the middle third's
+    // and the steady state (either alone flags a GC trough in the middle third as growth).
+    stillGrowing: growthLastThird !== null && growthLastThird > 2 && plateau - steady > 2,
     rpsUp: round(median(upS.map((s) => s.rps)), 0),
     rpsOutage: round(median(outS.map((s) => s.rps)), 0),
     rpsRecovered: round(median(recS.map((s) => s.rps)), 0),
