@@ -13,6 +13,7 @@ import { createExporters } from './exporter.js';
 import { enableInstrumentations } from './instrumentations/index.js';
 import { createPropagator } from './propagation/index.js';
 import { createRedactionProcessor } from './redaction/redaction-processor.js';
+import { RandomTraceIdFlagProcessor } from './random-flag.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
@@ -66,7 +67,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     reporter.noteError(error);
   });
   // Redaction runs first so that no later processor, and no exporter, ever sees a raw secret.
-  const processors: SpanProcessor[] = config.redaction === false ? [] : [createRedactionProcessor(config.redaction)];
+  const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
+  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
   processors.push(...config.spanProcessors);
   for (const plan of exporters) {
     processors.push(

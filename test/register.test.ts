@@ -150,7 +150,7 @@ describe('guards', () => {
 
   it('an init failure is logged with its reason and the app runs untraced', async () => {
     // A preload that makes the first thing the register does throw.
-    const { child, port } = await startApp(['--require', 'test/fixtures/register-sabotage.cjs', ...REQUIRE, CJS_APP]);
+    const { child, port } = await startApp(['--require', './test/fixtures/register-sabotage.cjs', ...REQUIRE, CJS_APP]);
     expect((await get(port, '/orders/1')).status).toBe(200);
     expect(child.output()).toMatch(/\[@acme\/otel\] --require @acme\/otel\/register could not start tracing: sabotaged/);
     expect(JSON.parse((await get(port, '/loaded')).body)).toEqual([]);

@@ -103,7 +103,7 @@ describe('initTracing', () => {
       propagation.inject(context.active(), carrier);
       span.end();
     });
-    expect(carrier.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(carrier.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/); // sampled + random
     expect(carrier['x-b3-traceid']).toMatch(/^[0-9a-f]{32}$/);
     expect(carrier['x-b3-spanid']).toMatch(/^[0-9a-f]{16}$/);
     expect(carrier['x-b3-sampled']).toBe('1');
@@ -218,5 +218,58 @@ describe('disabled', () => {
     await tracing.shutdown();
     expect(exporter.getFinishedSpans()).toHaveLength(0);
     expect(lines.some((l) => l.includes('tracing is disabled'))).toBe(true);
+  });
+});
+
+describe('W3C Level 2 random-trace-id flag and B3 sampling-only headers', () => {
+  it('roots we start carry the random flag (0x02), and it survives a hop', () => {
+    setup();
+    const out: Record<string, string> = {};
+    trace.getTracer('t').startActiveSpan('root', (span) => {
+      propagation.inject(context.active(), out);
+      span.end();
+    });
+    expect(out.traceparent).toMatch(/-03$/);
+
+    const incoming = propagation.extract(ROOT_CONTEXT, {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03',
+    });
+    const next: Record<string, string> = {};
+    context.with(incoming, () =>
+      trace.getTracer('t').startActiveSpan('server', (span) => {
+        trace.getTracer('t').startActiveSpan('client', (client) => {
+          propagation.inject(context.active(), next);
+          client.end();
+        });
+        span.end();
+      }),
+    );
+    expect(next.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-03$/);
+  });
+
+  it('a caller without the flag is not given one', () => {
+    setup();
+    const incoming = propagation.extract(ROOT_CONTEXT, {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+    const next: Record<string, string> = {};
+    context.with(incoming, () =>
+      trace.getTracer('t').startActiveSpan('server', (span) => {
+        propagation.inject(context.active(), next);
+        span.end();
+      }),
+    );
+    expect(next.traceparent).toMatch(/-01$/);
+  });
+
+  it('honours a B3 sampling-only deny (b3: 0) and accept (b3: 1) under ParentBased ratio 0', async () => {
+    const { exporter, tracing } = setup({ sampleRatio: 0 });
+    const deny = propagation.extract(ROOT_CONTEXT, { b3: '0' });
+    const accept = propagation.extract(ROOT_CONTEXT, { b3: '1' });
+    tracing.tracer.startSpan('denied', {}, deny).end();
+    tracing.tracer.startSpan('accepted', {}, accept).end();
+    tracing.tracer.startSpan('by-ratio', {}, ROOT_CONTEXT).end();
+    await tracing.forceFlush();
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['accepted']);
   });
 });

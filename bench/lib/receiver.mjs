@@ -17,6 +17,14 @@ export function receiverKind(preference) {
   return 'builtin';
 }
 
+// --no-retain: the shared receiver would otherwise keep every span of the run in memory.
+// --count-only (once the CLI has it): skip decoding span bodies, which costs ~15 µs of receiver
+// CPU per span and competes with the load generator on its core.
+function sharedDefaultArgs() {
+  const source = readFileSync(SHARED_CLI, 'utf8');
+  return source.includes("'count-only'") ? '--no-retain --count-only' : '--no-retain';
+}
+
 function portOf(endpoint) {
   const match = /:(\d+)\/?$/.exec(String(endpoint));
   return match ? Number(match[1]) : null;
@@ -24,8 +32,7 @@ function portOf(endpoint) {
 
 async function spawnReceiver(kind, port, pin) {
   const script = kind === 'shared' ? SHARED_CLI : BUILTIN;
-  // --no-retain: the shared receiver would otherwise keep every span of the run in memory.
-  const extra = kind === 'shared' ? (process.env.BENCH_RECEIVER_ARGS ?? '--no-retain').split(' ').filter(Boolean) : [];
+  const extra = kind === 'shared' ? (process.env.BENCH_RECEIVER_ARGS ?? sharedDefaultArgs()).split(' ').filter(Boolean) : [];
   const child = start(process.execPath, [script, '--port', String(port), ...extra], {
     core: pin ? CORE.receiver : null,
     ipc: true,
