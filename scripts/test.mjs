@@ -23,7 +23,10 @@ const steps = [
 for (const [name, cmd, args] of steps) {
   const started = Date.now();
   console.log(`\n▶ ${name} (node ${process.version})`);
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' } });
+  const result = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`✖ ${name} failed after ${seconds} s (exit ${result.status ?? result.signal})`);

@@ -10,7 +10,9 @@ import { getTracingHandle, initTracing } from './sdk.js';
 export function startFromEnv(flag: '--require' | '--import', env: Env = process.env): boolean {
   try {
     if (!isMainThread && !envBoolean(env, 'ACME_OTEL_WORKER_THREADS', false)) {
-      log.debug(`${flag} @acme/otel/register: skipping this worker thread (ACME_OTEL_WORKER_THREADS=true traces it)`);
+      log.debug(
+        `${flag} @acme/otel/register: skipping this worker thread (ACME_OTEL_WORKER_THREADS=true traces it)`,
+      );
       return false;
     }
     if (getTracingHandle() !== undefined) {
@@ -22,7 +24,9 @@ export function startFromEnv(flag: '--require' | '--import', env: Env = process.
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    log.error(`${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`);
+    log.error(
+      `${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`,
+    );
     return false;
   }
 }

@@ -88,7 +88,12 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     }),
     exportTimeoutMillis:
       options.exportTimeoutMillis ??
-      firstNumber(env, ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], { min: 1 }, 10_000),
+      firstNumber(
+        env,
+        ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+        { min: 1 },
+        10_000,
+      ),
     compression: options.compression ?? resolveCompression(env),
     batch: Object.freeze(resolveBatch(options, env)),
     spanLimits: Object.freeze({
@@ -104,9 +109,11 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
           Number.POSITIVE_INFINITY,
         ),
       eventCountLimit:
-        options.spanLimits?.eventCountLimit ?? firstNumber(env, ['OTEL_SPAN_EVENT_COUNT_LIMIT'], nonNegInt, 128),
+        options.spanLimits?.eventCountLimit ??
+        firstNumber(env, ['OTEL_SPAN_EVENT_COUNT_LIMIT'], nonNegInt, 128),
       linkCountLimit:
-        options.spanLimits?.linkCountLimit ?? firstNumber(env, ['OTEL_SPAN_LINK_COUNT_LIMIT'], nonNegInt, 128),
+        options.spanLimits?.linkCountLimit ??
+        firstNumber(env, ['OTEL_SPAN_LINK_COUNT_LIMIT'], nonNegInt, 128),
     }),
     spanProcessors: Object.freeze([...(options.spanProcessors ?? [])]),
     redaction: resolveRedaction(options, env),
@@ -137,7 +144,10 @@ function firstNumber(
   return fallback;
 }
 
-function resolveSampler(options: TracingOptions, env: Env): { sampler: ResolvedConfig['sampler']; sampleRatio: number } {
+function resolveSampler(
+  options: TracingOptions,
+  env: Env,
+): { sampler: ResolvedConfig['sampler']; sampleRatio: number } {
   if (options.sampler !== undefined || options.sampleRatio !== undefined) {
     const sampler = options.sampler ?? 'parentbased_traceidratio';
     return { sampler, sampleRatio: options.sampleRatio ?? envRatio(env) };
@@ -171,7 +181,12 @@ function resolvePropagators(env: Env): PropagatorName[] {
     else if (!known.includes(name as PropagatorName)) known.push(name as PropagatorName);
   }
   if (known.length === 0) {
-    warnEnv('OTEL_PROPAGATORS', names.join(','), 'it names no known propagator', `defaulting to ${DEFAULT_PROPAGATOR_NAMES}`);
+    warnEnv(
+      'OTEL_PROPAGATORS',
+      names.join(','),
+      'it names no known propagator',
+      `defaulting to ${DEFAULT_PROPAGATOR_NAMES}`,
+    );
     return [...DEFAULT_PROPAGATOR_NAMES];
   }
   for (const raw of unknown) {
@@ -200,7 +215,12 @@ function resolveExporters(options: TracingOptions, env: Env): readonly ExporterN
     }
   }
   if (known.includes('none') && known.length > 1) {
-    warnEnv('OTEL_TRACES_EXPORTER', names.join(','), '"none" is combined with other exporters', 'exporting nothing');
+    warnEnv(
+      'OTEL_TRACES_EXPORTER',
+      names.join(','),
+      '"none" is combined with other exporters',
+      'exporting nothing',
+    );
     return Object.freeze(['none'] as ExporterName[]);
   }
   return Object.freeze(known.length > 0 ? known : (['otlp'] as ExporterName[]));
@@ -256,7 +276,8 @@ function resolveBatch(options: TracingOptions, env: Env): Required<NonNullable<T
   const positiveInt = { min: 1, integer: true };
   // 4096 rather than the specification's 2048: at ~1,000 spans/s a 2 s collector restart plus the
   // reconnect needs room for ~2,500 spans, and a span costs ~1-2 KB, so this bounds memory at a few MB.
-  const maxQueueSize = b.maxQueueSize ?? firstNumber(env, ['OTEL_BSP_MAX_QUEUE_SIZE'], positiveInt, DEFAULT_MAX_QUEUE_SIZE);
+  const maxQueueSize =
+    b.maxQueueSize ?? firstNumber(env, ['OTEL_BSP_MAX_QUEUE_SIZE'], positiveInt, DEFAULT_MAX_QUEUE_SIZE);
   let maxExportBatchSize =
     b.maxExportBatchSize ?? firstNumber(env, ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], positiveInt, 512);
   if (maxExportBatchSize > maxQueueSize) {
@@ -271,8 +292,10 @@ function resolveBatch(options: TracingOptions, env: Env): Required<NonNullable<T
   return {
     maxQueueSize,
     maxExportBatchSize,
-    scheduledDelayMillis: b.scheduledDelayMillis ?? firstNumber(env, ['OTEL_BSP_SCHEDULE_DELAY'], { min: 0 }, 5_000),
-    exportTimeoutMillis: b.exportTimeoutMillis ?? firstNumber(env, ['OTEL_BSP_EXPORT_TIMEOUT'], { min: 1 }, 30_000),
+    scheduledDelayMillis:
+      b.scheduledDelayMillis ?? firstNumber(env, ['OTEL_BSP_SCHEDULE_DELAY'], { min: 0 }, 5_000),
+    exportTimeoutMillis:
+      b.exportTimeoutMillis ?? firstNumber(env, ['OTEL_BSP_EXPORT_TIMEOUT'], { min: 1 }, 30_000),
   };
 }
 
@@ -286,7 +309,13 @@ function resolveDetectors(env: Env): DetectorName[] {
     if (name === 'all') return [...DETECTOR_NAMES];
     if (name === 'serviceinstance') continue; // service.instance.id is always set by resource.ts
     if ((DETECTOR_NAMES as readonly string[]).includes(name)) out.push(name as DetectorName);
-    else warnEnv('OTEL_NODE_RESOURCE_DETECTORS', raw, `it is not one of ${DETECTOR_NAMES.join(', ')}, all, none`, 'ignoring it');
+    else
+      warnEnv(
+        'OTEL_NODE_RESOURCE_DETECTORS',
+        raw,
+        `it is not one of ${DETECTOR_NAMES.join(', ')}, all, none`,
+        'ignoring it',
+      );
   }
   return out;
 }
@@ -299,7 +328,8 @@ function resolveRedaction(options: TracingOptions, env: Env): ResolvedConfig['re
   if (dbStatement === undefined) {
     const value = envString(env, 'ACME_OTEL_REDACT_DB_STATEMENT')?.toLowerCase();
     if (value === 'mask' || value === 'hash' || value === 'keep') dbStatement = value;
-    else if (value !== undefined) warnEnv('ACME_OTEL_REDACT_DB_STATEMENT', value, 'it is not mask, hash or keep', 'defaulting to mask');
+    else if (value !== undefined)
+      warnEnv('ACME_OTEL_REDACT_DB_STATEMENT', value, 'it is not mask, hash or keep', 'defaulting to mask');
   }
   return Object.freeze({ ...given, dbStatement: dbStatement ?? 'mask' });
 }

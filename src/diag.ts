@@ -22,7 +22,8 @@ interface LoggerState {
 // One state per process even when both the ESM and CJS builds are loaded.
 const STATE_KEY = Symbol.for('@acme/otel/logger');
 const g = globalThis as { [STATE_KEY]?: LoggerState };
-const state: LoggerState = (g[STATE_KEY] ??= { level: 'info', sink: defaultSink, once: new Set() });
+if (g[STATE_KEY] === undefined) g[STATE_KEY] = { level: 'info', sink: defaultSink, once: new Set() };
+const state: LoggerState = g[STATE_KEY];
 
 function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string): void {
   if (RANK[state.level] < RANK[level]) return;

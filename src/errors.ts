@@ -21,7 +21,9 @@ export class TracingConfigError extends Error {
 
 /** Type guard for {@link TracingConfigError}, safe across duplicated package copies. */
 export function isTracingConfigError(error: unknown): error is TracingConfigError {
-  return error instanceof TracingConfigError || (error instanceof Error && error.name === 'TracingConfigError');
+  return (
+    error instanceof TracingConfigError || (error instanceof Error && error.name === 'TracingConfigError')
+  );
 }
 
 export function formatValue(value: unknown): string {

@@ -15,17 +15,15 @@ export interface ExporterPlan {
 }
 
 /** The exporters for a resolved config; `none` gives an empty list. */
-export function createExporters(
-  config: ResolvedConfig,
-  onRetry?: (error: unknown) => void,
-): ExporterPlan[] {
+export function createExporters(config: ResolvedConfig, onRetry?: (error: unknown) => void): ExporterPlan[] {
   const exporters = config.exporters;
   if (!Array.isArray(exporters)) {
     return [{ name: 'custom', exporter: exporters as SpanExporter, batched: true }];
   }
   const plans: ExporterPlan[] = [];
   for (const name of exporters as ResolvedConfig['exporters'] & string[]) {
-    if (name === 'otlp') plans.push({ name, exporter: createRetryingOtlp(config, onRetry), batched: true, network: true });
+    if (name === 'otlp')
+      plans.push({ name, exporter: createRetryingOtlp(config, onRetry), batched: true, network: true });
     else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
     else if (name === 'waterfall') {
       plans.push({ name, exporter: new WaterfallExporter(), batched: false });

@@ -1,5 +1,12 @@
 import { TracingConfigError } from './errors.js';
-import type { DetectorName, ExporterName, LogLevel, PropagatorName, SamplerName, TracingOptions } from './types.js';
+import type {
+  DetectorName,
+  ExporterName,
+  LogLevel,
+  PropagatorName,
+  SamplerName,
+  TracingOptions,
+} from './types.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
 // (pino does the same); a mistake in the environment only warns (see config.ts).
@@ -12,7 +19,14 @@ export const SAMPLER_NAMES: readonly SamplerName[] = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ];
-export const PROPAGATOR_NAMES: readonly PropagatorName[] = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'];
+export const PROPAGATOR_NAMES: readonly PropagatorName[] = [
+  'tracecontext',
+  'baggage',
+  'b3',
+  'b3multi',
+  'jaeger',
+  'none',
+];
 export const EXPORTER_NAMES: readonly ExporterName[] = ['otlp', 'console', 'waterfall', 'none'];
 export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
 export const DETECTOR_NAMES: readonly DetectorName[] = [
@@ -73,7 +87,11 @@ export function checkString(option: string, value: unknown): void {
   }
 }
 
-export function checkNumber(option: string, value: unknown, rule: { min: number; max?: number; integer?: boolean }) {
+export function checkNumber(
+  option: string,
+  value: unknown,
+  rule: { min: number; max?: number; integer?: boolean },
+) {
   if (value === undefined) return;
   const ok =
     typeof value === 'number' &&
@@ -127,8 +145,11 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     fail('resourceAttributes', o.resourceAttributes, 'expected an object of attribute values');
   }
   if (o.resourceDetectors !== undefined) {
-    if (!Array.isArray(o.resourceDetectors)) fail('resourceDetectors', o.resourceDetectors, 'expected an array');
-    o.resourceDetectors.forEach((d, i) => checkOneOf(`resourceDetectors[${i}]`, d, DETECTOR_NAMES));
+    if (!Array.isArray(o.resourceDetectors))
+      fail('resourceDetectors', o.resourceDetectors, 'expected an array');
+    o.resourceDetectors.forEach((d, i) => {
+      checkOneOf(`resourceDetectors[${i}]`, d, DETECTOR_NAMES);
+    });
   }
   if (o.sampler !== undefined && typeof o.sampler !== 'string') {
     if (!isObject(o.sampler) || typeof o.sampler.shouldSample !== 'function') {
@@ -163,19 +184,26 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   if (o.spanProcessors !== undefined) {
     if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
     o.spanProcessors.forEach((p, i) => {
-      if (!isObject(p) || typeof p.onEnd !== 'function') fail(`spanProcessors[${i}]`, p, 'expected a SpanProcessor');
+      if (!isObject(p) || typeof p.onEnd !== 'function')
+        fail(`spanProcessors[${i}]`, p, 'expected a SpanProcessor');
     });
   }
   validateRedaction(o.redaction);
   if (o.ignoreIncomingPaths !== undefined) {
-    if (!Array.isArray(o.ignoreIncomingPaths)) fail('ignoreIncomingPaths', o.ignoreIncomingPaths, 'expected an array');
+    if (!Array.isArray(o.ignoreIncomingPaths))
+      fail('ignoreIncomingPaths', o.ignoreIncomingPaths, 'expected an array');
     o.ignoreIncomingPaths.forEach((p, i) => {
-      if (typeof p !== 'string' && !(p instanceof RegExp)) fail(`ignoreIncomingPaths[${i}]`, p, 'expected a string or RegExp');
+      if (typeof p !== 'string' && !(p instanceof RegExp))
+        fail(`ignoreIncomingPaths[${i}]`, p, 'expected a string or RegExp');
     });
   }
   if (o.instrumentations !== undefined && typeof o.instrumentations !== 'boolean') {
     if (!Array.isArray(o.instrumentations)) {
-      fail('instrumentations', o.instrumentations, 'expected true, false, or an array of names / Instrumentation objects');
+      fail(
+        'instrumentations',
+        o.instrumentations,
+        'expected true, false, or an array of names / Instrumentation objects',
+      );
     }
     o.instrumentations.forEach((x, i) => {
       if (typeof x !== 'string' && (!isObject(x) || typeof x.enable !== 'function')) {
@@ -190,13 +218,22 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
 
 function validateExporter(exporter: unknown): void {
   if (exporter === undefined) return;
-  if (typeof exporter === 'string') return checkOneOf('exporter', exporter, EXPORTER_NAMES);
-  if (Array.isArray(exporter)) {
-    if (exporter.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
-    exporter.forEach((e, i) => checkOneOf(`exporter[${i}]`, e, EXPORTER_NAMES));
+  if (typeof exporter === 'string') {
+    checkOneOf('exporter', exporter, EXPORTER_NAMES);
     return;
   }
-  if (!isObject(exporter) || typeof exporter.export !== 'function' || typeof exporter.shutdown !== 'function') {
+  if (Array.isArray(exporter)) {
+    if (exporter.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
+    exporter.forEach((e, i) => {
+      checkOneOf(`exporter[${i}]`, e, EXPORTER_NAMES);
+    });
+    return;
+  }
+  if (
+    !isObject(exporter) ||
+    typeof exporter.export !== 'function' ||
+    typeof exporter.shutdown !== 'function'
+  ) {
     fail('exporter', exporter, `${oneOf(EXPORTER_NAMES)}, or a SpanExporter object`);
   }
 }
@@ -218,7 +255,12 @@ function validateBatch(batch: unknown): void {
 function validateSpanLimits(limits: unknown): void {
   if (limits === undefined) return;
   if (!isObject(limits)) fail('spanLimits', limits, 'expected an object');
-  for (const key of ['attributeCountLimit', 'attributeValueLengthLimit', 'eventCountLimit', 'linkCountLimit']) {
+  for (const key of [
+    'attributeCountLimit',
+    'attributeValueLengthLimit',
+    'eventCountLimit',
+    'linkCountLimit',
+  ]) {
     checkNumber(`spanLimits.${key}`, limits[key], { min: 0, integer: true });
   }
 }
@@ -230,7 +272,8 @@ function validateRedaction(redaction: unknown): void {
   if (r.keys !== undefined) {
     if (!Array.isArray(r.keys)) fail('redaction.keys', r.keys, 'expected an array of strings or RegExps');
     r.keys.forEach((k, i) => {
-      if (typeof k !== 'string' && !(k instanceof RegExp)) fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
+      if (typeof k !== 'string' && !(k instanceof RegExp))
+        fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
     });
   }
   if (r.patterns !== undefined) {

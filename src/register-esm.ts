@@ -27,6 +27,8 @@ if (modules.length > 0) {
     register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, registerOptions as never);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    log.error(`--import @acme/otel/register could not install the ESM loader hook: ${reason}; ESM imports are not instrumented`);
+    log.error(
+      `--import @acme/otel/register could not install the ESM loader hook: ${reason}; ESM imports are not instrumented`,
+    );
   }
 }

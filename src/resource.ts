@@ -72,7 +72,9 @@ function optional(pkg: string, pick: (m: any) => (ResourceDetector | undefined)[
   try {
     return pick(lazyRequire(pkg)).filter((d): d is ResourceDetector => d !== undefined);
   } catch (error) {
-    log.warn(`resource detector package ${pkg} could not be loaded (${(error as Error).message}); skipping it`);
+    log.warn(
+      `resource detector package ${pkg} could not be loaded (${(error as Error).message}); skipping it`,
+    );
     return [];
   }
 }

@@ -23,7 +23,13 @@ export function createSampler(config: Pick<ResolvedConfig, 'sampler' | 'sampleRa
   return sampler.startsWith('parentbased_') ? new B3DecisionSampler(named) : named;
 }
 
-function createNamedSampler({ sampler, sampleRatio }: { sampler: SamplerName; sampleRatio: number }): Sampler {
+function createNamedSampler({
+  sampler,
+  sampleRatio,
+}: {
+  sampler: SamplerName;
+  sampleRatio: number;
+}): Sampler {
   switch (sampler) {
     case 'always_on':
       return new AlwaysOnSampler();

@@ -12,8 +12,8 @@ import { createExportStats } from './export/stats.js';
 import { createExporters } from './exporter.js';
 import { enableInstrumentations } from './instrumentations/index.js';
 import { createPropagator } from './propagation/index.js';
-import { createRedactionProcessor } from './redaction/redaction-processor.js';
 import { RandomTraceIdFlagProcessor } from './random-flag.js';
+import { createRedactionProcessor } from './redaction/redaction-processor.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
@@ -108,7 +108,9 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       ignoreIncomingPaths: config.ignoreIncomingPaths,
     });
   } catch (error) {
-    log.error(`auto-instrumentation could not be enabled: ${(error as Error).message}; manual spans still work`);
+    log.error(
+      `auto-instrumentation could not be enabled: ${(error as Error).message}; manual spans still work`,
+    );
   }
 
   const tracer = provider.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion);
@@ -125,7 +127,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     tracer,
     config: describeConfig(config),
     getTracer: (name, version) => provider.getTracer(name, version),
-    forceFlush: () => timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
+    forceFlush: () =>
+      timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
     shutdown() {
       shutdownPromise ??= (async () => {
         hooks?.dispose();
@@ -185,8 +188,10 @@ const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
 function setOtelDiag(level: LogLevel): void {
   // OTel's INFO level is mostly registration chatter; keep it at WARN unless debugging.
   const otelLevel = level === 'info' ? DiagLogLevel.WARN : DIAG_LEVELS[level];
-  const write = (fn: (m: string) => void) => (message: string, ...args: unknown[]) =>
-    fn(`(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`);
+  const write =
+    (fn: (m: string) => void) =>
+    (message: string, ...args: unknown[]) =>
+      fn(`(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`);
   diag.setLogger(
     {
       error: write(log.error),

@@ -43,7 +43,9 @@ export function installProcessHooks(opts: {
 }): ProcessHooks {
   const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
     const appOwnsExit = process.listenerCount(signal) > 1;
-    log.debug(`${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`);
+    log.debug(
+      `${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`,
+    );
     void opts.shutdown().finally(() => {
       if (appOwnsExit) return;
       process.exit(128 + SIGNAL_NUMBERS[signal]);

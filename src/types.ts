@@ -24,7 +24,16 @@ export type OtlpProtocol = 'grpc' | 'http/protobuf';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 /** Resource detectors. Cloud detectors call the metadata address and are off unless listed. */
-export type DetectorName = 'env' | 'host' | 'os' | 'process' | 'container' | 'aws' | 'gcp' | 'azure' | 'alibaba';
+export type DetectorName =
+  | 'env'
+  | 'host'
+  | 'os'
+  | 'process'
+  | 'container'
+  | 'aws'
+  | 'gcp'
+  | 'azure'
+  | 'alibaba';
 
 /** What happens to literal values in `db.statement` / `db.query.text`. */
 export type DbStatementMode = 'mask' | 'hash' | 'keep';
@@ -156,7 +165,10 @@ export interface ResolvedConfig {
   readonly redaction: Readonly<RedactionOptions> | false;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
   /** Names of the instrumentations to enable, plus user-supplied Instrumentation objects. */
-  readonly instrumentations: { readonly names: readonly string[]; readonly custom: readonly Instrumentation[] };
+  readonly instrumentations: {
+    readonly names: readonly string[];
+    readonly custom: readonly Instrumentation[];
+  };
   readonly logLevel: LogLevel;
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMillis: number;

@@ -21,25 +21,42 @@ afterEach(async () => {
 });
 
 async function produce(tracing: ReturnType<typeof initTracing>) {
-  tracing.tracer.startActiveSpan('GET /orders/:id', { kind: SpanKind.SERVER, attributes: { 'http.route': '/orders/:id' } }, (root) => {
-    tracing.tracer.startActiveSpan('load_order', (child) => {
-      child.addEvent('cache_miss', { 'cache.key': 'order:42' });
-      child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
-      child.end();
-    });
-    root.setAttribute('order.id', 42);
-    root.end();
-  });
+  tracing.tracer.startActiveSpan(
+    'GET /orders/:id',
+    { kind: SpanKind.SERVER, attributes: { 'http.route': '/orders/:id' } },
+    (root) => {
+      tracing.tracer.startActiveSpan('load_order', (child) => {
+        child.addEvent('cache_miss', { 'cache.key': 'order:42' });
+        child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+        child.end();
+      });
+      root.setAttribute('order.id', 42);
+      root.end();
+    },
+  );
   await tracing.forceFlush();
 }
 
 describe.each([
   ['grpc (default)', () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint })],
-  ['http/protobuf', () => ({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.httpEndpoint! })],
+  [
+    'http/protobuf',
+    () => ({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.httpEndpoint!,
+    }),
+  ],
 ])('OTLP over %s', (_name, envFor) => {
   it('delivers spans with resource, names, parentage, attributes, events and status', async () => {
     const tracing = initTracing(
-      { serviceName: 'order-service', serviceVersion: '1.2.0', environment: 'production', handleSignals: false, instrumentations: false, headers: { 'x-tenant': 'acme' } },
+      {
+        serviceName: 'order-service',
+        serviceVersion: '1.2.0',
+        environment: 'production',
+        handleSignals: false,
+        instrumentations: false,
+        headers: { 'x-tenant': 'acme' },
+      },
       { OTEL_NODE_RESOURCE_DETECTORS: 'none', ...envFor() },
     );
     await produce(tracing);
@@ -78,6 +95,8 @@ describe('OTLP gzip compression', () => {
     );
     await produce(tracing);
     expect(await rx.waitForSpans(2)).toHaveLength(2);
-    expect(rx.metadata().some((m) => (m as Record<string, unknown>)['content-encoding'] === 'gzip')).toBe(true);
+    expect(rx.metadata().some((m) => (m as Record<string, unknown>)['content-encoding'] === 'gzip')).toBe(
+      true,
+    );
   });
 });

@@ -18,7 +18,8 @@ let rx: OtlpReceiver;
 const children: Child[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(`${repoRoot}dist/register.cjs`) || !existsSync(`${repoRoot}dist/register-esm.js`)) buildDist();
+  if (!existsSync(`${repoRoot}dist/register.cjs`) || !existsSync(`${repoRoot}dist/register-esm.js`))
+    buildDist();
   rx = await startReceiver({ port: 0 });
 }, 120_000);
 afterEach(() => {
@@ -28,7 +29,10 @@ afterEach(() => {
 afterAll(() => rx?.stop());
 
 /** Start an app; resolves with its port once it listens. */
-async function startApp(args: string[], env: Record<string, string> = {}): Promise<{ child: Child; port: number }> {
+async function startApp(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: Child; port: number }> {
   const child = spawnNode(args, {
     OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
     OTEL_SERVICE_NAME: 'register-app',
@@ -85,7 +89,8 @@ function expectOrderTrace(spans: ReceivedSpan[]): void {
   // The client call happens inside the /orders handler, under the outer server span.
   const ancestry = (span: ReceivedSpan | undefined): string[] => {
     const chain: string[] = [];
-    for (let s = span; s !== undefined; s = trace.find((p) => p.spanId === s?.parentSpanId)) chain.push(s.spanId);
+    for (let s = span; s !== undefined; s = trace.find((p) => p.spanId === s?.parentSpanId))
+      chain.push(s.spanId);
     return chain;
   };
   expect(ancestry(client)).toContain(outer.spanId);
@@ -150,9 +155,16 @@ describe('guards', () => {
 
   it('an init failure is logged with its reason and the app runs untraced', async () => {
     // A preload that makes the first thing the register does throw.
-    const { child, port } = await startApp(['--require', './test/fixtures/register-sabotage.cjs', ...REQUIRE, CJS_APP]);
+    const { child, port } = await startApp([
+      '--require',
+      './test/fixtures/register-sabotage.cjs',
+      ...REQUIRE,
+      CJS_APP,
+    ]);
     expect((await get(port, '/orders/1')).status).toBe(200);
-    expect(child.output()).toMatch(/\[@acme\/otel\] --require @acme\/otel\/register could not start tracing: sabotaged/);
+    expect(child.output()).toMatch(
+      /\[@acme\/otel\] --require @acme\/otel\/register could not start tracing: sabotaged/,
+    );
     expect(JSON.parse((await get(port, '/loaded')).body)).toEqual([]);
   });
 
@@ -160,10 +172,15 @@ describe('guards', () => {
     const { child, port } = await startApp([...REQUIRE, CJS_APP], {
       OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,expresss,@opentelemetry/instrumentation-nope',
     });
-    expect(child.output()).toMatch(/unknown instrumentations "expresss", "@opentelemetry\/instrumentation-nope"/);
+    expect(child.output()).toMatch(
+      /unknown instrumentations "expresss", "@opentelemetry\/instrumentation-nope"/,
+    );
     await get(port, '/orders/1');
     // Only what was asked for: http and express, not undici (fetch) nor router.
-    expect(JSON.parse((await get(port, '/loaded')).body)).toEqual(['instrumentation-express', 'instrumentation-http']);
+    expect(JSON.parse((await get(port, '/loaded')).body)).toEqual([
+      'instrumentation-express',
+      'instrumentation-http',
+    ]);
     expect(await sigterm(child)).toBe(143);
     expect(rx.spans().some((s) => s.name === 'GET /orders/:id')).toBe(true);
   });

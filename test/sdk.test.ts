@@ -28,7 +28,15 @@ afterEach(async () => {
 function setup(extra: Parameters<typeof initTracing>[0] = {}) {
   const exporter = new InMemorySpanExporter();
   const tracing = initTracing(
-    { serviceName: 'svc', serviceVersion: '1.2.3', environment: 'test', exporter, handleSignals: false, instrumentations: false, ...extra },
+    {
+      serviceName: 'svc',
+      serviceVersion: '1.2.3',
+      environment: 'test',
+      exporter,
+      handleSignals: false,
+      instrumentations: false,
+      ...extra,
+    },
     env,
   );
   return { exporter, tracing };
@@ -59,7 +67,10 @@ describe('initTracing', () => {
 
   it('runs host/os/process detectors by default and never the cloud ones', async () => {
     const exporter = new InMemorySpanExporter();
-    const tracing = initTracing({ serviceName: 'svc', exporter, handleSignals: false, instrumentations: false }, {});
+    const tracing = initTracing(
+      { serviceName: 'svc', exporter, handleSignals: false, instrumentations: false },
+      {},
+    );
     tracing.tracer.startSpan('x').end();
     await tracing.forceFlush();
     const resource = exporter.getFinishedSpans()[0]!.resource;
@@ -110,7 +121,9 @@ describe('initTracing', () => {
   });
 
   it('span limits apply', async () => {
-    const { exporter, tracing } = setup({ spanLimits: { attributeCountLimit: 2, attributeValueLengthLimit: 4 } });
+    const { exporter, tracing } = setup({
+      spanLimits: { attributeCountLimit: 2, attributeValueLengthLimit: 4 },
+    });
     const span = tracing.tracer.startSpan('limited');
     span.setAttributes({ a: 'abcdefgh', b: 2, c: 3 });
     span.end();
@@ -129,7 +142,11 @@ describe('initTracing', () => {
     const { exporter, tracing } = setup();
     tracing.getTracer('my-lib', '0.1.0').startSpan('lib-span').end();
     await tracing.forceFlush();
-    expect(exporter.getFinishedSpans()[0]!.instrumentationScope).toEqual({ name: 'my-lib', version: '0.1.0', schemaUrl: undefined });
+    expect(exporter.getFinishedSpans()[0]!.instrumentationScope).toEqual({
+      name: 'my-lib',
+      version: '0.1.0',
+      schemaUrl: undefined,
+    });
   });
 });
 
@@ -180,7 +197,13 @@ describe('shutdown', () => {
       original(spans, done);
     };
     const tracing = initTracing(
-      { serviceName: 'svc', exporter, handleSignals: false, instrumentations: false, batch: { scheduledDelayMillis: 60_000 } },
+      {
+        serviceName: 'svc',
+        exporter,
+        handleSignals: false,
+        instrumentations: false,
+        batch: { scheduledDelayMillis: 60_000 },
+      },
       env,
     );
     tracing.tracer.startSpan('pending').end();
@@ -196,7 +219,13 @@ describe('shutdown', () => {
       forceFlush: () => new Promise<void>(() => undefined),
     };
     const tracing = initTracing(
-      { serviceName: 'svc', exporter: hung, handleSignals: false, instrumentations: false, shutdownTimeoutMillis: 200 },
+      {
+        serviceName: 'svc',
+        exporter: hung,
+        handleSignals: false,
+        instrumentations: false,
+        shutdownTimeoutMillis: 200,
+      },
       env,
     );
     tracing.tracer.startSpan('stuck').end();

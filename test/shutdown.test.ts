@@ -2,8 +2,8 @@
 // Guards: "nothing is lost on a normal shutdown" and "a hung collector never keeps the process
 // alive past the timeout" (issue 2), and Node's exit semantics (128 + signal number).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type OtlpReceiver, startReceiver } from './support/otlp-receiver.mjs';
 import { spawnNode } from './support/child.js';
+import { type OtlpReceiver, startReceiver } from './support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
 beforeAll(async () => {
@@ -86,7 +86,11 @@ describe('signals', () => {
 
 describe('natural exit (beforeExit)', () => {
   it('a script that just ends exports every span and exits 0', async () => {
-    const child = spawnNode([app], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '100', EXIT_NATURALLY: '1' });
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      SPANS: '100',
+      EXIT_NATURALLY: '1',
+    });
     const { code } = await child.exited;
     expect(code).toBe(0);
     expect(rx.spans()).toHaveLength(200);
@@ -94,7 +98,11 @@ describe('natural exit (beforeExit)', () => {
 
   it('keeps a non-zero process.exitCode', async () => {
     const child = spawnNode(
-      ['--input-type=module', '-e', `process.exitCode = 3; await import('./test/fixtures/shutdown-app.mjs');`],
+      [
+        '--input-type=module',
+        '-e',
+        `process.exitCode = 3; await import('./test/fixtures/shutdown-app.mjs');`,
+      ],
       { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '3', EXIT_NATURALLY: '1' },
     );
     expect((await child.exited).code).toBe(3);

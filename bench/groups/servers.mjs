@@ -23,6 +23,9 @@ async function session(ctx, config, { throughput, latency }) {
         // Spans that reached the receiver per request served in the same window: ~1 at
         // AlwaysOn unless the exporter falls behind and the batch processor drops spans.
         spansPerReq: r0?.spans !== undefined && r1?.spans !== undefined && cpu.requests ? (r1.spans - r0.spans) / cpu.requests : null,
+        // Export shape (builtin receiver only): spans per export request and bytes per span.
+        spansPerExport: r0?.requests !== undefined && r1.requests > r0.requests ? (r1.spans - r0.spans) / (r1.requests - r0.requests) : null,
+        bytesPerSpan: r0?.bytes !== undefined && r1.spans > r0.spans ? (r1.bytes - r0.bytes) / (r1.spans - r0.spans) : null,
         // The receiver's own CPU per request: shows whether it competes with the load generator.
         receiverCpuUsPerReq: r0?.cpuMs != null && r1?.cpuMs != null && cpu.requests ? ((r1.cpuMs - r0.cpuMs) * 1000) / cpu.requests : null,
         rssMB: s1.rss / 2 ** 20,
@@ -78,6 +81,8 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         cpuUsPerReq: summarize(t.map((x) => x?.cpuUsPerReq)),
         spansPerReq: summarize(t.map((x) => x?.spansPerReq ?? NaN)),
         receiverCpuUsPerReq: summarize(t.map((x) => x?.receiverCpuUsPerReq ?? NaN)),
+        spansPerExport: summarize(t.map((x) => x?.spansPerExport ?? NaN)),
+        bytesPerSpan: summarize(t.map((x) => x?.bytesPerSpan ?? NaN)),
         rssMB: summarize(t.map((x) => x?.rssMB)),
         errors: rounds.filter((r) => r?.error).map((r) => r.error),
       };

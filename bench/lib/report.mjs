@@ -18,16 +18,18 @@ export function printReport(results, print = console.log) {
     print(`\nThroughput: ${results.loadgen} ${o.connections} connections, ${o.throughputSeconds} s after ${o.warmupSeconds} s warm-up, ${o.rounds} rounds interleaved; median (min–max)`);
     print(
       table(
-        ['config', 'req/s', '÷ untraced', 'server CPU µs/req', 'spans recv/req', 'receiver CPU µs/req', 'RSS MB'],
+        ['config', 'req/s', '÷ untraced', 'server CPU µs/req', 'spans recv/req', 'spans/export', 'B/span', 'receiver CPU µs/req', 'RSS MB'],
         Object.values(throughput).map((r) =>
           r.missing
-            ? [r.label, r.missing, '', '', '', '', '']
+            ? [r.label, r.missing, '', '', '', '', '', '', '']
             : [
                 r.label,
                 range(r.rps, 0),
                 range(r.ratioToUntraced, 2),
                 range(r.cpuUsPerReq, 1),
                 fmt(r.spansPerReq.median, 2),
+                fmt(r.spansPerExport.median, 0),
+                fmt(r.bytesPerSpan.median, 0),
                 fmt(r.receiverCpuUsPerReq.median, 1),
                 fmt(r.rssMB.median, 0),
               ],

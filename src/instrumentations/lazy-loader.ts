@@ -33,7 +33,8 @@ interface SharedState {
   hookImport: (() => void) | undefined;
 }
 const g = globalThis as { [STATE_KEY]?: SharedState; [ESM_LOADER_KEY]?: boolean };
-const shared: SharedState = (g[STATE_KEY] ??= { esmModules: new Set(), hookImport: undefined });
+g[STATE_KEY] ??= { esmModules: new Set(), hookImport: undefined };
+const shared: SharedState = g[STATE_KEY];
 
 /** Modules the enabled instrumentations patch: the `include` list for the ESM loader hook. */
 export function activeEsmModules(): string[] {
@@ -54,7 +55,9 @@ export function useEsmLoader(): void {
 function esmLoaderInUse(): boolean {
   return (
     g[ESM_LOADER_KEY] === true ||
-    process.execArgv.some((arg) => /import-in-the-middle|instrumentation\/hook\.mjs|@acme\/otel\/register/.test(arg))
+    process.execArgv.some((arg) =>
+      /import-in-the-middle|instrumentation\/hook\.mjs|@acme\/otel\/register/.test(arg),
+    )
   );
 }
 
@@ -158,7 +161,8 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     if (!active) return;
     active = false;
     for (const cleanup of cleanups) guarded(cleanup, 'unhooking');
-    for (const instrumentation of instances) guarded(() => instrumentation.disable(), 'disabling instrumentations');
+    for (const instrumentation of instances)
+      guarded(() => instrumentation.disable(), 'disabling instrumentations');
   };
 }
 
@@ -201,7 +205,11 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
   }
 }
 
-function hookImport(byModule: Map<string, CatalogueEntry[]>, load: Load, isActive: () => boolean): () => void {
+function hookImport(
+  byModule: Map<string, CatalogueEntry[]>,
+  load: Load,
+  isActive: () => boolean,
+): () => void {
   const iitm = getIitm();
   const names = [...byModule.keys()];
   // Announces the names to the loader (register-esm's message channel) so only they are wrapped.

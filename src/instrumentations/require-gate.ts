@@ -65,7 +65,8 @@ function concerns(packages: ReadonlySet<string>, id: unknown, parent: unknown): 
   if (typeof id !== 'string' || id === '') return false;
   const first = id.charCodeAt(0);
   // '.' or '/': relative or absolute; judge by who is asking.
-  if (first === 46 || first === 47) return typeof parent === 'string' && packages.has(packageOf(parent) ?? '');
+  if (first === 46 || first === 47)
+    return typeof parent === 'string' && packages.has(packageOf(parent) ?? '');
   const name = id.startsWith('node:') ? id.slice(5) : id;
   return packages.has(name) || packages.has(packageName(name));
 }

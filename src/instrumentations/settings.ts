@@ -36,7 +36,9 @@ export function instrumentationConfig(name: string, ctx: InstrumentationContext)
 }
 
 /** `true` for requests whose path is in `paths`; the query string is ignored. */
-export function createIncomingPathFilter(paths: readonly (string | RegExp)[]): (req: IncomingMessage) => boolean {
+export function createIncomingPathFilter(
+  paths: readonly (string | RegExp)[],
+): (req: IncomingMessage) => boolean {
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
   for (const p of paths) {
@@ -59,6 +61,7 @@ function trimSlash(path: string): string {
 function isExporterRequest(options: RequestOptions): boolean {
   const headers = options.headers;
   if (headers === undefined || Array.isArray(headers)) return false;
-  const ua = (headers as Record<string, unknown>)['User-Agent'] ?? (headers as Record<string, unknown>)['user-agent'];
+  const ua =
+    (headers as Record<string, unknown>)['User-Agent'] ?? (headers as Record<string, unknown>)['user-agent'];
   return typeof ua === 'string' && ua.includes(OTLP_USER_AGENT);
 }

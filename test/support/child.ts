@@ -14,7 +14,8 @@ export interface Child {
 export function spawnNode(args: string[], env: Record<string, string> = {}): Child {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS') base[k] = v;
+    if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS')
+      base[k] = v;
   }
   const started = Date.now();
   const proc = spawn(process.execPath, args, {

@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 export function setup(): void {
   if (process.env.ACME_OTEL_SKIP_BUILD === '1') return;
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/tsup/dist/cli-default.js', import.meta.url))], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('../../node_modules/tsup/dist/cli-default.js', import.meta.url))],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }

@@ -1,5 +1,8 @@
-// Entry point: `node src/server.mjs`. tracing.mjs must stay the first import.
-
+// Entry point: `node src/server.mjs`.
+// The bare import of tracing.mjs must stay first: the auto-instrumentations hook `require`, so they
+// must be registered before express, pg, ioredis or the loggers are loaded. (Import sorters leave
+// bare imports where they are; that is why it is not merged with the named import below.)
+import './tracing.mjs';
 import { createApp } from './app.mjs';
 import { loadConfig } from './config.mjs';
 import { createLogger } from './logger.mjs';
