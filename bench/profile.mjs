@@ -2,7 +2,7 @@
 // CPU-profiles one server config under full load (`node --cpu-prof`), then prints the top
 // self-time functions and self time by package. The .cpuprofile stays in bench/profiles/ for
 // Chrome DevTools or speedscope. Guides where the per-request cost goes.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serverConfigs } from './lib/configs.mjs';
@@ -25,7 +25,9 @@ const { values } = parseArgs({
 function packageOf(url, functionName) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node:internal';
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url.split('node_modules/').length > 1 ? url.slice(url.lastIndexOf('node_modules/')) : '');
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
+    url.split('node_modules/').length > 1 ? url.slice(url.lastIndexOf('node_modules/')) : '',
+  );
   if (m) return m[1];
   return url.includes('/bench/') ? 'bench fixture' : url;
 }
@@ -53,7 +55,9 @@ export function summariseProfile(profile, top, windowUs = Number.POSITIVE_INFINI
   for (const [id, us] of self) {
     const { functionName, url, lineNumber } = byId.get(id).callFrame;
     const name = functionName || '(anonymous)';
-    const file = url ? `${url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '')}:${lineNumber + 1}` : '';
+    const file = url
+      ? `${url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '')}:${lineNumber + 1}`
+      : '';
     const key = `${name} ${file}`;
     const pkg = packageOf(url, name);
     const f = fns.get(key) ?? { function: name, location: file, package: pkg, selfMs: 0 };
@@ -91,7 +95,12 @@ export function summariseProfile(profile, top, windowUs = Number.POSITIVE_INFINI
 
 async function main() {
   const config = serverConfigs().find((c) => c.id === values.config);
-  if (!config) throw new Error(`--config ${values.config}: unknown (${serverConfigs().map((c) => c.id).join('|')})`);
+  if (!config)
+    throw new Error(
+      `--config ${values.config}: unknown (${serverConfigs()
+        .map((c) => c.id)
+        .join('|')})`,
+    );
   if (config.missing) throw new Error(`--config ${values.config}: ${config.missing}`);
   const dir = path.join(BENCH_DIR, 'profiles');
   mkdirSync(dir, { recursive: true });
@@ -109,7 +118,9 @@ async function main() {
     const load = await drive(loadgen, server.url, { seconds: Number(values.seconds), connections: 50, pin });
     await server.close();
     rps = load.rps;
-    console.log(`[profile] ${config.id}: ${load.rps.toFixed(0)} req/s under the profiler (profiling itself costs throughput)`);
+    console.log(
+      `[profile] ${config.id}: ${load.rps.toFixed(0)} req/s under the profiler (profiling itself costs throughput)`,
+    );
   } finally {
     await receiver.stop();
   }
@@ -118,17 +129,25 @@ async function main() {
     .map((f) => path.join(dir, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!file) throw new Error('no .cpuprofile was written');
-  const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')), Number(values.top), Number(values.seconds) * 1e6);
+  const summary = summariseProfile(
+    JSON.parse(readFileSync(file, 'utf8')),
+    Number(values.top),
+    Number(values.seconds) * 1e6,
+  );
   console.log(
     `[profile] ${path.relative(process.cwd(), file)} — ${summary.totalMs.toFixed(0)} ms busy in the last ${values.seconds} s (load window; idle excluded)`,
   );
   console.log('\nself time by package');
-  for (const p of summary.byPackage.slice(0, 15)) console.log(`  ${String(p.pct).padStart(5)}%  ${p.selfMs.toString().padStart(6)} ms  ${p.package}`);
+  for (const p of summary.byPackage.slice(0, 15))
+    console.log(`  ${String(p.pct).padStart(5)}%  ${p.selfMs.toString().padStart(6)} ms  ${p.package}`);
   console.log('\ninclusive time by package (a sample counts for every package on its stack)');
-  for (const p of summary.inclusiveByPackage.slice(0, 15)) console.log(`  ${String(p.pct).padStart(5)}%  ${p.inclusiveMs.toString().padStart(6)} ms  ${p.package}`);
+  for (const p of summary.inclusiveByPackage.slice(0, 15))
+    console.log(`  ${String(p.pct).padStart(5)}%  ${p.inclusiveMs.toString().padStart(6)} ms  ${p.package}`);
   console.log('\ntop self-time functions');
   for (const f of summary.topFunctions) {
-    console.log(`  ${String(f.pct).padStart(5)}%  ${f.selfMs.toString().padStart(6)} ms  ${f.function}  ${f.location}`);
+    console.log(
+      `  ${String(f.pct).padStart(5)}%  ${f.selfMs.toString().padStart(6)} ms  ${f.function}  ${f.location}`,
+    );
   }
   const out = file.replace(/\.cpuprofile$/, `.${config.id}.summary.json`);
   writeFileSync(out, `${JSON.stringify({ config: config.id, rps, ...summary }, null, 2)}\n`);

@@ -44,7 +44,9 @@ async function main() {
   const receiver = await startReceiver({ preference: opts.receiver, pin: pinned });
   results.receiverKind = receiver.kind;
   ctx.receiver = receiver;
-  log(`[bench] receiver (${receiver.kind}) at ${receiver.endpoint}; load generator ${loadgen ?? 'n/a'}; pinned ${pinned}`);
+  log(
+    `[bench] receiver (${receiver.kind}) at ${receiver.endpoint}; load generator ${loadgen ?? 'n/a'}; pinned ${pinned}`,
+  );
   try {
     if (groups.has('startup')) {
       log('[bench] start-up');
@@ -52,7 +54,10 @@ async function main() {
     }
     if (groups.has('throughput') || groups.has('latency')) {
       log('[bench] servers (throughput / latency)');
-      const r = await runServerGroups(ctx, { throughput: groups.has('throughput'), latency: groups.has('latency') });
+      const r = await runServerGroups(ctx, {
+        throughput: groups.has('throughput'),
+        latency: groups.has('latency'),
+      });
       if (groups.has('throughput')) results.throughput = r.throughput;
       if (groups.has('latency')) results.latency = r.latency;
     }

@@ -69,9 +69,12 @@ process.on('exit', () => {
 
 ensureBuilt();
 // Imported only now: the package resolves to dist/, which may just have been built.
-const { fromOtlpSpan, renderWaterfall, shouldColor } = await import('@acme/otel');
+const { fromOtlpSpan, renderWaterfall } = await import('@acme/otel');
 const { startReceiver } = await import('../test/support/otlp-receiver.mjs');
-const color = shouldColor(process.stdout, process.env);
+// https://no-color.org; FORCE_COLOR for CI logs that render ANSI.
+const color = process.env.NO_COLOR
+  ? false
+  : Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY === true;
 
 const receiver = await startReceiver({ host: '127.0.0.1', port: 0 });
 out(`OTLP/gRPC receiver on ${receiver.endpoint}`);

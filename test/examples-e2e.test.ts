@@ -331,3 +331,21 @@ describe('example services end to end', () => {
     ).toEqual([]);
   });
 });
+
+describe("the examples' own unit tests", () => {
+  it('pass under node --test, as a team that copied a folder would run them', () => {
+    const files = [
+      'order-service/test/orders.test.mjs',
+      'user-service/test/users.test.mjs',
+      'payment-service/test/payments.test.mjs',
+    ];
+    const run = spawnSync(process.execPath, ['--test', ...files.map((f) => join(root, 'examples', f))], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/# pass 7\b/);
+  });
+});

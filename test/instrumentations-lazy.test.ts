@@ -105,7 +105,8 @@ describe('catalogue', () => {
 
   it('covers every instrumentation auto-instrumentations-node 0.81 offers', () => {
     const script = `
-      const src = require('node:fs').readFileSync(require.resolve('@opentelemetry/auto-instrumentations-node/build/src/utils.js', { paths: [process.cwd()] }), 'utf8');
+      const main = require.resolve('@opentelemetry/auto-instrumentations-node', { paths: [process.cwd()] });
+      const src = require('node:fs').readFileSync(require('node:path').join(require('node:path').dirname(main), 'utils.js'), 'utf8');
       console.log(JSON.stringify([...new Set(src.match(/'@opentelemetry\\/instrumentation-[^']+'(?=:)/g))].map((s) => s.slice(32, -1)).sort()));`;
     const upstream = JSON.parse(
       execFileSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8' }),

@@ -121,7 +121,12 @@ describe('fromOtlpSpan', () => {
       status: { code: 'ERROR', message: 'bad' },
       resource: { attributes: { 'service.name': 's' } },
     });
-    expect(nested).toMatchObject({ serviceName: 's', startTimeMs: 1, endTimeMs: 3, status: { code: 2, message: 'bad' } });
+    expect(nested).toMatchObject({
+      serviceName: 's',
+      startTimeMs: 1,
+      endTimeMs: 3,
+      status: { code: 2, message: 'bad' },
+    });
   });
 });
 
@@ -139,6 +144,7 @@ describe('WaterfallExporter', () => {
       stream: { write: (chunk: string) => output.push(chunk), isTTY: true },
       env: { NO_COLOR: '1' },
       idleTimeoutMillis: 50,
+      rootGraceMillis: 0,
     });
     provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'order-service' }),
@@ -196,6 +202,26 @@ describe('WaterfallExporter', () => {
     });
     tracer.startSpan('GET /users/:id', { kind: SpanKind.SERVER }, remote).end();
     expect(output).toHaveLength(1);
+  });
+
+  it('waits rootGraceMillis after the root for spans that end just after it (express layers)', async () => {
+    vi.useFakeTimers();
+    const graceful = new WaterfallExporter({
+      stream: { write: (c: string) => output.push(c) },
+      rootGraceMillis: 100,
+    });
+    const graceProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(graceful)] });
+    const tracer = graceProvider.getTracer('test');
+    const root = tracer.startSpan('POST /payments', { kind: SpanKind.SERVER });
+    const layer = tracer.startSpan('request handler', {}, trace.setSpan(context.active(), root));
+    root.end();
+    vi.advanceTimersByTime(50);
+    layer.end();
+    expect(output).toHaveLength(0);
+    vi.advanceTimersByTime(60);
+    expect(output).toHaveLength(1);
+    expect(output[0]).toContain('└ request handler');
+    await graceProvider.shutdown();
   });
 
   it('fails exports after shutdown', async () => {

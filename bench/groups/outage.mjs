@@ -76,7 +76,8 @@ function summarise(samples, { up, down, alive, loadErrors }) {
     lastHalf.map((s) => s.rssMB),
   );
   // Medians of thirds rather than end points: RSS swings by tens of MB with each GC.
-  const growthLastThird = third > 0 ? median(lastThird.map((s) => s.rssMB)) - median(middleThird.map((s) => s.rssMB)) : null;
+  const growthLastThird =
+    third > 0 ? median(lastThird.map((s) => s.rssMB)) - median(middleThird.map((s) => s.rssMB)) : null;
   return {
     outageSeconds: down,
     steadyRssMB: round(steady),
@@ -95,7 +96,12 @@ function summarise(samples, { up, down, alive, loadErrors }) {
     serverAliveAfter: alive,
     loadErrors,
     sampleHz: HZ,
-    samples: samples.map((s) => ({ ...s, rssMB: round(s.rssMB), heapMB: round(s.heapMB), cpuPct: round(s.cpuPct, 0) })),
+    samples: samples.map((s) => ({
+      ...s,
+      rssMB: round(s.rssMB),
+      heapMB: round(s.heapMB),
+      cpuPct: round(s.cpuPct, 0),
+    })),
   };
 }
 

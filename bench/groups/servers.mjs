@@ -1,19 +1,28 @@
 // Throughput (full load) and latency (one connection) per server config. Configs are
 // interleaved round-robin, one fresh server process per config per round, so machine drift
 // hits every config alike; the headline ratio is taken within each round, then summarised.
-import { summarize } from '../lib/stats.mjs';
-import { cpuPerRequest, startServer } from '../lib/server.mjs';
+
 import { drive } from '../lib/loadgen.mjs';
+import { cpuPerRequest, startServer } from '../lib/server.mjs';
+import { summarize } from '../lib/stats.mjs';
 
 async function session(ctx, config, { throughput, latency }) {
   const { opts, loadgen, receiver } = ctx;
   const server = await startServer(config, receiver.endpoint, { pin: opts.pin });
   try {
     const result = {};
-    await drive(loadgen, server.url, { seconds: opts.warmupSeconds, connections: opts.connections, pin: opts.pin });
+    await drive(loadgen, server.url, {
+      seconds: opts.warmupSeconds,
+      connections: opts.connections,
+      pin: opts.pin,
+    });
     if (throughput) {
       const [s0, r0] = [await server.stats(), await receiver.stats()];
-      const load = await drive(loadgen, server.url, { seconds: opts.throughputSeconds, connections: opts.connections, pin: opts.pin });
+      const load = await drive(loadgen, server.url, {
+        seconds: opts.throughputSeconds,
+        connections: opts.connections,
+        pin: opts.pin,
+      });
       const [s1, r1] = [await server.stats(), await receiver.stats()];
       const cpu = cpuPerRequest(s0, s1);
       result.throughput = {
@@ -22,19 +31,35 @@ async function session(ctx, config, { throughput, latency }) {
         serverRequests: cpu.requests,
         // Spans that reached the receiver per request served in the same window: ~1 at
         // AlwaysOn unless the exporter falls behind and the batch processor drops spans.
-        spansPerReq: r0?.spans !== undefined && r1?.spans !== undefined && cpu.requests ? (r1.spans - r0.spans) / cpu.requests : null,
+        spansPerReq:
+          r0?.spans !== undefined && r1?.spans !== undefined && cpu.requests
+            ? (r1.spans - r0.spans) / cpu.requests
+            : null,
         // Export shape (builtin receiver only): spans per export request and bytes per span.
-        spansPerExport: r0?.requests !== undefined && r1.requests > r0.requests ? (r1.spans - r0.spans) / (r1.requests - r0.requests) : null,
-        bytesPerSpan: r0?.bytes !== undefined && r1.spans > r0.spans ? (r1.bytes - r0.bytes) / (r1.spans - r0.spans) : null,
+        spansPerExport:
+          r0?.requests !== undefined && r1.requests > r0.requests
+            ? (r1.spans - r0.spans) / (r1.requests - r0.requests)
+            : null,
+        bytesPerSpan:
+          r0?.bytes !== undefined && r1.spans > r0.spans
+            ? (r1.bytes - r0.bytes) / (r1.spans - r0.spans)
+            : null,
         // The receiver's own CPU per request: shows whether it competes with the load generator.
-        receiverCpuUsPerReq: r0?.cpuMs != null && r1?.cpuMs != null && cpu.requests ? ((r1.cpuMs - r0.cpuMs) * 1000) / cpu.requests : null,
+        receiverCpuUsPerReq:
+          r0?.cpuMs != null && r1?.cpuMs != null && cpu.requests
+            ? ((r1.cpuMs - r0.cpuMs) * 1000) / cpu.requests
+            : null,
         rssMB: s1.rss / 2 ** 20,
         errors: load.errors,
         non2xx: load.non2xx,
       };
     }
     if (latency) {
-      const load = await drive(loadgen, server.url, { seconds: opts.latencySeconds, connections: 1, pin: opts.pin });
+      const load = await drive(loadgen, server.url, {
+        seconds: opts.latencySeconds,
+        connections: 1,
+        pin: opts.pin,
+      });
       result.latency = { p50Ms: load.p50Ms, p99Ms: load.p99Ms, rps: load.rps };
     }
     return result;
@@ -58,7 +83,9 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         const l = r.latency;
         log(
           `  round ${round + 1}/${opts.rounds} ${config.id.padEnd(18)}` +
-            (t ? ` ${t.rps.toFixed(0).padStart(6)} req/s ${t.cpuUsPerReq?.toFixed(1).padStart(5)} µs/req` : '') +
+            (t
+              ? ` ${t.rps.toFixed(0).padStart(6)} req/s ${t.cpuUsPerReq?.toFixed(1).padStart(5)} µs/req`
+              : '') +
             (l ? `  c1 p50 ${l.p50Ms?.toFixed(3)} ms p99 ${l.p99Ms?.toFixed(3)} ms` : ''),
         );
       } catch (err) {
@@ -77,7 +104,9 @@ export async function runServerGroups(ctx, { throughput, latency }) {
       out.throughput[config.id] = {
         ...row,
         rps: summarize(t.map((x) => x?.rps)),
-        ratioToUntraced: summarize(t.map((x, i) => (x && base[i]?.throughput ? x.rps / base[i].throughput.rps : NaN))),
+        ratioToUntraced: summarize(
+          t.map((x, i) => (x && base[i]?.throughput ? x.rps / base[i].throughput.rps : NaN)),
+        ),
         cpuUsPerReq: summarize(t.map((x) => x?.cpuUsPerReq)),
         spansPerReq: summarize(t.map((x) => x?.spansPerReq ?? NaN)),
         receiverCpuUsPerReq: summarize(t.map((x) => x?.receiverCpuUsPerReq ?? NaN)),

@@ -3,7 +3,7 @@
 // V8's helper threads, and users don't pin either.
 import path from 'node:path';
 import { tracingEnv } from '../lib/configs.mjs';
-import { FIXTURES, ROOT, distFile, resolveFromRoot } from '../lib/paths.mjs';
+import { distFile, FIXTURES, ROOT, resolveFromRoot } from '../lib/paths.mjs';
 import { run } from '../lib/proc.mjs';
 import { summarize } from '../lib/stats.mjs';
 
@@ -12,8 +12,18 @@ function variants() {
   const acme = distFile('register.cjs');
   return [
     { id: 'node', label: 'node -e 0', preload: null, missing: null },
-    { id: 'upstream-register', label: 'node --require auto-instrumentations-node/register -e 0', preload: upstream, missing: upstream ? null : 'not installed' },
-    { id: 'acme-register', label: 'node --require dist/register.cjs -e 0', preload: acme, missing: acme ? null : 'not built yet (dist/register.cjs missing)' },
+    {
+      id: 'upstream-register',
+      label: 'node --require auto-instrumentations-node/register -e 0',
+      preload: upstream,
+      missing: upstream ? null : 'not installed',
+    },
+    {
+      id: 'acme-register',
+      label: 'node --require dist/register.cjs -e 0',
+      preload: acme,
+      missing: acme ? null : 'not built yet (dist/register.cjs missing)',
+    },
   ];
 }
 
@@ -58,7 +68,10 @@ export async function runStartup(ctx) {
       cjsModules: modules[v.id] ?? null,
       error: failures.get(v.id) ?? null,
     };
-    if (!v.missing) log(`  ${v.id.padEnd(18)} median ${ms.median?.toFixed(1)} ms (${ms.min?.toFixed(1)}–${ms.max?.toFixed(1)}), ${modules[v.id]} CJS modules`);
+    if (!v.missing)
+      log(
+        `  ${v.id.padEnd(18)} median ${ms.median?.toFixed(1)} ms (${ms.min?.toFixed(1)}–${ms.max?.toFixed(1)}), ${modules[v.id]} CJS modules`,
+      );
   }
   return out;
 }

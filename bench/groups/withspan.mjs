@@ -7,7 +7,8 @@ import { summarize } from '../lib/stats.mjs';
 
 export async function runWithSpan(ctx) {
   const { opts, receiver, log } = ctx;
-  const index = acmeIndexWithInitTracing(['initTracing', 'withSpan']) ?? acmeIndexWithInitTracing(['initTracing']);
+  const index =
+    acmeIndexWithInitTracing(['initTracing', 'withSpan']) ?? acmeIndexWithInitTracing(['initTracing']);
   const child = start(process.execPath, [path.join(FIXTURES, 'withspan-micro.mjs')], {
     core: opts.pin ? CORE.server : null,
     cwd: ROOT,
@@ -30,7 +31,9 @@ export async function runWithSpan(ctx) {
   };
   log(
     `  raw startActiveSpan+end ${out.rawNsPerOp.median?.toFixed(0)} ns/op` +
-      (out.missing ? `; withSpan ${out.missing}` : `; withSpan ${out.withSpanNsPerOp.median?.toFixed(0)} ns/op; ratio ${out.ratio.median?.toFixed(3)}`),
+      (out.missing
+        ? `; withSpan ${out.missing}`
+        : `; withSpan ${out.withSpanNsPerOp.median?.toFixed(0)} ns/op; ratio ${out.ratio.median?.toFixed(3)}`),
   );
   return out;
 }

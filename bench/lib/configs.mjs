@@ -2,7 +2,7 @@
 // for bench/fixtures/server.cjs. All traced configs export OTLP/gRPC to the bench's receiver.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { FIXTURES, ROOT, distFile, resolveFromRoot } from './paths.mjs';
+import { distFile, FIXTURES, ROOT, resolveFromRoot } from './paths.mjs';
 
 const UPSTREAM_SDK = path.join(FIXTURES, 'upstream-sdk.cjs');
 
@@ -14,7 +14,13 @@ export function serverConfigs() {
   const notBuilt = (what) => `not built yet (${what} missing)`;
   return [
     { id: 'none', label: 'no tracing', preload: null, env: {}, missing: null },
-    { id: 'upstream-sdk', label: 'upstream NodeSDK + http, AlwaysOn', preload: UPSTREAM_SDK, env: {}, missing: null },
+    {
+      id: 'upstream-sdk',
+      label: 'upstream NodeSDK + http, AlwaysOn',
+      preload: UPSTREAM_SDK,
+      env: {},
+      missing: null,
+    },
     {
       id: 'upstream-sdk-r0.1',
       label: 'upstream NodeSDK + http, ParentBased(ratio 0.1)',
@@ -91,5 +97,3 @@ export function tracingEnv(endpoint, extra = {}) {
     ...extra,
   };
 }
-
-export { ROOT };

@@ -1,8 +1,8 @@
 // The load generator: wrk when present (installed with apt-get when missing and running as
 // root), else autocannon in its own process. Pinned to the load core; loopback only.
 import { spawnSync } from 'node:child_process';
-import { CORE, run } from './proc.mjs';
 import { resolveFromRoot } from './paths.mjs';
+import { CORE, run } from './proc.mjs';
 
 function hasWrk() {
   return spawnSync('wrk', ['--version']).error === undefined;
@@ -54,7 +54,9 @@ export async function drive(tool, url, { seconds, connections, pin }) {
     return { tool, ...parseWrk(r.out) };
   }
   const bin = resolveFromRoot('autocannon/autocannon.js');
-  const r = await run(process.execPath, [bin, '-c', String(connections), '-d', String(seconds), '-j', url], { core });
+  const r = await run(process.execPath, [bin, '-c', String(connections), '-d', String(seconds), '-j', url], {
+    core,
+  });
   if (r.code !== 0) throw new Error(`autocannon failed (${r.code}): ${r.err.slice(-500)}`);
   const j = JSON.parse(r.out);
   return {

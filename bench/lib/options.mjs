@@ -35,7 +35,15 @@ const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]]
 groups: ${GROUPS.join(', ')}`;
 
 export function parseOptions(argv) {
-  const opts = { quick: false, groups: [...GROUPS], configs: null, loadgen: null, receiver: null, pin: true, out: null };
+  const opts = {
+    quick: false,
+    groups: [...GROUPS],
+    configs: null,
+    loadgen: null,
+    receiver: null,
+    pin: true,
+    out: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -58,7 +66,9 @@ export function parseOptions(argv) {
   for (const g of opts.groups) {
     if (!GROUPS.includes(g)) throw new Error(`--only ${g}: unknown group (${GROUPS.join('|')})`);
   }
-  if (opts.loadgen && !['wrk', 'autocannon'].includes(opts.loadgen)) throw new Error(`--loadgen ${opts.loadgen}: wrk|autocannon`);
-  if (opts.receiver && !['shared', 'builtin'].includes(opts.receiver)) throw new Error(`--receiver ${opts.receiver}: shared|builtin`);
+  if (opts.loadgen && !['wrk', 'autocannon'].includes(opts.loadgen))
+    throw new Error(`--loadgen ${opts.loadgen}: wrk|autocannon`);
+  if (opts.receiver && !['shared', 'builtin'].includes(opts.receiver))
+    throw new Error(`--receiver ${opts.receiver}: shared|builtin`);
   return Object.freeze({ ...opts, ...(opts.quick ? QUICK : FULL) });
 }

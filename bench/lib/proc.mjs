@@ -37,7 +37,8 @@ export const CORE = { server: 1, load: 0, receiver: 0 };
  * command's own). Returns the ChildProcess with stdout/stderr collected in `child.out`/`child.err`.
  */
 export function start(command, args, { core = null, env = process.env, ipc = false, cwd } = {}) {
-  const [cmd, argv] = core !== null && canPin() ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+  const [cmd, argv] =
+    core !== null && canPin() ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
   const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
   child.out = '';
   child.err = '';
@@ -62,7 +63,10 @@ export function start(command, args, { core = null, env = process.env, ipc = fal
 export function firstJsonLine(child, timeoutMs = 15_000) {
   return new Promise((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => done(new Error(`no ready line within ${timeoutMs} ms\n${child.err.slice(-2000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`no ready line within ${timeoutMs} ms\n${child.err.slice(-2000)}`)),
+      timeoutMs,
+    );
     const onData = (d) => {
       buffered += d;
       for (const line of buffered.split('\n').slice(0, -1)) {
@@ -73,7 +77,11 @@ export function firstJsonLine(child, timeoutMs = 15_000) {
       }
     };
     const onExit = (code, signal) =>
-      done(new Error(`exited (${code ?? signal}) before it was ready\n${child.out.slice(-1000)}${child.err.slice(-2000)}`));
+      done(
+        new Error(
+          `exited (${code ?? signal}) before it was ready\n${child.out.slice(-1000)}${child.err.slice(-2000)}`,
+        ),
+      );
     function done(err, value) {
       clearTimeout(timer);
       child.stdout.off('data', onData);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES, ROOT } from './paths.mjs';
-import { CORE, ask, firstJsonLine, start, stop } from './proc.mjs';
+import { ask, CORE, firstJsonLine, start, stop } from './proc.mjs';
 
 const SHARED_CLI = path.join(ROOT, 'test/support/receiver-cli.mjs');
 const BUILTIN = path.join(FIXTURES, 'count-receiver.mjs');
@@ -32,7 +32,10 @@ function portOf(endpoint) {
 
 async function spawnReceiver(kind, port, pin) {
   const script = kind === 'shared' ? SHARED_CLI : BUILTIN;
-  const extra = kind === 'shared' ? (process.env.BENCH_RECEIVER_ARGS ?? sharedDefaultArgs()).split(' ').filter(Boolean) : [];
+  const extra =
+    kind === 'shared'
+      ? (process.env.BENCH_RECEIVER_ARGS ?? sharedDefaultArgs()).split(' ').filter(Boolean)
+      : [];
   const child = start(process.execPath, [script, '--port', String(port), ...extra], {
     core: pin ? CORE.receiver : null,
     ipc: true,

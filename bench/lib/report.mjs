@@ -1,24 +1,45 @@
 // Prints the results as plain-text tables: median (min–max) for every repeated figure.
 
 const fmt = (x, d) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
-const range = (s, d) => (s && s.median !== null ? `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` : '–');
+const range = (s, d) =>
+  s && s.median !== null ? `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` : '–';
 
 function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export function printReport(results, print = console.log) {
   const { throughput, latency, startup, withSpan, outage } = results;
   const o = results.options;
-  print(`\n@acme/otel bench — ${results.date} — ${results.machine.cpuModel} × ${results.machine.cores}, Node ${results.machine.node}`);
-  print(`load generator: ${results.loadgen}; receiver: ${results.receiverKind}; pinned: ${results.pinned}${o.quick ? '; QUICK mode' : ''}`);
+  print(
+    `\n@acme/otel bench — ${results.date} — ${results.machine.cpuModel} × ${results.machine.cores}, Node ${results.machine.node}`,
+  );
+  print(
+    `load generator: ${results.loadgen}; receiver: ${results.receiverKind}; pinned: ${results.pinned}${o.quick ? '; QUICK mode' : ''}`,
+  );
   if (throughput) {
-    print(`\nThroughput: ${results.loadgen} ${o.connections} connections, ${o.throughputSeconds} s after ${o.warmupSeconds} s warm-up, ${o.rounds} rounds interleaved; median (min–max)`);
+    print(
+      `\nThroughput: ${results.loadgen} ${o.connections} connections, ${o.throughputSeconds} s after ${o.warmupSeconds} s warm-up, ${o.rounds} rounds interleaved; median (min–max)`,
+    );
     print(
       table(
-        ['config', 'req/s', '÷ untraced', 'server CPU µs/req', 'spans recv/req', 'spans/export', 'B/span', 'receiver CPU µs/req', 'RSS MB'],
+        [
+          'config',
+          'req/s',
+          '÷ untraced',
+          'server CPU µs/req',
+          'spans recv/req',
+          'spans/export',
+          'B/span',
+          'receiver CPU µs/req',
+          'RSS MB',
+        ],
         Object.values(throughput).map((r) =>
           r.missing
             ? [r.label, r.missing, '', '', '', '', '', '', '']
@@ -43,7 +64,9 @@ export function printReport(results, print = console.log) {
       table(
         ['config', 'p50 ms', 'p99 ms', 'req/s @ c1'],
         Object.values(latency).map((r) =>
-          r.missing ? [r.label, r.missing, '', ''] : [r.label, range(r.p50Ms, 3), range(r.p99Ms, 3), fmt(r.rpsAt1Connection.median, 0)],
+          r.missing
+            ? [r.label, r.missing, '', '']
+            : [r.label, range(r.p50Ms, 3), range(r.p99Ms, 3), fmt(r.rpsAt1Connection.median, 0)],
         ),
       ),
     );
@@ -54,13 +77,17 @@ export function printReport(results, print = console.log) {
       table(
         ['command', 'ms', 'Δ over node -e 0', 'CJS modules'],
         Object.values(startup).map((r) =>
-          r.missing ? [r.label, r.missing, '', ''] : [r.label, range(r.ms, 1), fmt(r.deltaOverNodeMs, 1), r.cjsModules ?? '–'],
+          r.missing
+            ? [r.label, r.missing, '', '']
+            : [r.label, range(r.ms, 1), fmt(r.deltaOverNodeMs, 1), r.cjsModules ?? '–'],
         ),
       ),
     );
   }
   if (withSpan) {
-    print(`\nwithSpan micro cost: ${withSpan.pairs} interleaved pairs of ${withSpan.spansPerChunk}-span chunks (${withSpan.provider}); median (min–max)`);
+    print(
+      `\nwithSpan micro cost: ${withSpan.pairs} interleaved pairs of ${withSpan.spansPerChunk}-span chunks (${withSpan.provider}); median (min–max)`,
+    );
     print(
       table(
         ['variant', 'ns/op'],
@@ -73,10 +100,21 @@ export function printReport(results, print = console.log) {
     );
   }
   if (outage) {
-    print(`\nCollector outage at full load: receiver killed for ${o.outageSeconds} s after ${o.outageUpSeconds} s up, then restarted`);
+    print(
+      `\nCollector outage at full load: receiver killed for ${o.outageSeconds} s after ${o.outageUpSeconds} s up, then restarted`,
+    );
     print(
       table(
-        ['config', 'steady RSS MB', 'outage plateau MB', 'Δ MB', 'max MB', 'last-⅓ growth MB', 'still growing', 'req/s up/outage/after'],
+        [
+          'config',
+          'steady RSS MB',
+          'outage plateau MB',
+          'Δ MB',
+          'max MB',
+          'last-⅓ growth MB',
+          'still growing',
+          'req/s up/outage/after',
+        ],
         Object.values(outage).map((r) =>
           r.missing || r.error
             ? [r.label, r.missing ?? `ERROR ${r.error.split('\n')[0]}`, '', '', '', '', '', '']

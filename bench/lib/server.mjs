@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { tracingEnv } from './configs.mjs';
 import { FIXTURES, ROOT } from './paths.mjs';
-import { CORE, ask, firstJsonLine, start, stop } from './proc.mjs';
+import { ask, CORE, firstJsonLine, start, stop } from './proc.mjs';
 
 const SERVER = path.join(FIXTURES, 'server.cjs');
 

@@ -13,7 +13,7 @@ import {
   type RitmHooked,
 } from './hooks.js';
 import { gateRequire, packageOf } from './require-gate.js';
-import type { InstrumentationContext } from './settings.js';
+import { type InstrumentationContext, instrumentationConfig } from './settings.js';
 
 export interface EnableInstrumentationsOptions {
   /** Short names from {@link resolveInstrumentationNames}. */
@@ -31,9 +31,11 @@ const ESM_LOADER_KEY = Symbol.for('@acme/otel/esm-loader');
 interface SharedState {
   esmModules: Set<string>;
   hookImport: (() => void) | undefined;
+  /** Instances created so far, by short name: a later setup (after shutdown) re-enables them. */
+  instances: Map<string, Instrumentation>;
 }
 const g = globalThis as { [STATE_KEY]?: SharedState; [ESM_LOADER_KEY]?: boolean };
-g[STATE_KEY] ??= { esmModules: new Set(), hookImport: undefined };
+g[STATE_KEY] ??= { esmModules: new Set(), hookImport: undefined, instances: new Map() };
 const shared: SharedState = g[STATE_KEY];
 
 /** Modules the enabled instrumentations patch: the `include` list for the ESM loader hook. */
@@ -103,6 +105,7 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
       const instrumentation = createInstrumentation(entry, ctx);
       start(instrumentation, opts.tracerProvider);
       instances.push(instrumentation);
+      shared.instances.set(entry.name, instrumentation);
       state.set(entry.name, 'loaded');
       log.debug(`instrumentation ${entry.name} loaded (first use of ${cause})`);
       return { instrumentation, hooks: (instrumentation as { _hooks?: unknown[] })._hooks ?? [] };
@@ -120,6 +123,19 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
   for (const name of opts.names) {
     const entry = CATALOGUE.get(name);
     if (entry === undefined) continue;
+    const previous = shared.instances.get(name);
+    if (previous !== undefined) {
+      // Set up before and shut down since: its hooks are still registered and it kept the
+      // exports it patched, so enabling it again re-patches modules that are already loaded.
+      state.set(name, 'loaded');
+      guarded(() => {
+        previous.setConfig(instrumentationConfig(name, ctx));
+        previous.setTracerProvider(opts.tracerProvider);
+        previous.enable();
+        instances.push(previous);
+      }, `re-enabling ${name}`);
+      continue;
+    }
     const { trigger } = entry;
     if (trigger.kind === 'start') atStart.push(entry);
     else if (trigger.kind === 'channel') cleanups.push(onFirstMessage(trigger.channel, entry, load));

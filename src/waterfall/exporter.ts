@@ -18,6 +18,12 @@ export interface WaterfallExporterOptions extends WaterfallOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** A trace whose root span never arrives here is printed this long after its last span. @default 1000 */
   idleTimeoutMillis?: number;
+  /**
+   * Wait this long after the local root span ends before printing: instrumentations such as
+   * express end their layer spans just after the server span, and they belong in the picture.
+   * @default 100
+   */
+  rootGraceMillis?: number;
   /** Traces buffered at once; past this the oldest is printed early. @default 1000 */
   maxPendingTraces?: number;
 }
@@ -25,12 +31,15 @@ export interface WaterfallExporterOptions extends WaterfallOptions {
 interface Pending {
   spans: WaterfallSpan[];
   timer: ReturnType<typeof setTimeout> | undefined;
+  rootSeen: boolean;
+  /** The grace timer after the root is running: later spans join without delaying the print. */
+  graced: boolean;
 }
 
 /**
- * A `SpanExporter` for local development that prints each trace as a terminal waterfall when its
- * local root span ends (the span with no parent, or a remote one), or `idleTimeoutMillis` after the
- * last span of a trace whose root is elsewhere. Selected with `exporter: 'waterfall'` or
+ * A `SpanExporter` for local development that prints each trace as a terminal waterfall shortly
+ * (`rootGraceMillis`) after its local root span ends (the span with no parent, or a remote one), or
+ * `idleTimeoutMillis` after the last span of a trace whose root is elsewhere. Selected with `exporter: 'waterfall'` or
  * `OTEL_TRACES_EXPORTER=waterfall`.
  *
  * @example
@@ -41,14 +50,16 @@ export class WaterfallExporter implements SpanExporter {
   private readonly stream: WaterfallStream;
   private readonly render: WaterfallOptions;
   private readonly idleTimeoutMillis: number;
+  private readonly rootGraceMillis: number;
   private readonly maxPendingTraces: number;
   private stopped = false;
 
   constructor(options: WaterfallExporterOptions = {}) {
-    const { stream, env, idleTimeoutMillis, maxPendingTraces, ...render } = options;
+    const { stream, env, idleTimeoutMillis, rootGraceMillis, maxPendingTraces, ...render } = options;
     this.stream = stream ?? process.stderr;
     this.render = { ...render, color: render.color ?? shouldColor(this.stream, env ?? process.env) };
     this.idleTimeoutMillis = Math.max(0, idleTimeoutMillis ?? 1000);
+    this.rootGraceMillis = Math.max(0, rootGraceMillis ?? 100);
     this.maxPendingTraces = Math.max(1, maxPendingTraces ?? 1000);
   }
 
@@ -57,17 +68,21 @@ export class WaterfallExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('WaterfallExporter is shut down') });
       return;
     }
-    const complete = new Set<string>();
+    const touched = new Set<string>();
     for (const span of spans) {
       const traceId = span.spanContext().traceId;
-      this.buffer(traceId).spans.push(fromReadableSpan(span));
+      const entry = this.buffer(traceId);
+      entry.spans.push(fromReadableSpan(span));
       const parent = span.parentSpanContext;
-      if (!parent || parent.isRemote === true) complete.add(traceId);
+      if (!parent || parent.isRemote === true) entry.rootSeen = true;
+      touched.add(traceId);
     }
-    for (const traceId of complete) this.print(traceId);
-    for (const span of spans) {
-      const traceId = span.spanContext().traceId;
-      if (this.pending.has(traceId)) this.arm(traceId);
+    for (const traceId of touched) {
+      const entry = this.pending.get(traceId);
+      if (!entry) continue;
+      if (entry.rootSeen && this.rootGraceMillis === 0) this.print(traceId);
+      else if (entry.rootSeen) this.arm(traceId, this.rootGraceMillis, false);
+      else this.arm(traceId, this.idleTimeoutMillis, true);
     }
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
@@ -91,17 +106,19 @@ export class WaterfallExporter implements SpanExporter {
         const oldest = this.pending.keys().next().value;
         if (oldest !== undefined) this.print(oldest);
       }
-      entry = { spans: [], timer: undefined };
+      entry = { spans: [], timer: undefined, rootSeen: false, graced: false };
       this.pending.set(traceId, entry);
     }
     return entry;
   }
 
-  private arm(traceId: string): void {
+  /** `restart`: an idle timer starts over with each span; the root's grace timer does not. */
+  private arm(traceId: string, delay: number, restart: boolean): void {
     const entry = this.pending.get(traceId);
-    if (!entry) return;
+    if (!entry || (entry.graced && !restart)) return;
     if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = setTimeout(() => this.print(traceId), this.idleTimeoutMillis);
+    entry.graced = !restart;
+    entry.timer = setTimeout(() => this.print(traceId), delay);
     // Printing a late trace is never a reason to keep the process alive.
     entry.timer.unref?.();
   }
