@@ -49,7 +49,8 @@ export function activeEsmModules(): string[] {
  */
 export function useEsmLoader(): void {
   g[ESM_LOADER_KEY] = true;
-  shared.hookImport?.();
+  const hook = shared.hookImport;
+  if (hook !== undefined) guarded(hook, 'hooking ESM imports');
 }
 
 // Without a loader the import hook can never fire; skip loading import-in-the-middle then.
