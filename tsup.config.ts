@@ -1,5 +1,15 @@
 import { defineConfig } from 'tsup';
 
+const STARTUP_PACKAGES = [
+  /^@opentelemetry\/core$/,
+  /^@opentelemetry\/sdk-trace-base$/,
+  /^@opentelemetry\/sdk-trace$/,
+  /^@opentelemetry\/resources$/,
+  /^@opentelemetry\/semantic-conventions$/,
+  /^@opentelemetry\/context-async-hooks$/,
+  /^@opentelemetry\/resource-detector-container$/,
+];
+
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -18,6 +28,14 @@ export default defineConfig({
   shims: true,
   splitting: true,
   treeshake: true,
-  // Peer and SDK dependencies stay external so users get one copy of @opentelemetry/api.
-  skipNodeModulesBundle: true,
+  // @opentelemetry/api (peer) and everything loaded lazily stay external. The SDK packages on the
+  // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
+  external: [/^@opentelemetry\/api$/],
+  noExternal: STARTUP_PACKAGES,
+  // The bundled SDK packages are CommonJS and require() their externals (@opentelemetry/api);
+  // give the ESM chunks a real `require` for that.
+  banner: ({ format }) =>
+    format === 'esm'
+      ? { js: "import { createRequire as __acmeCreateRequire } from 'node:module'; const require = __acmeCreateRequire(import.meta.url);" }
+      : {},
 });

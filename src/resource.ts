@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { containerDetector } from '@opentelemetry/resource-detector-container';
 import {
   defaultResource,
   detectResources,
@@ -44,7 +45,7 @@ function detectorsFor(name: DetectorName): ResourceDetector[] {
     case 'process':
       return [processDetector];
     case 'container':
-      return optional('@opentelemetry/resource-detector-container', (m) => [m.containerDetector]);
+      return [containerDetector];
     case 'aws':
       return optional('@opentelemetry/resource-detector-aws', (m) => [
         m.awsEc2Detector,

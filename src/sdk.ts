@@ -1,7 +1,6 @@
 import { context, DiagLogLevel, diag, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from './config.js';
 import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
@@ -82,7 +81,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         : new SimpleSpanProcessor(plan.exporter),
     );
   }
-  const provider = new NodeTracerProvider({
+  const provider = new BasicTracerProvider({
     resource: createResource(config),
     sampler: createSampler(config),
     spanLimits: config.spanLimits,

@@ -107,6 +107,16 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         ratioToUntraced: summarize(
           t.map((x, i) => (x && base[i]?.throughput ? x.rps / base[i].throughput.rps : NaN)),
         ),
+        // The same ratio estimated from CPU per request (untraced ÷ traced, per round): what
+        // throughput would be if the server core were the only bottleneck. Steadier than req/s
+        // when other work on the machine starves the load generator.
+        cpuRatioToUntraced: summarize(
+          t.map((x, i) =>
+            x?.cpuUsPerReq && base[i]?.throughput?.cpuUsPerReq
+              ? base[i].throughput.cpuUsPerReq / x.cpuUsPerReq
+              : NaN,
+          ),
+        ),
         cpuUsPerReq: summarize(t.map((x) => x?.cpuUsPerReq)),
         spansPerReq: summarize(t.map((x) => x?.spansPerReq ?? NaN)),
         receiverCpuUsPerReq: summarize(t.map((x) => x?.receiverCpuUsPerReq ?? NaN)),
@@ -123,6 +133,7 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         p50Ms: summarize(l.map((x) => x?.p50Ms)),
         p99Ms: summarize(l.map((x) => x?.p99Ms)),
         rpsAt1Connection: summarize(l.map((x) => x?.rps)),
+        errors: rounds.filter((r) => r?.error).map((r) => r.error),
       };
     }
   }

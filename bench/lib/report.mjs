@@ -4,6 +4,19 @@ const fmt = (x, d) => (x === null || x === undefined || Number.isNaN(x) ? '–' 
 const range = (s, d) =>
   s && s.median !== null ? `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` : '–';
 
+/** The row's reason when it could not run at all: "not built yet", or its first start-up error. */
+function unavailable(r) {
+  if (r.missing) return r.missing;
+  const n = r.rps?.n ?? r.p50Ms?.n ?? r.ms?.n;
+  const error = r.errors?.[0] ?? r.error;
+  return n === 0 && error
+    ? `failed: ${error
+        .split('\n')
+        .find((l) => l.trim())
+        .slice(0, 100)}`
+    : null;
+}
+
 function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) =>
@@ -33,6 +46,7 @@ export function printReport(results, print = console.log) {
           'config',
           'req/s',
           '÷ untraced',
+          '÷ untraced (CPU)',
           'server CPU µs/req',
           'spans recv/req',
           'spans/export',
@@ -41,12 +55,13 @@ export function printReport(results, print = console.log) {
           'RSS MB',
         ],
         Object.values(throughput).map((r) =>
-          r.missing
-            ? [r.label, r.missing, '', '', '', '', '', '', '']
+          unavailable(r)
+            ? [r.label, unavailable(r), '', '', '', '', '', '', '', '']
             : [
                 r.label,
                 range(r.rps, 0),
                 range(r.ratioToUntraced, 2),
+                range(r.cpuRatioToUntraced, 2),
                 range(r.cpuUsPerReq, 1),
                 fmt(r.spansPerReq.median, 2),
                 fmt(r.spansPerExport.median, 0),
@@ -64,8 +79,8 @@ export function printReport(results, print = console.log) {
       table(
         ['config', 'p50 ms', 'p99 ms', 'req/s @ c1'],
         Object.values(latency).map((r) =>
-          r.missing
-            ? [r.label, r.missing, '', '']
+          unavailable(r)
+            ? [r.label, unavailable(r), '', '']
             : [r.label, range(r.p50Ms, 3), range(r.p99Ms, 3), fmt(r.rpsAt1Connection.median, 0)],
         ),
       ),
@@ -77,8 +92,8 @@ export function printReport(results, print = console.log) {
       table(
         ['command', 'ms', 'Δ over node -e 0', 'CJS modules'],
         Object.values(startup).map((r) =>
-          r.missing
-            ? [r.label, r.missing, '', '']
+          unavailable(r)
+            ? [r.label, unavailable(r), '', '']
             : [r.label, range(r.ms, 1), fmt(r.deltaOverNodeMs, 1), r.cjsModules ?? '–'],
         ),
       ),

@@ -6,7 +6,8 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
+import type { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
+import { lazyRequire } from '../lazy-require.js';
 import { guard } from './guard.js';
 import { flagsByte, idsForInject } from './ids.js';
 
@@ -18,7 +19,11 @@ import { flagsByte, idsForInject } from './ids.js';
  * - extract lowercases ids, since upstream passes `uber-trace-id` hex through as received.
  */
 export class GuardedJaegerPropagator implements TextMapPropagator {
-  private readonly upstream = new JaegerPropagator();
+  // Loaded on construction, not at import: jaeger is not a default propagator and its package
+  // (34 modules with its own copy of core) would otherwise cost every service start-up.
+  private readonly upstream: JaegerPropagator = new (
+    lazyRequire('@opentelemetry/propagator-jaeger') as typeof import('@opentelemetry/propagator-jaeger')
+  ).JaegerPropagator();
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     guard(

@@ -1,10 +1,13 @@
-import type { Tracer } from '@opentelemetry/api';
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import type { SpanExpectation, SpanMatcher } from './expect-span.js';
 import { expectSpan, findSpan } from './expect-span.js';
 import { resetTracing } from './reset.js';
@@ -22,7 +25,7 @@ export interface TestTracing {
   /** The in-memory exporter every finished span goes to. */
   readonly exporter: InMemorySpanExporter;
   /** The registered provider. */
-  readonly provider: NodeTracerProvider;
+  readonly provider: BasicTracerProvider;
   /** A tracer from the provider. */
   readonly tracer: Tracer;
   /** Finished spans, in the order they ended. */
@@ -44,7 +47,7 @@ export interface TestTracing {
 }
 
 /**
- * Register an in-memory tracing pipeline for a unit test: NodeTracerProvider, SimpleSpanProcessor
+ * Register an in-memory tracing pipeline for a unit test: BasicTracerProvider, SimpleSpanProcessor
  * (spans are exported as they end), AsyncLocalStorage context manager, W3C tracecontext + baggage
  * propagators. Any previous global registration is removed first. Works with vitest, jest and
  * node:test (it has no dependency on a test framework).
@@ -66,17 +69,16 @@ export interface TestTracing {
 export function setupTestTracing(options: TestTracingOptions = {}): TestTracing {
   resetTracing();
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({
+  const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'test' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
     ...(options.sampler ? { sampler: options.sampler } : {}),
   });
-  provider.register({
-    contextManager: new AsyncLocalStorageContextManager(),
-    propagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
-  });
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
   const spans = () => exporter.getFinishedSpans();
   let shutdownPromise: Promise<void> | undefined;
   return {
