@@ -121,6 +121,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
       options.ignoreIncomingPaths ?? envList(env, 'ACME_OTEL_IGNORE_PATHS') ?? DEFAULT_IGNORE_PATHS,
     ),
     instrumentations: resolveInstrumentations(options, env),
+    esm: options.esm ?? false,
     logLevel: options.logLevel ?? resolveLogLevel(env),
     handleSignals: options.handleSignals ?? envBoolean(env, 'ACME_OTEL_HANDLE_SIGNALS', true),
     shutdownTimeoutMillis:

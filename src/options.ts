@@ -63,6 +63,7 @@ const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'redaction',
   'ignoreIncomingPaths',
   'instrumentations',
+  'esm',
   'logLevel',
   'handleSignals',
   'shutdownTimeoutMillis',
@@ -211,6 +212,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
       }
     });
   }
+  checkBoolean('esm', o.esm);
   checkOneOf('logLevel', o.logLevel, LOG_LEVELS);
   checkBoolean('handleSignals', o.handleSignals);
   checkNumber('shutdownTimeoutMillis', o.shutdownTimeoutMillis, { min: 1 });

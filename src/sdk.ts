@@ -5,6 +5,7 @@ import { resolveConfig } from './config.js';
 import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
 import type { Env } from './env.js';
+import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
 import { createExportStats } from './export/stats.js';
@@ -99,6 +100,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(createPropagator(config.propagators));
   let disableInstrumentations: () => void = () => undefined;
+  if (config.esm) prepareEsmInstrumentation();
   try {
     disableInstrumentations = enableInstrumentations({
       names: config.instrumentations.names,

@@ -122,6 +122,17 @@ export interface TracingOptions {
    * Env `OTEL_NODE_ENABLED_INSTRUMENTATIONS`, `OTEL_NODE_DISABLED_INSTRUMENTATIONS`. @default true
    */
   instrumentations?: boolean | (string | Instrumentation)[];
+  /**
+   * Also instrument modules loaded with `import` (ESM apps): registers the import-in-the-middle
+   * loader hook. Only imports that happen after `initTracing` are seen, so call it from a file
+   * preloaded with `node --import ./tracing.mjs app.mjs` (or use `--import @acme/otel/register`).
+   * @default false
+   * @example
+   * // tracing.mjs, run as: node --import ./tracing.mjs server.mjs
+   * import { initTracing } from '@acme/otel';
+   * export const tracing = initTracing({ serviceName: 'order-service', esm: true });
+   */
+  esm?: boolean;
   /** Internal log level. Env `OTEL_LOG_LEVEL`. @default 'info' */
   logLevel?: LogLevel;
   /** Flush and shut down on SIGTERM/SIGINT/beforeExit. Env `ACME_OTEL_HANDLE_SIGNALS`. @default true */
@@ -169,6 +180,7 @@ export interface ResolvedConfig {
     readonly names: readonly string[];
     readonly custom: readonly Instrumentation[];
   };
+  readonly esm: boolean;
   readonly logLevel: LogLevel;
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMillis: number;
