@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WATCHDOG_MS = 50_000;
+/** How every example service is started, from its own folder (see its README). */
+const SERVICE_ARGS = ['--import', './src/tracing.mjs', 'src/server.mjs'];
 
 /** The orders the demo sends, and what each must produce. */
 const CASES = [
@@ -185,13 +187,15 @@ function ensureBuilt() {
 }
 
 /**
- * Start `examples/<name>/src/server.mjs` on a free port and wait for its "listening on" line.
+ * Start a service the way its README says, `node --import ./src/tracing.mjs src/server.mjs` from
+ * its folder (the preload is what instruments its ESM imports), on a free port, and wait for its
+ * "listening on" line.
  * @param {string} name
  * @param {Record<string, string>} env
  */
 function startService(name, env) {
-  const child = spawn(process.execPath, [join(root, 'examples', name, 'src', 'server.mjs')], {
-    cwd: root,
+  const child = spawn(process.execPath, SERVICE_ARGS, {
+    cwd: join(root, 'examples', name),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

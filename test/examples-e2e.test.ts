@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from './support/otlp-receiver.mjs';
 
-// The three example services as real processes, started exactly as a team would (`node
-// src/server.mjs`, the built library resolved by package name), against the machine's real
-// PostgreSQL and Redis and a real OTLP/gRPC receiver.
+// The three example services as real processes, started exactly as their READMEs say (`node
+// --import ./src/tracing.mjs src/server.mjs` from the service's folder, plain ESM imports, the
+// built library resolved by package name), against the machine's real PostgreSQL and Redis and a
+// real OTLP/gRPC receiver.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE_URL = process.env.E2E_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -35,8 +36,8 @@ function start(name: string, env: Record<string, string>): Promise<Service> {
     if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS')
       base[k] = v;
   }
-  const proc = spawn(process.execPath, [join(root, 'examples', name, 'src', 'server.mjs')], {
-    cwd: root,
+  const proc = spawn(process.execPath, ['--import', './src/tracing.mjs', 'src/server.mjs'], {
+    cwd: join(root, 'examples', name),
     env: { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

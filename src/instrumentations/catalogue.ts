@@ -82,7 +82,13 @@ const ROWS: readonly (readonly [string, string, Trigger, boolean])[] = [
   ['pino', 'PinoInstrumentation', mod('pino'), on],
   ['redis', 'RedisInstrumentation', mod('redis', '@redis/client', '@node-redis/client'), on],
   ['restify', 'RestifyInstrumentation', mod('restify'), on],
-  ['router', 'RouterInstrumentation', mod('router'), on],
+  // Off by default: express 5 runs its routing on the standalone `router` package, so with both
+  // on every express layer got two spans — the express instrumentation's (`middleware - jsonParser`,
+  // `request handler`) and, around it, the router instrumentation's (`middleware - patched`, named
+  // after express's wrapper, and `request handler - /orders`). Express is the one to keep: it also
+  // covers express 4 (its own router) and sets `http.route` on the server span, which the router
+  // one does not. Apps on bare `router` (no express) enable it by name.
+  ['router', 'RouterInstrumentation', mod('router'), off],
   // Metrics only (event loop, GC); we do not run a metrics pipeline.
   ['runtime-node', 'RuntimeNodeInstrumentation', { kind: 'start' }, off],
   ['socket.io', 'SocketIoInstrumentation', mod('socket.io'), on],

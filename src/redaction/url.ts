@@ -55,7 +55,9 @@ export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT
     const part = parts[i]!;
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
-    if (params.has(lowerName(part.slice(0, eq))) && part.slice(eq + 1) !== URL_REDACTED) {
+    // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
+    const nameStart = i === 0 && part.charCodeAt(0) === 63 ? 1 : 0;
+    if (params.has(lowerName(part.slice(nameStart, eq))) && part.slice(eq + 1) !== URL_REDACTED) {
       parts[i] = `${part.slice(0, eq + 1)}${URL_REDACTED}`;
       changed = true;
     }

@@ -146,28 +146,4 @@ describe('createRedactionProcessor', () => {
       'http.request.header.authorization': '***',
     });
   });
-
-  it('costs little per span on the hot path', () => {
-    const r = createRedactor();
-    const attrs = () => ({
-      'http.request.method': 'GET',
-      'url.path': '/api/orders/123',
-      'url.scheme': 'http',
-      'server.address': 'localhost',
-      'server.port': 3000,
-      'http.route': '/api/orders/:id',
-      'http.response.status_code': 200,
-      'network.protocol.version': '1.1',
-      'user_agent.original': 'autocannon/9',
-      'client.address': '127.0.0.1',
-      'url.full': 'http://localhost:3000/api/orders/123?page=2',
-    });
-    const sets = Array.from({ length: 20_000 }, attrs);
-    for (const a of sets.slice(0, 2000)) r.attributes(a);
-    const t0 = process.hrtime.bigint();
-    for (const a of sets) r.attributes(a);
-    const perSpanUs = Number(process.hrtime.bigint() - t0) / 1000 / sets.length;
-    console.log(`redaction: ${perSpanUs.toFixed(2)} µs per span (11 attributes)`);
-    expect(perSpanUs).toBeLessThan(5);
-  });
 });

@@ -33,3 +33,11 @@ describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
     );
   });
 });
+
+describe('redactQuery', () => {
+  it('handles a leading "?" as the undici instrumentation reports url.query', async () => {
+    const { redactQuery } = await import('../../src/redaction/url.js');
+    expect(redactQuery('?api_key=s3cr3t&page=1')).toBe('?api_key=REDACTED&page=1');
+    expect(redactQuery('api_key=s3cr3t&page=1')).toBe('api_key=REDACTED&page=1');
+  });
+});

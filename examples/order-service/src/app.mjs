@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
+import express from 'express';
 import { PaymentDeclinedError, UnknownCustomerError } from './clients.mjs';
 import { DownstreamError } from './http-client.mjs';
-
-// `require`, not `import`: ESM imports bypass the require hook the express instrumentation uses.
-const require = createRequire(import.meta.url);
-const express = require('express');
 
 /**
  * The HTTP layer: validation and status mapping only.

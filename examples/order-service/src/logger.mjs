@@ -1,10 +1,5 @@
-import { createRequire } from 'node:module';
 import { pinoMixin } from '@acme/otel';
-
-// `require`, not `import`: ESM imports bypass the require hook the auto-instrumentations use
-// (start with `node --import @acme/otel/register` if you prefer `import pino from 'pino'`).
-const require = createRequire(import.meta.url);
-const pino = require('pino');
+import pino from 'pino';
 
 /**
  * JSON lines on stdout; every line logged inside a span carries its trace_id / span_id / trace_flags.

@@ -1,5 +1,8 @@
-// Imported first by server.mjs: the auto-instrumentations hook `require`, so tracing must be set up
-// before express, http clients or loggers are loaded.
+// Preloaded, not imported: `node --import ./src/tracing.mjs src/server.mjs`.
+// ESM links an app's whole static import graph before any of it runs, so a tracing file imported
+// first by server.mjs would still run after `import express from 'express'` had been resolved.
+// Preloaded with --import it runs first, and `esm: true` registers the loader hook through which
+// the auto-instrumentations patch express, pino and node:http as they are imported.
 import { initTracing } from '@acme/otel';
 
 /**
@@ -11,4 +14,5 @@ export const tracing = initTracing({
   serviceName: 'order-service',
   serviceVersion: '1.0.0',
   propagators: ['tracecontext', 'baggage', 'b3multi'],
+  esm: true,
 });

@@ -1,9 +1,5 @@
-import { createRequire } from 'node:module';
+import express from 'express';
 import { FraudDetectedError } from './payments.mjs';
-
-// `require`, not `import`: ESM imports bypass the require hook the express instrumentation uses.
-const require = createRequire(import.meta.url);
-const express = require('express');
 
 /**
  * @param {{ payments: ReturnType<typeof import('./payments.mjs').createPaymentService>, logger: import('./logger.mjs').Logger }} deps

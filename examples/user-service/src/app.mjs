@@ -1,8 +1,4 @@
-import { createRequire } from 'node:module';
-
-// `require`, not `import`: ESM imports bypass the require hook the express instrumentation uses.
-const require = createRequire(import.meta.url);
-const express = require('express');
+import express from 'express';
 
 /**
  * @param {{ users: ReturnType<typeof import('./users.mjs').createUserService>, logger: import('winston').Logger }} deps

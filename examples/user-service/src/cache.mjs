@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import { withSpan } from '@acme/otel';
-
-const require = createRequire(import.meta.url);
+import { Redis } from 'ioredis';
 
 /** @typedef {{ set(key: string, value: unknown, ttlSeconds: number): Promise<void>, close(): Promise<void> }} Cache */
 
@@ -11,9 +9,7 @@ const require = createRequire(import.meta.url);
  * @returns {Cache}
  */
 export function createRedisCache(redisUrl) {
-  const Redis = require('ioredis');
-  const RedisClass = Redis.default ?? Redis.Redis ?? Redis;
-  const redis = new RedisClass(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
   // Without a listener ioredis prints every reconnect error; the failing command still rejects.
   redis.on('error', () => {});
   return {

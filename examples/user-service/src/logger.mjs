@@ -1,9 +1,5 @@
-import { createRequire } from 'node:module';
 import { winstonFormat } from '@acme/otel';
-
-// `require`, not `import`: ESM imports bypass the require hook the auto-instrumentations use.
-const require = createRequire(import.meta.url);
-const winston = require('winston');
+import winston from 'winston';
 
 /**
  * JSON lines on stdout; every line logged inside a span carries trace_id / span_id / trace_flags.

@@ -1,8 +1,6 @@
-// Entry point: `node src/server.mjs`.
-// The bare import of tracing.mjs must stay first: the auto-instrumentations hook `require`, so they
-// must be registered before express, pg, ioredis or the loggers are loaded. (Import sorters leave
-// bare imports where they are; that is why it is not merged with the named import below.)
-import './tracing.mjs';
+// Entry point: `node --import ./src/tracing.mjs src/server.mjs` (see tracing.mjs for why --import).
+// Importing `tracing` below only fetches the handle (for the shutdown flush): the URL is the
+// preloaded one, so it is the same module instance, already evaluated.
 import { createApp } from './app.mjs';
 import { createMemoryCache, createRedisCache } from './cache.mjs';
 import { loadConfig } from './config.mjs';

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import { withSpan } from '@acme/otel';
-
-const require = createRequire(import.meta.url);
+import pg from 'pg';
 
 /** @typedef {{ id: string, name: string, email: string, tier: string }} User */
 /** @typedef {{ init(): Promise<void>, findUser(id: string): Promise<User | undefined>, close(): Promise<void> }} UserStore */
@@ -24,8 +22,7 @@ export const SEED_USERS = [
  * @returns {UserStore}
  */
 export function createPgUserStore(databaseUrl) {
-  const { Pool } = require('pg');
-  const pool = new Pool({ connectionString: databaseUrl, max: 5 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
   return {
     init() {
       // One startup trace for the schema work instead of a root span per statement.

@@ -1,17 +1,14 @@
 // Unit tests for the user lookup on the embedded store and cache: no database or Redis needed.
 // Run: node --test examples/user-service/test/
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setupTestTracing } from '@acme/otel/testing';
+import winston from 'winston';
 import { createMemoryCache } from '../src/cache.mjs';
 import { createLogger } from '../src/logger.mjs';
 import { createMemoryUserStore } from '../src/user-store.mjs';
 import { createUserService } from '../src/users.mjs';
-
-const require = createRequire(import.meta.url);
-const winston = require('winston');
 
 /** @type {ReturnType<typeof setupTestTracing>} */
 let tracing;
