@@ -19,10 +19,15 @@ export function receiverKind(preference) {
 
 // --no-retain: the shared receiver would otherwise keep every span of the run in memory.
 // --count-only (once the CLI has it): skip decoding span bodies, which costs ~15 µs of receiver
-// CPU per span and competes with the load generator on its core.
+// CPU per span and competes with the load generator on its core; with it the CLI also answers
+// the IPC 'stats' message, so spans/request and B/span are reported as for the builtin receiver.
 function sharedDefaultArgs() {
   const source = readFileSync(SHARED_CLI, 'utf8');
   return source.includes("'count-only'") ? '--no-retain --count-only' : '--no-retain';
+}
+
+function sharedArgs() {
+  return (process.env.BENCH_RECEIVER_ARGS ?? sharedDefaultArgs()).split(' ').filter(Boolean);
 }
 
 function portOf(endpoint) {
@@ -34,7 +39,7 @@ async function spawnReceiver(kind, port, pin) {
   const script = kind === 'shared' ? SHARED_CLI : BUILTIN;
   const extra =
     kind === 'shared'
-      ? (process.env.BENCH_RECEIVER_ARGS ?? sharedDefaultArgs()).split(' ').filter(Boolean)
+      ? sharedArgs()
       : [];
   const child = start(process.execPath, [script, '--port', String(port), ...extra], {
     core: pin ? CORE.receiver : null,
@@ -61,10 +66,11 @@ function procCpuMs(pid) {
 /**
  * Starts a receiver. Returns { kind, endpoint, stats(), stop(), restart() }. stats() resolves
  * { cpuMs, requests?, spans? }: CPU from /proc, counts only from a receiver that answers the IPC
- * 'stats' message (the builtin one; the shared CLI does not).
+ * 'stats' message (the builtin one, and the shared CLI with --count-only).
  */
 export async function startReceiver({ preference = null, pin = true } = {}) {
   const kind = receiverKind(preference);
+  const countsOverIpc = kind === 'shared' && sharedArgs().includes('--count-only');
   let current = await spawnReceiver(kind, 0, pin);
   const port = current.port;
   return {
@@ -73,7 +79,7 @@ export async function startReceiver({ preference = null, pin = true } = {}) {
     async stats() {
       if (!current) return null;
       const cpuMs = procCpuMs(current.child.pid);
-      if (kind !== 'builtin') return { cpuMs };
+      if (kind !== 'builtin' && !countsOverIpc) return { cpuMs };
       try {
         return { cpuMs, ...(await ask(current.child, 'stats', 'stats', 1_000)) };
       } catch {
