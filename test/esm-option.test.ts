@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnNode } from './support/child.js';
-import { type OtlpReceiver, startReceiver } from './support/otlp-receiver.mjs';
+import { type OtlpReceiver, type ReceivedSpan, startReceiver } from './support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
 beforeAll(async () => {
@@ -33,16 +33,42 @@ it('instruments express, http and fetch in an ESM app configured in code', async
   expect((await child.exited).code).toBe(143);
 
   const spans = rx.spans();
-  const path = (s: (typeof spans)[number]) => String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '');
+  const path = (s: (typeof spans)[number]) =>
+    String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '');
   const server = spans.find((s) => s.kind === 'SERVER' && path(s) === '/orders/7');
   expect(server, JSON.stringify(spans.map((s) => [s.name, s.attributes]))).toBeDefined();
   expect(server!.resource['service.name']).toBe('esm-code-config');
-  const express = spans.filter((s) => s.name.startsWith('request handler') && s.traceId === server!.traceId);
-  // (express 5 layers are reported by the router/express instrumentations as 'request handler - <route>')
-  expect(express.length).toBeGreaterThan(0);
+  // The express instrumentation's own span: proof that `import express from 'express'` was patched
+  // (the router instrumentation, which could patch express 5's CommonJS `router` dependency even
+  // without the loader hook, is off by default).
+  const handler = spans.find((s) => s.name === 'request handler' && s.parentSpanId === server!.spanId);
+  expect(handler?.scope.name).toBe('@opentelemetry/instrumentation-express');
+  expect(server!.attributes['http.route']).toBe('/orders/:id');
+  expectOneSpanPerLayer(spans.filter((s) => s.traceId === server!.traceId));
   const client = spans.find((s) => s.kind === 'CLIENT' && s.traceId === server!.traceId);
   expect(client?.parentSpanId).not.toBe('');
   const inventory = spans.find((s) => s.kind === 'SERVER' && path(s) === '/inventory/7');
   expect(inventory?.traceId).toBe(server!.traceId);
   expect(inventory?.parentSpanId).toBe(client!.spanId);
 });
+
+/**
+ * One span per express layer. With express 5 (which routes through the standalone `router`
+ * package) and the router instrumentation on, every layer had two: `middleware - patched` around
+ * `middleware - jsonParser`, `request handler` around `request handler - /orders/:id`.
+ */
+function expectOneSpanPerLayer(trace: ReceivedSpan[]): void {
+  expect(trace.filter((s) => s.scope.name === '@opentelemetry/instrumentation-router')).toEqual([]);
+  const layers = trace.filter((s) => s.scope.name === '@opentelemetry/instrumentation-express');
+  const byId = new Map(trace.map((s) => [s.spanId, s]));
+  for (const layer of layers) {
+    // A layer span sits directly under its server span, never inside another layer's span.
+    expect(byId.get(layer.parentSpanId)?.kind, layer.name).toBe('SERVER');
+  }
+  for (const server of trace.filter((s) => s.kind === 'SERVER')) {
+    const handlers = layers.filter(
+      (s) => s.parentSpanId === server.spanId && s.attributes['express.type'] === 'request_handler',
+    );
+    expect(handlers, server.name).toHaveLength(1);
+  }
+}
