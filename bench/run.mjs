@@ -1,5 +1,5 @@
 // `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,outage]
-// Builds dist/ if missing, starts the local OTLP/gRPC receiver in its own process, runs the
+// Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
 // selected groups, prints tables and writes bench/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ const log = (line) => console.log(line);
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
   const groups = new Set(opts.groups);
-  const build = ensureBuilt();
+  const build = ensureBuilt({ always: opts.build });
   const pinned = opts.pin && canPin();
   const needsLoad = groups.has('throughput') || groups.has('latency') || groups.has('outage');
   const loadgen = needsLoad ? chooseLoadgen(opts.loadgen) : null;

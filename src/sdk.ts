@@ -113,6 +113,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       `auto-instrumentation could not be enabled: ${(error as Error).message}; manual spans still work`,
     );
   }
+  // After enabling, when the modules the enabled instrumentations patch are known.
+  if (config.esm) installEsmLoaderHook(import.meta.url);
 
   const tracer = provider.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion);
   let shutdownPromise: Promise<void> | undefined;

@@ -70,6 +70,11 @@ it('npm run demo prints a waterfall per order, correlated logs, and exits 0', {
   expect(row('ProcessPayment')).toMatch(/^payment-service .*payment\.amount=50 /);
   expect(row('fraud_detection')).toMatch(/fraud\.detected=false/);
   expect(row('db\\.query')).toMatch(/^user-service .*db\.system=in-memory/);
+  // express, imported as ESM, is instrumented through the services' --import preload; one row per
+  // layer (express 5 with the router instrumentation on gave each layer a second span).
+  expect(row('request handler')).toMatch(/^order-service .*http\.route=\/orders\s*$/);
+  expect(row('middleware - jsonParser')).toMatch(/^order-service /);
+  expect(stdout).not.toMatch(/middleware - patched|request handler - /);
   expect(stdout).toMatch(/ERROR {2}order\.id=ord-\w+ customer\.id=user-2 .*error="Out of stock"/);
   expect(stdout).toMatch(/ERROR {2}.*✖ FraudDetectedError: Payment declined/);
   expect(stdout).toMatch(/ERROR {2}user\.id=user-404 error="User not found"/);

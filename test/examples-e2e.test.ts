@@ -248,6 +248,18 @@ describe('example services end to end', () => {
 
     expect(spans.filter((s) => s.status.code === 'ERROR')).toEqual([]);
 
+    // `import express from 'express'` is instrumented (the --import preload), and once: one span
+    // per layer, directly under the server span (the router instrumentation would add a second).
+    const layers = (parent: ReceivedSpan) =>
+      spans
+        .filter((s) => s.parentSpanId === parent.spanId && s.scope.name.endsWith('instrumentation-express'))
+        .map((s) => s.name)
+        .sort();
+    expect(layers(server)).toEqual(['middleware - jsonParser', 'request handler']);
+    expect(layers(userServer)).toEqual(['request handler']);
+    expect(layers(paymentServer)).toEqual(['middleware - jsonParser', 'request handler']);
+    expect(spans.filter((s) => s.scope.name.endsWith('instrumentation-router'))).toEqual([]);
+
     // logs: pino (order), winston (user), text (payment) carry the ids of the span they were written in
     const created = logRecords(order).find((r) => r.msg === 'order created' && r.trace_id === res.traceId);
     expect(created).toMatchObject({ span_id: create.spanId, trace_flags: '01' });

@@ -267,4 +267,27 @@ describe('receiver-cli.mjs', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
   });
+
+  // The benchmark's receiver: counts spans from the protobuf framing without decoding them.
+  it('--count-only counts spans without decoding them and answers IPC stats', async () => {
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--count-only'], {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const next = async () => JSON.parse(String((await lines.next()).value));
+    const ready = await next();
+    const exporter = new GrpcExporter({ url: ready.endpoint });
+    cleanups.push(() => exporter.shutdown());
+    const spans = [...makeSpans('a'), ...makeSpans('b'), ...makeSpans('c')];
+    expect((await exportSpans(exporter, spans)).code).toBe(ExportResultCode.SUCCESS);
+    child.send('stats');
+    const [stats] = await once(child, 'message');
+    expect(stats).toMatchObject({ type: 'stats', requests: 1, spans: spans.length });
+    expect((stats as { bytes: number }).bytes).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await next()).toEqual({ stopped: true, requests: 1, spans: spans.length });
+  });
 });

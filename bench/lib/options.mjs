@@ -31,7 +31,7 @@ const QUICK = {
 };
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]] [--configs <id>,...]
-                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--no-pin] [--out <file>]
+                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--no-pin] [--no-build] [--out <file>]
 groups: ${GROUPS.join(', ')}`;
 
 export function parseOptions(argv) {
@@ -42,6 +42,7 @@ export function parseOptions(argv) {
     loadgen: null,
     receiver: null,
     pin: true,
+    build: true,
     out: null,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +58,7 @@ export function parseOptions(argv) {
     else if (arg === '--loadgen') opts.loadgen = value();
     else if (arg === '--receiver') opts.receiver = value();
     else if (arg === '--no-pin') opts.pin = false;
+    else if (arg === '--no-build') opts.build = false;
     else if (arg === '--out') opts.out = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);

@@ -59,7 +59,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   ) {
     const maxQueueSize = positive(options.maxQueueSize, 2048);
     this._batchSize = Math.min(positive(options.maxExportBatchSize, 512), maxQueueSize);
-    this._chunkSize = Math.min(positive(options.maxSpansPerRequest, 128), this._batchSize);
+    this._chunkSize = Math.min(positive(options.maxSpansPerRequest ?? (Number(process.env.TMP_BENCH_CHUNK) || undefined), 128), this._batchSize); // TMP-EXPERIMENT
     this._delay = nonNegative(options.scheduledDelayMillis, 5000);
     this._exportTimeout = positive(options.exportTimeoutMillis, 30_000);
     this._shutdownTimeout = positive(options.shutdownTimeoutMillis, this._exportTimeout);

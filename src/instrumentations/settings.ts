@@ -1,4 +1,6 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
+import { context } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 
 /** What the per-instrumentation config is built from. */
 export interface InstrumentationContext {
@@ -21,6 +23,13 @@ export function instrumentationConfig(name: string, ctx: InstrumentationContext)
         ignoreIncomingRequestHook: createIncomingPathFilter(ctx.ignoreIncomingPaths),
         ignoreOutgoingRequestHook: isExporterRequest,
       };
+    case 'grpc':
+      // Our OTLP/gRPC exporter loads @grpc/grpc-js lazily, which loads this instrumentation even in
+      // services that never use gRPC, and then every export call went through its client wrapper
+      // (a non-recording span, context.with, metadata injection): 1.2% of busy CPU, ~1.4 µs per
+      // exported span under load (bench/profile.mjs). The exporter builds its client while tracing
+      // is suppressed; a client built that way is left unwrapped. Other clients are unaffected.
+      return { ignoreGrpcMethods: [isExporterClientMethod] };
     case 'pg':
       // Never attach bound parameter values to spans.
       return { enhancedDatabaseReporting: false };
@@ -56,6 +65,11 @@ export function createIncomingPathFilter(
 
 function trimSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+// The OTLP exporter's generated client names its one method `export` (lower case).
+function isExporterClientMethod(name: string): boolean {
+  return name === 'export' && isTracingSuppressed(context.active());
 }
 
 function isExporterRequest(options: RequestOptions): boolean {
