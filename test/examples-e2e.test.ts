@@ -352,12 +352,16 @@ describe("the examples' own unit tests", () => {
       'user-service/test/users.test.mjs',
       'payment-service/test/payments.test.mjs',
     ];
-    const run = spawnSync(process.execPath, ['--test', ...files.map((f) => join(root, 'examples', f))], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--test', '--test-reporter=tap', ...files.map((f) => join(root, 'examples', f))],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+        timeout: 60_000,
+      },
+    );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/# pass 7\b/);
   });
