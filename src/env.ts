@@ -96,3 +96,12 @@ export function envKeyValues(env: Env, name: string): Record<string, string> | u
   }
   return out;
 }
+
+/** The first of `names` that holds a valid number (each bad one warns), else `fallback`. */
+export function firstNumber(env: Env, names: string[], rule: NumberRule, fallback: number): number {
+  for (const name of names) {
+    const value = envNumber(env, name, rule, String(fallback));
+    if (value !== undefined) return value;
+  }
+  return fallback;
+}
