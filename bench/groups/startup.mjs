@@ -2,6 +2,7 @@
 // exit, runs of all variants alternating so drift hits them alike. Not pinned: start-up uses
 // V8's helper threads, and users don't pin either.
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tracingEnv } from '../lib/configs.mjs';
 import { distFile, FIXTURES, ROOT, resolveFromRoot } from '../lib/paths.mjs';
 import { run } from '../lib/proc.mjs';
@@ -10,6 +11,7 @@ import { summarize } from '../lib/stats.mjs';
 function variants() {
   const upstream = resolveFromRoot('@opentelemetry/auto-instrumentations-node/register');
   const acme = distFile('register.cjs');
+  const acmeEsm = distFile('register-esm.js');
   return [
     { id: 'node', label: 'node -e 0', preload: null, missing: null },
     {
@@ -24,12 +26,20 @@ function variants() {
       preload: acme,
       missing: acme ? null : 'not built yet (dist/register.cjs missing)',
     },
+    {
+      // On Node 20 module.register() starts the loader thread: this is the ESM entry's extra cost.
+      id: 'acme-import',
+      label: 'node --import dist/register-esm.js -e 0',
+      preload: acmeEsm && pathToFileURL(acmeEsm).href,
+      flag: '--import',
+      missing: acmeEsm ? null : 'not built yet (dist/register-esm.js missing)',
+    },
   ];
 }
 
 const argsFor = (v, count = false) => [
   ...(count ? ['--require', path.join(FIXTURES, 'count-modules.cjs')] : []),
-  ...(v.preload ? ['--require', v.preload] : []),
+  ...(v.preload ? [v.flag ?? '--require', v.preload] : []),
   '-e',
   '0',
 ];

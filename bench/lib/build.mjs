@@ -10,7 +10,9 @@ import { DIST, ROOT } from './paths.mjs';
 export function ensureBuilt({ always = true } = {}) {
   const present = existsSync(path.join(DIST, 'index.js'));
   if (present && !always) return { built: false, ok: true };
-  console.log(`[bench] ${present ? 'rebuilding' : 'dist/index.js missing; building'} dist/ with npx tsup ...`);
+  console.log(
+    `[bench] ${present ? 'rebuilding' : 'dist/index.js missing; building'} dist/ with npx tsup ...`,
+  );
   const r = spawnSync('npx', ['tsup'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) {
     const why = (r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' | ');

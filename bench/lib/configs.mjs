@@ -49,14 +49,6 @@ export function serverConfigs() {
       env: { BENCH_ACME_INDEX: acmeIndex ?? '', BENCH_SAMPLE_RATIO: '0.1' },
       missing: acmeIndex ? null : notBuilt('dist/index.js with initTracing'),
     },
-    // TMP-EXPERIMENT
-    ...[256, 512].map((n) => ({
-      id: `acme-code-c${n}`,
-      label: `@acme initTracing chunk ${n}`,
-      preload: null,
-      env: { BENCH_ACME_INDEX: acmeIndex ?? '', TMP_BENCH_CHUNK: String(n) },
-      missing: null,
-    })),
     {
       id: 'acme-register',
       label: '@acme/otel --require dist/register.cjs',

@@ -37,10 +37,7 @@ function portOf(endpoint) {
 
 async function spawnReceiver(kind, port, pin) {
   const script = kind === 'shared' ? SHARED_CLI : BUILTIN;
-  const extra =
-    kind === 'shared'
-      ? sharedArgs()
-      : [];
+  const extra = kind === 'shared' ? sharedArgs() : [];
   const child = start(process.execPath, [script, '--port', String(port), ...extra], {
     core: pin ? CORE.receiver : null,
     ipc: true,

@@ -9,7 +9,6 @@
 // the benchmark's 2 cores competes with the load generator; counting costs well under 1 µs.
 // When started with an IPC channel, the message 'stats' is answered with
 // `{ type: 'stats', requests, spans, bytes }` (bytes: request bodies received; 0 unless --count-only).
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -58,7 +57,8 @@ const rx = countOnly
 line({ endpoint: rx.endpoint, port: rx.port, httpEndpoint: rx.httpEndpoint ?? null });
 
 process.on('message', (msg) => {
-  if (msg === 'stats') process.send?.({ type: 'stats', requests: rx.requestCount, spans: spanCount, bytes: byteCount });
+  if (msg === 'stats')
+    process.send?.({ type: 'stats', requests: rx.requestCount, spans: spanCount, bytes: byteCount });
 });
 process.on('disconnect', () => void shutdown());
 
@@ -73,43 +73,64 @@ async function shutdown() {
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
-/** A bare OTLP/gRPC trace service: identity (de)serializers, spans counted from the framing. */
+/**
+ * A bare OTLP/gRPC trace endpoint on node:http2, without grpc-js: the gRPC framing (a 5-byte
+ * prefix per message, `grpc-status` in the trailers) is all the exporter needs, and grpc-js's own
+ * per-call machinery was most of the receiver's CPU, spent on the load generator's core.
+ */
 async function startCountingReceiver(host, port) {
-  const grpc = createRequire(import.meta.url)('@grpc/grpc-js');
-  const identity = (b) => b;
-  const server = new grpc.Server();
+  const http2 = await import('node:http2');
+  const { gunzipSync } = await import('node:zlib');
+  const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+  // An empty ExportTraceServiceResponse: zero bytes, uncompressed, behind the 5-byte prefix.
+  const EMPTY_MESSAGE = Buffer.alloc(5);
   let requests = 0;
-  server.addService(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        // An empty ExportTraceServiceResponse encodes to zero bytes.
-        responseSerialize: () => Buffer.alloc(0),
-        responseDeserialize: identity,
-      },
-    },
-    {
-      Export(call, callback) {
-        requests++;
-        byteCount += call.request.length;
-        try {
-          spanCount += countSpans(call.request);
-        } catch {
-          // A malformed body is still acknowledged; the count is what is being measured.
+  const server = http2.createServer();
+  const sessions = new Set();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  server.on('stream', (stream, headers) => {
+    const reply = (status, body) => {
+      // The sender may have gone away mid-export (killed, or timed out): nothing to answer.
+      if (stream.destroyed || stream.closed) return;
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': status }));
+      stream.end(body);
+    };
+    if (headers[':path'] !== PATH) {
+      stream.resume();
+      stream.on('end', () => reply('12', undefined)); // UNIMPLEMENTED
+      return;
+    }
+    const chunks = [];
+    stream.on('data', (chunk) => chunks.push(chunk));
+    stream.on('end', () => {
+      requests++;
+      const body = Buffer.concat(chunks);
+      byteCount += body.length;
+      try {
+        for (let pos = 0; pos + 5 <= body.length; ) {
+          const length = body.readUInt32BE(pos + 1);
+          if (pos + 5 + length > body.length) break; // truncated: the stream was cut off
+          let message = body.subarray(pos + 5, pos + 5 + length);
+          if (body[pos] === 1) message = gunzipSync(message);
+          spanCount += countSpans(message);
+          pos += 5 + length;
         }
-        callback(null, Buffer.alloc(0));
-      },
-    },
-  );
-  const bound = await new Promise((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
+      } catch {
+        // A malformed body is still acknowledged; the count is what is being measured.
+      }
+      reply('0', EMPTY_MESSAGE);
+    });
+    stream.on('error', () => undefined);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = server.address().port;
   return {
     endpoint: `http://${host}:${bound}`,
     port: bound,
@@ -117,7 +138,11 @@ async function startCountingReceiver(host, port) {
     get requestCount() {
       return requests;
     },
-    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+    stop: () =>
+      new Promise((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -125,6 +150,8 @@ function readVarint(buf, pos) {
   let value = 0;
   let shift = 0;
   for (;;) {
+    // A truncated body (a sender killed mid-export) must not loop past the end.
+    if (pos >= buf.length) throw new RangeError('truncated varint');
     const b = buf[pos++];
     value += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) return [value, pos];

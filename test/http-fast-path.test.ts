@@ -1,0 +1,82 @@
+// The sampler-first path for incoming HTTP requests (src/instrumentations/http-fast-path.ts).
+// Unsampled requests skip upstream's attribute work, so what matters is that they still carry the
+// trace: listeners on `req` run in its context, children stay unsampled under the same trace id,
+// outgoing calls propagate `-00`, and RPC metadata is there for express. Sampled requests must
+// keep every semantic-convention attribute upstream sets, and express's http.route.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './support/child.js';
+
+interface Run {
+  response: {
+    echo: { traceparent: string };
+    child: { traceId: string; recording: boolean };
+    rpcMetadataType: string | null;
+  };
+  spans: {
+    name: string;
+    kind: number;
+    scope: string;
+    traceId: string;
+    parentSpanId?: string;
+    attributes: Record<string, unknown>;
+  }[];
+}
+
+function run(ratio: number, traceparent = ''): Run {
+  const out = execFileSync(process.execPath, ['test/fixtures/http-fast-path-app.cjs'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, RATIO: String(ratio), TRACEPARENT: traceparent },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Run;
+}
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+
+describe('incoming HTTP, sampler first', () => {
+  it('an unsampled request records nothing but keeps its trace in req listeners and outgoing calls', () => {
+    const { response, spans } = run(0);
+    expect(spans).toEqual([]);
+    const [, traceId, , flags] = response.echo.traceparent.split('-');
+    expect(flags).toBe('00');
+    expect(response.child).toEqual({ traceId, recording: false });
+    expect(response.rpcMetadataType).toBe('http');
+  });
+
+  it('an incoming unsampled parent stays unsampled even at ratio 1', () => {
+    const { response, spans } = run(1, `00-${TRACE}-b7ad6b7169203331-00`);
+    expect(spans).toEqual([]);
+    expect(response.echo.traceparent).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-00$`));
+    expect(response.child).toEqual({ traceId: TRACE, recording: false });
+  });
+
+  it('a sampled request gets upstream semantic-convention attributes and the express route', () => {
+    const { response, spans } = run(0, `00-${TRACE}-b7ad6b7169203331-01`);
+    const server = spans.find((s) => s.kind === 1 && s.attributes['url.path'] === '/users/42');
+    expect(server).toMatchObject({
+      name: 'POST /users/:id',
+      scope: '@opentelemetry/instrumentation-http',
+      traceId: TRACE,
+      parentSpanId: 'b7ad6b7169203331',
+      attributes: {
+        'http.request.method': 'POST',
+        'url.scheme': 'http',
+        'url.path': '/users/42',
+        'url.query': 'q=1',
+        'server.address': '127.0.0.1',
+        'http.response.status_code': 200,
+        'http.route': '/users/:id',
+        'user_agent.original': 'fast-path-test',
+        'network.protocol.version': '1.1',
+        'client.address': '127.0.0.1',
+      },
+    });
+    expect(server?.attributes).toHaveProperty('server.port');
+    expect(server?.attributes).toHaveProperty('network.peer.address');
+    expect(response.child).toEqual({ traceId: TRACE, recording: true });
+    expect(response.echo.traceparent).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
+    expect(spans.some((s) => s.name === 'in-end-listener' && s.traceId === TRACE)).toBe(true);
+  });
+});
