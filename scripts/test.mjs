@@ -3,9 +3,15 @@
 // Static checks (types, lint, packaging) run once; `ACME_TEST_RUNTIME_ONLY=1` skips them when
 // .ci/run repeats the suite on another Node version.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const runtimeOnly = process.env.ACME_TEST_RUNTIME_ONLY === '1';
 const extra = process.argv.slice(2);
+// vitest's JSON report, read at the end for one plain `N passed, N failed` line.
+const reportDir = mkdtempSync(join(tmpdir(), 'acme-otel-test-'));
+const report = join(reportDir, 'vitest.json');
 
 const steps = [
   ['build', 'npx', ['tsup', '--silent']],
@@ -17,7 +23,12 @@ const steps = [
         ['package: publint', 'npx', ['publint', '--strict']],
         ['package: attw', 'npx', ['attw', '--pack', '.', '--profile', 'node16']],
       ]),
-  ['vitest', 'npx', ['vitest', 'run', ...extra], { ACME_OTEL_SKIP_BUILD: '1' }],
+  [
+    'vitest',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+    { ACME_OTEL_SKIP_BUILD: '1' },
+  ],
 ];
 
 for (const [name, cmd, args, env = {}] of steps) {
@@ -28,9 +39,22 @@ for (const [name, cmd, args, env = {}] of steps) {
     env: { ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false', ...env },
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (name === 'vitest') summarize();
   if (result.status !== 0) {
     console.error(`✖ ${name} failed after ${seconds} s (exit ${result.status ?? result.signal})`);
     process.exit(result.status ?? 1);
   }
   console.log(`✔ ${name} (${seconds} s)`);
+}
+rmSync(reportDir, { recursive: true, force: true });
+
+function summarize() {
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    console.log(
+      `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+    );
+  } catch {
+    console.log('\ntests: no vitest report was written');
+  }
 }
