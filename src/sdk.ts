@@ -1,23 +1,19 @@
-import { context, DiagLogLevel, diag, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from './config.js';
 import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
-import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
-import { DropReporter } from './export/drop-reporter.js';
-import { createExportStats } from './export/stats.js';
-import { createExporters } from './exporter.js';
 import { enableInstrumentations } from './instrumentations/index.js';
+import { setOtelDiag } from './otel-diag.js';
+import { createPipeline } from './pipeline.js';
 import { createPropagator } from './propagation/index.js';
-import { RandomTraceIdFlagProcessor } from './random-flag.js';
-import { createRedactionProcessor } from './redaction/redaction-processor.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
-import type { ExportStats, LogLevel, ResolvedConfig, TracingHandle, TracingOptions } from './types.js';
+import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from './types.js';
 
 // One handle per process, shared by the ESM and CJS builds (and by `--require`/`--import`
 // register plus a programmatic initTracing), so two providers never fight over the globals.
@@ -60,28 +56,7 @@ export function getTracingHandle(): TracingHandle | undefined {
 
 function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
-  const stats = createExportStats();
-  const reporter = new DropReporter(stats, { endpoint: config.endpoint });
-  const exporters = createExporters(config, (error) => {
-    stats.retries++;
-    reporter.noteError(error);
-  });
-  // Redaction runs first so that no later processor, and no exporter, ever sees a raw secret.
-  const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
-  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
-  processors.push(...config.spanProcessors);
-  for (const plan of exporters) {
-    processors.push(
-      plan.batched
-        ? new AcmeBatchSpanProcessor(plan.exporter, {
-            ...config.batch,
-            stats,
-            shutdownTimeoutMillis: config.shutdownTimeoutMillis,
-            ...(plan.network ? { reporter } : {}),
-          })
-        : new SimpleSpanProcessor(plan.exporter),
-    );
-  }
+  const { processors, stats, reporter } = createPipeline(config);
   const provider = new BasicTracerProvider({
     resource: createResource(config),
     sampler: createSampler(config),
@@ -175,34 +150,4 @@ function createPassiveHandle(config: ResolvedConfig): TracingHandle {
     stats: () => ({ exported: 0, dropped: 0, failed: 0, retries: 0 }),
   };
   return handle;
-}
-
-const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
-  none: DiagLogLevel.NONE,
-  error: DiagLogLevel.ERROR,
-  warn: DiagLogLevel.WARN,
-  info: DiagLogLevel.INFO,
-  debug: DiagLogLevel.DEBUG,
-  verbose: DiagLogLevel.VERBOSE,
-  all: DiagLogLevel.ALL,
-};
-
-/** Route the SDK's own diagnostics through our prefixed logger at the same level. */
-function setOtelDiag(level: LogLevel): void {
-  // OTel's INFO level is mostly registration chatter; keep it at WARN unless debugging.
-  const otelLevel = level === 'info' ? DiagLogLevel.WARN : DIAG_LEVELS[level];
-  const write =
-    (fn: (m: string) => void) =>
-    (message: string, ...args: unknown[]) =>
-      fn(`(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`);
-  diag.setLogger(
-    {
-      error: write(log.error),
-      warn: write(log.warn),
-      info: write(log.info),
-      debug: write(log.debug),
-      verbose: write(log.debug),
-    },
-    { logLevel: otelLevel, suppressOverrideMessage: true },
-  );
 }

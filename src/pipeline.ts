@@ -1,0 +1,45 @@
+import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
+import { DropReporter } from './export/drop-reporter.js';
+import { createExportStats, type ExportCounters } from './export/stats.js';
+import { createExporters } from './exporter.js';
+import { RandomTraceIdFlagProcessor } from './random-flag.js';
+import { createRedactionProcessor } from './redaction/redaction-processor.js';
+import type { ResolvedConfig } from './types.js';
+
+export interface Pipeline {
+  /** In order: random-flag, redaction, the user's processors, then one per exporter. */
+  readonly processors: SpanProcessor[];
+  /** Counters shared by the batch processors and the retrying exporter (`tracing.stats()`). */
+  readonly stats: ExportCounters;
+  /** Rate-limited drop/failure warnings; `shutdown()` prints the final summary. */
+  readonly reporter: DropReporter;
+}
+
+/** The span processors and export path for a resolved config. */
+export function createPipeline(config: ResolvedConfig): Pipeline {
+  const stats = createExportStats();
+  const reporter = new DropReporter(stats, { endpoint: config.endpoint });
+  const exporters = createExporters(config, (error) => {
+    stats.retries++;
+    reporter.noteError(error);
+  });
+  // Redaction runs before the user's processors and every exporter, so none of them ever sees a
+  // raw secret; the random-flag processor only acts in onStart.
+  const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
+  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
+  processors.push(...config.spanProcessors);
+  for (const plan of exporters) {
+    processors.push(
+      plan.batched
+        ? new AcmeBatchSpanProcessor(plan.exporter, {
+            ...config.batch,
+            stats,
+            shutdownTimeoutMillis: config.shutdownTimeoutMillis,
+            ...(plan.network ? { reporter } : {}),
+          })
+        : new SimpleSpanProcessor(plan.exporter),
+    );
+  }
+  return { processors, stats, reporter };
+}
