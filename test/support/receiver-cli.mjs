@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util';
 // This is called as `node test/support/receiver-cli.mjs --port 4317 [--http 4318] [--print] [--no-retain] [--count-only]`
 // by the demo and the benchmark, which start it as a child process.
 // stdout is JSON lines: first `{"endpoint":...,"port":...,"httpEndpoint":...}` once listening, then
@@ -9,7 +10,7 @@
 // the benchmark's 2 cores competes with the load generator; counting costs well under 1 µs.
 // When started with an IPC channel, the message 'stats' is answered with
 // `{ type: 'stats', requests, spans, bytes }` (bytes: request bodies received; 0 unless --count-only).
-import { parseArgs } from 'node:util';
+import { countSpans } from './otlp-span-count.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -144,51 +145,4 @@ async function startCountingReceiver(host, port) {
         server.close(() => resolve());
       }),
   };
-}
-
-function readVarint(buf, pos) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    // A truncated body (a sender killed mid-export) must not loop past the end.
-    if (pos >= buf.length) throw new RangeError('truncated varint');
-    const b = buf[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) return [value, pos];
-    shift += 7;
-  }
-}
-
-/** Calls onField(fieldNumber, start, end) for each length-delimited field in [start, end). */
-function eachLengthField(buf, start, end, onField) {
-  let pos = start;
-  while (pos < end) {
-    let key;
-    [key, pos] = readVarint(buf, pos);
-    const wire = key & 7;
-    if (wire === 2) {
-      let len;
-      [len, pos] = readVarint(buf, pos);
-      onField(key >>> 3, pos, pos + len);
-      pos += len;
-    } else if (wire === 0) [, pos] = readVarint(buf, pos);
-    else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else return; // groups are not used by OTLP
-  }
-}
-
-// ExportTraceServiceRequest.resource_spans(1) -> ResourceSpans.scope_spans(2) -> ScopeSpans.spans(2)
-function countSpans(buf) {
-  let n = 0;
-  eachLengthField(buf, 0, buf.length, (f1, s1, e1) => {
-    if (f1 !== 1) return;
-    eachLengthField(buf, s1, e1, (f2, s2, e2) => {
-      if (f2 !== 2) return;
-      eachLengthField(buf, s2, e2, (f3) => {
-        if (f3 === 2) n++;
-      });
-    });
-  });
-  return n;
 }
