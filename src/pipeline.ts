@@ -1,6 +1,7 @@
-import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
+import { FlushingSimpleSpanProcessor } from './export/simple-processor.js';
 import { createExportStats, type ExportCounters } from './export/stats.js';
 import { createExporters } from './exporter.js';
 import { RandomTraceIdFlagProcessor } from './random-flag.js';
@@ -38,7 +39,7 @@ export function createPipeline(config: ResolvedConfig): Pipeline {
             shutdownTimeoutMillis: config.shutdownTimeoutMillis,
             ...(plan.network ? { reporter } : {}),
           })
-        : new SimpleSpanProcessor(plan.exporter),
+        : new FlushingSimpleSpanProcessor(plan.exporter),
     );
   }
   return { processors, stats, reporter };

@@ -302,3 +302,32 @@ describe('W3C Level 2 random-trace-id flag and B3 sampling-only headers', () => 
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['accepted']);
   });
 });
+
+describe('one-by-one exporters (console, waterfall)', () => {
+  // Upstream SimpleSpanProcessor.shutdown() does not wait for exports still pending (e.g. on the
+  // resource's async detector attributes), so without our wrapper these spans were lost.
+  it('lose nothing on shutdown while the resource is still resolving', async () => {
+    const printed: unknown[] = [];
+    const original = console.dir;
+    console.dir = (item: unknown) => {
+      printed.push(item);
+    };
+    try {
+      const tracing = initTracing(
+        {
+          serviceName: 'svc',
+          exporter: 'console',
+          resourceDetectors: ['host'],
+          handleSignals: false,
+          instrumentations: false,
+        },
+        {},
+      );
+      tracing.tracer.startSpan('printed-before-exit').end();
+      await tracing.shutdown();
+    } finally {
+      console.dir = original;
+    }
+    expect(printed.map((p) => (p as { name?: string }).name)).toEqual(['printed-before-exit']);
+  });
+});
