@@ -1,4 +1,4 @@
-// `node bench/profile.mjs [--config upstream-sdk] [--seconds 5] [--top 25] [--receiver shared|builtin]`
+// `node bench/profile.mjs [--config upstream-sdk] [--seconds 5] [--top 25] [--receiver shared|builtin] [--env K=V]`
 // CPU-profiles one server config under full load (`node --cpu-prof`), then prints the top
 // self-time functions and self time by package. The .cpuprofile stays in bench/profiles/ for
 // Chrome DevTools or speedscope. Guides where the per-request cost goes.
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     top: { type: 'string', default: '25' },
     receiver: { type: 'string' },
+    // Extra environment for the server, e.g. `--env BENCH_SAMPLE_RATIO=0` (repeatable).
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -94,7 +96,15 @@ export function summariseProfile(profile, top, windowUs = Number.POSITIVE_INFINI
 }
 
 async function main() {
-  const config = serverConfigs().find((c) => c.id === values.config);
+  const found = serverConfigs().find((c) => c.id === values.config);
+  const extraEnv = Object.fromEntries(
+    values.env.map((kv) => {
+      const eq = kv.indexOf('=');
+      if (eq < 1) throw new Error(`--env ${kv}: expected NAME=value`);
+      return [kv.slice(0, eq), kv.slice(eq + 1)];
+    }),
+  );
+  const config = found && { ...found, env: { ...found.env, ...extraEnv } };
   if (!config)
     throw new Error(
       `--config ${values.config}: unknown (${serverConfigs()

@@ -1,8 +1,9 @@
-// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,outage]
+// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage]
 // Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
 // selected groups, prints tables and writes bench/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runEncode } from './groups/encode.mjs';
 import { runOutage } from './groups/outage.mjs';
 import { runServerGroups } from './groups/servers.mjs';
 import { runStartup } from './groups/startup.mjs';
@@ -64,6 +65,10 @@ async function main() {
     if (groups.has('withspan')) {
       log('[bench] withSpan micro cost');
       results.withSpan = await runWithSpan(ctx);
+    }
+    if (groups.has('encode')) {
+      log('[bench] OTLP encoding');
+      results.encode = await runEncode(ctx);
     }
     if (groups.has('outage')) {
       log('[bench] collector outage');

@@ -1,5 +1,6 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { buildTraceRequest } from './export/otlp/request.js';
 import { RetryingExporter } from './export/retrying-exporter.js';
 import { lazyRequire } from './lazy-require.js';
 import type { ResolvedConfig } from './types.js';
@@ -12,6 +13,8 @@ export interface ExporterPlan {
   readonly batched: boolean;
   /** Sends to a collector: counts towards the drop/failure report's endpoint. */
   readonly network?: boolean;
+  /** Takes the encoded batches of `EncodedSpanQueue` (our OTLP exporters) instead of span arrays. */
+  readonly encoded?: boolean;
 }
 
 /** The exporters for a resolved config; `none` gives an empty list. */
@@ -23,7 +26,13 @@ export function createExporters(config: ResolvedConfig, onRetry?: (error: unknow
   const plans: ExporterPlan[] = [];
   for (const name of exporters as ResolvedConfig['exporters'] & string[]) {
     if (name === 'otlp')
-      plans.push({ name, exporter: createRetryingOtlp(config, onRetry), batched: true, network: true });
+      plans.push({
+        name,
+        exporter: createRetryingOtlp(config, onRetry),
+        batched: true,
+        network: true,
+        encoded: true,
+      });
     else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
     else if (name === 'waterfall') {
       plans.push({ name, exporter: new WaterfallExporter(), batched: false });
@@ -77,23 +86,56 @@ function createRetryingOtlp(config: ResolvedConfig, onRetry?: (error: unknown) =
   });
 }
 
+/**
+ * Upstream's OTLP transports (gRPC or http/protobuf: endpoint, TLS, headers, compression and
+ * timeout handling unchanged) with our serializer: it takes the spans our OTLP queue encoded as
+ * they ended (export/otlp), so exporting a batch is a concatenation, not an encode.
+ */
 function createOtlpExporter(config: ResolvedConfig): SpanExporter {
   const common = {
     url: config.endpoint,
     timeoutMillis: config.exportTimeoutMillis,
     ...(config.compression === 'gzip' ? { compression: 'gzip' as never } : { compression: 'none' as never }),
   };
+  const { OTLPExporterBase } = lazyRequire(
+    '@opentelemetry/otlp-exporter-base',
+  ) as typeof import('@opentelemetry/otlp-exporter-base');
+  const { ProtobufTraceSerializer, TraceExporterMetricsHelper } = lazyRequire(
+    '@opentelemetry/otlp-transformer',
+  ) as typeof import('@opentelemetry/otlp-transformer');
+  const serializer = {
+    serializeRequest: buildTraceRequest,
+    deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
+  } as unknown as typeof ProtobufTraceSerializer;
   if (config.protocol === 'http/protobuf') {
-    const { OTLPTraceExporter } = lazyRequire(
-      '@opentelemetry/exporter-trace-otlp-proto',
-    ) as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    return new OTLPTraceExporter({ ...common, headers: { ...config.headers } });
+    const { createOtlpHttpExportDelegate, convertLegacyHttpOptions } = lazyRequire(
+      '@opentelemetry/otlp-exporter-base/node-http',
+    ) as typeof import('@opentelemetry/otlp-exporter-base/node-http');
+    const delegate = createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions({ ...common, headers: { ...config.headers } }, 'TRACES', 'v1/traces', {
+        'Content-Type': 'application/x-protobuf',
+      }),
+      serializer,
+      'otlp_http_span_exporter',
+      TraceExporterMetricsHelper,
+      undefined,
+    );
+    return new OTLPExporterBase(delegate) as unknown as SpanExporter;
   }
-  const { OTLPTraceExporter } = lazyRequire(
-    '@opentelemetry/exporter-trace-otlp-grpc',
-  ) as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+  const { createOtlpGrpcExportDelegate, convertLegacyOtlpGrpcOptions } = lazyRequire(
+    '@opentelemetry/otlp-grpc-exporter-base',
+  ) as typeof import('@opentelemetry/otlp-grpc-exporter-base');
   const { Metadata } = lazyRequire('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(config.headers)) metadata.set(key, value);
-  return new OTLPTraceExporter({ ...common, metadata });
+  const delegate = createOtlpGrpcExportDelegate(
+    convertLegacyOtlpGrpcOptions({ ...common, metadata }, 'TRACES'),
+    serializer,
+    'otlp_grpc_span_exporter',
+    TraceExporterMetricsHelper,
+    undefined,
+    'TraceExportService',
+    '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  );
+  return new OTLPExporterBase(delegate) as unknown as SpanExporter;
 }

@@ -1,6 +1,7 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
+import { EncodedSpanQueue } from './export/otlp/encoded-queue.js';
 import { FlushingSimpleSpanProcessor } from './export/simple-processor.js';
 import { createExportStats, type ExportCounters } from './export/stats.js';
 import { createExporters } from './exporter.js';
@@ -38,6 +39,13 @@ export function createPipeline(config: ResolvedConfig): Pipeline {
             stats,
             shutdownTimeoutMillis: config.shutdownTimeoutMillis,
             ...(plan.network ? { reporter } : {}),
+            // Encoded as they end: a request is a concatenation, so one request per batch.
+            ...(plan.encoded
+              ? {
+                  createQueue: (capacity: number) => new EncodedSpanQueue(capacity),
+                  maxSpansPerRequest: config.batch.maxExportBatchSize,
+                }
+              : {}),
           })
         : new FlushingSimpleSpanProcessor(plan.exporter),
     );

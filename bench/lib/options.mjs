@@ -1,6 +1,6 @@
 // Command-line options for bench/run.mjs. One defaults object; --quick swaps in the short one.
 
-export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'outage'];
+export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'encode', 'outage'];
 
 const FULL = {
   rounds: 5, // server configs, interleaved round-robin
@@ -11,6 +11,7 @@ const FULL = {
   startupRuns: 40, // per variant, alternating
   withSpanPairs: 60, // interleaved A/B chunks
   withSpanChunk: 2000, // spans per timed chunk
+  encodePairs: 40, // interleaved A/B chunks of 40 requests of 512 spans
   outageUpSeconds: 20,
   outageSeconds: 60,
   outageRecoverySeconds: 10,
@@ -25,6 +26,7 @@ const QUICK = {
   startupRuns: 20,
   withSpanPairs: 30,
   withSpanChunk: 2000,
+  encodePairs: 20,
   outageUpSeconds: 8,
   outageSeconds: 10,
   outageRecoverySeconds: 4,

@@ -28,7 +28,7 @@ function table(headers, rows) {
 }
 
 export function printReport(results, print = console.log) {
-  const { throughput, latency, startup, withSpan, outage } = results;
+  const { throughput, latency, startup, withSpan, encode, outage } = results;
   const o = results.options;
   print(
     `\n@acme/otel bench — ${results.date} — ${results.machine.cpuModel} × ${results.machine.cores}, Node ${results.machine.node}`,
@@ -110,6 +110,21 @@ export function printReport(results, print = console.log) {
           ['tracer.startActiveSpan + end', range(withSpan.rawNsPerOp, 0)],
           ['withSpan', withSpan.missing ?? range(withSpan.withSpanNsPerOp, 0)],
           ['ratio withSpan ÷ raw', withSpan.missing ? '–' : range(withSpan.ratio, 3)],
+        ],
+      ),
+    );
+  }
+  if (encode) {
+    print(
+      `\nOTLP encoding, ${encode.spansPerRequest} http server spans per request (request bytes: ours ${encode.bytes.ours}, upstream ${encode.bytes.upstream}); median (min–max)`,
+    );
+    print(
+      table(
+        ['variant', 'ns/span'],
+        [
+          ['upstream ProtobufTraceSerializer (at export)', range(encode.upstreamNsPerSpan, 0)],
+          ['@acme/otel (at span end + concatenation)', range(encode.oursNsPerSpan, 0)],
+          ['ratio ours ÷ upstream', range(encode.ratio, 3)],
         ],
       ),
     );

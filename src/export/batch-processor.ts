@@ -5,22 +5,26 @@ import { log } from '../diag.js';
 import type { BatchOptions } from '../types.js';
 import type { DropReporter } from './drop-reporter.js';
 import { describeExportError } from './export-errors.js';
-import { SpanQueue } from './span-queue.js';
+import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
 
 export interface AcmeBatchSpanProcessorOptions extends BatchOptions {
   /**
-   * Spans per export request. A batch is sent as several requests of at most this many spans, one
-   * encoded per event-loop turn: OTLP protobuf encoding is synchronous (2.3 µs per http server span
-   * warm, ~3 µs under load: 0.6–0.8 ms for 256 spans, 1.2–1.7 ms for 512), so 256 keeps each slice
-   * below the 1 ms p99 target. Each request also costs a gRPC call plus the resource and scope
-   * encoding: 128-span requests spent ~1.7 µs per span in `send` against ~0.6 at 512 (profiled),
-   * and measured 41.0 / 40.4 / 38.5 server CPU µs per request at 128 / 256 / 512 (one quick run).
+   * Spans per export request, for exporters that encode at export time (custom `SpanExporter`s):
+   * a batch is sent as several requests of at most this many spans, one per event-loop turn, so
+   * no single synchronous encode blocks the loop for long (upstream's OTLP encoder took 0.6–0.8 ms
+   * for 256 http server spans). Our OTLP exporters take spans encoded as they ended
+   * (`createQueue`), so the pipeline gives them one request per batch.
    * @default 256
    */
   maxSpansPerRequest?: number;
   /** Upper bound for `shutdown()` (final flush + exporter shutdown), ms. @default exportTimeoutMillis */
   shutdownTimeoutMillis?: number;
+  /**
+   * Builds the queue. The OTLP exporter's queue encodes each span as it ends and hands the
+   * exporter encoded bytes (export/otlp/encoded-queue.ts). @default a queue of span objects
+   */
+  createQueue?: (capacity: number) => SpanStore;
   /** Counters to update (shared with the retrying exporter and the handle). @default fresh counters */
   stats?: ExportCounters;
   /** Turns drops and failures into rate-limited warnings. */
@@ -40,7 +44,7 @@ export interface AcmeBatchSpanProcessorOptions extends BatchOptions {
  */
 export class AcmeBatchSpanProcessor implements SpanProcessor {
   readonly stats: ExportCounters;
-  private readonly _queue: SpanQueue;
+  private readonly _queue: SpanStore;
   private readonly _batchSize: number;
   private readonly _chunkSize: number;
   private readonly _delay: number;
@@ -66,7 +70,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     this._delay = nonNegative(options.scheduledDelayMillis, 5000);
     this._exportTimeout = positive(options.exportTimeoutMillis, 30_000);
     this._shutdownTimeout = positive(options.shutdownTimeoutMillis, this._exportTimeout);
-    this._queue = new SpanQueue(maxQueueSize);
+    this._queue = options.createQueue?.(maxQueueSize) ?? new SpanQueue(maxQueueSize);
     this.stats = options.stats ?? createExportStats();
     this._reporter = options.reporter;
   }
@@ -176,12 +180,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     return loop;
   }
 
-  private async _exportBatch(batch: ReadableSpan[]): Promise<void> {
+  private async _exportBatch(batch: QueuedSpans): Promise<void> {
     // Detectors (host.id, container) leave promise-valued resource attributes. Until they settle,
     // every `resource.attributes` read by the OTLP serializer logs a diag error and rebuilds the
     // attribute object (5.4% of busy CPU under load, profiled); once settled it is memoized.
     // Upstream's BatchSpanProcessor waits the same way; after the first batch this is one flag test.
-    const resource = batch[0]?.resource;
+    const resource = firstResource(batch);
     if (resource?.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
     const pending: Promise<void>[] = [];
     for (let i = 0; i < batch.length; i += this._chunkSize) {
@@ -191,7 +195,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     await Promise.all(pending);
   }
 
-  private _exportChunk(spans: ReadableSpan[]): Promise<void> {
+  private _exportChunk(spans: QueuedSpans): Promise<void> {
     return new Promise<ExportResult>((resolve) => {
       let done = false;
       const finish = (result: ExportResult) => {
@@ -214,7 +218,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       // The exporter's own HTTP/gRPC calls must not be traced (they would feed this queue).
       context.with(suppressTracing(context.active()), () => {
         try {
-          this._exporter.export(spans, finish);
+          // An array of spans, or the queue's own form for an exporter built for it (OTLP).
+          this._exporter.export(spans as ReadableSpan[], finish);
         } catch (error) {
           finish({
             code: ExportResultCode.FAILED,
@@ -231,6 +236,11 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       }
     });
   }
+}
+
+function firstResource(batch: QueuedSpans): ReadableSpan['resource'] | undefined {
+  if (Array.isArray(batch)) return (batch as ReadableSpan[])[0]?.resource;
+  return (batch as { resources?: ReadableSpan['resource'][] }).resources?.[0];
 }
 
 function yieldTurn(): Promise<void> {

@@ -1,7 +1,23 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
+/** Spans taken from a store: an array of spans, or the store's own form (OTLP: encoded bytes). */
+export interface QueuedSpans {
+  readonly length: number;
+  slice(start: number, end: number): QueuedSpans;
+}
+
+/** The batch processor's bounded FIFO of ended spans. */
+export interface SpanStore {
+  readonly capacity: number;
+  readonly size: number;
+  /** False when full (the caller counts the drop). */
+  push(span: ReadableSpan): boolean;
+  /** Removes and returns up to `n` spans, oldest first; what the exporter is given. */
+  take(n: number): QueuedSpans;
+}
+
 /** Fixed-capacity FIFO ring: O(1) push and take, no array shifting, memory bounded by capacity. */
-export class SpanQueue {
+export class SpanQueue implements SpanStore {
   private readonly _items: (ReadableSpan | undefined)[];
   private _head = 0;
   size = 0;

@@ -1,0 +1,141 @@
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { EncodedSpanQueue, EncodedSpans } from './encoded-queue.js';
+import { ProtoWriter, varintSize } from './proto-writer.js';
+import { writeResource, writeScope } from './span-encoder.js';
+
+// Encoded resource and scope messages, per object: both are immutable once the resource's
+// async attributes have settled (the batch processor waits for that before exporting).
+const resourceBytes = new WeakMap<Resource, Uint8Array>();
+const scopeBytes = new WeakMap<InstrumentationScope, Uint8Array>();
+const scratch = new ProtoWriter();
+
+/**
+ * One ExportTraceServiceRequest for spans that are already encoded (or plain `ReadableSpan`s,
+ * encoded here). Spans are grouped by resource, then scope, each in first-seen order — upstream's
+ * grouping, so the bytes equal upstream's serializer output for the same spans.
+ */
+export function buildTraceRequest(spans: EncodedSpans | readonly ReadableSpan[]): Uint8Array {
+  const batch = spans instanceof EncodedSpans ? spans : encodeAll(spans);
+  if (batch.request) return batch.request;
+  // Per resource, per scope: runs of encoded bytes. Spans that ended one after the other sit next
+  // to each other in a slab, so a run usually covers many spans and is copied in one call.
+  const groups = new Map<Resource, Map<InstrumentationScope, Run[]>>();
+  for (let i = 0; i < batch.length; i++) {
+    const resource = batch.resources[i]!;
+    const scope = batch.scopes[i]!;
+    let byScope = groups.get(resource);
+    if (!byScope) {
+      byScope = new Map();
+      groups.set(resource, byScope);
+    }
+    let runs = byScope.get(scope);
+    if (!runs) {
+      runs = [];
+      byScope.set(scope, runs);
+    }
+    const slab = batch.slabs[i]!;
+    const start = batch.starts[i]!;
+    const last = runs[runs.length - 1];
+    if (last && last.slab === slab && last.end === start) last.end = batch.ends[i]!;
+    else runs.push({ slab, start, end: batch.ends[i]! });
+  }
+
+  // Sizes first, so the request is written once into an exact-size buffer.
+  let total = 0;
+  const plan: {
+    resource: Resource;
+    length: number;
+    scopes: { scope: InstrumentationScope; length: number; runs: Run[] }[];
+  }[] = [];
+  for (const [resource, byScope] of groups) {
+    let resourceLength = encodedResource(resource).length + schemaSize(resource.schemaUrl);
+    const scopes = [];
+    for (const [scope, runs] of byScope) {
+      let length = encodedScope(scope).length + schemaSize(scope.schemaUrl);
+      for (const run of runs) length += run.end - run.start;
+      scopes.push({ scope, length, runs });
+      resourceLength += 1 + varintSize(length) + length;
+    }
+    plan.push({ resource, length: resourceLength, scopes });
+    total += 1 + varintSize(resourceLength) + resourceLength;
+  }
+
+  const out = Buffer.allocUnsafe(total);
+  let pos = 0;
+  const header = (tag: number, length: number) => {
+    out[pos++] = tag;
+    let v = length;
+    while (v > 0x7f) {
+      out[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    out[pos++] = v;
+  };
+  const copy = (bytes: Uint8Array) => {
+    out.set(bytes, pos);
+    pos += bytes.length;
+  };
+  for (const { resource, length, scopes } of plan) {
+    header(0x0a, length); // ExportTraceServiceRequest.resource_spans = 1
+    copy(encodedResource(resource));
+    for (const s of scopes) {
+      header(0x12, s.length); // ResourceSpans.scope_spans = 2
+      copy(encodedScope(s.scope));
+      for (const run of s.runs) pos += run.slab.copy(out, pos, run.start, run.end);
+      if (s.scope.schemaUrl) copy(encodedSchema(s.scope.schemaUrl));
+    }
+    if (resource.schemaUrl) copy(encodedSchema(resource.schemaUrl));
+  }
+  batch.request = out;
+  return out;
+}
+
+interface Run {
+  readonly slab: Buffer;
+  readonly start: number;
+  end: number;
+}
+
+function encodeAll(spans: readonly ReadableSpan[]): EncodedSpans {
+  const queue = new EncodedSpanQueue(Math.max(1, spans.length));
+  for (const span of spans) queue.push(span);
+  return queue.take(spans.length);
+}
+
+function encodedResource(resource: Resource): Uint8Array {
+  let bytes = resourceBytes.get(resource);
+  if (!bytes) {
+    bytes = encodeWith((w) => writeResource(w, resource));
+    if (!resource.asyncAttributesPending) resourceBytes.set(resource, bytes);
+  }
+  return bytes;
+}
+
+function encodedScope(scope: InstrumentationScope): Uint8Array {
+  let bytes = scopeBytes.get(scope);
+  if (!bytes) {
+    bytes = encodeWith((w) => writeScope(w, scope));
+    scopeBytes.set(scope, bytes);
+  }
+  return bytes;
+}
+
+/** `schema_url = 3` of ScopeSpans / ResourceSpans. */
+function encodedSchema(url: string): Uint8Array {
+  return encodeWith((w) => {
+    w.tag(3, 2);
+    w.string(url);
+  });
+}
+
+function schemaSize(url: string | undefined): number {
+  return url ? encodedSchema(url).length : 0;
+}
+
+function encodeWith(write: (w: ProtoWriter) => void): Uint8Array {
+  scratch.reset();
+  write(scratch);
+  return Uint8Array.prototype.slice.call(scratch.buf, 0, scratch.pos);
+}

@@ -1,0 +1,226 @@
+import type { Attributes, HrTime, Link, SpanContext } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ProtoWriter } from './proto-writer.js';
+
+// The OTLP trace protobuf, field for field and in the same order as upstream's serializer
+// (otlp-transformer 0.223, trace-serializer.ts / common-serializer.ts), so the bytes match.
+// Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
+
+const SPAN_FLAGS_HAS_IS_REMOTE = 0x100;
+const SPAN_FLAGS_IS_REMOTE = 0x200;
+const MIN_INT64 = -(2 ** 63);
+const MAX_INT64 = 2 ** 63;
+
+/** `ScopeSpans.spans` entry (tag 2) for one span: tag, length and the `Span` message. */
+export function writeSpanEntry(w: ProtoWriter, span: ReadableSpan): void {
+  w.tag(2, 2);
+  const at = w.startLength();
+  const ctx = span.spanContext();
+  writeContext(w, ctx);
+  const parent = span.parentSpanContext;
+  if (parent?.spanId) {
+    w.tag(4, 2);
+    w.hexBytes(parent.spanId);
+  }
+  w.tag(5, 2);
+  w.string(span.name);
+  // OTLP's SpanKind is the API's plus one (0 is UNSPECIFIED).
+  const kind = span.kind == null ? 0 : span.kind + 1;
+  if (kind !== 0) {
+    w.tag(6, 0);
+    w.varint(kind);
+  }
+  w.tag(7, 1);
+  writeHrTime(w, span.startTime);
+  w.tag(8, 1);
+  writeHrTime(w, span.endTime);
+  if (span.attributes) writeAttributes(w, span.attributes, 9);
+  w.tag(10, 0);
+  w.varint(span.droppedAttributesCount);
+  for (const event of span.events) writeEvent(w, event);
+  w.tag(12, 0);
+  w.varint(span.droppedEventsCount);
+  for (const link of span.links) writeLink(w, link);
+  w.tag(14, 0);
+  w.varint(span.droppedLinksCount);
+  w.tag(15, 2);
+  const status = w.startLength();
+  if (span.status.message) {
+    w.tag(2, 2);
+    w.string(span.status.message);
+  }
+  w.tag(3, 0);
+  w.varint(span.status.code);
+  w.finishLength(status);
+  w.tag(16, 5);
+  w.fixed32(spanFlags(ctx.traceFlags, parent?.isRemote));
+  w.finishLength(at);
+}
+
+/** trace_id = 1, span_id = 2, trace_state = 3 (omitted when empty): the same in Span and Link. */
+function writeContext(w: ProtoWriter, ctx: SpanContext): void {
+  w.tag(1, 2);
+  w.hexBytes(ctx.traceId);
+  w.tag(2, 2);
+  w.hexBytes(ctx.spanId);
+  const traceState = ctx.traceState?.serialize();
+  if (traceState) {
+    w.tag(3, 2);
+    w.string(traceState);
+  }
+}
+
+function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
+  return (traceFlags & 0xff) | SPAN_FLAGS_HAS_IS_REMOTE | (isRemote ? SPAN_FLAGS_IS_REMOTE : 0);
+}
+
+function writeEvent(w: ProtoWriter, event: TimedEvent): void {
+  w.tag(11, 2);
+  const at = w.startLength();
+  w.tag(1, 1);
+  writeHrTime(w, event.time);
+  w.tag(2, 2);
+  w.string(event.name);
+  if (event.attributes) writeAttributes(w, event.attributes, 3);
+  w.tag(4, 0);
+  w.varint(event.droppedAttributesCount || 0);
+  w.finishLength(at);
+}
+
+function writeLink(w: ProtoWriter, link: Link): void {
+  w.tag(13, 2);
+  const at = w.startLength();
+  const ctx: SpanContext = link.context;
+  writeContext(w, ctx);
+  if (link.attributes) writeAttributes(w, link.attributes, 4);
+  w.tag(5, 0);
+  w.varint(link.droppedAttributesCount || 0);
+  w.tag(6, 5);
+  w.fixed32(spanFlags(ctx.traceFlags, ctx.isRemote));
+  w.finishLength(at);
+}
+
+/**
+ * Nanoseconds since the epoch as fixed64, exact beyond 2^53: seconds are split at 16 bits so
+ * every product stays a safe integer (upstream's writeHrTimeAsFixed64, same arithmetic).
+ */
+function writeHrTime(w: ProtoWriter, time: HrTime): void {
+  const seconds = time[0];
+  const nanos = time[1];
+  const lowPart = (seconds & 0xffff) * 1e9;
+  const highPart = ((seconds / 0x10000) >>> 0) * 1e9;
+  const low = (lowPart >>> 0) + ((((highPart & 0xffff) * 0x10000) >>> 0) + nanos);
+  const high =
+    Math.floor(lowPart / 0x100000000) + ((highPart / 0x10000) >>> 0) + Math.floor(low / 0x100000000);
+  w.fixed64(low >>> 0, high >>> 0);
+}
+
+// Attribute keys repeat on every span (`http.request.method`, `url.path`...): their encoded
+// `KeyValue.key` field is kept, bounded, instead of re-encoding the string each time.
+const MAX_CACHED_KEYS = 2048;
+const keyBytes = new Map<string, Uint8Array>();
+
+function writeKey(w: ProtoWriter, key: string): void {
+  const cached = keyBytes.get(key);
+  if (cached !== undefined) {
+    w.raw(cached);
+    return;
+  }
+  const start = w.pos;
+  w.tag(1, 2);
+  w.string(key);
+  if (keyBytes.size < MAX_CACHED_KEYS && key.length <= 128) {
+    keyBytes.set(key, Uint8Array.prototype.slice.call(w.buf, start, w.pos));
+  }
+}
+
+/** Repeated `KeyValue` under `field`, in the object's own key order (Object.keys = for-in order for own keys). */
+export function writeAttributes(w: ProtoWriter, attributes: Attributes, field: number): void {
+  const keys = Object.keys(attributes);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    w.tag(field, 2);
+    const kv = w.startLength();
+    writeKey(w, key);
+    w.tag(2, 2);
+    const value = w.startLength();
+    writeAnyValue(w, attributes[key]);
+    w.finishLength(value);
+    w.finishLength(kv);
+  }
+}
+
+function writeAnyValue(w: ProtoWriter, value: unknown): void {
+  switch (typeof value) {
+    case 'string':
+      w.tag(1, 2);
+      w.string(value);
+      return;
+    case 'boolean':
+      w.tag(2, 0);
+      w.varint(value ? 1 : 0);
+      return;
+    case 'number':
+      if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
+        w.tag(3, 0);
+        w.varint(value);
+      } else {
+        w.tag(4, 1);
+        w.double(value);
+      }
+      return;
+  }
+  if (value instanceof Uint8Array) {
+    w.tag(7, 2);
+    w.bytes(value);
+  } else if (Array.isArray(value)) {
+    w.tag(5, 2);
+    const array = w.startLength();
+    for (const item of value) {
+      w.tag(1, 2);
+      const at = w.startLength();
+      writeAnyValue(w, item);
+      w.finishLength(at);
+    }
+    w.finishLength(array);
+  } else if (typeof value === 'object' && value !== null) {
+    w.tag(6, 2);
+    const list = w.startLength();
+    writeAttributes(w, value as Attributes, 1);
+    w.finishLength(list);
+  }
+  // undefined, null, functions, symbols, bigint: an empty AnyValue, as upstream.
+}
+
+/** `ScopeSpans.scope` (tag 1): the InstrumentationScope message. */
+export function writeScope(
+  w: ProtoWriter,
+  scope: InstrumentationScope & { attributes?: Attributes; droppedAttributesCount?: number },
+): void {
+  w.tag(1, 2);
+  const at = w.startLength();
+  w.tag(1, 2);
+  w.string(scope.name);
+  if (scope.version) {
+    w.tag(2, 2);
+    w.string(scope.version);
+  }
+  if (scope.attributes) writeAttributes(w, scope.attributes, 3);
+  if (scope.droppedAttributesCount) {
+    w.tag(4, 0);
+    w.varint(scope.droppedAttributesCount);
+  }
+  w.finishLength(at);
+}
+
+/** `ResourceSpans.resource` (tag 1): the Resource message. Its async attributes must have settled. */
+export function writeResource(w: ProtoWriter, resource: Resource): void {
+  w.tag(1, 2);
+  const at = w.startLength();
+  if (resource.attributes) writeAttributes(w, resource.attributes, 1);
+  w.tag(2, 0);
+  w.varint(0);
+  w.finishLength(at);
+}
