@@ -111,6 +111,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     ignoreIncomingPaths: Object.freeze(
       options.ignoreIncomingPaths ?? envList(env, 'ACME_OTEL_IGNORE_PATHS') ?? DEFAULT_IGNORE_PATHS,
     ),
+    httpServerFastPath: options.httpServerFastPath ?? envBoolean(env, 'ACME_OTEL_HTTP_FAST_PATH', true),
     instrumentations: resolveInstrumentations(options, env),
     esm: options.esm ?? false,
     logLevel: options.logLevel ?? resolveLogLevel(env),

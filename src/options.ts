@@ -62,6 +62,7 @@ const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'spanProcessors',
   'redaction',
   'ignoreIncomingPaths',
+  'httpServerFastPath',
   'instrumentations',
   'esm',
   'logLevel',
@@ -215,6 +216,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   checkBoolean('esm', o.esm);
   checkOneOf('logLevel', o.logLevel, LOG_LEVELS);
   checkBoolean('handleSignals', o.handleSignals);
+  checkBoolean('httpServerFastPath', o.httpServerFastPath);
   checkNumber('shutdownTimeoutMillis', o.shutdownTimeoutMillis, { min: 1 });
 }
 

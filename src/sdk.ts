@@ -82,6 +82,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       custom: config.instrumentations.custom,
       tracerProvider: provider,
       ignoreIncomingPaths: config.ignoreIncomingPaths,
+      httpServerFastPath: config.httpServerFastPath,
     });
   } catch (error) {
     log.error(

@@ -116,6 +116,16 @@ export interface TracingOptions {
   /** Incoming HTTP paths that create no spans. Env `ACME_OTEL_IGNORE_PATHS` (comma-separated). @default ['/health','/healthz','/ready','/readyz','/livez','/ping','/metrics'] */
   ignoreIncomingPaths?: (string | RegExp)[];
   /**
+   * Our leaner server side for incoming HTTP requests: the same span, attributes, status and
+   * route as upstream's http instrumentation at a fraction of its cost, and unsampled requests
+   * that skip the attribute work. `false` leaves every request to upstream's code (a switch to
+   * rule it out when in doubt). It steps aside by itself when a MeterProvider, a start-span hook,
+   * header capture or `requireParentforIncomingSpans` needs upstream's path.
+   * Env `ACME_OTEL_HTTP_FAST_PATH`. @default true
+   * @example initTracing({ httpServerFastPath: false })
+   */
+  httpServerFastPath?: boolean;
+  /**
    * Auto-instrumentation: `true` for the default set, `false` for none, or a list of names
    * (`'http'`, `'express'`, `'pg'`, ...) and/or Instrumentation objects. Instrumentation packages
    * are loaded lazily, when the module they patch is first loaded.
@@ -175,6 +185,7 @@ export interface ResolvedConfig {
   readonly spanProcessors: readonly SpanProcessor[];
   readonly redaction: Readonly<RedactionOptions> | false;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+  readonly httpServerFastPath: boolean;
   /** Names of the instrumentations to enable, plus user-supplied Instrumentation objects. */
   readonly instrumentations: {
     readonly names: readonly string[];

@@ -263,6 +263,15 @@ describe('precedence: code > env > defaults', () => {
       'hash',
     ],
     ['handle signals env', {}, { ACME_OTEL_HANDLE_SIGNALS: 'false' }, (c) => c.handleSignals, false],
+    ['http fast path default', {}, {}, (c) => c.httpServerFastPath, true],
+    ['http fast path env', {}, { ACME_OTEL_HTTP_FAST_PATH: 'false' }, (c) => c.httpServerFastPath, false],
+    [
+      'http fast path code beats env',
+      { httpServerFastPath: true },
+      { ACME_OTEL_HTTP_FAST_PATH: 'false' },
+      (c) => c.httpServerFastPath,
+      true,
+    ],
     [
       'shutdown timeout env',
       {},
@@ -428,6 +437,12 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         128,
       ],
       [
+        { ACME_OTEL_HTTP_FAST_PATH: 'off' },
+        /ACME_OTEL_HTTP_FAST_PATH="off" was given, but it is not "true" or "false", defaulting to true/,
+        (c) => c.httpServerFastPath,
+        true,
+      ],
+      [
         { OTEL_SDK_DISABLED: 'yes' },
         /OTEL_SDK_DISABLED="yes" was given, but it is not "true" or "false", defaulting to false/,
         (c) => c.disabled,
@@ -504,6 +519,7 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [{ compression: 'br' }, 'compression', /compression="br"/],
     [{ logLevel: 'loud' }, 'logLevel', /logLevel="loud"/],
     [{ handleSignals: 'yes' }, 'handleSignals', /handleSignals="yes": expected true or false/],
+    [{ httpServerFastPath: 1 }, 'httpServerFastPath', /httpServerFastPath=1: expected true or false/],
     [{ headers: { a: 1 } }, 'headers.a', /headers\.a=1: expected a string/],
     [{ resourceDetectors: ['moon'] }, 'resourceDetectors[0]', /resourceDetectors\[0\]="moon"/],
     [{ ignoreIncomingPaths: [1] }, 'ignoreIncomingPaths[0]', /expected a string or RegExp/],

@@ -1,89 +1,92 @@
+import { errorMonitor } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Attributes,
+  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
-  type SpanOptions,
+  type SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { fastIncomingAttributes, normalizeMethod, plainUrlPath } from './http-server-attributes.js';
 
 type HttpInstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
 type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
 
+/** Upstream's own helpers (instrumentation-http 0.223 `build/src/utils` and `internal-types`). */
+export interface UpstreamHttpUtils {
+  getIncomingRequestAttributes(
+    request: IncomingMessage,
+    options: {
+      component: string;
+      hookAttributes?: Attributes;
+      enableSyntheticSourceDetection: boolean;
+      redactedQueryParams: string[];
+    },
+    logger: unknown,
+  ): Attributes;
+  setSpanWithError(span: Span, error: Error): void;
+  parseResponseStatus(kind: SpanKind, statusCode?: number): SpanStatusCode;
+  DEFAULT_QUERY_STRINGS_TO_REDACT: readonly string[];
+}
+
 /** The parts of upstream's HttpInstrumentation (0.223) the subclass relies on. */
 interface UpstreamInternals {
   readonly tracer: Tracer;
+  readonly _diag: unknown;
   getConfig(): Record<string, unknown>;
   _incomingRequestFunction(component: 'http' | 'https', original: Emit): Emit;
-  _startHttpSpan(name: string, options: SpanOptions, ctx?: unknown): Span;
   _callRequestHook(span: Span, request: IncomingMessage): void;
   _callResponseHook(span: Span, response: ServerResponse): void;
   readonly _httpServerDurationHistogram?: object;
-  readonly _spanNotEnded: WeakSet<Span>;
 }
 
 /**
- * Upstream's HttpInstrumentation with a sampler-first path for incoming requests.
+ * Upstream's HttpInstrumentation with its own, leaner server side for incoming requests.
  *
- * Upstream computes every server-span attribute (URL parsing, host header, peer address, user
- * agent...), captures headers, adds two response listeners and a WeakSet entry, and records a
- * duration metric, for every request, and only then asks the sampler. At `sampleRatio: 0.1` that
- * is ~14 µs of CPU per request of which nine in ten end in a non-recording span (bench/profile.mjs,
- * `getIncomingRequestAttributes` alone 2.5 µs). Here the span is started first, with the
- * attributes cheap to know (method, scheme, path); then
- * - not recording: only what a non-recording span needs — the extracted context, the span and
- *   RPC metadata (express still sets `http.route` through it) made active, `req`/`res` bound to it
- *   so listeners keep the trace's context (children stay unsampled, outgoing calls propagate
- *   `-00`), and the user's request/response hooks;
- * - recording: upstream's own code runs unchanged and adopts the started span (upstream's
- *   `_startHttpSpan` is the seam), so sampled spans carry exactly upstream's attributes, status
- *   and name (their start is taken a few µs earlier, before the attribute work).
- * Measured at `sampleRatio: 0.1` in quick bench runs before and after: throughput ÷ untraced
- * 0.44 → 0.54, while upstream's NodeSDK at 0.1 stayed at 0.44 → 0.45 in the same runs.
- * The fast path stands aside (upstream for every request) when the duration histogram is live (a
- * MeterProvider was registered: skipping unsampled requests would bias the metric) or
- * `requireParentforIncomingSpans` is set.
- *
- * A sampler sees only method, scheme and path at creation; the built-in samplers read none.
+ * Upstream computes every server-span attribute (a `URL` per request, Host and forwarding headers,
+ * user agent...), adds two response listeners that `context.bind` wraps, keeps a WeakSet and times
+ * a duration metric for every request, and only then asks the sampler. Here, when nothing needs
+ * upstream's path (no MeterProvider, no start-span hook, no header capture, no synthetic-source
+ * detection, no `requireParentforIncomingSpans`):
+ * - the span starts first, so an unsampled request (nine in ten at `sampleRatio: 0.1`) pays only
+ *   for what a non-recording span needs: the extracted context, the span and RPC metadata (express
+ *   sets `http.route` through it) made active, `req`/`res` bound to it so listeners keep the
+ *   trace's context (children stay unsampled, outgoing calls propagate `-00`), the user's hooks;
+ * - a recorded request gets exactly upstream's attributes, name, status, error events and route
+ *   (test/http-server-parity.test.ts compares both on a corpus of requests), computed without a
+ *   `URL` for ordinary requests (http-server-attributes.ts; upstream's own function otherwise),
+ *   and two unwrapped response listeners that end it.
+ * While most recent requests are recorded (AlwaysOn), the attributes are computed before the span
+ * starts, so a sampler still sees all of them; otherwise the sampler sees method, scheme and path.
+ * Measured side by side (bench, server CPU per request): see README, Performance.
+ * `ACME_OTEL_HTTP_FAST_PATH=false` (`httpServerFastPath: false`) leaves every request to upstream.
  */
-export function withSamplerFirstServer(Base: HttpInstrumentationClass): HttpInstrumentationClass {
+export function withSamplerFirstServer(
+  Base: HttpInstrumentationClass,
+  utils: UpstreamHttpUtils,
+): HttpInstrumentationClass {
   class SamplerFirstHttpInstrumentation extends (Base as unknown as new (
     config: Record<string, unknown>,
   ) => UpstreamInternals) {
-    /** The span started by the fast path, for upstream's `_startHttpSpan` to adopt. */
-    private _adopt: Span | undefined;
-    /** Recent share of probed requests that were recorded (exponentially weighted). */
-    private _recordedShare = 0;
-    private _requests = 0;
-
-    override _startHttpSpan(name: string, options: SpanOptions, ctx?: unknown): Span {
-      const adopt = this._adopt;
-      if (adopt === undefined || options.kind !== SpanKind.SERVER)
-        return super._startHttpSpan(name, options, ctx);
-      this._adopt = undefined;
-      if (options.attributes) adopt.setAttributes(options.attributes);
-      // Upstream's own bookkeeping in _startHttpSpan, minus the requireParent branch (the fast path
-      // is off when that option is set): `_closeHttpSpan` ends only spans in this set.
-      this._spanNotEnded.add(adopt);
-      return adopt;
-    }
+    /** Recent share of requests that were recorded (exponentially weighted). */
+    private _recordedShare = 1;
 
     override _incomingRequestFunction(component: 'http' | 'https', original: Emit): Emit {
       const upstream = super._incomingRequestFunction(component, original);
       const instrumentation = this;
       return function incomingRequest(this: unknown, event: string, ...args: unknown[]): boolean {
-        if (event !== 'request' || !instrumentation._fastPathAllowed()) {
-          return upstream.call(this, event, ...args);
-        }
+        if (event !== 'request') return original.apply(this, [event, ...args]);
+        const config = instrumentation.getConfig();
+        if (!instrumentation._leanAllowed(config)) return upstream.call(this, event, ...args);
         const request = args[0] as IncomingMessage;
         const response = args[1] as ServerResponse;
-        const config = instrumentation.getConfig();
         const ignore = config.ignoreIncomingRequestHook as ((r: IncomingMessage) => boolean) | undefined;
         let ignored = false;
         try {
@@ -94,51 +97,148 @@ export function withSamplerFirstServer(Base: HttpInstrumentationClass): HttpInst
         // Ignored requests: upstream's own branch (tracing suppressed for the whole request).
         if (ignored) return upstream.call(this, event, ...args);
 
-        // Probing first pays off only when spans are often not recorded: a recorded request costs
-        // ~1.5 µs more through the probe (a second extract, attributes set twice) while an
-        // unrecorded one saves ~6 µs. So while most recent probes were recorded (AlwaysOn: 34.3
-        // against 32.4 µs per request with and without the probe), go straight to upstream and
-        // probe one request in 16 to notice when that changes. Either way is correct.
-        if (instrumentation._recordedShare > 0.8 && ++instrumentation._requests % 16 !== 0) {
-          return upstream.call(this, event, ...args);
-        }
         const method = request.method || 'GET';
         const ctx = propagation.extract(ROOT_CONTEXT, request.headers);
-        const url = request.url ?? '/';
-        const q = url.indexOf('?');
-        const attributes: Attributes = {
-          'http.request.method': method,
-          'url.scheme': component,
-          'url.path': q === -1 ? url : url.slice(0, q),
-        };
-        const span = instrumentation.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, ctx);
+        const expectRecorded = instrumentation._recordedShare > 0.5;
+        let attributes = expectRecorded
+          ? instrumentation._requestAttributes(request, component, config)
+          : undefined;
+        const span = instrumentation.tracer.startSpan(
+          method,
+          { kind: SpanKind.SERVER, attributes: attributes ?? probeAttributes(request, component) },
+          ctx,
+        );
         const recording = span.isRecording();
-        instrumentation._recordedShare += ((recording ? 1 : 0) - instrumentation._recordedShare) / 8;
-        if (recording) {
-          instrumentation._adopt = span;
-          try {
-            return upstream.call(this, event, ...args);
-          } finally {
-            instrumentation._adopt = undefined;
-          }
+        instrumentation._recordedShare += ((recording ? 1 : 0) - instrumentation._recordedShare) / 16;
+        if (recording && attributes === undefined) {
+          attributes = instrumentation._requestAttributes(request, component, config);
+          span.setAttributes(attributes);
         }
-        const active = setRPCMetadata(trace.setSpan(ctx, span), { type: RPCType.HTTP, span });
+        const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
+        const active = setRPCMetadata(trace.setSpan(ctx, span), rpcMetadata);
+        if (recording) instrumentation._endOnResponse(span, rpcMetadata, request, response, active, config);
         return context.with(active, () => {
           context.bind(active, request);
           context.bind(active, response);
           if (config.requestHook) instrumentation._callRequestHook(span, request);
           if (config.responseHook) instrumentation._callResponseHook(span, response);
-          return original.apply(this, [event, ...args]);
+          if (!recording) return original.apply(this, [event, ...args]);
+          try {
+            return original.apply(this, [event, ...args]);
+          } catch (error) {
+            // Upstream's safeExecuteInTheMiddle: a synchronous throw from a 'request' listener.
+            endWithError(span, error as Error);
+            throw error;
+          }
         });
       };
     }
 
-    /** Per request, so a MeterProvider set after start-up is honoured. */
-    _fastPathAllowed(): boolean {
-      if (this.getConfig().requireParentforIncomingSpans === true) return false;
+    _requestAttributes(
+      request: IncomingMessage,
+      component: string,
+      config: Record<string, unknown>,
+    ): Attributes {
+      return (
+        fastIncomingAttributes(request, component) ??
+        utils.getIncomingRequestAttributes(
+          request,
+          {
+            component,
+            enableSyntheticSourceDetection: false,
+            redactedQueryParams: (config.redactedQueryParamsServer as string[] | undefined) ?? [
+              ...utils.DEFAULT_QUERY_STRINGS_TO_REDACT,
+            ],
+          },
+          this._diag,
+        )
+      );
+    }
+
+    /**
+     * Upstream's response side: on 'close' the status code, `http.route` (set by express through the
+     * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
+     * on an error (errorMonitor) the error instead. Listeners are added before `req`/`res` are bound,
+     * so they are not wrapped; the attribute hook runs in the request's context as upstream's does.
+     */
+    _endOnResponse(
+      span: Span,
+      rpcMetadata: RPCMetadata,
+      request: IncomingMessage,
+      response: ServerResponse,
+      active: Context,
+      config: Record<string, unknown>,
+    ): void {
+      let hasError = false;
+      response.on('close', () => {
+        if (hasError || ended.has(span)) return;
+        const statusCode = response.statusCode;
+        const attributes: Attributes = { 'http.response.status_code': statusCode };
+        const route = rpcMetadata.route;
+        if (route !== undefined) attributes['http.route'] = route;
+        span
+          .setAttributes(attributes)
+          .setStatus({ code: utils.parseResponseStatus(SpanKind.SERVER, statusCode) });
+        if (route) span.updateName(`${request.method || 'GET'} ${route}`);
+        const hook = config.applyCustomAttributesOnSpan as
+          | ((s: Span, req: IncomingMessage, res: ServerResponse) => void)
+          | undefined;
+        if (hook) {
+          context.with(active, () => {
+            try {
+              hook(span, request, response);
+            } catch {}
+          });
+        }
+        ended.add(span);
+        span.end();
+      });
+      response.on(errorMonitor, (error: Error) => {
+        hasError = true;
+        endWithError(span, error);
+      });
+    }
+
+    /** Per request, so a MeterProvider set after start-up, or a changed config, is honoured. */
+    _leanAllowed(config: Record<string, unknown>): boolean {
+      if (config.requireParentforIncomingSpans === true || config.startIncomingSpanHook) return false;
+      if (config.enableSyntheticSourceDetection === true) return false;
+      const captured = (
+        config.headersToSpanAttributes as {
+          server?: { requestHeaders?: unknown[]; responseHeaders?: unknown[] };
+        }
+      )?.server;
+      if ((captured?.requestHeaders?.length ?? 0) > 0 || (captured?.responseHeaders?.length ?? 0) > 0)
+        return false;
       const histogram = this._httpServerDurationHistogram;
       return histogram === undefined || histogram.constructor.name === 'NoopHistogramMetric';
     }
   }
+
+  /** Spans this path has ended (after an error, 'close' must not touch them again). */
+  const ended = new WeakSet<Span>();
+
+  function endWithError(span: Span, error: Error): void {
+    if (ended.has(span)) return;
+    ended.add(span);
+    utils.setSpanWithError(span, error);
+    span.end();
+  }
+
   return SamplerFirstHttpInstrumentation as unknown as HttpInstrumentationClass;
+}
+
+/**
+ * What a sampler sees when the span starts before the full attributes (mostly unsampled traffic):
+ * only values the full attributes are certain to repeat, so a recorded span ends up with exactly
+ * upstream's set.
+ */
+function probeAttributes(request: IncomingMessage, component: string): Attributes {
+  const attributes: Attributes = {
+    'http.request.method': normalizeMethod(request.method),
+    'url.scheme': component,
+  };
+  const path = plainUrlPath(request);
+  if (path !== undefined) attributes['url.path'] = path;
+  return attributes;
 }

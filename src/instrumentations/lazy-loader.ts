@@ -22,6 +22,7 @@ export interface EnableInstrumentationsOptions {
   readonly custom: readonly Instrumentation[];
   readonly tracerProvider: TracerProvider;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+  readonly httpServerFastPath?: boolean;
 }
 
 // Shared with register-esm, across the ESM and CJS builds (`--require` and `--import` together
@@ -80,7 +81,10 @@ function esmLoaderInUse(): boolean {
  * Returns a function that disables everything that was enabled.
  */
 export function enableInstrumentations(opts: EnableInstrumentationsOptions): () => void {
-  const ctx: InstrumentationContext = { ignoreIncomingPaths: opts.ignoreIncomingPaths };
+  const ctx: InstrumentationContext = {
+    ignoreIncomingPaths: opts.ignoreIncomingPaths,
+    ...(opts.httpServerFastPath === false ? { httpServerFastPath: false } : {}),
+  };
   const state = new Map<string, 'loading' | 'loaded' | 'failed'>();
   const instances: Instrumentation[] = [];
   const cleanups: (() => void)[] = [];

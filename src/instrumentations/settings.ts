@@ -6,6 +6,8 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 export interface InstrumentationContext {
   /** Incoming paths that get no server span (exact match, trailing slash ignored, or RegExp). */
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
+  /** Our leaner server side for incoming HTTP requests (http-fast-path.ts); false: upstream's. @default true */
+  readonly httpServerFastPath?: boolean;
 }
 
 // The OTLP/HTTP exporter's User-Agent. Its requests run under suppressTracing() already; this

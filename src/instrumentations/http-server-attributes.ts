@@ -1,0 +1,124 @@
+import type { IncomingMessage } from 'node:http';
+import type { Attributes } from '@opentelemetry/api';
+
+/**
+ * A server span's request attributes, exactly as upstream's `getIncomingRequestAttributes`
+ * (instrumentation-http 0.223, stable semconv) computes them — for the common request only:
+ * no query string, no `Forwarded` / `X-Forwarded-*` headers, a plain `Host` and a path the WHATWG
+ * URL parser leaves as it is. Upstream builds a `URL` for every request just to read `pathname`
+ * (and splits the Host header, looks up forwarding headers...); for such a request the pathname is
+ * `request.url` itself. Anything else returns `undefined` and the caller asks upstream's own
+ * function, so the attributes never differ (test/http-server-parity.test.ts compares both on a
+ * corpus of ordinary and odd requests).
+ */
+export function fastIncomingAttributes(request: IncomingMessage, component: string): Attributes | undefined {
+  const headers = request.headers;
+  const url = request.url;
+  if (
+    url === undefined ||
+    headers.forwarded !== undefined ||
+    headers['x-forwarded-host'] !== undefined ||
+    headers['x-forwarded-for'] !== undefined ||
+    !isPlainPath(url)
+  ) {
+    return undefined;
+  }
+  const host = headers.host;
+  if (typeof host !== 'string') return undefined;
+  const colon = host.indexOf(':');
+  const hostname = colon === -1 ? host : host.slice(0, colon);
+  const port = colon === -1 ? (component === 'https' ? 443 : 80) : Number(host.slice(colon + 1));
+  if (!isPlainHost(hostname) || (colon !== -1 && !isPort(host, colon + 1))) return undefined;
+
+  const method = request.method;
+  const normalized = normalizeMethod(method);
+  const socket = request.socket;
+  const remoteAddress = socket.remoteAddress;
+  // Same keys in the same order as upstream (values may be undefined, as there).
+  const attributes: Attributes = {
+    'http.request.method': normalized,
+    'url.scheme': component,
+    'server.address': hostname,
+    'network.peer.address': remoteAddress,
+    'network.peer.port': socket.remotePort,
+    'network.protocol.version': request.httpVersion,
+    'user_agent.original': headers['user-agent'],
+    'url.path': url,
+  };
+  if (remoteAddress) attributes['client.address'] = remoteAddress;
+  attributes['server.port'] = port;
+  if (method !== normalized) attributes['http.request.method_original'] = method;
+  return attributes;
+}
+
+/**
+ * `url.path` as upstream would report it, when that is certain without a `URL`: the part before
+ * `?` of a plain path under a plain Host. `undefined` when upstream's answer could differ (it
+ * omits url.path when the Host makes `new URL` throw).
+ */
+export function plainUrlPath(request: IncomingMessage): string | undefined {
+  const url = request.url;
+  const host = request.headers.host;
+  if (url === undefined || typeof host !== 'string') return undefined;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (!isPlainPath(path)) return undefined;
+  const colon = host.indexOf(':');
+  if (colon === -1) return isPlainHost(host) ? path : undefined;
+  return isPlainHost(host.slice(0, colon)) && isPort(host, colon + 1) ? path : undefined;
+}
+
+// RFC 9110 methods plus PATCH and QUERY, as upstream.
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
+]);
+
+/** Upstream's normalizeMethod: known methods upper-cased, others `_OTHER`, missing `GET`. */
+export function normalizeMethod(method: string | undefined): string {
+  if (method == null) return 'GET';
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
+}
+
+// Characters the URL parser copies into a path unchanged: unreserved, sub-delims, ':', '@', '/'
+// and '%' (an existing escape is kept as is). No '?', '#', '\' (a '/' for http), spaces, quotes,
+// '^', backtick, braces or non-ASCII, which it would encode or reinterpret.
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+// A segment the parser would resolve or rewrite: '.', '..' and their %2e spellings.
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+function isPlainPath(url: string): boolean {
+  return PLAIN_PATH.test(url) && !DOT_SEGMENT.test(url);
+}
+
+// A DNS name whose last label is not numeric (the URL parser would read it as IPv4 and could
+// reject it), no punycode (it would validate it), or a canonical dotted-quad IPv4 address.
+const HOSTNAME = /^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]*[A-Za-z-][A-Za-z0-9-]*$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+function isPlainHost(hostname: string): boolean {
+  if (IPV4.test(hostname)) return true;
+  if (!HOSTNAME.test(hostname) || /(?:^|\.)xn--/i.test(hostname)) return false;
+  const last = hostname.slice(hostname.lastIndexOf('.') + 1);
+  return !/^0x[0-9a-f]*$/i.test(last);
+}
+
+/** One to five digits up to 65535 from `from` to the end. */
+function isPort(host: string, from: number): boolean {
+  const digits = host.length - from;
+  if (digits < 1 || digits > 5) return false;
+  for (let i = from; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(host.slice(from)) <= 65535;
+}
