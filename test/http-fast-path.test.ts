@@ -12,6 +12,8 @@ interface Run {
     echo: { traceparent: string };
     child: { traceId: string; recording: boolean };
     rpcMetadataType: string | null;
+    listenersAsAdded: boolean;
+    onceTraceId: string | null;
   };
   spans: {
     name: string;
@@ -43,6 +45,8 @@ describe('incoming HTTP, sampler first', () => {
     expect(flags).toBe('00');
     expect(response.child).toEqual({ traceId, recording: false });
     expect(response.rpcMetadataType).toBe('http');
+    expect(response.listenersAsAdded).toBe(true);
+    expect(response.onceTraceId).toBe(traceId);
   });
 
   it('an incoming unsampled parent stays unsampled even at ratio 1', () => {
@@ -78,5 +82,7 @@ describe('incoming HTTP, sampler first', () => {
     expect(response.child).toEqual({ traceId: TRACE, recording: true });
     expect(response.echo.traceparent).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
     expect(spans.some((s) => s.name === 'in-end-listener' && s.traceId === TRACE)).toBe(true);
+    expect(response.listenersAsAdded).toBe(true);
+    expect(response.onceTraceId).toBe(TRACE);
   });
 });
