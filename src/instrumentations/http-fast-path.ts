@@ -118,18 +118,20 @@ export function withSamplerFirstServer(
         }
         const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
         const active = setRPCMetadata(trace.setSpan(ctx, span), rpcMetadata);
-        if (recording) instrumentation._endOnResponse(span, rpcMetadata, request, response, active, config);
+        const fail = recording
+          ? instrumentation._endOnResponse(span, rpcMetadata, request, response, active, config)
+          : undefined;
         return context.with(active, () => {
           runEmitsIn(request, active);
           runEmitsIn(response, active);
           if (config.requestHook) instrumentation._callRequestHook(span, request);
           if (config.responseHook) instrumentation._callResponseHook(span, response);
-          if (!recording) return original.apply(this, [event, ...args]);
+          if (fail === undefined) return original.apply(this, [event, ...args]);
           try {
             return original.apply(this, [event, ...args]);
           } catch (error) {
             // Upstream's safeExecuteInTheMiddle: a synchronous throw from a 'request' listener.
-            endWithError(span, error as Error);
+            fail(error as Error);
             throw error;
           }
         });
@@ -162,6 +164,7 @@ export function withSamplerFirstServer(
      * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
      * on an error (errorMonitor) the error instead. Listeners are added before `req`/`res` are bound,
      * so they are not wrapped; the attribute hook runs in the request's context as upstream's does.
+     * Returns how to end the span with an error (a synchronous throw); it ends once either way.
      */
     _endOnResponse(
       span: Span,
@@ -170,10 +173,18 @@ export function withSamplerFirstServer(
       response: ServerResponse,
       active: Context,
       config: Record<string, unknown>,
-    ): void {
-      let hasError = false;
+    ): (error: Error) => void {
+      // One flag per request rather than a WeakSet of ended spans: a WeakSet entry per request is
+      // an ephemeron the GC must process.
+      let ended = false;
+      const fail = (error: Error) => {
+        if (ended) return;
+        ended = true;
+        utils.setSpanWithError(span, error);
+        span.end();
+      };
       response.on('close', () => {
-        if (hasError || ended.has(span)) return;
+        if (ended) return;
         const statusCode = response.statusCode;
         const attributes: Attributes = { 'http.response.status_code': statusCode };
         const route = rpcMetadata.route;
@@ -192,13 +203,12 @@ export function withSamplerFirstServer(
             } catch {}
           });
         }
-        ended.add(span);
+        ended = true;
         span.end();
       });
-      response.on(errorMonitor, (error: Error) => {
-        hasError = true;
-        endWithError(span, error);
-      });
+      // After 'error' only 'close' follows, and the span has ended with the error by then.
+      response.on(errorMonitor, fail);
+      return fail;
     }
 
     /** Per request, so a MeterProvider set after start-up, or a changed config, is honoured. */
@@ -215,16 +225,6 @@ export function withSamplerFirstServer(
       const histogram = this._httpServerDurationHistogram;
       return histogram === undefined || histogram.constructor.name === 'NoopHistogramMetric';
     }
-  }
-
-  /** Spans this path has ended (after an error, 'close' must not touch them again). */
-  const ended = new WeakSet<Span>();
-
-  function endWithError(span: Span, error: Error): void {
-    if (ended.has(span)) return;
-    ended.add(span);
-    utils.setSpanWithError(span, error);
-    span.end();
   }
 
   return SamplerFirstHttpInstrumentation as unknown as HttpInstrumentationClass;
