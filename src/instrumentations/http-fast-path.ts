@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/api';
 import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { nodeHeadersGetter } from '../propagation/headers.js';
 import { fastIncomingAttributes, normalizeMethod, plainUrlPath } from './http-server-attributes.js';
 
 type HttpInstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
@@ -100,7 +101,7 @@ export function withSamplerFirstServer(
         if (ignored) return upstream.call(this, event, ...args);
 
         const method = request.method || 'GET';
-        const ctx = propagation.extract(ROOT_CONTEXT, request.headers);
+        const ctx = propagation.extract(ROOT_CONTEXT, request.headers, nodeHeadersGetter);
         const expectRecorded = instrumentation._recordedShare > 0.5;
         let attributes = expectRecorded
           ? instrumentation._requestAttributes(request, component, config)

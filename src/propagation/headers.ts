@@ -1,5 +1,24 @@
 import type { TextMapGetter } from '@opentelemetry/api';
 
+/**
+ * Set on a getter whose carriers never hold a header name in another case than lowercase (Node's
+ * `IncomingMessage.headers`): a lookup that misses is then final, with no scan of the carrier's
+ * keys. The default getter cannot promise that (plain objects may hold `X-B3-TraceId`). Without
+ * the hint each of the three extractors (tracecontext, baggage, B3) lower-cased every header name
+ * of every request whose headers lacked its fields: 2.4 µs of server CPU per request on the bench
+ * machine (unsampled, composite propagator against tracecontext alone, same run).
+ */
+export const LOWERCASE_KEYS = Symbol.for('@acme/otel/lowercase-keys');
+
+/** The getter for Node's incoming `request.headers` (names already lowercase). */
+export const nodeHeadersGetter: TextMapGetter<Record<string, string | string[] | undefined>> & {
+  readonly [LOWERCASE_KEYS]: true;
+} = {
+  get: (carrier, key) => carrier[key],
+  keys: (carrier) => Object.keys(carrier),
+  [LOWERCASE_KEYS]: true,
+};
+
 /** Marks a header that is present but unusable: repeated, or not a string. */
 export const INVALID = Symbol('invalid header');
 export type HeaderValues = readonly string[] | undefined | typeof INVALID;
@@ -21,6 +40,7 @@ export class HeaderReader<Carrier> {
   all(name: string): HeaderValues {
     const direct = normalise(this.getter.get(this.carrier, name));
     if (direct !== undefined) return direct;
+    if ((this.getter as { [LOWERCASE_KEYS]?: boolean })[LOWERCASE_KEYS] === true) return undefined;
     const keys = this.keyIndex().get(name);
     if (keys === undefined) return undefined;
     const values: string[] = [];
