@@ -1,4 +1,19 @@
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+
+// The bundled @opentelemetry/resources imports `crypto` at module load for one detector we do not
+// run by default; point it at src/lazy-crypto.ts, which loads node:crypto on first use.
+const lazyCrypto: Plugin = {
+  name: 'acme-lazy-crypto',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer.includes(`${path.sep}@opentelemetry${path.sep}resources${path.sep}`)
+        ? { path: path.resolve('src/lazy-crypto.ts') }
+        : undefined,
+    );
+  },
+};
 
 const STARTUP_PACKAGES = [
   /^@opentelemetry\/core$/,
@@ -32,10 +47,13 @@ export default defineConfig({
   // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
   external: [/^@opentelemetry\/api$/],
   noExternal: STARTUP_PACKAGES,
+  esbuildPlugins: [lazyCrypto],
   // The bundled SDK packages are CommonJS and require() their externals (@opentelemetry/api);
   // give the ESM chunks a real `require` for that.
   banner: ({ format }) =>
     format === 'esm'
-      ? { js: "import { createRequire as __acmeCreateRequire } from 'node:module'; const require = __acmeCreateRequire(import.meta.url);" }
+      ? {
+          js: "import { createRequire as __acmeCreateRequire } from 'node:module'; const require = __acmeCreateRequire(import.meta.url);",
+        }
       : {},
 });

@@ -9,9 +9,9 @@ import {
   type Resource,
   type ResourceDetector,
   resourceFromAttributes,
-  serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
 import { log } from './diag.js';
+import { instanceIdDetector } from './instance-id.js';
 import { lazyRequire } from './lazy-require.js';
 import type { DetectorName, ResolvedConfig } from './types.js';
 
@@ -21,7 +21,7 @@ import type { DetectorName, ResolvedConfig } from './types.js';
  * Cloud detectors (they call the 169.254.169.254 metadata address) run only when listed.
  */
 export function createResource(config: ResolvedConfig): Resource {
-  const detectors: ResourceDetector[] = [serviceInstanceIdDetector];
+  const detectors: ResourceDetector[] = [instanceIdDetector];
   for (const name of config.resourceDetectors) detectors.push(...detectorsFor(name));
   const detected = detectResources({ detectors });
   const service: Attributes = { 'service.name': config.serviceName ?? 'unknown_service:node' };

@@ -197,6 +197,23 @@ describe('guards', () => {
     expect(spans.filter((s) => s.name === 'GET /orders/:id')).toHaveLength(1);
   });
 
+  it('start-up loads no heavy built-in the app does not use (crypto, zlib, http2, tls)', async () => {
+    // node:crypto alone is 16 internal modules (3–6 ms); service.instance.id does not need it.
+    for (const flag of [REQUIRE, IMPORT]) {
+      const child = spawnNode([...flag, 'test/fixtures/startup-modules.cjs'], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+        OTEL_LOG_LEVEL: 'warn',
+      });
+      children.push(child);
+      await child.exited;
+      const line = child
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('{"loaded"'));
+      expect(JSON.parse(line ?? '{}')).toEqual({ loaded: [] });
+    }
+  });
+
   it('skips worker threads unless ACME_OTEL_WORKER_THREADS=true', async () => {
     const run = async (env: Record<string, string>) => {
       const child = spawnNode([...REQUIRE, 'test/fixtures/register-worker.cjs'], {

@@ -61,7 +61,11 @@ describe('initTracing', () => {
     expect(attrs['deployment.environment.name']).toBe('test');
     expect(attrs.team).toBe('payments');
     expect(attrs['telemetry.sdk.language']).toBe('nodejs');
-    expect(typeof attrs['service.instance.id']).toBe('string');
+    // A version 4 UUID, the same for every span of the process.
+    expect(attrs['service.instance.id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(child!.resource.attributes['service.instance.id']).toBe(attrs['service.instance.id']);
     expect(lines.some((l) => /^\[@acme\/otel\] tracing svc@1\.2\.3 \(test\)/.test(l))).toBe(true);
   });
 

@@ -90,7 +90,7 @@ export function printReport(results, print = console.log) {
     print(`\nStart-up: wall time spawn→exit, ${o.startupRuns} alternating runs each; median (min–max)`);
     print(
       table(
-        ['command', 'ms', 'Δ over node -e 0', 'CJS modules'],
+        ['command', 'ms', 'Δ over bare node', 'CJS modules'],
         Object.values(startup).map((r) =>
           unavailable(r)
             ? [r.label, unavailable(r), '', '']

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../lazy-crypto.js';
 
 // One pass over the statement. Order matters: comments and quoted text first, so a quote inside a
 // comment (or a `--` inside a string) cannot derail the rest. Double-quoted text is an identifier
