@@ -1,6 +1,7 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
+import { describeExportError } from './export/export-errors.js';
 import { EncodedSpanQueue } from './export/otlp/encoded-queue.js';
 import { FlushingSimpleSpanProcessor } from './export/simple-processor.js';
 import { createExportStats, type ExportCounters } from './export/stats.js';
@@ -42,7 +43,14 @@ export function createPipeline(config: ResolvedConfig): Pipeline {
             // Encoded as they end: a request is a concatenation, so one request per batch.
             ...(plan.encoded
               ? {
-                  createQueue: (capacity: number) => new EncodedSpanQueue(capacity),
+                  createQueue: (capacity: number) =>
+                    new EncodedSpanQueue(capacity, (span, error) => {
+                      stats.failed++;
+                      reporter.recordFailure(
+                        1,
+                        new Error(`span "${span.name}" could not be encoded: ${describeExportError(error)}`),
+                      );
+                    }),
                   maxSpansPerRequest: config.batch.maxExportBatchSize,
                 }
               : {}),

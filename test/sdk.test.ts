@@ -69,6 +69,37 @@ describe('initTracing', () => {
     expect(lines.some((l) => /^\[@acme\/otel\] tracing svc@1\.2\.3 \(test\)/.test(l))).toBe(true);
   });
 
+  it('a span that cannot be OTLP-encoded counts as failed and is reported, never silently lost', async () => {
+    const tracing = initTracing(
+      {
+        serviceName: 'svc',
+        endpoint: 'http://127.0.0.1:9',
+        instrumentations: false,
+        handleSignals: false,
+        shutdownTimeoutMillis: 500,
+      },
+      env,
+    );
+    const badState = {
+      serialize: () => {
+        throw new Error('tracestate exploded');
+      },
+    };
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+      traceState: badState as never,
+    });
+    tracing.tracer.startSpan('bad', {}, parent).end();
+    expect(tracing.stats()).toMatchObject({ failed: 1, dropped: 0 });
+    await tracing.shutdown();
+    expect(lines).toContain(
+      '[@acme/otel] failed to export 1 span to http://127.0.0.1:9: span "bad" could not be encoded: tracestate exploded',
+    );
+  });
+
   it('runs host/os/process detectors by default and never the cloud ones', async () => {
     const exporter = new InMemorySpanExporter();
     const tracing = initTracing(

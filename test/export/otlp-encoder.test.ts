@@ -155,6 +155,33 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     expect(queue.take(10).length).toBe(2);
   });
 
+  it('a span the encoder cannot walk is reported, not queued, and the queue goes on', () => {
+    const { p, memory } = provider();
+    const badState = {
+      serialize: () => {
+        throw new Error('tracestate exploded');
+      },
+    } as unknown as TraceState;
+    const parent = trace.setSpanContext(context.active(), {
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+      traceState: badState,
+    });
+    p.getTracer('t').startSpan('bad', {}, parent).end();
+    p.getTracer('t').startSpan('good').end();
+    const reported: string[] = [];
+    const queue = new EncodedSpanQueue(4, (span, error) =>
+      reported.push(`${span.name}: ${(error as Error).message}`),
+    );
+    for (const span of memory.getFinishedSpans()) expect(queue.push(span)).toBe(true);
+    expect(reported).toEqual(['bad: tracestate exploded']);
+    expect(queue.size).toBe(1);
+    const good = memory.getFinishedSpans().filter((s) => s.name === 'good');
+    expect(Buffer.from(buildTraceRequest(queue.take(4))).equals(upstream(good))).toBe(true);
+  });
+
   it('spans larger than a 64 KB slab', () => {
     const { p, memory } = provider();
     const span = p

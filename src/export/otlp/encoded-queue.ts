@@ -1,7 +1,6 @@
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { log } from '../../diag.js';
 import type { SpanStore } from '../span-queue.js';
 import { ProtoWriter } from './proto-writer.js';
 import { writeSpanEntry } from './span-encoder.js';
@@ -67,7 +66,14 @@ export class EncodedSpanQueue implements SpanStore {
   private _head = 0;
   size = 0;
 
-  constructor(readonly capacity: number) {
+  /**
+   * @param onUnencodable called for a span the encoder could not walk (a throwing getter or
+   *   `traceState.serialize()` in user code, say): it is not queued, and must not be lost silently.
+   */
+  constructor(
+    readonly capacity: number,
+    private readonly _onUnencodable: (span: ReadableSpan, error: unknown) => void = () => undefined,
+  ) {
     this._slabs = new Array(capacity);
     this._starts = new Int32Array(capacity);
     this._ends = new Int32Array(capacity);
@@ -87,8 +93,8 @@ export class EncodedSpanQueue implements SpanStore {
     try {
       writeSpanEntry(w, span);
     } catch (error) {
-      // A value the encoder cannot walk (a throwing getter, say): lose this span, never the app.
-      log.debug(`could not encode span "${span.name}": ${String(error)}`);
+      // Lose this span, never the app; the caller counts and reports it.
+      this._onUnencodable(span, error);
       return true;
     }
     // A span bigger than what was left: the writer moved everything to a larger buffer, which
