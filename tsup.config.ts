@@ -48,6 +48,12 @@ export default defineConfig({
   external: [/^@opentelemetry\/api$/],
   noExternal: STARTUP_PACKAGES,
   esbuildPlugins: [lazyCrypto],
+  // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
+  // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
+  // `require()` it costs one file.
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
   // The bundled SDK packages are CommonJS and require() their externals (@opentelemetry/api);
   // give the ESM chunks a real `require` for that.
   banner: ({ format }) =>

@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import { log } from './diag.js';
 import { type Env, envBoolean } from './env.js';
 import { getTracingHandle, initTracing } from './sdk.js';
@@ -9,7 +8,7 @@ import { getTracingHandle, initTracing } from './sdk.js';
  */
 export function startFromEnv(flag: '--require' | '--import', env: Env = process.env): boolean {
   try {
-    if (!isMainThread && !envBoolean(env, 'ACME_OTEL_WORKER_THREADS', false)) {
+    if (inWorkerThread() && !envBoolean(env, 'ACME_OTEL_WORKER_THREADS', false)) {
       log.debug(
         `${flag} @acme/otel/register: skipping this worker thread (ACME_OTEL_WORKER_THREADS=true traces it)`,
       );
@@ -29,4 +28,14 @@ export function startFromEnv(flag: '--require' | '--import', env: Env = process.
     );
     return false;
   }
+}
+
+/**
+ * Whether this is a worker thread, without loading `node:worker_threads` (with the streams it pulls
+ * in, ~2 ms of every start-up): in a worker, Node replaces `process.abort` (like `chdir`, `setuid`...)
+ * with a stub that throws ERR_WORKER_UNSUPPORTED_OPERATION and is marked `disabled` (Node 20, 22,
+ * 24; test/register.test.ts starts a real worker on each).
+ */
+export function inWorkerThread(): boolean {
+  return (process.abort as { disabled?: unknown }).disabled === true;
 }

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import type { LogLevel } from './types.js';
 
 const PREFIX = '[@acme/otel]';
@@ -6,11 +7,16 @@ const RANK: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, de
 
 export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', line: string) => void;
 
-const defaultSink: LogSink = (level, line) => {
-  // stderr for everything: stdout belongs to the application.
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-  else console.error(line);
+// stderr for everything: stdout belongs to the application. Written straight to fd 2: the first
+// `console` call sets up a stream for stderr (net or tty, and streams: ~3 ms of start-up when
+// stderr is a pipe) that an application printing nothing itself never needs. Where fd 2 cannot
+// take the line at once (EAGAIN on a non-blocking pipe), the console is used after all.
+const defaultSink: LogSink = (_level, line) => {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    console.error(line);
+  }
 };
 
 interface LoggerState {
