@@ -55,12 +55,20 @@ async function session(ctx, config, { throughput, latency }) {
       };
     }
     if (latency) {
+      server.loopStart();
       const load = await drive(loadgen, server.url, {
         seconds: opts.latencySeconds,
         connections: 1,
         pin: opts.pin,
       });
-      result.latency = { p50Ms: load.p50Ms, p99Ms: load.p99Ms, rps: load.rps };
+      const loop = await server.loopStop();
+      result.latency = {
+        p50Ms: load.p50Ms,
+        p99Ms: load.p99Ms,
+        rps: load.rps,
+        loopP99Ms: loop.p99Ms,
+        loopMaxMs: loop.maxMs,
+      };
     }
     return result;
   } finally {
@@ -133,6 +141,8 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         p50Ms: summarize(l.map((x) => x?.p50Ms)),
         p99Ms: summarize(l.map((x) => x?.p99Ms)),
         rpsAt1Connection: summarize(l.map((x) => x?.rps)),
+        loopDelayP99Ms: summarize(l.map((x) => x?.loopP99Ms)),
+        loopDelayMaxMs: summarize(l.map((x) => x?.loopMaxMs)),
         errors: rounds.filter((r) => r?.error).map((r) => r.error),
       };
     }

@@ -24,6 +24,8 @@ export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
     pid: child.pid,
     url: `http://127.0.0.1:${ready.port}/`,
     stats: () => ask(child, 'stats'),
+    loopStart: () => child.send('loop-start'),
+    loopStop: () => ask(child, 'loop-stop'),
     stderr: () => child.err,
     async close() {
       // 'exit' rather than SIGTERM: the upstream register turns SIGTERM into a flush that

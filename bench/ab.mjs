@@ -1,0 +1,106 @@
+// `node bench/ab.mjs --variant 'name:KEY=V KEY=V' --variant 'up:upstream KEY=V' ... [--rounds 5] [--seconds 8]
+//                    [--connections 50] [--latency] [--node-arg=--trace-gc]`
+// Side-by-side A/B of server variants while developing: each variant is bench/fixtures/server.cjs
+// with @acme/otel's dist/index.js in code (BENCH_ACME_INDEX, override it per variant to compare
+// an older build kept under bench/profiles/) plus the variant's extra environment. `none` as a
+// variant's only word is the untraced server, `upstream` as its first word the raw upstream NodeSDK
+// fixture (bench/fixtures/upstream-sdk.cjs, BENCH_SAMPLE_RATIO applies). Rounds are interleaved with the starting variant
+// rotated, as in `npm run bench`; prints median (min–max) server CPU µs/request, req/s ÷ untraced
+// when `none` is among the variants, and with --latency p99 at one connection and the server's
+// event-loop delay (p99, max) during it.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { acmeIndexWithInitTracing } from './lib/configs.mjs';
+import { chooseLoadgen, drive } from './lib/loadgen.mjs';
+import { FIXTURES } from './lib/paths.mjs';
+import { canPin, sleep } from './lib/proc.mjs';
+import { startReceiver } from './lib/receiver.mjs';
+import { cpuPerRequest, startServer } from './lib/server.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const { values } = parseArgs({
+  options: {
+    variant: { type: 'string', multiple: true, default: [] },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '50' },
+    latency: { type: 'boolean', default: false },
+    'node-arg': { type: 'string', multiple: true, default: [] },
+  },
+});
+
+const index = acmeIndexWithInitTracing();
+const variants = values.variant.map((spec) => {
+  const [name, rest = ''] = spec.split(/:(.*)/s);
+  if (rest.trim() === 'none') return { id: name, preload: null, env: {} };
+  const words = rest.split(/\s+/).filter(Boolean);
+  // `upstream` as the first word: the raw upstream NodeSDK fixture instead of @acme/otel.
+  const upstream = words[0] === 'upstream';
+  const env = upstream ? {} : { BENCH_ACME_INDEX: index ?? '' };
+  for (const kv of upstream ? words.slice(1) : words) {
+    const [k, v] = kv.split(/=(.*)/s);
+    env[k] = v;
+  }
+  return { id: name, preload: upstream ? path.join(FIXTURES, 'upstream-sdk.cjs') : null, env };
+});
+if (variants.length < 2) throw new Error('give at least two --variant name:KEY=V ...');
+
+const pin = canPin();
+const tool = chooseLoadgen(null);
+const receiver = await startReceiver({ pin });
+const seconds = Number(values.seconds);
+const results = new Map(
+  variants.map((v) => [v.id, { cpu: [], sys: [], rps: [], ratio: [], p99: [], loopP99: [], loopMax: [] }]),
+);
+try {
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+    const rpsThisRound = new Map();
+    for (const v of order) {
+      const server = await startServer(v, receiver.endpoint, { pin, nodeArgs: values['node-arg'] });
+      try {
+        await drive(tool, server.url, { seconds: 2, connections: Number(values.connections), pin });
+        const before = await server.stats();
+        const load = await drive(tool, server.url, { seconds, connections: Number(values.connections), pin });
+        const after = await server.stats();
+        const r = results.get(v.id);
+        const used = cpuPerRequest(before, after);
+        r.cpu.push(used.cpuUsPerReq);
+        r.sys.push((after.cpu.system - before.cpu.system) / used.requests);
+        r.rps.push(load.rps);
+        rpsThisRound.set(v.id, load.rps);
+        if (values.latency) {
+          server.loopStart();
+          const lat = await drive(tool, server.url, { seconds, connections: 1, pin });
+          const loop = await server.loopStop();
+          r.p99.push(lat.p99Ms);
+          r.loopP99.push(loop.p99Ms);
+          r.loopMax.push(loop.maxMs);
+        }
+      } finally {
+        await server.close();
+        if (process.env.AB_SHOW_STDERR) process.stderr.write(server.stderr());
+      }
+      await sleep(300);
+    }
+    const base = rpsThisRound.get('none');
+    if (base) for (const [id, rps] of rpsThisRound) results.get(id).ratio.push(rps / base);
+    process.stderr.write(`round ${round + 1} done\n`);
+  }
+} finally {
+  await receiver.stop();
+}
+
+const fmt = (s, d = 1) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');
+for (const [id, r] of results) {
+  const parts = [
+    `${id.padEnd(16)} cpu µs/req ${fmt(summarize(r.cpu))}`,
+    `of it system ${fmt(summarize(r.sys))}`,
+    `req/s ${fmt(summarize(r.rps), 0)}`,
+  ];
+  if (r.ratio.length) parts.push(`÷ untraced ${fmt(summarize(r.ratio), 3)}`);
+  if (r.p99.length) parts.push(`p99 c1 ${fmt(summarize(r.p99), 2)} ms`);
+  if (r.loopP99.length)
+    parts.push(`loop delay p99 ${fmt(summarize(r.loopP99), 2)} max ${fmt(summarize(r.loopMax), 1)} ms`);
+  console.log(parts.join('  '));
+}
