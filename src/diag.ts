@@ -10,12 +10,15 @@ export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', line: string)
 // stderr for everything: stdout belongs to the application. Written straight to fd 2: the first
 // `console` call sets up a stream for stderr (net or tty, and streams: ~3 ms of start-up when
 // stderr is a pipe) that an application printing nothing itself never needs. Where fd 2 cannot
-// take the line at once (EAGAIN on a non-blocking pipe), the console is used after all.
+// take the whole line at once (EAGAIN on a non-blocking pipe), process.stderr queues the rest.
 const defaultSink: LogSink = (_level, line) => {
+  const bytes = Buffer.from(`${line}\n`);
+  let written = 0;
   try {
-    writeSync(2, `${line}\n`);
+    while (written < bytes.length) written += writeSync(2, bytes, written);
   } catch {
-    console.error(line);
+    // The console queues what is left (a whole line when nothing was written).
+    process.stderr.write(bytes.subarray(written));
   }
 };
 
