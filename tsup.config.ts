@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
@@ -12,6 +14,26 @@ const lazyCrypto: Plugin = {
         ? { path: path.resolve('src/lazy-crypto.ts') }
         : undefined,
     );
+  },
+};
+
+// Bundled SDK code written as `import * as fs from 'fs'` becomes, in the CommonJS output, a copy of
+// every property of the built-in module at load time. That runs Node's lazy properties: fs.promises
+// everywhere, and on Node 22+ util's, which load worker_threads and set up process.stderr (the
+// container detector's `import * as util`). A default import is the same object without the copy.
+const BUILTIN = new Set(builtinModules);
+const plainBuiltinImports: Plugin = {
+  name: 'acme-plain-builtin-imports',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]@opentelemetry[\\/].*[\\/]esm[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source.replace(
+        /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
+        (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
+          BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
+      );
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
   },
 };
 
@@ -47,7 +69,7 @@ export default defineConfig({
   // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
   external: [/^@opentelemetry\/api$/],
   noExternal: STARTUP_PACKAGES,
-  esbuildPlugins: [lazyCrypto],
+  esbuildPlugins: [lazyCrypto, plainBuiltinImports],
   // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
   // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
   // `require()` it costs one file.
