@@ -61,6 +61,21 @@ describe('incoming HTTP, sampler first', () => {
     expect(recorded.response.responseListeners.errorMonitor).toBe(0);
   });
 
+  it("a response 'error' without an Error still reaches the app's listener and ends the span", () => {
+    const out = execFileSync(process.execPath, ['test/fixtures/http-response-error-app.cjs'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const { seen, spans } = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+      seen: unknown;
+      spans: { status: { code: number; message?: string }; events: string[] }[];
+    };
+    expect(seen).toBe('listener got undefined');
+    expect(spans).toHaveLength(1);
+  });
+
   it('an incoming unsampled parent stays unsampled even at ratio 1', () => {
     const { response, spans } = run(1, `00-${TRACE}-b7ad6b7169203331-00`);
     expect(spans).toEqual([]);

@@ -190,8 +190,11 @@ export function withSamplerFirstServer(
         if (ended) return;
         if (event === 'error') {
           ended = true;
-          utils.setSpanWithError(span, arg as Error);
-          span.end();
+          try {
+            utils.setSpanWithError(span, arg as Error);
+          } finally {
+            span.end();
+          }
           return;
         }
         // After 'error' only 'close' follows, and the span has ended with the error by then.
@@ -257,7 +260,13 @@ function runEmitsIn(
 ): void {
   const emit = emitter.emit;
   emitter.emit = function emitInContext(this: typeof emitter, ...args: Parameters<typeof emit>) {
-    if (watch !== undefined) watch(args[0], args[1]);
+    if (watch !== undefined) {
+      try {
+        watch(args[0], args[1]);
+      } catch {
+        // Ending the span must never keep the event from the application's listeners.
+      }
+    }
     if (context.active() === ctx) return emit.apply(this, args);
     return context.with(ctx, emit, this, ...args);
   } as typeof emit;
