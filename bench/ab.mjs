@@ -10,12 +10,12 @@
 // event-loop delay (p99, max) during it.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { measureServer } from './groups/servers.mjs';
 import { acmeIndexWithInitTracing } from './lib/configs.mjs';
-import { chooseLoadgen, drive } from './lib/loadgen.mjs';
+import { chooseLoadgen } from './lib/loadgen.mjs';
 import { FIXTURES } from './lib/paths.mjs';
 import { canPin, sleep } from './lib/proc.mjs';
 import { startReceiver } from './lib/receiver.mjs';
-import { cpuPerRequest, startServer } from './lib/server.mjs';
 import { summarize } from './lib/stats.mjs';
 
 const { values } = parseArgs({
@@ -46,9 +46,19 @@ const variants = values.variant.map((spec) => {
 if (variants.length < 2) throw new Error('give at least two --variant name:KEY=V ...');
 
 const pin = canPin();
-const tool = chooseLoadgen(null);
-const receiver = await startReceiver({ pin });
 const seconds = Number(values.seconds);
+const ctx = {
+  opts: {
+    pin,
+    warmupSeconds: 2,
+    throughputSeconds: seconds,
+    latencySeconds: seconds,
+    connections: Number(values.connections),
+    nodeArgs: values['node-arg'],
+  },
+  loadgen: chooseLoadgen(null),
+  receiver: await startReceiver({ pin }),
+};
 const results = new Map(
   variants.map((v) => [v.id, { cpu: [], sys: [], rps: [], ratio: [], p99: [], loopP99: [], loopMax: [] }]),
 );
@@ -57,29 +67,19 @@ try {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     const rpsThisRound = new Map();
     for (const v of order) {
-      const server = await startServer(v, receiver.endpoint, { pin, nodeArgs: values['node-arg'] });
-      try {
-        await drive(tool, server.url, { seconds: 2, connections: Number(values.connections), pin });
-        const before = await server.stats();
-        const load = await drive(tool, server.url, { seconds, connections: Number(values.connections), pin });
-        const after = await server.stats();
-        const r = results.get(v.id);
-        const used = cpuPerRequest(before, after);
-        r.cpu.push(used.cpuUsPerReq);
-        r.sys.push((after.cpu.system - before.cpu.system) / used.requests);
-        r.rps.push(load.rps);
-        rpsThisRound.set(v.id, load.rps);
-        if (values.latency) {
-          server.loopStart();
-          const lat = await drive(tool, server.url, { seconds, connections: 1, pin });
-          const loop = await server.loopStop();
-          r.p99.push(lat.p99Ms);
-          r.loopP99.push(loop.p99Ms);
-          r.loopMax.push(loop.maxMs);
-        }
-      } finally {
-        await server.close();
-        if (process.env.AB_SHOW_STDERR) process.stderr.write(server.stderr());
+      const { throughput: t, latency: l } = await measureServer(ctx, v, {
+        throughput: true,
+        latency: values.latency,
+      });
+      const r = results.get(v.id);
+      r.cpu.push(t.cpuUsPerReq);
+      r.sys.push(t.systemUsPerReq);
+      r.rps.push(t.rps);
+      rpsThisRound.set(v.id, t.rps);
+      if (l) {
+        r.p99.push(l.p99Ms);
+        r.loopP99.push(l.loopP99Ms);
+        r.loopMax.push(l.loopMaxMs);
       }
       await sleep(300);
     }
@@ -88,7 +88,7 @@ try {
     process.stderr.write(`round ${round + 1} done\n`);
   }
 } finally {
-  await receiver.stop();
+  await ctx.receiver.stop();
 }
 
 const fmt = (s, d = 1) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');

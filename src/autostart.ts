@@ -36,6 +36,6 @@ export function startFromEnv(flag: '--require' | '--import', env: Env = process.
  * with a stub that throws ERR_WORKER_UNSUPPORTED_OPERATION and is marked `disabled` (Node 20, 22,
  * 24; test/register.test.ts starts a real worker on each).
  */
-export function inWorkerThread(): boolean {
+function inWorkerThread(): boolean {
   return (process.abort as { disabled?: unknown }).disabled === true;
 }

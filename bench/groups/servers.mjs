@@ -6,9 +6,13 @@ import { drive } from '../lib/loadgen.mjs';
 import { cpuPerRequest, startServer } from '../lib/server.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-async function session(ctx, config, { throughput, latency }) {
+/**
+ * One fresh server process for `config`: warm-up, then the throughput window and/or the latency
+ * window. Also used by bench/ab.mjs. `opts.nodeArgs` are extra node flags for the server.
+ */
+export async function measureServer(ctx, config, { throughput, latency }) {
   const { opts, loadgen, receiver } = ctx;
-  const server = await startServer(config, receiver.endpoint, { pin: opts.pin });
+  const server = await startServer(config, receiver.endpoint, { pin: opts.pin, nodeArgs: opts.nodeArgs });
   try {
     const result = {};
     await drive(loadgen, server.url, {
@@ -28,6 +32,7 @@ async function session(ctx, config, { throughput, latency }) {
       result.throughput = {
         rps: load.rps,
         cpuUsPerReq: cpu.cpuUsPerReq,
+        systemUsPerReq: cpu.systemUsPerReq,
         serverRequests: cpu.requests,
         // Spans that reached the receiver per request served in the same window: ~1 at
         // AlwaysOn unless the exporter falls behind and the batch processor drops spans.
@@ -85,7 +90,7 @@ export async function runServerGroups(ctx, { throughput, latency }) {
     const order = runnable.map((_, i) => runnable[(i + round) % runnable.length]);
     for (const config of order) {
       try {
-        const r = await session(ctx, config, { throughput, latency });
+        const r = await measureServer(ctx, config, { throughput, latency });
         perConfig.get(config.id)[round] = r;
         const t = r.throughput;
         const l = r.latency;

@@ -39,9 +39,15 @@ export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
   };
 }
 
-/** CPU µs per request and request count between two server stats snapshots. */
+/** CPU µs per request (and its system part) and request count between two server stats snapshots. */
 export function cpuPerRequest(before, after) {
   const requests = after.requests - before.requests;
-  const cpuUs = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
-  return { requests, cpuUs, cpuUsPerReq: requests > 0 ? cpuUs / requests : null };
+  const systemUs = after.cpu.system - before.cpu.system;
+  const cpuUs = after.cpu.user - before.cpu.user + systemUs;
+  return {
+    requests,
+    cpuUs,
+    cpuUsPerReq: requests > 0 ? cpuUs / requests : null,
+    systemUsPerReq: requests > 0 ? systemUs / requests : null,
+  };
 }
