@@ -1,9 +1,9 @@
 // `node bench/ab.mjs --variant 'name:KEY=V KEY=V' --variant 'up:upstream KEY=V' ... [--rounds 5] [--seconds 8]
-//                    [--connections 50] [--latency] [--node-arg=--trace-gc]`
+//                    [--connections 50] [--latency] [--no-idle-poll] [--node-arg=--trace-gc]`
 // Side-by-side A/B of server variants while developing: each variant is bench/fixtures/server.cjs
 // with @acme/otel's dist/index.js in code (BENCH_ACME_INDEX, override it per variant to compare
 // an older build kept under bench/profiles/) plus the variant's extra environment. `none` as a
-// variant's only word is the untraced server, `upstream` as its first word the raw upstream NodeSDK
+// variant's first word is the untraced server, `upstream` as its first word the raw upstream NodeSDK
 // fixture (bench/fixtures/upstream-sdk.cjs, BENCH_SAMPLE_RATIO applies). Rounds are interleaved with the starting variant
 // rotated, as in `npm run bench`; prints median (min–max) server CPU µs/request, req/s ÷ untraced
 // when `none` is among the variants, and with --latency p99 at one connection and the server's
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureServer } from './groups/servers.mjs';
 import { acmeIndexWithInitTracing } from './lib/configs.mjs';
+import { holdIdlePoll } from './lib/idle.mjs';
 import { chooseLoadgen } from './lib/loadgen.mjs';
 import { FIXTURES } from './lib/paths.mjs';
 import { canPin, sleep } from './lib/proc.mjs';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '50' },
     latency: { type: 'boolean', default: false },
+    'no-idle-poll': { type: 'boolean', default: false },
     'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
@@ -32,8 +34,9 @@ const { values } = parseArgs({
 const index = acmeIndexWithInitTracing();
 const variants = values.variant.map((spec) => {
   const [name, rest = ''] = spec.split(/:(.*)/s);
-  if (rest.trim() === 'none') return { id: name, preload: null, env: {} };
   const words = rest.split(/\s+/).filter(Boolean);
+  // `none [KEY=V ...]`: the untraced server (with NODE_OPTIONS=--require=... it can load a probe).
+  if (words[0] === 'none') return { id: name, preload: null, env: Object.fromEntries(words.slice(1).map((kv) => kv.split(/=(.*)/s))) };
   // `upstream` as the first word: the raw upstream NodeSDK fixture instead of @acme/otel.
   const upstream = words[0] === 'upstream';
   const env = upstream ? {} : { BENCH_ACME_INDEX: index ?? '' };
@@ -46,6 +49,8 @@ const variants = values.variant.map((spec) => {
 if (variants.length < 2) throw new Error('give at least two --variant name:KEY=V ...');
 
 const pin = canPin();
+const idle = holdIdlePoll(!values['no-idle-poll']);
+process.stderr.write(`idle CPUs poll: ${idle.reason}\n`);
 const seconds = Number(values.seconds);
 const ctx = {
   opts: {
@@ -89,6 +94,7 @@ try {
   }
 } finally {
   await ctx.receiver.stop();
+  idle.release();
 }
 
 const fmt = (s, d = 1) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');

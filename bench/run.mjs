@@ -10,6 +10,7 @@ import { runStartup } from './groups/startup.mjs';
 import { runWithSpan } from './groups/withspan.mjs';
 import { ensureBuilt } from './lib/build.mjs';
 import { serverConfigs } from './lib/configs.mjs';
+import { holdIdlePoll } from './lib/idle.mjs';
 import { chooseLoadgen } from './lib/loadgen.mjs';
 import { machineInfo, packageVersions } from './lib/machine.mjs';
 import { parseOptions } from './lib/options.mjs';
@@ -39,8 +40,13 @@ async function main() {
     build,
     loadgen,
     pinned,
+    idlePoll: null,
     receiverKind: null,
   };
+
+  const idle = holdIdlePoll(opts.idlePoll);
+  results.idlePoll = idle.held;
+  log(`[bench] idle CPUs poll: ${idle.reason}`);
 
   const receiver = await startReceiver({ preference: opts.receiver, pin: pinned });
   results.receiverKind = receiver.kind;
@@ -76,6 +82,7 @@ async function main() {
     }
   } finally {
     await receiver.stop();
+    idle.release();
   }
 
   printReport(results);

@@ -8,41 +8,44 @@ import {
   type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import type { PooledIdGenerator } from './id-generator.js';
 import { getB3SamplingDecision } from './propagation/index.js';
+import { RatioSampler } from './ratio-sampler.js';
 import type { ResolvedConfig, SamplerName } from './types.js';
 
 /**
  * The sampler for a resolved config. `parentbased_*` samplers always follow the caller's
  * decision when there is a parent; the ratio only decides for new (root) traces.
  */
-export function createSampler(config: Pick<ResolvedConfig, 'sampler' | 'sampleRatio'>): Sampler {
+export function createSampler(
+  config: Pick<ResolvedConfig, 'sampler' | 'sampleRatio'>,
+  ids?: PooledIdGenerator,
+): Sampler {
   const { sampler } = config;
   if (typeof sampler !== 'string') return sampler;
-  const named = createNamedSampler({ sampler, sampleRatio: config.sampleRatio });
+  const named = createNamedSampler({ sampler, sampleRatio: config.sampleRatio }, ids);
   // A B3 caller's sampling-only header is a parent decision too; always_on/off ignore parents.
   return sampler.startsWith('parentbased_') ? new B3DecisionSampler(named) : named;
 }
 
-function createNamedSampler({
-  sampler,
-  sampleRatio,
-}: {
-  sampler: SamplerName;
-  sampleRatio: number;
-}): Sampler {
+function createNamedSampler(
+  { sampler, sampleRatio }: { sampler: SamplerName; sampleRatio: number },
+  ids: PooledIdGenerator | undefined,
+): Sampler {
+  const ratio = () => (ids ? new RatioSampler(sampleRatio, ids) : new TraceIdRatioBasedSampler(sampleRatio));
   switch (sampler) {
     case 'always_on':
       return new AlwaysOnSampler();
     case 'always_off':
       return new AlwaysOffSampler();
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(sampleRatio);
+      return ratio();
     case 'parentbased_always_on':
       return new ParentBasedSampler({ root: new AlwaysOnSampler() });
     case 'parentbased_always_off':
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) });
+      return new ParentBasedSampler({ root: ratio() });
   }
 }
 

@@ -1,17 +1,19 @@
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from './config.js';
+import { AcmeContextManager } from './context/hot-context.js';
 import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { PooledIdGenerator } from './id-generator.js';
 import { enableInstrumentations } from './instrumentations/index.js';
 import { setOtelDiag } from './otel-diag.js';
 import { createPipeline } from './pipeline.js';
 import { createPropagator } from './propagation/index.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
+import { setSamplerReadsAttributes } from './sampler-hints.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
 import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from './types.js';
 
@@ -57,9 +59,11 @@ export function getTracingHandle(): TracingHandle | undefined {
 function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
   const { processors, stats, reporter } = createPipeline(config);
+  const idGenerator = new PooledIdGenerator();
   const provider = new BasicTracerProvider({
     resource: createResource(config),
-    sampler: createSampler(config),
+    idGenerator,
+    sampler: createSampler(config, idGenerator),
     spanLimits: config.spanLimits,
     spanProcessors: processors,
   });
@@ -72,7 +76,10 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     void provider.shutdown().catch(() => undefined);
     return createPassiveHandle(config);
   }
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  setSamplerReadsAttributes(typeof config.sampler !== 'string');
+  const contextManager = new AcmeContextManager().enable();
+  // Refused when another manager is registered: then that one propagates context, not ours.
+  if (!context.setGlobalContextManager(contextManager)) contextManager.disable();
   propagation.setGlobalPropagator(createPropagator(config.propagators));
   let disableInstrumentations: () => void = () => undefined;
   if (config.esm) prepareEsmInstrumentation();
@@ -123,6 +130,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         trace.disable();
         context.disable();
         propagation.disable();
+        setSamplerReadsAttributes(true);
       })();
       return shutdownPromise;
     },

@@ -26,14 +26,19 @@ interface Run {
   }[];
 }
 
-function run(ratio: number, traceparent = ''): Run {
-  const out = execFileSync(process.execPath, ['test/fixtures/http-fast-path-app.cjs'], {
+/** Runs a fixture app in a child process; its last stdout line is JSON. */
+function runFixture<T>(fixture: string, env: Record<string, string> = {}): T {
+  const out = execFileSync(process.execPath, [`test/fixtures/${fixture}`], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, RATIO: String(ratio), TRACEPARENT: traceparent },
+    env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Run;
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T;
+}
+
+function run(ratio: number, traceparent = ''): Run {
+  return runFixture<Run>('http-fast-path-app.cjs', { RATIO: String(ratio), TRACEPARENT: traceparent });
 }
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -62,18 +67,32 @@ describe('incoming HTTP, sampler first', () => {
   });
 
   it("a response 'error' without an Error still reaches the app's listener and ends the span", () => {
-    const out = execFileSync(process.execPath, ['test/fixtures/http-response-error-app.cjs'], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    const { seen, spans } = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+    const { seen, spans } = runFixture<{
       seen: unknown;
       spans: { status: { code: number; message?: string }; events: string[] }[];
-    };
+    }>('http-response-error-app.cjs');
     expect(seen).toBe('listener got undefined');
     expect(spans).toHaveLength(1);
+  });
+
+  it('a Sampler object is still shown the request attributes once traffic is mostly unsampled', () => {
+    // Built-in samplers read no attributes, so for them the fast path builds none before sampling;
+    // a user's sampler gets every attribute while most requests are recorded, then method, scheme
+    // and path (test/fixtures/http-sampler-attributes-app.cjs: 40 dropped requests).
+    const { first, last, answers } = runFixture<{
+      first: Record<string, unknown>;
+      last: Record<string, unknown>;
+      answers: string[];
+    }>('http-sampler-attributes-app.cjs');
+    expect(first).toMatchObject({
+      'http.request.method': 'GET',
+      'url.scheme': 'http',
+      'url.path': '/items/0',
+      'url.query': 'q=1',
+      'server.address': '127.0.0.1',
+    });
+    expect(last).toEqual({ 'http.request.method': 'GET', 'url.scheme': 'http', 'url.path': '/items/39' });
+    expect(answers).toEqual(['true']);
   });
 
   it('an incoming unsampled parent stays unsampled even at ratio 1', () => {

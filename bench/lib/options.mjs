@@ -33,7 +33,7 @@ const QUICK = {
 };
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]] [--configs <id>,...]
-                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--no-pin] [--no-build] [--out <file>]
+                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--no-pin] [--no-idle-poll] [--no-build] [--out <file>]
 groups: ${GROUPS.join(', ')}`;
 
 export function parseOptions(argv) {
@@ -44,6 +44,7 @@ export function parseOptions(argv) {
     loadgen: null,
     receiver: null,
     pin: true,
+    idlePoll: true,
     build: true,
     out: null,
   };
@@ -60,6 +61,7 @@ export function parseOptions(argv) {
     else if (arg === '--loadgen') opts.loadgen = value();
     else if (arg === '--receiver') opts.receiver = value();
     else if (arg === '--no-pin') opts.pin = false;
+    else if (arg === '--no-idle-poll') opts.idlePoll = false;
     else if (arg === '--no-build') opts.build = false;
     else if (arg === '--out') opts.out = value();
     else if (arg === '--help' || arg === '-h') {

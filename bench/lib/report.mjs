@@ -34,7 +34,7 @@ export function printReport(results, print = console.log) {
     `\n@acme/otel bench — ${results.date} — ${results.machine.cpuModel} × ${results.machine.cores}, Node ${results.machine.node}`,
   );
   print(
-    `load generator: ${results.loadgen}; receiver: ${results.receiverKind}; pinned: ${results.pinned}${o.quick ? '; QUICK mode' : ''}`,
+    `load generator: ${results.loadgen}; receiver: ${results.receiverKind}; pinned: ${results.pinned}; idle CPUs poll: ${results.idlePoll}${o.quick ? '; QUICK mode' : ''}`,
   );
   if (throughput) {
     print(

@@ -1,4 +1,4 @@
-import { type Context, context, TraceFlags } from '@opentelemetry/api';
+import { type Context, context, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag.js';
@@ -7,6 +7,15 @@ import type { DropReporter } from './drop-reporter.js';
 import { describeExportError } from './export-errors.js';
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
+
+/**
+ * Where the export loop, its timers and the exporter's calls run: tracing suppressed (the
+ * exporter's own HTTP/gRPC calls must not feed this queue), and no application context. The loop
+ * starts inside whichever `span.end()` filled the batch; under that request's context every timer,
+ * promise and gRPC call object of the export would hold the request's context (its span, and
+ * whatever the app put in context) alive, long enough to be promoted to the old generation.
+ */
+const EXPORT_CONTEXT = suppressTracing(ROOT_CONTEXT);
 
 export interface AcmeBatchSpanProcessorOptions extends BatchOptions {
   /**
@@ -144,10 +153,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   }
 
   private _armTimer(): void {
-    this._timer = setTimeout(() => {
-      this._timer = undefined;
-      if (!this._loop) this._run(this._queue.size);
-    }, this._delay);
+    this._timer = context.with(EXPORT_CONTEXT, () =>
+      setTimeout(() => {
+        this._timer = undefined;
+        if (!this._loop) this._run(this._queue.size);
+      }, this._delay),
+    );
     this._timer.unref();
   }
 
@@ -160,22 +171,24 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   private _run(wanted: number): Promise<void> {
     this._wanted = Math.max(this._wanted, wanted);
     this._clearTimer();
-    const loop = (async () => {
-      // Start on a fresh turn: never encode inside the application's `span.end()`.
-      await yieldTurn();
-      while (this._queue.size >= this._batchSize || (this._wanted > 0 && this._queue.size > 0)) {
-        const batch = this._queue.take(this._batchSize);
-        this._wanted = Math.max(0, this._wanted - batch.length);
-        await this._exportBatch(batch);
-      }
-      this._wanted = 0;
-      // Cleared synchronously after the last check, so a span queued from now on starts a new loop.
-      this._loop = undefined;
-      if (this._queue.size > 0 && !this._stopped) this._armTimer();
-    })().catch((error: unknown) => {
-      this._loop = undefined;
-      log.debug(`export loop error: ${describeExportError(error)}`);
-    });
+    const loop = context
+      .with(EXPORT_CONTEXT, async () => {
+        // Start on a fresh turn: never work inside the application's `span.end()`.
+        await yieldTurn();
+        while (this._queue.size >= this._batchSize || (this._wanted > 0 && this._queue.size > 0)) {
+          const batch = this._queue.take(this._batchSize);
+          this._wanted = Math.max(0, this._wanted - batch.length);
+          await this._exportBatch(batch);
+        }
+        this._wanted = 0;
+        // Cleared synchronously after the last check, so a span queued from now on starts a new loop.
+        this._loop = undefined;
+        if (this._queue.size > 0 && !this._stopped) this._armTimer();
+      })
+      .catch((error: unknown) => {
+        this._loop = undefined;
+        log.debug(`export loop error: ${describeExportError(error)}`);
+      });
     this._loop = loop;
     return loop;
   }
@@ -217,8 +230,9 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
         this._exportTimeout,
       );
       timer.unref();
-      // The exporter's own HTTP/gRPC calls must not be traced (they would feed this queue).
-      context.with(suppressTracing(context.active()), () => {
+      // The exporter's own HTTP/gRPC calls must not be traced (they would feed this queue), and
+      // must not hold the caller's context (forceFlush() runs in the app's).
+      context.with(EXPORT_CONTEXT, () => {
         try {
           // An array of spans, or the queue's own form for an exporter built for it (OTLP).
           this._exporter.export(spans as ReadableSpan[], finish);

@@ -13,7 +13,9 @@ import {
 } from '@opentelemetry/api';
 import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { activeContext, applyIn } from '../context/hot-context.js';
 import { nodeHeadersGetter } from '../propagation/headers.js';
+import { samplerReadsAttributes } from '../sampler-hints.js';
 import { fastIncomingAttributes, normalizeMethod, plainUrlPath } from './http-server-attributes.js';
 
 type HttpInstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
@@ -113,7 +115,11 @@ export function withSamplerFirstServer(
           : undefined;
         const span = instrumentation.tracer.startSpan(
           method,
-          { kind: SpanKind.SERVER, attributes: attributes ?? probeAttributes(request, component) },
+          attributes !== undefined
+            ? { kind: SpanKind.SERVER, attributes }
+            : samplerReadsAttributes()
+              ? { kind: SpanKind.SERVER, attributes: probeAttributes(request, component) }
+              : SERVER_KIND,
           ctx,
         );
         const recording = span.isRecording();
@@ -127,20 +133,25 @@ export function withSamplerFirstServer(
         const watch = recording
           ? instrumentation._endOnResponse(span, rpcMetadata, request, response, active, config)
           : undefined;
-        return context.with(active, () => {
-          runEmitsIn(request, active, undefined);
-          runEmitsIn(response, active, watch);
-          if (config.requestHook) instrumentation._callRequestHook(span, request);
-          if (config.responseHook) instrumentation._callResponseHook(span, response);
-          if (watch === undefined) return original.apply(this, [event, ...args]);
-          try {
-            return original.apply(this, [event, ...args]);
-          } catch (error) {
-            // Upstream's safeExecuteInTheMiddle: a synchronous throw from a 'request' listener.
-            watch('error', error);
-            throw error;
-          }
-        });
+        return applyIn(
+          active,
+          () => {
+            runEmitsIn(request, active, undefined);
+            runEmitsIn(response, active, watch);
+            if (config.requestHook) instrumentation._callRequestHook(span, request);
+            if (config.responseHook) instrumentation._callResponseHook(span, response);
+            if (watch === undefined) return original.apply(this, [event, ...args]);
+            try {
+              return original.apply(this, [event, ...args]);
+            } catch (error) {
+              // Upstream's safeExecuteInTheMiddle: a synchronous throw from a 'request' listener.
+              watch('error', error);
+              throw error;
+            }
+          },
+          undefined,
+          [],
+        );
       };
     }
 
@@ -267,8 +278,8 @@ function runEmitsIn(
         // Ending the span must never keep the event from the application's listeners.
       }
     }
-    if (context.active() === ctx) return emit.apply(this, args);
-    return context.with(ctx, emit, this, ...args);
+    if (activeContext() === ctx) return emit.apply(this, args);
+    return applyIn(ctx, emit, this, args);
   } as typeof emit;
 }
 
@@ -282,6 +293,9 @@ function touchPeer(request: IncomingMessage): void {
     // A socket stand-in without the getter: nothing to keep in shape.
   }
 }
+
+/** Span options of a request expected unsampled, for a sampler that reads no attributes. */
+const SERVER_KIND = Object.freeze({ kind: SpanKind.SERVER });
 
 /**
  * What a sampler sees when the span starts before the full attributes (mostly unsampled traffic):

@@ -6,7 +6,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { B3_CONTEXT_KEYS } from './b3-context.js';
-import { guard } from './guard.js';
+import { guard, logSkipped } from './guard.js';
 import { isStrictSpanContext } from './ids.js';
 
 /**
@@ -33,9 +33,18 @@ export class StrictCompositePropagator implements TextMapPropagator {
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     let current = context;
     let extracted = false;
+    // Once per incoming request, mostly finding nothing: no closure per propagator, and a
+    // propagator that returns its input context unchanged costs one comparison.
     for (const propagator of this.propagators) {
       const before = current;
-      const after = guard('extract', () => propagator.extract(before, carrier, getter), before);
+      let after: Context;
+      try {
+        after = propagator.extract(before, carrier, getter);
+      } catch (error) {
+        logSkipped('extract', error);
+        continue;
+      }
+      if (after === before) continue;
       const span = trace.getSpan(after);
       if (span !== trace.getSpan(before)) {
         if (!extracted && isStrictSpanContext(span?.spanContext())) {

@@ -8,9 +8,14 @@ export function guard<T>(what: string, fn: () => T, fallback: T): T {
   try {
     return fn();
   } catch (error) {
-    log.debug(`${what} failed and was skipped: ${describe(error)}`);
+    logSkipped(what, error);
     return fallback;
   }
+}
+
+/** What `guard` logs for a step that threw (for loops that catch inline, without a closure). */
+export function logSkipped(what: string, error: unknown): void {
+  log.debug(`${what} failed and was skipped: ${describe(error)}`);
 }
 
 function describe(error: unknown): string {
