@@ -36,7 +36,12 @@ const variants = values.variant.map((spec) => {
   const [name, rest = ''] = spec.split(/:(.*)/s);
   const words = rest.split(/\s+/).filter(Boolean);
   // `none [KEY=V ...]`: the untraced server (with NODE_OPTIONS=--require=... it can load a probe).
-  if (words[0] === 'none') return { id: name, preload: null, env: Object.fromEntries(words.slice(1).map((kv) => kv.split(/=(.*)/s))) };
+  if (words[0] === 'none')
+    return {
+      id: name,
+      preload: null,
+      env: Object.fromEntries(words.slice(1).map((kv) => kv.split(/=(.*)/s))),
+    };
   // `upstream` as the first word: the raw upstream NodeSDK fixture instead of @acme/otel.
   const upstream = words[0] === 'upstream';
   const env = upstream ? {} : { BENCH_ACME_INDEX: index ?? '' };
