@@ -269,8 +269,11 @@ describe('receiver-cli.mjs', () => {
   });
 
   // The benchmark's receiver: counts spans from the protobuf framing without decoding them.
-  it('--count-only counts spans without decoding them and answers IPC stats', async () => {
-    const child = spawn(process.execPath, [CLI, '--port', '0', '--count-only'], {
+  it.each([
+    ['OTLP/gRPC', [] as string[]],
+    ['OTLP/HTTP protobuf (--http)', ['--http', '0']],
+  ])('--count-only counts spans without decoding them and answers IPC stats: %s', async (_name, extra) => {
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--count-only', ...extra], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     cleanups.push(async () => {
@@ -279,7 +282,10 @@ describe('receiver-cli.mjs', () => {
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const next = async () => JSON.parse(String((await lines.next()).value));
     const ready = await next();
-    const exporter = new GrpcExporter({ url: ready.endpoint });
+    const exporter =
+      extra.length > 0
+        ? new ProtoExporter({ url: ready.httpEndpoint })
+        : new GrpcExporter({ url: ready.endpoint });
     cleanups.push(() => exporter.shutdown());
     const spans = [...makeSpans('a'), ...makeSpans('b'), ...makeSpans('c')];
     expect((await exportSpans(exporter, spans)).code).toBe(ExportResultCode.SUCCESS);

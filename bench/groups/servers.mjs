@@ -6,13 +6,23 @@ import { drive } from '../lib/loadgen.mjs';
 import { cpuPerRequest, startServer } from '../lib/server.mjs';
 import { summarize } from '../lib/stats.mjs';
 
+/** A config that exports OTLP/HTTP protobuf gets the receiver's HTTP endpoint for traces. */
+function withTransport(config, receiver) {
+  if (config.transport !== 'http') return config;
+  if (!receiver.httpEndpoint) throw new Error(`${config.id}: the receiver has no OTLP/HTTP endpoint`);
+  return { ...config, env: { ...config.env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.httpEndpoint } };
+}
+
 /**
  * One fresh server process for `config`: warm-up, then the throughput window and/or the latency
  * window. Also used by bench/ab.mjs. `opts.nodeArgs` are extra node flags for the server.
  */
 export async function measureServer(ctx, config, { throughput, latency }) {
   const { opts, loadgen, receiver } = ctx;
-  const server = await startServer(config, receiver.endpoint, { pin: opts.pin, nodeArgs: opts.nodeArgs });
+  const server = await startServer(withTransport(config, receiver), receiver.endpoint, {
+    pin: opts.pin,
+    nodeArgs: opts.nodeArgs,
+  });
   try {
     const result = {};
     await drive(loadgen, server.url, {

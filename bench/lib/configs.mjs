@@ -1,5 +1,6 @@
 // The server configurations compared side by side. Each is a preload (--require) and/or env
-// for bench/fixtures/server.cjs. All traced configs export OTLP/gRPC to the bench's receiver.
+// for bench/fixtures/server.cjs. The traced configs export OTLP/gRPC to the bench's receiver,
+// `transport: 'http'` ones OTLP/HTTP protobuf to its HTTP port.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { distFile, FIXTURES, ROOT, resolveFromRoot } from './paths.mjs';
@@ -47,6 +48,15 @@ export function serverConfigs() {
       label: '@acme/otel initTracing({ sampleRatio: 0.1 })',
       preload: null,
       env: { BENCH_ACME_INDEX: acmeIndex ?? '', BENCH_SAMPLE_RATIO: '0.1' },
+      missing: acmeIndex ? null : notBuilt('dist/index.js with initTracing'),
+    },
+    {
+      // Same as acme-code but over OTLP/HTTP protobuf (node:http keep-alive) instead of gRPC.
+      id: 'acme-code-http',
+      label: '@acme/otel initTracing(), AlwaysOn, OTLP http/protobuf',
+      preload: null,
+      transport: 'http',
+      env: { BENCH_ACME_INDEX: acmeIndex ?? '', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
       missing: acmeIndex ? null : notBuilt('dist/index.js with initTracing'),
     },
     {

@@ -23,7 +23,7 @@ export function receiverKind(preference) {
 // the IPC 'stats' message, so spans/request and B/span are reported as for the builtin receiver.
 function sharedDefaultArgs() {
   const source = readFileSync(SHARED_CLI, 'utf8');
-  return source.includes("'count-only'") ? '--no-retain --count-only' : '--no-retain';
+  return source.includes("'count-only'") ? '--no-retain --count-only --http 0' : '--no-retain';
 }
 
 function sharedArgs() {
@@ -35,9 +35,12 @@ function portOf(endpoint) {
   return match ? Number(match[1]) : null;
 }
 
-async function spawnReceiver(kind, port, pin) {
+async function spawnReceiver(kind, port, pin, httpPort) {
   const script = kind === 'shared' ? SHARED_CLI : BUILTIN;
-  const extra = kind === 'shared' ? sharedArgs() : [];
+  let extra = kind === 'shared' ? sharedArgs() : [];
+  // A restart (outage) keeps the HTTP port too.
+  if (httpPort && extra.includes('--http'))
+    extra = extra.map((a, i) => (extra[i - 1] === '--http' ? String(httpPort) : a));
   const child = start(process.execPath, [script, '--port', String(port), ...extra], {
     core: pin ? CORE.receiver : null,
     ipc: true,
@@ -45,7 +48,8 @@ async function spawnReceiver(kind, port, pin) {
   });
   const ready = await firstJsonLine(child);
   const endpoint = ready.endpoint?.startsWith('http') ? ready.endpoint : `http://${ready.endpoint}`;
-  return { child, endpoint, port: portOf(endpoint) ?? ready.port };
+  const httpEndpoint = ready.httpEndpoint ?? null;
+  return { child, endpoint, port: portOf(endpoint) ?? ready.port, httpEndpoint };
 }
 
 /** CPU time (user + system, ms) of `pid` from /proc; null where /proc is absent. */
@@ -70,9 +74,12 @@ export async function startReceiver({ preference = null, pin = true } = {}) {
   const countsOverIpc = kind === 'shared' && sharedArgs().includes('--count-only');
   let current = await spawnReceiver(kind, 0, pin);
   const port = current.port;
+  const httpPort = current.httpEndpoint ? Number(new URL(current.httpEndpoint).port) : null;
   return {
     kind,
     endpoint: current.endpoint,
+    /** OTLP/HTTP traces URL, or null when the receiver has none (the builtin one). */
+    httpEndpoint: current.httpEndpoint,
     async stats() {
       if (!current) return null;
       const cpuMs = procCpuMs(current.child.pid);
@@ -89,7 +96,7 @@ export async function startReceiver({ preference = null, pin = true } = {}) {
     },
     async restart() {
       if (current) await stop(current.child, 1_000);
-      current = await spawnReceiver(kind, port, pin);
+      current = await spawnReceiver(kind, port, pin, httpPort);
     },
   };
 }

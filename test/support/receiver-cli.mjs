@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 // stdout is JSON lines: first `{"endpoint":...,"port":...,"httpEndpoint":...}` once listening, then
 // with --print `{"span":{...}}` per span, and `{"stopped":true,"requests":n,"spans":n}` on
 // SIGTERM/SIGINT, after which it exits 0.
-// --count-only (OTLP/gRPC only): never decode span bodies; walk just the protobuf framing down to
+// --count-only: never decode span bodies (OTLP/gRPC, and OTLP/HTTP protobuf with --http); walk just the protobuf framing down to
 // the span level to count them. Decoding costs the full receiver ~15 µs of CPU per span, which on
 // the benchmark's 2 cores competes with the load generator; counting costs well under 1 µs.
 // When started with an IPC channel, the message 'stats' is answered with
@@ -36,14 +36,18 @@ const line = (obj) =>
   process.stdout.write(`${JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
 
 const countOnly = values['count-only'];
-if (countOnly && (values.print || values.http !== undefined)) {
-  process.stderr.write('receiver-cli: --count-only does not decode spans; --print and --http are ignored\n');
+if (countOnly && values.print) {
+  process.stderr.write('receiver-cli: --count-only does not decode spans; --print is ignored\n');
 }
 
 let spanCount = 0;
 let byteCount = 0;
 const rx = countOnly
-  ? await startCountingReceiver(values.host, toPort('port', values.port))
+  ? await startCountingReceiver(
+      values.host,
+      toPort('port', values.port),
+      values.http === undefined ? undefined : toPort('http', values.http),
+    )
   : await (await import('./otlp-receiver.mjs')).startReceiver({
       host: values.host,
       port: toPort('port', values.port),
@@ -79,7 +83,7 @@ process.on('SIGINT', shutdown);
  * prefix per message, `grpc-status` in the trailers) is all the exporter needs, and grpc-js's own
  * per-call machinery was most of the receiver's CPU, spent on the load generator's core.
  */
-async function startCountingReceiver(host, port) {
+async function startCountingReceiver(host, port, httpPort) {
   const http2 = await import('node:http2');
   const { gunzipSync } = await import('node:zlib');
   const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -134,16 +138,44 @@ async function startCountingReceiver(host, port) {
     server.listen(port, host, resolve);
   });
   const bound = server.address().port;
+  // OTLP/HTTP protobuf on its own port, counted the same way (an empty ExportTraceServiceResponse
+  // is an empty body).
+  let httpServer;
+  if (httpPort !== undefined) {
+    const http = await import('node:http');
+    httpServer = http.createServer({ noDelay: true }, (req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        requests++;
+        let body = Buffer.concat(chunks);
+        byteCount += body.length;
+        try {
+          if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+          spanCount += countSpans(body);
+        } catch {
+          // Acknowledged all the same, as on the gRPC side.
+        }
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(httpPort, host, resolve);
+    });
+  }
   return {
     endpoint: `http://${host}:${bound}`,
     port: bound,
-    httpEndpoint: null,
+    httpEndpoint: httpServer ? `http://${host}:${httpServer.address().port}/v1/traces` : null,
     get requestCount() {
       return requests;
     },
     stop: () =>
       new Promise((resolve) => {
         for (const session of sessions) session.destroy();
+        httpServer?.closeAllConnections();
+        httpServer?.close();
         server.close(() => resolve());
       }),
   };
