@@ -90,6 +90,21 @@ async function startCountingReceiver(host, port, httpPort) {
   // An empty ExportTraceServiceResponse: zero bytes, uncompressed, behind the 5-byte prefix.
   const EMPTY_MESSAGE = Buffer.alloc(5);
   let requests = 0;
+  /** Collects a request body, then `count` answers it and counts its spans (a malformed body is answered too). */
+  const onBody = (stream, count) => {
+    const chunks = [];
+    stream.on('data', (chunk) => chunks.push(chunk));
+    stream.on('end', () => {
+      requests++;
+      const body = Buffer.concat(chunks);
+      byteCount += body.length;
+      try {
+        count(body);
+      } catch {
+        // A malformed body is still acknowledged; the count is what is being measured.
+      }
+    });
+  };
   const server = http2.createServer();
   const sessions = new Set();
   // As a Go collector does: replies go out at once, never held back by Nagle's algorithm.
@@ -111,25 +126,16 @@ async function startCountingReceiver(host, port, httpPort) {
       stream.on('end', () => reply('12', undefined)); // UNIMPLEMENTED
       return;
     }
-    const chunks = [];
-    stream.on('data', (chunk) => chunks.push(chunk));
-    stream.on('end', () => {
-      requests++;
-      const body = Buffer.concat(chunks);
-      byteCount += body.length;
-      try {
-        for (let pos = 0; pos + 5 <= body.length; ) {
-          const length = body.readUInt32BE(pos + 1);
-          if (pos + 5 + length > body.length) break; // truncated: the stream was cut off
-          let message = body.subarray(pos + 5, pos + 5 + length);
-          if (body[pos] === 1) message = gunzipSync(message);
-          spanCount += countSpans(message);
-          pos += 5 + length;
-        }
-      } catch {
-        // A malformed body is still acknowledged; the count is what is being measured.
-      }
+    onBody(stream, (body) => {
       reply('0', EMPTY_MESSAGE);
+      for (let pos = 0; pos + 5 <= body.length; ) {
+        const length = body.readUInt32BE(pos + 1);
+        if (pos + 5 + length > body.length) break; // truncated: the stream was cut off
+        let message = body.subarray(pos + 5, pos + 5 + length);
+        if (body[pos] === 1) message = gunzipSync(message);
+        spanCount += countSpans(message);
+        pos += 5 + length;
+      }
     });
     stream.on('error', () => undefined);
   });
@@ -144,19 +150,9 @@ async function startCountingReceiver(host, port, httpPort) {
   if (httpPort !== undefined) {
     const http = await import('node:http');
     httpServer = http.createServer({ noDelay: true }, (req, res) => {
-      const chunks = [];
-      req.on('data', (chunk) => chunks.push(chunk));
-      req.on('end', () => {
-        requests++;
-        let body = Buffer.concat(chunks);
-        byteCount += body.length;
-        try {
-          if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-          spanCount += countSpans(body);
-        } catch {
-          // Acknowledged all the same, as on the gRPC side.
-        }
+      onBody(req, (body) => {
         res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        spanCount += countSpans(req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body);
       });
     });
     await new Promise((resolve, reject) => {
