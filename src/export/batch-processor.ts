@@ -11,9 +11,10 @@ import { createExportStats, type ExportCounters } from './stats.js';
 /**
  * Where the export loop, its timers and the exporter's calls run: tracing suppressed (the
  * exporter's own HTTP/gRPC calls must not feed this queue), and no application context. The loop
- * starts inside whichever `span.end()` filled the batch; under that request's context every timer,
- * promise and gRPC call object of the export would hold the request's context (its span, and
- * whatever the app put in context) alive, long enough to be promoted to the old generation.
+ * starts inside whichever `span.end()` filled the batch, and `forceFlush()` in its caller's
+ * context; in those, every timer, promise and gRPC call object of the export would hold that
+ * context (its span, and whatever the app put in it) alive: the batch timer for up to
+ * `scheduledDelayMillis` once traffic stops.
  */
 const EXPORT_CONTEXT = suppressTracing(ROOT_CONTEXT);
 

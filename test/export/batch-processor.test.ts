@@ -1,5 +1,6 @@
-import { context, propagation, TraceFlags, trace } from '@opentelemetry/api';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { context, createContextKey, propagation, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { type ExportResult, ExportResultCode, isTracingSuppressed } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
   type ReadableSpan,
@@ -188,5 +189,36 @@ describe('AcmeBatchSpanProcessor', () => {
     await expect(t.processor.forceFlush()).resolves.toBeUndefined();
     expect(t.processor.stats.snapshot().failed).toBe(10);
     await t.processor.shutdown();
+  });
+
+  it('exports with tracing suppressed and without the context of the span that filled the batch', async () => {
+    // The loop starts inside the span.end() that completes a batch, and forceFlush() runs in the
+    // caller's context; neither context may reach the exporter (or be held by its timers and calls).
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const key = createContextKey('app value');
+    const seen: unknown[] = [];
+    const exporter: SpanExporter = {
+      export(spans, cb) {
+        seen.push([context.active().getValue(key), isTracingSuppressed(context.active()), spans.length]);
+        setTimeout(() => cb({ code: ExportResultCode.SUCCESS }), 1);
+      },
+      async shutdown() {},
+    };
+    const t = setup(
+      { maxExportBatchSize: 4, scheduledDelayMillis: 60_000 },
+      { exporter, state: {} as never },
+    );
+    cleanup = () => t.processor.shutdown();
+    const app = ROOT_CONTEXT.setValue(key, 'request context');
+    context.with(app, () => t.produce(4)); // fills a batch: the loop starts in this context
+    await new Promise((r) => setTimeout(r, 20));
+    await context.with(app, async () => {
+      t.produce(2);
+      await t.processor.forceFlush();
+    });
+    expect(seen).toEqual([
+      [undefined, true, 4],
+      [undefined, true, 2],
+    ]);
   });
 });
