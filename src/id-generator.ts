@@ -14,8 +14,8 @@ const ONE_SPAN_ID = `${'0'.repeat(14)}01`;
  *
  * Upstream's RandomIdGenerator converts each id to hex on its own, and its TraceIdRatioBased
  * sampler checks every new trace id with a regular expression before reading its bucket: together
- * ~0.5 µs of every request, nine in ten of them unsampled at `sampleRatio: 0.1` (CPU profile of the
- * bench server). Here an id is a slice of the pool's hex string, and the generator remembers the
+ * ~4% of the bench server's busy CPU with every request unsampled (CPU profile; nine in ten
+ * requests are unsampled at `sampleRatio: 0.1`). Here an id is a slice of the pool's hex string, and the generator remembers the
  * newest trace id's ratio bucket (the XOR of its four 32-bit words: upstream's function of the id)
  * for `RatioSampler` (ratio-sampler.ts).
  *

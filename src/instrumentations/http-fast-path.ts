@@ -69,7 +69,9 @@ interface UpstreamInternals {
  *   and a watcher in `res`'s own `emit` that ends it on 'close' or 'error' (no listeners added,
  *   so recorded and unrecorded requests leave Node's objects in the same shapes).
  * While most recent requests are recorded (AlwaysOn), the attributes are computed before the span
- * starts, so a sampler still sees all of them; otherwise the sampler sees method, scheme and path.
+ * starts, so a sampler still sees all of them; otherwise a Sampler object of the user's sees method,
+ * scheme and path, and the built-in samplers, which read no attributes, are shown none
+ * (../sampler-hints.ts).
  * Measured side by side (bench, server CPU per request): see README, Performance.
  * `ACME_OTEL_HTTP_FAST_PATH=false` (`httpServerFastPath: false`) leaves every request to upstream.
  */
