@@ -49,7 +49,9 @@ const variants = values.variant.map((spec) => {
     const [k, v] = kv.split(/=(.*)/s);
     env[k] = v;
   }
-  return { id: name, preload: upstream ? path.join(FIXTURES, 'upstream-sdk.cjs') : null, env };
+  // OTLP http/protobuf goes to the receiver's HTTP port (as the bench's acme-code-http config).
+  const transport = env.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/protobuf' ? 'http' : undefined;
+  return { id: name, preload: upstream ? path.join(FIXTURES, 'upstream-sdk.cjs') : null, env, transport };
 });
 if (variants.length < 2) throw new Error('give at least two --variant name:KEY=V ...');
 

@@ -1,7 +1,14 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type Env, envList, envString, firstNumber, warnEnv } from './env.js';
 import { EXPORTER_NAMES, isHttpUrl } from './options.js';
-import type { BatchOptions, ExporterName, OtlpProtocol, TracingOptions } from './types.js';
+import type {
+  BatchOptions,
+  EnvFile,
+  ExporterName,
+  OtlpProtocol,
+  ResolvedConfig,
+  TracingOptions,
+} from './types.js';
 
 // How the export side of the configuration is resolved from code options and OTEL_* variables.
 
@@ -82,6 +89,76 @@ export function resolveCompression(env: Env): 'gzip' | 'none' {
     return 'none';
   }
   return 'none';
+}
+
+/** The certificate variables, the signal-specific one first (exporter.md in the OTel spec). */
+const TLS_VARIABLES = {
+  certificate: ['OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE'],
+  clientKey: ['OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_CLIENT_KEY'],
+  clientCertificate: [
+    'OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE',
+    'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
+  ],
+} as const;
+
+/** The PEM files for OTLP/gRPC over https; read when the exporter is built (export/otlp/grpc-options.ts). */
+export function resolveTlsFiles(env: Env): ResolvedConfig['tlsFiles'] {
+  const files: { -readonly [K in keyof typeof TLS_VARIABLES]?: EnvFile } = {};
+  for (const key of Object.keys(TLS_VARIABLES) as (keyof typeof TLS_VARIABLES)[]) {
+    for (const variable of TLS_VARIABLES[key]) {
+      const path = envString(env, variable);
+      if (path === undefined) continue;
+      files[key] = Object.freeze({ variable, path });
+      break;
+    }
+  }
+  return Object.freeze(files);
+}
+
+/**
+ * The proxy variable grpc-js would use for `endpoint` (its order and lowercase names; none when
+ * `no_grpc_proxy`, else `no_proxy`, lists the endpoint's host as a suffix or an IPv4 CIDR, as
+ * grpc-js's http_proxy.ts matches them).
+ */
+export function resolveGrpcProxyVariable(env: Env, endpoint: string): string | undefined {
+  const variable = ['grpc_proxy', 'https_proxy', 'http_proxy'].find(
+    (name) => envString(env, name) !== undefined,
+  );
+  if (variable === undefined) return undefined;
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return variable;
+  }
+  const noProxy = envString(env, 'no_grpc_proxy') ?? envString(env, 'no_proxy') ?? '';
+  for (const entry of noProxy.split(',')) {
+    const item = entry.trim();
+    if (item !== '' && (host.endsWith(item) || inIpv4Cidr(host, item))) return undefined;
+  }
+  return variable;
+}
+
+/** Dotted-quad IPv4 (not node:net's isIPv4: config is resolved at start-up, and net is not loaded yet). */
+function isIPv4(value: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(value) && value.split('.').every((octet) => Number(octet) <= 255);
+}
+
+function inIpv4Cidr(host: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const prefix = Number(bits);
+  if (
+    !isIPv4(host) ||
+    base === undefined ||
+    !isIPv4(base) ||
+    !Number.isInteger(prefix) ||
+    prefix < 0 ||
+    prefix > 32
+  )
+    return false;
+  const toInt = (ip: string) => ip.split('.').reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
+  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  return (toInt(host) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
 export function resolveBatch(options: TracingOptions, env: Env): Required<BatchOptions> {

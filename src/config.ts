@@ -4,7 +4,9 @@ import {
   resolveCompression,
   resolveEndpoint,
   resolveExporters,
+  resolveGrpcProxyVariable,
   resolveProtocol,
+  resolveTlsFiles,
 } from './config-export.js';
 import {
   resolveDetectors,
@@ -48,6 +50,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
   const pkg = needPackage || needVersion ? findPackageInfo() : undefined;
 
   const protocol = resolveProtocol(options, env);
+  const endpoint = options.endpoint ?? resolveEndpoint(env, protocol);
   const { sampler, sampleRatio } = resolveSampler(options, env);
   const config: ResolvedConfig = {
     disabled: options.disabled ?? envBoolean(env, 'OTEL_SDK_DISABLED', false),
@@ -70,7 +73,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     sampleRatio,
     propagators: Object.freeze(options.propagators ?? resolvePropagators(env)),
     exporters: resolveExporters(options, env),
-    endpoint: options.endpoint ?? resolveEndpoint(env, protocol),
+    endpoint,
     protocol,
     headers: Object.freeze({
       ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_HEADERS'),
@@ -86,6 +89,8 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
         10_000,
       ),
     compression: options.compression ?? resolveCompression(env),
+    tlsFiles: resolveTlsFiles(env),
+    grpcProxyVariable: resolveGrpcProxyVariable(env, endpoint),
     batch: Object.freeze(resolveBatch(options, env)),
     spanLimits: Object.freeze({
       attributeCountLimit:

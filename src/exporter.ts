@@ -1,5 +1,9 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { log } from './diag.js';
+import { grpcTransportOptions } from './export/otlp/grpc-options.js';
+import { grpcStatusName } from './export/otlp/grpc-status.js';
+import { GrpcTransport } from './export/otlp/grpc-transport.js';
 import { buildTraceRequest } from './export/otlp/request.js';
 import { RetryingExporter } from './export/retrying-exporter.js';
 import { lazyRequire } from './lazy-require.js';
@@ -42,8 +46,9 @@ export function createExporters(config: ResolvedConfig, onRetry?: (error: unknow
 }
 
 /**
- * Defers loading the OTLP exporter (and @grpc/grpc-js, ~40 ms of module loading) until the
- * first batch is exported, so it is off the start-up path.
+ * Defers loading the OTLP exporter (upstream's exporter packages, node:http2, and @grpc/grpc-js
+ * when a proxy is set, ~40 ms of module loading) until the first batch is exported, so it is off
+ * the start-up path.
  */
 export class LazyExporter implements SpanExporter {
   private inner: SpanExporter | undefined;
@@ -74,8 +79,9 @@ export class LazyExporter implements SpanExporter {
 }
 
 /**
- * OTLP with retries. The 0.223 gRPC exporter never retries UNAVAILABLE/DEADLINE_EXCEEDED, and
- * grpc-js backs its reconnects off to minutes; `recreate` gives a fresh channel after an outage.
+ * OTLP with retries. Upstream's 0.223 gRPC delegate never retries UNAVAILABLE/DEADLINE_EXCEEDED
+ * (with our transport or grpc-js), and grpc-js backs its reconnects off to minutes; `recreate`
+ * gives a fresh connection after an outage.
  */
 function createRetryingOtlp(config: ResolvedConfig, onRetry?: (error: unknown) => void): SpanExporter {
   const make = () => new LazyExporter(() => createOtlpExporter(config));
@@ -87,9 +93,10 @@ function createRetryingOtlp(config: ResolvedConfig, onRetry?: (error: unknown) =
 }
 
 /**
- * Upstream's OTLP transports (gRPC or http/protobuf: endpoint, TLS, headers, compression and
- * timeout handling unchanged) with our serializer: it takes the spans our OTLP queue encoded as
- * they ended (export/otlp), so exporting a batch is a concatenation, not an encode.
+ * An OTLP exporter with our serializer: it takes the spans our OTLP queue encoded as they ended
+ * (export/otlp), so exporting a batch is a concatenation, not an encode. OTLP/gRPC goes over our
+ * node:http2 transport unless a proxy variable applies (then grpc-js, which tunnels through it);
+ * OTLP/HTTP over upstream's transport (endpoint, TLS, headers, compression, timeout unchanged).
  */
 function createOtlpExporter(config: ResolvedConfig): SpanExporter {
   const common = {
@@ -122,6 +129,8 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     );
     return new OTLPExporterBase(delegate) as unknown as SpanExporter;
   }
+  if (config.grpcProxyVariable === undefined) return createHttp2GrpcExporter(config, serializer);
+  log.debug(`${config.grpcProxyVariable} is set: OTLP/gRPC goes through grpc-js, which honours it`);
   const { createOtlpGrpcExportDelegate, convertLegacyOtlpGrpcOptions } = lazyRequire(
     '@opentelemetry/otlp-grpc-exporter-base',
   ) as typeof import('@opentelemetry/otlp-grpc-exporter-base');
@@ -136,6 +145,41 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     undefined,
     'TraceExportService',
     '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  );
+  return new OTLPExporterBase(delegate) as unknown as SpanExporter;
+}
+
+/**
+ * OTLP/gRPC over our node:http2 transport (export/otlp/grpc-transport.ts, which says why), inside
+ * upstream's export delegate: same concurrency limit, timeout and partial-success handling, and
+ * the same exporter metrics, with gRPC status names from our own table.
+ */
+function createHttp2GrpcExporter(config: ResolvedConfig, serializer: unknown): SpanExporter {
+  const {
+    OTLPExporterBase,
+    ExporterMetrics,
+    createOtlpNetworkExportDelegate,
+    getSharedConfigurationDefaults,
+  } = lazyRequire('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
+  const { TraceExporterMetricsHelper } = lazyRequire(
+    '@opentelemetry/otlp-transformer',
+  ) as typeof import('@opentelemetry/otlp-transformer');
+  const metrics = new ExporterMetrics({
+    componentType: 'otlp_grpc_span_exporter',
+    metricsHelper: TraceExporterMetricsHelper,
+    url: config.endpoint,
+    meterProvider: undefined,
+    responseAttributesFromError: (error) => ({ 'rpc.response.status_code': grpcStatusName(error) }),
+  });
+  const delegate = createOtlpNetworkExportDelegate(
+    {
+      timeoutMillis: config.exportTimeoutMillis,
+      concurrencyLimit: getSharedConfigurationDefaults().concurrencyLimit,
+      compression: config.compression as never,
+    },
+    serializer as never,
+    metrics as never,
+    new GrpcTransport(grpcTransportOptions(config)),
   );
   return new OTLPExporterBase(delegate) as unknown as SpanExporter;
 }

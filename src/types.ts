@@ -163,6 +163,12 @@ export interface ExportStats {
   retries: number;
 }
 
+/** A file named by an environment variable: which variable, and the path it gave. */
+export interface EnvFile {
+  readonly variable: string;
+  readonly path: string;
+}
+
 /** The resolved, frozen configuration. Secrets are kept here; use `describeConfig()` for display. */
 export interface ResolvedConfig {
   readonly disabled: boolean;
@@ -180,6 +186,17 @@ export interface ResolvedConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly exportTimeoutMillis: number;
   readonly compression: 'gzip' | 'none';
+  /**
+   * PEM files for an `https:` OTLP/gRPC endpoint, from `OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE`,
+   * `_CLIENT_KEY` and `_CLIENT_CERTIFICATE` (the OTLP/HTTP exporter reads the same variables itself).
+   */
+  readonly tlsFiles: Readonly<{ certificate?: EnvFile; clientKey?: EnvFile; clientCertificate?: EnvFile }>;
+  /**
+   * The proxy variable in effect for gRPC (`grpc_proxy`, else `https_proxy`, else `http_proxy`, as
+   * grpc-js reads them), or undefined. When one is set, OTLP/gRPC goes through grpc-js, which can
+   * tunnel through an HTTP CONNECT proxy.
+   */
+  readonly grpcProxyVariable: string | undefined;
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
   readonly spanProcessors: readonly SpanProcessor[];

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { log } from '../../diag.js';
+import { lazyRequire } from '../../lazy-require.js';
+import type { EnvFile, ResolvedConfig } from '../../types.js';
+import type { GrpcTransportOptions } from './grpc-transport.js';
+
+export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+/**
+ * Headers a call sets itself, or that HTTP/2 forbids (RFC 9113 §8.2.2): metadata with these
+ * names would break the call, so it is left out with a warning.
+ */
+const RESERVED = new Set([
+  'content-type',
+  'te',
+  'user-agent',
+  'grpc-timeout',
+  'grpc-encoding',
+  'grpc-accept-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+/** The node:http2 transport's options for a resolved config (read when the exporter is built). */
+export function grpcTransportOptions(config: ResolvedConfig): GrpcTransportOptions {
+  const options: { -readonly [K in keyof GrpcTransportOptions]: GrpcTransportOptions[K] } = {
+    url: config.endpoint,
+    path: TRACE_EXPORT_PATH,
+    metadata: grpcMetadata(config.headers),
+    compression: config.compression,
+    userAgent: 'OTel-OTLP-Exporter-JavaScript @acme/otel',
+  };
+  if (new URL(config.endpoint).protocol === 'https:') options.tls = tlsOptions(config.tlsFiles);
+  return options;
+}
+
+/** Header names lowercased (gRPC metadata keys are); reserved or malformed entries dropped. */
+export function grpcMetadata(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const { validateHeaderName, validateHeaderValue } = lazyRequire('node:http') as typeof import('node:http');
+  const metadata: Record<string, string> = {};
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.trim().toLowerCase();
+    let problem: string | undefined;
+    if (name.startsWith(':') || RESERVED.has(name)) problem = 'the gRPC exporter sets this header itself';
+    else {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+      } catch (error) {
+        problem = `it is not a valid header (${error instanceof Error ? error.message : String(error)})`;
+      }
+    }
+    if (problem) {
+      log.warnOnce(
+        `grpc-metadata:${name}`,
+        `OTLP header "${rawName}" was given, but ${problem}, sending the export without it.`,
+      );
+      continue;
+    }
+    metadata[name] = value;
+  }
+  return metadata;
+}
+
+/** CA and client key pair from the OTLP certificate variables; an unreadable file warns, as upstream's does. */
+function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcTransportOptions['tls']> {
+  const tls: { ca?: Buffer; key?: Buffer; cert?: Buffer } = {};
+  const ca = readPem(files.certificate);
+  const key = readPem(files.clientKey);
+  const cert = readPem(files.clientCertificate);
+  if (ca) tls.ca = ca;
+  if (key && cert) {
+    tls.key = key;
+    tls.cert = cert;
+  } else if (key || cert) {
+    const given = (key ? files.clientKey : files.clientCertificate) as EnvFile;
+    log.warnOnce(
+      `grpc-tls:${given.variable}`,
+      `${given.variable}=${JSON.stringify(given.path)} was given, but the client key and certificate must both be set, connecting without a client certificate.`,
+    );
+  }
+  return tls;
+}
+
+function readPem(file: EnvFile | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(path.resolve(process.cwd(), file.path));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    log.warnOnce(
+      `grpc-tls:${file.variable}`,
+      `${file.variable}=${JSON.stringify(file.path)} was given, but the file could not be read (${reason}), connecting without it.`,
+    );
+    return undefined;
+  }
+}
