@@ -36,14 +36,14 @@ export interface GrpcTransportOptions {
 /**
  * OTLP/gRPC unary calls over one `node:http2` session, in place of grpc-js.
  *
- * Why: with grpc-js the bench server's p99 at one connection was 4.9 ms against 0.8 ms for the
- * same calls made like this (A/B, 3 rounds; loop-delay max 17.4 → 5.3 ms). grpc-js builds a
- * stack of call objects per call (resolving, retrying, load-balancing and subchannel calls,
- * filters, channelz, metadata), ~11 KB of which survived two scavenges on every call, so the old
- * generation grew by ~0.7 MB/s at 60 exports/s and V8 ran a mark-compact every 1–2 s, each a
- * 5–20 ms stall on the loop (`--trace-gc-nvp`: 22.8 KB promoted per scavenge against 7.4 KB
- * here and ~0.3 KB for OTLP/HTTP). A unary export needs none of that machinery: one request
- * with the length-prefixed message, the answer's `grpc-status` and `grpc-message`.
+ * Why: with grpc-js the bench server's p99 at one connection (AlwaysOn) was 3.81 ms against
+ * 0.91 ms with this transport (bench/ab.mjs, 7 rounds; event-loop delay max 14.3 → 6.2 ms), at
+ * the same throughput. grpc-js builds a stack of objects per call (resolving, retrying,
+ * load-balancing and subchannel calls, filters, channelz, metadata), ~11 KB of which outlived two
+ * scavenges on every call, so at ~60 exports/s the old generation grew ~0.7 MB/s and V8 ran a
+ * mark-compact every 1–2 s, each a 5–20 ms stall of the loop (`--trace-gc-nvp`: 22.8 KB promoted
+ * per scavenge against ~4–7 KB here). A unary export needs none of that machinery: one request
+ * with the length-prefixed message, then the answer's `grpc-status` and `grpc-message`.
  *
  * What it keeps of grpc-js's behaviour: the `grpc-timeout` deadline (also enforced here), gzip
  * per message with `grpc-encoding`, metadata as headers, TLS with the OTLP certificate
@@ -55,7 +55,8 @@ export class GrpcTransport {
   private readonly _options: GrpcTransportOptions;
   private readonly _origin: string;
   private _session: ClientHttp2Session | undefined;
-  private _active = 0;
+  /** Calls in flight per session: a session keeps the process alive only while it has some. */
+  private readonly _active = new WeakMap<ClientHttp2Session, number>();
   private _shutdown = false;
   /** Sessions whose connection (and TLS handshake) completed. */
   private readonly _connected = new WeakSet<ClientHttp2Session>();
@@ -105,16 +106,20 @@ export class GrpcTransport {
         resolve(failure(GRPC_STATUS.UNAVAILABLE, `could not start the call: ${messageOf(error)}`, error));
         return;
       }
-      if (this._active++ === 0) session.ref();
+      const active = this._active.get(session) ?? 0;
+      this._active.set(session, active + 1);
+      if (active === 0) session.ref();
       const call = new UnaryCall(stream, () => this._connected.has(session));
       const timer = setTimeout(() => call.expire(timeoutMillis), timeoutMillis);
       timer.unref();
       stream.on('close', () => {
         clearTimeout(timer);
-        if (--this._active === 0 && !session.destroyed) session.unref();
+        const left = (this._active.get(session) ?? 1) - 1;
+        this._active.set(session, left);
+        if (left === 0 && !session.destroyed) session.unref();
         const result = call.result();
         // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.
-        if (call.expired && this._session === session && this._active === 0) this._drop(session);
+        if (call.expired && left === 0) this._drop(session);
         resolve(result);
       });
       stream.end(body);
