@@ -123,7 +123,10 @@ export function checkUrl(option: string, value: unknown): void {
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    // `http://http://collector:4317` parses (host "http", path "//collector:4317") but is a typo
+    // that would send every export to a host named "http".
+    const doubledScheme = /^https?$/.test(url.hostname) && url.pathname.startsWith('//');
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !doubledScheme;
   } catch {
     return false;
   }

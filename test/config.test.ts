@@ -389,6 +389,12 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         'http://localhost:4317',
       ],
       [
+        { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://https://collector:4317' },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https:\/\/https:\/\/collector:4317" was given, but it is not an http\(s\) URL/,
+        (c) => c.endpoint,
+        'http://localhost:4317',
+      ],
+      [
         { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' },
         /OTEL_EXPORTER_OTLP_PROTOCOL="carrier-pigeon".*defaulting to grpc/,
         (c) => c.protocol,
@@ -495,6 +501,11 @@ describe('bad code options throw TracingConfigError naming option, value and wha
       /endpoint="localhost:4317": expected an http:\/\/ or https:\/\/ URL/,
     ],
     [{ endpoint: 'ftp://x' }, 'endpoint', /expected an http/],
+    [
+      { endpoint: 'http://http://collector:4317' },
+      'endpoint',
+      /endpoint="http:\/\/http:\/\/collector:4317": expected an http:\/\/ or https:\/\/ URL/,
+    ],
     [
       { exportTimeoutMillis: -1 },
       'exportTimeoutMillis',

@@ -1,9 +1,13 @@
+import { grpcCodeName } from './otlp/grpc-status.js';
+
 // How the 0.223 exporters report failures (read from node_modules, @opentelemetry/*-exporter-base 0.223.1):
 // - OTLP/gRPC: `GrpcExporterTransport.send()` resolves `{ status: 'failure', error }` for EVERY gRPC
 //   error (grpc-exporter-transport.js), and `createOtlpGrpcExportDelegate()` does not wrap the
 //   transport in `createRetryingTransport()` (otlp-grpc-export-delegate.js). So UNAVAILABLE and
 //   DEADLINE_EXCEEDED are never retried: the batch is lost. The error handed to the result callback is
 //   grpc-js's ServiceError: numeric `code` (14 = UNAVAILABLE), `details`, message "14 UNAVAILABLE: ...".
+//   Our own node:http2 transport (otlp/grpc-transport.ts), used unless a proxy variable applies, runs
+//   in the same delegate and reports its failures in that same shape (GrpcStatusError).
 // - OTLP/HTTP: wrapped in `RetryingTransport` (5 attempts, 1 s initial backoff) for 429/502/503/504
 //   and ECONNRESET/ECONNREFUSED/...; after those it reports `OTLPExporterError('Export failed with
 //   retryable status')` or the network error (string `code`). Non-retryable HTTP statuses come back as
@@ -29,19 +33,6 @@ const RETRYABLE_NET = new Set([
 ]);
 const RETRYABLE_MESSAGE =
   /retryable status|request timed out|concurrent export limit|ECONNREFUSED|ECONNRESET/i;
-const GRPC_NAMES: Record<number, string> = {
-  1: 'CANCELLED',
-  2: 'UNKNOWN',
-  3: 'INVALID_ARGUMENT',
-  4: 'DEADLINE_EXCEEDED',
-  7: 'PERMISSION_DENIED',
-  8: 'RESOURCE_EXHAUSTED',
-  10: 'ABORTED',
-  12: 'UNIMPLEMENTED',
-  13: 'INTERNAL',
-  14: 'UNAVAILABLE',
-  16: 'UNAUTHENTICATED',
-};
 
 function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -80,12 +71,12 @@ export function describeExportError(error: unknown): string {
   const code = codeOf(error);
   let message = error instanceof Error ? error.message : String(error);
   const details = (error as { details?: unknown }).details;
-  if (typeof code === 'number' && GRPC_NAMES[code] && typeof details === 'string' && details)
+  if (typeof code === 'number' && grpcCodeName(code) && typeof details === 'string' && details)
     message = details;
   message = (message.split('\n')[0] ?? message).replace(/\.?\s*Resolution note:\s*$/, '');
   if (message.length > 200) message = `${message.slice(0, 200)}…`;
   if (typeof code === 'number' && code >= 100) return `HTTP ${code}: ${message}`;
-  if (typeof code === 'number') return `${GRPC_NAMES[code] ?? 'gRPC status'} (${code}): ${message}`;
+  if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;
 }

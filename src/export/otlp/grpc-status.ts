@@ -36,6 +36,11 @@ const NAMES = [
   'UNAUTHENTICATED',
 ];
 
+/** The status code's name (`UNAVAILABLE` for 14), or undefined for a number gRPC does not define. */
+export function grpcCodeName(code: number): string | undefined {
+  return NAMES[code];
+}
+
 /** A failed gRPC call: `code` is the gRPC status, `details` the server's (or our) message. */
 export class GrpcStatusError extends Error {
   override name = 'GrpcStatusError';
@@ -53,7 +58,7 @@ export class GrpcStatusError extends Error {
 export function grpcStatusName(error: unknown): string {
   if (error === undefined) return 'OK';
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return (typeof code === 'number' && NAMES[code]) || 'UNKNOWN';
+  return (typeof code === 'number' && grpcCodeName(code)) || 'UNKNOWN';
 }
 
 /**
