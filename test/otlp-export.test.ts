@@ -1,10 +1,10 @@
 // Spans travel through the real OTLP exporters (gRPC by default, and HTTP/protobuf) to a real
 // receiver and arrive with the right resource, names, parent ids and attributes.
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetLogger } from '../src/diag.js';
-import { getTracingHandle, initTracing } from '../src/sdk.js';
+import { initTracing } from '../src/sdk.js';
 import { type OtlpReceiver, startReceiver } from './support/otlp-receiver.mjs';
+import { resetTracing } from './support/reset.js';
 
 let rx: OtlpReceiver;
 beforeAll(async () => {
@@ -12,11 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => rx.stop());
 afterEach(async () => {
-  await getTracingHandle()?.shutdown();
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  resetLogger();
+  await resetTracing();
   rx.clear();
 });
 

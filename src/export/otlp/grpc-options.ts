@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { log } from '../../diag.js';
+import { warnEnv } from '../../env.js';
 import { lazyRequire } from '../../lazy-require.js';
 import type { EnvFile, ResolvedConfig } from '../../types.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
@@ -79,9 +80,11 @@ function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcTranspor
     tls.cert = cert;
   } else if (key || cert) {
     const given = (key ? files.clientKey : files.clientCertificate) as EnvFile;
-    log.warnOnce(
-      `grpc-tls:${given.variable}`,
-      `${given.variable}=${JSON.stringify(given.path)} was given, but the client key and certificate must both be set, connecting without a client certificate.`,
+    warnEnv(
+      given.variable,
+      given.path,
+      'the client key and certificate must both be set',
+      'connecting without a client certificate',
     );
   }
   return tls;
@@ -93,10 +96,7 @@ function readPem(file: EnvFile | undefined): Buffer | undefined {
     return readFileSync(path.resolve(process.cwd(), file.path));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    log.warnOnce(
-      `grpc-tls:${file.variable}`,
-      `${file.variable}=${JSON.stringify(file.path)} was given, but the file could not be read (${reason}), connecting without it.`,
-    );
+    warnEnv(file.variable, file.path, `the file could not be read (${reason})`, 'connecting without it');
     return undefined;
   }
 }
