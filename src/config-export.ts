@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type Env, envList, envString, firstNumber, warnEnv } from './env.js';
+import { lazyRequire } from './lazy-require.js';
 import { EXPORTER_NAMES, isHttpUrl } from './options.js';
 import type {
   BatchOptions,
@@ -139,12 +140,9 @@ export function resolveGrpcProxyVariable(env: Env, endpoint: string): string | u
   return variable;
 }
 
-/** Dotted-quad IPv4 (not node:net's isIPv4: config is resolved at start-up, and net is not loaded yet). */
-function isIPv4(value: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(value) && value.split('.').every((octet) => Number(octet) <= 255);
-}
-
+/** Only reached with a proxy variable and a no_proxy list set, so node:net loads only then. */
 function inIpv4Cidr(host: string, cidr: string): boolean {
+  const { isIPv4 } = lazyRequire('node:net') as typeof import('node:net');
   const [base, bits] = cidr.split('/');
   const prefix = Number(bits);
   if (

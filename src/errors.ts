@@ -26,6 +26,15 @@ export function isTracingConfigError(error: unknown): error is TracingConfigErro
   );
 }
 
+/** An error's message for a log line; never throws, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}
+
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;

@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { log } from '../diag.js';
+import { errorMessage } from '../errors.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import {
@@ -117,7 +118,7 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     } catch (error) {
       state.set(entry.name, 'failed');
       log.warn(
-        `the ${entry.name} instrumentation (${entry.pkg}) could not be loaded: ${reason(error)}; ` +
+        `the ${entry.name} instrumentation (${entry.pkg}) could not be loaded: ${errorMessage(error)}; ` +
           `${cause} is not traced`,
       );
       return undefined;
@@ -216,7 +217,7 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
           try {
             result = hook.onRequire(result, name, basedir);
           } catch (error) {
-            log.warn(`the ${entry.name} instrumentation failed to patch ${name}: ${reason(error)}`);
+            log.warn(`the ${entry.name} instrumentation failed to patch ${name}: ${errorMessage(error)}`);
           }
         }
       }
@@ -250,7 +251,7 @@ function hookImport(
         try {
           fn(loadUrl, namespace, specifier, format);
         } catch (error) {
-          log.warn(`the ${entry.name} instrumentation failed to patch ${moduleName}: ${reason(error)}`);
+          log.warn(`the ${entry.name} instrumentation failed to patch ${moduleName}: ${errorMessage(error)}`);
         }
       }
     }
@@ -280,7 +281,7 @@ function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () 
       try {
         handler.call(loaded.instrumentation, message);
       } catch (error) {
-        log.warn(`the ${entry.name} instrumentation failed on its first request: ${reason(error)}`);
+        log.warn(`the ${entry.name} instrumentation failed on its first request: ${errorMessage(error)}`);
       }
     }
   }
@@ -302,10 +303,6 @@ function guarded(fn: () => void, what: string): void {
   try {
     fn();
   } catch (error) {
-    log.debug(`${what}: ${reason(error)}`);
+    log.debug(`${what}: ${errorMessage(error)}`);
   }
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { log } from '../diag.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * Run one propagation step; never let it throw into the host. Carriers and getters come from
@@ -15,13 +16,5 @@ export function guard<T>(what: string, fn: () => T, fallback: T): T {
 
 /** What `guard` logs for a step that threw (for loops that catch inline, without a closure). */
 export function logSkipped(what: string, error: unknown): void {
-  log.debug(`${what} failed and was skipped: ${describe(error)}`);
-}
-
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'unprintable error';
-  }
+  log.debug(`${what} failed and was skipped: ${errorMessage(error)}`);
 }

@@ -1,11 +1,13 @@
-// With a gRPC proxy variable set, OTLP/gRPC goes through grpc-js, which tunnels through the proxy
+// Which proxy variable applies to an endpoint (as grpc-js decides), and, with one set, OTLP/gRPC
+// goes through grpc-js, which tunnels through the proxy
 // (our node:http2 transport has no proxy support). A real HTTP CONNECT proxy on loopback sees the
 // tunnel, and the spans reach the receiver behind it.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveGrpcProxyVariable } from '../../src/config-export.js';
 import { initTracing } from '../../src/sdk.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 import { resetTracing } from '../support/reset.js';
@@ -60,4 +62,24 @@ it('exports through the HTTP CONNECT proxy named by grpc_proxy', async () => {
   await tracing.forceFlush();
   expect((await rx.waitForSpans(1)).map((s) => s.name)).toEqual(['through-the-proxy']);
   expect(tunnels).toEqual([`127.0.0.1:${rx.port}`]);
+});
+
+describe('gRPC proxy variables (grpc-js is used when one applies)', () => {
+  it.each([
+    [{}, undefined],
+    [{ https_proxy: 'http://proxy:3128' }, 'https_proxy'],
+    [{ http_proxy: 'http://proxy:3128', grpc_proxy: 'http://g:1' }, 'grpc_proxy'],
+    [{ HTTPS_PROXY: 'http://proxy:3128' }, undefined],
+    [{ https_proxy: 'http://proxy:3128', no_proxy: 'example.com,collector.internal' }, undefined],
+    [{ https_proxy: 'http://proxy:3128', no_proxy: 'other.internal' }, 'https_proxy'],
+    [{ https_proxy: 'http://proxy:3128', no_proxy: 'x', no_grpc_proxy: '.internal' }, undefined],
+  ])('%j for collector.internal → %s', (env, expected) => {
+    expect(resolveGrpcProxyVariable(env, 'http://collector.internal:4317')).toBe(expected);
+  });
+
+  it('matches an IPv4 endpoint against a CIDR in no_proxy', () => {
+    const env = { http_proxy: 'http://proxy:3128', no_proxy: '10.0.0.0/8' };
+    expect(resolveGrpcProxyVariable(env, 'http://10.1.2.3:4317')).toBeUndefined();
+    expect(resolveGrpcProxyVariable(env, 'http://11.1.2.3:4317')).toBe('http_proxy');
+  });
 });

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
-import { resolveGrpcProxyVariable } from '../../src/config-export.js';
 import { resetLogger, setLogSink } from '../../src/diag.js';
 import { grpcTransportOptions } from '../../src/export/otlp/grpc-options.js';
 import { type ExportResponse, GrpcTransport } from '../../src/export/otlp/grpc-transport.js';
@@ -173,25 +172,5 @@ describe('OTLP/gRPC over TLS', () => {
       ),
     );
     expect(options.tls).toBeUndefined();
-  });
-});
-
-describe('gRPC proxy variables (grpc-js is used when one applies)', () => {
-  it.each([
-    [{}, undefined],
-    [{ https_proxy: 'http://proxy:3128' }, 'https_proxy'],
-    [{ http_proxy: 'http://proxy:3128', grpc_proxy: 'http://g:1' }, 'grpc_proxy'],
-    [{ HTTPS_PROXY: 'http://proxy:3128' }, undefined],
-    [{ https_proxy: 'http://proxy:3128', no_proxy: 'example.com,collector.internal' }, undefined],
-    [{ https_proxy: 'http://proxy:3128', no_proxy: 'other.internal' }, 'https_proxy'],
-    [{ https_proxy: 'http://proxy:3128', no_proxy: 'x', no_grpc_proxy: '.internal' }, undefined],
-  ])('%j for collector.internal → %s', (env, expected) => {
-    expect(resolveGrpcProxyVariable(env, 'http://collector.internal:4317')).toBe(expected);
-  });
-
-  it('matches an IPv4 endpoint against a CIDR in no_proxy', () => {
-    const env = { http_proxy: 'http://proxy:3128', no_proxy: '10.0.0.0/8' };
-    expect(resolveGrpcProxyVariable(env, 'http://10.1.2.3:4317')).toBeUndefined();
-    expect(resolveGrpcProxyVariable(env, 'http://11.1.2.3:4317')).toBe('http_proxy');
   });
 });

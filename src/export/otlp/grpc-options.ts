@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { log } from '../../diag.js';
 import { warnEnv } from '../../env.js';
+import { errorMessage } from '../../errors.js';
 import { lazyRequire } from '../../lazy-require.js';
 import type { EnvFile, ResolvedConfig } from '../../types.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
@@ -53,7 +54,7 @@ export function grpcMetadata(headers: Readonly<Record<string, string>>): Record<
         validateHeaderName(name);
         validateHeaderValue(name, value);
       } catch (error) {
-        problem = `it is not a valid header (${error instanceof Error ? error.message : String(error)})`;
+        problem = `it is not a valid header (${errorMessage(error)})`;
       }
     }
     if (problem) {

@@ -5,6 +5,7 @@ import type {
   OutgoingHttpHeaders,
   SecureClientSessionOptions,
 } from 'node:http2';
+import { errorMessage } from '../../errors.js';
 import { lazyRequire } from '../../lazy-require.js';
 import {
   decodeGrpcMessage,
@@ -103,7 +104,7 @@ export class GrpcTransport {
           this._session = undefined;
           session.close();
         }
-        resolve(failure(GRPC_STATUS.UNAVAILABLE, `could not start the call: ${messageOf(error)}`, error));
+        resolve(failure(GRPC_STATUS.UNAVAILABLE, `could not start the call: ${errorMessage(error)}`, error));
         return;
       }
       const active = this._active.get(session) ?? 0;
@@ -214,7 +215,7 @@ class UnaryCall {
         const data = this._message0();
         return data === undefined ? { status: 'success' } : { status: 'success', data };
       } catch (error) {
-        return failure(GRPC_STATUS.INTERNAL, `unreadable response: ${messageOf(error)}`, error);
+        return failure(GRPC_STATUS.INTERNAL, `unreadable response: ${errorMessage(error)}`, error);
       }
     }
     if (this._status !== undefined) return failure(this._status, this._message || 'no message');
@@ -277,7 +278,3 @@ function failure(code: number, details: string, cause?: unknown): ExportResponse
 }
 
 function ignore(): void {}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
