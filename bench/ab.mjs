@@ -1,5 +1,6 @@
 // `node bench/ab.mjs --variant 'name:KEY=V KEY=V' --variant 'up:upstream KEY=V' ... [--rounds 5] [--seconds 8]
-//                    [--connections 50] [--latency] [--no-idle-poll] [--node-arg=--trace-gc]`
+//                    [--connections 50] [--latency] [--no-idle-poll] [--receiver-sched idle|normal]
+//                    [--anatomy] [--node-arg=--trace-gc]`
 // Side-by-side A/B of server variants while developing: each variant is bench/fixtures/server.cjs
 // with @acme/otel's dist/index.js in code (BENCH_ACME_INDEX, override it per variant to compare
 // an older build kept under bench/profiles/) plus the variant's extra environment. `none` as a
@@ -8,9 +9,12 @@
 // rotated, as in `npm run bench`; prints median (min–max) server CPU µs/request, req/s ÷ untraced
 // when `none` is among the variants, and with --latency p99 at one connection and the server's
 // event-loop delay (p99, max) during it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureServer } from './groups/servers.mjs';
+import { latencyAnatomy } from './lib/anatomy.mjs';
 import { acmeIndexWithInitTracing } from './lib/configs.mjs';
 import { holdIdlePoll } from './lib/idle.mjs';
 import { chooseLoadgen } from './lib/loadgen.mjs';
@@ -27,12 +31,21 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     latency: { type: 'boolean', default: false },
     'no-idle-poll': { type: 'boolean', default: false },
+    'receiver-sched': { type: 'string', default: 'idle' },
+    anatomy: { type: 'boolean', default: false },
     'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 
 const index = acmeIndexWithInitTracing();
-const variants = values.variant.map((spec) => {
+const variants = values.variant.map(parseVariant).map((v) => {
+  // BENCH_RECEIVER_SCHED=idle|normal is the harness's, not the server's: the receiver's class
+  // during this variant's latency window (lib/sched.mjs), so both can be compared in one run.
+  const { BENCH_RECEIVER_SCHED: receiverSched, ...env } = v.env;
+  return receiverSched ? { ...v, env, receiverSched } : v;
+});
+
+function parseVariant(spec) {
   const [name, rest = ''] = spec.split(/:(.*)/s);
   const words = rest.split(/\s+/).filter(Boolean);
   // `none [KEY=V ...]`: the untraced server (with NODE_OPTIONS=--require=... it can load a probe).
@@ -52,13 +65,18 @@ const variants = values.variant.map((spec) => {
   // OTLP http/protobuf goes to the receiver's HTTP port (as the bench's acme-code-http config).
   const transport = env.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/protobuf' ? 'http' : undefined;
   return { id: name, preload: upstream ? path.join(FIXTURES, 'upstream-sdk.cjs') : null, env, transport };
-});
+}
 if (variants.length < 2) throw new Error('give at least two --variant name:KEY=V ...');
 
 const pin = canPin();
 const idle = holdIdlePoll(!values['no-idle-poll']);
 process.stderr.write(`idle CPUs poll: ${idle.reason}\n`);
 const seconds = Number(values.seconds);
+// --anatomy: every server gets the latency probe, which writes one file per variant and round.
+const anatomy = values.anatomy && values.latency;
+if (values.anatomy && !values.latency) throw new Error('--anatomy needs --latency');
+const probeDir = anatomy ? mkdtempSync(path.join(os.tmpdir(), 'acme-anatomy-')) : null;
+const probeArgs = anatomy ? [`--require=${path.join(FIXTURES, 'latency-probe.cjs')}`] : [];
 const ctx = {
   opts: {
     pin,
@@ -66,20 +84,26 @@ const ctx = {
     throughputSeconds: seconds,
     latencySeconds: seconds,
     connections: Number(values.connections),
-    nodeArgs: values['node-arg'],
+    nodeArgs: [...probeArgs, ...values['node-arg']],
+    receiverSched: values['receiver-sched'],
   },
   loadgen: chooseLoadgen(null),
   receiver: await startReceiver({ pin }),
 };
 const results = new Map(
-  variants.map((v) => [v.id, { cpu: [], sys: [], rps: [], ratio: [], p99: [], loopP99: [], loopMax: [] }]),
+  variants.map((v) => [
+    v.id,
+    { cpu: [], sys: [], rps: [], ratio: [], p99: [], loopP99: [], loopMax: [], steal: [], anatomy: [] },
+  ]),
 );
 try {
   for (let round = 0; round < Number(values.rounds); round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     const rpsThisRound = new Map();
     for (const v of order) {
-      const { throughput: t, latency: l } = await measureServer(ctx, v, {
+      const probeOut = anatomy ? path.join(probeDir, `${v.id}-${round}.json`) : null;
+      const variant = probeOut ? { ...v, env: { ...v.env, BENCH_PROBE_OUT: probeOut } } : v;
+      const { throughput: t, latency: l } = await measureServer(ctx, variant, {
         throughput: true,
         latency: values.latency,
       });
@@ -92,6 +116,8 @@ try {
         r.p99.push(l.p99Ms);
         r.loopP99.push(l.loopP99Ms);
         r.loopMax.push(l.loopMaxMs);
+        r.steal.push(l.stealMs ?? NaN);
+        if (probeOut) r.anatomy.push(latencyAnatomy(probeOut));
       }
       await sleep(300);
     }
@@ -102,9 +128,10 @@ try {
 } finally {
   await ctx.receiver.stop();
   idle.release();
+  if (probeDir) rmSync(probeDir, { recursive: true, force: true });
 }
 
-const fmt = (s, d = 1) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');
+const fmt = (s, d = 1) => (s?.n ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');
 for (const [id, r] of results) {
   const parts = [
     `${id.padEnd(16)} cpu µs/req ${fmt(summarize(r.cpu))}`,
@@ -115,5 +142,21 @@ for (const [id, r] of results) {
   if (r.p99.length) parts.push(`p99 c1 ${fmt(summarize(r.p99), 2)} ms`);
   if (r.loopP99.length)
     parts.push(`loop delay p99 ${fmt(summarize(r.loopP99), 2)} max ${fmt(summarize(r.loopMax), 1)} ms`);
+  if (summarize(r.steal).n) parts.push(`host steal ${fmt(summarize(r.steal), 0)} ms`);
   console.log(parts.join('  '));
+  const a = r.anatomy.filter(Boolean);
+  if (a.length) {
+    const med = (f, d = 2) => fmt(summarize(a.map(f)), d);
+    console.log(
+      `${''.padEnd(16)} anatomy: model p99 ${med((x) => x.p99Ms)} ms; without stalls from GC ${med((x) => x.without.gc)},` +
+        ` export ${med((x) => x.without.export)}, other ${med((x) => x.without.other)} ms`,
+    );
+    console.log(
+      `${''.padEnd(16)}   stalls > 0.3 ms per window: GC ${med((x) => x.stalls.gc.count, 0)} (${med((x) => x.stalls.gc.ms, 0)} ms),` +
+        ` export ${med((x) => x.stalls.export.count, 0)} (${med((x) => x.stalls.export.ms, 0)} ms),` +
+        ` other ${med((x) => x.stalls.other.count, 0)} (${med((x) => x.stalls.other.ms, 0)} ms);` +
+        ` GCs ${med((x) => x.gc.count, 0)} of ${med((x) => x.gc.p50Ms)} ms, exports ${med((x) => x.exports.count, 0)}` +
+        ` holding the loop ${med((x) => x.exports.p50HoldMs)} ms (p50)`,
+    );
+  }
 }

@@ -3,6 +3,7 @@
 // hits every config alike; the headline ratio is taken within each round, then summarised.
 
 import { drive } from '../lib/loadgen.mjs';
+import { stealMs } from '../lib/machine.mjs';
 import { cpuPerRequest, startServer } from '../lib/server.mjs';
 import { summarize } from '../lib/stats.mjs';
 
@@ -70,14 +71,26 @@ export async function measureServer(ctx, config, { throughput, latency }) {
       };
     }
     if (latency) {
+      // The receiver yields wrk's core while wrk has work (lib/sched.mjs says why).
+      const receiverSched =
+        (config.receiverSched ?? opts.receiverSched) === 'idle' && receiver.setSched?.('idle');
       server.loopStart();
-      const load = await drive(loadgen, server.url, {
-        seconds: opts.latencySeconds,
-        connections: 1,
-        pin: opts.pin,
-      });
+      const steal0 = stealMs();
+      let load;
+      try {
+        load = await drive(loadgen, server.url, {
+          seconds: opts.latencySeconds,
+          connections: 1,
+          pin: opts.pin,
+        });
+      } finally {
+        if (receiverSched) receiver.setSched('normal');
+      }
+      const steal1 = stealMs();
       const loop = await server.loopStop();
       result.latency = {
+        receiverSched: receiverSched ? 'idle' : 'normal',
+        stealMs: steal0 === null || steal1 === null ? null : steal1 - steal0,
         p50Ms: load.p50Ms,
         p99Ms: load.p99Ms,
         rps: load.rps,
@@ -158,6 +171,7 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         rpsAt1Connection: summarize(l.map((x) => x?.rps)),
         loopDelayP99Ms: summarize(l.map((x) => x?.loopP99Ms)),
         loopDelayMaxMs: summarize(l.map((x) => x?.loopMaxMs)),
+        stealMs: summarize(l.map((x) => x?.stealMs ?? NaN)),
         errors: rounds.filter((r) => r?.error).map((r) => r.error),
       };
     }

@@ -36,6 +36,21 @@ export function machineInfo() {
   };
 }
 
+/**
+ * CPU time the hypervisor took from this VM (all CPUs, ms; /proc/stat's steal column), or null
+ * off Linux. While it runs, a vCPU is simply not there: every process on it stalls, traced or not,
+ * so a latency window with more steal has a longer tail whatever the server does.
+ */
+export function stealMs() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    // cpu user nice system idle iowait irq softirq steal …, in USER_HZ (100 on Linux).
+    return Number(fields[8]) * 10;
+  } catch {
+    return null;
+  }
+}
+
 export function packageVersions() {
   const versions = Object.fromEntries(PACKAGES.map((p) => [p, versionOf(p)]));
   try {

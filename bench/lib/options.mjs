@@ -33,7 +33,7 @@ const QUICK = {
 };
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]] [--configs <id>,...]
-                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--no-pin] [--no-idle-poll] [--no-build] [--out <file>]
+                          [--loadgen wrk|autocannon] [--receiver shared|builtin] [--receiver-sched idle|normal] [--no-pin] [--no-idle-poll] [--no-build] [--out <file>]
 groups: ${GROUPS.join(', ')}`;
 
 export function parseOptions(argv) {
@@ -43,6 +43,8 @@ export function parseOptions(argv) {
     configs: null,
     loadgen: null,
     receiver: null,
+    // The receiver's scheduling class during the latency window (bench/lib/sched.mjs).
+    receiverSched: 'idle',
     pin: true,
     idlePoll: true,
     build: true,
@@ -60,6 +62,7 @@ export function parseOptions(argv) {
     else if (arg === '--configs') opts.configs = value().split(',');
     else if (arg === '--loadgen') opts.loadgen = value();
     else if (arg === '--receiver') opts.receiver = value();
+    else if (arg === '--receiver-sched') opts.receiverSched = value();
     else if (arg === '--no-pin') opts.pin = false;
     else if (arg === '--no-idle-poll') opts.idlePoll = false;
     else if (arg === '--no-build') opts.build = false;
@@ -76,5 +79,7 @@ export function parseOptions(argv) {
     throw new Error(`--loadgen ${opts.loadgen}: wrk|autocannon`);
   if (opts.receiver && !['shared', 'builtin'].includes(opts.receiver))
     throw new Error(`--receiver ${opts.receiver}: shared|builtin`);
+  if (!['idle', 'normal'].includes(opts.receiverSched))
+    throw new Error(`--receiver-sched ${opts.receiverSched}: idle|normal`);
   return Object.freeze({ ...opts, ...(opts.quick ? QUICK : FULL) });
 }

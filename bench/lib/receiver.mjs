@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES, ROOT } from './paths.mjs';
 import { ask, CORE, firstJsonLine, start, stop } from './proc.mjs';
+import { setSched } from './sched.mjs';
 
 const SHARED_CLI = path.join(ROOT, 'test/support/receiver-cli.mjs');
 const BUILTIN = path.join(FIXTURES, 'count-receiver.mjs');
@@ -93,6 +94,10 @@ export async function startReceiver({ preference = null, pin = true } = {}) {
     async stop() {
       if (current) await stop(current.child, 1_000);
       current = null;
+    },
+    /** Scheduling class of the receiver process (see sched.mjs): 'idle' | 'normal'. */
+    setSched(policy) {
+      return current ? setSched(current.child.pid, policy) : false;
     },
     async restart() {
       if (current) await stop(current.child, 1_000);

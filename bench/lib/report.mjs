@@ -77,10 +77,18 @@ export function printReport(results, print = console.log) {
     print(`\nLatency at 1 connection: ${o.latencySeconds} s per round, ${o.rounds} rounds; median (min–max)`);
     print(
       table(
-        ['config', 'p50 ms', 'p99 ms', 'req/s @ c1', 'loop delay p99 ms', 'loop delay max ms'],
+        [
+          'config',
+          'p50 ms',
+          'p99 ms',
+          'req/s @ c1',
+          'loop delay p99 ms',
+          'loop delay max ms',
+          'host steal ms',
+        ],
         Object.values(latency).map((r) =>
           unavailable(r)
-            ? [r.label, unavailable(r), '', '', '', '']
+            ? [r.label, unavailable(r), '', '', '', '', '']
             : [
                 r.label,
                 range(r.p50Ms, 3),
@@ -88,6 +96,7 @@ export function printReport(results, print = console.log) {
                 fmt(r.rpsAt1Connection.median, 0),
                 r.loopDelayP99Ms ? range(r.loopDelayP99Ms, 2) : '-',
                 r.loopDelayMaxMs ? range(r.loopDelayMaxMs, 1) : '-',
+                r.stealMs?.n ? range(r.stealMs, 0) : '-',
               ],
         ),
       ),
