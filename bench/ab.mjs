@@ -7,8 +7,9 @@
 // variant's first word is the untraced server, `upstream` as its first word the raw upstream NodeSDK
 // fixture (bench/fixtures/upstream-sdk.cjs, BENCH_SAMPLE_RATIO applies). Rounds are interleaved with the starting variant
 // rotated, as in `npm run bench`; prints median (min–max) server CPU µs/request, req/s ÷ untraced
-// when `none` is among the variants, and with --latency p99 at one connection and the server's
-// event-loop delay (p99, max) during it.
+// when a `none` variant is among them (the one on the same Node, with BENCH_NODE), and with
+// --latency p99 at one connection, the server's event-loop delay (p99, max) and the host's steal
+// time during it; --anatomy adds what set each p99 (lib/anatomy.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,11 +40,18 @@ const { values } = parseArgs({
 
 const index = acmeIndexWithInitTracing();
 const variants = values.variant.map(parseVariant).map((v) => {
-  // BENCH_RECEIVER_SCHED=idle|normal is the harness's, not the server's: the receiver's class
-  // during this variant's latency window (lib/sched.mjs), so both can be compared in one run.
-  const { BENCH_RECEIVER_SCHED: receiverSched, ...env } = v.env;
-  return receiverSched ? { ...v, env, receiverSched } : v;
+  // Two words are the harness's, not the server's. BENCH_RECEIVER_SCHED=idle|normal: the
+  // receiver's class during this variant's latency window (lib/sched.mjs). BENCH_NODE=<binary>:
+  // the Node.js that runs this variant's server (e.g. `npx -y node@24 -p process.execPath`), whose
+  // ratio is then taken against the untraced variant on the same binary. Both so that either
+  // choice can be compared side by side in one run.
+  const { BENCH_RECEIVER_SCHED: receiverSched, BENCH_NODE: node, ...env } = v.env;
+  return { ...v, env, receiverSched, node };
 });
+/** The untraced variant each variant's req/s is divided by: the `none` one on the same Node. */
+const baseOf = new Map(
+  variants.map((v) => [v.id, variants.find((b) => b.untraced && b.node === v.node)?.id]),
+);
 
 function parseVariant(spec) {
   const [name, rest = ''] = spec.split(/:(.*)/s);
@@ -52,6 +60,7 @@ function parseVariant(spec) {
   if (words[0] === 'none')
     return {
       id: name,
+      untraced: true,
       preload: null,
       env: Object.fromEntries(words.slice(1).map((kv) => kv.split(/=(.*)/s))),
     };
@@ -121,8 +130,10 @@ try {
       }
       await sleep(300);
     }
-    const base = rpsThisRound.get('none');
-    if (base) for (const [id, rps] of rpsThisRound) results.get(id).ratio.push(rps / base);
+    for (const [id, rps] of rpsThisRound) {
+      const base = rpsThisRound.get(baseOf.get(id));
+      if (base) results.get(id).ratio.push(rps / base);
+    }
     process.stderr.write(`round ${round + 1} done\n`);
   }
 } finally {

@@ -9,7 +9,8 @@ const SERVER = path.join(FIXTURES, 'server.cjs');
 /** Starts `config` against `endpoint`; resolves { url, stats(), close() }. */
 export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
   const args = [...nodeArgs, ...(config.preload ? ['--require', config.preload] : []), SERVER];
-  const child = start(process.execPath, args, {
+  // config.node: another Node.js binary for this server (bench/ab.mjs BENCH_NODE=).
+  const child = start(config.node ?? process.execPath, args, {
     core: pin ? CORE.server : null,
     env: tracingEnv(endpoint, config.env),
     ipc: true,
