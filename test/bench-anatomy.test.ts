@@ -77,6 +77,17 @@ describe('latency anatomy model', () => {
     expect(a.without.gc).toBeLessThan(a.p99Ms);
   });
 
+  it('keeps the gaps too short to be stalls as they are', () => {
+    // 3% of the requests waited 0.28 ms (under the 0.3 ms stall threshold): they alone set the p99.
+    const slow = new Map<number, number>();
+    for (let i = 1; i <= 300; i++) slow.set(i * 33, 0.28);
+    const { starts, ends } = timeline(10_000, slow);
+    const a = latencyAnatomy(probeFile({ starts, ends, gcs: [], calls: [] }));
+    expect(a.stalls.other.count).toBe(0);
+    expect(a.p99Ms).toBeCloseTo(0.3, 5);
+    expect(a.without.other).toBe(a.p99Ms);
+  });
+
   it('refuses a window too short to say anything (fewer than 100 requests)', () => {
     const { starts, ends } = timeline(50, new Map());
     expect(latencyAnatomy(probeFile({ starts, ends, gcs: [], calls: [] }))).toBeNull();

@@ -49,7 +49,10 @@ export function latencyAnatomy(file) {
   const interval = (ends[n - 1] - starts[0]) / n;
   const model = (without) =>
     p99Corrected(
-      gaps.map((gap, k) => (without === causes[k] ? typicalGap : gap) + ends[k + 1] - starts[k + 1]),
+      gaps.map(
+        (gap, k) =>
+          (without !== null && without === causes[k] ? typicalGap : gap) + ends[k + 1] - starts[k + 1],
+      ),
       interval,
     );
   const stalls = {};
