@@ -73,6 +73,7 @@ export function latencyAnatomy(file) {
       ),
     },
     exports: {
+      // The probe records three pieces per export (send, response, close); a failed call may lack one.
       count: Math.round(calls.length / 3),
       p50HoldMs: percentile(
         calls.map((c) => c[1]),
