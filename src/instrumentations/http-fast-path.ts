@@ -14,6 +14,7 @@ import {
 import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { activeContext, applyIn } from '../context/hot-context.js';
+import { lazyRequire } from '../lazy-require.js';
 import { nodeHeadersGetter } from '../propagation/headers.js';
 import { samplerReadsAttributes } from '../sampler-hints.js';
 import { fastIncomingAttributes, normalizeMethod, plainUrlPath } from './http-server-attributes.js';
@@ -57,7 +58,7 @@ interface UpstreamInternals {
  * a duration metric for every request, and only then asks the sampler. Here, when nothing needs
  * upstream's path (no MeterProvider, no start-span hook, no header capture, no synthetic-source
  * detection, no `requireParentforIncomingSpans`):
- * - `req` and `res` deliver their events in the request's context through one own `emit`
+ * - `req` and `res` deliver their events in the request's context through one `emit`
  *   (`runEmitsIn`, below), not upstream's `context.bind`;
  * - the span starts first, so an unsampled request (nine in ten at `sampleRatio: 0.1`) pays only
  *   for what a non-recording span needs: the extracted context, the span and RPC metadata (express
@@ -66,7 +67,7 @@ interface UpstreamInternals {
  * - a recorded request gets exactly upstream's attributes, name, status, error events and route
  *   (test/http-server-parity.test.ts compares both on a corpus of requests), computed without a
  *   `URL` for ordinary requests (http-server-attributes.ts; upstream's own function otherwise),
- *   and a watcher in `res`'s own `emit` that ends it on 'close' or 'error' (no listeners added,
+ *   and a watcher in `res`'s `emit` that ends it on 'close' or 'error' (no listeners added,
  *   so recorded and unrecorded requests leave Node's objects in the same shapes).
  * While most recent requests are recorded (AlwaysOn), the attributes are computed before the span
  * starts, so a sampler still sees all of them; otherwise a Sampler object of the user's sees method,
@@ -182,7 +183,7 @@ export function withSamplerFirstServer(
      * Upstream's response side: on 'close' the status code, `http.route` (set by express through the
      * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
      * on 'error' the error instead; the attribute hook runs in the request's context as upstream's
-     * does. Returns the watcher `res`'s own `emit` (runEmitsIn) calls with each event before its
+     * does. Returns the watcher `res`'s `emit` (runEmitsIn) calls with each event before its
      * listeners run, where upstream adds a 'close' and an errorMonitor listener: a response of a
      * recorded request keeps the shape of any other (its listener table included), which keeps
      * Node's event code optimised for both. Also called with 'error' for a synchronous throw from
@@ -261,28 +262,83 @@ export function withSamplerFirstServer(
  * closures, six new own properties, so Node's http internals meet objects of another shape) and
  * wraps every listener added afterwards; on the bench's hello-world server that cost 8–9 µs of CPU
  * per request (with the binding left out: 50.5 → 41.2 µs AlwaysOn, 29.8 → 21.9 µs unsampled, same
- * run). One own `emit` that enters `ctx` does the same job: every listener runs in the request's
+ * run). One `emit` that enters `ctx` does the same job: every listener runs in the request's
  * context (upstream binds those added after this point; the ones added before are Node's own, and
  * they already run in it), `removeListener`/`listeners()` see the listeners as added, and an emit
  * already in `ctx` (most of `res`'s) pays one comparison.
+ *
+ * That `emit` lives on the prototypes (IncomingMessage's and ServerResponse's, patched once), and
+ * each request only gets two symbol-keyed fields: the context and the response watcher. An own
+ * `emit` per `req`/`res` (how this was done until 2026-12-02) made V8 on Node 24 promote nearly
+ * every recorded request while its span was open until 'close': scavenges of 20–43 ms and a
+ * mark-compact every ~0.8 s at one connection, p99 33 ms (`--trace-gc`; README, Performance). A
+ * pass-through own `emit` capturing nothing did the same; none did not. Instances whose `emit` is
+ * not the patched one (a subclass that overrides it, a stand-in) still get an own wrapper.
  */
 function runEmitsIn(
   emitter: IncomingMessage | ServerResponse,
   ctx: Context,
   watch: ResponseWatch | undefined,
 ): void {
+  patchPrototypes();
+  const fields = emitter as unknown as EmitFields;
+  if (emitter.emit === inContextEmits.get(Object.getPrototypeOf(emitter))) {
+    fields[kContext] = ctx;
+    fields[kWatch] = watch;
+    return;
+  }
   const emit = emitter.emit;
   emitter.emit = function emitInContext(this: typeof emitter, ...args: Parameters<typeof emit>) {
-    if (watch !== undefined) {
-      try {
-        watch(args[0], args[1]);
-      } catch {
-        // Ending the span must never keep the event from the application's listeners.
-      }
-    }
-    if (activeContext() === ctx) return emit.apply(this, args);
-    return applyIn(ctx, emit, this, args);
+    return deliver(this, emit as unknown as AnyEmit, ctx, watch, args);
   } as typeof emit;
+}
+
+const kContext = Symbol('acme.otel.http.context');
+const kWatch = Symbol('acme.otel.http.watch');
+interface EmitFields {
+  [kContext]?: Context | undefined;
+  [kWatch]?: ResponseWatch | undefined;
+}
+type AnyEmit = (this: unknown, ...args: unknown[]) => boolean;
+
+/** The patched `emit` of each patched prototype (and of those inheriting from it). */
+const inContextEmits = new WeakMap<object, unknown>();
+let patched = false;
+
+function patchPrototypes(): void {
+  if (patched) return;
+  patched = true;
+  const http = lazyRequire('node:http') as typeof import('node:http');
+  for (const proto of [http.IncomingMessage.prototype, http.ServerResponse.prototype]) {
+    const emit = proto.emit as AnyEmit;
+    const inContext = function emitInContext(this: EmitFields, ...args: unknown[]): boolean {
+      const ctx = this[kContext];
+      // Not a request the fast path started (a client response, an ignored request): as before.
+      if (ctx === undefined) return emit.apply(this, args);
+      return deliver(this, emit, ctx, this[kWatch], args);
+    };
+    (proto as { emit: unknown }).emit = inContext;
+    inContextEmits.set(proto, inContext);
+  }
+}
+
+/** Shows the watcher the event, then runs the listeners in `ctx`. */
+function deliver(
+  target: unknown,
+  emit: AnyEmit,
+  ctx: Context,
+  watch: ResponseWatch | undefined,
+  args: unknown[],
+): boolean {
+  if (watch !== undefined) {
+    try {
+      watch(args[0] as string | symbol, args[1]);
+    } catch {
+      // Ending the span must never keep the event from the application's listeners.
+    }
+  }
+  if (activeContext() === ctx) return emit.apply(target, args);
+  return applyIn(ctx, emit, target, args);
 }
 
 /** Sees each event of a recorded request's `res` before its listeners do (see `_endOnResponse`). */
