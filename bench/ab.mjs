@@ -82,8 +82,8 @@ const idle = holdIdlePoll(!values['no-idle-poll']);
 process.stderr.write(`idle CPUs poll: ${idle.reason}\n`);
 const seconds = Number(values.seconds);
 // --anatomy: every server gets the latency probe, which writes one file per variant and round.
-const anatomy = values.anatomy && values.latency;
 if (values.anatomy && !values.latency) throw new Error('--anatomy needs --latency');
+const anatomy = values.anatomy;
 const probeDir = anatomy ? mkdtempSync(path.join(os.tmpdir(), 'acme-anatomy-')) : null;
 const probeArgs = anatomy ? [`--require=${path.join(FIXTURES, 'latency-probe.cjs')}`] : [];
 const ctx = {

@@ -67,12 +67,14 @@ describe('incoming HTTP, sampler first', () => {
     expect(recorded.response.responseListeners.errorMonitor).toBe(0);
   });
 
-  it('req and res get no own emit: their events reach the listeners in context through the prototypes', () => {
+  it('on Node 24 req and res get no own emit; their events still reach the listeners in context', () => {
     // An own `emit` per req/res (even one that only passed events through) made V8 on Node 24
     // promote nearly every recorded request: 20–43 ms scavenges, p99 33 ms (README, Performance).
+    // On Node 20 and 22 the own emit stays: it is cheaper there for unsampled requests.
+    const prototypeEmit = Number(process.versions.node.split('.')[0]) >= 24;
     for (const ratio of [1, 0]) {
       const { response } = run(ratio);
-      expect(response.ownEmit).toBe(false);
+      expect(response.ownEmit).toBe(!prototypeEmit);
       // The body's 'end' listener runs from the socket, yet in the request's trace.
       const [, traceId] = response.echo.traceparent.split('-');
       expect(response.child.traceId).toBe(traceId);

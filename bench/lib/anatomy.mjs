@@ -6,10 +6,12 @@
 // is why a few long stalls can set the p99. The model below does the same and is checked against
 // wrk's own p99; then each kind of gap is taken out in turn to see how much of the p99 it makes.
 import { readFileSync } from 'node:fs';
+import { median } from './stats.mjs';
 
 /** A gap this long (ms) is a stall, attributed to what overlapped it. */
 const STALL_MS = 0.3;
 
+/** The p-quantile (nearest rank below), for the p99 of the corrected samples. */
 function percentile(values, p) {
   const sorted = Float64Array.from(values).sort();
   return sorted.length ? sorted[Math.floor((sorted.length - 1) * p)] : null;
@@ -45,7 +47,7 @@ export function latencyAnatomy(file) {
     else if (overlaps(ends[i - 1], starts[i], calls)) causes.push('export');
     else causes.push('other');
   }
-  const typicalGap = percentile(gaps, 0.5);
+  const typicalGap = median(gaps);
   const interval = (ends[n - 1] - starts[0]) / n;
   const model = (without) =>
     p99Corrected(
@@ -67,18 +69,12 @@ export function latencyAnatomy(file) {
     stalls,
     gc: {
       count: gcs.length,
-      p50Ms: percentile(
-        gcs.map((g) => g[1]),
-        0.5,
-      ),
+      p50Ms: median(gcs.map((g) => g[1])),
     },
     exports: {
       // The probe records three pieces per export (send, response, close); a failed call may lack one.
       count: Math.round(calls.length / 3),
-      p50HoldMs: percentile(
-        calls.map((c) => c[1]),
-        0.5,
-      ),
+      p50HoldMs: median(calls.map((c) => c[1])),
     },
   };
 }

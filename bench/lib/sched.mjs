@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 
 let available;
 /** Whether `chrt` can change a process's scheduling class here (util-linux, Linux). */
-export function canSetSched() {
+function canSetSched() {
   if (available === undefined) {
     available =
       process.platform === 'linux' &&

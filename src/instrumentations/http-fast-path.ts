@@ -267,9 +267,9 @@ export function withSamplerFirstServer(
  * they already run in it), `removeListener`/`listeners()` see the listeners as added, and an emit
  * already in `ctx` (most of `res`'s) pays one comparison.
  *
- * That `emit` lives on the prototypes (IncomingMessage's and ServerResponse's, patched once), and
- * each request only gets two symbol-keyed fields: the context and the response watcher. An own
- * `emit` per `req`/`res` (how this was done until 2026-12-02) made V8 on Node 24 promote nearly
+ * On Node 24 and later that `emit` lives on the prototypes (IncomingMessage's and ServerResponse's,
+ * patched once), and each request only gets two symbol-keyed fields: the context and the response
+ * watcher. An own `emit` per `req`/`res` (still the way on Node 20 and 22) made V8 on Node 24 promote nearly
  * every recorded request while its span was open until 'close': scavenges of 20–43 ms and a
  * mark-compact every ~0.8 s at one connection, p99 33 ms (`--trace-gc`; README, Performance). A
  * pass-through own `emit` capturing nothing did the same; none did not. Instances whose `emit` is
@@ -280,12 +280,14 @@ function runEmitsIn(
   ctx: Context,
   watch: ResponseWatch | undefined,
 ): void {
-  patchPrototypes();
-  const fields = emitter as unknown as EmitFields;
-  if (emitter.emit === inContextEmits.get(Object.getPrototypeOf(emitter))) {
-    fields[kContext] = ctx;
-    fields[kWatch] = watch;
-    return;
+  if (PROTOTYPE_EMIT) {
+    patchPrototypes();
+    if (patchedEmits.has(emitter.emit)) {
+      const fields = emitter as unknown as EmitFields;
+      fields[kContext] = ctx;
+      fields[kWatch] = watch;
+      return;
+    }
   }
   const emit = emitter.emit;
   emitter.emit = function emitInContext(this: typeof emitter, ...args: Parameters<typeof emit>) {
@@ -293,6 +295,12 @@ function runEmitsIn(
   } as typeof emit;
 }
 
+/**
+ * Node 24 and later only: on Node 20 the prototype `emit` made unsampled requests dearer (ratio
+ * 0.1, server CPU per request 29.4 → 34.9 µs, bench/ab.mjs, 6 rounds; AlwaysOn equal), and Node
+ * 20 and 22 never had the promotion problem the own `emit` causes on 24.
+ */
+const PROTOTYPE_EMIT = Number(process.versions.node.split('.')[0]) >= 24;
 const kContext = Symbol('acme.otel.http.context');
 const kWatch = Symbol('acme.otel.http.watch');
 interface EmitFields {
@@ -301,24 +309,26 @@ interface EmitFields {
 }
 type AnyEmit = (this: unknown, ...args: unknown[]) => boolean;
 
-/** The patched `emit` of each patched prototype (and of those inheriting from it). */
-const inContextEmits = new WeakMap<object, unknown>();
-let patched = false;
+/** The two patched `emit`s: an instance whose `emit` is one of them (own class or subclass) takes the fields. */
+const patchedEmits = new Set<unknown>();
 
 function patchPrototypes(): void {
-  if (patched) return;
-  patched = true;
+  if (patchedEmits.size > 0) return;
   const http = lazyRequire('node:http') as typeof import('node:http');
   for (const proto of [http.IncomingMessage.prototype, http.ServerResponse.prototype]) {
     const emit = proto.emit as AnyEmit;
-    const inContext = function emitInContext(this: EmitFields, ...args: unknown[]): boolean {
+    const inContext = function emitInContext(this: EmitFields): boolean {
       const ctx = this[kContext];
-      // Not a request the fast path started (a client response, an ignored request): as before.
-      if (ctx === undefined) return emit.apply(this, args);
-      return deliver(this, emit, ctx, this[kWatch], args);
+      // Not a request the fast path started (a client response, an ignored request): as before,
+      // and `arguments` straight to apply() (V8 builds no array for that, where a rest parameter
+      // would cost every emit of every message in the process one).
+      // biome-ignore lint/complexity/noArguments: see above
+      if (ctx === undefined) return emit.apply(this, arguments as unknown as unknown[]);
+      // biome-ignore lint/complexity/noArguments: see above
+      return deliver(this, emit, ctx, this[kWatch], Array.prototype.slice.call(arguments));
     };
     (proto as { emit: unknown }).emit = inContext;
-    inContextEmits.set(proto, inContext);
+    patchedEmits.add(inContext);
   }
 }
 
