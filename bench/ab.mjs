@@ -10,7 +10,7 @@
 // when a `none` variant is among them (the one on the same Node, with BENCH_NODE), and with
 // --latency p99 at one connection, the server's event-loop delay (p99, max) and the host's steal
 // time during it; --anatomy adds what set each p99 (lib/anatomy.mjs).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'no-idle-poll': { type: 'boolean', default: false },
     'receiver-sched': { type: 'string', default: 'idle' },
     anatomy: { type: 'boolean', default: false },
+    'keep-probes': { type: 'string' },
     'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
@@ -84,7 +85,11 @@ const seconds = Number(values.seconds);
 // --anatomy: every server gets the latency probe, which writes one file per variant and round.
 if (values.anatomy && !values.latency) throw new Error('--anatomy needs --latency');
 const anatomy = values.anatomy;
-const probeDir = anatomy ? mkdtempSync(path.join(os.tmpdir(), 'acme-anatomy-')) : null;
+// --keep-probes <dir>: the probe files (<variant>-<round>.json) go there and stay, for a closer look.
+const keepProbes = values['keep-probes'];
+if (keepProbes && !anatomy) throw new Error('--keep-probes needs --anatomy');
+if (keepProbes) mkdirSync(keepProbes, { recursive: true });
+const probeDir = anatomy ? (keepProbes ?? mkdtempSync(path.join(os.tmpdir(), 'acme-anatomy-'))) : null;
 const probeArgs = anatomy ? [`--require=${path.join(FIXTURES, 'latency-probe.cjs')}`] : [];
 const ctx = {
   opts: {
@@ -139,7 +144,7 @@ try {
 } finally {
   await ctx.receiver.stop();
   idle.release();
-  if (probeDir) rmSync(probeDir, { recursive: true, force: true });
+  if (probeDir && !keepProbes) rmSync(probeDir, { recursive: true, force: true });
 }
 
 const fmt = (s, d = 1) => (s?.n ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');

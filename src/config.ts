@@ -117,6 +117,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
       options.ignoreIncomingPaths ?? envList(env, 'ACME_OTEL_IGNORE_PATHS') ?? DEFAULT_IGNORE_PATHS,
     ),
     httpServerFastPath: options.httpServerFastPath ?? envBoolean(env, 'ACME_OTEL_HTTP_FAST_PATH', true),
+    gcTuning: options.gcTuning ?? envBoolean(env, 'ACME_OTEL_GC_TUNING', true),
     instrumentations: resolveInstrumentations(options, env),
     esm: options.esm ?? false,
     logLevel: options.logLevel ?? resolveLogLevel(env),

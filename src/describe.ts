@@ -34,6 +34,7 @@ export function describeConfig(config: ResolvedConfig): Readonly<Record<string, 
     esm: config.esm,
     logLevel: config.logLevel,
     handleSignals: config.handleSignals,
+    gcTuning: config.gcTuning,
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
 }

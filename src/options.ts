@@ -63,6 +63,7 @@ const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'redaction',
   'ignoreIncomingPaths',
   'httpServerFastPath',
+  'gcTuning',
   'instrumentations',
   'esm',
   'logLevel',
@@ -220,6 +221,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   checkOneOf('logLevel', o.logLevel, LOG_LEVELS);
   checkBoolean('handleSignals', o.handleSignals);
   checkBoolean('httpServerFastPath', o.httpServerFastPath);
+  checkBoolean('gcTuning', o.gcTuning);
   checkNumber('shutdownTimeoutMillis', o.shutdownTimeoutMillis, { min: 1 });
 }
 

@@ -6,6 +6,7 @@ import { EncodedSpanQueue } from './export/otlp/encoded-queue.js';
 import { FlushingSimpleSpanProcessor } from './export/simple-processor.js';
 import { createExportStats, type ExportCounters } from './export/stats.js';
 import { createExporters } from './exporter.js';
+import { GcTuningProcessor } from './gc-tuning.js';
 import { RandomTraceIdFlagProcessor } from './random-flag.js';
 import { createRedactionProcessor } from './redaction/redaction-processor.js';
 import type { ResolvedConfig } from './types.js';
@@ -20,7 +21,7 @@ export interface Pipeline {
 }
 
 /** The span processors and export path for a resolved config. */
-export function createPipeline(config: ResolvedConfig): Pipeline {
+export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeline {
   const stats = createExportStats();
   const reporter = new DropReporter(stats, { endpoint: config.endpoint });
   const exporters = createExporters(config, (error) => {
@@ -28,8 +29,9 @@ export function createPipeline(config: ResolvedConfig): Pipeline {
     reporter.noteError(error);
   });
   // Redaction runs before the user's processors and every exporter, so none of them ever sees a
-  // raw secret; the random-flag processor only acts in onStart.
+  // raw secret; the random-flag and gcTuning processors only act in onStart.
   const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
+  if (gcTuning) processors.push(new GcTuningProcessor());
   if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
   processors.push(...config.spanProcessors);
   for (const plan of exporters) {

@@ -6,6 +6,7 @@ import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { PooledIdGenerator } from './id-generator.js';
 import { enableInstrumentations } from './instrumentations/index.js';
 import { setOtelDiag } from './otel-diag.js';
@@ -58,7 +59,9 @@ export function getTracingHandle(): TracingHandle | undefined {
 
 function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
-  const { processors, stats, reporter } = createPipeline(config);
+  // gcTuning: a command line that decides the flag itself wins (src/gc-tuning.ts).
+  const gcTuned = config.gcTuning && !pretenuringSetOnCommandLine();
+  const { processors, stats, reporter } = createPipeline(config, gcTuned);
   const idGenerator = new PooledIdGenerator();
   const provider = new BasicTracerProvider({
     resource: createResource(config),
@@ -136,7 +139,9 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     },
     stats: (): ExportStats => stats.snapshot(),
   };
-  log.info(summaryLine(config));
+  log.info(
+    `${summaryLine(config)}${gcTuned ? '; V8 allocation-site pretenuring off from the first span (gcTuning)' : ''}`,
+  );
   return handle;
 }
 

@@ -263,6 +263,15 @@ describe('precedence: code > env > defaults', () => {
       'hash',
     ],
     ['handle signals env', {}, { ACME_OTEL_HANDLE_SIGNALS: 'false' }, (c) => c.handleSignals, false],
+    ['gc tuning default', {}, {}, (c) => c.gcTuning, true],
+    ['gc tuning env', {}, { ACME_OTEL_GC_TUNING: 'false' }, (c) => c.gcTuning, false],
+    [
+      'gc tuning code beats env',
+      { gcTuning: true },
+      { ACME_OTEL_GC_TUNING: 'false' },
+      (c) => c.gcTuning,
+      true,
+    ],
     ['http fast path default', {}, {}, (c) => c.httpServerFastPath, true],
     ['http fast path env', {}, { ACME_OTEL_HTTP_FAST_PATH: 'false' }, (c) => c.httpServerFastPath, false],
     [
@@ -531,6 +540,7 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [{ logLevel: 'loud' }, 'logLevel', /logLevel="loud"/],
     [{ handleSignals: 'yes' }, 'handleSignals', /handleSignals="yes": expected true or false/],
     [{ httpServerFastPath: 1 }, 'httpServerFastPath', /httpServerFastPath=1: expected true or false/],
+    [{ gcTuning: 'off' }, 'gcTuning', /gcTuning="off": expected true or false/],
     [{ headers: { a: 1 } }, 'headers.a', /headers\.a=1: expected a string/],
     [{ resourceDetectors: ['moon'] }, 'resourceDetectors[0]', /resourceDetectors\[0\]="moon"/],
     [{ ignoreIncomingPaths: [1] }, 'ignoreIncomingPaths[0]', /expected a string or RegExp/],

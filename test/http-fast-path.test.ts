@@ -82,6 +82,42 @@ describe('incoming HTTP, sampler first', () => {
     }
   });
 
+  it('a server built with its own IncomingMessage/ServerResponse subclasses keeps the trace in both', () => {
+    // createServer({ IncomingMessage, ServerResponse }): the request class inherits `emit` (on
+    // Node 24 it takes the two fields, like a plain request), the response class overrides it (it
+    // gets an own wrapper around the override, which still runs for every event).
+    const prototypeEmit = Number(process.versions.node.split('.')[0]) >= 24;
+    for (const ratio of [1, 0]) {
+      const { answers, overriddenEmits, spans } = runFixture<{
+        answers: {
+          classes: boolean;
+          ownEmit: { req: boolean; res: boolean };
+          requestTraceId: string | null;
+          childTraceId: string;
+          finishTraceId: string | null;
+        }[];
+        overriddenEmits: number;
+        spans: { name: string; traceId: string; status: number; ended: boolean }[];
+      }>('http-custom-classes-app.cjs', { RATIO: String(ratio) });
+      expect(answers).toHaveLength(3);
+      expect(overriddenEmits).toBe(3);
+      for (const answer of answers) {
+        expect(answer.classes).toBe(true);
+        expect(answer.ownEmit).toEqual({ req: !prototypeEmit, res: true });
+        expect(answer.requestTraceId).toMatch(/^[0-9a-f]{32}$/);
+        // 'end' comes from the socket and 'finish' from the overridden emit: both in the request's trace.
+        expect(answer.childTraceId).toBe(answer.requestTraceId);
+        expect(answer.finishTraceId).toBe(answer.requestTraceId);
+      }
+      if (ratio === 0) {
+        expect(spans).toEqual([]);
+      } else {
+        expect(spans.map((s) => s.traceId).sort()).toEqual(answers.map((a) => a.requestTraceId).sort());
+        expect(spans.every((s) => s.status === 200 && s.ended && s.name === 'POST')).toBe(true);
+      }
+    }
+  });
+
   it("a response 'error' without an Error still reaches the app's listener and ends the span", () => {
     const { seen, spans } = runFixture<{
       seen: unknown;
