@@ -11,7 +11,7 @@ export function pretenuringSetOnCommandLine(execArgv: readonly string[] = proces
 }
 
 /**
- * Turns V8's allocation-site pretenuring off for the process when the first span starts
+ * Turns V8's allocation-site pretenuring off for the process when the first recorded span starts
  * (`gcTuning`; the caller leaves it out when the command line decides the flag, see
  * {@link pretenuringSetOnCommandLine}). V8 flags are not allowed in NODE_OPTIONS, so
  * `v8.setFlagsFromString` is the only way a library or a container's environment can set it.
@@ -31,7 +31,8 @@ export function pretenuringSetOnCommandLine(execArgv: readonly string[] = proces
  * Why at the first span and not in `initTracing`: `node:v8` loads Node's whole stream stack, ~3 ms
  * (6 ms of the register's start-up, A/B) in a process that has not loaded it yet; by the first
  * span an application that serves requests has, and V8 has not yet seen the load it would
- * pretenure for. Afterwards `onStart` is one flag test.
+ * pretenure for. The SDK calls `onStart` for recorded spans only, which are the ones whose objects
+ * V8 pretenured. Afterwards `onStart` is one flag test.
  */
 export class GcTuningProcessor implements SpanProcessor {
   private _done = false;

@@ -126,7 +126,7 @@ export interface TracingOptions {
    */
   httpServerFastPath?: boolean;
   /**
-   * Turns V8's allocation-site pretenuring off for the process when the first span starts
+   * Turns V8's allocation-site pretenuring off for the process when the first recorded span starts
    * (`v8.setFlagsFromString`), unless the node command line sets
    * `--[no-]allocation-site-pretenuring` itself. After a burst of concurrent requests V8 may start
    * allocating every span straight into the old generation, where it dies: scavenges of 4–8 ms
