@@ -42,19 +42,17 @@ export function latencyAnatomy(file) {
   for (let i = 1; i < n; i++) {
     const gap = starts[i] - ends[i - 1];
     gaps.push(gap);
-    if (gap <= STALL_MS) causes.push(null);
+    if (gap <= STALL_MS) causes.push('none');
     else if (overlaps(ends[i - 1], starts[i], gcs)) causes.push('gc');
     else if (overlaps(ends[i - 1], starts[i], calls)) causes.push('export');
     else causes.push('other');
   }
   const typicalGap = median(gaps);
   const interval = (ends[n - 1] - starts[0]) / n;
+  /** wrk's corrected p99, with the stalls of cause `without` (if any) replaced by a typical gap. */
   const model = (without) =>
     p99Corrected(
-      gaps.map(
-        (gap, k) =>
-          (without !== null && without === causes[k] ? typicalGap : gap) + ends[k + 1] - starts[k + 1],
-      ),
+      gaps.map((gap, k) => (without === causes[k] ? typicalGap : gap) + ends[k + 1] - starts[k + 1]),
       interval,
     );
   const stalls = {};
@@ -64,7 +62,7 @@ export function latencyAnatomy(file) {
   }
   return {
     requests: n,
-    p99Ms: model(null),
+    p99Ms: model(undefined),
     without: { gc: model('gc'), export: model('export'), other: model('other') },
     stalls,
     gc: {
