@@ -1,7 +1,15 @@
-import { register } from 'node:module';
+import moduleApi, { register } from 'node:module';
 import { log } from './diag.js';
-import { getIitm } from './instrumentations/hooks.js';
-import { activeEsmModules, useEsmLoader } from './instrumentations/index.js';
+import { getIitm, requireFromInstrumentation } from './instrumentations/hooks.js';
+import { activeEsmModules, isEsmHookedModule, useEsmLoader } from './instrumentations/index.js';
+import { supportsSyncLoaderHooks } from './sync-hooks.js';
+
+/** How ESM imports are hooked: on the application thread, or on Node's loader thread. */
+export type EsmLoaderMode = 'in-thread' | 'loader-thread';
+
+// Shared by the ESM and CJS builds: the in-thread hooks are registered once per process.
+const IN_THREAD_KEY = Symbol.for('@acme/otel/esm-in-thread-hooks');
+const g = globalThis as { [IN_THREAD_KEY]?: boolean };
 
 /**
  * Call before tracing is initialised: makes the lazy loader hook `import` as well as `require`.
@@ -12,24 +20,52 @@ export function prepareEsmInstrumentation(): void {
 
 /**
  * Registers the import-in-the-middle loader hook for the modules the enabled instrumentations
- * patch (the loader's `include` list, so every other import skips the wrapper). Instrumentations
- * loaded later add their modules through the message channel. Only modules imported AFTER this
- * runs are seen: ESM links the whole static import graph before any of it runs, so this must run
- * in a module preloaded with `node --import` (our register entry, or the app's own tracing file).
+ * patch (every other import skips the wrapper): in-thread through `module.registerHooks()` where
+ * Node can run it (22.22.3+, 24.11.1+, 25.1+), else on Node's loader thread through
+ * `module.register()`, with an `include` list that instrumentations loaded later extend through
+ * the message channel. Returns the mode, or undefined when nothing was registered. Only modules
+ * imported AFTER this runs are seen: ESM links the whole static import graph before any of it runs,
+ * so this must run in a module preloaded with `node --import` (our register entry, or the app's own
+ * tracing file).
  */
-export function installEsmLoaderHook(reference: string): boolean {
+export function installEsmLoaderHook(reference: string): EsmLoaderMode | undefined {
   const modules = activeEsmModules();
-  if (modules.length === 0) return false;
+  if (modules.length === 0) return undefined;
   try {
+    if (
+      typeof (moduleApi as { registerHooks?: unknown }).registerHooks === 'function' &&
+      supportsSyncLoaderHooks()
+    )
+      return installInThread();
     const { registerOptions } = getIitm().createAddHookMessageChannel();
     registerOptions.data.include = modules;
     // @opentelemetry/instrumentation re-exports import-in-the-middle's hook from the very copy
     // its instrumentations talk to.
     register('@opentelemetry/instrumentation/hook.mjs', reference, registerOptions as never);
-    return true;
+    log.debug('ESM imports hooked on the loader thread (module.register)');
+    return 'loader-thread';
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log.error(`could not install the ESM loader hook: ${reason}; ESM imports are not instrumented`);
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * The same loader through `module.registerHooks()`: no loader thread to start (it was ~100 ms of
+ * `--import`'s start-up on Node 22 and 24, bench/README.md) and no message to it per resolved
+ * module. The predicate reads the live set of modules the enabled instrumentations patch, so
+ * instrumentations enabled later are included without a message channel.
+ */
+function installInThread(): EsmLoaderMode {
+  if (g[IN_THREAD_KEY] !== true) {
+    // require() of an ES module: every Node that passes supportsSyncLoaderHooks() has it.
+    const { register: registerHooks } = requireFromInstrumentation()(
+      'import-in-the-middle/register-hooks.mjs',
+    ) as { register(options: { shouldInclude(url: string, specifier: string): boolean }): void };
+    registerHooks({ shouldInclude: isEsmHookedModule });
+    g[IN_THREAD_KEY] = true;
+    log.debug('ESM imports hooked in-thread (module.registerHooks)');
+  }
+  return 'in-thread';
 }

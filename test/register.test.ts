@@ -3,6 +3,7 @@
 // Builds dist/ first unless test/support/global-setup.ts already did.
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Child, repoRoot, spawnNode } from './support/child.js';
 import { setup as buildDist } from './support/global-setup.js';
@@ -195,6 +196,23 @@ describe('guards', () => {
     expectOrderTrace(spans);
     expect(new Set(spans.map((s) => s.spanId)).size).toBe(spans.length);
     expect(spans.filter((s) => s.name === 'GET /orders/:id')).toHaveLength(1);
+  });
+
+  it('ESM imports are hooked in-thread where Node can (module.registerHooks), else on the loader thread', async () => {
+    // import-in-the-middle's own predicate is the oracle for which Node runs its loader in-thread.
+    const iitm = (await import(
+      createRequire(createRequire(import.meta.url).resolve('@opentelemetry/instrumentation')).resolve(
+        'import-in-the-middle/supports-sync-hooks.mjs',
+      )
+    )) as { supportsSyncHooks(): boolean };
+    const { child, port } = await startApp([...IMPORT, ESM_APP], { OTEL_LOG_LEVEL: 'debug' });
+    await get(port, '/orders/1');
+    expect(await sigterm(child)).toBe(143);
+    expectOrderTrace(rx.spans());
+    const inThread = /ESM imports hooked in-thread \(module\.registerHooks\)/;
+    const loaderThread = /ESM imports hooked on the loader thread \(module\.register\)/;
+    expect(child.output()).toMatch(iitm.supportsSyncHooks() ? inThread : loaderThread);
+    expect(child.output()).not.toMatch(iitm.supportsSyncHooks() ? loaderThread : inThread);
   });
 
   it('start-up loads no heavy built-in the app does not use (crypto, zlib, http2, tls, worker_threads)', async () => {

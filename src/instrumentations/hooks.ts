@@ -40,7 +40,7 @@ export interface Iitm {
 // @opentelemetry/instrumentation uses: the RITM singleton is shared through its module instance,
 // and IITM keeps its hook list and loader message port in module state.
 let fromInstrumentation: NodeJS.Require | undefined;
-function requireFromInstrumentation(): NodeJS.Require {
+export function requireFromInstrumentation(): NodeJS.Require {
   fromInstrumentation ??= createRequire(lazyRequire.resolve('@opentelemetry/instrumentation'));
   return fromInstrumentation;
 }

@@ -3,6 +3,7 @@ export {
   activeEsmModules,
   type EnableInstrumentationsOptions,
   enableInstrumentations,
+  isEsmHookedModule,
   useEsmLoader,
 } from './lazy-loader.js';
 export { KNOWN_INSTRUMENTATIONS, resolveInstrumentationNames } from './names.js';

@@ -46,6 +46,15 @@ export function activeEsmModules(): string[] {
 }
 
 /**
+ * The in-thread loader's `shouldInclude`: an import of a module an enabled instrumentation patches,
+ * by bare specifier (`express`) or built-in (`http`, `node:http`), as the loader's `include` list
+ * would match it.
+ */
+export function isEsmHookedModule(_url: string, specifier: string): boolean {
+  return shared.esmModules.has(specifier.startsWith('node:') ? specifier.slice(5) : specifier);
+}
+
+/**
  * Say that an import-in-the-middle loader is (being) registered, so ESM imports need hooking,
  * and hook them now if instrumentations are already enabled. register-esm calls this.
  */
