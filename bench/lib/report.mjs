@@ -156,6 +156,8 @@ export function printReport(results, print = console.log) {
           'steady RSS MB',
           'outage plateau MB',
           'Δ MB',
+          'young gen MB',
+          'Δ less young gen MB',
           'max MB',
           'last-⅓ growth MB',
           'still growing',
@@ -163,12 +165,14 @@ export function printReport(results, print = console.log) {
         ],
         Object.values(outage).map((r) =>
           r.missing || r.error
-            ? [r.label, r.missing ?? `ERROR ${r.error.split('\n')[0]}`, '', '', '', '', '', '']
+            ? [r.label, r.missing ?? `ERROR ${r.error.split('\n')[0]}`, '', '', '', '', '', '', '', '']
             : [
                 r.label,
                 fmt(r.steadyRssMB, 1),
                 fmt(r.outagePlateauRssMB, 1),
                 fmt(r.plateauDeltaMB, 1),
+                `${fmt(r.steadyYoungGenMB, 0)} → ${fmt(r.outageYoungGenMB, 0)}`,
+                fmt(r.plateauDeltaLessYoungGenMB, 1),
                 fmt(r.outageMaxRssMB, 1),
                 fmt(r.lastThirdGrowthMB, 1),
                 r.stillGrowing ? 'yes' : 'no',

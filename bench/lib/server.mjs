@@ -6,7 +6,7 @@ import { ask, CORE, firstJsonLine, start, stop } from './proc.mjs';
 
 const SERVER = path.join(FIXTURES, 'server.cjs');
 
-/** Starts `config` against `endpoint`; resolves { url, stats(), close() }. */
+/** Starts `config` against `endpoint`; resolves { url, stats(), heap(), close() }. */
 export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
   const args = [...nodeArgs, ...(config.preload ? ['--require', config.preload] : []), SERVER];
   // config.node: another Node.js binary for this server (bench/ab.mjs BENCH_NODE=).
@@ -25,6 +25,7 @@ export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
     pid: child.pid,
     url: `http://127.0.0.1:${ready.port}/`,
     stats: () => ask(child, 'stats'),
+    heap: () => ask(child, 'heap'),
     loopStart: () => child.send('loop-start'),
     loopStop: () => ask(child, 'loop-stop'),
     stderr: () => child.err,
