@@ -1,4 +1,5 @@
-// Start-up cost of each entry point: wall time of `node [--require entry] empty-app.cjs`, from spawn to
+// Start-up cost of each entry point: wall time of `node [--require entry] empty-app.cjs` (and of
+// service-app.cjs, which loads node:http, express and pg as a typical service does), from spawn to
 // exit, runs of all variants alternating so drift hits them alike. Not pinned: start-up uses
 // V8's helper threads, and users don't pin either.
 import path from 'node:path';
@@ -8,7 +9,24 @@ import { distFile, FIXTURES, ROOT, resolveFromRoot } from '../lib/paths.mjs';
 import { run } from '../lib/proc.mjs';
 import { summarize } from '../lib/stats.mjs';
 
+const APPS = [
+  { suffix: '', file: 'empty-app.cjs' },
+  { suffix: '-service', file: 'service-app.cjs' },
+];
+
 function variants() {
+  return APPS.flatMap((app) =>
+    entries().map((v) => ({
+      ...v,
+      id: v.id + app.suffix,
+      label: v.label.replace('empty-app.cjs', app.file),
+      app: app.file,
+      bare: `node${app.suffix}`,
+    })),
+  );
+}
+
+function entries() {
   const upstream = resolveFromRoot('@opentelemetry/auto-instrumentations-node/register');
   const acme = distFile('register.cjs');
   const acmeEsm = distFile('register-esm.js');
@@ -41,7 +59,7 @@ const argsFor = (v, count = false) => [
   ...(count ? ['--require', path.join(FIXTURES, 'count-modules.cjs')] : []),
   ...(v.preload ? [v.flag ?? '--require', v.preload] : []),
   // A file, as `node app.js` runs: `-e` loads node:crypto and more itself (see the fixture).
-  path.join(FIXTURES, 'empty-app.cjs'),
+  path.join(FIXTURES, v.app),
 ];
 
 export async function runStartup(ctx) {
@@ -66,10 +84,10 @@ export async function runStartup(ctx) {
     const r = await run(process.execPath, argsFor(v, true), { env, cwd: ROOT });
     modules[v.id] = JSON.parse(/\{"cjsModules".*\}/.exec(r.out)?.[0] ?? '{}').cjsModules ?? null;
   }
-  const bare = summarize(times.get('node'));
   const out = {};
   for (const v of all) {
     const ms = summarize(times.get(v.id));
+    const bare = summarize(times.get(v.bare));
     out[v.id] = {
       label: v.label,
       missing: v.missing,

@@ -106,7 +106,7 @@ export function printReport(results, print = console.log) {
     print(`\nStart-up: wall time spawn→exit, ${o.startupRuns} alternating runs each; median (min–max)`);
     print(
       table(
-        ['command', 'ms', 'Δ over bare node', 'CJS modules'],
+        ['command', 'ms', 'Δ over bare node (same app)', 'CJS modules'],
         Object.values(startup).map((r) =>
           unavailable(r)
             ? [r.label, unavailable(r), '', '']
