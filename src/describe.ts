@@ -52,7 +52,7 @@ export function redactUrl(value: string): string {
 }
 
 /** The one-line start-up summary printed at info level. */
-export function summaryLine(config: ResolvedConfig): string {
+export function summaryLine(config: ResolvedConfig, gcTuned = false): string {
   const service = `${config.serviceName}${config.serviceVersion ? `@${config.serviceVersion}` : ''}${
     config.environment ? ` (${config.environment})` : ''
   }`;
@@ -71,6 +71,7 @@ export function summaryLine(config: ResolvedConfig): string {
   return (
     `tracing ${service} → ${exporters}${headers}; sampler ${sampler}; propagators ` +
     `${config.propagators.map(propagatorName).join(',')}; ${config.instrumentations.names.length + config.instrumentations.custom.length} instrumentations (lazy)` +
-    `${config.redaction === false ? '; redaction OFF' : ''}`
+    `${config.redaction === false ? '; redaction OFF' : ''}` +
+    `${gcTuned ? '; V8 allocation-site pretenuring off from the first span (gcTuning)' : ''}`
   );
 }

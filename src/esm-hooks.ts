@@ -2,10 +2,6 @@ import moduleApi, { register } from 'node:module';
 import { log } from './diag.js';
 import { getIitm, requireFromInstrumentation } from './instrumentations/hooks.js';
 import { activeEsmModules, isEsmHookedModule, useEsmLoader } from './instrumentations/index.js';
-import { supportsSyncLoaderHooks } from './sync-hooks.js';
-
-/** How ESM imports are hooked: on the application thread, or on Node's loader thread. */
-export type EsmLoaderMode = 'in-thread' | 'loader-thread';
 
 // Shared by the ESM and CJS builds: the in-thread hooks are registered once per process.
 const IN_THREAD_KEY = Symbol.for('@acme/otel/esm-in-thread-hooks');
@@ -21,34 +17,44 @@ export function prepareEsmInstrumentation(): void {
 /**
  * Registers the import-in-the-middle loader hook for the modules the enabled instrumentations
  * patch (every other import skips the wrapper): in-thread through `module.registerHooks()` where
- * Node can run it (22.22.3+, 24.11.1+, 25.1+), else on Node's loader thread through
- * `module.register()`, with an `include` list that instrumentations loaded later extend through
- * the message channel. Returns the mode, or undefined when nothing was registered. Only modules
+ * Node can run it (import-in-the-middle's `supportsSyncHooks()`: 22.22.3+, 24.11.1+, 25.1+), else on
+ * Node's loader thread through `module.register()`, with an `include` list that instrumentations
+ * loaded later extend through the message channel. Returns whether a hook is registered. Only modules
  * imported AFTER this runs are seen: ESM links the whole static import graph before any of it runs,
  * so this must run in a module preloaded with `node --import` (our register entry, or the app's own
  * tracing file).
  */
-export function installEsmLoaderHook(reference: string): EsmLoaderMode | undefined {
+export function installEsmLoaderHook(reference: string): boolean {
   const modules = activeEsmModules();
-  if (modules.length === 0) return undefined;
+  if (modules.length === 0) return false;
   try {
-    if (
-      typeof (moduleApi as { registerHooks?: unknown }).registerHooks === 'function' &&
-      supportsSyncLoaderHooks()
-    )
-      return installInThread();
+    if (inThreadHooksSupported()) return installInThread();
     const { registerOptions } = getIitm().createAddHookMessageChannel();
     registerOptions.data.include = modules;
     // @opentelemetry/instrumentation re-exports import-in-the-middle's hook from the very copy
     // its instrumentations talk to.
     register('@opentelemetry/instrumentation/hook.mjs', reference, registerOptions as never);
     log.debug('ESM imports hooked on the loader thread (module.register)');
-    return 'loader-thread';
+    return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log.error(`could not install the ESM loader hook: ${reason}; ESM imports are not instrumented`);
-    return undefined;
+    return false;
   }
+}
+
+/**
+ * import-in-the-middle decides which Nodes can run its loader in-thread (`registerHooks` exists
+ * since 22.15 / 24.0, but its load hook needs nodejs/node#59929). Its predicate is an ES module
+ * without imports; `require()` of it is safe behind the `registerHooks` check, since every Node that
+ * has `registerHooks` can `require()` ES modules (Node 20 never gets that far).
+ */
+function inThreadHooksSupported(): boolean {
+  if (typeof (moduleApi as { registerHooks?: unknown }).registerHooks !== 'function') return false;
+  const { supportsSyncHooks } = requireFromInstrumentation()(
+    'import-in-the-middle/supports-sync-hooks.mjs',
+  ) as { supportsSyncHooks(): boolean };
+  return supportsSyncHooks();
 }
 
 /**
@@ -57,9 +63,8 @@ export function installEsmLoaderHook(reference: string): EsmLoaderMode | undefin
  * module. The predicate reads the live set of modules the enabled instrumentations patch, so
  * instrumentations enabled later are included without a message channel.
  */
-function installInThread(): EsmLoaderMode {
+function installInThread(): boolean {
   if (g[IN_THREAD_KEY] !== true) {
-    // require() of an ES module: every Node that passes supportsSyncLoaderHooks() has it.
     const { register: registerHooks } = requireFromInstrumentation()(
       'import-in-the-middle/register-hooks.mjs',
     ) as { register(options: { shouldInclude(url: string, specifier: string): boolean }): void };
@@ -67,5 +72,5 @@ function installInThread(): EsmLoaderMode {
     g[IN_THREAD_KEY] = true;
     log.debug('ESM imports hooked in-thread (module.registerHooks)');
   }
-  return 'in-thread';
+  return true;
 }

@@ -139,9 +139,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     },
     stats: (): ExportStats => stats.snapshot(),
   };
-  log.info(
-    `${summaryLine(config)}${gcTuned ? '; V8 allocation-site pretenuring off from the first span (gcTuning)' : ''}`,
-  );
+  log.info(summaryLine(config, gcTuned));
   return handle;
 }
 

@@ -199,7 +199,8 @@ describe('guards', () => {
   });
 
   it('ESM imports are hooked in-thread where Node can (module.registerHooks), else on the loader thread', async () => {
-    // import-in-the-middle's own predicate is the oracle for which Node runs its loader in-thread.
+    // import-in-the-middle's predicate decides which Node runs its loader in-thread; on each Node
+    // CI runs (20: loader thread, 22 and 24: in-thread) the mode it names must be the one that ran.
     const iitm = (await import(
       createRequire(createRequire(import.meta.url).resolve('@opentelemetry/instrumentation')).resolve(
         'import-in-the-middle/supports-sync-hooks.mjs',
