@@ -37,6 +37,22 @@ const plainBuiltinImports: Plugin = {
   },
 };
 
+// One copy of each bundled SDK package, the top-level one, whichever package imports it. The
+// dependencies are on the line instrumentation-http pins (core 2.12.0, 0.223.0), so that a service
+// loads one @opentelemetry/core at run time; @opentelemetry/resources is 2.12.1 for its machine-id
+// fix, and its own exact pin on core 2.12.1 (identical code) must not put a second core in here.
+const SINGLE_COPY = /^@opentelemetry\/(core|resources|sdk-trace|sdk-trace-base|semantic-conventions)$/;
+const singleCopy: Plugin = {
+  name: 'acme-single-copy',
+  setup(build) {
+    const root = path.resolve('.');
+    build.onResolve({ filter: SINGLE_COPY }, (args) => {
+      if (args.pluginData === 'acme-single-copy' || args.resolveDir === root) return undefined;
+      return build.resolve(args.path, { kind: args.kind, resolveDir: root, pluginData: 'acme-single-copy' });
+    });
+  },
+};
+
 const STARTUP_PACKAGES = [
   /^@opentelemetry\/core$/,
   /^@opentelemetry\/sdk-trace-base$/,
@@ -69,7 +85,7 @@ export default defineConfig({
   // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
   external: [/^@opentelemetry\/api$/],
   noExternal: STARTUP_PACKAGES,
-  esbuildPlugins: [lazyCrypto, plainBuiltinImports],
+  esbuildPlugins: [singleCopy, lazyCrypto, plainBuiltinImports],
   // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
   // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
   // `require()` it costs one file.

@@ -130,6 +130,15 @@ describe.each([
       expect(loaded).not.toContain(unused);
     }
   });
+
+  it('loads one copy of each @opentelemetry package, the exporter included', async () => {
+    // instrumentation-http pins @opentelemetry/core exactly; with our dependencies on another
+    // patch release, a service loaded two copies of core (~15–20 ms of start-up, README).
+    const { port } = await startApp(args, { OTEL_BSP_SCHEDULE_DELAY: '20' });
+    await get(port, '/orders/1');
+    await rx.waitForSpans(3);
+    expect(JSON.parse((await get(port, '/copies')).body)).toEqual({});
+  });
 });
 
 describe('guards', () => {

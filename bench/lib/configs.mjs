@@ -104,6 +104,10 @@ export function tracingEnv(endpoint, extra = {}) {
     OTEL_METRICS_EXPORTER: 'none',
     OTEL_LOGS_EXPORTER: 'none',
     OTEL_LOG_LEVEL: 'warn',
+    // The upstream register's default is `all`, whose cloud detectors call link-local metadata
+    // addresses (169.254.169.254, Alibaba's 100.100.100.200). Every config gets the same local
+    // set: our default (service.instance.id we always set; upstream's serviceinstance detector).
+    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,serviceinstance,container',
     ...extra,
   };
 }
