@@ -37,11 +37,21 @@ const plainBuiltinImports: Plugin = {
   },
 };
 
-// One copy of each bundled SDK package, the top-level one, whichever package imports it. The
+const STARTUP_PACKAGES = [
+  /^@opentelemetry\/core$/,
+  /^@opentelemetry\/sdk-trace-base$/,
+  /^@opentelemetry\/sdk-trace$/,
+  /^@opentelemetry\/resources$/,
+  /^@opentelemetry\/semantic-conventions$/,
+  /^@opentelemetry\/context-async-hooks$/,
+  /^@opentelemetry\/resource-detector-container$/,
+];
+
+// One copy of each bundled package, the top-level one, whichever package imports it. The
 // dependencies are on the line instrumentation-http pins (core 2.12.0, 0.223.0), so that a service
 // loads one @opentelemetry/core at run time; @opentelemetry/resources is 2.12.1 for its machine-id
 // fix, and its own exact pin on core 2.12.1 (identical code) must not put a second core in here.
-const SINGLE_COPY = /^@opentelemetry\/(core|resources|sdk-trace|sdk-trace-base|semantic-conventions)$/;
+const SINGLE_COPY = new RegExp(STARTUP_PACKAGES.map((p) => p.source).join('|'));
 const singleCopy: Plugin = {
   name: 'acme-single-copy',
   setup(build) {
@@ -52,16 +62,6 @@ const singleCopy: Plugin = {
     });
   },
 };
-
-const STARTUP_PACKAGES = [
-  /^@opentelemetry\/core$/,
-  /^@opentelemetry\/sdk-trace-base$/,
-  /^@opentelemetry\/sdk-trace$/,
-  /^@opentelemetry\/resources$/,
-  /^@opentelemetry\/semantic-conventions$/,
-  /^@opentelemetry\/context-async-hooks$/,
-  /^@opentelemetry\/resource-detector-container$/,
-];
 
 export default defineConfig({
   entry: {
