@@ -1,6 +1,6 @@
 // `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage]
 // Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
-// selected groups, prints tables and writes bench/results.json. See bench/README.md.
+// selected groups, prints tables and writes bench/results/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEncode } from './groups/encode.mjs';
@@ -86,7 +86,7 @@ async function main() {
   }
 
   printReport(results);
-  const out = opts.out ?? path.join(BENCH_DIR, 'results.json');
+  const out = opts.out ?? path.join(BENCH_DIR, 'results', 'results.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`\n[bench] wrote ${path.relative(process.cwd(), out)}`);
 }
