@@ -84,7 +84,7 @@ function patchStartSpan(tracer: Tracer): void {
     if (sc === INVALID_SPAN_CONTEXT || sc.traceId === INVALID_SPAN_CONTEXT.traceId) return span;
     const parent = options?.root ? undefined : trace.getSpanContext(parentContext);
     // The SDK builds a fresh span context object for each non-recording span.
-    if (hasRandomTraceId(parent, sc.traceId)) (sc as SpanContext).traceFlags |= RANDOM_TRACE_ID_FLAG;
+    if (hasRandomTraceId(parent, sc.traceId)) sc.traceFlags |= RANDOM_TRACE_ID_FLAG;
     return span;
   };
 }

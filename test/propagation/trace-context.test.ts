@@ -9,9 +9,11 @@ import {
 } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trimOws } from '../../src/propagation/headers.js';
 import { StrictTraceContextPropagator } from '../../src/propagation/trace-context-propagator.js';
-import { StrictTraceState } from '../../src/propagation/trace-state.js';
+import { isTraceStateKey, isTraceStateValue, StrictTraceState } from '../../src/propagation/trace-state.js';
 import { getTracingHandle, initTracing } from '../../src/sdk.js';
 import { repoRoot } from '../support/child.js';
 import { extract, type Headers, inject, resetGlobals, spanContextOf, withSpanContext } from './support.js';
@@ -251,6 +253,37 @@ describe('tracestate (Level 2: invalid members dropped one by one)', () => {
     }
   });
 
+  it('whatever comes in, what is kept is a valid, duplicate-free list of at most 32 input members, in order', () => {
+    const keyChar = fc.constantFrom(...'abz09_-*/@A. '.split(''));
+    const valueChar = fc.constantFrom(...'a Z9=,\t~!\u0001é'.split(''));
+    const member = fc.oneof(
+      fc
+        .tuple(fc.string({ unit: keyChar, maxLength: 6 }), fc.string({ unit: valueChar, maxLength: 6 }))
+        .map(([k, v]) => `${k}=${v}`),
+      fc.constantFrom('', ' ', '\t', 'foo=1', 'foo@=2', '1a=3', 'x'),
+    );
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 40 }), fc.constantFrom(',', ' ,', ', \t'), (members, sep) => {
+        const header = members.join(sep);
+        const state = StrictTraceState.parse(header);
+        if (state === undefined) return;
+        const kept = state.serialize().split(',');
+        const input = header.split(',').map(trimOws);
+        expect(kept.length).toBeLessThanOrEqual(32);
+        expect(new Set(kept.map((m) => m.slice(0, m.indexOf('=')))).size).toBe(kept.length);
+        let at = 0;
+        for (const m of kept) {
+          const [key = '', value = ''] = m.split('=');
+          expect(isTraceStateKey(key) && isTraceStateValue(value)).toBe(true);
+          at = input.indexOf(m, at) + 1; // a member of the input, after the previous one
+          expect(at).toBeGreaterThan(0);
+        }
+        expect(StrictTraceState.parse(state.serialize())?.serialize()).toBe(state.serialize());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('set() takes Level 2 keys and keeps the 32-member limit by dropping from the end', () => {
     const state = StrictTraceState.parse(Array.from({ length: 32 }, (_, i) => `k${i}=v`).join(','));
     const next = state?.set('foo@', '1');
@@ -396,8 +429,10 @@ describe('random-trace-id flag (0x02) on spans that are not sampled', () => {
     const incoming = propagation.extract(ROOT_CONTEXT, { traceparent: `00-${T}-${S}-02` });
     const span = tracing.getTracer('some-instrumentation').startSpan('x', {}, incoming);
     expect(span.spanContext().traceFlags).toBe(2);
+    // A new root under that context: its own random id, sampled by the default ParentBased(AlwaysOn).
     const root = tracing.getTracer('some-instrumentation').startSpan('x', { root: true }, incoming);
     expect(root.spanContext().traceId).not.toBe(T);
+    expect(root.spanContext().traceFlags).toBe(3);
   });
 
   it('suppressed tracing never writes to the shared invalid span context', () => {
@@ -416,7 +451,12 @@ describe('random-trace-id flag (0x02) on spans that are not sampled', () => {
     ] as const) {
       const out = execFileSync(process.execPath, ['test/fixtures/http-fast-path-app.cjs'], {
         cwd: repoRoot,
-        env: { PATH: process.env.PATH, RATIO: '1', TRACEPARENT: `00-${T}-${S}-${flags}` },
+        env: {
+          PATH: process.env.PATH,
+          OTEL_NODE_RESOURCE_DETECTORS: 'none',
+          RATIO: '1',
+          TRACEPARENT: `00-${T}-${S}-${flags}`,
+        },
         encoding: 'utf8',
         timeout: 30_000,
       });
