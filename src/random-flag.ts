@@ -1,23 +1,41 @@
-import { type Context, type SpanContext, trace } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  type Context,
+  context,
+  INVALID_SPAN_CONTEXT,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** W3C Trace Context Level 2 "random trace id" flag. */
 export const RANDOM_TRACE_ID_FLAG = 0x02;
 
 /**
- * Keeps the W3C Level 2 random-trace-id flag (0x02) on the spans of a trace. The SDK gives every
- * new span only the sampled bit, so without this a trace that arrived as `-03` would leave as
- * `-01` one hop later. Roots we start get the flag too: their ids come from the SDK's random id
- * generator. A trace started by a B3 or Jaeger neighbour keeps it off (nothing says its id is
- * random). Runs in onStart, before the span can be injected anywhere; costs one bit test.
+ * Whether a span of trace `traceId` started under `parent` has a random trace id (§3.2.2.5.2).
+ * A child inherits the flag: set in the incoming traceparent, it MUST stay set on every outgoing
+ * one with the same trace id, and unset MUST stay unset (a trace started by a B3 or Jaeger
+ * neighbour keeps it off: nothing says its id is random). A root, or a span whose parent the SDK
+ * did not continue, got its id from the SDK's random id generator, so it has the flag.
+ */
+export function hasRandomTraceId(parent: SpanContext | undefined, traceId: string): boolean {
+  if (parent === undefined || parent.traceId !== traceId) return true;
+  return (parent.traceFlags & RANDOM_TRACE_ID_FLAG) !== 0;
+}
+
+/**
+ * Keeps the random flag on recorded spans. The SDK gives every new span only the sampled bit, so
+ * without this a trace that arrived as `-03` would leave as `-01` one hop later. Runs in onStart,
+ * first in the pipeline, so later processors see the final flags; costs one comparison.
  */
 export class RandomTraceIdFlagProcessor implements SpanProcessor {
-  onStart(span: Span, parentContext: Context): void {
-    const parent = trace.getSpanContext(parentContext);
-    if (parent !== undefined && (parent.traceFlags & RANDOM_TRACE_ID_FLAG) === 0) return;
-    if (parent !== undefined && parent.traceId !== span.spanContext().traceId) return;
-    // spanContext() returns the span's own object; the SDK never freezes it.
-    (span.spanContext() as SpanContext).traceFlags |= RANDOM_TRACE_ID_FLAG;
+  onStart(span: SdkSpan, parentContext: Context): void {
+    const sc = span.spanContext() as SpanContext; // the span's own object; the SDK never freezes it
+    if (hasRandomTraceId(trace.getSpanContext(parentContext), sc.traceId))
+      sc.traceFlags |= RANDOM_TRACE_ID_FLAG;
   }
   onEnd(_span: ReadableSpan): void {}
   forceFlush(): Promise<void> {
@@ -26,4 +44,47 @@ export class RandomTraceIdFlagProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+const patched = new WeakSet<Tracer>();
+
+/**
+ * Keeps the random flag on spans that are not recorded. An unsampled span never reaches a span
+ * processor: the SDK's tracer returns a non-recording span whose flags are 00, so a request that
+ * arrived as `-02` (random, not sampled) called downstream with `-00`, breaking the MUST of
+ * §3.2.2.5.2 for most traffic under ratio sampling. Every tracer of `provider` (the instrumentations'
+ * included: they get theirs from it) sets the flag on those spans right after creating them.
+ */
+export function keepRandomFlagOnUnrecordedSpans(provider: TracerProvider): void {
+  const getTracer = provider.getTracer.bind(provider);
+  provider.getTracer = (name, version, options) => {
+    const tracer = getTracer(name, version, options);
+    if (!patched.has(tracer)) {
+      patched.add(tracer);
+      patchStartSpan(tracer);
+    }
+    return tracer;
+  };
+}
+
+function patchStartSpan(tracer: Tracer): void {
+  const startSpan = tracer.startSpan;
+  // startActiveSpan calls this.startSpan, so it is covered too.
+  tracer.startSpan = function startSpanKeepingRandomFlag(
+    this: Tracer,
+    name: string,
+    options?: SpanOptions,
+    ctx?: Context,
+  ): Span {
+    const parentContext = ctx ?? context.active();
+    const span = startSpan.call(this, name, options, parentContext);
+    if (span.isRecording()) return span;
+    const sc = span.spanContext();
+    // Suppressed tracing hands out the shared INVALID_SPAN_CONTEXT: never write to it.
+    if (sc === INVALID_SPAN_CONTEXT || sc.traceId === INVALID_SPAN_CONTEXT.traceId) return span;
+    const parent = options?.root ? undefined : trace.getSpanContext(parentContext);
+    // The SDK builds a fresh span context object for each non-recording span.
+    if (hasRandomTraceId(parent, sc.traceId)) sc.traceFlags |= RANDOM_TRACE_ID_FLAG;
+    return span;
+  };
 }

@@ -12,6 +12,7 @@ import { enableInstrumentations } from './instrumentations/index.js';
 import { setOtelDiag } from './otel-diag.js';
 import { createPipeline } from './pipeline.js';
 import { createPropagator } from './propagation/index.js';
+import { keepRandomFlagOnUnrecordedSpans } from './random-flag.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { setSamplerReadsAttributes } from './sampler-hints.js';
@@ -70,6 +71,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     spanLimits: config.spanLimits,
     spanProcessors: processors,
   });
+  // Before any tracer is handed out (instrumentations, handle.tracer, the global API).
+  keepRandomFlagOnUnrecordedSpans(provider);
 
   if (!trace.setGlobalTracerProvider(provider)) {
     log.warn(

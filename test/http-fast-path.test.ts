@@ -1,8 +1,9 @@
 // The sampler-first path for incoming HTTP requests (src/instrumentations/http-fast-path.ts).
 // Unsampled requests skip upstream's attribute work, so what matters is that they still carry the
 // trace: listeners on `req` run in its context, children stay unsampled under the same trace id,
-// outgoing calls propagate `-00`, and RPC metadata is there for express. Sampled requests must
-// keep every semantic-convention attribute upstream sets, and express's http.route.
+// outgoing calls propagate `-02` (random, not sampled), and RPC metadata is there for express.
+// Sampled requests must keep every semantic-convention attribute upstream sets, and express's
+// http.route.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/child.js';
@@ -49,7 +50,8 @@ describe('incoming HTTP, sampler first', () => {
     const { response, spans } = run(0);
     expect(spans).toEqual([]);
     const [, traceId, , flags] = response.echo.traceparent.split('-');
-    expect(flags).toBe('00');
+    // Unsampled, but the root's trace id is random: W3C Level 2 random flag (src/random-flag.ts).
+    expect(flags).toBe('02');
     expect(response.child).toEqual({ traceId, recording: false });
     expect(response.rpcMetadataType).toBe('http');
     expect(response.listenersAsAdded).toBe(true);

@@ -88,7 +88,19 @@ function normalise(raw: unknown): HeaderValues {
   return INVALID;
 }
 
-/** Strip HTTP optional whitespace (RFC 7230 OWS: SP / HTAB) from both ends. */
+/**
+ * Strip HTTP optional whitespace (RFC 7230 OWS: SP / HTAB) from both ends. A loop, not the regex
+ * `/^[ \t]+|[ \t]+$/g`: that one retries `[ \t]+$` from every blank of an inner run, so a header
+ * such as `a` + 16,000 spaces + `b` (within Node's header limit) took 106 ms per call.
+ */
 export function trimOws(value: string): string {
-  return value.replace(/^[ \t]+|[ \t]+$/g, '');
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }

@@ -17,7 +17,8 @@ export const TRACESTATE_HEADER = 'tracestate';
 
 /**
  * W3C Trace Context Level 2, strictly. An invalid `traceparent` (including several of them)
- * leaves the context unchanged, so a new trace starts. An invalid `tracestate` is dropped whole.
+ * leaves the context unchanged, so a new trace starts. Of `tracestate` only invalid members are
+ * dropped (see {@link StrictTraceState.parse}); a bad one never affects the `traceparent`.
  * The trace-flags byte is kept as received, so the random-trace-id flag (0x02) survives a hop.
  */
 export class StrictTraceContextPropagator implements TextMapPropagator {
