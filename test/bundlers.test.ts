@@ -1,0 +1,223 @@
+// Bundled services (issue 21): an express + pg app bundled with esbuild (otelPlugin) or webpack
+// (webpackExternals) and run with `--require @acme/otel/register` exports the same spans as the
+// app unbundled; an app that imports @acme/otel itself bundles, starts and traces. Real builds in a
+// temporary folder laid out like a deployment (the bundle beside a node_modules), real child
+// processes, the real OTLP/gRPC receiver, PostgreSQL on 127.0.0.1:5432.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import webpack from 'webpack';
+import type * as Bundler from '../src/bundler/index.js';
+import { type Child, repoRoot, spawnNode } from './support/child.js';
+import { setup as buildDist } from './support/global-setup.js';
+import { type OtlpReceiver, type ReceivedSpan, startReceiver } from './support/otlp-receiver.mjs';
+
+const REQUIRE = ['--require', `${repoRoot}dist/register.cjs`];
+let rx: OtlpReceiver;
+let dir: string;
+let bundler: typeof Bundler;
+const children: Child[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(`${repoRoot}dist/esbuild.js`)) buildDist();
+  // What the package exports, as a build script would import it.
+  bundler = (await import(`${repoRoot}dist/esbuild.js`)) as typeof Bundler;
+  rx = await startReceiver({ port: 0 });
+  // A deployment: the sources (later the bundles) beside a node_modules holding the packages the
+  // bundles keep external, @acme/otel among them.
+  dir = mkdtempSync(path.join(tmpdir(), 'acme-otel-bundlers-'));
+  mkdirSync(path.join(dir, 'node_modules', '@acme'), { recursive: true });
+  for (const name of readdirSync(path.join(repoRoot, 'node_modules'))) {
+    symlinkSync(path.join(repoRoot, 'node_modules', name), path.join(dir, 'node_modules', name));
+  }
+  symlinkSync(repoRoot, path.join(dir, 'node_modules', '@acme', 'otel'));
+  cpSync(path.join(repoRoot, 'test', 'fixtures', 'bundle'), dir, { recursive: true });
+}, 120_000);
+afterEach(() => {
+  for (const child of children.splice(0)) child.proc.kill('SIGKILL');
+  rx.clear();
+});
+afterAll(async () => {
+  await rx?.stop();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+function esbuild(entry: string, outfile: string, plugins: Bundler.EsbuildPlugin[]) {
+  return build({
+    absWorkingDir: dir,
+    entryPoints: [entry],
+    outfile: path.join(dir, outfile),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'silent',
+    plugins,
+  });
+}
+
+/** Runs `args`, asks for /orders/7 once, stops it with SIGTERM and returns what it exported. */
+async function run(args: string[], serviceName: string): Promise<ReceivedSpan[]> {
+  const child = spawnNode(args, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+    OTEL_SERVICE_NAME: serviceName,
+    OTEL_BSP_SCHEDULE_DELAY: '600000',
+  });
+  children.push(child);
+  await child.waitForOutput(/listening on \d+/);
+  const port = Number(/listening on (\d+)/.exec(child.output())?.[1]);
+  const res = await get(port, '/orders/7');
+  expect(res, child.output()).toEqual({ status: 200, body: '{"id":7}' });
+  child.proc.kill('SIGTERM');
+  expect((await child.exited).code, child.output()).toBe(143);
+  expect(child.output()).not.toMatch(/could not be loaded|is off|Error/);
+  const spans = rx.spans();
+  rx.clear();
+  return spans;
+}
+
+function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: urlPath }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** What must not change with bundling: each span's scope, name, kind and route, sorted. */
+function shape(spans: ReceivedSpan[]): string[] {
+  return spans
+    .map((s) => `${s.scope.name} ${s.kind} ${s.name} ${String(s.attributes['http.route'] ?? '')}`.trim())
+    .sort();
+}
+
+/** The request's trace: server span `GET /orders/:id` with http.route, express and pg spans under it. */
+function expectFullTrace(spans: ReceivedSpan[]): void {
+  const server = spans.find((s) => s.kind === 'SERVER');
+  expect(server?.name).toBe('GET /orders/:id');
+  expect(server?.attributes['http.route']).toBe('/orders/:id');
+  const trace = spans.filter((s) => s.traceId === server?.traceId);
+  expect(trace.some((s) => s.scope.name === '@opentelemetry/instrumentation-express')).toBe(true);
+  const query = trace.find(
+    (s) => s.scope.name === '@opentelemetry/instrumentation-pg' && s.name.startsWith('pg.query'),
+  );
+  expect(query?.attributes['db.query.text']).toBe('SELECT $1::int AS id');
+}
+
+describe('express + pg app with --require @acme/otel/register', () => {
+  let unbundled: ReceivedSpan[];
+  beforeAll(async () => {
+    unbundled = await run([...REQUIRE, path.join(dir, 'app.cjs')], 'bundled-app');
+  }, 60_000);
+
+  it('unbundled: the reference trace', () => {
+    expectFullTrace(unbundled);
+  });
+
+  it('esbuild with otelPlugin(): the same spans as unbundled; says what it kept external and writes the manifest', async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      await esbuild('app.cjs', 'out/esbuild-plugin.cjs', [
+        bundler.otelPlugin({ manifest: 'out/externals.json' }),
+      ]);
+    } finally {
+      process.stderr.write = write;
+    }
+    const versions = (name: string) =>
+      (
+        JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+    expect(lines.join('')).toBe(
+      `[@acme/otel] kept 2 package(s) out of the bundle so that tracing can patch them; ship them in node_modules: express@${versions('express')}, pg@${versions('pg')}\n`,
+    );
+    expect(JSON.parse(readFileSync(path.join(dir, 'out', 'externals.json'), 'utf8'))).toEqual({
+      dependencies: { express: versions('express'), pg: versions('pg') },
+    });
+
+    const spans = await run([...REQUIRE, path.join(dir, 'out', 'esbuild-plugin.cjs')], 'bundled-app');
+    expectFullTrace(spans);
+    expect(shape(spans)).toEqual(shape(unbundled));
+  });
+
+  it('esbuild without the plugin loses the express and pg spans (why the plugin exists)', async () => {
+    await esbuild('app.cjs', 'out/esbuild-plain.cjs', []);
+    const spans = await run([...REQUIRE, path.join(dir, 'out', 'esbuild-plain.cjs')], 'bundled-app');
+    expect(spans.find((s) => s.kind === 'SERVER')?.name).toBe('GET');
+    expect(spans.map((s) => s.scope.name)).not.toContain('@opentelemetry/instrumentation-express');
+    expect(spans.map((s) => s.scope.name)).not.toContain('@opentelemetry/instrumentation-pg');
+  });
+
+  it('webpack with webpackExternals(): the same spans as unbundled', async () => {
+    const stats = await new Promise<webpack.Stats | undefined>((resolve, reject) =>
+      webpack(
+        {
+          mode: 'production',
+          target: 'node',
+          context: dir,
+          entry: './app.cjs',
+          output: { path: path.join(dir, 'out'), filename: 'webpack.cjs' },
+          externals: [bundler.webpackExternals()],
+          optimization: { minimize: false },
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      ),
+    );
+    expect(stats?.hasErrors(), stats?.toString('errors-only')).toBe(false);
+    const out = readFileSync(path.join(dir, 'out', 'webpack.cjs'), 'utf8');
+    expect(out).toContain('require("express")');
+    expect(out).not.toContain('function createApplication');
+
+    const spans = await run([...REQUIRE, path.join(dir, 'out', 'webpack.cjs')], 'bundled-app');
+    expectFullTrace(spans);
+    expect(shape(spans)).toEqual(shape(unbundled));
+  });
+});
+
+describe('an app that imports @acme/otel itself, bundled with esbuild', () => {
+  it('with otelPlugin(): starts and traces express like unbundled', async () => {
+    await esbuild('self-app.ts', 'out/self-plugin.cjs', [bundler.otelPlugin({ log: false })]);
+    const out = readFileSync(path.join(dir, 'out', 'self-plugin.cjs'), 'utf8');
+    expect(out).toContain('require("@acme/otel")');
+    const spans = await run([path.join(dir, 'out', 'self-plugin.cjs')], 'bundled-self');
+    const server = spans.find((s) => s.kind === 'SERVER');
+    expect(server?.name).toBe('GET /orders/:id');
+    expect(spans.some((s) => s.scope.name === '@opentelemetry/instrumentation-express')).toBe(true);
+    expect(spans.find((s) => s.name === 'load order')?.traceId).toBe(server?.traceId);
+    expect(spans.every((s) => s.resource['service.name'] === 'bundled-self')).toBe(true);
+  });
+
+  it('plain bundle (our code and the API inside it): starts and traces', async () => {
+    // Before issue 21 this crashed at start-up: "Cannot find module '@opentelemetry/api'".
+    await esbuild('self-app.ts', 'out/self-plain.cjs', []);
+    const out = readFileSync(path.join(dir, 'out', 'self-plain.cjs'), 'utf8');
+    expect(out).not.toContain('require("@acme/otel")');
+    expect(out).not.toMatch(/require\("@opentelemetry\/api"\)/);
+    const spans = await run([path.join(dir, 'out', 'self-plain.cjs')], 'bundled-self');
+    const server = spans.find((s) => s.kind === 'SERVER');
+    expect(server?.attributes['url.path']).toBe('/orders/7');
+    expect(spans.find((s) => s.name === 'load order')?.parentSpanId).toBe(server?.spanId);
+  });
+});
