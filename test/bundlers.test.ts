@@ -25,6 +25,7 @@ import { setup as buildDist } from './support/global-setup.js';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from './support/otlp-receiver.mjs';
 
 const REQUIRE = ['--require', `${repoRoot}dist/register.cjs`];
+const IMPORT = ['--import', `${repoRoot}dist/register-esm.js`];
 let rx: OtlpReceiver;
 let dir: string;
 let bundler: typeof Bundler;
@@ -54,7 +55,12 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-function esbuild(entry: string, outfile: string, plugins: Bundler.EsbuildPlugin[]) {
+function esbuild(
+  entry: string,
+  outfile: string,
+  plugins: Bundler.EsbuildPlugin[],
+  format: 'cjs' | 'esm' = 'cjs',
+) {
   return build({
     absWorkingDir: dir,
     entryPoints: [entry],
@@ -62,7 +68,7 @@ function esbuild(entry: string, outfile: string, plugins: Bundler.EsbuildPlugin[
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format: 'cjs',
+    format,
     logLevel: 'silent',
     plugins,
   });
@@ -191,6 +197,17 @@ describe('express + pg app with --require @acme/otel/register', () => {
     expect(out).not.toContain('function createApplication');
 
     const spans = await run([...REQUIRE, path.join(dir, 'out', 'webpack.cjs')], 'bundled-app');
+    expectFullTrace(spans);
+    expect(shape(spans)).toEqual(shape(unbundled));
+  });
+});
+
+describe('ES module app with --import @acme/otel/register', () => {
+  it('esbuild ESM output with otelPlugin(): the same spans as unbundled', async () => {
+    const unbundled = await run([...IMPORT, path.join(dir, 'app.mjs')], 'bundled-app');
+    expectFullTrace(unbundled);
+    await esbuild('app.mjs', 'out/esbuild-plugin.mjs', [bundler.otelPlugin({ log: false })], 'esm');
+    const spans = await run([...IMPORT, path.join(dir, 'out', 'esbuild-plugin.mjs')], 'bundled-app');
     expectFullTrace(spans);
     expect(shape(spans)).toEqual(shape(unbundled));
   });

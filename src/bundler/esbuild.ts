@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TracingConfigError } from '../errors.js';
 import { checkOptions, type ExternalsOptions, externalModules, packageNameOf } from './externals.js';
 
 /** Options of {@link otelPlugin}. */
@@ -50,6 +51,10 @@ export interface EsbuildPlugin {
  */
 export function otelPlugin(options: OtelPluginOptions = {}): EsbuildPlugin {
   checkOptions(options, ['manifest', 'log']);
+  if (options.manifest !== undefined && (typeof options.manifest !== 'string' || options.manifest === ''))
+    throw new TracingConfigError('manifest', options.manifest, 'expected a file path');
+  if (options.log !== undefined && typeof options.log !== 'boolean')
+    throw new TracingConfigError('log', options.log, 'expected true or false');
   const { manifest, log, ...lists } = options;
   const external = new Set(externalModules(lists));
   return {

@@ -84,10 +84,13 @@ export function checkOptions(options: unknown, extraKeys: readonly string[]): vo
   }
 }
 
+// npm's rule (legacy capitals allowed), in linear time: `pg`, `@smithy/core`; not a subpath.
+const PACKAGE_NAME = /^(?:@[\w~-][\w.~-]*\/)?[\w~-][\w.~-]*$/;
+
 function checkNames(key: string, value: unknown): void {
   if (!Array.isArray(value)) throw new TracingConfigError(key, value, 'expected an array of package names');
   value.forEach((name, i) => {
-    if (typeof name !== 'string' || packageNameOf(name) !== name)
+    if (typeof name !== 'string' || !PACKAGE_NAME.test(name) || packageNameOf(name) !== name)
       throw new TracingConfigError(
         `${key}[${i}]`,
         name,
