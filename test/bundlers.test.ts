@@ -3,6 +3,7 @@
 // app unbundled; an app that imports @acme/otel itself bundles, starts and traces. Real builds in a
 // temporary folder laid out like a deployment (the bundle beside a node_modules), real child
 // processes, the real OTLP/gRPC receiver, PostgreSQL on 127.0.0.1:5432.
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -12,8 +13,10 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -45,6 +48,9 @@ beforeAll(async () => {
   }
   symlinkSync(repoRoot, path.join(dir, 'node_modules', '@acme', 'otel'));
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'bundle'), dir, { recursive: true });
+  // The README's snippets build `src/main.js`.
+  mkdirSync(path.join(dir, 'src'));
+  cpSync(path.join(dir, 'app.cjs'), path.join(dir, 'src', 'main.js'));
 }, 120_000);
 afterEach(() => {
   for (const child of children.splice(0)) child.proc.kill('SIGKILL');
@@ -54,6 +60,15 @@ afterAll(async () => {
   await rx?.stop();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The README "Bundlers" code block whose first line is `firstLine`. */
+function readmeSnippet(firstLine: string): string {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Bundlers\n'), readme.indexOf('\n## Performance\n'));
+  const block = section.split('```js\n').find((part) => part.startsWith(firstLine));
+  if (block === undefined) throw new Error(`no README code block starting with ${firstLine}`);
+  return block.slice(0, block.indexOf('```'));
+}
 
 function esbuild(
   entry: string,
@@ -139,31 +154,24 @@ describe('express + pg app with --require @acme/otel/register', () => {
     expectFullTrace(unbundled);
   });
 
-  it('esbuild with otelPlugin(): the same spans as unbundled; says what it kept external and writes the manifest', async () => {
-    const lines: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-      await esbuild('app.cjs', 'out/esbuild-plugin.cjs', [
-        bundler.otelPlugin({ manifest: 'out/externals.json' }),
-      ]);
-    } finally {
-      process.stderr.write = write;
-    }
-    const versions = (name: string) =>
+  it("README's esbuild build script (otelPlugin): the same spans as unbundled; says what it kept out and writes the manifest", async () => {
+    writeFileSync(path.join(dir, 'build.mjs'), readmeSnippet('// build.mjs'));
+    const built = spawnSync(process.execPath, ['build.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(
+      /^\[@acme\/otel\] kept out of the bundle, for tracing to load and patch at run time; ship them in node_modules: @acme\/otel@[\d.]+, express@[\d.]+, pg@[\d.]+\n$/,
+    );
+    const version = (name: string) =>
       (
-        JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+        JSON.parse(readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as {
           version: string;
         }
       ).version;
-    expect(lines.join('')).toBe(
-      `[@acme/otel] kept 2 package(s) out of the bundle so that tracing can patch them; ship them in node_modules: express@${versions('express')}, pg@${versions('pg')}\n`,
-    );
-    expect(JSON.parse(readFileSync(path.join(dir, 'out', 'externals.json'), 'utf8'))).toEqual({
-      dependencies: { express: versions('express'), pg: versions('pg') },
+    expect(JSON.parse(readFileSync(path.join(dir, 'dist', 'externals.json'), 'utf8'))).toEqual({
+      dependencies: { '@acme/otel': version('@acme/otel'), express: version('express'), pg: version('pg') },
     });
 
-    const spans = await run([...REQUIRE, path.join(dir, 'out', 'esbuild-plugin.cjs')], 'bundled-app');
+    const spans = await run([...REQUIRE, path.join(dir, 'dist', 'main.cjs')], 'bundled-app');
     expectFullTrace(spans);
     expect(shape(spans)).toEqual(shape(unbundled));
   });
@@ -176,27 +184,18 @@ describe('express + pg app with --require @acme/otel/register', () => {
     expect(spans.map((s) => s.scope.name)).not.toContain('@opentelemetry/instrumentation-pg');
   });
 
-  it('webpack with webpackExternals(): the same spans as unbundled', async () => {
+  it("README's webpack config (webpackExternals): the same spans as unbundled", async () => {
+    writeFileSync(path.join(dir, 'webpack.config.js'), readmeSnippet('// webpack.config.js'));
+    const config = createRequire(path.join(dir, 'x.js'))('./webpack.config.js') as webpack.Configuration;
     const stats = await new Promise<webpack.Stats | undefined>((resolve, reject) =>
-      webpack(
-        {
-          mode: 'production',
-          target: 'node',
-          context: dir,
-          entry: './app.cjs',
-          output: { path: path.join(dir, 'out'), filename: 'webpack.cjs' },
-          externals: [bundler.webpackExternals()],
-          optimization: { minimize: false },
-        },
-        (error, result) => (error ? reject(error) : resolve(result)),
-      ),
+      webpack({ ...config, context: dir }, (error, result) => (error ? reject(error) : resolve(result))),
     );
     expect(stats?.hasErrors(), stats?.toString('errors-only')).toBe(false);
-    const out = readFileSync(path.join(dir, 'out', 'webpack.cjs'), 'utf8');
-    expect(out).toContain('require("express")');
-    expect(out).not.toContain('function createApplication');
+    const out = readFileSync(path.join(dir, 'dist', 'main.js'), 'utf8');
+    expect(out).toMatch(/require\("express"\)/);
+    expect(out).not.toContain('createApplication');
 
-    const spans = await run([...REQUIRE, path.join(dir, 'out', 'webpack.cjs')], 'bundled-app');
+    const spans = await run([...REQUIRE, path.join(dir, 'dist', 'main.js')], 'bundled-app');
     expectFullTrace(spans);
     expect(shape(spans)).toEqual(shape(unbundled));
   });

@@ -62,7 +62,13 @@ export function otelPlugin(options: OtelPluginOptions = {}): EsbuildPlugin {
     setup(build) {
       // Package name → the directory it was first imported from (to find the version it resolves to).
       const kept = new Map<string, string>();
-      build.onStart(() => kept.clear());
+      const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
+      // Always listed: `--require`/`--import @acme/otel/register` loads it from node_modules even
+      // when the application never imports it.
+      build.onStart(() => {
+        kept.clear();
+        kept.set('@acme/otel', workingDir);
+      });
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         const name = packageNameOf(args.path);
         if (name === undefined || !external.has(name)) return undefined;
@@ -70,18 +76,18 @@ export function otelPlugin(options: OtelPluginOptions = {}): EsbuildPlugin {
         return { path: args.path, external: true };
       });
       build.onEnd((result) => {
-        if (result.errors.length > 0 || kept.size === 0) return;
+        if (result.errors.length > 0) return;
         const versions = [...kept]
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([name, dir]) => [name, versionOf(name, dir)]);
         if (log !== false) {
           const list = versions.map(([name, version]) => `${name}@${version}`).join(', ');
           process.stderr.write(
-            `[@acme/otel] kept ${versions.length} package(s) out of the bundle so that tracing can patch them; ship them in node_modules: ${list}\n`,
+            `[@acme/otel] kept out of the bundle, for tracing to load and patch at run time; ship them in node_modules: ${list}\n`,
           );
         }
         if (manifest !== undefined) {
-          const file = path.resolve(build.initialOptions.absWorkingDir ?? process.cwd(), manifest);
+          const file = path.resolve(workingDir, manifest);
           mkdirSync(path.dirname(file), { recursive: true });
           writeFileSync(file, `${JSON.stringify({ dependencies: Object.fromEntries(versions) }, null, 2)}\n`);
         }
