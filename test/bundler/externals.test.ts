@@ -3,6 +3,7 @@
 import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import type { Configuration } from 'webpack';
 import {
   externalModules,
   instrumentedModules,
@@ -116,6 +117,12 @@ describe('webpackExternals', () => {
     expect(await ask(fn, 'ms')).toBeUndefined();
     expect(await ask(fn, './express')).toBeUndefined();
     expect(await ask(webpackExternals({ type: 'module' }), 'express')).toBe('module express');
+  });
+
+  it("fits webpack's `externals` type", () => {
+    // Compiles only if webpackExternals() is assignable to webpack's ExternalItem.
+    const config: Configuration = { target: 'node', externals: [webpackExternals()] };
+    expect(config.externals).toHaveLength(1);
   });
 
   it('rejects a bad type', () => {
