@@ -236,4 +236,26 @@ describe('an app that imports @acme/otel itself, bundled with esbuild', () => {
     expect(server?.attributes['url.path']).toBe('/orders/7');
     expect(spans.find((s) => s.name === 'load order')?.parentSpanId).toBe(server?.spanId);
   });
+
+  it('plain bundle deployed alone (no node_modules): starts and serves, says tracing is partly off', async () => {
+    // The crash of issue 21 ("Cannot find module '@opentelemetry/api'") happened here, at start-up.
+    await esbuild('self-app.ts', 'out/self-plain.cjs', []);
+    const alone = mkdtempSync(path.join(tmpdir(), 'acme-otel-bundle-alone-'));
+    try {
+      cpSync(path.join(dir, 'out', 'self-plain.cjs'), path.join(alone, 'main.cjs'));
+      const child = spawnNode([path.join(alone, 'main.cjs')], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint });
+      children.push(child);
+      await child.waitForOutput(/listening on \d+/);
+      const port = Number(/listening on (\d+)/.exec(child.output())?.[1]);
+      expect(await get(port, '/orders/7')).toEqual({ status: 200, body: '{"id":7}' });
+      child.proc.kill('SIGTERM');
+      expect((await child.exited).code, child.output()).toBe(143);
+      expect(
+        child.output().match(/\[@acme\/otel\] auto-instrumentation is off: .*\(README, Bundlers\)\n/g),
+      ).toHaveLength(1);
+      expect(child.output()).not.toMatch(/Cannot find module '@opentelemetry\/api'|\n\s+at /);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  });
 });
