@@ -37,6 +37,28 @@ const plainBuiltinImports: Plugin = {
   },
 };
 
+// The bundled CommonJS packages (context-async-hooks) `require('@opentelemetry/api')`, which the
+// output turns into a `__require()` call that an application's bundler cannot follow: a service
+// that bundled @acme/otel crashed at start-up with "Cannot find module '@opentelemetry/api'"
+// (issue 21). Through an ES re-export it becomes a static import, which bundlers do follow.
+// (tsup marks `@opentelemetry/api` external before our plugins see it, hence the rewrite.)
+const apiAsImport: Plugin = {
+  name: 'acme-api-as-import',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source.replace(/\brequire\((['"])@opentelemetry\/api\1\)/g, 'require("acme:api")');
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    build.onResolve({ filter: /^acme:api$/ }, () => ({ path: 'api', namespace: 'acme-api' }));
+    build.onLoad({ filter: /.*/, namespace: 'acme-api' }, () => ({
+      contents: "export * from '@opentelemetry/api';",
+      resolveDir: path.resolve('.'),
+      loader: 'js',
+    }));
+  },
+};
+
 const STARTUP_PACKAGES = [
   /^@opentelemetry\/core$/,
   /^@opentelemetry\/sdk-trace-base$/,
@@ -70,6 +92,8 @@ export default defineConfig({
     // `--require @acme/otel/register` (register.cjs) and `--import @acme/otel/register` (register-esm.js).
     register: 'src/register.ts',
     'register-esm': 'src/register-esm.ts',
+    // `@acme/otel/esbuild`: the esbuild plugin and webpack externals, for build scripts.
+    esbuild: 'src/bundler/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -85,7 +109,7 @@ export default defineConfig({
   // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
   external: [/^@opentelemetry\/api$/],
   noExternal: STARTUP_PACKAGES,
-  esbuildPlugins: [singleCopy, lazyCrypto, plainBuiltinImports],
+  esbuildPlugins: [apiAsImport, singleCopy, lazyCrypto, plainBuiltinImports],
   // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
   // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
   // `require()` it costs one file.
@@ -97,7 +121,8 @@ export default defineConfig({
   banner: ({ format }) =>
     format === 'esm'
       ? {
-          js: "import { createRequire as __acmeCreateRequire } from 'node:module'; const require = __acmeCreateRequire(import.meta.url);",
+          // `import.meta.url` is empty where an application bundled us into a CommonJS file.
+          js: "import { createRequire as __acmeCreateRequire } from 'node:module'; const require = __acmeCreateRequire(import.meta.url ?? process.argv[1] ?? process.cwd() + '/');",
         }
       : {},
 });

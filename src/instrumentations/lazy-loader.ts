@@ -107,7 +107,16 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     if (requireHooked || !active) return;
     requireHooked = true;
     removeGate?.();
-    hookRequire(byModule, load, () => active);
+    // Runs inside the application's require() (the gate): a missing @opentelemetry/instrumentation
+    // (a bundled service deployed without node_modules) must not fail the application's require.
+    try {
+      hookRequire(byModule, load, () => active);
+    } catch (error) {
+      log.warn(
+        `auto-instrumentation is off: its require hook could not be installed (${errorMessage(error).split('\n')[0]}); ` +
+          'a bundled service must ship @acme/otel and its dependencies in node_modules (README, Bundlers)',
+      );
+    }
   };
 
   const load: Load = (entry, cause) => {
