@@ -242,7 +242,7 @@ describe('precedence: code > env > defaults', () => {
       {},
       {},
       (c) => c.spanLimits.attributeValueLengthLimit,
-      Number.POSITIVE_INFINITY,
+      16_384,
     ],
     ['disabled env', {}, { OTEL_SDK_DISABLED: 'TRUE' }, (c) => c.disabled, true],
     ['disabled code beats env', { disabled: false }, { OTEL_SDK_DISABLED: 'true' }, (c) => c.disabled, false],
