@@ -112,3 +112,6 @@ export function startReceiver(options?: ReceiverOptions): Promise<OtlpReceiver>;
 
 /** Decodes an ExportTraceServiceRequest (as proto-loader or OTLP/JSON gives it) into spans. */
 export function decodeRequest(request: unknown): ReceivedSpan[];
+
+/** Decodes ExportTraceServiceRequest protobuf bytes into spans. */
+export function decodeRequestBytes(bytes: Uint8Array): ReceivedSpan[];

@@ -117,6 +117,11 @@ export function decodeRequest(request) {
   return spans;
 }
 
+/** ExportTraceServiceRequest protobuf bytes -> ReceivedSpan[] (for unit tests of our encoder). */
+export function decodeRequestBytes(bytes) {
+  return decodeRequest(getExportMethod().requestDeserialize(Buffer.from(bytes)));
+}
+
 // --- modes ---
 
 function parseMode(mode) {
