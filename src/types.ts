@@ -261,6 +261,6 @@ export interface TracingHandle {
   forceFlush(): Promise<void>;
   /** Flush and shut down; idempotent (same promise every call) and time-boxed. Never rejects. */
   shutdown(): Promise<void>;
-  /** Export counters: exported, dropped, failed, retried. */
+  /** Export counters: exported, dropped, failed, retried, truncated. */
   stats(): ExportStats;
 }
