@@ -6,8 +6,11 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 // - grpc-go (the Collector): "grpc: received message larger than max (5242880 vs. 4194304)", and
 //   "... after decompression larger than max ..." for a gzip body;
 // - grpc-js: "Received message larger than max (...)", "Sent message larger than max (...)".
+// - a proxy in front of a gRPC collector answering HTTP 413: our transport reports UNKNOWN (2),
+//   "Received HTTP status code 413", as gRPC maps HTTP statuses it does not list.
 // Sending the same bytes again can only get the same answer, for the whole export timeout.
 const SIZE_MESSAGE = /larger than max|too large|exceeds (?:the )?max/i;
+const HTTP_413 = /HTTP status code 413\b/;
 
 function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -19,6 +22,7 @@ export function isTooLargeAnswer(error: unknown): boolean {
     const code = codeOf(e);
     if (code === 413) return true;
     if (code === 8 && e instanceof Error && SIZE_MESSAGE.test(e.message)) return true;
+    if (e instanceof Error && HTTP_413.test(e.message)) return true;
     e = e instanceof Error ? e.cause : undefined;
   }
   return false;

@@ -78,6 +78,10 @@ describe('isTooLargeAnswer', () => {
     ).toBe(true);
     expect(isTooLargeAnswer(tooLargeHttp())).toBe(true);
     expect(isTooLargeAnswer(new Error('wrapped', { cause: tooLargeHttp() }))).toBe(true);
+    // A proxy's 413 in front of a gRPC collector, as our http2 transport reports it.
+    expect(
+      isTooLargeAnswer(Object.assign(new Error('2 UNKNOWN: Received HTTP status code 413'), { code: 2 })),
+    ).toBe(true);
     expect(
       isTooLargeAnswer(Object.assign(new Error('8 RESOURCE_EXHAUSTED: rate limited'), { code: 8 })),
     ).toBe(false);
