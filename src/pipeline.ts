@@ -11,11 +11,11 @@ import { createExporters } from './exporter.js';
 import { GcTuningProcessor } from './gc-tuning.js';
 import { RandomTraceIdFlagProcessor } from './random-flag.js';
 import { createRedactionProcessor } from './redaction/redaction-processor.js';
-import { createStatusMessageLimit } from './status-message-limit.js';
 import type { ResolvedConfig } from './types.js';
+import { createValueLengthLimit } from './value-length-limit.js';
 
 export interface Pipeline {
-  /** In order: random-flag, status-message limit, redaction, the user's processors, then one per exporter. */
+  /** In order: random-flag, value-length limit, redaction, the user's processors, then one per exporter. */
   readonly processors: SpanProcessor[];
   /** Counters shared by the batch processors and the retrying exporter (`tracing.stats()`). */
   readonly stats: ExportCounters;
@@ -36,7 +36,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
   const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
   // Before redaction: the SDK already cut attribute values at set time, and the scrubber should
   // not pay for a 1 MB status message either.
-  processors.push(createStatusMessageLimit(config.spanLimits.attributeValueLengthLimit));
+  processors.push(createValueLengthLimit(config.spanLimits.attributeValueLengthLimit));
   if (gcTuning) processors.push(new GcTuningProcessor());
   if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
   processors.push(...config.spanProcessors);

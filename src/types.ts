@@ -53,12 +53,12 @@ export interface SpanLimitOptions {
   /** Env `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT` (falls back to `OTEL_ATTRIBUTE_COUNT_LIMIT`). @default 128 */
   attributeCountLimit?: number;
   /**
-   * Longest string attribute value kept, in characters; longer ones are cut to this length. Applies
-   * to span, event (so `exception.message` and `exception.stacktrace` too) and link attributes, each
-   * string of an array, and the status message. 16 KiB keeps any URL that fits Node's default
-   * 16 KiB header limit whole, while a 1 MB string can no longer fill an export request by itself.
-   * `Infinity` turns the limit off. Env `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, then
-   * `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`.
+   * Longest string attribute value kept, in characters; longer ones are cut to this length.
+   * Applies to span, event (so `exception.message` and `exception.stacktrace` too) and link
+   * attributes, each string of an array, the status message and the span name. 16 KiB keeps any
+   * URL that fits Node's default 16 KiB header limit whole, while a 1 MB string can no longer fill
+   * an export request by itself. `Infinity` turns the limit off.
+   * Env `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, then `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`.
    * @default 16384
    * @example initTracing({ spanLimits: { attributeValueLengthLimit: 4096 } })
    */

@@ -1,6 +1,6 @@
 // Issue 20, item 3: string values have a default length limit (16 KiB), applied to span, event
 // and link attributes, exception messages and stacks, and the status message (which the SDK's
-// spanLimits leave whole; src/status-message-limit.ts). Before, a 1 MB string was exported whole.
+// spanLimits leave whole, like the span name; src/value-length-limit.ts). Before, a 1 MB string was exported whole.
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,8 +46,13 @@ async function oneSpan(options: TracingOptions = {}, env: Record<string, string>
   span.recordException(error);
   span.setStatus({ code: SpanStatusCode.ERROR, message: big('x') });
   span.end();
+  const named = tracing.tracer.startSpan(big('n'));
+  named.end();
   await tracing.forceFlush();
-  return exporter.getFinishedSpans().find((s) => s.name === 'big')!;
+  const finished = exporter.getFinishedSpans();
+  return Object.assign(finished.find((s) => s.name === 'big')!, {
+    longName: finished.find((s) => s.name.startsWith('nnnn'))!.name,
+  });
 }
 
 describe('attribute value length limit', () => {
@@ -62,6 +67,7 @@ describe('attribute value length limit', () => {
     expect(exception['exception.message']).toBe('e'.repeat(LIMIT));
     expect((exception['exception.stacktrace'] as string).length).toBe(LIMIT);
     expect(span.status.message).toBe('x'.repeat(LIMIT));
+    expect(span.longName).toBe('n'.repeat(LIMIT));
   });
 
   it('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT overrides it, the status message too', async () => {
@@ -75,5 +81,6 @@ describe('attribute value length limit', () => {
     const span = await oneSpan({ spanLimits: { attributeValueLengthLimit: Number.POSITIVE_INFINITY } });
     expect(span.attributes['url.full']).toBe(big('u'));
     expect(span.status.message).toBe(big('x'));
+    expect(span.longName).toBe(big('n'));
   });
 });
