@@ -89,14 +89,12 @@ export class EncodedSpanQueue implements SpanStore {
   private _slabPos = 0;
   private _head = 0;
   size = 0;
+  /** The most bytes one span's entry may take: the request limit less the envelope reserve. */
+  private readonly _maxSpanBytes: number;
 
   /**
    * @param onUnencodable called for a span the encoder could not walk (a throwing getter or
    *   `traceState.serialize()` in user code, say): it is not queued, and must not be lost silently.
-   */
-  private readonly _maxSpanBytes: number;
-
-  /**
    * @param sizeLimit a span whose encoding would not fit `maxRequestBytes` (less a reserve for its
    *   resource and scope) is queued with its longest string values cut, or dropped if even that is
    *   not enough; a request can then always be split to fit (request-split.ts). Absent: no limit.
@@ -162,7 +160,13 @@ export class EncodedSpanQueue implements SpanStore {
     const report = this._sizeLimit!.onOversized;
     let excess = encodedBytes - limitBytes;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const truncated = truncateSpan(span, excess);
+      let truncated: ReturnType<typeof truncateSpan>;
+      try {
+        truncated = truncateSpan(span, excess);
+      } catch (error) {
+        this._onUnencodable(span, error); // never throw into the host's span.end()
+        return false;
+      }
       if (!truncated) break;
       if (!this._encode(truncated.span, start)) return false; // reported as unencodable
       const size = this._writer.pos - start;
