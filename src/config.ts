@@ -5,6 +5,7 @@ import {
   resolveEndpoint,
   resolveExporters,
   resolveGrpcProxyVariable,
+  resolveMaxExportRequestBytes,
   resolveProtocol,
   resolveTlsFiles,
 } from './config-export.js';
@@ -21,7 +22,7 @@ import { validateOptions } from './options.js';
 import { findPackageInfo } from './package-info.js';
 import type { PropagatorName, ResolvedConfig, TracingOptions } from './types.js';
 
-export { DEFAULT_MAX_QUEUE_SIZE } from './config-export.js';
+export { DEFAULT_MAX_EXPORT_REQUEST_BYTES, DEFAULT_MAX_QUEUE_SIZE } from './config-export.js';
 export { DEFAULT_DETECTORS, DEFAULT_PROPAGATOR_NAMES } from './config-tracing.js';
 
 export const DEFAULT_IGNORE_PATHS: readonly string[] = [
@@ -101,8 +102,8 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
         firstNumber(
           env,
           ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'],
-          nonNegInt,
-          Number.POSITIVE_INFINITY,
+          positiveInt,
+          DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
         ),
       eventCountLimit:
         options.spanLimits?.eventCountLimit ??
@@ -111,6 +112,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
         options.spanLimits?.linkCountLimit ??
         firstNumber(env, ['OTEL_SPAN_LINK_COUNT_LIMIT'], nonNegInt, 128),
     }),
+    maxExportRequestBytes: resolveMaxExportRequestBytes(options, env),
     spanProcessors: Object.freeze([...(options.spanProcessors ?? [])]),
     redaction: resolveRedaction(options, env),
     ignoreIncomingPaths: Object.freeze(
@@ -129,6 +131,15 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
 }
 
 const nonNegInt = { min: 0, integer: true };
+// The SDK ignores (and warns on every attribute about) a value length limit of 0.
+const positiveInt = { min: 1, integer: true };
+
+/**
+ * Characters kept of a string attribute value by default (the specification's default is no limit).
+ * 16 KiB: any URL that got through Node's default 16 KiB header limit stays whole, and so do
+ * ordinary stack traces and SQL, while one 1 MB value can no longer fill an export request.
+ */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 16 * 1024;
 
 /** A propagator entry's display name. */
 export function propagatorName(p: PropagatorName | TextMapPropagator): string {

@@ -25,6 +25,7 @@ export function describeConfig(config: ResolvedConfig): Readonly<Record<string, 
     compression: config.compression,
     batch: { ...config.batch },
     spanLimits: { ...config.spanLimits },
+    maxExportRequestBytes: config.maxExportRequestBytes,
     redaction: config.redaction === false ? false : { dbStatement: config.redaction.dbStatement },
     ignoreIncomingPaths: config.ignoreIncomingPaths.map(String),
     instrumentations: [

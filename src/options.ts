@@ -41,6 +41,9 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
   'alibaba',
 ];
 
+/** Below this, ordinary spans (ids, times, a few attributes, the resource) would not fit a request. */
+export const MIN_EXPORT_REQUEST_BYTES = 16 * 1024;
+
 const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'disabled',
   'serviceName',
@@ -59,6 +62,7 @@ const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'compression',
   'batch',
   'spanLimits',
+  'maxExportRequestBytes',
   'spanProcessors',
   'redaction',
   'ignoreIncomingPaths',
@@ -187,6 +191,10 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   checkOneOf('compression', o.compression, ['gzip', 'none']);
   validateBatch(o.batch);
   validateSpanLimits(o.spanLimits);
+  checkNumber('maxExportRequestBytes', o.maxExportRequestBytes, {
+    min: MIN_EXPORT_REQUEST_BYTES,
+    integer: true,
+  });
   if (o.spanProcessors !== undefined) {
     if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
     o.spanProcessors.forEach((p, i) => {
@@ -264,14 +272,14 @@ function validateBatch(batch: unknown): void {
 function validateSpanLimits(limits: unknown): void {
   if (limits === undefined) return;
   if (!isObject(limits)) fail('spanLimits', limits, 'expected an object');
-  for (const key of [
-    'attributeCountLimit',
-    'attributeValueLengthLimit',
-    'eventCountLimit',
-    'linkCountLimit',
-  ]) {
+  for (const key of ['attributeCountLimit', 'eventCountLimit', 'linkCountLimit']) {
     checkNumber(`spanLimits.${key}`, limits[key], { min: 0, integer: true });
   }
+  // 0 would not mean "empty values": the SDK ignores it and warns on every attribute.
+  checkNumber('spanLimits.attributeValueLengthLimit', limits.attributeValueLengthLimit, {
+    min: 1,
+    integer: true,
+  });
 }
 
 function validateRedaction(redaction: unknown): void {

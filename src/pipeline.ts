@@ -2,7 +2,9 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
 import { describeExportError } from './export/export-errors.js';
-import { EncodedSpanQueue } from './export/otlp/encoded-queue.js';
+import { EncodedSpanQueue, type EncodedSpans } from './export/otlp/encoded-queue.js';
+import { splitBySize } from './export/otlp/request-split.js';
+import { createOversizeReport } from './export/oversize-report.js';
 import { FlushingSimpleSpanProcessor } from './export/simple-processor.js';
 import { createExportStats, type ExportCounters } from './export/stats.js';
 import { createExporters } from './exporter.js';
@@ -10,9 +12,10 @@ import { GcTuningProcessor } from './gc-tuning.js';
 import { RandomTraceIdFlagProcessor } from './random-flag.js';
 import { createRedactionProcessor } from './redaction/redaction-processor.js';
 import type { ResolvedConfig } from './types.js';
+import { createValueLengthLimit } from './value-length-limit.js';
 
 export interface Pipeline {
-  /** In order: random-flag, redaction, the user's processors, then one per exporter. */
+  /** In order: random-flag, value-length limit, redaction, the user's processors, then one per exporter. */
   readonly processors: SpanProcessor[];
   /** Counters shared by the batch processors and the retrying exporter (`tracing.stats()`). */
   readonly stats: ExportCounters;
@@ -31,6 +34,9 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
   // Redaction runs before the user's processors and every exporter, so none of them ever sees a
   // raw secret; the random-flag and gcTuning processors only act in onStart.
   const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
+  // Before redaction: the SDK already cut attribute values at set time, and the scrubber should
+  // not pay for a 1 MB status message either.
+  processors.push(createValueLengthLimit(config.spanLimits.attributeValueLengthLimit));
   if (gcTuning) processors.push(new GcTuningProcessor());
   if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
   processors.push(...config.spanProcessors);
@@ -46,14 +52,24 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
             ...(plan.encoded
               ? {
                   createQueue: (capacity: number) =>
-                    new EncodedSpanQueue(capacity, (span, error) => {
-                      stats.failed++;
-                      reporter.recordFailure(
-                        1,
-                        new Error(`span "${span.name}" could not be encoded: ${describeExportError(error)}`),
-                      );
-                    }),
+                    new EncodedSpanQueue(
+                      capacity,
+                      (span, error) => {
+                        stats.failed++;
+                        reporter.recordFailure(
+                          1,
+                          new Error(
+                            `span "${span.name}" could not be encoded: ${describeExportError(error)}`,
+                          ),
+                        );
+                      },
+                      {
+                        maxRequestBytes: config.maxExportRequestBytes,
+                        onOversized: createOversizeReport(stats, reporter),
+                      },
+                    ),
                   maxSpansPerRequest: config.batch.maxExportBatchSize,
+                  splitBatch: (batch) => splitBySize(batch as EncodedSpans, config.maxExportRequestBytes),
                 }
               : {}),
           })

@@ -52,7 +52,16 @@ export interface BatchOptions {
 export interface SpanLimitOptions {
   /** Env `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT` (falls back to `OTEL_ATTRIBUTE_COUNT_LIMIT`). @default 128 */
   attributeCountLimit?: number;
-  /** Env `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`. @default Infinity */
+  /**
+   * Longest string attribute value kept, in characters; longer ones are cut to this length.
+   * Applies to span, event (so `exception.message` and `exception.stacktrace` too) and link
+   * attributes, each string of an array, the status message and the span name. 16 KiB keeps any
+   * URL that fits Node's default 16 KiB header limit whole, while a 1 MB string can no longer fill
+   * an export request by itself. `Infinity` turns the limit off.
+   * Env `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, then `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`.
+   * @default 16384
+   * @example initTracing({ spanLimits: { attributeValueLengthLimit: 4096 } })
+   */
   attributeValueLengthLimit?: number;
   /** Env `OTEL_SPAN_EVENT_COUNT_LIMIT`. @default 128 */
   eventCountLimit?: number;
@@ -109,6 +118,17 @@ export interface TracingOptions {
   batch?: BatchOptions;
   /** Span limits. Env `OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`. */
   spanLimits?: SpanLimitOptions;
+  /**
+   * Largest OTLP export request, in bytes (the encoded ExportTraceServiceRequest). A batch is split
+   * into requests of at most this size; a span too large on its own is sent with its longest
+   * attribute values truncated, or dropped (counted, and logged by name) when even that is not
+   * enough. The default is the Collector's default gRPC limit (4 MiB, `max_recv_msg_size_mib`) less
+   * 64 KiB of margin for framing and proxies. Raise it only together with the collector's limit.
+   * Env `ACME_OTEL_MAX_EXPORT_REQUEST_BYTES`.
+   * @default 4128768
+   * @example initTracing({ maxExportRequestBytes: 16 * 1024 * 1024 })
+   */
+  maxExportRequestBytes?: number;
   /** Extra span processors, run before export (after redaction). */
   spanProcessors?: SpanProcessor[];
   /** Secret scrubbing; `false` turns it off. Env `ACME_OTEL_REDACTION=false`. @default on */
@@ -172,6 +192,8 @@ export interface ExportStats {
   failed: number;
   /** Export attempts that were retried. */
   retries: number;
+  /** Spans sent with attribute values cut because they did not fit `maxExportRequestBytes` whole. */
+  truncated: number;
 }
 
 /** A file named by an environment variable: which variable, and the path it gave. */
@@ -210,6 +232,7 @@ export interface ResolvedConfig {
   readonly grpcProxyVariable: string | undefined;
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
+  readonly maxExportRequestBytes: number;
   readonly spanProcessors: readonly SpanProcessor[];
   readonly redaction: Readonly<RedactionOptions> | false;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
@@ -238,6 +261,6 @@ export interface TracingHandle {
   forceFlush(): Promise<void>;
   /** Flush and shut down; idempotent (same promise every call) and time-boxed. Never rejects. */
   shutdown(): Promise<void>;
-  /** Export counters: exported, dropped, failed, retried. */
+  /** Export counters: exported, dropped, failed, retried, truncated. */
   stats(): ExportStats;
 }

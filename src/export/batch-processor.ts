@@ -7,6 +7,7 @@ import type { DropReporter } from './drop-reporter.js';
 import { describeExportError } from './export-errors.js';
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
+import { failedSpanCount, type PartialExportResult } from './too-large.js';
 
 /**
  * Where the export loop, its timers and the exporter's calls run: tracing suppressed (the
@@ -35,6 +36,12 @@ export interface AcmeBatchSpanProcessorOptions extends BatchOptions {
    * exporter encoded bytes (export/otlp/encoded-queue.ts). @default a queue of span objects
    */
   createQueue?: (capacity: number) => SpanStore;
+  /**
+   * Splits a batch into requests the collector accepts (OTLP: by encoded size, at most
+   * `maxExportRequestBytes` each; export/otlp/request-split.ts). Each part is then cut into
+   * `maxSpansPerRequest` chunks as usual. @default one part
+   */
+  splitBatch?: (batch: QueuedSpans) => QueuedSpans[];
   /** Counters to update (shared with the retrying exporter and the handle). @default fresh counters */
   stats?: ExportCounters;
   /** Turns drops and failures into rate-limited warnings. */
@@ -61,6 +68,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   private readonly _exportTimeout: number;
   private readonly _shutdownTimeout: number;
   private readonly _reporter: DropReporter | undefined;
+  private readonly _split: ((batch: QueuedSpans) => QueuedSpans[]) | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _loop: Promise<void> | undefined;
   /** Spans that must go out before the loop may stop at a partial batch (timer or flush asked). */
@@ -83,6 +91,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     this._queue = options.createQueue?.(maxQueueSize) ?? new SpanQueue(maxQueueSize);
     this.stats = options.stats ?? createExportStats();
     this._reporter = options.reporter;
+    this._split = options.splitBatch;
   }
 
   /** Spans waiting in the queue (not counting the batch in flight). */
@@ -201,20 +210,25 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     // Upstream's BatchSpanProcessor waits the same way; after the first batch this is one flag test.
     const resource = firstResource(batch);
     if (resource?.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
-    // One request per batch (our OTLP exporters): no copy.
-    if (batch.length <= this._chunkSize) return this._exportChunk(batch);
+    const parts = this._split ? this._split(batch) : [batch];
+    // One request per batch (our OTLP exporters, unless too large): no copy.
+    if (parts.length === 1 && batch.length <= this._chunkSize) return this._exportChunk(batch);
     const pending: Promise<void>[] = [];
-    for (let i = 0; i < batch.length; i += this._chunkSize) {
-      if (i > 0) await yieldTurn();
-      pending.push(this._exportChunk(batch.slice(i, i + this._chunkSize)));
+    for (const part of parts) {
+      for (let i = 0; i < part.length; i += this._chunkSize) {
+        if (pending.length > 0) await yieldTurn();
+        pending.push(
+          this._exportChunk(part.length <= this._chunkSize ? part : part.slice(i, i + this._chunkSize)),
+        );
+      }
     }
     await Promise.all(pending);
   }
 
   private _exportChunk(spans: QueuedSpans): Promise<void> {
-    return new Promise<ExportResult>((resolve) => {
+    return new Promise<PartialExportResult>((resolve) => {
       let done = false;
-      const finish = (result: ExportResult) => {
+      const finish = (result: PartialExportResult) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -245,11 +259,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
         }
       });
     }).then((result) => {
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.stats.exported += spans.length;
-      } else {
-        this.stats.failed += spans.length;
-        this._reporter?.recordFailure(spans.length, result.error);
+      // The retrying exporter may deliver part of a request (halves of one refused as too large).
+      const failed = failedSpanCount(result, spans.length);
+      this.stats.exported += spans.length - failed;
+      if (failed > 0) {
+        this.stats.failed += failed;
+        this._reporter?.recordFailure(failed, result.error);
       }
     });
   }

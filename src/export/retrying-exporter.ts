@@ -1,6 +1,8 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { classifyExportError, isRetryableExportError } from './export-errors.js';
+import { describeSpanAt } from './span-label.js';
+import { ExportTooLargeError, isTooLargeAnswer, type PartialExportResult } from './too-large.js';
 
 export interface RetryOptions {
   /** Total time for one export including every retry, ms. Pass the batch export timeout. @default 30000 */
@@ -73,14 +75,48 @@ export class RetryingExporter implements SpanExporter {
     this._random = options.random ?? Math.random;
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    void this._exportWithRetry(spans).then(resultCallback, (error: unknown) =>
+  export(spans: ReadableSpan[], resultCallback: (result: PartialExportResult) => void): void {
+    void this._exportFitting(spans, Date.now() + this._deadline).then(resultCallback, (error: unknown) =>
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) }),
     );
   }
 
-  private async _exportWithRetry(spans: ReadableSpan[]): Promise<ExportResult> {
-    const deadline = Date.now() + this._deadline;
+  /**
+   * A request the collector refused as too large is never sent again unchanged (it would get the
+   * same answer until the deadline, while the queue behind it fills): its halves are sent instead,
+   * down to single spans, and a span too large on its own is dropped. The result then counts the
+   * spans lost (`failedCount`), so the delivered rest is not counted as failed.
+   */
+  private async _exportFitting(spans: ReadableSpan[], deadline: number): Promise<PartialExportResult> {
+    const result = await this._exportWithRetry(spans, deadline);
+    if (result.code === ExportResultCode.SUCCESS || !isTooLargeAnswer(result.error)) return result;
+    if (spans.length <= 1 || this._shutdown) {
+      const what = spans.length === 1 ? describeSpanAt(spans, 0) : `${spans.length} spans`;
+      return {
+        code: ExportResultCode.FAILED,
+        error: new ExportTooLargeError(`${what} too large for the collector: ${messageOf(result.error)}`, {
+          cause: result.error,
+        }),
+      };
+    }
+    const half = Math.ceil(spans.length / 2);
+    const parts = [spans.slice(0, half), spans.slice(half)];
+    const results = await Promise.all(parts.map((part) => this._exportFitting(part, deadline)));
+    let lost = 0;
+    let error: Error | undefined;
+    results.forEach((r, i) => {
+      const n = r.failedCount ?? (r.code === ExportResultCode.SUCCESS ? 0 : parts[i]!.length);
+      lost += n;
+      if (n > 0) error ??= r.error;
+    });
+    if (lost === spans.length) return { code: ExportResultCode.FAILED, ...(error ? { error } : {}) };
+    return {
+      code: ExportResultCode.SUCCESS,
+      ...(lost > 0 ? { failedCount: lost, ...(error ? { error } : {}) } : {}),
+    };
+  }
+
+  private async _exportWithRetry(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     for (let attempt = 0; ; attempt++) {
       const used = this._inner;
       const result = await this._attempt(used, spans, deadline - Date.now());
@@ -89,7 +125,7 @@ export class RetryingExporter implements SpanExporter {
         if (attempt > 0) this._wakeAll();
         return result;
       }
-      if (this._shutdown || !this._isRetryable(result.error)) return result;
+      if (this._shutdown || isTooLargeAnswer(result.error) || !this._isRetryable(result.error)) return result;
       if (used === this._inner) this._maybeRecreate(result.error);
       const max = isThrottled(result.error) ? this._maxThrottled : this._max;
       const cap = Math.min(max, this._initial * 2 ** attempt);
@@ -178,6 +214,10 @@ export class RetryingExporter implements SpanExporter {
 function isThrottled(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === 8 || code === 429;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function asError(error: unknown): Error {

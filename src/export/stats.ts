@@ -16,12 +16,14 @@ export function createExportStats(): ExportCounters {
     dropped: 0,
     failed: 0,
     retries: 0,
+    truncated: 0,
     snapshot() {
       return Object.freeze({
         exported: this.exported,
         dropped: this.dropped,
         failed: this.failed,
         retries: this.retries,
+        truncated: this.truncated,
       });
     },
   };

@@ -58,6 +58,13 @@ export interface ReceiverOptions {
   retain?: boolean;
   /** Called for every span as it is recorded (used by `receiver-cli.mjs --print`). */
   onSpan?: (span: ReceivedSpan) => void;
+  /**
+   * Largest request body accepted (decompressed). gRPC answers a larger one with RESOURCE_EXHAUSTED
+   * "Received message larger than max (N vs. M)" (the Collector's default limit is 4 MiB), HTTP with
+   * 413. Refused requests are not counted in `requestCount`.
+   * @default 64 MiB
+   */
+  maxReceiveMessageBytes?: number;
 }
 
 export interface OtlpReceiver {
@@ -70,6 +77,8 @@ export interface OtlpReceiver {
   readonly httpPort: number | undefined;
   /** Export requests that arrived (every mode) since start or the last `clear()`. */
   readonly requestCount: number;
+  /** OTLP/HTTP requests refused with 413 over `maxReceiveMessageBytes` (gRPC refusals happen inside grpc-js). */
+  readonly tooLargeCount: number;
   readonly mode: ReceiverMode;
   /** Every recorded span in arrival order (a copy). */
   spans(): ReceivedSpan[];
@@ -103,3 +112,6 @@ export function startReceiver(options?: ReceiverOptions): Promise<OtlpReceiver>;
 
 /** Decodes an ExportTraceServiceRequest (as proto-loader or OTLP/JSON gives it) into spans. */
 export function decodeRequest(request: unknown): ReceivedSpan[];
+
+/** Decodes ExportTraceServiceRequest protobuf bytes into spans. */
+export function decodeRequestBytes(bytes: Uint8Array): ReceivedSpan[];

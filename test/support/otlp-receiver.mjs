@@ -117,6 +117,11 @@ export function decodeRequest(request) {
   return spans;
 }
 
+/** ExportTraceServiceRequest protobuf bytes -> ReceivedSpan[] (for unit tests of our encoder). */
+export function decodeRequestBytes(bytes) {
+  return decodeRequest(getExportMethod().requestDeserialize(Buffer.from(bytes)));
+}
+
 // --- modes ---
 
 function parseMode(mode) {
@@ -152,7 +157,14 @@ function hostForUrl(host) {
  * @returns {Promise<import('./otlp-receiver.d.mts').OtlpReceiver>}
  */
 export async function startReceiver(options = {}) {
-  const { host = '127.0.0.1', port = 0, http: httpOption = false, retain = true, onSpan } = options;
+  const {
+    host = '127.0.0.1',
+    port = 0,
+    http: httpOption = false,
+    retain = true,
+    onSpan,
+    maxReceiveMessageBytes = 64 * 1024 * 1024,
+  } = options;
   const withHttp = httpOption === true || typeof httpOption === 'number';
   const method = getExportMethod();
 
@@ -161,6 +173,7 @@ export async function startReceiver(options = {}) {
   let bodies = [];
   let metadata = [];
   let requestCount = 0;
+  let tooLarge = 0;
   let grpcServer;
   let httpServer;
   let grpcPort = port;
@@ -201,7 +214,9 @@ export async function startReceiver(options = {}) {
   }
 
   function createGrpcServer() {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    // grpc-js answers a larger message with RESOURCE_EXHAUSTED "Received message larger than max
+    // (N vs. M)" before the handler runs, as the Collector (grpc-go) does past max_recv_msg_size_mib.
+    const server = new grpc.Server({ 'grpc.max_receive_message_length': maxReceiveMessageBytes });
     // The raw (already decompressed) body is only visible to the deserializer, so it rides along
     // on the decoded request under a symbol.
     const definition = {
@@ -246,6 +261,10 @@ export async function startReceiver(options = {}) {
     let request;
     try {
       body = await readBody(req);
+      if (body.length > maxReceiveMessageBytes) {
+        tooLarge++;
+        return res.writeHead(413, { 'content-type': 'text/plain' }).end('otlp-receiver: request too large');
+      }
       request = isJson ? JSON.parse(body.toString('utf8')) : method.requestDeserialize(body);
     } catch (err) {
       return res.writeHead(400, { 'content-type': 'text/plain' }).end(`otlp-receiver: ${err.message}`);
@@ -344,6 +363,9 @@ export async function startReceiver(options = {}) {
     },
     get requestCount() {
       return requestCount;
+    },
+    get tooLargeCount() {
+      return tooLarge;
     },
     get mode() {
       return mode;

@@ -4,11 +4,35 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanStore } from '../span-queue.js';
 import { ProtoWriter } from './proto-writer.js';
 import { writeSpanEntry } from './span-encoder.js';
+import { truncateSpan } from './span-truncation.js';
 
 /** Spans are encoded straight into slabs of this size; a slab is freed once all its spans are sent. */
 const SLAB_BYTES = 64 * 1024;
 /** A new slab is started when less than this is left, so most spans never make the writer grow. */
 const SLAB_MIN_FREE = 4 * 1024;
+/**
+ * Room left in a request for the span's resource and scope (their messages and schema URLs, known
+ * only once the resource's async attributes settle): a few hundred bytes to a few KB in practice.
+ */
+const ENVELOPE_RESERVE = 64 * 1024;
+
+/** What became of a span that did not fit an export request whole. */
+export interface OversizedSpan {
+  /** True when it could not be made to fit and was not queued. */
+  readonly dropped: boolean;
+  /** Its encoded size as it was, and the most a span may take. */
+  readonly encodedBytes: number;
+  readonly limitBytes: number;
+  /** The values cut (attribute keys, `events[0].exception.stacktrace`...), when truncated. */
+  readonly cut: readonly string[];
+}
+
+export interface SpanSizeLimit {
+  /** The largest export request; a span must fit in one with its resource and scope. */
+  readonly maxRequestBytes: number;
+  /** Called for every span that did not fit whole: the caller counts and logs it. */
+  readonly onOversized: (span: ReadableSpan, outcome: OversizedSpan) => void;
+}
 
 /**
  * Spans already encoded as OTLP protobuf (`ScopeSpans.spans` entries), oldest first: where each
@@ -65,15 +89,23 @@ export class EncodedSpanQueue implements SpanStore {
   private _slabPos = 0;
   private _head = 0;
   size = 0;
+  /** The most bytes one span's entry may take: the request limit less the envelope reserve. */
+  private readonly _maxSpanBytes: number;
 
   /**
    * @param onUnencodable called for a span the encoder could not walk (a throwing getter or
    *   `traceState.serialize()` in user code, say): it is not queued, and must not be lost silently.
+   * @param sizeLimit a span whose encoding would not fit `maxRequestBytes` (less a reserve for its
+   *   resource and scope) is queued with its longest string values cut, or dropped if even that is
+   *   not enough; a request can then always be split to fit (request-split.ts). Absent: no limit.
    */
   constructor(
     readonly capacity: number,
     private readonly _onUnencodable: (span: ReadableSpan, error: unknown) => void = () => undefined,
+    private readonly _sizeLimit?: SpanSizeLimit,
   ) {
+    const max = _sizeLimit?.maxRequestBytes ?? Number.POSITIVE_INFINITY;
+    this._maxSpanBytes = max - Math.min(ENVELOPE_RESERVE, Math.floor(max / 4));
     this._slabs = new Array(capacity);
     this._starts = new Int32Array(capacity);
     this._ends = new Int32Array(capacity);
@@ -89,14 +121,8 @@ export class EncodedSpanQueue implements SpanStore {
     }
     const w = this._writer;
     const start = this._slabPos;
-    w.target(this._slab, start);
-    try {
-      writeSpanEntry(w, span);
-    } catch (error) {
-      // Lose this span, never the app; the caller counts and reports it.
-      this._onUnencodable(span, error);
-      return true;
-    }
+    if (!this._encode(span, start)) return true;
+    if (w.pos - start > this._maxSpanBytes && !this._fit(span, start, w.pos - start)) return true;
     // A span bigger than what was left: the writer moved everything to a larger buffer, which
     // becomes the slab (earlier spans keep the old one).
     this._slab = w.buf;
@@ -109,6 +135,49 @@ export class EncodedSpanQueue implements SpanStore {
     this._resources[i] = span.resource;
     this.size++;
     return true;
+  }
+
+  /** Encodes `span` into the slab at `start`; false (reported) when the span cannot be walked. */
+  private _encode(span: ReadableSpan, start: number): boolean {
+    this._writer.target(this._slab, start);
+    try {
+      writeSpanEntry(this._writer, span);
+      return true;
+    } catch (error) {
+      // Lose this span, never the app; the caller counts and reports it.
+      this._onUnencodable(span, error);
+      return false;
+    }
+  }
+
+  /**
+   * Re-encodes an oversized span truncated (span-truncation.ts) in its place; false when it was
+   * dropped. Rare, so it may cost: a second try covers multi-byte text and array overheads that
+   * the first estimate missed.
+   */
+  private _fit(span: ReadableSpan, start: number, encodedBytes: number): boolean {
+    const limitBytes = this._maxSpanBytes;
+    const report = this._sizeLimit!.onOversized;
+    let excess = encodedBytes - limitBytes;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let truncated: ReturnType<typeof truncateSpan>;
+      try {
+        truncated = truncateSpan(span, excess);
+      } catch (error) {
+        this._onUnencodable(span, error); // never throw into the host's span.end()
+        return false;
+      }
+      if (!truncated) break;
+      if (!this._encode(truncated.span, start)) return false; // reported as unencodable
+      const size = this._writer.pos - start;
+      if (size <= limitBytes) {
+        report(span, { dropped: false, encodedBytes, limitBytes, cut: truncated.cut });
+        return true;
+      }
+      excess += size - limitBytes;
+    }
+    report(span, { dropped: true, encodedBytes, limitBytes, cut: [] });
+    return false;
   }
 
   take(n: number): EncodedSpans {

@@ -104,6 +104,19 @@ function encodeAll(spans: readonly ReadableSpan[]): EncodedSpans {
   return queue.take(spans.length);
 }
 
+/**
+ * At most how many bytes a request spends on one resource or scope around its spans: the
+ * message, a `schema_url`, and the group's tag and length (a length varint is at most 5 bytes
+ * for anything under 32 GiB). Call once the resource's async attributes have settled.
+ */
+export function resourceEnvelopeBytes(resource: Resource): number {
+  return 6 + encodedResource(resource).length + schemaSize(resource.schemaUrl);
+}
+
+export function scopeEnvelopeBytes(scope: InstrumentationScope): number {
+  return 6 + encodedScope(scope).length + schemaSize(scope.schemaUrl);
+}
+
 function encodedResource(resource: Resource): Uint8Array {
   let bytes = resourceBytes.get(resource);
   if (!bytes) {
