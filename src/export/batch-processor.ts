@@ -4,7 +4,7 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { log } from '../diag.js';
 import type { BatchOptions } from '../types.js';
 import type { DropReporter } from './drop-reporter.js';
-import { describeExportError } from './export-errors.js';
+import { describeExportError, PartialSuccessError, ShutdownLossError } from './export-errors.js';
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
 
@@ -124,7 +124,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       this._stopped = true;
       this._clearTimer();
       // Whatever is still queued or in flight at the deadline is lost: count it now, once.
-      const lost = new Error('shutdown timed out before the spans were exported');
+      const lost = new ShutdownLossError('shutdown timed out before the spans were exported');
       for (const finish of [...this._inFlight]) finish({ code: ExportResultCode.FAILED, error: lost });
       const left = this._queue.size;
       if (left > 0) {
@@ -246,7 +246,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       });
     }).then((result) => {
       if (result.code === ExportResultCode.SUCCESS) {
-        this.stats.exported += spans.length;
+        // partial_success: the collector kept all but `rejectedSpans` (export-errors.ts).
+        const partial = result.error instanceof PartialSuccessError ? result.error : undefined;
+        const rejected = Math.min(spans.length, partial?.rejectedSpans ?? 0);
+        this.stats.exported += spans.length - rejected;
+        this.stats.rejected += rejected;
+        if (partial) this._reporter?.recordRejected(partial);
       } else {
         this.stats.failed += spans.length;
         this._reporter?.recordFailure(spans.length, result.error);

@@ -15,12 +15,14 @@ export function createExportStats(): ExportCounters {
     exported: 0,
     dropped: 0,
     failed: 0,
+    rejected: 0,
     retries: 0,
     snapshot() {
       return Object.freeze({
         exported: this.exported,
         dropped: this.dropped,
         failed: this.failed,
+        rejected: this.rejected,
         retries: this.retries,
       });
     },
