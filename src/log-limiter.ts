@@ -37,7 +37,7 @@ export class LogLimiter {
   constructor(options: LogLimiterOptions = {}) {
     this._interval = options.intervalMillis ?? 60_000;
     this._max = options.maxCauses ?? 64;
-    this._now = options.now ?? Date.now;
+    this._now = options.now ?? (() => Date.now());
   }
 
   /** Logs `line` now, or counts it when its cause already printed a line within the interval. */

@@ -92,7 +92,7 @@ export class DropReporter implements ExportObserver {
     this._interval = options.intervalMillis ?? 60_000;
     this._first = Math.min(options.firstReportMillis ?? 2_000, this._interval);
     this._hungAfter = options.hungAfterMillis ?? 1_000;
-    this._now = options.now ?? Date.now;
+    this._now = options.now ?? (() => Date.now());
     this._trouble = new LogLimiter({ intervalMillis: this._interval, now: this._now });
   }
 
