@@ -130,6 +130,8 @@ const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-tran
 function preloadSteps(config: ResolvedConfig): (() => void)[] {
   const builtins = ['node:net', 'node:crypto', 'node:tls'];
   if (config.compression === 'gzip') builtins.push('node:zlib');
+  // gcTuning loads node:v8 at the first span (gc-tuning.ts says why not at start-up).
+  if (config.gcTuning) builtins.push('node:v8');
   if (config.protocol === 'http/protobuf')
     return [...builtins, 'node:http', 'node:https', ...UPSTREAM].map(requireStep);
   if (config.grpcProxyVariable !== undefined)
