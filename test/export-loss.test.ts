@@ -154,5 +154,8 @@ describe('drop reports name the cause, promptly', () => {
     );
     expect(lastStats(child).exported).toBeGreaterThan(0);
     expect(await stop(child)).toBe(143);
+    expect(child.output()).toMatch(
+      /export summary at shutdown: [\d,]+ spans dropped \(queue full\), .*; cause: overloaded/,
+    );
   }, 30_000);
 });

@@ -303,9 +303,11 @@ export class DropReporter implements ExportObserver {
         : (this._troubleNow() ??
           (this._lastError !== undefined
             ? this._causeOf(this._lastError)
-            : this._failureError !== undefined
-              ? this._lossCause(this._failureError)
-              : undefined));
+            : dropped > 0
+              ? this._dropCause()
+              : this._failureError !== undefined
+                ? this._lossCause(this._failureError)
+                : undefined));
     log.warn(
       `export summary at shutdown: ${parts.join(', ')}, ${spans(exported)} exported` +
         (cause === undefined ? '' : `; cause: ${cause}`),
