@@ -134,6 +134,12 @@ describe('drop reports name the cause, promptly', () => {
     expect(at()).toBeLessThan(5_000);
     const [drop] = lines(child, /dropped [\d,]+ spans?/);
     expect(drop).toMatch(/export queue full \(collector at http:\/\/127\.0\.0\.1:\d+ not answering/);
+    // Named before the call's own 10 s timeout.
+    await child.waitForOutput(
+      /export stalled: collector at \S+ not answering: an export call has had no answer for/,
+      10_000,
+    );
+    expect(at()).toBeLessThan(8_000);
     expect(await stop(child)).toBe(143);
     expect(child.output()).toMatch(/export summary at shutdown: .*; cause: collector at \S+ not answering/);
     expect(child.output()).not.toMatch(/spans produced faster/);

@@ -81,6 +81,7 @@ export class DropReporter implements ExportObserver {
   /** Start times of calls in flight. */
   private readonly _inFlight = new Set<{ at: number }>();
   private _troubleTimer: NodeJS.Timeout | undefined;
+  private _hungTimer: NodeJS.Timeout | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _closed = false;
 
@@ -133,6 +134,7 @@ export class DropReporter implements ExportObserver {
   attemptStarted(): (result: ExportResult) => void {
     const call = { at: this._now() };
     this._inFlight.add(call);
+    this._armHungCheck();
     return (result) => {
       this._inFlight.delete(call);
       if (result.code === 0) {
@@ -149,6 +151,23 @@ export class DropReporter implements ExportObserver {
         this._troubleTimer.unref();
       }
     };
+  }
+
+  /**
+   * A hung collector fails no call until the call's timeout (10 s by default): one timer, armed
+   * while calls are in flight, reports it once a call has had no answer for `hungAfterMillis`
+   * plus the gathering time.
+   */
+  private _armHungCheck(): void {
+    if (this._hungTimer !== undefined || this._closed) return;
+    this._hungTimer = setTimeout(() => {
+      this._hungTimer = undefined;
+      if (this._inFlight.size === 0) return;
+      const trouble = this._currentError === undefined ? this._troubleNow() : undefined;
+      if (trouble !== undefined) this._trouble.log('warn', 'trouble:hung', `export stalled: ${trouble}`);
+      this._armHungCheck();
+    }, this._hungAfter + this._first);
+    this._hungTimer.unref();
   }
 
   private _reportTrouble(error: unknown): void {
@@ -286,8 +305,10 @@ export class DropReporter implements ExportObserver {
     this._closed = true;
     if (this._timer) clearTimeout(this._timer);
     if (this._troubleTimer) clearTimeout(this._troubleTimer);
+    if (this._hungTimer) clearTimeout(this._hungTimer);
     this._timer = undefined;
     this._troubleTimer = undefined;
+    this._hungTimer = undefined;
     this._trouble.flush();
     const { exported, dropped, failed } = this._stats;
     const rejected = this._stats.rejected ?? 0;

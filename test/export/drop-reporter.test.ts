@@ -145,6 +145,24 @@ describe('DropReporter', () => {
     reporter.shutdown();
   });
 
+  it('reports a hung collector about 3 s into a call with no answer, before the call times out', () => {
+    const reporter = new DropReporter(createExportStats(), { endpoint: 'http://c:4317' });
+    reporter.attemptStarted()(ok);
+    const settle = reporter.attemptStarted();
+    vi.advanceTimersByTime(2_999);
+    expect(lines).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(lines).toEqual([
+      '[@acme/otel] export stalled: collector at http://c:4317 not answering: an export call has had no answer for 3.0 s',
+    ]);
+    vi.advanceTimersByTime(30_000);
+    expect(lines).toHaveLength(1);
+    settle(ok);
+    vi.advanceTimersByTime(300_000);
+    expect(vi.getTimerCount()).toBe(0);
+    reporter.shutdown();
+  });
+
   it('counts partial-success rejections with the collector message', () => {
     const stats = createExportStats();
     const reporter = new DropReporter(stats, { endpoint: 'http://c:4317' });
@@ -200,7 +218,7 @@ describe('DropReporter', () => {
     reporter.recordDrop(1);
     reporter.attemptStarted()(fail(refused));
     const timers = vi.getTimerCount();
-    expect(timers).toBe(2);
+    expect(timers).toBe(3);
     reporter.shutdown();
     expect(vi.getTimerCount()).toBe(0);
   });
