@@ -60,6 +60,8 @@ export function createExporters(
 export class LazyExporter implements SpanExporter {
   private inner: SpanExporter | undefined;
   private closed = false;
+  /** Stops loading ahead (export/preload.ts) when this exporter is shut down first. */
+  cancelPreload: (() => void) | undefined;
 
   constructor(
     private readonly factory: () => SpanExporter,
@@ -91,6 +93,7 @@ export class LazyExporter implements SpanExporter {
 
   shutdown(): Promise<void> {
     this.closed = true;
+    this.cancelPreload?.();
     return this.inner?.shutdown() ?? Promise.resolve();
   }
 
@@ -111,7 +114,7 @@ function createRetryingOtlp(
 ): SpanExporter {
   const make = () => new LazyExporter(() => createOtlpExporter(config), observer);
   const first = make();
-  runInIdleSteps([...preloadSteps(config), () => first.load()]);
+  first.cancelPreload = runInIdleSteps([...preloadSteps(config), () => first.load()]);
   return new RetryingExporter(first, {
     deadlineMillis: config.batch.exportTimeoutMillis,
     recreate: make,
