@@ -171,8 +171,10 @@ export class DropReporter implements ExportObserver {
   }
 
   private _reportTrouble(error: unknown): void {
+    // A timed-out call is the hung collector the stall check may have named already: one cause.
     const kind = classifyExportError(error);
-    this._trouble.log('warn', `trouble:${kind}`, `export failing, retrying: ${this._causeOf(error)}`);
+    const cause = kind === 'timeout' ? 'hung' : kind;
+    this._trouble.log('warn', `trouble:${cause}`, `export failing, retrying: ${this._causeOf(error)}`);
   }
 
   private _record(w: Window, count: number): void {

@@ -155,10 +155,21 @@ describe('DropReporter', () => {
     expect(lines).toEqual([
       '[@acme/otel] export stalled: collector at http://c:4317 not answering: an export call has had no answer for 3.0 s',
     ]);
-    vi.advanceTimersByTime(30_000);
+    vi.advanceTimersByTime(7_000);
     expect(lines).toHaveLength(1);
-    settle(ok);
+    // The call then times out: the same cause (hung), so no second line within the minute...
+    settle(
+      fail(Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded after 10000 ms'), { code: 4 })),
+    );
+    vi.advanceTimersByTime(2_000);
+    expect(lines).toHaveLength(1);
+    // ...but one at its end, saying what it stands for.
+    vi.advanceTimersByTime(60_000);
+    expect(lines[1]).toMatch(
+      /^\[@acme\/otel\] export failing, retrying: collector at http:\/\/c:4317 not answering \(DEADLINE_EXCEEDED \(4\): .*\) \(\d+ such lines in the last 60 s\)$/,
+    );
     vi.advanceTimersByTime(300_000);
+    expect(lines).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
     reporter.shutdown();
   });
