@@ -1,10 +1,13 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from './diag.js';
+import type { ExportObserver } from './export/drop-reporter.js';
+import { GrpcSpanExporter, partialResult } from './export/otlp/grpc-exporter.js';
 import { grpcTransportOptions } from './export/otlp/grpc-options.js';
-import { grpcStatusName } from './export/otlp/grpc-status.js';
 import { GrpcTransport } from './export/otlp/grpc-transport.js';
 import { buildTraceRequest } from './export/otlp/request.js';
+import { decodePartialSuccess, type PartialSuccess } from './export/otlp/response.js';
+import { requireStep, runInIdleSteps } from './export/preload.js';
 import { RetryingExporter } from './export/retrying-exporter.js';
 import { lazyRequire } from './lazy-require.js';
 import type { ResolvedConfig } from './types.js';
@@ -22,7 +25,11 @@ export interface ExporterPlan {
 }
 
 /** The exporters for a resolved config; `none` gives an empty list. */
-export function createExporters(config: ResolvedConfig, onRetry?: (error: unknown) => void): ExporterPlan[] {
+export function createExporters(
+  config: ResolvedConfig,
+  onRetry?: (error: unknown) => void,
+  observer?: ExportObserver,
+): ExporterPlan[] {
   const exporters = config.exporters;
   if (!Array.isArray(exporters)) {
     return [{ name: 'custom', exporter: exporters as SpanExporter, batched: true }];
@@ -32,7 +39,7 @@ export function createExporters(config: ResolvedConfig, onRetry?: (error: unknow
     if (name === 'otlp')
       plans.push({
         name,
-        exporter: createRetryingOtlp(config, onRetry),
+        exporter: createRetryingOtlp(config, onRetry, observer),
         batched: true,
         network: true,
         encoded: true,
@@ -46,30 +53,47 @@ export function createExporters(config: ResolvedConfig, onRetry?: (error: unknow
 }
 
 /**
- * Defers loading the OTLP exporter (upstream's exporter packages, node:http2, and @grpc/grpc-js
- * when a proxy is set, ~40 ms of module loading) until the first batch is exported, so it is off
- * the start-up path.
+ * Defers building the OTLP exporter until the first batch is exported (or `load()` ahead of it, in
+ * an idle turn), so it is off the start-up path. Each call is reported to the observer (the drop
+ * reporter), which is how a hung or refusing collector is named before any span is lost.
  */
 export class LazyExporter implements SpanExporter {
   private inner: SpanExporter | undefined;
-  private readonly factory: () => SpanExporter;
+  private closed = false;
+  /** Stops loading ahead (export/preload.ts) when this exporter is shut down first. */
+  cancelPreload: (() => void) | undefined;
 
-  constructor(factory: () => SpanExporter) {
-    this.factory = factory;
+  constructor(
+    private readonly factory: () => SpanExporter,
+    private readonly observer?: ExportObserver,
+  ) {}
+
+  /** Builds the exporter now (no-op once built or shut down); throws what the factory throws. */
+  load(): void {
+    if (!this.closed) this.inner ??= this.factory();
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    const settled = this.observer?.attemptStarted();
+    const done = settled
+      ? (result: ExportResult) => {
+          settled(result);
+          resultCallback(result);
+        }
+      : resultCallback;
     let inner: SpanExporter;
     try {
       inner = this.inner ??= this.factory();
     } catch (error) {
-      resultCallback({ code: 1, error: error as Error });
+      done({ code: 1, error: error as Error });
       return;
     }
-    inner.export(spans, resultCallback);
+    inner.export(spans, done);
   }
 
   shutdown(): Promise<void> {
+    this.closed = true;
+    this.cancelPreload?.();
     return this.inner?.shutdown() ?? Promise.resolve();
   }
 
@@ -83,13 +107,45 @@ export class LazyExporter implements SpanExporter {
  * (with our transport or grpc-js), and grpc-js backs its reconnects off to minutes; `recreate`
  * gives a fresh connection after an outage.
  */
-function createRetryingOtlp(config: ResolvedConfig, onRetry?: (error: unknown) => void): SpanExporter {
-  const make = () => new LazyExporter(() => createOtlpExporter(config));
-  return new RetryingExporter(make(), {
+function createRetryingOtlp(
+  config: ResolvedConfig,
+  onRetry?: (error: unknown) => void,
+  observer?: ExportObserver,
+): SpanExporter {
+  const make = () => new LazyExporter(() => createOtlpExporter(config), observer);
+  const first = make();
+  first.cancelPreload = runInIdleSteps([...preloadSteps(config), () => first.load()]);
+  return new RetryingExporter(first, {
     deadlineMillis: config.batch.exportTimeoutMillis,
     recreate: make,
     ...(onRetry ? { onRetry } : {}),
   });
+}
+
+/**
+ * What the first export would load, in dependency order, one module per idle turn. The default
+ * OTLP/gRPC path needs only built-ins (our transport and encoder are in the bundle). Upstream's
+ * exporter packages (OTLP/HTTP, or gRPC through a proxy) load one package per step: still one
+ * block each, but soon after start-up instead of inside live traffic.
+ */
+const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
+
+function preloadSteps(config: ResolvedConfig): (() => void)[] {
+  const builtins = ['node:net', 'node:crypto', 'node:tls'];
+  if (config.compression === 'gzip') builtins.push('node:zlib');
+  // gcTuning loads node:v8 at the first span (gc-tuning.ts says why not at start-up).
+  if (config.gcTuning) builtins.push('node:v8');
+  if (config.protocol === 'http/protobuf')
+    return [...builtins, 'node:http', 'node:https', ...UPSTREAM].map(requireStep);
+  if (config.grpcProxyVariable !== undefined)
+    return [
+      ...builtins,
+      'node:http2',
+      '@grpc/grpc-js',
+      ...UPSTREAM,
+      '@opentelemetry/otlp-grpc-exporter-base',
+    ].map(requireStep);
+  return [...builtins, 'node:http2'].map(requireStep);
 }
 
 /**
@@ -104,16 +160,31 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     timeoutMillis: config.exportTimeoutMillis,
     ...(config.compression === 'gzip' ? { compression: 'gzip' as never } : { compression: 'none' as never }),
   };
+  if (config.protocol !== 'http/protobuf' && config.grpcProxyVariable === undefined)
+    return new GrpcSpanExporter(new GrpcTransport(grpcTransportOptions(config)), config.exportTimeoutMillis);
   const { OTLPExporterBase } = lazyRequire(
     '@opentelemetry/otlp-exporter-base',
   ) as typeof import('@opentelemetry/otlp-exporter-base');
-  const { ProtobufTraceSerializer, TraceExporterMetricsHelper } = lazyRequire(
+  const { TraceExporterMetricsHelper } = lazyRequire(
     '@opentelemetry/otlp-transformer',
   ) as typeof import('@opentelemetry/otlp-transformer');
+  // Our response reader in place of upstream's: it keeps the partial_success for the result
+  // (upstream only logs it, one unthrottled line per call, and counts the spans as exported).
+  // Upstream's delegate calls deserializeResponse and then the result callback in the same turn,
+  // so the slot always belongs to the call whose callback runs next.
+  const slot: { partial?: PartialSuccess | undefined } = {};
   const serializer = {
     serializeRequest: buildTraceRequest,
-    deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
-  } as unknown as typeof ProtobufTraceSerializer;
+    deserializeResponse: (data: Uint8Array) => {
+      try {
+        slot.partial = decodePartialSuccess(data);
+      } catch {
+        // As upstream: an unreadable answer to an OK call is still a success.
+        slot.partial = undefined;
+      }
+      return {};
+    },
+  };
   if (config.protocol === 'http/protobuf') {
     const { createOtlpHttpExportDelegate, convertLegacyHttpOptions } = lazyRequire(
       '@opentelemetry/otlp-exporter-base/node-http',
@@ -127,9 +198,8 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
       TraceExporterMetricsHelper,
       undefined,
     );
-    return new OTLPExporterBase(delegate) as unknown as SpanExporter;
+    return withPartialSuccess(new OTLPExporterBase(delegate) as unknown as SpanExporter, slot);
   }
-  if (config.grpcProxyVariable === undefined) return createHttp2GrpcExporter(config, serializer);
   log.debug(`${config.grpcProxyVariable} is set: OTLP/gRPC goes through grpc-js, which honours it`);
   const { createOtlpGrpcExportDelegate, convertLegacyOtlpGrpcOptions } = lazyRequire(
     '@opentelemetry/otlp-grpc-exporter-base',
@@ -146,40 +216,21 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     'TraceExportService',
     '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
   );
-  return new OTLPExporterBase(delegate) as unknown as SpanExporter;
+  return withPartialSuccess(new OTLPExporterBase(delegate) as unknown as SpanExporter, slot);
 }
 
-/**
- * OTLP/gRPC over our node:http2 transport (export/otlp/grpc-transport.ts, which says why), inside
- * upstream's export delegate: same concurrency limit, timeout and partial-success handling, and
- * the same exporter metrics, with gRPC status names from our own table.
- */
-function createHttp2GrpcExporter(config: ResolvedConfig, serializer: unknown): SpanExporter {
-  const {
-    OTLPExporterBase,
-    ExporterMetrics,
-    createOtlpNetworkExportDelegate,
-    getSharedConfigurationDefaults,
-  } = lazyRequire('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
-  const { TraceExporterMetricsHelper } = lazyRequire(
-    '@opentelemetry/otlp-transformer',
-  ) as typeof import('@opentelemetry/otlp-transformer');
-  const metrics = new ExporterMetrics({
-    componentType: 'otlp_grpc_span_exporter',
-    metricsHelper: TraceExporterMetricsHelper,
-    url: config.endpoint,
-    meterProvider: undefined,
-    responseAttributesFromError: (error) => ({ 'rpc.response.status_code': grpcStatusName(error) }),
-  });
-  const delegate = createOtlpNetworkExportDelegate(
-    {
-      timeoutMillis: config.exportTimeoutMillis,
-      concurrencyLimit: getSharedConfigurationDefaults().concurrencyLimit,
-      compression: config.compression as never,
-    },
-    serializer as never,
-    metrics as never,
-    new GrpcTransport(grpcTransportOptions(config)),
-  );
-  return new OTLPExporterBase(delegate) as unknown as SpanExporter;
+/** Turns the partial_success the serializer kept into the result upstream's delegate reports as plain SUCCESS. */
+function withPartialSuccess(
+  exporter: SpanExporter,
+  slot: { partial?: PartialSuccess | undefined },
+): SpanExporter {
+  const exportSpans = exporter.export.bind(exporter);
+  exporter.export = (spans, resultCallback) =>
+    exportSpans(spans, (result) => {
+      const partial = slot.partial;
+      slot.partial = undefined;
+      if (result.code !== 0 || partial === undefined) return resultCallback(result);
+      resultCallback(partialResult(partial));
+    });
+  return exporter;
 }

@@ -27,10 +27,14 @@ export interface Pipeline {
 export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeline {
   const stats = createExportStats();
   const reporter = new DropReporter(stats, { endpoint: config.endpoint });
-  const exporters = createExporters(config, (error) => {
-    stats.retries++;
-    reporter.noteError(error);
-  });
+  const exporters = createExporters(
+    config,
+    (error) => {
+      stats.retries++;
+      reporter.noteError(error);
+    },
+    reporter,
+  );
   // Redaction runs before the user's processors and every exporter, so none of them ever sees a
   // raw secret; the random-flag and gcTuning processors only act in onStart.
   const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];

@@ -162,7 +162,7 @@ function createPassiveHandle(config: ResolvedConfig): TracingHandle {
       if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
       return Promise.resolve();
     },
-    stats: () => ({ exported: 0, dropped: 0, failed: 0, retries: 0, truncated: 0 }),
+    stats: () => ({ exported: 0, dropped: 0, failed: 0, rejected: 0, retries: 0, truncated: 0 }),
   };
   return handle;
 }

@@ -190,6 +190,11 @@ export interface ExportStats {
   dropped: number;
   /** Spans whose export failed after every retry. */
   failed: number;
+  /**
+   * Spans the collector answered for with `partial_success`: received, but rejected (its
+   * `rejected_spans`). Not counted in `exported`.
+   */
+  rejected: number;
   /** Export attempts that were retried. */
   retries: number;
   /** Spans sent with attribute values cut because they did not fit `maxExportRequestBytes` whole. */

@@ -31,6 +31,8 @@ export async function measureServer(ctx, config, { throughput, latency }) {
       connections: opts.connections,
       pin: opts.pin,
     });
+    // Max event-loop delay from start-up through warm-up: the first requests and first export.
+    const warm = await server.warmLoopStop();
     if (throughput) {
       const [s0, r0] = [await server.stats(), await receiver.stats()];
       const load = await drive(loadgen, server.url, {
@@ -96,6 +98,7 @@ export async function measureServer(ctx, config, { throughput, latency }) {
         rps: load.rps,
         loopP99Ms: loop.p99Ms,
         loopMaxMs: loop.maxMs,
+        warmLoopMaxMs: warm.maxMs,
       };
     }
     return result;
@@ -171,6 +174,7 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         rpsAt1Connection: summarize(l.map((x) => x?.rps)),
         loopDelayP99Ms: summarize(l.map((x) => x?.loopP99Ms)),
         loopDelayMaxMs: summarize(l.map((x) => x?.loopMaxMs)),
+        warmLoopDelayMaxMs: summarize(l.map((x) => x?.warmLoopMaxMs)),
         stealMs: summarize(l.map((x) => x?.stealMs ?? NaN)),
         errors: rounds.filter((r) => r?.error).map((r) => r.error),
       };

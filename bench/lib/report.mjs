@@ -84,11 +84,12 @@ export function printReport(results, print = console.log) {
           'req/s @ c1',
           'loop delay p99 ms',
           'loop delay max ms',
+          'loop delay max ms, start + warm-up (first export)',
           'host steal ms',
         ],
         Object.values(latency).map((r) =>
           unavailable(r)
-            ? [r.label, unavailable(r), '', '', '', '', '']
+            ? [r.label, unavailable(r), '', '', '', '', '', '']
             : [
                 r.label,
                 range(r.p50Ms, 3),
@@ -96,6 +97,7 @@ export function printReport(results, print = console.log) {
                 fmt(r.rpsAt1Connection.median, 0),
                 r.loopDelayP99Ms ? range(r.loopDelayP99Ms, 2) : '-',
                 r.loopDelayMaxMs ? range(r.loopDelayMaxMs, 1) : '-',
+                r.warmLoopDelayMaxMs?.n ? range(r.warmLoopDelayMaxMs, 1) : '-',
                 r.stealMs?.n ? range(r.stealMs, 0) : '-',
               ],
         ),

@@ -28,6 +28,7 @@ export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
     heap: () => ask(child, 'heap'),
     loopStart: () => child.send('loop-start'),
     loopStop: () => ask(child, 'loop-stop'),
+    warmLoopStop: () => ask(child, 'warm-loop-stop'),
     stderr: () => child.err,
     async close() {
       // 'exit' rather than SIGTERM: the upstream register turns SIGTERM into a flush that

@@ -4,7 +4,7 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { log } from '../diag.js';
 import type { BatchOptions } from '../types.js';
 import type { DropReporter } from './drop-reporter.js';
-import { describeExportError } from './export-errors.js';
+import { describeExportError, PartialSuccessError, ShutdownLossError } from './export-errors.js';
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
 import { failedSpanCount, type PartialExportResult } from './too-large.js';
@@ -133,7 +133,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       this._stopped = true;
       this._clearTimer();
       // Whatever is still queued or in flight at the deadline is lost: count it now, once.
-      const lost = new Error('shutdown timed out before the spans were exported');
+      const lost = new ShutdownLossError('shutdown timed out before the spans were exported');
       for (const finish of [...this._inFlight]) finish({ code: ExportResultCode.FAILED, error: lost });
       const left = this._queue.size;
       if (left > 0) {
@@ -259,9 +259,14 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
         }
       });
     }).then((result) => {
-      // The retrying exporter may deliver part of a request (halves of one refused as too large).
+      // The retrying exporter may deliver part of a request (halves of one refused as too large);
+      // partial_success: the collector kept all but `rejectedSpans` (export-errors.ts).
       const failed = failedSpanCount(result, spans.length);
-      this.stats.exported += spans.length - failed;
+      const partial = result.error instanceof PartialSuccessError ? result.error : undefined;
+      const rejected = Math.min(spans.length - failed, partial?.rejectedSpans ?? 0);
+      this.stats.exported += spans.length - failed - rejected;
+      this.stats.rejected += rejected;
+      if (partial) this._reporter?.recordRejected(partial);
       if (failed > 0) {
         this.stats.failed += failed;
         this._reporter?.recordFailure(failed, result.error);

@@ -1,15 +1,36 @@
+import type { ExportResult } from '@opentelemetry/core';
 import { log } from '../diag.js';
+import { LogLimiter } from '../log-limiter.js';
 import { redactUrl } from '../redaction/url.js';
-import { classifyExportError, describeExportError } from './export-errors.js';
+import {
+  classifyExportError,
+  describeExportError,
+  networkErrorCode,
+  PartialSuccessError,
+  ShutdownLossError,
+} from './export-errors.js';
 import type { ExportCounters } from './stats.js';
 
 export interface DropReporterOptions {
   /** Collector address named in the warnings (credentials are scrubbed before printing). */
   endpoint?: string;
-  /** At most one warning line per kind (drops, failures) per interval, ms. @default 60000 */
+  /** At most one warning line per kind and cause per interval, ms. @default 60000 */
   intervalMillis?: number;
+  /**
+   * The first line of a kind comes this long after its first loss, with the count so far (not
+   * "dropped 1 span" at once and the real count a minute later). @default 2000
+   */
+  firstReportMillis?: number;
+  /** An export call without an answer for this long makes the collector "not answering", ms. @default 1000 */
+  hungAfterMillis?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
+}
+
+/** Told of every export call (each attempt, retries included) and its result. */
+export interface ExportObserver {
+  /** Called as a call starts; the returned function is called with its result. */
+  attemptStarted(): (result: ExportResult) => void;
 }
 
 interface Window {
@@ -30,17 +51,37 @@ export function groupThousands(n: number): string {
 
 /**
  * Turns span loss into log lines, so nothing is lost silently (upstream only logs at `diag` level,
- * which is off by default). The first loss after a quiet interval is reported at once; later ones
- * are summed and reported when the interval has passed:
- * `[@acme/otel] dropped 12,345 spans in the last 60 s: export queue full (collector unreachable at …)`.
+ * which is off by default), and names the cause as it is at the time:
+ * `[@acme/otel] dropped 12,345 spans in the last 2 s: export queue full (collector unreachable at …: ECONNREFUSED)`.
+ *
+ * - The first line of each kind (dropped, failed, rejected) comes `firstReportMillis` after its
+ *   first loss, with the count so far; later ones at most once per interval (issue #20, item 5).
+ * - Export calls are observed as they happen, so a collector that refuses, hangs or answers with
+ *   an error is reported `firstReportMillis` after the first failed call, before a span is lost.
+ * - The cause: the last call's error (unreachable with its code, not answering, too large,
+ *   rejecting); a call in flight with no answer for `hungAfterMillis`; else, with calls
+ *   succeeding, spans produced faster than they are exported.
  */
-export class DropReporter {
+export class DropReporter implements ExportObserver {
   private readonly _endpoint: string | undefined;
   private readonly _interval: number;
+  private readonly _first: number;
+  private readonly _hungAfter: number;
   private readonly _now: () => number;
   private readonly _drops: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
   private readonly _failures: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
+  private readonly _rejected: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
+  private readonly _trouble: LogLimiter;
+  /** The last call's error; undefined once a call succeeds. */
+  private _currentError: unknown;
+  /** The last error that was a real cause (kept across successes, for the shutdown summary). */
   private _lastError: unknown;
+  private _failureError: unknown;
+  private _rejectMessage = '';
+  /** Start times of calls in flight. */
+  private readonly _inFlight = new Set<{ at: number }>();
+  private _troubleTimer: NodeJS.Timeout | undefined;
+  private _hungTimer: NodeJS.Timeout | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _closed = false;
 
@@ -50,7 +91,10 @@ export class DropReporter {
   ) {
     this._endpoint = options.endpoint === undefined ? undefined : redactUrl(options.endpoint);
     this._interval = options.intervalMillis ?? 60_000;
-    this._now = options.now ?? Date.now;
+    this._first = Math.min(options.firstReportMillis ?? 2_000, this._interval);
+    this._hungAfter = options.hungAfterMillis ?? 1_000;
+    this._now = options.now ?? (() => Date.now());
+    this._trouble = new LogLimiter({ intervalMillis: this._interval, now: this._now });
   }
 
   /** Spans dropped because the queue was full. Cheap: called from `onEnd`. */
@@ -58,96 +102,238 @@ export class DropReporter {
     this._record(this._drops, count);
   }
 
-  /** Spans whose export failed after every retry. */
+  /** Spans whose export failed after every retry (or were still queued when shutdown's time ran out). */
   recordFailure(count: number, error: unknown): void {
-    this._lastError = error;
+    this._failureError = error;
+    if (error !== undefined && !(error instanceof ShutdownLossError)) this._lastError = error;
     this._record(this._failures, count);
+  }
+
+  /** Spans the collector accepted but rejected (`partial_success`), or a warning with 0 rejected. */
+  recordRejected(error: PartialSuccessError): void {
+    this._rejectMessage = error.errorMessage || 'no message';
+    if (error.rejectedSpans > 0) {
+      this._lastError = error;
+      this._record(this._rejected, error.rejectedSpans);
+    } else {
+      this._trouble.log(
+        'warn',
+        'partial-warning',
+        `collector${this._at()} accepted spans with a warning: ${this._rejectMessage}`,
+      );
+    }
   }
 
   /** Notes the latest export error (even one that was retried) for the drop reason. */
   noteError(error: unknown): void {
+    if (error === undefined) return;
+    this._currentError = error;
     this._lastError = error;
+  }
+
+  attemptStarted(): (result: ExportResult) => void {
+    const call = { at: this._now() };
+    this._inFlight.add(call);
+    this._armHungCheck();
+    return (result) => {
+      this._inFlight.delete(call);
+      if (result.code === 0) {
+        this._currentError = undefined;
+        return;
+      }
+      this.noteError(result.error);
+      // Told promptly, but only if the trouble lasts: one refused call during a restart is not news.
+      if (this._troubleTimer === undefined && !this._closed) {
+        this._troubleTimer = setTimeout(() => {
+          this._troubleTimer = undefined;
+          if (this._currentError !== undefined) this._reportTrouble(this._currentError);
+        }, this._first);
+        this._troubleTimer.unref();
+      }
+    };
+  }
+
+  /**
+   * A hung collector fails no call until the call's timeout (10 s by default): one timer, armed
+   * while calls are in flight, reports it once a call has had no answer for `hungAfterMillis`
+   * plus the gathering time.
+   */
+  private _armHungCheck(): void {
+    if (this._hungTimer !== undefined || this._closed) return;
+    this._hungTimer = setTimeout(() => {
+      this._hungTimer = undefined;
+      if (this._inFlight.size === 0) return;
+      const trouble = this._currentError === undefined ? this._troubleNow() : undefined;
+      if (trouble !== undefined) this._trouble.log('warn', 'trouble:hung', `export stalled: ${trouble}`);
+      this._armHungCheck();
+    }, this._hungAfter + this._first);
+    this._hungTimer.unref();
+  }
+
+  private _reportTrouble(error: unknown): void {
+    // A timed-out call is the hung collector the stall check may have named already: one cause.
+    const kind = classifyExportError(error);
+    const cause = kind === 'timeout' ? 'hung' : kind;
+    this._trouble.log('warn', `trouble:${cause}`, `export failing, retrying: ${this._causeOf(error)}`);
   }
 
   private _record(w: Window, count: number): void {
     if (this._closed || count <= 0) return;
     if (w.count === 0) w.since = this._now();
     w.count += count;
-    if (this._now() - w.lastEmit >= this._interval) this._flush();
-    else this._arm();
+    this._arm();
+  }
+
+  /** When a window's next line is due: its first loss plus the gathering time, and an interval after the last line. */
+  private _due(w: Window): number {
+    return w.count > 0
+      ? Math.max(w.since + this._first, w.lastEmit + this._interval)
+      : Number.POSITIVE_INFINITY;
   }
 
   /** Arms one unref'ed timer for the earliest pending line. */
   private _arm(): void {
     if (this._timer || this._closed) return;
-    let due = Number.POSITIVE_INFINITY;
-    for (const w of [this._drops, this._failures])
-      if (w.count > 0) due = Math.min(due, w.lastEmit + this._interval);
+    const due = Math.min(this._due(this._drops), this._due(this._failures), this._due(this._rejected));
     if (due === Number.POSITIVE_INFINITY) return;
     this._timer = setTimeout(
       () => {
         this._timer = undefined;
-        this._flush();
+        this._flush(false);
       },
       Math.max(0, due - this._now()),
     );
     this._timer.unref();
   }
 
-  private _reason(): string {
-    const where = this._endpoint ? ` at ${this._endpoint}` : '';
-    switch (classifyExportError(this._lastError)) {
-      case 'unreachable':
-        return `collector unreachable${where}`;
+  private _at(): string {
+    return this._endpoint ? ` at ${this._endpoint}` : '';
+  }
+
+  /** The cause an error names, as a phrase. */
+  private _causeOf(error: unknown): string {
+    const at = this._at();
+    switch (classifyExportError(error)) {
+      case 'unreachable': {
+        const code = networkErrorCode(error);
+        return `collector unreachable${at}${code ? `: ${code}` : ''} (${describeExportError(error)})`;
+      }
       case 'timeout':
-        return `collector not answering in time${where}`;
+        return `collector${at} not answering (${describeExportError(error)})`;
+      case 'too-large':
+        return `export request too large for the collector${at} (${describeExportError(error)})`;
       case 'rejected':
-        return `export failing${where}: ${describeExportError(this._lastError)}`;
+        return error instanceof PartialSuccessError
+          ? `collector${at} rejecting spans: ${error.errorMessage || 'no message'}`
+          : `collector${at} rejecting exports (${describeExportError(error)})`;
       default:
-        return `spans produced faster than they are exported${where}`;
+        return `collector${at}: unknown error`;
     }
   }
 
-  private _window(w: Window): string {
-    const secs = Math.round((this._now() - w.since) / 1000);
+  /** Why the queue is full right now. */
+  private _dropCause(): string {
+    return (
+      this._troubleNow() ??
+      `overloaded: spans produced faster than they are exported${this._endpoint ? ` to ${this._endpoint}` : ''}`
+    );
+  }
+
+  /** The trouble as it is now: the last call's error, or a call with no answer for too long. */
+  private _troubleNow(): string | undefined {
+    if (this._currentError !== undefined) return this._causeOf(this._currentError);
+    const now = this._now();
+    let oldest = now;
+    for (const call of this._inFlight) oldest = Math.min(oldest, call.at);
+    if (now - oldest < this._hungAfter) return undefined;
+    const secs = ((now - oldest) / 1000).toFixed(1);
+    return `collector${this._at()} not answering: an export call has had no answer for ${secs} s`;
+  }
+
+  /** Spans lost at shutdown are not a cause: name what kept them from going out, if anything did. */
+  private _lossCause(error: unknown): string {
+    if (!(error instanceof ShutdownLossError)) {
+      return classifyExportError(error) === 'rejected' && !(error instanceof PartialSuccessError)
+        ? describeExportError(error)
+        : this._causeOf(error);
+    }
+    const now = this._troubleNow();
+    if (now !== undefined) return now;
+    return this._lastError === undefined
+      ? error.message
+      : `${error.message}; ${this._causeOf(this._lastError)}`;
+  }
+
+  private _window(w: Window, now: number): string {
+    const secs = Math.round((now - w.since) / 1000);
     return secs >= 1 ? ` in the last ${secs} s` : '';
   }
 
-  /** Emits the pending lines (if any) now. */
-  private _flush(): void {
+  /** Emits the lines that are due (all pending ones with `all`). */
+  private _flush(all: boolean): void {
     const now = this._now();
-    if (this._drops.count > 0 && now - this._drops.lastEmit >= this._interval) {
+    const due = (w: Window) => w.count > 0 && (all || now >= this._due(w));
+    if (due(this._drops)) {
       log.warn(
-        `dropped ${spans(this._drops.count)}${this._window(this._drops)}: export queue full (${this._reason()})`,
+        `dropped ${spans(this._drops.count)}${this._window(this._drops, now)}: export queue full (${this._dropCause()})`,
       );
       this._drops.count = 0;
       this._drops.lastEmit = now;
     }
-    if (this._failures.count > 0 && now - this._failures.lastEmit >= this._interval) {
+    if (due(this._failures)) {
+      const reason = this._lossCause(this._failureError);
       log.warn(
-        `failed to export ${spans(this._failures.count)}${this._window(this._failures)}` +
-          `${this._endpoint ? ` to ${this._endpoint}` : ''}: ${describeExportError(this._lastError)}`,
+        `failed to export ${spans(this._failures.count)}${this._window(this._failures, now)}` +
+          `${this._endpoint ? ` to ${this._endpoint}` : ''}: ${reason}`,
       );
       this._failures.count = 0;
       this._failures.lastEmit = now;
     }
-    this._arm();
+    if (due(this._rejected)) {
+      log.warn(
+        `collector${this._at()} rejected ${spans(this._rejected.count)}${this._window(this._rejected, now)}` +
+          ` (partial success): ${this._rejectMessage}`,
+      );
+      this._rejected.count = 0;
+      this._rejected.lastEmit = now;
+    }
+    if (!all) this._arm();
   }
 
-  /** Stops the timer; prints one summary line when anything was lost during the process's life. */
+  /** Prints what is pending, then one summary line when anything was lost during the process's life. */
   shutdown(): void {
     if (this._closed) return;
+    this._flush(true);
     this._closed = true;
     if (this._timer) clearTimeout(this._timer);
+    if (this._troubleTimer) clearTimeout(this._troubleTimer);
+    if (this._hungTimer) clearTimeout(this._hungTimer);
     this._timer = undefined;
+    this._troubleTimer = undefined;
+    this._hungTimer = undefined;
+    this._trouble.flush();
     const { exported, dropped, failed } = this._stats;
-    if (dropped === 0 && failed === 0) return;
+    const rejected = this._stats.rejected ?? 0;
+    if (dropped === 0 && failed === 0 && rejected === 0) return;
     const parts: string[] = [];
     if (dropped > 0) parts.push(`${spans(dropped)} dropped (queue full)`);
     if (failed > 0) parts.push(`${spans(failed)} failed to export`);
+    if (rejected > 0) parts.push(`${spans(rejected)} rejected by the collector`);
+    // The last real cause: a call's error, else a collector that never answered.
+    const cause =
+      this._currentError !== undefined
+        ? this._causeOf(this._currentError)
+        : (this._troubleNow() ??
+          (this._lastError !== undefined
+            ? this._causeOf(this._lastError)
+            : dropped > 0
+              ? this._dropCause()
+              : this._failureError !== undefined
+                ? this._lossCause(this._failureError)
+                : undefined));
     log.warn(
       `export summary at shutdown: ${parts.join(', ')}, ${spans(exported)} exported` +
-        (this._lastError === undefined ? '' : `; last error: ${describeExportError(this._lastError)}`),
+        (cause === undefined ? '' : `; cause: ${cause}`),
     );
   }
 }

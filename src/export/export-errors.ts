@@ -15,7 +15,8 @@ import { grpcCodeName } from './otlp/grpc-status.js';
 
 /** gRPC status codes worth retrying (https://opentelemetry.io/docs/specs/otlp/#failures). */
 const RETRYABLE_GRPC = new Set([
-  4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 10 /* ABORTED */, 14 /* UNAVAILABLE */,
+  1 /* CANCELLED: e.g. the call was in flight when its connection closed */, 4 /* DEADLINE_EXCEEDED */,
+  8 /* RESOURCE_EXHAUSTED */, 10 /* ABORTED */, 14 /* UNAVAILABLE */,
 ]);
 const RETRYABLE_HTTP = new Set([429, 502, 503, 504]);
 const RETRYABLE_NET = new Set([
@@ -50,19 +51,48 @@ export function isRetryableExportError(error: unknown): boolean {
   return false;
 }
 
-/** What kind of trouble an export error points to, for the drop/failure warnings. */
-export function classifyExportError(error: unknown): 'unreachable' | 'timeout' | 'rejected' | 'unknown' {
+/**
+ * What kind of trouble an export error points to, for the drop/failure warnings: the collector
+ * cannot be reached, does not answer in time, says the request is too large (gRPC
+ * RESOURCE_EXHAUSTED, HTTP 413, or our own "too large" failures), or answers with another error.
+ */
+export function classifyExportError(
+  error: unknown,
+): 'unreachable' | 'timeout' | 'too-large' | 'rejected' | 'unknown' {
+  if (error === undefined) return 'unknown';
   const code = codeOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (
     code === 14 ||
-    /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|No connection/i.test(message)
+    (typeof code === 'string' && RETRYABLE_NET.has(code)) ||
+    /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|No connection/i.test(message)
   ) {
     return 'unreachable';
   }
   if (code === 4 || /timed out|timeout|deadline/i.test(message)) return 'timeout';
-  if (error === undefined) return 'unknown';
+  if (code === 413 || /too large|larger than max/i.test(message)) return 'too-large';
+  if (code === 8 && !/rate|quota|throttl/i.test(message)) return 'too-large';
   return 'rejected';
+}
+
+/** The system error code behind an export error (`ECONNREFUSED`), from it or its causes. */
+export function networkErrorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e != null && depth < 4; depth++) {
+    const code = codeOf(e);
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)) return code;
+    const found = /\b(E[A-Z]{4,20}|UND_ERR_[A-Z_]{3,30})\b/.exec(messageOf(e).slice(0, 1000));
+    if (found) return found[1];
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const details = (error as { details?: unknown }).details;
+    return typeof details === 'string' ? `${error.message} ${details}` : error.message;
+  }
+  return String(error);
 }
 
 /** A one-line reason for an export error: `UNAVAILABLE (14): No connection established`. */
@@ -79,4 +109,37 @@ export function describeExportError(error: unknown): string {
   if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;
+}
+
+/**
+ * Carried on a SUCCESS export result when the collector answered with `partial_success`: the
+ * request was accepted, but `rejectedSpans` of its spans were not (OTLP spec, "Partial Success").
+ * The batch processor counts those as `rejected`, not `exported`, and the drop reporter names the
+ * collector's `error_message`.
+ */
+export class PartialSuccessError extends Error {
+  override name = 'PartialSuccessError';
+  constructor(
+    readonly rejectedSpans: number,
+    readonly errorMessage: string,
+  ) {
+    super(
+      rejectedSpans > 0
+        ? `the collector rejected ${rejectedSpans} span${rejectedSpans === 1 ? '' : 's'}: ${errorMessage || 'no message'}`
+        : `the collector accepted the spans with a warning: ${errorMessage}`,
+    );
+  }
+}
+
+/** Spans of a successful export the collector rejected (0 when it accepted them all). */
+export function rejectedSpans(result: { error?: unknown }): number {
+  return result.error instanceof PartialSuccessError ? result.error.rejectedSpans : 0;
+}
+
+/**
+ * Spans still queued or in flight when shutdown's time box ended. Not a cause in itself: the drop
+ * reporter's summary names the error that kept them from going out before it.
+ */
+export class ShutdownLossError extends Error {
+  override name = 'ShutdownLossError';
 }

@@ -15,6 +15,7 @@ export function createExportStats(): ExportCounters {
     exported: 0,
     dropped: 0,
     failed: 0,
+    rejected: 0,
     retries: 0,
     truncated: 0,
     snapshot() {
@@ -22,6 +23,7 @@ export function createExportStats(): ExportCounters {
         exported: this.exported,
         dropped: this.dropped,
         failed: this.failed,
+        rejected: this.rejected,
         retries: this.retries,
         truncated: this.truncated,
       });

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -15,6 +16,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../src/diag.js';
 import { isRetryableExportError } from '../../src/export/export-errors.js';
+import { GrpcSpanExporter } from '../../src/export/otlp/grpc-exporter.js';
 import { grpcMetadata, TRACE_EXPORT_PATH } from '../../src/export/otlp/grpc-options.js';
 import {
   type ExportResponse,
@@ -22,6 +24,7 @@ import {
   type GrpcTransportOptions,
 } from '../../src/export/otlp/grpc-transport.js';
 import { buildTraceRequest } from '../../src/export/otlp/request.js';
+import { RetryingExporter } from '../../src/export/retrying-exporter.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
@@ -54,13 +57,17 @@ function transport(options: Partial<GrpcTransportOptions> = {}): GrpcTransport {
 }
 
 function request(...names: string[]): Uint8Array {
+  return buildTraceRequest(finished(...names));
+}
+
+function finished(...names: string[]): ReadableSpan[] {
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'grpc-transport-test' }),
     spanProcessors: [new SimpleSpanProcessor(memory)],
   });
   for (const name of names) provider.getTracer('t').startSpan(name).end();
-  return buildTraceRequest(memory.getFinishedSpans() as ReadableSpan[]);
+  return memory.getFinishedSpans() as ReadableSpan[];
 }
 
 function errorOf(response: ExportResponse): Error & { code?: number; details?: string } {
@@ -188,6 +195,39 @@ describe('GrpcTransport failures without a gRPC answer', () => {
       stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
     });
     expect(errorOf(await transport({ url }).send(request('x'), 2_000)).code).toBe(14);
+  });
+
+  // Issue #20 item 5: a call in flight when a hung connection closed failed as CANCELLED and was
+  // not retried, losing its 512 spans.
+  it('a call the server cancels (RST_STREAM CANCEL) is retried on a fresh connection', async () => {
+    const sessions = new Set<http2.Http2Session>();
+    let calls = 0;
+    const url = await h2Server((stream) => {
+      stream.on('error', () => {});
+      stream.on('data', () => {});
+      sessions.add(stream.session!);
+      if (++calls === 1) {
+        // Hung at first, then the connection's stream is cancelled as the collector drops it.
+        setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), 100);
+        return;
+      }
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end();
+    });
+    const t = transport({ url });
+    const first = errorOf(await t.send(request('x'), 5_000));
+    expect(first.code).toBe(1);
+    expect(isRetryableExportError(first)).toBe(true);
+    const exporter = new RetryingExporter(new GrpcSpanExporter(transport({ url }), 5_000), {
+      deadlineMillis: 5_000,
+    });
+    sessions.clear();
+    calls = 0;
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(finished('y'), resolve));
+    expect(result.code).toBe(0);
+    expect(calls).toBe(2);
+    expect(sessions.size).toBe(2);
   });
 
   it('puts gRPC framing, headers and gzip on the wire as the protocol says', async () => {

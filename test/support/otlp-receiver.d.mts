@@ -33,11 +33,19 @@ export interface ReceivedSpan {
  * - `'deadline'`: gRPC DEADLINE_EXCEEDED (4) / HTTP 504.
  * - `{ delayMs }`: answer OK after `delayMs`; the spans are recorded when the answer is sent.
  * - `'hang'`: accept the request and never answer (until `stop()` force-closes it).
+ * - `{ partialSuccess }`: answer OK with `partial_success`: `rejectedSpans` of each request (a
+ *   number, or `'half'` rounded up; default `'half'`) and the collector's `errorMessage`.
  *
  * Spans are only recorded when a request is answered OK; `requestCount`, `rawBytes()` and
  * `metadata()` count every request that arrived, whatever the mode.
  */
-export type ReceiverMode = 'ok' | 'unavailable' | 'deadline' | 'hang' | { delayMs: number };
+export type ReceiverMode =
+  | 'ok'
+  | 'unavailable'
+  | 'deadline'
+  | 'hang'
+  | { delayMs: number }
+  | { partialSuccess: { rejectedSpans?: number | 'half'; errorMessage?: string } };
 
 export interface ReceiverOptions {
   /** @default '127.0.0.1' */

@@ -126,11 +126,19 @@ export function decodeRequestBytes(bytes) {
 
 function parseMode(mode) {
   if (mode === 'ok' || mode === 'unavailable' || mode === 'deadline' || mode === 'hang') return mode;
+  if (mode && typeof mode === 'object' && mode.partialSuccess && typeof mode.partialSuccess === 'object') {
+    const { rejectedSpans = 'half', errorMessage = '' } = mode.partialSuccess;
+    if (
+      (rejectedSpans === 'half' || (Number.isInteger(rejectedSpans) && rejectedSpans >= 0)) &&
+      typeof errorMessage === 'string'
+    )
+      return { partialSuccess: { rejectedSpans, errorMessage } };
+  }
   if (mode && typeof mode === 'object' && Number.isFinite(mode.delayMs) && mode.delayMs >= 0) {
     return { delayMs: mode.delayMs };
   }
   throw new TypeError(
-    `otlp-receiver: setMode(${JSON.stringify(mode)}) is not one of 'ok', 'unavailable', 'deadline', 'hang', { delayMs }`,
+    `otlp-receiver: setMode(${JSON.stringify(mode)}) is not one of 'ok', 'unavailable', 'deadline', 'hang', { delayMs }, { partialSuccess }`,
   );
 }
 
@@ -181,16 +189,23 @@ export async function startReceiver(options = {}) {
   const waiters = new Set();
   const timers = new Set();
 
-  /** Runs `answer` according to the mode; `accept` records the spans just before an OK answer. */
+  /**
+   * Runs `answer` according to the mode; `accept` records the spans just before an OK answer and
+   * returns how many there were; `ok` gets the ExportTraceServiceResponse to send.
+   */
   function respond(accept, ok, fail) {
     const current = mode;
     if (current === 'hang') return;
     if (current === 'unavailable' || current === 'deadline') return fail(current);
     const finish = () => {
-      accept();
-      ok();
+      const count = accept();
+      const partial = current.partialSuccess;
+      if (partial === undefined) return ok({});
+      const rejected =
+        partial.rejectedSpans === 'half' ? Math.ceil(count / 2) : Math.min(count, partial.rejectedSpans);
+      ok({ partialSuccess: { rejectedSpans: String(rejected), errorMessage: partial.errorMessage } });
     };
-    if (current === 'ok' || current.delayMs === 0) return finish();
+    if (current === 'ok' || current.partialSuccess || current.delayMs === 0) return finish();
     const timer = setTimeout(() => {
       timers.delete(timer);
       finish();
@@ -211,6 +226,7 @@ export async function startReceiver(options = {}) {
     if (retain) spans.push(...received);
     if (onSpan) for (const s of received) onSpan(s);
     if (received.length > 0) for (const check of waiters) check();
+    return received.length;
   }
 
   function createGrpcServer() {
@@ -234,7 +250,7 @@ export async function startReceiver(options = {}) {
         arrived(call.request[RAW], call.metadata.getMap());
         respond(
           () => accept(call.request),
-          () => callback(null, {}),
+          (response) => callback(null, response),
           (m) => callback(GRPC_FAILURES[m]),
         );
       },
@@ -273,7 +289,10 @@ export async function startReceiver(options = {}) {
     const contentType = isJson ? 'application/json' : 'application/x-protobuf';
     respond(
       () => accept(request),
-      () => res.writeHead(200, { 'content-type': contentType }).end(isJson ? '{}' : Buffer.alloc(0)),
+      (response) =>
+        res
+          .writeHead(200, { 'content-type': contentType })
+          .end(isJson ? JSON.stringify(response) : method.responseSerialize(response)),
       (m) =>
         res.writeHead(HTTP_FAILURES[m], { 'content-type': 'text/plain' }).end(`otlp-receiver: mode ${m}`),
     );

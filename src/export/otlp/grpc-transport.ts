@@ -121,6 +121,13 @@ export class GrpcTransport {
         const result = call.result();
         // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.
         if (call.expired && left === 0) this._drop(session);
+        // Cancelled by the peer (a closing connection, a proxy dropping a hung stream): the retry
+        // (CANCELLED is retryable, export-errors.ts) must not go on the same connection. Calls
+        // still in flight on it finish first.
+        else if (call.cancelledByPeer && this._session === session) {
+          this._session = undefined;
+          session.close();
+        }
         resolve(result);
       });
       stream.end(body);
@@ -171,6 +178,8 @@ export class GrpcTransport {
 /** One call's response as it arrives: status from the headers (trailers-only) or the trailers. */
 class UnaryCall {
   expired = false;
+  /** The server (or a proxy) reset the stream with CANCEL, with no answer. */
+  cancelledByPeer = false;
   private _httpStatus = 0;
   private _status: number | undefined;
   private _message = '';
@@ -228,6 +237,13 @@ class UnaryCall {
       return failure(statusFromHttp(this._httpStatus), `Received HTTP status code ${this._httpStatus}`);
     }
     const rst = this._stream.rstCode;
+    if (rst === 0x8 /* CANCEL */) {
+      this.cancelledByPeer = true;
+      return failure(
+        GRPC_STATUS.CANCELLED,
+        'the call was cancelled by the server or its closing connection (RST_STREAM CANCEL)',
+      );
+    }
     if (rst !== undefined && rst !== 0) {
       return failure(statusFromRstCode(rst), `Received RST_STREAM with code ${rst}`);
     }

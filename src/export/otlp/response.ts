@@ -1,0 +1,77 @@
+/** What an ExportTraceServiceResponse says beyond "OK": its `partial_success`, if any. */
+export interface PartialSuccess {
+  /** Spans the collector dropped (`rejected_spans`); 0 with a message is a warning. */
+  readonly rejectedSpans: number;
+  /** The collector's `error_message`, as sent (may be empty). */
+  readonly errorMessage: string;
+}
+
+/**
+ * Reads `partial_success` (field 1: `rejected_spans` int64 = 1, `error_message` string = 2) out of
+ * an ExportTraceServiceResponse. A few lines of protobuf instead of upstream's deserializer, which
+ * loads @opentelemetry/otlp-transformer (with sdk-metrics, resources, api-logs: ~160 modules,
+ * 100–230 ms of blocked event loop at the first export). Unknown fields are skipped, as protobuf
+ * requires. Returns undefined for an empty partial_success (the spec's "full success").
+ */
+export function decodePartialSuccess(bytes: Uint8Array): PartialSuccess | undefined {
+  const outer = new Reader(bytes);
+  let partial: Uint8Array | undefined;
+  while (outer.more()) {
+    const tag = outer.varint();
+    if (tag === 0x0a) partial = outer.bytes();
+    else outer.skip(tag & 7);
+  }
+  if (partial === undefined) return undefined;
+  const inner = new Reader(partial);
+  let rejectedSpans = 0;
+  let errorMessage = '';
+  while (inner.more()) {
+    const tag = inner.varint();
+    if (tag === 0x08) rejectedSpans = inner.varint();
+    else if (tag === 0x12) errorMessage = Buffer.from(inner.bytes()).toString('utf8');
+    else inner.skip(tag & 7);
+  }
+  if (rejectedSpans === 0 && errorMessage === '') return undefined;
+  return { rejectedSpans, errorMessage };
+}
+
+class Reader {
+  private _pos = 0;
+  constructor(private readonly _buf: Uint8Array) {}
+
+  more(): boolean {
+    return this._pos < this._buf.length;
+  }
+
+  /** A varint as a JS number (exact up to 2^53; an int64 span count never gets near). */
+  varint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const byte = this._buf[this._pos++];
+      if (byte === undefined) throw new Error('truncated varint');
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+      scale *= 128;
+    }
+    throw new Error('varint too long');
+  }
+
+  bytes(): Uint8Array {
+    const length = this.varint();
+    const end = this._pos + length;
+    if (end > this._buf.length) throw new Error('truncated field');
+    const out = this._buf.subarray(this._pos, end);
+    this._pos = end;
+    return out;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this._pos += 8;
+    else if (wireType === 2) this.bytes();
+    else if (wireType === 5) this._pos += 4;
+    else throw new Error(`unsupported wire type ${wireType}`);
+    if (this._pos > this._buf.length) throw new Error('truncated field');
+  }
+}
