@@ -12,14 +12,56 @@ const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   all: DiagLogLevel.ALL,
 };
 
+/**
+ * Variables resolveConfig() reads, checks and reports itself, and whose value it hands to the SDK
+ * explicitly. Upstream reads several of them again (sdk-trace-base's BasicTracerProvider builds an
+ * env sampler and env limits even when given both; the OTLP exporters read the OTLP_* ones), and
+ * its warnings about them would be a second line for one bad value — sometimes a false one
+ * ("OTEL_TRACES_SAMPLER_ARG is blank" for `abc`). Those go to debug instead.
+ */
+const RESOLVED_HERE: ReadonlySet<string> = new Set([
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_ATTRIBUTE_COUNT_LIMIT',
+  'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_EVENT_COUNT_LIMIT',
+  'OTEL_SPAN_LINK_COUNT_LIMIT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_COMPRESSION',
+  'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+]);
+
+// The OTLP/HTTP exporter's words for a bad OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT; they do not name it.
+const ENDPOINT_MESSAGES = ['environment-provided export URL', 'Provided URL appended with'];
+
+/** Whether `message` from upstream is about a variable we already reported on (see RESOLVED_HERE). */
+export function isResolvedHere(message: string): boolean {
+  for (const name of message.match(/OTEL_[A-Z0-9_]+/g) ?? []) if (RESOLVED_HERE.has(name)) return true;
+  return ENDPOINT_MESSAGES.some((text) => message.includes(text));
+}
+
 /** Route the SDK's own diagnostics through our prefixed logger at the same level. */
 export function setOtelDiag(level: LogLevel): void {
   // OTel's INFO level is mostly registration chatter; keep it at WARN unless debugging.
   const otelLevel = level === 'info' ? DiagLogLevel.WARN : DIAG_LEVELS[level];
   const write =
     (fn: (m: string) => void) =>
-    (message: string, ...args: unknown[]) =>
-      fn(`(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`);
+    (message: string, ...args: unknown[]) => {
+      const line = `(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`;
+      if (typeof message === 'string' && isResolvedHere(message)) log.debug(`${line} (superseded)`);
+      else fn(line);
+    };
   diag.setLogger(
     {
       error: write(log.error),
