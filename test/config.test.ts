@@ -369,19 +369,19 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_PROPAGATORS: 'tracecontext,xray' },
-        /OTEL_PROPAGATORS="xray" was given, but it is not one of .*ignoring it/,
+        /OTEL_PROPAGATORS="tracecontext,xray" was given, but "xray" is not one of .*, using tracecontext\.$/,
         (c) => c.propagators,
         ['tracecontext'],
       ],
       [
         { OTEL_PROPAGATORS: 'foo' },
-        /names no known propagator, defaulting to tracecontext,baggage,b3multi/,
+        /OTEL_PROPAGATORS="foo" was given, but "foo" is not one of .*, defaulting to tracecontext,baggage,b3multi\.$/,
         (c) => c.propagators,
         ['tracecontext', 'baggage', 'b3multi'],
       ],
       [
         { OTEL_TRACES_EXPORTER: 'zipkin' },
-        /OTEL_TRACES_EXPORTER="zipkin".*ignoring it/,
+        /OTEL_TRACES_EXPORTER="zipkin" was given, but "zipkin" is not one of .*, defaulting to otlp\.$/,
         (c) => c.exporters,
         ['otlp'],
       ],
@@ -393,7 +393,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
-        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, using http:\/\/localhost:4317/,
+        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, defaulting to http:\/\/localhost:4317/,
         (c) => c.endpoint,
         'http://localhost:4317',
       ],
@@ -411,7 +411,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
-        /http\/json is not supported.*using http\/protobuf/,
+        /http\/json is not supported.*defaulting to http\/protobuf/,
         (c) => c.protocol,
         'http/protobuf',
       ],
@@ -441,7 +441,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20' },
-        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20".*exceeds the queue size \(10\), using 10/,
+        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20".*exceeds the queue size \(10\), defaulting to 10/,
         (c) => c.batch.maxExportBatchSize,
         10,
       ],
@@ -466,7 +466,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       [{ OTEL_LOG_LEVEL: 'loud' }, /OTEL_LOG_LEVEL="loud".*defaulting to info/, (c) => c.logLevel, 'info'],
       [
         { OTEL_NODE_RESOURCE_DETECTORS: 'host,moon' },
-        /OTEL_NODE_RESOURCE_DETECTORS="moon".*ignoring it/,
+        /OTEL_NODE_RESOURCE_DETECTORS="host,moon" was given, but "moon" is not one of .*, using host\.$/,
         (c) => c.resourceDetectors,
         ['host'],
       ],
