@@ -66,13 +66,18 @@ export function useEsmLoader(): void {
 
 // Without a loader the import hook can never fire; skip loading import-in-the-middle then.
 // A loader someone registered on the command line is recognised by name.
-function esmLoaderInUse(): boolean {
+export function esmLoaderInUse(): boolean {
   return (
     g[ESM_LOADER_KEY] === true ||
     process.execArgv.some((arg) =>
       /import-in-the-middle|instrumentation\/hook\.mjs|@acme\/otel\/register/.test(arg),
     )
   );
+}
+
+/** Whether an earlier setup (since shut down) created this instrumentation: enabling it again re-patches what is loaded. */
+export function createdBefore(name: string): boolean {
+  return shared.instances.has(name);
 }
 
 /**
