@@ -1,7 +1,7 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from './diag.js';
-import { grpcTransportOptions } from './export/otlp/grpc-options.js';
+import { grpcTransportOptions, tlsOptions } from './export/otlp/grpc-options.js';
 import { grpcStatusName } from './export/otlp/grpc-status.js';
 import { GrpcTransport } from './export/otlp/grpc-transport.js';
 import { buildTraceRequest } from './export/otlp/request.js';
@@ -115,6 +115,8 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
   } as unknown as typeof ProtobufTraceSerializer;
   if (config.protocol === 'http/protobuf') {
+    // Upstream reads the certificate files itself; this only says, by name, which one is unreadable.
+    tlsOptions(config.tlsFiles);
     const { createOtlpHttpExportDelegate, convertLegacyHttpOptions } = lazyRequire(
       '@opentelemetry/otlp-exporter-base/node-http',
     ) as typeof import('@opentelemetry/otlp-exporter-base/node-http');

@@ -40,15 +40,28 @@ const RESOLVED_HERE: ReadonlySet<string> = new Set([
   'OTEL_BSP_EXPORT_TIMEOUT',
   'OTEL_BSP_MAX_QUEUE_SIZE',
   'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_EXPORTER_OTLP_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_CLIENT_KEY',
+  'OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY',
+  'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE',
 ]);
 
-// The OTLP/HTTP exporter's words for a bad OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT; they do not name it.
-const ENDPOINT_MESSAGES = ['environment-provided export URL', 'Provided URL appended with'];
+// The OTLP/HTTP exporter's words for a bad OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and an unreadable
+// certificate file (exporter.ts reports those by name); they name neither variable nor value.
+const UNNAMED_MESSAGES = [
+  'environment-provided export URL',
+  'Provided URL appended with',
+  'Failed to read root certificate file',
+  'Failed to read client certificate chain file',
+  'Failed to read client certificate private key file',
+];
 
 /** Whether `message` from upstream is about a variable we already reported on (see RESOLVED_HERE). */
 export function isResolvedHere(message: string): boolean {
   for (const name of message.match(/OTEL_[A-Z0-9_]+/g) ?? []) if (RESOLVED_HERE.has(name)) return true;
-  return ENDPOINT_MESSAGES.some((text) => message.includes(text));
+  return UNNAMED_MESSAGES.some((text) => message.includes(text));
 }
 
 /** Route the SDK's own diagnostics through our prefixed logger at the same level. */

@@ -216,6 +216,20 @@ const rows: Row[] = [
     check: (c) => expect(c.spanLimits.linkCountLimit).toBe(128),
   },
   {
+    name: 'OTEL_EXPORTER_OTLP_CERTIFICATE',
+    value: '/nonexistent/ca.pem',
+    http: true,
+    fallback: 'connecting without it',
+    check: (c) => expect(c.protocol).toBe('http/protobuf'),
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY',
+    value: '/nonexistent/key.pem',
+    http: true,
+    fallback: 'connecting without it',
+    check: (c) => expect(c.protocol).toBe('http/protobuf'),
+  },
+  {
     name: 'OTEL_LOG_LEVEL',
     value: 'loud',
     fallback: 'defaulting to info',
