@@ -343,6 +343,47 @@ describe('precedence: code > env > defaults', () => {
 describe('bad env values warn once, naming variable, value and fallback', () => {
   const rows: [Record<string, string>, RegExp, (c: ReturnType<typeof resolveConfig>) => unknown, unknown][] =
     [
+      // Issue 21: a bad signal-specific value falls through to the general one, and says so.
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '7000' },
+        /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 7000 \(from OTEL_EXPORTER_OTLP_TIMEOUT\)\.$/,
+        (c) => c.exportTimeoutMillis,
+        7000,
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'udp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+        /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="udp" was given, .*, defaulting to http\/protobuf \(from OTEL_EXPORTER_OTLP_PROTOCOL\)\.$/,
+        (c) => c.protocol,
+        'http/protobuf',
+      ],
+      [
+        {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector" was given, .*, defaulting to http:\/\/otel:4318\/v1\/traces \(from OTEL_EXPORTER_OTLP_ENDPOINT\)\.$/,
+        (c) => c.endpoint,
+        'http://otel:4318/v1/traces',
+      ],
+      [
+        { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc' },
+        /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="abc" was given, but it is not a number, defaulting to no limit\.$/,
+        (c) => c.spanLimits.attributeValueLengthLimit,
+        Number.POSITIVE_INFINITY,
+      ],
+      [
+        { OTEL_BSP_MAX_QUEUE_SIZE: '100' },
+        /OTEL_BSP_MAX_QUEUE_SIZE="100" was given, but it is below the export batch size \(512\), exporting batches of at most 100\.$/,
+        (c) => c.batch.maxExportBatchSize,
+        100,
+      ],
+      [
+        { OTEL_NODE_RESOURCE_DETECTORS: 'moon' },
+        /OTEL_NODE_RESOURCE_DETECTORS="moon" was given, but "moon" is not one of .*, defaulting to env,host,os,process,container\.$/,
+        (c) => c.resourceDetectors,
+        ['env', 'host', 'os', 'process', 'container'],
+      ],
       [
         { OTEL_TRACES_SAMPLER_ARG: '1.7', OTEL_TRACES_SAMPLER: 'traceidratio' },
         /OTEL_TRACES_SAMPLER_ARG="1.7" was given, but it is out of range \(\[0..1\]\), defaulting to 1\./,

@@ -4,6 +4,7 @@
 // Before: OTEL_TRACES_SAMPLER=foo printed our warning and upstream's; OTEL_TRACES_SAMPLER_ARG=abc
 // printed three lines, one of them "is blank".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../src/instrumentations/catalogue.js';
 import { spawnNode } from './support/child.js';
 import { type OtlpReceiver, startReceiver } from './support/otlp-receiver.mjs';
 
@@ -31,7 +32,7 @@ interface Row {
   check: (config: Config) => void;
 }
 
-const DEFAULT_INSTRUMENTATIONS = 34;
+const DEFAULT_INSTRUMENTATIONS = [...CATALOGUE.values()].filter((e) => e.defaultOn).length;
 const rows: Row[] = [
   {
     name: 'OTEL_SDK_DISABLED',
