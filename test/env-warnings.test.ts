@@ -287,7 +287,7 @@ const rows: Row[] = [
   },
 ];
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -327,7 +327,7 @@ describe('a bad environment value gives exactly one true line', () => {
     expect(mentions, output).toHaveLength(1);
     expect(mentions[0]).toMatch(
       new RegExp(
-        `^\\[@acme/otel\\] ${row.name}=${escape(JSON.stringify(row.value))} was given, but .+, ${escape(row.fallback)}`,
+        `^\\[@acme/otel\\] ${row.name}=${escapeRegExp(JSON.stringify(row.value))} was given, but .+, ${escapeRegExp(row.fallback)}`,
       ),
     );
     const configLine = lines.find((l) => l.startsWith('CONFIG '));
