@@ -28,7 +28,14 @@ async function run(args: string[], env: Record<string, string> = {}) {
   expect(code, output).toBe(0);
   const lines = output.split('\n').filter((l) => l.startsWith('[@acme/otel]'));
   const names = rx.spans().map((s) => s.name);
-  return { output, lines, names, summary: lines.find((l) => l.includes(' instrumentations (lazy')) ?? '' };
+  const serverSpans = rx.spans().filter((s) => s.kind === 'SERVER');
+  return {
+    output,
+    lines,
+    names,
+    serverSpans,
+    summary: lines.find((l) => l.includes(' instrumentations (lazy')) ?? '',
+  };
 }
 
 const warningsOf = (lines: string[]) =>
@@ -36,7 +43,7 @@ const warningsOf = (lines: string[]) =>
 
 describe('modules loaded before tracing could patch them', () => {
   it('CommonJS: express required before initTracing() is named once, with the fix, and not counted', async () => {
-    const { lines, names, summary } = await run([CJS_APP], { EARLY: '1' });
+    const { lines, names, summary, serverSpans } = await run([CJS_APP], { EARLY: '1' });
     expect(warningsOf(lines)).toEqual([
       '[@acme/otel] express was loaded before tracing started, so it is not traced: start the app with ' +
         '`node --require @acme/otel/register early-load-app.cjs`, or call initTracing() before requiring express',
@@ -46,6 +53,9 @@ describe('modules loaded before tracing could patch them', () => {
     );
     // The warning is true: no express span, no route.
     expect(names.some((n) => n.startsWith('request handler') || n.includes('/orders/:id'))).toBe(false);
+    // http, which express loaded before tracing, is patched in place at init: the server span is
+    // there (it was missing too: nothing required http again to trigger the lazy loader).
+    expect(serverSpans.map((span) => span.name)).toEqual(['GET']);
   });
 
   it('CommonJS: initTracing() first gives no warning, counts every instrumentation, and traces express', async () => {
