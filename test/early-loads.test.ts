@@ -87,6 +87,18 @@ describe('modules loaded before tracing could patch them', () => {
     expect(names).not.toContain('GET /orders/:id');
   });
 
+  it('--require and --import together: no warning (the --import one adds the hook after init)', async () => {
+    const { lines, names } = await run([
+      '--require',
+      './dist/register.cjs',
+      '--import',
+      './dist/register-esm.js',
+      ESM_APP,
+    ]);
+    expect(warningsOf(lines)).toEqual([]);
+    expect(names).toContain('GET /orders/:id');
+  });
+
   it('--import on the same app: no warning, and express is traced', async () => {
     const { lines, names, summary } = await run(['--import', './dist/register-esm.js', ESM_APP]);
     expect(warningsOf(lines)).toEqual([]);

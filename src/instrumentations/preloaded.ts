@@ -50,7 +50,7 @@ export function findEarlyLoads(
   return {
     modules: [...modules].sort(),
     instrumentations: [...instrumentations],
-    esmEntry: options.esmLoader || wanted.size === 0 ? undefined : esmEntryScript(),
+    esmEntry: options.esmLoader || wanted.size === 0 || loaderFlagGiven() ? undefined : esmEntryScript(),
   };
 }
 
@@ -77,6 +77,17 @@ export function earlyLoadWarning(early: EarlyLoads): string | undefined {
       : `start the app with \`node --require @acme/otel/register ${entryName() ?? 'app.js'}\`, or call ` +
         `initTracing() before requiring ${modules.length > 1 ? 'them' : modules[0]}`;
   return `${parts.join('; ')}: ${fix}`;
+}
+
+/**
+ * Whether the command line preloads ES modules or loaders, which run after `--require` preloads:
+ * `--require` and `--import` @acme/otel/register together initialise here before the `--import`
+ * one adds the loader hook. Process introspection like `execArgv`, not configuration: NODE_OPTIONS
+ * is where deployments often put these flags.
+ */
+function loaderFlagGiven(): boolean {
+  const flags = /--(?:import|loader|experimental-loader)\b/;
+  return process.execArgv.some((arg) => flags.test(arg)) || flags.test(process.env.NODE_OPTIONS ?? '');
 }
 
 function entryName(): string | undefined {
