@@ -184,7 +184,7 @@ describe('resolveInstrumentationNames', () => {
     expect(resolve({ enabledEnv: '@opentelemetry/instrumentation-pgg' }).warnings[0]).toMatch(
       /did you mean "pg"\?/,
     );
-    expect(resolve({ enabledEnv: 'fetc' }).warnings[0]).toMatch(/did you mean "undici"\?/);
+    expect(resolve({ enabledEnv: 'fetc' }).warnings[0]).toMatch(/did you mean "fetch"\?/);
   });
 
   it('code wins: false is none, a list is exactly that list (aliases allowed)', () => {

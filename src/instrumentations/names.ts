@@ -107,7 +107,7 @@ function closestKnown(input: string): string | undefined {
   for (const known of [...KNOWN_INSTRUMENTATIONS, ...ALIASES.keys()]) {
     const d = editDistance(name, known);
     if (d < bestDistance) {
-      best = ALIASES.get(known) ?? known;
+      best = known; // an alias is accepted as it is: suggest the spelling nearest to the typo
       bestDistance = d;
     }
   }
