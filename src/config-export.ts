@@ -167,26 +167,20 @@ export function resolveBatch(options: TracingOptions, env: Env): Required<BatchO
   // reconnect needs room for ~2,500 spans, and a span costs ~1-2 KB, so this bounds memory at a few MB.
   const maxQueueSize =
     b.maxQueueSize ?? firstNumber(env, ['OTEL_BSP_MAX_QUEUE_SIZE'], positiveInt, DEFAULT_MAX_QUEUE_SIZE);
+  // The default batch never exceeds the queue: a small queue alone is not a mistake.
   let maxExportBatchSize =
-    b.maxExportBatchSize ?? firstNumber(env, ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], positiveInt, 512);
+    b.maxExportBatchSize ??
+    firstNumber(env, ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], positiveInt, Math.min(512, maxQueueSize));
   if (maxExportBatchSize > maxQueueSize) {
-    // Name what was really given: the batch size, or else the queue size that it no longer fits.
+    // Name what was really given: the batch size from the environment, or the code option.
     const batchVar =
       b.maxExportBatchSize === undefined ? envString(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE') : undefined;
-    const queueVar = b.maxQueueSize === undefined ? envString(env, 'OTEL_BSP_MAX_QUEUE_SIZE') : undefined;
     if (batchVar !== undefined)
       warnEnv(
         'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
         batchVar,
         `it exceeds the queue size (${maxQueueSize})`,
         `defaulting to ${maxQueueSize}`,
-      );
-    else if (queueVar !== undefined)
-      warnEnv(
-        'OTEL_BSP_MAX_QUEUE_SIZE',
-        queueVar,
-        `it is below the export batch size (${maxExportBatchSize})`,
-        `exporting batches of at most ${maxQueueSize}`,
       );
     else
       log.warn(

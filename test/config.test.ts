@@ -373,8 +373,8 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         Number.POSITIVE_INFINITY,
       ],
       [
-        { OTEL_BSP_MAX_QUEUE_SIZE: '100' },
-        /OTEL_BSP_MAX_QUEUE_SIZE="100" was given, but it is below the export batch size \(512\), exporting batches of at most 100\.$/,
+        { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'lots' },
+        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="lots" was given, but it is not a number, defaulting to 100\.$/,
         (c) => c.batch.maxExportBatchSize,
         100,
       ],

@@ -162,12 +162,6 @@ const rows: Row[] = [
     check: (c) => expect(c.batch.maxQueueSize).toBe(4096),
   },
   {
-    name: 'OTEL_BSP_MAX_QUEUE_SIZE',
-    value: '10',
-    fallback: 'exporting batches of at most 10',
-    check: (c) => expect(c.batch.maxExportBatchSize).toBe(10),
-  },
-  {
     name: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
     value: '1.5',
     fallback: 'defaulting to 512',

@@ -31,6 +31,25 @@ describe('upstream diagnostics about variables we resolve ourselves', () => {
   });
 });
 
+describe('batch size against queue size', () => {
+  it('a small queue alone is not a mistake: the default batch fits it, and nothing is said', async () => {
+    const { resetLogger, setLogSink } = await import('../src/diag.js');
+    const lines: string[] = [];
+    resetLogger();
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const config = resolveConfig(
+        {},
+        { OTEL_NODE_RESOURCE_DETECTORS: 'none', OTEL_BSP_MAX_QUEUE_SIZE: '100' },
+      );
+      expect(config.batch).toMatchObject({ maxQueueSize: 100, maxExportBatchSize: 100 });
+      expect(lines).toEqual([]);
+    } finally {
+      resetLogger();
+    }
+  });
+});
+
 describe('modules loaded before tracing', () => {
   it('nothing instrumented in require.cache and no ESM entry: no warning', () => {
     const early = findEarlyLoads(['http', 'koa'], { esmLoader: true });
