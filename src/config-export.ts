@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { type Env, envList, envString, firstNumber, warnEnv } from './env.js';
+import { log } from './diag.js';
+import { type Env, envList, envString, firstNumber, firstValid, warnEnv, warnUnknownEntries } from './env.js';
 import { lazyRequire } from './lazy-require.js';
 import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES } from './options.js';
 import type {
@@ -34,13 +35,11 @@ export function resolveExporters(options: TracingOptions, env: Env): readonly Ex
   const names = envList(env, 'OTEL_TRACES_EXPORTER');
   if (names === undefined) return Object.freeze(['otlp'] as ExporterName[]);
   const known: ExporterName[] = [];
+  const unknown: string[] = [];
   for (const raw of names) {
     const name = raw.toLowerCase();
-    if ((EXPORTER_NAMES as readonly string[]).includes(name)) {
-      if (!known.includes(name as ExporterName)) known.push(name as ExporterName);
-    } else {
-      warnEnv('OTEL_TRACES_EXPORTER', raw, `it is not one of ${EXPORTER_NAMES.join(', ')}`, 'ignoring it');
-    }
+    if (!(EXPORTER_NAMES as readonly string[]).includes(name)) unknown.push(raw);
+    else if (!known.includes(name as ExporterName)) known.push(name as ExporterName);
   }
   if (known.includes('none') && known.length > 1) {
     warnEnv(
@@ -51,52 +50,54 @@ export function resolveExporters(options: TracingOptions, env: Env): readonly Ex
     );
     return Object.freeze(['none'] as ExporterName[]);
   }
-  return Object.freeze(known.length > 0 ? known : (['otlp'] as ExporterName[]));
+  if (known.length === 0) known.push('otlp');
+  if (unknown.length > 0)
+    warnUnknownEntries(env, 'OTEL_TRACES_EXPORTER', names, unknown, EXPORTER_NAMES, known.join(','));
+  return Object.freeze(known);
 }
 
 export function resolveProtocol(options: TracingOptions, env: Env): OtlpProtocol {
   if (options.protocol !== undefined) return options.protocol;
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
-    const value = envString(env, name);
-    if (value === undefined) continue;
-    if (value === 'grpc' || value === 'http/protobuf') return value;
-    if (value === 'http/json') {
-      warnEnv(name, value, 'http/json is not supported by @acme/otel', 'using http/protobuf (same endpoint)');
-      return 'http/protobuf';
-    }
-    warnEnv(name, value, 'it is not "grpc" or "http/protobuf"', 'defaulting to grpc');
-    return 'grpc';
-  }
-  return 'grpc';
+  return firstValid<OtlpProtocol>(
+    env,
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'],
+    (value) => {
+      if (value === 'grpc' || value === 'http/protobuf') return { value };
+      // Same endpoint and path; only the body encoding differs, and collectors take both.
+      if (value === 'http/json')
+        return { value: 'http/protobuf', problem: 'http/json is not supported by @acme/otel' };
+      return { problem: 'it is not "grpc" or "http/protobuf"' };
+    },
+    'grpc',
+  );
 }
 
 export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
   const fallback = protocol === 'grpc' ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT;
-  const traces = envString(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (traces !== undefined) {
-    if (isHttpUrl(traces)) return traces;
-    warnEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces, 'it is not an http(s) URL', `using ${fallback}`);
-  }
-  const base = envString(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (base !== undefined) {
-    if (isHttpUrl(base)) {
+  return firstValid(
+    env,
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    (value, name) => {
+      if (!isHttpUrl(value)) return { problem: 'it is not an http(s) URL' };
       // The signal-neutral endpoint gets the signal path appended for OTLP/HTTP (spec: exporter.md).
-      return protocol === 'grpc' ? base : `${base.replace(/\/+$/, '')}/v1/traces`;
-    }
-    warnEnv('OTEL_EXPORTER_OTLP_ENDPOINT', base, 'it is not an http(s) URL', `using ${fallback}`);
-  }
-  return fallback;
+      if (name === 'OTEL_EXPORTER_OTLP_ENDPOINT' && protocol !== 'grpc')
+        return { value: `${value.replace(/\/+$/, '')}/v1/traces` };
+      return { value };
+    },
+    fallback,
+  );
 }
 
 export function resolveCompression(env: Env): 'gzip' | 'none' {
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION']) {
-    const value = envString(env, name)?.toLowerCase();
-    if (value === undefined) continue;
-    if (value === 'gzip' || value === 'none') return value;
-    warnEnv(name, value, 'it is not "gzip" or "none"', 'defaulting to none');
-    return 'none';
-  }
-  return 'none';
+  return firstValid<'gzip' | 'none'>(
+    env,
+    ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+    (raw) => {
+      const value = raw.toLowerCase();
+      return value === 'gzip' || value === 'none' ? { value } : { problem: 'it is not "gzip" or "none"' };
+    },
+    'none',
+  );
 }
 
 /** The certificate variables, the signal-specific one first (exporter.md in the OTel spec). */
@@ -173,15 +174,25 @@ export function resolveBatch(options: TracingOptions, env: Env): Required<BatchO
   // reconnect needs room for ~2,500 spans, and a span costs ~1-2 KB, so this bounds memory at a few MB.
   const maxQueueSize =
     b.maxQueueSize ?? firstNumber(env, ['OTEL_BSP_MAX_QUEUE_SIZE'], positiveInt, DEFAULT_MAX_QUEUE_SIZE);
+  // The default batch never exceeds the queue: a small queue alone is not a mistake.
   let maxExportBatchSize =
-    b.maxExportBatchSize ?? firstNumber(env, ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], positiveInt, 512);
+    b.maxExportBatchSize ??
+    firstNumber(env, ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], positiveInt, Math.min(512, maxQueueSize));
   if (maxExportBatchSize > maxQueueSize) {
-    warnEnv(
-      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
-      String(maxExportBatchSize),
-      `it exceeds the queue size (${maxQueueSize})`,
-      `using ${maxQueueSize}`,
-    );
+    // Name what was really given: the batch size from the environment, or the code option.
+    const batchVar =
+      b.maxExportBatchSize === undefined ? envString(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE') : undefined;
+    if (batchVar !== undefined)
+      warnEnv(
+        'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+        batchVar,
+        `it exceeds the queue size (${maxQueueSize})`,
+        `defaulting to ${maxQueueSize}`,
+      );
+    else
+      log.warn(
+        `batch.maxExportBatchSize (${maxExportBatchSize}) exceeds the queue size (${maxQueueSize}); using ${maxQueueSize}`,
+      );
     maxExportBatchSize = maxQueueSize;
   }
   return {

@@ -1,6 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { log } from './diag.js';
-import { type Env, envBoolean, envList, envNumber, envString, warnEnv } from './env.js';
+import { type Env, envBoolean, envList, envNumber, envString, warnEnv, warnUnknownEntries } from './env.js';
 import { resolveInstrumentationNames } from './instrumentations/index.js';
 import { DETECTOR_NAMES, LOG_LEVELS, PROPAGATOR_NAMES, SAMPLER_NAMES } from './options.js';
 import type {
@@ -55,39 +55,41 @@ export function resolvePropagators(env: Env): PropagatorName[] {
     if (!(PROPAGATOR_NAMES as readonly string[]).includes(name)) unknown.push(raw);
     else if (!known.includes(name as PropagatorName)) known.push(name as PropagatorName);
   }
-  if (known.length === 0) {
-    warnEnv(
-      'OTEL_PROPAGATORS',
-      names.join(','),
-      'it names no known propagator',
-      `defaulting to ${DEFAULT_PROPAGATOR_NAMES}`,
-    );
-    return [...DEFAULT_PROPAGATOR_NAMES];
-  }
-  for (const raw of unknown) {
-    warnEnv('OTEL_PROPAGATORS', raw, `it is not one of ${PROPAGATOR_NAMES.join(', ')}`, 'ignoring it');
-  }
-  if (known.includes('none')) return ['none'];
-  return known;
+  const result: PropagatorName[] =
+    known.length === 0 ? [...DEFAULT_PROPAGATOR_NAMES] : known.includes('none') ? ['none'] : known;
+  if (unknown.length > 0)
+    warnUnknownEntries(env, 'OTEL_PROPAGATORS', names, unknown, PROPAGATOR_NAMES, result.join(','));
+  return result;
 }
 
 export function resolveDetectors(env: Env): DetectorName[] {
   const names = envList(env, 'OTEL_NODE_RESOURCE_DETECTORS');
   if (names === undefined) return [...DEFAULT_DETECTORS];
-  const out: DetectorName[] = [];
+  let out: DetectorName[] = [];
+  const unknown: string[] = [];
+  let special: DetectorName[] | undefined;
   for (const raw of names) {
     const name = raw.toLowerCase();
-    if (name === 'none') return [];
-    if (name === 'all') return [...DETECTOR_NAMES];
-    if (name === 'serviceinstance') continue; // service.instance.id is always set by resource.ts
-    if ((DETECTOR_NAMES as readonly string[]).includes(name)) out.push(name as DetectorName);
-    else
-      warnEnv(
-        'OTEL_NODE_RESOURCE_DETECTORS',
-        raw,
-        `it is not one of ${DETECTOR_NAMES.join(', ')}, all, none`,
-        'ignoring it',
-      );
+    if (name === 'none') special ??= [];
+    else if (name === 'all') special ??= [...DETECTOR_NAMES];
+    else if (name === 'serviceinstance')
+      continue; // service.instance.id is always set by resource.ts
+    else if ((DETECTOR_NAMES as readonly string[]).includes(name)) out.push(name as DetectorName);
+    else unknown.push(raw);
+  }
+  out = special ?? out;
+  // Nothing but typos: keep the defaults rather than silently detect nothing.
+  if (unknown.length === names.length) out = [...DEFAULT_DETECTORS];
+  if (unknown.length > 0) {
+    const used = out.length > 0 ? out.join(',') : 'none';
+    warnUnknownEntries(
+      env,
+      'OTEL_NODE_RESOURCE_DETECTORS',
+      names,
+      unknown,
+      [...DETECTOR_NAMES, 'all', 'none'],
+      used,
+    );
   }
   return out;
 }

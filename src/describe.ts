@@ -52,8 +52,15 @@ export function redactUrl(value: string): string {
   }
 }
 
-/** The one-line start-up summary printed at info level. */
-export function summaryLine(config: ResolvedConfig, gcTuned = false): string {
+/**
+ * The one-line start-up summary printed at info level. `inactive`: enabled instrumentations that
+ * cannot take effect (their module was loaded before tracing started); they are not counted.
+ */
+export function summaryLine(
+  config: ResolvedConfig,
+  gcTuned = false,
+  inactive: readonly string[] = [],
+): string {
   const service = `${config.serviceName}${config.serviceVersion ? `@${config.serviceVersion}` : ''}${
     config.environment ? ` (${config.environment})` : ''
   }`;
@@ -71,8 +78,15 @@ export function summaryLine(config: ResolvedConfig, gcTuned = false): string {
   const headers = Object.keys(config.headers).length > 0 ? `, headers ${REDACTED}` : '';
   return (
     `tracing ${service} → ${exporters}${headers}; sampler ${sampler}; propagators ` +
-    `${config.propagators.map(propagatorName).join(',')}; ${config.instrumentations.names.length + config.instrumentations.custom.length} instrumentations (lazy)` +
+    `${config.propagators.map(propagatorName).join(',')}; ${instrumentationCount(config, inactive)}` +
     `${config.redaction === false ? '; redaction OFF' : ''}` +
     `${gcTuned ? '; V8 allocation-site pretenuring off from the first span (gcTuning)' : ''}`
   );
+}
+
+function instrumentationCount(config: ResolvedConfig, inactive: readonly string[]): string {
+  const active = config.instrumentations.names.filter((name) => !inactive.includes(name)).length;
+  const count = active + config.instrumentations.custom.length;
+  const late = inactive.length > 0 ? `; ${inactive.join(', ')} inactive: loaded too late` : '';
+  return `${count} instrumentation${count === 1 ? '' : 's'} (lazy${late})`;
 }

@@ -14,6 +14,29 @@ export function warnEnv(name: string, value: string, problem: string, fallback: 
   );
 }
 
+/**
+ * One line for a list variable naming entries we do not know: they are dropped, and `used` is
+ * what is used instead (the known entries, or the default when none is left).
+ */
+export function warnUnknownEntries(
+  env: Env,
+  name: string,
+  entries: readonly string[],
+  unknown: readonly string[],
+  known: readonly string[],
+  used: string,
+): void {
+  const list = unknown.map((u) => JSON.stringify(u)).join(', ');
+  const verb = unknown.length > 1 ? 'are not' : 'is not';
+  const kept = unknown.length < entries.length;
+  warnEnv(
+    name,
+    envString(env, name) ?? '',
+    `${list} ${verb} one of ${known.join(', ')}`,
+    `${kept ? 'using' : 'defaulting to'} ${used}`,
+  );
+}
+
 /** A trimmed value; blank counts as unset, as the specification says. */
 export function envString(env: Env, name: string): string | undefined {
   const raw = env[name];
@@ -43,19 +66,19 @@ export interface NumberRule {
 export function envNumber(env: Env, name: string, rule: NumberRule, fallback: string): number | undefined {
   const value = envString(env, name);
   if (value === undefined) return undefined;
+  const checked = checkNumber(value, rule);
+  if (typeof checked === 'number') return checked;
+  warnEnv(name, value, checked, `defaulting to ${fallback}`);
+  return undefined;
+}
+
+/** The number in `value`, or why it is not one within `rule`. */
+function checkNumber(value: string, rule: NumberRule): number | string {
   const n = Number(value);
-  if (!Number.isFinite(n)) {
-    warnEnv(name, value, 'it is not a number', `defaulting to ${fallback}`);
-    return undefined;
-  }
-  if (rule.integer && !Number.isInteger(n)) {
-    warnEnv(name, value, 'it is not a whole number', `defaulting to ${fallback}`);
-    return undefined;
-  }
+  if (!Number.isFinite(n)) return 'it is not a number';
+  if (rule.integer && !Number.isInteger(n)) return 'it is not a whole number';
   if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
-    const range = `[${rule.min ?? '-∞'}..${rule.max ?? '∞'}]`;
-    warnEnv(name, value, `it is out of range (${range})`, `defaulting to ${fallback}`);
-    return undefined;
+    return `it is out of range ([${rule.min ?? '-∞'}..${rule.max ?? '∞'}])`;
   }
   return n;
 }
@@ -97,11 +120,60 @@ export function envKeyValues(env: Env, name: string): Record<string, string> | u
   return out;
 }
 
-/** The first of `names` that holds a valid number (each bad one warns), else `fallback`. */
-export function firstNumber(env: Env, names: string[], rule: NumberRule, fallback: number): number {
+/** What a parser makes of one value: the value to use, or why it cannot be used (or both: a substitute). */
+export type Parsed<T> = { value: T; problem?: string } | { value?: undefined; problem: string };
+
+/**
+ * The first of `names` whose value parses, else `fallback`, as upstream falls through the
+ * signal-specific variable to the general one. Each bad value warns once and names the value
+ * really used instead: a later variable's, or the default.
+ */
+export function firstValid<T>(
+  env: Env,
+  names: readonly string[],
+  parse: (value: string, name: string) => Parsed<T>,
+  fallback: T,
+  show: (value: T) => string = String,
+): T {
+  const bad: { name: string; value: string; problem: string; substitute?: T }[] = [];
+  let chosen: { name: string; value: T } | undefined;
   for (const name of names) {
-    const value = envNumber(env, name, rule, String(fallback));
-    if (value !== undefined) return value;
+    const value = envString(env, name);
+    if (value === undefined) continue;
+    const parsed = parse(value, name);
+    if (parsed.problem !== undefined) {
+      bad.push({
+        name,
+        value,
+        problem: parsed.problem,
+        ...(parsed.value !== undefined ? { substitute: parsed.value } : {}),
+      });
+      // A substitute (http/json → http/protobuf) is used like a valid value.
+      if (parsed.value !== undefined && chosen === undefined) chosen = { name, value: parsed.value };
+    } else if (chosen === undefined) chosen = { name, value: parsed.value as T };
   }
-  return fallback;
+  for (const { name, value, problem, substitute } of bad) {
+    const used =
+      substitute !== undefined && chosen?.name === name
+        ? show(substitute)
+        : chosen === undefined
+          ? show(fallback)
+          : `${show(chosen.value)} (from ${chosen.name})`;
+    warnEnv(name, value, problem, `defaulting to ${used}`);
+  }
+  return chosen === undefined ? fallback : chosen.value;
+}
+
+/** {@link firstValid} for numbers within `rule`. */
+export function firstNumber(env: Env, names: string[], rule: NumberRule, fallback: number): number {
+  return firstValid(
+    env,
+    names,
+    (value) => {
+      const checked = checkNumber(value, rule);
+      return typeof checked === 'number' ? { value: checked } : { problem: checked };
+    },
+    fallback,
+    (n) => (n === Number.POSITIVE_INFINITY ? 'no limit' : String(n)),
+  );
 }

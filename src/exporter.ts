@@ -3,7 +3,7 @@ import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@open
 import { log } from './diag.js';
 import type { ExportObserver } from './export/drop-reporter.js';
 import { GrpcSpanExporter, partialResult } from './export/otlp/grpc-exporter.js';
-import { grpcTransportOptions } from './export/otlp/grpc-options.js';
+import { grpcTransportOptions, tlsOptions } from './export/otlp/grpc-options.js';
 import { GrpcTransport } from './export/otlp/grpc-transport.js';
 import { buildTraceRequest } from './export/otlp/request.js';
 import { decodePartialSuccess, type PartialSuccess } from './export/otlp/response.js';
@@ -186,6 +186,8 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     },
   };
   if (config.protocol === 'http/protobuf') {
+    // Upstream reads the certificate files itself; this only says, by name, which one is unreadable.
+    tlsOptions(config.tlsFiles);
     const { createOtlpHttpExportDelegate, convertLegacyHttpOptions } = lazyRequire(
       '@opentelemetry/otlp-exporter-base/node-http',
     ) as typeof import('@opentelemetry/otlp-exporter-base/node-http');

@@ -27,6 +27,58 @@ export function diagCause(message: string, args: readonly unknown[]): string {
   return `${message}${first}`.slice(0, 160).replace(/\d+/g, '#');
 }
 
+/**
+ * Variables resolveConfig() reads, checks and reports itself, and whose value it hands to the SDK
+ * explicitly. Upstream reads several of them again (sdk-trace-base's BasicTracerProvider builds an
+ * env sampler and env limits even when given both; the OTLP exporters read the OTLP_* ones), and
+ * its warnings about them would be a second line for one bad value — sometimes a false one
+ * ("OTEL_TRACES_SAMPLER_ARG is blank" for `abc`). Those go to debug instead.
+ */
+const RESOLVED_HERE: ReadonlySet<string> = new Set([
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_ATTRIBUTE_COUNT_LIMIT',
+  'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_EVENT_COUNT_LIMIT',
+  'OTEL_SPAN_LINK_COUNT_LIMIT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_COMPRESSION',
+  'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_EXPORTER_OTLP_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_CLIENT_KEY',
+  'OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY',
+  'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
+  'OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE',
+]);
+
+// The OTLP/HTTP exporter's words for a bad OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and an unreadable
+// certificate file (exporter.ts reports those by name); they name neither variable nor value.
+const UNNAMED_MESSAGES = [
+  'environment-provided export URL',
+  'Provided URL appended with',
+  'Failed to read root certificate file',
+  'Failed to read client certificate chain file',
+  'Failed to read client certificate private key file',
+];
+
+/** Whether `message` from upstream is about a variable we already reported on (see RESOLVED_HERE). */
+export function isResolvedHere(message: string): boolean {
+  for (const name of message.match(/OTEL_[A-Z0-9_]+/g) ?? []) if (RESOLVED_HERE.has(name)) return true;
+  return UNNAMED_MESSAGES.some((text) => message.includes(text));
+}
+
 /** Route the SDK's own diagnostics through our prefixed logger at the same level. */
 export function setOtelDiag(level: LogLevel): void {
   // OTel's INFO level is mostly registration chatter; keep it at WARN unless debugging.
@@ -35,8 +87,12 @@ export function setOtelDiag(level: LogLevel): void {
     `(otel) ${message}${args.length > 0 ? ` ${args.map(String).join(' ')}` : ''}`;
   const limited =
     (lvl: 'error' | 'warn' | 'info') =>
-    (message: string, ...args: unknown[]) =>
-      limiter.log(lvl, diagCause(message, args), text(message, args));
+    (message: string, ...args: unknown[]) => {
+      // A variable we already reported on ourselves: upstream's line would be a second (or false) one.
+      if (isResolvedHere(`${message} ${typeof args[0] === 'string' ? args[0] : ''}`))
+        log.debug(`${text(message, args)} (superseded)`);
+      else limiter.log(lvl, diagCause(message, args), text(message, args));
+    };
   // Debug and verbose are asked for, to see every call: not limited.
   const plain =
     (fn: (m: string) => void) =>

@@ -8,7 +8,13 @@ import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { PooledIdGenerator } from './id-generator.js';
-import { enableInstrumentations } from './instrumentations/index.js';
+import {
+  createdBefore,
+  earlyLoadWarning,
+  enableInstrumentations,
+  esmLoaderInUse,
+  findEarlyLoads,
+} from './instrumentations/index.js';
 import { setOtelDiag } from './otel-diag.js';
 import { createPipeline } from './pipeline.js';
 import { createPropagator } from './propagation/index.js';
@@ -89,6 +95,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   propagation.setGlobalPropagator(createPropagator(config.propagators));
   let disableInstrumentations: () => void = () => undefined;
   if (config.esm) prepareEsmInstrumentation();
+  const inactive = warnAboutEarlyLoads(config.instrumentations.names);
   try {
     disableInstrumentations = enableInstrumentations({
       names: config.instrumentations.names,
@@ -142,8 +149,24 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     },
     stats: (): ExportStats => stats.snapshot(),
   };
-  log.info(summaryLine(config, gcTuned));
+  log.info(summaryLine(config, gcTuned, inactive));
   return handle;
+}
+
+/**
+ * Say which instrumented modules were loaded before tracing could patch them (issue 21: they
+ * silently produced no spans). Returns the instrumentations that cannot take effect for that reason.
+ */
+function warnAboutEarlyLoads(names: readonly string[]): readonly string[] {
+  try {
+    const early = findEarlyLoads(names, { esmLoader: esmLoaderInUse(), skip: createdBefore });
+    const warning = earlyLoadWarning(early);
+    if (warning !== undefined) log.warn(warning);
+    return early.instrumentations;
+  } catch (error) {
+    log.debug(`could not check for modules loaded before tracing: ${(error as Error).message}`);
+    return [];
+  }
 }
 
 /** `OTEL_SDK_DISABLED=true`: nothing is registered; the API's no-op tracer is handed out. */

@@ -337,6 +337,47 @@ describe('precedence: code > env > defaults', () => {
 describe('bad env values warn once, naming variable, value and fallback', () => {
   const rows: [Record<string, string>, RegExp, (c: ReturnType<typeof resolveConfig>) => unknown, unknown][] =
     [
+      // Issue 21: a bad signal-specific value falls through to the general one, and says so.
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '7000' },
+        /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 7000 \(from OTEL_EXPORTER_OTLP_TIMEOUT\)\.$/,
+        (c) => c.exportTimeoutMillis,
+        7000,
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'udp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+        /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="udp" was given, .*, defaulting to http\/protobuf \(from OTEL_EXPORTER_OTLP_PROTOCOL\)\.$/,
+        (c) => c.protocol,
+        'http/protobuf',
+      ],
+      [
+        {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector" was given, .*, defaulting to http:\/\/otel:4318\/v1\/traces \(from OTEL_EXPORTER_OTLP_ENDPOINT\)\.$/,
+        (c) => c.endpoint,
+        'http://otel:4318/v1/traces',
+      ],
+      [
+        { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc' },
+        /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="abc" was given, but it is not a number, defaulting to no limit\.$/,
+        (c) => c.spanLimits.attributeValueLengthLimit,
+        Number.POSITIVE_INFINITY,
+      ],
+      [
+        { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'lots' },
+        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="lots" was given, but it is not a number, defaulting to 100\.$/,
+        (c) => c.batch.maxExportBatchSize,
+        100,
+      ],
+      [
+        { OTEL_NODE_RESOURCE_DETECTORS: 'moon' },
+        /OTEL_NODE_RESOURCE_DETECTORS="moon" was given, but "moon" is not one of .*, defaulting to env,host,os,process,container\.$/,
+        (c) => c.resourceDetectors,
+        ['env', 'host', 'os', 'process', 'container'],
+      ],
       [
         { OTEL_TRACES_SAMPLER_ARG: '1.7', OTEL_TRACES_SAMPLER: 'traceidratio' },
         /OTEL_TRACES_SAMPLER_ARG="1.7" was given, but it is out of range \(\[0..1\]\), defaulting to 1\./,
@@ -363,19 +404,19 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_PROPAGATORS: 'tracecontext,xray' },
-        /OTEL_PROPAGATORS="xray" was given, but it is not one of .*ignoring it/,
+        /OTEL_PROPAGATORS="tracecontext,xray" was given, but "xray" is not one of .*, using tracecontext\.$/,
         (c) => c.propagators,
         ['tracecontext'],
       ],
       [
         { OTEL_PROPAGATORS: 'foo' },
-        /names no known propagator, defaulting to tracecontext,baggage,b3multi/,
+        /OTEL_PROPAGATORS="foo" was given, but "foo" is not one of .*, defaulting to tracecontext,baggage,b3multi\.$/,
         (c) => c.propagators,
         ['tracecontext', 'baggage', 'b3multi'],
       ],
       [
         { OTEL_TRACES_EXPORTER: 'zipkin' },
-        /OTEL_TRACES_EXPORTER="zipkin".*ignoring it/,
+        /OTEL_TRACES_EXPORTER="zipkin" was given, but "zipkin" is not one of .*, defaulting to otlp\.$/,
         (c) => c.exporters,
         ['otlp'],
       ],
@@ -387,7 +428,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
-        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, using http:\/\/localhost:4317/,
+        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, defaulting to http:\/\/localhost:4317/,
         (c) => c.endpoint,
         'http://localhost:4317',
       ],
@@ -405,7 +446,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
-        /http\/json is not supported.*using http\/protobuf/,
+        /http\/json is not supported.*defaulting to http\/protobuf/,
         (c) => c.protocol,
         'http/protobuf',
       ],
@@ -435,7 +476,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20' },
-        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20".*exceeds the queue size \(10\), using 10/,
+        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20".*exceeds the queue size \(10\), defaulting to 10/,
         (c) => c.batch.maxExportBatchSize,
         10,
       ],
@@ -460,7 +501,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       [{ OTEL_LOG_LEVEL: 'loud' }, /OTEL_LOG_LEVEL="loud".*defaulting to info/, (c) => c.logLevel, 'info'],
       [
         { OTEL_NODE_RESOURCE_DETECTORS: 'host,moon' },
-        /OTEL_NODE_RESOURCE_DETECTORS="moon".*ignoring it/,
+        /OTEL_NODE_RESOURCE_DETECTORS="host,moon" was given, but "moon" is not one of .*, using host\.$/,
         (c) => c.resourceDetectors,
         ['host'],
       ],

@@ -167,8 +167,24 @@ describe('resolveInstrumentationNames', () => {
     expect(names).toEqual(['http']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^OTEL_NODE_ENABLED_INSTRUMENTATIONS names unknown instrumentations "expresss", "@opentelemetry\/instrumentation-nope"/,
+      /^OTEL_NODE_ENABLED_INSTRUMENTATIONS="http,expresss,@opentelemetry\/instrumentation-nope" was given, but it names unknown instrumentations "expresss" \(did you mean "express"\?\), "@opentelemetry\/instrumentation-nope" \(known: .*\), using http\.$/,
     );
+  });
+
+  // Issue 21: a typo used to enable nothing at all, http included, after saying "ignoring it".
+  it('an enabled list that names nothing known keeps the defaults and says so', () => {
+    const defaults = resolve({}).names;
+    const { names, warnings } = resolve({ enabledEnv: 'expresss' });
+    expect(names).toEqual(defaults);
+    expect(names).toContain('http');
+    expect(warnings).toEqual([
+      'OTEL_NODE_ENABLED_INSTRUMENTATIONS="expresss" was given, but it names unknown instrumentation "expresss" ' +
+        '(did you mean "express"?), defaulting to the default instrumentations.',
+    ]);
+    expect(resolve({ enabledEnv: '@opentelemetry/instrumentation-pgg' }).warnings[0]).toMatch(
+      /did you mean "pg"\?/,
+    );
+    expect(resolve({ enabledEnv: 'fetc' }).warnings[0]).toMatch(/did you mean "fetch"\?/);
   });
 
   it('code wins: false is none, a list is exactly that list (aliases allowed)', () => {
@@ -177,7 +193,7 @@ describe('resolveInstrumentationNames', () => {
       resolve({ option: ['fetch', 'https', 'pg'], enabledEnv: 'express', disabledEnv: 'pg' }).names,
     ).toEqual(['http', 'pg', 'undici']);
     expect(resolve({ option: ['nope'] }).warnings[0]).toMatch(
-      /instrumentations option names unknown instrumentation "nope"/,
+      /the instrumentations option names unknown instrumentation "nope"/,
     );
   });
 });

@@ -183,7 +183,7 @@ describe('guards', () => {
       OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,expresss,@opentelemetry/instrumentation-nope',
     });
     expect(child.output()).toMatch(
-      /unknown instrumentations "expresss", "@opentelemetry\/instrumentation-nope"/,
+      /unknown instrumentations "expresss" \(did you mean "express"\?\), "@opentelemetry\/instrumentation-nope"/,
     );
     await get(port, '/orders/1');
     // Only what was asked for: http and express, not undici (fetch) nor router.

@@ -1,9 +1,12 @@
 // Auto-instrumentation: the catalogue, name resolution, and the lazy loader.
 export {
   activeEsmModules,
+  createdBefore,
   type EnableInstrumentationsOptions,
   enableInstrumentations,
+  esmLoaderInUse,
   isEsmHookedModule,
   useEsmLoader,
 } from './lazy-loader.js';
 export { KNOWN_INSTRUMENTATIONS, resolveInstrumentationNames } from './names.js';
+export { type EarlyLoads, earlyLoadWarning, findEarlyLoads } from './preloaded.js';

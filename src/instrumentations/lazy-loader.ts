@@ -1,8 +1,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { isBuiltin } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { log } from '../diag.js';
 import { errorMessage } from '../errors.js';
+import { lazyRequire } from '../lazy-require.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import {
@@ -66,13 +68,18 @@ export function useEsmLoader(): void {
 
 // Without a loader the import hook can never fire; skip loading import-in-the-middle then.
 // A loader someone registered on the command line is recognised by name.
-function esmLoaderInUse(): boolean {
+export function esmLoaderInUse(): boolean {
   return (
     g[ESM_LOADER_KEY] === true ||
     process.execArgv.some((arg) =>
       /import-in-the-middle|instrumentation\/hook\.mjs|@acme\/otel\/register/.test(arg),
     )
   );
+}
+
+/** Whether an earlier setup (since shut down) created this instrumentation: enabling it again re-patches what is loaded. */
+export function createdBefore(name: string): boolean {
+  return shared.instances.has(name);
 }
 
 /**
@@ -189,6 +196,16 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
       if (shared.hookImport === hookImportOnce) shared.hookImport = undefined;
     });
     if (esmLoaderInUse()) guarded(hookImportOnce, 'hooking ESM imports');
+
+    // A built-in the application loaded before tracing started (express requires http as it
+    // loads) is patched in place, on the one module object everybody shares, when it is next
+    // required; if nothing requires it again, that never happens and its spans silently never
+    // come (issue 21). Require it once now, through the hook.
+    const loadedBuiltins = [...byModule.keys()].filter(builtinLoaded);
+    if (loadedBuiltins.length > 0) {
+      hookRequireOnce();
+      for (const name of loadedBuiltins) guarded(() => lazyRequire(name), `patching ${name}`);
+    }
   }
 
   for (const entry of atStart) load(entry, 'start-up');
@@ -305,6 +322,13 @@ function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () 
   }
   subscribe(channel, onMessage);
   return stop;
+}
+
+/** Whether the built-in module `name` is loaded already (`process.moduleLoadList`, which Node has long kept). */
+function builtinLoaded(name: string): boolean {
+  if (!isBuiltin(name)) return false;
+  const list = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+  return list?.includes(`NativeModule ${name}`) ?? false;
 }
 
 function isRitmHooked(hook: unknown): hook is RitmHooked {

@@ -25,7 +25,9 @@ export function canonicalInstrumentationName(input: string): string | undefined 
  *   the default set; minus `disabledEnv` (`OTEL_NODE_DISABLED_INSTRUMENTATIONS`).
  *
  * Env lists are comma-separated and take the same names as upstream (`http,express` or
- * `@opentelemetry/instrumentation-http`). Unknown names are ignored with one warning naming them.
+ * `@opentelemetry/instrumentation-http`). Unknown names are ignored with one warning naming them
+ * (and the closest known name); an enabled list that names nothing known keeps the default set,
+ * since enabling nothing at all (http included) is never what a typo meant.
  */
 export function resolveInstrumentationNames(
   input: { option?: boolean | readonly string[]; enabledEnv?: string; disabledEnv?: string },
@@ -34,25 +36,57 @@ export function resolveInstrumentationNames(
   const { option } = input;
   if (option === false) return [];
   if (Array.isArray(option)) {
-    return ordered(parseList(option, 'instrumentations option', warn));
+    const { names, unknown } = parseList(option);
+    if (unknown.length > 0)
+      warn(
+        `the instrumentations option names ${describeUnknown(unknown)}; ignoring ${unknown.length > 1 ? 'them' : 'it'}`,
+      );
+    return ordered(names);
   }
-  const enabled =
-    input.enabledEnv !== undefined && input.enabledEnv.trim() !== ''
-      ? parseList(split(input.enabledEnv), 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', warn)
-      : new Set([...CATALOGUE.values()].filter((e) => e.defaultOn).map((e) => e.name));
-  if (input.disabledEnv !== undefined) {
-    for (const name of parseList(split(input.disabledEnv), 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', warn)) {
-      enabled.delete(name);
+  const defaults = new Set([...CATALOGUE.values()].filter((e) => e.defaultOn).map((e) => e.name));
+  let enabled = defaults;
+  const enabledEnv = input.enabledEnv?.trim();
+  if (enabledEnv !== undefined && enabledEnv !== '') {
+    const { names, unknown } = parseList(split(enabledEnv));
+    enabled = names.size > 0 ? names : new Set(defaults);
+    if (unknown.length > 0) {
+      const outcome =
+        names.size > 0 ? `using ${ordered(names).join(',')}` : 'defaulting to the default instrumentations';
+      warn(envLine('OTEL_NODE_ENABLED_INSTRUMENTATIONS', enabledEnv, unknown, outcome));
+    }
+  }
+  const disabledEnv = input.disabledEnv?.trim();
+  if (disabledEnv !== undefined && disabledEnv !== '') {
+    const { names, unknown } = parseList(split(disabledEnv));
+    for (const name of names) enabled.delete(name);
+    if (unknown.length > 0) {
+      const outcome = `ignoring ${unknown.length > 1 ? 'them' : 'it'}`;
+      warn(envLine('OTEL_NODE_DISABLED_INSTRUMENTATIONS', disabledEnv, unknown, outcome));
     }
   }
   return ordered(enabled);
+}
+
+function envLine(name: string, given: string, unknown: readonly string[], outcome: string): string {
+  return `${name}=${JSON.stringify(given)} was given, but it names ${describeUnknown(unknown)}, ${outcome}.`;
+}
+
+function describeUnknown(unknown: readonly string[]): string {
+  const parts = unknown.map((u) => {
+    const near = closestKnown(u);
+    return `${JSON.stringify(u)}${near === undefined ? '' : ` (did you mean "${near}"?)`}`;
+  });
+  const known = unknown.every((u) => closestKnown(u) !== undefined)
+    ? ''
+    : ` (known: ${KNOWN_INSTRUMENTATIONS.join(', ')})`;
+  return `unknown instrumentation${unknown.length > 1 ? 's' : ''} ${parts.join(', ')}${known}`;
 }
 
 function split(value: string): string[] {
   return value.split(',').filter((part) => part.trim() !== '');
 }
 
-function parseList(items: readonly string[], source: string, warn: (message: string) => void): Set<string> {
+function parseList(items: readonly string[]): { names: Set<string>; unknown: string[] } {
   const names = new Set<string>();
   const unknown: string[] = [];
   for (const item of items) {
@@ -60,14 +94,38 @@ function parseList(items: readonly string[], source: string, warn: (message: str
     if (name === undefined) unknown.push(item.trim());
     else names.add(name);
   }
-  if (unknown.length > 0) {
-    const list = unknown.map((u) => JSON.stringify(u)).join(', ');
-    warn(
-      `${source} names unknown instrumentation${unknown.length > 1 ? 's' : ''} ${list}; ignoring ` +
-        `${unknown.length > 1 ? 'them' : 'it'} (known: ${KNOWN_INSTRUMENTATIONS.join(', ')})`,
-    );
+  return { names, unknown };
+}
+
+/** The known name within two edits of `input` (a typo), if there is one. */
+function closestKnown(input: string): string | undefined {
+  let name = input.trim().toLowerCase();
+  if (name.startsWith(UPSTREAM_PREFIX)) name = name.slice(UPSTREAM_PREFIX.length);
+  if (name.length > 40) return undefined;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of [...KNOWN_INSTRUMENTATIONS, ...ALIASES.keys()]) {
+    const d = editDistance(name, known);
+    if (d < bestDistance) {
+      best = known; // an alias is accepted as it is: suggest the spelling nearest to the typo
+      bestDistance = d;
+    }
   }
-  return names;
+  return best;
+}
+
+/** Levenshtein distance; both strings are short (≤ 40 characters), so a row of numbers will do. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }
 
 function ordered(names: ReadonlySet<string>): string[] {

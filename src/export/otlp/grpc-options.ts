@@ -69,8 +69,11 @@ export function grpcMetadata(headers: Readonly<Record<string, string>>): Record<
   return metadata;
 }
 
-/** CA and client key pair from the OTLP certificate variables; an unreadable file warns, as upstream's does. */
-function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcTransportOptions['tls']> {
+/**
+ * CA and client key pair from the OTLP certificate variables; an unreadable file warns, naming the
+ * variable (upstream's warning for OTLP/HTTP names neither it nor the file, and goes to debug).
+ */
+export function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcTransportOptions['tls']> {
   const tls: { ca?: Buffer; key?: Buffer; cert?: Buffer } = {};
   const ca = readPem(files.certificate);
   const key = readPem(files.clientKey);
