@@ -362,9 +362,9 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc' },
-        /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="abc" was given, but it is not a number, defaulting to no limit\.$/,
+        /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="abc" was given, but it is not a number, defaulting to 16384\.$/,
         (c) => c.spanLimits.attributeValueLengthLimit,
-        Number.POSITIVE_INFINITY,
+        16_384,
       ],
       [
         { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'lots' },

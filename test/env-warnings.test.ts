@@ -189,14 +189,14 @@ const rows: Row[] = [
   {
     name: 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
     value: 'abc',
-    fallback: 'defaulting to no limit',
-    check: (c) => expect(c.spanLimits.attributeValueLengthLimit).toBeNull(), // JSON of Infinity
+    fallback: 'defaulting to 16384',
+    check: (c) => expect(c.spanLimits.attributeValueLengthLimit).toBe(16384),
   },
   {
     name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
     value: 'abc',
-    fallback: 'defaulting to no limit',
-    check: (c) => expect(c.spanLimits.attributeValueLengthLimit).toBeNull(),
+    fallback: 'defaulting to 16384',
+    check: (c) => expect(c.spanLimits.attributeValueLengthLimit).toBe(16384),
   },
   {
     name: 'OTEL_SPAN_EVENT_COUNT_LIMIT',
