@@ -9,6 +9,7 @@
 // repository and runs the example's own tests there, as a team starting from the template would.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,12 +23,12 @@ let tarball: string;
 let app: string;
 let rx: OtlpReceiver;
 
-/** The environment of a user's shell: none of our test run's OTEL_*, NODE_OPTIONS or npm_* variables. */
+/** A user's shell: none of our test run's OTEL_*, NODE_OPTIONS, NODE_ENV (vitest's), npm_* or VITEST* variables. */
 function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(OTEL_|ACME_OTEL_|npm_)/i.test(k) || k === 'NODE_OPTIONS' || k === 'INIT_CWD')
-      continue;
+    if (v === undefined || /^(OTEL_|ACME_OTEL_|npm_|VITEST)/i.test(k)) continue;
+    if (k === 'NODE_OPTIONS' || k === 'NODE_ENV' || k === 'INIT_CWD') continue;
     env[k] = v;
   }
   return { ...env, NPM_CONFIG_UPDATE_NOTIFIER: 'false', OTEL_NODE_RESOURCE_DETECTORS: 'none', ...extra };
@@ -50,7 +51,9 @@ function run(cmd: string, args: string[], cwd: string, env = userEnv(), timeout 
 }
 
 async function ok(cmd: string, args: string[], cwd: string): Promise<string> {
+  const started = Date.now();
   const result = await run(cmd, args, cwd);
+  console.log(`${cmd} ${args[0]}: ${Date.now() - started} ms`);
   if (result.code !== 0) {
     throw new Error(
       `${cmd} ${args.join(' ')} (in ${cwd}) exited ${result.code}:\n${result.stdout}\n${result.stderr}`,
@@ -109,8 +112,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rx?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+  // Two node_modules trees: slow to delete on a loaded machine.
+  if (work) await rm(work, { recursive: true, force: true });
+}, 120_000);
 
 describe('[slow] the packed tarball', () => {
   it('holds the built entry points, their types and source maps, and nothing from src/ or test/', () => {
