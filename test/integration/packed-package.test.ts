@@ -7,7 +7,7 @@
 // exporting to a real OTLP/gRPC receiver, and TypeScript type-checked with the `nodenext`,
 // `bundler` and `node10` module resolutions. Then it copies an example service out of the
 // repository and runs the example's own tests there, as a team starting from the template would.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -177,4 +177,75 @@ describe('[slow] a scratch app that installed the tarball', () => {
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     },
   );
+});
+
+describe('[slow] an example service copied out of the repository', () => {
+  let service: string;
+  beforeAll(async () => {
+    // Taken from the clone (the committed template), installed as its README says.
+    service = join(work, 'my-service');
+    cpSync(join(clone, 'examples', 'order-service'), service, { recursive: true });
+    expect(existsSync(join(service, 'node_modules'))).toBe(false);
+    await ok('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], service);
+  }, 180_000);
+
+  it('order-service: `npm install <tarball>` records it and installs every dependency of package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(service, 'package.json'), 'utf8'));
+    expect(pkg.dependencies['@acme/otel']).toMatch(/^file:.*acme-otel-0\.1\.0\.tgz$/);
+    for (const name of Object.keys(pkg.dependencies))
+      expect(existsSync(join(service, 'node_modules', name, 'package.json')), name).toBe(true);
+  });
+
+  it('order-service: its own `npm test` passes in the copy', async () => {
+    const result = await run('npm', ['test'], service, userEnv(), 120_000);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    // node --test prints `# pass N` (tap, Node 20 without a TTY) or `ℹ pass N` (spec).
+    expect(result.stdout).toMatch(/^(#|ℹ) pass [1-9]\d*$/m);
+    expect(result.stdout).toMatch(/^(#|ℹ) fail 0$/m);
+  });
+
+  it('order-service: `npm start` serves and traces an order, and SIGTERM flushes', async () => {
+    rx.clear();
+    const child = spawn('npm', ['start'], {
+      cwd: service,
+      // Its own process group: SIGTERM reaches npm's child (the service) too.
+      detached: true,
+      env: userEnv({
+        PORT: '0',
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+        // Neighbours that refuse connections: the order fails with 502 and a traced exception.
+        USER_SERVICE_URL: 'http://127.0.0.1:9',
+        PAYMENT_SERVICE_URL: 'http://127.0.0.1:9',
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<number | string | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? signal)),
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start printed no address:\n${output}`)), 30_000);
+      const onData = (d: Buffer) => {
+        output += d.toString();
+        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    const response = await fetch(`${url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }),
+    });
+    expect(response.status).toBe(502);
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+    const spans = await rx.waitForSpans((s) => s.name === 'create_order', { timeoutMs: 10_000 });
+    expect(spans[0]!.resource['service.name']).toBe('order-service');
+    expect(spans[0]!.status.code).toBe('ERROR');
+  });
 });
