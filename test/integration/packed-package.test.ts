@@ -13,6 +13,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../src/instrumentations/catalogue.js';
 import { repoRoot } from '../support/child.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 
@@ -139,6 +140,25 @@ describe('[slow] the packed tarball', () => {
       expect(existsSync(join(dir, file)), file).toBe(true);
     expect(existsSync(join(dir, 'src'))).toBe(false);
     expect(existsSync(join(dir, 'test'))).toBe(false);
+  });
+});
+
+describe('[slow] what a user installs', () => {
+  it('every instrumentation package of the catalogue, as our own dependency', () => {
+    for (const { pkg } of CATALOGUE.values())
+      expect(existsSync(join(app, 'node_modules', pkg, 'package.json')), pkg).toBe(true);
+  });
+
+  it('none of what the auto-instrumentations meta-package adds and we never load (issue 21)', () => {
+    for (const pkg of [
+      '@opentelemetry/auto-instrumentations-node',
+      '@opentelemetry/sdk-node',
+      '@opentelemetry/exporter-prometheus',
+      '@opentelemetry/exporter-zipkin',
+      '@opentelemetry/exporter-metrics-otlp-http',
+      '@opentelemetry/exporter-logs-otlp-grpc',
+    ])
+      expect(existsSync(join(app, 'node_modules', pkg)), pkg).toBe(false);
   });
 });
 
