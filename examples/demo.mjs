@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { linkExamples } from '../scripts/link-examples.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WATCHDOG_MS = 50_000;
@@ -70,6 +71,8 @@ process.on('exit', () => {
 });
 
 ensureBuilt();
+// The services have their own package.json (templates): point their `@acme/otel` at this repository.
+linkExamples(root);
 // Imported only now: the package resolves to dist/, which may just have been built.
 const { fromOtlpSpan, renderWaterfall } = await import('@acme/otel');
 const { startReceiver } = await import('../test/support/otlp-receiver.mjs');

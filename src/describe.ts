@@ -1,10 +1,10 @@
 import { propagatorName } from './config.js';
-import type { ResolvedConfig } from './types.js';
+import type { EffectiveConfig, ResolvedConfig } from './types.js';
 
 const REDACTED = '[REDACTED]';
 
 /** The effective config as plain data for display: header values and URL credentials redacted. */
-export function describeConfig(config: ResolvedConfig): Readonly<Record<string, unknown>> {
+export function describeConfig(config: ResolvedConfig): EffectiveConfig {
   const headers: Record<string, string> = {};
   for (const key of Object.keys(config.headers)) headers[key] = REDACTED;
   return Object.freeze({

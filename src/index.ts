@@ -67,6 +67,7 @@ export type {
   BatchOptions,
   DbStatementMode,
   DetectorName,
+  EffectiveConfig,
   EnvFile,
   ExporterName,
   ExportStats,

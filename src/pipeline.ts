@@ -1,5 +1,6 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
+import { CountingExporter } from './export/counting-exporter.js';
 import { DropReporter } from './export/drop-reporter.js';
 import { describeExportError } from './export/export-errors.js';
 import { EncodedSpanQueue, type EncodedSpans } from './export/otlp/encoded-queue.js';
@@ -17,7 +18,7 @@ import { createValueLengthLimit } from './value-length-limit.js';
 export interface Pipeline {
   /** In order: random-flag, value-length limit, redaction, the user's processors, then one per exporter. */
   readonly processors: SpanProcessor[];
-  /** Counters shared by the batch processors and the retrying exporter (`tracing.stats()`). */
+  /** Counters shared by every exporter's processor and the retrying exporter (`tracing.stats()`). */
   readonly stats: ExportCounters;
   /** Rate-limited drop/failure warnings; `shutdown()` prints the final summary. */
   readonly reporter: DropReporter;
@@ -77,7 +78,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
                 }
               : {}),
           })
-        : new FlushingSimpleSpanProcessor(plan.exporter),
+        : new FlushingSimpleSpanProcessor(new CountingExporter(plan.exporter, stats)),
     );
   }
   return { processors, stats, reporter };

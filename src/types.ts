@@ -254,12 +254,52 @@ export interface ResolvedConfig {
   readonly shutdownTimeoutMillis: number;
 }
 
+/**
+ * The effective configuration as plain data, for display and logs (`tracing.config`,
+ * `describeConfig()`): header values and URL credentials shown as `[REDACTED]`, objects (custom
+ * sampler, propagators, exporter, instrumentations) by name.
+ */
+export interface EffectiveConfig {
+  readonly disabled: boolean;
+  readonly serviceName: string | undefined;
+  readonly serviceVersion: string | undefined;
+  readonly environment: string | undefined;
+  readonly resourceAttributes: Readonly<Attributes>;
+  readonly resourceDetectors: readonly DetectorName[];
+  /** A {@link SamplerName}, or a custom sampler's `toString()`. */
+  readonly sampler: string;
+  readonly sampleRatio: number;
+  /** {@link PropagatorName}s, and a custom propagator's class name. */
+  readonly propagators: readonly string[];
+  /** `['custom']` for an exporter object. */
+  readonly exporters: readonly (ExporterName | 'custom')[];
+  /** Credentials in the URL shown as `REDACTED`. */
+  readonly endpoint: string;
+  readonly protocol: OtlpProtocol;
+  /** Every header value shown as `[REDACTED]`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly exportTimeoutMillis: number;
+  readonly compression: 'gzip' | 'none';
+  readonly batch: Readonly<Required<BatchOptions>>;
+  readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
+  readonly redaction: false | { readonly dbStatement: DbStatementMode | undefined };
+  /** Strings as given; regular expressions as their source (`/^\/internal/`). */
+  readonly ignoreIncomingPaths: readonly string[];
+  /** Instrumentation names, custom ones by `instrumentationName`. */
+  readonly instrumentations: readonly string[];
+  readonly esm: boolean;
+  readonly logLevel: LogLevel;
+  readonly handleSignals: boolean;
+  readonly gcTuning: boolean;
+  readonly shutdownTimeoutMillis: number;
+}
+
 /** What {@link initTracing} returns. */
 export interface TracingHandle {
   /** A tracer named after the service. */
   readonly tracer: Tracer;
   /** The effective configuration, secrets shown as `[REDACTED]`. */
-  readonly config: Readonly<Record<string, unknown>>;
+  readonly config: EffectiveConfig;
   /** Get a tracer for a library or module. */
   getTracer(name: string, version?: string): Tracer;
   /** Export every finished span now. Never rejects; resolves when done or timed out. */

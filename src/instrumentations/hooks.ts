@@ -60,15 +60,9 @@ export function getIitm(): Iitm {
   return requireFromInstrumentation()('import-in-the-middle') as Iitm;
 }
 
-// The instrumentation packages are dependencies of auto-instrumentations-node; resolve them from
-// there so strict installs (pnpm) find them too.
-let fromAuto: NodeJS.Require | undefined;
+// The instrumentation packages are our own dependencies, not those of the
+// auto-instrumentations-node meta-package: it also pulls in sdk-node, the metrics and logs
+// exporters, prometheus and zipkin, which we never load (~15 MB of every install, issue 21).
 export function requireInstrumentationPackage(pkg: string): unknown {
-  try {
-    fromAuto ??= createRequire(lazyRequire.resolve('@opentelemetry/auto-instrumentations-node'));
-    return fromAuto(pkg);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException)?.code !== 'MODULE_NOT_FOUND') throw error;
-    return lazyRequire(pkg);
-  }
+  return lazyRequire(pkg);
 }

@@ -4,8 +4,11 @@
 // ACME_OTEL_SKIP_BUILD=1 skips it when dist/ is known to be fresh.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { linkExamples } from '../../scripts/link-examples.mjs';
 
 export function setup(): void {
+  // The example services (own package.json) import `@acme/otel` through this link.
+  linkExamples();
   if (process.env.ACME_OTEL_SKIP_BUILD === '1') return;
   const root = fileURLToPath(new URL('../..', import.meta.url));
   execFileSync(
