@@ -3,7 +3,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from './config.js';
 import { AcmeContextManager } from './context/hot-context.js';
 import { describeConfig, summaryLine } from './describe.js';
-import { log, setLogLevel } from './diag.js';
+import { log, setLogLevel, setLogScrubber } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
@@ -12,6 +12,7 @@ import { enableInstrumentations } from './instrumentations/index.js';
 import { setOtelDiag } from './otel-diag.js';
 import { createPipeline } from './pipeline.js';
 import { createPropagator } from './propagation/index.js';
+import { redactorFor } from './redaction/shared.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { setSamplerReadsAttributes } from './sampler-hints.js';
@@ -47,6 +48,8 @@ export function initTracing(options?: TracingOptions, env: Env = process.env): T
   }
   const config = resolveConfig(options, env);
   setLogLevel(config.logLevel);
+  // Log lines follow the configured rules (user keys and patterns too); built on the first line.
+  setLogScrubber((message) => redactorFor(config.redaction).text(message));
   const handle = config.disabled ? createDisabledHandle(config) : createActiveHandle(config);
   slot[HANDLE_KEY] = handle;
   return handle;

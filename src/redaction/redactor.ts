@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { log } from '../diag.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import {
   DEFAULT_SECRET_KEYS,
@@ -8,6 +9,7 @@ import {
 } from './defaults.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
+import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
 
 /** What to do with an attribute, decided once per key and cached. */
 enum Action {
@@ -94,6 +96,21 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * A user regex that could backtrack catastrophically is left out, with one warning naming it: even
+ * a bounded window cannot bound exponential time. Every other one is used with a bound.
+ */
+function usable(regex: RegExp, field: string, bound: string): boolean {
+  const risk = backtrackRisk(regex);
+  if (risk === undefined) return true;
+  log.warnOnce(
+    `redaction.${field}:${regex}`,
+    `redaction.${field} entry ${regex} could backtrack catastrophically (${risk}), so one crafted value could ` +
+      `block the event loop; it is NOT applied. Rewrite it without that shape (other ${field} entries are used; ${bound})`,
+  );
+  return false;
+}
+
 /** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const replacement = options.replacement ?? '[REDACTED]';
@@ -105,25 +122,24 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     if (typeof key === 'string') {
       secretNames.add(normalize(key));
       userNames.push(escapeRegex(key));
-    } else {
+    } else if (usable(key, 'keys', `it is tried on the first ${KEY_PREFIX} characters of attribute keys`)) {
       secretRegexes.push(new RegExp(key.source, key.flags.replace(/[gy]/g, '')));
     }
   }
   const params = new Set(DEFAULT_QUERY_PARAMS);
   for (const p of options.queryParams ?? []) params.add(p.toLowerCase());
 
-  const patterns: ValuePattern[] = [...DEFAULT_VALUE_PATTERNS];
+  // Built-in patterns are linear (defaults.ts); user patterns run over bounded windows.
+  const patterns: readonly ValuePattern[] = DEFAULT_VALUE_PATTERNS;
+  const userPatterns: RegExp[] = [];
   for (const p of options.patterns ?? []) {
-    patterns.push({ regex: new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`) });
+    if (usable(p, 'patterns', `it runs over ${WINDOW}-character windows`)) {
+      userPatterns.push(new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`));
+    }
   }
-  // One combined test first: most strings match nothing, and one scan is cheaper than ten.
-  let anyPattern: RegExp | undefined;
-  try {
-    const sources = patterns.map((p) => `(?:${p.regex.source})`);
-    if (!sources.some((s) => /\\[1-9]|\\k</.test(s))) anyPattern = new RegExp(sources.join('|'), 'i');
-  } catch {
-    anyPattern = undefined;
-  }
+  // One combined test first: most strings match nothing, and one scan is cheaper than ten. Each
+  // alternative is linear on its own, so the combination is too.
+  const anyPattern = new RegExp(patterns.map((p) => `(?:${p.regex.source})`).join('|'), 'i');
 
   const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
   const singlePart = [
@@ -145,7 +161,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     const dot = norm.lastIndexOf('.');
     const last = dot === -1 ? norm : norm.slice(dot + 1);
     if (secretNames.has(norm) || secretNames.has(last)) return Action.Secret;
-    for (const r of secretRegexes) if (r.test(key)) return Action.Secret;
+    const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
+    for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
     const lower = key.toLowerCase();
     if (DB_KEYS.has(lower)) return Action.Db;
     if (QUERY_KEYS.has(lower)) return Action.Query;
@@ -165,14 +182,17 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   function patternsOnly(value: string): string {
     let out = value;
-    if (anyPattern === undefined || anyPattern.test(out)) {
-      for (const { regex, accept } of patterns) {
+    if (anyPattern.test(out)) {
+      for (const { regex, accept, guarded } of patterns) {
         regex.lastIndex = 0;
-        out = accept
-          ? out.replace(regex, (m: string) => (accept(m) ? replacement : m))
-          : out.replace(regex, () => replacement);
+        out = guarded
+          ? out.replace(regex, (m: string, secret?: string) => (secret === undefined ? m : replacement))
+          : accept
+            ? out.replace(regex, (m: string) => (accept(m) ? replacement : m))
+            : out.replace(regex, () => replacement);
       }
     }
+    for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement);
     return out;
   }
 
