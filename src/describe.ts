@@ -64,7 +64,10 @@ export function redactUrl(value: string): string {
   return redactUrlQuery(out);
 }
 
-/** The one-line start-up summary printed at info level. */
+/**
+ * The one-line start-up summary printed at info level. Only names, counts and the scrubbed endpoint
+ * go in (headers are never shown), so it is logged without a second scrubbing pass.
+ */
 export function summaryLine(config: ResolvedConfig, gcTuned = false): string {
   const service = `${config.serviceName}${config.serviceVersion ? `@${config.serviceVersion}` : ''}${
     config.environment ? ` (${config.environment})` : ''

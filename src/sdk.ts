@@ -142,13 +142,13 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     },
     stats: (): ExportStats => stats.snapshot(),
   };
-  log.info(summaryLine(config, gcTuned));
+  log.info(summaryLine(config, gcTuned), true);
   return handle;
 }
 
 /** `OTEL_SDK_DISABLED=true`: nothing is registered; the API's no-op tracer is handed out. */
 function createDisabledHandle(config: ResolvedConfig): TracingHandle {
-  log.info('tracing is disabled (OTEL_SDK_DISABLED=true or disabled: true); no spans will be recorded');
+  log.info('tracing is disabled (OTEL_SDK_DISABLED=true or disabled: true); no spans will be recorded', true);
   return createPassiveHandle(config);
 }
 

@@ -138,8 +138,16 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     }
   }
   // One combined test first: most strings match nothing, and one scan is cheaper than ten. Each
-  // alternative is linear on its own, so the combination is too.
-  const anyPattern = new RegExp(patterns.map((p) => `(?:${p.regex.source})`).join('|'), 'i');
+  // alternative is linear on its own, so the combination is too. Case-insensitive patterns stay out
+  // and always run: an `i` flag on the combination doubles its compile time (~0.3 ms), which
+  // start-up now pays when it scrubs the command line.
+  const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));
+  const anyPattern = new RegExp(
+    patterns
+      .filter((_p, i) => !alwaysRun[i])
+      .map((p) => `(?:${p.regex.source})`)
+      .join('|'),
+  );
 
   const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
   const singlePart = [
@@ -182,15 +190,16 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   function patternsOnly(value: string): string {
     let out = value;
-    if (anyPattern.test(out)) {
-      for (const { regex, accept, guarded } of patterns) {
-        regex.lastIndex = 0;
-        out = guarded
-          ? out.replace(regex, (m: string, secret?: string) => (secret === undefined ? m : replacement))
-          : accept
-            ? out.replace(regex, (m: string) => (accept(m) ? replacement : m))
-            : out.replace(regex, () => replacement);
-      }
+    const any = anyPattern.test(out);
+    for (let i = 0; i < patterns.length; i++) {
+      const { regex, accept, guarded } = patterns[i]!;
+      if (!any && !alwaysRun[i]) continue;
+      regex.lastIndex = 0;
+      out = guarded
+        ? out.replace(regex, (m: string, secret?: string) => (secret === undefined ? m : replacement))
+        : accept
+          ? out.replace(regex, (m: string) => (accept(m) ? replacement : m))
+          : out.replace(regex, () => replacement);
     }
     for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement);
     return out;
