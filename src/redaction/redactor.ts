@@ -96,6 +96,23 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** `ab` → `[aA][bB]`: case-insensitive letters in a regex source without the `i` flag. */
+function anyCase(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += source.slice(i, i + 2);
+      i++;
+    } else {
+      const lower = c.toLowerCase();
+      const upper = c.toUpperCase();
+      out += lower !== upper ? `[${lower}${upper}]` : c;
+    }
+  }
+  return out;
+}
+
 /**
  * A user regex that could backtrack catastrophically is left out, with one warning naming it: even
  * a bounded window cannot bound exponential time. Every other one is used with a bound.
@@ -154,12 +171,23 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     ...INLINE_SECRET_NAMES.filter((n) => !multiPart.split('|').includes(n)),
     ...userNames,
   ].join('|');
-  const quoted = `"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'`;
-  // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator.
+  const q = `(?:(")(?:[^"\\\\]|\\\\.)*"|(')(?:[^'\\\\]|\\\\.)*')`;
+  // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
+  // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
+  // character that ends a value).
+  const done = (valueChars: RegExp) =>
+    valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
+  // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Replaced
+  // with a replacement string, not a callback: a callback per match cost ~0.3 µs, 10 ms for a
+  // 256 KB string of `token=a&` pairs. Without the `i` flag, so `REDACTED` is matched exactly;
+  // the names are made case-insensitive letter by letter instead.
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(?:${multiPart})(["']?\\s*[:=]\\s*)(${quoted}|[^\\r\\n"']+)|(?:${singlePart})(["']?\\s*[:=]\\s*)(${quoted}|[^\\s"',;&}]+))`,
-    'gi',
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(${anyCase(singlePart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+    'g',
   );
+  // name, separator, opening quote (one of the four quote groups), replacement, closing quote.
+  const inlineReplacement = `$1$2$3$4$5$6$7$8${replacement.replace(/\$/g, '$$$$')}$3$4$7$8`;
   const inlineHint = /[:=]/;
 
   const keyCache = new Map<string, Action>();
@@ -209,18 +237,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     let out = redactUrlsInText(patternsOnly(value), params);
     if (inlineHint.test(out)) {
       inline.lastIndex = 0;
-      out = out.replace(
-        inline,
-        (match: string, sep1?: string, val1?: string, sep2?: string, val2?: string) => {
-          const sep = sep1 ?? sep2 ?? '';
-          const val = val1 ?? val2 ?? '';
-          // Already scrubbed (a URL query inside the text, or a pattern hit).
-          if (val === 'REDACTED' || val === replacement) return match;
-          const name = match.slice(0, match.length - sep.length - val.length);
-          const q = val[0] === '"' || val[0] === "'" ? val[0] : '';
-          return `${name}${sep}${q}${replacement}${q}`;
-        },
-      );
+      out = out.replace(inline, inlineReplacement);
     }
     return out;
   }

@@ -46,23 +46,35 @@ function lowerName(raw: string): string {
   return name.toLowerCase();
 }
 
-/** Scrubs `a=1&token=x` (no leading `?`). */
+/**
+ * Scrubs `a=1&token=x` (no leading `?`). One pass with indexOf, copying only around what changes:
+ * splitting into an array and joining it cost ~4 ms for a 256 KB query of short pairs (issue 20).
+ */
 export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
-  if (!query.includes('=')) return query;
-  let changed = false;
-  const parts = query.split('&');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
-    const nameStart = i === 0 && part.charCodeAt(0) === 63 ? 1 : 0;
-    if (params.has(lowerName(part.slice(nameStart, eq))) && part.slice(eq + 1) !== URL_REDACTED) {
-      parts[i] = `${part.slice(0, eq + 1)}${URL_REDACTED}`;
-      changed = true;
+  let nextEq = query.indexOf('=');
+  if (nextEq === -1) return query;
+  let out = '';
+  let copied = 0;
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    // The next `=` is found once and reused until passed, so no part searches beyond its end twice.
+    if (nextEq !== -1 && nextEq < start) nextEq = query.indexOf('=', start);
+    if (nextEq !== -1 && nextEq > start && nextEq < end) {
+      // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
+      const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
+      if (
+        params.has(lowerName(query.slice(start + nameStart, nextEq))) &&
+        !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
+      ) {
+        out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
+        copied = end;
+      }
     }
+    start = end + 1;
   }
-  return changed ? parts.join('&') : query;
+  return copied === 0 ? query : out + query.slice(copied);
 }
 
 /**
