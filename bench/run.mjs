@@ -1,10 +1,11 @@
-// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage]
+// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage,scrub]
 // Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
 // selected groups, prints tables and writes bench/results/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEncode } from './groups/encode.mjs';
 import { runOutage } from './groups/outage.mjs';
+import { runScrub } from './groups/scrub.mjs';
 import { runServerGroups } from './groups/servers.mjs';
 import { runStartup } from './groups/startup.mjs';
 import { runWithSpan } from './groups/withspan.mjs';
@@ -75,6 +76,10 @@ async function main() {
     if (groups.has('encode')) {
       log('[bench] OTLP encoding');
       results.encode = await runEncode(ctx);
+    }
+    if (groups.has('scrub')) {
+      log('[bench] secret scrubbing, worst 256 KB string');
+      results.scrub = await runScrub(ctx);
     }
     if (groups.has('outage')) {
       log('[bench] collector outage');

@@ -1,18 +1,27 @@
+import type { Attributes } from '@opentelemetry/api';
 import { propagatorName } from './config.js';
+import { redactorFor } from './redaction/shared.js';
+import { redactUrl as redactUrlQuery } from './redaction/url.js';
 import type { EffectiveConfig, ResolvedConfig } from './types.js';
 
 const REDACTED = '[REDACTED]';
 
-/** The effective config as plain data for display: header values and URL credentials redacted. */
+/**
+ * The effective config as plain data for display: header values, URL credentials and secret query
+ * parameters redacted, and resource attributes scrubbed as span attributes are (always: this is
+ * ours to show, even with `redaction: false`).
+ */
 export function describeConfig(config: ResolvedConfig): EffectiveConfig {
   const headers: Record<string, string> = {};
   for (const key of Object.keys(config.headers)) headers[key] = REDACTED;
+  const resourceAttributes: Attributes = { ...config.resourceAttributes };
+  redactorFor(config.redaction).attributes(resourceAttributes);
   return Object.freeze({
     disabled: config.disabled,
     serviceName: config.serviceName,
     serviceVersion: config.serviceVersion,
     environment: config.environment,
-    resourceAttributes: { ...config.resourceAttributes },
+    resourceAttributes,
     resourceDetectors: [...config.resourceDetectors],
     sampler: typeof config.sampler === 'string' ? config.sampler : (config.sampler.toString?.() ?? 'custom'),
     sampleRatio: config.sampleRatio,
@@ -40,21 +49,27 @@ export function describeConfig(config: ResolvedConfig): EffectiveConfig {
   });
 }
 
+/** Credentials (`REDACTED`) and secret query parameters (`?api_key=REDACTED`) removed from an endpoint. */
 export function redactUrl(value: string): string {
+  let out = value;
   try {
     const url = new URL(value);
-    if (url.username === '' && url.password === '') return value;
-    url.username = 'REDACTED';
-    url.password = url.password === '' ? '' : 'REDACTED';
-    return url.toString();
+    if (url.username !== '' || url.password !== '') {
+      url.username = 'REDACTED';
+      url.password = url.password === '' ? '' : 'REDACTED';
+      out = url.toString();
+    }
   } catch {
-    return value;
+    // Not a URL: the text scrubbing below still applies.
   }
+  return redactUrlQuery(out);
 }
 
 /**
  * The one-line start-up summary printed at info level. `inactive`: enabled instrumentations that
- * cannot take effect (their module was loaded before tracing started); they are not counted.
+ * cannot take effect (their module was loaded before tracing started); they are not counted. Only
+ * names, counts and the scrubbed endpoint go in (headers are never shown), so it is logged without
+ * a second scrubbing pass.
  */
 export function summaryLine(
   config: ResolvedConfig,

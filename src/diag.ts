@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { redactorFor } from './redaction/shared.js';
 import type { LogLevel } from './types.js';
 
 const PREFIX = '[@acme/otel]';
@@ -26,6 +27,8 @@ interface LoggerState {
   level: LogLevel;
   sink: LogSink;
   once: Set<string>;
+  /** Scrubs a message before it is written; undefined: the default rules, built on first use. */
+  scrub?: ((message: string) => string) | undefined;
 }
 
 // One state per process even when both the ESM and CJS builds are loaded.
@@ -34,10 +37,22 @@ const g = globalThis as { [STATE_KEY]?: LoggerState };
 if (g[STATE_KEY] === undefined) g[STATE_KEY] = { level: 'info', sink: defaultSink, once: new Set() };
 const state: LoggerState = g[STATE_KEY];
 
-function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string): void {
+// Our lines quote error messages, URLs and config values, and stderr leaves the process like an
+// export does: a failed detached task logged `password=…` and bearer tokens that its span had
+// scrubbed (issue 20). Every line goes through the same scrubber as span attributes.
+function scrubbed(message: string): string {
+  try {
+    return (state.scrub ?? redactorFor(undefined).text)(message);
+  } catch {
+    // Fail closed: the line's existence is still worth showing.
+    return '(message withheld: it could not be scrubbed)';
+  }
+}
+
+function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string, alreadyScrubbed = false): void {
   if (RANK[state.level] < RANK[level]) return;
   try {
-    state.sink(level, `${PREFIX} ${message}`);
+    state.sink(level, `${PREFIX} ${alreadyScrubbed ? message : scrubbed(message)}`);
   } catch {
     // Logging must never break the host.
   }
@@ -47,7 +62,11 @@ function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string): void
 export const log = {
   error: (message: string) => emit('error', message),
   warn: (message: string) => emit('warn', message),
-  info: (message: string) => emit('info', message),
+  /**
+   * `alreadyScrubbed`: a line built only from values scrubbed on the way in (the start-up summary),
+   * so start-up does not pay for compiling the scrubber's regexes (~1 ms) before any span needs them.
+   */
+  info: (message: string, alreadyScrubbed = false) => emit('info', message, alreadyScrubbed),
   debug: (message: string) => emit('debug', message),
   /** Warn once per distinct key for the life of the process (or until `resetLogger`). */
   warnOnce(key: string, message: string): void {
@@ -73,9 +92,15 @@ export function setLogSink(sink: LogSink | undefined): LogSink {
   return previous;
 }
 
+/** Scrub log lines with the configured redaction rules (undefined: the default rules). */
+export function setLogScrubber(scrub: ((message: string) => string) | undefined): void {
+  state.scrub = scrub;
+}
+
 /** Forget which warnings were already shown (tests). */
 export function resetLogger(): void {
   state.once.clear();
   state.level = 'info';
   state.sink = defaultSink;
+  state.scrub = undefined;
 }

@@ -13,27 +13,78 @@ import {
 import { log } from './diag.js';
 import { instanceIdDetector } from './instance-id.js';
 import { lazyRequire } from './lazy-require.js';
+import { scrubArgs } from './redaction/args.js';
+import type { Redactor } from './redaction/redactor.js';
+import { redactorFor } from './redaction/shared.js';
 import type { DetectorName, ResolvedConfig } from './types.js';
 
 /**
  * The resource for a resolved config: detectors first, then `OTEL_RESOURCE_ATTRIBUTES` and code
  * attributes, then service name/version/environment, each layer winning over the one before.
  * Cloud detectors (they call the 169.254.169.254 metadata address) run only when listed.
+ *
+ * The resource goes out with every export request, so it is scrubbed like span attributes (unless
+ * `redaction: false`): the command line (`--db-url=postgres://admin:pw@…`, `--api-key=…`) and the
+ * `OTEL_RESOURCE_ATTRIBUTES` values (issue 20).
  */
 export function createResource(config: ResolvedConfig): Resource {
+  const scrub =
+    config.redaction === false
+      ? undefined
+      : {
+          redactor: redactorFor(config.redaction),
+          replacement: config.redaction.replacement ?? '[REDACTED]',
+        };
   const detectors: ResourceDetector[] = [instanceIdDetector];
-  for (const name of config.resourceDetectors) detectors.push(...detectorsFor(name));
+  for (const name of config.resourceDetectors) detectors.push(...detectorsFor(name, scrub));
   const detected = detectResources({ detectors });
   const service: Attributes = { 'service.name': config.serviceName ?? 'unknown_service:node' };
   if (config.serviceVersion !== undefined) service['service.version'] = config.serviceVersion;
   if (config.environment !== undefined) service['deployment.environment.name'] = config.environment;
+  let given: Attributes = config.resourceAttributes;
+  if (scrub !== undefined) {
+    given = { ...given };
+    scrub.redactor.attributes(given);
+  }
   return defaultResource()
     .merge(detected)
-    .merge(resourceFromAttributes(config.resourceAttributes))
+    .merge(resourceFromAttributes(given))
     .merge(resourceFromAttributes(service));
 }
 
-function detectorsFor(name: DetectorName): ResourceDetector[] {
+interface Scrub {
+  readonly redactor: Redactor;
+  readonly replacement: string;
+}
+
+/** Upstream's process detector with `process.command_args`, `process.command` and `process.command_line` scrubbed. */
+function scrubbedProcessDetector(scrub: Scrub): ResourceDetector {
+  return {
+    detect(detectorConfig) {
+      const detected = processDetector.detect(detectorConfig);
+      const attributes = { ...detected.attributes };
+      for (const key of ['process.command', 'process.command_line']) {
+        const value = attributes[key];
+        if (typeof value === 'string') attributes[key] = scrub.redactor.text(value);
+      }
+      const args = attributes['process.command_args'];
+      if (Array.isArray(args)) {
+        const scrubbed = scrubArgs(
+          args.filter((a): a is string => typeof a === 'string'),
+          scrub.redactor,
+          scrub.replacement,
+        );
+        attributes['process.command_args'] = scrubbed;
+        // A joined command line hides `--password secret` from text scrubbing: rebuild it.
+        if (typeof attributes['process.command_line'] === 'string')
+          attributes['process.command_line'] = scrubbed.join(' ');
+      }
+      return { ...detected, attributes };
+    },
+  };
+}
+
+function detectorsFor(name: DetectorName, scrub: Scrub | undefined): ResourceDetector[] {
   switch (name) {
     // OTEL_RESOURCE_ATTRIBUTES is parsed once by resolveConfig and always applied.
     case 'env':
@@ -43,7 +94,7 @@ function detectorsFor(name: DetectorName): ResourceDetector[] {
     case 'os':
       return [osDetector];
     case 'process':
-      return [processDetector];
+      return [scrub === undefined ? processDetector : scrubbedProcessDetector(scrub)];
     case 'container':
       return [containerDetector];
     case 'aws':

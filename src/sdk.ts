@@ -3,7 +3,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from './config.js';
 import { AcmeContextManager } from './context/hot-context.js';
 import { describeConfig, summaryLine } from './describe.js';
-import { log, setLogLevel } from './diag.js';
+import { log, setLogLevel, setLogScrubber } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
@@ -19,6 +19,7 @@ import { setOtelDiag } from './otel-diag.js';
 import { createPipeline } from './pipeline.js';
 import { createPropagator } from './propagation/index.js';
 import { keepRandomFlagOnUnrecordedSpans } from './random-flag.js';
+import { redactorFor } from './redaction/shared.js';
 import { createResource } from './resource.js';
 import { createSampler } from './sampler.js';
 import { setSamplerReadsAttributes } from './sampler-hints.js';
@@ -54,6 +55,8 @@ export function initTracing(options?: TracingOptions, env: Env = process.env): T
   }
   const config = resolveConfig(options, env);
   setLogLevel(config.logLevel);
+  // Log lines follow the configured rules (user keys and patterns too); built on the first line.
+  setLogScrubber((message) => redactorFor(config.redaction).text(message));
   const handle = config.disabled ? createDisabledHandle(config) : createActiveHandle(config);
   slot[HANDLE_KEY] = handle;
   return handle;
@@ -149,7 +152,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     },
     stats: (): ExportStats => stats.snapshot(),
   };
-  log.info(summaryLine(config, gcTuned, inactive));
+  log.info(summaryLine(config, gcTuned, inactive), true);
   return handle;
 }
 
@@ -171,7 +174,7 @@ function warnAboutEarlyLoads(names: readonly string[]): readonly string[] {
 
 /** `OTEL_SDK_DISABLED=true`: nothing is registered; the API's no-op tracer is handed out. */
 function createDisabledHandle(config: ResolvedConfig): TracingHandle {
-  log.info('tracing is disabled (OTEL_SDK_DISABLED=true or disabled: true); no spans will be recorded');
+  log.info('tracing is disabled (OTEL_SDK_DISABLED=true or disabled: true); no spans will be recorded', true);
   return createPassiveHandle(config);
 }
 

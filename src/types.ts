@@ -282,6 +282,8 @@ export interface EffectiveConfig {
   readonly compression: 'gzip' | 'none';
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
+  /** Largest export request, in bytes (`maxExportRequestBytes`). */
+  readonly maxExportRequestBytes: number;
   readonly redaction: false | { readonly dbStatement: DbStatementMode | undefined };
   /** Strings as given; regular expressions as their source (`/^\/internal/`). */
   readonly ignoreIncomingPaths: readonly string[];
@@ -306,6 +308,6 @@ export interface TracingHandle {
   forceFlush(): Promise<void>;
   /** Flush and shut down; idempotent (same promise every call) and time-boxed. Never rejects. */
   shutdown(): Promise<void>;
-  /** Export counters: exported, dropped, failed, retried, truncated. */
+  /** Export counters: exported, dropped, failed, rejected, retried, truncated. */
   stats(): ExportStats;
 }

@@ -639,4 +639,16 @@ describe('describeConfig and the start-up summary never show secrets', () => {
     expect(line).not.toContain(':pw@');
     expect(line).toContain('headers [REDACTED]');
   });
+
+  it('scrubs resource attribute values and secret endpoint query parameters (issue 20)', () => {
+    const config = resolveConfig(
+      { endpoint: 'https://collector.example:4318/v1/traces?api_key=s3cr3t' },
+      { ...base, OTEL_RESOURCE_ATTRIBUTES: 'team=a,db.password=s3cr3t,vault.url=https://u:s3cr3t@v/x' },
+    );
+    const described = describeConfig(config);
+    expect(JSON.stringify(described)).not.toContain('s3cr3t');
+    expect(described.resourceAttributes).toMatchObject({ team: 'a', 'db.password': '[REDACTED]' });
+    expect(described.endpoint).toBe('https://collector.example:4318/v1/traces?api_key=REDACTED');
+    expect(summaryLine(config)).not.toContain('s3cr3t');
+  });
 });

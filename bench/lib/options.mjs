@@ -1,6 +1,6 @@
 // Command-line options for bench/run.mjs. One defaults object; --quick swaps in the short one.
 
-export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'encode', 'outage'];
+export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'encode', 'outage', 'scrub'];
 
 const FULL = {
   rounds: 5, // server configs, interleaved round-robin
@@ -12,6 +12,7 @@ const FULL = {
   withSpanPairs: 60, // interleaved A/B chunks
   withSpanChunk: 2000, // spans per timed chunk
   encodePairs: 40, // interleaved A/B chunks of 40 requests of 512 spans
+  scrubRuns: 7, // fresh copies per adversarial 256 KB string (min taken)
   outageUpSeconds: 20,
   outageSeconds: 60,
   outageRecoverySeconds: 10,
@@ -27,6 +28,7 @@ const QUICK = {
   withSpanPairs: 30,
   withSpanChunk: 2000,
   encodePairs: 20,
+  scrubRuns: 5,
   outageUpSeconds: 8,
   outageSeconds: 10,
   outageRecoverySeconds: 4,

@@ -55,6 +55,12 @@ export interface ValuePattern {
   readonly regex: RegExp;
   /** Extra check on a match (e.g. Luhn), false keeps the text. */
   readonly accept?: (match: string) => boolean;
+  /**
+   * The regex is `(secret)|run`: a match where group 1 did not take part is kept as it is. The
+   * second alternative consumes the run a failed attempt scanned, so the engine never retries
+   * inside it (see the JWT pattern).
+   */
+  readonly guarded?: boolean;
 }
 
 function luhn(match: string): boolean {
@@ -76,8 +82,14 @@ function luhn(match: string): boolean {
 export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // Authorization schemes: `Bearer <token>`, `Basic <base64>`.
   { regex: /\b(?:Bearer|Basic|Digest|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi },
-  // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`).
-  { regex: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+  // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`). Linear time:
+  // an attempt from one `eyJ` scans to the end of its base64url run; when it fails, every later
+  // `eyJ` in that run fails too (same run end, shorter segment), so the second alternative swallows
+  // the run. Without it, `eyJ-eyJ-…` cost one full scan per `eyJ`: 256 KB took ~18 s (issue 20).
+  {
+    regex: /\b(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)|\beyJ[A-Za-z0-9_-]*/g,
+    guarded: true,
+  },
   // AWS access key ids.
   { regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
   // PEM private keys (also cut off ones).

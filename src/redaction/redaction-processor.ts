@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RedactionOptions } from '../types.js';
-import { createRedactor } from './redactor.js';
+import { redactorFor } from './shared.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -19,7 +19,7 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  * new BasicTracerProvider({ spanProcessors: [createRedactionProcessor({ keys: ['x-tenant-key'] }), batch] })
  */
 export function createRedactionProcessor(options: RedactionOptions | undefined): SpanProcessor {
-  const redactor = createRedactor(options);
+  const redactor = redactorFor(options);
   const replacement = options?.replacement ?? '[REDACTED]';
   return {
     onStart(_span: Span, _context: Context): void {},

@@ -1,0 +1,49 @@
+import type { Redactor } from './redactor.js';
+
+// A flag name that says its value is a secret: `--password`, `--db-pass`, `--api-key`,
+// `--client-secret`, `--auth-token`, `--private-key-file`... Over-matching (`--keyfile`) only hides
+// a value, under-matching leaks one.
+const SECRET_FLAG = /pass|pwd|secret|token|key|auth|credential|cookie|session|private|signature/i;
+// `--name=value` / `-name=value`; the name is short, the value anything.
+const FLAG_WITH_VALUE = /^(--?[A-Za-z0-9][\w.-]{0,127})=/;
+const BARE_FLAG = /^--?[A-Za-z0-9][\w.-]{0,127}$/;
+
+/**
+ * Scrubs a command line given as separate arguments (`process.command_args`):
+ * - `--db-url=postgres://admin:pw@db/prod` keeps the name and scrubs the value as text (URL
+ *   userinfo, tokens, `password=` pairs);
+ * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
+ * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
+ * - any other argument is scrubbed as free text.
+ */
+export function scrubArgs(args: readonly string[], redactor: Redactor, replacement: string): string[] {
+  const out: string[] = [];
+  let hideNext = false;
+  for (const arg of args) {
+    if (hideNext) {
+      hideNext = false;
+      if (!arg.startsWith('-')) {
+        out.push(replacement);
+        continue;
+      }
+    }
+    const withValue = FLAG_WITH_VALUE.exec(arg);
+    if (withValue) {
+      const name = withValue[1]!;
+      const value = arg.slice(withValue[0].length);
+      out.push(`${name}=${SECRET_FLAG.test(name) ? replacement : redactor.text(redactor.url(value))}`);
+      continue;
+    }
+    if (arg.length > 2 && arg.startsWith('-p') && arg[2] !== '-') {
+      out.push(`-p${replacement}`);
+      continue;
+    }
+    if (BARE_FLAG.test(arg)) {
+      hideNext = SECRET_FLAG.test(arg);
+      out.push(arg);
+      continue;
+    }
+    out.push(redactor.text(arg));
+  }
+  return out;
+}
