@@ -70,6 +70,8 @@ export default defineConfig({
     // `--require @acme/otel/register` (register.cjs) and `--import @acme/otel/register` (register-esm.js).
     register: 'src/register.ts',
     'register-esm': 'src/register-esm.ts',
+    // The exit path's sender thread (src/exit/sync-send.ts starts it by file name).
+    'exit-sender': 'src/exit/sender-thread.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,4 +1,5 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OpenSpanTracker } from './exit/open-spans.js';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
 import { describeExportError } from './export/export-errors.js';
@@ -18,6 +19,16 @@ export interface Pipeline {
   readonly stats: ExportCounters;
   /** Rate-limited drop/failure warnings; `shutdown()` prints the final summary. */
   readonly reporter: DropReporter;
+  /** What the exit path needs (src/exit): open spans, and the batch processors to empty at exit. */
+  readonly exit: ExitParts;
+}
+
+export interface ExitParts {
+  readonly tracker: OpenSpanTracker;
+  /** In front of our OTLP exporters (encoded queues). */
+  readonly otlp: AcmeBatchSpanProcessor[];
+  /** In front of custom exporters. */
+  readonly others: AcmeBatchSpanProcessor[];
 }
 
 /** The span processors and export path for a resolved config. */
@@ -31,6 +42,8 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
   // Redaction runs before the user's processors and every exporter, so none of them ever sees a
   // raw secret; the random-flag and gcTuning processors only act in onStart.
   const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
+  const exit: ExitParts = { tracker: new OpenSpanTracker(), otlp: [], others: [] };
+  processors.push(exit.tracker);
   if (gcTuning) processors.push(new GcTuningProcessor());
   if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
   processors.push(...config.spanProcessors);
@@ -59,8 +72,10 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
           })
         : new FlushingSimpleSpanProcessor(plan.exporter),
     );
+    const added = processors[processors.length - 1];
+    if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
   }
-  return { processors, stats, reporter };
+  return { processors, stats, reporter, exit };
 }
 
 /**

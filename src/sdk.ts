@@ -6,6 +6,8 @@ import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { installExitPath } from './exit/exit-path.js';
+import { exitTarget } from './exit/exit-target.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { PooledIdGenerator } from './id-generator.js';
 import { enableInstrumentations } from './instrumentations/index.js';
@@ -61,7 +63,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
   // gcTuning: a command line that decides the flag itself wins (src/gc-tuning.ts).
   const gcTuned = config.gcTuning && !pretenuringSetOnCommandLine();
-  const { processors, stats, reporter } = createPipeline(config, gcTuned);
+  const { processors, stats, reporter, exit } = createPipeline(config, gcTuned);
   const idGenerator = new PooledIdGenerator();
   const provider = new BasicTracerProvider({
     resource: createResource(config),
@@ -104,11 +106,26 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
 
   const tracer = provider.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion);
   let shutdownPromise: Promise<void> | undefined;
+  // Always: it only observes (uncaughtExceptionMonitor, exit), and a crash loses spans whoever
+  // owns the signals. Removed once shutdown() has exported everything.
+  const exitPath = installExitPath({
+    ...exit,
+    target: () => exitTarget(config),
+    requestSpans: config.batch.maxExportBatchSize,
+    timeoutMillis: config.shutdownTimeoutMillis,
+  });
   const hooks = config.handleSignals
     ? installProcessHooks({
         shutdown: () => handle.shutdown(),
-        flush: () => provider.forceFlush(),
+        flush: () => {
+          exitPath.startBudget();
+          return provider.forceFlush().finally(() => exitPath.startBudget(null));
+        },
         timeoutMillis: config.shutdownTimeoutMillis,
+        onSignal: (signal, appOwnsExit) => {
+          // The process ends once the flush is done: what is still open never ends by itself.
+          if (!appOwnsExit) exitPath.endOpenSpans(`${signal} ended the process before the span ended`);
+        },
       })
     : undefined;
 
@@ -120,6 +137,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
     shutdown() {
       shutdownPromise ??= (async () => {
+        exitPath.startBudget();
         hooks?.dispose();
         try {
           disableInstrumentations();
@@ -128,6 +146,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         }
         await timeBox(provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
         reporter.shutdown();
+        exitPath.dispose();
         // Release the globals so the process (or a test) can initialise again.
         if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
         trace.disable();

@@ -1,0 +1,141 @@
+import { log } from '../diag.js';
+import type { AcmeBatchSpanProcessor } from '../export/batch-processor.js';
+import { EncodedSpans } from '../export/otlp/encoded-queue.js';
+import { buildTraceRequest } from '../export/otlp/request.js';
+import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
+import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
+import type { ExitTarget } from './sender-protocol.js';
+import { sendSync } from './sync-send.js';
+
+/** Encoded requests from elsewhere (worker threads), drained synchronously at exit. */
+export interface PendingRequests {
+  readonly requests: Uint8Array[];
+  readonly counts: number[];
+}
+
+export interface ExitPathOptions {
+  readonly tracker: OpenSpanTracker;
+  /** Batch processors in front of our OTLP exporter (they queue encoded spans). */
+  readonly otlp: readonly AcmeBatchSpanProcessor[];
+  /** Batch processors in front of custom exporters: what they hold cannot be sent synchronously. */
+  readonly others: readonly AcmeBatchSpanProcessor[];
+  /** Built at exit only (it may read TLS files). */
+  readonly target: () => ExitTarget;
+  /** Spans per request. */
+  readonly requestSpans: number;
+  readonly timeoutMillis: number;
+  /** Spans that worker threads handed over and that are not exported yet. */
+  readonly drainThreads?: () => PendingRequests;
+}
+
+export interface ExitPath {
+  /**
+   * The time box started now (a flush or shutdown that the exit may interrupt): the exit uses
+   * what is left of it. `null` clears it (that flush finished).
+   */
+  startBudget(at?: number | null): void;
+  /** End every open span with status ERROR now (a signal that ends the process). */
+  endOpenSpans(message: string): void;
+  dispose(): void;
+}
+
+/**
+ * The last chance for pending spans, on the `exit` event (uncaught exception, fatal rejection,
+ * `process.exit()` from anywhere, a cluster worker leaving on disconnect, the end of a signal
+ * shutdown): only synchronous work runs there. Spans still open are ended with status ERROR, then
+ * everything not yet acknowledged is sent synchronously (sync-send.ts) within what is left of
+ * `shutdownTimeoutMillis`. With nothing pending it returns before doing any work.
+ */
+export function installExitPath(opts: ExitPathOptions): ExitPath {
+  let crash: CrashRecord | undefined;
+  let budgetStart: number | undefined;
+  let ran = false;
+  const disposeMonitor = installCrashMonitor(
+    (record) => {
+      crash ??= record;
+    },
+    (active) => {
+      const span = opts.tracker.recordingSpanFor(active);
+      const entry = span && opts.tracker.entrySpanFor(span);
+      return entry && entry !== span ? [span, entry] : [span];
+    },
+  );
+  const onExit = (code: number) => {
+    if (ran) return;
+    ran = true;
+    try {
+      const reason = crash
+        ? crashMessage(crash.error)
+        : `the process exited (code ${code ?? 0}) before the span ended`;
+      flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis);
+    } catch (error) {
+      log.debug(`exit flush failed: ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+  process.on('exit', onExit);
+  return {
+    startBudget(at = Date.now()) {
+      budgetStart = at ?? undefined;
+    },
+    endOpenSpans(message) {
+      opts.tracker.endAll(message);
+    },
+    dispose() {
+      disposeMonitor();
+      process.off('exit', onExit);
+    },
+  };
+}
+
+function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): void {
+  const untracked = opts.tracker.untracked;
+  if (opts.tracker.size > 0) opts.tracker.endAll(reason);
+  const requests: Uint8Array[] = [];
+  const counts: number[] = [];
+  for (const processor of opts.otlp) {
+    for (const batch of processor.takeUnsent()) {
+      if (!(batch instanceof EncodedSpans)) continue;
+      for (let i = 0; i < batch.length; i += opts.requestSpans) {
+        const part =
+          i === 0 && batch.length <= opts.requestSpans ? batch : batch.slice(i, i + opts.requestSpans);
+        requests.push(buildTraceRequest(part));
+        counts.push(part.length);
+      }
+    }
+  }
+  const threads = opts.drainThreads?.();
+  if (threads) {
+    requests.push(...threads.requests);
+    counts.push(...threads.counts);
+  }
+  let custom = 0;
+  for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
+  const pending = counts.reduce((a, b) => a + b, 0);
+  if (pending === 0 && custom === 0 && untracked === 0) return;
+
+  const causes: string[] = [];
+  let lost = 0;
+  if (pending > 0) {
+    const left = deadline - Date.now();
+    const result =
+      left <= 0
+        ? { delivered: 0, cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up` }
+        : sendSync(opts.target(), requests, counts, left);
+    if (result.delivered < pending) {
+      lost += pending - result.delivered;
+      causes.push(result.cause ?? 'unknown');
+    }
+  }
+  if (custom > 0) {
+    lost += custom;
+    causes.push(`${custom} were queued for a custom exporter, which cannot export synchronously`);
+  }
+  if (untracked > 0) {
+    causes.push(
+      `${untracked} spans started while more than ${OPEN_SPAN_CAP} were open could not be ended if still open`,
+    );
+  }
+  if (lost > 0 || untracked > 0) {
+    log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
+  }
+}
