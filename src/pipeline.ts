@@ -1,4 +1,4 @@
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenSpanTracker } from './exit/open-spans.js';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { DropReporter } from './export/drop-reporter.js';
@@ -29,6 +29,8 @@ export interface ExitParts {
   readonly otlp: AcmeBatchSpanProcessor[];
   /** In front of custom exporters. */
   readonly others: AcmeBatchSpanProcessor[];
+  /** The OTLP exporter, which also sends what worker threads hand over (src/exit/thread-inbox.ts). */
+  otlpExporter?: SpanExporter;
 }
 
 /** The span processors and export path for a resolved config. */
@@ -74,6 +76,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     );
     const added = processors[processors.length - 1];
     if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
+    if (plan.encoded) exit.otlpExporter ??= plan.exporter;
   }
   return { processors, stats, reporter, exit };
 }

@@ -8,6 +8,7 @@ import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
 import { installExitPath } from './exit/exit-path.js';
 import { exitTarget } from './exit/exit-target.js';
+import { wireThreads } from './exit/threads.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { PooledIdGenerator } from './id-generator.js';
 import { enableInstrumentations } from './instrumentations/index.js';
@@ -63,7 +64,9 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
   // gcTuning: a command line that decides the flag itself wins (src/gc-tuning.ts).
   const gcTuned = config.gcTuning && !pretenuringSetOnCommandLine();
-  const { processors, stats, reporter, exit } = createPipeline(config, gcTuned);
+  const pipeline = createPipeline(config, gcTuned);
+  const { stats, reporter, exit } = pipeline;
+  const { processors, inbox } = wireThreads(pipeline, config);
   const idGenerator = new PooledIdGenerator();
   const provider = new BasicTracerProvider({
     resource: createResource(config),
@@ -113,6 +116,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     target: () => exitTarget(config),
     requestSpans: config.batch.maxExportBatchSize,
     timeoutMillis: config.shutdownTimeoutMillis,
+    ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
   });
   const hooks = config.handleSignals
     ? installProcessHooks({
@@ -144,9 +148,14 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         } catch {
           // Unpatching is best effort; the provider below is what must be shut down.
         }
-        await timeBox(provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
+        await timeBox(
+          Promise.all([inbox?.flushAndHold(), provider.shutdown()]),
+          config.shutdownTimeoutMillis,
+          'shutdown',
+        );
         reporter.shutdown();
-        exitPath.dispose();
+        // Worker threads may still hand spans over until the process exits: the exit path sends those.
+        exitPath.dispose(inbox?.opened === true);
         // Release the globals so the process (or a test) can initialise again.
         if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
         trace.disable();

@@ -36,7 +36,8 @@ export interface ExitPath {
   startBudget(at?: number | null): void;
   /** End every open span with status ERROR now (a signal that ends the process). */
   endOpenSpans(message: string): void;
-  dispose(): void;
+  /** Removes the listeners; `keepExit`: the `exit` one stays (spans may still come from threads). */
+  dispose(keepExit?: boolean): void;
 }
 
 /**
@@ -80,9 +81,9 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
     endOpenSpans(message) {
       opts.tracker.endAll(message);
     },
-    dispose() {
+    dispose(keepExit = false) {
       disposeMonitor();
-      process.off('exit', onExit);
+      if (!keepExit) process.off('exit', onExit);
     },
   };
 }

@@ -17,16 +17,18 @@ async function send(request: Uint8Array): Promise<boolean> {
   return sendHttpProtobuf(job.target, request, job.timeoutMillis);
 }
 
-void Promise.all(
-  job.requests.map((request, i) =>
-    send(request).then(
-      (ok) => {
-        if (ok) Atomics.add(state, SLOT_DELIVERED, job.counts[i] ?? 0);
-      },
-      () => undefined,
-    ),
-  ),
-).finally(() => {
+/** A few requests at a time: the collector may limit concurrent streams per connection. */
+const CONCURRENCY = 8;
+let next = 0;
+async function lane(): Promise<void> {
+  while (next < job.requests.length) {
+    const i = next++;
+    const ok = await send(job.requests[i]!).catch(() => false);
+    if (ok) Atomics.add(state, SLOT_DELIVERED, job.counts[i] ?? 0);
+  }
+}
+
+void Promise.all(Array.from({ length: CONCURRENCY }, lane)).finally(() => {
   grpc?.shutdown();
   Atomics.store(state, SLOT_DONE, 1);
   Atomics.notify(state, SLOT_DONE);

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { lazyRequire } from '../lazy-require.js';
 import {
   type ExitSendJob,
   type ExitTarget,
@@ -34,7 +35,11 @@ export function sendSync(
   const job: ExitSendJob = { target, requests, counts, timeoutMillis, state };
   let worker: Worker;
   try {
-    worker = new Worker(senderUrl(), {
+    // Loaded here, not at start-up: only an exit with spans pending needs it.
+    const { Worker: WorkerThread } = lazyRequire(
+      'node:worker_threads',
+    ) as typeof import('node:worker_threads');
+    worker = new WorkerThread(senderUrl(), {
       workerData: job,
       // Neither the app's preloads (our own register among them) nor its flags belong in here.
       execArgv: [],
