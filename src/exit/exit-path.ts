@@ -5,7 +5,7 @@ import { buildTraceRequest } from '../export/otlp/request.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
-import { sendSync } from './sync-send.js';
+import { startSyncSender } from './sync-send.js';
 
 /** Encoded requests from elsewhere (worker threads), drained synchronously at exit. */
 export interface PendingRequests {
@@ -91,37 +91,42 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
 function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): void {
   const untracked = opts.tracker.untracked;
   if (opts.tracker.size > 0) opts.tracker.endAll(reason);
-  const requests: Uint8Array[] = [];
-  const counts: number[] = [];
+  const batches: EncodedSpans[] = [];
+  let pending = 0;
   for (const processor of opts.otlp) {
     for (const batch of processor.takeUnsent()) {
       if (!(batch instanceof EncodedSpans)) continue;
-      for (let i = 0; i < batch.length; i += opts.requestSpans) {
-        const part =
-          i === 0 && batch.length <= opts.requestSpans ? batch : batch.slice(i, i + opts.requestSpans);
-        requests.push(buildTraceRequest(part));
-        counts.push(part.length);
-      }
+      batches.push(batch);
+      pending += batch.length;
     }
   }
   const threads = opts.drainThreads?.();
-  if (threads) {
-    requests.push(...threads.requests);
-    counts.push(...threads.counts);
-  }
+  for (const count of threads?.counts ?? []) pending += count;
   let custom = 0;
   for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
-  const pending = counts.reduce((a, b) => a + b, 0);
   if (pending === 0 && custom === 0 && untracked === 0) return;
 
   const causes: string[] = [];
   let lost = 0;
   if (pending > 0) {
     const left = deadline - Date.now();
-    const result =
-      left <= 0
-        ? { delivered: 0, cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up` }
-        : sendSync(opts.target(), requests, counts, left);
+    let result: { delivered: number; cause?: string };
+    if (left <= 0) {
+      result = { delivered: 0, cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up` };
+    } else {
+      // Started first: the thread boots while the requests are built.
+      const sender = startSyncSender(opts.target(), left);
+      const requests: Uint8Array[] = [...(threads?.requests ?? [])];
+      const counts: number[] = [...(threads?.counts ?? [])];
+      for (const batch of batches) {
+        for (let i = 0; i < batch.length; i += opts.requestSpans) {
+          const part = batch.length <= opts.requestSpans ? batch : batch.slice(i, i + opts.requestSpans);
+          requests.push(buildTraceRequest(part));
+          counts.push(part.length);
+        }
+      }
+      result = sender.send(requests, counts, deadline);
+    }
     if (result.delivered < pending) {
       lost += pending - result.delivered;
       causes.push(result.cause ?? 'unknown');
@@ -136,7 +141,5 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
       `${untracked} spans started while more than ${OPEN_SPAN_CAP} were open could not be ended if still open`,
     );
   }
-  if (lost > 0 || untracked > 0) {
-    log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
-  }
+  if (lost > 0 || untracked > 0) log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
 }

@@ -1,8 +1,15 @@
-import type { GrpcTransportOptions } from '../export/otlp/grpc-transport.js';
+import type { ResolvedConfig } from '../types.js';
 
-/** Where the exit sender sends: our gRPC transport's options, or an OTLP/HTTP URL. */
+/**
+ * Where the exit sender sends: the exporter's settings, resolved into transport options in the
+ * sender thread (that loads node:http for header validation, ~50 ms on a busy host, off the main
+ * thread and in parallel with building the requests).
+ */
 export type ExitTarget =
-  | { readonly kind: 'grpc'; readonly options: GrpcTransportOptions }
+  | {
+      readonly kind: 'grpc';
+      readonly config: Pick<ResolvedConfig, 'endpoint' | 'headers' | 'compression' | 'tlsFiles'>;
+    }
   | {
       readonly kind: 'http';
       readonly url: string;
@@ -11,15 +18,19 @@ export type ExitTarget =
     };
 
 /** `workerData` of the exit sender thread (structured-cloned). */
-export interface ExitSendJob {
+export interface ExitSenderData {
   readonly target: ExitTarget;
-  /** ExportTraceServiceRequest bytes, sent concurrently. */
-  readonly requests: Uint8Array[];
-  /** Spans in each request. */
-  readonly counts: number[];
   readonly timeoutMillis: number;
   /** Int32 slots shared with the waiting main thread. */
   readonly state: SharedArrayBuffer;
+}
+
+/** The requests, posted once built (the thread starts while they are being built). */
+export interface ExitSendJob {
+  /** ExportTraceServiceRequest bytes. */
+  readonly requests: Uint8Array[];
+  /** Spans in each request. */
+  readonly counts: number[];
 }
 
 /** Set to 1 (and notified) once every request settled. */
