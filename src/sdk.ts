@@ -156,6 +156,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         reporter.shutdown();
         // Worker threads may still hand spans over until the process exits: the exit path sends those.
         exitPath.dispose(inbox?.opened === true);
+        if (inbox && !inbox.opened) inbox.close();
         // Release the globals so the process (or a test) can initialise again.
         if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
         trace.disable();
