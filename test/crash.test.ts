@@ -139,6 +139,16 @@ describe('a process that ends by itself flushes every span', () => {
     expect(String(exception?.attributes['exception.stacktrace'])).toContain('crash-app.cjs');
   });
 
+  it("an app's own uncaughtException listener keeps the process alive: the error is only recorded", async () => {
+    const runs = await both('survive');
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toContain('handled: survived');
+    const job = named('job');
+    expect(job.status.code).toBe('UNSET');
+    expect(job.events.map((e) => e.name)).toEqual(['exception']);
+    expect(job.events[0]?.attributes['exception.message']).toBe('survived');
+  });
+
   it('natural end: exit 0', async () => {
     expectSameBehaviour(await both('natural'), 0);
     expect(warmups()).toBe(5);
