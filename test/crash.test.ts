@@ -9,7 +9,7 @@ import { exitStatus, nodeStderr, type Run, type RunOptions, runNode } from './su
 
 let rx: OtlpReceiver;
 beforeAll(async () => {
-  rx = await startReceiver({ port: 0 });
+  rx = await startReceiver({ port: 0, http: true });
 });
 afterEach(() => {
   rx.setMode('ok');
@@ -181,6 +181,20 @@ describe('a process that ends by itself flushes every span', () => {
   });
 });
 
+describe('the exit sender speaks the configured protocol', () => {
+  it('OTLP http/protobuf: an uncaught exception still delivers every span', async () => {
+    const runs = await both('uncaught', {
+      env: {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}`,
+      },
+    });
+    expectSameBehaviour(runs, 1);
+    expect(rx.spans()).toHaveLength(7);
+    expect(rx.metadata().every((m) => m['content-type'] === 'application/x-protobuf')).toBe(true);
+  });
+});
+
 describe('a collector that cannot take the spans does not hold the exit', () => {
   for (const [what, endpoint] of [
     ['hung', undefined],
@@ -196,6 +210,9 @@ describe('a collector that cannot take the spans does not hold the exit', () => 
       expect(exitStatus(runs.traced)).toBe(1);
       expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
       expect(runs.traced.stderr).toMatch(/^\[@acme\/otel\] 7 spans were lost at exit: /m);
+      expect(runs.traced.stderr).toContain(
+        endpoint ? 'gRPC status 14 UNAVAILABLE' : 'the collector did not answer within',
+      );
       // Generous: the bound is the 1 s timeout; start-up and the sender thread come on top.
       expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
     });

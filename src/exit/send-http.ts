@@ -1,11 +1,11 @@
 import type { ExitTarget } from './sender-protocol.js';
 
-/** One OTLP/HTTP protobuf POST; true on a 2xx answer. For the exit sender thread only. */
+/** One OTLP/HTTP protobuf POST: 0 on a 2xx answer, else the HTTP status (1: no answer). For the exit sender thread. */
 export async function sendHttpProtobuf(
   target: Extract<ExitTarget, { kind: 'http' }>,
   request: Uint8Array,
   timeoutMillis: number,
-): Promise<boolean> {
+): Promise<number> {
   const url = new URL(target.url);
   const http = (await import(
     url.protocol === 'https:' ? 'node:https' : 'node:http'
@@ -19,11 +19,12 @@ export async function sendHttpProtobuf(
   return new Promise((resolve) => {
     const req = http.request(url, { method: 'POST', headers, timeout: timeoutMillis }, (res) => {
       res.resume();
-      res.on('end', () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
-      res.on('error', () => resolve(false));
+      const status = res.statusCode ?? 1;
+      res.on('end', () => resolve(status >= 200 && status < 300 ? 0 : status));
+      res.on('error', () => resolve(1));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve(1));
     req.end(body);
   });
 }

@@ -37,4 +37,8 @@ export interface ExitSendJob {
 export const SLOT_DONE = 0;
 /** Spans the collector acknowledged so far. */
 export const SLOT_DELIVERED = 1;
-export const STATE_SLOTS = 2;
+/** Why the first request failed: an HTTP status, GRPC_FAILURE_BASE + a gRPC status, or NETWORK_FAILURE. */
+export const SLOT_FAILURE = 2;
+export const STATE_SLOTS = 3;
+export const GRPC_FAILURE_BASE = 1000;
+export const NETWORK_FAILURE = 1;

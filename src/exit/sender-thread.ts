@@ -3,10 +3,19 @@
 // sent from this thread's loop while the main thread blocks in `Atomics.wait` on `state`.
 import { parentPort, workerData } from 'node:worker_threads';
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
+import { GrpcStatusError } from '../export/otlp/grpc-status.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';
 import type { ResolvedConfig } from '../types.js';
 import { sendHttpProtobuf } from './send-http.js';
-import { type ExitSenderData, type ExitSendJob, SLOT_DELIVERED, SLOT_DONE } from './sender-protocol.js';
+import {
+  type ExitSenderData,
+  type ExitSendJob,
+  GRPC_FAILURE_BASE,
+  NETWORK_FAILURE,
+  SLOT_DELIVERED,
+  SLOT_DONE,
+  SLOT_FAILURE,
+} from './sender-protocol.js';
 
 /** A few requests at a time: the collector may limit concurrent streams per connection. */
 const CONCURRENCY = 8;
@@ -18,10 +27,13 @@ const grpc =
     ? new GrpcTransport(grpcTransportOptions(target.config as ResolvedConfig))
     : undefined;
 
-async function send(request: Uint8Array): Promise<boolean> {
-  if (grpc) return (await grpc.send(request, timeoutMillis)).status === 'success';
-  if (target.kind !== 'http') return false;
-  return sendHttpProtobuf(target, request, timeoutMillis);
+/** 0 when the collector took the request, else why not (sender-protocol.ts, SLOT_FAILURE). */
+async function send(request: Uint8Array): Promise<number> {
+  if (target.kind === 'http') return sendHttpProtobuf(target, request, timeoutMillis);
+  const response = await grpc!.send(request, timeoutMillis);
+  if (response.status === 'success') return 0;
+  const error: unknown = response.status === 'failure' ? response.error : undefined;
+  return error instanceof GrpcStatusError ? GRPC_FAILURE_BASE + error.code : NETWORK_FAILURE;
 }
 
 parentPort?.once('message', (job: ExitSendJob) => {
@@ -29,8 +41,9 @@ parentPort?.once('message', (job: ExitSendJob) => {
   const lane = async () => {
     while (next < job.requests.length) {
       const i = next++;
-      const ok = await send(job.requests[i]!).catch(() => false);
-      if (ok) Atomics.add(state, SLOT_DELIVERED, job.counts[i] ?? 0);
+      const failure = await send(job.requests[i]!).catch(() => NETWORK_FAILURE);
+      if (failure === 0) Atomics.add(state, SLOT_DELIVERED, job.counts[i] ?? 0);
+      else Atomics.compareExchange(state, SLOT_FAILURE, 0, failure);
     }
   };
   void Promise.all(Array.from({ length: CONCURRENCY }, lane)).finally(() => {

@@ -1,10 +1,13 @@
 import type { Worker } from 'node:worker_threads';
+import { grpcCodeName } from '../export/otlp/grpc-status.js';
 import { lazyRequire } from '../lazy-require.js';
 import {
   type ExitSenderData,
   type ExitTarget,
+  GRPC_FAILURE_BASE,
   SLOT_DELIVERED,
   SLOT_DONE,
+  SLOT_FAILURE,
   STATE_SLOTS,
 } from './sender-protocol.js';
 
@@ -64,9 +67,18 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
       const total = counts.reduce((a, b) => a + b, 0);
       return delivered === total
         ? { delivered }
-        : { delivered, cause: 'the collector refused or failed the export' };
+        : { delivered, cause: failureCause(Atomics.load(slots, SLOT_FAILURE)) };
     },
   };
+}
+
+function failureCause(code: number): string {
+  if (code >= GRPC_FAILURE_BASE) {
+    const status = code - GRPC_FAILURE_BASE;
+    return `the export failed with gRPC status ${status} ${grpcCodeName(status) ?? 'UNKNOWN'}`;
+  }
+  if (code >= 100) return `the collector answered HTTP ${code}`;
+  return 'the collector could not be reached';
 }
 
 /** dist/exit-sender.js (ESM build) or dist/exit-sender.cjs, next to the file running this. */
