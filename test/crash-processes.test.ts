@@ -62,4 +62,14 @@ describe('SIGTERM while spans are being produced', () => {
     expect(result.stderr).not.toContain('lost at exit');
     expectAllArrived(ended, received, 3);
   });
+
+  it('a worker thread traced in an untraced process exports its spans itself (no main thread answered)', async () => {
+    rx.clear();
+    const result = await runNode('test/fixtures/thread-alone.cjs', false, {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint },
+    });
+    expect(result.code).toBe(0);
+    const names = new Set(rx.spans().map((s) => s.name));
+    expect(names.size).toBe(25);
+  });
 });

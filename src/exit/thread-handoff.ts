@@ -60,7 +60,9 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     if (this._state === 'probing' && this._kept.length < this._keepMax) this._kept.push(span);
     this._queue.push(span);
     if (this._queue.size === 0) return; // could not be encoded (counted by no one: a throwing getter)
-    const message: SpanMessage = { r: buildTraceRequest(this._queue.take(1)), n: 1 };
+    // A copy the size of the request: a small Buffer is a view of Node's 8 KB pool, and
+    // postMessage would clone the whole pool.
+    const message: SpanMessage = { r: new Uint8Array(buildTraceRequest(this._queue.take(1))), n: 1 };
     this._channel.postMessage(message);
   }
 
