@@ -82,6 +82,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         '@acme/otel will not replace it, and its spans go to that provider',
     );
     void provider.shutdown().catch(() => undefined);
+    inbox?.close();
     return createPassiveHandle(config);
   }
   setSamplerReadsAttributes(typeof config.sampler !== 'string');
