@@ -94,6 +94,8 @@ export default defineConfig({
     'register-esm': 'src/register-esm.ts',
     // `@acme/otel/esbuild`: the esbuild plugin and webpack externals, for build scripts.
     esbuild: 'src/bundler/index.ts',
+    // The exit path's sender thread (src/exit/sync-send.ts starts it by file name).
+    'exit-sender': 'src/exit/sender-thread.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,9 +1,10 @@
-// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage,scrub]
+// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage,scrub,exit]
 // Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
 // selected groups, prints tables and writes bench/results/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEncode } from './groups/encode.mjs';
+import { runExit } from './groups/exit.mjs';
 import { runOutage } from './groups/outage.mjs';
 import { runScrub } from './groups/scrub.mjs';
 import { runServerGroups } from './groups/servers.mjs';
@@ -84,6 +85,10 @@ async function main() {
     if (groups.has('outage')) {
       log('[bench] collector outage');
       results.outage = await runOutage(ctx);
+    }
+    if (groups.has('exit')) {
+      log('[bench] exit latency');
+      results.exit = await runExit(ctx);
     }
   } finally {
     await receiver.stop();

@@ -1,4 +1,5 @@
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OpenSpanTracker } from './exit/open-spans.js';
 import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
 import { CountingExporter } from './export/counting-exporter.js';
 import { DropReporter } from './export/drop-reporter.js';
@@ -22,6 +23,18 @@ export interface Pipeline {
   readonly stats: ExportCounters;
   /** Rate-limited drop/failure warnings; `shutdown()` prints the final summary. */
   readonly reporter: DropReporter;
+  /** What the exit path needs (src/exit): open spans, and the batch processors to empty at exit. */
+  readonly exit: ExitParts;
+}
+
+export interface ExitParts {
+  readonly tracker: OpenSpanTracker;
+  /** In front of our OTLP exporters (encoded queues). */
+  readonly otlp: AcmeBatchSpanProcessor[];
+  /** In front of custom exporters. */
+  readonly others: AcmeBatchSpanProcessor[];
+  /** The OTLP exporter, which also sends what worker threads hand over (src/exit/thread-inbox.ts). */
+  otlpExporter?: SpanExporter;
 }
 
 /** The span processors and export path for a resolved config. */
@@ -42,6 +55,8 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
   // Before redaction: the SDK already cut attribute values at set time, and the scrubber should
   // not pay for a 1 MB status message either.
   processors.push(createValueLengthLimit(config.spanLimits.attributeValueLengthLimit));
+  const exit: ExitParts = { tracker: new OpenSpanTracker(), otlp: [], others: [] };
+  processors.push(exit.tracker);
   if (gcTuning) processors.push(new GcTuningProcessor());
   if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
   processors.push(...config.spanProcessors);
@@ -80,8 +95,11 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
           })
         : new FlushingSimpleSpanProcessor(new CountingExporter(plan.exporter, stats)),
     );
+    const added = processors[processors.length - 1];
+    if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
+    if (plan.encoded) exit.otlpExporter ??= plan.exporter;
   }
-  return { processors, stats, reporter };
+  return { processors, stats, reporter, exit };
 }
 
 /**

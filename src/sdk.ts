@@ -6,6 +6,9 @@ import { describeConfig, summaryLine } from './describe.js';
 import { log, setLogLevel, setLogScrubber } from './diag.js';
 import type { Env } from './env.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { installExitPath } from './exit/exit-path.js';
+import { exitTarget } from './exit/exit-target.js';
+import { wireThreads } from './exit/threads.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { PooledIdGenerator } from './id-generator.js';
 import {
@@ -71,7 +74,9 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
   // gcTuning: a command line that decides the flag itself wins (src/gc-tuning.ts).
   const gcTuned = config.gcTuning && !pretenuringSetOnCommandLine();
-  const { processors, stats, reporter } = createPipeline(config, gcTuned);
+  const pipeline = createPipeline(config, gcTuned);
+  const { stats, reporter, exit } = pipeline;
+  const { processors, inbox } = wireThreads(pipeline, config);
   const idGenerator = new PooledIdGenerator();
   const provider = new BasicTracerProvider({
     resource: createResource(config),
@@ -89,6 +94,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         '@acme/otel will not replace it, and its spans go to that provider',
     );
     void provider.shutdown().catch(() => undefined);
+    inbox?.close();
     return createPassiveHandle(config);
   }
   setSamplerReadsAttributes(typeof config.sampler !== 'string');
@@ -117,11 +123,28 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
 
   const tracer = provider.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion);
   let shutdownPromise: Promise<void> | undefined;
+  // Always: it only observes (uncaughtExceptionMonitor, exit), and a crash loses spans whoever
+  // owns the signals. Removed once shutdown() has exported everything.
+  const exitPath = installExitPath({
+    ...exit,
+    target: () => exitTarget(config),
+    requestSpans: config.batch.maxExportBatchSize,
+    requestBytes: config.maxExportRequestBytes,
+    timeoutMillis: config.shutdownTimeoutMillis,
+    ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
+  });
   const hooks = config.handleSignals
     ? installProcessHooks({
         shutdown: () => handle.shutdown(),
-        flush: () => provider.forceFlush(),
+        flush: () => {
+          exitPath.startBudget();
+          return provider.forceFlush().finally(() => exitPath.startBudget(null));
+        },
         timeoutMillis: config.shutdownTimeoutMillis,
+        onSignal: (signal, appOwnsExit) => {
+          // The process ends once the flush is done: what is still open never ends by itself.
+          if (!appOwnsExit) exitPath.endOpenSpans(`${signal} ended the process before the span ended`);
+        },
       })
     : undefined;
 
@@ -133,14 +156,22 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
     shutdown() {
       shutdownPromise ??= (async () => {
+        exitPath.startBudget();
         hooks?.dispose();
         try {
           disableInstrumentations();
         } catch {
           // Unpatching is best effort; the provider below is what must be shut down.
         }
-        await timeBox(provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
+        await timeBox(
+          Promise.all([inbox?.flushAndHold(), provider.shutdown()]),
+          config.shutdownTimeoutMillis,
+          'shutdown',
+        );
         reporter.shutdown();
+        // Worker threads may still hand spans over until the process exits: the exit path sends those.
+        exitPath.dispose(inbox?.opened === true);
+        if (inbox && !inbox.opened) inbox.close();
         // Release the globals so the process (or a test) can initialise again.
         if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
         trace.disable();

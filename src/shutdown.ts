@@ -1,6 +1,7 @@
 import { log } from './diag.js';
 
-const SIGNAL_NUMBERS: Record<'SIGTERM' | 'SIGINT', number> = { SIGINT: 2, SIGTERM: 15 };
+type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 /** Resolve when `promise` settles or after `ms`, whichever is first; never rejects. */
 export function timeBox(promise: Promise<unknown>, ms: number, what: string): Promise<'done' | 'timeout'> {
@@ -30,7 +31,7 @@ export interface ProcessHooks {
 }
 
 /**
- * SIGTERM/SIGINT: flush and shut down, then exit with 128 + signal number (143 / 130) as Node's
+ * SIGTERM/SIGINT/SIGHUP: flush and shut down, then exit with 128 + signal number (143 / 130 / 129) as Node's
  * default handler would, unless the application listens for that signal itself, in which case
  * the application owns the exit and we only flush. (We exit rather than re-raise the signal:
  * as PID 1 in a container a re-raised SIGTERM with no handler is ignored by the kernel.)
@@ -40,9 +41,12 @@ export function installProcessHooks(opts: {
   shutdown: () => Promise<void>;
   flush: () => Promise<void>;
   timeoutMillis: number;
+  /** A signal arrived: `appOwnsExit` false when this process is about to exit because of it. */
+  onSignal?: (signal: ExitSignal, appOwnsExit: boolean) => void;
 }): ProcessHooks {
-  const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
+  const onSignal = (signal: ExitSignal) => {
     const appOwnsExit = process.listenerCount(signal) > 1;
+    opts.onSignal?.(signal, appOwnsExit);
     log.debug(
       `${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`,
     );
@@ -53,6 +57,7 @@ export function installProcessHooks(opts: {
   };
   const onTerm = () => onSignal('SIGTERM');
   const onInt = () => onSignal('SIGINT');
+  const onHup = () => onSignal('SIGHUP');
   let flushing = false;
   const onBeforeExit = () => {
     // The loop is empty. A flush with work to do keeps it alive and beforeExit fires again once
@@ -67,11 +72,14 @@ export function installProcessHooks(opts: {
   };
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
+  // Not on Windows, where SIGHUP means the console window closed and Node exits soon regardless.
+  if (process.platform !== 'win32') process.on('SIGHUP', onHup);
   process.on('beforeExit', onBeforeExit);
   return {
     dispose() {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
       process.off('beforeExit', onBeforeExit);
     },
   };

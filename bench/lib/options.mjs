@@ -1,6 +1,6 @@
 // Command-line options for bench/run.mjs. One defaults object; --quick swaps in the short one.
 
-export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'encode', 'outage', 'scrub'];
+export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'encode', 'outage', 'scrub', 'exit'];
 
 const FULL = {
   rounds: 5, // server configs, interleaved round-robin
@@ -16,6 +16,7 @@ const FULL = {
   outageUpSeconds: 20,
   outageSeconds: 60,
   outageRecoverySeconds: 10,
+  exitRuns: 15, // fresh processes per exit case, interleaved
 };
 
 const QUICK = {
@@ -32,6 +33,7 @@ const QUICK = {
   outageUpSeconds: 8,
   outageSeconds: 10,
   outageRecoverySeconds: 4,
+  exitRuns: 5,
 };
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]] [--configs <id>,...]

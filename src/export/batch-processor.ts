@@ -77,6 +77,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   private _shutdownPromise: Promise<void> | undefined;
   /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
   private readonly _inFlight = new Set<(result: ExportResult) => void>();
+  /** The spans of each request in flight, for the exit path (`takeUnsent`). */
+  private readonly _sending = new Map<(result: ExportResult) => void, QueuedSpans>();
 
   constructor(
     private readonly _exporter: SpanExporter,
@@ -123,6 +125,21 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     this._shutdownPromise ??= this._shutdownOnce();
     return this._shutdownPromise;
+  }
+
+  /**
+   * For the exit path (src/exit), when no asynchronous work will run again: stops the processor and
+   * returns every span not yet acknowledged (requests in flight, then the queue) for a synchronous
+   * send. A request in flight may have arrived already: at least once, rather than lost.
+   */
+  takeUnsent(): QueuedSpans[] {
+    this._stopped = true;
+    this._clearTimer();
+    const unsent = [...this._sending.values()];
+    this._sending.clear();
+    this._inFlight.clear();
+    if (this._queue.size > 0) unsent.push(this._queue.take(this._queue.size));
+    return unsent;
   }
 
   private async _shutdownOnce(): Promise<void> {
@@ -233,9 +250,11 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
         done = true;
         clearTimeout(timer);
         this._inFlight.delete(finish);
+        this._sending.delete(finish);
         resolve(result);
       };
       this._inFlight.add(finish);
+      this._sending.set(finish, spans);
       const timer = setTimeout(
         () =>
           finish({

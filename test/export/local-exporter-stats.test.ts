@@ -44,7 +44,14 @@ describe('stats() with local exporters', () => {
     const tracing = start(name);
     for (let i = 0; i < 3; i++) tracing.tracer.startSpan(`span-${i}`).end();
     await tracing.forceFlush();
-    expect(tracing.stats()).toEqual({ exported: 3, dropped: 0, failed: 0, retries: 0, rejected: 0, truncated: 0 });
+    expect(tracing.stats()).toEqual({
+      exported: 3,
+      dropped: 0,
+      failed: 0,
+      retries: 0,
+      rejected: 0,
+      truncated: 0,
+    });
   });
 
   it('console and waterfall together: each exporter counts its copy of the span', async () => {
@@ -63,6 +70,13 @@ describe('stats() with local exporters', () => {
     const results: ExportResultCode[] = [];
     new CountingExporter(refusing, stats).export([{}, {}] as ReadableSpan[], (r) => results.push(r.code));
     expect(results).toEqual([ExportResultCode.FAILED]);
-    expect(stats.snapshot()).toEqual({ exported: 0, dropped: 0, failed: 2, retries: 0, rejected: 0, truncated: 0 });
+    expect(stats.snapshot()).toEqual({
+      exported: 0,
+      dropped: 0,
+      failed: 2,
+      retries: 0,
+      rejected: 0,
+      truncated: 0,
+    });
   });
 });

@@ -1,0 +1,55 @@
+import { type Span, trace } from '@opentelemetry/api';
+
+/** What the monitor saw of a fatal error, for the exit path. */
+export interface CrashRecord {
+  readonly error: unknown;
+  readonly origin: 'uncaughtException' | 'unhandledRejection';
+}
+
+/**
+ * Observes uncaught exceptions (and rejections that became fatal, origin 'unhandledRejection')
+ * with `uncaughtExceptionMonitor`, which, unlike an `uncaughtException` or `unhandledRejection`
+ * listener, does not change what Node does: same print-out, same exit code,
+ * `--abort-on-uncaught-exception` still aborts (before any listener runs). The monitor runs in the
+ * async context of the throw, so the active span is the one the error was thrown in: the error is
+ * recorded on it (or, if it already ended, on its nearest open relative) as an `exception` event,
+ * and on the entry span of its request (a SERVER span) if that is another one. When the process survives (the app has its own
+ * `uncaughtException` listener or capture callback) nothing more is done; otherwise the error is
+ * kept for the exit path, which runs next, synchronously.
+ */
+export function installCrashMonitor(
+  onFatal: (crash: CrashRecord) => void,
+  recordOn: (active: Span | undefined) => (Span | undefined)[] = (active) => [active],
+): () => void {
+  const monitor = (error: unknown, origin: CrashRecord['origin']) => {
+    try {
+      const exception = asException(error);
+      for (const span of recordOn(trace.getActiveSpan())) {
+        if (span?.isRecording()) span.recordException(exception);
+      }
+      const survives =
+        process.listenerCount('uncaughtException') > 0 || process.hasUncaughtExceptionCaptureCallback();
+      if (!survives) onFatal({ error, origin });
+    } catch {
+      // Never throw from here: Node would report our error instead of the application's.
+    }
+  };
+  process.on('uncaughtExceptionMonitor', monitor);
+  return () => process.off('uncaughtExceptionMonitor', monitor);
+}
+
+function asException(error: unknown): Error | string {
+  if (error instanceof Error) return error;
+  if (typeof error === 'object' && error !== null && 'message' in error) return error as Error;
+  return String(error);
+}
+
+/** The crash as a span status message. */
+export function crashMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return `uncaught ${String(error)}`;
+  } catch {
+    return 'uncaught exception';
+  }
+}

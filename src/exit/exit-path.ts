@@ -1,0 +1,152 @@
+import { log } from '../diag.js';
+import type { AcmeBatchSpanProcessor } from '../export/batch-processor.js';
+import { EncodedSpans } from '../export/otlp/encoded-queue.js';
+import { buildTraceRequest } from '../export/otlp/request.js';
+import { splitBySize } from '../export/otlp/request-split.js';
+import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
+import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
+import type { ExitTarget } from './sender-protocol.js';
+import { startSyncSender } from './sync-send.js';
+
+/** Encoded requests from elsewhere (worker threads), drained synchronously at exit. */
+export interface PendingRequests {
+  readonly requests: Uint8Array[];
+  readonly counts: number[];
+}
+
+export interface ExitPathOptions {
+  readonly tracker: OpenSpanTracker;
+  /** Batch processors in front of our OTLP exporter (they queue encoded spans). */
+  readonly otlp: readonly AcmeBatchSpanProcessor[];
+  /** Batch processors in front of custom exporters: what they hold cannot be sent synchronously. */
+  readonly others: readonly AcmeBatchSpanProcessor[];
+  /** Built at exit only (it may read TLS files). */
+  readonly target: () => ExitTarget;
+  /** Spans per request. */
+  readonly requestSpans: number;
+  /** Bytes per request (`maxExportRequestBytes`): a request over the collector's limit is refused whole. */
+  readonly requestBytes: number;
+  readonly timeoutMillis: number;
+  /** Spans that worker threads handed over and that are not exported yet. */
+  readonly drainThreads?: () => PendingRequests;
+}
+
+export interface ExitPath {
+  /**
+   * The time box started now (a flush or shutdown that the exit may interrupt): the exit uses
+   * what is left of it. `null` clears it (that flush finished).
+   */
+  startBudget(at?: number | null): void;
+  /** End every open span with status ERROR now (a signal that ends the process). */
+  endOpenSpans(message: string): void;
+  /** Removes the listeners; `keepExit`: the `exit` one stays (spans may still come from threads). */
+  dispose(keepExit?: boolean): void;
+}
+
+/**
+ * The last chance for pending spans, on the `exit` event (uncaught exception, fatal rejection,
+ * `process.exit()` from anywhere, a cluster worker leaving on disconnect, the end of a signal
+ * shutdown): only synchronous work runs there. Spans still open are ended with status ERROR, then
+ * everything not yet acknowledged is sent synchronously (sync-send.ts) within what is left of
+ * `shutdownTimeoutMillis`. With nothing pending it returns before doing any work.
+ */
+export function installExitPath(opts: ExitPathOptions): ExitPath {
+  let crash: CrashRecord | undefined;
+  let budgetStart: number | undefined;
+  let ran = false;
+  const disposeMonitor = installCrashMonitor(
+    (record) => {
+      crash ??= record;
+    },
+    (active) => {
+      const span = opts.tracker.recordingSpanFor(active);
+      const entry = span && opts.tracker.entrySpanFor(span);
+      return entry && entry !== span ? [span, entry] : [span];
+    },
+  );
+  const onExit = (code: number) => {
+    if (ran) return;
+    ran = true;
+    try {
+      const reason = crash
+        ? crashMessage(crash.error)
+        : `the process exited (code ${code ?? 0}) before the span ended`;
+      flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis);
+    } catch (error) {
+      log.debug(`exit flush failed: ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+  process.on('exit', onExit);
+  return {
+    startBudget(at = Date.now()) {
+      budgetStart = at ?? undefined;
+    },
+    endOpenSpans(message) {
+      opts.tracker.endAll(message);
+    },
+    dispose(keepExit = false) {
+      disposeMonitor();
+      if (!keepExit) process.off('exit', onExit);
+    },
+  };
+}
+
+function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): void {
+  const untracked = opts.tracker.untracked;
+  if (opts.tracker.size > 0) opts.tracker.endAll(reason);
+  const batches: EncodedSpans[] = [];
+  let pending = 0;
+  for (const processor of opts.otlp) {
+    for (const batch of processor.takeUnsent()) {
+      if (!(batch instanceof EncodedSpans)) continue;
+      batches.push(batch);
+      pending += batch.length;
+    }
+  }
+  const threads = opts.drainThreads?.();
+  for (const count of threads?.counts ?? []) pending += count;
+  let custom = 0;
+  for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
+  if (pending === 0 && custom === 0 && untracked === 0) return;
+
+  const causes: string[] = [];
+  let lost = 0;
+  if (pending > 0) {
+    const left = deadline - Date.now();
+    let result: { delivered: number; cause?: string };
+    if (left <= 0) {
+      result = { delivered: 0, cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up` };
+    } else {
+      // Started first: the thread boots while the requests are built.
+      const sender = startSyncSender(opts.target(), left);
+      const requests: Uint8Array[] = [...(threads?.requests ?? [])];
+      const counts: number[] = [...(threads?.counts ?? [])];
+      for (const batch of batches) {
+        for (let i = 0; i < batch.length; i += opts.requestSpans) {
+          const part = batch.length <= opts.requestSpans ? batch : batch.slice(i, i + opts.requestSpans);
+          for (const fitting of splitBySize(part, opts.requestBytes)) {
+            requests.push(buildTraceRequest(fitting));
+            counts.push(fitting.length);
+          }
+        }
+      }
+      // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
+      // and the bound is on the whole exit (bench: up to +16 ms past it on a loaded host).
+      result = sender.send(requests, counts, deadline - Math.min(50, opts.timeoutMillis / 20));
+    }
+    if (result.delivered < pending) {
+      lost += pending - result.delivered;
+      causes.push(result.cause ?? 'unknown');
+    }
+  }
+  if (custom > 0) {
+    lost += custom;
+    causes.push(`${custom} were queued for a custom exporter, which cannot export synchronously`);
+  }
+  if (untracked > 0) {
+    causes.push(
+      `${untracked} spans started while more than ${OPEN_SPAN_CAP} were open could not be ended if still open`,
+    );
+  }
+  if (lost > 0 || untracked > 0) log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
+}

@@ -1,0 +1,34 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Pipeline } from '../pipeline.js';
+import type { ResolvedConfig } from '../types.js';
+import { inWorkerThread } from './thread-channel.js';
+import { ThreadHandoffProcessor } from './thread-handoff.js';
+import { ThreadInbox } from './thread-inbox.js';
+
+/**
+ * One exporter per process: in a worker thread, the OTLP batch processors are replaced by a
+ * hand-off to the main thread (they stay as the fallback when no traced main thread answers); in
+ * the main thread, an inbox for what the workers hand over. Returns the processors to register.
+ */
+export function wireThreads(
+  pipeline: Pipeline,
+  config: ResolvedConfig,
+): { processors: SpanProcessor[]; inbox: ThreadInbox | undefined } {
+  const { exit } = pipeline;
+  if (inWorkerThread()) {
+    if (exit.otlp.length === 0) return { processors: pipeline.processors, inbox: undefined };
+    const own = new Set<SpanProcessor>(exit.otlp);
+    const processors = pipeline.processors.filter((p) => !own.has(p));
+    processors.push(new ThreadHandoffProcessor(exit.otlp, config.batch.maxQueueSize));
+    return { processors, inbox: undefined };
+  }
+  if (exit.otlpExporter === undefined) return { processors: pipeline.processors, inbox: undefined };
+  const inbox = new ThreadInbox(
+    exit.otlpExporter,
+    pipeline.stats,
+    config.batch.maxExportBatchSize,
+    config.batch.scheduledDelayMillis,
+    config.batch.maxQueueSize,
+  );
+  return { processors: pipeline.processors, inbox };
+}
