@@ -36,7 +36,9 @@ export function createResource(config: ResolvedConfig): Resource {
           replacement: config.redaction.replacement ?? '[REDACTED]',
         };
   const detectors: ResourceDetector[] = [instanceIdDetector];
-  for (const name of config.resourceDetectors) detectors.push(...detectorsFor(name, scrub));
+  const missing: CloudDetectorName[] = [];
+  for (const name of config.resourceDetectors) detectors.push(...detectorsFor(name, scrub, missing));
+  if (missing.length > 0) warnMissing(missing);
   const detected = detectResources({ detectors });
   const service: Attributes = { 'service.name': config.serviceName ?? 'unknown_service:node' };
   if (config.serviceVersion !== undefined) service['service.version'] = config.serviceVersion;
@@ -84,7 +86,11 @@ function scrubbedProcessDetector(scrub: Scrub): ResourceDetector {
   };
 }
 
-function detectorsFor(name: DetectorName, scrub: Scrub | undefined): ResourceDetector[] {
+function detectorsFor(
+  name: DetectorName,
+  scrub: Scrub | undefined,
+  missing: CloudDetectorName[],
+): ResourceDetector[] {
   switch (name) {
     // OTEL_RESOURCE_ATTRIBUTES is parsed once by resolveConfig and always applied.
     case 'env':
@@ -98,7 +104,7 @@ function detectorsFor(name: DetectorName, scrub: Scrub | undefined): ResourceDet
     case 'container':
       return [containerDetector];
     case 'aws':
-      return optional('@opentelemetry/resource-detector-aws', (m) => [
+      return optional('aws', missing, (m) => [
         m.awsEc2Detector,
         m.awsEcsDetector,
         m.awsEksDetector,
@@ -106,9 +112,9 @@ function detectorsFor(name: DetectorName, scrub: Scrub | undefined): ResourceDet
         m.awsLambdaDetector,
       ]);
     case 'gcp':
-      return optional('@opentelemetry/resource-detector-gcp', (m) => [m.gcpDetector]);
+      return optional('gcp', missing, (m) => [m.gcpDetector]);
     case 'azure':
-      return optional('@opentelemetry/resource-detector-azure', (m) => [
+      return optional('azure', missing, (m) => [
         m.azureAppServiceDetector,
         m.azureFunctionsDetector,
         m.azureVmDetector,
@@ -116,11 +122,42 @@ function detectorsFor(name: DetectorName, scrub: Scrub | undefined): ResourceDet
         m.azureContainerAppsDetector,
       ]);
     case 'alibaba':
-      return optional('@opentelemetry/resource-detector-alibaba-cloud', (m) => [m.alibabaCloudEcsDetector]);
+      return optional('alibaba', missing, (m) => [m.alibabaCloudEcsDetector]);
   }
 }
 
-function optional(pkg: string, pick: (m: any) => (ResourceDetector | undefined)[]): ResourceDetector[] {
+type CloudDetectorName = 'aws' | 'gcp' | 'azure' | 'alibaba';
+
+/**
+ * The cloud detector packages: optional peer dependencies, not dependencies (issue 21). They run
+ * only when listed, and gcp alone pulled gcp-metadata, gaxios and web-streams-polyfill (~12 MB)
+ * into every install. `version` is the one we test with (package.json devDependencies; a unit test
+ * keeps the two equal): the missing-package line tells the user exactly what to install.
+ */
+export const CLOUD_DETECTOR_PACKAGES: Readonly<Record<CloudDetectorName, { pkg: string; version: string }>> =
+  {
+    aws: { pkg: '@opentelemetry/resource-detector-aws', version: '2.23.0' },
+    gcp: { pkg: '@opentelemetry/resource-detector-gcp', version: '0.58.0' },
+    azure: { pkg: '@opentelemetry/resource-detector-azure', version: '0.31.0' },
+    alibaba: { pkg: '@opentelemetry/resource-detector-alibaba-cloud', version: '0.38.0' },
+  };
+
+function optional(
+  name: CloudDetectorName,
+  missing: CloudDetectorName[],
+  pick: (m: any) => (ResourceDetector | undefined)[],
+): ResourceDetector[] {
+  const { pkg } = CLOUD_DETECTOR_PACKAGES[name];
+  try {
+    // Resolved first, so that "not installed" (the usual case now that these are optional peers)
+    // is told apart from a package that is there but fails to load (a missing dependency of its own).
+    lazyRequire.resolve(pkg);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      missing.push(name);
+      return [];
+    }
+  }
   try {
     return pick(lazyRequire(pkg)).filter((d): d is ResourceDetector => d !== undefined);
   } catch (error) {
@@ -129,4 +166,17 @@ function optional(pkg: string, pick: (m: any) => (ResourceDetector | undefined)[
     );
     return [];
   }
+}
+
+/** One line for all the listed cloud detectors whose package is not installed, with the command that fixes it. */
+function warnMissing(missing: CloudDetectorName[]): void {
+  const names = missing.join(', ');
+  const install = missing.map(
+    (n) => `${CLOUD_DETECTOR_PACKAGES[n].pkg}@${CLOUD_DETECTOR_PACKAGES[n].version}`,
+  );
+  const message =
+    missing.length === 1
+      ? `resource detector ${names} is listed but its package is not installed; skipping it. To use it: npm install ${install[0]}`
+      : `resource detectors ${names} are listed but their packages are not installed; skipping them. To use them: npm install ${install.join(' ')}`;
+  log.warnOnce(`missing-detectors:${names}`, message);
 }

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/instrumentations/catalogue.js';
+import { CLOUD_DETECTOR_PACKAGES } from '../../src/resource.js';
 import { repoRoot } from '../support/child.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 
@@ -171,6 +172,23 @@ describe('[slow] what a user installs', () => {
     ])
       expect(existsSync(join(app, 'node_modules', pkg)), pkg).toBe(false);
   });
+
+  it('no cloud resource detector unless asked: they are optional peers (issue 21)', () => {
+    for (const { pkg } of Object.values(CLOUD_DETECTOR_PACKAGES))
+      expect(existsSync(join(app, 'node_modules', pkg)), pkg).toBe(false);
+    // What the gcp detector alone used to bring (~12 MB).
+    for (const pkg of ['gcp-metadata', 'gaxios', 'web-streams-polyfill', 'google-logging-utils'])
+      expect(existsSync(join(app, 'node_modules', pkg)), pkg).toBe(false);
+    // Still resolvable from @acme/otel when a service installs one next to it.
+    const packed = JSON.parse(
+      readFileSync(join(app, 'node_modules', '@acme', 'otel', 'package.json'), 'utf8'),
+    );
+    for (const { pkg } of Object.values(CLOUD_DETECTOR_PACKAGES)) {
+      expect(packed.peerDependencies[pkg], pkg).toBeDefined();
+      expect(packed.peerDependenciesMeta[pkg], pkg).toEqual({ optional: true });
+    }
+    expect(packed.optionalDependencies).toBeUndefined();
+  });
 });
 
 describe('[slow] a scratch app that installed the tarball', () => {
@@ -199,6 +217,42 @@ describe('[slow] a scratch app that installed the tarball', () => {
     expect(server?.traceId).toBe(manual!.traceId);
     expect(spans.every((s) => s.resource['service.name'] === 'scratch-app')).toBe(true);
   });
+
+  it.each([
+    ['gcp', 'env,host,gcp', ['gcp']],
+    ['all', 'all', ['aws', 'gcp', 'azure', 'alibaba']],
+  ] as const)(
+    'OTEL_NODE_RESOURCE_DETECTORS listing %s without its package: one line saying what to install, and tracing still works',
+    async (_label, detectors, missing) => {
+      rx.clear();
+      const result = await run(
+        process.execPath,
+        ['--require', '@acme/otel/register', 'app.cjs'],
+        app,
+        userEnv({
+          OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+          OTEL_SERVICE_NAME: 'scratch-app',
+          OTEL_NODE_RESOURCE_DETECTORS: detectors,
+        }),
+        30_000,
+      );
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const install = missing.map(
+        (n) => `${CLOUD_DETECTOR_PACKAGES[n].pkg}@${CLOUD_DETECTOR_PACKAGES[n].version}`,
+      );
+      const lines = result.stderr.split('\n').filter((l) => l.includes('not installed'));
+      expect(lines, result.stderr).toEqual([
+        expect.stringMatching(/^\[@acme\/otel\] resource detectors? [a-z, ]+ (is|are) listed but/),
+      ]);
+      expect(lines[0]!.endsWith(`npm install ${install.join(' ')}`), lines[0]).toBe(true);
+      // No other line about the detectors (no stack, no second wording).
+      expect(result.stderr).not.toMatch(/could not be loaded|Cannot find module|MODULE_NOT_FOUND/);
+      expect(result.stderr).toMatch(/^\[@acme\/otel\] tracing scratch-app → otlp\/grpc/m);
+      const spans = await rx.waitForSpans((s) => s.name === 'packed-cjs', { timeoutMs: 10_000 });
+      // The detectors that are there still ran.
+      expect(spans[0]!.resource['host.name']).toBeDefined();
+    },
+  );
 
   it.each(['nodenext', 'bundler', 'node10'])(
     'TypeScript with moduleResolution %s resolves ., ./register and ./testing with their types',
