@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactQuery, redactUrl, redactUrlsInText } from '../../src/redaction/url.js';
+import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from '../../src/redaction/url.js';
 
 describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
   it.each([
@@ -39,5 +40,49 @@ describe('redactQuery', () => {
     const { redactQuery } = await import('../../src/redaction/url.js');
     expect(redactQuery('?api_key=s3cr3t&page=1')).toBe('?api_key=REDACTED&page=1');
     expect(redactQuery('api_key=s3cr3t&page=1')).toBe('api_key=REDACTED&page=1');
+  });
+});
+
+describe('redactQuery matches names as the plain reading would (property)', () => {
+  // The reading before names were compared in place: slice, decode `%`/`+`, lowercase, look up.
+  function plainLower(raw: string): string {
+    let name = raw;
+    if (name.includes('%') || name.includes('+')) {
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // Malformed escapes: compare the raw name.
+      }
+    }
+    return name.toLowerCase();
+  }
+  function plainRedactQuery(query: string, params: ReadonlySet<string>): string {
+    return query
+      .split('&')
+      .map((pair, i) => {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) return pair;
+        const nameStart = i === 0 && pair.startsWith('?') ? 1 : 0;
+        const value = pair.slice(eq + 1);
+        return params.has(plainLower(pair.slice(nameStart, eq))) && value !== 'REDACTED'
+          ? `${pair.slice(0, eq + 1)}REDACTED`
+          : pair;
+      })
+      .join('&');
+  }
+  const params = new Set([...DEFAULT_QUERY_PARAMS, 'a', 'my token']);
+  const name = fc.oneof(
+    fc.constantFrom(...params, 'Token', 'TOKEN', 'to%6Ben', 'my+token', 'my%20Token', 'x', 'ab', '%zz', ''),
+    fc.string({ unit: fc.constantFrom('a', 'T', 'k', '%', '+', '2', '0', '?'), maxLength: 6 }),
+  );
+  const pair = fc.tuple(name, fc.constantFrom('', '=', '=v', '=REDACTED', '==x')).map(([n, v]) => n + v);
+  it('same output on random queries', () => {
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 8 }), fc.boolean(), (pairs, lead) => {
+        const query = (lead ? '?' : '') + pairs.join('&');
+        expect(redactQuery(query, params)).toBe(plainRedactQuery(query, params));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
