@@ -1,11 +1,11 @@
 // Issue 20, item 3: string values have a default length limit (16 KiB), applied to span, event
 // and link attributes, exception messages and stacks, and the status message (which the SDK's
-// spanLimits leave whole, like the span name; src/value-length-limit.ts). Before, a 1 MB string was exported whole.
+// spanLimits leave whole, like the span name; src/export/value-length-limit.ts). Before, a 1 MB string was exported whole.
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../src/diag.js';
-import { getTracingHandle, initTracing } from '../src/sdk.js';
+import { resetLogger, setLogSink } from '../src/diag/log.js';
+import { getTracingHandle, initTracing } from '../src/sdk/init.js';
 import type { TracingOptions } from '../src/types.js';
 
 const LIMIT = 16 * 1024;

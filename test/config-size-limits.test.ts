@@ -1,9 +1,9 @@
 // Issue 20, items 2 and 3: the export request size limit and the default attribute value length
 // limit, as options, environment variables and defaults.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_EXPORT_REQUEST_BYTES, resolveConfig } from '../src/config.js';
-import { describeConfig } from '../src/describe.js';
-import { resetLogger, setLogSink } from '../src/diag.js';
+import { describeConfig } from '../src/config/describe.js';
+import { DEFAULT_MAX_EXPORT_REQUEST_BYTES, resolveConfig } from '../src/config/resolve.js';
+import { resetLogger, setLogSink } from '../src/diag/log.js';
 import { TracingConfigError } from '../src/errors.js';
 import type { TracingOptions } from '../src/types.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config.js';
-import { describeConfig, summaryLine } from '../src/describe.js';
-import { resetLogger, setLogSink } from '../src/diag.js';
+import { describeConfig, summaryLine } from '../src/config/describe.js';
+import { resolveConfig } from '../src/config/resolve.js';
+import { resetLogger, setLogSink } from '../src/diag/log.js';
 import { isTracingConfigError, TracingConfigError } from '../src/errors.js';
 import type { TracingOptions } from '../src/types.js';
 

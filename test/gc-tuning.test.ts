@@ -1,4 +1,4 @@
-// gcTuning (src/gc-tuning.ts): initTracing turns V8's allocation-site pretenuring off unless the
+// gcTuning (src/sdk/gc-tuning.ts): initTracing turns V8's allocation-site pretenuring off unless the
 // command line decides it or the user opts out. Observed in real child processes through V8's own
 // account of its pretenuring decisions (--trace-pretenuring-statistics, switched on by the fixture
 // after initTracing, while it builds a large array of literals V8 would otherwise pretenure).

@@ -50,7 +50,7 @@ describe('incoming HTTP, sampler first', () => {
     const { response, spans } = run(0);
     expect(spans).toEqual([]);
     const [, traceId, , flags] = response.echo.traceparent.split('-');
-    // Unsampled, but the root's trace id is random: W3C Level 2 random flag (src/random-flag.ts).
+    // Unsampled, but the root's trace id is random: W3C Level 2 random flag (src/sampling/random-flag.ts).
     expect(flags).toBe('02');
     expect(response.child).toEqual({ traceId, recording: false });
     expect(response.rpcMetadataType).toBe('http');

@@ -1,11 +1,11 @@
-// PooledIdGenerator (src/id-generator.ts) and RatioSampler (src/ratio-sampler.ts): ids as upstream's
+// PooledIdGenerator (src/sampling/id-generator.ts) and RatioSampler (src/sampling/ratio-sampler.ts): ids as upstream's
 // generator makes them, and for every trace id the same decision as upstream's TraceIdRatioBased
 // sampler, whether the id is the generator's own (bucket remembered) or came from elsewhere.
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { RandomIdGenerator, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PooledIdGenerator } from '../src/id-generator.js';
-import { RatioSampler } from '../src/ratio-sampler.js';
+import { PooledIdGenerator } from '../src/sampling/id-generator.js';
+import { RatioSampler } from '../src/sampling/ratio-sampler.js';
 
 const decide = (sampler: TraceIdRatioBasedSampler, traceId: string) =>
   sampler.shouldSample(ROOT_CONTEXT, traceId).decision;

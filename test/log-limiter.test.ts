@@ -2,9 +2,9 @@
 // with counts (issue #20 item 5: upstream printed one line per export call, ~3.5 lines/s).
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetLogger, setLogSink } from '../src/diag.js';
-import { LogLimiter } from '../src/log-limiter.js';
-import { diagCause, setOtelDiag } from '../src/otel-diag.js';
+import { resetLogger, setLogSink } from '../src/diag/log.js';
+import { LogLimiter } from '../src/diag/log-limiter.js';
+import { diagCause, setOtelDiag } from '../src/diag/otel-diag.js';
 
 let lines: string[] = [];
 beforeEach(() => {

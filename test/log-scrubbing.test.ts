@@ -4,8 +4,8 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDetached } from '../src/context/detached.js';
-import { log, resetLogger, setLogSink } from '../src/diag.js';
-import { initTracing } from '../src/sdk.js';
+import { log, resetLogger, setLogSink } from '../src/diag/log.js';
+import { initTracing } from '../src/sdk/init.js';
 
 const CANARY = 'c4n4ryLog5X';
 let lines: string[];

@@ -1,10 +1,10 @@
 // Issue 21, unit level: which upstream diagnostics are superseded by our own env warnings, how a
 // module loaded too early is reported, and how the start-up line counts what can still work.
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config.js';
-import { summaryLine } from '../src/describe.js';
+import { summaryLine } from '../src/config/describe.js';
+import { resolveConfig } from '../src/config/resolve.js';
+import { isResolvedHere } from '../src/diag/otel-diag.js';
 import { earlyLoadWarning, findEarlyLoads } from '../src/instrumentations/index.js';
-import { isResolvedHere } from '../src/otel-diag.js';
 
 describe('upstream diagnostics about variables we resolve ourselves', () => {
   // Verbatim from sdk-trace-base 2.x, core 2.x and otlp-exporter-base 0.2xx.
@@ -33,7 +33,7 @@ describe('upstream diagnostics about variables we resolve ourselves', () => {
 
 describe('batch size against queue size', () => {
   it('a small queue alone is not a mistake: the default batch fits it, and nothing is said', async () => {
-    const { resetLogger, setLogSink } = await import('../src/diag.js');
+    const { resetLogger, setLogSink } = await import('../src/diag/log.js');
     const lines: string[] = [];
     resetLogger();
     setLogSink((_level, line) => lines.push(line));

@@ -2,7 +2,7 @@
 // receiver and arrive with the right resource, names, parent ids and attributes.
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initTracing } from '../src/sdk.js';
+import { initTracing } from '../src/sdk/init.js';
 import { type OtlpReceiver, startReceiver } from './support/otlp-receiver.mjs';
 import { resetTracing } from './support/reset.js';
 

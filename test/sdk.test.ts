@@ -1,8 +1,8 @@
 import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../src/diag.js';
-import { getTracingHandle, initTracing } from '../src/sdk.js';
+import { resetLogger, setLogSink } from '../src/diag/log.js';
+import { getTracingHandle, initTracing } from '../src/sdk/init.js';
 
 const env = { OTEL_NODE_RESOURCE_DETECTORS: 'none' };
 let lines: string[] = [];

@@ -1,8 +1,6 @@
-import { log } from '../diag.js';
-import type { AcmeBatchSpanProcessor } from '../export/batch-processor.js';
-import { EncodedSpans } from '../export/otlp/encoded-queue.js';
-import { buildTraceRequest } from '../export/otlp/request.js';
-import { splitBySize } from '../export/otlp/request-split.js';
+import { log } from '../diag/index.js';
+import type { AcmeBatchSpanProcessor } from '../export/index.js';
+import { buildTraceRequest, EncodedSpans, splitBySize } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';

@@ -14,9 +14,9 @@ import {
 import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { activeContext, applyIn } from '../context/hot-context.js';
-import { lazyRequire } from '../lazy-require.js';
 import { nodeHeadersGetter } from '../propagation/headers.js';
-import { samplerReadsAttributes } from '../sampler-hints.js';
+import { samplerReadsAttributes } from '../sampling/index.js';
+import { lazyRequire } from '../util/index.js';
 import { fastIncomingAttributes, normalizeMethod, plainUrlPath } from './http-server-attributes.js';
 
 type HttpInstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;

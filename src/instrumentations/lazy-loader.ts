@@ -2,9 +2,9 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isBuiltin } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
-import { lazyRequire } from '../lazy-require.js';
+import { lazyRequire } from '../util/index.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import {

@@ -1,5 +1,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { log } from '../diag.js';
+// diag/log.ts itself, not diag/index.ts: the logger scrubs through this redactor, and the exit
+// sender thread's bundle, which takes both, must not take in the OTel diag bridge (and the API).
+import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import {
   DEFAULT_SECRET_KEYS,

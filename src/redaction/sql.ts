@@ -1,4 +1,4 @@
-import { createHash } from '../lazy-crypto.js';
+import { createHash } from '../util/index.js';
 
 // Character classes, by char code.
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;

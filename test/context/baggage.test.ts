@@ -8,7 +8,7 @@ import {
   setBaggage,
   withBaggage,
 } from '../../src/context/index.js';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import type { TestTracing } from '../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../src/testing/index.js';
 

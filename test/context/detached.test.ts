@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDetached, withSpan } from '../../src/context/index.js';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import type { TestTracing } from '../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../src/testing/index.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { DropReporter, groupThousands } from '../../src/export/drop-reporter.js';
 import { PartialSuccessError, ShutdownLossError } from '../../src/export/export-errors.js';
 import { createExportStats } from '../../src/export/stats.js';

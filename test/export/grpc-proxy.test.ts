@@ -7,8 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveGrpcProxyVariable } from '../../src/config-export.js';
-import { initTracing } from '../../src/sdk.js';
+import { resolveGrpcProxyVariable } from '../../src/config/export.js';
+import { initTracing } from '../../src/sdk/init.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 import { resetTracing } from '../support/reset.js';
 

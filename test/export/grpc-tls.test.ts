@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config.js';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { grpcTransportOptions } from '../../src/export/otlp/grpc-options.js';
 import { type ExportResponse, GrpcTransport } from '../../src/export/otlp/grpc-transport.js';
 

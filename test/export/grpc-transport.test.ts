@@ -14,7 +14,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { isRetryableExportError } from '../../src/export/export-errors.js';
 import { GrpcSpanExporter } from '../../src/export/otlp/grpc-exporter.js';
 import { grpcMetadata, TRACE_EXPORT_PATH } from '../../src/export/otlp/grpc-options.js';

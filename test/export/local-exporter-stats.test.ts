@@ -5,10 +5,10 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { CountingExporter } from '../../src/export/counting-exporter.js';
 import { createExportStats } from '../../src/export/stats.js';
-import { getTracingHandle, initTracing } from '../../src/sdk.js';
+import { getTracingHandle, initTracing } from '../../src/sdk/init.js';
 import type { ExporterName } from '../../src/types.js';
 
 const env = { OTEL_NODE_RESOURCE_DETECTORS: 'none' };

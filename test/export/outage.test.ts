@@ -3,7 +3,7 @@
 // these tests prove the retrying exporter + bounded batch processor do not.
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 import { createPipeline, sleep } from './pipeline.js';
 

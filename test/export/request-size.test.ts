@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { DropReporter } from '../../src/export/drop-reporter.js';
 import {
   EncodedSpanQueue,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { innerShutdownTimeout } from '../../src/pipeline.js';
+import { innerShutdownTimeout } from '../../src/sdk/pipeline.js';
 
 // The batch processor must reach its own deadline (count and report what it could not deliver)
 // before shutdown()'s time box gives up and the exit path ends the process.

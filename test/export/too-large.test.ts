@@ -4,7 +4,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { AcmeBatchSpanProcessor } from '../../src/export/batch-processor.js';
 import { DropReporter } from '../../src/export/drop-reporter.js';
 import { RetryingExporter } from '../../src/export/retrying-exporter.js';

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { trimOws } from '../../src/propagation/headers.js';
 import { StrictTraceContextPropagator } from '../../src/propagation/trace-context-propagator.js';
 import { isTraceStateKey, isTraceStateValue, StrictTraceState } from '../../src/propagation/trace-state.js';
-import { getTracingHandle, initTracing } from '../../src/sdk.js';
+import { getTracingHandle, initTracing } from '../../src/sdk/init.js';
 import { repoRoot } from '../support/child.js';
 import { extract, type Headers, inject, resetGlobals, spanContextOf, withSpanContext } from './support.js';
 

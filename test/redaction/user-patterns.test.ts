@@ -2,7 +2,7 @@
 // characters, so its cost grows linearly whatever its shape) or, when it could backtrack
 // catastrophically, refused with one `[@acme/otel]` warning naming it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../../src/diag.js';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { createRedactor } from '../../src/redaction/redactor.js';
 import { backtrackRisk, replaceWindowed, WINDOW } from '../../src/redaction/user-patterns.js';
 

@@ -6,7 +6,7 @@ import type {
   SecureClientSessionOptions,
 } from 'node:http2';
 import { errorMessage } from '../../errors.js';
-import { lazyRequire } from '../../lazy-require.js';
+import { lazyRequire } from '../../util/index.js';
 import {
   decodeGrpcMessage,
   GRPC_STATUS,

@@ -1,4 +1,6 @@
 import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
+import type { PropagatorName, ResolvedConfig, TracingOptions } from '../types.js';
+import { type Env, envBoolean, envKeyValues, envList, envString, firstNumber } from './env.js';
 import {
   resolveBatch,
   resolveCompression,
@@ -8,7 +10,9 @@ import {
   resolveMaxExportRequestBytes,
   resolveProtocol,
   resolveTlsFiles,
-} from './config-export.js';
+} from './export.js';
+import { validateOptions } from './options.js';
+import { findPackageInfo } from './package-info.js';
 import {
   resolveDetectors,
   resolveInstrumentations,
@@ -16,14 +20,10 @@ import {
   resolvePropagators,
   resolveRedaction,
   resolveSampler,
-} from './config-tracing.js';
-import { type Env, envBoolean, envKeyValues, envList, envString, firstNumber } from './env.js';
-import { validateOptions } from './options.js';
-import { findPackageInfo } from './package-info.js';
-import type { PropagatorName, ResolvedConfig, TracingOptions } from './types.js';
+} from './tracing.js';
 
-export { DEFAULT_MAX_EXPORT_REQUEST_BYTES, DEFAULT_MAX_QUEUE_SIZE } from './config-export.js';
-export { DEFAULT_DETECTORS, DEFAULT_PROPAGATOR_NAMES } from './config-tracing.js';
+export { DEFAULT_MAX_EXPORT_REQUEST_BYTES, DEFAULT_MAX_QUEUE_SIZE } from './export.js';
+export { DEFAULT_DETECTORS, DEFAULT_PROPAGATOR_NAMES } from './tracing.js';
 
 export const DEFAULT_IGNORE_PATHS: readonly string[] = [
   '/health',

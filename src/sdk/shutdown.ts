@@ -1,4 +1,4 @@
-import { log } from './diag.js';
+import { log } from '../diag/index.js';
 
 type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
 const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };

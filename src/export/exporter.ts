@@ -1,17 +1,17 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { log } from './diag.js';
-import type { ExportObserver } from './export/drop-reporter.js';
-import { GrpcSpanExporter, partialResult } from './export/otlp/grpc-exporter.js';
-import { grpcTransportOptions, tlsOptions } from './export/otlp/grpc-options.js';
-import { GrpcTransport } from './export/otlp/grpc-transport.js';
-import { buildTraceRequest } from './export/otlp/request.js';
-import { decodePartialSuccess, type PartialSuccess } from './export/otlp/response.js';
-import { requireStep, runInIdleSteps } from './export/preload.js';
-import { RetryingExporter } from './export/retrying-exporter.js';
-import { lazyRequire } from './lazy-require.js';
-import type { ResolvedConfig } from './types.js';
-import { WaterfallExporter } from './waterfall/index.js';
+import { log } from '../diag/index.js';
+import type { ResolvedConfig } from '../types.js';
+import { lazyRequire } from '../util/index.js';
+import { WaterfallExporter } from '../waterfall/index.js';
+import type { ExportObserver } from './drop-reporter.js';
+import { GrpcSpanExporter, partialResult } from './otlp/grpc-exporter.js';
+import { grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
+import { GrpcTransport } from './otlp/grpc-transport.js';
+import { buildTraceRequest } from './otlp/request.js';
+import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
+import { requireStep, runInIdleSteps } from './preload.js';
+import { RetryingExporter } from './retrying-exporter.js';
 
 /** An exporter and how its spans reach it: batched (network) or one by one (local printing). */
 export interface ExporterPlan {

@@ -1,8 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { log } from './diag.js';
-import { type Env, envBoolean, envList, envNumber, envString, warnEnv, warnUnknownEntries } from './env.js';
-import { resolveInstrumentationNames } from './instrumentations/index.js';
-import { DETECTOR_NAMES, LOG_LEVELS, PROPAGATOR_NAMES, SAMPLER_NAMES } from './options.js';
+import { log, warnEnv } from '../diag/index.js';
+import { resolveInstrumentationNames } from '../instrumentations/index.js';
 import type {
   DbStatementMode,
   DetectorName,
@@ -11,7 +9,9 @@ import type {
   ResolvedConfig,
   SamplerName,
   TracingOptions,
-} from './types.js';
+} from '../types.js';
+import { type Env, envBoolean, envList, envNumber, envString, warnUnknownEntries } from './env.js';
+import { DETECTOR_NAMES, LOG_LEVELS, PROPAGATOR_NAMES, SAMPLER_NAMES } from './options.js';
 
 // How sampling, propagation, resource detection, redaction, instrumentation and logging are
 // resolved from code options and OTEL_* / ACME_OTEL_* variables.

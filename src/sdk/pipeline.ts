@@ -1,20 +1,24 @@
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OpenSpanTracker } from './exit/open-spans.js';
-import { AcmeBatchSpanProcessor } from './export/batch-processor.js';
-import { CountingExporter } from './export/counting-exporter.js';
-import { DropReporter } from './export/drop-reporter.js';
-import { describeExportError } from './export/export-errors.js';
-import { EncodedSpanQueue, type EncodedSpans } from './export/otlp/encoded-queue.js';
-import { splitBySize } from './export/otlp/request-split.js';
-import { createOversizeReport } from './export/oversize-report.js';
-import { FlushingSimpleSpanProcessor } from './export/simple-processor.js';
-import { createExportStats, type ExportCounters } from './export/stats.js';
-import { createExporters } from './exporter.js';
+import { OpenSpanTracker } from '../exit/open-spans.js';
+import {
+  AcmeBatchSpanProcessor,
+  CountingExporter,
+  createExporters,
+  createExportStats,
+  createOversizeReport,
+  createValueLengthLimit,
+  DropReporter,
+  describeExportError,
+  EncodedSpanQueue,
+  type EncodedSpans,
+  type ExportCounters,
+  FlushingSimpleSpanProcessor,
+  splitBySize,
+} from '../export/index.js';
+import { createRedactionProcessor } from '../redaction/redaction-processor.js';
+import { RandomTraceIdFlagProcessor } from '../sampling/index.js';
+import type { ResolvedConfig } from '../types.js';
 import { GcTuningProcessor } from './gc-tuning.js';
-import { RandomTraceIdFlagProcessor } from './random-flag.js';
-import { createRedactionProcessor } from './redaction/redaction-processor.js';
-import type { ResolvedConfig } from './types.js';
-import { createValueLengthLimit } from './value-length-limit.js';
 
 export interface Pipeline {
   /** In order: random-flag, value-length limit, redaction, the user's processors, then one per exporter. */

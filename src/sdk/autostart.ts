@@ -1,6 +1,6 @@
-import { log } from './diag.js';
-import { type Env, envBoolean } from './env.js';
-import { getTracingHandle, initTracing } from './sdk.js';
+import { type Env, envBoolean } from '../config/index.js';
+import { log } from '../diag/index.js';
+import { getTracingHandle, initTracing } from './init.js';
 
 /**
  * Initialise from the environment for the register entries. Never throws: a failure is logged

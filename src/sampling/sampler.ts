@@ -8,10 +8,10 @@ import {
   type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import { getB3SamplingDecision } from '../propagation/index.js';
+import type { ResolvedConfig, SamplerName } from '../types.js';
 import type { PooledIdGenerator } from './id-generator.js';
-import { getB3SamplingDecision } from './propagation/index.js';
 import { RatioSampler } from './ratio-sampler.js';
-import type { ResolvedConfig, SamplerName } from './types.js';
 
 /**
  * The sampler for a resolved config. `parentbased_*` samplers always follow the caller's

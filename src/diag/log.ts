@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
-import { redactorFor } from './redaction/shared.js';
-import type { LogLevel } from './types.js';
+import { redactorFor } from '../redaction/shared.js';
+import type { LogLevel } from '../types.js';
 
 const PREFIX = '[@acme/otel]';
 

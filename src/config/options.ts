@@ -1,4 +1,4 @@
-import { TracingConfigError } from './errors.js';
+import { TracingConfigError } from '../errors.js';
 import type {
   DetectorName,
   ExporterName,
@@ -6,7 +6,7 @@ import type {
   PropagatorName,
   SamplerName,
   TracingOptions,
-} from './types.js';
+} from '../types.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
 // (pino does the same); a mistake in the environment only warns (see config.ts).

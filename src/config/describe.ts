@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
-import { propagatorName } from './config.js';
-import { redactorFor } from './redaction/shared.js';
-import { redactUrl as redactUrlQuery } from './redaction/url.js';
-import type { EffectiveConfig, ResolvedConfig } from './types.js';
+import { redactorFor } from '../redaction/shared.js';
+import { redactUrl as redactUrlQuery } from '../redaction/url.js';
+import type { EffectiveConfig, ResolvedConfig } from '../types.js';
+import { propagatorName } from './resolve.js';
 
 const REDACTED = '[REDACTED]';
 

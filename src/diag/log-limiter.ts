@@ -1,4 +1,4 @@
-import { log } from './diag.js';
+import { log } from './log.js';
 
 export type LimitedLevel = 'error' | 'warn' | 'info' | 'debug';
 

@@ -10,13 +10,13 @@ import {
   type ResourceDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { log } from './diag.js';
+import { log } from '../diag/index.js';
+import { scrubArgs } from '../redaction/args.js';
+import type { Redactor } from '../redaction/redactor.js';
+import { redactorFor } from '../redaction/shared.js';
+import type { DetectorName, ResolvedConfig } from '../types.js';
+import { lazyRequire } from '../util/index.js';
 import { instanceIdDetector } from './instance-id.js';
-import { lazyRequire } from './lazy-require.js';
-import { scrubArgs } from './redaction/args.js';
-import type { Redactor } from './redaction/redactor.js';
-import { redactorFor } from './redaction/shared.js';
-import type { DetectorName, ResolvedConfig } from './types.js';
 
 /**
  * The resource for a resolved config: detectors first, then `OTEL_RESOURCE_ATTRIBUTES` and code

@@ -1,8 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { log } from './diag.js';
-import { type Env, envList, envString, firstNumber, firstValid, warnEnv, warnUnknownEntries } from './env.js';
-import { lazyRequire } from './lazy-require.js';
-import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES } from './options.js';
+import { log, warnEnv } from '../diag/index.js';
 import type {
   BatchOptions,
   EnvFile,
@@ -10,7 +7,10 @@ import type {
   OtlpProtocol,
   ResolvedConfig,
   TracingOptions,
-} from './types.js';
+} from '../types.js';
+import { lazyRequire } from '../util/index.js';
+import { type Env, envList, envString, firstNumber, firstValid, warnUnknownEntries } from './env.js';
+import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES } from './options.js';
 
 // How the export side of the configuration is resolved from code options and OTEL_* variables.
 

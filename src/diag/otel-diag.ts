@@ -1,7 +1,7 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { log } from './diag.js';
+import type { LogLevel } from '../types.js';
+import { log } from './log.js';
 import { LogLimiter } from './log-limiter.js';
-import type { LogLevel } from './types.js';
 
 const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   none: DiagLogLevel.NONE,

@@ -1,33 +1,33 @@
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { resolveConfig } from './config.js';
-import { AcmeContextManager } from './context/hot-context.js';
-import { describeConfig, summaryLine } from './describe.js';
-import { log, setLogLevel, setLogScrubber } from './diag.js';
-import type { Env } from './env.js';
-import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
-import { installExitPath } from './exit/exit-path.js';
-import { exitTarget } from './exit/exit-target.js';
-import { wireThreads } from './exit/threads.js';
-import { pretenuringSetOnCommandLine } from './gc-tuning.js';
-import { PooledIdGenerator } from './id-generator.js';
+import type { Env } from '../config/index.js';
+import { describeConfig, resolveConfig, summaryLine } from '../config/index.js';
+import { AcmeContextManager } from '../context/hot-context.js';
+import { log, setLogLevel, setLogScrubber, setOtelDiag } from '../diag/index.js';
+import { installExitPath } from '../exit/exit-path.js';
+import { exitTarget } from '../exit/exit-target.js';
+import { wireThreads } from '../exit/threads.js';
 import {
   createdBefore,
   earlyLoadWarning,
   enableInstrumentations,
   esmLoaderInUse,
   findEarlyLoads,
-} from './instrumentations/index.js';
-import { setOtelDiag } from './otel-diag.js';
+} from '../instrumentations/index.js';
+import { createPropagator } from '../propagation/index.js';
+import { redactorFor } from '../redaction/shared.js';
+import {
+  createSampler,
+  keepRandomFlagOnUnrecordedSpans,
+  PooledIdGenerator,
+  setSamplerReadsAttributes,
+} from '../sampling/index.js';
+import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from '../types.js';
+import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { createPipeline } from './pipeline.js';
-import { createPropagator } from './propagation/index.js';
-import { keepRandomFlagOnUnrecordedSpans } from './random-flag.js';
-import { redactorFor } from './redaction/shared.js';
 import { createResource } from './resource.js';
-import { createSampler } from './sampler.js';
-import { setSamplerReadsAttributes } from './sampler-hints.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
-import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from './types.js';
 
 // One handle per process, shared by the ESM and CJS builds (and by `--require`/`--import`
 // register plus a programmatic initTracing), so two providers never fight over the globals.
@@ -72,7 +72,7 @@ export function getTracingHandle(): TracingHandle | undefined {
 
 function createActiveHandle(config: ResolvedConfig): TracingHandle {
   setOtelDiag(config.logLevel);
-  // gcTuning: a command line that decides the flag itself wins (src/gc-tuning.ts).
+  // gcTuning: a command line that decides the flag itself wins (src/sdk/gc-tuning.ts).
   const gcTuned = config.gcTuning && !pretenuringSetOnCommandLine();
   const pipeline = createPipeline(config, gcTuned);
   const { stats, reporter, exit } = pipeline;

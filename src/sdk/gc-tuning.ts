@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { log } from './diag.js';
-import { lazyRequire } from './lazy-require.js';
+import { log } from '../diag/index.js';
+import { lazyRequire } from '../util/index.js';
 
 const FLAG = 'allocation-site-pretenuring';
 

@@ -1,0 +1,2 @@
+export { createHash } from './lazy-crypto.js';
+export { lazyRequire } from './lazy-require.js';
