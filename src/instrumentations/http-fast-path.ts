@@ -72,7 +72,7 @@ interface UpstreamInternals {
  * While most recent requests are recorded (AlwaysOn), the attributes are computed before the span
  * starts, so a sampler still sees all of them; otherwise a Sampler object of the user's sees method,
  * scheme and path, and the built-in samplers, which read no attributes, are shown none
- * (../sampler-hints.ts).
+ * (../sampling/sampler-hints.ts).
  * Measured side by side (bench, server CPU per request): see README, Performance.
  * `ACME_OTEL_HTTP_FAST_PATH=false` (`httpServerFastPath: false`) leaves every request to upstream.
  */
@@ -92,18 +92,12 @@ export function withSamplerFirstServer(
       return function incomingRequest(this: unknown, event: string, ...args: unknown[]): boolean {
         if (event !== 'request') return original.apply(this, [event, ...args]);
         const config = instrumentation.getConfig();
-        if (!instrumentation._leanAllowed(config)) return upstream.call(this, event, ...args);
+        if (!leanAllowed(config, instrumentation._httpServerDurationHistogram))
+          return upstream.call(this, event, ...args);
         const request = args[0] as IncomingMessage;
         const response = args[1] as ServerResponse;
-        const ignore = config.ignoreIncomingRequestHook as ((r: IncomingMessage) => boolean) | undefined;
-        let ignored = false;
-        try {
-          ignored = ignore?.(request) === true;
-        } catch {
-          ignored = false;
-        }
         // Ignored requests: upstream's own branch (tracing suppressed for the whole request).
-        if (ignored) return upstream.call(this, event, ...args);
+        if (ignoredByHook(config, request)) return upstream.call(this, event, ...args);
 
         const method = request.method || 'GET';
         // The socket caches its peer address on first read (`_peername`, one getpeername() per
@@ -114,7 +108,7 @@ export function withSamplerFirstServer(
         const ctx = propagation.extract(ROOT_CONTEXT, request.headers, nodeHeadersGetter);
         const expectRecorded = instrumentation._recordedShare > 0.5;
         let attributes = expectRecorded
-          ? instrumentation._requestAttributes(request, component, config)
+          ? requestAttributes(utils, instrumentation._diag, request, component, config)
           : undefined;
         const span = instrumentation.tracer.startSpan(
           method,
@@ -128,13 +122,13 @@ export function withSamplerFirstServer(
         const recording = span.isRecording();
         instrumentation._recordedShare += ((recording ? 1 : 0) - instrumentation._recordedShare) / 16;
         if (recording && attributes === undefined) {
-          attributes = instrumentation._requestAttributes(request, component, config);
+          attributes = requestAttributes(utils, instrumentation._diag, request, component, config);
           span.setAttributes(attributes);
         }
         const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
         const active = setRPCMetadata(trace.setSpan(ctx, span), rpcMetadata);
         const watch = recording
-          ? instrumentation._endOnResponse(span, rpcMetadata, request, response, active, config)
+          ? watchResponse(utils, span, rpcMetadata, request, response, active, config)
           : undefined;
         return applyIn(
           active,
@@ -157,102 +151,115 @@ export function withSamplerFirstServer(
         );
       };
     }
-
-    _requestAttributes(
-      request: IncomingMessage,
-      component: string,
-      config: Record<string, unknown>,
-    ): Attributes {
-      return (
-        fastIncomingAttributes(request, component) ??
-        utils.getIncomingRequestAttributes(
-          request,
-          {
-            component,
-            enableSyntheticSourceDetection: false,
-            redactedQueryParams: (config.redactedQueryParamsServer as string[] | undefined) ?? [
-              ...utils.DEFAULT_QUERY_STRINGS_TO_REDACT,
-            ],
-          },
-          this._diag,
-        )
-      );
-    }
-
-    /**
-     * Upstream's response side: on 'close' the status code, `http.route` (set by express through the
-     * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
-     * on 'error' the error instead; the attribute hook runs in the request's context as upstream's
-     * does. Returns the watcher `res`'s `emit` (runEmitsIn) calls with each event before its
-     * listeners run, where upstream adds a 'close' and an errorMonitor listener: a response of a
-     * recorded request keeps the shape of any other (its listener table included), which keeps
-     * Node's event code optimised for both. Also called with 'error' for a synchronous throw from
-     * a 'request' listener. The span ends once either way.
-     */
-    _endOnResponse(
-      span: Span,
-      rpcMetadata: RPCMetadata,
-      request: IncomingMessage,
-      response: ServerResponse,
-      active: Context,
-      config: Record<string, unknown>,
-    ): ResponseWatch {
-      // One flag per request rather than a WeakSet of ended spans: a WeakSet entry per request is
-      // an ephemeron the GC must process.
-      let ended = false;
-      return (event, arg) => {
-        if (ended) return;
-        if (event === 'error') {
-          ended = true;
-          try {
-            utils.setSpanWithError(span, arg as Error);
-          } finally {
-            span.end();
-          }
-          return;
-        }
-        // After 'error' only 'close' follows, and the span has ended with the error by then.
-        if (event !== 'close') return;
-        const statusCode = response.statusCode;
-        const attributes: Attributes = { 'http.response.status_code': statusCode };
-        const route = rpcMetadata.route;
-        if (route !== undefined) attributes['http.route'] = route;
-        span
-          .setAttributes(attributes)
-          .setStatus({ code: utils.parseResponseStatus(SpanKind.SERVER, statusCode) });
-        if (route) span.updateName(`${request.method || 'GET'} ${route}`);
-        const hook = config.applyCustomAttributesOnSpan as
-          | ((s: Span, req: IncomingMessage, res: ServerResponse) => void)
-          | undefined;
-        if (hook) {
-          context.with(active, () => {
-            try {
-              hook(span, request, response);
-            } catch {}
-          });
-        }
-        ended = true;
-        span.end();
-      };
-    }
-
-    /** Per request, so a MeterProvider set after start-up, or a changed config, is honoured. */
-    _leanAllowed(config: Record<string, unknown>): boolean {
-      if (config.requireParentforIncomingSpans === true || config.startIncomingSpanHook) return false;
-      if (config.enableSyntheticSourceDetection === true) return false;
-      const captured = (
-        config.headersToSpanAttributes as {
-          server?: { requestHeaders?: unknown[]; responseHeaders?: unknown[] };
-        }
-      )?.server;
-      if ((captured?.requestHeaders?.length ?? 0) > 0 || (captured?.responseHeaders?.length ?? 0) > 0)
-        return false;
-      const histogram = this._httpServerDurationHistogram;
-      return histogram === undefined || histogram.constructor.name === 'NoopHistogramMetric';
-    }
   }
 
   return SamplerFirstHttpInstrumentation as unknown as HttpInstrumentationClass;
+}
+
+/** The ignore hook's verdict; a hook that throws ignores nothing, as upstream's does. */
+function ignoredByHook(config: Record<string, unknown>, request: IncomingMessage): boolean {
+  const ignore = config.ignoreIncomingRequestHook as ((r: IncomingMessage) => boolean) | undefined;
+  try {
+    return ignore?.(request) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** A recorded request's attributes: exactly upstream's, without a `URL` for ordinary requests. */
+function requestAttributes(
+  utils: UpstreamHttpUtils,
+  diagLogger: unknown,
+  request: IncomingMessage,
+  component: string,
+  config: Record<string, unknown>,
+): Attributes {
+  return (
+    fastIncomingAttributes(request, component) ??
+    utils.getIncomingRequestAttributes(
+      request,
+      {
+        component,
+        enableSyntheticSourceDetection: false,
+        redactedQueryParams: (config.redactedQueryParamsServer as string[] | undefined) ?? [
+          ...utils.DEFAULT_QUERY_STRINGS_TO_REDACT,
+        ],
+      },
+      diagLogger,
+    )
+  );
+}
+
+/**
+ * Upstream's response side: on 'close' the status code, `http.route` (set by express through the
+ * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
+ * on 'error' the error instead; the attribute hook runs in the request's context as upstream's
+ * does. Returns the watcher `res`'s `emit` (runEmitsIn) calls with each event before its
+ * listeners run, where upstream adds a 'close' and an errorMonitor listener: a response of a
+ * recorded request keeps the shape of any other (its listener table included), which keeps
+ * Node's event code optimised for both. Also called with 'error' for a synchronous throw from
+ * a 'request' listener. The span ends once either way.
+ */
+function watchResponse(
+  utils: UpstreamHttpUtils,
+  span: Span,
+  rpcMetadata: RPCMetadata,
+  request: IncomingMessage,
+  response: ServerResponse,
+  active: Context,
+  config: Record<string, unknown>,
+): ResponseWatch {
+  // One flag per request rather than a WeakSet of ended spans: a WeakSet entry per request is
+  // an ephemeron the GC must process.
+  let ended = false;
+  return (event, arg) => {
+    if (ended) return;
+    if (event === 'error') {
+      ended = true;
+      try {
+        utils.setSpanWithError(span, arg as Error);
+      } finally {
+        span.end();
+      }
+      return;
+    }
+    // After 'error' only 'close' follows, and the span has ended with the error by then.
+    if (event !== 'close') return;
+    const statusCode = response.statusCode;
+    const attributes: Attributes = { 'http.response.status_code': statusCode };
+    const route = rpcMetadata.route;
+    if (route !== undefined) attributes['http.route'] = route;
+    span
+      .setAttributes(attributes)
+      .setStatus({ code: utils.parseResponseStatus(SpanKind.SERVER, statusCode) });
+    if (route) span.updateName(`${request.method || 'GET'} ${route}`);
+    const hook = config.applyCustomAttributesOnSpan as
+      | ((s: Span, req: IncomingMessage, res: ServerResponse) => void)
+      | undefined;
+    if (hook) {
+      context.with(active, () => {
+        try {
+          hook(span, request, response);
+        } catch {}
+      });
+    }
+    ended = true;
+    span.end();
+  };
+}
+
+/** Per request, so a MeterProvider set after start-up, or a changed config, is honoured. */
+function leanAllowed(config: Record<string, unknown>, histogram: object | undefined): boolean {
+  if (config.requireParentforIncomingSpans === true || config.startIncomingSpanHook) return false;
+  if (config.enableSyntheticSourceDetection === true) return false;
+  const captured = (
+    config.headersToSpanAttributes as {
+      server?: { requestHeaders?: unknown[]; responseHeaders?: unknown[] };
+    }
+  )?.server;
+  if ((captured?.requestHeaders?.length ?? 0) > 0 || (captured?.responseHeaders?.length ?? 0) > 0)
+    return false;
+  return histogram === undefined || histogram.constructor.name === 'NoopHistogramMetric';
 }
 
 /**
@@ -351,7 +358,7 @@ function deliver(
   return applyIn(ctx, emit, target, args);
 }
 
-/** Sees each event of a recorded request's `res` before its listeners do (see `_endOnResponse`). */
+/** Sees each event of a recorded request's `res` before its listeners do (see `watchResponse`). */
 type ResponseWatch = (event: string | symbol, arg?: unknown) => void;
 
 function touchPeer(request: IncomingMessage): void {
