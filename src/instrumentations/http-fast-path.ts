@@ -65,7 +65,7 @@ interface UpstreamInternals {
  *   sets `http.route` through it) made active, `req`/`res` events delivered in it so listeners keep
  *   the trace's context (children stay unsampled, outgoing calls propagate `-00`), the user's hooks;
  * - a recorded request gets exactly upstream's attributes, name, status, error events and route
- *   (test/http-server-parity.test.ts compares both on a corpus of requests), computed without a
+ *   (test/integration/http-server-parity.test.ts compares both on a corpus of requests), computed without a
  *   `URL` for ordinary requests (http-server-attributes.ts; upstream's own function otherwise),
  *   and a watcher in `res`'s `emit` that ends it on 'close' or 'error' (no listeners added,
  *   so recorded and unrecorded requests leave Node's objects in the same shapes).

@@ -110,7 +110,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
  * The batch processors' shutdown bound, strictly inside `shutdown()`'s own time box
  * (sdk.ts, same `shutdownTimeoutMillis`): at its deadline a processor counts and reports what it
  * could not deliver. With equal deadlines the outer box sometimes fired first and the process
- * exited before that report ("failed to export N spans ..." missing in test/shutdown.test.ts, about
+ * exited before that report ("failed to export N spans ..." missing in test/integration/shutdown.test.ts, about
  * one run in ten on a loaded machine). 10 % of the bound, between 50 and 250 ms, is left for it.
  */
 export function innerShutdownTimeout(outerMillis: number): number {

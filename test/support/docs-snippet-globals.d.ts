@@ -17,3 +17,4 @@ declare function handle(msg: unknown): Promise<void>;
 declare const reportId: string;
 declare function render(reportId: string): Promise<unknown>;
 declare function callInventory(): Promise<unknown>;
+declare const server: import('node:http').Server;

@@ -72,7 +72,7 @@ export class EncodedSpans {
  * - no long event-loop slice at export time: upstream encodes a whole batch at once, twice (a size
  *   pass, then the write): 0.6–0.9 ms of blocked loop per 256 http server spans. Here each span is
  *   encoded once inside `span.end()`, at half upstream's cost per span (same bytes:
- *   test/export/otlp-encoder.test.ts), and a request is a concatenation;
+ *   test/unit/export/otlp-encoder.test.ts), and a request is a concatenation;
  * - span objects die young: a queued `ReadableSpan` graph (~1–2 KB, alive for a batch interval)
  *   survived scavenges and was promoted; with only bytes queued, scavenge time under full load
  *   halved (`--trace-gc`, 8 s at 50 connections: 236–302 ms → 105–125 ms).
