@@ -1,3 +1,4 @@
+// config/: resolveConfig(options, env) and what it is built from; the one place env is read.
 export { describeConfig, summaryLine } from './describe.js';
 export type { Env } from './env.js';
 export { envBoolean } from './env.js';

@@ -1,3 +1,4 @@
+// export/: the only way to the exporters and span processors (exporter.ts assembles them).
 export { AcmeBatchSpanProcessor } from './batch-processor.js';
 export { CountingExporter } from './counting-exporter.js';
 export { DropReporter } from './drop-reporter.js';
