@@ -129,7 +129,7 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
         }
       }
       // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
-      // and the bound is on the whole exit (bench: up to +16 ms past it on a loaded host).
+      // and the bound is on the whole exit (on a loaded host the bench saw it overrun otherwise).
       result = sender.send(requests, counts, deadline - Math.min(50, opts.timeoutMillis / 20));
     }
     if (result.delivered < pending) {

@@ -73,7 +73,7 @@ interface UpstreamInternals {
  * starts, so a sampler still sees all of them; otherwise a Sampler object of the user's sees method,
  * scheme and path, and the built-in samplers, which read no attributes, are shown none
  * (../sampling/sampler-hints.ts).
- * Measured side by side (bench, server CPU per request): see README, Performance.
+ * Measured side by side (bench, server CPU per request): docs/performance.md.
  * `ACME_OTEL_HTTP_FAST_PATH=false` (`httpServerFastPath: false`) leaves every request to upstream.
  */
 export function withSamplerFirstServer(
@@ -103,7 +103,7 @@ export function withSamplerFirstServer(
         // The socket caches its peer address on first read (`_peername`, one getpeername() per
         // connection). A recorded request reads it for `network.peer.*`; reading it for every request
         // keeps all sockets one shape, so Node's stream code is not deoptimised by the mix of
-        // recorded and unrecorded requests (at sampleRatio 0.1: −2.5 µs per request, bench A/B).
+        // recorded and unrecorded requests (a gain at low ratios, bench A/B: docs/performance.md).
         touchPeer(request);
         const ctx = propagation.extract(ROOT_CONTEXT, request.headers, nodeHeadersGetter);
         const expectRecorded = instrumentation._recordedShare > 0.5;
@@ -267,9 +267,9 @@ function leanAllowed(config: Record<string, unknown>, histogram: object | undefi
  * trace context), and listeners must see the request's. Upstream does this with
  * `context.bind(ctx, emitter)`, which replaces six listener methods on each `req` and `res` (seven
  * closures, six new own properties, so Node's http internals meet objects of another shape) and
- * wraps every listener added afterwards; on the bench's hello-world server that cost 8–9 µs of CPU
- * per request (with the binding left out: 50.5 → 41.2 µs AlwaysOn, 29.8 → 21.9 µs unsampled, same
- * run). One `emit` that enters `ctx` does the same job: every listener runs in the request's
+ * wraps every listener added afterwards; on the bench's hello-world server that was a large share
+ * of our CPU per request, sampled or not (docs/performance.md). One `emit` that enters `ctx` does
+ * the same job: every listener runs in the request's
  * context (upstream binds those added after this point; the ones added before are Node's own, and
  * they already run in it), `removeListener`/`listeners()` see the listeners as added, and an emit
  * already in `ctx` (most of `res`'s) pays one comparison.
@@ -277,10 +277,11 @@ function leanAllowed(config: Record<string, unknown>, histogram: object | undefi
  * On Node 24 and later that `emit` lives on the prototypes (IncomingMessage's and ServerResponse's,
  * patched once), and each request only gets two symbol-keyed fields: the context and the response
  * watcher. An own `emit` per `req`/`res` (still the way on Node 20 and 22) made V8 on Node 24 promote nearly
- * every recorded request while its span was open until 'close': scavenges of 20–43 ms and a
- * mark-compact every ~0.8 s at one connection, p99 33 ms (`--trace-gc`; README, Performance). A
- * pass-through own `emit` capturing nothing did the same; none did not. Instances whose `emit` is
- * not the patched one (a subclass that overrides it, a stand-in) still get an own wrapper.
+ * every recorded request while its span was open until 'close': long scavenges, frequent
+ * mark-compacts and a p99 many times the usual at one connection (`--trace-gc`;
+ * docs/performance.md). A pass-through own `emit` capturing nothing did the same; none did not.
+ * Instances whose `emit` is not the patched one (a subclass that overrides it, a stand-in) still
+ * get an own wrapper.
  */
 function runEmitsIn(
   emitter: IncomingMessage | ServerResponse,
@@ -303,9 +304,9 @@ function runEmitsIn(
 }
 
 /**
- * Node 24 and later only: on Node 20 the prototype `emit` made unsampled requests dearer (ratio
- * 0.1, server CPU per request 29.4 → 34.9 µs, bench/ab.mjs, 6 rounds; AlwaysOn equal), and Node
- * 20 and 22 never had the promotion problem the own `emit` causes on 24.
+ * Node 24 and later only: on Node 20 the prototype `emit` made unsampled requests dearer (server
+ * CPU per request at ratio 0.1, bench/ab.mjs; AlwaysOn equal; docs/performance.md), and Node 20
+ * and 22 never had the promotion problem the own `emit` causes on 24.
  */
 const PROTOTYPE_EMIT = Number(process.versions.node.split('.')[0]) >= 24;
 const kContext = Symbol('acme.otel.http.context');

@@ -227,9 +227,9 @@ function compileInline(replacement: string, userNames: readonly string[]): Inlin
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Replaced
-  // with a replacement string, not a callback: a callback per match cost ~0.3 µs, 10 ms for a
-  // 256 KB string of `token=a&` pairs. Without the `i` flag, so `REDACTED` is matched exactly;
-  // the names are made case-insensitive letter by letter instead.
+  // with a replacement string, not a callback: a callback per match made a long string of
+  // `token=a&` pairs slow to scrub (scrub group, bench/README.md). Without the `i` flag, so
+  // `REDACTED` is matched exactly; the names are made case-insensitive letter by letter instead.
   const inline = new RegExp(
     `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(${anyCase(singlePart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,

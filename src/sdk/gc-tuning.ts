@@ -23,13 +23,14 @@ export function pretenuringSetOnCommandLine(execArgv: readonly string[] = proces
  * their sites, and keeps them tenured once the load drops. From then on every request's span is
  * born in the old generation and dies there: scavenges walk the old-to-new pointers of thousands
  * of dead spans and promote what they point to, and mark-compacts come every second or two. On
- * the bench server (Node 20, AlwaysOn, one connection after 10 s at 50): scavenges of 4–8 ms
- * instead of ~0.5 ms, p99 2.28 → 1.04 ms with pretenuring off, throughput equal (bench/README.md).
+ * the bench server (Node 20, AlwaysOn, one connection after a burst) scavenges took about ten
+ * times as long and p99 about doubled, throughput equal (figures: docs/performance.md).
  * The untraced server did not trip it. What the host loses: objects that really are long-lived
  * get copied once more through the young generation before promotion.
  *
- * Why at the first span and not in `initTracing`: `node:v8` loads Node's whole stream stack, ~3 ms
- * (6 ms of the register's start-up, A/B) in a process that has not loaded it yet; by the first
+ * Why at the first span and not in `initTracing`: `node:v8` loads Node's whole stream stack, a
+ * measurable part of the register's start-up (A/B, docs/performance.md) in a process that has not
+ * loaded it yet; by the first
  * span an application that serves requests has, and V8 has not yet seen the load it would
  * pretenure for. The SDK calls `onStart` for recorded spans only, which are the ones whose objects
  * V8 pretenured. Afterwards `onStart` is one flag test.
