@@ -156,7 +156,7 @@ export function withSamplerFirstServer(
   return SamplerFirstHttpInstrumentation as unknown as HttpInstrumentationClass;
 }
 
-/** The ignore hook's verdict; a hook that throws ignores nothing, as upstream's does. */
+/** The ignore hook's verdict; a hook that throws ignores nothing. */
 function ignoredByHook(config: Record<string, unknown>, request: IncomingMessage): boolean {
   const ignore = config.ignoreIncomingRequestHook as ((r: IncomingMessage) => boolean) | undefined;
   try {
