@@ -5,13 +5,13 @@ import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 // The bundled @opentelemetry/resources imports `crypto` at module load for one detector we do not
-// run by default; point it at src/lazy-crypto.ts, which loads node:crypto on first use.
+// run by default; point it at src/util/lazy-crypto.ts, which loads node:crypto on first use.
 const lazyCrypto: Plugin = {
   name: 'acme-lazy-crypto',
   setup(build) {
     build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
       args.importer.includes(`${path.sep}@opentelemetry${path.sep}resources${path.sep}`)
-        ? { path: path.resolve('src/lazy-crypto.ts') }
+        ? { path: path.resolve('src/util/lazy-crypto.ts') }
         : undefined,
     );
   },
@@ -25,15 +25,18 @@ const BUILTIN = new Set(builtinModules);
 const plainBuiltinImports: Plugin = {
   name: 'acme-plain-builtin-imports',
   setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]@opentelemetry[\\/].*[\\/]esm[\\/].*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const contents = source.replace(
-        /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
-        (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
-          BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
-      );
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
+    build.onLoad(
+      { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/].*[\\/]esm[\\/].*\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const contents = source.replace(
+          /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
+          (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
+            BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
+        );
+        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      },
+    );
   },
 };
 
@@ -45,11 +48,14 @@ const plainBuiltinImports: Plugin = {
 const apiAsImport: Plugin = {
   name: 'acme-api-as-import',
   setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const contents = source.replace(/\brequire\((['"])@opentelemetry\/api\1\)/g, 'require("acme:api")');
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
+    build.onLoad(
+      { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const contents = source.replace(/\brequire\((['"])@opentelemetry\/api\1\)/g, 'require("acme:api")');
+        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      },
+    );
     build.onResolve({ filter: /^acme:api$/ }, () => ({ path: 'api', namespace: 'acme-api' }));
     build.onLoad({ filter: /.*/, namespace: 'acme-api' }, () => ({
       contents: "export * from '@opentelemetry/api';",

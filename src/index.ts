@@ -1,5 +1,11 @@
 // Public API of @acme/otel. Named exports only: what is not listed here is internal.
-export { DEFAULT_IGNORE_PATHS, DEFAULT_PROPAGATOR_NAMES, resolveConfig } from './config.js';
+
+export {
+  DEFAULT_IGNORE_PATHS,
+  DEFAULT_PROPAGATOR_NAMES,
+  describeConfig,
+  resolveConfig,
+} from './config/index.js';
 export type {
   BaggageValue,
   Carrier,
@@ -26,8 +32,7 @@ export {
   withExtractedContext,
   withSpan,
 } from './context/index.js';
-export { describeConfig } from './describe.js';
-export { setLogLevel } from './diag.js';
+export { setLogLevel } from './diag/index.js';
 export { isTracingConfigError, TracingConfigError } from './errors.js';
 export type {
   CorrelatedConsole,
@@ -62,7 +67,7 @@ export {
   StrictTraceContextPropagator,
   StrictTraceState,
 } from './propagation/index.js';
-export { getTracingHandle, initTracing } from './sdk.js';
+export { getTracingHandle, initTracing } from './sdk/index.js';
 export type {
   BatchOptions,
   DbStatementMode,

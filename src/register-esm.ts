@@ -2,8 +2,8 @@
 // One flag does both jobs ESM applications need: initialise tracing from the environment, and
 // register the import-in-the-middle loader hook so `import express from 'express'` and
 // `import http from 'node:http'` are instrumented like require() is.
-import { startFromEnv } from './autostart.js';
-import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { startFromEnv } from './sdk/autostart.js';
+import { installEsmLoaderHook, prepareEsmInstrumentation } from './sdk/esm-hooks.js';
 
 // Before init, so enabling instrumentations also hooks ESM imports (or, when --require already
 // initialised, so the import hook is added to that setup now).

@@ -3,6 +3,6 @@
 // every module the app requires afterwards can be instrumented. ESM applications use
 // `node --import @acme/otel/register app.mjs`, which resolves to register-esm and also installs
 // the ESM loader hook.
-import { startFromEnv } from './autostart.js';
+import { startFromEnv } from './sdk/autostart.js';
 
 startFromEnv('--require');

@@ -149,9 +149,9 @@ export interface TracingOptions {
    * Turns V8's allocation-site pretenuring off for the process when the first recorded span starts
    * (`v8.setFlagsFromString`), unless the node command line sets
    * `--[no-]allocation-site-pretenuring` itself. After a burst of concurrent requests V8 may start
-   * allocating every span straight into the old generation, where it dies: scavenges of 4–8 ms
-   * instead of ~0.5 ms and frequent mark-compacts from then on (bench server, AlwaysOn: p99 at one
-   * connection 2.28 → 1.04 ms with it off, same throughput; README, Performance).
+   * allocating every span straight into the old generation, where it dies: much longer scavenges
+   * and frequent mark-compacts from then on (bench server, AlwaysOn: p99 at one connection about
+   * halved with it off, same throughput; docs/performance.md).
    * The flag is process-wide; objects that really live long get copied once more on their way to
    * the old generation. `false` leaves V8 as it is. Env `ACME_OTEL_GC_TUNING`. @default true
    */

@@ -1,6 +1,6 @@
 import type { Baggage, BaggageEntry, Context } from '@opentelemetry/api';
 import { baggageEntryMetadataFromString, context, propagation } from '@opentelemetry/api';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 
 /**
  * W3C Baggage limits (https://www.w3.org/TR/baggage/#limits): at most 64 list-members and 8192

@@ -1,6 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import { defaultTracer } from './tracer.js';
 import { isPromiseLike, recordFailure } from './with-span.js';
 

@@ -9,7 +9,7 @@ let hot: AsyncLocalStorage<Context> | undefined;
  * Upstream's AsyncLocalStorage context manager, whose storage the per-event hot paths (the http
  * server's `emit`, ../instrumentations/http-fast-path.ts) use directly: `context.active()` looks
  * the manager up in the API's global registry on every call, and `context.with()` binds the
- * callback first. On the bench server that was ~0.4 µs of every request (CPU profile).
+ * callback first. On the bench server that showed in every request's CPU profile.
  * The storage is used only while this manager is enabled; the API's `context.disable()` disables
  * it before another manager can be registered, so the hot paths never outlive it.
  */

@@ -1,8 +1,6 @@
-import { log } from '../diag.js';
-import type { AcmeBatchSpanProcessor } from '../export/batch-processor.js';
-import { EncodedSpans } from '../export/otlp/encoded-queue.js';
-import { buildTraceRequest } from '../export/otlp/request.js';
-import { splitBySize } from '../export/otlp/request-split.js';
+import { log } from '../diag/index.js';
+import type { AcmeBatchSpanProcessor } from '../export/index.js';
+import { buildTraceRequest, EncodedSpans, splitBySize } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
@@ -131,7 +129,7 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
         }
       }
       // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
-      // and the bound is on the whole exit (bench: up to +16 ms past it on a loaded host).
+      // and the bound is on the whole exit (on a loaded host the bench saw it overrun otherwise).
       result = sender.send(requests, counts, deadline - Math.min(50, opts.timeoutMillis / 20));
     }
     if (result.delivered < pending) {

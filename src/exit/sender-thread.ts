@@ -2,6 +2,8 @@
 // imported. Once the `exit` event fires the main thread's event loop is gone, so the requests are
 // sent from this thread's loop while the main thread blocks in `Atomics.wait` on `state`.
 import { parentPort, workerData } from 'node:worker_threads';
+// The sender thread is its own entry (dist/exit-sender.*), started at exit: it imports the three
+// gRPC files it needs, not export/index.ts, so its bundle does not take in the whole export path.
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
 import { GrpcStatusError } from '../export/otlp/grpc-status.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';

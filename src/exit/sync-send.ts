@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { grpcCodeName } from '../export/otlp/grpc-status.js';
-import { lazyRequire } from '../lazy-require.js';
+import { grpcCodeName } from '../export/index.js';
+import { lazyRequire } from '../util/index.js';
 import {
   type ExitSenderData,
   type ExitTarget,

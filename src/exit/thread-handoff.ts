@@ -2,10 +2,9 @@ import type { BroadcastChannel } from 'node:worker_threads';
 import type { Context } from '@opentelemetry/api';
 import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { log } from '../diag.js';
-import { EncodedSpanQueue } from '../export/otlp/encoded-queue.js';
-import { buildTraceRequest } from '../export/otlp/request.js';
-import { lazyRequire } from '../lazy-require.js';
+import { log } from '../diag/index.js';
+import { buildTraceRequest, EncodedSpanQueue } from '../export/index.js';
+import { lazyRequire } from '../util/index.js';
 import { type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
 
 /** How long a worker waits for a traced main thread to answer before it exports by itself. */

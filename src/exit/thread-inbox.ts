@@ -1,9 +1,9 @@
 import type { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { EncodedSpans } from '../export/otlp/encoded-queue.js';
-import type { ExportCounters } from '../export/stats.js';
-import { lazyRequire } from '../lazy-require.js';
+import type { ExportCounters } from '../export/index.js';
+import { EncodedSpans } from '../export/index.js';
+import { lazyRequire } from '../util/index.js';
 import type { PendingRequests } from './exit-path.js';
 import { type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
 

@@ -1,5 +1,5 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Pipeline } from '../pipeline.js';
+import type { Pipeline } from '../sdk/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { inWorkerThread } from './thread-channel.js';
 import { ThreadHandoffProcessor } from './thread-handoff.js';

@@ -1,7 +1,7 @@
 import { type Context, context, ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import type { BatchOptions } from '../types.js';
 import type { DropReporter } from './drop-reporter.js';
 import { describeExportError, PartialSuccessError, ShutdownLossError } from './export-errors.js';

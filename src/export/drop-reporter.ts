@@ -1,6 +1,5 @@
 import type { ExportResult } from '@opentelemetry/core';
-import { log } from '../diag.js';
-import { LogLimiter } from '../log-limiter.js';
+import { LogLimiter, log } from '../diag/index.js';
 import { redactUrl } from '../redaction/url.js';
 import {
   classifyExportError,

@@ -1,5 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import type { DropReporter } from './drop-reporter.js';
 import { groupThousands } from './drop-reporter.js';
 import type { OversizedSpan } from './otlp/encoded-queue.js';

@@ -1,4 +1,4 @@
-import { lazyRequire } from '../lazy-require.js';
+import { lazyRequire } from '../util/index.js';
 
 /**
  * Runs `steps` one per timer turn, starting `delayMillis` after the call, each `gapMillis` apart,

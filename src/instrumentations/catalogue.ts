@@ -3,7 +3,7 @@
  * name `OTEL_NODE_ENABLED_INSTRUMENTATIONS` uses (the package name without
  * `@opentelemetry/instrumentation-`), with the modules each one patches. The module list is what
  * lets us defer loading the package until one of those modules is first required or imported;
- * `test/instrumentations-lazy.test.ts` checks it against each package's `getModuleDefinitions()`.
+ * `test/integration/instrumentations-lazy.test.ts` checks it against each package's `getModuleDefinitions()`.
  */
 
 /** How an instrumentation is triggered. */

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { lazyRequire } from '../lazy-require.js';
+import { lazyRequire } from '../util/index.js';
 
 /** `(exports, name, basedir)`, as require-in-the-middle calls it. */
 export type OnRequire = (exports: unknown, name: string, basedir?: string) => unknown;

@@ -14,9 +14,9 @@ import {
 import { type RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { activeContext, applyIn } from '../context/hot-context.js';
-import { lazyRequire } from '../lazy-require.js';
 import { nodeHeadersGetter } from '../propagation/headers.js';
-import { samplerReadsAttributes } from '../sampler-hints.js';
+import { samplerReadsAttributes } from '../sampling/index.js';
+import { lazyRequire } from '../util/index.js';
 import { fastIncomingAttributes, normalizeMethod, plainUrlPath } from './http-server-attributes.js';
 
 type HttpInstrumentationClass = new (config: Record<string, unknown>) => Instrumentation;
@@ -65,15 +65,15 @@ interface UpstreamInternals {
  *   sets `http.route` through it) made active, `req`/`res` events delivered in it so listeners keep
  *   the trace's context (children stay unsampled, outgoing calls propagate `-00`), the user's hooks;
  * - a recorded request gets exactly upstream's attributes, name, status, error events and route
- *   (test/http-server-parity.test.ts compares both on a corpus of requests), computed without a
+ *   (test/integration/http-server-parity.test.ts compares both on a corpus of requests), computed without a
  *   `URL` for ordinary requests (http-server-attributes.ts; upstream's own function otherwise),
  *   and a watcher in `res`'s `emit` that ends it on 'close' or 'error' (no listeners added,
  *   so recorded and unrecorded requests leave Node's objects in the same shapes).
  * While most recent requests are recorded (AlwaysOn), the attributes are computed before the span
  * starts, so a sampler still sees all of them; otherwise a Sampler object of the user's sees method,
  * scheme and path, and the built-in samplers, which read no attributes, are shown none
- * (../sampler-hints.ts).
- * Measured side by side (bench, server CPU per request): see README, Performance.
+ * (../sampling/sampler-hints.ts).
+ * Measured side by side (bench, server CPU per request): docs/performance.md.
  * `ACME_OTEL_HTTP_FAST_PATH=false` (`httpServerFastPath: false`) leaves every request to upstream.
  */
 export function withSamplerFirstServer(
@@ -92,29 +92,23 @@ export function withSamplerFirstServer(
       return function incomingRequest(this: unknown, event: string, ...args: unknown[]): boolean {
         if (event !== 'request') return original.apply(this, [event, ...args]);
         const config = instrumentation.getConfig();
-        if (!instrumentation._leanAllowed(config)) return upstream.call(this, event, ...args);
+        if (!leanAllowed(config, instrumentation._httpServerDurationHistogram))
+          return upstream.call(this, event, ...args);
         const request = args[0] as IncomingMessage;
         const response = args[1] as ServerResponse;
-        const ignore = config.ignoreIncomingRequestHook as ((r: IncomingMessage) => boolean) | undefined;
-        let ignored = false;
-        try {
-          ignored = ignore?.(request) === true;
-        } catch {
-          ignored = false;
-        }
         // Ignored requests: upstream's own branch (tracing suppressed for the whole request).
-        if (ignored) return upstream.call(this, event, ...args);
+        if (ignoredByHook(config, request)) return upstream.call(this, event, ...args);
 
         const method = request.method || 'GET';
         // The socket caches its peer address on first read (`_peername`, one getpeername() per
         // connection). A recorded request reads it for `network.peer.*`; reading it for every request
         // keeps all sockets one shape, so Node's stream code is not deoptimised by the mix of
-        // recorded and unrecorded requests (at sampleRatio 0.1: −2.5 µs per request, bench A/B).
+        // recorded and unrecorded requests (a gain at low ratios, bench A/B: docs/performance.md).
         touchPeer(request);
         const ctx = propagation.extract(ROOT_CONTEXT, request.headers, nodeHeadersGetter);
         const expectRecorded = instrumentation._recordedShare > 0.5;
         let attributes = expectRecorded
-          ? instrumentation._requestAttributes(request, component, config)
+          ? requestAttributes(utils, instrumentation._diag, request, component, config)
           : undefined;
         const span = instrumentation.tracer.startSpan(
           method,
@@ -128,13 +122,13 @@ export function withSamplerFirstServer(
         const recording = span.isRecording();
         instrumentation._recordedShare += ((recording ? 1 : 0) - instrumentation._recordedShare) / 16;
         if (recording && attributes === undefined) {
-          attributes = instrumentation._requestAttributes(request, component, config);
+          attributes = requestAttributes(utils, instrumentation._diag, request, component, config);
           span.setAttributes(attributes);
         }
         const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
         const active = setRPCMetadata(trace.setSpan(ctx, span), rpcMetadata);
         const watch = recording
-          ? instrumentation._endOnResponse(span, rpcMetadata, request, response, active, config)
+          ? watchResponse(utils, span, rpcMetadata, request, response, active, config)
           : undefined;
         return applyIn(
           active,
@@ -157,102 +151,115 @@ export function withSamplerFirstServer(
         );
       };
     }
-
-    _requestAttributes(
-      request: IncomingMessage,
-      component: string,
-      config: Record<string, unknown>,
-    ): Attributes {
-      return (
-        fastIncomingAttributes(request, component) ??
-        utils.getIncomingRequestAttributes(
-          request,
-          {
-            component,
-            enableSyntheticSourceDetection: false,
-            redactedQueryParams: (config.redactedQueryParamsServer as string[] | undefined) ?? [
-              ...utils.DEFAULT_QUERY_STRINGS_TO_REDACT,
-            ],
-          },
-          this._diag,
-        )
-      );
-    }
-
-    /**
-     * Upstream's response side: on 'close' the status code, `http.route` (set by express through the
-     * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
-     * on 'error' the error instead; the attribute hook runs in the request's context as upstream's
-     * does. Returns the watcher `res`'s `emit` (runEmitsIn) calls with each event before its
-     * listeners run, where upstream adds a 'close' and an errorMonitor listener: a response of a
-     * recorded request keeps the shape of any other (its listener table included), which keeps
-     * Node's event code optimised for both. Also called with 'error' for a synchronous throw from
-     * a 'request' listener. The span ends once either way.
-     */
-    _endOnResponse(
-      span: Span,
-      rpcMetadata: RPCMetadata,
-      request: IncomingMessage,
-      response: ServerResponse,
-      active: Context,
-      config: Record<string, unknown>,
-    ): ResponseWatch {
-      // One flag per request rather than a WeakSet of ended spans: a WeakSet entry per request is
-      // an ephemeron the GC must process.
-      let ended = false;
-      return (event, arg) => {
-        if (ended) return;
-        if (event === 'error') {
-          ended = true;
-          try {
-            utils.setSpanWithError(span, arg as Error);
-          } finally {
-            span.end();
-          }
-          return;
-        }
-        // After 'error' only 'close' follows, and the span has ended with the error by then.
-        if (event !== 'close') return;
-        const statusCode = response.statusCode;
-        const attributes: Attributes = { 'http.response.status_code': statusCode };
-        const route = rpcMetadata.route;
-        if (route !== undefined) attributes['http.route'] = route;
-        span
-          .setAttributes(attributes)
-          .setStatus({ code: utils.parseResponseStatus(SpanKind.SERVER, statusCode) });
-        if (route) span.updateName(`${request.method || 'GET'} ${route}`);
-        const hook = config.applyCustomAttributesOnSpan as
-          | ((s: Span, req: IncomingMessage, res: ServerResponse) => void)
-          | undefined;
-        if (hook) {
-          context.with(active, () => {
-            try {
-              hook(span, request, response);
-            } catch {}
-          });
-        }
-        ended = true;
-        span.end();
-      };
-    }
-
-    /** Per request, so a MeterProvider set after start-up, or a changed config, is honoured. */
-    _leanAllowed(config: Record<string, unknown>): boolean {
-      if (config.requireParentforIncomingSpans === true || config.startIncomingSpanHook) return false;
-      if (config.enableSyntheticSourceDetection === true) return false;
-      const captured = (
-        config.headersToSpanAttributes as {
-          server?: { requestHeaders?: unknown[]; responseHeaders?: unknown[] };
-        }
-      )?.server;
-      if ((captured?.requestHeaders?.length ?? 0) > 0 || (captured?.responseHeaders?.length ?? 0) > 0)
-        return false;
-      const histogram = this._httpServerDurationHistogram;
-      return histogram === undefined || histogram.constructor.name === 'NoopHistogramMetric';
-    }
   }
 
   return SamplerFirstHttpInstrumentation as unknown as HttpInstrumentationClass;
+}
+
+/** The ignore hook's verdict; a hook that throws ignores nothing. */
+function ignoredByHook(config: Record<string, unknown>, request: IncomingMessage): boolean {
+  const ignore = config.ignoreIncomingRequestHook as ((r: IncomingMessage) => boolean) | undefined;
+  try {
+    return ignore?.(request) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** A recorded request's attributes: exactly upstream's, without a `URL` for ordinary requests. */
+function requestAttributes(
+  utils: UpstreamHttpUtils,
+  diagLogger: unknown,
+  request: IncomingMessage,
+  component: string,
+  config: Record<string, unknown>,
+): Attributes {
+  return (
+    fastIncomingAttributes(request, component) ??
+    utils.getIncomingRequestAttributes(
+      request,
+      {
+        component,
+        enableSyntheticSourceDetection: false,
+        redactedQueryParams: (config.redactedQueryParamsServer as string[] | undefined) ?? [
+          ...utils.DEFAULT_QUERY_STRINGS_TO_REDACT,
+        ],
+      },
+      diagLogger,
+    )
+  );
+}
+
+/**
+ * Upstream's response side: on 'close' the status code, `http.route` (set by express through the
+ * RPC metadata), the span status, the name with the route, the user's attribute hook, then end;
+ * on 'error' the error instead; the attribute hook runs in the request's context as upstream's
+ * does. Returns the watcher `res`'s `emit` (runEmitsIn) calls with each event before its
+ * listeners run, where upstream adds a 'close' and an errorMonitor listener: a response of a
+ * recorded request keeps the shape of any other (its listener table included), which keeps
+ * Node's event code optimised for both. Also called with 'error' for a synchronous throw from
+ * a 'request' listener. The span ends once either way.
+ */
+function watchResponse(
+  utils: UpstreamHttpUtils,
+  span: Span,
+  rpcMetadata: RPCMetadata,
+  request: IncomingMessage,
+  response: ServerResponse,
+  active: Context,
+  config: Record<string, unknown>,
+): ResponseWatch {
+  // One flag per request rather than a WeakSet of ended spans: a WeakSet entry per request is
+  // an ephemeron the GC must process.
+  let ended = false;
+  return (event, arg) => {
+    if (ended) return;
+    if (event === 'error') {
+      ended = true;
+      try {
+        utils.setSpanWithError(span, arg as Error);
+      } finally {
+        span.end();
+      }
+      return;
+    }
+    // After 'error' only 'close' follows, and the span has ended with the error by then.
+    if (event !== 'close') return;
+    const statusCode = response.statusCode;
+    const attributes: Attributes = { 'http.response.status_code': statusCode };
+    const route = rpcMetadata.route;
+    if (route !== undefined) attributes['http.route'] = route;
+    span
+      .setAttributes(attributes)
+      .setStatus({ code: utils.parseResponseStatus(SpanKind.SERVER, statusCode) });
+    if (route) span.updateName(`${request.method || 'GET'} ${route}`);
+    const hook = config.applyCustomAttributesOnSpan as
+      | ((s: Span, req: IncomingMessage, res: ServerResponse) => void)
+      | undefined;
+    if (hook) {
+      context.with(active, () => {
+        try {
+          hook(span, request, response);
+        } catch {}
+      });
+    }
+    ended = true;
+    span.end();
+  };
+}
+
+/** Per request, so a MeterProvider set after start-up, or a changed config, is honoured. */
+function leanAllowed(config: Record<string, unknown>, histogram: object | undefined): boolean {
+  if (config.requireParentforIncomingSpans === true || config.startIncomingSpanHook) return false;
+  if (config.enableSyntheticSourceDetection === true) return false;
+  const captured = (
+    config.headersToSpanAttributes as {
+      server?: { requestHeaders?: unknown[]; responseHeaders?: unknown[] };
+    }
+  )?.server;
+  if ((captured?.requestHeaders?.length ?? 0) > 0 || (captured?.responseHeaders?.length ?? 0) > 0)
+    return false;
+  return histogram === undefined || histogram.constructor.name === 'NoopHistogramMetric';
 }
 
 /**
@@ -260,9 +267,9 @@ export function withSamplerFirstServer(
  * trace context), and listeners must see the request's. Upstream does this with
  * `context.bind(ctx, emitter)`, which replaces six listener methods on each `req` and `res` (seven
  * closures, six new own properties, so Node's http internals meet objects of another shape) and
- * wraps every listener added afterwards; on the bench's hello-world server that cost 8–9 µs of CPU
- * per request (with the binding left out: 50.5 → 41.2 µs AlwaysOn, 29.8 → 21.9 µs unsampled, same
- * run). One `emit` that enters `ctx` does the same job: every listener runs in the request's
+ * wraps every listener added afterwards; on the bench's hello-world server that was a large share
+ * of our CPU per request, sampled or not (docs/performance.md). One `emit` that enters `ctx` does
+ * the same job: every listener runs in the request's
  * context (upstream binds those added after this point; the ones added before are Node's own, and
  * they already run in it), `removeListener`/`listeners()` see the listeners as added, and an emit
  * already in `ctx` (most of `res`'s) pays one comparison.
@@ -270,10 +277,11 @@ export function withSamplerFirstServer(
  * On Node 24 and later that `emit` lives on the prototypes (IncomingMessage's and ServerResponse's,
  * patched once), and each request only gets two symbol-keyed fields: the context and the response
  * watcher. An own `emit` per `req`/`res` (still the way on Node 20 and 22) made V8 on Node 24 promote nearly
- * every recorded request while its span was open until 'close': scavenges of 20–43 ms and a
- * mark-compact every ~0.8 s at one connection, p99 33 ms (`--trace-gc`; README, Performance). A
- * pass-through own `emit` capturing nothing did the same; none did not. Instances whose `emit` is
- * not the patched one (a subclass that overrides it, a stand-in) still get an own wrapper.
+ * every recorded request while its span was open until 'close': long scavenges, frequent
+ * mark-compacts and a p99 many times the usual at one connection (`--trace-gc`;
+ * docs/performance.md). A pass-through own `emit` capturing nothing did the same; none did not.
+ * Instances whose `emit` is not the patched one (a subclass that overrides it, a stand-in) still
+ * get an own wrapper.
  */
 function runEmitsIn(
   emitter: IncomingMessage | ServerResponse,
@@ -296,9 +304,9 @@ function runEmitsIn(
 }
 
 /**
- * Node 24 and later only: on Node 20 the prototype `emit` made unsampled requests dearer (ratio
- * 0.1, server CPU per request 29.4 → 34.9 µs, bench/ab.mjs, 6 rounds; AlwaysOn equal), and Node
- * 20 and 22 never had the promotion problem the own `emit` causes on 24.
+ * Node 24 and later only: on Node 20 the prototype `emit` made unsampled requests dearer (server
+ * CPU per request at ratio 0.1, bench/ab.mjs; AlwaysOn equal; docs/performance.md), and Node 20
+ * and 22 never had the promotion problem the own `emit` causes on 24.
  */
 const PROTOTYPE_EMIT = Number(process.versions.node.split('.')[0]) >= 24;
 const kContext = Symbol('acme.otel.http.context');
@@ -351,7 +359,7 @@ function deliver(
   return applyIn(ctx, emit, target, args);
 }
 
-/** Sees each event of a recorded request's `res` before its listeners do (see `_endOnResponse`). */
+/** Sees each event of a recorded request's `res` before its listeners do (see `watchResponse`). */
 type ResponseWatch = (event: string | symbol, arg?: unknown) => void;
 
 function touchPeer(request: IncomingMessage): void {

@@ -8,7 +8,7 @@ import type { Attributes } from '@opentelemetry/api';
  * URL parser leaves as it is. Upstream builds a `URL` for every request just to read `pathname`
  * (and splits the Host header, looks up forwarding headers...); for such a request the pathname is
  * `request.url` itself. Anything else returns `undefined` and the caller asks upstream's own
- * function, so the attributes never differ (test/http-server-parity.test.ts compares both on a
+ * function, so the attributes never differ (test/integration/http-server-parity.test.ts compares both on a
  * corpus of ordinary and odd requests).
  */
 export function fastIncomingAttributes(request: IncomingMessage, component: string): Attributes | undefined {

@@ -2,9 +2,9 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isBuiltin } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
-import { lazyRequire } from '../lazy-require.js';
+import { lazyRequire } from '../util/index.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import {
@@ -102,54 +102,107 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     ignoreIncomingPaths: opts.ignoreIncomingPaths,
     ...(opts.httpServerFastPath === false ? { httpServerFastPath: false } : {}),
   };
-  const state = new Map<string, 'loading' | 'loaded' | 'failed'>();
-  const instances: Instrumentation[] = [];
-  const cleanups: (() => void)[] = [];
-  let active = true;
+  const session = createSession(opts.tracerProvider, ctx);
+  const atStart = planInstrumentations(session, opts, ctx);
+  if (session.byModule.size > 0) {
+    // Custom or start-up instrumentations create the shared require hook anyway: no point in waiting.
+    hookModules(session, opts.custom.length > 0 || atStart.length > 0);
+  }
+  for (const entry of atStart) session.load(entry, 'start-up');
+  for (const instrumentation of opts.custom) {
+    start(instrumentation, opts.tracerProvider);
+    session.instances.push(instrumentation);
+  }
+  return () => disableSession(session);
+}
 
-  const byModule = new Map<string, CatalogueEntry[]>();
-  let requireHooked = false;
-  let removeGate: (() => void) | undefined;
-  const hookRequireOnce = () => {
-    if (requireHooked || !active) return;
-    requireHooked = true;
-    removeGate?.();
-    // Runs inside the application's require() (the gate): a missing @opentelemetry/instrumentation
-    // (a bundled service deployed without node_modules) must not fail the application's require.
-    try {
-      hookRequire(byModule, load, () => active);
-    } catch (error) {
-      log.warn(
-        `auto-instrumentation is off: its require hook could not be installed (${errorMessage(error).split('\n')[0]}); ` +
-          'a bundled service must ship @acme/otel and its dependencies in node_modules (README, Bundlers)',
-      );
-    }
+/** One enableInstrumentations() call: what it enabled, hooked and must undo. */
+interface Session {
+  active: boolean;
+  readonly state: Map<string, 'loading' | 'loaded' | 'failed'>;
+  readonly instances: Instrumentation[];
+  readonly cleanups: (() => void)[];
+  /** Module name → the catalogue entries its first load enables. */
+  readonly byModule: Map<string, CatalogueEntry[]>;
+  requireHooked: boolean;
+  removeGate: (() => void) | undefined;
+  readonly load: Load;
+  readonly hookRequireOnce: () => void;
+}
+
+function createSession(tracerProvider: TracerProvider, ctx: InstrumentationContext): Session {
+  const session: Session = {
+    active: true,
+    state: new Map(),
+    instances: [],
+    cleanups: [],
+    byModule: new Map(),
+    requireHooked: false,
+    removeGate: undefined,
+    load: (entry, cause) => loadEntry(session, tracerProvider, ctx, entry, cause),
+    hookRequireOnce: () => hookRequireOnce(session),
   };
+  return session;
+}
 
-  const load: Load = (entry, cause) => {
-    if (!active || state.has(entry.name)) return undefined;
-    state.set(entry.name, 'loading');
-    // An import or channel can come first; constructing the instrumentation creates the shared
-    // require hook, so put our stubs in it now rather than behind the gate.
-    if (entry.trigger.kind === 'module') hookRequireOnce();
-    try {
-      const instrumentation = createInstrumentation(entry, ctx);
-      start(instrumentation, opts.tracerProvider);
-      instances.push(instrumentation);
-      shared.instances.set(entry.name, instrumentation);
-      state.set(entry.name, 'loaded');
-      log.debug(`instrumentation ${entry.name} loaded (first use of ${cause})`);
-      return { instrumentation, hooks: (instrumentation as { _hooks?: unknown[] })._hooks ?? [] };
-    } catch (error) {
-      state.set(entry.name, 'failed');
-      log.warn(
-        `the ${entry.name} instrumentation (${entry.pkg}) could not be loaded: ${errorMessage(error)}; ` +
-          `${cause} is not traced`,
-      );
-      return undefined;
-    }
-  };
+function hookRequireOnce(session: Session): void {
+  if (session.requireHooked || !session.active) return;
+  session.requireHooked = true;
+  session.removeGate?.();
+  // Runs inside the application's require() (the gate): a missing @opentelemetry/instrumentation
+  // (a bundled service deployed without node_modules) must not fail the application's require.
+  try {
+    hookRequire(session.byModule, session.load, () => session.active);
+  } catch (error) {
+    log.warn(
+      `auto-instrumentation is off: its require hook could not be installed (${errorMessage(error).split('\n')[0]}); ` +
+        'a bundled service must ship @acme/otel and its dependencies in node_modules (README, Bundlers)',
+    );
+  }
+}
 
+/** Requires, constructs and starts one instrumentation, the first time its trigger fires. */
+function loadEntry(
+  session: Session,
+  tracerProvider: TracerProvider,
+  ctx: InstrumentationContext,
+  entry: CatalogueEntry,
+  cause: string,
+): Loaded | undefined {
+  const { state } = session;
+  if (!session.active || state.has(entry.name)) return undefined;
+  state.set(entry.name, 'loading');
+  // An import or channel can come first; constructing the instrumentation creates the shared
+  // require hook, so put our stubs in it now rather than behind the gate.
+  if (entry.trigger.kind === 'module') session.hookRequireOnce();
+  try {
+    const instrumentation = createInstrumentation(entry, ctx);
+    start(instrumentation, tracerProvider);
+    session.instances.push(instrumentation);
+    shared.instances.set(entry.name, instrumentation);
+    state.set(entry.name, 'loaded');
+    log.debug(`instrumentation ${entry.name} loaded (first use of ${cause})`);
+    return { instrumentation, hooks: (instrumentation as { _hooks?: unknown[] })._hooks ?? [] };
+  } catch (error) {
+    state.set(entry.name, 'failed');
+    log.warn(
+      `the ${entry.name} instrumentation (${entry.pkg}) could not be loaded: ${errorMessage(error)}; ` +
+        `${cause} is not traced`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Sorts the requested names by trigger: re-enables instances an earlier setup created, subscribes
+ * channel triggers, files module triggers under `byModule`; returns those that load at start-up.
+ */
+function planInstrumentations(
+  session: Session,
+  opts: EnableInstrumentationsOptions,
+  ctx: InstrumentationContext,
+): CatalogueEntry[] {
+  const { state, instances, cleanups, byModule } = session;
   const atStart: CatalogueEntry[] = [];
   for (const name of opts.names) {
     const entry = CATALOGUE.get(name);
@@ -169,58 +222,58 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
     }
     const { trigger } = entry;
     if (trigger.kind === 'start') atStart.push(entry);
-    else if (trigger.kind === 'channel') cleanups.push(onFirstMessage(trigger.channel, entry, load));
+    else if (trigger.kind === 'channel') cleanups.push(onFirstMessage(trigger.channel, entry, session.load));
     else for (const m of trigger.modules) byModule.set(m, [...(byModule.get(m) ?? []), entry]);
   }
+  return atStart;
+}
 
-  if (byModule.size > 0) {
-    for (const name of byModule.keys()) shared.esmModules.add(name);
-    cleanups.push(() => {
-      for (const name of byModule.keys()) shared.esmModules.delete(name);
-    });
-    // Custom or start-up instrumentations create the shared require hook anyway: no point in waiting.
-    if (opts.custom.length > 0 || atStart.length > 0) hookRequireOnce();
-    else {
-      removeGate = gateRequire(new Set(byModule.keys()), hookRequireOnce);
-      cleanups.push(removeGate);
-    }
-
-    let importHooked = false;
-    const hookImportOnce = () => {
-      if (importHooked || !active) return;
-      importHooked = true;
-      cleanups.push(hookImport(byModule, load, () => active));
-    };
-    shared.hookImport = hookImportOnce;
-    cleanups.push(() => {
-      if (shared.hookImport === hookImportOnce) shared.hookImport = undefined;
-    });
-    if (esmLoaderInUse()) guarded(hookImportOnce, 'hooking ESM imports');
-
-    // A built-in the application loaded before tracing started (express requires http as it
-    // loads) is patched in place, on the one module object everybody shares, when it is next
-    // required; if nothing requires it again, that never happens and its spans silently never
-    // come (issue 21). Require it once now, through the hook.
-    const loadedBuiltins = [...byModule.keys()].filter(builtinLoaded);
-    if (loadedBuiltins.length > 0) {
-      hookRequireOnce();
-      for (const name of loadedBuiltins) guarded(() => lazyRequire(name), `patching ${name}`);
-    }
+/** Module triggers: the require gate (or the hook at once), the ESM import hook, loaded built-ins. */
+function hookModules(session: Session, hookRequireNow: boolean): void {
+  const { byModule, cleanups } = session;
+  for (const name of byModule.keys()) shared.esmModules.add(name);
+  cleanups.push(() => {
+    for (const name of byModule.keys()) shared.esmModules.delete(name);
+  });
+  if (hookRequireNow) session.hookRequireOnce();
+  else {
+    session.removeGate = gateRequire(new Set(byModule.keys()), session.hookRequireOnce);
+    cleanups.push(session.removeGate);
   }
+  shareImportHook(session);
 
-  for (const entry of atStart) load(entry, 'start-up');
-  for (const instrumentation of opts.custom) {
-    start(instrumentation, opts.tracerProvider);
-    instances.push(instrumentation);
+  // A built-in the application loaded before tracing started (express requires http as it
+  // loads) is patched in place, on the one module object everybody shares, when it is next
+  // required; if nothing requires it again, that never happens and its spans silently never
+  // come (issue 21). Require it once now, through the hook.
+  const loadedBuiltins = [...byModule.keys()].filter(builtinLoaded);
+  if (loadedBuiltins.length > 0) {
+    session.hookRequireOnce();
+    for (const name of loadedBuiltins) guarded(() => lazyRequire(name), `patching ${name}`);
   }
+}
 
-  return () => {
-    if (!active) return;
-    active = false;
-    for (const cleanup of cleanups) guarded(cleanup, 'unhooking');
-    for (const instrumentation of instances)
-      guarded(() => instrumentation.disable(), 'disabling instrumentations');
+/** The import hook, added now if a loader is in use, or later by useEsmLoader() (register-esm). */
+function shareImportHook(session: Session): void {
+  let importHooked = false;
+  const hookImportOnce = () => {
+    if (importHooked || !session.active) return;
+    importHooked = true;
+    session.cleanups.push(hookImport(session.byModule, session.load, () => session.active));
   };
+  shared.hookImport = hookImportOnce;
+  session.cleanups.push(() => {
+    if (shared.hookImport === hookImportOnce) shared.hookImport = undefined;
+  });
+  if (esmLoaderInUse()) guarded(hookImportOnce, 'hooking ESM imports');
+}
+
+function disableSession(session: Session): void {
+  if (!session.active) return;
+  session.active = false;
+  for (const cleanup of session.cleanups) guarded(cleanup, 'unhooking');
+  for (const instrumentation of session.instances)
+    guarded(() => instrumentation.disable(), 'disabling instrumentations');
 }
 
 /** The instrumentation just loaded, and the hooks it registered (InstrumentationBase#_hooks). */

@@ -28,9 +28,10 @@ export function instrumentationConfig(name: string, ctx: InstrumentationContext)
     case 'grpc':
       // Our OTLP/gRPC exporter loads @grpc/grpc-js lazily, which loads this instrumentation even in
       // services that never use gRPC, and then every export call went through its client wrapper
-      // (a non-recording span, context.with, metadata injection): 1.2% of busy CPU, ~1.4 µs per
-      // exported span under load (bench/profile.mjs). The exporter builds its client while tracing
-      // is suppressed; a client built that way is left unwrapped. Other clients are unaffected.
+      // (a non-recording span, context.with, metadata injection), a visible share of busy CPU
+      // under load (bench/profile.mjs; figures in docs/performance.md). The exporter builds its
+      // client while tracing is suppressed; a client built that way is left unwrapped. Other
+      // clients are unaffected.
       return { ignoreGrpcMethods: [isExporterClientMethod] };
     case 'pg':
       // Never attach bound parameter values to spans.

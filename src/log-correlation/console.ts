@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import type { TextLineOptions } from './text.js';
 import { formatTextLine } from './text.js';
 

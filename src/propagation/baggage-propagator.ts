@@ -7,7 +7,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import { MAX_BAGGAGE_BYTES, parseBaggage, serializeBaggage } from './baggage-codec.js';
 import { guard } from './guard.js';
 import { HeaderReader, INVALID } from './headers.js';

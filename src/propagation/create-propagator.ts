@@ -1,5 +1,5 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import type { PropagatorName } from '../types.js';
 import { StrictB3Propagator } from './b3-propagator.js';
 import { StrictBaggagePropagator } from './baggage-propagator.js';

@@ -1,4 +1,4 @@
-import { log } from '../diag.js';
+import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 
 /**

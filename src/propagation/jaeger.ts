@@ -7,7 +7,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
-import { lazyRequire } from '../lazy-require.js';
+import { lazyRequire } from '../util/index.js';
 import { guard } from './guard.js';
 import { flagsByte, idsForInject } from './ids.js';
 

@@ -1,5 +1,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { log } from '../diag.js';
+// diag/log.ts itself, not diag/index.ts: the logger scrubs through this redactor, and the exit
+// sender thread's bundle, which takes both, must not take in the OTel diag bridge (and the API).
+import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import {
   DEFAULT_SECRET_KEYS,
@@ -154,14 +156,18 @@ function usable(regex: RegExp, field: string, bound: string): boolean {
   return false;
 }
 
-/** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
-export function createRedactor(options: RedactionOptions = {}): Redactor {
-  const replacement = options.replacement ?? '[REDACTED]';
-  const dbMode: DbStatementMode = options.dbStatement ?? 'mask';
+/** Secret key names (normalised), key regexes, and the user's literal key names for inline text. */
+interface CompiledKeys {
+  readonly secretNames: ReadonlySet<string>;
+  readonly secretRegexes: readonly RegExp[];
+  readonly userNames: readonly string[];
+}
+
+function compileKeys(keys: RedactionOptions['keys']): CompiledKeys {
   const secretNames = new Set(DEFAULT_SECRET_KEYS);
   const secretRegexes: RegExp[] = [];
   const userNames: string[] = [];
-  for (const key of options.keys ?? []) {
+  for (const key of keys ?? []) {
     if (typeof key === 'string') {
       secretNames.add(normalize(key));
       userNames.push(escapeRegex(key));
@@ -169,30 +175,46 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       secretRegexes.push(new RegExp(key.source, key.flags.replace(/[gy]/g, '')));
     }
   }
-  const params = new Set(DEFAULT_QUERY_PARAMS);
-  for (const p of options.queryParams ?? []) params.add(p.toLowerCase());
+  return { secretNames, secretRegexes, userNames };
+}
 
-  // Built-in patterns are linear (defaults.ts); user patterns run over bounded windows.
-  const patterns: readonly ValuePattern[] = DEFAULT_VALUE_PATTERNS;
+function compileQueryParams(queryParams: RedactionOptions['queryParams']): Set<string> {
+  const params = new Set(DEFAULT_QUERY_PARAMS);
+  for (const p of queryParams ?? []) params.add(p.toLowerCase());
+  return params;
+}
+
+// Built-in patterns are linear (defaults.ts); user patterns run over bounded windows.
+function compileUserPatterns(patterns: RedactionOptions['patterns']): RegExp[] {
   const userPatterns: RegExp[] = [];
-  for (const p of options.patterns ?? []) {
+  for (const p of patterns ?? []) {
     if (usable(p, 'patterns', `it runs over ${WINDOW}-character windows`)) {
       userPatterns.push(new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`));
     }
   }
-  // One combined test first: most strings match nothing, and one scan is cheaper than ten. Each
-  // alternative is linear on its own, so the combination is too. Case-insensitive patterns stay out
-  // and always run: an `i` flag on the combination doubles its compile time (~0.3 ms), which
-  // start-up now pays when it scrubs the command line.
-  const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));
-  const literalReplacement = replacement.replace(/\$/g, '$$$$');
-  const anyPattern = new RegExp(
+  return userPatterns;
+}
+
+// One combined test first: most strings match nothing, and one scan is cheaper than ten. Each
+// alternative is linear on its own, so the combination is too. Case-insensitive patterns stay out
+// and always run: an `i` flag on the combination doubles its compile time, which start-up pays
+// when it scrubs the command line (bench/README.md, scrub group).
+function combinePatterns(patterns: readonly ValuePattern[], alwaysRun: readonly boolean[]): RegExp {
+  return new RegExp(
     patterns
       .filter((_p, i) => !alwaysRun[i])
       .map((p) => `(?:${p.regex.source})`)
       .join('|'),
   );
+}
 
+/** `name=value` / `Name: value` pairs inside free text, and what each match is replaced with. */
+interface InlineSecrets {
+  readonly inline: RegExp;
+  readonly inlineReplacement: string;
+}
+
+function compileInline(replacement: string, userNames: readonly string[]): InlineSecrets {
   const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
   const singlePart = [
     ...INLINE_SECRET_NAMES.filter((n) => !multiPart.split('|').includes(n)),
@@ -205,9 +227,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Replaced
-  // with a replacement string, not a callback: a callback per match cost ~0.3 µs, 10 ms for a
-  // 256 KB string of `token=a&` pairs. Without the `i` flag, so `REDACTED` is matched exactly;
-  // the names are made case-insensitive letter by letter instead.
+  // with a replacement string, not a callback: a callback per match made a long string of
+  // `token=a&` pairs slow to scrub (scrub group, bench/README.md). Without the `i` flag, so
+  // `REDACTED` is matched exactly; the names are made case-insensitive letter by letter instead.
   const inline = new RegExp(
     `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(${anyCase(singlePart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
@@ -215,29 +237,46 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   );
   // name, separator, opening quote (one of the four quote groups), replacement, closing quote.
   const inlineReplacement = `$1$2$3$4$5$6$7$8${replacement.replace(/\$/g, '$$$$')}$3$4$7$8`;
+  return { inline, inlineReplacement };
+}
+
+/** What to do with an attribute under this key; actionFor caches it per key. */
+function classify(key: string, keys: CompiledKeys): Action {
+  const { secretNames, secretRegexes } = keys;
+  const norm = normalize(key);
+  const dot = norm.lastIndexOf('.');
+  const last = dot === -1 ? norm : norm.slice(dot + 1);
+  if (secretNames.has(norm) || secretNames.has(last)) return Action.Secret;
+  const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
+  for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
+  const lower = key.toLowerCase();
+  if (DB_KEYS.has(lower)) return Action.Db;
+  if (QUERY_KEYS.has(lower)) return Action.Query;
+  if (URL_KEYS.has(lower) || /[._](?:url|uri)$/.test(lower)) return Action.Url;
+  if (SAFE_KEYS.has(lower)) return Action.Safe;
+  return Action.Text;
+}
+
+/** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
+export function createRedactor(options: RedactionOptions = {}): Redactor {
+  const replacement = options.replacement ?? '[REDACTED]';
+  const dbMode: DbStatementMode = options.dbStatement ?? 'mask';
+  const keys = compileKeys(options.keys);
+  const params = compileQueryParams(options.queryParams);
+  const patterns: readonly ValuePattern[] = DEFAULT_VALUE_PATTERNS;
+  const userPatterns = compileUserPatterns(options.patterns);
+  const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));
+  const literalReplacement = replacement.replace(/\$/g, '$$$$');
+  const anyPattern = combinePatterns(patterns, alwaysRun);
+  const { inline, inlineReplacement } = compileInline(replacement, keys.userNames);
   const inlineHint = /[:=]/;
 
   const keyCache = new Map<string, Action>();
 
-  function classify(key: string): Action {
-    const norm = normalize(key);
-    const dot = norm.lastIndexOf('.');
-    const last = dot === -1 ? norm : norm.slice(dot + 1);
-    if (secretNames.has(norm) || secretNames.has(last)) return Action.Secret;
-    const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
-    for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
-    const lower = key.toLowerCase();
-    if (DB_KEYS.has(lower)) return Action.Db;
-    if (QUERY_KEYS.has(lower)) return Action.Query;
-    if (URL_KEYS.has(lower) || /[._](?:url|uri)$/.test(lower)) return Action.Url;
-    if (SAFE_KEYS.has(lower)) return Action.Safe;
-    return Action.Text;
-  }
-
   function actionFor(key: string): Action {
     let action = keyCache.get(key);
     if (action === undefined) {
-      action = classify(key);
+      action = classify(key, keys);
       if (keyCache.size < MAX_CACHED_KEYS) keyCache.set(key, action);
     }
     return action;

@@ -1,4 +1,4 @@
-import { createHash } from '../lazy-crypto.js';
+import { createHash } from '../util/index.js';
 
 // Character classes, by char code.
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -28,8 +28,8 @@ const isStringPrefix = (c: number): boolean =>
  *  (\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?(?:\$\4\$|$))|("(?:[^"]|"")*")|(`[^`]*`)|
  *  (\b0[xX][0-9a-fA-F]+\b)|((?<![\w$.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w$]))`
  * but that regex split a digit run between `\d+` and `\d*` in every possible place (64 KB of
- * digits and a letter took 5 s), and even linear, a callback per literal cost ~0.5 µs: a
- * statement of 256 KB of short literals took 100 ms (issue 20).
+ * digits and a letter took seconds), and even linear, a callback per literal made a long
+ * statement of short literals slow to mask (issue 20; scrub group, bench/README.md).
  */
 export function maskSql(statement: string): string {
   const text = statement;

@@ -70,12 +70,12 @@ export class EncodedSpans {
  * The OTLP export queue: each span is encoded to protobuf when it ends and only its bytes are
  * kept. Why:
  * - no long event-loop slice at export time: upstream encodes a whole batch at once, twice (a size
- *   pass, then the write): 0.6–0.9 ms of blocked loop per 256 http server spans. Here each span is
- *   encoded once inside `span.end()`, at half upstream's cost per span (same bytes:
- *   test/export/otlp-encoder.test.ts), and a request is a concatenation;
- * - span objects die young: a queued `ReadableSpan` graph (~1–2 KB, alive for a batch interval)
+ *   pass, then the write), one blocking slice per batch. Here each span is encoded once inside
+ *   `span.end()`, for less than upstream pays per span (same bytes:
+ *   test/unit/export/otlp-encoder.test.ts), and a request is a concatenation;
+ * - span objects die young: a queued `ReadableSpan` graph (kilobytes, alive for a batch interval)
  *   survived scavenges and was promoted; with only bytes queued, scavenge time under full load
- *   halved (`--trace-gc`, 8 s at 50 connections: 236–302 ms → 105–125 ms).
+ *   fell by about half (`--trace-gc` runs: docs/performance.md).
  * Same bounds as the span queue: at most `capacity` spans, a push to a full queue is refused.
  */
 export class EncodedSpanQueue implements SpanStore {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { log } from '../../diag.js';
-import { warnEnv } from '../../env.js';
+// Direct files rather than diag/index.ts: the exit sender thread's bundle imports this file, and
+// it needs only the logger.
+import { warnEnv } from '../../diag/env-warning.js';
+import { log } from '../../diag/log.js';
 import { errorMessage } from '../../errors.js';
-import { lazyRequire } from '../../lazy-require.js';
 import type { EnvFile, ResolvedConfig } from '../../types.js';
+import { lazyRequire } from '../../util/index.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';

@@ -6,7 +6,7 @@ import type {
   SecureClientSessionOptions,
 } from 'node:http2';
 import { errorMessage } from '../../errors.js';
-import { lazyRequire } from '../../lazy-require.js';
+import { lazyRequire } from '../../util/index.js';
 import {
   decodeGrpcMessage,
   GRPC_STATUS,
@@ -37,13 +37,13 @@ export interface GrpcTransportOptions {
 /**
  * OTLP/gRPC unary calls over one `node:http2` session, in place of grpc-js.
  *
- * Why: with grpc-js the bench server's p99 at one connection (AlwaysOn) was 3.81 ms against
- * 0.91 ms with this transport (bench/ab.mjs, 7 rounds; event-loop delay max 14.3 → 6.2 ms), at
- * the same throughput. grpc-js builds a stack of objects per call (resolving, retrying,
- * load-balancing and subchannel calls, filters, channelz, metadata), ~11 KB of which outlived two
- * scavenges on every call, so at ~60 exports/s the old generation grew ~0.7 MB/s and V8 ran a
- * mark-compact every 1–2 s, each a 5–20 ms stall of the loop (`--trace-gc-nvp`: 22.8 KB promoted
- * per scavenge against ~4–7 KB here). A unary export needs none of that machinery: one request
+ * Why: with grpc-js the bench server's tail latency at one connection (AlwaysOn) was several
+ * times this transport's, at the same throughput (A/B runs and figures: docs/performance.md).
+ * grpc-js builds a stack of objects per call (resolving, retrying, load-balancing and subchannel
+ * calls, filters, channelz, metadata), kilobytes of which outlived two scavenges on every call, so
+ * the old generation kept growing and V8 ran frequent mark-compacts, each a stall of the loop
+ * (`--trace-gc-nvp`: several times the bytes promoted per scavenge). A unary export needs none of
+ * that machinery: one request
  * with the length-prefixed message, then the answer's `grpc-status` and `grpc-message`.
  *
  * What it keeps of grpc-js's behaviour: the `grpc-timeout` deadline (also enforced here), gzip

@@ -4,7 +4,7 @@
  * Byte for byte the same output as upstream's `ProtobufWriter` (otlp-transformer 0.223): lengths
  * are written by reserving one byte and moving the body when the varint needs more, and every
  * varint, fixed and string is encoded the same way, so a request we build decodes — and compares —
- * exactly like upstream's (test/export/otlp-encoder.test.ts compares the bytes).
+ * exactly like upstream's (test/unit/export/otlp-encoder.test.ts compares the bytes).
  */
 export class ProtoWriter {
   buf: Buffer;

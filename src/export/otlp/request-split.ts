@@ -49,8 +49,9 @@ export function splitBySize(batch: EncodedSpans, maxBytes: number): EncodedSpans
 /**
  * A cheaper, looser upper bound for the common case of a batch far below the limit: every span's
  * bytes, plus both envelopes wherever the resource or scope changes from one span to the next
- * (each resource and scope group of the request starts at one of those points). 5 µs against
- * 22 µs for the exact pass on a 512-span batch of one scope, next to ~170 µs to build its request.
+ * (each resource and scope group of the request starts at one of those points). A fraction of
+ * the exact pass's cost, itself small next to building the request (encode group,
+ * bench/README.md).
  */
 function looseBound(batch: EncodedSpans): number {
   let total = 0;

@@ -1,0 +1,168 @@
+import { warnEnv } from '../diag/index.js';
+
+/** The environment as a plain object; tests pass their own instead of mutating `process.env`. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * One line for a list variable naming entries we do not know: they are dropped, and `used` is
+ * what is used instead (the known entries, or the default when none is left).
+ */
+export function warnUnknownEntries(
+  env: Env,
+  name: string,
+  entries: readonly string[],
+  unknown: readonly string[],
+  known: readonly string[],
+  used: string,
+): void {
+  const list = unknown.map((u) => JSON.stringify(u)).join(', ');
+  const verb = unknown.length > 1 ? 'are not' : 'is not';
+  const kept = unknown.length < entries.length;
+  warnEnv(
+    name,
+    envString(env, name) ?? '',
+    `${list} ${verb} one of ${known.join(', ')}`,
+    `${kept ? 'using' : 'defaulting to'} ${used}`,
+  );
+}
+
+/** A trimmed value; blank counts as unset, as the specification says. */
+export function envString(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const value = raw.trim();
+  return value === '' ? undefined : value;
+}
+
+/** `true`/`false`, case-insensitive. Anything else warns and counts as unset. */
+export function envBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = envString(env, name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  warnEnv(name, value, 'it is not "true" or "false"', `defaulting to ${fallback}`);
+  return fallback;
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+}
+
+/** A number within `rule`; anything else warns (naming `fallback`, the value used instead) and yields `undefined`. */
+export function envNumber(env: Env, name: string, rule: NumberRule, fallback: string): number | undefined {
+  const value = envString(env, name);
+  if (value === undefined) return undefined;
+  const checked = checkNumber(value, rule);
+  if (typeof checked === 'number') return checked;
+  warnEnv(name, value, checked, `defaulting to ${fallback}`);
+  return undefined;
+}
+
+/** The number in `value`, or why it is not one within `rule`. */
+function checkNumber(value: string, rule: NumberRule): number | string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return 'it is not a number';
+  if (rule.integer && !Number.isInteger(n)) return 'it is not a whole number';
+  if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
+    return `it is out of range ([${rule.min ?? '-∞'}..${rule.max ?? '∞'}])`;
+  }
+  return n;
+}
+
+/** A comma-separated list, entries trimmed, blanks dropped. */
+export function envList(env: Env, name: string): string[] | undefined {
+  const value = envString(env, name);
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * `key1=value1,key2=value2` with percent-encoded values, as `OTEL_RESOURCE_ATTRIBUTES` and
+ * `OTEL_EXPORTER_OTLP_HEADERS` use. A malformed pair is skipped with a warning; the rest is kept.
+ */
+export function envKeyValues(env: Env, name: string): Record<string, string> | undefined {
+  const value = envString(env, name);
+  if (value === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+    if (key === '') {
+      warnEnv(name, value, `the entry ${JSON.stringify(pair)} is not key=value`, 'ignoring that entry');
+      continue;
+    }
+    const rawValue = pair.slice(eq + 1).trim();
+    try {
+      out[key] = decodeURIComponent(rawValue);
+    } catch {
+      warnEnv(name, value, `the value of ${key} is not valid percent-encoding`, 'using it undecoded');
+      out[key] = rawValue;
+    }
+  }
+  return out;
+}
+
+/** What a parser makes of one value: the value to use, or why it cannot be used (or both: a substitute). */
+export type Parsed<T> = { value: T; problem?: string } | { value?: undefined; problem: string };
+
+/**
+ * The first of `names` whose value parses, else `fallback`, as upstream falls through the
+ * signal-specific variable to the general one. Each bad value warns once and names the value
+ * really used instead: a later variable's, or the default.
+ */
+export function firstValid<T>(
+  env: Env,
+  names: readonly string[],
+  parse: (value: string, name: string) => Parsed<T>,
+  fallback: T,
+  show: (value: T) => string = String,
+): T {
+  const bad: { name: string; value: string; problem: string; substitute?: T }[] = [];
+  let chosen: { name: string; value: T } | undefined;
+  for (const name of names) {
+    const value = envString(env, name);
+    if (value === undefined) continue;
+    const parsed = parse(value, name);
+    if (parsed.problem !== undefined) {
+      bad.push({
+        name,
+        value,
+        problem: parsed.problem,
+        ...(parsed.value !== undefined ? { substitute: parsed.value } : {}),
+      });
+      // A substitute (http/json → http/protobuf) is used like a valid value.
+      if (parsed.value !== undefined && chosen === undefined) chosen = { name, value: parsed.value };
+    } else if (chosen === undefined) chosen = { name, value: parsed.value as T };
+  }
+  for (const { name, value, problem, substitute } of bad) {
+    const used =
+      substitute !== undefined && chosen?.name === name
+        ? show(substitute)
+        : chosen === undefined
+          ? show(fallback)
+          : `${show(chosen.value)} (from ${chosen.name})`;
+    warnEnv(name, value, problem, `defaulting to ${used}`);
+  }
+  return chosen === undefined ? fallback : chosen.value;
+}
+
+/** {@link firstValid} for numbers within `rule`. */
+export function firstNumber(env: Env, names: string[], rule: NumberRule, fallback: number): number {
+  return firstValid(
+    env,
+    names,
+    (value) => {
+      const checked = checkNumber(value, rule);
+      return typeof checked === 'number' ? { value: checked } : { problem: checked };
+    },
+    fallback,
+    (n) => (n === Number.POSITIVE_INFINITY ? 'no limit' : String(n)),
+  );
+}

@@ -1,0 +1,311 @@
+import { TracingConfigError } from '../errors.js';
+import type {
+  DetectorName,
+  ExporterName,
+  LogLevel,
+  PropagatorName,
+  SamplerName,
+  TracingOptions,
+} from '../types.js';
+
+// Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
+// (pino does the same); a mistake in the environment only warns (see config.ts).
+
+export const SAMPLER_NAMES: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+export const PROPAGATOR_NAMES: readonly PropagatorName[] = [
+  'tracecontext',
+  'baggage',
+  'b3',
+  'b3multi',
+  'jaeger',
+  'none',
+];
+export const EXPORTER_NAMES: readonly ExporterName[] = ['otlp', 'console', 'waterfall', 'none'];
+export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+export const DETECTOR_NAMES: readonly DetectorName[] = [
+  'env',
+  'host',
+  'os',
+  'process',
+  'container',
+  'aws',
+  'gcp',
+  'azure',
+  'alibaba',
+];
+
+/** Below this, ordinary spans (ids, times, a few attributes, the resource) would not fit a request. */
+export const MIN_EXPORT_REQUEST_BYTES = 16 * 1024;
+
+const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
+  'disabled',
+  'serviceName',
+  'serviceVersion',
+  'environment',
+  'resourceAttributes',
+  'resourceDetectors',
+  'sampler',
+  'sampleRatio',
+  'propagators',
+  'exporter',
+  'endpoint',
+  'protocol',
+  'headers',
+  'exportTimeoutMillis',
+  'compression',
+  'batch',
+  'spanLimits',
+  'maxExportRequestBytes',
+  'spanProcessors',
+  'redaction',
+  'ignoreIncomingPaths',
+  'httpServerFastPath',
+  'gcTuning',
+  'instrumentations',
+  'esm',
+  'logLevel',
+  'handleSignals',
+  'shutdownTimeoutMillis',
+];
+
+const oneOf = (values: readonly string[]) => `expected one of ${values.map((v) => `"${v}"`).join(', ')}`;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function fail(option: string, value: unknown, allowed: string): never {
+  throw new TracingConfigError(option, value, allowed);
+}
+
+export function checkBoolean(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') fail(option, value, 'expected true or false');
+}
+
+export function checkString(option: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+    fail(option, value, 'expected a non-empty string');
+  }
+}
+
+export function checkNumber(
+  option: string,
+  value: unknown,
+  rule: { min: number; max?: number; integer?: boolean },
+) {
+  if (value === undefined) return;
+  const ok =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    value >= rule.min &&
+    (rule.max === undefined || value <= rule.max) &&
+    (!rule.integer || Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+  if (!ok) {
+    const kind = rule.integer ? 'a whole number' : 'a number';
+    fail(option, value, `expected ${kind} in [${rule.min}, ${rule.max ?? '∞'}]`);
+  }
+}
+
+export function checkOneOf(option: string, value: unknown, values: readonly string[]): void {
+  if (value !== undefined && (typeof value !== 'string' || !values.includes(value))) {
+    fail(option, value, oneOf(values));
+  }
+}
+
+export function checkUrl(option: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !isHttpUrl(value)) {
+    fail(option, value, 'expected an http:// or https:// URL, e.g. "http://localhost:4317"');
+  }
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // `http://http://collector:4317` parses (host "http", path "//collector:4317") but is a typo
+    // that would send every export to a host named "http".
+    const doubledScheme = /^https?$/.test(url.hostname) && url.pathname.startsWith('//');
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !doubledScheme;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a TracingConfigError for the first invalid option. */
+export function validateOptions(options: unknown): asserts options is TracingOptions {
+  if (options === undefined) return;
+  if (!isObject(options)) fail('options', options, 'expected an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key as keyof TracingOptions)) {
+      fail(key, options[key], `unknown option; known options are ${OPTION_KEYS.join(', ')}`);
+    }
+  }
+  const o = options as TracingOptions & Record<string, unknown>;
+  checkBoolean('disabled', o.disabled);
+  checkString('serviceName', o.serviceName);
+  checkString('serviceVersion', o.serviceVersion);
+  checkString('environment', o.environment);
+  if (o.resourceAttributes !== undefined && !isObject(o.resourceAttributes)) {
+    fail('resourceAttributes', o.resourceAttributes, 'expected an object of attribute values');
+  }
+  if (o.resourceDetectors !== undefined) {
+    if (!Array.isArray(o.resourceDetectors))
+      fail('resourceDetectors', o.resourceDetectors, 'expected an array');
+    o.resourceDetectors.forEach((d, i) => {
+      checkOneOf(`resourceDetectors[${i}]`, d, DETECTOR_NAMES);
+    });
+  }
+  if (o.sampler !== undefined && typeof o.sampler !== 'string') {
+    if (!isObject(o.sampler) || typeof o.sampler.shouldSample !== 'function') {
+      fail('sampler', o.sampler, `${oneOf(SAMPLER_NAMES)}, or a Sampler object with shouldSample()`);
+    }
+  } else if (o.sampler !== undefined && !SAMPLER_NAMES.includes(o.sampler)) {
+    fail('sampler', o.sampler, `${oneOf(SAMPLER_NAMES)}, or a Sampler object with shouldSample()`);
+  }
+  checkNumber('sampleRatio', o.sampleRatio, { min: 0, max: 1 });
+  if (o.propagators !== undefined) {
+    if (!Array.isArray(o.propagators)) fail('propagators', o.propagators, 'expected an array');
+    o.propagators.forEach((p, i) => {
+      if (typeof p === 'string') checkOneOf(`propagators[${i}]`, p, PROPAGATOR_NAMES);
+      else if (!isObject(p) || typeof p.inject !== 'function' || typeof p.extract !== 'function') {
+        fail(`propagators[${i}]`, p, `${oneOf(PROPAGATOR_NAMES)}, or a TextMapPropagator`);
+      }
+    });
+  }
+  validateExporter(o.exporter);
+  checkUrl('endpoint', o.endpoint);
+  checkOneOf('protocol', o.protocol, ['grpc', 'http/protobuf']);
+  if (o.headers !== undefined) {
+    if (!isObject(o.headers)) fail('headers', o.headers, 'expected an object of string values');
+    for (const [k, v] of Object.entries(o.headers)) {
+      if (typeof v !== 'string') fail(`headers.${k}`, v, 'expected a string');
+    }
+  }
+  checkNumber('exportTimeoutMillis', o.exportTimeoutMillis, { min: 1 });
+  checkOneOf('compression', o.compression, ['gzip', 'none']);
+  validateBatch(o.batch);
+  validateSpanLimits(o.spanLimits);
+  checkNumber('maxExportRequestBytes', o.maxExportRequestBytes, {
+    min: MIN_EXPORT_REQUEST_BYTES,
+    integer: true,
+  });
+  if (o.spanProcessors !== undefined) {
+    if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
+    o.spanProcessors.forEach((p, i) => {
+      if (!isObject(p) || typeof p.onEnd !== 'function')
+        fail(`spanProcessors[${i}]`, p, 'expected a SpanProcessor');
+    });
+  }
+  validateRedaction(o.redaction);
+  if (o.ignoreIncomingPaths !== undefined) {
+    if (!Array.isArray(o.ignoreIncomingPaths))
+      fail('ignoreIncomingPaths', o.ignoreIncomingPaths, 'expected an array');
+    o.ignoreIncomingPaths.forEach((p, i) => {
+      if (typeof p !== 'string' && !(p instanceof RegExp))
+        fail(`ignoreIncomingPaths[${i}]`, p, 'expected a string or RegExp');
+    });
+  }
+  if (o.instrumentations !== undefined && typeof o.instrumentations !== 'boolean') {
+    if (!Array.isArray(o.instrumentations)) {
+      fail(
+        'instrumentations',
+        o.instrumentations,
+        'expected true, false, or an array of names / Instrumentation objects',
+      );
+    }
+    o.instrumentations.forEach((x, i) => {
+      if (typeof x !== 'string' && (!isObject(x) || typeof x.enable !== 'function')) {
+        fail(`instrumentations[${i}]`, x, 'expected an instrumentation name or an Instrumentation object');
+      }
+    });
+  }
+  checkBoolean('esm', o.esm);
+  checkOneOf('logLevel', o.logLevel, LOG_LEVELS);
+  checkBoolean('handleSignals', o.handleSignals);
+  checkBoolean('httpServerFastPath', o.httpServerFastPath);
+  checkBoolean('gcTuning', o.gcTuning);
+  checkNumber('shutdownTimeoutMillis', o.shutdownTimeoutMillis, { min: 1 });
+}
+
+function validateExporter(exporter: unknown): void {
+  if (exporter === undefined) return;
+  if (typeof exporter === 'string') {
+    checkOneOf('exporter', exporter, EXPORTER_NAMES);
+    return;
+  }
+  if (Array.isArray(exporter)) {
+    if (exporter.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
+    exporter.forEach((e, i) => {
+      checkOneOf(`exporter[${i}]`, e, EXPORTER_NAMES);
+    });
+    return;
+  }
+  if (
+    !isObject(exporter) ||
+    typeof exporter.export !== 'function' ||
+    typeof exporter.shutdown !== 'function'
+  ) {
+    fail('exporter', exporter, `${oneOf(EXPORTER_NAMES)}, or a SpanExporter object`);
+  }
+}
+
+function validateBatch(batch: unknown): void {
+  if (batch === undefined) return;
+  if (!isObject(batch)) fail('batch', batch, 'expected an object');
+  checkNumber('batch.maxQueueSize', batch.maxQueueSize, { min: 1, integer: true });
+  checkNumber('batch.maxExportBatchSize', batch.maxExportBatchSize, { min: 1, integer: true });
+  checkNumber('batch.scheduledDelayMillis', batch.scheduledDelayMillis, { min: 0 });
+  checkNumber('batch.exportTimeoutMillis', batch.exportTimeoutMillis, { min: 1 });
+  const queue = batch.maxQueueSize as number | undefined;
+  const size = batch.maxExportBatchSize as number | undefined;
+  if (queue !== undefined && size !== undefined && size > queue) {
+    fail('batch.maxExportBatchSize', size, `must not exceed batch.maxQueueSize (${queue})`);
+  }
+}
+
+function validateSpanLimits(limits: unknown): void {
+  if (limits === undefined) return;
+  if (!isObject(limits)) fail('spanLimits', limits, 'expected an object');
+  for (const key of ['attributeCountLimit', 'eventCountLimit', 'linkCountLimit']) {
+    checkNumber(`spanLimits.${key}`, limits[key], { min: 0, integer: true });
+  }
+  // 0 would not mean "empty values": the SDK ignores it and warns on every attribute.
+  checkNumber('spanLimits.attributeValueLengthLimit', limits.attributeValueLengthLimit, {
+    min: 1,
+    integer: true,
+  });
+}
+
+function validateRedaction(redaction: unknown): void {
+  if (redaction === undefined || redaction === false) return;
+  if (!isObject(redaction)) fail('redaction', redaction, 'expected false or an object');
+  const r = redaction;
+  if (r.keys !== undefined) {
+    if (!Array.isArray(r.keys)) fail('redaction.keys', r.keys, 'expected an array of strings or RegExps');
+    r.keys.forEach((k, i) => {
+      if (typeof k !== 'string' && !(k instanceof RegExp))
+        fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
+    });
+  }
+  if (r.patterns !== undefined) {
+    if (!Array.isArray(r.patterns)) fail('redaction.patterns', r.patterns, 'expected an array of RegExps');
+    r.patterns.forEach((p, i) => {
+      if (!(p instanceof RegExp)) fail(`redaction.patterns[${i}]`, p, 'expected a RegExp');
+    });
+  }
+  if (r.queryParams !== undefined) {
+    if (!Array.isArray(r.queryParams) || r.queryParams.some((q) => typeof q !== 'string')) {
+      fail('redaction.queryParams', r.queryParams, 'expected an array of strings');
+    }
+  }
+  checkOneOf('redaction.dbStatement', r.dbStatement, ['mask', 'hash', 'keep']);
+  if (r.replacement !== undefined && typeof r.replacement !== 'string') {
+    fail('redaction.replacement', r.replacement, 'expected a string');
+  }
+}

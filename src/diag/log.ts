@@ -1,0 +1,106 @@
+import { writeSync } from 'node:fs';
+import { redactorFor } from '../redaction/shared.js';
+import type { LogLevel } from '../types.js';
+
+const PREFIX = '[@acme/otel]';
+
+const RANK: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5, all: 6 };
+
+export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', line: string) => void;
+
+// stderr for everything: stdout belongs to the application. Written straight to fd 2: the first
+// `console` call sets up a stream for stderr (net or tty, and streams: ~3 ms of start-up when
+// stderr is a pipe) that an application printing nothing itself never needs. Where fd 2 cannot
+// take the whole line at once (EAGAIN on a non-blocking pipe), process.stderr queues the rest.
+const defaultSink: LogSink = (_level, line) => {
+  const bytes = Buffer.from(`${line}\n`);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(2, bytes, written);
+  } catch {
+    // The console queues what is left (a whole line when nothing was written).
+    process.stderr.write(bytes.subarray(written));
+  }
+};
+
+interface LoggerState {
+  level: LogLevel;
+  sink: LogSink;
+  once: Set<string>;
+  /** Scrubs a message before it is written; undefined: the default rules, built on first use. */
+  scrub?: ((message: string) => string) | undefined;
+}
+
+// One state per process even when both the ESM and CJS builds are loaded.
+const STATE_KEY = Symbol.for('@acme/otel/logger');
+const g = globalThis as { [STATE_KEY]?: LoggerState };
+if (g[STATE_KEY] === undefined) g[STATE_KEY] = { level: 'info', sink: defaultSink, once: new Set() };
+const state: LoggerState = g[STATE_KEY];
+
+// Our lines quote error messages, URLs and config values, and stderr leaves the process like an
+// export does: a failed detached task logged `password=…` and bearer tokens that its span had
+// scrubbed (issue 20). Every line goes through the same scrubber as span attributes.
+function scrubbed(message: string): string {
+  try {
+    return (state.scrub ?? redactorFor(undefined).text)(message);
+  } catch {
+    // Fail closed: the line's existence is still worth showing.
+    return '(message withheld: it could not be scrubbed)';
+  }
+}
+
+function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string, alreadyScrubbed = false): void {
+  if (RANK[state.level] < RANK[level]) return;
+  try {
+    state.sink(level, `${PREFIX} ${alreadyScrubbed ? message : scrubbed(message)}`);
+  } catch {
+    // Logging must never break the host.
+  }
+}
+
+/** The internal logger. Every line starts with `[@acme/otel]`. */
+export const log = {
+  error: (message: string) => emit('error', message),
+  warn: (message: string) => emit('warn', message),
+  /**
+   * `alreadyScrubbed`: a line built only from values scrubbed on the way in (the start-up summary),
+   * so start-up does not pay for compiling the scrubber's regexes (~1 ms) before any span needs them.
+   */
+  info: (message: string, alreadyScrubbed = false) => emit('info', message, alreadyScrubbed),
+  debug: (message: string) => emit('debug', message),
+  /** Warn once per distinct key for the life of the process (or until `resetLogger`). */
+  warnOnce(key: string, message: string): void {
+    if (state.once.has(key)) return;
+    state.once.add(key);
+    emit('warn', message);
+  },
+  enabled: (level: 'error' | 'warn' | 'info' | 'debug') => RANK[state.level] >= RANK[level],
+};
+
+export function setLogLevel(level: LogLevel): void {
+  state.level = level;
+}
+
+export function getLogLevel(): LogLevel {
+  return state.level;
+}
+
+/** Redirect internal log lines (tests). Returns the previous sink. */
+export function setLogSink(sink: LogSink | undefined): LogSink {
+  const previous = state.sink;
+  state.sink = sink ?? defaultSink;
+  return previous;
+}
+
+/** Scrub log lines with the configured redaction rules (undefined: the default rules). */
+export function setLogScrubber(scrub: ((message: string) => string) | undefined): void {
+  state.scrub = scrub;
+}
+
+/** Forget which warnings were already shown (tests). */
+export function resetLogger(): void {
+  state.once.clear();
+  state.level = 'info';
+  state.sink = defaultSink;
+  state.scrub = undefined;
+}

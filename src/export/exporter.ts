@@ -1,0 +1,238 @@
+import type { ExportResult } from '@opentelemetry/core';
+import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { log } from '../diag/index.js';
+import type { ResolvedConfig } from '../types.js';
+import { lazyRequire } from '../util/index.js';
+import { WaterfallExporter } from '../waterfall/index.js';
+import type { ExportObserver } from './drop-reporter.js';
+import { GrpcSpanExporter, partialResult } from './otlp/grpc-exporter.js';
+import { grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
+import { GrpcTransport } from './otlp/grpc-transport.js';
+import { buildTraceRequest } from './otlp/request.js';
+import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
+import { requireStep, runInIdleSteps } from './preload.js';
+import { RetryingExporter } from './retrying-exporter.js';
+
+/** An exporter and how its spans reach it: batched (network) or one by one (local printing). */
+export interface ExporterPlan {
+  readonly name: string;
+  readonly exporter: SpanExporter;
+  readonly batched: boolean;
+  /** Sends to a collector: counts towards the drop/failure report's endpoint. */
+  readonly network?: boolean;
+  /** Takes the encoded batches of `EncodedSpanQueue` (our OTLP exporters) instead of span arrays. */
+  readonly encoded?: boolean;
+}
+
+/** The exporters for a resolved config; `none` gives an empty list. */
+export function createExporters(
+  config: ResolvedConfig,
+  onRetry?: (error: unknown) => void,
+  observer?: ExportObserver,
+): ExporterPlan[] {
+  const exporters = config.exporters;
+  if (!Array.isArray(exporters)) {
+    return [{ name: 'custom', exporter: exporters as SpanExporter, batched: true }];
+  }
+  const plans: ExporterPlan[] = [];
+  for (const name of exporters as ResolvedConfig['exporters'] & string[]) {
+    if (name === 'otlp')
+      plans.push({
+        name,
+        exporter: createRetryingOtlp(config, onRetry, observer),
+        batched: true,
+        network: true,
+        encoded: true,
+      });
+    else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
+    else if (name === 'waterfall') {
+      plans.push({ name, exporter: new WaterfallExporter(), batched: false });
+    }
+  }
+  return plans;
+}
+
+/**
+ * Defers building the OTLP exporter until the first batch is exported (or `load()` ahead of it, in
+ * an idle turn), so it is off the start-up path. Each call is reported to the observer (the drop
+ * reporter), which is how a hung or refusing collector is named before any span is lost.
+ */
+export class LazyExporter implements SpanExporter {
+  private inner: SpanExporter | undefined;
+  private closed = false;
+  /** Stops loading ahead (export/preload.ts) when this exporter is shut down first. */
+  cancelPreload: (() => void) | undefined;
+
+  constructor(
+    private readonly factory: () => SpanExporter,
+    private readonly observer?: ExportObserver,
+  ) {}
+
+  /** Builds the exporter now (no-op once built or shut down); throws what the factory throws. */
+  load(): void {
+    if (!this.closed) this.inner ??= this.factory();
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    const settled = this.observer?.attemptStarted();
+    const done = settled
+      ? (result: ExportResult) => {
+          settled(result);
+          resultCallback(result);
+        }
+      : resultCallback;
+    let inner: SpanExporter;
+    try {
+      inner = this.inner ??= this.factory();
+    } catch (error) {
+      done({ code: 1, error: error as Error });
+      return;
+    }
+    inner.export(spans, done);
+  }
+
+  shutdown(): Promise<void> {
+    this.closed = true;
+    this.cancelPreload?.();
+    return this.inner?.shutdown() ?? Promise.resolve();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner?.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/**
+ * OTLP with retries. Upstream's 0.223 gRPC delegate never retries UNAVAILABLE/DEADLINE_EXCEEDED
+ * (with our transport or grpc-js), and grpc-js backs its reconnects off to minutes; `recreate`
+ * gives a fresh connection after an outage.
+ */
+function createRetryingOtlp(
+  config: ResolvedConfig,
+  onRetry?: (error: unknown) => void,
+  observer?: ExportObserver,
+): SpanExporter {
+  const make = () => new LazyExporter(() => createOtlpExporter(config), observer);
+  const first = make();
+  first.cancelPreload = runInIdleSteps([...preloadSteps(config), () => first.load()]);
+  return new RetryingExporter(first, {
+    deadlineMillis: config.batch.exportTimeoutMillis,
+    recreate: make,
+    ...(onRetry ? { onRetry } : {}),
+  });
+}
+
+/**
+ * What the first export would load, in dependency order, one module per idle turn. The default
+ * OTLP/gRPC path needs only built-ins (our transport and encoder are in the bundle). Upstream's
+ * exporter packages (OTLP/HTTP, or gRPC through a proxy) load one package per step: still one
+ * block each, but soon after start-up instead of inside live traffic.
+ */
+const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
+
+function preloadSteps(config: ResolvedConfig): (() => void)[] {
+  const builtins = ['node:net', 'node:crypto', 'node:tls'];
+  if (config.compression === 'gzip') builtins.push('node:zlib');
+  // gcTuning loads node:v8 at the first span (gc-tuning.ts says why not at start-up).
+  if (config.gcTuning) builtins.push('node:v8');
+  if (config.protocol === 'http/protobuf')
+    return [...builtins, 'node:http', 'node:https', ...UPSTREAM].map(requireStep);
+  if (config.grpcProxyVariable !== undefined)
+    return [
+      ...builtins,
+      'node:http2',
+      '@grpc/grpc-js',
+      ...UPSTREAM,
+      '@opentelemetry/otlp-grpc-exporter-base',
+    ].map(requireStep);
+  return [...builtins, 'node:http2'].map(requireStep);
+}
+
+/**
+ * An OTLP exporter with our serializer: it takes the spans our OTLP queue encoded as they ended
+ * (export/otlp), so exporting a batch is a concatenation, not an encode. OTLP/gRPC goes over our
+ * node:http2 transport unless a proxy variable applies (then grpc-js, which tunnels through it);
+ * OTLP/HTTP over upstream's transport (endpoint, TLS, headers, compression, timeout unchanged).
+ */
+function createOtlpExporter(config: ResolvedConfig): SpanExporter {
+  const common = {
+    url: config.endpoint,
+    timeoutMillis: config.exportTimeoutMillis,
+    ...(config.compression === 'gzip' ? { compression: 'gzip' as never } : { compression: 'none' as never }),
+  };
+  if (config.protocol !== 'http/protobuf' && config.grpcProxyVariable === undefined)
+    return new GrpcSpanExporter(new GrpcTransport(grpcTransportOptions(config)), config.exportTimeoutMillis);
+  const { OTLPExporterBase } = lazyRequire(
+    '@opentelemetry/otlp-exporter-base',
+  ) as typeof import('@opentelemetry/otlp-exporter-base');
+  const { TraceExporterMetricsHelper } = lazyRequire(
+    '@opentelemetry/otlp-transformer',
+  ) as typeof import('@opentelemetry/otlp-transformer');
+  // Our response reader in place of upstream's: it keeps the partial_success for the result
+  // (upstream only logs it, one unthrottled line per call, and counts the spans as exported).
+  // Upstream's delegate calls deserializeResponse and then the result callback in the same turn,
+  // so the slot always belongs to the call whose callback runs next.
+  const slot: { partial?: PartialSuccess | undefined } = {};
+  const serializer = {
+    serializeRequest: buildTraceRequest,
+    deserializeResponse: (data: Uint8Array) => {
+      try {
+        slot.partial = decodePartialSuccess(data);
+      } catch {
+        // As upstream: an unreadable answer to an OK call is still a success.
+        slot.partial = undefined;
+      }
+      return {};
+    },
+  };
+  if (config.protocol === 'http/protobuf') {
+    // Upstream reads the certificate files itself; this only says, by name, which one is unreadable.
+    tlsOptions(config.tlsFiles);
+    const { createOtlpHttpExportDelegate, convertLegacyHttpOptions } = lazyRequire(
+      '@opentelemetry/otlp-exporter-base/node-http',
+    ) as typeof import('@opentelemetry/otlp-exporter-base/node-http');
+    const delegate = createOtlpHttpExportDelegate(
+      convertLegacyHttpOptions({ ...common, headers: { ...config.headers } }, 'TRACES', 'v1/traces', {
+        'Content-Type': 'application/x-protobuf',
+      }),
+      serializer,
+      'otlp_http_span_exporter',
+      TraceExporterMetricsHelper,
+      undefined,
+    );
+    return withPartialSuccess(new OTLPExporterBase(delegate) as unknown as SpanExporter, slot);
+  }
+  log.debug(`${config.grpcProxyVariable} is set: OTLP/gRPC goes through grpc-js, which honours it`);
+  const { createOtlpGrpcExportDelegate, convertLegacyOtlpGrpcOptions } = lazyRequire(
+    '@opentelemetry/otlp-grpc-exporter-base',
+  ) as typeof import('@opentelemetry/otlp-grpc-exporter-base');
+  const { Metadata } = lazyRequire('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(config.headers)) metadata.set(key, value);
+  const delegate = createOtlpGrpcExportDelegate(
+    convertLegacyOtlpGrpcOptions({ ...common, metadata }, 'TRACES'),
+    serializer,
+    'otlp_grpc_span_exporter',
+    TraceExporterMetricsHelper,
+    undefined,
+    'TraceExportService',
+    '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  );
+  return withPartialSuccess(new OTLPExporterBase(delegate) as unknown as SpanExporter, slot);
+}
+
+/** Turns the partial_success the serializer kept into the result upstream's delegate reports as plain SUCCESS. */
+function withPartialSuccess(
+  exporter: SpanExporter,
+  slot: { partial?: PartialSuccess | undefined },
+): SpanExporter {
+  const exportSpans = exporter.export.bind(exporter);
+  exporter.export = (spans, resultCallback) =>
+    exportSpans(spans, (result) => {
+      const partial = slot.partial;
+      slot.partial = undefined;
+      if (result.code !== 0 || partial === undefined) return resultCallback(result);
+      resultCallback(partialResult(partial));
+    });
+  return exporter;
+}

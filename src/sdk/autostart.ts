@@ -1,0 +1,41 @@
+import { type Env, envBoolean } from '../config/index.js';
+import { log } from '../diag/index.js';
+import { getTracingHandle, initTracing } from './init.js';
+
+/**
+ * Initialise from the environment for the register entries. Never throws: a failure is logged
+ * with its reason and the application runs untraced. Returns whether tracing is set up.
+ */
+export function startFromEnv(flag: '--require' | '--import', env: Env = process.env): boolean {
+  try {
+    if (inWorkerThread() && !envBoolean(env, 'ACME_OTEL_WORKER_THREADS', false)) {
+      log.debug(
+        `${flag} @acme/otel/register: skipping this worker thread (ACME_OTEL_WORKER_THREADS=true traces it)`,
+      );
+      return false;
+    }
+    if (getTracingHandle() !== undefined) {
+      // --require and --import both given: the first one set everything up.
+      log.debug(`${flag} @acme/otel/register: tracing is already initialised in this process`);
+      return true;
+    }
+    initTracing(undefined, env);
+    return true;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.error(
+      `${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`,
+    );
+    return false;
+  }
+}
+
+/**
+ * Whether this is a worker thread, without loading `node:worker_threads` (with the streams it pulls
+ * in, ~2 ms of every start-up): in a worker, Node replaces `process.abort` (like `chdir`, `setuid`...)
+ * with a stub that throws ERR_WORKER_UNSUPPORTED_OPERATION and is marked `disabled` (Node 20, 22,
+ * 24; test/integration/register.test.ts starts a real worker on each).
+ */
+function inWorkerThread(): boolean {
+  return (process.abort as { disabled?: unknown }).disabled === true;
+}

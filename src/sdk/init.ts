@@ -1,0 +1,225 @@
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { Env } from '../config/index.js';
+import { describeConfig, resolveConfig, summaryLine } from '../config/index.js';
+import { AcmeContextManager } from '../context/hot-context.js';
+import { log, setLogLevel, setLogScrubber, setOtelDiag } from '../diag/index.js';
+import { installExitPath } from '../exit/exit-path.js';
+import { exitTarget } from '../exit/exit-target.js';
+import { wireThreads } from '../exit/threads.js';
+import {
+  createdBefore,
+  earlyLoadWarning,
+  enableInstrumentations,
+  esmLoaderInUse,
+  findEarlyLoads,
+} from '../instrumentations/index.js';
+import { createPropagator } from '../propagation/index.js';
+import { redactorFor } from '../redaction/shared.js';
+import {
+  createSampler,
+  keepRandomFlagOnUnrecordedSpans,
+  PooledIdGenerator,
+  setSamplerReadsAttributes,
+} from '../sampling/index.js';
+import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from '../types.js';
+import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
+import { pretenuringSetOnCommandLine } from './gc-tuning.js';
+import { createPipeline } from './pipeline.js';
+import { createResource } from './resource.js';
+import { installProcessHooks, timeBox } from './shutdown.js';
+
+// One handle per process, shared by the ESM and CJS builds (and by `--require`/`--import`
+// register plus a programmatic initTracing), so two providers never fight over the globals.
+const HANDLE_KEY = Symbol.for('@acme/otel/handle');
+const slot = globalThis as { [HANDLE_KEY]?: TracingHandle };
+
+/**
+ * Build, register and return the tracing pipeline: resource, sampler, propagators, exporters,
+ * lazy auto-instrumentation, and graceful shutdown on SIGTERM/SIGINT/beforeExit.
+ *
+ * Precedence: `options` > `OTEL_*` environment > defaults. Throws {@link TracingConfigError} for
+ * an invalid option; invalid environment values warn once and fall back.
+ *
+ * @example
+ * import { initTracing } from '@acme/otel';
+ * const tracing = initTracing({ serviceName: 'order-service', serviceVersion: '1.2.0', environment: 'production' });
+ */
+export function initTracing(options?: TracingOptions, env: Env = process.env): TracingHandle {
+  const existing = slot[HANDLE_KEY];
+  if (existing !== undefined) {
+    // Validate anyway: a bad option is still a bug, even when it would not be used.
+    resolveConfig(options, env);
+    log.warn(
+      'initTracing() was called but tracing is already initialised in this process ' +
+        '(e.g. --require @acme/otel/register plus initTracing(), or a second call); keeping the first setup',
+    );
+    return existing;
+  }
+  const config = resolveConfig(options, env);
+  setLogLevel(config.logLevel);
+  // Log lines follow the configured rules (user keys and patterns too); built on the first line.
+  setLogScrubber((message) => redactorFor(config.redaction).text(message));
+  const handle = config.disabled ? createDisabledHandle(config) : createActiveHandle(config);
+  slot[HANDLE_KEY] = handle;
+  return handle;
+}
+
+/** The handle of the running setup, if any. */
+export function getTracingHandle(): TracingHandle | undefined {
+  return slot[HANDLE_KEY];
+}
+
+function createActiveHandle(config: ResolvedConfig): TracingHandle {
+  setOtelDiag(config.logLevel);
+  // gcTuning: a command line that decides the flag itself wins (src/sdk/gc-tuning.ts).
+  const gcTuned = config.gcTuning && !pretenuringSetOnCommandLine();
+  const pipeline = createPipeline(config, gcTuned);
+  const { stats, reporter, exit } = pipeline;
+  const { processors, inbox } = wireThreads(pipeline, config);
+  const idGenerator = new PooledIdGenerator();
+  const provider = new BasicTracerProvider({
+    resource: createResource(config),
+    idGenerator,
+    sampler: createSampler(config, idGenerator),
+    spanLimits: config.spanLimits,
+    spanProcessors: processors,
+  });
+  // Before any tracer is handed out (instrumentations, handle.tracer, the global API).
+  keepRandomFlagOnUnrecordedSpans(provider);
+
+  if (!trace.setGlobalTracerProvider(provider)) {
+    log.warn(
+      'another TracerProvider is already registered in this process (another SDK or distro?); ' +
+        '@acme/otel will not replace it, and its spans go to that provider',
+    );
+    void provider.shutdown().catch(() => undefined);
+    inbox?.close();
+    return createPassiveHandle(config);
+  }
+  setSamplerReadsAttributes(typeof config.sampler !== 'string');
+  const contextManager = new AcmeContextManager().enable();
+  // Refused when another manager is registered: then that one propagates context, not ours.
+  if (!context.setGlobalContextManager(contextManager)) contextManager.disable();
+  propagation.setGlobalPropagator(createPropagator(config.propagators));
+  let disableInstrumentations: () => void = () => undefined;
+  if (config.esm) prepareEsmInstrumentation();
+  const inactive = warnAboutEarlyLoads(config.instrumentations.names);
+  try {
+    disableInstrumentations = enableInstrumentations({
+      names: config.instrumentations.names,
+      custom: config.instrumentations.custom,
+      tracerProvider: provider,
+      ignoreIncomingPaths: config.ignoreIncomingPaths,
+      httpServerFastPath: config.httpServerFastPath,
+    });
+  } catch (error) {
+    log.error(
+      `auto-instrumentation could not be enabled: ${(error as Error).message}; manual spans still work`,
+    );
+  }
+  // After enabling, when the modules the enabled instrumentations patch are known.
+  if (config.esm) installEsmLoaderHook(import.meta.url);
+
+  const tracer = provider.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion);
+  let shutdownPromise: Promise<void> | undefined;
+  // Always: it only observes (uncaughtExceptionMonitor, exit), and a crash loses spans whoever
+  // owns the signals. Removed once shutdown() has exported everything.
+  const exitPath = installExitPath({
+    ...exit,
+    target: () => exitTarget(config),
+    requestSpans: config.batch.maxExportBatchSize,
+    requestBytes: config.maxExportRequestBytes,
+    timeoutMillis: config.shutdownTimeoutMillis,
+    ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
+  });
+  const hooks = config.handleSignals
+    ? installProcessHooks({
+        shutdown: () => handle.shutdown(),
+        flush: () => {
+          exitPath.startBudget();
+          return provider.forceFlush().finally(() => exitPath.startBudget(null));
+        },
+        timeoutMillis: config.shutdownTimeoutMillis,
+        onSignal: (signal, appOwnsExit) => {
+          // The process ends once the flush is done: what is still open never ends by itself.
+          if (!appOwnsExit) exitPath.endOpenSpans(`${signal} ended the process before the span ended`);
+        },
+      })
+    : undefined;
+
+  const handle: TracingHandle = {
+    tracer,
+    config: describeConfig(config),
+    getTracer: (name, version) => provider.getTracer(name, version),
+    forceFlush: () =>
+      timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        exitPath.startBudget();
+        hooks?.dispose();
+        try {
+          disableInstrumentations();
+        } catch {
+          // Unpatching is best effort; the provider below is what must be shut down.
+        }
+        await timeBox(
+          Promise.all([inbox?.flushAndHold(), provider.shutdown()]),
+          config.shutdownTimeoutMillis,
+          'shutdown',
+        );
+        reporter.shutdown();
+        // Worker threads may still hand spans over until the process exits: the exit path sends those.
+        exitPath.dispose(inbox?.opened === true);
+        if (inbox && !inbox.opened) inbox.close();
+        // Release the globals so the process (or a test) can initialise again.
+        if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
+        trace.disable();
+        context.disable();
+        propagation.disable();
+        setSamplerReadsAttributes(true);
+      })();
+      return shutdownPromise;
+    },
+    stats: (): ExportStats => stats.snapshot(),
+  };
+  log.info(summaryLine(config, gcTuned, inactive), true);
+  return handle;
+}
+
+/**
+ * Say which instrumented modules were loaded before tracing could patch them (issue 21: they
+ * silently produced no spans). Returns the instrumentations that cannot take effect for that reason.
+ */
+function warnAboutEarlyLoads(names: readonly string[]): readonly string[] {
+  try {
+    const early = findEarlyLoads(names, { esmLoader: esmLoaderInUse(), skip: createdBefore });
+    const warning = earlyLoadWarning(early);
+    if (warning !== undefined) log.warn(warning);
+    return early.instrumentations;
+  } catch (error) {
+    log.debug(`could not check for modules loaded before tracing: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+/** `OTEL_SDK_DISABLED=true`: nothing is registered; the API's no-op tracer is handed out. */
+function createDisabledHandle(config: ResolvedConfig): TracingHandle {
+  log.info('tracing is disabled (OTEL_SDK_DISABLED=true or disabled: true); no spans will be recorded', true);
+  return createPassiveHandle(config);
+}
+
+function createPassiveHandle(config: ResolvedConfig): TracingHandle {
+  const handle: TracingHandle = {
+    tracer: trace.getTracer(config.serviceName ?? 'unknown_service:node', config.serviceVersion),
+    config: describeConfig(config),
+    getTracer: (name: string, version?: string): Tracer => trace.getTracer(name, version),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => {
+      if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
+      return Promise.resolve();
+    },
+    stats: () => ({ exported: 0, dropped: 0, failed: 0, rejected: 0, retries: 0, truncated: 0 }),
+  };
+  return handle;
+}

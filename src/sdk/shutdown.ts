@@ -1,0 +1,86 @@
+import { log } from '../diag/index.js';
+
+type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** Resolve when `promise` settles or after `ms`, whichever is first; never rejects. */
+export function timeBox(promise: Promise<unknown>, ms: number, what: string): Promise<'done' | 'timeout'> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      log.warn(`${what} did not finish within ${ms} ms; giving up so the process is not held open`);
+      resolve('timeout');
+    }, ms);
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve('done');
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        log.warn(`${what} failed: ${(error as Error)?.message ?? String(error)}`);
+        resolve('done');
+      },
+    );
+  });
+}
+
+export interface ProcessHooks {
+  /** Remove every listener this installed. */
+  dispose(): void;
+}
+
+/**
+ * SIGTERM/SIGINT/SIGHUP: flush and shut down, then exit with 128 + signal number (143 / 130 / 129) as Node's
+ * default handler would, unless the application listens for that signal itself, in which case
+ * the application owns the exit and we only flush. (We exit rather than re-raise the signal:
+ * as PID 1 in a container a re-raised SIGTERM with no handler is ignored by the kernel.)
+ * `beforeExit`: flush what is pending, time-boxed, so short scripts lose nothing.
+ */
+export function installProcessHooks(opts: {
+  shutdown: () => Promise<void>;
+  flush: () => Promise<void>;
+  timeoutMillis: number;
+  /** A signal arrived: `appOwnsExit` false when this process is about to exit because of it. */
+  onSignal?: (signal: ExitSignal, appOwnsExit: boolean) => void;
+}): ProcessHooks {
+  const onSignal = (signal: ExitSignal) => {
+    const appOwnsExit = process.listenerCount(signal) > 1;
+    opts.onSignal?.(signal, appOwnsExit);
+    log.debug(
+      `${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`,
+    );
+    void opts.shutdown().finally(() => {
+      if (appOwnsExit) return;
+      process.exit(128 + SIGNAL_NUMBERS[signal]);
+    });
+  };
+  const onTerm = () => onSignal('SIGTERM');
+  const onInt = () => onSignal('SIGINT');
+  const onHup = () => onSignal('SIGHUP');
+  let flushing = false;
+  const onBeforeExit = () => {
+    // The loop is empty. A flush with work to do keeps it alive and beforeExit fires again once
+    // the export is done; that second flush finds nothing queued, does no I/O, and Node exits.
+    if (flushing) return;
+    flushing = true;
+    void timeBox(opts.flush(), opts.timeoutMillis, 'flushing spans before exit').then((outcome) => {
+      flushing = false;
+      // Only our stuck export is keeping the process alive: exit as Node was about to.
+      if (outcome === 'timeout') process.exit(process.exitCode ?? 0);
+    });
+  };
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  // Not on Windows, where SIGHUP means the console window closed and Node exits soon regardless.
+  if (process.platform !== 'win32') process.on('SIGHUP', onHup);
+  process.on('beforeExit', onBeforeExit);
+  return {
+    dispose() {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
+      process.off('beforeExit', onBeforeExit);
+    },
+  };
+}

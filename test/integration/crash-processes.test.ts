@@ -1,0 +1,75 @@
+// Issue 19: SIGTERM while spans are being produced in cluster workers or worker threads: every
+// span the app ended arrives (unique span ids the app wrote down vs span ids received).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
+import { exitStatus, runNode } from '../support/run-pair.js';
+
+let rx: OtlpReceiver;
+beforeAll(async () => {
+  rx = await startReceiver({ port: 0 });
+});
+afterAll(() => rx.stop());
+
+function endedIds(dir: string): Map<string, Set<string>> {
+  const byProducer = new Map<string, Set<string>>();
+  for (const file of readdirSync(dir)) {
+    const ids = readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean);
+    byProducer.set(file, new Set(ids));
+  }
+  return byProducer;
+}
+
+async function run(script: string, env: Record<string, string>) {
+  rx.clear();
+  const dir = mkdtempSync(path.join(tmpdir(), 'acme-otel-exit-'));
+  try {
+    const result = await runNode(script, true, {
+      signal: 'SIGTERM',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, OTEL_SERVICE_NAME: 'producer', OUT_DIR: dir, ...env },
+    });
+    return { result, ended: endedIds(dir), received: new Set(rx.spans().map((s) => s.spanId)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function expectAllArrived(ended: Map<string, Set<string>>, received: Set<string>, producers: number) {
+  expect(ended.size).toBe(producers);
+  for (const [producer, ids] of ended) {
+    expect(ids.size, producer).toBeGreaterThan(50);
+    const missing = [...ids].filter((id) => !received.has(id));
+    expect(missing, `${producer}: ${missing.length} of ${ids.size} ended spans missing`).toEqual([]);
+  }
+}
+
+describe('SIGTERM while spans are being produced', () => {
+  it('cluster: SIGTERM to the primary only; every span each worker ended arrives', async () => {
+    const { result, ended, received } = await run('test/fixtures/cluster-app.cjs', { WORKERS: '2' });
+    expect(exitStatus(result)).toBe(143);
+    expect(result.stderr).not.toContain('lost at exit');
+    expectAllArrived(ended, received, 2);
+  });
+
+  it('worker threads: every span a thread ended before the process exited arrives', async () => {
+    const { result, ended, received } = await run('test/fixtures/threads-app.cjs', {
+      THREADS: '3',
+      ACME_OTEL_WORKER_THREADS: 'true',
+    });
+    expect(exitStatus(result)).toBe(143);
+    expect(result.stderr).not.toContain('lost at exit');
+    expectAllArrived(ended, received, 3);
+  });
+
+  it('a worker thread traced in an untraced process exports its spans itself (no main thread answered)', async () => {
+    rx.clear();
+    const result = await runNode('test/fixtures/thread-alone.cjs', false, {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint },
+    });
+    expect(result.code).toBe(0);
+    const names = new Set(rx.spans().map((s) => s.name));
+    expect(names.size).toBe(25);
+  });
+});

@@ -1,0 +1,220 @@
+// Issue 19: no span is lost when the process ends, whatever ends it, and Node's behaviour stays
+// as it was. Each row of the README's "Shutdown and exit codes" table runs test/fixtures/crash-app.cjs
+// twice, untraced and with `--require dist/register.cjs`, against a real OTLP/gRPC receiver: same
+// exit status, same stdout, same stderr (less our `[@acme/otel]` lines and stack frames), and every
+// span arrives. The batch delay is 10 minutes: only the exit path can have sent them.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
+import { exitStatus, nodeStderr, type Run, type RunOptions, runNode } from '../support/run-pair.js';
+
+let rx: OtlpReceiver;
+beforeAll(async () => {
+  rx = await startReceiver({ port: 0, http: true });
+});
+afterEach(() => {
+  rx.setMode('ok');
+  rx.clear();
+});
+afterAll(() => rx.stop());
+
+const app = 'test/fixtures/crash-app.cjs';
+
+async function both(crash: string, options: RunOptions = {}): Promise<{ untraced: Run; traced: Run }> {
+  const env = {
+    CRASH: crash,
+    OTEL_SERVICE_NAME: 'crash-app',
+    OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '600000',
+    ...options.env,
+  };
+  const untraced = await runNode(app, false, { ...options, env });
+  const traced = await runNode(app, true, { ...options, env });
+  return { untraced, traced };
+}
+
+function expectSameBehaviour({ untraced, traced }: { untraced: Run; traced: Run }, status: number): void {
+  expect(exitStatus(untraced)).toBe(status);
+  expect(exitStatus(traced)).toBe(status);
+  expect(traced.stdout).toBe(untraced.stdout);
+  expect(nodeStderr(traced.stderr)).toBe(nodeStderr(untraced.stderr));
+  // Nothing was lost, so nothing is reported.
+  expect(traced.stderr).not.toContain('lost at exit');
+}
+
+function named(name: string): ReceivedSpan {
+  const span = rx.spans().find((s) => s.name === name);
+  if (!span)
+    throw new Error(
+      `no span "${name}" among ${rx
+        .spans()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
+  return span;
+}
+
+function warmups(): number {
+  return rx.spans().filter((s) => s.name.startsWith('warmup-')).length;
+}
+
+describe('a process that ends by itself flushes every span', () => {
+  it('uncaught exception thrown through withSpan: exit 1, error spans exported', async () => {
+    const runs = await both('uncaught');
+    expectSameBehaviour(runs, 1);
+    expect(runs.untraced.stderr).toContain('Error: boom');
+    expect(rx.spans()).toHaveLength(7);
+    for (const name of ['db', 'request']) {
+      expect(named(name).status).toEqual({ code: 'ERROR', message: 'boom' });
+      expect(named(name).events.map((e) => e.name)).toContain('exception');
+    }
+  });
+
+  for (const [mode, status] of [
+    ['throw', 1],
+    ['strict', 1],
+    ['warn', 0],
+    ['warn-with-error-code', 1],
+    ['none', 0],
+  ] as const) {
+    it(`unhandled rejection with --unhandled-rejections=${mode}: exit ${status}`, async () => {
+      const runs = await both('rejection', { flags: [`--unhandled-rejections=${mode}`] });
+      expectSameBehaviour(runs, status);
+      expect(warmups()).toBe(5);
+      // Fatal: the rejection is the crash; otherwise the span was still open when the script ended.
+      const fatal = status === 1 && mode !== 'warn-with-error-code';
+      expect(named('request').status).toEqual({
+        code: 'ERROR',
+        message: fatal ? 'Error: rejected' : `the process exited (code ${status}) before the span ended`,
+      });
+      expect(named('request').events.map((e) => e.name)).toEqual(fatal ? ['exception'] : []);
+    });
+  }
+
+  it('process.exit(1) after a failed, recorded operation: open spans end with ERROR', async () => {
+    const runs = await both('exit1');
+    expectSameBehaviour(runs, 1);
+    expect(runs.traced.stdout).not.toContain('must never print');
+    expect(warmups()).toBe(5);
+    expect(named('db.query').status).toEqual({ code: 'ERROR', message: 'connection refused' });
+    expect(named('main').status).toEqual({
+      code: 'ERROR',
+      message: 'the process exited (code 1) before the span ended',
+    });
+  });
+
+  it('process.exit() inside an HTTP handler: the open server and client spans arrive', async () => {
+    const runs = await both('httpExit');
+    expectSameBehaviour(runs, 0);
+    expect(named('db.query').status.code).toBe('UNSET');
+    const server = rx.spans().find((s) => s.kind === 'SERVER');
+    const client = rx.spans().find((s) => s.kind === 'CLIENT');
+    expect(server?.status).toEqual({
+      code: 'ERROR',
+      message: 'the process exited (code 0) before the span ended',
+    });
+    expect(client?.status.code).toBe('ERROR');
+    expect(named('db.query').parentSpanId).toBe(server?.spanId);
+  });
+
+  it('app SIGTERM handler with server.close(() => process.exit(0)): exit 0, every span', async () => {
+    const runs = await both('appSigterm', { signal: 'SIGTERM' });
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toContain('app SIGTERM handler');
+    expect(warmups()).toBe(5);
+    expect(rx.spans().filter((s) => s.name === 'handler')).toHaveLength(3);
+    expect(rx.spans().filter((s) => s.kind === 'SERVER')).toHaveLength(3);
+  });
+
+  it("express, 3 requests then an async throw: the crashing request's server span has ERROR and the exception", async () => {
+    const runs = await both('express');
+    expectSameBehaviour(runs, 1);
+    expect(runs.untraced.stderr).toContain('Error: express boom');
+    const servers = rx.spans().filter((s) => s.kind === 'SERVER');
+    expect(servers).toHaveLength(4);
+    const crashed = servers.filter((s) => s.status.code === 'ERROR');
+    expect(crashed).toHaveLength(1);
+    expect(crashed[0]?.status.message).toBe('Error: express boom');
+    const exception = crashed[0]?.events.find((e) => e.name === 'exception');
+    expect(exception?.attributes['exception.message']).toBe('express boom');
+    expect(String(exception?.attributes['exception.stacktrace'])).toContain('crash-app.cjs');
+  });
+
+  it("an app's own uncaughtException listener keeps the process alive: the error is only recorded", async () => {
+    const runs = await both('survive');
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toContain('handled: survived');
+    const job = named('job');
+    expect(job.status.code).toBe('UNSET');
+    expect(job.events.map((e) => e.name)).toEqual(['exception']);
+    expect(job.events[0]?.attributes['exception.message']).toBe('survived');
+  });
+
+  it('natural end: exit 0', async () => {
+    expectSameBehaviour(await both('natural'), 0);
+    expect(warmups()).toBe(5);
+  });
+
+  it('process.exitCode = 3: exit 3', async () => {
+    expectSameBehaviour(await both('exitCode3'), 3);
+    expect(warmups()).toBe(5);
+  });
+
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
+    it(`${signal} without an app handler: exit ${status}, every span`, async () => {
+      const runs = await both('serve', { signal });
+      expect(runs.untraced.signal).toBe(signal);
+      expectSameBehaviour(runs, status);
+      expect(warmups()).toBe(5);
+    });
+  }
+
+  it('--abort-on-uncaught-exception still aborts', async () => {
+    const runs = await both('uncaught', { flags: ['--abort-on-uncaught-exception'] });
+    // SIGABRT, or SIGTRAP where V8 aborts with a trap instruction (this machine's x64 builds).
+    expect(runs.untraced.signal).toMatch(/^SIG(ABRT|TRAP)$/);
+    expect(runs.traced.signal).toBe(runs.untraced.signal);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+  });
+});
+
+describe('the exit sender speaks the configured protocol', () => {
+  it('OTLP http/protobuf: an uncaught exception still delivers every span', async () => {
+    const runs = await both('uncaught', {
+      env: {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}`,
+      },
+    });
+    expectSameBehaviour(runs, 1);
+    expect(rx.spans()).toHaveLength(7);
+    expect(rx.metadata().every((m) => m['content-type'] === 'application/x-protobuf')).toBe(true);
+  });
+});
+
+describe('a collector that cannot take the spans does not hold the exit', () => {
+  for (const [what, endpoint] of [
+    ['hung', undefined],
+    ['unreachable', 'http://127.0.0.1:9'],
+  ] as const) {
+    it(`${what} collector: exit within the timeout, the loss is counted on stderr`, async () => {
+      if (endpoint === undefined) rx.setMode('hang');
+      const env = {
+        ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+        ...(endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } : {}),
+      };
+      const runs = await both('uncaught', { env });
+      expect(exitStatus(runs.traced)).toBe(1);
+      expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+      expect(runs.traced.stderr).toMatch(/^\[@acme\/otel\] 7 spans were lost at exit: /m);
+      expect(runs.traced.stderr).toContain(
+        endpoint ? 'gRPC status 14 UNAVAILABLE' : 'the collector did not answer within',
+      );
+      // Generous: the bound is the 1 s timeout; start-up and the sender thread come on top.
+      expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
+    });
+  }
+});

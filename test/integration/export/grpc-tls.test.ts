@@ -1,0 +1,176 @@
+// OTLP/gRPC over TLS with the OTLP certificate variables, through the config the way initTracing
+// builds the transport: a CA-signed server certificate, a missing CA, and mutual TLS.
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config/resolve.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { grpcTransportOptions } from '../../../src/export/otlp/grpc-options.js';
+import { type ExportResponse, GrpcTransport } from '../../../src/export/otlp/grpc-transport.js';
+
+let dir: string;
+const file = (name: string) => path.join(dir, name);
+
+const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+/** `openssl req` options for a new P-256 key written to `<name>.key`, subject CN=`cn`. */
+const newKey = (name: string, cn: string) => [
+  '-newkey',
+  'ec',
+  '-pkeyopt',
+  'ec_paramgen_curve:prime256v1',
+  '-nodes',
+  '-keyout',
+  file(`${name}.key`),
+  '-subj',
+  `/CN=${cn}`,
+];
+
+/** An EC key and a certificate for `cn`, signed by the test CA. */
+function issue(name: string, cn: string, san: string) {
+  openssl('req', ...newKey(name, cn), '-out', file(`${name}.csr`));
+  writeFileSync(file(`${name}.ext`), `subjectAltName=${san}\n`);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file(`${name}.csr`),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file(`${name}.pem`),
+    '-days',
+    '1',
+    '-extfile',
+    file(`${name}.ext`),
+  );
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'acme-otel-tls-'));
+  openssl('req', '-x509', ...newKey('ca', 'acme-otel test CA'), '-out', file('ca.pem'), '-days', '1');
+  issue('server', 'localhost', 'DNS:localhost,IP:127.0.0.1');
+  issue('client', 'otel-client', 'DNS:otel-client');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const servers: http2.Http2SecureServer[] = [];
+const transports: GrpcTransport[] = [];
+afterEach(async () => {
+  for (const t of transports.splice(0)) t.shutdown();
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  resetLogger();
+});
+
+/** A TLS HTTP/2 server that answers every call with gRPC OK; `requestCert` asks for mutual TLS. */
+async function tlsServer(requestCert = false) {
+  const calls: { authorized: boolean; peer: string | undefined }[] = [];
+  const server = http2.createSecureServer({
+    key: readFileSync(file('server.key')),
+    cert: readFileSync(file('server.pem')),
+    ...(requestCert ? { requestCert: true, rejectUnauthorized: true, ca: readFileSync(file('ca.pem')) } : {}),
+  });
+  server.on('stream', (stream) => {
+    const socket = stream.session?.socket as import('node:tls').TLSSocket | undefined;
+    calls.push({
+      authorized: socket?.authorized ?? false,
+      peer: String(socket?.getPeerCertificate()?.subject?.CN ?? '') || undefined,
+    });
+    stream.on('error', () => {});
+    stream.resume();
+    stream.on('end', () => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    });
+  });
+  server.on('sessionError', () => {});
+  server.on('tlsClientError', () => {});
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return { url: `https://localhost:${(server.address() as AddressInfo).port}`, calls };
+}
+
+function transportFor(url: string, env: Record<string, string>): GrpcTransport {
+  const t = new GrpcTransport(grpcTransportOptions(resolveConfig({ endpoint: url }, env)));
+  transports.push(t);
+  return t;
+}
+
+function send(t: GrpcTransport): Promise<ExportResponse> {
+  return t.send(new Uint8Array([10, 0]), 3_000);
+}
+
+describe('OTLP/gRPC over TLS', () => {
+  it('trusts the CA named by OTEL_EXPORTER_OTLP_CERTIFICATE', async () => {
+    const server = await tlsServer();
+    const result = await send(transportFor(server.url, { OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem') }));
+    expect(result.status).toBe('success');
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it("fails with UNAVAILABLE naming the certificate problem when the server's CA is not trusted", async () => {
+    const server = await tlsServer();
+    const result = await send(transportFor(server.url, {}));
+    expect(result.status).toBe('failure');
+    const error = (result as { error: Error & { code?: number; details?: string } }).error;
+    expect(error.code).toBe(14);
+    expect(error.details).toMatch(/^No connection established\. Last error: .*certificate/i);
+    expect(server.calls).toHaveLength(0);
+  });
+
+  it('presents the client certificate for mutual TLS (the _TRACES_ variables win)', async () => {
+    const server = await tlsServer(true);
+    const result = await send(
+      transportFor(server.url, {
+        OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: file('ca.pem'),
+        OTEL_EXPORTER_OTLP_CERTIFICATE: file('missing.pem'),
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: file('client.key'),
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: file('client.pem'),
+      }),
+    );
+    expect(result.status).toBe('success');
+    expect(server.calls).toEqual([{ authorized: true, peer: 'otel-client' }]);
+  });
+
+  it('warns naming the variable when a file cannot be read or the key pair is incomplete', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const options = grpcTransportOptions(
+      resolveConfig(
+        { endpoint: 'https://collector:4317' },
+        {
+          OTEL_EXPORTER_OTLP_CERTIFICATE: file('nope.pem'),
+          OTEL_EXPORTER_OTLP_CLIENT_KEY: file('client.key'),
+        },
+      ),
+    );
+    expect(options.tls).toEqual({});
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /OTEL_EXPORTER_OTLP_CERTIFICATE=".*nope\.pem" was given, but the file could not be read \(ENOENT\), connecting without it\./,
+      ),
+      expect.stringMatching(
+        /OTEL_EXPORTER_OTLP_CLIENT_KEY=".*client\.key" was given, but the client key and certificate must both be set, connecting without a client certificate\./,
+      ),
+    ]);
+  });
+
+  it('reads no certificate files for a plaintext (http://) endpoint', () => {
+    const options = grpcTransportOptions(
+      resolveConfig(
+        { endpoint: 'http://collector:4317' },
+        { OTEL_EXPORTER_OTLP_CERTIFICATE: file('nope.pem') },
+      ),
+    );
+    expect(options.tls).toBeUndefined();
+  });
+});

@@ -1,0 +1,293 @@
+// The node:http2 OTLP/gRPC transport against real servers: the test receiver (a grpc-js server)
+// for what a collector answers, and bare node:http2 servers for what only a proxy or a broken
+// server sends (HTTP errors, resets, trailers-only answers).
+import { once } from 'node:events';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import type { ExportResult } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { isRetryableExportError } from '../../../src/export/export-errors.js';
+import { GrpcSpanExporter } from '../../../src/export/otlp/grpc-exporter.js';
+import { grpcMetadata, TRACE_EXPORT_PATH } from '../../../src/export/otlp/grpc-options.js';
+import {
+  type ExportResponse,
+  GrpcTransport,
+  type GrpcTransportOptions,
+} from '../../../src/export/otlp/grpc-transport.js';
+import { buildTraceRequest } from '../../../src/export/otlp/request.js';
+import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
+import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
+
+let rx: OtlpReceiver;
+const transports: GrpcTransport[] = [];
+const servers: http2.Http2Server[] = [];
+
+beforeAll(async () => {
+  rx = await startReceiver({ port: 0 });
+});
+afterAll(() => rx.stop());
+afterEach(async () => {
+  for (const t of transports.splice(0)) t.shutdown();
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  rx.setMode('ok');
+  rx.clear();
+  resetLogger();
+});
+
+function transport(options: Partial<GrpcTransportOptions> = {}): GrpcTransport {
+  const t = new GrpcTransport({
+    url: rx.endpoint,
+    path: TRACE_EXPORT_PATH,
+    metadata: {},
+    compression: 'none',
+    userAgent: 'test',
+    ...options,
+  });
+  transports.push(t);
+  return t;
+}
+
+function request(...names: string[]): Uint8Array {
+  return buildTraceRequest(finished(...names));
+}
+
+function finished(...names: string[]): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'grpc-transport-test' }),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  for (const name of names) provider.getTracer('t').startSpan(name).end();
+  return memory.getFinishedSpans() as ReadableSpan[];
+}
+
+function errorOf(response: ExportResponse): Error & { code?: number; details?: string } {
+  if (response.status !== 'failure') throw new Error(`expected a failure, got ${response.status}`);
+  return response.error;
+}
+
+/** A bare HTTP/2 server on loopback; `handler` answers each stream. */
+async function h2Server(
+  handler: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void,
+) {
+  const server = http2.createServer();
+  server.on('stream', handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('GrpcTransport against a gRPC server (the test receiver, grpc-js)', () => {
+  it('delivers an export request and resolves success with the response', async () => {
+    const result = await transport().send(request('a', 'b'), 5_000);
+    expect(result.status).toBe('success');
+    expect(rx.spans().map((s) => s.name)).toEqual(['a', 'b']);
+  });
+
+  it('sends the metadata as headers', async () => {
+    await transport({ metadata: grpcMetadata({ Authorization: 'Bearer t0k', 'x-tenant': 'acme' }) }).send(
+      request('m'),
+      5_000,
+    );
+    expect(rx.metadata()[0]).toMatchObject({ authorization: 'Bearer t0k', 'x-tenant': 'acme' });
+  });
+
+  it('gzip-compresses the message, and the server reads it', async () => {
+    const result = await transport({ compression: 'gzip' }).send(request('zipped'), 5_000);
+    expect(result.status).toBe('success');
+    expect(rx.spans().map((s) => s.name)).toEqual(['zipped']);
+  });
+
+  it('reports UNAVAILABLE from the server as retryable code 14', async () => {
+    rx.setMode('unavailable');
+    const error = errorOf(await transport().send(request('x'), 5_000));
+    expect(error.code).toBe(14);
+    expect(isRetryableExportError(error)).toBe(true);
+    expect(rx.spans()).toEqual([]);
+  });
+
+  it('reports DEADLINE_EXCEEDED from the server as code 4', async () => {
+    rx.setMode('deadline');
+    expect(errorOf(await transport().send(request('x'), 5_000)).code).toBe(4);
+  });
+
+  it('gives up on a server that never answers at the timeout, then reconnects for the next call', async () => {
+    rx.setMode('hang');
+    const t = transport();
+    const started = Date.now();
+    const error = errorOf(await t.send(request('hung'), 200));
+    expect(error.code).toBe(4);
+    expect(error.message).toMatch(/Deadline exceeded after 200 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    rx.setMode('ok');
+    expect((await t.send(request('after'), 5_000)).status).toBe('success');
+    expect(rx.spans().map((s) => s.name)).toEqual(['after']);
+  });
+
+  it('survives a server restart: the next call opens a new connection', async () => {
+    const t = transport();
+    expect((await t.send(request('before'), 5_000)).status).toBe('success');
+    await rx.stop();
+    const down = errorOf(await t.send(request('lost'), 2_000));
+    expect(down.code).toBe(14);
+    await rx.restart();
+    expect((await t.send(request('back'), 5_000)).status).toBe('success');
+    expect(rx.spans().map((s) => s.name)).toEqual(['before', 'back']);
+  });
+});
+
+describe('GrpcTransport failures without a gRPC answer', () => {
+  it('a refused connection is UNAVAILABLE: "No connection established", with the cause', async () => {
+    const url = await h2Server(() => {});
+    servers.pop()?.close();
+    await new Promise((r) => setTimeout(r, 20));
+    const error = errorOf(await transport({ url }).send(request('x'), 2_000));
+    expect(error.code).toBe(14);
+    expect(error.details).toMatch(/^No connection established\. Last error: .*ECONNREFUSED/);
+    expect(isRetryableExportError(error)).toBe(true);
+  });
+
+  it('maps an HTTP status without grpc-status as gRPC specifies (503 → UNAVAILABLE, 401 → UNAUTHENTICATED)', async () => {
+    let status = 503;
+    const url = await h2Server((stream) => {
+      stream.respond({ ':status': status, 'content-type': 'text/plain' });
+      stream.end('proxy says no');
+    });
+    const t = transport({ url });
+    expect(errorOf(await t.send(request('x'), 2_000)).code).toBe(14);
+    status = 401;
+    const error = errorOf(await t.send(request('x'), 2_000));
+    expect(error.code).toBe(16);
+    expect(error.details).toBe('Received HTTP status code 401');
+  });
+
+  it('reads a trailers-only answer and decodes grpc-message', async () => {
+    const url = await h2Server((stream) => {
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': '16',
+          'grpc-message': 'bad%20token%3A%20expired',
+        },
+        { endStream: true },
+      );
+    });
+    const error = errorOf(await transport({ url }).send(request('x'), 2_000));
+    expect(error.code).toBe(16);
+    expect(error.message).toBe('16 UNAUTHENTICATED: bad token: expired');
+    expect(isRetryableExportError(error)).toBe(false);
+  });
+
+  it('a stream reset with REFUSED_STREAM is UNAVAILABLE', async () => {
+    const url = await h2Server((stream) => {
+      stream.on('error', () => {});
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    });
+    expect(errorOf(await transport({ url }).send(request('x'), 2_000)).code).toBe(14);
+  });
+
+  // Issue #20 item 5: a call in flight when a hung connection closed failed as CANCELLED and was
+  // not retried, losing its 512 spans.
+  it('a call the server cancels (RST_STREAM CANCEL) is retried on a fresh connection', async () => {
+    const sessions = new Set<http2.Http2Session>();
+    let calls = 0;
+    const url = await h2Server((stream) => {
+      stream.on('error', () => {});
+      stream.on('data', () => {});
+      sessions.add(stream.session!);
+      if (++calls === 1) {
+        // Hung at first, then the connection's stream is cancelled as the collector drops it.
+        setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), 100);
+        return;
+      }
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end();
+    });
+    const t = transport({ url });
+    const first = errorOf(await t.send(request('x'), 5_000));
+    expect(first.code).toBe(1);
+    expect(isRetryableExportError(first)).toBe(true);
+    const exporter = new RetryingExporter(new GrpcSpanExporter(transport({ url }), 5_000), {
+      deadlineMillis: 5_000,
+    });
+    sessions.clear();
+    calls = 0;
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(finished('y'), resolve));
+    expect(result.code).toBe(0);
+    expect(calls).toBe(2);
+    expect(sessions.size).toBe(2);
+  });
+
+  it('puts gRPC framing, headers and gzip on the wire as the protocol says', async () => {
+    const seen: { headers: http2.IncomingHttpHeaders; body: Buffer }[] = [];
+    const url = await h2Server((stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        seen.push({ headers, body: Buffer.concat(chunks) });
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.from([0, 0, 0, 0, 0]));
+      });
+    });
+    const message = request('wire');
+    const result = await transport({ url, compression: 'gzip', metadata: { 'x-k': 'v' } }).send(
+      message,
+      1_500,
+    );
+    expect(result.status).toBe('success');
+    const { headers, body } = seen[0]!;
+    expect(headers).toMatchObject({
+      ':method': 'POST',
+      ':path': TRACE_EXPORT_PATH,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'grpc-encoding': 'gzip',
+      'grpc-timeout': '1500m',
+      'x-k': 'v',
+    });
+    expect(body[0]).toBe(1); // compressed flag
+    expect(body.readUInt32BE(1)).toBe(body.length - 5);
+    expect(Buffer.from(zlib.gunzipSync(body.subarray(5))).equals(Buffer.from(message))).toBe(true);
+  });
+
+  it('fails every call after shutdown() without connecting', async () => {
+    const t = transport();
+    t.shutdown();
+    const error = errorOf(await t.send(request('late'), 1_000));
+    expect(error.code).toBe(14);
+    expect(rx.requestCount).toBe(0);
+  });
+});
+
+describe('grpcMetadata', () => {
+  it('lowercases names and leaves out reserved or malformed ones, naming each', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const metadata = grpcMetadata({
+      'X-Api-Key': 'k',
+      te: 'x',
+      'grpc-timeout': '1S',
+      'bad name': 'v',
+      ok: 'a\nb',
+    });
+    expect(metadata).toEqual({ 'x-api-key': 'k' });
+    expect(lines.join('\n')).toMatch(
+      /OTLP header "te" was given, but the gRPC exporter sets this header itself/,
+    );
+    expect(lines.join('\n')).toMatch(/OTLP header "bad name" was given, but it is not a valid header/);
+    expect(lines.join('\n')).toMatch(/OTLP header "ok" was given, but it is not a valid header/);
+  });
+});

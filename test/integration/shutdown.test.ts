@@ -1,0 +1,139 @@
+// Process behaviour of the exit path, in real child processes against a real OTLP/gRPC receiver.
+// Guards: "nothing is lost on a normal shutdown" and "a hung collector never keeps the process
+// alive past the timeout" (issue 2), and Node's exit semantics (128 + signal number).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnNode } from '../support/child.js';
+import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
+
+let rx: OtlpReceiver;
+beforeAll(async () => {
+  rx = await startReceiver({ port: 0 });
+});
+afterEach(() => {
+  rx.setMode('ok');
+  rx.clear();
+});
+afterAll(() => rx.stop());
+
+const app = 'test/fixtures/shutdown-app.mjs';
+
+describe('signals', () => {
+  it('SIGTERM with pending spans: every span reaches the receiver, exit code 143', async () => {
+    const child = spawnNode([app], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '300' });
+    await child.waitForOutput('ready');
+    expect(rx.spans()).toHaveLength(0);
+    child.proc.kill('SIGTERM');
+    const { code } = await child.exited;
+    expect(code).toBe(143);
+    const spans = rx.spans();
+    expect(spans).toHaveLength(600);
+    expect(new Set(spans.map((s) => s.spanId)).size).toBe(600);
+    expect(spans.every((s) => s.resource['service.name'] === 'shutdown-app')).toBe(true);
+  });
+
+  it('SIGINT exits 130 after flushing', async () => {
+    const child = spawnNode([app], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '5' });
+    await child.waitForOutput('ready');
+    child.proc.kill('SIGINT');
+    expect((await child.exited).code).toBe(130);
+    expect(rx.spans()).toHaveLength(10);
+  });
+
+  it('an application SIGTERM handler owns the exit; spans are still flushed', async () => {
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      SPANS: '20',
+      APP_SIGTERM_HANDLER: '1',
+    });
+    await child.waitForOutput('ready');
+    child.proc.kill('SIGTERM');
+    const { code } = await child.exited;
+    expect(child.output()).toContain('app handler ran');
+    expect(code).toBe(0);
+    expect(rx.spans()).toHaveLength(40);
+  });
+
+  it('a hung collector does not hold SIGTERM past the shutdown timeout', async () => {
+    rx.setMode('hang');
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+      SPANS: '10',
+    });
+    await child.waitForOutput('ready');
+    const sent = Date.now();
+    child.proc.kill('SIGTERM');
+    const { code } = await child.exited;
+    expect(code).toBe(143);
+    expect(Date.now() - sent).toBeLessThan(4_000);
+    // No silent loss: what could not be delivered is counted and named.
+    expect(child.output()).toMatch(/\[@acme\/otel\] failed to export 20 spans to http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('an unreachable collector does not hold SIGTERM past the shutdown timeout', async () => {
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', // discard port: connection refused
+      ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+      SPANS: '10',
+    });
+    await child.waitForOutput('ready');
+    const sent = Date.now();
+    child.proc.kill('SIGTERM');
+    expect((await child.exited).code).toBe(143);
+    expect(Date.now() - sent).toBeLessThan(4_000);
+  });
+});
+
+describe('natural exit (beforeExit)', () => {
+  it('a script that just ends exports every span and exits 0', async () => {
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      SPANS: '100',
+      EXIT_NATURALLY: '1',
+    });
+    const { code } = await child.exited;
+    expect(code).toBe(0);
+    expect(rx.spans()).toHaveLength(200);
+  });
+
+  it('keeps a non-zero process.exitCode', async () => {
+    const child = spawnNode(
+      [
+        '--input-type=module',
+        '-e',
+        `process.exitCode = 3; await import('./test/fixtures/shutdown-app.mjs');`,
+      ],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '3', EXIT_NATURALLY: '1' },
+    );
+    expect((await child.exited).code).toBe(3);
+    expect(rx.spans()).toHaveLength(6);
+  });
+
+  it('with a hung collector it still exits within the timeout', async () => {
+    rx.setMode('hang');
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+      SPANS: '3',
+      EXIT_NATURALLY: '1',
+    });
+    const { code, ms } = await child.exited;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5_000);
+  });
+});
+
+describe('opt-out', () => {
+  it('ACME_OTEL_HANDLE_SIGNALS=false leaves SIGTERM to Node (killed by the signal)', async () => {
+    const child = spawnNode([app], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      ACME_OTEL_HANDLE_SIGNALS: 'false',
+      SPANS: '3',
+    });
+    await child.waitForOutput('ready');
+    child.proc.kill('SIGTERM');
+    const { code, signal } = await child.exited;
+    expect(code).toBeNull();
+    expect(signal).toBe('SIGTERM');
+  });
+});

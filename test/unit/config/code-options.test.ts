@@ -1,0 +1,111 @@
+// resolveConfig with bad options passed in code: a TracingConfigError naming the option, the
+// value and what is allowed.
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config/resolve.js';
+import { isTracingConfigError, TracingConfigError } from '../../../src/errors.js';
+import type { TracingOptions } from '../../../src/types.js';
+import { base, captureWarnings } from './capture.js';
+
+captureWarnings();
+
+describe('bad code options throw TracingConfigError naming option, value and what is allowed', () => {
+  const rows: [TracingOptions | Record<string, unknown>, string, RegExp][] = [
+    [{ sampleRatio: 1.5 }, 'sampleRatio', /invalid option sampleRatio=1\.5: expected a number in \[0, 1\]/],
+    [{ sampleRatio: -0.1 }, 'sampleRatio', /sampleRatio=-0\.1/],
+    [
+      { sampler: 'sometimes' },
+      'sampler',
+      /sampler="sometimes": expected one of "always_on", .*or a Sampler object/,
+    ],
+    [{ propagators: ['w3c'] }, 'propagators[0]', /propagators\[0\]="w3c": expected one of "tracecontext"/],
+    [{ propagators: 'tracecontext' }, 'propagators', /expected an array/],
+    [
+      { exporter: 'zipkin' },
+      'exporter',
+      /exporter="zipkin": expected one of "otlp", "console", "waterfall", "none"/,
+    ],
+    [{ exporter: { export: 1 } }, 'exporter', /or a SpanExporter object/],
+    [
+      { endpoint: 'localhost:4317' },
+      'endpoint',
+      /endpoint="localhost:4317": expected an http:\/\/ or https:\/\/ URL/,
+    ],
+    [{ endpoint: 'ftp://x' }, 'endpoint', /expected an http/],
+    [
+      { endpoint: 'http://http://collector:4317' },
+      'endpoint',
+      /endpoint="http:\/\/http:\/\/collector:4317": expected an http:\/\/ or https:\/\/ URL/,
+    ],
+    [
+      { exportTimeoutMillis: -1 },
+      'exportTimeoutMillis',
+      /exportTimeoutMillis=-1: expected a number in \[1, ∞\]/,
+    ],
+    [{ shutdownTimeoutMillis: 0 }, 'shutdownTimeoutMillis', /shutdownTimeoutMillis=0/],
+    [{ batch: { maxQueueSize: 0 } }, 'batch.maxQueueSize', /batch\.maxQueueSize=0: expected a whole number/],
+    [
+      { batch: { maxQueueSize: 10, maxExportBatchSize: 20 } },
+      'batch.maxExportBatchSize',
+      /must not exceed batch\.maxQueueSize \(10\)/,
+    ],
+    [{ batch: { scheduledDelayMillis: -5 } }, 'batch.scheduledDelayMillis', /scheduledDelayMillis=-5/],
+    [{ spanLimits: { attributeCountLimit: 1.5 } }, 'spanLimits.attributeCountLimit', /whole number/],
+    [{ serviceName: 42 }, 'serviceName', /serviceName=42: expected a non-empty string/],
+    [{ serviceName: '' }, 'serviceName', /serviceName="": expected a non-empty string/],
+    [
+      { protocol: 'http/json' },
+      'protocol',
+      /protocol="http\/json": expected one of "grpc", "http\/protobuf"/,
+    ],
+    [{ compression: 'br' }, 'compression', /compression="br"/],
+    [{ logLevel: 'loud' }, 'logLevel', /logLevel="loud"/],
+    [{ handleSignals: 'yes' }, 'handleSignals', /handleSignals="yes": expected true or false/],
+    [{ httpServerFastPath: 1 }, 'httpServerFastPath', /httpServerFastPath=1: expected true or false/],
+    [{ gcTuning: 'off' }, 'gcTuning', /gcTuning="off": expected true or false/],
+    [{ headers: { a: 1 } }, 'headers.a', /headers\.a=1: expected a string/],
+    [{ resourceDetectors: ['moon'] }, 'resourceDetectors[0]', /resourceDetectors\[0\]="moon"/],
+    [{ ignoreIncomingPaths: [1] }, 'ignoreIncomingPaths[0]', /expected a string or RegExp/],
+    [
+      { redaction: { dbStatement: 'drop' } },
+      'redaction.dbStatement',
+      /redaction\.dbStatement="drop": expected one of "mask", "hash", "keep"/,
+    ],
+    [{ redaction: { patterns: ['secret'] } }, 'redaction.patterns[0]', /expected a RegExp/],
+    [{ instrumentations: 'all' }, 'instrumentations', /expected true, false, or an array/],
+    [
+      { serviceNmae: 'x' },
+      'serviceNmae',
+      /serviceNmae="x": unknown option; known options are disabled, serviceName/,
+    ],
+  ];
+  for (const [options, option, message] of rows) {
+    it(`${option} ${JSON.stringify(options)}`, () => {
+      let caught: unknown;
+      try {
+        resolveConfig(options as TracingOptions, base);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TracingConfigError);
+      expect(isTracingConfigError(caught)).toBe(true);
+      const error = caught as TracingConfigError;
+      expect(error.name).toBe('TracingConfigError');
+      expect(error.option).toBe(option);
+      expect(error.message).toMatch(/^\[@acme\/otel\] invalid option /);
+      expect(error.message).toMatch(message);
+    });
+  }
+
+  it('accepts a custom Sampler, exporter and propagator object', () => {
+    const sampler = { shouldSample: () => ({ decision: 1 }), toString: () => 'MySampler' };
+    const exporter = { export: () => undefined, shutdown: async () => undefined };
+    const propagator = { inject: () => undefined, extract: (c: unknown) => c, fields: () => [] };
+    const config = resolveConfig(
+      { sampler, exporter, propagators: [propagator as never, 'b3'] } as TracingOptions,
+      base,
+    );
+    expect(config.sampler).toBe(sampler);
+    expect(config.exporters).toBe(exporter);
+    expect(config.propagators).toEqual([propagator, 'b3']);
+  });
+});

@@ -1,0 +1,36 @@
+// describeConfig and the one-line start-up summary: what is in effect, secrets never shown.
+import { describe, expect, it } from 'vitest';
+import { describeConfig, summaryLine } from '../../../src/config/describe.js';
+import { resolveConfig } from '../../../src/config/resolve.js';
+import { base, captureWarnings } from './capture.js';
+
+captureWarnings();
+
+describe('describeConfig and the start-up summary never show secrets', () => {
+  it('redacts header values and URL credentials', () => {
+    const config = resolveConfig(
+      { headers: { authorization: 'Bearer s3cr3t' }, endpoint: 'https://user:pw@collector.example:4317' },
+      base,
+    );
+    const described = JSON.stringify(describeConfig(config));
+    expect(described).not.toContain('s3cr3t');
+    expect(described).not.toContain(':pw@');
+    expect(described).toContain('[REDACTED]');
+    const line = summaryLine(config);
+    expect(line).not.toContain('s3cr3t');
+    expect(line).not.toContain(':pw@');
+    expect(line).toContain('headers [REDACTED]');
+  });
+
+  it('scrubs resource attribute values and secret endpoint query parameters (issue 20)', () => {
+    const config = resolveConfig(
+      { endpoint: 'https://collector.example:4318/v1/traces?api_key=s3cr3t' },
+      { ...base, OTEL_RESOURCE_ATTRIBUTES: 'team=a,db.password=s3cr3t,vault.url=https://u:s3cr3t@v/x' },
+    );
+    const described = describeConfig(config);
+    expect(JSON.stringify(described)).not.toContain('s3cr3t');
+    expect(described.resourceAttributes).toMatchObject({ team: 'a', 'db.password': '[REDACTED]' });
+    expect(described.endpoint).toBe('https://collector.example:4318/v1/traces?api_key=REDACTED');
+    expect(summaryLine(config)).not.toContain('s3cr3t');
+  });
+});

@@ -1,0 +1,195 @@
+// resolveConfig with bad environment values: one warning each, naming the variable, the value
+// and the fallback, and the setting falls back (never a throw: the register entry must start).
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config/resolve.js';
+import { base, captureWarnings } from './capture.js';
+
+const warnings = captureWarnings();
+
+describe('bad env values warn once, naming variable, value and fallback', () => {
+  const rows: [Record<string, string>, RegExp, (c: ReturnType<typeof resolveConfig>) => unknown, unknown][] =
+    [
+      // Issue 21: a bad signal-specific value falls through to the general one, and says so.
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '7000' },
+        /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 7000 \(from OTEL_EXPORTER_OTLP_TIMEOUT\)\.$/,
+        (c) => c.exportTimeoutMillis,
+        7000,
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'udp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+        /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="udp" was given, .*, defaulting to http\/protobuf \(from OTEL_EXPORTER_OTLP_PROTOCOL\)\.$/,
+        (c) => c.protocol,
+        'http/protobuf',
+      ],
+      [
+        {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector" was given, .*, defaulting to http:\/\/otel:4318\/v1\/traces \(from OTEL_EXPORTER_OTLP_ENDPOINT\)\.$/,
+        (c) => c.endpoint,
+        'http://otel:4318/v1/traces',
+      ],
+      [
+        { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc' },
+        /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="abc" was given, but it is not a number, defaulting to 16384\.$/,
+        (c) => c.spanLimits.attributeValueLengthLimit,
+        16_384,
+      ],
+      [
+        { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'lots' },
+        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="lots" was given, but it is not a number, defaulting to 100\.$/,
+        (c) => c.batch.maxExportBatchSize,
+        100,
+      ],
+      [
+        { OTEL_NODE_RESOURCE_DETECTORS: 'moon' },
+        /OTEL_NODE_RESOURCE_DETECTORS="moon" was given, but "moon" is not one of .*, defaulting to env,host,os,process,container\.$/,
+        (c) => c.resourceDetectors,
+        ['env', 'host', 'os', 'process', 'container'],
+      ],
+      [
+        { OTEL_TRACES_SAMPLER_ARG: '1.7', OTEL_TRACES_SAMPLER: 'traceidratio' },
+        /OTEL_TRACES_SAMPLER_ARG="1.7" was given, but it is out of range \(\[0..1\]\), defaulting to 1\./,
+        (c) => c.sampleRatio,
+        1,
+      ],
+      [
+        { OTEL_TRACES_SAMPLER_ARG: 'half' },
+        /OTEL_TRACES_SAMPLER_ARG="half" was given, but it is not a number, defaulting to 1/,
+        (c) => c.sampleRatio,
+        1,
+      ],
+      [
+        { OTEL_TRACES_SAMPLER: 'sometimes' },
+        /OTEL_TRACES_SAMPLER="sometimes" was given, but it is not one of .*defaulting to parentbased_always_on/,
+        (c) => c.sampler,
+        'parentbased_always_on',
+      ],
+      [
+        { OTEL_TRACES_SAMPLER: 'jaeger_remote' },
+        /not supported by @acme\/otel/,
+        (c) => c.sampler,
+        'parentbased_always_on',
+      ],
+      [
+        { OTEL_PROPAGATORS: 'tracecontext,xray' },
+        /OTEL_PROPAGATORS="tracecontext,xray" was given, but "xray" is not one of .*, using tracecontext\.$/,
+        (c) => c.propagators,
+        ['tracecontext'],
+      ],
+      [
+        { OTEL_PROPAGATORS: 'foo' },
+        /OTEL_PROPAGATORS="foo" was given, but "foo" is not one of .*, defaulting to tracecontext,baggage,b3multi\.$/,
+        (c) => c.propagators,
+        ['tracecontext', 'baggage', 'b3multi'],
+      ],
+      [
+        { OTEL_TRACES_EXPORTER: 'zipkin' },
+        /OTEL_TRACES_EXPORTER="zipkin" was given, but "zipkin" is not one of .*, defaulting to otlp\.$/,
+        (c) => c.exporters,
+        ['otlp'],
+      ],
+      [
+        { OTEL_TRACES_EXPORTER: 'console,none' },
+        /"none" is combined with other exporters, exporting nothing/,
+        (c) => c.exporters,
+        ['none'],
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
+        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, defaulting to http:\/\/localhost:4317/,
+        (c) => c.endpoint,
+        'http://localhost:4317',
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://https://collector:4317' },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https:\/\/https:\/\/collector:4317" was given, but it is not an http\(s\) URL/,
+        (c) => c.endpoint,
+        'http://localhost:4317',
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' },
+        /OTEL_EXPORTER_OTLP_PROTOCOL="carrier-pigeon".*defaulting to grpc/,
+        (c) => c.protocol,
+        'grpc',
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+        /http\/json is not supported.*defaulting to http\/protobuf/,
+        (c) => c.protocol,
+        'http/protobuf',
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_TIMEOUT: '-5' },
+        /OTEL_EXPORTER_OTLP_TIMEOUT="-5" was given, but it is out of range.*defaulting to 10000/,
+        (c) => c.exportTimeoutMillis,
+        10_000,
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli' },
+        /OTEL_EXPORTER_OTLP_COMPRESSION="brotli".*defaulting to none/,
+        (c) => c.compression,
+        'none',
+      ],
+      [
+        { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,oops' },
+        /OTEL_EXPORTER_OTLP_HEADERS=.*"oops" is not key=value, ignoring that entry/,
+        (c) => c.headers,
+        { a: '1' },
+      ],
+      [
+        { OTEL_BSP_MAX_QUEUE_SIZE: '1.5' },
+        /OTEL_BSP_MAX_QUEUE_SIZE="1.5" was given, but it is not a whole number, defaulting to 4096/,
+        (c) => c.batch.maxQueueSize,
+        4096,
+      ],
+      [
+        { OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20' },
+        /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20".*exceeds the queue size \(10\), defaulting to 10/,
+        (c) => c.batch.maxExportBatchSize,
+        10,
+      ],
+      [
+        { OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: 'many' },
+        /OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT="many".*defaulting to 128/,
+        (c) => c.spanLimits.attributeCountLimit,
+        128,
+      ],
+      [
+        { ACME_OTEL_HTTP_FAST_PATH: 'off' },
+        /ACME_OTEL_HTTP_FAST_PATH="off" was given, but it is not "true" or "false", defaulting to true/,
+        (c) => c.httpServerFastPath,
+        true,
+      ],
+      [
+        { OTEL_SDK_DISABLED: 'yes' },
+        /OTEL_SDK_DISABLED="yes" was given, but it is not "true" or "false", defaulting to false/,
+        (c) => c.disabled,
+        false,
+      ],
+      [{ OTEL_LOG_LEVEL: 'loud' }, /OTEL_LOG_LEVEL="loud".*defaulting to info/, (c) => c.logLevel, 'info'],
+      [
+        { OTEL_NODE_RESOURCE_DETECTORS: 'host,moon' },
+        /OTEL_NODE_RESOURCE_DETECTORS="host,moon" was given, but "moon" is not one of .*, using host\.$/,
+        (c) => c.resourceDetectors,
+        ['host'],
+      ],
+    ];
+  for (const [env, message, pick, fallback] of rows) {
+    it(`${Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`, () => {
+      const config = resolveConfig({}, { ...base, ...env });
+      expect(pick(config)).toEqual(fallback);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^\[@acme\/otel\] /);
+      expect(warnings[0]).toMatch(message);
+      // once: resolving again does not repeat the warning
+      resolveConfig({}, { ...base, ...env });
+      expect(warnings).toHaveLength(1);
+    });
+  }
+});

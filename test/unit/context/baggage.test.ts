@@ -1,0 +1,82 @@
+import { context } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BAGGAGE_LIMITS,
+  getAllBaggage,
+  getBaggage,
+  injectContext,
+  setBaggage,
+  withBaggage,
+} from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+let warnings: string[];
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+  warnings = [];
+  resetLogger();
+  setLogSink((_level, line) => warnings.push(line));
+});
+afterEach(async () => {
+  resetLogger();
+  await tracing.shutdown();
+});
+
+describe('baggage', () => {
+  it('sets, merges, reads and removes entries', () => {
+    const ctx = setBaggage({ 'tenant.id': 't-1', retries: 3, beta: true });
+    expect(getBaggage('tenant.id')).toBeUndefined();
+    expect(getAllBaggage(ctx)).toEqual({ 'tenant.id': 't-1', retries: '3', beta: 'true' });
+    const merged = setBaggage({ retries: undefined, region: { value: 'eu', metadata: 'propagate=no' } }, ctx);
+    expect(getAllBaggage(merged)).toEqual({ 'tenant.id': 't-1', beta: 'true', region: 'eu' });
+    expect(injectContext({}, merged).baggage).toBe('tenant.id=t-1,beta=true,region=eu;propagate=no');
+  });
+
+  it('withBaggage scopes entries to a callback, across awaits', async () => {
+    const seen = await withBaggage({ 'user.tier': 'gold' }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return getBaggage('user.tier');
+    });
+    expect(seen).toBe('gold');
+    expect(getBaggage('user.tier')).toBeUndefined();
+    expect(getBaggage('user.tier', context.active())).toBeUndefined();
+  });
+
+  it(`keeps at most ${BAGGAGE_LIMITS.maxEntries} entries and warns once about the rest`, () => {
+    const entries: Record<string, string> = {};
+    for (let i = 0; i < 70; i++) entries[`k${i}`] = 'v';
+    const ctx = setBaggage(entries);
+    const kept = getAllBaggage(ctx);
+    expect(Object.keys(kept)).toHaveLength(64);
+    expect(kept.k63).toBe('v');
+    expect(kept.k64).toBeUndefined();
+    expect(warnings.filter((w) => w.includes('"k64" dropped'))).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^\[@acme\/otel\] baggage entry "k64" dropped: baggage already holds 64 entries/,
+    );
+    setBaggage(entries);
+    expect(warnings.filter((w) => w.includes('"k64" dropped'))).toHaveLength(1);
+  });
+
+  it('drops a member over 4096 bytes (after percent-encoding) and keeps the header within 8192 bytes', () => {
+    const huge = setBaggage({ small: 'ok', huge: 'é'.repeat(700) }); // 700 × %C3%A9 = 4200 bytes
+    expect(getAllBaggage(huge)).toEqual({ small: 'ok' });
+    expect(warnings.some((w) => w.includes('"huge" dropped: it is 4205 bytes (limit 4096)'))).toBe(true);
+
+    const big = 'x'.repeat(3000);
+    const ctx = setBaggage({ a: big, b: big, c: big });
+    expect(Object.keys(getAllBaggage(ctx))).toEqual(['a', 'b']);
+    expect(injectContext({}, ctx).baggage!.length).toBeLessThanOrEqual(8192);
+    expect(warnings.some((w) => w.includes('"c" dropped: baggage would exceed 8192 bytes'))).toBe(true);
+  });
+
+  it('drops keys that are not W3C tokens', () => {
+    const ctx = setBaggage({ 'has space': 'x', 'ok-key': 'y' });
+    expect(getAllBaggage(ctx)).toEqual({ 'ok-key': 'y' });
+    expect(warnings.some((w) => w.includes('"has space" is not a valid W3C token'))).toBe(true);
+  });
+});

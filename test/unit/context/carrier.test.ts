@@ -1,0 +1,131 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  extractContext,
+  getBaggage,
+  injectContext,
+  setBaggage,
+  withExtractedContext,
+  withSpan,
+} from '../../../src/context/index.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/;
+
+describe('injectContext / extractContext', () => {
+  it('injects the active span into a new or given carrier', () => {
+    withSpan('publish', (span) => {
+      const fresh = injectContext();
+      expect(fresh.traceparent).toMatch(TRACEPARENT);
+      expect(fresh.traceparent).toContain(span.spanContext().spanId);
+      const headers = { 'content-type': 'application/json' };
+      expect(injectContext(headers)).toBe(headers);
+      expect(headers).toMatchObject({ 'content-type': 'application/json', traceparent: fresh.traceparent });
+    });
+  });
+
+  it('injects nothing outside a span, and an explicit context when given', () => {
+    expect(injectContext()).toEqual({});
+    const ctx = withSpan('captured', () => context.active());
+    expect(injectContext({}, ctx).traceparent).toContain(tracing.findSpan('captured')?.spanContext().spanId);
+  });
+
+  it('round-trips span and baggage', () => {
+    const carrier = withSpan('producer', () =>
+      context.with(setBaggage({ 'tenant.id': 'acme co' }), () => injectContext()),
+    );
+    expect(carrier.baggage).toBe('tenant.id=acme%20co');
+    const extracted = extractContext(carrier);
+    expect(trace.getSpanContext(extracted)).toMatchObject({
+      spanId: tracing.findSpan('producer')?.spanContext().spanId,
+      isRemote: true,
+    });
+    expect(getBaggage('tenant.id', extracted)).toBe('acme co');
+  });
+
+  it('reads Buffer values, arrays and differently-cased keys', () => {
+    const carrier = withSpan('producer', () => injectContext());
+    const producer = tracing.expectSpan('producer').spanContext();
+    for (const variant of [
+      { traceparent: Buffer.from(carrier.traceparent!) },
+      { Traceparent: carrier.traceparent },
+      { traceparent: [carrier.traceparent] },
+    ]) {
+      expect(trace.getSpanContext(extractContext(variant))?.spanId).toBe(producer.spanId);
+    }
+  });
+
+  it('extracts from an empty context: no trace headers means a new trace, not the ambient span', () => {
+    withSpan('ambient', () => {
+      const extracted = extractContext({});
+      expect(trace.getSpanContext(extracted)).toBeUndefined();
+      expect(extracted).toBe(ROOT_CONTEXT);
+      expect(trace.getSpanContext(extractContext({}, context.active()))).toBeDefined();
+    });
+    expect(extractContext(undefined)).toBe(ROOT_CONTEXT);
+  });
+
+  it('uses the global propagator (here: none registered -> nothing injected)', () => {
+    propagation.disable();
+    expect(withSpan('x', () => injectContext())).toEqual({});
+  });
+});
+
+describe('withExtractedContext', () => {
+  it('starts a CONSUMER span whose parent is the remote producer span, with the carrier baggage', async () => {
+    const headers = withSpan(
+      'orders publish',
+      () => context.with(setBaggage({ tier: 'gold' }), () => injectContext()),
+      {
+        kind: SpanKind.PRODUCER,
+      },
+    );
+    const result = await withExtractedContext(headers, 'orders process', async (span) => {
+      expect(trace.getActiveSpan()).toBe(span);
+      expect(getBaggage('tier')).toBe('gold');
+      return 'ok';
+    });
+    expect(result).toBe('ok');
+    const producer = tracing.expectSpan('orders publish', { kind: 'producer' });
+    tracing.expectSpan('orders process', {
+      kind: 'consumer',
+      parent: producer,
+      traceId: producer.spanContext().traceId,
+    });
+  });
+
+  it('does not attach to the ambient span when the message has no context', () => {
+    withSpan('poll loop', () => withExtractedContext({}, 'orders process', () => undefined));
+    tracing.expectSpan('orders process', { parent: null });
+  });
+
+  it('relation "link" starts a new trace linked to the producer; options pass through', () => {
+    const headers = withSpan('batch publish', () => injectContext());
+    expect(() =>
+      withExtractedContext(
+        headers,
+        'batch process',
+        () => {
+          throw new Error('poison message');
+        },
+        { relation: 'link', kind: SpanKind.INTERNAL, attributes: { 'messaging.batch.message_count': 1 } },
+      ),
+    ).toThrow('poison message');
+    const producer = tracing.expectSpan('batch publish');
+    tracing.expectSpan('batch process', {
+      parent: null,
+      linkedTo: producer,
+      kind: 'internal',
+      attributes: { 'messaging.batch.message_count': 1 },
+      status: { code: 'error', message: 'poison message' },
+    });
+  });
+});

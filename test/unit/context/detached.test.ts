@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runDetached, withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+let logged: string[];
+const unhandled = vi.fn();
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+  logged = [];
+  setLogSink((_level, line) => logged.push(line));
+  process.on('unhandledRejection', unhandled);
+  unhandled.mockClear();
+});
+afterEach(async () => {
+  process.off('unhandledRejection', unhandled);
+  resetLogger();
+  await tracing.shutdown();
+});
+
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('runDetached', () => {
+  it('child mode: the task outlives the request and stays in its trace', async () => {
+    let task!: Promise<unknown>;
+    await withSpan('request', () => {
+      task = runDetached('email.send', async () => {
+        await tick(10);
+        return withSpan('smtp.write', () => 'sent');
+      });
+    });
+    // The request is done before the task.
+    expect(tracing.spans().map((s) => s.name)).toEqual(['request']);
+    expect(await task).toBe('sent');
+    const request = tracing.expectSpan('request');
+    const task1 = tracing.expectSpan('email.send', {
+      parent: request,
+      traceId: request.spanContext().traceId,
+    });
+    tracing.expectSpan('smtp.write', { parent: task1 });
+  });
+
+  it('link mode: a new trace whose root links to the request span, baggage kept', async () => {
+    let task!: Promise<unknown>;
+    await withSpan('request', () => {
+      task = runDetached('reindex', () => withSpan('index.write', () => 1), {
+        mode: 'link',
+        attributes: { 'job.kind': 'reindex' },
+      });
+    });
+    await task;
+    const request = tracing.expectSpan('request');
+    const root = tracing.expectSpan('reindex', {
+      parent: null,
+      linkedTo: request,
+      attributes: { 'job.kind': 'reindex' },
+    });
+    expect(root.spanContext().traceId).not.toBe(request.spanContext().traceId);
+    tracing.expectSpan('index.write', { parent: root });
+  });
+
+  it('a rejection is recorded and logged, never an unhandled rejection', async () => {
+    const onError = vi.fn();
+    let task!: Promise<unknown>;
+    await withSpan('request', () => {
+      task = runDetached(
+        'webhook.call',
+        async () => {
+          await tick(1);
+          throw new Error('webhook down');
+        },
+        { onError },
+      );
+    });
+    await expect(task).resolves.toBeUndefined();
+    await tick(50);
+    expect(unhandled).not.toHaveBeenCalled();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'webhook down' }));
+    tracing.expectSpan('webhook.call', {
+      parent: 'request',
+      status: { code: 'error', message: 'webhook down' },
+      event: 'exception',
+    });
+    expect(
+      logged.some((l) =>
+        l.startsWith('[@acme/otel] detached task "webhook.call" failed: Error: webhook down'),
+      ),
+    ).toBe(true);
+  });
+
+  it('a sync throw, a throwing onError hook and a non-Error rejection are contained too', async () => {
+    const tasks = [
+      runDetached('sync.throw', () => {
+        throw new Error('sync');
+      }),
+      runDetached('hook.throws', () => Promise.reject('just a string'), {
+        onError: () => {
+          throw new Error('hook');
+        },
+      }),
+    ];
+    await expect(Promise.all(tasks)).resolves.toEqual([undefined, undefined]);
+    await tick(50);
+    expect(unhandled).not.toHaveBeenCalled();
+    tracing.expectSpan('sync.throw', { status: { code: 'error', message: 'sync' } });
+    tracing.expectSpan('hook.throws', { status: { code: 'error', message: 'just a string' } });
+    expect(logged.some((l) => l.includes('onError hook of detached task "hook.throws" threw'))).toBe(true);
+  });
+
+  it('shows the problem it solves: a bare fire-and-forget rejection escapes', async () => {
+    const failing = async () => {
+      throw new Error('escaped');
+    };
+    void failing();
+    await tick(50);
+    expect(unhandled).toHaveBeenCalledTimes(1);
+  });
+});

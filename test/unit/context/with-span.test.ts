@@ -1,0 +1,142 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { traced, withSpan } from '../../../src/context/index.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+describe('withSpan', () => {
+  it('returns the result of a sync fn and ends the span once', () => {
+    const result = withSpan('sync', (span) => {
+      expect(trace.getActiveSpan()).toBe(span);
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(tracing.spans()).toHaveLength(1);
+    tracing.expectSpan('sync', { status: 'unset', parent: null, kind: 'internal' });
+  });
+
+  it('awaits an async fn before ending, and keeps the span active across awaits', async () => {
+    const result = await withSpan('async', async (span) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(trace.getActiveSpan()).toBe(span);
+      expect(tracing.spans()).toHaveLength(0);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    tracing.expectSpan('async', { status: 'unset' });
+  });
+
+  it('records a sync throw, sets ERROR with the message, rethrows and ends once', () => {
+    const error = new Error('boom');
+    expect(() =>
+      withSpan('throws', () => {
+        throw error;
+      }),
+    ).toThrow(error);
+    expect(tracing.spans()).toHaveLength(1);
+    tracing.expectSpan('throws', {
+      status: { code: 'error', message: 'boom' },
+      event: { name: 'exception', attributes: { 'exception.message': 'boom', 'exception.type': 'Error' } },
+    });
+  });
+
+  it('records a rejection and rethrows the same error', async () => {
+    const error = new TypeError('nope');
+    await expect(withSpan('rejects', async () => Promise.reject(error))).rejects.toBe(error);
+    tracing.expectSpan('rejects', { status: { code: 'error', message: 'nope' }, event: 'exception' });
+    expect(tracing.spans()).toHaveLength(1);
+  });
+
+  it('handles non-Error thrown values', async () => {
+    expect(() =>
+      withSpan('string-thrown', () => {
+        throw 'plain string';
+      }),
+    ).toThrow('plain string');
+    tracing.expectSpan('string-thrown', {
+      status: { code: 'error', message: 'plain string' },
+      event: 'exception',
+    });
+    await expect(withSpan('object-rejected', () => Promise.reject({ code: 7 }))).rejects.toEqual({ code: 7 });
+    tracing.expectSpan('object-rejected', { status: { code: 'error', message: '[object Object]' } });
+  });
+
+  it('does not end the span twice when fn ends it itself', () => {
+    withSpan('manual', (span) => span.end());
+    expect(tracing.spans()).toHaveLength(1);
+  });
+
+  it('nests: inner spans are children of outer ones', async () => {
+    await withSpan('outer', () => withSpan('inner', async () => withSpan('innermost', () => 1)));
+    const outer = tracing.expectSpan('outer', { parent: null });
+    tracing.expectSpan('inner', { parent: outer, traceId: outer.spanContext().traceId });
+    tracing.expectSpan('innermost', { parent: 'inner' });
+  });
+
+  it('applies attributes, kind, links, parent, root and tracer options', () => {
+    const other = tracing.tracer.startSpan('other');
+    other.end();
+    withSpan('client-call', () => undefined, {
+      attributes: { 'peer.service': 'inventory' },
+      kind: SpanKind.CLIENT,
+      links: [{ context: other.spanContext() }],
+    });
+    tracing.expectSpan('client-call', {
+      kind: 'client',
+      attributes: { 'peer.service': 'inventory' },
+      linkedTo: other,
+    });
+
+    const parentSpan = tracing.tracer.startSpan('explicit-parent');
+    withSpan('child', () => undefined, { parent: trace.setSpan(context.active(), parentSpan) });
+    parentSpan.end();
+    tracing.expectSpan('child', { parent: 'explicit-parent' });
+
+    withSpan('outer', () => withSpan('detached-root', () => undefined, { root: true }));
+    const root = tracing.expectSpan('detached-root', { parent: null });
+    expect(root.spanContext().traceId).not.toBe(tracing.findSpan('outer')?.spanContext().traceId);
+
+    const tracer = tracing.provider.getTracer('my-lib', '1.2.3');
+    withSpan('scoped', () => undefined, { tracer });
+    expect(tracing.findSpan('scoped')?.instrumentationScope.name).toBe('my-lib');
+    expect(tracing.findSpan('client-call')?.instrumentationScope.name).toBe('@acme/otel');
+  });
+
+  it('uses the provider registered after a reset (no stale cached tracer)', () => {
+    withSpan('first', () => undefined);
+    expect(tracing.spans()).toHaveLength(1);
+    const next = setupTestTracing();
+    withSpan('second', () => undefined);
+    expect(next.spans().map((s) => s.name)).toEqual(['second']);
+    tracing = next;
+  });
+});
+
+describe('traced', () => {
+  it('wraps a function: passes this and args, keeps name and arity, records errors', async () => {
+    class Repo {
+      prefix = 'order-';
+      load = traced('repo.load', async function (this: Repo, id: string, _extra?: number) {
+        return this.prefix + id;
+      });
+    }
+    const repo = new Repo();
+    expect(await repo.load('1')).toBe('order-1');
+    expect(repo.load.length).toBe(2);
+
+    const parse = traced('parse', function parseJson(text: string) {
+      return JSON.parse(text) as unknown;
+    });
+    expect(parse.name).toBe('parseJson');
+    expect(() => parse('{')).toThrow(SyntaxError);
+    tracing.expectSpan('repo.load', { status: 'unset' });
+    tracing.expectSpan('parse', { status: 'error', event: 'exception' });
+  });
+});

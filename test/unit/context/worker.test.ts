@@ -1,0 +1,106 @@
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { context } from '@opentelemetry/api';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serializeContext, setBaggage, withSpan } from '../../../src/context/index.js';
+import { deserializeContext } from '../../../src/context/worker.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const fixture = join(root, 'test/fixtures/worker-context.mjs');
+// Inside the repo so the bundle's bare imports (@opentelemetry/*) resolve from node_modules.
+const outDir = join(root, 'node_modules/.cache/acme-otel-worker-test', String(process.pid));
+let libUrl: string;
+
+beforeAll(async () => {
+  // The worker cannot load TypeScript: bundle the library's source as it will ship (ESM, deps external).
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, 'lib.mjs');
+  await build({
+    stdin: {
+      contents: "export * from './src/context/index.ts';\nexport * from './src/testing/index.ts';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'silent',
+  });
+  libUrl = pathToFileURL(outfile).href;
+});
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  try {
+    rmdirSync(dirname(outDir)); // only if no other run is using it
+  } catch {}
+});
+
+let tracing: TestTracing;
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+interface WorkerSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  parentIsRemote?: boolean;
+}
+
+function runWorker(otel: unknown): Promise<{ spans: WorkerSpan[]; baggage?: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(fixture, { workerData: { libUrl, otel } });
+    worker.once('message', resolvePromise);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited with ${code}`));
+    });
+  });
+}
+
+describe('worker_threads', () => {
+  it('serializeContext gives a plain, cloneable object', () => {
+    const serialized = withSpan('parent', () =>
+      context.with(setBaggage({ 'job.id': 'j-1' }), () => serializeContext()),
+    );
+    expect(Object.keys(serialized).sort()).toEqual(['baggage', 'traceparent']);
+    expect(structuredClone(serialized)).toEqual(serialized);
+    expect(JSON.parse(JSON.stringify(serialized))).toEqual(serialized);
+    expect(serializeContext()).toEqual({});
+    expect(deserializeContext(undefined)).toBe(deserializeContext(null));
+  });
+
+  it('a span in the worker joins the parent trace, with the parent span as parent, and sees baggage', async () => {
+    const result = await withSpan('report.render', () =>
+      context.with(setBaggage({ 'job.id': 'j-42' }), () => runWorker(serializeContext())),
+    );
+    const parent = tracing.expectSpan('report.render');
+    expect(result.baggage).toBe('j-42');
+    expect(result.spans).toEqual([
+      expect.objectContaining({
+        name: 'worker.task',
+        traceId: parent.spanContext().traceId,
+        parentSpanId: parent.spanContext().spanId,
+        parentIsRemote: true,
+      }),
+    ]);
+  });
+
+  it('without a serialized context the worker starts its own trace', async () => {
+    const result = await withSpan('report.render', () => runWorker(undefined));
+    const [span] = result.spans;
+    expect(span?.parentSpanId).toBeUndefined();
+    expect(span?.traceId).not.toBe(tracing.expectSpan('report.render').spanContext().traceId);
+  });
+});

@@ -1,0 +1,59 @@
+// Issue 20 item 7: our own log lines leave the process too (stderr). A failed runDetached task
+// logged `password=…` and bearer tokens that its span had scrubbed. Every line now goes through the
+// span scrubber: the default rules, or the configured ones once initTracing has run.
+import { context, propagation, trace } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runDetached } from '../../../src/context/detached.js';
+import { log, resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { initTracing } from '../../../src/sdk/init.js';
+
+const CANARY = 'c4n4ryLog5X';
+let lines: string[];
+beforeEach(() => {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  lines = [];
+  setLogSink((_level, line) => lines.push(line));
+});
+afterEach(() => resetLogger());
+
+describe('log lines are scrubbed', () => {
+  it('with the default rules before any setup', () => {
+    log.warn(`export to https://u:${CANARY}@collector/v1?api_key=${CANARY} failed: password=${CANARY}`);
+    expect(lines).toEqual([
+      '[@acme/otel] export to https://REDACTED:REDACTED@collector/v1?api_key=REDACTED failed: password=[REDACTED]',
+    ]);
+  });
+
+  it('a failed detached task: the log line matches its scrubbed span', async () => {
+    runDetached('job', () => {
+      throw new Error(`db said no: password=${CANARY}; Authorization: Bearer ${CANARY}abcdef`);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const line = lines.find((l) => l.includes('detached task "job" failed'));
+    expect(line).toMatch(
+      /^\[@acme\/otel\] detached task "job" failed: Error: db said no: password=\[REDACTED\]; Authorization: \[REDACTED\]/,
+    );
+    expect(lines.join('\n')).not.toContain(CANARY);
+  });
+
+  it('with the configured rules (user keys and patterns) after initTracing', async () => {
+    const tracing = initTracing(
+      {
+        serviceName: 'log-scrub',
+        exporter: 'none',
+        instrumentations: false,
+        handleSignals: false,
+        redaction: { keys: ['x-tenant-key'], patterns: [/acme_[a-z0-9]{8}/] },
+      },
+      {},
+    );
+    try {
+      log.error(`x-tenant-key=${CANARY} and acme_12345678`);
+      expect(lines.at(-1)).toBe('[@acme/otel] x-tenant-key=[REDACTED] and [REDACTED]');
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+});

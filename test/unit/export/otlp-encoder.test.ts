@@ -1,0 +1,246 @@
+import {
+  type Attributes,
+  type AttributeValue,
+  context,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EncodedSpanQueue } from '../../../src/export/otlp/encoded-queue.js';
+import { buildTraceRequest } from '../../../src/export/otlp/request.js';
+
+// Our OTLP encoding (spans encoded one by one as they end, concatenated per request) must produce
+// exactly the bytes upstream's serializer produces for the same spans: same fields, same order,
+// same grouping by resource and scope. Byte equality is stronger than decoding both and comparing.
+
+function provider(resourceAttributes: Attributes = { 'service.name': 'encoder-test' }) {
+  const memory = new InMemorySpanExporter();
+  const p = new BasicTracerProvider({
+    resource: resourceFromAttributes(resourceAttributes),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  return { p, memory };
+}
+
+function upstream(spans: ReadableSpan[]): Buffer {
+  return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) ?? new Uint8Array());
+}
+
+function viaQueue(spans: ReadableSpan[], take = spans.length): Buffer[] {
+  const queue = new EncodedSpanQueue(spans.length + 1);
+  for (const s of spans) expect(queue.push(s)).toBe(true);
+  const out: Buffer[] = [];
+  while (queue.size > 0) out.push(Buffer.from(buildTraceRequest(queue.take(take))));
+  return out;
+}
+
+/** Spans with every field the encoder writes. */
+function richSpans(): ReadableSpan[] {
+  const { p, memory } = provider({
+    'service.name': 'encoder-test',
+    'service.version': '1.2.3',
+    'host.cpus': 2,
+  });
+  const other = provider({ 'service.name': 'second-resource', ünïcode: 'ü→✓' });
+  const tracer = p.getTracer('scope-a', '1.0.0');
+  const tracerB = p.getTracer('scope-b');
+  const remote = trace.setSpanContext(context.active(), {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+    traceState: new TraceState('vendor=a,other=b'),
+  });
+  const attrs: Attributes = {
+    str: 'value',
+    empty: '',
+    unicode: 'héllo wörld ✓ 🎉',
+    lone: 'bad \ud800 surrogate',
+    int: 42,
+    zero: 0,
+    negative: -7,
+    bigInt: 2 ** 40 + 3,
+    hugeInt: 2 ** 62,
+    double: 2.71,
+    nan: Number.NaN,
+    inf: Number.POSITIVE_INFINITY,
+    bool: true,
+    falsy: false,
+    strings: ['a', 'b', ''],
+    numbers: [1, 2.5, -3],
+    bools: [true, false],
+    sparse: ['x', null, undefined] as unknown as AttributeValue,
+    long: 'x'.repeat(300),
+  };
+  const s1 = tracer.startSpan('server', { kind: SpanKind.SERVER, attributes: attrs }, remote);
+  s1.addEvent('event-one', { key: 'v', n: 1 });
+  s1.addEvent('bare');
+  s1.recordException(new Error('boom'));
+  s1.setStatus({ code: SpanStatusCode.ERROR, message: 'it failed ✗' });
+  s1.end();
+  const s2 = tracerB.startSpan('linked', {
+    kind: SpanKind.CONSUMER,
+    links: [
+      { context: s1.spanContext(), attributes: { 'link.attr': 'yes' } },
+      {
+        context: {
+          traceId: 'a'.repeat(32),
+          spanId: 'b'.repeat(16),
+          traceFlags: 0,
+          isRemote: true,
+          traceState: new TraceState('k=v'),
+        },
+      },
+    ],
+  });
+  s2.setStatus({ code: SpanStatusCode.OK });
+  s2.end();
+  const s3 = tracer.startSpan('internal child', {}, trace.setSpan(context.active(), s1));
+  s3.end([1_700_000_000, 123_456_789]);
+  const s4 = other.p.getTracer('scope-a', '1.0.0').startSpan('other resource', { kind: SpanKind.CLIENT });
+  s4.end();
+  const s5 = tracerB.startSpan('b again', { kind: SpanKind.PRODUCER });
+  s5.end();
+  return [...memory.getFinishedSpans(), ...other.memory.getFinishedSpans()].sort(
+    (a, b) => a.endTime[0] - b.endTime[0] || a.endTime[1] - b.endTime[1],
+  );
+}
+
+describe('OTLP encoder (encode at end, concatenate per request)', () => {
+  it('produces the same bytes as upstream for every span field, two resources and three scopes', () => {
+    const spans = richSpans();
+    expect(spans.length).toBe(5);
+    const expected = upstream(spans);
+    expect(Buffer.from(buildTraceRequest(spans)).equals(expected)).toBe(true);
+    const [viaQ] = viaQueue(spans);
+    expect(viaQ?.equals(expected)).toBe(true);
+  });
+
+  it('splits a batch into requests that each equal upstream for the same spans', () => {
+    const spans = richSpans();
+    const requests = viaQueue(spans, 2);
+    expect(requests).toHaveLength(3);
+    for (let i = 0; i < requests.length; i++) {
+      expect(requests[i]?.equals(upstream(spans.slice(i * 2, i * 2 + 2)))).toBe(true);
+    }
+  });
+
+  it('copies spans out of the queue: later pushes never change an earlier request', () => {
+    const spans = richSpans();
+    const queue = new EncodedSpanQueue(2);
+    queue.push(spans[0]!);
+    const first = queue.take(1);
+    for (const s of spans) queue.push(s) || queue.take(1);
+    expect(Buffer.from(buildTraceRequest(first)).equals(upstream([spans[0]!]))).toBe(true);
+  });
+
+  it('refuses a push when full, like the span queue', () => {
+    const spans = richSpans();
+    const queue = new EncodedSpanQueue(2);
+    expect(queue.push(spans[0]!)).toBe(true);
+    expect(queue.push(spans[1]!)).toBe(true);
+    expect(queue.push(spans[2]!)).toBe(false);
+    expect(queue.take(10).length).toBe(2);
+  });
+
+  it('a span the encoder cannot walk is reported, not queued, and the queue goes on', () => {
+    const { p, memory } = provider();
+    const badState = {
+      serialize: () => {
+        throw new Error('tracestate exploded');
+      },
+    } as unknown as TraceState;
+    const parent = trace.setSpanContext(context.active(), {
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+      traceState: badState,
+    });
+    p.getTracer('t').startSpan('bad', {}, parent).end();
+    p.getTracer('t').startSpan('good').end();
+    const reported: string[] = [];
+    const queue = new EncodedSpanQueue(4, (span, error) =>
+      reported.push(`${span.name}: ${(error as Error).message}`),
+    );
+    for (const span of memory.getFinishedSpans()) expect(queue.push(span)).toBe(true);
+    expect(reported).toEqual(['bad: tracestate exploded']);
+    expect(queue.size).toBe(1);
+    const good = memory.getFinishedSpans().filter((s) => s.name === 'good');
+    expect(Buffer.from(buildTraceRequest(queue.take(4))).equals(upstream(good))).toBe(true);
+  });
+
+  it('spans larger than a 64 KB slab', () => {
+    const { p, memory } = provider();
+    const span = p
+      .getTracer('big')
+      .startSpan('big', { attributes: { blob: 'y'.repeat(200_000), more: 'z'.repeat(70_000) } });
+    span.end();
+    const spans = memory.getFinishedSpans();
+    expect(viaQueue(spans)[0]?.equals(upstream(spans))).toBe(true);
+  });
+
+  it('matches upstream for random attributes, events, names and statuses (property)', () => {
+    const { p, memory } = provider();
+    const scalar = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.maxSafeInteger(),
+    );
+    const value = fc.oneof(
+      scalar,
+      fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }),
+      fc.array(fc.double(), { maxLength: 4 }),
+      fc.array(fc.boolean(), { maxLength: 4 }),
+    );
+    const attributes = fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), value, {
+      maxKeys: 8,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            name: fc.string({ unit: 'binary', maxLength: 30 }),
+            scope: fc.constantFrom('a', 'b', 'c'),
+            kind: fc.constantFrom(...[0, 1, 2, 3, 4]),
+            attributes,
+            events: fc.array(fc.record({ name: fc.string({ maxLength: 10 }), attributes }), { maxLength: 3 }),
+            status: fc.constantFrom(0, 1, 2),
+            message: fc.string({ unit: 'binary', maxLength: 20 }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        (specs) => {
+          memory.reset();
+          for (const spec of specs) {
+            const span = p
+              .getTracer(spec.scope)
+              .startSpan(spec.name, { kind: spec.kind, attributes: spec.attributes });
+            for (const e of spec.events) span.addEvent(e.name, e.attributes);
+            span.setStatus({ code: spec.status, ...(spec.status === 2 ? { message: spec.message } : {}) });
+            span.end();
+          }
+          const spans = memory.getFinishedSpans();
+          const expected = upstream(spans);
+          expect(Buffer.from(buildTraceRequest(spans)).equals(expected)).toBe(true);
+          expect(viaQueue(spans)[0]?.equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,156 @@
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { describeExportError, isRetryableExportError } from '../../../src/export/export-errors.js';
+import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
+
+function grpcError(code: number, details: string): Error {
+  return Object.assign(new Error(`${code} ${details}`), { code, details });
+}
+
+/** Answers with the queued results in order, then SUCCESS. */
+function scriptedExporter(results: ExportResult[]) {
+  const calls: number[] = [];
+  const exporter: SpanExporter & { calls: number[]; shutdowns: number } = {
+    calls,
+    shutdowns: 0,
+    export(spans: ReadableSpan[], cb: (r: ExportResult) => void) {
+      calls.push(spans.length);
+      const next = results.shift() ?? { code: ExportResultCode.SUCCESS };
+      setTimeout(() => cb(next), 1);
+    },
+    async shutdown() {
+      exporter.shutdowns++;
+    },
+  };
+  return exporter;
+}
+
+const exportOnce = (exporter: SpanExporter) =>
+  new Promise<ExportResult>((resolve) => exporter.export([], resolve));
+const failed = (error: Error): ExportResult => ({ code: ExportResultCode.FAILED, error });
+
+describe('RetryingExporter', () => {
+  it('retries gRPC UNAVAILABLE and DEADLINE_EXCEEDED until success, counting retries', async () => {
+    const inner = scriptedExporter([
+      failed(grpcError(14, 'UNAVAILABLE: No connection established')),
+      failed(grpcError(4, 'DEADLINE_EXCEEDED')),
+      failed(grpcError(8, 'RESOURCE_EXHAUSTED')),
+    ]);
+    const retries: number[] = [];
+    const exporter = new RetryingExporter(inner, {
+      initialBackoffMillis: 20,
+      onRetry: (_e, attempt) => retries.push(attempt),
+    });
+    const result = await exportOnce(exporter);
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(inner.calls).toHaveLength(4);
+    expect(retries).toEqual([1, 2, 3]);
+  });
+
+  it('fails at once on a non-retryable error', async () => {
+    const inner = scriptedExporter([failed(grpcError(3, 'INVALID_ARGUMENT: bad span'))]);
+    const exporter = new RetryingExporter(inner, { initialBackoffMillis: 10 });
+    const result = await exportOnce(exporter);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(inner.calls).toHaveLength(1);
+  });
+
+  it('gives up within the total deadline', async () => {
+    const inner = scriptedExporter(Array.from({ length: 1000 }, () => failed(grpcError(14, 'UNAVAILABLE'))));
+    const exporter = new RetryingExporter(inner, {
+      deadlineMillis: 400,
+      initialBackoffMillis: 20,
+      maxBackoffMillis: 60,
+    });
+    const started = Date.now();
+    const result = await exportOnce(exporter);
+    const elapsed = Date.now() - started;
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(elapsed).toBeLessThan(600);
+    expect(inner.calls.length).toBeGreaterThan(2);
+  });
+
+  it('bounds an attempt that never answers by the deadline', async () => {
+    const inner: SpanExporter = { export() {}, shutdown: async () => {} };
+    const exporter = new RetryingExporter(inner, { deadlineMillis: 150 });
+    const started = Date.now();
+    const result = await exportOnce(exporter);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(Date.now() - started).toBeLessThan(400);
+  });
+
+  it('uses full jitter: the wait is random in [0, cap], cap doubling per attempt', async () => {
+    const inner = scriptedExporter([
+      failed(grpcError(14, 'x')),
+      failed(grpcError(14, 'x')),
+      failed(grpcError(14, 'x')),
+    ]);
+    const delays: number[] = [];
+    const exporter = new RetryingExporter(inner, {
+      initialBackoffMillis: 40,
+      random: () => 0.5,
+      onRetry: (_e, _a, d) => delays.push(d),
+    });
+    await exportOnce(exporter);
+    expect(delays).toEqual([20, 40, 80]);
+  });
+
+  it('shutdown ends pending backoffs at once and shuts the wrapped exporter down', async () => {
+    const inner = scriptedExporter(Array.from({ length: 100 }, () => failed(grpcError(14, 'UNAVAILABLE'))));
+    const exporter = new RetryingExporter(inner, {
+      initialBackoffMillis: 5000,
+      maxBackoffMillis: 5000,
+      random: () => 1,
+    });
+    const pending = exportOnce(exporter);
+    await new Promise((r) => setTimeout(r, 30));
+    const started = Date.now();
+    await exporter.shutdown();
+    const result = await pending;
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(inner.shutdowns).toBe(1);
+  });
+
+  it('turns a synchronous throw of the wrapped exporter into FAILED', async () => {
+    const inner: SpanExporter = {
+      export() {
+        throw new Error('boom');
+      },
+      shutdown: async () => {},
+    };
+    const result = await exportOnce(new RetryingExporter(inner));
+    expect(result.code).toBe(ExportResultCode.FAILED);
+  });
+});
+
+describe('isRetryableExportError', () => {
+  it.each([
+    [grpcError(14, 'UNAVAILABLE'), true],
+    [grpcError(4, 'DEADLINE_EXCEEDED'), true],
+    [grpcError(8, 'RESOURCE_EXHAUSTED'), true],
+    [grpcError(10, 'ABORTED'), true],
+    [grpcError(3, 'INVALID_ARGUMENT'), false],
+    [grpcError(16, 'UNAUTHENTICATED'), false],
+    [Object.assign(new Error('Service Unavailable'), { code: 503 }), true],
+    [Object.assign(new Error('Too Many Requests'), { code: 429 }), true],
+    [Object.assign(new Error('Bad Request'), { code: 400 }), false],
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4317'), { code: 'ECONNREFUSED' }), true],
+    [new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }), true],
+    [new Error('Export failed with retryable status'), true],
+    [new Error('something else'), false],
+    [undefined, false],
+  ])('%s → %s', (error, expected) => {
+    expect(isRetryableExportError(error)).toBe(expected);
+  });
+
+  it('describes gRPC and HTTP errors in one line', () => {
+    expect(describeExportError(grpcError(14, 'No connection established'))).toBe(
+      'UNAVAILABLE (14): No connection established',
+    );
+    expect(describeExportError(Object.assign(new Error('Bad Request'), { code: 400 }))).toBe(
+      'HTTP 400: Bad Request',
+    );
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { correlatedConsole, formatTextLine, parseTextLine } from '../../../src/log-correlation/index.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+const LINE =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\w+) +(\S+) \[trace_id=([0-9a-f]{32}) span_id=([0-9a-f]{16})\] (.*)$/s;
+
+function fakeConsole() {
+  const out: { method: string; line: string }[] = [];
+  const make = (method: string) => (line: string) => void out.push({ method, line });
+  return {
+    out,
+    console: {
+      log: make('log'),
+      info: make('info'),
+      warn: make('warn'),
+      error: make('error'),
+      debug: make('debug'),
+    },
+  };
+}
+
+describe('formatTextLine', () => {
+  it('writes timestamp, level, service and the ids of the span exported for the same operation', async () => {
+    const line = await withSpan('GET /health/deep', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return formatTextLine('checked', { level: 'warn', service: 'order-service' });
+    });
+    const span = tracing.expectSpan('GET /health/deep').spanContext();
+    const match = LINE.exec(line);
+    expect(match?.slice(2)).toEqual(['WARN', 'order-service', span.traceId, span.spanId, 'checked']);
+    expect(parseTextLine(line)).toEqual({ traceId: span.traceId, spanId: span.spanId });
+  });
+
+  it('zeros outside a span by default; omit, fixed timestamp and no timestamp on request', () => {
+    const at = new Date('2025-01-31T12:00:00.000Z');
+    expect(formatTextLine('boot', { timestamp: at })).toBe(
+      `2025-01-31T12:00:00.000Z INFO  [trace_id=${'0'.repeat(32)} span_id=${'0'.repeat(16)}] boot`,
+    );
+    expect(formatTextLine('boot', { timestamp: false, whenNoSpan: 'omit', service: 'svc' })).toBe(
+      'INFO  svc boot',
+    );
+  });
+});
+
+describe('correlatedConsole', () => {
+  it('returns a console-like object writing correlated lines (printf-style args)', () => {
+    const fake = fakeConsole();
+    const out = correlatedConsole({ console: fake.console, service: 'user-service' });
+    withSpan('signup', () => {
+      out.info('user %s created', 'u-1');
+      out.error(new Error('mail failed').message);
+    });
+    out.log('idle');
+    const span = tracing.expectSpan('signup').spanContext();
+    expect(fake.out.map((o) => o.method)).toEqual(['info', 'error', 'log']);
+    expect(LINE.exec(fake.out[0]!.line)?.slice(2)).toEqual([
+      'INFO',
+      'user-service',
+      span.traceId,
+      span.spanId,
+      'user u-1 created',
+    ]);
+    expect(LINE.exec(fake.out[1]!.line)?.[2]).toBe('ERROR');
+    expect(parseTextLine(fake.out[2]!.line)).toEqual({ traceId: '0'.repeat(32), spanId: '0'.repeat(16) });
+  });
+
+  it('patch: true rewrites the console in place, and restore() undoes it', () => {
+    const fake = fakeConsole();
+    const original = fake.console.warn;
+    const patched = correlatedConsole({ console: fake.console, patch: true, timestamp: false });
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      expect(correlatedConsole({ console: fake.console, patch: true })).toBe(patched);
+    } finally {
+      resetLogger();
+    }
+    expect(warnings).toEqual([
+      '[@acme/otel] correlatedConsole({ patch: true }) called twice; the console is already patched.',
+    ]);
+    withSpan('job', () => fake.console.warn('low stock'));
+    const span = tracing.expectSpan('job').spanContext();
+    expect(fake.out[0]).toEqual({
+      method: 'warn',
+      line: `WARN  [trace_id=${span.traceId} span_id=${span.spanId}] low stock`,
+    });
+    patched.restore();
+    patched.restore();
+    expect(fake.console.warn).toBe(original);
+    fake.console.warn('plain');
+    expect(fake.out[1]).toEqual({ method: 'warn', line: 'plain' });
+  });
+
+  it('patches and restores the global console', () => {
+    const before = console.info;
+    const patched = correlatedConsole({ patch: true });
+    expect(console.info).not.toBe(before);
+    patched.restore();
+    expect(console.info).toBe(before);
+  });
+});

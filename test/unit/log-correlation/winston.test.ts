@@ -1,0 +1,88 @@
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import winston from 'winston';
+import { withSpan } from '../../../src/context/index.js';
+import { winstonFormat } from '../../../src/log-correlation/index.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('winstonFormat', () => {
+  it('a real winston logger writes the ids of the span exported for the same operation', async () => {
+    const { lines, stream } = capture();
+    const logger = winston.createLogger({
+      format: winston.format.combine(winstonFormat(), winston.format.json()),
+      transports: [new winston.transports.Stream({ stream })],
+    });
+    await withSpan('POST /payments', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      logger.info('charging', { amount: 1299 });
+      logger.child({ module: 'gateway' }).error('declined');
+    });
+    logger.warn('outside');
+    await flush();
+
+    const span = tracing.expectSpan('POST /payments').spanContext();
+    const [charging, declined, outside] = lines.map((l) => JSON.parse(l));
+    expect(charging).toMatchObject({
+      message: 'charging',
+      amount: 1299,
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      trace_flags: '01',
+    });
+    expect(declined).toMatchObject({ module: 'gateway', trace_id: span.traceId, span_id: span.spanId });
+    expect(outside).toMatchObject({ trace_id: '0'.repeat(32), span_id: '0'.repeat(16) });
+  });
+
+  it('works as a plain format object in printf pipelines, with custom keys and omit', async () => {
+    const { lines, stream } = capture();
+    const logger = winston.createLogger({
+      format: winston.format.combine(
+        winstonFormat({
+          keys: { traceId: 'traceId', spanId: 'spanId', traceFlags: false },
+          whenNoSpan: 'omit',
+        }),
+        winston.format.printf(
+          (info) => `${info.level} ${info.message} ${info.traceId ?? '-'} ${info.spanId ?? '-'}`,
+        ),
+      ),
+      transports: [new winston.transports.Stream({ stream })],
+    });
+    withSpan('job', () => logger.info('in'));
+    logger.info('out');
+    await flush();
+    const span = tracing.expectSpan('job').spanContext();
+    expect(lines).toEqual([`info in ${span.traceId} ${span.spanId}`, 'info out - -']);
+  });
+
+  it('leaves fields already on the record alone', async () => {
+    const { lines, stream } = capture();
+    const logger = winston.createLogger({
+      format: winston.format.combine(winstonFormat(), winston.format.json()),
+      transports: [new winston.transports.Stream({ stream })],
+    });
+    withSpan('job', () => logger.info('x', { trace_id: 'explicit' }));
+    await flush();
+    expect(JSON.parse(lines[0]!).trace_id).toBe('explicit');
+  });
+});

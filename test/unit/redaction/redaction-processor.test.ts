@@ -1,0 +1,149 @@
+import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createRedactionProcessor } from '../../../src/redaction/redaction-processor.js';
+import { createRedactor } from '../../../src/redaction/redactor.js';
+import type { RedactionOptions } from '../../../src/types.js';
+
+function pipeline(options?: RedactionOptions) {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [createRedactionProcessor(options), new SimpleSpanProcessor(memory)],
+  });
+  return { tracer: provider.getTracer('t'), spans: () => memory.getFinishedSpans() };
+}
+
+beforeEach(() => {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+
+describe('createRedactionProcessor', () => {
+  it('scrubs header attributes in every form', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('GET');
+    span.setAttributes({
+      'http.request.header.authorization': ['Bearer abcdef123456'],
+      'http.request.header.x-api-key': 'k-123',
+      'http.request.header.x_auth_token': 'tok',
+      'http.response.header.set-cookie': ['sid=1; HttpOnly', 'b=2'],
+      'http.request.header.accept': ['text/html'],
+      'http.request.headers': JSON.stringify({ Cookie: 'a=1; b=2', accept: '*/*', 'X-CSRF-Token': 'zz' }),
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+    });
+    span.end();
+    const attrs = p.spans()[0]!.attributes;
+    expect(attrs['http.request.header.authorization']).toEqual(['[REDACTED]']);
+    expect(attrs['http.request.header.x-api-key']).toBe('[REDACTED]');
+    expect(attrs['http.request.header.x_auth_token']).toBe('[REDACTED]');
+    expect(attrs['http.response.header.set-cookie']).toEqual(['[REDACTED]', '[REDACTED]']);
+    expect(attrs['http.request.header.accept']).toEqual(['text/html']);
+    expect(JSON.parse(attrs['http.request.headers'] as string)).toEqual({
+      Cookie: '[REDACTED]',
+      accept: '*/*',
+      'X-CSRF-Token': '[REDACTED]',
+    });
+    expect(attrs['http.request.method']).toBe('GET');
+    expect(attrs['http.response.status_code']).toBe(200);
+  });
+
+  it('scrubs URL attributes', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('GET');
+    span.setAttributes({
+      'url.full': 'https://u:p@api.example.com/v1?api_key=abc&page=2',
+      'http.url': 'http://example.com/?password=x',
+      'http.target': '/login?token=abc',
+      'url.query': 'sig=abc&x=1',
+    });
+    span.end();
+    expect(p.spans()[0]!.attributes).toMatchObject({
+      'url.full': 'https://REDACTED:REDACTED@api.example.com/v1?api_key=REDACTED&page=2',
+      'http.url': 'http://example.com/?password=REDACTED',
+      'http.target': '/login?token=REDACTED',
+      'url.query': 'sig=REDACTED&x=1',
+    });
+  });
+
+  it.each([
+    ['mask', 'SELECT * FROM t WHERE a = ?'],
+    ['keep', "SELECT * FROM t WHERE a = 'x'"],
+  ] as const)('db statements: %s', (mode, expected) => {
+    const p = pipeline({ dbStatement: mode });
+    p.tracer.startSpan('q', { attributes: { 'db.statement': "SELECT * FROM t WHERE a = 'x'" } }).end();
+    expect(p.spans()[0]!.attributes['db.statement']).toBe(expected);
+  });
+
+  it('db statements: hash', () => {
+    const p = pipeline({ dbStatement: 'hash' });
+    p.tracer.startSpan('q', { attributes: { 'db.query.text': "SELECT 'x'" } }).end();
+    expect(p.spans()[0]!.attributes['db.query.text']).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('scrubs exception messages, stack traces and the status message', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('op');
+    const error = new Error(`login failed: password=hunter2 token ${JWT} via https://a:b@h/x?token=t`);
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    span.end();
+    const s = p.spans()[0]!;
+    const event = s.events[0]!;
+    for (const text of [
+      event.attributes?.['exception.message'] as string,
+      event.attributes?.['exception.stacktrace'] as string,
+      s.status.message ?? '',
+    ]) {
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain(JWT);
+      expect(text).not.toContain('a:b@');
+      expect(text).toContain('password=[REDACTED]');
+    }
+  });
+
+  it('replaces value patterns anywhere in string values', () => {
+    const r = createRedactor();
+    expect(r.text('auth Bearer abc.def-123456')).toBe('auth [REDACTED]');
+    expect(r.text('key AKIAIOSFODNN7EXAMPLE used')).toBe('key [REDACTED] used');
+    expect(r.text('card 4111 1111 1111 1111 ok')).toBe('card [REDACTED] ok');
+    expect(r.text('ts 1732471234567 and 4111111111111112')).toBe('ts 1732471234567 and 4111111111111112');
+    expect(r.text('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----')).toBe('[REDACTED]');
+    expect(r.text(`jwt=${JWT}`)).not.toContain('eyJ');
+    expect(r.text('Cookie: a=1; b=2\nAccept: */*')).toBe('Cookie: [REDACTED]\nAccept: */*');
+  });
+
+  it('adds user keys, patterns and query params to the defaults', () => {
+    const p = pipeline({
+      keys: ['tenant.secret_code', /^app\.internal\./],
+      patterns: [/ACME-[0-9]{6}/],
+      queryParams: ['session_ref'],
+      replacement: '***',
+    });
+    p.tracer
+      .startSpan('op', {
+        attributes: {
+          'tenant.secret_code': 'x',
+          'app.internal.id': 7,
+          note: 'order ACME-123456 Bearer abcdefghij',
+          'url.full': 'https://e.com/?session_ref=1&token=2',
+          'http.request.header.authorization': 'Basic dXNlcjpwYXNz',
+        },
+      })
+      .end();
+    expect(p.spans()[0]!.attributes).toMatchObject({
+      'tenant.secret_code': '***',
+      'app.internal.id': '***',
+      note: 'order *** ***',
+      'url.full': 'https://e.com/?session_ref=REDACTED&token=REDACTED',
+      'http.request.header.authorization': '***',
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_QUERY_PARAMS,
+  redactQuery,
+  redactUrl,
+  redactUrlsInText,
+} from '../../../src/redaction/url.js';
+
+describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
+  it.each([
+    ['https://user:pa55@example.com/path', 'https://REDACTED:REDACTED@example.com/path'],
+    ['https://token@example.com/', 'https://REDACTED:REDACTED@example.com/'],
+    ['https://example.com/p?a=1&token=abc&b=2', 'https://example.com/p?a=1&token=REDACTED&b=2'],
+    ['/p?Access_Token=abc#frag', '/p?Access_Token=REDACTED#frag'],
+    ['/cb#access_token=abc&state=x', '/cb#access_token=REDACTED&state=x'],
+    [
+      'https://s3.amazonaws.com/b/k?X-Amz-Credential=AK%2F1&X-Amz-Signature=deadbeef&X-Amz-Expires=60',
+      'https://s3.amazonaws.com/b/k?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Expires=60',
+    ],
+    [
+      'https://example.com/p?sig=1&code=2&client_secret=3&x-goog-signature=4',
+      'https://example.com/p?sig=REDACTED&code=REDACTED&client_secret=REDACTED&x-goog-signature=REDACTED',
+    ],
+    ['https://example.com/p?page=2', 'https://example.com/p?page=2'],
+    ['https://example.com/a@b', 'https://example.com/a@b'],
+  ])('%s', (input, expected) => {
+    expect(redactUrl(input)).toBe(expected);
+  });
+
+  it('scrubs bare queries and custom parameter names', () => {
+    expect(redactQuery('a=1&PASSWORD=x')).toBe('a=1&PASSWORD=REDACTED');
+    expect(redactQuery('tenant=7', new Set(['tenant']))).toBe('tenant=REDACTED');
+  });
+
+  it('scrubs URLs inside free text', () => {
+    expect(redactUrlsInText('connect to postgres://app:s3cret@db:5432/x failed')).toBe(
+      'connect to postgres://REDACTED:REDACTED@db:5432/x failed',
+    );
+  });
+});
+
+describe('redactQuery', () => {
+  it('handles a leading "?" as the undici instrumentation reports url.query', async () => {
+    const { redactQuery } = await import('../../../src/redaction/url.js');
+    expect(redactQuery('?api_key=s3cr3t&page=1')).toBe('?api_key=REDACTED&page=1');
+    expect(redactQuery('api_key=s3cr3t&page=1')).toBe('api_key=REDACTED&page=1');
+  });
+});
+
+describe('redactQuery matches names as the plain reading would (property)', () => {
+  // The reading before names were compared in place: slice, decode `%`/`+`, lowercase, look up.
+  function plainLower(raw: string): string {
+    let name = raw;
+    if (name.includes('%') || name.includes('+')) {
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // Malformed escapes: compare the raw name.
+      }
+    }
+    return name.toLowerCase();
+  }
+  function plainRedactQuery(query: string, params: ReadonlySet<string>): string {
+    return query
+      .split('&')
+      .map((pair, i) => {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) return pair;
+        const nameStart = i === 0 && pair.startsWith('?') ? 1 : 0;
+        const value = pair.slice(eq + 1);
+        return params.has(plainLower(pair.slice(nameStart, eq))) && value !== 'REDACTED'
+          ? `${pair.slice(0, eq + 1)}REDACTED`
+          : pair;
+      })
+      .join('&');
+  }
+  const params = new Set([...DEFAULT_QUERY_PARAMS, 'a', 'my token']);
+  const name = fc.oneof(
+    fc.constantFrom(...params, 'Token', 'TOKEN', 'to%6Ben', 'my+token', 'my%20Token', 'x', 'ab', '%zz', ''),
+    fc.string({ unit: fc.constantFrom('a', 'T', 'k', '%', '+', '2', '0', '?'), maxLength: 6 }),
+  );
+  const pair = fc.tuple(name, fc.constantFrom('', '=', '=v', '=REDACTED', '==x')).map(([n, v]) => n + v);
+  it('same output on random queries', () => {
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 8 }), fc.boolean(), (pairs, lead) => {
+        const query = (lead ? '?' : '') + pairs.join('&');
+        expect(redactQuery(query, params)).toBe(plainRedactQuery(query, params));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withSpan } from '../../../src/context/index.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import {
+  expectSpan,
+  findSpan,
+  isSpanAssertionError,
+  resetTracing,
+  type SpanAssertionError,
+  setupTestTracing,
+} from '../../../src/testing/index.js';
+
+let tracing: TestTracing;
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+function failureOf(fn: () => unknown): SpanAssertionError {
+  try {
+    fn();
+  } catch (error) {
+    if (isSpanAssertionError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a SpanAssertionError');
+}
+
+describe('setupTestTracing', () => {
+  it('registers provider, ALS context manager and W3C propagators globally', async () => {
+    const carrier: Record<string, string> = {};
+    await withSpan('outer', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      propagation.inject(context.active(), carrier);
+    });
+    expect(carrier.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(tracing.spans()).toHaveLength(1);
+    expect(tracing.exporter.getFinishedSpans()).toHaveLength(1);
+    expect(tracing.spans()[0]?.resource.attributes['service.name']).toBe('test');
+  });
+
+  it('reset() forgets spans; shutdown() unregisters the globals and is idempotent', async () => {
+    withSpan('a', () => undefined);
+    tracing.reset();
+    expect(tracing.spans()).toEqual([]);
+    const first = tracing.shutdown();
+    expect(tracing.shutdown()).toBe(first);
+    await first;
+    expect(trace.getTracer('x').startSpan('noop').isRecording()).toBe(false);
+  });
+
+  it('a second setup replaces the first (no duplicate-registration error)', () => {
+    const second = setupTestTracing({ serviceName: 'svc' });
+    withSpan('b', () => undefined);
+    expect(second.spans().map((s) => s.name)).toEqual(['b']);
+    expect(tracing.spans()).toEqual([]);
+    tracing = second;
+  });
+});
+
+describe('findSpan / expectSpan', () => {
+  beforeEach(async () => {
+    await withSpan(
+      'checkout',
+      async () => {
+        await withSpan(
+          'payment.charge',
+          async (span) => {
+            span.addEvent('retry', { attempt: 2 });
+            throw new Error('card declined');
+          },
+          { kind: SpanKind.CLIENT, attributes: { 'payment.currency': 'EUR', 'payment.amount': 1299 } },
+        ).catch(() => undefined);
+      },
+      { kind: SpanKind.SERVER },
+    );
+  });
+
+  it('finds by name, pattern or predicate', () => {
+    expect(tracing.findSpan('checkout')?.kind).toBe(SpanKind.SERVER);
+    expect(tracing.findSpan(/^payment\./)?.name).toBe('payment.charge');
+    expect(tracing.findSpan((s) => s.attributes['payment.amount'] === 1299)?.name).toBe('payment.charge');
+    expect(findSpan(tracing.spans(), 'nope')).toBeUndefined();
+  });
+
+  it('passes and returns the span when every expectation holds', () => {
+    const charge = tracing.expectSpan('payment.charge', {
+      parent: 'checkout',
+      kind: 'client',
+      status: { code: 'error', message: /declined/ },
+      attributes: { 'payment.currency': 'EUR', 'payment.missing': undefined },
+      event: { name: 'retry', attributes: { attempt: 2 } },
+    });
+    expect(charge.name).toBe('payment.charge');
+    expect(
+      expectSpan(tracing.spans(), 'checkout', { parent: null, kind: SpanKind.SERVER, status: 'unset' }).name,
+    ).toBe('checkout');
+    tracing.expectSpan('payment.charge', { event: 'exception', parent: tracing.findSpan('checkout')! });
+  });
+
+  it('fails with a readable message: what was expected, why each candidate differs, what exists', () => {
+    const error = failureOf(() =>
+      tracing.expectSpan('payment.charge', {
+        parent: 'cart',
+        kind: 'server',
+        status: 'ok',
+        attributes: { 'payment.currency': 'USD' },
+        event: 'refund',
+      }),
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('SpanAssertionError');
+    const message = error.message;
+    expect(message).toContain('expected a finished span "payment.charge" with parent="cart", kind="server"');
+    expect(message).toContain('parent: expected "cart", got "checkout"');
+    expect(message).toContain('kind: expected SERVER, got CLIENT');
+    expect(message).toContain('status: expected OK, got ERROR "card declined"');
+    expect(message).toContain('attributes["payment.currency"]: expected "USD", got "EUR"');
+    expect(message).toContain('event: expected "refund", got "retry" {"attempt":2}, "exception"');
+    expect(message).toContain('finished spans (2):');
+    expect(message).toMatch(/"checkout" kind=SERVER parent="-" status=UNSET/);
+  });
+
+  it('says when no span has the name, and when nothing was exported at all', () => {
+    expect(failureOf(() => tracing.expectSpan('refund')).message).toContain(
+      'but no finished span is "refund".',
+    );
+    tracing.reset();
+    expect(failureOf(() => tracing.expectSpan('refund')).message).toContain(
+      '(none: did the code under test end its spans',
+    );
+  });
+
+  it('waitForSpan resolves once the span ends, or rejects with the same message on timeout', async () => {
+    setTimeout(() => withSpan('late', () => undefined), 20);
+    await expect(tracing.waitForSpan('late', { parent: null }, 2000)).resolves.toMatchObject({
+      name: 'late',
+    });
+    await expect(tracing.waitForSpan('never', {}, 50)).rejects.toThrow(/no finished span is "never"/);
+  });
+});

@@ -1,0 +1,232 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  fromOtlpSpan,
+  renderWaterfall,
+  shouldColor,
+  WaterfallExporter,
+  type WaterfallSpan,
+} from '../../../src/waterfall/index.js';
+import { ORDER_TRACE } from '../../fixtures/waterfall-trace.js';
+
+const EXPECTED = [
+  'trace 4bf92f3577b34da6a3ce929d0e0e4736  10 spans · 3 services · 80.0 ms · 2 errors',
+  'service          span                         offset   0 ms                             80.0 ms    duration  status',
+  'order-service    POST /orders               +0.00 ms  │████████████████████████████████████████│    80.0 ms         http.route=/orders http.status_code=402',
+  'order-service    └ create_order             +1.00 ms  │███████████████████████████████████████ │    77.0 ms  ERROR  order.id=ord-42 customer.id=user-1 order.item_count=2 ✖ PaymentDeclinedError: Payment declined: fraud suspected',
+  'order-service      ├ check_inventory        +1.50 ms  │█                                       │    1.75 ms         inventory.all_available=true',
+  'order-service      ├ GET                    +4.00 ms  │  █████████████                         │    26.0 ms',
+  'user-service       │ └ GET /users/:id       +6.00 ms  │   ███████████                          │    22.0 ms         http.route=/users/:id http.status_code=200',
+  'user-service       │   ├ db.query           +7.00 ms  │   ██████                               │    11.0 ms         db.system=postgresql db.operation=SELECT',
+  'user-service       │   └ cache.set          +19.0 ms  │         ████                           │    7.00 ms         db.system=redis cache.key=user:user-1',
+  'order-service      └ POST                   +31.0 ms  │               ███████████████████████  │    45.0 ms         http.status_code=402',
+  'payment-service      └ ProcessPayment       +33.0 ms  │                █████████████████████   │    41.0 ms  ERROR  order.id=ord-42 payment.amount=25000 payment.currency=EUR ◆ fraud_flagged error="fraud suspected"',
+  'payment-service        └ fraud_detection    +34.0 ms  │                 ████████████████████   │    39.5 ms         fraud.detected=true',
+  '',
+].join('\n');
+
+describe('renderWaterfall', () => {
+  it('draws the trace as a tree with offsets, bars, statuses, attributes and events (color off)', () => {
+    expect(renderWaterfall(ORDER_TRACE)).toBe(EXPECTED);
+  });
+
+  it('does not depend on the order spans arrive in', () => {
+    expect(renderWaterfall([...ORDER_TRACE].reverse())).toBe(EXPECTED);
+  });
+
+  it('paints ERROR rows red when color is on, and nothing else changes', () => {
+    const colored = renderWaterfall(ORDER_TRACE, { color: true });
+    expect(colored).toContain('\u001b[31mERROR\u001b[39m');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escapes
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(EXPECTED);
+  });
+
+  it('renders spans whose parent is missing as roots, and one block per trace', () => {
+    const other: WaterfallSpan = {
+      traceId: 'f'.repeat(32),
+      spanId: '1'.repeat(16),
+      parentSpanId: '2'.repeat(16),
+      name: 'orphan',
+      startTimeMs: 5,
+      endTimeMs: 5,
+    };
+    const out = renderWaterfall([other, ...ORDER_TRACE.slice(2, 3)]);
+    const blocks = out.split('\ntrace ');
+    expect(blocks).toHaveLength(2);
+    expect(out).toMatch(/^trace f{32} .*\n\ntrace 4bf92f35/s); // earliest trace first
+    expect(out).toContain('unknown  orphan');
+    expect(out).toContain(`│█${' '.repeat(39)}│    0.00 ms`);
+  });
+
+  it('cuts long names and values, and honours barWidth and the attribute list', () => {
+    const span: WaterfallSpan = {
+      ...ORDER_TRACE[0]!,
+      name: 'x'.repeat(80),
+      attributes: { 'order.id': 'o'.repeat(100), 'http.route': '/orders' },
+    };
+    const out = renderWaterfall([span], {
+      barWidth: 10,
+      maxNameWidth: 20,
+      attributes: ['order.id'],
+      maxValueLength: 8,
+    });
+    const row = out.split('\n')[2]!;
+    expect(row).toContain(`${'x'.repeat(19)}…`);
+    expect(row).toContain('│██████████│');
+    expect(row).toContain('order.id=ooooooo…');
+    expect(row).not.toContain('http.route');
+  });
+});
+
+describe('shouldColor', () => {
+  it('respects NO_COLOR, then FORCE_COLOR, then the TTY', () => {
+    expect(shouldColor({ isTTY: true }, {})).toBe(true);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor({ isTTY: false }, {})).toBe(false);
+    expect(shouldColor({}, { FORCE_COLOR: '1' })).toBe(true);
+    expect(shouldColor({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
+  });
+});
+
+describe('fromOtlpSpan', () => {
+  it('maps the receiver shape (nanosecond bigints, resource attributes, status)', () => {
+    const span = fromOtlpSpan({
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      parentSpanId: '',
+      name: 'POST /payments',
+      startTimeUnixNano: 1_700_000_000_123_456_789n,
+      endTimeUnixNano: 1_700_000_000_125_456_789n,
+      attributes: { 'order.id': 'o-1' },
+      events: [{ name: 'payment_completed', timeUnixNano: 1_700_000_000_124_000_000n, attributes: {} }],
+      status: { code: 2, message: 'boom' },
+      resource: { 'service.name': 'payment-service' },
+    });
+    expect(span).toMatchObject({
+      parentSpanId: undefined,
+      serviceName: 'payment-service',
+      startTimeMs: 1_700_000_000_123.456,
+      endTimeMs: 1_700_000_000_125.456,
+      status: { code: 2, message: 'boom' },
+    });
+    const nested = fromOtlpSpan({
+      traceId: 'a'.repeat(32),
+      spanId: 'c'.repeat(16),
+      name: 'x',
+      startTimeUnixNano: '1000000',
+      endTimeUnixNano: 3_000_000,
+      status: { code: 'ERROR', message: 'bad' },
+      resource: { attributes: { 'service.name': 's' } },
+    });
+    expect(nested).toMatchObject({
+      serviceName: 's',
+      startTimeMs: 1,
+      endTimeMs: 3,
+      status: { code: 2, message: 'bad' },
+    });
+  });
+});
+
+describe('WaterfallExporter', () => {
+  let provider: BasicTracerProvider;
+  let output: string[];
+  let exporter: WaterfallExporter;
+
+  beforeEach(() => {
+    trace.disable();
+    context.disable();
+    propagation.disable();
+    output = [];
+    exporter = new WaterfallExporter({
+      stream: { write: (chunk: string) => output.push(chunk), isTTY: true },
+      env: { NO_COLOR: '1' },
+      idleTimeoutMillis: 50,
+      rootGraceMillis: 0,
+    });
+    provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'order-service' }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+  });
+
+  afterEach(async () => {
+    await provider.shutdown();
+    vi.useRealTimers();
+  });
+
+  it('prints a trace once its root span ends, with children and NO_COLOR respected', () => {
+    const tracer = provider.getTracer('test');
+    const root = tracer.startSpan('POST /orders', { kind: SpanKind.SERVER });
+    const child = tracer.startSpan('create_order', {}, trace.setSpan(context.active(), root));
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'Out of stock' });
+    child.end();
+    expect(output).toHaveLength(0);
+    root.end();
+    expect(output).toHaveLength(1);
+    expect(output[0]).toContain('order-service  POST /orders');
+    expect(output[0]).toContain('└ create_order');
+    expect(output[0]).toContain('ERROR  error="Out of stock"');
+    expect(output[0]).not.toContain('\u001b[');
+  });
+
+  it('prints spans whose root is elsewhere after the idle timeout, and on forceFlush', async () => {
+    vi.useFakeTimers();
+    const tracer = provider.getTracer('test');
+    const remote = trace.setSpanContext(context.active(), {
+      traceId: '1'.repeat(32),
+      spanId: '2'.repeat(16),
+      traceFlags: 1,
+      isRemote: false, // a local parent that is not ended yet: not a root
+    });
+    tracer.startSpan('late_child', {}, remote).end();
+    expect(output).toHaveLength(0);
+    vi.advanceTimersByTime(60);
+    expect(output).toHaveLength(1);
+    expect(output[0]).toContain('late_child');
+
+    tracer.startSpan('another', {}, remote).end();
+    await exporter.forceFlush();
+    expect(output).toHaveLength(2);
+  });
+
+  it('treats a span with a remote parent as the local root', () => {
+    const tracer = provider.getTracer('test');
+    const remote = trace.setSpanContext(context.active(), {
+      traceId: '3'.repeat(32),
+      spanId: '4'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+    });
+    tracer.startSpan('GET /users/:id', { kind: SpanKind.SERVER }, remote).end();
+    expect(output).toHaveLength(1);
+  });
+
+  it('waits rootGraceMillis after the root for spans that end just after it (express layers)', async () => {
+    vi.useFakeTimers();
+    const graceful = new WaterfallExporter({
+      stream: { write: (c: string) => output.push(c) },
+      rootGraceMillis: 100,
+    });
+    const graceProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(graceful)] });
+    const tracer = graceProvider.getTracer('test');
+    const root = tracer.startSpan('POST /payments', { kind: SpanKind.SERVER });
+    const layer = tracer.startSpan('request handler', {}, trace.setSpan(context.active(), root));
+    root.end();
+    vi.advanceTimersByTime(50);
+    layer.end();
+    expect(output).toHaveLength(0);
+    vi.advanceTimersByTime(60);
+    expect(output).toHaveLength(1);
+    expect(output[0]).toContain('└ request handler');
+    await graceProvider.shutdown();
+  });
+
+  it('fails exports after shutdown', async () => {
+    await exporter.shutdown();
+    const result = await new Promise((resolve) => exporter.export([], resolve));
+    expect(result).toMatchObject({ code: 1 });
+  });
+});
