@@ -21,6 +21,9 @@
 //    `'_x' in` whose name src/ does not declare is on an upstream object; so is every
 //    `super._x` and every `override _x` member (we subclass only upstream classes), even if the
 //    name is also one of ours.
+//    Not caught: an access to an upstream `_x` whose name src/ also declares elsewhere (today
+//    every non-`this` access is listed or on our own class), and a subclass field that silently
+//    shadows an upstream private of the same name.
 // Entries that match nothing fail too (stale), and so does an entry whose package is no longer
 // installed at the version it names: re-check the reach-in against the new version, then bump it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
