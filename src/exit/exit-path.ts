@@ -1,6 +1,6 @@
 import { log } from '../diag/index.js';
 import type { AcmeBatchSpanProcessor } from '../export/index.js';
-import { buildTraceRequest, EncodedSpans, splitBySize } from '../export/index.js';
+import { buildTraceRequest, EncodedSpans } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
@@ -20,10 +20,6 @@ export interface ExitPathOptions {
   readonly others: readonly AcmeBatchSpanProcessor[];
   /** Built at exit only (it may read TLS files). */
   readonly target: () => ExitTarget;
-  /** Spans per request. */
-  readonly requestSpans: number;
-  /** Bytes per request (`maxExportRequestBytes`): a request over the collector's limit is refused whole. */
-  readonly requestBytes: number;
   readonly timeoutMillis: number;
   /** Spans that worker threads handed over and that are not exported yet. */
   readonly drainThreads?: () => PendingRequests;
@@ -119,14 +115,10 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
       const sender = startSyncSender(opts.target(), left);
       const requests: Uint8Array[] = [...(threads?.requests ?? [])];
       const counts: number[] = [...(threads?.counts ?? [])];
+      // Already cut as the export loop cuts them (size and span count): takeUnsent().
       for (const batch of batches) {
-        for (let i = 0; i < batch.length; i += opts.requestSpans) {
-          const part = batch.length <= opts.requestSpans ? batch : batch.slice(i, i + opts.requestSpans);
-          for (const fitting of splitBySize(part, opts.requestBytes)) {
-            requests.push(buildTraceRequest(fitting));
-            counts.push(fitting.length);
-          }
-        }
+        requests.push(buildTraceRequest(batch));
+        counts.push(batch.length);
       }
       // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
       // and the bound is on the whole exit (on a loaded host the bench saw it overrun otherwise).

@@ -129,8 +129,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
 
   /**
    * For the exit path (src/exit), when no asynchronous work will run again: stops the processor and
-   * returns every span not yet acknowledged (requests in flight, then the queue) for a synchronous
-   * send. A request in flight may have arrived already: at least once, rather than lost.
+   * returns every span not yet acknowledged (requests in flight, then the queue), as requests cut
+   * the way the export loop cuts them, for a synchronous send. A request in flight may have arrived already: at least once, rather than lost.
    */
   takeUnsent(): QueuedSpans[] {
     this._stopped = true;
@@ -138,7 +138,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     const unsent = [...this._sending.values()];
     this._sending.clear();
     this._inFlight.clear();
-    if (this._queue.size > 0) unsent.push(this._queue.take(this._queue.size));
+    if (this._queue.size > 0) unsent.push(...this._requests(this._queue.take(this._queue.size)));
     return unsent;
   }
 
@@ -227,19 +227,31 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     // Upstream's BatchSpanProcessor waits the same way; after the first batch this is one flag test.
     const resource = firstResource(batch);
     if (resource?.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
-    const parts = this._split ? this._split(batch) : [batch];
-    // One request per batch (our OTLP exporters, unless too large): no copy.
-    if (parts.length === 1 && batch.length <= this._chunkSize) return this._exportChunk(batch);
+    const requests = this._requests(batch);
+    if (requests.length === 1) return this._exportChunk(requests[0]!);
     const pending: Promise<void>[] = [];
-    for (const part of parts) {
-      for (let i = 0; i < part.length; i += this._chunkSize) {
-        if (pending.length > 0) await yieldTurn();
-        pending.push(
-          this._exportChunk(part.length <= this._chunkSize ? part : part.slice(i, i + this._chunkSize)),
-        );
-      }
+    for (const request of requests) {
+      if (pending.length > 0) await yieldTurn();
+      pending.push(this._exportChunk(request));
     }
     await Promise.all(pending);
+  }
+
+  /**
+   * A batch as the requests it is sent in: split by `splitBatch` (encoded size), then cut into
+   * `maxSpansPerRequest` chunks. One request per batch (our OTLP exporters, unless too large): no copy.
+   */
+  private _requests(batch: QueuedSpans): QueuedSpans[] {
+    const parts = this._split ? this._split(batch) : [batch];
+    if (parts.length === 1 && batch.length <= this._chunkSize) return [batch];
+    const requests: QueuedSpans[] = [];
+    for (const part of parts) {
+      if (part.length <= this._chunkSize) requests.push(part);
+      else
+        for (let i = 0; i < part.length; i += this._chunkSize)
+          requests.push(part.slice(i, i + this._chunkSize));
+    }
+    return requests;
   }
 
   private _exportChunk(spans: QueuedSpans): Promise<void> {

@@ -128,8 +128,6 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   const exitPath = installExitPath({
     ...exit,
     target: () => exitTarget(config),
-    requestSpans: config.batch.maxExportBatchSize,
-    requestBytes: config.maxExportRequestBytes,
     timeoutMillis: config.shutdownTimeoutMillis,
     ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
   });
