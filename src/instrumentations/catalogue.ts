@@ -10,8 +10,8 @@
 export type Trigger =
   /** Load when one of `modules` is first required/imported. */
   | { readonly kind: 'module'; readonly modules: readonly string[] }
-  /** Load on the first message of a diagnostics channel, then hand that message to `replay`. */
-  | { readonly kind: 'channel'; readonly channel: string; readonly replay: string }
+  /** Load on the first message of a diagnostics channel, then hand that message to its handler. */
+  | { readonly kind: 'channel'; readonly channel: string }
   /** Nothing to wait for (metrics, or a handler path only known at run time): load at start. */
   | { readonly kind: 'start' };
 
@@ -94,12 +94,7 @@ const ROWS: readonly (readonly [string, string, Trigger, boolean])[] = [
   ['socket.io', 'SocketIoInstrumentation', mod('socket.io'), on],
   ['tedious', 'TediousInstrumentation', mod('tedious'), on],
   // fetch() and undici publish on diagnostics channels instead of being patched.
-  [
-    'undici',
-    'UndiciInstrumentation',
-    { kind: 'channel', channel: 'undici:request:create', replay: 'onRequestCreated' },
-    on,
-  ],
+  ['undici', 'UndiciInstrumentation', { kind: 'channel', channel: 'undici:request:create' }, on],
   ['winston', 'WinstonInstrumentation', mod('winston'), on],
 ];
 

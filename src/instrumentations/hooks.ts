@@ -4,22 +4,11 @@ import { lazyRequire } from '../util/index.js';
 /** `(exports, name, basedir)`, as require-in-the-middle calls it. */
 export type OnRequire = (exports: unknown, name: string, basedir?: string) => unknown;
 
-/** What `RequireInTheMiddleSingleton.register` returns, and what InstrumentationBase keeps in `_hooks`. */
-export interface RitmHooked {
-  readonly moduleName: string;
-  readonly onRequire: OnRequire;
-}
-
-export interface RitmSingleton {
-  register(moduleName: string, onRequire: OnRequire): RitmHooked;
-}
-
 /** The raw import-in-the-middle hook: called with the loaded module's URL. */
 export type IitmRawHook = (loadUrl: string, namespace: object, specifier: string, format?: string) => void;
 
 export interface IitmHookInstance {
   unhook(): void;
-  _iitmHook?: IitmRawHook;
 }
 
 export interface Iitm {
@@ -43,17 +32,6 @@ let fromInstrumentation: NodeJS.Require | undefined;
 export function requireFromInstrumentation(): NodeJS.Require {
   fromInstrumentation ??= createRequire(lazyRequire.resolve('@opentelemetry/instrumentation'));
   return fromInstrumentation;
-}
-
-/**
- * The one require hook every InstrumentationBase registers through. Loading it costs
- * require-in-the-middle and a trie, not the instrumentation framework.
- */
-export function getRequireSingleton(): RitmSingleton {
-  const mod = lazyRequire(
-    '@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js',
-  ) as { RequireInTheMiddleSingleton: { getInstance(): RitmSingleton } };
-  return mod.RequireInTheMiddleSingleton.getInstance();
 }
 
 export function getIitm(): Iitm {

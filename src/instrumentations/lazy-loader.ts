@@ -7,16 +7,16 @@ import { errorMessage } from '../errors.js';
 import { lazyRequire } from '../util/index.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
-import {
-  getIitm,
-  getRequireSingleton,
-  type IitmHookInstance,
-  type IitmRawHook,
-  type OnRequire,
-  type RitmHooked,
-} from './hooks.js';
+import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { gateRequire, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
+import {
+  deliverFirstMessage,
+  getRequireSingleton,
+  importHookOf,
+  registeredHooks,
+  requireHookOf,
+} from './upstream-internals.js';
 
 export interface EnableInstrumentationsOptions {
   /** Short names from {@link resolveInstrumentationNames}. */
@@ -182,7 +182,7 @@ function loadEntry(
     shared.instances.set(entry.name, instrumentation);
     state.set(entry.name, 'loaded');
     log.debug(`instrumentation ${entry.name} loaded (first use of ${cause})`);
-    return { instrumentation, hooks: (instrumentation as { _hooks?: unknown[] })._hooks ?? [] };
+    return { instrumentation, hooks: registeredHooks(instrumentation) };
   } catch (error) {
     state.set(entry.name, 'failed');
     log.warn(
@@ -276,7 +276,7 @@ function disableSession(session: Session): void {
     guarded(() => instrumentation.disable(), 'disabling instrumentations');
 }
 
-/** The instrumentation just loaded, and the hooks it registered (InstrumentationBase#_hooks). */
+/** The instrumentation just loaded, and the hooks it registered (upstream-internals.ts). */
 interface Loaded {
   readonly instrumentation: Instrumentation;
   readonly hooks: readonly unknown[];
@@ -300,8 +300,9 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
         const loaded = load(entry, name);
         if (loaded === undefined) continue;
         // The singleton computed its handler list before this stub ran: apply the new ones here.
-        for (const hook of loaded.hooks) {
-          if (!isRitmHooked(hook) || !ritmMatches(hook.moduleName, name, basedir)) continue;
+        for (const registered of loaded.hooks) {
+          const hook = requireHookOf(registered);
+          if (hook === undefined || !ritmMatches(hook.moduleName, name, basedir)) continue;
           try {
             result = hook.onRequire(result, name, basedir);
           } catch (error) {
@@ -334,8 +335,8 @@ function hookImport(
       if (loaded === undefined) continue;
       // IITM snapshots its hook list per module, and replays only modules it finished: forward.
       for (const hook of loaded.hooks) {
-        const fn = (hook as IitmHookInstance | undefined)?._iitmHook;
-        if (typeof fn !== 'function') continue;
+        const fn = importHookOf(hook);
+        if (fn === undefined) continue;
         try {
           fn(loadUrl, namespace, specifier, format);
         } catch (error) {
@@ -353,7 +354,6 @@ function hookImport(
 
 /** Load on the first message, then hand that message to the instrumentation's own handler. */
 function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () => void {
-  const replay = entry.trigger.kind === 'channel' ? entry.trigger.replay : '';
   let subscribed = true;
   const stop = () => {
     if (subscribed) unsubscribe(channel, onMessage);
@@ -364,13 +364,11 @@ function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () 
     const loaded = load(entry, `${channel} (fetch/undici)`);
     if (loaded === undefined) return;
     // The channel snapshotted its subscribers before this one ran: deliver the message ourselves.
-    const handler = (loaded.instrumentation as unknown as Record<string, unknown>)[replay];
-    if (typeof handler === 'function') {
-      try {
-        handler.call(loaded.instrumentation, message);
-      } catch (error) {
-        log.warn(`the ${entry.name} instrumentation failed on its first request: ${errorMessage(error)}`);
-      }
+    try {
+      if (!deliverFirstMessage(loaded.instrumentation, message))
+        log.warn(`the ${entry.name} instrumentation missed its first request: no handler to give it to`);
+    } catch (error) {
+      log.warn(`the ${entry.name} instrumentation failed on its first request: ${errorMessage(error)}`);
     }
   }
   subscribe(channel, onMessage);
@@ -382,10 +380,6 @@ function builtinLoaded(name: string): boolean {
   if (!isBuiltin(name)) return false;
   const list = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
   return list?.includes(`NativeModule ${name}`) ?? false;
-}
-
-function isRitmHooked(hook: unknown): hook is RitmHooked {
-  return typeof (hook as RitmHooked | undefined)?.onRequire === 'function';
 }
 
 /** The singleton's trie match: the name itself, or a file inside it (never for core modules). */

@@ -24,6 +24,11 @@
 //    Not caught: an access to an upstream `_x` whose name src/ also declares elsewhere (today
 //    every non-`this` access is listed or on our own class), and a subclass field that silently
 //    shadows an upstream private of the same name.
+// 3. TypeScript privates without an underscore. Every `private name` declared in an installed
+//    @opentelemetry package's .d.ts files and never declared public there is collected; a
+//    distinctive one (8+ characters, camelCase, like instrumentation-undici's `onRequestCreated`)
+//    named in src/ code as `.name`, `['name']` or a string literal is a reach-in too. Generic names
+//    (`module`, `exported`) are left out: too many of our own members share them.
 // Entries that match nothing fail too (stale), and so does an entry whose package is no longer
 // installed at the version it names: re-check the reach-in against the new version, then bump it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -231,7 +236,41 @@ function typeBodies(code: string): [number, number][] {
   return out;
 }
 
+/** Distinctive names upstream declares only as `private` (see the header, 3). */
+function upstreamPrivateNames(): Set<string> {
+  const priv = new Set<string>();
+  const pub = new Set<string>();
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) {
+        if (name !== 'node_modules' && name !== 'esm' && name !== 'esnext') walk(path);
+      } else if (name.endsWith('.d.ts')) {
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(
+          /^[ \t]*(?:(?:static|readonly)[ \t]+)*private[ \t]+(?:(?:static|readonly)[ \t]+)*([A-Za-z0-9_$]+)/gm,
+        ))
+          priv.add(m[1] as string);
+        for (const m of text.matchAll(
+          /^[ \t]*(?:(?:static|readonly|public|abstract|get|set)[ \t]+)*([A-Za-z0-9_$]+)\??[ \t]*[(:<]/gm,
+        ))
+          pub.add(m[1] as string);
+      }
+    }
+  };
+  const scope = join(root, 'node_modules', '@opentelemetry');
+  for (const pkg of readdirSync(scope)) walk(join(scope, pkg, 'build'));
+  return new Set([...priv].filter((n) => !pub.has(n) && n.length >= 8 && /^[a-z][a-z0-9]*[A-Z]/.test(n)));
+}
+
 function findings(): Finding[] {
+  const privateNames = upstreamPrivateNames();
   const files = sourceFiles(srcDir).map((path) => {
     const source = readFileSync(path, 'utf8');
     return { path, rel: relative(root, path).split('\\').join('/'), ...scan(source) };
@@ -290,6 +329,27 @@ function findings(): Finding[] {
         kind: 'member',
         what: name,
         why: viaSuper ? `super.${name}: an upstream member` : `${name} is not declared in src/`,
+      });
+    }
+    for (const m of f.code.matchAll(/\.[ \t]*([A-Za-z0-9_$]+)|\[[ \t]*['"]([A-Za-z0-9_$]+)['"][ \t]*\]/g)) {
+      const name = (m[1] ?? m[2]) as string;
+      if (!privateNames.has(name)) continue;
+      out.push({
+        file: f.rel,
+        line: lineAt(f.code, m.index),
+        kind: 'member',
+        what: name,
+        why: 'private in upstream',
+      });
+    }
+    for (const lit of f.literals) {
+      if (!privateNames.has(lit.text)) continue;
+      out.push({
+        file: f.rel,
+        line: lineAt(f.code, lit.at),
+        kind: 'member',
+        what: lit.text,
+        why: 'private in upstream',
       });
     }
     for (const m of f.code.matchAll(OVERRIDE)) {

@@ -1,0 +1,62 @@
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { lazyRequire } from '../util/index.js';
+import type { IitmRawHook, OnRequire } from './hooks.js';
+
+/**
+ * The one file that reaches into upstream internals (issue #23). Each reach-in is listed, with its
+ * reason and the upstream version it was checked against, in test/unit/upstream-api.allow.json;
+ * the guard test fails if one appears anywhere else in src/ or if the installed version changes.
+ *
+ * All of them serve lazy loading (lazy-loader.ts): an instrumentation is constructed inside the
+ * require, import or channel message that first needs it, after the hook chain for that very
+ * load was computed, so the hooks it just registered have to be applied to it by hand.
+ * No public API hands those hooks out.
+ */
+
+/** What `RequireInTheMiddleSingleton.register` returns, and what InstrumentationBase keeps in `_hooks`. */
+export interface RitmHooked {
+  readonly moduleName: string;
+  readonly onRequire: OnRequire;
+}
+
+export interface RitmSingleton {
+  register(moduleName: string, onRequire: OnRequire): RitmHooked;
+}
+
+/**
+ * The one require hook every InstrumentationBase registers through (not exported from the package
+ * root). Loading it costs require-in-the-middle and a trie, not the instrumentation framework.
+ */
+export function getRequireSingleton(): RitmSingleton {
+  const mod = lazyRequire(
+    '@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js',
+  ) as { RequireInTheMiddleSingleton: { getInstance(): RitmSingleton } };
+  return mod.RequireInTheMiddleSingleton.getInstance();
+}
+
+/** The require and import hooks an instrumentation registered when it was constructed. */
+export function registeredHooks(instrumentation: Instrumentation): readonly unknown[] {
+  return (instrumentation as unknown as { _hooks?: unknown[] })._hooks ?? [];
+}
+
+/** A registered hook as require-in-the-middle calls it, if it is one. */
+export function requireHookOf(hook: unknown): RitmHooked | undefined {
+  return typeof (hook as RitmHooked | undefined)?.onRequire === 'function' ? (hook as RitmHooked) : undefined;
+}
+
+/** A registered hook as import-in-the-middle calls it (`Hook#_iitmHook`), if it is one. */
+export function importHookOf(hook: unknown): IitmRawHook | undefined {
+  const fn = (hook as { _iitmHook?: unknown } | undefined)?._iitmHook;
+  return typeof fn === 'function' ? (fn as IitmRawHook) : undefined;
+}
+
+/**
+ * Hands a channel message that arrived before the instrumentation subscribed to its handler:
+ * instrumentation-undici's private `onRequestCreated` for `undici:request:create`.
+ */
+export function deliverFirstMessage(instrumentation: Instrumentation, message: unknown): boolean {
+  const handler = (instrumentation as unknown as { onRequestCreated?: unknown }).onRequestCreated;
+  if (typeof handler !== 'function') return false;
+  handler.call(instrumentation, message);
+  return true;
+}
