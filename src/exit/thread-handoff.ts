@@ -48,7 +48,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _queue: EncodedSpanQueue;
   private readonly _numbering: ThreadNumbering;
   private readonly _threadId: number;
-  private _state: 'probing' | 'handoff' | 'own' = 'probing';
+  private _state: 'probing' | 'handoff' | 'own' | 'closed' = 'probing';
   private _kept: ReadableSpan[] = [];
   private readonly _probe: NodeJS.Timeout;
 
@@ -109,7 +109,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       for (const p of this._fallback) p.onEnd(span);
       return;
     }
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
+    if (this._state === 'closed' || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this._state === 'probing' && this._kept.length < this._options.keepMax) this._kept.push(span);
     this._queue.push(span);
     if (this._queue.size === 0) return; // not encoded, or too large even truncated: counted above
@@ -144,6 +145,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
 
   shutdown(): Promise<void> {
     clearTimeout(this._probe);
+    if (this._state !== 'own') this._state = 'closed';
     this._channel.close();
     return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
   }

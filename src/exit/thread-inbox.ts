@@ -7,7 +7,7 @@ import type {
   EncodedSpanQueue,
   ExportCounters,
 } from '../export/index.js';
-import { EncodedSpans, ExportTooLargeError } from '../export/index.js';
+import { EncodedSpans } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
 import {
   type AckMessage,
@@ -16,7 +16,8 @@ import {
   type SpanMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
-import { type ThreadLosses, ThreadPeer } from './thread-peer.js';
+import { countThreadLosses } from './thread-losses.js';
+import { ThreadPeer } from './thread-peer.js';
 
 /** At exit: the channel is drained until it was quiet this long (threads stopping)… */
 const DRAIN_QUIET_MILLIS = 10;
@@ -81,7 +82,7 @@ export class ThreadInbox {
   /** Adds the threads' losses to the stats (and the drop report): for `stats()` and shutdown. */
   sync(): void {
     for (const [id, peer] of this._peers) {
-      this._count(peer.losses(), peer);
+      countThreadLosses(peer, this._stats, this._reporter);
       this._forgetIfDone(id, peer);
     }
   }
@@ -150,13 +151,14 @@ export class ThreadInbox {
     }
     const id = message?.t;
     const peer = id === undefined ? undefined : this._peers.get(id);
+    // No peer: a thread whose hello this inbox did not answer, which exports by itself after its probe.
     if (!message || id === undefined || !peer) return;
     if (message.settled !== undefined) {
       peer.settle(message.settled, message.attributes ?? {});
     } else if (message.e && message.s !== undefined && message.r !== undefined) {
       peer.taken(message.e.byteLength);
       this._take(message as SpanMessage, peer);
-      this._count(peer.losses(), peer);
+      countThreadLosses(peer, this._stats, this._reporter);
       this._forgetIfDone(id, peer);
     }
   }
@@ -189,39 +191,9 @@ export class ThreadInbox {
     this._held.resources.push(resource);
   }
 
-  private _count(losses: ThreadLosses, peer: ThreadPeer): void {
-    const { dropped, truncated, tooLarge, unencodable } = losses;
-    if (dropped > 0) {
-      this._stats.dropped += dropped;
-      const { spans, bytes } = peer.bounds;
-      this._reporter.recordDrop(
-        dropped,
-        `the main thread's event loop did not take them from worker threads in time ` +
-          `(at most ${spans} spans or ${Math.round(bytes / 1024)} KiB wait for it per thread)`,
-      );
-    }
-    this._stats.truncated += truncated;
-    if (tooLarge > 0) {
-      this._stats.failed += tooLarge;
-      this._reporter.recordFailure(
-        tooLarge,
-        new ExportTooLargeError(
-          `too large to export even truncated, in a worker thread (named in its log line above)`,
-        ),
-      );
-    }
-    if (unencodable > 0) {
-      this._stats.failed += unencodable;
-      this._reporter.recordFailure(
-        unencodable,
-        new Error('could not be encoded, in a worker thread (named in its log line above)'),
-      );
-    }
-  }
-
   private _forgetIfDone(id: number, peer: ThreadPeer): void {
     if (peer.exited && peer.inFlight === 0) {
-      this._count(peer.losses(), peer);
+      countThreadLosses(peer, this._stats, this._reporter);
       this._peers.delete(id);
     }
   }
