@@ -249,6 +249,12 @@ export interface ResolvedConfig {
     readonly custom: readonly Instrumentation[];
   };
   readonly esm: boolean;
+  /**
+   * Whether `NODE_OPTIONS` preloads ES modules or loaders (`--import`, `--loader`,
+   * `--experimental-loader`), which run after `--require` preloads: the early-load check then
+   * does not blame a missing ESM loader hook. Process introspection, read once here like the rest.
+   */
+  readonly nodeOptionsLoadsEsm: boolean;
   readonly logLevel: LogLevel;
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMillis: number;

@@ -1,4 +1,5 @@
 import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
+import { ESM_PRELOAD_FLAG } from '../instrumentations/index.js';
 import type { PropagatorName, ResolvedConfig, TracingOptions } from '../types.js';
 import { type Env, envBoolean, envKeyValues, envList, envString, firstNumber } from './env.js';
 import {
@@ -122,6 +123,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     gcTuning: options.gcTuning ?? envBoolean(env, 'ACME_OTEL_GC_TUNING', true),
     instrumentations: resolveInstrumentations(options, env),
     esm: options.esm ?? false,
+    nodeOptionsLoadsEsm: ESM_PRELOAD_FLAG.test(env.NODE_OPTIONS ?? ''),
     logLevel: options.logLevel ?? resolveLogLevel(env),
     handleSignals: options.handleSignals ?? envBoolean(env, 'ACME_OTEL_HANDLE_SIGNALS', true),
     shutdownTimeoutMillis:

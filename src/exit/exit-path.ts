@@ -5,12 +5,7 @@ import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-mon
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
-
-/** Encoded requests from elsewhere (worker threads), drained synchronously at exit. */
-export interface PendingRequests {
-  readonly requests: Uint8Array[];
-  readonly counts: number[];
-}
+import type { ThreadLeftovers } from './thread-inbox.js';
 
 export interface ExitPathOptions {
   readonly tracker: OpenSpanTracker;
@@ -21,8 +16,8 @@ export interface ExitPathOptions {
   /** Built at exit only (it may read TLS files). */
   readonly target: () => ExitTarget;
   readonly timeoutMillis: number;
-  /** Spans that worker threads handed over and that are not exported yet. */
-  readonly drainThreads?: () => PendingRequests;
+  /** Spans that worker threads handed over that the export queue did not take (it stopped). */
+  readonly drainThreads?: () => ThreadLeftovers;
 }
 
 export interface ExitPath {
@@ -90,18 +85,20 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
   if (opts.tracker.size > 0) opts.tracker.endAll(reason);
   const batches: EncodedSpans[] = [];
   let pending = 0;
-  for (const processor of opts.otlp) {
-    for (const batch of processor.takeUnsent()) {
-      if (!(batch instanceof EncodedSpans)) continue;
-      batches.push(batch);
-      pending += batch.length;
-    }
-  }
+  const add = (batch: unknown) => {
+    if (!(batch instanceof EncodedSpans)) return;
+    batches.push(batch);
+    pending += batch.length;
+  };
+  for (const processor of opts.otlp) for (const batch of processor.takeUnsent()) add(batch);
+  // After takeUnsent: the queue is stopped, so what threads still hand over comes back here, and
+  // is cut as the export loop would cut it.
   const threads = opts.drainThreads?.();
-  for (const count of threads?.counts ?? []) pending += count;
+  if (threads?.spans)
+    for (const batch of opts.otlp[0]?.requestsFor(threads.spans) ?? [threads.spans]) add(batch);
   let custom = 0;
   for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
-  if (pending === 0 && custom === 0 && untracked === 0) return;
+  if (pending === 0 && custom === 0 && untracked === 0 && !threads?.dropped) return;
 
   const causes: string[] = [];
   let lost = 0;
@@ -113,8 +110,8 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
     } else {
       // Started first: the thread boots while the requests are built.
       const sender = startSyncSender(opts.target(), left);
-      const requests: Uint8Array[] = [...(threads?.requests ?? [])];
-      const counts: number[] = [...(threads?.counts ?? [])];
+      const requests: Uint8Array[] = [];
+      const counts: number[] = [];
       // Already cut as the export loop cuts them (size and span count): takeUnsent().
       for (const batch of batches) {
         requests.push(buildTraceRequest(batch));
@@ -128,6 +125,12 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
       lost += pending - result.delivered;
       causes.push(result.cause ?? 'unknown');
     }
+  }
+  if (threads && threads.dropped > 0) {
+    lost += threads.dropped;
+    causes.push(
+      `${threads.dropped} handed over by worker threads after shutdown were dropped (more than maxQueueSize waited)`,
+    );
   }
   if (custom > 0) {
     lost += custom;

@@ -1,16 +1,80 @@
+import type { Attributes } from '@opentelemetry/api';
+
 /** The BroadcastChannel worker threads hand their spans to the main thread on. */
 export const THREAD_CHANNEL = '@acme/otel/thread-spans';
 
-/** Worker → main: one ExportTraceServiceRequest (`r`) holding `n` spans. */
-export interface SpanMessage {
-  readonly r: Uint8Array;
-  readonly n: number;
-}
-/** Worker → main: is a traced main thread listening? Main → worker: yes (`ack` = the thread id). */
+/**
+ * Slots of a thread's flow counters (an Int32Array on a SharedArrayBuffer the thread sends with
+ * its hello). The thread adds a span to IN_FLIGHT_* as it posts it and the main thread takes it
+ * off as it queues it, so the thread knows, without waiting on the main thread's event loop, how
+ * much the channel holds for it. The loss counters only grow; the main thread adds what is new
+ * to its stats.
+ */
+export const FLOW = {
+  IN_FLIGHT_SPANS: 0,
+  IN_FLIGHT_BYTES: 1,
+  /** Not posted: the channel already held the most allowed (the main thread's loop was busy). */
+  DROPPED: 2,
+  /** Too large for an export request: sent truncated. */
+  TRUNCATED: 3,
+  /** Too large for an export request even truncated: not sent. */
+  TOO_LARGE: 4,
+  /** Could not be encoded (a throwing getter in user code, say). */
+  UNENCODABLE: 5,
+  /** The bounds the thread applies, for the main thread's drop line. */
+  MAX_SPANS: 6,
+  MAX_BYTES: 7,
+} as const;
+export const FLOW_SLOTS = 8;
+
+/** Worker → main: is a traced main thread listening? `flow`: the thread's counters (FLOW). */
 export interface HelloMessage {
-  readonly hello?: number;
-  readonly ack?: number;
+  readonly hello: number;
+  readonly flow: SharedArrayBuffer;
 }
+/** Main → worker: yes (`ack` = the thread id). */
+export interface AckMessage {
+  readonly ack: number;
+}
+
+/** An instrumentation scope, the first time a thread sends a span of it. */
+export interface ScopeInfo {
+  readonly name: string;
+  readonly version?: string | undefined;
+  readonly schemaUrl?: string | undefined;
+}
+
+/**
+ * A resource, the first time a thread sends a span of it: its attributes, and the keys of those
+ * still being detected (a SettledMessage follows with the final attributes).
+ */
+export interface ResourceInfo {
+  readonly attributes: Attributes;
+  readonly pending: readonly string[];
+  readonly schemaUrl?: string | undefined;
+}
+
+/**
+ * Worker → main: one span, as its `ScopeSpans.spans` entry (`e`), from thread `t`, of scope `s`
+ * and resource `r` (numbers the thread gave them; `scope`/`resource` the first time).
+ */
+export interface SpanMessage {
+  readonly t: number;
+  readonly e: Uint8Array;
+  readonly s: number;
+  readonly r: number;
+  readonly scope?: ScopeInfo;
+  readonly resource?: ResourceInfo;
+}
+
+/** Worker → main: resource `settled` of thread `t` has its final attributes. */
+export interface SettledMessage {
+  readonly t: number;
+  readonly settled: number;
+  readonly attributes: Attributes;
+}
+
+export type ThreadMessage = HelloMessage | SpanMessage | SettledMessage;
 
 /**
  * Whether this is a worker thread, without loading `node:worker_threads` at start-up: there,

@@ -2,48 +2,102 @@ import type { BroadcastChannel } from 'node:worker_threads';
 import type { Context } from '@opentelemetry/api';
 import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { log } from '../diag/index.js';
-import { buildTraceRequest, EncodedSpanQueue } from '../export/index.js';
+import { LogLimiter, log } from '../diag/index.js';
+import {
+  createExportStats,
+  createOversizeReport,
+  describeExportError,
+  EncodedSpanQueue,
+} from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
-import { type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
+import { FLOW, FLOW_SLOTS, type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
+import { ThreadNumbering } from './thread-numbering.js';
 
 /** How long a worker waits for a traced main thread to answer before it exports by itself. */
 const PROBE_MILLIS = 2_000;
 
+export interface HandoffOptions {
+  /** Spans kept while no main thread has answered yet, for exporting them here if none does. */
+  readonly keepMax: number;
+  /** The most spans, and bytes, the channel may hold for this thread (`maxQueueSize`, two requests). */
+  readonly maxInFlightSpans: number;
+  readonly maxInFlightBytes: number;
+  /** `maxExportRequestBytes`: a span is truncated to fit one, as in the main thread's queue. */
+  readonly maxRequestBytes: number;
+}
+
 /**
- * In a worker thread: hands each span, encoded as one OTLP request, to the main thread as it ends
- * (thread-inbox.ts), so one exporter per process sends them. Why: when the main thread exits,
- * worker threads are terminated without running their exit handlers, so what a worker's own batch
- * processor held was lost. Until the main thread answers the first hello, spans are also kept
- * here; with no traced main thread (no answer within 2 s), this thread exports through its own
- * processors (`fallback`) as before.
+ * In a worker thread: hands each span to the main thread (thread-inbox.ts) as it ends, encoded
+ * (the OTLP queue's encoder, with the same size limit: a span too large is truncated or dropped
+ * here, named in a log line and counted), so that one exporter per process sends it through the
+ * main thread's export queue. Why: when the main thread exits, worker threads are terminated
+ * without running their exit handlers, so what a worker held was lost.
+ *
+ * Posted at once, one message per span, never batched here: a span held in this thread is lost
+ * when the main thread exits, while one in the channel is drained at exit. What the channel holds
+ * is bounded instead: while it holds `maxInFlightSpans` spans or `maxInFlightBytes` for this
+ * thread (the main thread's event loop is blocked), a span is dropped and counted in shared
+ * memory, where the main thread reads it for `stats()` and its drop line.
+ *
+ * Until the main thread answers the first hello, spans are also kept here; with no traced main
+ * thread (no answer within 2 s), this thread exports through its own processors (`fallback`).
  */
 export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _channel: BroadcastChannel;
-  private readonly _queue = new EncodedSpanQueue(1);
-  private _state: 'probing' | 'handoff' | 'own' = 'probing';
+  private readonly _flow = new Int32Array(new SharedArrayBuffer(4 * FLOW_SLOTS));
+  private readonly _queue: EncodedSpanQueue;
+  private readonly _numbering: ThreadNumbering;
+  private readonly _threadId: number;
+  private _state: 'probing' | 'handoff' | 'own' | 'closed' = 'probing';
   private _kept: ReadableSpan[] = [];
   private readonly _probe: NodeJS.Timeout;
 
   constructor(
     private readonly _fallback: SpanProcessor[],
-    private readonly _keepMax: number,
+    private readonly _options: HandoffOptions,
   ) {
     const { threadId, BroadcastChannel: Channel } = lazyRequire(
       'node:worker_threads',
     ) as typeof import('node:worker_threads');
+    this._threadId = threadId;
+    const flow = this._flow;
+    Atomics.store(flow, FLOW.MAX_SPANS, _options.maxInFlightSpans);
+    Atomics.store(flow, FLOW.MAX_BYTES, _options.maxInFlightBytes);
+    const unencodable = new LogLimiter();
+    const oversized = createOversizeReport(createExportStats(), undefined);
+    this._queue = new EncodedSpanQueue(
+      1,
+      (span, error) => {
+        Atomics.add(flow, FLOW.UNENCODABLE, 1);
+        unencodable.log(
+          'warn',
+          'unencodable',
+          `span "${span.name}" could not be encoded: ${describeExportError(error)}`,
+        );
+      },
+      {
+        maxRequestBytes: _options.maxRequestBytes,
+        onOversized: (span, outcome) => {
+          Atomics.add(flow, outcome.dropped ? FLOW.TOO_LARGE : FLOW.TRUNCATED, 1);
+          oversized(span, outcome);
+        },
+      },
+    );
     this._channel = new Channel(THREAD_CHANNEL);
+    this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
     this._channel.onmessage = (event: unknown) => {
-      if ((event as { data?: HelloMessage }).data?.ack !== threadId || this._state !== 'probing') return;
+      if ((event as { data?: { ack?: number } }).data?.ack !== threadId || this._state !== 'probing') return;
       this._state = 'handoff';
       this._kept = [];
       clearTimeout(this._probe);
-      this._unref();
     };
-    this._channel.postMessage({ hello: threadId } satisfies HelloMessage);
+    this._channel.postMessage({
+      hello: threadId,
+      flow: flow.buffer as SharedArrayBuffer,
+    } satisfies HelloMessage);
     this._probe = setTimeout(() => this._exportByItself(), PROBE_MILLIS);
     this._probe.unref();
-    this._unref();
+    this._channel.unref();
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -55,13 +109,33 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       for (const p of this._fallback) p.onEnd(span);
       return;
     }
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this._state === 'probing' && this._kept.length < this._keepMax) this._kept.push(span);
+    // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
+    if (this._state === 'closed' || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this._state === 'probing' && this._kept.length < this._options.keepMax) this._kept.push(span);
     this._queue.push(span);
-    if (this._queue.size === 0) return; // could not be encoded (counted by no one: a throwing getter)
-    // A copy the size of the request: a small Buffer is a view of Node's 8 KB pool, and
-    // postMessage would clone the whole pool.
-    const message: SpanMessage = { r: new Uint8Array(buildTraceRequest(this._queue.take(1))), n: 1 };
+    if (this._queue.size === 0) return; // not encoded, or too large even truncated: counted above
+    const taken = this._queue.take(1);
+    const slab = taken.slabs[0]!;
+    const bytes = taken.ends[0]! - taken.starts[0]!;
+    const flow = this._flow;
+    const spans = Atomics.load(flow, FLOW.IN_FLIGHT_SPANS);
+    if (
+      spans >= this._options.maxInFlightSpans ||
+      (spans > 0 && Atomics.load(flow, FLOW.IN_FLIGHT_BYTES) + bytes > this._options.maxInFlightBytes)
+    ) {
+      Atomics.add(flow, FLOW.DROPPED, 1);
+      return;
+    }
+    // A copy the size of the entry: the slab is 64 KB, and postMessage would clone all of it.
+    const entry = new Uint8Array(bytes);
+    entry.set(slab.subarray(taken.starts[0]!, taken.ends[0]!));
+    const message: SpanMessage = {
+      t: this._threadId,
+      e: entry,
+      ...this._numbering.refs(taken.scopes[0]!, taken.resources[0]!),
+    };
+    Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
+    Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
     this._channel.postMessage(message);
   }
 
@@ -71,6 +145,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
 
   shutdown(): Promise<void> {
     clearTimeout(this._probe);
+    if (this._state !== 'own') this._state = 'closed';
     this._channel.close();
     return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
   }
@@ -83,9 +158,5 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._kept = [];
     this._channel.close();
     for (const span of kept) for (const p of this._fallback) p.onEnd(span);
-  }
-
-  private _unref(): void {
-    this._channel.unref();
   }
 }

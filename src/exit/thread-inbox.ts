@@ -1,51 +1,75 @@
 import type { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { ExportCounters } from '../export/index.js';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type {
+  AcmeBatchSpanProcessor,
+  DropReporter,
+  EncodedSpanQueue,
+  ExportCounters,
+} from '../export/index.js';
 import { EncodedSpans } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
-import type { PendingRequests } from './exit-path.js';
-import { type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
+import {
+  type AckMessage,
+  type HelloMessage,
+  type SettledMessage,
+  type SpanMessage,
+  THREAD_CHANNEL,
+} from './thread-channel.js';
+import { countThreadLosses } from './thread-losses.js';
+import { ThreadPeer } from './thread-peer.js';
 
 /** At exit: the channel is drained until it was quiet this long (threads stopping)… */
 const DRAIN_QUIET_MILLIS = 10;
 /** …or at most this long. */
 const DRAIN_MAX_MILLIS = 100;
 
-interface Batch {
-  requests: Uint8Array[];
-  counts: number[];
-  spans: number;
+/** What worker threads handed over that the export queue could not take, for the exit path. */
+export interface ThreadLeftovers {
+  readonly spans: EncodedSpans | undefined;
+  /** Dropped after shutdown, when more than `maxQueueSize` waited for the exit path. */
+  readonly dropped: number;
 }
 
 /**
- * In the main thread: receives the spans worker threads hand over (thread-handoff.ts) and exports
- * them through the main thread's OTLP exporter, batched like the batch processor (size or delay).
+ * In the main thread: takes the spans worker threads hand over (thread-handoff.ts) into the main
+ * thread's OTLP export queue, so they go the way its own spans go: the same batching, size split,
+ * retries, stats, drop reports and exit path. The threads already truncated what was too large;
+ * their losses (counted in shared memory) are added to the stats and reported here.
  * Opened at the first `worker` event, so a process without worker threads never loads
- * `worker_threads` or creates the channel. At exit, `drain()` takes what is batched, in flight,
- * and still in the channel (`receiveMessageOnPort`, synchronous) for the exit path.
+ * `worker_threads` or creates the channel. Once the queue is stopped (shutdown, exit), spans that
+ * still arrive are held for the exit path; `drain()` takes them, and what is still in the channel
+ * (`receiveMessageOnPort`, synchronous), at exit.
  */
 export class ThreadInbox {
   private _channel: BroadcastChannel | undefined;
-  private _batch: Batch = emptyBatch();
-  private readonly _inFlight = new Set<Batch>();
-  private _timer: NodeJS.Timeout | undefined;
   private _closed = false;
-  private _holding = false;
+  private _draining = false;
+  private readonly _peers = new Map<number, ThreadPeer>();
+  private _held = emptyHeld();
+  private _heldDropped = 0;
   /** Worker threads alive, to stop them at exit before the last drain. */
   private readonly _workers = new Set<Worker>();
   private readonly _onWorker = (worker: Worker) => {
     this._open();
     this._workers.add(worker);
-    worker.once('exit', () => this._workers.delete(worker));
+    const id = worker.threadId;
+    worker.once('exit', () => {
+      this._workers.delete(worker);
+      const peer = this._peers.get(id);
+      if (!peer) return;
+      peer.exited = true;
+      peer.abandon();
+      this._forgetIfDone(id, peer);
+    });
   };
 
   constructor(
-    private readonly _exporter: SpanExporter,
+    private readonly _queue: AcmeBatchSpanProcessor,
     private readonly _stats: ExportCounters,
-    private readonly _batchSize: number,
-    private readonly _delayMillis: number,
-    private readonly _maxBatched: number,
+    private readonly _reporter: DropReporter,
+    /** Spans held for the exit path at most (`maxQueueSize`), after shutdown. */
+    private readonly _holdMax: number,
   ) {
     process.on('worker', this._onWorker);
   }
@@ -55,11 +79,17 @@ export class ThreadInbox {
     return this._channel !== undefined;
   }
 
-  /** Everything not acknowledged by the collector; the inbox stops. */
-  drain(): PendingRequests {
-    const requests: Uint8Array[] = [];
-    const counts: number[] = [];
-    this._closed = true;
+  /** Adds the threads' losses to the stats (and the drop report): for `stats()` and shutdown. */
+  sync(): void {
+    for (const [id, peer] of this._peers) {
+      countThreadLosses(peer, this._stats, this._reporter);
+      this._forgetIfDone(id, peer);
+    }
+  }
+
+  /** At exit: stops the threads, takes what is left in the channel, and returns what the queue did not take. */
+  drain(): ThreadLeftovers {
+    this._draining = true;
     const channel = this._channel;
     if (channel) {
       // Threads end spans until they are stopped, which Node does only after the exit handlers:
@@ -73,9 +103,8 @@ export class ThreadInbox {
       let quietSince = Date.now();
       while (Date.now() < until) {
         const received = receiveMessageOnPort(channel as unknown as MessagePort);
-        const message = received?.message as SpanMessage | undefined;
-        if (message !== undefined) {
-          if (message.r) this._add(message);
+        if (received !== undefined) {
+          this._receive(received.message);
           quietSince = Date.now();
         } else if (this._workers.size === 0 || Date.now() - quietSince >= DRAIN_QUIET_MILLIS) {
           break;
@@ -84,30 +113,20 @@ export class ThreadInbox {
         }
       }
     }
+    this.sync();
     this.close();
-    for (const batch of [...this._inFlight, this._batch]) {
-      requests.push(...batch.requests);
-      counts.push(...batch.counts);
-    }
-    this._inFlight.clear();
-    this._batch = emptyBatch();
-    return merge(requests, counts, this._batchSize);
-  }
-
-  /**
-   * Exports what is batched now; resolves when the collector answered. For shutdown: what arrives
-   * from now on is only batched (the exporter is being shut down) and left to the exit path.
-   */
-  flushAndHold(): Promise<void> {
-    const flushed = this._export();
-    this._holding = true;
-    return flushed;
+    const held = this._held;
+    this._held = emptyHeld();
+    const none = held.entries.length === 0;
+    const zeros = held.entries.map(() => 0);
+    const ends = held.entries.map((entry) => entry.length);
+    const spans = none ? undefined : new EncodedSpans(held.entries, zeros, ends, held.scopes, held.resources);
+    return { spans, dropped: this._heldDropped };
   }
 
   close(): void {
     this._closed = true;
     process.off('worker', this._onWorker);
-    if (this._timer) clearTimeout(this._timer);
     this._channel?.close();
   }
 
@@ -117,86 +136,69 @@ export class ThreadInbox {
       'node:worker_threads',
     ) as typeof import('node:worker_threads');
     const channel = new Channel(THREAD_CHANNEL);
-    channel.onmessage = (event: unknown) => {
-      const data = (event as { data?: SpanMessage & HelloMessage }).data;
-      if (data?.hello !== undefined) channel.postMessage({ ack: data.hello } satisfies HelloMessage);
-      else if (data?.r) this._add(data);
-    };
+    channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
     // Spans from workers must not keep the process alive by themselves.
     channel.unref();
     this._channel = channel;
   }
 
-  private _add(message: SpanMessage): void {
-    // At exit (closed) nothing more is exported before the drain returns: no bound is needed there.
-    if (this._batch.spans >= this._maxBatched && !this._closed) {
-      this._stats.dropped += message.n;
+  private _receive(data: unknown): void {
+    const message = data as Partial<HelloMessage & SpanMessage & SettledMessage> | undefined;
+    if (message?.hello !== undefined && message.flow) {
+      this._peers.set(message.hello, new ThreadPeer(new Int32Array(message.flow)));
+      this._channel?.postMessage({ ack: message.hello } satisfies AckMessage);
       return;
     }
-    this._batch.requests.push(message.r);
-    this._batch.counts.push(message.n);
-    this._batch.spans += message.n;
-    if (this._closed || this._holding) return;
-    if (this._batch.spans >= this._batchSize) void this._export();
-    else if (!this._timer) {
-      this._timer = setTimeout(() => void this._export(), this._delayMillis);
-      this._timer.unref();
+    const id = message?.t;
+    const peer = id === undefined ? undefined : this._peers.get(id);
+    // No peer: a thread whose hello this inbox did not answer, which exports by itself after its probe.
+    if (!message || id === undefined || !peer) return;
+    if (message.settled !== undefined) {
+      peer.settle(message.settled, message.attributes ?? {});
+    } else if (message.e && message.s !== undefined && message.r !== undefined) {
+      peer.taken(message.e.byteLength);
+      this._take(message as SpanMessage, peer);
+      countThreadLosses(peer, this._stats, this._reporter);
+      this._forgetIfDone(id, peer);
     }
   }
 
-  private _export(): Promise<void> {
-    if (this._timer) clearTimeout(this._timer);
-    this._timer = undefined;
-    const batch = this._batch;
-    if (batch.spans === 0) return Promise.resolve();
-    this._batch = emptyBatch();
-    this._inFlight.add(batch);
-    return new Promise<void>((resolve) => {
-      const done = (result: ExportResult) => {
-        if (!this._inFlight.delete(batch)) return resolve();
-        if (result.code === ExportResultCode.SUCCESS) this._stats.exported += batch.spans;
-        else this._stats.failed += batch.spans;
-        resolve();
-      };
-      try {
-        // Requests concatenate into one request (repeated resource_spans), as protobuf merges them.
-        this._exporter.export(asEncodedSpans(batch) as unknown as ReadableSpan[], done);
-      } catch (error) {
-        done({ code: ExportResultCode.FAILED, error: error as Error });
-      }
-    });
+  /** Into the export queue while it runs; held for the exit path once it stopped. */
+  private _take({ e, s, r, scope: scopeInfo, resource: resourceInfo }: SpanMessage, peer: ThreadPeer): void {
+    const scope = peer.scope(s, scopeInfo);
+    const resource = peer.resource(r, resourceInfo);
+    if (!scope || !resource) {
+      // A thread sends a scope or resource with its first span of it: never expected.
+      this._stats.failed++;
+      this._reporter.recordFailure(
+        1,
+        new Error('a worker thread sent a span of an unknown scope or resource'),
+      );
+      return;
+    }
+    const entry = Buffer.from(e.buffer, e.byteOffset, e.byteLength);
+    // The queue is the OTLP one (threads.ts): an encoded queue.
+    if (this._queue.accept((queue) => (queue as EncodedSpanQueue).pushEncoded(entry, scope, resource)))
+      return;
+    // At exit nothing more is exported before the drain returns, and the channel is bounded.
+    if (!this._draining && this._held.entries.length >= this._holdMax) {
+      this._heldDropped++;
+      this._stats.dropped++;
+      return;
+    }
+    this._held.entries.push(entry);
+    this._held.scopes.push(scope);
+    this._held.resources.push(resource);
+  }
+
+  private _forgetIfDone(id: number, peer: ThreadPeer): void {
+    if (peer.exited && peer.inFlight === 0) {
+      countThreadLosses(peer, this._stats, this._reporter);
+      this._peers.delete(id);
+    }
   }
 }
 
-/** One request per span is wasteful: requests concatenate, so merge them up to `max` spans each. */
-function merge(requests: Uint8Array[], counts: number[], max: number): PendingRequests {
-  const merged: PendingRequests = { requests: [], counts: [] };
-  let parts: Uint8Array[] = [];
-  let spans = 0;
-  const close = () => {
-    if (spans === 0) return;
-    merged.requests.push(Buffer.concat(parts));
-    merged.counts.push(spans);
-    parts = [];
-    spans = 0;
-  };
-  for (let i = 0; i < requests.length; i++) {
-    if (spans > 0 && spans + (counts[i] ?? 0) > max) close();
-    parts.push(requests[i]!);
-    spans += counts[i] ?? 0;
-  }
-  close();
-  return merged;
-}
-
-function emptyBatch(): Batch {
-  return { requests: [], counts: [], spans: 0 };
-}
-
-/** A batch the OTLP serializer (request.ts) sends as is: its request bytes are already built. */
-function asEncodedSpans(batch: Batch): EncodedSpans {
-  const none = new Array(batch.spans) as never[];
-  const spans = new EncodedSpans(none, none, none, none, none);
-  spans.request = Buffer.concat(batch.requests);
-  return spans;
+function emptyHeld(): { entries: Buffer[]; scopes: InstrumentationScope[]; resources: Resource[] } {
+  return { entries: [], scopes: [], resources: [] };
 }

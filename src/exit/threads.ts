@@ -8,7 +8,8 @@ import { ThreadInbox } from './thread-inbox.js';
 /**
  * One exporter per process: in a worker thread, the OTLP batch processors are replaced by a
  * hand-off to the main thread (they stay as the fallback when no traced main thread answers); in
- * the main thread, an inbox for what the workers hand over. Returns the processors to register.
+ * the main thread, an inbox that puts what the workers hand over into the OTLP export queue.
+ * Returns the processors to register.
  */
 export function wireThreads(
   pipeline: Pipeline,
@@ -19,16 +20,19 @@ export function wireThreads(
     if (exit.otlp.length === 0) return { processors: pipeline.processors, inbox: undefined };
     const own = new Set<SpanProcessor>(exit.otlp);
     const processors = pipeline.processors.filter((p) => !own.has(p));
-    processors.push(new ThreadHandoffProcessor(exit.otlp, config.batch.maxQueueSize));
+    processors.push(
+      new ThreadHandoffProcessor(exit.otlp, {
+        keepMax: config.batch.maxQueueSize,
+        // As much as the export queue holds, and two full requests: the channel is drained into it.
+        maxInFlightSpans: config.batch.maxQueueSize,
+        maxInFlightBytes: Math.min(2 * config.maxExportRequestBytes, 2 ** 30),
+        maxRequestBytes: config.maxExportRequestBytes,
+      }),
+    );
     return { processors, inbox: undefined };
   }
-  if (exit.otlpExporter === undefined) return { processors: pipeline.processors, inbox: undefined };
-  const inbox = new ThreadInbox(
-    exit.otlpExporter,
-    pipeline.stats,
-    config.batch.maxExportBatchSize,
-    config.batch.scheduledDelayMillis,
-    config.batch.maxQueueSize,
-  );
+  const queue = exit.otlp[0];
+  if (queue === undefined) return { processors: pipeline.processors, inbox: undefined };
+  const inbox = new ThreadInbox(queue, pipeline.stats, pipeline.reporter, config.batch.maxQueueSize);
   return { processors: pipeline.processors, inbox };
 }

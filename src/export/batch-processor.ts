@@ -105,7 +105,27 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (this._stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (!this._queue.push(span)) {
+    this._queued(this._queue.push(span));
+  }
+
+  /**
+   * Queues a span that arrived encoded (from a worker thread, src/exit/thread-inbox.ts) as `onEnd`
+   * queues one: `push` adds it to the queue, false when full (counted as dropped). False when
+   * the processor is stopped: nothing was done, the caller keeps the span for the exit path.
+   */
+  accept(push: (queue: SpanStore) => boolean): boolean {
+    if (this._stopped) return false;
+    this._queued(push(this._queue));
+    return true;
+  }
+
+  /** `batch` as the requests the export loop would send it in (for the exit path's extra spans). */
+  requestsFor(batch: QueuedSpans): QueuedSpans[] {
+    return this._requests(batch);
+  }
+
+  private _queued(pushed: boolean): void {
+    if (!pushed) {
       this.stats.dropped++;
       this._reporter?.recordDrop(1);
       return;
@@ -225,8 +245,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     // every `resource.attributes` read by the OTLP serializer logs a diag error and rebuilds the
     // attribute object (5.4% of busy CPU under load, profiled); once settled it is memoized.
     // Upstream's BatchSpanProcessor waits the same way; after the first batch this is one flag test.
-    const resource = firstResource(batch);
-    if (resource?.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
+    const resource = pendingResource(batch);
+    if (resource) await resource.waitForAsyncAttributes?.().catch(() => undefined);
     const requests = this._requests(batch);
     if (requests.length === 1) return this._exportChunk(requests[0]!);
     const pending: Promise<void>[] = [];
@@ -306,9 +326,25 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   }
 }
 
-function firstResource(batch: QueuedSpans): ReadableSpan['resource'] | undefined {
-  if (Array.isArray(batch)) return (batch as ReadableSpan[])[0]?.resource;
-  return (batch as { resources?: ReadableSpan['resource'][] }).resources?.[0];
+/**
+ * A resource of the batch still waiting for its async attributes. Usually every span has the
+ * same one; in the OTLP queue, spans from worker threads carry their thread's
+ * (src/exit/thread-inbox.ts), which may settle later. One flag test per run of spans with the
+ * same resource.
+ */
+function pendingResource(batch: QueuedSpans): ReadableSpan['resource'] | undefined {
+  if (Array.isArray(batch)) {
+    const first = (batch as ReadableSpan[])[0]?.resource;
+    return first?.asyncAttributesPending ? first : undefined;
+  }
+  const resources = (batch as { resources?: ReadableSpan['resource'][] }).resources ?? [];
+  let last: ReadableSpan['resource'] | undefined;
+  for (const resource of resources) {
+    if (resource === last) continue;
+    if (resource.asyncAttributesPending) return resource;
+    last = resource;
+  }
+  return undefined;
 }
 
 function yieldTurn(): Promise<void> {

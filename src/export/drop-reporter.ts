@@ -70,6 +70,10 @@ export class DropReporter implements ExportObserver {
   private readonly _drops: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
   private readonly _failures: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
   private readonly _rejected: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
+  /** Drops for another cause than a full queue (`recordDrop(n, cause)`): the last cause given, and how many in all. */
+  private readonly _otherDrops: Window = { count: 0, since: 0, lastEmit: Number.NEGATIVE_INFINITY };
+  private _otherDropCause = '';
+  private _otherDropTotal = 0;
   private readonly _trouble: LogLimiter;
   /** The last call's error; undefined once a call succeeds. */
   private _currentError: unknown;
@@ -96,9 +100,18 @@ export class DropReporter implements ExportObserver {
     this._trouble = new LogLimiter({ intervalMillis: this._interval, now: this._now });
   }
 
-  /** Spans dropped because the queue was full. Cheap: called from `onEnd`. */
-  recordDrop(count: number): void {
-    this._record(this._drops, count);
+  /**
+   * Spans dropped because the queue was full, or for `cause` when that is another reason (spans
+   * of worker threads the main thread did not take in time). Cheap: called from `onEnd`.
+   */
+  recordDrop(count: number, cause?: string): void {
+    if (cause === undefined) {
+      this._record(this._drops, count);
+      return;
+    }
+    this._otherDropCause = cause;
+    this._otherDropTotal += count;
+    this._record(this._otherDrops, count);
   }
 
   /** Spans whose export failed after every retry (or were still queued when shutdown's time ran out). */
@@ -193,7 +206,12 @@ export class DropReporter implements ExportObserver {
   /** Arms one unref'ed timer for the earliest pending line. */
   private _arm(): void {
     if (this._timer || this._closed) return;
-    const due = Math.min(this._due(this._drops), this._due(this._failures), this._due(this._rejected));
+    const due = Math.min(
+      this._due(this._drops),
+      this._due(this._otherDrops),
+      this._due(this._failures),
+      this._due(this._rejected),
+    );
     if (due === Number.POSITIVE_INFINITY) return;
     this._timer = setTimeout(
       () => {
@@ -279,6 +297,12 @@ export class DropReporter implements ExportObserver {
       this._drops.count = 0;
       this._drops.lastEmit = now;
     }
+    if (due(this._otherDrops)) {
+      const w = this._otherDrops;
+      log.warn(`dropped ${spans(w.count)}${this._window(w, now)}: ${this._otherDropCause}`);
+      w.count = 0;
+      w.lastEmit = now;
+    }
     if (due(this._failures)) {
       const reason = this._lossCause(this._failureError);
       log.warn(
@@ -311,11 +335,14 @@ export class DropReporter implements ExportObserver {
     this._troubleTimer = undefined;
     this._hungTimer = undefined;
     this._trouble.flush();
-    const { exported, dropped, failed } = this._stats;
+    const { exported, failed } = this._stats;
     const rejected = this._stats.rejected ?? 0;
-    if (dropped === 0 && failed === 0 && rejected === 0) return;
+    const other = Math.min(this._otherDropTotal, this._stats.dropped);
+    const dropped = this._stats.dropped - other;
+    if (dropped === 0 && other === 0 && failed === 0 && rejected === 0) return;
     const parts: string[] = [];
     if (dropped > 0) parts.push(`${spans(dropped)} dropped (queue full)`);
+    if (other > 0) parts.push(`${spans(other)} dropped (${this._otherDropCause})`);
     if (failed > 0) parts.push(`${spans(failed)} failed to export`);
     if (rejected > 0) parts.push(`${spans(rejected)} rejected by the collector`);
     // The last real cause: a call's error, else a collector that never answered.

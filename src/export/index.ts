@@ -10,6 +10,8 @@ export { buildTraceRequest } from './otlp/request.js';
 export { splitBySize } from './otlp/request-split.js';
 export { createOversizeReport } from './oversize-report.js';
 export { FlushingSimpleSpanProcessor } from './simple-processor.js';
+export type { SpanStore } from './span-queue.js';
 export type { ExportCounters } from './stats.js';
 export { createExportStats } from './stats.js';
+export { ExportTooLargeError } from './too-large.js';
 export { createValueLengthLimit } from './value-length-limit.js';

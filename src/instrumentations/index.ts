@@ -9,4 +9,4 @@ export {
   useEsmLoader,
 } from './lazy-loader.js';
 export { KNOWN_INSTRUMENTATIONS, resolveInstrumentationNames } from './names.js';
-export { type EarlyLoads, earlyLoadWarning, findEarlyLoads } from './preloaded.js';
+export { type EarlyLoads, ESM_PRELOAD_FLAG, earlyLoadWarning, findEarlyLoads } from './preloaded.js';

@@ -28,7 +28,12 @@ const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
  */
 export function findEarlyLoads(
   names: readonly string[],
-  options: { readonly esmLoader: boolean; readonly skip?: (name: string) => boolean },
+  options: {
+    readonly esmLoader: boolean;
+    readonly skip?: (name: string) => boolean;
+    /** `NODE_OPTIONS` preloads ES modules or loaders (resolved config: `nodeOptionsLoadsEsm`). */
+    readonly nodeOptionsLoadsEsm?: boolean;
+  },
 ): EarlyLoads {
   const wanted = new Map<string, string[]>();
   for (const name of names) {
@@ -50,7 +55,10 @@ export function findEarlyLoads(
   return {
     modules: [...modules].sort(),
     instrumentations: [...instrumentations],
-    esmEntry: options.esmLoader || wanted.size === 0 || loaderFlagGiven() ? undefined : esmEntryScript(),
+    esmEntry:
+      options.esmLoader || wanted.size === 0 || loaderFlagGiven(options.nodeOptionsLoadsEsm === true)
+        ? undefined
+        : esmEntryScript(),
   };
 }
 
@@ -82,13 +90,15 @@ export function earlyLoadWarning(early: EarlyLoads): string | undefined {
 /**
  * Whether the command line preloads ES modules or loaders, which run after `--require` preloads:
  * `--require` and `--import` @acme/otel/register together initialise here before the `--import`
- * one adds the loader hook. Process introspection like `execArgv`, not configuration: NODE_OPTIONS
- * is where deployments often put these flags.
+ * one adds the loader hook. NODE_OPTIONS, where deployments often put these flags, is read once by
+ * resolveConfig (`nodeOptionsLoadsEsm`) and passed in.
  */
-function loaderFlagGiven(): boolean {
-  const flags = /--(?:import|loader|experimental-loader)\b/;
-  return process.execArgv.some((arg) => flags.test(arg)) || flags.test(process.env.NODE_OPTIONS ?? '');
+function loaderFlagGiven(inNodeOptions: boolean): boolean {
+  return inNodeOptions || process.execArgv.some((arg) => ESM_PRELOAD_FLAG.test(arg));
 }
+
+/** A Node flag that preloads ES modules or loaders; linear (a literal prefix, one alternation). */
+export const ESM_PRELOAD_FLAG = /--(?:import|loader|experimental-loader)\b/;
 
 function entryName(): string | undefined {
   const entry = process.argv[1];

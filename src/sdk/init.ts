@@ -104,7 +104,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   propagation.setGlobalPropagator(createPropagator(config.propagators));
   let disableInstrumentations: () => void = () => undefined;
   if (config.esm) prepareEsmInstrumentation();
-  const inactive = warnAboutEarlyLoads(config.instrumentations.names);
+  const inactive = warnAboutEarlyLoads(config.instrumentations.names, config.nodeOptionsLoadsEsm);
   try {
     disableInstrumentations = enableInstrumentations({
       names: config.instrumentations.names,
@@ -161,11 +161,9 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         } catch {
           // Unpatching is best effort; the provider below is what must be shut down.
         }
-        await timeBox(
-          Promise.all([inbox?.flushAndHold(), provider.shutdown()]),
-          config.shutdownTimeoutMillis,
-          'shutdown',
-        );
+        // Worker threads' spans are in the export queue the provider flushes.
+        await timeBox(provider.shutdown(), config.shutdownTimeoutMillis, 'shutdown');
+        inbox?.sync();
         reporter.shutdown();
         // Worker threads may still hand spans over until the process exits: the exit path sends those.
         exitPath.dispose(inbox?.opened === true);
@@ -179,7 +177,10 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       })();
       return shutdownPromise;
     },
-    stats: (): ExportStats => stats.snapshot(),
+    stats: (): ExportStats => {
+      inbox?.sync();
+      return stats.snapshot();
+    },
   };
   log.info(summaryLine(config, gcTuned, inactive), true);
   return handle;
@@ -189,9 +190,13 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
  * Say which instrumented modules were loaded before tracing could patch them (issue 21: they
  * silently produced no spans). Returns the instrumentations that cannot take effect for that reason.
  */
-function warnAboutEarlyLoads(names: readonly string[]): readonly string[] {
+function warnAboutEarlyLoads(names: readonly string[], nodeOptionsLoadsEsm: boolean): readonly string[] {
   try {
-    const early = findEarlyLoads(names, { esmLoader: esmLoaderInUse(), skip: createdBefore });
+    const early = findEarlyLoads(names, {
+      esmLoader: esmLoaderInUse(),
+      skip: createdBefore,
+      nodeOptionsLoadsEsm,
+    });
     const warning = earlyLoadWarning(early);
     if (warning !== undefined) log.warn(warning);
     return early.instrumentations;

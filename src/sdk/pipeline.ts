@@ -1,4 +1,4 @@
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenSpanTracker } from '../exit/open-spans.js';
 import {
   AcmeBatchSpanProcessor,
@@ -33,12 +33,10 @@ export interface Pipeline {
 
 export interface ExitParts {
   readonly tracker: OpenSpanTracker;
-  /** In front of our OTLP exporters (encoded queues). */
+  /** In front of our OTLP exporters (encoded queues); the first also takes worker threads' spans (src/exit/thread-inbox.ts). */
   readonly otlp: AcmeBatchSpanProcessor[];
   /** In front of custom exporters. */
   readonly others: AcmeBatchSpanProcessor[];
-  /** The OTLP exporter, which also sends what worker threads hand over (src/exit/thread-inbox.ts). */
-  otlpExporter?: SpanExporter;
 }
 
 /** The span processors and export path for a resolved config. */
@@ -101,7 +99,6 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     );
     const added = processors[processors.length - 1];
     if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
-    if (plan.encoded) exit.otlpExporter ??= plan.exporter;
   }
   return { processors, stats, reporter, exit };
 }

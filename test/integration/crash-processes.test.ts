@@ -22,12 +22,12 @@ function endedIds(dir: string): Map<string, Set<string>> {
   return byProducer;
 }
 
-async function run(script: string, env: Record<string, string>) {
+async function run(script: string, env: Record<string, string>, signal = true) {
   rx.clear();
   const dir = mkdtempSync(path.join(tmpdir(), 'acme-otel-exit-'));
   try {
     const result = await runNode(script, true, {
-      signal: 'SIGTERM',
+      ...(signal ? { signal: 'SIGTERM' as const } : {}),
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, OTEL_SERVICE_NAME: 'producer', OUT_DIR: dir, ...env },
     });
     return { result, ended: endedIds(dir), received: new Set(rx.spans().map((s) => s.spanId)) };
@@ -61,6 +61,17 @@ describe('SIGTERM while spans are being produced', () => {
     expect(exitStatus(result)).toBe(143);
     expect(result.stderr).not.toContain('lost at exit');
     expectAllArrived(ended, received, 3);
+  });
+
+  it('worker threads: process.exit() after the main thread was blocked: what the threads ended meanwhile arrives', async () => {
+    const { result, ended, received } = await run(
+      'test/fixtures/threads-app.cjs',
+      { THREADS: '2', ACME_OTEL_WORKER_THREADS: 'true', BLOCK_THEN_EXIT_MS: '300' },
+      false,
+    );
+    expect(exitStatus(result)).toBe(3);
+    expect(result.stderr).not.toContain('lost at exit');
+    expectAllArrived(ended, received, 2);
   });
 
   it('a worker thread traced in an untraced process exports its spans itself (no main thread answered)', async () => {

@@ -137,6 +137,22 @@ export class EncodedSpanQueue implements SpanStore {
     return true;
   }
 
+  /**
+   * Queues a span encoded elsewhere, as its `ScopeSpans.spans` entry (kept, not copied): a worker
+   * thread's, whose queue applied the same size limit (src/exit/thread-handoff.ts). False when full.
+   */
+  pushEncoded(entry: Buffer, scope: InstrumentationScope, resource: Resource): boolean {
+    if (this.size === this.capacity) return false;
+    const i = (this._head + this.size) % this.capacity;
+    this._slabs[i] = entry;
+    this._starts[i] = 0;
+    this._ends[i] = entry.length;
+    this._scopes[i] = scope;
+    this._resources[i] = resource;
+    this.size++;
+    return true;
+  }
+
   /** Encodes `span` into the slab at `start`; false (reported) when the span cannot be walked. */
   private _encode(span: ReadableSpan, start: number): boolean {
     this._writer.target(this._slab, start);

@@ -314,6 +314,17 @@ describe('precedence: code > env > defaults', () => {
     expect(Object.isFrozen(config.batch)).toBe(true);
   });
 
+  it('NODE_OPTIONS is read here, for the early-load check: whether it preloads ES modules or loaders', () => {
+    const loads = (value?: string) =>
+      resolveConfig({}, value === undefined ? base : { ...base, NODE_OPTIONS: value }).nodeOptionsLoadsEsm;
+    expect(loads()).toBe(false);
+    expect(loads('--max-old-space-size=512 --require ./x.cjs')).toBe(false);
+    expect(loads('--import @acme/otel/register')).toBe(true);
+    expect(loads('--max-old-space-size=512 --experimental-loader=./hooks.mjs')).toBe(true);
+    expect(loads('--loader ts-node/esm')).toBe(true);
+    expect(loads('--imports-are-not-a-flag')).toBe(false);
+  });
+
   it('does not read process.env when an env object is given', () => {
     process.env.OTEL_SERVICE_NAME = 'from-process-env';
     try {

@@ -1,0 +1,83 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ResourceInfo, ScopeInfo, SettledMessage, SpanMessage } from './thread-channel.js';
+
+type Refs = Pick<SpanMessage, 's' | 'r' | 'scope' | 'resource'>;
+
+/**
+ * In a worker thread: numbers the scopes and resources of the spans it hands over, so a span's
+ * message carries two numbers, and the scope or resource itself only the first time
+ * (thread-inbox.ts builds the main thread's copies from those). Scopes are numbered by value
+ * (a tracer per request must not grow this), resources by object.
+ */
+export class ThreadNumbering {
+  private readonly _scopes = new Map<string, number>();
+  private readonly _resources = new WeakMap<Resource, number>();
+  private _nextResource = 0;
+
+  constructor(
+    private readonly _threadId: number,
+    private readonly _post: (message: SettledMessage) => void,
+  ) {}
+
+  refs(scope: InstrumentationScope, resource: Resource): Refs {
+    const key = `${scope.name}\0${scope.version ?? ''}\0${scope.schemaUrl ?? ''}`;
+    let s = this._scopes.get(key);
+    let newScope: ScopeInfo | undefined;
+    if (s === undefined) {
+      s = this._scopes.size;
+      this._scopes.set(key, s);
+      newScope = { name: scope.name, version: scope.version, schemaUrl: scope.schemaUrl };
+    }
+    let r = this._resources.get(resource);
+    let newResource: ResourceInfo | undefined;
+    if (r === undefined) {
+      r = this._nextResource++;
+      this._resources.set(resource, r);
+      newResource = this._describe(resource, r);
+    }
+    return {
+      s,
+      r,
+      ...(newScope ? { scope: newScope } : {}),
+      ...(newResource ? { resource: newResource } : {}),
+    };
+  }
+
+  /**
+   * The resource as the main thread needs it. Attributes still being detected (host.id, say) are
+   * listed as pending, and their final values follow once they settle. A key's value is the first
+   * one set that is not null, as `Resource.attributes` has it: a key is pending when a value still
+   * being detected comes before its first known one.
+   */
+  private _describe(resource: Resource, id: number): ResourceInfo {
+    const schemaUrl = resource.schemaUrl;
+    if (!resource.asyncAttributesPending) return { attributes: resource.attributes, pending: [], schemaUrl };
+    const attributes: Attributes = {};
+    const pending: string[] = [];
+    const decided = new Set<string>();
+    for (const [key, value] of resource.getRawAttributes()) {
+      if (decided.has(key)) continue;
+      if (isPromiseLike(value)) {
+        pending.push(key);
+        decided.add(key);
+      } else if (value != null) {
+        attributes[key] = value as AttributeValue;
+        decided.add(key);
+      }
+    }
+    void resource.waitForAsyncAttributes?.().then(() => {
+      try {
+        this._post({ t: this._threadId, settled: id, attributes: resource.attributes });
+      } catch {
+        // The channel is closed (this thread's tracing shut down): nothing more is handed over.
+      }
+    });
+    return { attributes, pending, schemaUrl };
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,111 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import { FLOW, type ResourceInfo, type ScopeInfo } from './thread-channel.js';
+
+/** Losses a thread counted since the last look (thread-handoff.ts). */
+export interface ThreadLosses {
+  dropped: number;
+  truncated: number;
+  tooLarge: number;
+  unencodable: number;
+}
+
+/**
+ * The longest a thread's resource may take to settle (detectors have their own, shorter, timeouts);
+ * past it, the attributes still pending are left out rather than stall the export loop.
+ */
+const SETTLE_MAX_MILLIS = 10_000;
+
+const LOSS_SLOTS = [FLOW.DROPPED, FLOW.TRUNCATED, FLOW.TOO_LARGE, FLOW.UNENCODABLE] as const;
+
+/**
+ * In the main thread: one worker thread that hands spans over. Holds the thread's flow counters
+ * (shared memory) and the main thread's copies of its scopes and resources, built from what its
+ * first span of each carried. A resource with attributes still being detected is built with a
+ * promise for each of those, settled when the thread sends their final values: the batch
+ * processor waits for them as it does for the main thread's own resource.
+ */
+export class ThreadPeer {
+  private readonly _scopes = new Map<number, InstrumentationScope>();
+  private readonly _resources = new Map<number, Resource>();
+  private readonly _settle = new Map<number, (attributes: Attributes) => void>();
+  private readonly _seen = [0, 0, 0, 0];
+  /** Its Worker emitted `exit`: forgotten once nothing of it is in the channel. */
+  exited = false;
+
+  constructor(private readonly _flow: Int32Array) {}
+
+  /** Spans it posted that the main thread has not taken yet. */
+  get inFlight(): number {
+    return Atomics.load(this._flow, FLOW.IN_FLIGHT_SPANS);
+  }
+
+  /** The bounds it applies to what waits in the channel, for the drop line. */
+  get bounds(): { spans: number; bytes: number } {
+    return {
+      spans: Atomics.load(this._flow, FLOW.MAX_SPANS),
+      bytes: Atomics.load(this._flow, FLOW.MAX_BYTES),
+    };
+  }
+
+  /** A span of `bytes` was taken from the channel. */
+  taken(bytes: number): void {
+    Atomics.sub(this._flow, FLOW.IN_FLIGHT_SPANS, 1);
+    Atomics.sub(this._flow, FLOW.IN_FLIGHT_BYTES, bytes);
+  }
+
+  /** What it lost since the last call. */
+  losses(): ThreadLosses {
+    const now = LOSS_SLOTS.map((slot) => Atomics.load(this._flow, slot));
+    const delta = now.map((n, i) => n - this._seen[i]!);
+    for (let i = 0; i < now.length; i++) this._seen[i] = now[i]!;
+    return { dropped: delta[0]!, truncated: delta[1]!, tooLarge: delta[2]!, unencodable: delta[3]! };
+  }
+
+  scope(id: number, info: ScopeInfo | undefined): InstrumentationScope | undefined {
+    if (info) {
+      this._scopes.set(id, {
+        name: info.name,
+        ...(info.version === undefined ? {} : { version: info.version }),
+        ...(info.schemaUrl === undefined ? {} : { schemaUrl: info.schemaUrl }),
+      });
+    }
+    return this._scopes.get(id);
+  }
+
+  resource(id: number, info: ResourceInfo | undefined): Resource | undefined {
+    if (info) this._resources.set(id, this._build(id, info));
+    return this._resources.get(id);
+  }
+
+  /** The thread ended: attributes it never sent stay unset. */
+  abandon(): void {
+    for (const id of [...this._settle.keys()]) this.settle(id, {});
+  }
+
+  /** Resource `id`'s attributes settled in the thread: `attributes` are the final ones. */
+  settle(id: number, attributes: Attributes): void {
+    this._settle.get(id)?.(attributes);
+    this._settle.delete(id);
+  }
+
+  private _build(id: number, info: ResourceInfo): Resource {
+    const options = info.schemaUrl === undefined ? undefined : { schemaUrl: info.schemaUrl };
+    if (info.pending.length === 0) return resourceFromAttributes(info.attributes, options);
+    const settled = new Promise<Attributes>((resolve) => {
+      // Never wait forever: the export loop waits for this (a thread may end before it settles).
+      const timer = setTimeout(() => this.settle(id, {}), SETTLE_MAX_MILLIS);
+      timer.unref();
+      this._settle.set(id, (final) => {
+        clearTimeout(timer);
+        resolve(final);
+      });
+    });
+    const attributes: Record<string, AttributeValue | undefined | Promise<AttributeValue | undefined>> = {
+      ...info.attributes,
+    };
+    for (const key of info.pending) attributes[key] = settled.then((final) => final[key]);
+    return resourceFromAttributes(attributes, options);
+  }
+}

@@ -1,0 +1,101 @@
+// Spans of worker threads go through the main thread's export queue (issues 19 and 20). Before,
+// the main thread batched what threads handed over by span count only, in a batcher of its own:
+// a request could exceed `maxExportRequestBytes` and a span too large alone was neither truncated
+// nor named; and each thread posted one message per span that the channel kept, without bound,
+// while the main thread's event loop was blocked.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExportStats } from '../../src/types.js';
+import { spawnNode } from '../support/child.js';
+import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
+
+let rx: OtlpReceiver | undefined;
+afterEach(() => rx?.stop());
+
+async function run(app: string, env: Record<string, string>, receiver: Parameters<typeof startReceiver>[0]) {
+  rx = await startReceiver(receiver);
+  const http = receiver?.http === true;
+  const child = spawnNode(['--require', './dist/register.cjs', app], {
+    ACME_OTEL_WORKER_THREADS: 'true',
+    OTEL_SERVICE_NAME: 'thread-export',
+    OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+    ...(http
+      ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.httpEndpoint! }
+      : {}),
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...env,
+  });
+  const { code } = await child.exited;
+  const output = child.output();
+  const stats = JSON.parse(/stats (\{.*\})/.exec(output)?.[1] ?? 'null') as ExportStats;
+  return { code, output, stats, spans: rx.spans() };
+}
+
+const LIMIT = 256 * 1024;
+
+describe('worker-thread spans are cut and truncated like the main thread’s', () => {
+  for (const http of [false, true]) {
+    it(`no request over maxExportRequestBytes, the span too large alone truncated and named (${http ? 'OTLP/HTTP' : 'OTLP/gRPC'})`, async () => {
+      const { code, output, stats, spans } = await run(
+        'test/fixtures/thread-large-spans.cjs',
+        {
+          ACME_OTEL_MAX_EXPORT_REQUEST_BYTES: String(LIMIT),
+          OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024),
+          LARGE_BYTES: String(40 * 1024),
+          GIANT_BYTES: String(1024 * 1024),
+        },
+        // The collector refuses anything over the same limit (gRPC RESOURCE_EXHAUSTED, HTTP 413).
+        { maxReceiveMessageBytes: LIMIT, http },
+      );
+      expect(code, output).toBe(0);
+      const names = spans.map((s) => s.name);
+      expect(new Set(names).size).toBe(names.length);
+      expect(names.filter((n) => n.startsWith('normal-'))).toHaveLength(1000);
+      const large = spans.filter((s) => s.name.startsWith('large-'));
+      expect(large).toHaveLength(10);
+      for (const s of large) expect(s.attributes.payload).toHaveLength(40 * 1024);
+      const giant = spans.filter((s) => s.name === 'giant');
+      expect(giant).toHaveLength(1);
+      expect(giant[0]!.attributes.payload).toMatch(/^G+…\[truncated, 1048576 bytes\]$/);
+      expect(giant[0]!.attributes.kept).toBe('small');
+      expect(giant[0]!.attributes['acme.otel.truncated']).toEqual(['payload']);
+      expect(giant[0]!.resource['service.name']).toBe('thread-export');
+      // Every request fitted: nothing refused, split after the fact, or retried.
+      if (http) expect(rx!.tooLargeCount).toBe(0);
+      expect(output).not.toMatch(/larger than max|too large for the collector/);
+      expect(stats).toMatchObject({ exported: 1011, dropped: 0, failed: 0, retries: 0, truncated: 1 });
+      expect(output).toMatch(
+        /\[@acme\/otel\] span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) was 1,048,\d{3} bytes encoded, more than the [\d,]+ bytes a span may take in an export request \(maxExportRequestBytes\): sent with 1 value\(s\) truncated \(payload\)/,
+      );
+    });
+  }
+});
+
+describe('a blocked main thread', () => {
+  it('bounds what a thread ending 100k spans leaves in the channel; the drops are counted and reported once, with their cause', async () => {
+    const SPANS = 100_000;
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-blocked-main.cjs',
+      { SPANS: String(SPANS), PAD_BYTES: '1000' },
+      {},
+    );
+    expect(code, output).toBe(0);
+    // Unbounded, the channel held 100k messages of over 1 KB each here (170–200 MB on Node 20).
+    const growth = Number(/rss-growth (-?\d+)/.exec(output)![1]);
+    expect(growth).toBeLessThan(64 * 1024 * 1024);
+    expect(stats.dropped).toBeGreaterThan(SPANS / 2);
+    expect(stats.failed).toBe(0);
+    // Every span is accounted for: exported, or dropped and counted.
+    expect(stats.exported + stats.dropped).toBe(SPANS);
+    expect(spans).toHaveLength(stats.exported);
+    expect(new Set(spans.map((s) => s.name)).size).toBe(stats.exported);
+    const lines = output.split('\n').filter((line) => /\[@acme\/otel\] dropped [\d,]+ spans/.test(line));
+    expect(lines).toHaveLength(1);
+    const count = stats.dropped.toLocaleString('en-US');
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `dropped ${count} spans( in the last \\d+ s)?: the main thread's event loop did not take them from worker threads in time \\(at most \\d+ spans or \\d+ KiB wait for it per thread\\)$`,
+      ),
+    );
+    expect(output).toMatch(/export summary at shutdown: [\d,]+ spans dropped \(the main thread's event loop/);
+  });
+});
