@@ -1,3 +1,5 @@
+import { isSecretParam, namesByLengthOf } from './param-names.js';
+
 /** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
 export const DEFAULT_QUERY_PARAMS: readonly string[] = [
   'token',
@@ -34,50 +36,6 @@ const URL_REDACTED = 'REDACTED';
 const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@\s]*@/;
 const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
 
-function lowerName(raw: string): string {
-  let name = raw;
-  if (name.includes('%') || name.includes('+')) {
-    try {
-      name = decodeURIComponent(name.replace(/\+/g, ' '));
-    } catch {
-      // Malformed escapes: compare the raw name.
-    }
-  }
-  return name.toLowerCase();
-}
-
-const namesByLength = new WeakMap<ReadonlySet<string>, Map<number, string[]>>();
-
-/**
- * Whether `query[from, to)` names a secret parameter. Names already in lowercase (nearly all) are
- * compared in place with `startsWith`, against the secret names of the same length; only a name
- * that could still match otherwise (another case, `%` or `+` escapes) is sliced and normalised. A
- * slice and a lowercase copy per parameter were a third of the time (and most of the garbage) for
- * a 256 KB query of short pairs.
- */
-function isSecretParam(query: string, from: number, to: number, params: ReadonlySet<string>): boolean {
-  let byLength = namesByLength.get(params);
-  if (byLength === undefined) {
-    byLength = new Map();
-    for (const name of params) {
-      const list = byLength.get(name.length) ?? [];
-      list.push(name);
-      byLength.set(name.length, list);
-    }
-    namesByLength.set(params, byLength);
-  }
-  const sameLength = byLength.get(to - from);
-  if (sameLength !== undefined) for (const name of sameLength) if (query.startsWith(name, from)) return true;
-  const firstEscape = Math.min(indexWithin(query, '%', from, to), indexWithin(query, '+', from, to));
-  if (sameLength === undefined && firstEscape === to) return false;
-  return params.has(lowerName(query.slice(from, to)));
-}
-
-function indexWithin(text: string, char: string, from: number, to: number): number {
-  const at = text.indexOf(char, from);
-  return at === -1 || at > to ? to : at;
-}
-
 /**
  * Scrubs `a=1&token=x` (no leading `?`). One pass with indexOf, copying only around what changes:
  * splitting into an array and joining it cost ~4 ms for a 256 KB query of short pairs (issue 20).
@@ -85,6 +43,7 @@ function indexWithin(text: string, char: string, from: number, to: number): numb
 export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
   let nextEq = query.indexOf('=');
   if (nextEq === -1) return query;
+  const byLength = namesByLengthOf(params);
   let out = '';
   let copied = 0;
   let start = 0;
@@ -97,7 +56,7 @@ export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT
       // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
       const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
       if (
-        isSecretParam(query, start + nameStart, nextEq, params) &&
+        isSecretParam(query, start + nameStart, nextEq, params, byLength) &&
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
