@@ -15,8 +15,8 @@ export function lowerName(raw: string): string {
 }
 
 /** The byte of the `%XX` escape at `i`, or -1 if it is not a whole one. */
-function escapedByte(text: string, i: number): number {
-  if (i + 2 >= text.length || text.charCodeAt(i) !== 37) return -1;
+function escapedByte(text: string, i: number, to: number): number {
+  if (i + 2 >= to || text.charCodeAt(i) !== 37) return -1;
   const high = hexValue(text.charCodeAt(i + 1));
   const low = hexValue(text.charCodeAt(i + 2));
   return high === -1 || low === -1 ? -1 : high * 16 + low;
@@ -26,10 +26,10 @@ function escapedByte(text: string, i: number): number {
  * Whether decodeURIComponent(text) succeeds (ECMA-262 Decode): every `%` starts a whole escape, and
  * the escaped bytes of each non-ASCII character are its shortest UTF-8 form, not a surrogate.
  */
-export function decodable(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
+export function decodable(text: string, from = 0, to = text.length): boolean {
+  for (let i = from; i < to; i++) {
     if (text.charCodeAt(i) !== 37) continue;
-    const first = escapedByte(text, i);
+    const first = escapedByte(text, i, to);
     if (first === -1) return false;
     i += 2;
     if (first < 0x80) continue;
@@ -37,7 +37,7 @@ export function decodable(text: string): boolean {
     if (n === 0) return false;
     let point = first & (0xff >> (n + 1));
     for (let k = 1; k < n; k++) {
-      const next = escapedByte(text, i + 1);
+      const next = escapedByte(text, i + 1, to);
       if (next === -1 || (next & 0xc0) !== 0x80) return false;
       point = (point << 6) | (next & 0x3f);
       i += 3;
@@ -48,21 +48,50 @@ export function decodable(text: string): boolean {
   return true;
 }
 
-const namesByLength = new WeakMap<ReadonlySet<string>, Map<number, string[]>>();
+/** The secret names by length, and whether they are all ASCII. */
+export interface SecretNames {
+  readonly byLength: ReadonlyMap<number, readonly string[]>;
+  readonly ascii: boolean;
+}
+
+const secretNames = new WeakMap<ReadonlySet<string>, SecretNames>();
 
 /** The secret names by length, computed once per set. */
-export function namesByLengthOf(params: ReadonlySet<string>): Map<number, string[]> {
-  let byLength = namesByLength.get(params);
-  if (byLength === undefined) {
-    byLength = new Map();
+export function secretNamesOf(params: ReadonlySet<string>): SecretNames {
+  let names = secretNames.get(params);
+  if (names === undefined) {
+    const byLength = new Map<number, string[]>();
     for (const name of params) {
       const list = byLength.get(name.length) ?? [];
       list.push(name);
       byLength.set(name.length, list);
     }
-    namesByLength.set(params, byLength);
+    names = { byLength, ascii: [...params].every((name) => isAscii(name, 0, name.length)) };
+    secretNames.set(params, names);
   }
-  return byLength;
+  return names;
+}
+
+/**
+ * Whether `text[from, to)`, decoded and lowercased by lowerName, surely holds a non-ASCII character,
+ * so that no ASCII name can equal it. Every non-ASCII character lowercases to non-ASCII but the
+ * Kelvin sign (U+212A → `k`; url.test.ts checks every code point); escaped ones (`%C3%B6`) count
+ * only when the name decodes.
+ */
+function surelyNonAscii(text: string, from: number, to: number): boolean {
+  let escapedHigh = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 && c !== 0x212a) return true;
+    if (c !== 37 || escapedHigh) continue;
+    const byte = escapedByte(text, i, to);
+    if (byte < 0x80) continue;
+    // `%E2%84%AA` is the Kelvin sign; any other escaped lead byte starts another non-ASCII character.
+    if (byte === 0xe2 && escapedByte(text, i + 3, to) === 0x84 && escapedByte(text, i + 6, to) === 0xaa)
+      i += 8;
+    else escapedHigh = true;
+  }
+  return escapedHigh && decodable(text, from, to);
 }
 
 /**
@@ -76,14 +105,39 @@ export function isSecretParam(
   from: number,
   to: number,
   params: ReadonlySet<string>,
-  byLength: Map<number, string[]>,
+  names: SecretNames,
 ): boolean {
   const length = asciiDecodedLength(query, from, to);
-  if (length === -1) return params.has(lowerName(query.slice(from, to)));
-  const sameLength = byLength.get(length);
+  if (length === -1) {
+    // A malformed escape: lowerName compares the raw name, lowercased.
+    if (isAscii(query, from, to) && !decodable(query, from, to)) {
+      const sameLength = names.byLength.get(to - from);
+      if (sameLength !== undefined)
+        for (const name of sameLength) if (rawEquals(query, from, name)) return true;
+      return false;
+    }
+    if (names.ascii && surelyNonAscii(query, from, to)) return false;
+    return params.has(lowerName(query.slice(from, to)));
+  }
+  const sameLength = names.byLength.get(length);
   if (sameLength !== undefined)
     for (const name of sameLength) if (decodedEquals(query, from, to, name)) return true;
   return false;
+}
+
+function isAscii(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+/** Whether the ASCII text at `from`, lowercased, is `name`. */
+function rawEquals(text: string, from: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    let c = text.charCodeAt(from + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== name.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 function hexValue(c: number): number {

@@ -1,4 +1,4 @@
-import { isSecretParam, namesByLengthOf } from './param-names.js';
+import { isSecretParam, secretNamesOf } from './param-names.js';
 
 /** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
 export const DEFAULT_QUERY_PARAMS: readonly string[] = [
@@ -43,7 +43,7 @@ const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
 export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
   let nextEq = query.indexOf('=');
   if (nextEq === -1) return query;
-  const byLength = namesByLengthOf(params);
+  const names = secretNamesOf(params);
   let out = '';
   let copied = 0;
   let start = 0;
@@ -56,7 +56,7 @@ export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT
       // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
       const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
       if (
-        isSecretParam(query, start + nameStart, nextEq, params, byLength) &&
+        isSecretParam(query, start + nameStart, nextEq, params, names) &&
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
