@@ -1,11 +1,12 @@
 import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 
-function escapeRegex(text: string): string {
+/** Exported for the reference regex of test/unit/redaction/inline.test.ts. */
+export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `ab` → `[aA][bB]`: case-insensitive letters in a regex source without the `i` flag. */
-function anyCase(source: string): string {
+export function anyCase(source: string): string {
   let out = '';
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;

@@ -121,6 +121,13 @@ function wholeValue(text: string, at: number, word: string, valueChar: (c: numbe
   return after >= text.length || !valueChar(text.charCodeAt(after));
 }
 
+/** The end of the run of characters `ok` takes from `from`. */
+function runEnd(text: string, from: number, ok: (c: number) => boolean): number {
+  let p = from;
+  while (p < text.length && ok(text.charCodeAt(p))) p++;
+  return p;
+}
+
 /** End of the quoted value opening at `open` (past its closing quote), or -1 when it does not close. */
 function quotedEnd(text: string, open: number): number {
   const quote = text.charCodeAt(open);
@@ -172,6 +179,13 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   let quote = 0;
   let end = 0;
 
+  function found(start: number, quoteIndex: number, stop: number): true {
+    valueStart = start;
+    quote = quoteIndex;
+    end = stop;
+    return true;
+  }
+
   /** Whether separator and value follow a name ending at `a`; sets valueStart, quote and end. */
   function rest(text: string, a: number, multi: boolean): boolean {
     const n = text.length;
@@ -187,22 +201,12 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     const c = d < n ? text.charCodeAt(d) : -1;
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
-      if (close !== -1) {
-        valueStart = d;
-        quote = c === DQUOTE ? 1 : 2;
-        end = close;
-        return true;
-      }
+      if (close !== -1) return found(d, c === DQUOTE ? 1 : 2, close);
       // An unquoted value cannot start at a quote; only a multi-part one can start earlier.
       if (!multi) return false;
     } else if (!multi) {
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
-      let e = d + 1;
-      while (e < n && isSingleChar(text.charCodeAt(e))) e++;
-      valueStart = d;
-      quote = 0;
-      end = e;
-      return true;
+      return found(d, 0, runEnd(text, d + 1, isSingleChar));
     }
     // Multi-part: the regex gives back the spaces after the separator one by one, and a value
     // may start at any of them (`[^\r\n"']` takes spaces); `\s*DONE` is looked for from there.
@@ -210,13 +214,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     for (let v = d; v > sep; v--) {
       done ||= isDone(text, v, multiDone, isMultiChar);
       const cv = v < n ? text.charCodeAt(v) : -1;
-      if (done || cv === -1 || !isMultiChar(cv)) continue;
-      let e = v + 1;
-      while (e < n && isMultiChar(text.charCodeAt(e))) e++;
-      valueStart = v;
-      quote = 0;
-      end = e;
-      return true;
+      if (!done && cv !== -1 && isMultiChar(cv)) return found(v, 0, runEnd(text, v + 1, isMultiChar));
     }
     return false;
   }

@@ -5,8 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createInlineScrubber } from '../../../src/redaction/inline.js';
+import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 
-// --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs. ---
+// --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
+// helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
 const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
@@ -25,26 +27,6 @@ const REFERENCE_NAMES = [
   'secret',
   'token',
 ];
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function anyCase(source: string): string {
-  let out = '';
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      out += source.slice(i, i + 2);
-      i++;
-    } else {
-      const lower = c.toLowerCase();
-      const upper = c.toUpperCase();
-      out += lower !== upper ? `[${lower}${upper}]` : c;
-    }
-  }
-  return out;
-}
 
 function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
   const userNames = keys.map(escapeRegex);
