@@ -79,16 +79,24 @@ export function redactUrl(value: string, params: ReadonlySet<string> = DEFAULT_P
   const q = out.indexOf('?');
   const h = out.indexOf('#');
   if (q === -1 && h === -1) return out;
+  // Nothing scrubbed in the query and fragment: the string itself is returned, not one rebuilt
+  // from its pieces, which the next search would copy flat (~0.8 ms for 256 KB).
   if (q !== -1 && (h === -1 || q < h)) {
     // The query runs to the first `#`, and scrubbing it adds none, so the fragment is the original's
     // from `h`: no search of the rebuilt string (a rope of every replaced piece, which a search
     // would flatten here, 2–3 ms for 32k scrubbed parameters).
-    const query = `${out.slice(0, q + 1)}${redactQuery(out.slice(q + 1, h === -1 ? out.length : h), params)}`;
-    return h === -1 ? query : `${query}#${redactQuery(out.slice(h + 1), params)}`;
+    const query = out.slice(q + 1, h === -1 ? out.length : h);
+    const fragment = h === -1 ? '' : out.slice(h + 1);
+    const scrubbedQuery = redactQuery(query, params);
+    const scrubbedFragment = h === -1 ? '' : redactQuery(fragment, params);
+    if (scrubbedQuery === query && scrubbedFragment === fragment) return out;
+    const head = `${out.slice(0, q + 1)}${scrubbedQuery}`;
+    return h === -1 ? head : `${head}#${scrubbedFragment}`;
   }
-  const hash = out.indexOf('#', q === -1 ? 0 : q);
-  if (hash !== -1) out = `${out.slice(0, hash + 1)}${redactQuery(out.slice(hash + 1), params)}`;
-  return out;
+  // A fragment first: everything after the first `#` is the fragment, a `?` in it included.
+  const fragment = out.slice(h + 1);
+  const scrubbed = redactQuery(fragment, params);
+  return scrubbed === fragment ? out : `${out.slice(0, h + 1)}${scrubbed}`;
 }
 
 // After `://`: the URL runs to the next space, quote, `<`, `>` or backtick.
@@ -121,11 +129,12 @@ export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEF
   if (colon === -1) return text;
   let out = '';
   let copied = 0;
+  let urlEnd = 0;
   while (colon !== -1) {
     // The leftmost scheme start: within the run of scheme characters before `://`, not before the
     // end of the previous URL, a letter at a word boundary (the regex's `\b[a-zA-Z]`).
     let runStart = colon;
-    while (runStart > copied && isSchemeChar(text.charCodeAt(runStart - 1))) runStart--;
+    while (runStart > urlEnd && isSchemeChar(text.charCodeAt(runStart - 1))) runStart--;
     let start = -1;
     for (let p = runStart; p < colon; p++) {
       if (isLetter(text.charCodeAt(p)) && (p === 0 || !isWordChar(text.charCodeAt(p - 1)))) {
@@ -139,10 +148,14 @@ export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEF
       colon = text.indexOf('://', colon + 1);
       continue;
     }
-    const end = colon + 3 + body[0].length;
-    out += text.slice(copied, start) + redactUrl(text.slice(start, end), params);
-    copied = end;
-    colon = text.indexOf('://', end);
+    urlEnd = colon + 3 + body[0].length;
+    const url = text.slice(start, urlEnd);
+    const scrubbed = redactUrl(url, params);
+    if (scrubbed !== url) {
+      out += text.slice(copied, start) + scrubbed;
+      copied = urlEnd;
+    }
+    colon = text.indexOf('://', urlEnd);
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

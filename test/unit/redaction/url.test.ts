@@ -15,6 +15,8 @@ describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
     ['https://example.com/p?a=1&token=abc&b=2', 'https://example.com/p?a=1&token=REDACTED&b=2'],
     ['/p?Access_Token=abc#frag', '/p?Access_Token=REDACTED#frag'],
     ['/cb#access_token=abc&state=x', '/cb#access_token=REDACTED&state=x'],
+    // A `?` inside the fragment once hid the fragment from scrubbing (it was read as the query).
+    ['/cb#access_token=abc&next=/p?x=1', '/cb#access_token=REDACTED&next=/p?x=1'],
     [
       'https://s3.amazonaws.com/b/k?X-Amz-Credential=AK%2F1&X-Amz-Signature=deadbeef&X-Amz-Expires=60',
       'https://s3.amazonaws.com/b/k?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Expires=60',
