@@ -121,13 +121,6 @@ function wholeValue(text: string, at: number, word: string, valueChar: (c: numbe
   return after >= text.length || !valueChar(text.charCodeAt(after));
 }
 
-/** The end of the run of characters `ok` takes from `from`. */
-function runEnd(text: string, from: number, ok: (c: number) => boolean): number {
-  let p = from;
-  while (p < text.length && ok(text.charCodeAt(p))) p++;
-  return p;
-}
-
 /** End of the quoted value opening at `open` (past its closing quote), or -1 when it does not close. */
 function quotedEnd(text: string, open: number): number {
   const quote = text.charCodeAt(open);
@@ -174,19 +167,18 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     return wholeValue(text, at, 'REDACTED', valueChar) || wholeValue(text, at, done, valueChar);
   }
 
-  // Where a match is found: the value (with its opening quote) starts at `valueStart`, the match ends at `end`.
+  // Where a match is found: the value (with its opening quote) starts at `valueStart`. Where it
+  // ends the regex has said already (its lastIndex): an unquoted value is not read twice.
   let valueStart = 0;
   let quote = 0;
-  let end = 0;
 
-  function found(start: number, quoteIndex: number, stop: number): true {
+  function found(start: number, quoteIndex: number): true {
     valueStart = start;
     quote = quoteIndex;
-    end = stop;
     return true;
   }
 
-  /** Whether separator and value follow a name ending at `a`; sets valueStart, quote and end. */
+  /** Whether separator and value follow a name ending at `a`; sets valueStart and quote. */
   function rest(text: string, a: number, multi: boolean): boolean {
     const n = text.length;
     let sep = a;
@@ -201,12 +193,12 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     const c = d < n ? text.charCodeAt(d) : -1;
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
-      if (close !== -1) return found(d, c === DQUOTE ? 1 : 2, close);
+      if (close !== -1) return found(d, c === DQUOTE ? 1 : 2);
       // An unquoted value cannot start at a quote; only a multi-part one can start earlier.
       if (!multi) return false;
     } else if (!multi) {
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
-      return found(d, 0, runEnd(text, d + 1, isSingleChar));
+      return found(d, 0);
     }
     // Multi-part: the regex gives back the spaces after the separator one by one, and a value
     // may start at any of them (`[^\r\n"']` takes spaces); `\s*DONE` is looked for from there.
@@ -214,7 +206,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     for (let v = d; v > sep; v--) {
       done ||= isDone(text, v, multiDone, isMultiChar);
       const cv = v < n ? text.charCodeAt(v) : -1;
-      if (!done && cv !== -1 && isMultiChar(cv)) return found(v, 0, runEnd(text, v + 1, isMultiChar));
+      if (!done && cv !== -1 && isMultiChar(cv)) return found(v, 0);
     }
     return false;
   }
@@ -240,7 +232,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
       if (!matchAt(text, m.index)) continue;
       out += text.slice(copied, valueStart);
       out += replaced[quote]!;
-      copied = end;
+      copied = locator.lastIndex;
     }
     return copied === 0 ? text : out + text.slice(copied);
   };
