@@ -31,24 +31,43 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = [
   'connection-string',
 ];
 
-/** Names that, written `name=value` / `name: value` / `"name":"value"` in free text, mark a secret value. */
+/**
+ * Names that, written `name=value` / `name: value` / `"name":"value"` in free text, mark a secret
+ * value. Literal, matched case-insensitively (inline.ts), tried in this order.
+ */
 export const INLINE_SECRET_NAMES: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
   'set-cookie',
   'x-api-key',
-  'api[-_]?key',
+  'api-key',
+  'api_key',
+  'apikey',
   'x-auth-token',
   'x-csrf-token',
-  'access[-_]?token',
-  'refresh[-_]?token',
-  'client[-_]?secret',
+  'access-token',
+  'access_token',
+  'accesstoken',
+  'refresh-token',
+  'refresh_token',
+  'refreshtoken',
+  'client-secret',
+  'client_secret',
+  'clientsecret',
   'password',
   'passwd',
   'pwd',
   'secret',
   'token',
+];
+
+/** Of those, the names whose value runs to the end of the line (`Cookie: a=1; b=2`), spaces included. */
+export const INLINE_MULTI_PART_NAMES: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
 ];
 
 export interface ValuePattern {
@@ -63,19 +82,23 @@ export interface ValuePattern {
   readonly guarded?: boolean;
 }
 
+/** Luhn check of the digits of a card-like match (spaces and dashes skipped), 13 to 19 of them. */
 function luhn(match: string): boolean {
-  const digits = match.replace(/[ -]/g, '');
-  if (digits.length < 13 || digits.length > 19) return false;
+  // By char code from the right, no copy without the separators: ~14k matches in a 256 KB run.
   let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
+  let count = 0;
+  for (let i = match.length - 1; i >= 0; i--) {
+    const c = match.charCodeAt(i);
+    if (c === 32 || c === 45) continue;
+    let d = c - 48;
+    if (count % 2 === 1) {
       d *= 2;
       if (d > 9) d -= 9;
     }
     sum += d;
+    count++;
   }
-  return sum % 10 === 0;
+  return count >= 13 && count <= 19 && sum % 10 === 0;
 }
 
 /** Secret-looking values replaced wherever they occur in a string. */

@@ -3,12 +3,8 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 // sender thread's bundle, which takes both, must not take in the OTel diag bridge (and the API).
 import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
-import {
-  DEFAULT_SECRET_KEYS,
-  DEFAULT_VALUE_PATTERNS,
-  INLINE_SECRET_NAMES,
-  type ValuePattern,
-} from './defaults.js';
+import { DEFAULT_SECRET_KEYS, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './defaults.js';
+import { createInlineScrubber } from './inline.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
@@ -94,10 +90,6 @@ function normalize(key: string): string {
   return key.toLowerCase().replace(/_/g, '-');
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Replaces the matches `pick` accepts, building a new string only when one is: `String#replace`
  * with a callback copies the whole text whenever anything matches, and a 256 KB run that the JWT
@@ -122,23 +114,6 @@ function replaceSome(
     }
   }
   return changed ? out + text.slice(copied) : text;
-}
-
-/** `ab` → `[aA][bB]`: case-insensitive letters in a regex source without the `i` flag. */
-function anyCase(source: string): string {
-  let out = '';
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      out += source.slice(i, i + 2);
-      i++;
-    } else {
-      const lower = c.toLowerCase();
-      const upper = c.toUpperCase();
-      out += lower !== upper ? `[${lower}${upper}]` : c;
-    }
-  }
-  return out;
 }
 
 /**
@@ -170,7 +145,7 @@ function compileKeys(keys: RedactionOptions['keys']): CompiledKeys {
   for (const key of keys ?? []) {
     if (typeof key === 'string') {
       secretNames.add(normalize(key));
-      userNames.push(escapeRegex(key));
+      userNames.push(key);
     } else if (usable(key, 'keys', `it is tried on the first ${KEY_PREFIX} characters of attribute keys`)) {
       secretRegexes.push(new RegExp(key.source, key.flags.replace(/[gy]/g, '')));
     }
@@ -208,38 +183,6 @@ function combinePatterns(patterns: readonly ValuePattern[], alwaysRun: readonly 
   );
 }
 
-/** `name=value` / `Name: value` pairs inside free text, and what each match is replaced with. */
-interface InlineSecrets {
-  readonly inline: RegExp;
-  readonly inlineReplacement: string;
-}
-
-function compileInline(replacement: string, userNames: readonly string[]): InlineSecrets {
-  const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
-  const singlePart = [
-    ...INLINE_SECRET_NAMES.filter((n) => !multiPart.split('|').includes(n)),
-    ...userNames,
-  ].join('|');
-  const q = `(?:(")(?:[^"\\\\]|\\\\.)*"|(')(?:[^'\\\\]|\\\\.)*')`;
-  // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
-  // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
-  // character that ends a value).
-  const done = (valueChars: RegExp) =>
-    valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
-  // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Replaced
-  // with a replacement string, not a callback: a callback per match made a long string of
-  // `token=a&` pairs slow to scrub (scrub group, bench/README.md). Without the `i` flag, so
-  // `REDACTED` is matched exactly; the names are made case-insensitive letter by letter instead.
-  const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
-    'g',
-  );
-  // name, separator, opening quote (one of the four quote groups), replacement, closing quote.
-  const inlineReplacement = `$1$2$3$4$5$6$7$8${replacement.replace(/\$/g, '$$$$')}$3$4$7$8`;
-  return { inline, inlineReplacement };
-}
-
 /** What to do with an attribute under this key; actionFor caches it per key. */
 function classify(key: string, keys: CompiledKeys): Action {
   const { secretNames, secretRegexes } = keys;
@@ -268,8 +211,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));
   const literalReplacement = replacement.replace(/\$/g, '$$$$');
   const anyPattern = combinePatterns(patterns, alwaysRun);
-  const { inline, inlineReplacement } = compileInline(replacement, keys.userNames);
-  const inlineHint = /[:=]/;
+  const inline = createInlineScrubber(replacement, keys.userNames);
 
   const keyCache = new Map<string, Action>();
 
@@ -299,12 +241,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   function text(value: string): string {
-    let out = redactUrlsInText(patternsOnly(value), params);
-    if (inlineHint.test(out)) {
-      inline.lastIndex = 0;
-      out = out.replace(inline, inlineReplacement);
-    }
-    return out;
+    return inline(redactUrlsInText(patternsOnly(value), params));
   }
 
   function scrubString(action: Action, value: string): string {

@@ -1,3 +1,5 @@
+import { isSecretParam, secretNamesOf } from './param-names.js';
+
 /** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
 export const DEFAULT_QUERY_PARAMS: readonly string[] = [
   'token',
@@ -34,50 +36,6 @@ const URL_REDACTED = 'REDACTED';
 const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@\s]*@/;
 const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
 
-function lowerName(raw: string): string {
-  let name = raw;
-  if (name.includes('%') || name.includes('+')) {
-    try {
-      name = decodeURIComponent(name.replace(/\+/g, ' '));
-    } catch {
-      // Malformed escapes: compare the raw name.
-    }
-  }
-  return name.toLowerCase();
-}
-
-const namesByLength = new WeakMap<ReadonlySet<string>, Map<number, string[]>>();
-
-/**
- * Whether `query[from, to)` names a secret parameter. Names already in lowercase (nearly all) are
- * compared in place with `startsWith`, against the secret names of the same length; only a name
- * that could still match otherwise (another case, `%` or `+` escapes) is sliced and normalised. A
- * slice and a lowercase copy per parameter were a third of the time (and most of the garbage) for
- * a 256 KB query of short pairs.
- */
-function isSecretParam(query: string, from: number, to: number, params: ReadonlySet<string>): boolean {
-  let byLength = namesByLength.get(params);
-  if (byLength === undefined) {
-    byLength = new Map();
-    for (const name of params) {
-      const list = byLength.get(name.length) ?? [];
-      list.push(name);
-      byLength.set(name.length, list);
-    }
-    namesByLength.set(params, byLength);
-  }
-  const sameLength = byLength.get(to - from);
-  if (sameLength !== undefined) for (const name of sameLength) if (query.startsWith(name, from)) return true;
-  const firstEscape = Math.min(indexWithin(query, '%', from, to), indexWithin(query, '+', from, to));
-  if (sameLength === undefined && firstEscape === to) return false;
-  return params.has(lowerName(query.slice(from, to)));
-}
-
-function indexWithin(text: string, char: string, from: number, to: number): number {
-  const at = text.indexOf(char, from);
-  return at === -1 || at > to ? to : at;
-}
-
 /**
  * Scrubs `a=1&token=x` (no leading `?`). One pass with indexOf, copying only around what changes:
  * splitting into an array and joining it cost ~4 ms for a 256 KB query of short pairs (issue 20).
@@ -85,6 +43,7 @@ function indexWithin(text: string, char: string, from: number, to: number): numb
 export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
   let nextEq = query.indexOf('=');
   if (nextEq === -1) return query;
+  const names = secretNamesOf(params);
   let out = '';
   let copied = 0;
   let start = 0;
@@ -97,7 +56,7 @@ export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT
       // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
       const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
       if (
-        isSecretParam(query, start + nameStart, nextEq, params) &&
+        isSecretParam(query, start + nameStart, nextEq, params, names) &&
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
@@ -120,16 +79,24 @@ export function redactUrl(value: string, params: ReadonlySet<string> = DEFAULT_P
   const q = out.indexOf('?');
   const h = out.indexOf('#');
   if (q === -1 && h === -1) return out;
+  // Nothing scrubbed in the query and fragment: the string itself is returned, not one rebuilt
+  // from its pieces, which the next search would copy flat (~0.8 ms for 256 KB).
   if (q !== -1 && (h === -1 || q < h)) {
     // The query runs to the first `#`, and scrubbing it adds none, so the fragment is the original's
     // from `h`: no search of the rebuilt string (a rope of every replaced piece, which a search
     // would flatten here, 2–3 ms for 32k scrubbed parameters).
-    const query = `${out.slice(0, q + 1)}${redactQuery(out.slice(q + 1, h === -1 ? out.length : h), params)}`;
-    return h === -1 ? query : `${query}#${redactQuery(out.slice(h + 1), params)}`;
+    const query = out.slice(q + 1, h === -1 ? out.length : h);
+    const fragment = h === -1 ? '' : out.slice(h + 1);
+    const scrubbedQuery = redactQuery(query, params);
+    const scrubbedFragment = h === -1 ? '' : redactQuery(fragment, params);
+    if (scrubbedQuery === query && scrubbedFragment === fragment) return out;
+    const head = `${out.slice(0, q + 1)}${scrubbedQuery}`;
+    return h === -1 ? head : `${head}#${scrubbedFragment}`;
   }
-  const hash = out.indexOf('#', q === -1 ? 0 : q);
-  if (hash !== -1) out = `${out.slice(0, hash + 1)}${redactQuery(out.slice(hash + 1), params)}`;
-  return out;
+  // A fragment first: everything after the first `#` is the fragment, a `?` in it included.
+  const fragment = out.slice(h + 1);
+  const scrubbed = redactQuery(fragment, params);
+  return scrubbed === fragment ? out : `${out.slice(0, h + 1)}${scrubbed}`;
 }
 
 // After `://`: the URL runs to the next space, quote, `<`, `>` or backtick.
@@ -162,11 +129,12 @@ export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEF
   if (colon === -1) return text;
   let out = '';
   let copied = 0;
+  let urlEnd = 0;
   while (colon !== -1) {
     // The leftmost scheme start: within the run of scheme characters before `://`, not before the
     // end of the previous URL, a letter at a word boundary (the regex's `\b[a-zA-Z]`).
     let runStart = colon;
-    while (runStart > copied && isSchemeChar(text.charCodeAt(runStart - 1))) runStart--;
+    while (runStart > urlEnd && isSchemeChar(text.charCodeAt(runStart - 1))) runStart--;
     let start = -1;
     for (let p = runStart; p < colon; p++) {
       if (isLetter(text.charCodeAt(p)) && (p === 0 || !isWordChar(text.charCodeAt(p - 1)))) {
@@ -180,10 +148,14 @@ export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEF
       colon = text.indexOf('://', colon + 1);
       continue;
     }
-    const end = colon + 3 + body[0].length;
-    out += text.slice(copied, start) + redactUrl(text.slice(start, end), params);
-    copied = end;
-    colon = text.indexOf('://', end);
+    urlEnd = colon + 3 + body[0].length;
+    const url = text.slice(start, urlEnd);
+    const scrubbed = redactUrl(url, params);
+    if (scrubbed !== url) {
+      out += text.slice(copied, start) + scrubbed;
+      copied = urlEnd;
+    }
+    colon = text.indexOf('://', urlEnd);
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

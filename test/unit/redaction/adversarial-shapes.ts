@@ -1,9 +1,14 @@
 // Inputs built to make a backtracking scrubber retry from every repetition: each repeats the
 // prefix (or a near miss) of one built-in pattern. Shared by test/unit/redaction/linear-time.test.ts and
 // the bench's scrub group (bench/fixtures/scrub-micro.ts).
-export type Mode = 'text' | 'url' | 'db';
+export type Mode = 'text' | 'url' | 'query' | 'db';
 /** The attribute key that makes the redactor treat a value as free text, a URL or SQL. */
-export const KEY: Record<Mode, string> = { text: 'exception.message', url: 'url.full', db: 'db.statement' };
+export const KEY: Record<Mode, string> = {
+  text: 'exception.message',
+  url: 'url.full',
+  query: 'url.query',
+  db: 'db.statement',
+};
 
 /** [name, repeated unit, attribute kinds it is scrubbed as, prefix, suffix] */
 export const SHAPES: [string, string, Mode[], string?, string?][] = [
@@ -41,6 +46,25 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SQL comments', '/*', ['db']],
   ['SQL backticks', '`', ['db']],
   ['SQL hex', '0x0-', ['db']],
+  // Many short secrets and near misses (2026-12-03): a replacement or a failed check per few bytes.
+  ['URL query, plain params', 'a=1&', ['url', 'query', 'text'], 'https://h/?'],
+  ['URL query, escaped names', 'to%6Ben=a&', ['url', 'query'], 'https://h/?'],
+  ['URL query, upper-case names', 'TOKEN=a&', ['url', 'query'], 'https://h/?'],
+  ['URL query, separators', '=&', ['url', 'query', 'text'], 'https://h/?'],
+  ['URL query, malformed escapes', '%=a&to%zz=a&', ['url', 'query'], 'https://h/?'],
+  ['URL query, non-ASCII names', 'tök%C3%A9n=a&', ['url', 'query'], 'https://h/?'],
+  ['percent escapes', '%41%&', ['url', 'text'], 'https://h/?'],
+  ['nested URLs', 'https://u:p@h/?token=a&b=1&next=', ['url', 'text']],
+  ['many pairs', 'password=a ', ['text']],
+  ['JSON in text', '{"token":"a","x":1},', ['text']],
+  ['cookie lines', 'Cookie: a=1; b=2\n', ['text']],
+  ['separator runs', ':=', ['text']],
+  ['unicode text', 'ü€ pässword=é token:😀 ', ['text', 'url']],
+  ['card numbers', '4111111111111111 ', ['text']],
+  ['AWS key ids', 'AKIAABCDEFGHIJKLMNOP ', ['text']],
+  ['JWTs', 'eyJhbGciOi.eyJzdWIiOi.sig ', ['text']],
+  ['bearer tokens', 'Bearer abcdefgh ', ['text']],
+  ['SQL literals', "x='a' AND y=1 OR ", ['db']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

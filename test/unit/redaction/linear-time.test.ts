@@ -1,9 +1,13 @@
 // Issue 20 item 1: scrubbing takes linear time on any input. Text shaped like an unfinished JWT
 // (`eyJ-` repeated) made it quadratic (a 256 KB attribute took 18.8 s inside span.end()). Each
 // shape (adversarial-shapes.ts) repeats the prefix of one built-in pattern (or a near miss of it) so a
-// backtracking regex would retry from every repetition; the per-byte cost at 256 KB must stay
-// within 4x of the per-byte cost at 4 KB (min of several runs, to resist a loaded machine). The
-// 64 KB step is checked first so that quadratic code fails in about a second, not minutes.
+// backtracking regex would retry from every repetition; the per-byte cost at 64 KB must stay
+// within 4x of the per-byte cost at 4 KB, and at 256 KB within 8x (min of several runs, to resist a
+// loaded machine); quadratic code is 16x and 64x. The 256 KB bound has more room because a string
+// of 128 KB or more is allocated in fresh large-object pages, ~3 ns a byte on this VM whenever
+// scrubbing copies one (docs/performance.md, 2026-12-03): for a shape that costs little per byte,
+// that step alone reached 4.5x on a loaded machine. The 64 KB step is checked first so that
+// quadratic code fails in about a second, not minutes.
 import type { Attributes } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../src/redaction/redactor.js';
@@ -42,6 +46,6 @@ describe('scrubbing cost grows linearly with the input', () => {
     expect(medium / small, `64 KB vs 4 KB per-byte cost (${small.toFixed(1)} ns/B at 4 KB)`).toBeLessThan(4);
     const large = perByte(mode, input(unit, 262144, prefix, suffix), 7, 1);
     if (process.env.SCRUB_RATIOS) console.log(_name, 'large', (large / small).toFixed(2));
-    expect(large / small, `256 KB vs 4 KB per-byte cost (${small.toFixed(1)} ns/B at 4 KB)`).toBeLessThan(4);
+    expect(large / small, `256 KB vs 4 KB per-byte cost (${small.toFixed(1)} ns/B at 4 KB)`).toBeLessThan(8);
   });
 });

@@ -1,0 +1,51 @@
+import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
+
+/** Exported for the reference regex of test/unit/redaction/inline.test.ts. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `ab` → `[aA][bB]`: case-insensitive letters in a regex source without the `i` flag. */
+export function anyCase(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += source.slice(i, i + 2);
+      i++;
+    } else {
+      const lower = c.toLowerCase();
+      const upper = c.toUpperCase();
+      out += lower !== upper ? `[${lower}${upper}]` : c;
+    }
+  }
+  return out;
+}
+
+/**
+ * The regex that finds `name=value` / `Name: value` pairs in free text, without capture groups:
+ * it says where a pair starts and inline.ts takes it apart. Linear: a name is literal, and each
+ * part after it is a run of one class (a quoted value scans to its closing quote once).
+ */
+export function inlineLocator(replacement: string, userNames: readonly string[]): RegExp {
+  const multiPart = INLINE_MULTI_PART_NAMES.map(escapeRegex).join('|');
+  const singlePart = [
+    ...INLINE_SECRET_NAMES.filter((n) => !INLINE_MULTI_PART_NAMES.includes(n)),
+    ...userNames,
+  ]
+    .map(escapeRegex)
+    .join('|');
+  const q = `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`;
+  // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
+  // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
+  // character that ends a value).
+  const done = (valueChars: RegExp) =>
+    valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
+  // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Without the
+  // `i` flag, so `REDACTED` is matched exactly; the names are made case-insensitive letter by letter.
+  return new RegExp(
+    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})["']?\\s*[:=]\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(?:${anyCase(singlePart)})["']?\\s*[:=]\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+    'g',
+  );
+}

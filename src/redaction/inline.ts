@@ -1,0 +1,239 @@
+import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
+import { inlineLocator } from './inline-locator.js';
+
+/**
+ * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
+ * separator, opening quote, replacement, closing quote. The regex of inline-locator.ts says where a
+ * pair starts; taking it apart is done here by char code, the way that regex with capture groups
+ * (names case-insensitive, `g`, no `i` flag) would:
+ * `(?<![A-Za-z0-9])(?:(MULTI)(["']?\s*[:=]\s*)(?:Q|(?!\s*DONE(?![^\r\n"']))[^\r\n"']+)
+ *  |(SINGLE)(["']?\s*[:=]\s*)(?:Q|(?!DONE(?![^\s"',;&}]))[^\s"',;&}]+))`
+ * with `Q = "(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'` and DONE the values already scrubbed
+ * (`REDACTED`, or the replacement when it could be a value). That regex with `String#replace` and
+ * `$1`…`$8` cost ~300 ns a pair: 256 KB of short `pwd="\` pairs took 13 ms (issue 20, goal ≤ 5
+ * ms); without groups it only locates, and the rest costs a few char reads.
+ */
+export type InlineScrubber = (text: string) => string;
+
+/**
+ * A name: for each of its code units, the code units that match it: `one` and `other` (the same
+ * for a character without case), or any of `more` in the rare case of more than two.
+ */
+interface Name {
+  readonly length: number;
+  readonly one: readonly number[];
+  readonly other: readonly number[];
+  readonly more: readonly (string | undefined)[];
+  readonly multi: boolean;
+}
+
+const DQUOTE = 34;
+const SQUOTE = 39;
+const BACKSLASH = 92;
+const COLON = 58;
+const EQUALS = 61;
+const CR = 13;
+const LF = 10;
+
+/** What `\s` matches in a regex without the `u` flag. */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** `[^\s"',;&}]`: a character of a single-part value (`password=value`). */
+function isSingleChar(c: number): boolean {
+  return c !== DQUOTE && c !== SQUOTE && c !== 44 && c !== 59 && c !== 38 && c !== 125 && !isSpace(c);
+}
+
+/** `[^\r\n"']`: a character of a multi-part value (`Cookie: a=1; b=2`). */
+function isMultiChar(c: number): boolean {
+  return c !== CR && c !== LF && c !== DQUOTE && c !== SQUOTE;
+}
+
+/** `.` without the `s` flag stops at these. */
+function isLineTerminator(c: number): boolean {
+  return c === LF || c === CR || c === 0x2028 || c === 0x2029;
+}
+
+/**
+ * Per code unit what a case-insensitive regex source built letter by letter matches: a letter
+ * `c` becomes the class `[lower upper]` (so its code units), anything else itself.
+ */
+function compileName(name: string, multi: boolean): Name {
+  const one: number[] = [];
+  const other: number[] = [];
+  const more: (string | undefined)[] = [];
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    const lower = c.toLowerCase();
+    const upper = c.toUpperCase();
+    let set = c;
+    if (lower !== upper) {
+      set = '';
+      for (const u of lower + upper) if (!set.includes(u)) set += u;
+    }
+    one.push(set.charCodeAt(0));
+    other.push(set.charCodeAt(set.length > 1 ? 1 : 0));
+    more.push(set.length > 2 ? set : undefined);
+  }
+  return { length: name.length, one, other, more, multi };
+}
+
+function unitMatches(name: Name, i: number, c: number): boolean {
+  if (c === name.one[i] || c === name.other[i]) return true;
+  const more = name.more[i];
+  return more?.includes(String.fromCharCode(c)) === true;
+}
+
+function nameAt(name: Name, text: string, at: number): boolean {
+  const n = name.length;
+  if (at + n > text.length) return false;
+  for (let i = 0; i < n; i++) if (!unitMatches(name, i, text.charCodeAt(at + i))) return false;
+  return true;
+}
+
+/** Whether `text` is not empty and made only of characters `ok` takes. */
+function onlyOf(text: string, ok: (c: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i++) if (!ok(text.charCodeAt(i))) return false;
+  return text.length > 0;
+}
+
+/** Whether `word` is at `at` and no value character follows it. */
+function wholeValue(text: string, at: number, word: string, valueChar: (c: number) => boolean): boolean {
+  const after = at + word.length;
+  if (after > text.length) return false;
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return after >= text.length || !valueChar(text.charCodeAt(after));
+}
+
+/** End of the quoted value opening at `open` (past its closing quote), or -1 when it does not close. */
+function quotedEnd(text: string, open: number): number {
+  const quote = text.charCodeAt(open);
+  const n = text.length;
+  let p = open + 1;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === quote) return p + 1;
+    if (c === BACKSLASH) {
+      if (p + 1 >= n || isLineTerminator(text.charCodeAt(p + 1))) return -1;
+      p += 2;
+    } else p++;
+  }
+  return -1;
+}
+
+/** Builds the scrubber for a replacement and the user's literal key names (single-part, after ours). */
+export function createInlineScrubber(replacement: string, userNames: readonly string[]): InlineScrubber {
+  const names: Name[] = [];
+  for (const n of INLINE_MULTI_PART_NAMES) names.push(compileName(n, true));
+  for (const n of INLINE_SECRET_NAMES)
+    if (!INLINE_MULTI_PART_NAMES.includes(n)) names.push(compileName(n, false));
+  for (const n of userNames) names.push(compileName(n, false));
+  // The names that can start with a code unit, in the regex's order; a name of length 0 starts anywhere.
+  const anywhere = names.filter((name) => name.length === 0);
+  const byFirst = new Map<number, Name[]>();
+  for (const name of names) {
+    if (name.length === 0) continue;
+    byFirst.set(name.one[0]!, []).set(name.other[0]!, []);
+    for (const u of name.more[0] ?? '') byFirst.set(u.charCodeAt(0), []);
+  }
+  for (const [unit, list] of byFirst) {
+    for (const name of names) if (name.length === 0 || unitMatches(name, 0, unit)) list.push(name);
+  }
+  const ascii: Name[][] = [];
+  for (let c = 0; c < 128; c++) ascii.push(byFirst.get(c) ?? anywhere);
+  // A value already scrubbed is left alone: `REDACTED`, or the replacement when it has no
+  // character that ends a value (only then can a value equal it).
+  const singleDone = onlyOf(replacement, isSingleChar) ? replacement : 'REDACTED';
+  const multiDone = onlyOf(replacement, isMultiChar) ? replacement : 'REDACTED';
+  const replaced = ['', '"', "'"].map((q) => q + replacement + q);
+
+  function isDone(text: string, at: number, done: string, valueChar: (c: number) => boolean): boolean {
+    return wholeValue(text, at, 'REDACTED', valueChar) || wholeValue(text, at, done, valueChar);
+  }
+
+  // Where a match is found: the value (with its opening quote) starts at `valueStart`. Where it
+  // ends the regex has said already (its lastIndex): an unquoted value is not read twice.
+  let valueStart = 0;
+  let quote = 0;
+
+  function found(start: number, quoteIndex: number): true {
+    valueStart = start;
+    quote = quoteIndex;
+    return true;
+  }
+
+  /** Whether separator and value follow a name ending at `a`; sets valueStart and quote. */
+  function rest(text: string, a: number, multi: boolean): boolean {
+    const n = text.length;
+    let sep = a;
+    const first = text.charCodeAt(sep);
+    if (first === DQUOTE || first === SQUOTE) sep++;
+    while (sep < n && isSpace(text.charCodeAt(sep))) sep++;
+    if (sep >= n) return false;
+    const s = text.charCodeAt(sep);
+    if (s !== COLON && s !== EQUALS) return false;
+    let d = sep + 1;
+    while (d < n && isSpace(text.charCodeAt(d))) d++;
+    const c = d < n ? text.charCodeAt(d) : -1;
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = quotedEnd(text, d);
+      if (close !== -1) return found(d, c === DQUOTE ? 1 : 2);
+      // An unquoted value cannot start at a quote; only a multi-part one can start earlier.
+      if (!multi) return false;
+    } else if (!multi) {
+      if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
+      return found(d, 0);
+    }
+    // Multi-part: the regex gives back the spaces after the separator one by one, and a value
+    // may start at any of them (`[^\r\n"']` takes spaces); `\s*DONE` is looked for from there.
+    let done = false;
+    for (let v = d; v > sep; v--) {
+      done ||= isDone(text, v, multiDone, isMultiChar);
+      const cv = v < n ? text.charCodeAt(v) : -1;
+      if (!done && cv !== -1 && isMultiChar(cv)) return found(v, 0);
+    }
+    return false;
+  }
+
+  function matchAt(text: string, at: number): boolean {
+    if (at > 0 && isAlnum(text.charCodeAt(at - 1))) return false;
+    const c = text.charCodeAt(at);
+    const candidates = c < 128 ? ascii[c]! : (byFirst.get(c) ?? anywhere);
+    for (const name of candidates) {
+      if (nameAt(name, text, at) && rest(text, at + name.length, name.multi)) return true;
+    }
+    return false;
+  }
+
+  const locator = inlineLocator(replacement, userNames);
+  return (text) => {
+    if (text.indexOf('=') === -1 && text.indexOf(':') === -1) return text;
+    let out = '';
+    let copied = 0;
+    locator.lastIndex = 0;
+    for (let m = locator.exec(text); m !== null; m = locator.exec(text)) {
+      // The regex found a pair here; matchAt takes it apart (name, separator, quote, value end).
+      if (!matchAt(text, m.index)) continue;
+      out += text.slice(copied, valueStart);
+      out += replaced[quote]!;
+      copied = locator.lastIndex;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  };
+}

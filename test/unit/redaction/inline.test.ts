@@ -1,0 +1,172 @@
+// The inline `name=value` scanner (src/redaction/inline.ts) replaced one regex, for speed only
+// (issue 20: 256 KB of short `pwd="\` pairs took 13 ms through the regex). It must find exactly
+// what the regex found: the regex, as it was built before, is kept here as the reference and both
+// are run on random text made of names, separators, quotes, spaces and escapes.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createInlineScrubber } from '../../../src/redaction/inline.js';
+import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
+
+// --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
+// helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
+const REFERENCE_NAMES = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api[-_]?key',
+  'x-auth-token',
+  'x-csrf-token',
+  'access[-_]?token',
+  'refresh[-_]?token',
+  'client[-_]?secret',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'token',
+];
+
+function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
+  const userNames = keys.map(escapeRegex);
+  const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
+  const singlePart = [...REFERENCE_NAMES.filter((n) => !multiPart.split('|').includes(n)), ...userNames].join(
+    '|',
+  );
+  const q = `(?:(")(?:[^"\\\\]|\\\\.)*"|(')(?:[^'\\\\]|\\\\.)*')`;
+  const done = (valueChars: RegExp) =>
+    valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
+  const inline = new RegExp(
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(${anyCase(singlePart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+    'g',
+  );
+  const inlineReplacement = `$1$2$3$4$5$6$7$8${replacement.replace(/\$/g, '$$$$')}$3$4$7$8`;
+  return (text) => (/[:=]/.test(text) ? text.replace(inline, inlineReplacement) : text);
+}
+// --- End of reference. ---
+
+const REPLACEMENTS = ['[REDACTED]', 'REDACTED', '***', ' x', 'a b', '$1$&', '"q"', '', 'R', 'x;y'];
+const KEY_SETS: string[][] = [
+  [],
+  ['tok'],
+  ['x-tenant-key', 'password2', 'pass'],
+  [''],
+  ['a=b', 'a:'],
+  ['a b', ' '],
+  ['ß', '\u212a', 'İ', 'ǅ'],
+  ['$', '.*', 'a|b', '[x]'],
+];
+const TOKENS = [
+  'password',
+  'PassWord',
+  'PASSWD',
+  'pwd',
+  'token',
+  'Token',
+  'tok',
+  'secret',
+  'client_secret',
+  'clientSecret',
+  'x-api-key',
+  'api-key',
+  'API_KEY',
+  'apikey',
+  'access-token',
+  'refresh_token',
+  'x-auth-token',
+  'X-CSRF-TOKEN',
+  'cookie',
+  'Cookie',
+  'set-cookie',
+  'Authorization',
+  'proxy-authorization',
+  'x-tenant-key',
+  'pass',
+  'a',
+  'x',
+  '1',
+  '-',
+  '_',
+  '=',
+  ':',
+  '"',
+  "'",
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r',
+  '\u00a0',
+  '\u2028',
+  '\u3000',
+  '\ufeff',
+  '\\',
+  ',',
+  ';',
+  '&',
+  '}',
+  '{',
+  'REDACTED',
+  '[REDACTED]',
+  '***',
+  ' x',
+  'ß',
+  'S',
+  '\u212a',
+  'k',
+  'İ',
+  'i',
+  'ǆ',
+  '$',
+];
+
+describe('inline scanner finds what the regex found', () => {
+  it('on random text, for each replacement and set of user key names', () => {
+    const scrubbers = REPLACEMENTS.flatMap((r) =>
+      KEY_SETS.map((keys) => ({
+        r,
+        keys,
+        ours: createInlineScrubber(r, keys),
+        ref: referenceScrubber(r, keys),
+      })),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...TOKENS), { maxLength: 24 }),
+        fc.nat(scrubbers.length - 1),
+        (tokens, which) => {
+          const { ours, ref } = scrubbers[which]!;
+          const text = tokens.join('');
+          expect(ours(text)).toBe(ref(text));
+        },
+      ),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('on every UTF-16 code unit in every place of a pair', () => {
+    const ours = createInlineScrubber('[REDACTED]', ['ß']);
+    const ref = referenceScrubber('[REDACTED]', ['ß']);
+    for (let u = 0; u < 0x10000; u++) {
+      const c = String.fromCharCode(u);
+      const text = `${c}password${c}=${c}a${c}b cookie:${c} "x${c}" pwd="\\${c}" ${c}=v ß${c}:1 s${c}`;
+      if (ours(text) !== ref(text)) expect(ours(text), `code unit ${u.toString(16)}`).toBe(ref(text));
+    }
+  });
+
+  it.each([
+    ['password=hunter2 and more', 'password=[REDACTED] and more'],
+    ['{"Token":"abc","x":1}', '{"Token":"[REDACTED]","x":1}'],
+    ['Cookie: a=1; b=2\nnext', 'Cookie: [REDACTED]\nnext'],
+    ['cookie: "unclosed', 'cookie:[REDACTED]"unclosed'],
+    ['pwd="a\\"b" rest', 'pwd="[REDACTED]" rest'],
+    ['token=REDACTED&token=[REDACTED]', 'token=REDACTED&token=[REDACTED]'],
+    ['mypassword=x', 'mypassword=x'],
+  ])('%s', (text, expected) => {
+    const ours = createInlineScrubber('[REDACTED]', []);
+    expect(ours(text)).toBe(expected);
+    expect(referenceScrubber('[REDACTED]', [])(text)).toBe(expected);
+  });
+});
