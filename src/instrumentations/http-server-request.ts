@@ -119,7 +119,11 @@ export function createIncomingHandler(tracer: Tracer, config: IncomingConfig): I
       return watch;
     },
     finish({ response }) {
-      (response as unknown as EndField)[kEnd]?.(FINISHED);
+      // After the application's own 'finish' listeners (node:http publishes from its listener,
+      // added before any of theirs): attributes they set are kept, as with upstream, which ends
+      // on 'close', queued by node:http just after this.
+      const end = (response as unknown as EndField)[kEnd];
+      if (end !== undefined) process.nextTick(end, FINISHED);
     },
   };
 }

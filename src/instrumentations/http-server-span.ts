@@ -19,8 +19,9 @@ export const FINISHED = Symbol('acme.otel.http.finished');
  * `_onServerResponseError`): at the end, the status code, `http.route` (set by express through the
  * RPC metadata), the span status, the name with the route, the user's attribute hook (in the
  * request's context, as upstream's), then end; on 'error' the error instead. The end comes from
- * `http.server.response.finish` (FINISHED), or from 'close' when the response never finished (an
- * aborted request: upstream ends on 'close' in both cases, with the same attributes). Also shown
+ * `http.server.response.finish` (FINISHED, a tick later: after the 'finish' listeners, before
+ * 'close'), or from 'close' when the response never finished (an aborted request: upstream ends
+ * on 'close' in both cases, with the same attributes). Also shown
  * 'error' for a synchronous throw from the 'request' listener. The span ends once either way.
  */
 export function watchResponse(

@@ -77,6 +77,7 @@ describe('incoming HTTP server spans: lean path = upstream', () => {
       expect(ours.spans.some((s) => s.attributes['http.request.method_original'] === 'M-SEARCH')).toBe(true);
       expect(ours.spans.some((s) => s.attributes['server.address'] === 'h.example')).toBe(true);
       expect(ours.spans.find((s) => s.name === 'GET /throws')?.status.code).toBe(2);
+      expect(ours.spans.filter((s) => s.attributes['app.finished'] !== undefined).length).toBeGreaterThan(30);
       expect(ours.spans.some((s) => s.attributes['url.query'] === 'q=1&sig=REDACTED&x=a+b')).toBe(true);
       expect(ours.spans.find((s) => s.name === 'GET /boom')?.status.code).toBe(2);
       expect(ours.spans.some((s) => s.attributes['error.type'] === 'Error')).toBe(true);
