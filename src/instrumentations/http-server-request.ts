@@ -58,7 +58,7 @@ interface EndField {
  * and 22 it stays on the connection's parser resource until the next request on it, on Node 24
  * and later (AsyncContextFrame) until the parser's callback returns. So every request the
  * channel reports enters a context, the ROOT context for one not traced, and the next request on a
- * keep-alive connection never starts in the previous one's (test/integration/http-keep-alive-context.test.ts).
+ * keep-alive connection never starts in the previous one's (test/integration/http-incoming-context.test.ts).
  */
 export function createIncomingHandler(tracer: Tracer, config: IncomingConfig): IncomingHandler {
   const redacted = config.redactedQueryParamsServer ?? DEFAULT_REDACTED_QUERY_PARAMS;
@@ -68,15 +68,16 @@ export function createIncomingHandler(tracer: Tracer, config: IncomingConfig): I
     start({ request, response, socket, server }) {
       const endField = response as unknown as EndField;
       endField[kEnd] = undefined;
-      if (!dispatchedAsRequest(request, server) || ignoredByHook(config, request)) {
-        // Upstream's ignored branch suppresses tracing for the whole request; a request that goes
-        // to 'checkContinue'/'checkExpectation' it never sees.
-        const ctx = dispatchedAsRequest(request, server) ? SUPPRESSED : ROOT_CONTEXT;
-        enterContext(ctx);
-        if (ctx === SUPPRESSED) {
-          runEmitsIn(request, ctx, undefined);
-          runEmitsIn(response, ctx, undefined);
-        }
+      // A request that goes to 'checkContinue'/'checkExpectation' upstream never sees.
+      if (!dispatchedAsRequest(request, server)) {
+        enterContext(ROOT_CONTEXT);
+        return undefined;
+      }
+      // Upstream's ignored branch suppresses tracing for the whole request.
+      if (ignoredByHook(config, request)) {
+        enterContext(SUPPRESSED);
+        runEmitsIn(request, SUPPRESSED, undefined);
+        runEmitsIn(response, SUPPRESSED, undefined);
         return undefined;
       }
       // `encrypted`: a TLS socket, i.e. an https.Server, which upstream patches as 'https'.
