@@ -136,11 +136,12 @@ export interface TracingOptions {
   /** Incoming HTTP paths that create no spans. Env `ACME_OTEL_IGNORE_PATHS` (comma-separated). @default ['/health','/healthz','/ready','/readyz','/livez','/ping','/metrics'] */
   ignoreIncomingPaths?: (string | RegExp)[];
   /**
-   * Our leaner server side for incoming HTTP requests: the same span, attributes, status and
-   * route as upstream's http instrumentation at a fraction of its cost, and unsampled requests
-   * that skip the attribute work. `false` leaves every request to upstream's code (a switch to
-   * rule it out when in doubt). It steps aside by itself when a MeterProvider, a start-span hook,
-   * header capture or `requireParentforIncomingSpans` needs upstream's path.
+   * Our leaner server side for incoming HTTP requests, on node:http's diagnostics channels: the
+   * same span, attributes, status and route as upstream's http instrumentation at a fraction of
+   * its cost, and unsampled requests that skip the attribute work. `false` leaves every request to
+   * upstream's code (a switch to rule it out when in doubt). Decided at start-up, it steps aside
+   * by itself when a MeterProvider registered before `initTracing()` (upstream records
+   * `http.server.request.duration`) or another context manager needs upstream's path.
    * Env `ACME_OTEL_HTTP_FAST_PATH`. @default true
    * @example initTracing({ httpServerFastPath: false })
    */

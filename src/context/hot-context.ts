@@ -1,35 +1,24 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { type Context, context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 
-/** The storage of the enabled AcmeContextManager; undefined while none is. */
+/** The storage of the enabled AcmeContextManager (./context-manager.ts); undefined while none is. */
 let hot: AsyncLocalStorage<Context> | undefined;
 
 /**
- * Upstream's AsyncLocalStorage context manager, whose storage the per-event hot paths (the http
- * server's `emit`, ../instrumentations/http-fast-path.ts) use directly: `context.active()` looks
- * the manager up in the API's global registry on every call, and `context.with()` binds the
- * callback first. On the bench server that showed in every request's CPU profile.
- * The storage is used only while this manager is enabled; the API's `context.disable()` disables
- * it before another manager can be registered, so the hot paths never outlive it.
+ * The per-event hot paths (the http server's channel subscriber and `emit`,
+ * ../instrumentations/http-server-channels.ts) read and enter our manager's storage directly:
+ * `context.active()` looks the manager up in the API's global registry on every call, and
+ * `context.with()` binds the callback first. On the bench server that showed in every request's
+ * CPU profile. Set by the manager's enable(), cleared by its disable(); the API's
+ * `context.disable()` disables it before another manager can be registered, so the hot paths
+ * never outlive it.
  */
-export class AcmeContextManager extends AsyncLocalStorageContextManager {
-  override enable(): this {
-    super.enable();
-    hot = storageOf(this);
-    return this;
-  }
-
-  override disable(): this {
-    if (hot !== undefined && hot === storageOf(this)) hot = undefined;
-    return super.disable();
-  }
+export function setHotStorage(storage: AsyncLocalStorage<Context> | undefined): void {
+  hot = storage;
 }
 
-/** upstream keeps it in a private field; undefined (API calls only) if a version renames it. */
-function storageOf(manager: AsyncLocalStorageContextManager): AsyncLocalStorage<Context> | undefined {
-  const storage = (manager as unknown as { _asyncLocalStorage?: unknown })._asyncLocalStorage;
-  return storage instanceof AsyncLocalStorage ? (storage as AsyncLocalStorage<Context>) : undefined;
+export function hotStorage(): AsyncLocalStorage<Context> | undefined {
+  return hot;
 }
 
 /** `context.active()`. */
@@ -43,7 +32,18 @@ export function applyIn<R>(ctx: Context, fn: (...args: never[]) => R, thisArg: u
   return hot.run(ctx, Reflect.apply, fn, thisArg, args) as R;
 }
 
-/** Whether the hot paths bypass the API (for tests). */
+/**
+ * Makes `ctx` active for the rest of the current synchronous execution and what it starts
+ * (AsyncLocalStorage#enterWith); false (nothing entered) while our manager is not the enabled one.
+ * Where that leaks is the caller's to bound: see ../instrumentations/http-server-channels.ts.
+ */
+export function enterContext(ctx: Context): boolean {
+  if (hot === undefined) return false;
+  hot.enterWith(ctx);
+  return true;
+}
+
+/** Whether our manager is enabled, so the hot paths bypass the API and can enter a context. */
 export function hotContextEnabled(): boolean {
   return hot !== undefined;
 }

@@ -1,15 +1,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
+import { clientAddress, serverAddress } from './http-server-address.js';
 
 /**
  * A server span's request attributes, exactly as upstream's `getIncomingRequestAttributes`
- * (instrumentation-http 0.223, stable semconv) computes them — for the common request only:
- * no query string, no `Forwarded` / `X-Forwarded-*` headers, a plain `Host` and a path the WHATWG
- * URL parser leaves as it is. Upstream builds a `URL` for every request just to read `pathname`
- * (and splits the Host header, looks up forwarding headers...); for such a request the pathname is
- * `request.url` itself. Anything else returns `undefined` and the caller asks upstream's own
- * function, so the attributes never differ (test/integration/http-server-parity.test.ts compares both on a
- * corpus of ordinary and odd requests).
+ * (instrumentation-http 0.223, stable semconv, no start-span hook, no synthetic-source detection)
+ * computes them; test/integration/http-server-parity.test.ts compares both on a corpus of
+ * ordinary and odd requests. `redacted`: the query parameters whose values are replaced.
+ */
+export function incomingRequestAttributes(
+  request: IncomingMessage,
+  component: string,
+  redacted: readonly string[],
+): Attributes {
+  return fastIncomingAttributes(request, component) ?? fullIncomingAttributes(request, component, redacted);
+}
+
+/**
+ * The common request: no query string, no `Forwarded` / `X-Forwarded-*` headers, a plain `Host`
+ * and a path the WHATWG URL parser leaves as it is. Upstream builds a `URL` for every request just
+ * to read `pathname` (and splits the Host header, looks up forwarding headers...); for such a
+ * request the pathname is `request.url` itself. Anything else: `undefined`.
  */
 export function fastIncomingAttributes(request: IncomingMessage, component: string): Attributes | undefined {
   const headers = request.headers;
@@ -50,6 +61,58 @@ export function fastIncomingAttributes(request: IncomingMessage, component: stri
   if (method !== normalized) attributes['http.request.method_original'] = method;
   return attributes;
 }
+
+/** Upstream's way for every request: a `URL`, the forwarding headers, the query redacted. */
+function fullIncomingAttributes(request: IncomingMessage, component: string, redacted: readonly string[]) {
+  const { headers, method } = request;
+  const url = parseRequestUrl(request, component);
+  const normalized = normalizeMethod(method);
+  const server = serverAddress(request, component);
+  const client = clientAddress(request);
+  const attributes: Attributes = {
+    'http.request.method': normalized,
+    'url.scheme': component,
+    'server.address': server?.host,
+    'network.peer.address': request.socket.remoteAddress,
+    'network.peer.port': request.socket.remotePort,
+    'network.protocol.version': request.httpVersion,
+    'user_agent.original': headers['user-agent'],
+  };
+  if (url?.pathname != null) attributes['url.path'] = url.pathname;
+  if (url?.search) attributes['url.query'] = redactQuery(url.search.slice(1), redacted);
+  if (client != null) attributes['client.address'] = client;
+  if (server?.port != null) attributes['server.port'] = Number(server.port);
+  if (method !== normalized) attributes['http.request.method_original'] = method;
+  return attributes;
+}
+
+/** Upstream's getInfoFromIncomingMessage: `undefined` where the URL parser throws. */
+function parseRequestUrl(request: IncomingMessage, component: string): URL | undefined {
+  const host = request.headers.host;
+  try {
+    return new URL(request.url ?? '/', `${component}://${host ? host : 'localhost'}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The values of `redacted` parameters replaced by `REDACTED`, re-serialised as upstream does. */
+function redactQuery(search: string, redacted: readonly string[]): string {
+  const params = new URLSearchParams(search);
+  for (const name of redacted) if (params.has(name)) params.set(name, 'REDACTED');
+  return params.toString();
+}
+
+/** instrumentation-http's DEFAULT_QUERY_STRINGS_TO_REDACT (0.223). */
+export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = Object.freeze([
+  'sig',
+  'Signature',
+  'AWSAccessKeyId',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+]);
 
 /**
  * `url.path` as upstream would report it, when that is certain without a `URL`: the part before

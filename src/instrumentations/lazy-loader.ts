@@ -8,6 +8,7 @@ import { lazyRequire } from '../util/index.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
+import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
 import { gateRequire, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
 import {
@@ -98,9 +99,17 @@ export function createdBefore(name: string): boolean {
  * Returns a function that disables everything that was enabled.
  */
 export function enableInstrumentations(opts: EnableInstrumentationsOptions): () => void {
-  const ctx: InstrumentationContext = {
+  const base: InstrumentationContext = {
     ignoreIncomingPaths: opts.ignoreIncomingPaths,
     ...(opts.httpServerFastPath === false ? { httpServerFastPath: false } : {}),
+  };
+  // Decided once: every http instance of this setup is configured the same way.
+  const ctx: InstrumentationContext = {
+    ...base,
+    httpServerChannels: incomingHttpIsOurs(
+      instrumentationConfig('http', base),
+      opts.httpServerFastPath !== false,
+    ),
   };
   const session = createSession(opts.tracerProvider, ctx);
   const atStart = planInstrumentations(session, opts, ctx);
@@ -178,6 +187,7 @@ function loadEntry(
   try {
     const instrumentation = createInstrumentation(entry, ctx);
     start(instrumentation, tracerProvider);
+    startCompanion(session, entry.name, instrumentation, tracerProvider, ctx);
     session.instances.push(instrumentation);
     shared.instances.set(entry.name, instrumentation);
     state.set(entry.name, 'loaded');
@@ -217,6 +227,7 @@ function planInstrumentations(
         previous.setTracerProvider(opts.tracerProvider);
         previous.enable();
         instances.push(previous);
+        startCompanion(session, name, previous, opts.tracerProvider, ctx);
       }, `re-enabling ${name}`);
       continue;
     }
@@ -274,6 +285,18 @@ function disableSession(session: Session): void {
   for (const cleanup of session.cleanups) guarded(cleanup, 'unhooking');
   for (const instrumentation of session.instances)
     guarded(() => instrumentation.disable(), 'disabling instrumentations');
+}
+
+/** Our incoming HTTP side beside upstream's http instrumentation (outgoing), stopped with the session. */
+function startCompanion(
+  session: Session,
+  name: string,
+  instrumentation: Instrumentation,
+  tracerProvider: TracerProvider,
+  ctx: InstrumentationContext,
+): void {
+  if (name !== 'http' || ctx.httpServerChannels !== true) return;
+  session.cleanups.push(startHttpServerChannels(instrumentation, tracerProvider));
 }
 
 /** The instrumentation just loaded, and the hooks it registered (upstream-internals.ts). */

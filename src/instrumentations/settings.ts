@@ -6,8 +6,10 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 export interface InstrumentationContext {
   /** Incoming paths that get no server span (exact match, trailing slash ignored, or RegExp). */
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
-  /** Our leaner server side for incoming HTTP requests (http-fast-path.ts); false: upstream's. @default true */
+  /** Our leaner server side for incoming HTTP requests (http-server-channels.ts); false: upstream's. @default true */
   readonly httpServerFastPath?: boolean;
+  /** Incoming HTTP is traced from node:http's diagnostics channels (http-server-channels.ts), not by upstream. */
+  readonly httpServerChannels?: boolean;
 }
 
 // The OTLP/HTTP exporter's User-Agent. Its requests run under suppressTracing() already; this
@@ -24,6 +26,7 @@ export function instrumentationConfig(name: string, ctx: InstrumentationContext)
       return {
         ignoreIncomingRequestHook: createIncomingPathFilter(ctx.ignoreIncomingPaths),
         ignoreOutgoingRequestHook: isExporterRequest,
+        ...(ctx.httpServerChannels === true ? { disableIncomingRequestInstrumentation: true } : {}),
       };
     case 'grpc':
       // Our OTLP/gRPC exporter loads @grpc/grpc-js lazily, which loads this instrumentation even in

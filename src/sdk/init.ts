@@ -2,7 +2,7 @@ import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Env } from '../config/index.js';
 import { describeConfig, resolveConfig, summaryLine } from '../config/index.js';
-import { AcmeContextManager } from '../context/hot-context.js';
+import { AcmeContextManager } from '../context/context-manager.js';
 import { log, setLogLevel, setLogScrubber, setOtelDiag } from '../diag/index.js';
 import { installExitPath } from '../exit/exit-path.js';
 import { exitTarget } from '../exit/exit-target.js';

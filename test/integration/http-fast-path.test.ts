@@ -1,4 +1,4 @@
-// The sampler-first path for incoming HTTP requests (src/instrumentations/http-fast-path.ts).
+// The sampler-first path for incoming HTTP requests (src/instrumentations/http-server-request.ts).
 // Unsampled requests skip upstream's attribute work, so what matters is that they still carry the
 // trace: listeners on `req` run in its context, children stay unsampled under the same trace id,
 // outgoing calls propagate `-02` (random, not sampled), and RPC metadata is there for express.

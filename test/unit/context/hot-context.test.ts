@@ -4,12 +4,8 @@
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AcmeContextManager,
-  activeContext,
-  applyIn,
-  hotContextEnabled,
-} from '../../../src/context/hot-context.js';
+import { AcmeContextManager } from '../../../src/context/context-manager.js';
+import { activeContext, applyIn, enterContext, hotContextEnabled } from '../../../src/context/hot-context.js';
 
 const KEY = createContextKey('hot-context test');
 const ctx = ROOT_CONTEXT.setValue(KEY, 'request');
@@ -50,6 +46,7 @@ describe('hot context', () => {
     context.setGlobalContextManager(new AcmeContextManager().enable());
     context.disable();
     expect(hotContextEnabled()).toBe(false);
+    expect(enterContext(ctx)).toBe(false);
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     expect(seenIn()).toEqual(['emitter', 3, 'request', 'request', 'result', true]);
   });
