@@ -13,3 +13,5 @@ export { FlushingSimpleSpanProcessor } from './simple-processor.js';
 export type { ExportCounters } from './stats.js';
 export { createExportStats } from './stats.js';
 export { createValueLengthLimit } from './value-length-limit.js';
+export type { WorkPiece } from './work-timing.js';
+export { timeWork, WORK_CHANNEL } from './work-timing.js';
