@@ -8,6 +8,7 @@ import { describeExportError, PartialSuccessError, ShutdownLossError } from './e
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
 import { failedSpanCount, type PartialExportResult } from './too-large.js';
+import { timeWork } from './work-timing.js';
 
 /**
  * Where the export loop, its timers and the exporter's calls run: tracing suppressed (the
@@ -301,7 +302,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       context.with(EXPORT_CONTEXT, () => {
         try {
           // An array of spans, or the queue's own form for an exporter built for it (OTLP).
-          this._exporter.export(spans as ReadableSpan[], finish);
+          timeWork('export', () => this._exporter.export(spans as ReadableSpan[], finish));
         } catch (error) {
           finish({
             code: ExportResultCode.FAILED,

@@ -114,7 +114,9 @@ function createRetryingOtlp(
 ): SpanExporter {
   const make = () => new LazyExporter(() => createOtlpExporter(config), observer);
   const first = make();
-  first.cancelPreload = runInIdleSteps([...preloadSteps(config), () => first.load()]);
+  const build = () => first.load();
+  Object.defineProperty(build, 'name', { value: 'build the exporter' });
+  first.cancelPreload = runInIdleSteps([...preloadSteps(config), build]);
   return new RetryingExporter(first, {
     deadlineMillis: config.batch.exportTimeoutMillis,
     recreate: make,
@@ -127,7 +129,12 @@ function createRetryingOtlp(
  * OTLP/gRPC path needs only built-ins (our transport and encoder are in the bundle). Upstream's
  * exporter packages (OTLP/HTTP, or gRPC through a proxy) load one package per step: still one
  * block each, but soon after start-up instead of inside live traffic.
+ *
+ * node:http2 also loads node:assert and node:fs/promises, which loads part of node:readline
+ * (Node 20 to 26): each its own step, so the http2 step is only HTTP/2's own modules (4–10 ms of
+ * CPU in one turn before, on a busy machine; docs/performance.md, 2026-12-03 "loop turns").
  */
+const HTTP2_DEPENDENCIES = ['node:assert', 'node:readline', 'node:fs/promises'];
 const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
 
 function preloadSteps(config: ResolvedConfig): (() => void)[] {
@@ -140,12 +147,13 @@ function preloadSteps(config: ResolvedConfig): (() => void)[] {
   if (config.grpcProxyVariable !== undefined)
     return [
       ...builtins,
+      ...HTTP2_DEPENDENCIES,
       'node:http2',
       '@grpc/grpc-js',
       ...UPSTREAM,
       '@opentelemetry/otlp-grpc-exporter-base',
     ].map(requireStep);
-  return [...builtins, 'node:http2'].map(requireStep);
+  return [...builtins, ...HTTP2_DEPENDENCIES, 'node:http2'].map(requireStep);
 }
 
 /**

@@ -15,3 +15,5 @@ export type { ExportCounters } from './stats.js';
 export { createExportStats } from './stats.js';
 export { ExportTooLargeError } from './too-large.js';
 export { createValueLengthLimit } from './value-length-limit.js';
+export type { WorkPiece } from './work-timing.js';
+export { timeWork, WORK_CHANNEL } from './work-timing.js';

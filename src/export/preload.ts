@@ -1,4 +1,5 @@
 import { lazyRequire } from '../util/index.js';
+import { timeWork } from './work-timing.js';
 
 /**
  * Runs `steps` one per timer turn, starting `delayMillis` after the call, each `gapMillis` apart,
@@ -18,7 +19,7 @@ export function runInIdleSteps(steps: readonly (() => void)[], delayMillis = 50,
     const step = steps[next++];
     if (step === undefined) return;
     try {
-      step();
+      timeWork(`preload: ${step.name || `step ${next}`}`, step);
     } catch {
       // Reported by the real load at the first export.
     }
@@ -38,7 +39,10 @@ export function runInIdleSteps(steps: readonly (() => void)[], delayMillis = 50,
 
 /** A step that requires one module (built-in or package) ahead of its first use. */
 export function requireStep(id: string): () => void {
-  return () => {
+  const step = () => {
     lazyRequire(id);
   };
+  // Its name in the work timings (work-timing.ts).
+  Object.defineProperty(step, 'name', { value: `require ${id}` });
+  return step;
 }

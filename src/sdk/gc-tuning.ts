@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
+import { timeWork } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
 
 const FLAG = 'allocation-site-pretenuring';
@@ -42,7 +43,9 @@ export class GcTuningProcessor implements SpanProcessor {
     if (this._done) return;
     this._done = true;
     try {
-      (lazyRequire('node:v8') as typeof import('node:v8')).setFlagsFromString(`--no-${FLAG}`);
+      timeWork('gc tuning', () =>
+        (lazyRequire('node:v8') as typeof import('node:v8')).setFlagsFromString(`--no-${FLAG}`),
+      );
     } catch (error) {
       log.debug(`could not turn V8 ${FLAG} off: ${(error as Error).message}`);
     }

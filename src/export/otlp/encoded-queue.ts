@@ -2,6 +2,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanStore } from '../span-queue.js';
+import { timeWork, timingWork } from '../work-timing.js';
 import { ProtoWriter } from './proto-writer.js';
 import { writeSpanEntry } from './span-encoder.js';
 import { truncateSpan } from './span-truncation.js';
@@ -42,6 +43,8 @@ export interface SpanSizeLimit {
 export class EncodedSpans {
   /** Memoized request bytes (a retried export sends the same request again). */
   request: Uint8Array | undefined;
+  /** The same, as the chunks our gRPC transport writes (request.ts, `traceRequestChunks`). */
+  chunks: Uint8Array[] | undefined;
 
   constructor(
     readonly slabs: Buffer[],
@@ -115,6 +118,10 @@ export class EncodedSpanQueue implements SpanStore {
 
   push(span: ReadableSpan): boolean {
     if (this.size === this.capacity) return false;
+    return timingWork() ? timeWork('encode', () => this._push(span)) : this._push(span);
+  }
+
+  private _push(span: ReadableSpan): boolean {
     if (this._slab.length - this._slabPos < SLAB_MIN_FREE) {
       this._slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       this._slabPos = 0;

@@ -3,7 +3,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { PartialSuccessError } from '../export-errors.js';
 import type { EncodedSpans } from './encoded-queue.js';
 import type { GrpcTransport } from './grpc-transport.js';
-import { buildTraceRequest } from './request.js';
+import { traceRequestChunks } from './request.js';
 import { decodePartialSuccess, type PartialSuccess } from './response.js';
 
 /** Upstream's default (`getSharedConfigurationDefaults().concurrencyLimit`, otlp-exporter-base 0.223). */
@@ -30,9 +30,9 @@ export class GrpcSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('Concurrent export limit reached') });
       return;
     }
-    let request: Uint8Array;
+    let request: Uint8Array[];
     try {
-      request = buildTraceRequest(spans);
+      request = traceRequestChunks(spans);
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;

@@ -7,6 +7,7 @@ import type {
 } from 'node:http2';
 import { errorMessage } from '../../errors.js';
 import { lazyRequire } from '../../util/index.js';
+import { timeWork } from '../work-timing.js';
 import {
   decodeGrpcMessage,
   GRPC_STATUS,
@@ -68,17 +69,22 @@ export class GrpcTransport {
     this._origin = `${url.protocol}//${url.host}`;
   }
 
-  send(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
+  /**
+   * One unary call with `message` (one buffer, or consecutive chunks of one: request.ts,
+   * `traceRequestChunks`), framed here.
+   */
+  send(message: Uint8Array | readonly Uint8Array[], timeoutMillis: number): Promise<ExportResponse> {
     if (this._shutdown) {
       return Promise.resolve(failure(GRPC_STATUS.UNAVAILABLE, 'the exporter was shut down'));
     }
-    if (this._options.compression !== 'gzip') return this._call(frame(data, false), timeoutMillis);
+    const chunks = message instanceof Uint8Array ? [message] : message;
+    if (this._options.compression !== 'gzip') return this._start(frame(chunks, false), timeoutMillis);
     const zlib = lazyRequire('node:zlib') as typeof import('node:zlib');
     return new Promise((resolve) => {
       // Asynchronous, on libuv's pool: a large batch never blocks the event loop while compressing.
-      zlib.gzip(data, (error, compressed) => {
+      zlib.gzip(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), (error, compressed) => {
         if (error) resolve(failure(GRPC_STATUS.INTERNAL, `gzip failed: ${error.message}`, error));
-        else resolve(this._call(frame(compressed, true), timeoutMillis));
+        else resolve(this._start(frame([compressed], true), timeoutMillis));
       });
     });
   }
@@ -90,7 +96,39 @@ export class GrpcTransport {
     this._session = undefined;
   }
 
-  private _call(body: Buffer, timeoutMillis: number): Promise<ExportResponse> {
+  /**
+   * Starts the call; without a live connection, opens one in the next turn and starts the call in
+   * the turn after. Why: the first connection and the first call each run Node's HTTP/2 code for
+   * the first time (about 1–2 ms each on Node 20 here); in one turn with the request's build they
+   * were the longest piece of the export path's work on the loop (docs/performance.md, 2026-12-03).
+   */
+  private _start(body: Buffer[], timeoutMillis: number): Promise<ExportResponse> {
+    if (this._live()) return this._call(body, timeoutMillis);
+    return new Promise((resolve) => {
+      const stopped = () => {
+        if (this._shutdown) resolve(failure(GRPC_STATUS.UNAVAILABLE, 'the exporter was shut down'));
+        return this._shutdown;
+      };
+      setImmediate(() => {
+        if (stopped()) return;
+        try {
+          timeWork('export connect', () => this._connect());
+        } catch {
+          // The call reports it.
+        }
+        setImmediate(() => {
+          if (!stopped()) resolve(timeWork('export send', () => this._call(body, timeoutMillis)));
+        });
+      });
+    });
+  }
+
+  private _live(): boolean {
+    const current = this._session;
+    return current !== undefined && !current.closed && !current.destroyed;
+  }
+
+  private _call(body: Buffer[], timeoutMillis: number): Promise<ExportResponse> {
     return new Promise((resolve) => {
       let session: ClientHttp2Session | undefined;
       let stream: ClientHttp2Stream;
@@ -113,24 +151,29 @@ export class GrpcTransport {
       const call = new UnaryCall(stream, () => this._connected.has(session));
       const timer = setTimeout(() => call.expire(timeoutMillis), timeoutMillis);
       timer.unref();
-      stream.on('close', () => {
-        clearTimeout(timer);
-        const left = (this._active.get(session) ?? 1) - 1;
-        this._active.set(session, left);
-        if (left === 0 && !session.destroyed) session.unref();
-        const result = call.result();
-        // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.
-        if (call.expired && left === 0) this._drop(session);
-        // Cancelled by the peer (a closing connection, a proxy dropping a hung stream): the retry
-        // (CANCELLED is retryable, export-errors.ts) must not go on the same connection. Calls
-        // still in flight on it finish first.
-        else if (call.cancelledByPeer && this._session === session) {
-          this._session = undefined;
-          session.close();
-        }
-        resolve(result);
-      });
-      stream.end(body);
+      stream.on('close', () =>
+        timeWork('export response', () => {
+          clearTimeout(timer);
+          const left = (this._active.get(session) ?? 1) - 1;
+          this._active.set(session, left);
+          if (left === 0 && !session.destroyed) session.unref();
+          const result = call.result();
+          // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.
+          if (call.expired && left === 0) this._drop(session);
+          // Cancelled by the peer (a closing connection, a proxy dropping a hung stream): the retry
+          // (CANCELLED is retryable, export-errors.ts) must not go on the same connection. Calls
+          // still in flight on it finish first.
+          else if (call.cancelledByPeer && this._session === session) {
+            this._session = undefined;
+            session.close();
+          }
+          resolve(result);
+        }),
+      );
+      // Corked: the chunks go to the socket in one write.
+      stream.cork();
+      for (let i = 0; i < body.length - 1; i++) stream.write(body[i]);
+      stream.end(body[body.length - 1]);
     });
   }
 
@@ -151,8 +194,7 @@ export class GrpcTransport {
   }
 
   private _connect(): ClientHttp2Session {
-    const current = this._session;
-    if (current && !current.closed && !current.destroyed) return current;
+    if (this._live()) return this._session!;
     const http2 = lazyRequire('node:http2') as typeof import('node:http2');
     const session = http2.connect(this._origin, {
       ...this._options.tls,
@@ -271,13 +313,22 @@ class UnaryCall {
   }
 }
 
-/** gRPC's length-prefixed message: a compressed flag, a 32-bit big-endian length, the bytes. */
-function frame(message: Uint8Array, compressed: boolean): Buffer {
-  const out = Buffer.allocUnsafe(5 + message.length);
-  out[0] = compressed ? 1 : 0;
-  out.writeUInt32BE(message.length, 1);
-  out.set(message, 5);
-  return out;
+/**
+ * gRPC's length-prefixed message: a compressed flag and a 32-bit big-endian length, then the
+ * message's chunks as they are (not copied: a request can be megabytes).
+ */
+function frame(chunks: readonly Uint8Array[], compressed: boolean): Buffer[] {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const prefix = Buffer.allocUnsafe(5);
+  prefix[0] = compressed ? 1 : 0;
+  prefix.writeUInt32BE(length, 1);
+  return [
+    prefix,
+    ...chunks.map((chunk) =>
+      Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length),
+    ),
+  ];
 }
 
 /** `grpc-timeout`: at most 8 digits and a unit (m = milliseconds, S = seconds). */

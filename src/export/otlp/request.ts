@@ -1,6 +1,7 @@
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ChunkedOutput } from './chunked-output.js';
 import { EncodedSpanQueue, EncodedSpans } from './encoded-queue.js';
 import { ProtoWriter, varintSize } from './proto-writer.js';
 import { writeResource, writeScope } from './span-encoder.js';
@@ -11,6 +12,9 @@ const resourceBytes = new WeakMap<Resource, Uint8Array>();
 const scopeBytes = new WeakMap<InstrumentationScope, Uint8Array>();
 const scratch = new ProtoWriter();
 
+/** The chunks of {@link traceRequestChunks}: each one allocation from malloc's heap (chunked-output.ts). */
+const CHUNK_BYTES = 64 * 1024;
+
 /**
  * One ExportTraceServiceRequest for spans that are already encoded (or plain `ReadableSpan`s,
  * encoded here). Spans are grouped by resource, then scope, each in first-seen order — upstream's
@@ -18,7 +22,25 @@ const scratch = new ProtoWriter();
  */
 export function buildTraceRequest(spans: EncodedSpans | readonly ReadableSpan[]): Uint8Array {
   const batch = spans instanceof EncodedSpans ? spans : encodeAll(spans);
-  if (batch.request) return batch.request;
+  batch.request ??= writeRequest(batch, Number.POSITIVE_INFINITY)[0]!;
+  return batch.request;
+}
+
+/**
+ * The same request as {@link buildTraceRequest}, as consecutive buffers of at most 64 KiB, for a
+ * transport that writes them one after the other: building it allocates no large buffer
+ * (chunked-output.ts says why that matters). Memoized for a retried export.
+ */
+export function traceRequestChunks(spans: EncodedSpans | readonly ReadableSpan[]): Uint8Array[] {
+  const batch = spans instanceof EncodedSpans ? spans : encodeAll(spans);
+  // Built whole already, or handed over as request bytes with no spans behind them (worker
+  // threads' spans, exit/thread-inbox.ts).
+  if (batch.request) return [batch.request];
+  batch.chunks ??= writeRequest(batch, CHUNK_BYTES);
+  return batch.chunks;
+}
+
+function writeRequest(batch: EncodedSpans, chunkBytes: number): Buffer[] {
   // Per resource, per scope: runs of encoded bytes. Spans that ended one after the other sit next
   // to each other in a slab, so a run usually covers many spans and is copied in one call.
   const groups = new Map<Resource, Map<InstrumentationScope, Run[]>>();
@@ -62,34 +84,19 @@ export function buildTraceRequest(spans: EncodedSpans | readonly ReadableSpan[])
     total += 1 + varintSize(resourceLength) + resourceLength;
   }
 
-  const out = Buffer.allocUnsafe(total);
-  let pos = 0;
-  const header = (tag: number, length: number) => {
-    out[pos++] = tag;
-    let v = length;
-    while (v > 0x7f) {
-      out[pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    out[pos++] = v;
-  };
-  const copy = (bytes: Uint8Array) => {
-    out.set(bytes, pos);
-    pos += bytes.length;
-  };
+  const out = new ChunkedOutput(total, Math.min(chunkBytes, Math.max(1, total)));
   for (const { resource, length, scopes } of plan) {
-    header(0x0a, length); // ExportTraceServiceRequest.resource_spans = 1
-    copy(encodedResource(resource));
+    out.header(0x0a, length); // ExportTraceServiceRequest.resource_spans = 1
+    out.copy(encodedResource(resource));
     for (const s of scopes) {
-      header(0x12, s.length); // ResourceSpans.scope_spans = 2
-      copy(encodedScope(s.scope));
-      for (const run of s.runs) pos += run.slab.copy(out, pos, run.start, run.end);
-      if (s.scope.schemaUrl) copy(encodedSchema(s.scope.schemaUrl));
+      out.header(0x12, s.length); // ResourceSpans.scope_spans = 2
+      out.copy(encodedScope(s.scope));
+      for (const run of s.runs) out.copy(run.slab, run.start, run.end);
+      if (s.scope.schemaUrl) out.copy(encodedSchema(s.scope.schemaUrl));
     }
-    if (resource.schemaUrl) copy(encodedSchema(resource.schemaUrl));
+    if (resource.schemaUrl) out.copy(encodedSchema(resource.schemaUrl));
   }
-  batch.request = out;
-  return out;
+  return out.chunks;
 }
 
 interface Run {

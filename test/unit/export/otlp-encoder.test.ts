@@ -19,7 +19,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EncodedSpanQueue } from '../../../src/export/otlp/encoded-queue.js';
-import { buildTraceRequest } from '../../../src/export/otlp/request.js';
+import { buildTraceRequest, traceRequestChunks } from '../../../src/export/otlp/request.js';
 
 // Our OTLP encoding (spans encoded one by one as they end, concatenated per request) must produce
 // exactly the bytes upstream's serializer produces for the same spans: same fields, same order,
@@ -190,6 +190,29 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     span.end();
     const spans = memory.getFinishedSpans();
     expect(viaQueue(spans)[0]?.equals(upstream(spans))).toBe(true);
+  });
+
+  it('as chunks of at most 64 KiB (what our gRPC transport sends), the same bytes', () => {
+    const { p, memory } = provider();
+    const tracer = p.getTracer('chunks');
+    tracer.startSpan('big', { attributes: { blob: 'y'.repeat(200_000) } }).end();
+    for (let i = 0; i < 300; i++) tracer.startSpan(`small-${i}`, { attributes: { i } }).end();
+    const spans = [...richSpans(), ...memory.getFinishedSpans()];
+    const queue = new EncodedSpanQueue(spans.length);
+    for (const s of spans) queue.push(s);
+    const batch = queue.take(spans.length);
+    const chunks = traceRequestChunks(batch);
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(64 * 1024);
+    expect(Buffer.concat(chunks).equals(upstream(spans))).toBe(true);
+    // Memoized for a retried export, and the single-buffer form agrees.
+    expect(traceRequestChunks(batch)).toBe(chunks);
+    expect(Buffer.from(buildTraceRequest(batch)).equals(Buffer.concat(chunks))).toBe(true);
+    expect(traceRequestChunks(new EncodedSpanQueue(1).take(0)).map((c) => c.length)).toEqual([0]);
+    // Request bytes handed over whole (worker threads' spans, exit/thread-inbox.ts) go as they are.
+    const handed = new EncodedSpanQueue(1).take(0);
+    handed.request = Buffer.from(upstream(spans));
+    expect(traceRequestChunks(handed)).toEqual([handed.request]);
   });
 
   it('matches upstream for random attributes, events, names and statuses (property)', () => {
