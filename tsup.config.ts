@@ -29,16 +29,43 @@ const plainBuiltinImports: Plugin = {
       { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/].*[\\/]esm[\\/].*\.js$/ },
       async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const contents = source.replace(
-          /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
-          (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
-            BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
+        const contents = lazyPerformance(
+          args.path,
+          source.replace(
+            /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
+            (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
+              BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
+          ),
         );
         return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
       },
     );
   },
 };
+
+// @opentelemetry/core's Node platform file reads the global `performance` when it loads
+// (`export const otperformance = performance;`). On Node 20 that global is lazy: reading it loads
+// perf_hooks and ten internal modules, ~2.2 ms of every `--require` start-up, for a clock the
+// first span reads. Here it is read then: the SDK only calls `otperformance.now()` and
+// `.timeOrigin`. The exporter's idle preload warms it (src/export/exporter.ts). A core release
+// without that line fails the build instead of silently loading perf_hooks again.
+const OTPERFORMANCE = 'export const otperformance = performance;';
+function lazyPerformance(file: string, source: string): string {
+  if (!file.split(path.sep).join('/').endsWith('/@opentelemetry/core/build/esm/platform/node/index.js'))
+    return source;
+  if (!source.includes(OTPERFORMANCE))
+    throw new Error(`tsup.config.ts: ${file} no longer has "${OTPERFORMANCE}"; update lazyPerformance`);
+  return source.replace(
+    OTPERFORMANCE,
+    [
+      'let acmePerformance;',
+      'export const otperformance = {',
+      '  now() { return (acmePerformance ??= performance).now(); },',
+      '  get timeOrigin() { return (acmePerformance ??= performance).timeOrigin; },',
+      '};',
+    ].join('\n'),
+  );
+}
 
 // The bundled CommonJS packages (context-async-hooks) `require('@opentelemetry/api')`, which the
 // output turns into a `__require()` call that an application's bundler cannot follow: a service

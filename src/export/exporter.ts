@@ -138,7 +138,8 @@ const HTTP2_DEPENDENCIES = ['node:assert', 'node:readline', 'node:fs/promises'];
 const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
 
 function preloadSteps(config: ResolvedConfig): (() => void)[] {
-  const builtins = ['node:net', 'node:crypto', 'node:tls'];
+  // perf_hooks first: the spans' clock (core's otperformance, read lazily: tsup.config.ts).
+  const builtins = ['node:perf_hooks', 'node:net', 'node:crypto', 'node:tls'];
   if (config.compression === 'gzip') builtins.push('node:zlib');
   // gcTuning loads node:v8 at the first span (gc-tuning.ts says why not at start-up).
   if (config.gcTuning) builtins.push('node:v8');

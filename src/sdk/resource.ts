@@ -1,9 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
-import { containerDetector } from '@opentelemetry/resource-detector-container';
 import {
   defaultResource,
   detectResources,
-  hostDetector,
   osDetector,
   processDetector,
   type Resource,
@@ -17,6 +15,7 @@ import { redactorFor } from '../redaction/shared.js';
 import type { DetectorName, ResolvedConfig } from '../types.js';
 import { lazyRequire } from '../util/index.js';
 import { instanceIdDetector } from './instance-id.js';
+import { syncContainerDetector, syncHostDetector } from './sync-detectors.js';
 
 /**
  * The resource for a resolved config: detectors first, then `OTEL_RESOURCE_ATTRIBUTES` and code
@@ -96,13 +95,13 @@ function detectorsFor(
     case 'env':
       return [];
     case 'host':
-      return [hostDetector];
+      return [syncHostDetector];
     case 'os':
       return [osDetector];
     case 'process':
       return [scrub === undefined ? processDetector : scrubbedProcessDetector(scrub)];
     case 'container':
-      return [containerDetector];
+      return [syncContainerDetector];
     case 'aws':
       return optional('aws', missing, (m) => [
         m.awsEc2Detector,

@@ -225,13 +225,16 @@ describe('guards', () => {
     expect(child.output()).not.toMatch(iitm.supportsSyncHooks() ? loaderThread : inThread);
   });
 
-  it('start-up loads no heavy built-in the app does not use (crypto, zlib, http2, tls, worker_threads)', async () => {
+  it('start-up loads no heavy built-in the app does not use (crypto, zlib, http2, tls, worker_threads, perf_hooks, fs.promises) and starts no thread pool', async () => {
     // node:crypto alone is 16 internal modules (3–6 ms); service.instance.id does not need it.
     // worker_threads (~2 ms with the streams it loads; on Node 22+ also what a copy of every
     // property of node:util loads) and the ESM translators (an `import()` starts them, ~3 ms) come
     // with --import's loader thread anyway, but not with --require. Compared with what the same
     // app loads without a preload (Node 24 runs the CommonJS main through the ESM translators).
-    const loadedBy = async (flag: string[]) => {
+    // perf_hooks (~2.2 ms on Node 20) is the spans' clock, read at the first span; fs.promises
+    // (~2.6 ms) and libuv's thread pool (~1.6 ms) came with upstream's async host.id and
+    // container.id reads, now synchronous (src/sdk/sync-detectors.ts; docs/performance.md).
+    const startup = async (flag: string[]) => {
       const child = spawnNode([...flag, 'test/fixtures/startup-modules.cjs'], {
         OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
         OTEL_LOG_LEVEL: 'warn',
@@ -242,20 +245,32 @@ describe('guards', () => {
         .output()
         .split('\n')
         .find((l) => l.startsWith('{"loaded"'));
-      return (JSON.parse(line ?? '{}') as { loaded: string[] }).loaded;
+      return JSON.parse(line ?? '{}') as { loaded: string[]; atExit: string[]; threads: number | null };
     };
-    const bare = await loadedBy([]);
+    const bare = await startup([]);
+    expect(bare.atExit).not.toContain('perf_hooks');
     const inherent: Record<'require' | 'import', string[]> = {
       require: [],
-      import: ['worker_threads', 'internal/modules/esm/translators'],
+      // Node's ESM loader reads files through fs.promises. On Node 20 its loader thread delays the
+      // app past the exporter's 50 ms idle preload, whose first step is perf_hooks.
+      import: ['worker_threads', 'internal/modules/esm/translators', 'internal/fs/promises', 'perf_hooks'],
     };
     for (const [name, flag] of [
       ['require', REQUIRE],
       ['import', IMPORT],
     ] as const) {
-      const extra = (await loadedBy(flag)).filter((m) => !bare.includes(m) && !inherent[name].includes(m));
+      const traced = await startup(flag);
+      const extra = traced.loaded.filter((m) => !bare.loaded.includes(m) && !inherent[name].includes(m));
       expect({ flag: name, extra }).toEqual({ flag: name, extra: [] });
     }
+    // Until exit too: an empty app under --require exits at once, before the exporter's idle
+    // preload (unref'ed timers) could load anything. (Under --import, Node 20's loader thread
+    // keeps the process up long enough for that preload to start.)
+    const traced = await startup(REQUIRE);
+    expect({ atExit: traced.atExit, threads: traced.threads }).toEqual({
+      atExit: bare.atExit,
+      threads: bare.threads,
+    });
   });
 
   it('skips worker threads unless ACME_OTEL_WORKER_THREADS=true', async () => {
