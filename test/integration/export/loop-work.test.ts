@@ -27,6 +27,8 @@ interface Result {
   pieces: Record<string, Piece>;
   /** Per preload step, how many of Node's own modules it loaded. */
   builtins: Record<string, number>;
+  /** The yardstick: fresh source compiled and run every 100 ms under the same load, timed alike. */
+  reference: { count: number; medianMs: number; p75Ms: number; maxMs: number };
   stats: { exported: number; dropped: number; failed: number };
 }
 
@@ -95,22 +97,37 @@ describe('the export path under load, from the first request', () => {
       expect(r.builtins['preload: require node:http2']).toBeLessThanOrEqual(8);
       expect(Math.max(...Object.values(r.builtins))).toBeLessThanOrEqual(20);
     }
-    // Per kind of work, its longest piece in the better of the two runs: a piece that really is
-    // long is long in both; a stall of this process by others seldom hits the same kind twice.
-    // The goal is 5 ms, at any time; measured 0.1–3 ms each on a quiet-ish machine, node:http2's
-    // step and node:crypto's the longest (2–5 ms). On this 2-core machine shared with other test
-    // runs (load average 5) single pieces reached 6–10 ms, the process's other threads busy at the
-    // same time (V8 compiling, GC helpers): the bound is generous so that such a stall does not
-    // fail the run, and catches what the export path did before (a 5–10 ms first export, a
-    // 10 ms node:http2 step; docs/performance.md, 2026-12-03 "loop turns") only when it comes back
-    // worse. The structural bounds above are what does not depend on the machine.
+    // Per kind of work, its longest piece against the yardstick measured in the same run (the
+    // fixture compiles and runs fresh source every 100 ms under the same load: the kind of work a
+    // module load is, ~2.5 ms on a quiet machine, about what loading node:crypto costs), in the
+    // better of the two runs: a piece that really is long is long in both; a stall of this process
+    // by others seldom hits the same kind twice. The goal is 5 ms, at any time; measured 0.1–3 ms
+    // each on a quiet machine, node:http2's step and node:crypto's the longest (2–5 ms, 1–2× the
+    // yardstick). An absolute bound failed CI under load (node:crypto's one require, which cannot
+    // be split, took 15.8 ms in both runs on a machine running other test files), so the bound is
+    // a ratio, as the brief asks of every timing in a test: it catches what the export path did
+    // before (a 50–130 ms first export, 20–50× the yardstick; a 10 ms node:http2 step) when it
+    // comes back. The structural bounds above are what does not depend on the machine at all.
+    const limit = Number(process.env.LOOP_WORK_RATIO ?? 6);
     const worst = Object.keys(runs[0]!.pieces).map((name) => {
       const [best] = runs
-        .map((r) => ({ name, ...(r.pieces[name] ?? { count: 0, maxMs: Number.POSITIVE_INFINITY }) }))
-        .sort((a, b) => a.maxMs - b.maxMs);
+        .map((r) => {
+          const piece = r.pieces[name] ?? { count: 0, maxMs: Number.POSITIVE_INFINITY };
+          return { name, ratio: piece.maxMs / r.reference.p75Ms, referenceMs: r.reference.p75Ms, ...piece };
+        })
+        .sort((a, b) => a.ratio - b.ratio);
       return best!;
     });
-    const over = worst.filter((p) => p.maxMs >= Number(process.env.LOOP_WORK_LIMIT_MS ?? 15));
+    for (const r of runs) expect(r.reference.count).toBeGreaterThanOrEqual(10);
+    console.log(
+      `[loop work] yardstick p75 ${runs.map((r) => r.reference.p75Ms.toFixed(2)).join(' / ')} ms; longest: ${worst
+        .filter((p) => p.maxMs > 0)
+        .sort((a, b) => b.ratio - a.ratio)
+        .slice(0, 4)
+        .map((p) => `${p.name} ${p.maxMs.toFixed(1)} ms (${p.ratio.toFixed(1)}x)`)
+        .join(', ')}`,
+    );
+    const over = worst.filter((p) => p.ratio >= limit);
     expect(over, JSON.stringify(worst)).toEqual([]);
   }, 60_000);
 });
