@@ -1,3 +1,4 @@
+import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator } from './inline-locator.js';
 
@@ -13,7 +14,7 @@ import { inlineLocator } from './inline-locator.js';
  * `$1`…`$8` cost ~300 ns a pair: 256 KB of short `pwd="\` pairs took 13 ms (issue 20, goal ≤ 5
  * ms); without groups it only locates, and the rest costs a few char reads.
  */
-export type InlineScrubber = (text: string) => string;
+export type InlineScrubber = (text: string, budget?: SecretBudget) => string;
 
 /**
  * A name: for each of its code units, the code units that match it: `one` and `other` (the same
@@ -222,7 +223,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   }
 
   const locator = inlineLocator(replacement, userNames);
-  return (text) => {
+  return (text, budget = secretBudget()) => {
     if (text.indexOf('=') === -1 && text.indexOf(':') === -1) return text;
     let out = '';
     let copied = 0;
@@ -232,6 +233,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
       if (!matchAt(text, m.index)) continue;
       out += text.slice(copied, valueStart);
       out += replaced[quote]!;
+      // Past the budget (budget.ts), this value runs to the end of the text.
+      if (!takeSecret(budget)) return out;
       copied = locator.lastIndex;
     }
     return copied === 0 ? text : out + text.slice(copied);

@@ -3,6 +3,7 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 // sender thread's bundle, which takes both, must not take in the OTel diag bridge (and the API).
 import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
+import { MAX_SECRETS_PER_VALUE, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { DEFAULT_SECRET_KEYS, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './defaults.js';
 import { createInlineScrubber } from './inline.js';
 import { hashSql, maskSql } from './sql.js';
@@ -100,6 +101,7 @@ function replaceSome(
   regex: RegExp,
   replacement: string,
   pick: (match: RegExpExecArray) => boolean,
+  budget: SecretBudget,
 ): string {
   let out = '';
   let copied = 0;
@@ -109,6 +111,8 @@ function replaceSome(
     if (m[0].length === 0) regex.lastIndex++;
     else if (pick(m)) {
       out += text.slice(copied, m.index) + replacement;
+      // Past the budget (budget.ts), this match runs to the end of the text.
+      if (!takeSecret(budget)) return out;
       copied = m.index + m[0].length;
       changed = true;
     }
@@ -224,7 +228,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return action;
   }
 
-  function patternsOnly(value: string): string {
+  function patternsOnly(value: string, budget: SecretBudget): string {
     let out = value;
     const any = anyPattern.test(out);
     for (let i = 0; i < patterns.length; i++) {
@@ -233,41 +237,64 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       regex.lastIndex = 0;
       out =
         guarded || accept
-          ? replaceSome(out, regex, replacement, guarded ? (m) => m[1] !== undefined : (m) => accept!(m[0]))
+          ? replaceSome(
+              out,
+              regex,
+              replacement,
+              guarded ? (m) => m[1] !== undefined : (m) => accept!(m[0]),
+              budget,
+            )
           : out.replace(regex, literalReplacement);
     }
-    for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement);
+    for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement, budget);
     return out;
   }
 
+  /** Says once per process that a value's tail was replaced whole (budget.ts). */
+  function reportSpent(budget: SecretBudget, what: string): void {
+    if (!budget.spent) return;
+    log.warnOnce(
+      'redaction.budget',
+      `scrubbing: ${what} held more than ${MAX_SECRETS_PER_VALUE} secrets, so from the next one on the rest of ` +
+        'it was replaced whole (each secret found costs the event loop; this message once per process)',
+    );
+  }
+
+  function scrubText(value: string, budget: SecretBudget): string {
+    return inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget);
+  }
+
   function text(value: string): string {
-    return inline(redactUrlsInText(patternsOnly(value), params));
+    const budget = secretBudget();
+    const out = scrubText(value, budget);
+    reportSpent(budget, 'a text');
+    return out;
   }
 
-  function scrubString(action: Action, value: string): string {
-    switch (action) {
-      case Action.Secret:
-        return replacement;
-      case Action.Url:
-        return patternsOnly(redactUrl(value, params));
-      case Action.Query:
-        return patternsOnly(redactQuery(value, params));
-      case Action.Db:
-        return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value);
-      default:
-        return text(value);
-    }
+  function scrubString(action: Action, value: string, key: string): string {
+    if (action === Action.Secret) return replacement;
+    if (action === Action.Db)
+      return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value);
+    const budget = secretBudget();
+    const out =
+      action === Action.Url
+        ? patternsOnly(redactUrl(value, params, budget), budget)
+        : action === Action.Query
+          ? patternsOnly(redactQuery(value, params, budget), budget)
+          : scrubText(value, budget);
+    reportSpent(budget, `the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
+    return out;
   }
 
-  function scrubValue(action: Action, value: AttributeValue): AttributeValue {
-    if (typeof value === 'string') return scrubString(action, value);
+  function scrubValue(action: Action, value: AttributeValue, key: string): AttributeValue {
+    if (typeof value === 'string') return scrubString(action, value, key);
     if (Array.isArray(value)) {
       if (action === Action.Secret) return value.map(() => replacement);
       let out: (string | number | boolean | null | undefined)[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (typeof item !== 'string') continue;
-        const scrubbed = scrubString(action, item);
+        const scrubbed = scrubString(action, item, key);
         if (scrubbed !== item) {
           out ??= value.slice();
           out[i] = scrubbed;
@@ -286,11 +313,16 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         const action = actionFor(key);
         if (action === Action.Safe) continue;
         if (action !== Action.Secret && typeof value !== 'string' && !Array.isArray(value)) continue;
-        const scrubbed = scrubValue(action, value);
+        const scrubbed = scrubValue(action, value, key);
         if (scrubbed !== value) attributes[key] = scrubbed;
       }
     },
     text,
-    url: (value) => redactUrl(value, params),
+    url(value) {
+      const budget = secretBudget();
+      const out = redactUrl(value, params, budget);
+      reportSpent(budget, 'a URL');
+      return out;
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isSecretParam, secretNamesOf } from './param-names.js';
 
 /** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
@@ -39,8 +40,13 @@ const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
 /**
  * Scrubs `a=1&token=x` (no leading `?`). One pass with indexOf, copying only around what changes:
  * splitting into an array and joining it cost ~4 ms for a 256 KB query of short pairs (issue 20).
+ * Past the budget (budget.ts), the value of the next secret parameter runs to the end of the query.
  */
-export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
+export function redactQuery(
+  query: string,
+  params: ReadonlySet<string> = DEFAULT_PARAM_SET,
+  budget: SecretBudget = secretBudget(),
+): string {
   let nextEq = query.indexOf('=');
   if (nextEq === -1) return query;
   const names = secretNamesOf(params);
@@ -60,6 +66,7 @@ export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
+        if (!takeSecret(budget)) return out;
         copied = end;
       }
     }
@@ -73,9 +80,20 @@ export function redactQuery(query: string, params: ReadonlySet<string> = DEFAULT
  * fragment, for OAuth's `#access_token=`) parameter values become `REDACTED`
  * (opentelemetry-js #5741; semconv `url.full`). Works on absolute URLs, `/path?query` and bare queries.
  */
-export function redactUrl(value: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
+export function redactUrl(
+  value: string,
+  params: ReadonlySet<string> = DEFAULT_PARAM_SET,
+  budget: SecretBudget = secretBudget(),
+): string {
   let out = value;
-  if (out.includes('@')) out = out.replace(USERINFO, `$1${URL_REDACTED}:${URL_REDACTED}@`);
+  if (out.includes('@')) {
+    const userinfo = USERINFO.exec(out);
+    if (userinfo !== null) {
+      // Past the budget (budget.ts), everything after the scheme goes.
+      if (!takeSecret(budget)) return `${userinfo[1]}${URL_REDACTED}`;
+      out = `${userinfo[1]}${URL_REDACTED}:${URL_REDACTED}@${out.slice(userinfo[0].length)}`;
+    }
+  }
   const q = out.indexOf('?');
   const h = out.indexOf('#');
   if (q === -1 && h === -1) return out;
@@ -87,15 +105,17 @@ export function redactUrl(value: string, params: ReadonlySet<string> = DEFAULT_P
     // would flatten here, 2–3 ms for 32k scrubbed parameters).
     const query = out.slice(q + 1, h === -1 ? out.length : h);
     const fragment = h === -1 ? '' : out.slice(h + 1);
-    const scrubbedQuery = redactQuery(query, params);
-    const scrubbedFragment = h === -1 ? '' : redactQuery(fragment, params);
+    const scrubbedQuery = redactQuery(query, params, budget);
+    // A spent budget replaced the query's tail, so the fragment (after it) goes too.
+    if (budget.spent) return `${out.slice(0, q + 1)}${scrubbedQuery}`;
+    const scrubbedFragment = h === -1 ? '' : redactQuery(fragment, params, budget);
     if (scrubbedQuery === query && scrubbedFragment === fragment) return out;
     const head = `${out.slice(0, q + 1)}${scrubbedQuery}`;
     return h === -1 ? head : `${head}#${scrubbedFragment}`;
   }
   // A fragment first: everything after the first `#` is the fragment, a `?` in it included.
   const fragment = out.slice(h + 1);
-  const scrubbed = redactQuery(fragment, params);
+  const scrubbed = redactQuery(fragment, params, budget);
   return scrubbed === fragment ? out : `${out.slice(0, h + 1)}${scrubbed}`;
 }
 
@@ -124,7 +144,11 @@ function isWordChar(c: number): boolean {
  * 64 KB took ~1 s, issue 20). Here each `://` is found with indexOf and the scheme is read
  * backwards from it, so every character is looked at a bounded number of times.
  */
-export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEFAULT_PARAM_SET): string {
+export function redactUrlsInText(
+  text: string,
+  params: ReadonlySet<string> = DEFAULT_PARAM_SET,
+  budget: SecretBudget = secretBudget(),
+): string {
   let colon = text.indexOf('://');
   if (colon === -1) return text;
   let out = '';
@@ -150,10 +174,12 @@ export function redactUrlsInText(text: string, params: ReadonlySet<string> = DEF
     }
     urlEnd = colon + 3 + body[0].length;
     const url = text.slice(start, urlEnd);
-    const scrubbed = redactUrl(url, params);
+    const scrubbed = redactUrl(url, params, budget);
     if (scrubbed !== url) {
       out += text.slice(copied, start) + scrubbed;
       copied = urlEnd;
+      // Past the budget (budget.ts), the URL that found it spent ends with `REDACTED`, and the text there.
+      if (budget.spent) return out;
     }
     colon = text.indexOf('://', urlEnd);
   }

@@ -8,6 +8,8 @@
  * - a pattern that could backtrack exponentially is not run at all, and config time says so.
  */
 
+import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+
 /** Characters a user pattern sees at once; windows overlap by half, so matches up to half this long are always found whole. */
 export const WINDOW = 512;
 const STEP = WINDOW / 2;
@@ -113,7 +115,12 @@ function overlap(alternatives: string[], ignoreCase: boolean): boolean {
  * a window counts when it starts in that window's first half (or in the last window), so each
  * match is taken once; overlapping matches from neighbouring windows are merged.
  */
-export function replaceWindowed(text: string, regex: RegExp, replacement: string): string {
+export function replaceWindowed(
+  text: string,
+  regex: RegExp,
+  replacement: string,
+  budget: SecretBudget = secretBudget(),
+): string {
   if (text.length <= WINDOW) {
     regex.lastIndex = 0;
     return text.replace(regex, () => replacement);
@@ -142,6 +149,8 @@ export function replaceWindowed(text: string, regex: RegExp, replacement: string
   let copied = 0;
   for (const [start, end] of ranges) {
     out += text.slice(copied, start) + replacement;
+    // Past the budget (budget.ts), this match runs to the end of the text.
+    if (!takeSecret(budget)) return out;
     copied = end;
   }
   return out + text.slice(copied);
