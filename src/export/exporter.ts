@@ -116,6 +116,7 @@ function createRetryingOtlp(
   const first = make();
   const build = () => first.load();
   Object.defineProperty(build, 'name', { value: 'build the exporter' });
+  if (CRYPTO_AT_STARTUP) lazyRequire('node:crypto');
   first.cancelPreload = runInIdleSteps([...preloadSteps(config), build]);
   return new RetryingExporter(first, {
     deadlineMillis: config.batch.exportTimeoutMillis,
@@ -135,6 +136,17 @@ function createRetryingOtlp(
  * CPU in one turn before, on a busy machine; docs/performance.md, 2026-12-03 "loop turns").
  */
 const HTTP2_DEPENDENCIES = ['node:assert', 'node:readline', 'node:fs/promises'];
+
+/**
+ * node:crypto, which node:tls loads (so node:http2 and node:https do), is one require no step can
+ * split, and its cost grew with Node: 2.9 ms on Node 20, 3.4 on 22, 5.0 on 24, 9.5–10.6 on 26
+ * (quiet machine, 2026-12-03; most of it Node's own JavaScript listing algorithms at load). Where it
+ * costs more than the 5 ms a piece of our work may take once traffic flows (issue #20), it is loaded
+ * at start-up instead, before the app's first request; on Node 20 and 22 an idle step takes it, so
+ * an app that never loads node:crypto itself does not pay for it in start-up (issue #23). Express,
+ * pg and most services load it anyway, and then this costs nothing.
+ */
+const CRYPTO_AT_STARTUP = Number(process.versions.node.split('.')[0]) >= 24;
 const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
 
 function preloadSteps(config: ResolvedConfig): (() => void)[] {
