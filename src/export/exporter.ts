@@ -10,7 +10,7 @@ import { grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
 import { GrpcTransport } from './otlp/grpc-transport.js';
 import { buildTraceRequest } from './otlp/request.js';
 import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
-import { requireStep, runInIdleSteps } from './preload.js';
+import { onFirstListen, requireStep, runInIdleSteps } from './preload.js';
 import { RetryingExporter } from './retrying-exporter.js';
 
 /** An exporter and how its spans reach it: batched (network) or one by one (local printing). */
@@ -117,7 +117,14 @@ function createRetryingOtlp(
   const build = () => first.load();
   Object.defineProperty(build, 'name', { value: 'build the exporter' });
   if (CRYPTO_AT_STARTUP) lazyRequire('node:crypto');
-  first.cancelPreload = runInIdleSteps([...preloadSteps(config), build]);
+  // One small step per idle turn from 50 ms after start-up; all that is left of them at once when
+  // the application's server first listens, before it can accept a connection.
+  const steps = runInIdleSteps([...preloadSteps(config), build]);
+  const stopWaiting = onFirstListen(steps.runAll);
+  first.cancelPreload = () => {
+    steps.cancel();
+    stopWaiting();
+  };
   return new RetryingExporter(first, {
     deadlineMillis: config.batch.exportTimeoutMillis,
     recreate: make,
@@ -142,7 +149,9 @@ const HTTP2_DEPENDENCIES = ['node:assert', 'node:readline', 'node:fs/promises'];
  * split, and its cost grew with Node: 2.9 ms on Node 20, 3.4 on 22, 5.0 on 24, 9.5–10.6 on 26
  * (quiet machine, 2026-12-03; most of it Node's own JavaScript listing algorithms at load). Where it
  * costs more than the 5 ms a piece of our work may take once traffic flows (issue #20), it is loaded
- * at start-up instead, before the app's first request; on Node 20 and 22 an idle step takes it, so
+ * at start-up instead (a server's first listen() would take it anyway, onFirstListen, but an app
+ * that never listens, a queue consumer, would meet it among its first messages); on Node 20 and
+ * 22 an idle step takes it, so
  * an app that never loads node:crypto itself does not pay for it in start-up (issue #23). Express,
  * pg and most services load it anyway, and then this costs nothing.
  */
