@@ -21,6 +21,13 @@ export function secretBudget(): SecretBudget {
   return { left: MAX_SECRETS_PER_VALUE, spent: false };
 }
 
+/** Makes `budget` fresh again, for the next value (the redactor reuses one: no allocation per value). */
+export function restart(budget: SecretBudget): SecretBudget {
+  budget.left = MAX_SECRETS_PER_VALUE;
+  budget.spent = false;
+  return budget;
+}
+
 /** Takes one secret from the budget: false when it is spent (the caller then replaces the rest). */
 export function takeSecret(budget: SecretBudget): boolean {
   if (budget.left > 0) {

@@ -3,7 +3,7 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 // sender thread's bundle, which takes both, must not take in the OTel diag bridge (and the API).
 import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
-import { MAX_SECRETS_PER_VALUE, type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { DEFAULT_SECRET_KEYS, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './defaults.js';
 import { createInlineScrubber } from './inline.js';
 import { hashSql, maskSql } from './sql.js';
@@ -218,6 +218,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const inline = createInlineScrubber(replacement, keys.userNames);
 
   const keyCache = new Map<string, Action>();
+  // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
+  // log line of reportSpent may scrub with this very redactor, but only once the value is done).
+  const shared = secretBudget();
 
   function actionFor(key: string): Action {
     let action = keyCache.get(key);
@@ -265,7 +268,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   function text(value: string): string {
-    const budget = secretBudget();
+    const budget = restart(shared);
     const out = scrubText(value, budget);
     reportSpent(budget, 'a text');
     return out;
@@ -275,7 +278,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     if (action === Action.Secret) return replacement;
     if (action === Action.Db)
       return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value);
-    const budget = secretBudget();
+    const budget = restart(shared);
     const out =
       action === Action.Url
         ? patternsOnly(redactUrl(value, params, budget), budget)
@@ -319,7 +322,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     },
     text,
     url(value) {
-      const budget = secretBudget();
+      const budget = restart(shared);
       const out = redactUrl(value, params, budget);
       reportSpent(budget, 'a URL');
       return out;
