@@ -150,10 +150,9 @@ const HTTP2_DEPENDENCIES = ['node:assert', 'node:readline', 'node:fs/promises'];
  * (quiet machine, 2026-12-03; most of it Node's own JavaScript listing algorithms at load). Where it
  * costs more than the 5 ms a piece of our work may take once traffic flows (issue #20), it is loaded
  * at start-up instead (a server's first listen() would take it anyway, onFirstListen, but an app
- * that never listens, a queue consumer, would meet it among its first messages); on Node 20 and
- * 22 an idle step takes it, so
- * an app that never loads node:crypto itself does not pay for it in start-up (issue #23). Express,
- * pg and most services load it anyway, and then this costs nothing.
+ * that never listens, a queue consumer, would meet it among its first messages). On Node 20 and
+ * 22 an idle step takes it, so an app that never loads node:crypto itself does not pay for it in
+ * start-up (issue #23). Express, pg and most services load it anyway, and then this costs nothing.
  */
 const CRYPTO_AT_STARTUP = Number(process.versions.node.split('.')[0]) >= 24;
 const UPSTREAM = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];

@@ -253,9 +253,14 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
-  /** Says once per process that a value's tail was replaced whole (budget.ts). */
-  function reportSpent(budget: SecretBudget, what: string): void {
+  /**
+   * Says once per process that a value's tail was replaced whole (budget.ts). `key` names the
+   * attribute; the line is built only then, not for every value on the span path.
+   */
+  function reportSpent(budget: SecretBudget, what: string, key?: string): void {
     if (!budget.spent) return;
+    if (key !== undefined)
+      what = `the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`;
     log.warnOnce(
       'redaction.budget',
       `scrubbing: ${what} held more than ${MAX_SECRETS_PER_VALUE} secrets, so from the next one on the rest of ` +
@@ -285,7 +290,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         : action === Action.Query
           ? patternsOnly(redactQuery(value, params, budget), budget)
           : scrubText(value, budget);
-    reportSpent(budget, `the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
+    reportSpent(budget, 'a value', key);
     return out;
   }
 
