@@ -2,7 +2,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
 import type { ResolvedConfig } from '../types.js';
-import { lazyRequire } from '../util/index.js';
+import { lazyRequire, onFirstListen } from '../util/index.js';
 import { WaterfallExporter } from '../waterfall/index.js';
 import type { ExportObserver } from './drop-reporter.js';
 import { GrpcSpanExporter, partialResult } from './otlp/grpc-exporter.js';
@@ -10,7 +10,7 @@ import { grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
 import { GrpcTransport } from './otlp/grpc-transport.js';
 import { buildTraceRequest } from './otlp/request.js';
 import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
-import { onFirstListen, requireStep, runInIdleSteps } from './preload.js';
+import { requireStep, runInIdleSteps } from './preload.js';
 import { RetryingExporter } from './retrying-exporter.js';
 
 /** An exporter and how its spans reach it: batched (network) or one by one (local printing). */

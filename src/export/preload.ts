@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { lazyRequire } from '../util/index.js';
 import { timeWork } from './work-timing.js';
 
@@ -54,34 +53,6 @@ export function runInIdleSteps(steps: readonly (() => void)[], delayMillis = 50,
       timer = undefined;
       while (next < steps.length) runOne();
     },
-  };
-}
-
-const LISTEN = 'tracing:net.server.listen:asyncStart';
-
-/**
- * Calls `run` once, when the application first calls `listen()` on a server of this thread (the
- * channel is published inside `listen()`, before the port is bound, so no connection can be
- * waiting yet: Node 20.16+, 22.3+). Work done there is start-up work, before the first request,
- * which is where the loads no idle turn can split belong (node:http2 4.9 ms on Node 20, node:crypto
- * up to 10 ms on Node 26; issue #20). Returns the unsubscribe.
- */
-export function onFirstListen(run: () => void): () => void {
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
-    unsubscribe(LISTEN, once);
-    try {
-      run();
-    } catch {
-      // Never into the application's listen(): each step reports at the first export instead.
-    }
-  };
-  subscribe(LISTEN, once);
-  return () => {
-    if (!done) unsubscribe(LISTEN, once);
-    done = true;
   };
 }
 

@@ -2,8 +2,10 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createNoopMeter, metrics, type TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { hotContextEnabled } from '../context/hot-context.js';
+import { onFirstListen } from '../util/index.js';
 import type { ResponseWatch } from './http-emit-context.js';
 import { createIncomingHandler, type IncomingConfig, type ServerMessage } from './http-server-request.js';
+import { type HttpWarmUp, warmIncomingHttp } from './http-server-warm-up.js';
 
 const REQUEST_START = 'http.server.request.start';
 const RESPONSE_FINISH = 'http.server.response.finish';
@@ -33,17 +35,24 @@ export function incomingHttpIsOurs(config: Record<string, unknown>, fastPath: bo
 /**
  * Traces incoming requests from `http.server.request.start` / `http.server.response.finish`
  * (./http-server-request.ts), with the http instrumentation's scope and config; upstream's
- * instance keeps the outgoing side (`disableIncomingRequestInstrumentation`). Returns the stop.
+ * instance keeps the outgoing side (`disableIncomingRequestInstrumentation`). With `warmUp`, the
+ * path is run once through at the application's first `listen()` (./http-server-warm-up.ts).
+ * Returns the stop.
  */
 export function startHttpServerChannels(
   instrumentation: Instrumentation,
   tracerProvider: TracerProvider,
+  warmUp?: HttpWarmUp,
 ): () => void {
   const tracer = tracerProvider.getTracer(
     instrumentation.instrumentationName,
     instrumentation.instrumentationVersion,
   );
-  const handler = createIncomingHandler(tracer, instrumentation.getConfig() as IncomingConfig);
+  const config = instrumentation.getConfig() as IncomingConfig;
+  const handler = createIncomingHandler(tracer, config);
+  const stopWarmUp = warmUp
+    ? onFirstListen(() => warmUp((warm) => warmIncomingHttp(warm, config)))
+    : undefined;
   // The recorded request whose 'request' listeners run now: a synchronous throw from one of them
   // reaches no code of ours (node:http calls them after the publish), only the process's
   // uncaught-exception path, before anything else runs. Upstream catches it around the listeners
@@ -73,6 +82,7 @@ export function startHttpServerChannels(
   // First, so the span has its error and has ended before the exit path's monitor looks at it.
   process.prependListener('uncaughtExceptionMonitor', onUncaught);
   return () => {
+    stopWarmUp?.();
     unsubscribe(REQUEST_START, onStart);
     unsubscribe(RESPONSE_FINISH, onFinish);
     process.off('uncaughtExceptionMonitor', onUncaught);

@@ -1,4 +1,6 @@
 // Auto-instrumentation: the catalogue, name resolution, and the lazy loader.
+
+export type { HttpWarmUp } from './http-server-warm-up.js';
 export {
   activeEsmModules,
   createdBefore,

@@ -9,6 +9,7 @@ import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
+import type { HttpWarmUp } from './http-server-warm-up.js';
 import { gateRequire, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
 import {
@@ -27,6 +28,8 @@ export interface EnableInstrumentationsOptions {
   readonly tracerProvider: TracerProvider;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
   readonly httpServerFastPath?: boolean;
+  /** Given to our HTTP server side, which runs it at the first `listen()` (http-server-warm-up.ts). */
+  readonly httpWarmUp?: HttpWarmUp;
 }
 
 // Shared with register-esm, across the ESM and CJS builds (`--require` and `--import` together
@@ -102,6 +105,7 @@ export function enableInstrumentations(opts: EnableInstrumentationsOptions): () 
   const base: InstrumentationContext = {
     ignoreIncomingPaths: opts.ignoreIncomingPaths,
     ...(opts.httpServerFastPath === false ? { httpServerFastPath: false } : {}),
+    ...(opts.httpWarmUp ? { httpWarmUp: opts.httpWarmUp } : {}),
   };
   // Decided once: every http instance of this setup is configured the same way.
   const ctx: InstrumentationContext = {
@@ -296,7 +300,7 @@ function startCompanion(
   ctx: InstrumentationContext,
 ): void {
   if (name !== 'http' || ctx.httpServerChannels !== true) return;
-  session.cleanups.push(startHttpServerChannels(instrumentation, tracerProvider));
+  session.cleanups.push(startHttpServerChannels(instrumentation, tracerProvider, ctx.httpWarmUp));
 }
 
 /** The instrumentation just loaded, and the hooks it registered (upstream-internals.ts). */

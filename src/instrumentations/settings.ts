@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import type { HttpWarmUp } from './http-server-warm-up.js';
 
 /** What the per-instrumentation config is built from. */
 export interface InstrumentationContext {
@@ -10,6 +11,8 @@ export interface InstrumentationContext {
   readonly httpServerFastPath?: boolean;
   /** Incoming HTTP is traced from node:http's diagnostics channels (http-server-channels.ts), not by upstream. */
   readonly httpServerChannels?: boolean;
+  /** Runs the incoming-request path once at the first `listen()`, spans discarded (http-server-warm-up.ts). */
+  readonly httpWarmUp?: HttpWarmUp;
 }
 
 // The OTLP/HTTP exporter's User-Agent. Its requests run under suppressTracing() already; this

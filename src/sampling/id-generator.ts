@@ -8,6 +8,7 @@ const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 const ONE_TRACE_ID = `${'0'.repeat(30)}01`;
 const ONE_SPAN_ID = `${'0'.repeat(14)}01`;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Trace and span ids cut from a pool of random bytes that is turned into hex once per refill.
@@ -28,6 +29,7 @@ export class PooledIdGenerator implements IdGenerator {
   lastTraceIdBucket = 0;
   /** The pool's 32-bit words, as numbers, and as big-endian bytes in `_hex`. */
   private readonly _words = new Uint32Array(POOL_BYTES / 4);
+  private readonly _wordBytes = new Uint8Array(this._words.buffer);
   private readonly _bytes = Buffer.allocUnsafe(POOL_BYTES);
   private _hex = '';
   private _pos = POOL_BYTES;
@@ -64,12 +66,12 @@ export class PooledIdGenerator implements IdGenerator {
 
   private _refill(): void {
     const words = this._words;
+    for (let i = 0; i < words.length; i++) words[i] = (Math.random() * 2 ** 32) >>> 0;
+    // The words' bytes, big-endian: one copy and (on little-endian machines) one swap, both native.
+    // A writeUInt32BE per word was 1,024 calls, 3–4 ms the first time, in the first request.
     const bytes = this._bytes;
-    for (let i = 0; i < words.length; i++) {
-      const word = (Math.random() * 2 ** 32) >>> 0;
-      words[i] = word;
-      bytes.writeUInt32BE(word, i * 4);
-    }
+    bytes.set(this._wordBytes);
+    if (LITTLE_ENDIAN) bytes.swap32();
     this._hex = bytes.toString('hex');
     this._pos = 0;
   }

@@ -28,6 +28,7 @@ import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
+import { createWarmUp } from './warm-up.js';
 
 // One handle per process, shared by the ESM and CJS builds (and by `--require`/`--import`
 // register plus a programmatic initTracing), so two providers never fight over the globals.
@@ -112,6 +113,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       tracerProvider: provider,
       ignoreIncomingPaths: config.ignoreIncomingPaths,
       httpServerFastPath: config.httpServerFastPath,
+      httpWarmUp: createWarmUp(config, idGenerator),
     });
   } catch (error) {
     log.error(

@@ -1,9 +1,10 @@
 // Issue #20: "No event-loop block over 5 ms from tracing, at any time", the first export and the
 // start-up work after the first requests included. The event loop's own delay is mostly other
 // processes on a shared machine (docs/performance.md), so this measures our own work directly:
-// every piece the export path announces on `@acme/otel:work` (src/export/work-timing.ts), in a
-// traced server under concurrent load from its first request, timed by the CPU it used (less
-// GC pauses, which V8 reports apart). The timeline behind it: bench/timeline.mjs.
+// every piece the export path announces on `@acme/otel:work` (src/export/work-timing.ts), and the
+// first request's span start, in a traced server under concurrent load from its first request,
+// each timed by an upper bound of the main thread's CPU during it (less GC pauses, which V8
+// reports apart; test/fixtures/loop-work-app.cjs says how). The timeline behind it: bench/timeline.mjs.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnNode } from '../../support/child.js';
@@ -17,10 +18,12 @@ afterAll(() => rx.stop());
 
 interface Piece {
   count: number;
-  /** Its longest: CPU used, at most the wall time, less GC pauses (0 when none took over 1 ms; spans: every 16th). */
+  /** Its longest: the main thread's CPU, bounded as the fixture says, less GC pauses (0 when none took over 1 ms; spans: the first 4 and every 16th). */
   maxMs: number;
   wallMs?: number;
+  /** The process's CPU, and the main thread's own clock (null without process.threadCpuUsage). */
   cpuMs?: number;
+  threadMs?: number | null;
   gcMs?: number;
   /** When it last ended (the fixture's performance.now()). */
   lastEndAt: number;
@@ -33,6 +36,8 @@ interface Result {
   reference: { count: number; medianMs: number; p75Ms: number; maxMs: number };
   /** When the server's first request came (the fixture's performance.now()). */
   firstRequestAt: number;
+  /** The main thread's clock's step (a scheduler tick); null without that clock. */
+  tickMs: number | null;
   stats: { exported: number; dropped: number; failed: number };
 }
 
@@ -90,6 +95,8 @@ describe('the export path under load, from the first request', () => {
           'preload: require node:crypto',
           'preload: require node:http2',
           'preload: build the exporter',
+          'preload: warm the request path',
+          'first request: span start',
         ]),
       );
       expect(r.pieces.export!.count).toBeGreaterThanOrEqual(2);
@@ -114,8 +121,9 @@ describe('the export path under load, from the first request', () => {
     // run (the fixture compiles and runs fresh source every 100 ms under the same load: the kind
     // of work a module load is, ~2.5 ms on a quiet machine), in the better of the two runs: a
     // piece that really is long is long in both; a stall of this process by others seldom hits
-    // the same kind twice. The goal is 5 ms, at any time; measured 0.1–3 ms each on a quiet
-    // machine (1× the yardstick or less), the first spans' encodings the longest. An absolute
+    // the same kind twice. The goal is 5 ms, at any time; measured on a quiet machine, Node 20–26:
+    // 1.1–5.0 ms (0.3–1.8× the yardstick), a span's encoding in the first second the longest (the
+    // main thread preempted by V8's compiler threads: its own clock moved under 0.4 ms). An absolute
     // bound failed CI under load (node:crypto's one require, which cannot be split, took 15.8 ms
     // in both runs, then in an idle step among the requests), so the bound is a ratio, as the
     // brief asks of every timing in a test: it catches what the export path did before (a 50–130
@@ -135,14 +143,22 @@ describe('the export path under load, from the first request', () => {
       return best!;
     });
     for (const r of runs) expect(r.reference.count).toBeGreaterThanOrEqual(10);
+    // The first request's span start, after the warm-up at listen() (src/instrumentations/
+    // http-server-warm-up.ts), in the better run: 0.27–0.45× the yardstick on Node 20–26, quiet
+    // machine; without the warm-up 1.16–1.29× (3.2–4.2 ms: our request path compiled inside the
+    // first request).
+    const firstStart = Math.min(
+      ...runs.map((r) => r.pieces['first request: span start']!.maxMs / r.reference.p75Ms),
+    );
     console.log(
-      `[loop work] yardstick p75 ${runs.map((r) => r.reference.p75Ms.toFixed(2)).join(' / ')} ms; longest: ${worst
+      `[loop work] first request's span start ${firstStart.toFixed(2)}x the yardstick; yardstick p75 ${runs.map((r) => r.reference.p75Ms.toFixed(2)).join(' / ')} ms; longest: ${worst
         .filter((p) => p.maxMs > 0)
         .sort((a, b) => b.ratio - a.ratio)
         .slice(0, 4)
         .map((p) => `${p.name} ${p.maxMs.toFixed(1)} ms (${p.ratio.toFixed(1)}x)`)
         .join(', ')}`,
     );
+    expect(firstStart).toBeLessThan(Number(process.env.LOOP_WORK_FIRST_RATIO ?? 0.8));
     const over = worst.filter((p) => p.ratio >= limit);
     expect(over, JSON.stringify(worst)).toEqual([]);
   }, 60_000);

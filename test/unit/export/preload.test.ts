@@ -3,7 +3,8 @@
 
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { onFirstListen, runInIdleSteps } from '../../../src/export/preload.js';
+import { runInIdleSteps } from '../../../src/export/preload.js';
+import { onFirstListen } from '../../../src/util/first-listen.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
