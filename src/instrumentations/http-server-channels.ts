@@ -2,6 +2,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createNoopMeter, metrics, type TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { hotContextEnabled } from '../context/hot-context.js';
+import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
 import { onFirstListen } from '../util/index.js';
 import type { ResponseWatch } from './http-emit-context.js';
 import { createIncomingHandler, type IncomingConfig, type ServerMessage } from './http-server-request.js';
@@ -51,7 +53,14 @@ export function startHttpServerChannels(
   const config = instrumentation.getConfig() as IncomingConfig;
   const handler = createIncomingHandler(tracer, config);
   const stopWarmUp = warmUp
-    ? onFirstListen(() => warmUp((warm) => warmIncomingHttp(warm, config)))
+    ? onFirstListen(() => {
+        try {
+          warmUp((warm) => warmIncomingHttp(warm, config));
+        } catch (error) {
+          // Only the first request is slower for it; said for whoever debugs that.
+          log.debug(`the incoming-request path could not be warmed up: ${errorMessage(error)}`);
+        }
+      })
     : undefined;
   // The recorded request whose 'request' listeners run now: a synchronous throw from one of them
   // reaches no code of ours (node:http calls them after the publish), only the process's

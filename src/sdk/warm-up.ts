@@ -22,10 +22,11 @@ import type { ResolvedConfig } from '../types.js';
  * ours, span limits, and our span processors: random flag, value-length limit, redaction, the OTLP
  * encoding) whose spans are encoded into a queue nobody reads. It takes its ids from the real
  * generator, whose first pool of random bytes is then made here rather than in the first request
- * (the ids are random either way). So the code a
- * traced request runs is compiled before the first request, and no span, log line, counter or
- * user code (a Sampler object, `spanProcessors`) sees the warm-up. Announced as start-up work on
- * the work channel (`preload: warm the request path`; test/integration/export/loop-work.test.ts).
+ * (the ids are random either way). So the code a traced request runs is compiled before the first
+ * request, and no span, log line, counter or user code (a Sampler object, `spanProcessors`) sees
+ * the warm-up. Announced as start-up work on the work channel (`preload: warm the request path`;
+ * test/integration/export/loop-work.test.ts). A sampler that records no root span (a ratio below
+ * one) still records the warm-up's request with a sampled parent when it is parent-based.
  */
 export function createWarmUp(config: ResolvedConfig, idGenerator: PooledIdGenerator): HttpWarmUp {
   return (run) =>

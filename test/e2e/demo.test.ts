@@ -28,8 +28,10 @@ function runDemo(): Promise<{ code: number | null; stdout: string; stderr: strin
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  // 'close', not 'exit': after 'exit' the last output may still be in the pipes (the demo's
+  // services have pipes of their own, so nothing else holds these open).
   return new Promise((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
   );
 }
 

@@ -31,8 +31,24 @@ export function spawnNode(args: string[], env: Record<string, string> = {}): Chi
   };
   proc.stdout?.on('data', onData);
   proc.stderr?.on('data', onData);
+  // Node emits 'exit' when the child ends, possibly before its last output has been read from the
+  // pipes (a CONFIG line missing from an exit-0 run under a loaded CI). So `exited` waits for both
+  // pipes to close too, at most 2 s: a grandchild that inherited them (a cluster worker) may hold
+  // them open after the child itself is gone.
+  const drained = Promise.all(
+    [proc.stdout, proc.stderr].map((stream) =>
+      stream && !stream.destroyed ? new Promise<void>((resolve) => stream.once('close', resolve)) : undefined,
+    ),
+  );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - started })),
+    proc.on('exit', (code, signal) => {
+      const result = { code, signal, ms: Date.now() - started };
+      const bound = setTimeout(() => resolve(result), 2000);
+      void drained.then(() => {
+        clearTimeout(bound);
+        resolve(result);
+      });
+    }),
   );
   return {
     proc,

@@ -108,7 +108,8 @@ describe('the export path under load, from the first request', () => {
       expect(r.builtins['preload: require node:http2']).toBeLessThanOrEqual(8);
       expect(Math.max(...Object.values(r.builtins))).toBeLessThanOrEqual(20);
       // The preload is start-up work: all of it ran when the server first listened, before its
-      // first request (src/export/preload.ts, onFirstListen), so none of it lands in traffic.
+      // first request (src/export/preload.ts, src/util/first-listen.ts; the warm-up of the request
+      // path, src/instrumentations/http-server-warm-up.ts, too), so none of it lands in traffic.
       const preloads = Object.entries(r.pieces).filter(([name]) => name.startsWith('preload'));
       expect(preloads.length).toBeGreaterThanOrEqual(8);
       for (const [name, piece] of preloads)
