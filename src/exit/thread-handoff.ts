@@ -24,6 +24,11 @@ export interface HandoffOptions {
   readonly maxInFlightBytes: number;
   /** `maxExportRequestBytes`: a span is truncated to fit one, as in the main thread's queue. */
   readonly maxRequestBytes: number;
+  /**
+   * With no traced main thread: the spans that ended during the probe past `keepMax`, lost (as
+   * a full export queue loses them), for this thread's stats and drop report.
+   */
+  readonly onLost?: (count: number, cause: string) => void;
 }
 
 /**
@@ -50,6 +55,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _threadId: number;
   private _state: 'probing' | 'handoff' | 'own' | 'closed' = 'probing';
   private _kept: ReadableSpan[] = [];
+  /** Spans that ended during the probe when `keepMax` were kept already. */
+  private _unkept = 0;
   private readonly _probe: NodeJS.Timeout;
 
   constructor(
@@ -89,6 +96,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       if ((event as { data?: { ack?: number } }).data?.ack !== threadId || this._state !== 'probing') return;
       this._state = 'handoff';
       this._kept = [];
+      this._unkept = 0;
       clearTimeout(this._probe);
     };
     this._channel.postMessage({
@@ -111,7 +119,10 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     }
     // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
     if (this._state === 'closed' || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this._state === 'probing' && this._kept.length < this._options.keepMax) this._kept.push(span);
+    if (this._state === 'probing') {
+      if (this._kept.length < this._options.keepMax) this._kept.push(span);
+      else this._unkept++;
+    }
     this._queue.push(span);
     if (this._queue.size === 0) return; // not encoded, or too large even truncated: counted above
     const taken = this._queue.take(1);
@@ -158,5 +169,12 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._kept = [];
     this._channel.close();
     for (const span of kept) for (const p of this._fallback) p.onEnd(span);
+    if (this._unkept > 0) {
+      this._options.onLost?.(
+        this._unkept,
+        `more than ${this._options.keepMax} spans (maxQueueSize) ended in this worker thread while it waited ${PROBE_MILLIS / 1000} s for a traced main thread, which never answered`,
+      );
+      this._unkept = 0;
+    }
   }
 }

@@ -27,6 +27,10 @@ export function wireThreads(
         maxInFlightSpans: config.batch.maxQueueSize,
         maxInFlightBytes: Math.min(2 * config.maxExportRequestBytes, 2 ** 30),
         maxRequestBytes: config.maxExportRequestBytes,
+        onLost: (count, cause) => {
+          pipeline.stats.dropped += count;
+          pipeline.reporter.recordDrop(count, cause);
+        },
       }),
     );
     return { processors, inbox: undefined };

@@ -82,5 +82,25 @@ describe('SIGTERM while spans are being produced', () => {
     expect(result.code).toBe(0);
     const names = new Set(rx.spans().map((s) => s.name));
     expect(names.size).toBe(25);
+    expect(JSON.parse(/^STATS (.*)$/m.exec(result.stdout)![1]!)).toMatchObject({ exported: 25, dropped: 0 });
+  });
+
+  it('… and counts and reports, with their cause, the spans past maxQueueSize it could not keep during the probe', async () => {
+    rx.clear();
+    const result = await runNode('test/fixtures/thread-alone.cjs', false, {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+        OTEL_BSP_MAX_QUEUE_SIZE: '8',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '8',
+      },
+    });
+    expect(result.code).toBe(0);
+    // The 8 kept of the first 20, and the 5 ended after the probe.
+    expect(rx.spans()).toHaveLength(13);
+    expect(JSON.parse(/^STATS (.*)$/m.exec(result.stdout)![1]!)).toMatchObject({ exported: 13, dropped: 12 });
+    const lines = result.stderr.split('\n').filter((line) => line.includes('dropped'));
+    expect(lines.join('\n')).toMatch(
+      /dropped 12 spans?.*more than 8 spans \(maxQueueSize\) ended in this worker thread while it waited 2 s for a traced main thread/,
+    );
   });
 });
