@@ -1,7 +1,8 @@
 // Start-up cost of each entry point: wall time of `node [--require entry] empty-app.cjs` (and of
-// service-app.cjs, which loads node:http, express and pg as a typical service does), from spawn to
-// exit, runs of all variants alternating so drift hits them alike. Not pinned: start-up uses
-// V8's helper threads, and users don't pin either.
+// service-app.cjs, which loads node:http, express and pg as a typical service does, and of
+// listen-app.cjs, the same service then listening once: where @acme/otel runs the work it keeps
+// out of traffic), from spawn to exit, runs of all variants alternating so drift hits them alike.
+// Not pinned: start-up uses V8's helper threads, and users don't pin either.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tracingEnv } from '../lib/configs.mjs';
@@ -12,6 +13,7 @@ import { summarize } from '../lib/stats.mjs';
 const APPS = [
   { suffix: '', file: 'empty-app.cjs' },
   { suffix: '-service', file: 'service-app.cjs' },
+  { suffix: '-listen', file: 'listen-app.cjs' },
 ];
 
 function variants() {
