@@ -254,13 +254,10 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   /**
-   * Says once per process that a value's tail was replaced whole (budget.ts). `key` names the
-   * attribute; the line is built only then, not for every value on the span path.
+   * Says once per process that a value's tail was replaced whole (budget.ts). Called only when the
+   * budget was spent, so the line (and an attribute's name in it) is not built for every value.
    */
-  function reportSpent(budget: SecretBudget, what: string, key?: string): void {
-    if (!budget.spent) return;
-    if (key !== undefined)
-      what = `the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`;
+  function reportSpent(what: string): void {
     log.warnOnce(
       'redaction.budget',
       `scrubbing: ${what} held more than ${MAX_SECRETS_PER_VALUE} secrets, so from the next one on the rest of ` +
@@ -275,7 +272,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function text(value: string): string {
     const budget = restart(shared);
     const out = scrubText(value, budget);
-    reportSpent(budget, 'a text');
+    if (budget.spent) reportSpent('a text');
     return out;
   }
 
@@ -290,7 +287,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         : action === Action.Query
           ? patternsOnly(redactQuery(value, params, budget), budget)
           : scrubText(value, budget);
-    reportSpent(budget, 'a value', key);
+    if (budget.spent)
+      reportSpent(`the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
     return out;
   }
 
@@ -329,7 +327,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     url(value) {
       const budget = restart(shared);
       const out = redactUrl(value, params, budget);
-      reportSpent(budget, 'a URL');
+      if (budget.spent) reportSpent('a URL');
       return out;
     },
   };

@@ -51,16 +51,11 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     },
     reporter,
   );
-  // Redaction runs before the user's processors and every exporter, so none of them ever sees a
-  // raw secret; the random-flag and gcTuning processors only act in onStart.
-  const processors: SpanProcessor[] = [new RandomTraceIdFlagProcessor()];
-  // Before redaction: the SDK already cut attribute values at set time, and the scrubber should
-  // not pay for a 1 MB status message either.
-  processors.push(createValueLengthLimit(config.spanLimits.attributeValueLengthLimit));
   const exit: ExitParts = { tracker: new OpenSpanTracker(), otlp: [], others: [] };
-  processors.push(exit.tracker);
-  if (gcTuning) processors.push(new GcTuningProcessor());
-  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
+  const processors = shapingProcessors(
+    config,
+    gcTuning ? [exit.tracker, new GcTuningProcessor()] : [exit.tracker],
+  );
   processors.push(...config.spanProcessors);
   for (const plan of exporters) {
     processors.push(
@@ -101,6 +96,24 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
   }
   return { processors, stats, reporter, exit };
+}
+
+/**
+ * The processors every span passes before anyone else sees it, in order: the random flag, the
+ * value-length limit, `between`, then redaction. Redaction runs before the user's processors and
+ * every exporter, so none of them ever sees a raw secret; the length limit before it, since the SDK
+ * cut attribute values at set time only and the scrubber should not pay for a 1 MB status message
+ * either; the random-flag and gcTuning processors only act in onStart. Also what the warm-up of the
+ * request path runs (warm-up.ts), so it compiles what real spans run.
+ */
+export function shapingProcessors(config: ResolvedConfig, between: SpanProcessor[] = []): SpanProcessor[] {
+  const processors: SpanProcessor[] = [
+    new RandomTraceIdFlagProcessor(),
+    createValueLengthLimit(config.spanLimits.attributeValueLengthLimit),
+    ...between,
+  ];
+  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
+  return processors;
 }
 
 /**

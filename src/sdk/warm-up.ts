@@ -5,21 +5,16 @@ import {
   type ReadableSpan,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { createValueLengthLimit, EncodedSpanQueue, timeWork } from '../export/index.js';
+import { EncodedSpanQueue, timeWork } from '../export/index.js';
 import type { HttpWarmUp } from '../instrumentations/index.js';
-import { createRedactionProcessor } from '../redaction/redaction-processor.js';
-import {
-  createSampler,
-  keepRandomFlagOnUnrecordedSpans,
-  type PooledIdGenerator,
-  RandomTraceIdFlagProcessor,
-} from '../sampling/index.js';
+import { createSampler, keepRandomFlagOnUnrecordedSpans, type PooledIdGenerator } from '../sampling/index.js';
 import type { ResolvedConfig } from '../types.js';
+import { shapingProcessors } from './pipeline.js';
 
 /**
  * What the HTTP server side runs at the application's first `listen()` (src/instrumentations/
  * http-server-warm-up.ts): a tracer built like the real one (the same sampler when it is one of
- * ours, span limits, and our span processors: random flag, value-length limit, redaction, the OTLP
+ * ours, span limits, and our span-shaping processors, pipeline.ts `shapingProcessors`, then the OTLP
  * encoding) whose spans are encoded into a queue nobody reads. It takes its ids from the real
  * generator, whose first pool of random bytes is then made here rather than in the first request
  * (the ids are random either way). So the code a traced request runs is compiled before the first
@@ -46,11 +41,7 @@ function warmUpTracer(config: ResolvedConfig, idGenerator: PooledIdGenerator): T
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
-  const processors: SpanProcessor[] = [
-    new RandomTraceIdFlagProcessor(),
-    createValueLengthLimit(config.spanLimits.attributeValueLengthLimit),
-  ];
-  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
+  const processors = shapingProcessors(config);
   processors.push(discard);
   const provider = new BasicTracerProvider({
     idGenerator,

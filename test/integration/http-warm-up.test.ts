@@ -57,4 +57,11 @@ describe('the warm-up of the incoming-request path at the first listen()', () =>
       expect(r.after.samplerCalls).toBe(label === 'the default sampler' ? 0 : 2);
     });
   }
+
+  it('does not run with httpServerFastPath off (upstream traces incoming requests then)', () => {
+    const r = run({ ACME_OTEL_HTTP_FAST_PATH: 'false' });
+    expect(r.work).toEqual([]);
+    expect(r.beforeRequest.processorStarts).toBe(0);
+    expect(r.after.serverSpans).toEqual(['/real']);
+  });
 });
