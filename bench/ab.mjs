@@ -107,7 +107,18 @@ const ctx = {
 const results = new Map(
   variants.map((v) => [
     v.id,
-    { cpu: [], sys: [], rps: [], ratio: [], p99: [], loopP99: [], loopMax: [], steal: [], anatomy: [] },
+    {
+      cpu: [],
+      sys: [],
+      rps: [],
+      ratio: [],
+      p99: [],
+      loopP99: [],
+      loopMax: [],
+      warmMax: [],
+      steal: [],
+      anatomy: [],
+    },
   ]),
 );
 try {
@@ -130,6 +141,7 @@ try {
         r.p99.push(l.p99Ms);
         r.loopP99.push(l.loopP99Ms);
         r.loopMax.push(l.loopMaxMs);
+        r.warmMax.push(l.warmLoopMaxMs);
         r.steal.push(l.stealMs ?? NaN);
         if (probeOut) r.anatomy.push(latencyAnatomy(probeOut));
       }
@@ -157,7 +169,10 @@ for (const [id, r] of results) {
   if (r.ratio.length) parts.push(`÷ untraced ${fmt(summarize(r.ratio), 3)}`);
   if (r.p99.length) parts.push(`p99 c1 ${fmt(summarize(r.p99), 2)} ms`);
   if (r.loopP99.length)
-    parts.push(`loop delay p99 ${fmt(summarize(r.loopP99), 2)} max ${fmt(summarize(r.loopMax), 1)} ms`);
+    parts.push(
+      `loop delay p99 ${fmt(summarize(r.loopP99), 2)} max ${fmt(summarize(r.loopMax), 1)} ms,` +
+        ` start + warm-up max ${fmt(summarize(r.warmMax), 1)} ms`,
+    );
   if (summarize(r.steal).n) parts.push(`host steal ${fmt(summarize(r.steal), 0)} ms`);
   console.log(parts.join('  '));
   const a = r.anatomy.filter(Boolean);

@@ -87,7 +87,9 @@ export function truncateSpan(span: ReadableSpan, excessBytes: number): Truncated
     c.set(cutToBytes(c.value, cap) + marker(c.bytes));
     cut.push(c.label);
   }
-  attributes[TRUNCATED_ATTRIBUTE] = cut;
+  // Arrays cut earlier (value-length-limit.ts) keep their labels, first.
+  const earlier = attributes[TRUNCATED_ATTRIBUTE];
+  attributes[TRUNCATED_ATTRIBUTE] = Array.isArray(earlier) ? [...(earlier as string[]), ...cut] : cut;
   // Every field the encoder reads comes from the span through the prototype, except these.
   const view = Object.create(span, {
     attributes: { value: attributes, enumerable: true },

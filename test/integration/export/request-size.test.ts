@@ -153,6 +153,18 @@ describe('a span too large for a request on its own', () => {
     expect((spans[0]!.attributes.body as string).length).toBe(200_000);
   });
 
+  it('keeps the labels of arrays cut earlier (value-length-limit.ts), first', () => {
+    const spans = oversized({
+      body: 'b'.repeat(200_000),
+      [TRUNCATED_ATTRIBUTE]: ['ids: 1024 of 100000 elements'],
+    });
+    const { batch } = queueWithLimit(spans);
+    const [span] = decodeRequestBytes(buildTraceRequest(batch));
+    const labels = span!.attributes[TRUNCATED_ATTRIBUTE] as string[];
+    expect(labels[0]).toBe('ids: 1024 of 100000 elements');
+    expect(labels.slice(1)).toContain('body');
+  });
+
   it('cuts event attributes and the status message too when they are the longest', () => {
     const spans = oversized({ a: 'a'.repeat(10) }, 'x'.repeat(100_000));
     const { batch, outcomes } = queueWithLimit(spans);
