@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { TRUNCATED_ATTRIBUTE } from './otlp/span-truncation.js';
+import { fitSpanText } from './span-text-budget.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -8,9 +9,12 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 export const ARRAY_ELEMENT_LIMIT = 1024;
 /** The most text an array value keeps, in values at the length limit (128 Ki characters by default). */
 export const ARRAY_TEXT_VALUES = 8;
+/** The most text a whole span keeps, in values at the length limit (256 Ki characters by default). */
+export const SPAN_TEXT_VALUES = 16;
 
 /**
- * Applies the attribute value length limit where the SDK does not:
+ * Applies the attribute value length limit where the SDK does not, and bounds what a span holds
+ * in all, so that `span.end()` (scrubbing, then encoding, both linear) stays within a few ms:
  * - the status message, the span name and event names: sdk-trace 2.x cuts span, event and link
  *   attribute values at `attributeValueLengthLimit` (so `recordException`'s `exception.message` and
  *   `exception.stacktrace` too), but `setStatus`, `updateName` and `addEvent`'s name are copied as
@@ -18,14 +22,21 @@ export const ARRAY_TEXT_VALUES = 8;
  *   otherwise reach the scrubber and the exporter whole;
  * - array values (span, event and link attributes): the SDK cuts each string in an array but keeps
  *   every element, so `span.setAttribute('order.items', body.items)` with a request body of 100,000
- *   strings cost 33 ms in `span.end()` (scrubbing and encoding each one), a million over 1 s. An
- *   array keeps its first elements, at most {@link ARRAY_ELEMENT_LIMIT} and, for strings, at most
- *   `limit` characters in all (one value, one length limit); a cut array is named in
- *   `acme.otel.truncated` (`order.items: 1024 of 100000 elements`).
- * Runs first in `onEnd`, before redaction, so the scrubber's work per value is bounded too. A few
- * type checks per attribute.
+ *   strings cost 33 ms in `span.end()`, a million over 1 s. An array keeps its first elements, at
+ *   most {@link ARRAY_ELEMENT_LIMIT} and, for strings, at most {@link ARRAY_TEXT_VALUES} × `limit`
+ *   characters in all; a cut array is named in `acme.otel.truncated`
+ *   (`order.items: 1024 of 100000 elements`);
+ * - the span's text in all (every string value, in arrays too, the name, event names, the status
+ *   message): the SDK's counts multiply (128 attributes, 128 events of 128 attributes, 128 links,
+ *   each value up to `limit`), so a span could hold 16 MB and cost 277 ms. Past
+ *   {@link SPAN_TEXT_VALUES} × `limit` characters the longest values are cut first
+ *   (./span-text-budget.ts), and `acme.otel.truncated` says so.
+ * Runs first in `onEnd`, before redaction, so the scrubber's work is bounded too. A few type checks
+ * and additions per attribute.
  */
 export function createValueLengthLimit(limit: number): SpanProcessor {
+  const arrayText = limit * ARRAY_TEXT_VALUES;
+  const spanText = limit * SPAN_TEXT_VALUES;
   return {
     onStart(_span: Span, _context: Context): void {},
     onEnd(readable: ReadableSpan): void {
@@ -35,57 +46,72 @@ export function createValueLengthLimit(limit: number): SpanProcessor {
         span.status = { ...span.status, message: message.slice(0, limit) };
       }
       if (span.name.length > limit) span.name = span.name.slice(0, limit);
-      let cut = capArrays(span.attributes, limit, '', undefined);
+      const cut = pendingCuts;
+      let chars = span.name.length + (span.status.message?.length ?? 0);
+      chars += capArrays(span.attributes, arrayText, '', cut);
       const { events, links } = span;
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
         if (event.name.length > limit) (event as { name: string }).name = event.name.slice(0, limit);
-        if (event.attributes) cut = capArrays(event.attributes, limit, `events[${i}].`, cut);
+        chars += event.name.length;
+        if (event.attributes) chars += capArrays(event.attributes, arrayText, `events[${i}].`, cut);
       }
       for (let i = 0; i < links.length; i++) {
         const attributes = links[i]!.attributes;
-        if (attributes) cut = capArrays(attributes, limit, `links[${i}].`, cut);
+        if (attributes) chars += capArrays(attributes, arrayText, `links[${i}].`, cut);
       }
-      if (cut !== undefined) span.attributes[TRUNCATED_ATTRIBUTE] = cut;
+      if (chars > spanText) cut.push(fitSpanText(span, chars, spanText));
+      if (cut.length > 0) span.attributes[TRUNCATED_ATTRIBUTE] = cut.splice(0);
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
 }
 
-/** Cuts the over-long arrays of `attributes` in place; returns `cut` with a label for each. */
-function capArrays(
-  attributes: Attributes,
-  limit: number,
-  prefix: string,
-  cut: string[] | undefined,
-): string[] | undefined {
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (!Array.isArray(value) || value.length === 0) continue;
-    const kept = keptElements(value, limit * ARRAY_TEXT_VALUES);
-    if (kept === value.length) continue;
-    attributes[key] = value.slice(0, kept) as AttributeValue;
-    const label = `${prefix}${key}: ${kept} of ${value.length} elements`;
-    if (cut === undefined) cut = [label];
-    else cut.push(label);
-  }
-  return cut;
-}
+/** Labels of the span being ended (reused: `onEnd` is synchronous and takes them all). */
+const pendingCuts: string[] = [];
 
 /**
- * How many leading elements fit: at most ARRAY_ELEMENT_LIMIT, and strings at most `maxChars`
- * characters in all (numbers and booleans are a few bytes each). Reads at most that many elements.
+ * Cuts the over-long arrays of `attributes` in place, with a label for each in `cut`; returns the
+ * characters of text `attributes` then holds.
  */
-function keptElements(value: readonly unknown[], maxChars: number): number {
+function capArrays(attributes: Attributes, maxArrayChars: number, prefix: string, cut: string[]): number {
+  let chars = 0;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (typeof value === 'string') {
+      chars += value.length;
+      continue;
+    }
+    if (!Array.isArray(value) || value.length === 0) continue;
+    const kept = keptElements(value, maxArrayChars);
+    if (kept.count < value.length) {
+      attributes[key] = value.slice(0, kept.count) as AttributeValue;
+      cut.push(`${prefix}${key}: ${kept.count} of ${value.length} elements`);
+    }
+    chars += kept.chars;
+  }
+  return chars;
+}
+
+const kept = { count: 0, chars: 0 };
+
+/**
+ * How many leading elements fit, and their text: at most ARRAY_ELEMENT_LIMIT elements, and strings
+ * at most `maxChars` characters in all (numbers and booleans are a few bytes each). Reads at most
+ * that many elements. The result object is reused.
+ */
+function keptElements(value: readonly unknown[], maxChars: number): typeof kept {
   const n = Math.min(value.length, ARRAY_ELEMENT_LIMIT);
   let chars = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < n; i++) {
     const v = value[i];
-    if (typeof v === 'string') {
-      chars += v.length;
-      if (chars > maxChars) return i; // never the first: the SDK cut it to `limit`
-    }
+    if (typeof v !== 'string') continue;
+    if (chars + v.length > maxChars) break; // never the first: the SDK cut it to the limit
+    chars += v.length;
   }
-  return n;
+  kept.count = i;
+  kept.chars = chars;
+  return kept;
 }

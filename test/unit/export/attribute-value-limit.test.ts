@@ -1,10 +1,20 @@
 // Issue 20, item 3: string values have a default length limit (16 KiB), applied to span, event
 // and link attributes, exception messages and stacks, and the status message (which the SDK's
 // spanLimits leave whole, like the span name; src/export/value-length-limit.ts). Before, a 1 MB string was exported whole.
-import { context, propagation, type Span, type SpanContext, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  type Attributes,
+  context,
+  propagation,
+  type Span,
+  type SpanContext,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { waterLevel } from '../../../src/export/span-text-budget.js';
 import { getTracingHandle, initTracing } from '../../../src/sdk/init.js';
 import type { TracingOptions } from '../../../src/types.js';
 
@@ -116,7 +126,6 @@ describe('array values', () => {
       s.setAttribute('flags', new Array(2000).fill(true));
       s.setAttribute('pages', [...new Array(9).fill('p'.repeat(LIMIT)), 'q']);
       s.setAttribute('small', ['a', 'b']);
-      s.setAttribute('holes', [null, ...new Array(8).fill('h'.repeat(LIMIT)), null, 'i']);
     });
     const ids = span.attributes.ids as string[];
     expect(ids.length).toBe(1024);
@@ -125,14 +134,20 @@ describe('array values', () => {
     expect((span.attributes.flags as boolean[]).length).toBe(1024);
     expect(span.attributes.pages).toEqual(new Array(8).fill('p'.repeat(LIMIT)));
     expect(span.attributes.small).toEqual(['a', 'b']);
-    expect(span.attributes.holes).toEqual([null, ...new Array(8).fill('h'.repeat(LIMIT)), null]);
     expect(span.attributes['acme.otel.truncated']).toEqual([
       'ids: 1024 of 100000 elements',
       'numbers: 1024 of 5000 elements',
       'flags: 1024 of 2000 elements',
       'pages: 8 of 10 elements',
-      'holes: 10 of 11 elements',
     ]);
+  });
+
+  it('counts only strings towards the text of an array with holes', async () => {
+    const span = await ended((s) => {
+      s.setAttribute('holes', [null, ...new Array(8).fill('h'.repeat(LIMIT)), null, 'i']);
+    });
+    expect(span.attributes.holes).toEqual([null, ...new Array(8).fill('h'.repeat(LIMIT)), null]);
+    expect(span.attributes['acme.otel.truncated']).toEqual(['holes: 10 of 11 elements']);
   });
 
   it('cuts event and link arrays too, and event names to the length limit', async () => {
@@ -177,5 +192,138 @@ describe('array values', () => {
     const huge = endTime(1_000_000);
     // Before: ~1,100 ms against ~0.3 ms. After: the same work (1,024 kept either way).
     expect(huge).toBeLessThan(Math.max(small * 10, 5));
+  });
+});
+
+// The SDK's counts multiply (128 attributes, 128 events of 128 attributes, 128 links, each value
+// up to the length limit): a span could hold 16 MB of text, and span.end() (scrubbing, encoding)
+// took 277 ms for it. Past 16 values at the length limit (256 Ki characters) the longest values are
+// cut first.
+describe("a span's text in all", () => {
+  const BUDGET = 16 * LIMIT;
+
+  function tracingWith(exporter: InMemorySpanExporter) {
+    return initTracing(
+      { serviceName: 'svc', exporter, handleSignals: false, instrumentations: false },
+      { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
+    );
+  }
+
+  function textOf(span: ReadableSpan): number {
+    let chars = span.name.length + (span.status.message?.length ?? 0);
+    const add = (attributes: Attributes | undefined) => {
+      for (const [key, value] of Object.entries(attributes ?? {})) {
+        if (key === 'acme.otel.truncated') continue;
+        if (typeof value === 'string') chars += value.length;
+        else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') chars += v.length;
+      }
+    };
+    add(span.attributes);
+    for (const e of span.events) {
+      chars += e.name.length;
+      add(e.attributes);
+    }
+    for (const l of span.links) add(l.attributes);
+    return chars;
+  }
+
+  it('cuts the longest values first to fit 16 values at the length limit, short ones whole, and says so', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = tracingWith(exporter);
+    const span = tracing.tracer.startSpan('text', { attributes: { short: 'short' } });
+    for (let i = 0; i < 127; i++)
+      span.setAttribute(`v${i}`, String.fromCharCode(97 + (i % 26)).repeat(LIMIT));
+    span.end();
+    await tracing.forceFlush();
+    const [out] = exporter.getFinishedSpans();
+    expect(out!.attributes.short).toBe('short');
+    const level = Math.floor((BUDGET - 5 - 4) / 127);
+    for (let i = 0; i < 127; i++)
+      expect(out!.attributes[`v${i}`]).toBe(String.fromCharCode(97 + (i % 26)).repeat(level));
+    expect(textOf(out!)).toBeLessThanOrEqual(BUDGET);
+    expect(out!.attributes['acme.otel.truncated']).toEqual([
+      `span text: ${127 * LIMIT + 9} characters, cut to ${BUDGET} (values longer than ${level} cut)`,
+    ]);
+  });
+
+  it('leaves a span within the budget whole, with no marker', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = tracingWith(exporter);
+    const span = tracing.tracer.startSpan('t');
+    for (let i = 0; i < 15; i++) span.setAttribute(`v${i}`, 'x'.repeat(LIMIT));
+    span.addEvent('e', { list: ['y'.repeat(LIMIT - 2)] });
+    span.end();
+    await tracing.forceFlush();
+    const [out] = exporter.getFinishedSpans();
+    expect(out!.attributes.v14).toBe('x'.repeat(LIMIT));
+    expect(out!.events[0]!.attributes!.list).toEqual(['y'.repeat(LIMIT - 2)]);
+    expect(out!.attributes['acme.otel.truncated']).toBeUndefined();
+  });
+
+  it('counts event and link values, arrays, names and the status message, and never splits a surrogate pair', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = tracingWith(exporter);
+    const linked = tracing.tracer.startSpan('linked');
+    linked.end();
+    const span = tracing.tracer.startSpan('n'.repeat(LIMIT), {
+      links: [{ context: linked.spanContext(), attributes: { note: 'k'.repeat(LIMIT) } }],
+    });
+    for (let e = 0; e < 20; e++) span.addEvent('e'.repeat(LIMIT), { list: ['😀'.repeat(LIMIT / 2), 'z'] });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 's'.repeat(LIMIT) });
+    span.end();
+    await tracing.forceFlush();
+    const out = exporter.getFinishedSpans().find((s) => s.name.startsWith('n'))!;
+    expect(textOf(out)).toBeLessThanOrEqual(BUDGET);
+    const first = (out.events[0]!.attributes!.list as string[])[0]!;
+    expect(/[\uD800-\uDBFF]$/.test(first)).toBe(false);
+    expect((out.events[19]!.attributes!.list as string[])[1]).toBe('z');
+    expect(out.name.length).toBe(out.events[0]!.name.length);
+    expect(out.status.message!.length).toBe(out.name.length);
+    expect((out.links[0]!.attributes!.note as string).length).toBe(out.name.length);
+  });
+
+  it('span.end() with 16 MB of text costs about what the same values cut short do (ratio)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = tracingWith(exporter);
+    // Text the scrubber has work in: a URL with a query in every 21 characters.
+    const long = 'see https://x/?a=1 and '.repeat(45).slice(0, 1024);
+    const short = long.slice(0, 16);
+    const endTime = (value: string) => {
+      const attributes: Attributes = {};
+      for (let i = 0; i < 127; i++) attributes[`k${i}`] = value;
+      let best = Number.POSITIVE_INFINITY;
+      for (let round = 0; round < 3; round++) {
+        const span = tracing.tracer.startSpan('timed');
+        for (let e = 0; e < 128; e++) span.addEvent('e', attributes);
+        const t0 = performance.now();
+        span.end();
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    endTime(short); // compile the path first
+    // The same 16,256 values either way (what they cost each is the SDK's counts, not text).
+    const baseline = endTime(short);
+    const huge = endTime(long); // before: ~117 ms against ~14 ms; now ~16.5 ms
+    expect(huge).toBeLessThan(baseline * 3);
+  });
+});
+
+describe('waterLevel', () => {
+  it('is the largest cut length that fits the budget', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        (lengths, budget) => {
+          const level = waterLevel([...lengths], budget);
+          const kept = (l: number) => lengths.reduce((s, n) => s + Math.min(n, l), 0);
+          expect(level).toBeGreaterThanOrEqual(0);
+          if (kept(Number.POSITIVE_INFINITY) <= budget) return;
+          expect(kept(level)).toBeLessThanOrEqual(budget);
+          expect(kept(level + 1)).toBeGreaterThan(budget);
+        },
+      ),
+    );
   });
 });
