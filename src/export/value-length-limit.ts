@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue, Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { log } from '../diag/index.js';
 import { TRUNCATED_ATTRIBUTE } from './otlp/span-truncation.js';
 import { fitSpanText } from './span-text-budget.js';
 
@@ -40,32 +41,41 @@ export function createValueLengthLimit(limit: number): SpanProcessor {
   return {
     onStart(_span: Span, _context: Context): void {},
     onEnd(readable: ReadableSpan): void {
-      const span = readable as Writable<ReadableSpan>;
-      const message = span.status.message;
-      if (message !== undefined && message.length > limit) {
-        span.status = { ...span.status, message: message.slice(0, limit) };
+      try {
+        limitSpan(readable as Writable<ReadableSpan>, limit, arrayText, spanText);
+      } catch (error) {
+        // Never throw into the host's span.end() (a link's attributes are the caller's object).
+        pendingCuts.length = 0;
+        log.debug(`could not apply the length limits to a span: ${(error as Error)?.message}`);
       }
-      if (span.name.length > limit) span.name = span.name.slice(0, limit);
-      const cut = pendingCuts;
-      let chars = span.name.length + (span.status.message?.length ?? 0);
-      chars += capArrays(span.attributes, arrayText, '', cut);
-      const { events, links } = span;
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        if (event.name.length > limit) (event as { name: string }).name = event.name.slice(0, limit);
-        chars += event.name.length;
-        if (event.attributes) chars += capArrays(event.attributes, arrayText, `events[${i}].`, cut);
-      }
-      for (let i = 0; i < links.length; i++) {
-        const attributes = links[i]!.attributes;
-        if (attributes) chars += capArrays(attributes, arrayText, `links[${i}].`, cut);
-      }
-      if (chars > spanText) cut.push(fitSpanText(span, chars, spanText));
-      if (cut.length > 0) span.attributes[TRUNCATED_ATTRIBUTE] = cut.splice(0);
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
+}
+
+function limitSpan(span: Writable<ReadableSpan>, limit: number, arrayText: number, spanText: number): void {
+  const message = span.status.message;
+  if (message !== undefined && message.length > limit) {
+    span.status = { ...span.status, message: message.slice(0, limit) };
+  }
+  if (span.name.length > limit) span.name = span.name.slice(0, limit);
+  const cut = pendingCuts;
+  let chars = span.name.length + (span.status.message?.length ?? 0);
+  chars += capArrays(span.attributes, arrayText, '', cut);
+  const { events, links } = span;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.name.length > limit) (event as { name: string }).name = event.name.slice(0, limit);
+    chars += event.name.length;
+    if (event.attributes) chars += capArrays(event.attributes, arrayText, `events[${i}].`, cut);
+  }
+  for (let i = 0; i < links.length; i++) {
+    const attributes = links[i]!.attributes;
+    if (attributes) chars += capArrays(attributes, arrayText, `links[${i}].`, cut);
+  }
+  if (chars > spanText) cut.push(fitSpanText(span, chars, spanText));
+  if (cut.length > 0) span.attributes[TRUNCATED_ATTRIBUTE] = cut.splice(0);
 }
 
 /** Labels of the span being ended (reused: `onEnd` is synchronous and takes them all). */

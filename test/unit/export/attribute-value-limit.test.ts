@@ -288,24 +288,26 @@ describe("a span's text in all", () => {
     // Text the scrubber has work in: a URL with a query in every 21 characters.
     const long = 'see https://x/?a=1 and '.repeat(45).slice(0, 1024);
     const short = long.slice(0, 16);
-    const endTime = (value: string) => {
+    const endOnce = (value: string) => {
       const attributes: Attributes = {};
       for (let i = 0; i < 127; i++) attributes[`k${i}`] = value;
-      let best = Number.POSITIVE_INFINITY;
-      for (let round = 0; round < 3; round++) {
-        const span = tracing.tracer.startSpan('timed');
-        for (let e = 0; e < 128; e++) span.addEvent('e', attributes);
-        const t0 = performance.now();
-        span.end();
-        best = Math.min(best, performance.now() - t0);
-      }
-      return best;
+      const span = tracing.tracer.startSpan('timed');
+      for (let e = 0; e < 128; e++) span.addEvent('e', attributes);
+      const t0 = performance.now();
+      span.end();
+      return performance.now() - t0;
     };
-    endTime(short); // compile the path first
-    // The same 16,256 values either way (what they cost each is the SDK's counts, not text).
-    const baseline = endTime(short);
-    const huge = endTime(long); // before: ~117 ms against ~14 ms; now ~16.5 ms
-    expect(huge).toBeLessThan(baseline * 3);
+    endOnce(short); // compile the path first
+    endOnce(long);
+    // The same 16,256 values either way (what they cost each is the SDK's counts, not text);
+    // interleaved, best of 5, so both see the same machine.
+    let baseline = Number.POSITIVE_INFINITY;
+    let huge = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 5; round++) {
+      baseline = Math.min(baseline, endOnce(short));
+      huge = Math.min(huge, endOnce(long)); // ratio before: 22-25x; now 1.0-2.1x
+    }
+    expect(huge).toBeLessThan(baseline * 4);
   });
 });
 
@@ -325,5 +327,28 @@ describe('waterLevel', () => {
         },
       ),
     );
+  });
+});
+
+describe('a span the limits cannot walk', () => {
+  it('never throws into span.end(), and leaves no label for the next span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = initTracing(
+      { serviceName: 'svc', exporter, handleSignals: false, instrumentations: false, redaction: false },
+      { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
+    );
+    const span = tracing.tracer.startSpan('hostile', { attributes: { ids: new Array(2000).fill('a') } });
+    // The SDK copies what it is given; only code reaching into the span object can do this.
+    Object.defineProperty((span as unknown as ReadableSpan).attributes, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(() => span.end()).not.toThrow();
+    tracing.tracer.startSpan('next').end();
+    await tracing.forceFlush();
+    const next = exporter.getFinishedSpans().find((s) => s.name === 'next')!;
+    expect(next.attributes['acme.otel.truncated']).toBeUndefined();
   });
 });
