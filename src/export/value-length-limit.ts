@@ -44,7 +44,8 @@ export function createValueLengthLimit(limit: number): SpanProcessor {
       try {
         limitSpan(readable as Writable<ReadableSpan>, limit, arrayText, spanText);
       } catch (error) {
-        // Never throw into the host's span.end() (a link's attributes are the caller's object).
+        // Never throw into the host's span.end() (the SDK copies what it is given, but code can
+        // reach into a span object: test/unit/export/attribute-value-limit.test.ts).
         pendingCuts.length = 0;
         log.debug(`could not apply the length limits to a span: ${(error as Error)?.message}`);
       }
