@@ -126,6 +126,8 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   // Payment-card-like digit runs (13–19 digits, optional single space/dash separators, card-range
-  // first digit, Luhn-valid): epoch-millisecond timestamps start with 1 and are left alone.
-  { regex: /(?<![\d-])[3-6]\d{3}(?:[ -]?\d){9,15}(?![\d-])/g, accept: luhn },
+  // first digit, Luhn-valid): epoch-millisecond timestamps start with 1 and are left alone. Not
+  // inside a word: a random hex id (a trace id, a hash) can hold such a run between two letters,
+  // and our own log line once named "trace c4f76076d4bec2edb[REDACTED]".
+  { regex: /(?<![\w-])[3-6]\d{3}(?:[ -]?\d){9,15}(?![\w-])/g, accept: luhn },
 ];

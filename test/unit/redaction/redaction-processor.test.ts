@@ -120,6 +120,21 @@ describe('createRedactionProcessor', () => {
     expect(r.text('Cookie: a=1; b=2\nAccept: */*')).toBe('Cookie: [REDACTED]\nAccept: */*');
   });
 
+  // A fresh-clone CI run (2026-12-04) found our own log line naming "trace c4f76076d4bec2edb[REDACTED]":
+  // a random hex id can hold a Luhn-valid run of card-range digits between two hex letters.
+  it('leaves card-like digit runs inside hex ids and words alone', () => {
+    const r = createRedactor();
+    const traceId = 'abcdefab4111111111111111abcdefab';
+    expect(r.text(`span "giant" (trace ${traceId}, span 99487b0166ee8fb3) card 4111111111111111`)).toBe(
+      `span "giant" (trace ${traceId}, span 99487b0166ee8fb3) card [REDACTED]`,
+    );
+    expect(r.text(`sha ${'f'.repeat(8)}4111111111111111 x`)).toBe(`sha ${'f'.repeat(8)}4111111111111111 x`);
+    expect(r.text('id_4111111111111111')).toBe('id_4111111111111111');
+    for (const text of ['card:4111111111111111', '(4111-1111-1111-1111)', 'n=4111111111111111&']) {
+      expect(r.text(text)).not.toContain('4111');
+    }
+  });
+
   it('adds user keys, patterns and query params to the defaults', () => {
     const p = pipeline({
       keys: ['tenant.secret_code', /^app\.internal\./],
