@@ -63,17 +63,17 @@ function limitSpan(span: Writable<ReadableSpan>, limit: number, arrayText: numbe
   if (span.name.length > limit) span.name = span.name.slice(0, limit);
   const cut = pendingCuts;
   let chars = span.name.length + (span.status.message?.length ?? 0);
-  chars += capArrays(span.attributes, arrayText, '', cut);
+  chars += capArrays(span.attributes, arrayText, cut, '', -1);
   const { events, links } = span;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (event.name.length > limit) (event as { name: string }).name = event.name.slice(0, limit);
     chars += event.name.length;
-    if (event.attributes) chars += capArrays(event.attributes, arrayText, `events[${i}].`, cut);
+    if (event.attributes) chars += capArrays(event.attributes, arrayText, cut, 'events', i);
   }
   for (let i = 0; i < links.length; i++) {
     const attributes = links[i]!.attributes;
-    if (attributes) chars += capArrays(attributes, arrayText, `links[${i}].`, cut);
+    if (attributes) chars += capArrays(attributes, arrayText, cut, 'links', i);
   }
   if (chars > spanText) cut.push(fitSpanText(span, chars, spanText));
   if (cut.length > 0) span.attributes[TRUNCATED_ATTRIBUTE] = cut.splice(0);
@@ -83,10 +83,17 @@ function limitSpan(span: Writable<ReadableSpan>, limit: number, arrayText: numbe
 const pendingCuts: string[] = [];
 
 /**
- * Cuts the over-long arrays of `attributes` in place, with a label for each in `cut`; returns the
+ * Cuts the over-long arrays of `attributes` in place, with a label for each in `cut` (`key`, or
+ * `events[2].key` for `where` 'events' and `index` 2, built only when cutting); returns the
  * characters of text `attributes` then holds.
  */
-function capArrays(attributes: Attributes, maxArrayChars: number, prefix: string, cut: string[]): number {
+function capArrays(
+  attributes: Attributes,
+  maxArrayChars: number,
+  cut: string[],
+  where: string,
+  index: number,
+): number {
   let chars = 0;
   for (const key in attributes) {
     const value = attributes[key];
@@ -98,31 +105,28 @@ function capArrays(attributes: Attributes, maxArrayChars: number, prefix: string
     const kept = keptElements(value, maxArrayChars);
     if (kept.count < value.length) {
       attributes[key] = value.slice(0, kept.count) as AttributeValue;
-      cut.push(`${prefix}${key}: ${kept.count} of ${value.length} elements`);
+      const path = index < 0 ? key : `${where}[${index}].${key}`;
+      cut.push(`${path}: ${kept.count} of ${value.length} elements`);
     }
     chars += kept.chars;
   }
   return chars;
 }
 
-const kept = { count: 0, chars: 0 };
-
 /**
  * How many leading elements fit, and their text: at most ARRAY_ELEMENT_LIMIT elements, and strings
  * at most `maxChars` characters in all (numbers and booleans are a few bytes each). Reads at most
- * that many elements. The result object is reused.
+ * that many elements.
  */
-function keptElements(value: readonly unknown[], maxChars: number): typeof kept {
+function keptElements(value: readonly unknown[], maxChars: number): { count: number; chars: number } {
   const n = Math.min(value.length, ARRAY_ELEMENT_LIMIT);
   let chars = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const v = value[i];
+  let count = 0;
+  for (; count < n; count++) {
+    const v = value[count];
     if (typeof v !== 'string') continue;
     if (chars + v.length > maxChars) break; // never the first: the SDK cut it to the limit
     chars += v.length;
   }
-  kept.count = i;
-  kept.chars = chars;
-  return kept;
+  return { count, chars };
 }
