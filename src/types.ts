@@ -67,6 +67,16 @@ export interface SpanLimitOptions {
   eventCountLimit?: number;
   /** Env `OTEL_SPAN_LINK_COUNT_LIMIT`. @default 128 */
   linkCountLimit?: number;
+  /**
+   * Most attribute values one span keeps in all: its attributes, its events' and its links', each
+   * element of an array counted. The counts above multiply (128 events of 128 attributes, arrays of
+   * up to 1,024 elements), and `span.end()` costs ~0.6 µs per value. Past it the span's own
+   * attributes stay whole, and its events and links lose their last attributes (the largest lose
+   * the most), counted in their `droppedAttributesCount` and named in `acme.otel.truncated`.
+   * `Infinity` turns it off. Env `ACME_OTEL_SPAN_VALUE_COUNT_LIMIT`.
+   * @default 4096
+   */
+  valueCountLimit?: number;
 }
 
 export interface RedactionOptions {

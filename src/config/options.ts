@@ -280,6 +280,7 @@ function validateSpanLimits(limits: unknown): void {
     min: 1,
     integer: true,
   });
+  checkNumber('spanLimits.valueCountLimit', limits.valueCountLimit, { min: 1, integer: true });
 }
 
 function validateRedaction(redaction: unknown): void {

@@ -24,6 +24,16 @@ export function fitSpanText(readable: ReadableSpan, chars: number, maxChars: num
   return `span text: ${chars} characters, cut to ${maxChars} (values longer than ${level} cut)`;
 }
 
+/** The characters of every string the span carries (as fitSpanText counts them). */
+export function spanText(readable: ReadableSpan): number {
+  let chars = 0;
+  visitStrings(readable as Writable<ReadableSpan>, (value) => {
+    chars += value.length;
+    return value;
+  });
+  return chars;
+}
+
 /**
  * The largest L with sum(min(length, L)) <= maxChars. `lengths` is sorted in place, longest first.
  */
@@ -41,7 +51,7 @@ export function waterLevel(lengths: number[], maxChars: number): number {
 }
 
 /** `value` cut to `length` UTF-16 units, never leaving half a surrogate pair. */
-function cutAt(value: string, length: number): string {
+export function cutAt(value: string, length: number): string {
   const last = value.charCodeAt(length - 1);
   return value.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }

@@ -109,7 +109,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
 export function shapingProcessors(config: ResolvedConfig, between: SpanProcessor[] = []): SpanProcessor[] {
   const processors: SpanProcessor[] = [
     new RandomTraceIdFlagProcessor(),
-    createValueLengthLimit(config.spanLimits.attributeValueLengthLimit),
+    createValueLengthLimit(config.spanLimits.attributeValueLengthLimit, config.spanLimits.valueCountLimit),
     ...between,
   ];
   if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));

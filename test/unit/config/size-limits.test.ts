@@ -106,3 +106,31 @@ describe('attribute value length limit', () => {
     );
   });
 });
+
+describe('span value count limit', () => {
+  it('defaults to 4,096, is read from ACME_OTEL_SPAN_VALUE_COUNT_LIMIT, and the code option wins', () => {
+    expect(resolve({}).spanLimits.valueCountLimit).toBe(4096);
+    expect(describeConfig(resolve({})).spanLimits).toMatchObject({ valueCountLimit: 4096 });
+    const env = { ACME_OTEL_SPAN_VALUE_COUNT_LIMIT: '100' };
+    expect(resolve({}, env).spanLimits.valueCountLimit).toBe(100);
+    expect(resolve({ spanLimits: { valueCountLimit: 50 } }, env).spanLimits.valueCountLimit).toBe(50);
+    expect(
+      resolve({ spanLimits: { valueCountLimit: Number.POSITIVE_INFINITY } }).spanLimits.valueCountLimit,
+    ).toBe(Number.POSITIVE_INFINITY);
+    expect(warnings).toEqual([]);
+  });
+
+  it('a bad env value warns once, naming variable, value and fallback', () => {
+    expect(resolve({}, { ACME_OTEL_SPAN_VALUE_COUNT_LIMIT: '0' }).spanLimits.valueCountLimit).toBe(4096);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /ACME_OTEL_SPAN_VALUE_COUNT_LIMIT="0" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 4096\./,
+    );
+  });
+
+  it('a bad code option throws, naming it', () => {
+    expect(() => resolve({ spanLimits: { valueCountLimit: 2.5 } })).toThrow(
+      /spanLimits\.valueCountLimit=2\.5: expected a whole number in \[1, ∞\]/,
+    );
+  });
+});

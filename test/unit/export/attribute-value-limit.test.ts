@@ -299,7 +299,7 @@ describe("a span's text in all", () => {
     };
     endOnce(short); // compile the path first
     endOnce(long);
-    // The same 16,256 values either way (what they cost each is the SDK's counts, not text);
+    // The same values either way (16,256, kept to 4,096 by the value count limit);
     // interleaved, best of 5, so both see the same machine.
     let baseline = Number.POSITIVE_INFINITY;
     let huge = Number.POSITIVE_INFINITY;

@@ -1,0 +1,96 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { waterLevel } from './span-text-budget.js';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+/** An event or a link: what carries attributes beside the span itself. */
+type Holder = { attributes?: Attributes; droppedAttributesCount?: number };
+
+/**
+ * Cuts the span's attribute values, in place, until it holds at most `maxValues` (a string, number
+ * or boolean counts 1, an array its elements), as `span.end()` is linear in their number: the SDK's
+ * counts allow 128 attributes plus 128 events and 128 links of 128 attributes each, and an array
+ * value up to 1,024 elements (value-length-limit.ts), so a span could hold 17 million numbers.
+ * - The span's own attributes come first and stay whole, unless their arrays alone exceed the
+ *   budget: then every array longer than some length L is cut to L, the largest L that fits.
+ * - Events and links share what is left: each keeps its leading attributes up to one level, the
+ *   largest that fits (small ones stay whole, the largest lose the most; an array across the level
+ *   keeps its leading elements). What an event or link lost is added to its
+ *   `droppedAttributesCount`, which the exporter sends.
+ * `values` is the span's count, already made by the caller. Returns the label for
+ * `acme.otel.truncated`. Only spans past the budget come here.
+ */
+export function fitSpanValues(readable: ReadableSpan, values: number, maxValues: number): string {
+  const span = readable as Writable<ReadableSpan>;
+  const parts: string[] = [];
+  let own = countValues(span.attributes);
+  if (own > maxValues) {
+    const lengths: number[] = [];
+    for (const key in span.attributes) lengths.push(size(span.attributes[key]));
+    const level = Math.max(1, waterLevel(lengths, maxValues));
+    own = 0;
+    for (const key in span.attributes) {
+      const value = span.attributes[key];
+      if (Array.isArray(value) && value.length > level)
+        span.attributes[key] = value.slice(0, level) as AttributeValue;
+      own += size(span.attributes[key]);
+    }
+    parts.push(`arrays longer than ${level} elements cut`);
+  }
+  const holders: Holder[] = [...span.events, ...span.links];
+  const sizes = holders.map((holder) => countValues(holder.attributes));
+  const level = waterLevel([...sizes], Math.max(0, maxValues - own));
+  let dropped = 0;
+  for (let i = 0; i < holders.length; i++) {
+    if (sizes[i]! > level) dropped += keepLeading(holders[i]!, level);
+  }
+  if (dropped > 0 || parts.length === 0) {
+    parts.push(`events and links keep ${level} each, ${dropped} of their attributes dropped`);
+  }
+  return `span values: ${values}, cut to ${maxValues} (${parts.join('; ')})`;
+}
+
+/** A span's values in all: its own attributes, its events' and links' (arrays by their elements). */
+export function spanValues(span: ReadableSpan): number {
+  let values = countValues(span.attributes);
+  for (const event of span.events) values += countValues(event.attributes);
+  for (const link of span.links) values += countValues(link.attributes);
+  return values;
+}
+
+function size(value: unknown): number {
+  return Array.isArray(value) ? value.length : 1;
+}
+
+function countValues(attributes: Attributes | undefined): number {
+  let values = 0;
+  for (const key in attributes) values += size(attributes[key]);
+  return values;
+}
+
+/**
+ * Keeps `holder`'s leading attributes up to `level` values (an array across it keeps its leading
+ * elements), counts the rest in its `droppedAttributesCount`; returns how many attributes it lost.
+ */
+function keepLeading(holder: Holder, level: number): number {
+  const attributes = holder.attributes!;
+  const kept: Attributes = {};
+  let room = level;
+  let dropped = 0;
+  for (const key in attributes) {
+    const value = attributes[key];
+    const n = size(value);
+    if (n <= room) {
+      kept[key] = value;
+      room -= n;
+    } else if (room > 0 && Array.isArray(value)) {
+      kept[key] = value.slice(0, room) as AttributeValue;
+      room = 0;
+    } else {
+      dropped++;
+    }
+  }
+  holder.attributes = kept;
+  holder.droppedAttributesCount = (holder.droppedAttributesCount ?? 0) + dropped;
+  return dropped;
+}
