@@ -42,11 +42,33 @@ const state: LoggerState = g[STATE_KEY];
 // scrubbed (issue 20). Every line goes through the same scrubber as span attributes.
 function scrubbed(message: string): string {
   try {
-    return (state.scrub ?? redactorFor(undefined).text)(message);
+    const scrub = state.scrub ?? redactorFor(undefined).text;
+    return message.includes('" (trace ') ? scrubAroundIds(message, scrub) : scrub(message);
   } catch {
     // Fail closed: the line's existence is still worth showing.
     return '(message withheld: it could not be scrubbed)';
   }
+}
+
+/**
+ * The ids of our span labels (`span "name" (trace 0af7…, span b7ad…)`, src/export/span-label.ts)
+ * after the quoted name: the closing quote is not escaped (`\"`), so a name cannot forge one.
+ */
+const SPAN_LABEL_IDS = /(?<!\\)" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\)/g;
+
+/**
+ * Scrubs the line but our span labels' ids: a span id of 16 digits that passes Luhn (about 2 in
+ * 100,000) looked like a card number to the scrubber. Ids are random hex, never user data.
+ */
+function scrubAroundIds(message: string, scrub: (text: string) => string): string {
+  let out = '';
+  let from = 0;
+  for (const match of message.matchAll(SPAN_LABEL_IDS)) {
+    const ids = match.index + 1; // the quote stays with the name
+    out += scrub(message.slice(from, ids)) + match[0].slice(1);
+    from = match.index + match[0].length;
+  }
+  return out + scrub(message.slice(from));
 }
 
 function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string, alreadyScrubbed = false): void {
