@@ -57,7 +57,8 @@ export interface SpanLimitOptions {
    * Applies to span, event (so `exception.message` and `exception.stacktrace` too) and link
    * attributes, each string of an array, the status message and the span name. 16 KiB keeps any
    * URL that fits Node's default 16 KiB header limit whole, while a 1 MB string can no longer fill
-   * an export request by itself. `Infinity` turns the limit off.
+   * an export request by itself. A span's text in all is kept to 8 × this, an array's to 4 ×
+   * (longest values cut first, named in `acme.otel.truncated`). `Infinity` turns the limits off.
    * Env `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, then `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`.
    * @default 16384
    * @example initTracing({ spanLimits: { attributeValueLengthLimit: 4096 } })
@@ -70,11 +71,11 @@ export interface SpanLimitOptions {
   /**
    * Most attribute values one span keeps in all: its attributes, its events' and its links', each
    * element of an array counted. The counts above multiply (128 events of 128 attributes, arrays of
-   * up to 1,024 elements), and `span.end()` costs ~0.6 µs per value. Past it the span's own
+   * up to 1,024 elements), and `span.end()` costs ~0.6-1 µs per value. Past it the span's own
    * attributes stay whole, and its events and links lose their last attributes (the largest lose
    * the most), counted in their `droppedAttributesCount` and named in `acme.otel.truncated`.
    * `Infinity` turns it off. Env `ACME_OTEL_SPAN_VALUE_COUNT_LIMIT`.
-   * @default 4096
+   * @default 2048
    */
   valueCountLimit?: number;
 }
