@@ -232,4 +232,15 @@ describe('attribute keys', () => {
       `events[0].e${'y'.repeat(63)}…: key of 301 characters cut to 256`,
     ]);
   });
+
+  it('lists at most 32 cut arrays or keys, and counts the rest in one label', async () => {
+    const span = await ended((s) => {
+      for (let i = 0; i < 40; i++) s.setAttribute(`k${i}`.padEnd(300, 'x'), i);
+    });
+    const labels = span.attributes['acme.otel.truncated'] as string[];
+    expect(labels).toHaveLength(33);
+    expect(labels[31]).toBe(`${'k31'.padEnd(64, 'x')}…: key of 300 characters cut to 256`);
+    expect(labels[32]).toBe('8 more arrays or keys cut, not listed');
+    expect(span.attributes['k39'.padEnd(256, 'x')]).toBe(39);
+  });
 });
