@@ -50,14 +50,6 @@ export function fitSpanValues(readable: ReadableSpan, values: number, maxValues:
   return `span values: ${values}, cut to ${maxValues} (${parts.join('; ')})`;
 }
 
-/** A span's values in all: its own attributes, its events' and links' (arrays by their elements). */
-export function spanValues(span: ReadableSpan): number {
-  let values = countValues(span.attributes);
-  for (const event of span.events) values += countValues(event.attributes);
-  for (const link of span.links) values += countValues(link.attributes);
-  return values;
-}
-
 function size(value: unknown): number {
   return Array.isArray(value) ? value.length : 1;
 }
