@@ -3,8 +3,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { waterLevel } from './span-text-budget.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
-/** An event or a link: what carries attributes beside the span itself. */
-type Holder = { attributes?: Attributes; droppedAttributesCount?: number };
+/** The span, an event or a link: whatever carries attributes. */
+export type Holder = { attributes?: Attributes; droppedAttributesCount?: number };
 
 /**
  * Cuts the span's attribute values, in place, until it holds at most `maxValues` (a string, number
