@@ -71,11 +71,11 @@ export interface SpanLimitOptions {
   /**
    * Most attribute values one span keeps in all: its attributes, its events' and its links', each
    * element of an array counted. The counts above multiply (128 events of 128 attributes, arrays of
-   * up to 1,024 elements), and `span.end()` costs ~0.6-1 µs per value. Past it the span's own
+   * up to 1,024 elements), and `span.end()` costs ~0.6-2.5 µs per value. Past it the span's own
    * attributes stay whole, and its events and links lose their last attributes (the largest lose
    * the most), counted in their `droppedAttributesCount` and named in `acme.otel.truncated`.
    * `Infinity` turns it off. Env `ACME_OTEL_SPAN_VALUE_COUNT_LIMIT`.
-   * @default 2048
+   * @default 1024
    */
   valueCountLimit?: number;
 }

@@ -148,12 +148,12 @@ export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 16 * 1024;
 
 /**
  * Attribute values kept of one span by default, array elements counted one by one (the SDK's counts
- * allow 16,512 values, 17 million in arrays). `span.end()` costs ~0.6-1 µs per value (scrubbing and
- * encoding): 4,096 values of text dense with URLs took 7.2 ms, 2,048 take 4 ms with the text
- * budget's 128 Ki characters, the worst shape of values we found (docs/safety.md: distinct long
- * keys still cost more). 16 × a span's own attribute count.
+ * allow 16,512 values, 17 million in arrays). `span.end()` costs ~0.6-2.5 µs per value (walking,
+ * scrubbing and encoding; the most for URL-dense values under keys new to the process): 2,048 such
+ * values under 16,384 distinct keys took 5.7-7.3 ms, 1,024 take 3.7-4.2 ms, the costliest shape we
+ * found (docs/safety.md). 8 × a span's own attribute count.
  */
-export const DEFAULT_SPAN_VALUE_COUNT_LIMIT = 2048;
+export const DEFAULT_SPAN_VALUE_COUNT_LIMIT = 1024;
 
 /** A propagator entry's display name. */
 export function propagatorName(p: PropagatorName | TextMapPropagator): string {

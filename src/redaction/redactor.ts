@@ -138,6 +138,8 @@ function usable(regex: RegExp, field: string, bound: string): boolean {
 /** Secret key names (normalised), key regexes, and the user's literal key names for inline text. */
 interface CompiledKeys {
   readonly secretNames: ReadonlySet<string>;
+  /** The longest of `secretNames`: a longer key or last segment cannot be one of them. */
+  readonly longestName: number;
   readonly secretRegexes: readonly RegExp[];
   readonly userNames: readonly string[];
 }
@@ -154,7 +156,9 @@ function compileKeys(keys: RedactionOptions['keys']): CompiledKeys {
       secretRegexes.push(new RegExp(key.source, key.flags.replace(/[gy]/g, '')));
     }
   }
-  return { secretNames, secretRegexes, userNames };
+  let longestName = 0;
+  for (const name of secretNames) longestName = Math.max(longestName, name.length);
+  return { secretNames, longestName, secretRegexes, userNames };
 }
 
 function compileQueryParams(queryParams: RedactionOptions['queryParams']): Set<string> {
@@ -187,19 +191,32 @@ function combinePatterns(patterns: readonly ValuePattern[], alwaysRun: readonly 
   );
 }
 
-/** What to do with an attribute under this key; actionFor caches it per key. */
+/** The longest key of the fixed sets above: a longer key is none of them. */
+const LONGEST_KNOWN_KEY = Math.max(
+  ...[URL_KEYS, QUERY_KEYS, DB_KEYS, SAFE_KEYS].flatMap((set) => [...set].map((key) => key.length)),
+);
+const URL_SUFFIXES = new Set(['.url', '_url', '.uri', '_uri']);
+
+/**
+ * What to do with an attribute under this key; actionFor caches it per key. A key longer than every
+ * known name is only looked up by its last segment and its suffix: lowering, normalising and
+ * hashing whole keys cost ~0.8 µs a key of 256 characters, 1.6 ms for a span of 2,048 distinct ones.
+ */
 function classify(key: string, keys: CompiledKeys): Action {
-  const { secretNames, secretRegexes } = keys;
-  const norm = normalize(key);
-  const dot = norm.lastIndexOf('.');
-  const last = dot === -1 ? norm : norm.slice(dot + 1);
-  if (secretNames.has(norm) || secretNames.has(last)) return Action.Secret;
+  const { secretNames, longestName, secretRegexes } = keys;
+  // normalize() keeps dots, so the last segment of the normalised key is that of the key.
+  const dot = key.lastIndexOf('.');
+  const last = dot === -1 ? key : key.slice(dot + 1);
+  if (key.length <= longestName && secretNames.has(normalize(key))) return Action.Secret;
+  if (dot !== -1 && last.length <= longestName && secretNames.has(normalize(last))) return Action.Secret;
   const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
   for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
+  if (URL_SUFFIXES.has(key.slice(-4).toLowerCase())) return Action.Url;
+  if (key.length > LONGEST_KNOWN_KEY) return Action.Text;
   const lower = key.toLowerCase();
   if (DB_KEYS.has(lower)) return Action.Db;
   if (QUERY_KEYS.has(lower)) return Action.Query;
-  if (URL_KEYS.has(lower) || /[._](?:url|uri)$/.test(lower)) return Action.Url;
+  if (URL_KEYS.has(lower)) return Action.Url;
   if (SAFE_KEYS.has(lower)) return Action.Safe;
   return Action.Text;
 }

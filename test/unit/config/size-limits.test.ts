@@ -108,9 +108,9 @@ describe('attribute value length limit', () => {
 });
 
 describe('span value count limit', () => {
-  it('defaults to 2,048, is read from ACME_OTEL_SPAN_VALUE_COUNT_LIMIT, and the code option wins', () => {
-    expect(resolve({}).spanLimits.valueCountLimit).toBe(2048);
-    expect(describeConfig(resolve({})).spanLimits).toMatchObject({ valueCountLimit: 2048 });
+  it('defaults to 1,024, is read from ACME_OTEL_SPAN_VALUE_COUNT_LIMIT, and the code option wins', () => {
+    expect(resolve({}).spanLimits.valueCountLimit).toBe(1024);
+    expect(describeConfig(resolve({})).spanLimits).toMatchObject({ valueCountLimit: 1024 });
     const env = { ACME_OTEL_SPAN_VALUE_COUNT_LIMIT: '100' };
     expect(resolve({}, env).spanLimits.valueCountLimit).toBe(100);
     expect(resolve({ spanLimits: { valueCountLimit: 50 } }, env).spanLimits.valueCountLimit).toBe(50);
@@ -121,10 +121,10 @@ describe('span value count limit', () => {
   });
 
   it('a bad env value warns once, naming variable, value and fallback', () => {
-    expect(resolve({}, { ACME_OTEL_SPAN_VALUE_COUNT_LIMIT: '0' }).spanLimits.valueCountLimit).toBe(2048);
+    expect(resolve({}, { ACME_OTEL_SPAN_VALUE_COUNT_LIMIT: '0' }).spanLimits.valueCountLimit).toBe(1024);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /ACME_OTEL_SPAN_VALUE_COUNT_LIMIT="0" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 2048\./,
+      /ACME_OTEL_SPAN_VALUE_COUNT_LIMIT="0" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 1024\./,
     );
   });
 

@@ -192,6 +192,32 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     expect(viaQueue(spans)[0]?.equals(upstream(spans))).toBe(true);
   });
 
+  it('a span larger than what its slab has left gets a buffer of its own; the next spans fill the slab', () => {
+    // The grown buffer used to become the slab: it then grew again with every large span, each
+    // growth copying all the spans before it (spans of 650 KB: up to 20 ms in span.end()).
+    const { p, memory } = provider();
+    const tracer = p.getTracer('t');
+    tracer.startSpan('small-1').end();
+    tracer.startSpan('big-1', { attributes: { blob: 'y'.repeat(100_000) } }).end();
+    tracer.startSpan('small-2').end();
+    tracer.startSpan('big-2', { attributes: { blob: 'z'.repeat(300_000) } }).end();
+    tracer.startSpan('small-3').end();
+    const spans = memory.getFinishedSpans();
+    const queue = new EncodedSpanQueue(8);
+    for (const s of spans) queue.push(s);
+    const taken = queue.take(8);
+    const [small1, big1, small2, big2, small3] = taken.slabs;
+    // Identity, as booleans: a failing toBe() would print the buffers.
+    expect([small2 === small1, small3 === small1, big1 === small1, big2 === big1]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(big2!.length).toBeLessThan(2 * (64 * 1024 + 300_100));
+    expect(Buffer.from(buildTraceRequest(taken)).equals(upstream(spans))).toBe(true);
+  });
+
   it('as chunks of at most 64 KiB (what our gRPC transport sends), the same bytes', () => {
     const { p, memory } = provider();
     const tracer = p.getTracer('chunks');
