@@ -41,6 +41,13 @@ export type DbStatementMode = 'mask' | 'hash' | 'keep';
 export interface BatchOptions {
   /** Spans kept in memory while waiting for export. Env `OTEL_BSP_MAX_QUEUE_SIZE`. @default 4096 (the spec says 2048; ours survives a 2 s collector restart at 1,000 spans/s) */
   maxQueueSize?: number;
+  /**
+   * Encoded bytes the OTLP export queue holds at most: past it a span is dropped and counted as
+   * with a full queue (the first span into an empty queue is always taken), so that spans of up to
+   * a few MB each, through an outage, cannot fill memory 4,096 at a time. Env
+   * `ACME_OTEL_MAX_QUEUE_BYTES`. @default 67108864 (64 MiB)
+   */
+  maxQueueBytes?: number;
   /** Spans per export request. Env `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`. @default 512 */
   maxExportBatchSize?: number;
   /** Delay between two exports, ms. Env `OTEL_BSP_SCHEDULE_DELAY`. @default 5000 */

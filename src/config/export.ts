@@ -10,11 +10,17 @@ import type {
 } from '../types.js';
 import { lazyRequire } from '../util/index.js';
 import { type Env, envList, envString, firstNumber, firstValid, warnUnknownEntries } from './env.js';
-import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES } from './options.js';
+import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES, MIN_QUEUE_BYTES } from './options.js';
 
 // How the export side of the configuration is resolved from code options and OTEL_* variables.
 
 export const DEFAULT_MAX_QUEUE_SIZE = 4096;
+/**
+ * Encoded bytes the export queue holds by default: ~30,000 ordinary spans (1-2 KB), so only large
+ * spans ever meet it, and 4,096 spans of a few hundred KB (what the span budgets allow) no longer
+ * take gigabytes through an outage.
+ */
+export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
 /**
  * The Collector's default gRPC receive limit (`max_recv_msg_size_mib: 4`, checked against the
  * message itself), less 64 KiB: room for the 5-byte gRPC frame and for a proxy in front of the
@@ -195,8 +201,17 @@ export function resolveBatch(options: TracingOptions, env: Env): Required<BatchO
       );
     maxExportBatchSize = maxQueueSize;
   }
+  const maxQueueBytes =
+    b.maxQueueBytes ??
+    firstNumber(
+      env,
+      ['ACME_OTEL_MAX_QUEUE_BYTES'],
+      { min: MIN_QUEUE_BYTES, integer: true },
+      DEFAULT_MAX_QUEUE_BYTES,
+    );
   return {
     maxQueueSize,
+    maxQueueBytes,
     maxExportBatchSize,
     scheduledDelayMillis:
       b.scheduledDelayMillis ?? firstNumber(env, ['OTEL_BSP_SCHEDULE_DELAY'], { min: 0 }, 5_000),

@@ -43,6 +43,8 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
 
 /** Below this, ordinary spans (ids, times, a few attributes, the resource) would not fit a request. */
 export const MIN_EXPORT_REQUEST_BYTES = 16 * 1024;
+/** The least `batch.maxQueueBytes` accepted. */
+export const MIN_QUEUE_BYTES = 64 * 1024;
 
 const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'disabled',
@@ -259,6 +261,7 @@ function validateBatch(batch: unknown): void {
   if (batch === undefined) return;
   if (!isObject(batch)) fail('batch', batch, 'expected an object');
   checkNumber('batch.maxQueueSize', batch.maxQueueSize, { min: 1, integer: true });
+  checkNumber('batch.maxQueueBytes', batch.maxQueueBytes, { min: MIN_QUEUE_BYTES, integer: true });
   checkNumber('batch.maxExportBatchSize', batch.maxExportBatchSize, { min: 1, integer: true });
   checkNumber('batch.scheduledDelayMillis', batch.scheduledDelayMillis, { min: 0 });
   checkNumber('batch.exportTimeoutMillis', batch.exportTimeoutMillis, { min: 1 });

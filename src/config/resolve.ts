@@ -23,7 +23,11 @@ import {
   resolveSampler,
 } from './tracing.js';
 
-export { DEFAULT_MAX_EXPORT_REQUEST_BYTES, DEFAULT_MAX_QUEUE_SIZE } from './export.js';
+export {
+  DEFAULT_MAX_EXPORT_REQUEST_BYTES,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_MAX_QUEUE_SIZE,
+} from './export.js';
 export { DEFAULT_DETECTORS, DEFAULT_PROPAGATOR_NAMES } from './tracing.js';
 
 export const DEFAULT_IGNORE_PATHS: readonly string[] = [

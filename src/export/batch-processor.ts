@@ -131,7 +131,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       this._reporter?.recordDrop(1);
       return;
     }
-    if (this._queue.size >= this._batchSize) {
+    if (this._queue.size >= this._batchSize || this._queue.ready) {
       if (!this._loop) this._run(0);
     } else if (!this._timer && !this._loop) {
       this._armTimer();
@@ -223,7 +223,11 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       .with(EXPORT_CONTEXT, async () => {
         // Start on a fresh turn: never work inside the application's `span.end()`.
         await yieldTurn();
-        while (this._queue.size >= this._batchSize || (this._wanted > 0 && this._queue.size > 0)) {
+        while (
+          this._queue.size >= this._batchSize ||
+          this._queue.ready ||
+          (this._wanted > 0 && this._queue.size > 0)
+        ) {
           const batch = this._queue.take(this._batchSize);
           this._wanted = Math.max(0, this._wanted - batch.length);
           await this._exportBatch(batch);

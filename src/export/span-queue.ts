@@ -10,6 +10,11 @@ export interface QueuedSpans {
 export interface SpanStore {
   readonly capacity: number;
   readonly size: number;
+  /**
+   * True when what is queued should go out now whatever its count (the OTLP queue: a request's
+   * worth of bytes, so that large spans are sent before they reach its byte limit).
+   */
+  readonly ready?: boolean;
   /** False when full (the caller counts the drop). */
   push(span: ReadableSpan): boolean;
   /** Removes and returns up to `n` spans, oldest first; what the exporter is given. */

@@ -84,6 +84,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
                         maxRequestBytes: config.maxExportRequestBytes,
                         onOversized: createOversizeReport(stats, reporter),
                       },
+                      config.batch.maxQueueBytes,
                     ),
                   maxSpansPerRequest: config.batch.maxExportBatchSize,
                   splitBatch: (batch) => splitBySize(batch as EncodedSpans, config.maxExportRequestBytes),

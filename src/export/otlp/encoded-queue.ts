@@ -79,7 +79,9 @@ export class EncodedSpans {
  * - span objects die young: a queued `ReadableSpan` graph (kilobytes, alive for a batch interval)
  *   survived scavenges and was promoted; with only bytes queued, scavenge time under full load
  *   fell by about half (`--trace-gc` runs: docs/performance.md).
- * Same bounds as the span queue: at most `capacity` spans, a push to a full queue is refused.
+ * Same bounds as the span queue: at most `capacity` spans, a push to a full queue is refused; and
+ * at most `maxBytes` encoded bytes, but for the first span into an empty queue (a span fits a
+ * request, so one always gets through).
  */
 export class EncodedSpanQueue implements SpanStore {
   private readonly _slabs: (Buffer | undefined)[];
@@ -92,8 +94,11 @@ export class EncodedSpanQueue implements SpanStore {
   private _slabPos = 0;
   private _head = 0;
   size = 0;
+  /** Encoded bytes of the spans queued. */
+  bytes = 0;
   /** The most bytes one span's entry may take: the request limit less the envelope reserve. */
   private readonly _maxSpanBytes: number;
+  private readonly _readyBytes: number;
 
   /**
    * @param onUnencodable called for a span the encoder could not walk (a throwing getter or
@@ -101,14 +106,18 @@ export class EncodedSpanQueue implements SpanStore {
    * @param sizeLimit a span whose encoding would not fit `maxRequestBytes` (less a reserve for its
    *   resource and scope) is queued with its longest string values cut, or dropped if even that is
    *   not enough; a request can then always be split to fit (request-split.ts). Absent: no limit.
+   * @param maxBytes the most encoded bytes queued (`batch.maxQueueBytes`).
    */
   constructor(
     readonly capacity: number,
     private readonly _onUnencodable: (span: ReadableSpan, error: unknown) => void = () => undefined,
     private readonly _sizeLimit?: SpanSizeLimit,
+    private readonly _maxBytes = Number.POSITIVE_INFINITY,
   ) {
     const max = _sizeLimit?.maxRequestBytes ?? Number.POSITIVE_INFINITY;
     this._maxSpanBytes = max - Math.min(ENVELOPE_RESERVE, Math.floor(max / 4));
+    // Half the byte limit at most, or it would be reached (and spans dropped) before it is sent.
+    this._readyBytes = Math.min(max, Math.floor(_maxBytes / 2));
     this._slabs = new Array(capacity);
     this._starts = new Int32Array(capacity);
     this._ends = new Int32Array(capacity);
@@ -130,6 +139,8 @@ export class EncodedSpanQueue implements SpanStore {
     const start = this._slabPos;
     if (!this._encode(span, start)) return true;
     if (w.pos - start > this._maxSpanBytes && !this._fit(span, start, w.pos - start)) return true;
+    // Refused as with a full queue: the slab's space is taken again by the next span.
+    if (!this._fits(w.pos - start)) return false;
     // A span bigger than what was left: the writer moved it (and the slab's earlier bytes) to a
     // larger buffer, which this span alone keeps; the next spans go on filling the slab. Made the
     // slab, that buffer grew with every large span and each growth copied all of it again: spans
@@ -142,7 +153,21 @@ export class EncodedSpanQueue implements SpanStore {
     this._scopes[i] = span.instrumentationScope;
     this._resources[i] = span.resource;
     this.size++;
+    this.bytes += w.pos - start;
     return true;
+  }
+
+  /**
+   * A request's worth of bytes is queued (`maxRequestBytes`, or half `maxBytes` if less): the batch
+   * processor sends it now.
+   */
+  get ready(): boolean {
+    return this.bytes >= this._readyBytes;
+  }
+
+  /** Whether `bytes` more fit under `maxBytes` (always, into an empty queue). */
+  private _fits(bytes: number): boolean {
+    return this.size === 0 || this.bytes + bytes <= this._maxBytes;
   }
 
   /**
@@ -150,7 +175,7 @@ export class EncodedSpanQueue implements SpanStore {
    * thread's, whose queue applied the same size limit (src/exit/thread-handoff.ts). False when full.
    */
   pushEncoded(entry: Buffer, scope: InstrumentationScope, resource: Resource): boolean {
-    if (this.size === this.capacity) return false;
+    if (this.size === this.capacity || !this._fits(entry.length)) return false;
     const i = (this._head + this.size) % this.capacity;
     this._slabs[i] = entry;
     this._starts[i] = 0;
@@ -158,6 +183,7 @@ export class EncodedSpanQueue implements SpanStore {
     this._scopes[i] = scope;
     this._resources[i] = resource;
     this.size++;
+    this.bytes += entry.length;
     return true;
   }
 
@@ -218,6 +244,7 @@ export class EncodedSpanQueue implements SpanStore {
       ends[k] = this._ends[i]!;
       scopes[k] = this._scopes[i]!;
       resources[k] = this._resources[i]!;
+      this.bytes -= ends[k]! - starts[k]!;
       this._slabs[i] = undefined;
       this._scopes[i] = undefined;
       this._resources[i] = undefined;

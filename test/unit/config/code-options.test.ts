@@ -44,6 +44,11 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [{ shutdownTimeoutMillis: 0 }, 'shutdownTimeoutMillis', /shutdownTimeoutMillis=0/],
     [{ batch: { maxQueueSize: 0 } }, 'batch.maxQueueSize', /batch\.maxQueueSize=0: expected a whole number/],
     [
+      { batch: { maxQueueBytes: 1024 } },
+      'batch.maxQueueBytes',
+      /batch\.maxQueueBytes=1024: expected a whole number in \[65536, ∞\]/,
+    ],
+    [
       { batch: { maxQueueSize: 10, maxExportBatchSize: 20 } },
       'batch.maxExportBatchSize',
       /must not exceed batch\.maxQueueSize \(10\)/,

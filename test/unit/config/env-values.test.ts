@@ -147,6 +147,12 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         4096,
       ],
       [
+        { ACME_OTEL_MAX_QUEUE_BYTES: '1000' },
+        /ACME_OTEL_MAX_QUEUE_BYTES="1000" was given, but it is out of range \(\[65536\.\.∞\]\), defaulting to 67108864/,
+        (c) => c.batch.maxQueueBytes,
+        64 * 1024 * 1024,
+      ],
+      [
         { OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20' },
         /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20".*exceeds the queue size \(10\), defaulting to 10/,
         (c) => c.batch.maxExportBatchSize,

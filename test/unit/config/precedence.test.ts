@@ -185,7 +185,13 @@ describe('precedence: code > env > defaults', () => {
       {},
       {},
       (c) => c.batch,
-      { maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 },
+      {
+        maxQueueSize: 4096,
+        maxQueueBytes: 64 * 1024 * 1024,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 5000,
+        exportTimeoutMillis: 30000,
+      },
     ],
     [
       'bsp env',
@@ -195,9 +201,16 @@ describe('precedence: code > env > defaults', () => {
         OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
         OTEL_BSP_SCHEDULE_DELAY: '50',
         OTEL_BSP_EXPORT_TIMEOUT: '900',
+        ACME_OTEL_MAX_QUEUE_BYTES: '1048576',
       },
       (c) => c.batch,
-      { maxQueueSize: 100, maxExportBatchSize: 10, scheduledDelayMillis: 50, exportTimeoutMillis: 900 },
+      {
+        maxQueueSize: 100,
+        maxQueueBytes: 1048576,
+        maxExportBatchSize: 10,
+        scheduledDelayMillis: 50,
+        exportTimeoutMillis: 900,
+      },
     ],
     [
       'bsp code beats env',
