@@ -3,6 +3,7 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 // sender thread's bundle, which takes both, must not take in the OTel diag bridge (and the API).
 import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
+import { KeyCache } from '../util/key-cache.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { DEFAULT_SECRET_KEYS, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './defaults.js';
 import { createInlineScrubber } from './inline.js';
@@ -234,7 +235,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const anyPattern = combinePatterns(patterns, alwaysRun);
   const inline = createInlineScrubber(replacement, keys.userNames);
 
-  const keyCache = new Map<string, Action>();
+  const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
   // log line of reportSpent may scrub with this very redactor, but only once the value is done).
   const shared = secretBudget();
@@ -243,7 +244,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     let action = keyCache.get(key);
     if (action === undefined) {
       action = classify(key, keys);
-      if (keyCache.size < MAX_CACHED_KEYS) keyCache.set(key, action);
+      keyCache.set(key, action);
     }
     return action;
   }

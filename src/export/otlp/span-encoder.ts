@@ -2,6 +2,7 @@ import type { Attributes, HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { KeyCache } from '../../util/key-cache.js';
 import type { ProtoWriter } from './proto-writer.js';
 
 // The OTLP trace protobuf, field for field and in the same order as upstream's serializer
@@ -120,7 +121,7 @@ function writeHrTime(w: ProtoWriter, time: HrTime): void {
 // Attribute keys repeat on every span (`http.request.method`, `url.path`...): their encoded
 // `KeyValue.key` field is kept, bounded, instead of re-encoding the string each time.
 const MAX_CACHED_KEYS = 2048;
-const keyBytes = new Map<string, Uint8Array>();
+const keyBytes = new KeyCache<Uint8Array>(MAX_CACHED_KEYS);
 
 function writeKey(w: ProtoWriter, key: string): void {
   const cached = keyBytes.get(key);
@@ -131,7 +132,7 @@ function writeKey(w: ProtoWriter, key: string): void {
   const start = w.pos;
   w.tag(1, 2);
   w.string(key);
-  if (keyBytes.size < MAX_CACHED_KEYS && key.length <= 128) {
+  if (key.length <= 128) {
     keyBytes.set(key, Uint8Array.prototype.slice.call(w.buf, start, w.pos));
   }
 }

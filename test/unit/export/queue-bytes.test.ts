@@ -16,7 +16,7 @@ import { setLogSink } from '../../../src/diag/log.js';
 import { AcmeBatchSpanProcessor } from '../../../src/export/batch-processor.js';
 import { EncodedSpanQueue, type EncodedSpans } from '../../../src/export/otlp/encoded-queue.js';
 import { splitBySize } from '../../../src/export/otlp/request-split.js';
-import { initTracing } from '../../../src/sdk/init.js';
+import { tracingToNowhere } from '../../support/otlp-nowhere.js';
 import { resetTracing } from '../../support/reset.js';
 
 afterEach(resetTracing);
@@ -140,18 +140,7 @@ describe('batch.maxQueueBytes and ACME_OTEL_MAX_QUEUE_BYTES', () => {
     ['the environment', {}, { ACME_OTEL_MAX_QUEUE_BYTES: '65536' }],
   ])('%s bounds the OTLP queue of initTracing', (_name, options, env) => {
     setLogSink(() => undefined);
-    // Nothing listens on port 9, and nothing is sent before the 5 s schedule.
-    const tracing = initTracing(
-      {
-        serviceName: 'svc',
-        endpoint: 'http://127.0.0.1:9',
-        instrumentations: false,
-        handleSignals: false,
-        shutdownTimeoutMillis: 200,
-        ...options,
-      },
-      { OTEL_NODE_RESOURCE_DETECTORS: 'none', ...env },
-    );
+    const tracing = tracingToNowhere(options, env);
     for (let i = 0; i < 10; i++) {
       tracing.tracer.startSpan('big', { attributes: { blob: 'x'.repeat(16_000) } }).end();
     }

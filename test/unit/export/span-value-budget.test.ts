@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../../src/diag/log.js';
 import { initTracing } from '../../../src/sdk/init.js';
 import type { TracingOptions } from '../../../src/types.js';
+import { tracingToNowhere } from '../../support/otlp-nowhere.js';
 import { resetTracing } from '../../support/reset.js';
 
 beforeEach(async () => {
@@ -176,18 +177,7 @@ describe("a span's values in all", () => {
   });
 
   it('span.end() on 524,288 numbers in arrays costs about what 1,024 short values cost (ratio)', async () => {
-    // Our OTLP path, as in production: spans are encoded as they end (nothing listens on port 9,
-    // and nothing is sent before the 5 s schedule; afterEach shuts it down).
-    const tracing = initTracing(
-      {
-        serviceName: 'svc',
-        endpoint: 'http://127.0.0.1:9',
-        instrumentations: false,
-        handleSignals: false,
-        shutdownTimeoutMillis: 500,
-      },
-      { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
-    );
+    const tracing = tracingToNowhere();
     const numbers = Array.from({ length: 1024 }, (_, i) => i);
     const arrays = attributes(32, () => numbers);
     const scalars = attributes(128, (i) => i);
