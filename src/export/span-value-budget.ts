@@ -23,8 +23,8 @@ export function emptyAttributes(): Attributes {
  */
 export interface ValueCounts {
   readonly own: number;
-  values: number[];
-  keys: (readonly string[])[];
+  readonly holderValues: readonly number[];
+  readonly holderKeys: readonly (readonly string[])[];
 }
 
 /**
@@ -64,11 +64,11 @@ export function fitSpanValues(
     parts.push(`arrays longer than ${level} elements cut`);
   }
   const holders: Holder[] = [...span.events, ...span.links];
-  const sizes = counts.values;
+  const sizes = counts.holderValues;
   const level = waterLevel([...sizes], Math.max(0, maxValues - own));
   let dropped = 0;
   for (let i = 0; i < holders.length; i++) {
-    if (sizes[i]! > level) dropped += keepLeading(holders[i]!, level, counts.keys[i]!);
+    if (sizes[i]! > level) dropped += keepLeading(holders[i]!, level, counts.holderKeys[i]!);
   }
   if (dropped > 0 || parts.length === 0) {
     parts.push(`events and links keep ${level} each, ${dropped} of their attributes dropped`);

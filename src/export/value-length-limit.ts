@@ -3,7 +3,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { log } from '../diag/index.js';
 import { TRUNCATED_ATTRIBUTE } from './otlp/span-truncation.js';
 import { cutAt, fitSpanText, spanText } from './span-text-budget.js';
-import { emptyAttributes, fitSpanValues, type Holder, type ValueCounts } from './span-value-budget.js';
+import { emptyAttributes, fitSpanValues, type Holder } from './span-value-budget.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -70,6 +70,8 @@ export function createValueLengthLimit(limit: number, maxValues: number): SpanPr
         // Never throw into the host's span.end() (the SDK copies what it is given, but code can
         // reach into a span object: test/unit/export/attribute-value-limit.test.ts).
         walk.cuts.length = 0;
+        walk.holderValues.length = 0;
+        walk.holderKeys.length = 0;
         log.debug(`could not apply the length limits to a span: ${(error as Error)?.message}`);
       }
     },
@@ -97,25 +99,22 @@ function limitSpan(
   walk.keysCut = 0;
   walk.keysDropped = 0;
   capArrays(span, arrayText, '', -1);
+  walk.own = walk.values;
   const { events, links } = span;
-  // Most spans have no events or links: nothing more to allocate for them.
-  const counts: ValueCounts = { own: walk.values, values: NONE, keys: NONE };
-  if (events.length > 0 || links.length > 0) {
-    counts.values = [];
-    counts.keys = [];
-  }
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (event.name.length > limit) (event as { name: string }).name = event.name.slice(0, limit);
     walk.chars += event.name.length;
-    countHolder(event, arrayText, 'events', i, counts);
+    countHolder(event, arrayText, 'events', i);
   }
-  for (let i = 0; i < links.length; i++) countHolder(links[i]!, arrayText, 'links', i, counts);
+  for (let i = 0; i < links.length; i++) countHolder(links[i]!, arrayText, 'links', i);
   let chars = walk.chars;
   if (walk.values > maxValues) {
-    cuts.push(fitSpanValues(span, walk.values, maxValues, counts));
+    cuts.push(fitSpanValues(span, walk.values, maxValues, walk));
     chars = spanText(span);
   }
+  walk.holderValues.length = 0;
+  walk.holderKeys.length = 0; // not to keep the span's keys alive until the next one
   if (chars > maxText) cuts.push(fitSpanText(span, chars, maxText));
   if (walk.unlisted > 0) cuts.push(`${walk.unlisted} more arrays or keys cut, not listed`);
   if (walk.keysDropped > 0) {
@@ -128,26 +127,28 @@ function limitSpan(
 
 /**
  * What the walk of the span being ended found: labels of what was cut, its text and its values so
- * far, the over-long keys it cut and dropped (one object reused: `onEnd` is synchronous and takes
- * the labels).
+ * far, the over-long keys it cut and dropped, and the counts the value budget reuses (one object
+ * reused: `onEnd` is synchronous and takes the labels).
  */
-const walk = { cuts: [] as string[], unlisted: 0, chars: 0, values: 0, keysCut: 0, keysDropped: 0 };
+const walk = {
+  cuts: [] as string[],
+  unlisted: 0,
+  chars: 0,
+  values: 0,
+  keysCut: 0,
+  keysDropped: 0,
+  own: 0,
+  holderValues: [] as number[],
+  holderKeys: [] as string[][],
+};
 
-const NONE: never[] = [];
-
-/** capArrays on an event or link, its values and keys noted in `counts`. */
-function countHolder(
-  holder: Holder,
-  arrayText: number,
-  where: string,
-  index: number,
-  counts: ValueCounts,
-): void {
+/** capArrays on an event or link, its values and keys noted in `walk`. */
+function countHolder(holder: Holder, arrayText: number, where: string, index: number): void {
   const values = walk.values;
   const keys: string[] = [];
   if (holder.attributes) capArrays(holder, arrayText, where, index, keys);
-  counts.values.push(walk.values - values);
-  counts.keys.push(keys);
+  walk.holderValues.push(walk.values - values);
+  walk.holderKeys.push(keys);
 }
 
 /**

@@ -1,5 +1,4 @@
 // util/: modules loaded on first use, off the start-up path.
 export { onFirstListen } from './first-listen.js';
-export { KeyCache } from './key-cache.js';
 export { createHash } from './lazy-crypto.js';
 export { lazyRequire } from './lazy-require.js';

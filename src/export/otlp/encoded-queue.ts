@@ -138,9 +138,11 @@ export class EncodedSpanQueue implements SpanStore {
     const w = this._writer;
     const start = this._slabPos;
     if (!this._encode(span, start)) return true;
-    if (w.pos - start > this._maxSpanBytes && !this._fit(span, start, w.pos - start)) return true;
-    // Refused as with a full queue: the slab's space is taken again by the next span.
-    if (!this._fits(w.pos - start)) return false;
+    const size = w.pos - start;
+    // Refused as with a full queue (the slab's space is taken again by the next span), before a
+    // truncation is done and reported for nothing: truncated, a span takes at most _maxSpanBytes.
+    if (!this._fits(Math.min(size, this._maxSpanBytes))) return false;
+    if (size > this._maxSpanBytes && !this._fit(span, start, size)) return true;
     // A span bigger than what was left: the writer moved it (and the slab's earlier bytes) to a
     // larger buffer, which this span alone keeps; the next spans go on filling the slab. Made the
     // slab, that buffer grew with every large span and each growth copied all of it again: spans

@@ -64,6 +64,24 @@ describe('EncodedSpanQueue byte limit', () => {
     expect(taken.starts[1]).toBe(taken.ends[0]);
   });
 
+  it('refuses an oversized span before truncating it, so it is counted once, as dropped', () => {
+    const [small, big] = spansOf([1_000, 300_000]);
+    const oversized: boolean[] = [];
+    const limit = {
+      maxRequestBytes: 100_000,
+      onOversized: (_s: ReadableSpan, o: { dropped: boolean }) => oversized.push(o.dropped),
+    };
+    // Truncated, the big span would take up to 75,000 bytes (the request less a quarter).
+    const full = new EncodedSpanQueue(16, undefined, limit, 60_000);
+    expect(full.push(small!)).toBe(true);
+    expect(full.push(big!)).toBe(false);
+    expect(oversized).toEqual([]);
+    const roomy = new EncodedSpanQueue(16, undefined, limit, 120_000);
+    expect(roomy.push(small!)).toBe(true);
+    expect(roomy.push(big!)).toBe(true);
+    expect(oversized).toEqual([false]); // truncated, and queued
+  });
+
   it('is ready to send once a request of bytes is queued, or half the byte limit if less', () => {
     const spans = spansOf([100_000, 100_000, 100_000]);
     const queue = new EncodedSpanQueue(16, undefined, { ...noLimit, maxRequestBytes: 250_000 });
