@@ -6,9 +6,19 @@ import forwardedParse from 'forwarded-parse';
  * (a malformed header), upstream reads nothing from the header: `undefined` here.
  */
 export function parseForwarded(header: string): Record<string, string>[] | undefined {
+  // `server.address` and `client.address` both read it: one parse per request, not two.
+  if (header === last.header) return last.entries;
+  let entries: Record<string, string>[] | undefined;
   try {
-    return forwardedParse(header);
+    entries = forwardedParse(header);
   } catch {
-    return undefined;
+    entries = undefined;
   }
+  last = { header, entries };
+  return entries;
 }
+
+let last: { header: string | undefined; entries: Record<string, string>[] | undefined } = {
+  header: undefined,
+  entries: undefined,
+};

@@ -41,23 +41,34 @@ export function clientAddress(request: IncomingMessage): string | null {
   const forwardedFor = headers['x-forwarded-for'] as string | string[] | undefined;
   if (forwardedFor) {
     const value = Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor;
-    if (typeof value === 'string') return removePort((value.split(',')[0] as string).trim());
+    if (typeof value === 'string') {
+      // The first entry, without splitting the rest (64 KiB of commas took 2.5 ms to split).
+      const comma = value.indexOf(',');
+      return removePort((comma === -1 ? value : value.slice(0, comma)).trim());
+    }
   }
   return request.socket.remoteAddress || null;
 }
 
+/**
+ * Upstream's parse of a host header (`split(':')` and its parts), from the positions of the first,
+ * second and last two colons instead: 64 KiB of colons took 2.3 ms to split, for the same answer.
+ */
 function parseHostHeader(hostHeader: string, proto?: string): HostAndPort {
-  const parts = hostHeader.split(':');
   const defaultPort = proto === 'http' ? '80' : proto === 'https' ? '443' : undefined;
-  if (parts.length === 1)
-    return defaultPort === undefined ? { host: parts[0] } : { host: parts[0], port: defaultPort };
-  if (parts.length === 2) return { host: parts[0], port: parts[1] };
-  // More colons: IPv6, `[a:b::c]` or `[a:b::c]:port`.
-  if ((parts[0] as string).startsWith('[')) {
-    if ((parts[parts.length - 1] as string).endsWith(']')) {
+  const first = hostHeader.indexOf(':');
+  if (first === -1)
+    return defaultPort === undefined ? { host: hostHeader } : { host: hostHeader, port: defaultPort };
+  if (hostHeader.indexOf(':', first + 1) === -1)
+    return { host: hostHeader.slice(0, first), port: hostHeader.slice(first + 1) };
+  // More colons: IPv6, `[a:b::c]` or `[a:b::c]:port`. A part "ends with ]" exactly when the
+  // character before the colon that ends it is `]` (an empty part ends with nothing).
+  if (hostHeader.startsWith('[')) {
+    const last = hostHeader.lastIndexOf(':');
+    if (hostHeader.endsWith(']')) {
       if (defaultPort !== undefined) return { host: hostHeader, port: defaultPort };
-    } else if ((parts[parts.length - 2] as string).endsWith(']')) {
-      return { host: parts.slice(0, -1).join(':'), port: parts[parts.length - 1] };
+    } else if (hostHeader.charCodeAt(last - 1) === 0x5d) {
+      return { host: hostHeader.slice(0, last), port: hostHeader.slice(last + 1) };
     }
   }
   return { host: hostHeader };

@@ -1,4 +1,6 @@
 import {
+  type Baggage,
+  type BaggageEntry,
   baggageEntryMetadataFromString,
   type Context,
   propagation,
@@ -8,11 +10,13 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { log } from '../diag/index.js';
-import { MAX_BAGGAGE_BYTES, parseBaggage, serializeBaggage } from './baggage-codec.js';
+import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_READ, parseBaggage, serializeBaggage } from './baggage-codec.js';
 import { guard } from './guard.js';
 import { HeaderReader, INVALID } from './headers.js';
 
 export const BAGGAGE_HEADER = 'baggage';
+
+const serialized = new WeakMap<Baggage, string>();
 
 /**
  * W3C Baggage. Malformed list-members are dropped one at a time (the rest still propagate);
@@ -36,12 +40,23 @@ export class StrictBaggagePropagator implements TextMapPropagator {
     if (isTracingSuppressed(context)) return;
     const baggage = propagation.getBaggage(context);
     if (!baggage) return;
-    const entries = baggage
-      .getAllEntries()
-      .map(([key, entry]) => [key, { value: entry.value, properties: entry.metadata?.toString() }] as const);
-    const { header, dropped } = serializeBaggage(entries);
-    if (dropped > 0) {
-      log.debug(`baggage inject dropped ${dropped} entries (invalid key or over ${MAX_BAGGAGE_BYTES} bytes)`);
+    // A Baggage is immutable: a request that calls out many times serialises its baggage once
+    // (8 KiB of short members took ~0.5 ms per call).
+    let header = serialized.get(baggage);
+    if (header === undefined) {
+      const entries = baggage
+        .getAllEntries()
+        .map(
+          ([key, entry]) => [key, { value: entry.value, properties: entry.metadata?.toString() }] as const,
+        );
+      const result = serializeBaggage(entries);
+      if (result.dropped > 0) {
+        log.debug(
+          `baggage inject dropped ${result.dropped} entries (invalid key or over ${MAX_BAGGAGE_BYTES} bytes)`,
+        );
+      }
+      header = result.header;
+      serialized.set(baggage, header);
     }
     if (header !== '') setter.set(carrier, BAGGAGE_HEADER, header);
   }
@@ -50,19 +65,26 @@ export class StrictBaggagePropagator implements TextMapPropagator {
     const values = new HeaderReader(getter, carrier).all(BAGGAGE_HEADER);
     if (values === undefined || values === INVALID) return context;
     // Several baggage headers are one list (RFC 7230 §3.2.2).
-    const { members, malformed, overLimit } = parseBaggage(values.join(','));
-    if (malformed > 0 || overLimit > 0) {
-      log.debug(`baggage extract dropped ${malformed} malformed and ${overLimit} over-limit list-members`);
+    const header = values.join(',');
+    const { members, malformed, overLimit, unread } = parseBaggage(header);
+    if (malformed > 0 || overLimit > 0 || unread > 0) {
+      const skipped =
+        unread > 0
+          ? `, and did not read the last ${unread} of its ${header.length} characters (limit ${MAX_BAGGAGE_READ})`
+          : '';
+      log.debug(
+        `baggage extract dropped ${malformed} malformed and ${overLimit} over-limit list-members${skipped}`,
+      );
     }
     if (members.length === 0) return context;
-    const entries = Object.fromEntries(
-      members.map((m) => [
-        m.key,
-        m.properties
-          ? { value: m.value, metadata: baggageEntryMetadataFromString(m.properties) }
-          : { value: m.value },
-      ]),
-    );
+    // A null-prototype object is a dictionary from the start: Object.fromEntries gave the object a
+    // new hidden class per key, ~0.75 µs each (0.9 ms for the ~1,200 members 8 KiB can hold).
+    const entries: Record<string, BaggageEntry> = Object.create(null);
+    for (const m of members) {
+      entries[m.key] = m.properties
+        ? { value: m.value, metadata: baggageEntryMetadataFromString(m.properties) }
+        : { value: m.value };
+    }
     return propagation.setBaggage(context, propagation.createBaggage(entries));
   }
 }

@@ -101,6 +101,7 @@ export function trimOws(value: string): string {
   return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
-function isOws(code: number): boolean {
+/** Optional whitespace (RFC 7230 §3.2.3): space or horizontal tab. */
+export function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
