@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
 import { clientAddress, serverAddress } from './http-server-address.js';
+import { redactQuery } from './query-redaction.js';
 
 /**
  * A server span's request attributes, exactly as upstream's `getIncomingRequestAttributes`
@@ -94,13 +95,6 @@ function parseRequestUrl(request: IncomingMessage, component: string): URL | und
   } catch {
     return undefined;
   }
-}
-
-/** The values of `redacted` parameters replaced by `REDACTED`, re-serialised as upstream does. */
-function redactQuery(search: string, redacted: readonly string[]): string {
-  const params = new URLSearchParams(search);
-  for (const name of redacted) if (params.has(name)) params.set(name, 'REDACTED');
-  return params.toString();
 }
 
 /** instrumentation-http's DEFAULT_QUERY_STRINGS_TO_REDACT (0.223). */

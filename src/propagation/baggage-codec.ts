@@ -1,3 +1,4 @@
+import { hexValue } from '../util/hex-digit.js';
 import { isOws, trimOws } from './headers.js';
 
 /**
@@ -112,13 +113,6 @@ export function decodeBaggageValue(value: string): string {
     bytes[n++] = code & 0xff;
   }
   return utf8.decode(bytes.subarray(0, n));
-}
-
-function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  if (code >= 0x41 && code <= 0x46) return code - 0x37;
-  if (code >= 0x61 && code <= 0x66) return code - 0x57;
-  return -1;
 }
 
 /** Percent-encode everything outside baggage-octet, and `%` itself. Lone surrogates become U+FFFD. */

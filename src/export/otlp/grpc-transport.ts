@@ -16,6 +16,15 @@ import {
   statusFromRstCode,
 } from './grpc-status.js';
 
+/**
+ * The most of a collector's answer that is read: 64 KiB, raw and inflated. An
+ * ExportTraceServiceResponse is a few bytes (a partial_success with a count and a message);
+ * upstream's OTLP/HTTP transport, where a proxy may answer with a page, stops at 4 MiB. This
+ * bounds the memory a broken or hostile endpoint can make us hold, and the time inflating its
+ * answer takes (inflating 1 MiB took ~4 ms; 64 KiB takes ~0.15).
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
 /** What upstream's OTLP export delegate expects of a transport (otlp-exporter-base 0.223). */
 export type ExportResponse =
   | { status: 'success'; data?: Uint8Array }
@@ -227,6 +236,8 @@ class UnaryCall {
   private _message = '';
   private _encoding: string | undefined;
   private _chunks: Buffer[] = [];
+  private _bytes = 0;
+  private _tooLarge = false;
   private _error: Error | undefined;
   private _timeoutMillis = 0;
 
@@ -240,7 +251,18 @@ class UnaryCall {
       if (typeof encoding === 'string') this._encoding = encoding;
       this._readStatus(headers);
     });
-    _stream.on('data', (chunk: Buffer) => this._chunks.push(chunk));
+    _stream.on('data', (chunk: Buffer) => {
+      if (this._tooLarge) return;
+      this._bytes += chunk.length;
+      if (this._bytes <= MAX_RESPONSE_BYTES) {
+        this._chunks.push(chunk);
+        return;
+      }
+      // A collector's answer is a few bytes; a longer one is not kept (nor read further).
+      this._tooLarge = true;
+      this._chunks = [];
+      this._stream.close(0x8 /* CANCEL */);
+    });
     _stream.on('trailers', (trailers) => this._readStatus(trailers));
     _stream.on('error', (error: Error) => {
       this._error ??= error;
@@ -260,6 +282,13 @@ class UnaryCall {
     this._stream.on('error', ignore);
     if (this.expired) {
       return failure(GRPC_STATUS.DEADLINE_EXCEEDED, `Deadline exceeded after ${this._timeoutMillis} ms`);
+    }
+    if (this._tooLarge) {
+      // Not retried (INTERNAL): the collector may well have taken the spans.
+      return failure(
+        GRPC_STATUS.INTERNAL,
+        `the collector's answer exceeded ${MAX_RESPONSE_BYTES} bytes; it was not read (an OTLP export answer is a few bytes)`,
+      );
     }
     if (this._status === GRPC_STATUS.OK) {
       try {
@@ -309,7 +338,10 @@ class UnaryCall {
     const message = body.subarray(5, 5 + length);
     if (body[0] !== 1) return message;
     if (this._encoding !== 'gzip') throw new Error(`compressed message with grpc-encoding ${this._encoding}`);
-    return (lazyRequire('node:zlib') as typeof import('node:zlib')).gunzipSync(message);
+    // Bounded as the body is: a small message that inflates to gigabytes fails here, quickly.
+    return (lazyRequire('node:zlib') as typeof import('node:zlib')).gunzipSync(message, {
+      maxOutputLength: MAX_RESPONSE_BYTES,
+    });
   }
 }
 

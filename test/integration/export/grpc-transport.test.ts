@@ -22,6 +22,7 @@ import {
   type ExportResponse,
   GrpcTransport,
   type GrpcTransportOptions,
+  MAX_RESPONSE_BYTES,
 } from '../../../src/export/otlp/grpc-transport.js';
 import { buildTraceRequest } from '../../../src/export/otlp/request.js';
 import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
@@ -186,6 +187,52 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     const error = errorOf(await transport({ url }).send(request('x'), 2_000));
     expect(error.code).toBe(16);
     expect(error.message).toBe('16 UNAUTHENTICATED: bad token: expired');
+    expect(isRetryableExportError(error)).toBe(false);
+  });
+
+  // A collector's answer is a few bytes. A broken or hostile endpoint that streams an endless body,
+  // or a small gzip message that inflates to gigabytes, was read whole into memory (and inflated in
+  // one synchronous call); now each stops at MAX_RESPONSE_BYTES, fails the call without a retry and
+  // says why.
+  it('stops reading an answer over MAX_RESPONSE_BYTES and fails the call, not retried', async () => {
+    let sent = 0;
+    const url = await h2Server((stream) => {
+      stream.on('error', () => {});
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const pump = () => {
+        while (!stream.destroyed && sent < 64 * MAX_RESPONSE_BYTES) {
+          sent += chunk.length;
+          if (!stream.write(chunk)) return void stream.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const started = Date.now();
+    const error = errorOf(await transport({ url }).send(request('x'), 10_000));
+    expect(error.message).toContain(`the collector's answer exceeded ${MAX_RESPONSE_BYTES} bytes`);
+    expect(isRetryableExportError(error)).toBe(false);
+    // It stopped the stream: far less than the 64 MiB the server would send was sent.
+    expect(sent).toBeLessThan(8 * MAX_RESPONSE_BYTES);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('fails a gzip answer that inflates past MAX_RESPONSE_BYTES, without inflating it all', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(16 * MAX_RESPONSE_BYTES)); // 16 MiB of zeros, ~16 KB
+    const frame = Buffer.alloc(5);
+    frame[0] = 1;
+    frame.writeUInt32BE(bomb.length, 1);
+    const url = await h2Server((stream) => {
+      stream.respond(
+        { ':status': 200, 'content-type': 'application/grpc', 'grpc-encoding': 'gzip' },
+        { waitForTrailers: true },
+      );
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(Buffer.concat([frame, bomb]));
+    });
+    const error = errorOf(await transport({ url }).send(request('x'), 10_000));
+    expect(error.message).toMatch(/^13 INTERNAL: unreadable response: /);
+    expect(error.message).toContain(String(MAX_RESPONSE_BYTES));
     expect(isRetryableExportError(error)).toBe(false);
   });
 
