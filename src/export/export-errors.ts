@@ -95,6 +95,28 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
+/** Up to the first line break, without splitting the rest (a collector's message can be long). */
+function firstLine(message: string): string {
+  const end = message.indexOf('\n');
+  return end === -1 ? message : message.slice(0, end);
+}
+
+/**
+ * grpc-js ends some messages with "Resolution note:" and nothing after it; drop that, with the
+ * whitespace and the full stop before it. Done on the end of the line only: the regex
+ * `/\.?\s*Resolution note:\s*$/` retried its `\s*` from every position of a run of spaces, so
+ * a collector's message of 64 KiB of spaces took seconds.
+ */
+function withoutResolutionNote(line: string): string {
+  const trimmed = line.trimEnd();
+  const note = 'Resolution note:';
+  if (!trimmed.endsWith(note)) return line;
+  let end = trimmed.length - note.length;
+  while (end > 0 && /\s/.test(trimmed[end - 1] as string)) end--;
+  if (end > 0 && trimmed[end - 1] === '.') end--;
+  return trimmed.slice(0, end);
+}
+
 /** A one-line reason for an export error: `UNAVAILABLE (14): No connection established`. */
 export function describeExportError(error: unknown): string {
   if (error == null) return 'unknown error';
@@ -103,7 +125,7 @@ export function describeExportError(error: unknown): string {
   const details = (error as { details?: unknown }).details;
   if (typeof code === 'number' && grpcCodeName(code) && typeof details === 'string' && details)
     message = details;
-  message = (message.split('\n')[0] ?? message).replace(/\.?\s*Resolution note:\s*$/, '');
+  message = withoutResolutionNote(firstLine(message));
   if (message.length > 200) message = `${message.slice(0, 200)}…`;
   if (typeof code === 'number' && code >= 100) return `HTTP ${code}: ${message}`;
   if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;
