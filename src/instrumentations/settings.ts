@@ -1,6 +1,8 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { log } from '../diag/index.js';
+import { backtrackRisk } from '../redaction/user-patterns.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
 
 /** What the per-instrumentation config is built from. */
@@ -53,22 +55,43 @@ export function instrumentationConfig(name: string, ctx: InstrumentationContext)
   }
 }
 
-/** `true` for requests whose path is in `paths`; the query string is ignored. */
+/** The longest path an `ignoreIncomingPaths` RegExp is tried on; a longer one is not ignored (traced). */
+export const MAX_IGNORE_PATH_TESTED = 2048;
+
+/**
+ * `true` for requests whose path is in `paths`; the query string is ignored. A RegExp runs on every
+ * request's path, which the client chooses, so one whose shape could backtrack catastrophically
+ * (`(a+)+`, the same check as `redaction.patterns`) is not applied, with one line saying so, and
+ * the others are tried on paths of at most {@link MAX_IGNORE_PATH_TESTED} characters.
+ */
 export function createIncomingPathFilter(
   paths: readonly (string | RegExp)[],
 ): (req: IncomingMessage) => boolean {
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
   for (const p of paths) {
-    if (typeof p === 'string') exact.add(trimSlash(p));
+    if (typeof p === 'string') {
+      exact.add(trimSlash(p));
+      continue;
+    }
+    const risk = backtrackRisk(p);
+    if (risk !== undefined) {
+      log.warnOnce(
+        `ignoreIncomingPaths:${p}`,
+        `ignoreIncomingPaths entry ${p} could backtrack catastrophically (${risk}), so one crafted request ` +
+          'path could block the event loop; it is NOT applied. Rewrite it without that shape (the other entries are used)',
+      );
+      continue;
+    }
     // A global/sticky RegExp keeps lastIndex between calls; use a stateless copy.
-    else patterns.push(p.global || p.sticky ? new RegExp(p.source, p.flags.replace(/[gy]/g, '')) : p);
+    patterns.push(p.global || p.sticky ? new RegExp(p.source, p.flags.replace(/[gy]/g, '')) : p);
   }
   return (req) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    return exact.has(trimSlash(path)) || patterns.some((re) => re.test(path));
+    if (exact.has(trimSlash(path))) return true;
+    return path.length <= MAX_IGNORE_PATH_TESTED && patterns.some((re) => re.test(path));
   };
 }
 

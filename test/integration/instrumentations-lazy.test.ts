@@ -6,10 +6,11 @@ import { execFileSync } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { CATALOGUE } from '../../src/instrumentations/catalogue.js';
 import { KNOWN_INSTRUMENTATIONS, resolveInstrumentationNames } from '../../src/instrumentations/index.js';
 import { packageOf } from '../../src/instrumentations/require-gate.js';
-import { createIncomingPathFilter } from '../../src/instrumentations/settings.js';
+import { createIncomingPathFilter, MAX_IGNORE_PATH_TESTED } from '../../src/instrumentations/settings.js';
 import { repoRoot } from '../support/child.js';
 
 // Inside node_modules/ so the bundle's external imports resolve from the repo.
@@ -209,6 +210,31 @@ describe('health-check filter', () => {
     expect(ignore(req('/internal/x'))).toBe(true); // a /g RegExp keeps no state between calls
     expect(ignore(req('/healthcheck'))).toBe(false);
     expect(ignore(req('/orders?path=/health'))).toBe(false);
+  });
+
+  // A RegExp runs on every request's path, which the client chooses (issue 20: no input stalls the
+  // service): `/^\/(a+)+$/` on `/` + 30 `a`s and a `!` takes seconds in V8's backtracking engine.
+  it('does not apply a RegExp that could backtrack catastrophically, and says so once', () => {
+    const lines: string[] = [];
+    const previous = setLogSink((_level, line) => lines.push(line));
+    try {
+      const ignore = createIncomingPathFilter([/^\/(a+)+$/, /^\/internal\//]);
+      const started = performance.now();
+      expect(ignore(req(`/${'a'.repeat(30)}!`))).toBe(false);
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(ignore(req('/internal/x'))).toBe(true);
+      expect(lines.filter((l) => l.includes('ignoreIncomingPaths entry /^\\/(a+)+$/'))).toHaveLength(1);
+      expect(lines[0]).toMatch(/could backtrack catastrophically .*it is NOT applied/);
+    } finally {
+      setLogSink(previous);
+      resetLogger();
+    }
+  });
+
+  it('tries RegExps on paths of at most MAX_IGNORE_PATH_TESTED characters', () => {
+    const ignore = createIncomingPathFilter(['/health', /^\/internal\//]);
+    expect(ignore(req(`/internal/${'x'.repeat(MAX_IGNORE_PATH_TESTED - 10)}`))).toBe(true);
+    expect(ignore(req(`/internal/${'x'.repeat(MAX_IGNORE_PATH_TESTED)}`))).toBe(false);
   });
 });
 
