@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { log } from '../diag/index.js';
-import { backtrackRisk } from '../redaction/user-patterns.js';
+import { backtrackRisk } from '../util/regex-risk.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
 
 /** What the per-instrumentation config is built from. */
