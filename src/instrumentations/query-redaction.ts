@@ -109,18 +109,8 @@ function formDecode(text: string): string {
   if (scratch.length < text.length) scratch = new Uint8Array(text.length * 2);
   let n = 0;
   let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    let byte = text.charCodeAt(i);
-    if (byte === 0x2b) {
-      byte = 0x20;
-    } else if (byte === 0x25 && i + 2 < text.length) {
-      const high = hexValue(text.charCodeAt(i + 1));
-      const low = hexValue(text.charCodeAt(i + 2));
-      if (high !== -1 && low !== -1) {
-        byte = (high << 4) | low;
-        i += 2;
-      }
-    }
+  for (let i = 0; i < text.length; i = unitEnd) {
+    const byte = unitAt(text, i, text.length);
     if (byte >= 128) ascii = false;
     scratch[n++] = byte;
   }
@@ -173,22 +163,88 @@ function formEncode(text: string): string {
  */
 function formNormalise(text: string, from: number, to: number): string {
   let out = '';
-  for (let i = from; i < to; i++) {
-    let code = text.charCodeAt(i);
-    if (code === 0x25 && i + 2 < to) {
-      const high = hexValue(text.charCodeAt(i + 1));
-      const low = hexValue(text.charCodeAt(i + 2));
-      if (high !== -1 && low !== -1) {
-        code = (high << 4) | low;
-        i += 2;
-      }
-    } else if (code === 0x2b) {
-      code = 0x20;
+  for (let i = from; i < to; i = unitEnd) {
+    const code = unitAt(text, i, to);
+    if (code >= 128) return out + utf8Normalise(text, i, to);
+    out += serialised(code);
+  }
+  return out;
+}
+
+/** Where the unit read by the last {@link unitAt} ends. */
+let unitEnd = 0;
+
+/** The byte a query's text stands for at `i`: `+` is a space, `%XX` a byte; sets {@link unitEnd}. */
+function unitAt(text: string, i: number, to: number): number {
+  const code = text.charCodeAt(i);
+  unitEnd = i + 1;
+  if (code === 0x2b) return 0x20;
+  if (code !== 0x25 || i + 2 >= to) return code;
+  const high = hexValue(text.charCodeAt(i + 1));
+  const low = hexValue(text.charCodeAt(i + 2));
+  if (high === -1 || low === -1) return code;
+  unitEnd = i + 3;
+  return (high << 4) | low;
+}
+
+/** One ASCII byte as the urlencoded serializer writes it. */
+function serialised(code: number): string {
+  if (UNCHANGED[code] === 1) return String.fromCharCode(code);
+  if (code === 0x20) return '+';
+  return `%${HEX[code >> 4]}${HEX[code & 15]}`;
+}
+
+/**
+ * The rest of formNormalise from `from` (the first byte over 0x7f), as decoding to UTF-8 and
+ * encoding again would give it, without either: each well-formed UTF-8 sequence is written back
+ * as its bytes, and each ill-formed part becomes U+FFFD (`%EF%BF%BD`), split as the WHATWG decoder
+ * splits it (the byte that breaks a sequence starts the next one). A raw non-ASCII character,
+ * which a URL's query never holds, takes the general path.
+ */
+function utf8Normalise(text: string, from: number, to: number): string {
+  if (scratch.length < to - from) scratch = new Uint8Array((to - from) * 2);
+  let n = 0;
+  for (let i = from; i < to; i = unitEnd) {
+    if (text.charCodeAt(i) >= 128) return formEncode(formDecode(text.slice(from, to)));
+    scratch[n++] = unitAt(text, i, to);
+  }
+  let out = '';
+  let i = 0;
+  while (i < n) {
+    const first = scratch[i] as number;
+    if (first < 0x80) {
+      out += serialised(first);
+      i++;
+      continue;
     }
-    if (code >= 128) return formEncode(formDecode(text.slice(from, to)));
-    if (UNCHANGED[code] === 1) out += String.fromCharCode(code);
-    else if (code === 0x20) out += '+';
-    else out += `%${HEX[code >> 4]}${HEX[code & 15]}`;
+    let needed = 0;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (first >= 0xc2 && first <= 0xdf) needed = 1;
+    else if (first >= 0xe0 && first <= 0xef) {
+      needed = 2;
+      if (first === 0xe0) lower = 0xa0;
+      if (first === 0xed) upper = 0x9f;
+    } else if (first >= 0xf0 && first <= 0xf4) {
+      needed = 3;
+      if (first === 0xf0) lower = 0x90;
+      if (first === 0xf4) upper = 0x8f;
+    }
+    let end = i + 1;
+    if (needed > 0) {
+      for (let k = 0; k < needed; k++, end++) {
+        const byte = end < n ? (scratch[end] as number) : -1;
+        if (byte < lower || byte > upper) break;
+        lower = 0x80;
+        upper = 0xbf;
+      }
+    }
+    if (needed > 0 && end === i + 1 + needed) {
+      for (let k = i; k < end; k++) out += serialised(scratch[k] as number);
+    } else {
+      out += '%EF%BF%BD';
+    }
+    i = end;
   }
   return out;
 }

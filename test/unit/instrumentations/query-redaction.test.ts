@@ -80,6 +80,16 @@ describe('redactQuery = upstream redactQueryString', () => {
       '%FF',
       '%C0%AF',
       '%ED%A0%80',
+      '%E0%80%80',
+      '%E0%A0%80',
+      '%F4%90%80%80',
+      '%F4%8F%BF%BF',
+      '%F0%90%80%80',
+      '%80',
+      '%E2%82',
+      '%DF%BF',
+      '%EF%BF%BF',
+      '%c3%a9',
     );
     const query = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
     const names = fc.oneof(
