@@ -6,28 +6,15 @@
 // one, every time (3.0 ms long alone; Node 20: 1.7-1.8x either way). Not garbage collection of what
 // those tests kept (releasing every span did not change it): something of the process's earlier
 // work makes the long values' path slower on Node 24. Open in issue #20's notes (2026-12-04).
-import { type Attributes, context, propagation, trace } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { getTracingHandle, initTracing } from '../../../src/sdk/init.js';
+import { setLogSink } from '../../../src/diag/log.js';
+import { initTracing } from '../../../src/sdk/init.js';
+import { resetTracing } from '../../support/reset.js';
 
-function resetGlobals() {
-  trace.disable();
-  context.disable();
-  propagation.disable();
-}
-
-beforeEach(() => {
-  resetGlobals();
-  resetLogger();
-  setLogSink(() => undefined);
-});
-afterEach(async () => {
-  await getTracingHandle()?.shutdown();
-  resetGlobals();
-  resetLogger();
-});
+beforeEach(() => setLogSink(() => undefined));
+afterEach(resetTracing);
 
 function tracingWith(exporter: InMemorySpanExporter) {
   return initTracing(
