@@ -80,8 +80,8 @@ function propertiesIn(text: string, from: number, to: number): string | undefine
   let out = '';
   let start = from;
   for (;;) {
-    let end = text.indexOf(';', start);
-    if (end === -1 || end > to) end = to;
+    let end = start;
+    while (end < to && text.charCodeAt(end) !== 0x3b) end++;
     const property = normaliseProperty(text.slice(start, end));
     if (property === undefined) return undefined;
     out = out === '' ? property : `${out};${property}`;
@@ -218,8 +218,9 @@ function parseMember(text: string, from: number, to: number, budget: BaggageBudg
   while (from < to && isOws(text.charCodeAt(from))) from++;
   while (to > from && isOws(text.charCodeAt(to - 1))) to--;
   if (from === to) return EMPTY;
-  let semi = text.indexOf(';', from);
-  if (semi === -1 || semi > to) semi = to;
+  // Within the member only: an indexOf could run on through every later member.
+  let semi = from;
+  while (semi < to && text.charCodeAt(semi) !== 0x3b) semi++;
   const pair = parsePair(text.slice(from, semi), true);
   if (!pair || pair.value === undefined) return MALFORMED;
   let properties: string | undefined;
