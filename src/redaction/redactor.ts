@@ -121,6 +121,14 @@ function replaceSome(
   return changed ? out + text.slice(copied) : text;
 }
 
+/** Which matches of a pattern are secrets, for replaceSome; undefined when all are. */
+function pickOf(pattern: ValuePattern): ((match: RegExpExecArray) => boolean) | undefined {
+  const { accept, guarded } = pattern;
+  if (guarded) return (m) => m[1] !== undefined;
+  if (accept) return (m) => accept(m[0]);
+  return undefined;
+}
+
 /**
  * A user regex that could backtrack catastrophically is left out, with one warning naming it: even
  * a bounded window cannot bound exponential time. Every other one is used with a bound.
@@ -232,6 +240,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const patterns: readonly ValuePattern[] = DEFAULT_VALUE_PATTERNS;
   const userPatterns = compileUserPatterns(options.patterns);
   const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));
+  // Made once, not for every value scrubbed.
+  const picks = patterns.map(pickOf);
   const literalReplacement = replacement.replace(/\$/g, '$$$$');
   const anyPattern = combinePatterns(patterns, alwaysRun);
   const inline = createInlineScrubber(replacement, keys.userNames);
@@ -254,18 +264,13 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     let out = value;
     const any = anyPattern.test(out);
     for (let i = 0; i < patterns.length; i++) {
-      const { regex, accept, guarded } = patterns[i]!;
       if (!any && !alwaysRun[i]) continue;
+      const { regex } = patterns[i]!;
+      const pick = picks[i];
       regex.lastIndex = 0;
       out =
-        guarded || accept
-          ? replaceSome(
-              out,
-              regex,
-              replacement,
-              guarded ? (m) => m[1] !== undefined : (m) => accept!(m[0]),
-              budget,
-            )
+        pick !== undefined
+          ? replaceSome(out, regex, replacement, pick, budget)
           : out.replace(regex, literalReplacement);
     }
     for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement, budget);
