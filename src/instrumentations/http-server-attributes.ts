@@ -14,27 +14,37 @@ export function incomingRequestAttributes(
   component: string,
   redacted: readonly string[],
 ): Attributes {
-  return fastIncomingAttributes(request, component) ?? fullIncomingAttributes(request, component, redacted);
+  return (
+    fastIncomingAttributes(request, component, redacted) ??
+    fullIncomingAttributes(request, component, redacted)
+  );
 }
 
 /**
- * The common request: no query string, no `Forwarded` / `X-Forwarded-*` headers, a plain `Host`
- * and a path the WHATWG URL parser leaves as it is. Upstream builds a `URL` for every request just
- * to read `pathname` (and splits the Host header, looks up forwarding headers...); for such a
- * request the pathname is `request.url` itself. Anything else: `undefined`.
+ * The common request: no `Forwarded` / `X-Forwarded-*` headers, a plain `Host`, a path the WHATWG
+ * URL parser leaves as it is and a query it leaves as it is. Upstream builds a `URL` for every
+ * request just to read `pathname` and `search` (and splits the Host header, looks up forwarding
+ * headers...); for such a request they are the two parts of `request.url` around its first `?`
+ * (a `URL` cost ~1.2 µs and ~350 bytes a request with a query). Anything else: `undefined`.
  */
-export function fastIncomingAttributes(request: IncomingMessage, component: string): Attributes | undefined {
+export function fastIncomingAttributes(
+  request: IncomingMessage,
+  component: string,
+  redacted: readonly string[],
+): Attributes | undefined {
   const headers = request.headers;
   const url = request.url;
   if (
     url === undefined ||
     headers.forwarded !== undefined ||
     headers['x-forwarded-host'] !== undefined ||
-    headers['x-forwarded-for'] !== undefined ||
-    !isPlainPath(url)
+    headers['x-forwarded-for'] !== undefined
   ) {
     return undefined;
   }
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (!isPlainPath(path) || (q !== -1 && !isPlainQuery(url, q + 1))) return undefined;
   const host = headers.host;
   if (typeof host !== 'string') return undefined;
   const colon = host.indexOf(':');
@@ -55,8 +65,10 @@ export function fastIncomingAttributes(request: IncomingMessage, component: stri
     'network.peer.port': socket.remotePort,
     'network.protocol.version': request.httpVersion,
     'user_agent.original': headers['user-agent'],
-    'url.path': url,
+    'url.path': path,
   };
+  // `search` is empty for a bare `?`, and then upstream sets no url.query.
+  if (q !== -1 && q + 1 < url.length) attributes['url.query'] = redactQuery(url.slice(q + 1), redacted);
   if (remoteAddress) attributes['client.address'] = remoteAddress;
   attributes['server.port'] = port;
   if (method !== normalized) attributes['http.request.method_original'] = method;
@@ -155,6 +167,20 @@ const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
 function isPlainPath(url: string): boolean {
   return PLAIN_PATH.test(url) && !DOT_SEGMENT.test(url);
+}
+
+/**
+ * Whether the URL parser copies `url` from `from` on into `search` unchanged: printable ASCII but
+ * the special-query percent-encode set (`"`, `#` (the fragment), `'`, `<`, `>`); `%` escapes are
+ * kept as they are.
+ */
+function isPlainQuery(url: string, from: number): boolean {
+  for (let i = from; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e || c === 0x22 || c === 0x23 || c === 0x27 || c === 0x3c || c === 0x3e)
+      return false;
+  }
+  return true;
 }
 
 // A DNS name whose last label is not numeric (the URL parser would read it as IPv4 and could
