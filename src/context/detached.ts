@@ -2,7 +2,7 @@ import type { Attributes, Span } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { defaultTracer } from './tracer.js';
-import { isPromiseLike, recordFailure } from './with-span.js';
+import { describeForLog, isPromiseLike, recordFailure } from './with-span.js';
 
 /** Options for {@link runDetached}. */
 export interface DetachedOptions {
@@ -68,14 +68,12 @@ export function runDetached<T>(
   const fail = (error: unknown): undefined => {
     recordFailure(span, error);
     span.end();
-    log.error(
-      `detached task "${name}" failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
+    log.error(`detached task "${name}" failed: ${describeForLog(error)}`);
     if (options.onError) {
       try {
         options.onError(error);
       } catch (hookError) {
-        log.error(`onError hook of detached task "${name}" threw: ${String(hookError)}`);
+        log.error(`onError hook of detached task "${name}" threw: ${describeForLog(hookError)}`);
       }
     }
     return undefined;

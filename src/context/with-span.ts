@@ -64,19 +64,38 @@ function settle(span: Span, promise: PromiseLike<unknown>): PromiseLike<unknown>
   );
 }
 
-/** Exception event + status ERROR with the message. Never throws, whatever was thrown. */
+/**
+ * Exception event + status ERROR with the message. Never throws, whatever was thrown: a value
+ * whose getters throw (or a revoked proxy) still gets the status and an event, with a message
+ * saying it could not be read, and the user's error is what propagates.
+ */
 export function recordFailure(span: Span, error: unknown): void {
+  let isError = false;
+  let message = UNREADABLE;
   try {
-    if (error instanceof Error) {
-      span.recordException(error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-    } else {
-      const message = describeThrown(error);
-      span.recordException(message);
-      span.setStatus({ code: SpanStatusCode.ERROR, message });
-    }
+    isError = error instanceof Error;
+    message = isError ? String((error as Error).message) : describeThrown(error);
+  } catch {}
+  try {
+    span.recordException(isError ? (error as Error) : message);
   } catch {
-    // A hostile thrown value (throwing getters, revoked proxy) must not replace the user's error.
+    try {
+      span.recordException(message);
+    } catch {}
+  }
+  try {
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  } catch {}
+}
+
+const UNREADABLE = 'a thrown value whose message could not be read';
+
+/** A thrown value for a log line: its stack, else its message or text. Never throws. */
+export function describeForLog(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.stack ?? error.message) : String(error);
+  } catch {
+    return UNREADABLE;
   }
 }
 
@@ -92,7 +111,7 @@ function describeThrown(value: unknown): string {
   try {
     return String(value);
   } catch {
-    return 'non-error value thrown';
+    return UNREADABLE;
   }
 }
 

@@ -22,17 +22,20 @@ export function installCrashMonitor(
   recordOn: (active: Span | undefined) => (Span | undefined)[] = (active) => [active],
 ): () => void {
   const monitor = (error: unknown, origin: CrashRecord['origin']) => {
+    // Never throw from here: Node would report our error instead of the application's. Recording
+    // reads the error (a getter may throw), so it is tried on its own: the exit path still has to
+    // learn of the crash.
     try {
       const exception = asException(error);
       for (const span of recordOn(trace.getActiveSpan())) {
         if (span?.isRecording()) span.recordException(exception);
       }
+    } catch {}
+    try {
       const survives =
         process.listenerCount('uncaughtException') > 0 || process.hasUncaughtExceptionCaptureCallback();
       if (!survives) onFatal({ error, origin });
-    } catch {
-      // Never throw from here: Node would report our error instead of the application's.
-    }
+    } catch {}
   };
   process.on('uncaughtExceptionMonitor', monitor);
   return () => process.off('uncaughtExceptionMonitor', monitor);
@@ -44,12 +47,15 @@ function asException(error: unknown): Error | string {
   return String(error);
 }
 
-/** The crash as a span status message. */
+/**
+ * The crash as a span status message. Never throws: an error whose `name` or `message` getter
+ * throws (or a Proxy whose traps do) once made the exit path give up, and every pending span was lost.
+ */
 export function crashMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
     return `uncaught ${String(error)}`;
   } catch {
-    return 'uncaught exception';
+    return 'uncaught exception (its message could not be read)';
   }
 }

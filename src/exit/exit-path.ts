@@ -56,13 +56,14 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
   const onExit = (code: number) => {
     if (ran) return;
     ran = true;
+    const reason = crash
+      ? crashMessage(crash.error)
+      : `the process exited (code ${code ?? 0}) before the span ended`;
     try {
-      const reason = crash
-        ? crashMessage(crash.error)
-        : `the process exited (code ${code ?? 0}) before the span ended`;
       flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis);
     } catch (error) {
-      log.debug(`exit flush failed: ${(error as Error)?.message ?? String(error)}`);
+      // Whatever was pending is gone: said once, as any other loss at exit.
+      log.warn(`spans pending at exit were lost: the exit flush failed (${describeError(error)})`);
     }
   };
   process.on('exit', onExit);
@@ -78,6 +79,14 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       if (!keepExit) process.off('exit', onExit);
     },
   };
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an error that could not be read';
+  }
 }
 
 function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): void {

@@ -4,7 +4,12 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { log } from '../diag/index.js';
 import type { BatchOptions } from '../types.js';
 import type { DropReporter } from './drop-reporter.js';
-import { describeExportError, PartialSuccessError, ShutdownLossError } from './export-errors.js';
+import {
+  describeExportError,
+  PartialSuccessError,
+  readableExportError,
+  ShutdownLossError,
+} from './export-errors.js';
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
 import { failedSpanCount, type PartialExportResult } from './too-large.js';
@@ -288,7 +293,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
         clearTimeout(timer);
         this._inFlight.delete(finish);
         this._sending.delete(finish);
-        resolve(result);
+        resolve(readableResult(result));
       };
       this._inFlight.add(finish);
       this._sending.set(finish, spans);
@@ -308,10 +313,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
           // An array of spans, or the queue's own form for an exporter built for it (OTLP).
           timeWork('export', () => this._exporter.export(spans as ReadableSpan[], finish));
         } catch (error) {
-          finish({
-            code: ExportResultCode.FAILED,
-            error: error instanceof Error ? error : new Error(String(error)),
-          });
+          finish({ code: ExportResultCode.FAILED, error: error as Error });
         }
       });
     }).then((result) => {
@@ -328,6 +330,23 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
         this._reporter?.recordFailure(failed, result.error);
       }
     });
+  }
+}
+
+/**
+ * The exporter's answer as the export path can read it, read once: a custom exporter can answer
+ * anything, and `failedSpanCount` and the drop reporter read it later.
+ */
+function readableResult(result: PartialExportResult): PartialExportResult {
+  try {
+    const copy = { ...result };
+    if (copy.error !== undefined) copy.error = readableExportError(copy.error) as Error;
+    return copy;
+  } catch {
+    return {
+      code: ExportResultCode.FAILED,
+      error: new Error('the exporter answered with a result that could not be read'),
+    };
   }
 }
 

@@ -39,6 +39,34 @@ function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
+/**
+ * An exporter's error as the export path can read it: the error itself when everything the path
+ * reads of it (`message`, `code`, `details`, its text, its causes as far as they are followed)
+ * reads without throwing; otherwise an Error saying so. A custom exporter can fail with anything
+ * (a revoked Proxy, an object without a prototype, throwing getters), and reading such a value
+ * later, in a timer, threw out of the export path: the batch was never counted, the loss never
+ * reported.
+ */
+export function readableExportError(error: unknown): unknown {
+  try {
+    for (let e = error, depth = 0; e != null && depth < 4; depth++) {
+      if (typeof e !== 'object' && typeof e !== 'function') {
+        String(e);
+        break;
+      }
+      const fields = e as { code?: unknown; details?: unknown; message?: unknown; cause?: unknown };
+      void fields.code;
+      void fields.details;
+      const isError = e instanceof Error;
+      String(isError ? fields.message : e);
+      e = isError ? fields.cause : undefined;
+    }
+    return error;
+  } catch {
+    return new Error('the exporter failed with an error that could not be read');
+  }
+}
+
 /** True when an export error is transient: gRPC 4/8/10/14, HTTP 429/502/503/504, connection errors. */
 export function isRetryableExportError(error: unknown): boolean {
   for (let e = error, depth = 0; e != null && depth < 4; depth++) {

@@ -18,8 +18,6 @@ export interface ExporterPlan {
   readonly name: string;
   readonly exporter: SpanExporter;
   readonly batched: boolean;
-  /** Sends to a collector: counts towards the drop/failure report's endpoint. */
-  readonly network?: boolean;
   /** Takes the encoded batches of `EncodedSpanQueue` (our OTLP exporters) instead of span arrays. */
   readonly encoded?: boolean;
 }
@@ -41,7 +39,6 @@ export function createExporters(
         name,
         exporter: createRetryingOtlp(config, onRetry, observer),
         batched: true,
-        network: true,
         encoded: true,
       });
     else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });

@@ -42,7 +42,9 @@ export interface ExitParts {
 /** The span processors and export path for a resolved config. */
 export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeline {
   const stats = createExportStats();
-  const reporter = new DropReporter(stats, { endpoint: config.endpoint });
+  // The collector is named in loss lines only when spans go to one (not with a custom exporter).
+  const otlp = Array.isArray(config.exporters) && (config.exporters as string[]).includes('otlp');
+  const reporter = new DropReporter(stats, otlp ? { endpoint: config.endpoint } : {});
   const exporters = createExporters(
     config,
     (error) => {
@@ -64,7 +66,9 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
             ...config.batch,
             stats,
             shutdownTimeoutMillis: innerShutdownTimeout(config.shutdownTimeoutMillis),
-            ...(plan.network ? { reporter } : {}),
+            // A custom exporter's losses are reported too, as they happen (its failures and a
+            // full queue were only counted, and summed up at shutdown).
+            reporter,
             // Encoded as they end: a request is a concatenation, so one request per batch.
             ...(plan.encoded
               ? {

@@ -69,6 +69,17 @@ describe('a process that ends by itself flushes every span', () => {
     }
   });
 
+  it('an uncaught error whose name and message getters throw: exit 1, every span exported', async () => {
+    const runs = await both('hostileError');
+    expectSameBehaviour(runs, 1);
+    expect(rx.spans()).toHaveLength(7);
+    expect(named('open').status).toEqual({
+      code: 'ERROR',
+      message: 'uncaught exception (its message could not be read)',
+    });
+    expect(named('request').status.code).toBe('ERROR');
+  });
+
   for (const [mode, status] of [
     ['throw', 1],
     ['strict', 1],

@@ -110,6 +110,48 @@ describe('runDetached', () => {
     expect(logged.some((l) => l.includes('onError hook of detached task "hook.throws" threw'))).toBe(true);
   });
 
+  it('thrown values that cannot be read are contained: no throw, no rejection, the span and a log line say so', async () => {
+    // Reading these once threw out of runDetached's own error handling: synchronously to the
+    // caller, or as a rejection of the promise a fire-and-forget caller never handles.
+    const stackThrows = new Error('hidden');
+    Object.defineProperty(stackThrows, 'stack', {
+      get() {
+        throw new Error('stack getter');
+      },
+    });
+    const { proxy: revoked, revoke } = Proxy.revocable(new Error('gone'), {});
+    revoke();
+    const hostile: [string, unknown][] = [
+      ['null.proto', Object.create(null)],
+      ['stack.getter', stackThrows],
+      ['revoked.proxy', revoked],
+    ];
+    const tasks: Promise<unknown>[] = [];
+    for (const [name, value] of hostile) {
+      tasks.push(runDetached(`${name}.sync`, () => Promise.reject(value)));
+      expect(() =>
+        tasks.push(
+          runDetached(`${name}.async`, () => {
+            throw value;
+          }),
+        ),
+      ).not.toThrow();
+    }
+    await expect(Promise.all(tasks)).resolves.toEqual(tasks.map(() => undefined));
+    await tick(50);
+    expect(unhandled).not.toHaveBeenCalled();
+    for (const [name] of hostile) {
+      for (const mode of ['sync', 'async']) {
+        const span = tracing.expectSpan(`${name}.${mode}`);
+        expect(span.status.code).toBe(2);
+      }
+      expect(logged.some((l) => l.includes(`detached task "${name}.async" failed`))).toBe(true);
+    }
+    expect(tracing.expectSpan('null.proto.sync').status.message).toBe(
+      'a thrown value whose message could not be read',
+    );
+  });
+
   it('shows the problem it solves: a bare fire-and-forget rejection escapes', async () => {
     const failing = async () => {
       throw new Error('escaped');
