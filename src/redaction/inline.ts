@@ -1,7 +1,6 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator } from './inline-locator.js';
-import { isSpace } from './is-space.js';
 
 /**
  * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
@@ -36,6 +35,22 @@ const COLON = 58;
 const EQUALS = 61;
 const CR = 13;
 const LF = 10;
+
+/** What `\s` matches in a regex without the `u` flag. */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 
 function isAlnum(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);

@@ -1,5 +1,4 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isSpace } from './is-space.js';
 import { isSecretParam, secretNamesOf } from './param-names.js';
 
 /** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
@@ -120,21 +119,10 @@ export function redactUrl(
   return scrubbed === fragment ? out : `${out.slice(0, h + 1)}${scrubbed}`;
 }
 
-/**
- * Where a URL's body that starts at `from` (after `://`) ends: at the next space, quote, `<`, `>` or
- * backtick, as `/[^\s"'<>`]+/y` would match (`\s` is JavaScript's: ASCII and Unicode spaces, line
- * terminators and U+FEFF). A scan, not that regex: its match array and string, ~110 bytes for each
- * URL, were a fifth of what `span.end()` allocated for a span of URL-dense text.
- */
-function urlBodyEnd(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && !endsUrl(text.charCodeAt(i))) i++;
-  return i;
-}
-
-function endsUrl(c: number): boolean {
-  return c === 0x22 || c === 0x27 || c === 0x3c || c === 0x3e || c === 0x60 || isSpace(c);
-}
+// After `://`: the URL runs to the next space, quote, `<`, `>` or backtick. Run with `test`, whose
+// `lastIndex` is then the URL's end: `exec` made a match array and a string for each URL, ~110
+// bytes, a fifth of what `span.end()` allocated for a span of URL-dense text.
+const URL_BODY = /[^\s"'<>`]+/y;
 
 function isSchemeChar(c: number): boolean {
   // a-z A-Z 0-9 + . -
@@ -180,12 +168,12 @@ export function redactUrlsInText(
         break;
       }
     }
-    const bodyEnd = start === -1 ? colon + 3 : urlBodyEnd(text, colon + 3);
-    if (bodyEnd === colon + 3) {
+    URL_BODY.lastIndex = colon + 3;
+    if (start === -1 || !URL_BODY.test(text)) {
       colon = text.indexOf('://', colon + 1);
       continue;
     }
-    urlEnd = bodyEnd;
+    urlEnd = URL_BODY.lastIndex;
     const url = text.slice(start, urlEnd);
     const scrubbed = redactUrl(url, params, budget);
     if (scrubbed !== url) {
