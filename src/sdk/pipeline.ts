@@ -19,6 +19,7 @@ import { createRedactionProcessor } from '../redaction/redaction-processor.js';
 import { RandomTraceIdFlagProcessor } from '../sampling/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { GcTuningProcessor } from './gc-tuning.js';
+import { guardProcessor } from './guarded-processor.js';
 
 export interface Pipeline {
   /** In order: random-flag, value-length limit, redaction, the user's processors, then one per exporter. */
@@ -58,7 +59,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     config,
     gcTuning ? [exit.tracker, new GcTuningProcessor()] : [exit.tracker],
   );
-  processors.push(...config.spanProcessors);
+  processors.push(...config.spanProcessors.map(guardProcessor));
   for (const plan of exporters) {
     processors.push(
       plan.batched

@@ -1,4 +1,5 @@
 import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
 
 type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
 const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
@@ -18,7 +19,7 @@ export function timeBox(promise: Promise<unknown>, ms: number, what: string): Pr
       },
       (error: unknown) => {
         clearTimeout(timer);
-        log.warn(`${what} failed: ${(error as Error)?.message ?? String(error)}`);
+        log.warn(`${what} failed: ${errorMessage(error)}`);
         resolve('done');
       },
     );

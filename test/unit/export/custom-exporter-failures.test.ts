@@ -3,31 +3,24 @@
 // no drop reporter: failures were only summed up at shutdown, and the summary named the OTLP
 // endpoint it never used. An error it could not read (an object without a prototype, a revoked
 // Proxy) threw out of the export path later: the batch was never counted and nothing was said.
-import { context, propagation, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { getTracingHandle, initTracing } from '../../../src/sdk/init.js';
+import { initTracing } from '../../../src/sdk/init.js';
+import { captureLogLines, resetTracing } from '../../support/reset.js';
 
 let lines: string[];
 const unhandled = vi.fn();
 beforeEach(() => {
-  trace.disable();
-  context.disable();
-  propagation.disable();
-  resetLogger();
-  lines = [];
-  setLogSink((_level, line) => lines.push(line));
+  lines = captureLogLines();
   process.on('unhandledRejection', unhandled);
   process.on('uncaughtException', unhandled);
   unhandled.mockClear();
 });
 afterEach(async () => {
-  await getTracingHandle()?.shutdown();
   process.off('unhandledRejection', unhandled);
   process.off('uncaughtException', unhandled);
-  resetLogger();
+  await resetTracing();
 });
 
 function revokedProxy(): unknown {

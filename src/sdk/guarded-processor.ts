@@ -1,0 +1,60 @@
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
+
+/** SDK 2.x's experimental hook, called as a span ends, before `onEnd`. */
+type WithOnEnding = SpanProcessor & { onEnding?(span: Span): void };
+
+/**
+ * One of the user's `spanProcessors`, its throws contained. The SDK calls processors one after
+ * another with no guard, so one that threw in `onStart` threw into the application's `startSpan`
+ * (for an HTTP request, inside node:http's callbacks: the process crashed), and one that threw in
+ * `onEnd` kept the span from every processor after it, the export among them, with nothing said.
+ * Now the span goes on, and each method's first failure is named once.
+ */
+export function guardProcessor(processor: SpanProcessor, index: number): SpanProcessor {
+  const failed = (method: string, error: unknown) =>
+    log.warnOnce(
+      `span-processor:${index}:${method}`,
+      `spanProcessors[${index}] threw in ${method} (${errorMessage(error)}); the span goes on to export as if it had not (this message once per method)`,
+    );
+  const guarded: WithOnEnding = {
+    onStart(span: Span, parentContext: Context): void {
+      try {
+        processor.onStart(span, parentContext);
+      } catch (error) {
+        failed('onStart', error);
+      }
+    },
+    onEnd(span: ReadableSpan): void {
+      try {
+        processor.onEnd(span);
+      } catch (error) {
+        failed('onEnd', error);
+      }
+    },
+    forceFlush: () => settle(() => processor.forceFlush()),
+    shutdown: () => settle(() => processor.shutdown()),
+  };
+  const onEnding = (processor as WithOnEnding).onEnding;
+  if (typeof onEnding === 'function') {
+    guarded.onEnding = (span: Span): void => {
+      try {
+        onEnding.call(processor, span);
+      } catch (error) {
+        failed('onEnding', error);
+      }
+    };
+  }
+  return guarded;
+}
+
+/** A promise whatever `fn` does: a synchronous throw becomes a rejection (the shutdown time box reports it). */
+function settle(fn: () => Promise<void>): Promise<void> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
