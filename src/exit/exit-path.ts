@@ -1,4 +1,5 @@
 import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
 import type { AcmeBatchSpanProcessor } from '../export/index.js';
 import { buildTraceRequest, EncodedSpans } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
@@ -63,7 +64,7 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis);
     } catch (error) {
       // Whatever was pending is gone: said once, as any other loss at exit.
-      log.warn(`spans pending at exit were lost: the exit flush failed (${describeError(error)})`);
+      log.warn(`spans pending at exit were lost: the exit flush failed (${errorMessage(error)})`);
     }
   };
   process.on('exit', onExit);
@@ -79,14 +80,6 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       if (!keepExit) process.off('exit', onExit);
     },
   };
-}
-
-function describeError(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'an error that could not be read';
-  }
 }
 
 function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): void {
