@@ -68,6 +68,9 @@ export async function measureServer(ctx, config, { throughput, latency }) {
             ? ((r1.cpuMs - r0.cpuMs) * 1000) / cpu.requests
             : null,
         rssMB: s1.rss / 2 ** 20,
+        // Latency under the same saturating load (wrk's own percentiles, with its correction for
+        // coordinated omission): issue #23's "p99 at 50 connections".
+        p99Ms: load.p99Ms,
         errors: load.errors,
         non2xx: load.non2xx,
       };
@@ -162,6 +165,13 @@ export async function runServerGroups(ctx, { throughput, latency }) {
         spansPerExport: summarize(t.map((x) => x?.spansPerExport ?? NaN)),
         bytesPerSpan: summarize(t.map((x) => x?.bytesPerSpan ?? NaN)),
         rssMB: summarize(t.map((x) => x?.rssMB)),
+        p99Ms: summarize(t.map((x) => x?.p99Ms ?? NaN)),
+        // Per round, against the untraced server's p99 in the same round.
+        p99RatioToUntraced: summarize(
+          t.map((x, i) =>
+            x?.p99Ms && base[i]?.throughput?.p99Ms ? x.p99Ms / base[i].throughput.p99Ms : NaN,
+          ),
+        ),
         errors: rounds.filter((r) => r?.error).map((r) => r.error),
       };
     }

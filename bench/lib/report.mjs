@@ -53,10 +53,12 @@ export function printReport(results, print = console.log) {
           'B/span',
           'receiver CPU µs/req',
           'RSS MB',
+          `p99 ms at ${o.connections} connections`,
+          'p99 ÷ untraced',
         ],
         Object.values(throughput).map((r) =>
           unavailable(r)
-            ? [r.label, unavailable(r), '', '', '', '', '', '', '', '']
+            ? [r.label, unavailable(r), '', '', '', '', '', '', '', '', '', '']
             : [
                 r.label,
                 range(r.rps, 0),
@@ -68,6 +70,8 @@ export function printReport(results, print = console.log) {
                 fmt(r.bytesPerSpan.median, 0),
                 fmt(r.receiverCpuUsPerReq.median, 1),
                 fmt(r.rssMB.median, 0),
+                r.p99Ms ? range(r.p99Ms, 2) : '–',
+                r.p99RatioToUntraced ? range(r.p99RatioToUntraced, 2) : '–',
               ],
         ),
       ),

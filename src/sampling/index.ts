@@ -2,4 +2,4 @@
 export { PooledIdGenerator } from './id-generator.js';
 export { keepRandomFlagOnUnrecordedSpans, RandomTraceIdFlagProcessor } from './random-flag.js';
 export { createSampler } from './sampler.js';
-export { samplerReadsAttributes, setSamplerReadsAttributes } from './sampler-hints.js';
+export { setStartAttributesRead, startAttributesAreRead } from './start-attributes.js';

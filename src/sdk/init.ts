@@ -20,7 +20,7 @@ import {
   createSampler,
   keepRandomFlagOnUnrecordedSpans,
   PooledIdGenerator,
-  setSamplerReadsAttributes,
+  setStartAttributesRead,
 } from '../sampling/index.js';
 import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from '../types.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
@@ -98,7 +98,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     inbox?.close();
     return createPassiveHandle(config);
   }
-  setSamplerReadsAttributes(typeof config.sampler !== 'string');
+  setStartAttributesRead(typeof config.sampler !== 'string' || config.spanProcessors.length > 0);
   const contextManager = new AcmeContextManager().enable();
   // Refused when another manager is registered: then that one propagates context, not ours.
   if (!context.setGlobalContextManager(contextManager)) contextManager.disable();
@@ -175,7 +175,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         trace.disable();
         context.disable();
         propagation.disable();
-        setSamplerReadsAttributes(true);
+        setStartAttributesRead(true);
       })();
       return shutdownPromise;
     },

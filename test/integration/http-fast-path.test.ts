@@ -149,6 +149,28 @@ describe('incoming HTTP, sampler first', () => {
     expect(answers).toEqual(['true']);
   });
 
+  it("a span processor of the user's sees every request attribute in onStart", () => {
+    // With a built-in sampler and no processor of the user's, the fast path sets the attributes
+    // right after the span starts (src/sampling/start-attributes.ts); a processor's onStart runs
+    // inside startSpan, so with one registered they are given at start, as upstream does.
+    const { first, last, lastEnded } = runFixture<{
+      first: Record<string, unknown>;
+      last: Record<string, unknown>;
+      lastEnded: Record<string, unknown>;
+    }>('http-sampler-attributes-app.cjs', { WATCH: 'processor' });
+    expect(first).toMatchObject({
+      'url.path': '/items/0',
+      'url.query': 'q=1',
+      'server.address': '127.0.0.1',
+    });
+    // Every attribute a request has at start (all but the response's) was there in onStart.
+    const atStart = Object.keys(lastEnded).filter(
+      (k) => !k.startsWith('http.response.') && k !== 'http.route',
+    );
+    expect(atStart.length).toBeGreaterThan(8);
+    expect(Object.keys(last)).toEqual(atStart);
+  });
+
   it('an incoming unsampled parent stays unsampled even at ratio 1', () => {
     const { response, spans } = run(1, `00-${TRACE}-b7ad6b7169203331-00`);
     expect(spans).toEqual([]);
