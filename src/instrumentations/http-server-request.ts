@@ -48,11 +48,11 @@ interface EndField {
  * delivered in it (./http-emit-context.ts) so listeners keep the trace's context (children stay
  * unsampled, outgoing calls propagate `-00`), the user's hooks. A recorded request gets exactly
  * upstream's attributes, name, status, error events and route (./http-server-attributes.ts,
- * ./http-server-span.ts). When nothing of the user's reads start attributes (a built-in sampler, no
- * span processors of the user's: ../sampling/start-attributes.ts), the span starts bare and a
- * recorded one gets them right after, in the same order. Otherwise, while most recent requests are
- * recorded (AlwaysOn), they are computed before the span starts, so a Sampler object and a
- * processor's `onStart` see all of them; while most are not, they see method, scheme and path.
+ * ./http-server-span.ts). While most recent requests are recorded (AlwaysOn), the attributes are
+ * computed before the span starts, so a Sampler object and a span processor's `onStart` see all of
+ * them (when nothing reads them, the tracer sets them right after the start:
+ * ../sampling/start-attributes.ts); while most are not, these see method, scheme and path, and the
+ * built-in samplers, which read no attributes, are shown none.
  *
  * The request's context becomes current with AsyncLocalStorage#enterWith (the publish runs
  * synchronously just before `server.emit('request')`), which lasts past the handler: on Node 20
@@ -89,16 +89,13 @@ export function createIncomingHandler(tracer: Tracer, config: IncomingConfig): I
       // unrecorded requests (a gain at low ratios, bench A/B: docs/performance.md).
       touchPeer(socket);
       const ctx = propagation.extract(ROOT_CONTEXT, request.headers, nodeHeadersGetter);
-      const startRead = startAttributesAreRead();
       let attributes =
-        startRead && recordedShare > 0.5
-          ? incomingRequestAttributes(request, component, redacted)
-          : undefined;
+        recordedShare > 0.5 ? incomingRequestAttributes(request, component, redacted) : undefined;
       const span = tracer.startSpan(
         request.method || 'GET',
         attributes !== undefined
           ? { kind: SpanKind.SERVER, attributes }
-          : startRead
+          : startAttributesAreRead()
             ? { kind: SpanKind.SERVER, attributes: probeAttributes(request, component) }
             : SERVER_KIND,
         ctx,
@@ -166,7 +163,7 @@ function touchPeer(socket: Socket): void {
   }
 }
 
-/** Span options of a request whose start attributes nothing reads, or one expected unsampled. */
+/** Span options of a request expected unsampled, when nothing reads start attributes. */
 const SERVER_KIND = Object.freeze({ kind: SpanKind.SERVER });
 
 /**

@@ -10,6 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { startSpanAttributesAfter } from './start-attributes.js';
 
 /** W3C Trace Context Level 2 "random trace id" flag. */
 export const RANDOM_TRACE_ID_FLAG = 0x02;
@@ -69,7 +70,8 @@ export function keepRandomFlagOnUnrecordedSpans(provider: TracerProvider): void 
 
 function patchStartSpan(tracer: Tracer): void {
   const startSpan = tracer.startSpan;
-  // startActiveSpan calls this.startSpan, so it is covered too.
+  // startActiveSpan calls this.startSpan, so it is covered too. The same wrapper gives a recorded
+  // span its start attributes after starting it when nothing reads them at start (./start-attributes.ts).
   tracer.startSpan = function startSpanKeepingRandomFlag(
     this: Tracer,
     name: string,
@@ -77,7 +79,7 @@ function patchStartSpan(tracer: Tracer): void {
     ctx?: Context,
   ): Span {
     const parentContext = ctx ?? context.active();
-    const span = startSpan.call(this, name, options, parentContext);
+    const span = startSpanAttributesAfter(startSpan, this, name, options, parentContext);
     if (span.isRecording()) return span;
     const sc = span.spanContext();
     // Suppressed tracing hands out the shared INVALID_SPAN_CONTEXT: never write to it.

@@ -150,7 +150,7 @@ describe('incoming HTTP, sampler first', () => {
   });
 
   it("a span processor of the user's sees every request attribute in onStart", () => {
-    // With a built-in sampler and no processor of the user's, the fast path sets the attributes
+    // With a built-in sampler and no processor of the user's, our tracers set start attributes
     // right after the span starts (src/sampling/start-attributes.ts); a processor's onStart runs
     // inside startSpan, so with one registered they are given at start, as upstream does.
     const { first, last, lastEnded } = runFixture<{
@@ -169,6 +169,7 @@ describe('incoming HTTP, sampler first', () => {
     );
     expect(atStart.length).toBeGreaterThan(8);
     expect(Object.keys(last)).toEqual(atStart);
+    for (const key of atStart) expect(last[key], key).toEqual(lastEnded[key]);
   });
 
   it('an incoming unsampled parent stays unsampled even at ratio 1', () => {
