@@ -1,10 +1,11 @@
-// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,withspan,encode,outage,scrub,exit]
+// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,memory,withspan,encode,outage,scrub,exit]
 // Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
 // selected groups, prints tables and writes bench/results/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEncode } from './groups/encode.mjs';
 import { runExit } from './groups/exit.mjs';
+import { runMemory } from './groups/memory.mjs';
 import { runOutage } from './groups/outage.mjs';
 import { runScrub } from './groups/scrub.mjs';
 import { runServerGroups } from './groups/servers.mjs';
@@ -28,7 +29,7 @@ async function main() {
   const groups = new Set(opts.groups);
   const build = ensureBuilt({ always: opts.build });
   const pinned = opts.pin && canPin();
-  const needsLoad = groups.has('throughput') || groups.has('latency') || groups.has('outage');
+  const needsLoad = ['throughput', 'latency', 'memory', 'outage'].some((g) => groups.has(g));
   const loadgen = needsLoad ? chooseLoadgen(opts.loadgen) : null;
   let configs = serverConfigs();
   if (opts.configs) configs = configs.filter((c) => c.id === 'none' || opts.configs.includes(c.id));
@@ -69,6 +70,10 @@ async function main() {
       });
       if (groups.has('throughput')) results.throughput = r.throughput;
       if (groups.has('latency')) results.latency = r.latency;
+    }
+    if (groups.has('memory')) {
+      log('[bench] memory under sustained load');
+      results.memory = await runMemory(ctx);
     }
     if (groups.has('withspan')) {
       log('[bench] withSpan micro cost');

@@ -7,6 +7,7 @@
 // on its own (Node 24 doubled it from 64 to 128 MB 38–51 s into a run, with the collector up for
 // the whole run as with it down), which would otherwise read as the outage's.
 import { drive } from '../lib/loadgen.mjs';
+import { runPerConfig } from '../lib/per-config.mjs';
 import { startReceiver } from '../lib/receiver.mjs';
 import { startServer } from '../lib/server.mjs';
 import { median, slope } from '../lib/stats.mjs';
@@ -122,26 +123,12 @@ export function summarise(samples, { up, down, alive, loadErrors }) {
   };
 }
 
-export async function runOutage(ctx) {
-  const { configs, log } = ctx;
-  const out = {};
-  for (const id of OUTAGE_CONFIGS) {
-    const config = configs.find((c) => c.id === id);
-    if (!config) continue;
-    if (config.missing) {
-      out[id] = { label: config.label, missing: config.missing };
-      continue;
-    }
-    try {
-      out[id] = { label: config.label, missing: null, ...(await outageRun(ctx, config)) };
-      const o = out[id];
-      log(
-        `  ${id}: steady ${o.steadyRssMB} MB, outage plateau ${o.outagePlateauRssMB} MB (Δ ${o.plateauDeltaMB} MB, max ${o.outageMaxRssMB}; young generation ${o.steadyYoungGenMB} → ${o.outageYoungGenMB} MB, Δ without it ${o.plateauDeltaLessYoungGenMB} MB), growth in last third ${o.lastThirdGrowthMB} MB, req/s up/outage/recovered ${o.rpsUp}/${o.rpsOutage}/${o.rpsRecovered}`,
-      );
-    } catch (err) {
-      out[id] = { label: config.label, missing: null, error: String(err.message ?? err) };
-      log(`  ${id}: ERROR ${out[id].error.split('\n')[0]}`);
-    }
-  }
-  return out;
+export function runOutage(ctx) {
+  return runPerConfig(
+    ctx,
+    OUTAGE_CONFIGS,
+    (config) => outageRun(ctx, config),
+    (o) =>
+      `steady ${o.steadyRssMB} MB, outage plateau ${o.outagePlateauRssMB} MB (Δ ${o.plateauDeltaMB} MB, max ${o.outageMaxRssMB}; young generation ${o.steadyYoungGenMB} → ${o.outageYoungGenMB} MB, Δ without it ${o.plateauDeltaLessYoungGenMB} MB), growth in last third ${o.lastThirdGrowthMB} MB, req/s up/outage/recovered ${o.rpsUp}/${o.rpsOutage}/${o.rpsRecovered}`,
+  );
 }

@@ -1,6 +1,16 @@
 // Command-line options for bench/run.mjs. One defaults object; --quick swaps in the short one.
 
-export const GROUPS = ['startup', 'throughput', 'latency', 'withspan', 'encode', 'outage', 'scrub', 'exit'];
+export const GROUPS = [
+  'startup',
+  'throughput',
+  'latency',
+  'memory',
+  'withspan',
+  'encode',
+  'outage',
+  'scrub',
+  'exit',
+];
 
 const FULL = {
   rounds: 5, // server configs, interleaved round-robin
@@ -16,6 +26,7 @@ const FULL = {
   outageUpSeconds: 20,
   outageSeconds: 60,
   outageRecoverySeconds: 10,
+  memorySeconds: 100, // per config under load (the untraced young generation reaches V8's maximum in ~70 s)
   exitRuns: 15, // fresh processes per exit case, interleaved
 };
 
@@ -33,6 +44,7 @@ const QUICK = {
   outageUpSeconds: 8,
   outageSeconds: 10,
   outageRecoverySeconds: 4,
+  memorySeconds: 20,
   exitRuns: 5,
 };
 

@@ -17,6 +17,11 @@ function unavailable(r) {
     : null;
 }
 
+/** The row of a config that did not run (not built) or failed, `columns` wide. */
+function notRun(r, columns) {
+  return [r.label, r.missing ?? `ERROR ${r.error.split('\n')[0]}`, ...Array(columns - 2).fill('')];
+}
+
 function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) =>
@@ -28,7 +33,7 @@ function table(headers, rows) {
 }
 
 export function printReport(results, print = console.log) {
-  const { throughput, latency, startup, withSpan, encode, outage, scrub } = results;
+  const { throughput, latency, memory, startup, withSpan, encode, outage, scrub } = results;
   const o = results.options;
   print(
     `\n@acme/otel bench — ${results.date} — ${results.machine.cpuModel} × ${results.machine.cores}, Node ${results.machine.node}`,
@@ -163,6 +168,41 @@ export function printReport(results, print = console.log) {
       ),
     );
   }
+  if (memory) {
+    print(
+      `\nMemory under sustained load: ${o.connections} connections for ${o.memorySeconds} s per config; medians of the last third`,
+    );
+    print(
+      table(
+        [
+          'config',
+          'RSS MB',
+          'Δ untraced',
+          'young gen MB (since s)',
+          'RSS less young gen',
+          'Δ untraced',
+          'heap MB',
+          'external MB',
+          'req/s',
+        ],
+        Object.values(memory).map((r) =>
+          r.missing || r.error
+            ? notRun(r, 9)
+            : [
+                r.label,
+                fmt(r.rssMB, 1),
+                fmt(r.rssOverUntracedMB, 1),
+                `${fmt(r.youngGenMB, 1)} (${fmt(r.youngGenFinalAtSeconds, 1)})`,
+                fmt(r.rssLessYoungGenMB, 1),
+                fmt(r.rssLessYoungGenOverUntracedMB, 1),
+                fmt(r.heapTotalMB, 1),
+                fmt(r.externalMB, 1),
+                r.rps,
+              ],
+        ),
+      ),
+    );
+  }
   if (outage) {
     print(
       `\nCollector outage at full load: receiver killed for ${o.outageSeconds} s after ${o.outageUpSeconds} s up, then restarted`,
@@ -183,7 +223,7 @@ export function printReport(results, print = console.log) {
         ],
         Object.values(outage).map((r) =>
           r.missing || r.error
-            ? [r.label, r.missing ?? `ERROR ${r.error.split('\n')[0]}`, '', '', '', '', '', '', '', '']
+            ? notRun(r, 10)
             : [
                 r.label,
                 fmt(r.steadyRssMB, 1),

@@ -297,6 +297,16 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       };
       this._inFlight.add(finish);
       this._sending.set(finish, spans);
+      // The exporter's answer, not this processor's timeout, ends its use of the spans: only then
+      // may the queue reuse their memory. Once, whatever an exporter does.
+      let released = false;
+      const answered = (result: PartialExportResult) => {
+        if (!released) {
+          released = true;
+          this._queue.release?.(spans);
+        }
+        finish(result);
+      };
       const timer = setTimeout(
         () =>
           finish({
@@ -311,7 +321,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       context.with(EXPORT_CONTEXT, () => {
         try {
           // An array of spans, or the queue's own form for an exporter built for it (OTLP).
-          timeWork('export', () => this._exporter.export(spans as ReadableSpan[], finish));
+          timeWork('export', () => this._exporter.export(spans as ReadableSpan[], answered));
         } catch (error) {
           finish({ code: ExportResultCode.FAILED, error: error as Error });
         }

@@ -19,6 +19,11 @@ export interface SpanStore {
   push(span: ReadableSpan): boolean;
   /** Removes and returns up to `n` spans, oldest first; what the exporter is given. */
   take(n: number): QueuedSpans;
+  /**
+   * Called once per request taken (whole or a part of a batch) when its exporter has answered:
+   * the store may reuse the memory the spans took (the OTLP queue's slabs).
+   */
+  release?(spans: QueuedSpans): void;
 }
 
 /** Fixed-capacity FIFO ring: O(1) push and take, no array shifting, memory bounded by capacity. */

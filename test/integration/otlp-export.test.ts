@@ -77,6 +77,45 @@ describe.each([
   });
 });
 
+describe('OTLP/gRPC while the queue reuses its memory', () => {
+  // Spans are encoded into 64 KiB slabs that are reused once their export is answered, and a
+  // request is written as views of them. Here a slow collector (40 ms per answer) and requests
+  // larger than HTTP/2's 64 KiB stream window (written over several turns) while new spans keep
+  // ending into reused slabs: a slab reused too early would deliver another span's bytes.
+  it('delivers every span with its own bytes', async () => {
+    rx.setMode({ delayMs: 40 });
+    try {
+      const tracing = initTracing(
+        {
+          serviceName: 'slab-reuse',
+          handleSignals: false,
+          instrumentations: false,
+          batch: { maxExportBatchSize: 256, scheduledDelayMillis: 5 },
+        },
+        { OTEL_NODE_RESOURCE_DETECTORS: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint },
+      );
+      const total = 3_000;
+      for (let i = 0; i < total; i++) {
+        tracing.tracer
+          .startSpan(`s-${i}`, { attributes: { payload: `${i}:${'x'.repeat(600 + (i % 97))}` } })
+          .end();
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 2));
+      }
+      await tracing.forceFlush();
+      const spans = await rx.waitForSpans(total, { timeoutMs: 20_000 });
+      expect(spans.length).toBe(total);
+      const wrong = spans.filter((s) => {
+        const i = Number(s.name.slice(2));
+        return s.attributes.payload !== `${i}:${'x'.repeat(600 + (i % 97))}`;
+      });
+      expect(wrong.map((s) => s.name)).toEqual([]);
+      expect(new Set(spans.map((s) => s.name)).size).toBe(total);
+    } finally {
+      rx.setMode('ok');
+    }
+  });
+});
+
 describe('OTLP gzip compression', () => {
   // grpc-js hides grpc-encoding from the server's metadata, so the wire check uses OTLP/HTTP.
   it('is honoured from OTEL_EXPORTER_OTLP_COMPRESSION', async () => {

@@ -1,7 +1,7 @@
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { SpanStore } from '../span-queue.js';
+import type { QueuedSpans, SpanStore } from '../span-queue.js';
 import { timeWork, timingWork } from '../work-timing.js';
 import { ProtoWriter } from './proto-writer.js';
 import { writeSpanEntry } from './span-encoder.js';
@@ -11,6 +11,22 @@ import { truncateSpan } from './span-truncation.js';
 const SLAB_BYTES = 64 * 1024;
 /** A new slab is started when less than this is left, so most spans never make the writer grow. */
 const SLAB_MIN_FREE = 4 * 1024;
+/** Slabs whose spans are all sent, kept for reuse: at most this many per queue (1 MiB). */
+const MAX_FREE_SLABS = 16;
+
+/**
+ * How many references a slab's bytes still have: one per span queued in it (dropped by the batch
+ * processor when that span's export is over, `release`), plus one per span in each export request
+ * still being written from it (`holdSlabs`). At zero, and once the queue has moved on to another
+ * slab, the slab is reused. A reference never dropped (spans discarded at shutdown, taken by the
+ * exit path or a worker's hand-off) only means the slab is left to the garbage collector.
+ */
+interface SlabUse {
+  refs: number;
+  readonly owner: EncodedSpanQueue;
+}
+
+const slabUses = new WeakMap<Buffer, SlabUse>();
 /**
  * Room left in a request for the span's resource and scope (their messages and schema URLs, known
  * only once the resource's async attributes settle): a few hundred bytes to a few KB in practice.
@@ -90,8 +106,10 @@ export class EncodedSpanQueue implements SpanStore {
   private readonly _scopes: (InstrumentationScope | undefined)[];
   private readonly _resources: (Resource | undefined)[];
   private readonly _writer = new ProtoWriter(0);
-  private _slab: Buffer = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  private _slab!: Buffer;
+  private _slabUse!: SlabUse;
   private _slabPos = 0;
+  private readonly _freeSlabs: Buffer[] = [];
   private _head = 0;
   size = 0;
   /** Encoded bytes of the spans queued. */
@@ -123,6 +141,7 @@ export class EncodedSpanQueue implements SpanStore {
     this._ends = new Int32Array(capacity);
     this._scopes = new Array(capacity);
     this._resources = new Array(capacity);
+    this._nextSlab();
   }
 
   push(span: ReadableSpan): boolean {
@@ -131,10 +150,7 @@ export class EncodedSpanQueue implements SpanStore {
   }
 
   private _push(span: ReadableSpan): boolean {
-    if (this._slab.length - this._slabPos < SLAB_MIN_FREE) {
-      this._slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-      this._slabPos = 0;
-    }
+    if (this._slab.length - this._slabPos < SLAB_MIN_FREE) this._nextSlab();
     const w = this._writer;
     const start = this._slabPos;
     if (!this._encode(span, start)) return true;
@@ -147,7 +163,10 @@ export class EncodedSpanQueue implements SpanStore {
     // larger buffer, which this span alone keeps; the next spans go on filling the slab. Made the
     // slab, that buffer grew with every large span and each growth copied all of it again: spans
     // of 650 KB spent ~1.8 ms of `span.end()` copying.
-    if (w.buf === this._slab) this._slabPos = w.pos;
+    if (w.buf === this._slab) {
+      this._slabPos = w.pos;
+      this._slabUse.refs++;
+    }
     const i = (this._head + this.size) % this.capacity;
     this._slabs[i] = w.buf;
     this._starts[i] = start;
@@ -232,6 +251,35 @@ export class EncodedSpanQueue implements SpanStore {
     return false;
   }
 
+  /**
+   * The batch processor is done with `spans`: their export is over, or given up (its exporter
+   * answered). Their slabs are reused once nothing else refers to them.
+   */
+  release(spans: QueuedSpans): void {
+    if (spans instanceof EncodedSpans) countSlabUses(spans, -1);
+  }
+
+  /** Retires the current slab (reused at once if nothing refers to it) and starts another. */
+  private _nextSlab(): void {
+    const old = this._slab;
+    const slab = this._freeSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+    let use = slabUses.get(slab);
+    if (!use) {
+      use = { refs: 0, owner: this };
+      slabUses.set(slab, use);
+    }
+    this._slab = slab;
+    this._slabUse = use;
+    this._slabPos = 0;
+    if (old && slabUses.get(old)?.refs === 0) this._recycle(old);
+  }
+
+  /** `slab` has no references left: kept for reuse unless it is the current one or enough are. */
+  _recycle(slab: Buffer): void {
+    const free = this._freeSlabs;
+    if (slab !== this._slab && free.length < MAX_FREE_SLABS && !free.includes(slab)) free.push(slab);
+  }
+
   take(n: number): EncodedSpans {
     const count = Math.min(n, this.size);
     const slabs = new Array<Buffer>(count);
@@ -254,5 +302,37 @@ export class EncodedSpanQueue implements SpanStore {
     }
     this.size -= count;
     return new EncodedSpans(slabs, starts, ends, scopes, resources);
+  }
+}
+
+/**
+ * Holds the slabs `spans` are encoded in while a request is written from them (views, request.ts
+ * `traceRequestChunks`): until the returned function is called, no span's bytes are reused, even
+ * after the batch processor has released them (a call it gave up on, by its timeout or the retrying
+ * exporter's, may still be writing). Call it once the call is over, its stream closed.
+ */
+export function holdSlabs(spans: EncodedSpans): () => void {
+  countSlabUses(spans, 1);
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    countSlabUses(spans, -1);
+  };
+}
+
+/** Adds `delta` references per span to each pooled slab of `spans`; recycles those left with none. */
+function countSlabUses(spans: EncodedSpans, delta: number): void {
+  const slabs = spans.slabs;
+  let i = 0;
+  while (i < slabs.length) {
+    const slab = slabs[i]!;
+    let n = 1;
+    while (i + n < slabs.length && slabs[i + n] === slab) n++;
+    i += n;
+    const use = slabUses.get(slab);
+    if (!use) continue; // a span's own buffer, or bytes from a worker thread
+    use.refs += delta * n;
+    if (use.refs === 0) use.owner._recycle(slab);
   }
 }

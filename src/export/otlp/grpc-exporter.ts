@@ -1,7 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { PartialSuccessError } from '../export-errors.js';
-import type { EncodedSpans } from './encoded-queue.js';
+import { EncodedSpans, holdSlabs } from './encoded-queue.js';
 import type { GrpcTransport } from './grpc-transport.js';
 import { traceRequestChunks } from './request.js';
 import { decodePartialSuccess, type PartialSuccess } from './response.js';
@@ -37,8 +37,12 @@ export class GrpcSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;
     }
+    // The request's chunks are views of the queue's slabs: held until the call is over (the
+    // transport answers when its stream has closed), whoever gave up on it before.
+    const unhold = spans instanceof EncodedSpans ? holdSlabs(spans) : undefined;
     const call: Promise<void> = this._transport.send(request, this._timeoutMillis).then(
       (response) => {
+        unhold?.();
         this._pending.delete(call);
         if (response.status === 'success') resultCallback(successResult(response.data));
         else
@@ -51,6 +55,7 @@ export class GrpcSpanExporter implements SpanExporter {
           });
       },
       (error: unknown) => {
+        unhold?.();
         this._pending.delete(call);
         resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       },

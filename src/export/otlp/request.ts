@@ -1,9 +1,9 @@
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ChunkedOutput } from './chunked-output.js';
 import { EncodedSpanQueue, EncodedSpans } from './encoded-queue.js';
 import { ProtoWriter, varintSize } from './proto-writer.js';
+import { type RequestOutput, ViewOutput, WholeOutput } from './request-output.js';
 import { writeResource, writeScope } from './span-encoder.js';
 
 // Encoded resource and scope messages, per object: both are immutable once the resource's
@@ -12,9 +12,6 @@ const resourceBytes = new WeakMap<Resource, Uint8Array>();
 const scopeBytes = new WeakMap<InstrumentationScope, Uint8Array>();
 const scratch = new ProtoWriter();
 
-/** The chunks of {@link traceRequestChunks}: each one allocation from malloc's heap (chunked-output.ts). */
-const CHUNK_BYTES = 64 * 1024;
-
 /**
  * One ExportTraceServiceRequest for spans that are already encoded (or plain `ReadableSpan`s,
  * encoded here). Spans are grouped by resource, then scope, each in first-seen order — upstream's
@@ -22,35 +19,61 @@ const CHUNK_BYTES = 64 * 1024;
  */
 export function buildTraceRequest(spans: EncodedSpans | readonly ReadableSpan[]): Uint8Array {
   const batch = spans instanceof EncodedSpans ? spans : encodeAll(spans);
-  batch.request ??= writeRequest(batch, Number.POSITIVE_INFINITY)[0]!;
+  if (!batch.request) {
+    const plan = planRequest(batch);
+    const out = new WholeOutput(plan.total);
+    writeRequest(plan, out);
+    batch.request = out.bytes;
+  }
   return batch.request;
 }
 
 /**
- * The same request as {@link buildTraceRequest}, as consecutive buffers of at most 64 KiB, for a
- * transport that writes them one after the other: building it allocates no large buffer
- * (chunked-output.ts says why that matters). Memoized for a retried export.
+ * The same request as {@link buildTraceRequest}, as consecutive buffers for a transport that
+ * writes them one after the other: the envelopes (resource, scope, field headers) in one small
+ * buffer, and the spans as views of the slabs they were encoded into when they ended
+ * (encoded-queue.ts). Nothing the size of the request is allocated or copied; the caller holds
+ * the slabs until its call is over (`holdSlabs`), so that the queue does not reuse them meanwhile.
+ * Memoized for a retried export.
  */
 export function traceRequestChunks(spans: EncodedSpans | readonly ReadableSpan[]): Uint8Array[] {
   const batch = spans instanceof EncodedSpans ? spans : encodeAll(spans);
   // Built whole already, or handed over as request bytes with no spans behind them (worker
   // threads' spans, exit/thread-inbox.ts).
   if (batch.request) return [batch.request];
-  batch.chunks ??= writeRequest(batch, CHUNK_BYTES);
+  if (!batch.chunks) {
+    const plan = planRequest(batch);
+    const out = new ViewOutput(plan.total - plan.spanBytes);
+    writeRequest(plan, out);
+    batch.chunks = out.finish();
+  }
   return batch.chunks;
 }
 
-function writeRequest(batch: EncodedSpans, chunkBytes: number): Buffer[] {
+interface RequestPlan {
+  readonly groups: readonly {
+    readonly resource: Resource;
+    readonly length: number;
+    readonly scopes: readonly { scope: InstrumentationScope; length: number; runs: Run[] }[];
+  }[];
+  /** The request's size, and how much of it is span bytes. */
+  readonly total: number;
+  readonly spanBytes: number;
+}
+
+/** The request's layout and sizes, so that it is written once, in order. */
+function planRequest(batch: EncodedSpans): RequestPlan {
   // Per resource, per scope: runs of encoded bytes. Spans that ended one after the other sit next
-  // to each other in a slab, so a run usually covers many spans and is copied in one call.
-  const groups = new Map<Resource, Map<InstrumentationScope, Run[]>>();
+  // to each other in a slab, so a run usually covers many spans.
+  const byResource = new Map<Resource, Map<InstrumentationScope, Run[]>>();
+  let spanBytes = 0;
   for (let i = 0; i < batch.length; i++) {
     const resource = batch.resources[i]!;
     const scope = batch.scopes[i]!;
-    let byScope = groups.get(resource);
+    let byScope = byResource.get(resource);
     if (!byScope) {
       byScope = new Map();
-      groups.set(resource, byScope);
+      byResource.set(resource, byScope);
     }
     let runs = byScope.get(scope);
     if (!runs) {
@@ -59,19 +82,16 @@ function writeRequest(batch: EncodedSpans, chunkBytes: number): Buffer[] {
     }
     const slab = batch.slabs[i]!;
     const start = batch.starts[i]!;
+    const end = batch.ends[i]!;
+    spanBytes += end - start;
     const last = runs[runs.length - 1];
-    if (last && last.slab === slab && last.end === start) last.end = batch.ends[i]!;
-    else runs.push({ slab, start, end: batch.ends[i]! });
+    if (last && last.slab === slab && last.end === start) last.end = end;
+    else runs.push({ slab, start, end });
   }
 
-  // Sizes first, so the request is written once into an exact-size buffer.
   let total = 0;
-  const plan: {
-    resource: Resource;
-    length: number;
-    scopes: { scope: InstrumentationScope; length: number; runs: Run[] }[];
-  }[] = [];
-  for (const [resource, byScope] of groups) {
+  const groups = [];
+  for (const [resource, byScope] of byResource) {
     let resourceLength = encodedResource(resource).length + schemaSize(resource.schemaUrl);
     const scopes = [];
     for (const [scope, runs] of byScope) {
@@ -80,23 +100,24 @@ function writeRequest(batch: EncodedSpans, chunkBytes: number): Buffer[] {
       scopes.push({ scope, length, runs });
       resourceLength += 1 + varintSize(length) + length;
     }
-    plan.push({ resource, length: resourceLength, scopes });
+    groups.push({ resource, length: resourceLength, scopes });
     total += 1 + varintSize(resourceLength) + resourceLength;
   }
+  return { groups, total, spanBytes };
+}
 
-  const out = new ChunkedOutput(total, Math.min(chunkBytes, Math.max(1, total)));
-  for (const { resource, length, scopes } of plan) {
+function writeRequest(plan: RequestPlan, out: RequestOutput): void {
+  for (const { resource, length, scopes } of plan.groups) {
     out.header(0x0a, length); // ExportTraceServiceRequest.resource_spans = 1
     out.copy(encodedResource(resource));
     for (const s of scopes) {
       out.header(0x12, s.length); // ResourceSpans.scope_spans = 2
       out.copy(encodedScope(s.scope));
-      for (const run of s.runs) out.copy(run.slab, run.start, run.end);
+      for (const run of s.runs) out.spans(run.slab, run.start, run.end);
       if (s.scope.schemaUrl) out.copy(encodedSchema(s.scope.schemaUrl));
     }
     if (resource.schemaUrl) out.copy(encodedSchema(resource.schemaUrl));
   }
-  return out.chunks;
 }
 
 interface Run {

@@ -218,7 +218,7 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     expect(Buffer.from(buildTraceRequest(taken)).equals(upstream(spans))).toBe(true);
   });
 
-  it('as chunks of at most 64 KiB (what our gRPC transport sends), the same bytes', () => {
+  it('as views of the slabs and one small envelope buffer (what our gRPC transport sends), the same bytes', () => {
     const { p, memory } = provider();
     const tracer = p.getTracer('chunks');
     tracer.startSpan('big', { attributes: { blob: 'y'.repeat(200_000) } }).end();
@@ -229,7 +229,13 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     const batch = queue.take(spans.length);
     const chunks = traceRequestChunks(batch);
     expect(chunks.length).toBeGreaterThan(3);
-    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(64 * 1024);
+    // Span bytes are not copied: every chunk but the envelopes' is a view of a slab the spans
+    // were encoded into. The envelopes (resource, scopes, headers) share one small buffer.
+    const slabMemory = new Set(batch.slabs.map((slab) => slab.buffer));
+    const envelopes = chunks.filter((chunk) => !slabMemory.has(chunk.buffer as ArrayBuffer));
+    expect(new Set(envelopes.map((chunk) => chunk.buffer)).size).toBe(1);
+    expect(envelopes.reduce((n, chunk) => n + chunk.length, 0)).toBeLessThan(2_000);
+    expect(chunks.length - envelopes.length).toBeGreaterThan(1);
     expect(Buffer.concat(chunks).equals(upstream(spans))).toBe(true);
     // Memoized for a retried export, and the single-buffer form agrees.
     expect(traceRequestChunks(batch)).toBe(chunks);
