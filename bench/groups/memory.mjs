@@ -34,7 +34,6 @@ async function memoryRun(ctx, config) {
         youngGenMB: youngGen / MB,
         heapTotalMB: s.heapTotal / MB,
         externalMB: s.external / MB,
-        requests: s.requests,
       });
     }
     const loadResult = await load;
@@ -76,13 +75,17 @@ export async function runMemory(ctx) {
     (o) =>
       `RSS ${o.rssMB} MB (young generation ${o.youngGenMB} MB from ${o.youngGenFinalAtSeconds} s, without it ${o.rssLessYoungGenMB}), heap ${o.heapTotalMB}, external ${o.externalMB}, ${o.rps} req/s`,
   );
-  const base = out.none;
-  if (base && !base.missing && !base.error) {
-    for (const o of Object.values(out)) {
-      if (o === base || o.missing || o.error) continue;
-      o.rssOverUntracedMB = round(o.rssMB - base.rssMB);
-      o.rssLessYoungGenOverUntracedMB = round(o.rssLessYoungGenMB - base.rssLessYoungGenMB);
-    }
-  }
+  addOverUntraced(out);
   return out;
+}
+
+/** Each traced config's RSS, and RSS less the young generation, over the untraced server's. */
+export function addOverUntraced(out) {
+  const base = out.none;
+  if (!base || base.missing || base.error) return;
+  for (const o of Object.values(out)) {
+    if (o === base || o.missing || o.error) continue;
+    o.rssOverUntracedMB = round(o.rssMB - base.rssMB);
+    o.rssLessYoungGenOverUntracedMB = round(o.rssLessYoungGenMB - base.rssLessYoungGenMB);
+  }
 }

@@ -3,7 +3,7 @@
 // is when the young generation first had the size it ends with.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM bench module without types
-import { summarise } from '../groups/memory.mjs';
+import { addOverUntraced, summarise } from '../groups/memory.mjs';
 
 interface Sample {
   t: number;
@@ -41,5 +41,17 @@ describe('memory group summary', () => {
     expect(r.youngGenFinalAtSeconds).toBe(90);
     // RSS less the young generation is unaffected by where V8 is in growing it.
     expect(r.rssLessYoungGenMB).toBe(50);
+  });
+
+  it('gives each traced config its difference from the untraced server, and none to a failed one', () => {
+    const out: Record<string, Record<string, unknown>> = {
+      none: { label: 'untraced', missing: null, rssMB: 79.3, rssLessYoungGenMB: 47.3 },
+      'acme-code': { label: 'ours', missing: null, rssMB: 101.9, rssLessYoungGenMB: 69.9 },
+      'upstream-sdk': { label: 'upstream', missing: null, error: 'failed to start' },
+    };
+    addOverUntraced(out);
+    expect(out['acme-code']).toMatchObject({ rssOverUntracedMB: 22.6, rssLessYoungGenOverUntracedMB: 22.6 });
+    expect(out['upstream-sdk']!.rssOverUntracedMB).toBeUndefined();
+    expect(out.none!.rssOverUntracedMB).toBeUndefined();
   });
 });
