@@ -125,13 +125,25 @@ export default defineConfig({
     // `--require @acme/otel/register` (register.cjs) and `--import @acme/otel/register` (register-esm.js).
     register: 'src/register.ts',
     'register-esm': 'src/register-esm.ts',
+    // The rest of `--require` register, loaded when the application first needs tracing.
+    'register-start': 'src/register-start.ts',
     // `@acme/otel/esbuild`: the esbuild plugin and webpack externals, for build scripts.
     esbuild: 'src/bundler/index.ts',
     // The exit path's sender thread (src/exit/sync-send.ts starts it by file name).
     'exit-sender': 'src/exit/sender-thread.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Declarations for the entries package.json exports; the internal ones (register-start,
+  // exit-sender) would split the public types into a shared declaration chunk.
+  dts: {
+    entry: {
+      index: 'src/index.ts',
+      testing: 'src/testing/index.ts',
+      register: 'src/register.ts',
+      'register-esm': 'src/register-esm.ts',
+      esbuild: 'src/bundler/index.ts',
+    },
+  },
   sourcemap: true,
   clean: true,
   target: 'node20',

@@ -1,4 +1,4 @@
-import { warnEnv } from '../diag/index.js';
+import { warnEnv } from '../diag/env-warning.js';
 
 /** The environment as a plain object; tests pass their own instead of mutating `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { log, warnEnv } from '../diag/index.js';
+import { warnEnv } from '../diag/env-warning.js';
+import { log } from '../diag/log.js';
 import type {
   BatchOptions,
   EnvFile,

@@ -1,5 +1,5 @@
 import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
-import { ESM_PRELOAD_FLAG } from '../instrumentations/index.js';
+import { ESM_PRELOAD_FLAG } from '../instrumentations/preloaded.js';
 import type { PropagatorName, ResolvedConfig, TracingOptions } from '../types.js';
 import { type Env, envBoolean, envKeyValues, envList, envString, firstNumber } from './env.js';
 import {

@@ -1,6 +1,7 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { log, warnEnv } from '../diag/index.js';
-import { resolveInstrumentationNames } from '../instrumentations/index.js';
+import { warnEnv } from '../diag/env-warning.js';
+import { log } from '../diag/log.js';
+import { resolveInstrumentationNames } from '../instrumentations/names.js';
 import type {
   DbStatementMode,
   DetectorName,

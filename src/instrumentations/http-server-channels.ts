@@ -5,6 +5,7 @@ import { hotContextEnabled } from '../context/hot-context.js';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import { onFirstListen } from '../util/index.js';
+import { takeFirstMessages } from './first-messages.js';
 import type { ResponseWatch } from './http-emit-context.js';
 import { createIncomingHandler, type IncomingConfig, type ServerMessage } from './http-server-request.js';
 import { type HttpWarmUp, warmIncomingHttp } from './http-server-warm-up.js';
@@ -88,10 +89,14 @@ export function startHttpServerChannels(
   };
   subscribe(REQUEST_START, onStart);
   subscribe(RESPONSE_FINISH, onFinish);
+  // The request whose start message started tracing (a server imported as an ES module under
+  // `--require`: src/sdk/deferred-start.ts).
+  const stopTaking = takeFirstMessages(REQUEST_START, onStart);
   // First, so the span has its error and has ended before the exit path's monitor looks at it.
   process.prependListener('uncaughtExceptionMonitor', onUncaught);
   return () => {
     stopWarmUp?.();
+    stopTaking();
     unsubscribe(REQUEST_START, onStart);
     unsubscribe(RESPONSE_FINISH, onFinish);
     process.off('uncaughtExceptionMonitor', onUncaught);

@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.js';
 import { lazyRequire } from '../util/index.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
+import { takeFirstMessages } from './first-messages.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
@@ -385,6 +386,7 @@ function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () 
   const stop = () => {
     if (subscribed) unsubscribe(channel, onMessage);
     subscribed = false;
+    stopTaking();
   };
   function onMessage(message: unknown): void {
     stop();
@@ -399,6 +401,8 @@ function onFirstMessage(channel: string, entry: CatalogueEntry, load: Load): () 
     }
   }
   subscribe(channel, onMessage);
+  // Also the message that started tracing, if it was this channel's (src/sdk/deferred-start.ts).
+  const stopTaking = takeFirstMessages(channel, onMessage);
   return stop;
 }
 

@@ -44,7 +44,11 @@ export function findEarlyLoads(
   const modules = new Set<string>();
   const instrumentations = new Set<string>();
   if (wanted.size > 0) {
-    for (const file of Object.keys(cache)) {
+    for (const [file, module] of Object.entries(cache)) {
+      // Still loading: a deferred `--require` start (src/sdk/deferred-start.ts) fired inside it.
+      // The require hook saw no require() of it (an ES import's CommonJS graph, which the ES
+      // module line below covers), so it is no earlier than it would have been.
+      if ((module as { loaded?: boolean } | undefined)?.loaded === false) continue;
       const pkg = packageOf(file);
       const by = pkg === undefined ? undefined : wanted.get(pkg);
       if (by === undefined) continue;

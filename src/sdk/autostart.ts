@@ -1,6 +1,7 @@
 import { type Env, envBoolean } from '../config/index.js';
 import { log } from '../diag/index.js';
 import { getTracingHandle, initTracing } from './init.js';
+import { inWorkerThread } from './worker-thread.js';
 
 /**
  * Initialise from the environment for the register entries. Never throws: a failure is logged
@@ -28,14 +29,4 @@ export function startFromEnv(flag: '--require' | '--import', env: Env = process.
     );
     return false;
   }
-}
-
-/**
- * Whether this is a worker thread, without loading `node:worker_threads` (with the streams it pulls
- * in, ~2 ms of every start-up): in a worker, Node replaces `process.abort` (like `chdir`, `setuid`...)
- * with a stub that throws ERR_WORKER_UNSUPPORTED_OPERATION and is marked `disabled` (Node 20, 22,
- * 24; test/integration/register.test.ts starts a real worker on each).
- */
-function inWorkerThread(): boolean {
-  return (process.abort as { disabled?: unknown }).disabled === true;
 }

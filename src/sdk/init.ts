@@ -3,7 +3,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Env } from '../config/index.js';
 import { describeConfig, resolveConfig, summaryLine } from '../config/index.js';
 import { AcmeContextManager } from '../context/context-manager.js';
-import { log, setLogLevel, setLogScrubber, setOtelDiag } from '../diag/index.js';
+import { log, setOtelDiag } from '../diag/index.js';
 import { installExitPath } from '../exit/exit-path.js';
 import { exitTarget } from '../exit/exit-target.js';
 import { wireThreads } from '../exit/threads.js';
@@ -15,7 +15,6 @@ import {
   findEarlyLoads,
 } from '../instrumentations/index.js';
 import { createPropagator } from '../propagation/index.js';
-import { redactorFor } from '../redaction/shared.js';
 import {
   createSampler,
   keepRandomFlagOnUnrecordedSpans,
@@ -23,17 +22,15 @@ import {
   setStartAttributesRead,
 } from '../sampling/index.js';
 import type { ExportStats, ResolvedConfig, TracingHandle, TracingOptions } from '../types.js';
+import { runPendingStart } from './deferred-start.js';
 import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js';
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
+import { clearCurrentHandle, currentHandle, setCurrentHandle } from './handle-slot.js';
+import { useLogSettings } from './log-settings.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
 import { createWarmUp } from './warm-up.js';
-
-// One handle per process, shared by the ESM and CJS builds (and by `--require`/`--import`
-// register plus a programmatic initTracing), so two providers never fight over the globals.
-const HANDLE_KEY = Symbol.for('@acme/otel/handle');
-const slot = globalThis as { [HANDLE_KEY]?: TracingHandle };
 
 /**
  * Build, register and return the tracing pipeline: resource, sampler, propagators, exporters,
@@ -47,7 +44,9 @@ const slot = globalThis as { [HANDLE_KEY]?: TracingHandle };
  * const tracing = initTracing({ serviceName: 'order-service', serviceVersion: '1.2.0', environment: 'production' });
  */
 export function initTracing(options?: TracingOptions, env: Env = process.env): TracingHandle {
-  const existing = slot[HANDLE_KEY];
+  // `--require` register deferred its start (src/sdk/deferred-start.ts): it was first, so it wins.
+  runPendingStart('initTracing() call');
+  const existing = currentHandle();
   if (existing !== undefined) {
     // Validate anyway: a bad option is still a bug, even when it would not be used.
     resolveConfig(options, env);
@@ -58,17 +57,21 @@ export function initTracing(options?: TracingOptions, env: Env = process.env): T
     return existing;
   }
   const config = resolveConfig(options, env);
-  setLogLevel(config.logLevel);
-  // Log lines follow the configured rules (user keys and patterns too); built on the first line.
-  setLogScrubber((message) => redactorFor(config.redaction).text(message));
+  useLogSettings(config);
+  return startResolved(config);
+}
+
+/** Starts tracing from a config already resolved (and its warnings said): initTracing's second half. */
+export function startResolved(config: ResolvedConfig): TracingHandle {
   const handle = config.disabled ? createDisabledHandle(config) : createActiveHandle(config);
-  slot[HANDLE_KEY] = handle;
+  setCurrentHandle(handle);
   return handle;
 }
 
-/** The handle of the running setup, if any. */
+/** The handle of the running setup, if any (a deferred `--require` start runs now). */
 export function getTracingHandle(): TracingHandle | undefined {
-  return slot[HANDLE_KEY];
+  runPendingStart('getTracingHandle() call');
+  return currentHandle();
 }
 
 function createActiveHandle(config: ResolvedConfig): TracingHandle {
@@ -171,7 +174,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         exitPath.dispose(inbox?.opened === true);
         if (inbox && !inbox.opened) inbox.close();
         // Release the globals so the process (or a test) can initialise again.
-        if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
+        clearCurrentHandle(handle);
         trace.disable();
         context.disable();
         propagation.disable();
@@ -221,7 +224,7 @@ function createPassiveHandle(config: ResolvedConfig): TracingHandle {
     getTracer: (name: string, version?: string): Tracer => trace.getTracer(name, version),
     forceFlush: () => Promise.resolve(),
     shutdown: () => {
-      if (slot[HANDLE_KEY] === handle) delete slot[HANDLE_KEY];
+      clearCurrentHandle(handle);
       return Promise.resolve();
     },
     stats: () => ({ exported: 0, dropped: 0, failed: 0, rejected: 0, retries: 0, truncated: 0 }),
