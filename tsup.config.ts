@@ -125,7 +125,7 @@ export default defineConfig({
     // `--require @acme/otel/register` (register.cjs) and `--import @acme/otel/register` (register-esm.js).
     register: 'src/register.ts',
     'register-esm': 'src/register-esm.ts',
-    // The rest of `--require` register, loaded when the application first needs tracing.
+    // The rest of the register entries, loaded when the application first needs tracing.
     'register-start': 'src/register-start.ts',
     // `@acme/otel/esbuild`: the esbuild plugin and webpack externals, for build scripts.
     esbuild: 'src/bundler/index.ts',

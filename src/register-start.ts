@@ -1,4 +1,4 @@
-// What `--require @acme/otel/register` (src/register.ts) loads once the application first needs
+// What the register entries (src/register.ts, src/register-esm.ts) load once the application first needs
 // tracing (src/sdk/deferred-start.ts): the API, the SDK and our pipeline.
 
 import { log } from './diag/index.js';

@@ -6,4 +6,4 @@
 // and also installs the ESM loader hook.
 import { registerFromEnv } from './sdk/register-deferred.js';
 
-registerFromEnv();
+registerFromEnv('--require');

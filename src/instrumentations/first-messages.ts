@@ -4,6 +4,9 @@
  * subscriber, since a channel snapshots its subscribers when it publishes. The subscribers
  * created by the start register here; the start hands the message on.
  */
+/** Not a channel: the ES module import (import-in-the-middle's hook arguments) that started tracing. */
+export const FIRST_IMPORT = 'acme:first-import';
+
 const takers = new Map<string, (message: unknown) => void>();
 
 /** Registers `take` for `channel` until the returned function is called. */

@@ -89,8 +89,8 @@ export function startHttpServerChannels(
   };
   subscribe(REQUEST_START, onStart);
   subscribe(RESPONSE_FINISH, onFinish);
-  // The request whose start message started tracing (a server imported as an ES module under
-  // `--require`: src/sdk/deferred-start.ts).
+  // The request whose start message started tracing (a server whose node:http no hook of the
+  // register saw load, e.g. imported as an ES module under `--require`: src/sdk/deferred-start.ts).
   const stopTaking = takeFirstMessages(REQUEST_START, onStart);
   // First, so the span has its error and has ended before the exit path's monitor looks at it.
   process.prependListener('uncaughtExceptionMonitor', onUncaught);

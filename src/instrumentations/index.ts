@@ -1,14 +1,12 @@
 // Auto-instrumentation: the catalogue, name resolution, and the lazy loader.
 
+export { activeEsmModules, isEsmHookedModule, useEsmLoader } from './esm-state.js';
 export type { HttpWarmUp } from './http-server-warm-up.js';
 export {
-  activeEsmModules,
   createdBefore,
   type EnableInstrumentationsOptions,
   enableInstrumentations,
   esmLoaderInUse,
-  isEsmHookedModule,
-  useEsmLoader,
 } from './lazy-loader.js';
 export { KNOWN_INSTRUMENTATIONS, resolveInstrumentationNames } from './names.js';
 export { type EarlyLoads, ESM_PRELOAD_FLAG, earlyLoadWarning, findEarlyLoads } from './preloaded.js';

@@ -7,7 +7,8 @@ import { errorMessage } from '../errors.js';
 import { lazyRequire } from '../util/index.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
-import { takeFirstMessages } from './first-messages.js';
+import { esmLoaderFlagged, shared } from './esm-state.js';
+import { FIRST_IMPORT, takeFirstMessages } from './first-messages.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
@@ -33,49 +34,11 @@ export interface EnableInstrumentationsOptions {
   readonly httpWarmUp?: HttpWarmUp;
 }
 
-// Shared with register-esm, across the ESM and CJS builds (`--require` and `--import` together
-// load both): the modules the ESM loader must wrap, and how to add the import hook later.
-const STATE_KEY = Symbol.for('@acme/otel/instrumentations');
-const ESM_LOADER_KEY = Symbol.for('@acme/otel/esm-loader');
-interface SharedState {
-  esmModules: Set<string>;
-  hookImport: (() => void) | undefined;
-  /** Instances created so far, by short name: a later setup (after shutdown) re-enables them. */
-  instances: Map<string, Instrumentation>;
-}
-const g = globalThis as { [STATE_KEY]?: SharedState; [ESM_LOADER_KEY]?: boolean };
-g[STATE_KEY] ??= { esmModules: new Set(), hookImport: undefined, instances: new Map() };
-const shared: SharedState = g[STATE_KEY];
-
-/** Modules the enabled instrumentations patch: the `include` list for the ESM loader hook. */
-export function activeEsmModules(): string[] {
-  return [...shared.esmModules];
-}
-
-/**
- * The in-thread loader's `shouldInclude`: an import of a module an enabled instrumentation patches,
- * by bare specifier (`express`) or built-in (`http`, `node:http`), as the loader's `include` list
- * would match it.
- */
-export function isEsmHookedModule(_url: string, specifier: string): boolean {
-  return shared.esmModules.has(specifier.startsWith('node:') ? specifier.slice(5) : specifier);
-}
-
-/**
- * Say that an import-in-the-middle loader is (being) registered, so ESM imports need hooking,
- * and hook them now if instrumentations are already enabled. register-esm calls this.
- */
-export function useEsmLoader(): void {
-  g[ESM_LOADER_KEY] = true;
-  const hook = shared.hookImport;
-  if (hook !== undefined) guarded(hook, 'hooking ESM imports');
-}
-
 // Without a loader the import hook can never fire; skip loading import-in-the-middle then.
 // A loader someone registered on the command line is recognised by name.
 export function esmLoaderInUse(): boolean {
   return (
-    g[ESM_LOADER_KEY] === true ||
+    esmLoaderFlagged() ||
     process.execArgv.some((arg) =>
       /import-in-the-middle|instrumentation\/hook\.mjs|@acme\/otel\/register/.test(arg),
     )
@@ -262,7 +225,9 @@ function hookModules(session: Session, hookRequireNow: boolean): void {
   // loads) is patched in place, on the one module object everybody shares, when it is next
   // required; if nothing requires it again, that never happens and its spans silently never
   // come (issue 21). Require it once now, through the hook.
-  const loadedBuiltins = [...byModule.keys()].filter(builtinLoaded);
+  const loadedBuiltins = [...byModule.keys()].filter(
+    (name) => builtinLoaded(name) && shared.firstImport !== `node:${name}`,
+  );
   if (loadedBuiltins.length > 0) {
     session.hookRequireOnce();
     for (const name of loadedBuiltins) guarded(() => lazyRequire(name), `patching ${name}`);
@@ -374,7 +339,10 @@ function hookImport(
     }
   };
   iitm.addHook(raw);
+  // The import that started a deferred register (src/sdk/deferred-start.ts), which came before this hook.
+  const stopTaking = takeFirstMessages(FIRST_IMPORT, (args) => raw(...(args as Parameters<IitmRawHook>)));
   return () => {
+    stopTaking();
     iitm.removeHook(raw);
     announce.unhook();
   };

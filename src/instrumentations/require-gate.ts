@@ -18,7 +18,7 @@ const proc = process as unknown as { getBuiltinModule?: GetBuiltin };
  *
  * Returns a function that removes the gate without firing.
  */
-export function gateRequire(packages: ReadonlySet<string>, fire: () => void): () => void {
+export function gateRequire(packages: ReadonlySet<string>, fire: (id: string) => void): () => void {
   const originalRequire = proto.require;
   const originalGetBuiltin = proc.getBuiltinModule;
   let open = true;
@@ -35,7 +35,7 @@ export function gateRequire(packages: ReadonlySet<string>, fire: () => void): ()
   function gatedRequire(this: unknown, id: string): unknown {
     if (open && concerns(packages, id, (this as { filename?: unknown } | undefined)?.filename)) {
       release();
-      fire();
+      fire(id);
       // Go through whatever `fire` installed (require-in-the-middle) for this very call.
       // biome-ignore lint/complexity/noArguments: forward the call unchanged
       return proto.require.apply(this, arguments as unknown as [string]);
@@ -48,7 +48,7 @@ export function gateRequire(packages: ReadonlySet<string>, fire: () => void): ()
     const get = originalGetBuiltin as GetBuiltin;
     if (open && typeof id === 'string' && packages.has(id.startsWith('node:') ? id.slice(5) : id)) {
       release();
-      fire();
+      fire(id);
       return (proc.getBuiltinModule ?? get).call(this, id);
     }
     return get.call(this, id);

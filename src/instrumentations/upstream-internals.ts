@@ -65,6 +65,6 @@ export function deliverFirstMessage(instrumentation: Instrumentation, message: u
  * The global slot every copy of @opentelemetry/api 1.x keeps its registered tracer provider,
  * context manager, propagator and diag logger in (`GLOBAL_OPENTELEMETRY_API_KEY` in its
  * `internal/global-utils`, not exported). Every API call that needs one of them reads this slot
- * first; `--require` register's deferred start fires on that first read (src/sdk/deferred-start.ts).
+ * first; the register entries' deferred start fires on that first read (src/sdk/deferred-start.ts).
  */
 export const API_GLOBAL_KEY: unique symbol = Symbol.for('opentelemetry.js.api.1');

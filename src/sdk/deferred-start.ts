@@ -10,16 +10,21 @@ import { API_GLOBAL_KEY } from '../instrumentations/upstream-internals.js';
  */
 export type Start = () => ((channel: string, message: unknown) => void) | undefined;
 
+/** Fires the deferred start (once; later calls return undefined). */
+export type Fire = (cause: string) => ReturnType<Start>;
+
 /** Everything through which a span could be started or a context kept before the start. */
 export interface Triggers {
   /** Packages and built-ins whose first require() starts tracing (before the require proceeds). */
   readonly modules: ReadonlySet<string>;
   /** Diagnostics channels whose first message starts tracing (then gets the message). */
   readonly channels: readonly string[];
+  /** Other triggers (the ESM import hook): each arms itself and returns how to disarm. */
+  readonly arms?: readonly ((fire: Fire) => () => void)[];
 }
 
-// One pending start per process, shared by the CommonJS and ES builds: `--require` defers,
-// `--import` or a programmatic `initTracing()` in the same process runs it first.
+// One pending start per process, shared by the CommonJS and ES builds: a register entry defers,
+// another register entry, `getTracingHandle()` or `initTracing()` in the same process runs it first.
 const PENDING_KEY = Symbol.for('@acme/otel/pending-start');
 const slot = globalThis as { [PENDING_KEY]?: (cause: string) => void };
 
@@ -35,7 +40,9 @@ const slot = globalThis as { [PENDING_KEY]?: (cause: string) => void };
  *   context or propagator it asks for is ours, not a no-op;
  * - the first message on one of `channels`: node:http's request start for a server imported as
  *   an ES module, fetch's request create; the message is then handed to the subscriber the
- *   start created, so that request is traced too.
+ *   start created, so that request is traced too;
+ * - `arms`: with `--import`, the first ES import of a module we instrument (its loader hook wraps
+ *   them), handed on to the lazy loader's import hook (src/sdk/register-deferred.ts).
  *
  * Nothing can make a span before one of those: a span needs the API, and the incoming and
  * outgoing paths we trace without the API's help are the modules and channels above.
@@ -43,7 +50,7 @@ const slot = globalThis as { [PENDING_KEY]?: (cause: string) => void };
 export function deferStart(start: Start, triggers: Triggers): void {
   let armed = true;
   const disarm: (() => void)[] = [];
-  const fire = (cause: string): ReturnType<Start> => {
+  const fire: Fire = (cause) => {
     if (!armed) return undefined;
     armed = false;
     for (const undo of disarm) undo();
@@ -57,7 +64,7 @@ export function deferStart(start: Start, triggers: Triggers): void {
     }
   };
   slot[PENDING_KEY] = fire;
-  disarm.push(gateRequire(triggers.modules, () => fire('require() of a traced module')));
+  disarm.push(gateRequire(triggers.modules, (id) => fire(`require() of ${id}`)));
   disarm.push(trapApiGlobal(() => fire('use of the OpenTelemetry API')));
   for (const channel of triggers.channels) {
     const onMessage = (message: unknown) => {
@@ -67,6 +74,7 @@ export function deferStart(start: Start, triggers: Triggers): void {
     subscribe(channel, onMessage);
     disarm.push(() => unsubscribe(channel, onMessage));
   }
+  for (const arm of triggers.arms ?? []) disarm.push(arm(fire));
 }
 
 /** Runs a deferred start now, if one is pending (`initTracing()`, `getTracingHandle()`, `--import`). */

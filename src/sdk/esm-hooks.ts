@@ -1,7 +1,7 @@
 import moduleApi, { register } from 'node:module';
-import { log } from '../diag/index.js';
+import { log } from '../diag/log.js';
+import { activeEsmModules, isEsmHookedModule, useEsmLoader } from '../instrumentations/esm-state.js';
 import { getIitm, requireFromInstrumentation } from '../instrumentations/hooks.js';
-import { activeEsmModules, isEsmHookedModule, useEsmLoader } from '../instrumentations/index.js';
 
 // Shared by the ESM and CJS builds: the in-thread hooks are registered once per process.
 const IN_THREAD_KEY = Symbol.for('@acme/otel/esm-in-thread-hooks');

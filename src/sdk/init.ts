@@ -44,7 +44,7 @@ import { createWarmUp } from './warm-up.js';
  * const tracing = initTracing({ serviceName: 'order-service', serviceVersion: '1.2.0', environment: 'production' });
  */
 export function initTracing(options?: TracingOptions, env: Env = process.env): TracingHandle {
-  // `--require` register deferred its start (src/sdk/deferred-start.ts): it was first, so it wins.
+  // A register entry deferred its start (src/sdk/deferred-start.ts): it was first, so it wins.
   runPendingStart('initTracing() call');
   const existing = currentHandle();
   if (existing !== undefined) {
@@ -68,7 +68,7 @@ export function startResolved(config: ResolvedConfig): TracingHandle {
   return handle;
 }
 
-/** The handle of the running setup, if any (a deferred `--require` start runs now). */
+/** The handle of the running setup, if any (a deferred register start runs now). */
 export function getTracingHandle(): TracingHandle | undefined {
   runPendingStart('getTracingHandle() call');
   return currentHandle();

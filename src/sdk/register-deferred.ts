@@ -2,51 +2,102 @@ import type { Env } from '../config/env.js';
 import { resolveConfig } from '../config/resolve.js';
 import { log } from '../diag/log.js';
 import { CATALOGUE } from '../instrumentations/catalogue.js';
+import { shared, useEsmLoader } from '../instrumentations/esm-state.js';
+import { FIRST_IMPORT } from '../instrumentations/first-messages.js';
+import { getIitm, type Iitm, type IitmRawHook } from '../instrumentations/hooks.js';
 import type { ResolvedConfig } from '../types.js';
 import { lazyRequire } from '../util/lazy-require.js';
-import { deferStart, startIsPending, type Triggers } from './deferred-start.js';
+import { deferStart, type Fire, startIsPending, type Triggers } from './deferred-start.js';
+import { installEsmLoaderHook } from './esm-hooks.js';
 import { currentHandle } from './handle-slot.js';
 import { useLogSettings } from './log-settings.js';
 import { inWorkerThread } from './worker-thread.js';
 
 /** What dist/register-start.{cjs,js} exports (src/register-start.ts). */
 export interface StartEntry {
-  startFromEnv(flag: '--require' | '--import', env?: Env): boolean;
+  startFromEnv(flag: Flag, env?: Env): boolean;
   startDeferred(config: ResolvedConfig): (channel: string, message: unknown) => void;
 }
+
+type Flag = '--require' | '--import';
 
 /** node:http's request start, for a server the application imported as an ES module. */
 const HTTP_REQUEST_START = 'http.server.request.start';
 
 /**
- * `--require @acme/otel/register`: reads and checks the configuration now (its warnings appear at
- * start-up, as ever), and starts tracing when the application first needs it
- * (./deferred-start.ts). Until then the process has loaded this file, the config code and a
- * require hook: ~3 ms, not the ~45 ms of the API, the SDK and our pipeline. Starts at once where
- * nothing could trigger a deferred start: instrumentations that load at start-up
- * (`aws-lambda`, `runtime-node`, `host-metrics`), the ESM loader option, a worker thread, a
- * process where tracing already runs or `OTEL_SDK_DISABLED`. Never throws.
+ * The register entries: `--require` (`reference` undefined) and `--import` (`reference`: its
+ * `import.meta.url`, which the ESM loader hook is registered from). Reads and checks the
+ * configuration now (its warnings appear at start-up, as ever), and starts tracing when the
+ * application first needs it (./deferred-start.ts). Until then the process has loaded this file,
+ * the config code and a require hook (with `--import`, the ESM loader hook too), not the API, the
+ * SDK or our pipeline. Starts at once where nothing could trigger a deferred start:
+ * instrumentations that load at start-up (`aws-lambda`, `runtime-node`, `host-metrics`), the ESM
+ * loader option, a worker thread, a process where tracing already runs or `OTEL_SDK_DISABLED`.
+ * Never throws.
  */
-export function registerFromEnv(env: Env = process.env): boolean {
+export function registerFromEnv(flag: Flag, reference?: string, env: Env = process.env): boolean {
+  const esm = flag === '--import';
   try {
-    if (inWorkerThread() || currentHandle() !== undefined || startIsPending())
-      return loadStart().startFromEnv('--require', env);
+    // Before anything starts, so that enabling instrumentations also hooks ESM imports (or, when
+    // --require already started, so the import hook is added to that setup now).
+    if (esm) useEsmLoader();
+    if (inWorkerThread() || currentHandle() !== undefined || startIsPending()) {
+      const started = loadStart().startFromEnv(flag, env);
+      // After the start, when the enabled instrumentations (and so the modules to hook) are known.
+      if (esm) installEsmLoaderHook(reference as string);
+      return started;
+    }
     const config = resolveConfig(undefined, env);
     useLogSettings(config);
     const triggers = deferrable(config) ? triggersOf(config) : undefined;
     if (triggers === undefined) {
       loadStart().startDeferred(config);
+      if (esm) installEsmLoaderHook(reference as string);
       return true;
+    }
+    if (esm) {
+      // The loader wraps what the enabled instrumentations patch from the first import on; the
+      // first such import starts tracing.
+      for (const name of triggers.modules) if (name !== 'worker_threads') shared.esmModules.add(name);
+      // (Loading import-in-the-middle requires worker_threads, a trigger: before the gate is armed.)
+      if (installEsmLoaderHook(reference as string)) triggers.arms.push(onFirstImport(getIitm()));
     }
     deferStart(() => loadStart().startDeferred(config), triggers);
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log.error(
-      `--require @acme/otel/register could not start tracing: ${reason}; the application runs untraced`,
+      `${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`,
     );
     return false;
   }
+}
+
+/**
+ * An import-in-the-middle hook: the first ES module import of a module an enabled instrumentation
+ * patches starts tracing, and is handed to the lazy loader's import hook, which the start added
+ * after the loader had chosen whom to call for this import.
+ */
+function onFirstImport(iitm: Iitm): (fire: Fire) => () => void {
+  return (fire) => {
+    let armed = true;
+    const hook: IitmRawHook = (...args) => {
+      if (!armed) return;
+      shared.firstImport = args[0];
+      try {
+        fire(`import of ${args[2]}`)?.(FIRST_IMPORT, args);
+      } finally {
+        shared.firstImport = undefined;
+      }
+    };
+    iitm.addHook(hook);
+    return () => {
+      armed = false;
+      // Not now: import-in-the-middle may be calling its hooks in order, and removing one of them
+      // from that list would skip the next.
+      setImmediate(() => iitm.removeHook(hook)).unref();
+    };
+  };
 }
 
 function deferrable(config: ResolvedConfig): boolean {
@@ -55,7 +106,7 @@ function deferrable(config: ResolvedConfig): boolean {
 }
 
 /** The modules and channels of the enabled instrumentations, worker threads (their spans come to us), node:http's request start. */
-export function triggersOf(config: ResolvedConfig): Triggers {
+export function triggersOf(config: ResolvedConfig): Triggers & { arms: ((fire: Fire) => () => void)[] } {
   const modules = new Set<string>(['worker_threads']);
   const channels = [HTTP_REQUEST_START];
   for (const name of config.instrumentations.names) {
@@ -64,11 +115,18 @@ export function triggersOf(config: ResolvedConfig): Triggers {
     else if (trigger?.kind === 'channel' && !channels.includes(trigger.channel))
       channels.push(trigger.channel);
   }
-  return { modules, channels };
+  return { modules, channels, arms: [] };
 }
 
-/** The rest of the library, loaded once tracing starts. */
+/**
+ * The rest of the library, loaded once tracing starts, synchronously: the ES build through
+ * require(esm) (Node 20.19+, 22.12+), so an application that imports @acme/otel shares its module
+ * instances; where Node has no require(esm), the CommonJS build (the process-wide state lives in
+ * global slots both builds share).
+ */
 function loadStart(): StartEntry {
   const here = import.meta.url ?? '';
-  return lazyRequire(here.endsWith('.js') ? './register-start.js' : './register-start.cjs') as StartEntry;
+  const esm =
+    here.endsWith('.js') && (process.features as { require_module?: boolean }).require_module === true;
+  return lazyRequire(esm ? './register-start.js' : './register-start.cjs') as StartEntry;
 }

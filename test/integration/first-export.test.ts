@@ -18,6 +18,7 @@ interface Result {
   exported: number;
   maxGapMs: number;
   maxCpuMs: number;
+  oldPathCpuMs: number;
   loaded: string[];
   builtins: string[];
 }
@@ -40,9 +41,13 @@ describe('the first export', () => {
       expect(r.loaded).toEqual([]);
       expect(r.builtins).toEqual([]);
     }
-    // The best of two runs: its CPU-backed longest turn. Target 5 ms; measured 4.9–5.4 ms on a loaded
-    // 2-core machine (mostly first-call JIT); the old path used 100+ ms of CPU in one turn.
-    expect(Math.min(...runs.map((r) => r.maxCpuMs))).toBeLessThan(25);
+    // The best of two runs: its CPU-backed longest turn (the first spans and the first export,
+    // mostly first-call JIT), against what the old path's module loading costs in the same process
+    // right after (loading and constructing upstream's exporter): a ratio, as the machine's speed
+    // varies several-fold (4.9–5.4 ms against 100+ on a quiet host; 26–42 ms against 100–145 on a
+    // loaded one, 2026-12-05).
+    const best = Math.min(...runs.map((r) => r.maxCpuMs / r.oldPathCpuMs));
+    expect(best).toBeLessThan(0.5);
   }, 60_000);
 
   it('still works when it comes before the idle-time loading has finished', async () => {

@@ -13,6 +13,7 @@ import { setup as buildDist } from '../support/global-setup.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 
 const REQUIRE = ['--require', `${repoRoot}dist/register.cjs`];
+const IMPORT = ['--import', `${repoRoot}dist/register-esm.js`];
 const INDEX = JSON.stringify(`${repoRoot}dist/index.cjs`);
 
 let rx: OtlpReceiver;
@@ -48,8 +49,8 @@ afterAll(async () => {
   if (copyDir) rmSync(copyDir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawnNode([...REQUIRE, ...args], {
+function run(args: string[], env: Record<string, string> = {}, flag = REQUIRE): Child {
+  const child = spawnNode([...flag, ...args], {
     OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
     OTEL_SERVICE_NAME: 'deferred-app',
     ...env,
@@ -75,16 +76,26 @@ function get(port: number, path: string): Promise<number> {
   });
 }
 
-describe('--require register, before the application needs tracing', () => {
-  it('loads no OpenTelemetry package, no exporter and no SDK, and says nothing', async () => {
-    const child = run([
-      '-e',
-      `const loaded = Object.keys(require.cache).filter((f) => /opentelemetry|register-start|[\\\\/]index\\.cjs$/.test(f));
+describe('register, before the application needs tracing', () => {
+  it.each([
+    ['--require', REQUIRE],
+    ['--import', IMPORT],
+  ])('%s loads no OpenTelemetry API, no exporter and no SDK, and says nothing', async (name, flag) => {
+    const child = run(
+      [
+        '-e',
+        `const loaded = Object.keys(require.cache).filter((f) => /opentelemetry|register-start|[\\\\/]index\\.cjs$/.test(f));
        const builtins = process.moduleLoadList.filter((m) => /NativeModule (http2|tls|worker_threads|perf_hooks)$/.test(m));
        console.log('LOADED ' + JSON.stringify({ loaded, builtins, handle: globalThis[Symbol.for('@acme/otel/handle')] !== undefined }));`,
-    ]);
+      ],
+      {},
+      flag,
+    );
     const output = await finished(child);
-    expect(JSON.parse(/LOADED (.*)/.exec(output)?.[1] ?? '{}')).toEqual({
+    // --import's loader hook (import-in-the-middle) needs worker_threads' MessageChannel.
+    const inherent = name === '--import' ? ['NativeModule worker_threads'] : [];
+    const found = JSON.parse(/LOADED (.*)/.exec(output)?.[1] ?? '{}');
+    expect({ ...found, builtins: found.builtins?.filter((m: string) => !inherent.includes(m)) }).toEqual({
       loaded: [],
       builtins: [],
       handle: false,
@@ -175,6 +186,23 @@ describe('--require register starts tracing at the first of', () => {
     }
   });
 
+  it('with --import, the first ES import of a module we instrument, named exports patched too', async () => {
+    const child = run(
+      [
+        '--input-type=module',
+        '-e',
+        `import { get } from 'node:http';
+         get('http://127.0.0.1:${targetPort}/named-import', (res) => { res.resume(); res.on('end', () => console.log('DONE')); });`,
+      ],
+      {},
+      IMPORT,
+    );
+    const output = await finished(child);
+    expect(output).toContain('DONE');
+    const [span] = await rx.waitForSpans((s) => s.kind === 'CLIENT');
+    expect(span?.attributes['url.full']).toBe(`http://127.0.0.1:${targetPort}/named-import`);
+  });
+
   it("fetch() (undici's channel, no require() at all): that very call is traced", async () => {
     const child = run([
       '-e',
@@ -186,11 +214,17 @@ describe('--require register starts tracing at the first of', () => {
     expect(span?.attributes['url.full']).toBe(`http://127.0.0.1:${targetPort}/fetched`);
   });
 
-  it('on Node 24+, node:crypto (5–12 ms to load) is loaded when tracing starts, not among the first messages', async () => {
-    const child = run([join(copyDir, 'crypto-probe.cjs')]);
-    const atStart = Number(process.versions.node.split('.')[0]) >= 24;
-    expect(await finished(child)).toContain(`CRYPTO ${atStart}`);
-  });
+  it.each([
+    ['--require', REQUIRE],
+    ['--import', IMPORT],
+  ])(
+    '%s: on Node 24+, node:crypto (5–12 ms to load) is loaded when tracing starts, not among the first messages',
+    async (_name, flag) => {
+      const child = run([join(copyDir, 'crypto-probe.cjs')], {}, flag);
+      const atStart = Number(process.versions.node.split('.')[0]) >= 24;
+      expect(await finished(child)).toContain(`CRYPTO ${atStart}`);
+    },
+  );
 
   it('a require() of worker_threads (worker threads hand their spans to this thread)', async () => {
     const child = run([

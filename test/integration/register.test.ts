@@ -225,7 +225,7 @@ describe('guards', () => {
     expect(child.output()).not.toMatch(iitm.supportsSyncHooks() ? loaderThread : inThread);
   });
 
-  it('start-up loads no heavy built-in the app does not use (crypto before Node 24, zlib, http2, tls, worker_threads, perf_hooks, fs.promises) and starts no thread pool', async () => {
+  it('start-up loads no heavy built-in the app does not use (crypto, zlib, http2, tls, worker_threads, perf_hooks, fs.promises) and starts no thread pool', async () => {
     // node:crypto alone is 16 internal modules (3–6 ms); service.instance.id does not need it.
     // worker_threads (~2 ms with the streams it loads; on Node 22+ also what a copy of every
     // property of node:util loads) and the ESM translators (an `import()` starts them, ~3 ms) come
@@ -249,22 +249,15 @@ describe('guards', () => {
     };
     const bare = await startup([]);
     expect(bare.atExit).not.toContain('perf_hooks');
-    // From Node 24 on, node:crypto costs 5–10 ms in one require, more than an idle step may take,
-    // so the exporter loads it at start-up (src/export/exporter.ts, CRYPTO_AT_STARTUP; issue #20).
-    const crypto = Number(process.versions.node.split('.')[0]) >= 24 ? ['crypto'] : [];
+    // This app loads nothing we instrument, so neither entry ever starts tracing in it
+    // (test/integration/register-deferred.test.ts): not even node:crypto, which the exporter loads
+    // at start-up on Node 24+ (src/export/exporter.ts, CRYPTO_AT_STARTUP; issue #20) once tracing
+    // starts (checked there).
     const inherent: Record<'require' | 'import', string[]> = {
-      // This app requires nothing we instrument, so --require never starts tracing in it
-      // (test/integration/register-deferred.test.ts): nothing at all, crypto included.
       require: [],
-      // Node's ESM loader reads files through fs.promises. On Node 20 its loader thread delays the
-      // app past the exporter's 50 ms idle preload, whose first step is perf_hooks.
-      import: [
-        'worker_threads',
-        'internal/modules/esm/translators',
-        'internal/fs/promises',
-        'perf_hooks',
-        ...crypto,
-      ],
+      // import-in-the-middle's loader hook takes worker_threads' MessageChannel, and Node's ESM
+      // loader reads files through fs.promises.
+      import: ['worker_threads', 'internal/modules/esm/translators', 'internal/fs/promises'],
     };
     for (const [name, flag] of [
       ['require', REQUIRE],
@@ -273,15 +266,8 @@ describe('guards', () => {
       const traced = await startup(flag);
       const extra = traced.loaded.filter((m) => !bare.loaded.includes(m) && !inherent[name].includes(m));
       expect({ flag: name, extra }).toEqual({ flag: name, extra: [] });
-      // And on Node 24+ it is there before the app runs (an app that never listens would otherwise
-      // meet its 5–12 ms require among its first messages); for --require, once tracing starts.
-      if (name === 'import')
-        for (const m of crypto)
-          expect({ flag: name, loaded: traced.loaded.includes(m) }).toEqual({ flag: name, loaded: true });
     }
-    // Until exit too: an empty app under --require exits at once, before the exporter's idle
-    // preload (unref'ed timers) could load anything. (Under --import, Node 20's loader thread
-    // keeps the process up long enough for that preload to start.)
+    // Until exit too.
     const traced = await startup(REQUIRE);
     expect({ atExit: traced.atExit, threads: traced.threads }).toEqual({
       atExit: bare.atExit,
