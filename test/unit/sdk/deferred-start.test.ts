@@ -81,6 +81,27 @@ describe('deferStart', () => {
     expect(channel('acme.test.deferred').hasSubscribers).toBe(false);
   });
 
+  it('an arm (the ESM import hook) fires it, its message is handed on, and it is disarmed once', () => {
+    let fireFromArm: ((cause: string) => unknown) | undefined;
+    let disarmed = 0;
+    deferStart(start, {
+      ...triggers,
+      arms: [
+        (fire) => {
+          fireFromArm = (cause) => fire(cause)?.('acme:first-import', ['url']);
+          return () => {
+            disarmed++;
+          };
+        },
+      ],
+    });
+    fireFromArm?.('import of x');
+    fireFromArm?.('import of y');
+    expect(calls).toEqual(['start']);
+    expect(delivered).toEqual([['acme:first-import', ['url']]]);
+    expect(disarmed).toBe(1);
+  });
+
   it('fires once, whatever comes after, and disarms every trigger', () => {
     deferStart(start, triggers);
     runPendingStart('a call');
