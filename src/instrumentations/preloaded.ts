@@ -45,7 +45,7 @@ export function findEarlyLoads(
   const instrumentations = new Set<string>();
   if (wanted.size > 0) {
     for (const [file, module] of Object.entries(cache)) {
-      // Still loading: a deferred `--require` start (src/sdk/deferred-start.ts) fired inside it.
+      // Still loading: a deferred register start (src/sdk/deferred-start.ts) fired inside it.
       // The require hook saw no require() of it (an ES import's CommonJS graph, which the ES
       // module line below covers), so it is no earlier than it would have been.
       if ((module as { loaded?: boolean } | undefined)?.loaded === false) continue;
