@@ -118,32 +118,29 @@ const singleCopy: Plugin = {
   },
 };
 
+// The entries package.json exports: bundles and declarations.
+const PUBLIC_ENTRIES = {
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+  // `--require @acme/otel/register` (register.cjs) and `--import @acme/otel/register` (register-esm.js).
+  register: 'src/register.ts',
+  'register-esm': 'src/register-esm.ts',
+  // `@acme/otel/esbuild`: the esbuild plugin and webpack externals, for build scripts.
+  esbuild: 'src/bundler/index.ts',
+};
+
 export default defineConfig({
   entry: {
-    index: 'src/index.ts',
-    testing: 'src/testing/index.ts',
-    // `--require @acme/otel/register` (register.cjs) and `--import @acme/otel/register` (register-esm.js).
-    register: 'src/register.ts',
-    'register-esm': 'src/register-esm.ts',
+    ...PUBLIC_ENTRIES,
     // The rest of the register entries, loaded when the application first needs tracing.
     'register-start': 'src/register-start.ts',
-    // `@acme/otel/esbuild`: the esbuild plugin and webpack externals, for build scripts.
-    esbuild: 'src/bundler/index.ts',
     // The exit path's sender thread (src/exit/sync-send.ts starts it by file name).
     'exit-sender': 'src/exit/sender-thread.ts',
   },
   format: ['esm', 'cjs'],
-  // Declarations for the entries package.json exports; the internal ones (register-start,
-  // exit-sender) would split the public types into a shared declaration chunk.
-  dts: {
-    entry: {
-      index: 'src/index.ts',
-      testing: 'src/testing/index.ts',
-      register: 'src/register.ts',
-      'register-esm': 'src/register-esm.ts',
-      esbuild: 'src/bundler/index.ts',
-    },
-  },
+  // Declarations only for the public entries: the internal ones would split the public types
+  // into a shared declaration chunk.
+  dts: { entry: PUBLIC_ENTRIES },
   sourcemap: true,
   clean: true,
   target: 'node20',

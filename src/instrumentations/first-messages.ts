@@ -1,9 +1,8 @@
-/**
- * Who takes a diagnostics-channel message that arrived before its subscriber existed: the
- * message that fired a deferred start (src/sdk/deferred-start.ts) reached only the trigger's
- * subscriber, since a channel snapshots its subscribers when it publishes. The subscribers
- * created by the start register here; the start hands the message on.
- */
+// Who takes a diagnostics-channel message that arrived before its subscriber existed: the
+// message that fired a deferred start (src/sdk/deferred-start.ts) reached only the trigger's
+// subscriber, since a channel snapshots its subscribers when it publishes. The subscribers
+// created by the start register here; the start hands the message on.
+
 /** Not a channel: the ES module import (import-in-the-middle's hook arguments) that started tracing. */
 export const FIRST_IMPORT = 'acme:first-import';
 

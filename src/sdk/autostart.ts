@@ -1,6 +1,7 @@
 import { type Env, envBoolean } from '../config/index.js';
 import { log } from '../diag/index.js';
 import { getTracingHandle, initTracing } from './init.js';
+import { reportStartFailure } from './start-failure.js';
 import { inWorkerThread } from './worker-thread.js';
 
 /**
@@ -23,10 +24,6 @@ export function startFromEnv(flag: '--require' | '--import', env: Env = process.
     initTracing(undefined, env);
     return true;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    log.error(
-      `${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`,
-    );
-    return false;
+    return reportStartFailure(flag, error);
   }
 }

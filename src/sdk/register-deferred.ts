@@ -1,6 +1,5 @@
 import type { Env } from '../config/env.js';
 import { resolveConfig } from '../config/resolve.js';
-import { log } from '../diag/log.js';
 import { CATALOGUE } from '../instrumentations/catalogue.js';
 import { shared, useEsmLoader } from '../instrumentations/esm-state.js';
 import { FIRST_IMPORT } from '../instrumentations/first-messages.js';
@@ -11,6 +10,7 @@ import { deferStart, type Fire, startIsPending, type Triggers } from './deferred
 import { installEsmLoaderHook } from './esm-hooks.js';
 import { currentHandle } from './handle-slot.js';
 import { useLogSettings } from './log-settings.js';
+import { reportStartFailure } from './start-failure.js';
 import { inWorkerThread } from './worker-thread.js';
 
 /** What dist/register-start.{cjs,js} exports (src/register-start.ts). */
@@ -65,11 +65,7 @@ export function registerFromEnv(flag: Flag, reference?: string, env: Env = proce
     deferStart(() => loadStart().startDeferred(config), triggers);
     return true;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    log.error(
-      `${flag} @acme/otel/register could not start tracing: ${reason}; the application runs untraced`,
-    );
-    return false;
+    return reportStartFailure(flag, error);
   }
 }
 

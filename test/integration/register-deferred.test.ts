@@ -3,10 +3,11 @@
 // pipeline, and every way an application can make or continue a span starts it first, so no span is
 // lost to the deferral. Real child processes against a real OTLP/gRPC receiver; each trigger is
 // checked by the span it exports.
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Child, repoRoot, spawnNode } from '../support/child.js';
 import { setup as buildDist } from '../support/global-setup.js';
@@ -76,32 +77,72 @@ function get(port: number, path: string): Promise<number> {
   });
 }
 
+/**
+ * Every package a built file reaches through static imports and requires, following our own
+ * chunks: what loading it loads before any of its code runs. (An ES module's imports are not in
+ * require.cache, so the child-process check below cannot see them.)
+ */
+function reachedPackages(entry: string): string[] {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [`${repoRoot}dist/${entry}`];
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    const specifiers = [
+      ...source.matchAll(/^import (?:[^'"\n]* from )?['"]([^'"\n]+)['"];?$/gm),
+      ...source.matchAll(/\b(?:__)?require\(['"]([^'"\n]+)['"]\)/g),
+    ].map((m) => m[1] as string);
+    for (const specifier of specifiers) {
+      if (specifier.startsWith('.')) todo.push(resolve(dirname(file), specifier));
+      else packages.add(specifier.replace(/^node:/, ''));
+    }
+  }
+  return [...packages].sort();
+}
+
 describe('register, before the application needs tracing', () => {
+  it('neither entry reaches the API, the SDK or the start by static imports, in either build', () => {
+    // The walk itself works: the package's main entry does reach the API.
+    expect(reachedPackages('index.cjs')).toContain('@opentelemetry/api');
+    expect(reachedPackages('index.js')).toContain('@opentelemetry/api');
+    for (const entry of ['register.cjs', 'register-esm.js', 'register-esm.cjs']) {
+      const bare = reachedPackages(entry).filter((name) => !isBuiltin(name));
+      expect({ entry, bare }).toEqual({ entry, bare: [] });
+      const source = readFileSync(`${repoRoot}dist/${entry}`, 'utf8');
+      expect(source).not.toMatch(/['"]\.\/register-start\./);
+    }
+  });
+
   it.each([
     ['--require', REQUIRE],
     ['--import', IMPORT],
-  ])('%s loads no OpenTelemetry API, no exporter and no SDK, and says nothing', async (name, flag) => {
-    const child = run(
-      [
-        '-e',
-        `const loaded = Object.keys(require.cache).filter((f) => /opentelemetry|register-start|[\\\\/]index\\.cjs$/.test(f));
+  ])(
+    '%s: nothing starts (no OpenTelemetry module in require.cache, no exporter built-in, no handle) and nothing is said',
+    async (name, flag) => {
+      const child = run(
+        [
+          '-e',
+          `const loaded = Object.keys(require.cache).filter((f) => /opentelemetry|register-start|[\\\\/]index\\.cjs$/.test(f));
        const builtins = process.moduleLoadList.filter((m) => /NativeModule (http2|tls|worker_threads|perf_hooks)$/.test(m));
        console.log('LOADED ' + JSON.stringify({ loaded, builtins, handle: globalThis[Symbol.for('@acme/otel/handle')] !== undefined }));`,
-      ],
-      {},
-      flag,
-    );
-    const output = await finished(child);
-    // --import's loader hook (import-in-the-middle) needs worker_threads' MessageChannel.
-    const inherent = name === '--import' ? ['NativeModule worker_threads'] : [];
-    const found = JSON.parse(/LOADED (.*)/.exec(output)?.[1] ?? '{}');
-    expect({ ...found, builtins: found.builtins?.filter((m: string) => !inherent.includes(m)) }).toEqual({
-      loaded: [],
-      builtins: [],
-      handle: false,
-    });
-    expect(output).not.toContain('[@acme/otel] tracing');
-  });
+        ],
+        {},
+        flag,
+      );
+      const output = await finished(child);
+      // --import's loader hook (import-in-the-middle) needs worker_threads' MessageChannel.
+      const inherent = name === '--import' ? ['NativeModule worker_threads'] : [];
+      const found = JSON.parse(/LOADED (.*)/.exec(output)?.[1] ?? '{}');
+      expect({ ...found, builtins: found.builtins?.filter((m: string) => !inherent.includes(m)) }).toEqual({
+        loaded: [],
+        builtins: [],
+        handle: false,
+      });
+      expect(output).not.toContain('[@acme/otel] tracing');
+    },
+  );
 
   it('starts at once when an enabled instrumentation loads at start-up (runtime-node), and for OTEL_SDK_DISABLED', async () => {
     const probe = "console.log('HANDLE ' + (globalThis[Symbol.for('@acme/otel/handle')] !== undefined))";
