@@ -1,6 +1,5 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { log } from '../diag/log.js';
-import { errorMessage } from '../errors.js';
+import { guarded } from './guarded.js';
 
 // Shared with register-esm, across the ESM and CJS builds (`--require` and `--import` together
 // load both): the modules the ESM loader must wrap, and how to add the import hook later. Kept
@@ -45,12 +44,7 @@ export function isEsmHookedModule(_url: string, specifier: string): boolean {
 export function useEsmLoader(): void {
   g[ESM_LOADER_KEY] = true;
   const hook = shared.hookImport;
-  if (hook === undefined) return;
-  try {
-    hook();
-  } catch (error) {
-    log.debug(`hooking ESM imports: ${errorMessage(error)}`);
-  }
+  if (hook !== undefined) guarded(hook, 'hooking ESM imports');
 }
 
 /** Whether useEsmLoader() was called in this process. */

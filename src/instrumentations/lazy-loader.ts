@@ -9,6 +9,7 @@ import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import { esmLoaderFlagged, shared } from './esm-state.js';
 import { FIRST_IMPORT, takeFirstMessages } from './first-messages.js';
+import { guarded } from './guarded.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
@@ -385,12 +386,4 @@ function builtinLoaded(name: string): boolean {
 function ritmMatches(registered: string, name: string, basedir: string | undefined): boolean {
   const normalized = name.replaceAll('\\', '/');
   return normalized === registered || (basedir !== undefined && normalized.startsWith(`${registered}/`));
-}
-
-function guarded(fn: () => void, what: string): void {
-  try {
-    fn();
-  } catch (error) {
-    log.debug(`${what}: ${errorMessage(error)}`);
-  }
 }

@@ -37,6 +37,8 @@ const HTTP_REQUEST_START = 'http.server.request.start';
  */
 export function registerFromEnv(flag: Flag, reference?: string, env: Env = process.env): boolean {
   const esm = flag === '--import';
+  // With `--import`: its ESM loader hook, once the modules to hook are known.
+  const hookEsm = (): boolean => esm && installEsmLoaderHook(reference as string);
   try {
     // Before anything starts, so that enabling instrumentations also hooks ESM imports (or, when
     // --require already started, so the import hook is added to that setup now).
@@ -44,7 +46,7 @@ export function registerFromEnv(flag: Flag, reference?: string, env: Env = proce
     if (inWorkerThread() || currentHandle() !== undefined || startIsPending()) {
       const started = loadStart().startFromEnv(flag, env);
       // After the start, when the enabled instrumentations (and so the modules to hook) are known.
-      if (esm) installEsmLoaderHook(reference as string);
+      hookEsm();
       return started;
     }
     const config = resolveConfig(undefined, env);
@@ -52,7 +54,7 @@ export function registerFromEnv(flag: Flag, reference?: string, env: Env = proce
     const triggers = deferrable(config) ? triggersOf(config) : undefined;
     if (triggers === undefined) {
       loadStart().startDeferred(config);
-      if (esm) installEsmLoaderHook(reference as string);
+      hookEsm();
       return true;
     }
     if (esm) {
@@ -60,7 +62,7 @@ export function registerFromEnv(flag: Flag, reference?: string, env: Env = proce
       // first such import starts tracing.
       for (const name of triggers.modules) if (name !== 'worker_threads') shared.esmModules.add(name);
       // (Loading import-in-the-middle requires worker_threads, a trigger: before the gate is armed.)
-      if (installEsmLoaderHook(reference as string)) triggers.arms.push(onFirstImport(getIitm()));
+      if (hookEsm()) triggers.arms.push(onFirstImport(getIitm()));
     }
     deferStart(() => loadStart().startDeferred(config), triggers);
     return true;
