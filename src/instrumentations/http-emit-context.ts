@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '@opentelemetry/api';
 import { activeContext, applyIn } from '../context/hot-context.js';
@@ -84,7 +85,12 @@ function patchPrototypes(): void {
   }
 }
 
-/** Shows the watcher the event, then runs the listeners in `ctx`. */
+/**
+ * Shows the watcher the event, then runs the listeners in `ctx`. An event nobody listens to (five
+ * of the seven a plain request's `req` and `res` emit: 'readable', 'resume', 'prefinish' and both
+ * 'close's) is emitted as it is: no listener runs, so no context is entered for it. 'error' always
+ * goes through `ctx`, since with no listener `emit` throws it.
+ */
 function deliver(
   target: unknown,
   emit: AnyEmit,
@@ -92,13 +98,16 @@ function deliver(
   watch: ResponseWatch | undefined,
   args: unknown[],
 ): boolean {
+  const event = args[0] as string | symbol;
   if (watch !== undefined) {
     try {
-      watch(args[0] as string | symbol, args[1]);
+      watch(event, args[1]);
     } catch {
       // Ending the span must never keep the event from the application's listeners.
     }
   }
-  if (activeContext() === ctx) return emit.apply(target, args);
+  if ((event !== 'error' && (target as EventEmitter).listenerCount(event) === 0) || activeContext() === ctx) {
+    return emit.apply(target, args);
+  }
   return applyIn(ctx, emit, target, args);
 }

@@ -205,6 +205,9 @@ describe('incoming HTTP, sampler first', () => {
     expect(response.child).toEqual({ traceId: TRACE, recording: true });
     expect(response.echo.traceparent).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-01$`));
     expect(spans.some((s) => s.name === 'in-end-listener' && s.traceId === TRACE)).toBe(true);
+    for (const name of ['in-req-close-listener', 'in-res-close-listener']) {
+      expect(spans.find((s) => s.name === name)?.traceId).toBe(TRACE);
+    }
     expect(response.listenersAsAdded).toBe(true);
     expect(response.onceTraceId).toBe(TRACE);
   });

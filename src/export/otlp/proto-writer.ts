@@ -73,15 +73,12 @@ export class ProtoWriter {
 
   fixed32(value: number): void {
     if (this.pos + 4 > this.buf.length) this._grow(4);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
-    this.pos += 4;
+    this.pos = putUint32(this.buf, this.pos, value);
   }
 
   fixed64(low: number, high: number): void {
     if (this.pos + 8 > this.buf.length) this._grow(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.pos = putUint32(this.buf, putUint32(this.buf, this.pos, low), high);
   }
 
   double(value: number): void {
@@ -140,9 +137,14 @@ export class ProtoWriter {
     this.varint(n);
     if (this.pos + n > this.buf.length) this._grow(n);
     const buf = this.buf;
-    for (let i = 0; i < hex.length; i += 2) {
-      buf[this.pos++] = (nibble(hex.charCodeAt(i)) << 4) | nibble(hex.charCodeAt(i + 1));
+    let p = this.pos;
+    // Pairs only: an odd last character is dropped, as upstream's hexToBinary does.
+    for (let i = 0; i + 1 < hex.length; i += 2) {
+      const hi = hex.charCodeAt(i);
+      const lo = hex.charCodeAt(i + 1);
+      buf[p++] = (hi | lo) < 128 ? HIGH[hi]! | LOW[lo]! : (nibble(hi) << 4) | nibble(lo);
     }
+    this.pos = p;
   }
 
   raw(value: Uint8Array): void {
@@ -156,6 +158,66 @@ export class ProtoWriter {
     // A loop beats TypedArray#set's call overhead for the short keys this mostly copies.
     const buf = this.buf;
     for (let i = 0; i < n; i++) buf[this.pos++] = value[i]!;
+  }
+
+  /**
+   * A whole `KeyValue` message, tag first, whose value is a string, when it is ASCII and the
+   * message fits one-byte lengths (most attributes): the same bytes as the general path
+   * (tag, `key`, then `value` as an `AnyValue` with `string_value`) in one pass. Writes nothing and
+   * returns false otherwise. `key`: the `KeyValue.key` field, encoded.
+   */
+  shortStringEntry(tag: number, key: Uint8Array, value: string): boolean {
+    const len = value.length;
+    const keyLen = key.length;
+    const kvLen = keyLen + 4 + len;
+    if (kvLen > 127) return false;
+    let p = this._entryHead(tag, key, kvLen);
+    const buf = this.buf;
+    buf[p++] = len + 2;
+    buf[p++] = 0x0a; // AnyValue.string_value
+    buf[p++] = len;
+    for (let i = 0; i < len; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 127) return false;
+      buf[p++] = c;
+    }
+    this.pos = p;
+    return true;
+  }
+
+  /** The same for an integer value from 0 to 2^32 - 1 (`AnyValue.int_value`); false for any other. */
+  shortUintEntry(tag: number, key: Uint8Array, value: number): boolean {
+    if (!(value >= 0 && value <= 0xffffffff) || value !== Math.floor(value)) return false;
+    const keyLen = key.length;
+    const kvLen = keyLen + 3 + varintSize(value);
+    if (kvLen > 127) return false;
+    let p = this._entryHead(tag, key, kvLen);
+    const buf = this.buf;
+    buf[p++] = kvLen - keyLen - 2;
+    buf[p++] = 0x18; // AnyValue.int_value
+    let v = value >>> 0;
+    while (v > 0x7f) {
+      buf[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[p++] = v;
+    this.pos = p;
+    return true;
+  }
+
+  /**
+   * A one-pass `KeyValue` up to its value's length: room for the whole entry, its tag and length,
+   * the key, the value's tag. Returns where the value's length goes; `pos` is not moved.
+   */
+  private _entryHead(tag: number, key: Uint8Array, kvLen: number): number {
+    if (this.pos + kvLen + 2 > this.buf.length) this._grow(kvLen + 2);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = tag;
+    buf[p++] = kvLen;
+    for (let i = 0; i < key.length; i++) buf[p++] = key[i]!;
+    buf[p++] = 0x12; // KeyValue.value
+    return p;
   }
 
   /** Reserves one length byte; pass the result to `finishLength`. */
@@ -182,11 +244,28 @@ export class ProtoWriter {
   }
 }
 
+/** `value` as a little-endian uint32 at `pos` (room checked by the caller); the next position. */
+function putUint32(buf: Buffer, pos: number, value: number): number {
+  buf[pos] = value;
+  buf[pos + 1] = value >>> 8;
+  buf[pos + 2] = value >>> 16;
+  buf[pos + 3] = value >>> 24;
+  return pos + 4;
+}
+
 /** Same mapping as upstream's hexToBinary (lowercase, digits, else uppercase). */
 function nibble(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 97 && code <= 102) return code - 87;
   return code - 55;
+}
+
+/** `nibble` of every ASCII code, shifted for the high half and masked to a byte as stored. */
+const HIGH = new Uint8Array(128);
+const LOW = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  HIGH[code] = (nibble(code) << 4) & 0xff;
+  LOW[code] = nibble(code) & 0xff;
 }
 
 /** Bytes a uint32 takes as a varint. */

@@ -3,7 +3,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { KeyCache } from '../../util/key-cache.js';
-import type { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from './proto-writer.js';
 
 // The OTLP trace protobuf, field for field and in the same order as upstream's serializer
 // (otlp-transformer 0.223, trace-serializer.ts / common-serializer.ts), so the bytes match.
@@ -121,34 +121,66 @@ function writeHrTime(w: ProtoWriter, time: HrTime): void {
 // Attribute keys repeat on every span (`http.request.method`, `url.path`...): their encoded
 // `KeyValue.key` field is kept, bounded, instead of re-encoding the string each time.
 const MAX_CACHED_KEYS = 2048;
+const MAX_CACHED_KEY_LENGTH = 128;
 const keyBytes = new KeyCache<Uint8Array>(MAX_CACHED_KEYS);
 
-function writeKey(w: ProtoWriter, key: string): void {
-  const cached = keyBytes.get(key);
-  if (cached !== undefined) {
-    w.raw(cached);
-    return;
+/**
+ * The last key met at each position of an attributes object, and its bytes: spans of one kind set
+ * the same keys in the same order, so most keys are found here by one comparison of interned
+ * strings, before the cache's map lookup.
+ */
+const POSITIONS = 32;
+const lastKeys: (string | undefined)[] = new Array(POSITIONS).fill(undefined);
+const lastBytes: (Uint8Array | undefined)[] = new Array(POSITIONS).fill(undefined);
+const keyWriter = new ProtoWriter(256);
+
+/** The encoded `KeyValue.key` field of `key`, met at `position`; `undefined` for a key too long to cache. */
+function keyField(key: string, position: number): Uint8Array | undefined {
+  if (position < POSITIONS && lastKeys[position] === key) return lastBytes[position];
+  if (key.length > MAX_CACHED_KEY_LENGTH) return undefined;
+  let bytes = keyBytes.get(key);
+  if (bytes === undefined) {
+    keyWriter.reset();
+    keyWriter.tag(1, 2);
+    keyWriter.string(key);
+    bytes = Uint8Array.prototype.slice.call(keyWriter.buf, 0, keyWriter.pos);
+    keyBytes.set(key, bytes);
   }
-  const start = w.pos;
-  w.tag(1, 2);
-  w.string(key);
-  if (key.length <= 128) {
-    keyBytes.set(key, Uint8Array.prototype.slice.call(w.buf, start, w.pos));
+  if (position < POSITIONS) {
+    lastKeys[position] = key;
+    lastBytes[position] = bytes;
   }
+  return bytes;
 }
 
 /** Repeated `KeyValue` under `field`, in the object's own key order (Object.keys = for-in order for own keys). */
 export function writeAttributes(w: ProtoWriter, attributes: Attributes, field: number): void {
   const keys = Object.keys(attributes);
+  // Fields below 16 (all these messages use) have one-byte tags: the one-pass path writes them.
+  const tag = (field << 3) | 2;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
+    const value = attributes[key];
+    const encodedKey = keyField(key, i);
+    if (encodedKey !== undefined && field < 16) {
+      if (typeof value === 'string') {
+        if (w.shortStringEntry(tag, encodedKey, value)) continue;
+      } else if (typeof value === 'number' && w.shortUintEntry(tag, encodedKey, value)) {
+        continue;
+      }
+    }
     w.tag(field, 2);
     const kv = w.startLength();
-    writeKey(w, key);
+    if (encodedKey !== undefined) {
+      w.raw(encodedKey);
+    } else {
+      w.tag(1, 2);
+      w.string(key);
+    }
     w.tag(2, 2);
-    const value = w.startLength();
-    writeAnyValue(w, attributes[key]);
-    w.finishLength(value);
+    const at = w.startLength();
+    writeAnyValue(w, value);
+    w.finishLength(at);
     w.finishLength(kv);
   }
 }

@@ -298,4 +298,59 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('matches upstream at the edges of the one-pass attribute path and of the id decoding', () => {
+    const { p, memory } = provider();
+    const tracer = p.getTracer('edges');
+    // A KeyValue takes the one-pass path while it fits one-byte lengths (127 bytes), its string is
+    // ASCII and its integer is from 0 to 2^32 - 1: lengths on both sides of that, non-ASCII at the
+    // start and end, every integer class, keys too long to cache, more keys than positions cached,
+    // and the same keys in another order (the positional cache misses).
+    const key = 'k'.repeat(20);
+    const attributes: Attributes = {};
+    for (let len = 95; len <= 110; len++)
+      attributes[`${key}${String(len).padStart(3, '0')}`] = 'v'.repeat(len);
+    attributes.nonAsciiStart = `é${'a'.repeat(50)}`;
+    attributes.nonAsciiEnd = `${'a'.repeat(50)}✓`;
+    attributes.loneSurrogate = `${'a'.repeat(10)}\ud800`;
+    for (const n of [
+      0,
+      -0,
+      1,
+      127,
+      128,
+      16383,
+      16384,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      -1,
+      1.5,
+      2 ** 53,
+      Number.NaN,
+    ]) {
+      attributes[`int ${String(n)}${Object.is(n, -0) ? ' negative zero' : ''}`] = n;
+    }
+    attributes['x'.repeat(129)] = 'long key';
+    attributes['y'.repeat(120)] = 'key that fits the cache, entry too long for one byte';
+    attributes.ключ = 'non-ASCII key';
+    const reversed = Object.fromEntries(Object.entries(attributes).reverse());
+    tracer.startSpan('edges', { attributes }).end();
+    tracer.startSpan('reversed', { attributes: reversed }).end();
+    tracer.startSpan('again', { attributes }).end();
+    // Ids as a custom generator may make them: upper case, characters that are not hex, ASCII or
+    // not, and an odd length (upstream's hexToBinary maps each pair to a byte all the same, and
+    // drops an odd last character).
+    const withIds = (traceId: string, spanId: string) =>
+      new BasicTracerProvider({
+        idGenerator: { generateTraceId: () => traceId, generateSpanId: () => spanId },
+        spanProcessors: [new SimpleSpanProcessor(memory)],
+      }).getTracer('edges');
+    withIds('0AF7651916CD43DD8448EB211C80319C', 'b7ad6b716920Zé3\u0101').startSpan('odd ids').end();
+    withIds('0af7651916cd43dd8448eb211c80319', 'b7ad6b716920333').startSpan('odd-length ids').end();
+    const spans = memory.getFinishedSpans();
+    const expected = upstream(spans);
+    expect(Buffer.from(buildTraceRequest(spans)).equals(expected)).toBe(true);
+    expect(viaQueue(spans)[0]?.equals(expected)).toBe(true);
+  });
 });
