@@ -7,6 +7,7 @@ import {
   networkErrorCode,
   PartialSuccessError,
   ShutdownLossError,
+  UnencodableSpanError,
 } from './export-errors.js';
 import type { ExportCounters } from './stats.js';
 
@@ -229,6 +230,8 @@ export class DropReporter implements ExportObserver {
 
   /** The cause an error names, as a phrase. */
   private _causeOf(error: unknown): string {
+    // Refused before any call: the span is the cause, not the collector.
+    if (error instanceof UnencodableSpanError) return error.message;
     const at = this._at();
     switch (classifyExportError(error)) {
       case 'unreachable': {

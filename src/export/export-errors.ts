@@ -193,3 +193,14 @@ export function rejectedSpans(result: { error?: unknown }): number {
 export class ShutdownLossError extends Error {
   override name = 'ShutdownLossError';
 }
+
+/**
+ * A span our encoder refused (an id of a length the collector cannot decode, a trace state that
+ * throws): lost here, before any call, so its cause is the span and never the collector.
+ */
+export class UnencodableSpanError extends Error {
+  override name = 'UnencodableSpanError';
+  constructor(spanName: string, error: unknown) {
+    super(`span "${spanName}" could not be encoded: ${describeExportError(error)}`);
+  }
+}

@@ -2,7 +2,7 @@
 export { AcmeBatchSpanProcessor } from './batch-processor.js';
 export { CountingExporter } from './counting-exporter.js';
 export { DropReporter } from './drop-reporter.js';
-export { describeExportError } from './export-errors.js';
+export { describeExportError, UnencodableSpanError } from './export-errors.js';
 export { createExporters } from './exporter.js';
 export { EncodedSpanQueue, EncodedSpans } from './otlp/encoded-queue.js';
 export { grpcCodeName } from './otlp/grpc-status.js';

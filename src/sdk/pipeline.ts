@@ -8,12 +8,12 @@ import {
   createOversizeReport,
   createValueLengthLimit,
   DropReporter,
-  describeExportError,
   EncodedSpanQueue,
   type EncodedSpans,
   type ExportCounters,
   FlushingSimpleSpanProcessor,
   splitBySize,
+  UnencodableSpanError,
 } from '../export/index.js';
 import { createRedactionProcessor } from '../redaction/redaction-processor.js';
 import { RandomTraceIdFlagProcessor } from '../sampling/index.js';
@@ -78,12 +78,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
                       capacity,
                       (span, error) => {
                         stats.failed++;
-                        reporter.recordFailure(
-                          1,
-                          new Error(
-                            `span "${span.name}" could not be encoded: ${describeExportError(error)}`,
-                          ),
-                        );
+                        reporter.recordFailure(1, new UnencodableSpanError(span.name, error));
                       },
                       {
                         maxRequestBytes: config.maxExportRequestBytes,

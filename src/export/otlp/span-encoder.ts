@@ -21,10 +21,7 @@ export function writeSpanEntry(w: ProtoWriter, span: ReadableSpan): void {
   const ctx = span.spanContext();
   writeContext(w, ctx);
   const parent = span.parentSpanContext;
-  if (parent?.spanId) {
-    w.tag(4, 2);
-    w.hexBytes(parent.spanId);
-  }
+  if (parent?.spanId) writeId(w, 4, parent.spanId, SPAN_ID_LENGTH, 'parent span id');
   w.tag(5, 2);
   w.string(span.name);
   // OTLP's SpanKind is the API's plus one (0 is UNSPECIFIED).
@@ -62,15 +59,33 @@ export function writeSpanEntry(w: ProtoWriter, span: ReadableSpan): void {
 
 /** trace_id = 1, span_id = 2, trace_state = 3 (omitted when empty): the same in Span and Link. */
 function writeContext(w: ProtoWriter, ctx: SpanContext): void {
-  w.tag(1, 2);
-  w.hexBytes(ctx.traceId);
-  w.tag(2, 2);
-  w.hexBytes(ctx.spanId);
+  writeId(w, 1, ctx.traceId, TRACE_ID_LENGTH, 'trace id');
+  writeId(w, 2, ctx.spanId, SPAN_ID_LENGTH, 'span id');
   const traceState = ctx.traceState?.serialize();
   if (traceState) {
     w.tag(3, 2);
     w.string(traceState);
   }
+}
+
+const TRACE_ID_LENGTH = 32;
+const SPAN_ID_LENGTH = 16;
+
+/**
+ * An id as `bytes` under `field`. The collector refuses a whole request in which any id is neither
+ * empty nor 16 (trace) or 8 (span) bytes ("invalid length for SpanID"), so a span with such an id
+ * (a custom IdGenerator's, a link's) is refused here instead: counted and reported by the queue,
+ * and the rest of the request goes out. Upstream's exporter sends it, and the request is lost.
+ */
+function writeId(w: ProtoWriter, field: number, id: string, length: number, what: string): void {
+  if (id.length !== length && id.length !== 0) {
+    const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+    throw new Error(
+      `its ${what} "${shown}" is not ${length} hex digits; the collector would refuse the request`,
+    );
+  }
+  w.tag(field, 2);
+  w.hexBytes(id);
 }
 
 function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {

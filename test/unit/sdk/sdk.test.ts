@@ -93,10 +93,19 @@ describe('initTracing', () => {
       traceState: badState as never,
     });
     tracing.tracer.startSpan('bad', {}, parent).end();
-    expect(tracing.stats()).toMatchObject({ failed: 1, dropped: 0 });
+    // A link to a context read from elsewhere (a message's header), with a trace id the collector
+    // could not decode: it would refuse the whole request.
+    const link = { context: { traceId: 'c'.repeat(30), spanId: 'd'.repeat(16), traceFlags: 1 } };
+    tracing.tracer.startSpan('bad link', { links: [link] }).end();
+    expect(tracing.stats()).toMatchObject({ failed: 2, dropped: 0 });
     await tracing.shutdown();
+    const bad = `span "bad link" could not be encoded: its trace id "${'c'.repeat(30)}" is not 32 hex digits`;
     expect(lines).toContain(
-      '[@acme/otel] failed to export 1 span to http://127.0.0.1:9: span "bad" could not be encoded: tracestate exploded',
+      `[@acme/otel] failed to export 2 spans to http://127.0.0.1:9: ${bad}; the collector would refuse the request`,
+    );
+    // The cause is the span, not the collector (which was never called).
+    expect(lines.at(-1)).toBe(
+      `[@acme/otel] export summary at shutdown: 2 spans failed to export, 0 spans exported; cause: ${bad}; the collector would refuse the request`,
     );
   });
 
