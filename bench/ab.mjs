@@ -1,6 +1,6 @@
 // `node bench/ab.mjs --variant 'name:KEY=V KEY=V' --variant 'up:upstream KEY=V' ... [--rounds 5] [--seconds 8]
 //                    [--connections 50] [--latency] [--no-idle-poll] [--receiver-sched idle|normal]
-//                    [--anatomy] [--node-arg=--trace-gc]`
+//                    [--anatomy] [--node-arg=--trace-gc] [--against <variant>]`
 // Side-by-side A/B of server variants while developing: each variant is bench/fixtures/server.cjs
 // with @acme/otel's dist/index.js in code (BENCH_ACME_INDEX, override it per variant to compare
 // an older build kept under bench/profiles/) plus the variant's extra environment. `none` as a
@@ -9,7 +9,11 @@
 // rotated, as in `npm run bench`; prints median (min–max) server CPU µs/request, req/s ÷ untraced
 // when a `none` variant is among them (the one on the same Node, with BENCH_NODE), and with
 // --latency p99 at one connection, the server's event-loop delay (p99, max) and the host's steal
-// time during it; --anatomy adds what set each p99 (lib/anatomy.mjs).
+// time during it; --anatomy adds what set each p99 (lib/anatomy.mjs). CPU over untraced, and with
+// --against <variant> the difference from that variant, are paired per round (each round's
+// figure less the other's in the same round, then the median), so that a host that drifts between
+// rounds moves both sides of each pair alike: on a noisy host the spread of the paired
+// differences is much smaller than that of either side.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +26,7 @@ import { chooseLoadgen } from './lib/loadgen.mjs';
 import { FIXTURES } from './lib/paths.mjs';
 import { canPin, sleep } from './lib/proc.mjs';
 import { startReceiver } from './lib/receiver.mjs';
-import { summarize } from './lib/stats.mjs';
+import { paired, summarize } from './lib/stats.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     anatomy: { type: 'boolean', default: false },
     'keep-probes': { type: 'string' },
     'node-arg': { type: 'string', multiple: true, default: [] },
+    against: { type: 'string' },
   },
 });
 
@@ -77,6 +82,8 @@ function parseVariant(spec) {
   return { id: name, preload: upstream ? path.join(FIXTURES, 'upstream-sdk.cjs') : null, env, transport };
 }
 if (variants.length < 2) throw new Error('give at least two --variant name:KEY=V ...');
+if (values.against && !variants.some((v) => v.id === values.against))
+  throw new Error(`--against ${values.against}: no such variant`);
 
 const pin = canPin();
 const idle = holdIdlePoll(!values['no-idle-poll']);
@@ -159,6 +166,12 @@ try {
   if (probeDir && !keepProbes) rmSync(probeDir, { recursive: true, force: true });
 }
 
+function fmtDelta(diffs) {
+  const s = summarize(diffs);
+  if (!s?.n) return '-';
+  const sign = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+  return `${sign(s.median)} µs (${sign(s.min)} to ${sign(s.max)})`;
+}
 const fmt = (s, d = 1) => (s?.n ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : '-');
 for (const [id, r] of results) {
   const parts = [
@@ -167,6 +180,11 @@ for (const [id, r] of results) {
     `req/s ${fmt(summarize(r.rps), 0)}`,
   ];
   if (r.ratio.length) parts.push(`÷ untraced ${fmt(summarize(r.ratio), 3)}`);
+  const base = baseOf.get(id);
+  if (base !== undefined && base !== id)
+    parts.push(`over untraced (paired) ${fmtDelta(paired(r.cpu, results.get(base).cpu))}`);
+  if (values.against && values.against !== id)
+    parts.push(`vs ${values.against} (paired) ${fmtDelta(paired(r.cpu, results.get(values.against).cpu))}`);
   if (r.p99.length) parts.push(`p99 c1 ${fmt(summarize(r.p99), 2)} ms`);
   if (r.loopP99.length)
     parts.push(

@@ -14,6 +14,20 @@ export function summarize(values) {
   return { median: median(v), min: Math.min(...v), max: Math.max(...v), n: v.length, samples: v };
 }
 
+/**
+ * Round by round, `a`'s figure less `b`'s: both sides were measured in the same round (rounds
+ * interleave the variants), so a host that drifts between rounds moves each pair alike. Pairs
+ * with a missing or non-finite side are left out.
+ */
+export function paired(a, b) {
+  const out = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = a[i] - b[i];
+    if (Number.isFinite(d)) out.push(d);
+  }
+  return out;
+}
+
 /** Least-squares slope of y over x. */
 export function slope(xs, ys) {
   const n = xs.length;
