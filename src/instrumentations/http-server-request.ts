@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Attributes, propagation, ROOT_CONTEXT, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { type RPCMetadata, RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
+import { ChainContext } from '../context/chain-context.js';
 import { enterContext } from '../context/hot-context.js';
 import { nodeHeadersGetter } from '../propagation/headers.js';
 import { startAttributesAreRead } from '../sampling/index.js';
@@ -107,7 +108,9 @@ export function createIncomingHandler(tracer: Tracer, config: IncomingConfig): I
         span.setAttributes(attributes);
       }
       const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
-      const active = setRPCMetadata(trace.setSpan(ctx, span), rpcMetadata);
+      // As nodes (../context/chain-context.ts): this and every context derived from it inside the
+      // request (child spans made active, express layers, outgoing calls) cost no Map copy.
+      const active = setRPCMetadata(trace.setSpan(ChainContext.on(ctx), span), rpcMetadata);
       const watch = recording
         ? watchResponse(span, rpcMetadata, request, response, active, config)
         : undefined;
