@@ -6,8 +6,8 @@ import { LogLimiter, log } from '../diag/index.js';
 import {
   createExportStats,
   createOversizeReport,
-  describeExportError,
   EncodedSpanQueue,
+  UnencodableSpanError,
 } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
 import { FLOW, FLOW_SLOTS, type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
@@ -76,11 +76,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       1,
       (span, error) => {
         Atomics.add(flow, FLOW.UNENCODABLE, 1);
-        unencodable.log(
-          'warn',
-          'unencodable',
-          `span "${span.name}" could not be encoded: ${describeExportError(error)}`,
-        );
+        unencodable.log('warn', 'unencodable', new UnencodableSpanError(span.name, error).message);
       },
       {
         maxRequestBytes: _options.maxRequestBytes,

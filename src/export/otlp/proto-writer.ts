@@ -187,7 +187,7 @@ export class ProtoWriter {
 
   /** The same for an integer value from 0 to 2^32 - 1 (`AnyValue.int_value`); false for any other. */
   shortUintEntry(tag: number, key: Uint8Array, value: number): boolean {
-    if (!(value >= 0 && value <= 0xffffffff) || value !== Math.floor(value)) return false;
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) return false;
     const keyLen = key.length;
     const kvLen = keyLen + 3 + varintSize(value);
     if (kvLen > 127) return false;

@@ -173,11 +173,12 @@ export function writeAttributes(w: ProtoWriter, attributes: Attributes, field: n
   const keys = Object.keys(attributes);
   // Fields below 16 (all these messages use) have one-byte tags: the one-pass path writes them.
   const tag = (field << 3) | 2;
+  const onePass = field < 16;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = attributes[key];
     const encodedKey = keyField(key, i);
-    if (encodedKey !== undefined && field < 16) {
+    if (onePass && encodedKey !== undefined) {
       if (typeof value === 'string') {
         if (w.shortStringEntry(tag, encodedKey, value)) continue;
       } else if (typeof value === 'number' && w.shortUintEntry(tag, encodedKey, value)) {
