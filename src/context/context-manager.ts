@@ -29,11 +29,12 @@ export class AcmeContextManager implements ContextManager {
   }
 
   bind<T>(ctx: Context, target: T): T {
-    if (target instanceof EventEmitter) return bindListeners(this, ctx, target) as T;
-    if (typeof target === 'function')
-      return bindFunction(this, ctx, target as (...a: unknown[]) => unknown) as T;
+    if (target instanceof EventEmitter) return bindListeners(this.#bindFunction, ctx, target) as T;
+    if (typeof target === 'function') return this.#bindFunction(ctx, target as Fn) as T;
     return target;
   }
+
+  readonly #bindFunction = (ctx: Context, target: Fn): Fn => bindFunction(this.#storage, ctx, target);
 
   enable(): this {
     setHotStorage(this.#storage);
@@ -47,16 +48,48 @@ export class AcmeContextManager implements ContextManager {
   }
 }
 
-/** Upstream's function binding: same `this` and arguments, same `length`. */
-function bindFunction(manager: ContextManager, ctx: Context, target: (...a: unknown[]) => unknown) {
-  const wrapper = function (this: unknown, ...args: unknown[]) {
-    return manager.with(ctx, () => target.apply(this, args));
-  };
-  Object.defineProperty(wrapper, 'length', {
-    enumerable: false,
-    configurable: true,
-    writable: false,
-    value: target.length,
-  });
-  return wrapper;
+type Fn = (...args: unknown[]) => unknown;
+
+/**
+ * Upstream's function binding: same `this`, arguments and `length`. The wrapper has the target's
+ * arity where that is 0 to 3 (nearly every callback and listener), so its `length` is its own:
+ * redefining it cost more than the rest of the bind. A call enters the context and applies the
+ * target, with no closure or array per call.
+ */
+function bindFunction(storage: AsyncLocalStorage<Context>, ctx: Context, target: Fn): Fn {
+  switch (target.length) {
+    case 0:
+      return function (this: unknown) {
+        // biome-ignore lint/complexity/noArguments: handed on as is, no array per call
+        return storage.run(ctx, Reflect.apply, target, this, arguments);
+      };
+    case 1:
+      return function (this: unknown, _a: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return storage.run(ctx, Reflect.apply, target, this, arguments);
+      };
+    case 2:
+      return function (this: unknown, _a: unknown, _b: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return storage.run(ctx, Reflect.apply, target, this, arguments);
+      };
+    case 3:
+      return function (this: unknown, _a: unknown, _b: unknown, _c: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return storage.run(ctx, Reflect.apply, target, this, arguments);
+      };
+    default: {
+      const wrapper = function (this: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return storage.run(ctx, Reflect.apply, target, this, arguments);
+      };
+      Object.defineProperty(wrapper, 'length', {
+        enumerable: false,
+        configurable: true,
+        writable: false,
+        value: target.length,
+      });
+      return wrapper;
+    }
+  }
 }

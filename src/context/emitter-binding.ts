@@ -1,14 +1,31 @@
 import type { EventEmitter } from 'node:events';
-import type { Context, ContextManager } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 
 type Listener = (...args: unknown[]) => unknown;
-type ListenerMap = Record<string | symbol, WeakMap<Listener, Listener> | undefined>;
 type Method = (this: EventEmitter, ...args: unknown[]) => unknown;
+/** Binds a listener to a context: the context manager's function binding. */
+export type BindFunction = (ctx: Context, fn: Listener) => Listener;
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
-const kListeners = Symbol('acme.otel.boundListeners');
-interface Patched {
-  [kListeners]?: ListenerMap;
+const REMOVE_METHODS = ['removeListener', 'off'] as const;
+type Name = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number];
+
+const kBinding = Symbol('acme.otel.emitterBinding');
+/** On a bound listener: the listener as the application added it. */
+const kOriginal = Symbol('acme.otel.boundListener');
+
+/** What a bound emitter keeps: its context and the methods it had before. */
+interface Binding {
+  readonly ctx: Context;
+  readonly bind: BindFunction;
+  readonly originals: Partial<Record<Name, Method>>;
+}
+interface Bound {
+  [kBinding]?: Binding;
+}
+interface Wrapped {
+  [kOriginal]?: Listener;
+  listener?: Wrapped;
 }
 
 // `once` wraps the listener and calls `on`: the inner call must not wrap the wrapper again, or
@@ -18,38 +35,39 @@ let adding = false;
 /**
  * `context.bind(ctx, emitter)` as upstream's AbstractAsyncHooksContextManager does it: listeners
  * added from now on run in `ctx`; removeListener/off find them by the function as added;
- * removeAllListeners forgets them. An emitter bound once keeps its first context.
+ * removeAllListeners removes them. An emitter bound once keeps its first context.
+ *
+ * Upstream's costs per emitter: eight closures, and per event a WeakMap from listener to bound
+ * listener. Here the emitter gets the shared methods below and one record; a bound listener
+ * carries its original, and removal finds it among the event's listeners (Node scans them too).
+ * Nothing is kept for removeAllListeners to forget, so that method is the emitter's own.
  */
-export function bindListeners<E extends EventEmitter>(manager: ContextManager, ctx: Context, ee: E): E {
-  const target = ee as unknown as Patched & Record<string, Method | undefined>;
-  if (target[kListeners] !== undefined) return ee;
-  target[kListeners] = Object.create(null) as ListenerMap;
+export function bindListeners<E extends EventEmitter>(bind: BindFunction, ctx: Context, ee: E): E {
+  const target = ee as unknown as Bound & Record<string, Method | undefined>;
+  if (target[kBinding] !== undefined) return ee;
+  const originals: Partial<Record<Name, Method>> = {};
   for (const name of ADD_METHODS) {
     const original = target[name];
-    if (original !== undefined) target[name] = patchAdd(manager, ctx, original);
+    if (typeof original === 'function') originals[name] = original;
   }
-  for (const name of ['removeListener', 'off'] as const) {
+  for (const name of REMOVE_METHODS) {
     const original = target[name];
-    if (typeof original === 'function') target[name] = patchRemove(original);
+    if (typeof original === 'function') originals[name] = original;
   }
-  const removeAll = target.removeAllListeners;
-  if (typeof removeAll === 'function') target.removeAllListeners = patchRemoveAll(removeAll);
+  target[kBinding] = { ctx, bind, originals };
+  for (const name of ADD_METHODS) if (originals[name] !== undefined) target[name] = SHARED[name];
+  for (const name of REMOVE_METHODS) if (originals[name] !== undefined) target[name] = SHARED[name];
   return ee;
 }
 
-function patchAdd(manager: ContextManager, ctx: Context, original: Method): Method {
-  return function (this: EventEmitter & Patched, event, listener) {
-    if (adding) return original.call(this, event, listener);
-    this[kListeners] ??= Object.create(null) as ListenerMap;
-    const map = this[kListeners];
-    const key = event as string | symbol;
-    let listeners = map[key];
-    if (listeners === undefined) {
-      listeners = new WeakMap();
-      map[key] = listeners;
-    }
-    const bound = manager.bind(ctx, listener as Listener);
-    listeners.set(listener as Listener, bound);
+function addMethod(name: (typeof ADD_METHODS)[number]): Method {
+  return function (this: EventEmitter & Bound, event, listener) {
+    const binding = this[kBinding];
+    const original = binding?.originals[name] as Method;
+    if (adding || binding === undefined || typeof listener !== 'function')
+      return original.call(this, event, listener);
+    const bound = binding.bind(binding.ctx, listener as Listener) as Listener & Wrapped;
+    bound[kOriginal] = listener as Listener;
     adding = true;
     try {
       return original.call(this, event, bound);
@@ -59,21 +77,35 @@ function patchAdd(manager: ContextManager, ctx: Context, original: Method): Meth
   };
 }
 
-function patchRemove(original: Method): Method {
-  return function (this: EventEmitter & Patched, event, listener) {
-    const listeners = this[kListeners]?.[event as string | symbol];
-    if (listeners === undefined) return original.call(this, event, listener);
-    return original.call(this, event, listeners.get(listener as Listener) ?? listener);
+function removeMethod(name: (typeof REMOVE_METHODS)[number]): Method {
+  return function (this: EventEmitter & Bound, event, listener) {
+    const original = this[kBinding]?.originals[name] as Method;
+    return original.call(this, event, boundFor(this, event as string | symbol, listener));
   };
 }
 
-function patchRemoveAll(original: Method): Method {
-  return function (this: EventEmitter & Patched, ...args: unknown[]) {
-    const map = this[kListeners];
-    if (map !== undefined) {
-      if (args.length === 0) this[kListeners] = Object.create(null) as ListenerMap;
-      else delete map[args[0] as string | symbol];
-    }
-    return original.apply(this, args);
-  };
+/**
+ * The listener to remove for `listener` as the application added it: its bound form (as added, or
+ * inside the wrapper `once` made), newest first as Node removes, else `listener` itself.
+ */
+function boundFor(ee: EventEmitter, event: string | symbol, listener: unknown): unknown {
+  const raw = ee.rawListeners(event) as Wrapped[];
+  for (let i = raw.length - 1; i >= 0; i--) {
+    const entry = raw[i] as Wrapped;
+    if (entry === listener) return listener;
+    if (entry[kOriginal] === listener) return entry;
+    const inner = entry.listener;
+    if (inner !== undefined && inner[kOriginal] === listener) return inner;
+  }
+  return listener;
 }
+
+const SHARED: Record<Name, Method> = {
+  addListener: addMethod('addListener'),
+  on: addMethod('on'),
+  once: addMethod('once'),
+  prependListener: addMethod('prependListener'),
+  prependOnceListener: addMethod('prependOnceListener'),
+  removeListener: removeMethod('removeListener'),
+  off: removeMethod('off'),
+};

@@ -1,0 +1,210 @@
+// `context.bind(ctx, emitter)` (src/context/emitter-binding.ts): a bound emitter must behave as
+// the same emitter unbound, for every way of adding, removing and emitting, except that each
+// listener added after the bind runs in the bound context. Checked against a twin emitter that is
+// never bound, over random sequences of operations, and on a Readable (whose on/removeListener are
+// its own).
+import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
+import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AcmeContextManager } from '../../../src/context/context-manager.js';
+
+const KEY = createContextKey('emitter-binding test');
+const bound = ROOT_CONTEXT.setValue(KEY, 'bound');
+const emitting = ROOT_CONTEXT.setValue(KEY, 'emitting');
+const seen = () => context.active().getValue(KEY);
+
+beforeEach(() => {
+  expect(context.setGlobalContextManager(new AcmeContextManager().enable())).toBe(true);
+});
+afterEach(() => context.disable());
+
+type Op =
+  | {
+      kind: 'on' | 'once' | 'prependListener' | 'prependOnceListener' | 'addListener';
+      event: string;
+      id: number;
+    }
+  | { kind: 'off' | 'removeListener'; event: string; id: number }
+  | { kind: 'removeAll'; event?: string }
+  | { kind: 'emit'; event: string }
+  | { kind: 'bind' };
+
+const EVENTS = ['x', 'y'];
+const event = fc.constantFrom(...EVENTS);
+const id = fc.integer({ min: 0, max: 2 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    kind: fc.constantFrom('on', 'once', 'prependListener', 'prependOnceListener', 'addListener'),
+    event,
+    id,
+  }) as fc.Arbitrary<Op>,
+  fc.record({ kind: fc.constantFrom('off', 'removeListener'), event, id }) as fc.Arbitrary<Op>,
+  fc.record({
+    kind: fc.constant('removeAll'),
+    event: fc.option(event, { nil: undefined }),
+  }) as fc.Arbitrary<Op>,
+  fc.record({ kind: fc.constant('emit'), event }) as fc.Arbitrary<Op>,
+  fc.constant({ kind: 'bind' } as Op),
+);
+
+interface Call {
+  id: number;
+  ctx: unknown;
+}
+
+/** Runs `ops` on an emitter; binds it at each 'bind' when `bindIt` is set. */
+function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: number[][] } {
+  const ee = new EventEmitter();
+  const calls: Call[] = [];
+  const listeners = [0, 1, 2, 3].map((n) => () => calls.push({ id: n, ctx: seen() }));
+  const counts: number[][] = [];
+  for (const o of ops) {
+    switch (o.kind) {
+      case 'bind':
+        if (bindIt) context.bind(bound, ee);
+        break;
+      case 'emit':
+        context.with(emitting, () => ee.emit(o.event));
+        break;
+      case 'removeAll':
+        if (o.event === undefined) ee.removeAllListeners();
+        else ee.removeAllListeners(o.event);
+        break;
+      default:
+        ee[o.kind](o.event, listeners[o.id] as () => void);
+    }
+    counts.push(EVENTS.map((e) => ee.listenerCount(e)));
+  }
+  return { calls, counts };
+}
+
+/**
+ * What a bound emitter must do, as Node's EventEmitter does it with each registration remembering
+ * whether it was added after the (first) bind: that one runs in the bound context.
+ */
+function model(ops: Op[]): Call[] {
+  type Registration = { id: number; once: boolean; afterBind: boolean };
+  const lists = new Map<string, Registration[]>(EVENTS.map((e) => [e, []]));
+  const calls: Call[] = [];
+  let isBound = false;
+  for (const o of ops) {
+    if (o.kind === 'bind') isBound = true;
+    else if (o.kind === 'removeAll') {
+      for (const e of o.event === undefined ? EVENTS : [o.event]) lists.set(e, []);
+    } else if (o.kind === 'emit') {
+      for (const r of [...(lists.get(o.event) ?? [])]) {
+        const list = lists.get(o.event) ?? [];
+        if (r.once) {
+          const at = list.indexOf(r);
+          if (at === -1) continue;
+          list.splice(at, 1);
+        }
+        calls.push({ id: r.id, ctx: r.afterBind ? 'bound' : 'emitting' });
+      }
+    } else {
+      const list = lists.get(o.event) ?? [];
+      if (o.kind === 'off' || o.kind === 'removeListener') {
+        // Node removes the newest registration of that function.
+        for (let i = list.length - 1; i >= 0; i--) {
+          if (list[i]?.id === o.id) {
+            list.splice(i, 1);
+            break;
+          }
+        }
+      } else {
+        const r = { id: o.id, once: o.kind.includes('Once') || o.kind === 'once', afterBind: isBound };
+        if (o.kind.startsWith('prepend')) list.unshift(r);
+        else list.push(r);
+      }
+    }
+  }
+  return calls;
+}
+
+describe('context.bind(emitter)', () => {
+  it('behaves as the unbound emitter, with listeners added after the bind in its context', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+        const plain = replay(ops, false);
+        const withBind = replay(ops, true);
+        // The unbound twin is Node's own behaviour: the model has it right...
+        expect(plain.calls).toEqual(model(ops.filter((o) => o.kind !== 'bind')));
+        // ...and the bound emitter does the same, each registration in its context.
+        expect(withBind.calls).toEqual(model(ops));
+        expect(withBind.counts).toEqual(plain.counts);
+      }),
+      {
+        numRuns: 1000,
+        examples: [
+          // The same function added before and after the bind: `off` takes the newer one.
+          [
+            [
+              { kind: 'on', event: 'x', id: 0 },
+              { kind: 'bind' },
+              { kind: 'on', event: 'x', id: 1 },
+              { kind: 'on', event: 'x', id: 0 },
+              { kind: 'off', event: 'x', id: 0 },
+              { kind: 'emit', event: 'x' },
+            ],
+          ],
+        ],
+      },
+    );
+  });
+
+  it('a listener added twice after the bind is removed one at a time, as unbound', () => {
+    const ee = context.bind(bound, new EventEmitter());
+    const got: unknown[] = [];
+    const listener = () => got.push(seen());
+    ee.on('x', listener);
+    ee.on('x', listener);
+    ee.off('x', listener);
+    expect(ee.listenerCount('x')).toBe(1);
+    ee.emit('x');
+    expect(got).toEqual(['bound']);
+    ee.off('x', listener);
+    expect(ee.listenerCount('x')).toBe(0);
+  });
+
+  it('a Readable: data flows to listeners in the bound context, and they come off again', async () => {
+    const stream = context.bind(bound, new Readable({ read() {} }));
+    const chunks: unknown[] = [];
+    const onData = (chunk: Buffer) => chunks.push([chunk.toString(), seen()]);
+    stream.on('data', onData);
+    const ended = new Promise<unknown>((resolve) => stream.once('end', () => resolve(seen())));
+    context.with(emitting, () => {
+      stream.push('a');
+      stream.push(null);
+    });
+    expect(await ended).toBe('bound');
+    expect(chunks).toEqual([['a', 'bound']]);
+    stream.removeListener('data', onData);
+    expect(stream.listenerCount('data')).toBe(0);
+  });
+
+  it('bind(function): wrappers keep length 0 to 5 and pass every argument', () => {
+    const fns = [
+      () => [seen()],
+      (a: number) => [a, seen()],
+      (a: number, b: number) => [a, b, seen()],
+      (a: number, b: number, c: number) => [a, b, c, seen()],
+      (a: number, b: number, c: number, d: number) => [a, b, c, d, seen()],
+      (a: number, b: number, c: number, d: number, e: number) => [a, b, c, d, e, seen()],
+    ];
+    fns.forEach((fn, n) => {
+      const wrapped = context.bind(bound, fn as (...args: number[]) => unknown);
+      expect(wrapped.length).toBe(n);
+      const args = [1, 2, 3, 4, 5, 6].slice(0, n + 1); // one more than declared: still passed on
+      const result = context.with(emitting, () => wrapped(...args)) as unknown[];
+      expect(result.at(-1)).toBe('bound');
+      expect(result.slice(0, n)).toEqual(args.slice(0, n));
+    });
+    const extra = context.bind(bound, function (this: unknown, ...args: unknown[]) {
+      return [this, args, seen()];
+    });
+    const self = {};
+    expect(extra.call(self, 1, 2, 3, 4, 5)).toEqual([self, [1, 2, 3, 4, 5], 'bound']);
+  });
+});
