@@ -89,8 +89,10 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     spanLimits: config.spanLimits,
     spanProcessors: processors,
   });
-  // Before any tracer is handed out (instrumentations, handle.tracer, the global API).
-  keepRandomFlagOnUnrecordedSpans(provider);
+  // Before any tracer is handed out (instrumentations, handle.tracer, the global API). A named
+  // parentbased_* sampler lets the children of unsampled spans skip the SDK's pass.
+  const parentBased = typeof config.sampler === 'string' && config.sampler.startsWith('parentbased_');
+  keepRandomFlagOnUnrecordedSpans(provider, parentBased ? idGenerator : undefined);
 
   if (!trace.setGlobalTracerProvider(provider)) {
     log.warn(
