@@ -1,4 +1,4 @@
-// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,memory,withspan,encode,outage,scrub,exit]
+// `npm run bench` entry: node bench/run.mjs [--quick] [--only startup,throughput,latency,memory,withspan,encode,outage,scrub,exit,outgoing]
 // Builds dist/ (once, unless --no-build), starts the local OTLP/gRPC receiver in its own process, runs the
 // selected groups, prints tables and writes bench/results/results.json. See bench/README.md.
 import { writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { runEncode } from './groups/encode.mjs';
 import { runExit } from './groups/exit.mjs';
 import { runMemory } from './groups/memory.mjs';
 import { runOutage } from './groups/outage.mjs';
+import { runOutgoing } from './groups/outgoing.mjs';
 import { runScrub } from './groups/scrub.mjs';
 import { runServerGroups } from './groups/servers.mjs';
 import { runStartup } from './groups/startup.mjs';
@@ -94,6 +95,10 @@ async function main() {
     if (groups.has('exit')) {
       log('[bench] exit latency');
       results.exit = await runExit(ctx);
+    }
+    if (groups.has('outgoing')) {
+      log('[bench] outgoing HTTP calls, client CPU');
+      results.outgoing = await runOutgoing(ctx);
     }
   } finally {
     await receiver.stop();

@@ -10,6 +10,7 @@ export const GROUPS = [
   'outage',
   'scrub',
   'exit',
+  'outgoing',
 ];
 
 const FULL = {
@@ -28,6 +29,8 @@ const FULL = {
   outageRecoverySeconds: 10,
   memorySeconds: 100, // per config under load (the untraced young generation reaches V8's maximum in ~70 s)
   exitRuns: 15, // fresh processes per exit case, interleaved
+  outgoingRounds: 5, // fresh client processes per variant, alternating
+  outgoingCalls: 8000, // calls per timed batch (three batches per process)
 };
 
 const QUICK = {
@@ -46,6 +49,8 @@ const QUICK = {
   outageRecoverySeconds: 4,
   memorySeconds: 20,
   exitRuns: 5,
+  outgoingRounds: 3,
+  outgoingCalls: 4000,
 };
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only <group>[,<group>...]] [--configs <id>,...]

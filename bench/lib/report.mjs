@@ -33,7 +33,7 @@ function table(headers, rows) {
 }
 
 export function printReport(results, print = console.log) {
-  const { throughput, latency, memory, startup, withSpan, encode, outage, scrub } = results;
+  const { throughput, latency, memory, startup, withSpan, encode, outage, scrub, outgoing } = results;
   const o = results.options;
   print(
     `\n@acme/otel bench — ${results.date} — ${results.machine.cpuModel} × ${results.machine.cores}, Node ${results.machine.node}`,
@@ -122,6 +122,21 @@ export function printReport(results, print = console.log) {
           unavailable(r)
             ? [r.label, unavailable(r), '', '']
             : [r.label, range(r.ms, 1), fmt(r.deltaOverNodeMs, 1), r.cjsModules ?? '–'],
+        ),
+      ),
+    );
+  }
+  if (outgoing) {
+    print(
+      `\nOutgoing HTTP calls: client CPU per keep-alive http.get() to an untraced local server, ${outgoing.inFlight} in flight, middle of 3 batches of ${outgoing.calls} per process; median (min–max) over processes`,
+    );
+    print(
+      table(
+        ['config', 'CPU µs/call', 'added over untraced (paired per round)'],
+        outgoing.variants.map((v) =>
+          v.missing || (v.error && v.cpuUsPerCall.n === 0)
+            ? [v.label, v.missing ?? `ERROR ${v.error.split('\n')[0]}`, '']
+            : [v.label, range(v.cpuUsPerCall, 1), v.id === 'none' ? '–' : range(v.addedUsPerCall, 1)],
         ),
       ),
     );
