@@ -1,4 +1,4 @@
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Context } from '@opentelemetry/api';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -63,7 +63,7 @@ export function bindListeners<E extends EventEmitter>(bind: BindFunction, ctx: C
 function addMethod(name: (typeof ADD_METHODS)[number]): Method {
   return function (this: EventEmitter & Bound, event, listener) {
     const binding = this[kBinding];
-    const original = binding?.originals[name] as Method;
+    const original = originalOf(binding, name);
     if (adding || binding === undefined || typeof listener !== 'function')
       return original.call(this, event, listener);
     const bound = binding.bind(binding.ctx, listener as Listener) as Listener & Wrapped;
@@ -79,9 +79,20 @@ function addMethod(name: (typeof ADD_METHODS)[number]): Method {
 
 function removeMethod(name: (typeof REMOVE_METHODS)[number]): Method {
   return function (this: EventEmitter & Bound, event, listener) {
-    const original = this[kBinding]?.originals[name] as Method;
-    return original.call(this, event, boundFor(this, event as string | symbol, listener));
+    return originalOf(this[kBinding], name).call(
+      this,
+      event,
+      boundFor(this, event as string | symbol, listener),
+    );
   };
+}
+
+/**
+ * The method a bound emitter had, or EventEmitter's own for a shared method called on an object
+ * that was never bound (taken off a bound emitter and called on another).
+ */
+function originalOf(binding: Binding | undefined, name: Name): Method {
+  return (binding?.originals[name] ?? EventEmitter.prototype[name]) as Method;
 }
 
 /**

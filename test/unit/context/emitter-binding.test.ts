@@ -168,6 +168,18 @@ describe('context.bind(emitter)', () => {
     expect(ee.listenerCount('x')).toBe(0);
   });
 
+  it('a method taken off a bound emitter and called on another still adds and removes', () => {
+    const boundEe = context.bind(bound, new EventEmitter());
+    const other = new EventEmitter();
+    const got: unknown[] = [];
+    const listener = () => got.push(seen());
+    boundEe.on.call(other, 'x', listener);
+    context.with(emitting, () => other.emit('x'));
+    expect(got).toEqual(['emitting']);
+    boundEe.off.call(other, 'x', listener);
+    expect(other.listenerCount('x')).toBe(0);
+  });
+
   it('a Readable: data flows to listeners in the bound context, and they come off again', async () => {
     const stream = context.bind(bound, new Readable({ read() {} }));
     const chunks: unknown[] = [];
