@@ -6,6 +6,7 @@ import path from 'node:path';
 import { acmeIndexWithInitTracing, tracingEnv } from '../lib/configs.mjs';
 import { FIXTURES, ROOT } from '../lib/paths.mjs';
 import { CORE, firstJsonLine, start, stop } from '../lib/proc.mjs';
+import { startServer } from '../lib/server.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 const CLIENT = path.join(FIXTURES, 'outgoing-client.cjs');
@@ -39,13 +40,11 @@ function variants() {
 export async function runOutgoing(ctx) {
   const { opts, receiver, log } = ctx;
   // The target: the untraced hello-world server, on the load generator's core.
-  const target = start(process.execPath, [path.join(FIXTURES, 'server.cjs')], {
-    core: opts.pin ? CORE.load : null,
-    env: tracingEnv(receiver.endpoint),
-    ipc: true,
-    cwd: ROOT,
+  const target = await startServer({ id: 'target', preload: null, env: {} }, receiver.endpoint, {
+    pin: opts.pin,
+    core: CORE.load,
   });
-  const { port } = await firstJsonLine(target, 30_000);
+  const port = new URL(target.url).port;
   const all = variants();
   const runnable = all.filter((v) => !v.missing);
   const samples = new Map(all.map((v) => [v.id, []]));
@@ -65,15 +64,17 @@ export async function runOutgoing(ctx) {
           }),
         });
         const r = await firstJsonLine(child, 120_000).catch((error) => ({ error: String(error.message) }));
-        await child.exited;
+        // A client that hung is ended; one that answered has exited or is exiting.
+        if (r.error) await stop(child, 500);
+        else await child.exited;
         if (r.error) errors.set(v.id, r.error.slice(0, 500));
-        // The middle of the process's three timed batches.
-        else samples.get(v.id).push([...r.cpuUsPerCall].sort((a, b) => a - b)[1]);
+        // The median of the process's timed batches.
+        else samples.get(v.id).push(summarize(r.cpuUsPerCall).median);
       }
       log(`  round ${round + 1}/${opts.outgoingRounds} done`);
     }
   } finally {
-    await stop(target, 500);
+    await target.kill();
   }
   const base = samples.get('none');
   const out = {

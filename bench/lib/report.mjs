@@ -128,7 +128,7 @@ export function printReport(results, print = console.log) {
   }
   if (outgoing) {
     print(
-      `\nOutgoing HTTP calls: client CPU per keep-alive http.get() to an untraced local server, ${outgoing.inFlight} in flight, middle of 3 batches of ${outgoing.calls} per process; median (min–max) over processes`,
+      `\nOutgoing HTTP calls: client CPU per keep-alive http.get() to an untraced local server, ${outgoing.inFlight} in flight, median of 3 batches of ${outgoing.calls} per process; median (min–max) over processes`,
     );
     print(
       table(

@@ -6,12 +6,15 @@ import { ask, CORE, firstJsonLine, start, stop } from './proc.mjs';
 
 const SERVER = path.join(FIXTURES, 'server.cjs');
 
-/** Starts `config` against `endpoint`; resolves { url, stats(), heap(), close() }. */
-export async function startServer(config, endpoint, { pin, nodeArgs = [] }) {
+/**
+ * Starts `config` against `endpoint`; resolves { url, stats(), heap(), close() }. Pinned to the
+ * server's core unless `core` names another (the outgoing group's target takes the load core).
+ */
+export async function startServer(config, endpoint, { pin, nodeArgs = [], core = CORE.server }) {
   const args = [...nodeArgs, ...(config.preload ? ['--require', config.preload] : []), SERVER];
   // config.node: another Node.js binary for this server (bench/ab.mjs BENCH_NODE=).
   const child = start(config.node ?? process.execPath, args, {
-    core: pin ? CORE.server : null,
+    core: pin ? core : null,
     env: tracingEnv(endpoint, config.env),
     ipc: true,
     cwd: ROOT,

@@ -9,6 +9,7 @@ export type BindFunction = (ctx: Context, fn: Listener) => Listener;
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
 const REMOVE_METHODS = ['removeListener', 'off'] as const;
 type Name = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number];
+const NAMES: readonly Name[] = [...ADD_METHODS, ...REMOVE_METHODS];
 
 const kBinding = Symbol('acme.otel.emitterBinding');
 /** On a bound listener: the listener as the application added it. */
@@ -46,17 +47,12 @@ export function bindListeners<E extends EventEmitter>(bind: BindFunction, ctx: C
   const target = ee as unknown as Bound & Record<string, Method | undefined>;
   if (target[kBinding] !== undefined) return ee;
   const originals: Partial<Record<Name, Method>> = {};
-  for (const name of ADD_METHODS) {
-    const original = target[name];
-    if (typeof original === 'function') originals[name] = original;
-  }
-  for (const name of REMOVE_METHODS) {
+  for (const name of NAMES) {
     const original = target[name];
     if (typeof original === 'function') originals[name] = original;
   }
   target[kBinding] = { ctx, bind, originals };
-  for (const name of ADD_METHODS) if (originals[name] !== undefined) target[name] = SHARED[name];
-  for (const name of REMOVE_METHODS) if (originals[name] !== undefined) target[name] = SHARED[name];
+  for (const name of NAMES) if (originals[name] !== undefined) target[name] = SHARED[name];
   return ee;
 }
 

@@ -140,7 +140,7 @@ function unsampledChild(parentContext: Context, ids: SpanIds): Span | undefined 
   const spanContext = {
     traceId,
     spanId: ids.generateSpanId(),
-    traceFlags: TraceFlags.NONE | (parent.traceFlags & RANDOM_TRACE_ID_FLAG),
+    traceFlags: hasRandomTraceId(parent, traceId) ? RANDOM_TRACE_ID_FLAG : TraceFlags.NONE,
     traceState: parent.traceState,
   } as SpanContext;
   return trace.wrapSpanContext(spanContext);

@@ -1,4 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
+import { afterEach, beforeEach } from 'vitest';
+import { AcmeContextManager } from '../../src/context/context-manager.js';
 import { resetLogger, setLogSink } from '../../src/diag/log.js';
 import { getTracingHandle } from '../../src/sdk/init.js';
 
@@ -20,4 +22,16 @@ export function captureLogLines(): string[] {
   const lines: string[] = [];
   setLogSink((_level, line) => lines.push(line));
   return lines;
+}
+
+/**
+ * Our context manager registered for each test of the file (and the globals freed after), for
+ * tests of context propagation that do not start tracing.
+ */
+export function useAcmeContextManager(): void {
+  beforeEach(() => {
+    if (!context.setGlobalContextManager(new AcmeContextManager().enable()))
+      throw new Error('another context manager is registered');
+  });
+  afterEach(() => context.disable());
 }

@@ -4,19 +4,16 @@
 // in) must reach what the API sees.
 import { EventEmitter } from 'node:events';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AcmeContextManager } from '../../../src/context/context-manager.js';
+import { describe, expect, it } from 'vitest';
 import { enterContext, hotContextEnabled } from '../../../src/context/hot-context.js';
+import { useAcmeContextManager } from '../../support/reset.js';
 
 const KEY = createContextKey('context-manager test');
 const a = ROOT_CONTEXT.setValue(KEY, 'a');
 const b = ROOT_CONTEXT.setValue(KEY, 'b');
 const seen = () => context.active().getValue(KEY);
 
-beforeEach(() => {
-  expect(context.setGlobalContextManager(new AcmeContextManager().enable())).toBe(true);
-});
-afterEach(() => context.disable());
+useAcmeContextManager();
 
 describe('AcmeContextManager', () => {
   it('with(): runs fn with this and arguments in the context, async continuations included', async () => {

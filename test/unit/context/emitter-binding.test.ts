@@ -7,18 +7,15 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AcmeContextManager } from '../../../src/context/context-manager.js';
+import { describe, expect, it } from 'vitest';
+import { useAcmeContextManager } from '../../support/reset.js';
 
 const KEY = createContextKey('emitter-binding test');
 const bound = ROOT_CONTEXT.setValue(KEY, 'bound');
 const emitting = ROOT_CONTEXT.setValue(KEY, 'emitting');
 const seen = () => context.active().getValue(KEY);
 
-beforeEach(() => {
-  expect(context.setGlobalContextManager(new AcmeContextManager().enable())).toBe(true);
-});
-afterEach(() => context.disable());
+useAcmeContextManager();
 
 type Op =
   | {

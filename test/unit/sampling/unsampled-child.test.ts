@@ -18,26 +18,36 @@ import { suppressTracing, TraceState } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
+  type Sampler,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcmeContextManager } from '../../../src/context/context-manager.js';
+import { describe, expect, it } from 'vitest';
 import { PooledIdGenerator } from '../../../src/sampling/id-generator.js';
 import { keepRandomFlagOnUnrecordedSpans } from '../../../src/sampling/random-flag.js';
 import { createSampler } from '../../../src/sampling/sampler.js';
+import { useAcmeContextManager } from '../../support/reset.js';
 
 function tracerWith(fastPath: boolean, sampler: 'parentbased_always_on' | 'parentbased_traceidratio') {
   const ids = new PooledIdGenerator();
   const exporter = new InMemorySpanExporter();
+  // Ratio 0: a new root is never sampled, so both sides decide it alike despite random ids.
+  const named = createSampler({ sampler, sampleRatio: 0 }, ids);
+  const consulted = { count: 0 };
+  const counting: Sampler = {
+    shouldSample: (...args: Parameters<Sampler['shouldSample']>) => {
+      consulted.count++;
+      return named.shouldSample(...args);
+    },
+    toString: () => named.toString(),
+  };
   const provider = new BasicTracerProvider({
     idGenerator: ids,
-    // Ratio 0: a new root is never sampled, so both sides decide it alike despite random ids.
-    sampler: createSampler({ sampler, sampleRatio: 0 }, ids),
+    sampler: counting,
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   keepRandomFlagOnUnrecordedSpans(provider, fastPath ? ids : undefined);
-  return { tracer: provider.getTracer('t'), exporter };
+  return { tracer: provider.getTracer('t'), exporter, consulted };
 }
 
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -74,10 +84,7 @@ function shape(span: Span) {
   };
 }
 
-beforeAll(() => {
-  context.setGlobalContextManager(new AcmeContextManager().enable());
-});
-afterAll(() => context.disable());
+useAcmeContextManager();
 
 describe('children of unsampled spans', () => {
   for (const sampler of ['parentbased_always_on', 'parentbased_traceidratio'] as const) {
@@ -117,7 +124,7 @@ describe('children of unsampled spans', () => {
   }
 
   it('takes the fast path: an unsampled parent gives a non-recording child without the sampler', () => {
-    const { tracer } = tracerWith(true, 'parentbased_always_on');
+    const { tracer, consulted } = tracerWith(true, 'parentbased_always_on');
     const ctx = parentContext({
       traceId: 'a'.repeat(32),
       spanId: 'b'.repeat(16),
@@ -131,5 +138,17 @@ describe('children of unsampled spans', () => {
     expect(child.spanContext().traceState?.serialize()).toBe('a=1');
     // A second child under the same (already checked) parent: a new span id each.
     expect(tracer.startSpan('d', {}, ctx).spanContext().spanId).not.toBe(child.spanContext().spanId);
+    expect(consulted.count).toBe(0);
+    // A sampled parent, a root, and the SDK's own path still ask the sampler.
+    const sampled = trace.setSpanContext(ROOT_CONTEXT, {
+      ...child.spanContext(),
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    tracer.startSpan('e', {}, sampled).end();
+    tracer.startSpan('f', { root: true }, ctx).end();
+    expect(consulted.count).toBe(2);
+    const sdk = tracerWith(false, 'parentbased_always_on');
+    sdk.tracer.startSpan('c', {}, ctx);
+    expect(sdk.consulted.count).toBe(1);
   });
 });

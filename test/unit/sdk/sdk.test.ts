@@ -1,6 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { getTracingHandle, initTracing } from '../../../src/sdk/init.js';
 import { tracingToNowhere } from '../../support/otlp-nowhere.js';
@@ -44,6 +44,38 @@ function setup(extra: Parameters<typeof initTracing>[0] = {}) {
 }
 
 describe('initTracing', () => {
+  it('children of an unsampled parent skip the SDK pass with a named parentbased_* sampler only', () => {
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: 'c'.repeat(32),
+      spanId: 'd'.repeat(16),
+      traceFlags: 0,
+      isRemote: true,
+    });
+    // The SDK checks the parent's ids for every span it starts; the fast path once per parent.
+    const { tracing } = setup();
+    const spy = vi.spyOn(trace, 'isSpanContextValid');
+    for (let i = 0; i < 3; i++) tracing.tracer.startSpan('child', {}, parent).end();
+    expect(spy.mock.calls.length).toBe(1);
+    spy.mockRestore();
+  });
+
+  it('children of an unsampled parent go through the SDK with a sampler that may ignore the parent', async () => {
+    const { tracing, exporter } = setup({ sampler: 'always_on' });
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: 'c'.repeat(32),
+      spanId: 'd'.repeat(16),
+      traceFlags: 0,
+      isRemote: true,
+    });
+    const spy = vi.spyOn(trace, 'isSpanContextValid');
+    for (let i = 0; i < 3; i++) tracing.tracer.startSpan('child', {}, parent).end();
+    expect(spy.mock.calls.length).toBeGreaterThanOrEqual(3);
+    spy.mockRestore();
+    // always_on records them regardless of the parent, as the SDK does.
+    await tracing.forceFlush();
+    expect(exporter.getFinishedSpans()).toHaveLength(3);
+  });
+
   it('registers a provider whose spans carry the resource and parentage', async () => {
     const { exporter, tracing } = setup({ resourceAttributes: { team: 'payments' } });
     tracing.tracer.startActiveSpan('parent', (parent) => {
