@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+import { CATALOGUE } from './src/instrumentations/catalogue.js';
 
 // The bundled @opentelemetry/resources imports `crypto` at module load for one detector we do not
 // run by default; point it at src/util/lazy-crypto.ts, which loads node:crypto on first use.
@@ -129,7 +131,7 @@ const PUBLIC_ENTRIES = {
   esbuild: 'src/bundler/index.ts',
 };
 
-export default defineConfig({
+const main: Options = {
   entry: {
     ...PUBLIC_ENTRIES,
     // The rest of the register entries, loaded when the application first needs tracing.
@@ -142,7 +144,8 @@ export default defineConfig({
   // into a shared declaration chunk.
   dts: { entry: PUBLIC_ENTRIES },
   sourcemap: true,
-  clean: true,
+  // dist/instrumentations/ is the other build's (below), which may finish first.
+  clean: ['!instrumentations/**'],
   target: 'node20',
   platform: 'node',
   // import.meta.url (used by lazyRequire) works in the CommonJS output too.
@@ -169,4 +172,98 @@ export default defineConfig({
           js: "import { createRequire as __acmeCreateRequire } from 'node:module'; const require = __acmeCreateRequire(import.meta.url ?? process.argv[1] ?? process.cwd() + '/');",
         }
       : {},
-});
+};
+
+// `require('@opentelemetry/semantic-conventions')` in the CommonJS instrumentation packages (all
+// of contrib's) would bundle the package's whole CommonJS build, ~200 KB with the deprecated
+// constant maps, and build all of them at load. Each such file only reads named constants off it
+// (`semantic_conventions_1.ATTR_…`), so that require becomes one of a module re-exporting just those
+// names from the ES build, which the bundler tree-shakes to the strings. A file that uses the
+// namespace any other way keeps the whole package (and the build says so).
+const SEMCONV_REQUIRE = /const (\w+) = require\("@opentelemetry\/semantic-conventions"\);/;
+const semconvNames: Plugin = {
+  name: 'acme-semconv-names',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const declared = SEMCONV_REQUIRE.exec(source);
+        if (declared === null) return undefined;
+        const id = declared[1] as string;
+        const uses = source.match(new RegExp(`\\b${id}\\b`, 'g'))?.length ?? 0;
+        const names = [...source.matchAll(new RegExp(`\\b${id}\\.(\\w+)`, 'g'))].map((m) => m[1] as string);
+        if (uses !== names.length + 1) {
+          console.warn(`tsup.config.ts: ${args.path} uses ${id} other than by name; bundling all of it`);
+          return undefined;
+        }
+        const contents = source.replace(
+          declared[0],
+          `const ${id} = require("acme-semconv:${[...new Set(names)].sort().join(',')}");`,
+        );
+        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      },
+    );
+    build.onResolve({ filter: /^acme-semconv:/ }, (args) => ({ path: args.path, namespace: 'acme-semconv' }));
+    build.onLoad({ filter: /.*/, namespace: 'acme-semconv' }, (args) => ({
+      contents: `export { ${args.path.slice('acme-semconv:'.length)} } from '@opentelemetry/semantic-conventions';`,
+      resolveDir: path.resolve('.'),
+      loader: 'js',
+    }));
+  },
+};
+
+// Every instrumentation of the catalogue, bundled: dist/instrumentations/<name>.cjs, loaded on first
+// use (src/instrumentations/create.ts). One build, so the framework they share
+// (@opentelemetry/instrumentation, require-in-the-middle), @opentelemetry/core and the
+// semantic-conventions constants they read are one chunk each instead of ~70 files from
+// node_modules (~35 ms of a service's start-up, bench/README.md). CommonJS only: the ESM build
+// loads them with require() too, so that a process has one copy of the require hook whichever
+// entry it came in by. `framework` is what our lazy loader needs before any instrumentation.
+// Stays external: the API (the application's), import-in-the-middle (its ESM loader thread must
+// talk to the copy the instrumentations hook through).
+const fromHere = createRequire(import.meta.url);
+const readJson = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { name?: string; module?: string };
+
+export const INSTRUMENTATION_ENTRIES: Record<string, string> = {
+  framework: 'src/instrumentations/bundled-framework.ts',
+  ...Object.fromEntries([...CATALOGUE.values()].map((entry) => [entry.name, packageEntry(entry.pkg)])),
+};
+
+/** A package's entry file (tsup takes files, not package names): its ES build where it has one. */
+function packageEntry(pkg: string): string {
+  const main = fromHere.resolve(pkg);
+  let dir = path.dirname(main);
+  while (
+    !existsSync(path.join(dir, 'package.json')) ||
+    readJson(path.join(dir, 'package.json')).name !== pkg
+  ) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`tsup.config.ts: no package.json for ${pkg} above ${main}`);
+    dir = up;
+  }
+  const { module } = readJson(path.join(dir, 'package.json')) as { module?: string };
+  return module === undefined ? main : path.join(dir, module);
+}
+
+const instrumentations: Options = {
+  entry: INSTRUMENTATION_ENTRIES,
+  outDir: 'dist/instrumentations',
+  format: ['cjs'],
+  dts: false,
+  sourcemap: false,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  treeshake: true,
+  external: [/^@opentelemetry\/api$/, /^import-in-the-middle(\/|$)/],
+  noExternal: [/^(?!@opentelemetry\/api$|import-in-the-middle(\/|$))/],
+  esbuildPlugins: [semconvNames, apiAsImport, singleCopy, plainBuiltinImports],
+  esbuildOptions(options) {
+    options.supported = { ...options.supported, 'dynamic-import': false };
+  },
+};
+
+export default defineConfig([main, instrumentations]);

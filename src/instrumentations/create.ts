@@ -10,7 +10,7 @@ type InstrumentationClass = new (config: Record<string, unknown>) => Instrumenta
  * constructor enables it, which registers its module hooks.
  */
 export function createInstrumentation(entry: CatalogueEntry, ctx: InstrumentationContext): Instrumentation {
-  const exports = requireInstrumentationPackage(entry.pkg) as Record<string, unknown>;
+  const exports = requireInstrumentationPackage(entry) as Record<string, unknown>;
   const Class = exports[entry.className];
   if (typeof Class !== 'function') throw new Error(`${entry.pkg} does not export ${entry.className}`);
   return new (Class as InstrumentationClass)(instrumentationConfig(entry.name, ctx));

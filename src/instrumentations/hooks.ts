@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { lazyRequire } from '../util/index.js';
+import { requireBundled, usesBundledInstrumentations } from './bundled.js';
 
 /** `(exports, name, basedir)`, as require-in-the-middle calls it. */
 export type OnRequire = (exports: unknown, name: string, basedir?: string) => unknown;
@@ -25,12 +26,15 @@ export interface Iitm {
   };
 }
 
-// require-in-the-middle and import-in-the-middle must be the very copies
-// @opentelemetry/instrumentation uses: the RITM singleton is shared through its module instance,
-// and IITM keeps its hook list and loader message port in module state.
+// import-in-the-middle must be the very copy the instrumentations' framework uses: it keeps its
+// hook list and loader message port in module state. It is our own dependency, at the version
+// @opentelemetry/instrumentation asks for, so that the bundled framework (external to it) and the
+// one in node_modules find the same copy; require-in-the-middle is inside the framework's bundle.
 let fromInstrumentation: NodeJS.Require | undefined;
 export function requireFromInstrumentation(): NodeJS.Require {
-  fromInstrumentation ??= createRequire(lazyRequire.resolve('@opentelemetry/instrumentation'));
+  fromInstrumentation ??= usesBundledInstrumentations()
+    ? lazyRequire
+    : createRequire(lazyRequire.resolve('@opentelemetry/instrumentation'));
   return fromInstrumentation;
 }
 
@@ -41,6 +45,10 @@ export function getIitm(): Iitm {
 // The instrumentation packages are our own dependencies, not those of the
 // auto-instrumentations-node meta-package: it also pulls in sdk-node, the metrics and logs
 // exporters, prometheus and zipkin, which we never load (~15 MB of every install, issue 21).
-export function requireInstrumentationPackage(pkg: string): unknown {
-  return lazyRequire(pkg);
+// From the build, their bundled copies (bundled.ts).
+export function requireInstrumentationPackage(entry: {
+  readonly name: string;
+  readonly pkg: string;
+}): unknown {
+  return usesBundledInstrumentations() ? requireBundled(entry.name) : lazyRequire(entry.pkg);
 }

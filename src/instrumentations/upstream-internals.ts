@@ -1,5 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { lazyRequire } from '../util/index.js';
+import { requireBundled, usesBundledInstrumentations } from './bundled.js';
 import type { IitmRawHook, OnRequire } from './hooks.js';
 
 /**
@@ -28,8 +29,12 @@ export interface RitmSingleton {
  * root). Loading it costs require-in-the-middle and a trie, not the instrumentation framework.
  */
 export function getRequireSingleton(): RitmSingleton {
-  const mod = lazyRequire(
-    '@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js',
+  // From the build: the bundled framework's own (bundled-framework.ts, the same chunk its
+  // instrumentations register through).
+  const mod = (
+    usesBundledInstrumentations()
+      ? requireBundled('framework')
+      : lazyRequire('@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js')
   ) as { RequireInTheMiddleSingleton: { getInstance(): RitmSingleton } };
   return mod.RequireInTheMiddleSingleton.getInstance();
 }

@@ -1,5 +1,6 @@
 import moduleApi, { register } from 'node:module';
 import { log } from '../diag/log.js';
+import { usesBundledInstrumentations } from '../instrumentations/bundled.js';
 import { activeEsmModules, isEsmHookedModule, useEsmLoader } from '../instrumentations/esm-state.js';
 import { getIitm, requireFromInstrumentation } from '../instrumentations/hooks.js';
 
@@ -31,9 +32,12 @@ export function installEsmLoaderHook(reference: string): boolean {
     if (inThreadHooksSupported()) return installInThread();
     const { registerOptions } = getIitm().createAddHookMessageChannel();
     registerOptions.data.include = modules;
-    // @opentelemetry/instrumentation re-exports import-in-the-middle's hook from the very copy
-    // its instrumentations talk to.
-    register('@opentelemetry/instrumentation/hook.mjs', reference, registerOptions as never);
+    // import-in-the-middle's hook from the very copy the instrumentations talk to: ours, beside the
+    // bundled framework (hooks.ts); else the one @opentelemetry/instrumentation re-exports.
+    const hook = usesBundledInstrumentations()
+      ? 'import-in-the-middle/hook.mjs'
+      : '@opentelemetry/instrumentation/hook.mjs';
+    register(hook, reference, registerOptions as never);
     log.debug('ESM imports hooked on the loader thread (module.register)');
     return true;
   } catch (error) {

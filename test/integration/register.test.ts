@@ -139,6 +139,16 @@ describe.each([
     await rx.waitForSpans(3);
     expect(JSON.parse((await get(port, '/copies')).body)).toEqual({});
   });
+
+  it('loads the instrumentations and their framework from the build: of node_modules, only the API', async () => {
+    // ~90 files of @opentelemetry/instrumentation*, core and semantic-conventions were ~30 ms of a
+    // service's start-up (tsup.config.ts, INSTRUMENTATION_ENTRIES).
+    const { port } = await startApp(args, { OTEL_BSP_SCHEDULE_DELAY: '20' });
+    await get(port, '/orders/1');
+    await rx.waitForSpans(3);
+    expect(JSON.parse((await get(port, '/otel-packages')).body)).toEqual(['@opentelemetry/api']);
+    expect(rx.spans().map((span) => span.name)).toContain('GET /orders/:id');
+  });
 });
 
 describe('guards', () => {
