@@ -4,6 +4,7 @@ import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
+import { thirdPartyNotices } from './scripts/third-party-notices.js';
 import { CATALOGUE } from './src/instrumentations/catalogue.js';
 
 // The bundled @opentelemetry/resources imports `crypto` at module load for one detector we do not
@@ -156,7 +157,7 @@ const main: Options = {
   // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
   external: [/^@opentelemetry\/api$/],
   noExternal: STARTUP_PACKAGES,
-  esbuildPlugins: [apiAsImport, singleCopy, lazyCrypto, plainBuiltinImports],
+  esbuildPlugins: [apiAsImport, singleCopy, lazyCrypto, plainBuiltinImports, thirdPartyNotices],
   // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
   // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
   // `require()` it costs one file.
@@ -260,7 +261,7 @@ const instrumentations: Options = {
   treeshake: true,
   external: [/^@opentelemetry\/api$/, /^import-in-the-middle(\/|$)/],
   noExternal: [/^(?!@opentelemetry\/api$|import-in-the-middle(\/|$))/],
-  esbuildPlugins: [semconvNames, apiAsImport, singleCopy, plainBuiltinImports],
+  esbuildPlugins: [semconvNames, apiAsImport, singleCopy, plainBuiltinImports, thirdPartyNotices],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'dynamic-import': false };
   },
