@@ -3,7 +3,7 @@
 // (Apache-2.0, MIT, BSD) ask that copies carry their notices. After each build this writes
 // THIRD-PARTY-NOTICES.txt into the output folder: every package with code in the output, its
 // version and license, and the text of its license and notice files.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 
@@ -81,6 +81,8 @@ export const thirdPartyNotices: Plugin = {
     build.onEnd((result) => {
       const outdir = build.initialOptions.outdir;
       if (result.metafile === undefined || outdir === undefined || result.errors.length > 0) return;
+      // tsup writes the build's files after this: on a fresh clone the folder is not there yet.
+      mkdirSync(outdir, { recursive: true });
       writeFileSync(
         path.join(outdir, NOTICES_FILE),
         noticesText(Object.keys(result.metafile.inputs), build.initialOptions.absWorkingDir ?? process.cwd()),
