@@ -2,10 +2,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { Plugin, PluginBuild } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import { thirdPartyNotices } from './scripts/third-party-notices.js';
 import { CATALOGUE } from './src/instrumentations/catalogue.js';
+
+/** Hands each file matching `filter` to `rewrite`; `undefined` leaves the file to esbuild as it is. */
+function rewriteSources(
+  build: PluginBuild,
+  filter: RegExp,
+  rewrite: (source: string, file: string) => string | undefined,
+): void {
+  build.onLoad({ filter }, async (args) => {
+    const contents = rewrite(await readFile(args.path, 'utf8'), args.path);
+    return contents === undefined
+      ? undefined
+      : { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+  });
+}
 
 // The bundled @opentelemetry/resources imports `crypto` at module load for one detector we do not
 // run by default; point it at src/util/lazy-crypto.ts, which loads node:crypto on first use.
@@ -28,20 +42,15 @@ const BUILTIN = new Set(builtinModules);
 const plainBuiltinImports: Plugin = {
   name: 'acme-plain-builtin-imports',
   setup(build) {
-    build.onLoad(
-      { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/].*[\\/]esm[\\/].*\.js$/ },
-      async (args) => {
-        const source = await readFile(args.path, 'utf8');
-        const contents = lazyPerformance(
-          args.path,
-          source.replace(
-            /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
-            (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
-              BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
-          ),
-        );
-        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-      },
+    rewriteSources(build, /[\\/]node_modules[\\/]@opentelemetry[\\/].*[\\/]esm[\\/].*\.js$/, (source, file) =>
+      lazyPerformance(
+        file,
+        source.replace(
+          /import \* as (\w+) from (['"])(node:)?([\w/]+)\2;/g,
+          (whole, name: string, quote: string, prefix: string | undefined, id: string) =>
+            BUILTIN.has(id) ? `import ${name} from ${quote}${prefix ?? ''}${id}${quote};` : whole,
+        ),
+      ),
     );
   },
 };
@@ -75,16 +84,12 @@ function lazyPerformance(file: string, source: string): string {
 // that bundled @acme/otel crashed at start-up with "Cannot find module '@opentelemetry/api'"
 // (issue 21). Through an ES re-export it becomes a static import, which bundlers do follow.
 // (tsup marks `@opentelemetry/api` external before our plugins see it, hence the rewrite.)
+const COMMONJS_OTEL_FILE = /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/;
 const apiAsImport: Plugin = {
   name: 'acme-api-as-import',
   setup(build) {
-    build.onLoad(
-      { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/ },
-      async (args) => {
-        const source = await readFile(args.path, 'utf8');
-        const contents = source.replace(/\brequire\((['"])@opentelemetry\/api\1\)/g, 'require("acme:api")');
-        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-      },
+    rewriteSources(build, COMMONJS_OTEL_FILE, (source) =>
+      source.replace(/\brequire\((['"])@opentelemetry\/api\1\)/g, 'require("acme:api")'),
     );
     build.onResolve({ filter: /^acme:api$/ }, () => ({ path: 'api', namespace: 'acme-api' }));
     build.onLoad({ filter: /.*/, namespace: 'acme-api' }, () => ({
@@ -185,26 +190,21 @@ const SEMCONV_REQUIRE = /const (\w+) = require\("@opentelemetry\/semantic-conven
 const semconvNames: Plugin = {
   name: 'acme-semconv-names',
   setup(build) {
-    build.onLoad(
-      { filter: /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/ },
-      async (args) => {
-        const source = await readFile(args.path, 'utf8');
-        const declared = SEMCONV_REQUIRE.exec(source);
-        if (declared === null) return undefined;
-        const id = declared[1] as string;
-        const uses = source.match(new RegExp(`\\b${id}\\b`, 'g'))?.length ?? 0;
-        const names = [...source.matchAll(new RegExp(`\\b${id}\\.(\\w+)`, 'g'))].map((m) => m[1] as string);
-        if (uses !== names.length + 1) {
-          console.warn(`tsup.config.ts: ${args.path} uses ${id} other than by name; bundling all of it`);
-          return undefined;
-        }
-        const contents = source.replace(
-          declared[0],
-          `const ${id} = require("acme-semconv:${[...new Set(names)].sort().join(',')}");`,
-        );
-        return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-      },
-    );
+    rewriteSources(build, COMMONJS_OTEL_FILE, (source, file) => {
+      const declared = SEMCONV_REQUIRE.exec(source);
+      if (declared === null) return undefined;
+      const id = declared[1] as string;
+      const uses = source.match(new RegExp(`\\b${id}\\b`, 'g'))?.length ?? 0;
+      const names = [...source.matchAll(new RegExp(`\\b${id}\\.(\\w+)`, 'g'))].map((m) => m[1] as string);
+      if (uses !== names.length + 1) {
+        console.warn(`tsup.config.ts: ${file} uses ${id} other than by name; bundling all of it`);
+        return undefined;
+      }
+      return source.replace(
+        declared[0],
+        `const ${id} = require("acme-semconv:${[...new Set(names)].sort().join(',')}");`,
+      );
+    });
     build.onResolve({ filter: /^acme-semconv:/ }, (args) => ({ path: args.path, namespace: 'acme-semconv' }));
     build.onLoad({ filter: /.*/, namespace: 'acme-semconv' }, (args) => ({
       contents: `export { ${args.path.slice('acme-semconv:'.length)} } from '@opentelemetry/semantic-conventions';`,
@@ -261,7 +261,9 @@ const instrumentations: Options = {
   treeshake: true,
   external: [/^@opentelemetry\/api$/, /^import-in-the-middle(\/|$)/],
   noExternal: [/^(?!@opentelemetry\/api$|import-in-the-middle(\/|$))/],
-  esbuildPlugins: [semconvNames, apiAsImport, singleCopy, plainBuiltinImports, thirdPartyNotices],
+  // No apiAsImport: these files are loaded by path (lazyRequire), never followed by an
+  // application's bundler, and CommonJS only, so `require('@opentelemetry/api')` stays as it is.
+  esbuildPlugins: [semconvNames, singleCopy, plainBuiltinImports, thirdPartyNotices],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'dynamic-import': false };
   },

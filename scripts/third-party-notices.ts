@@ -3,7 +3,7 @@
 // (Apache-2.0, MIT, BSD) ask that copies carry their notices. After each build this writes
 // THIRD-PARTY-NOTICES.txt into the output folder: every package with code in the output, its
 // version and license, and the text of its license and notice files.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 
@@ -51,7 +51,7 @@ export function noticesText(inputs: Iterable<string>, root: string): string {
         version: string;
         license?: string;
       };
-      const texts = existsSync(full) ? licenseTexts(full) : [];
+      const texts = licenseTexts(full);
       if (texts.length === 0) throw new Error(`${NOTICES_FILE}: ${pkg.name} has no license file in ${full}`);
       return {
         name: pkg.name,
