@@ -100,6 +100,33 @@ const apiAsImport: Plugin = {
   },
 };
 
+// Every `@opentelemetry/api` import of ours (and of the SDK packages bundled here) is the API this
+// process's tracing uses: dist/api/index.cjs (src/api/select.cts, built by `api` below), imported
+// as the named export of dist/api/named.cjs, which both Node's ES loader and the CommonJS form of
+// our chunks read alike. An application's bundler follows the relative import to those files and,
+// from them, the require of the application's copy.
+const SELECTED_API = './api/named.cjs';
+const API_NAMES = Object.keys(createRequire(import.meta.url)('@opentelemetry/api') as object).filter(
+  (name) => name !== 'default' && name !== '__esModule',
+);
+const selectedApi: Plugin = {
+  name: 'acme-selected-api',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/api$/ }, () => ({
+      path: 'api',
+      namespace: 'acme-selected-api',
+    }));
+    build.onResolve({ filter: /.*/, namespace: 'acme-selected-api' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'acme-selected-api' }, () => ({
+      contents: `import { api } from '${SELECTED_API}';\nexport const { ${API_NAMES.join(', ')} } = api;\nexport default api.default;`,
+      loader: 'js',
+    }));
+  },
+};
+
 const STARTUP_PACKAGES = [
   /^@opentelemetry\/core$/,
   /^@opentelemetry\/sdk-trace-base$/,
@@ -150,19 +177,19 @@ const main: Options = {
   // into a shared declaration chunk.
   dts: { entry: PUBLIC_ENTRIES },
   sourcemap: true,
-  // dist/instrumentations/ is the other build's (below), which may finish first.
-  clean: ['!instrumentations/**'],
+  // dist/instrumentations/ and dist/api/ are the other builds' (below), which may finish first.
+  clean: ['!instrumentations/**', '!api/**'],
   target: 'node20',
   platform: 'node',
   // import.meta.url (used by lazyRequire) works in the CommonJS output too.
   shims: true,
   splitting: true,
   treeshake: true,
-  // @opentelemetry/api (peer) and everything loaded lazily stay external. The SDK packages on the
-  // start-up path are bundled: Node pays per file it loads, and they are ~100 small files.
-  external: [/^@opentelemetry\/api$/],
-  noExternal: STARTUP_PACKAGES,
-  esbuildPlugins: [apiAsImport, singleCopy, lazyCrypto, plainBuiltinImports, thirdPartyNotices],
+  // Everything loaded lazily stays external, and the API is the selected one (selectedApi). The
+  // SDK packages on the start-up path are bundled: Node pays per file it loads, and they are ~100
+  // small files. (Not external to tsup, so that selectedApi sees the API's imports.)
+  noExternal: [...STARTUP_PACKAGES, /^@opentelemetry\/api$/],
+  esbuildPlugins: [apiAsImport, selectedApi, singleCopy, lazyCrypto, plainBuiltinImports, thirdPartyNotices],
   // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
   // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
   // `require()` it costs one file.
@@ -225,15 +252,15 @@ const semconvNames: Plugin = {
 // talk to the copy the instrumentations hook through).
 const fromHere = createRequire(import.meta.url);
 const readJson = (file: string) =>
-  JSON.parse(readFileSync(file, 'utf8')) as { name?: string; module?: string };
+  JSON.parse(readFileSync(file, 'utf8')) as { name?: string; module?: string; version?: string };
 
 export const INSTRUMENTATION_ENTRIES: Record<string, string> = {
   framework: 'src/instrumentations/bundled-framework.ts',
   ...Object.fromEntries([...CATALOGUE.values()].map((entry) => [entry.name, packageEntry(entry.pkg)])),
 };
 
-/** A package's entry file (tsup takes files, not package names): its ES build where it has one. */
-function packageEntry(pkg: string): string {
+/** The folder of an installed package: the first one above its main file whose package.json names it. */
+function packageDir(pkg: string): string {
   const main = fromHere.resolve(pkg);
   let dir = path.dirname(main);
   while (
@@ -244,29 +271,87 @@ function packageEntry(pkg: string): string {
     if (up === dir) throw new Error(`tsup.config.ts: no package.json for ${pkg} above ${main}`);
     dir = up;
   }
-  const { module } = readJson(path.join(dir, 'package.json')) as { module?: string };
-  return module === undefined ? main : path.join(dir, module);
+  return dir;
 }
 
-const instrumentations: Options = {
-  entry: INSTRUMENTATION_ENTRIES,
-  outDir: 'dist/instrumentations',
+/** A package's entry file (tsup takes files, not package names): its ES build where it has one. */
+function packageEntry(pkg: string): string {
+  const dir = packageDir(pkg);
+  const { module } = readJson(path.join(dir, 'package.json'));
+  return module === undefined ? fromHere.resolve(pkg) : path.join(dir, module);
+}
+
+// The bundled instrumentations import the API the process's tracing uses (dist/api/index.cjs).
+const apiFromSelection: Plugin = {
+  name: 'acme-api-from-selection',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/api$/ }, () => ({
+      path: '../api/index.cjs',
+      external: true,
+    }));
+  },
+};
+
+/** The version of the API package the build bundles (dist/api/copy.cjs). */
+const bundledApiVersion = (): string =>
+  readJson(path.join(packageDir('@opentelemetry/api'), 'package.json')).version as string;
+
+/** The CommonJS-only builds into a folder of their own (below): files loaded by path. */
+const commonJsFolder = {
   format: ['cjs'],
   dts: false,
   sourcemap: false,
   clean: true,
   target: 'node20',
   platform: 'node',
+} satisfies Options;
+
+const instrumentations: Options = {
+  ...commonJsFolder,
+  entry: INSTRUMENTATION_ENTRIES,
+  outDir: 'dist/instrumentations',
   splitting: true,
   treeshake: true,
-  external: [/^@opentelemetry\/api$/, /^import-in-the-middle(\/|$)/],
-  noExternal: [/^(?!@opentelemetry\/api$|import-in-the-middle(\/|$))/],
+  external: [/^import-in-the-middle(\/|$)/],
+  noExternal: [/^(?!import-in-the-middle(\/|$))/],
   // No apiAsImport: these files are loaded by path (lazyRequire), never followed by an
-  // application's bundler, and CommonJS only, so `require('@opentelemetry/api')` stays as it is.
-  esbuildPlugins: [semconvNames, singleCopy, plainBuiltinImports, thirdPartyNotices],
+  // application's bundler, and CommonJS only.
+  esbuildPlugins: [apiFromSelection, semconvNames, singleCopy, plainBuiltinImports, thirdPartyNotices],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'dynamic-import': false };
   },
 };
 
-export default defineConfig([main, instrumentations]);
+// dist/api/: which @opentelemetry/api this process's tracing uses (index.cjs, src/api/select.cts)
+// and the copy it may choose (copy.cjs: the API package bundled, ~3 ms to load against ~22 for
+// its 47 files); named.cjs gives our ES chunks the selection as a named export. Its own build: no splitting, so that index.cjs's `require('@opentelemetry/api')`
+// stays a literal an application's bundler follows.
+const api: Options = {
+  entry: {
+    index: 'src/api/select.cts',
+    named: 'src/api/named.cts',
+    copy: packageEntry('@opentelemetry/api'),
+  },
+  ...commonJsFolder,
+  outDir: 'dist/api',
+  splitting: false,
+  external: [/^@opentelemetry\/api$/],
+  noExternal: [/^(?!@opentelemetry\/api$)/],
+  esbuildPlugins: [
+    {
+      name: 'acme-api-files-by-path',
+      setup: (build) =>
+        build.onResolve({ filter: /^\.\/(copy|index)\.cjs$/ }, (args) => ({
+          path: args.path,
+          external: true,
+        })),
+    },
+    plainBuiltinImports,
+    thirdPartyNotices,
+  ],
+  esbuildOptions(options) {
+    options.define = { ...options.define, ACME_BUNDLED_API_VERSION: JSON.stringify(bundledApiVersion()) };
+  },
+};
+
+export default defineConfig([main, instrumentations, api]);

@@ -67,14 +67,15 @@ describe('dist/instrumentations (the bundled instrumentations)', () => {
     expect(definitions(/\bSEMATTRS_HTTP_METHOD\b/)).toBe(0);
   });
 
-  it('keeps the application’s @opentelemetry/api and import-in-the-middle outside', () => {
+  it('takes @opentelemetry/api from dist/api/ (the one tracing uses) and keeps import-in-the-middle outside', () => {
     expect(inputs(/^node_modules\/(@opentelemetry\/api|import-in-the-middle)\//)).toEqual([]);
-    expect(definitions(/require\(['"]@opentelemetry\/api['"]\)/)).toBeGreaterThan(0);
+    expect(definitions(/require\(['"]\.\.\/api\/index\.cjs['"]\)/)).toBeGreaterThan(0);
+    expect(definitions(/require\(['"]@opentelemetry\/api['"]\)/)).toBe(0);
     expect(definitions(/require\(['"]import-in-the-middle['"]\)/)).toBe(1);
   });
 
   it('ships the license and notice texts of every package it bundles, ours in dist/ too', () => {
-    for (const folder of [dir, join(repoRoot, 'dist')]) {
+    for (const folder of [dir, join(repoRoot, 'dist'), join(repoRoot, 'dist/api')]) {
       const code = readdirSync(folder).filter((name) => /\.c?js$/.test(name));
       const bundled = new Set(
         code.flatMap((name) => bundledPaths(readFileSync(join(folder, name), 'utf8')).map(packageOf)),
