@@ -51,14 +51,14 @@ function selectApi(): unknown {
   try {
     const main = require.resolve(API);
     if (require.cache[main] === undefined && versionOf(main) === ACME_BUNDLED_API_VERSION) {
-      const exports = bundledCopy();
-      require.cache[main] = { id: main, filename: main, loaded: true, exports, children: [], paths: [] } as never;
-      return exports;
+      require.cache[main] = { id: main, filename: main, loaded: true, exports: bundledCopy(), children: [], paths: [] } as never;
     }
   } catch {
     // Not resolvable from here at run time (bundled into an application, or not installed): the
     // require below says which.
   }
+  // What the application's require gives now: the bundled copy where it stands in. (A loader with
+  // a module registry of its own, as Jest's, ignores require.cache: then the package's files.)
   return applicationsApi();
 }
 
