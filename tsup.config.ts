@@ -248,8 +248,9 @@ const semconvNames: Plugin = {
 // node_modules (~35 ms of a service's start-up, bench/README.md). CommonJS only: the ESM build
 // loads them with require() too, so that a process has one copy of the require hook whichever
 // entry it came in by. `framework` is what our lazy loader needs before any instrumentation.
-// Stays external: the API (the application's), import-in-the-middle (its ESM loader thread must
-// talk to the copy the instrumentations hook through).
+// Not bundled: the API (the one the process's tracing uses, dist/api/index.cjs: apiFromSelection
+// below), import-in-the-middle (its ESM loader thread must talk to the copy the instrumentations
+// hook through).
 const fromHere = createRequire(import.meta.url);
 const readJson = (file: string) =>
   JSON.parse(readFileSync(file, 'utf8')) as { name?: string; module?: string; version?: string };
@@ -336,8 +337,9 @@ const instrumentations: Options = {
 };
 
 // dist/api/: which @opentelemetry/api this process's tracing uses (index.cjs, src/api/select.cts)
-// and the copy it may choose (copy.cjs: the API package bundled, ~3 ms to load against ~22 for
-// its 47 files); named.cjs gives our ES chunks the selection as a named export. Its own build: no splitting, so that index.cjs's `require('@opentelemetry/api')`
+// and the copy that may stand in for the application's (copy.cjs: the API package bundled, ~3 ms
+// to load against ~22 for its 47 files); named.cjs gives our ES chunks the selection as a named
+// export. Its own build, without splitting, so that index.cjs's `require('@opentelemetry/api')`
 // stays a literal an application's bundler follows.
 const api: Options = {
   entry: {
