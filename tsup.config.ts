@@ -79,34 +79,19 @@ function lazyPerformance(file: string, source: string): string {
   );
 }
 
-// The bundled CommonJS packages (context-async-hooks) `require('@opentelemetry/api')`, which the
-// output turns into a `__require()` call that an application's bundler cannot follow: a service
-// that bundled @acme/otel crashed at start-up with "Cannot find module '@opentelemetry/api'"
-// (issue 21). Through an ES re-export it becomes a static import, which bundlers do follow.
-// (tsup marks `@opentelemetry/api` external before our plugins see it, hence the rewrite.)
-const COMMONJS_OTEL_FILE = /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/;
-const apiAsImport: Plugin = {
-  name: 'acme-api-as-import',
-  setup(build) {
-    rewriteSources(build, COMMONJS_OTEL_FILE, (source) =>
-      source.replace(/\brequire\((['"])@opentelemetry\/api\1\)/g, 'require("acme:api")'),
-    );
-    build.onResolve({ filter: /^acme:api$/ }, () => ({ path: 'api', namespace: 'acme-api' }));
-    build.onLoad({ filter: /.*/, namespace: 'acme-api' }, () => ({
-      contents: "export * from '@opentelemetry/api';",
-      resolveDir: path.resolve('.'),
-      loader: 'js',
-    }));
-  },
-};
+// Every `@opentelemetry/api` import of ours, and every `require('@opentelemetry/api')` of the
+// CommonJS packages bundled here (context-async-hooks), is the API this process's tracing uses:
+// dist/api/index.cjs (src/api/select.cts, built by `api` below), imported as the named export of
+// dist/api/named.cjs, which both Node's ES loader and the CommonJS form of our chunks read alike.
+// An application's bundler follows the relative import to those files and, from them, the require
+// of the application's copy; no `__require('@opentelemetry/api')` is left for it to trip on (a
+// bundled service crashed on one at start-up, issue 21; bundlers.test.ts).
+const fromHere = createRequire(import.meta.url);
+const readJson = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { name?: string; module?: string; version?: string };
 
-// Every `@opentelemetry/api` import of ours (and of the SDK packages bundled here) is the API this
-// process's tracing uses: dist/api/index.cjs (src/api/select.cts, built by `api` below), imported
-// as the named export of dist/api/named.cjs, which both Node's ES loader and the CommonJS form of
-// our chunks read alike. An application's bundler follows the relative import to those files and,
-// from them, the require of the application's copy.
 const SELECTED_API = './api/named.cjs';
-const API_NAMES = Object.keys(createRequire(import.meta.url)('@opentelemetry/api') as object).filter(
+const API_NAMES = Object.keys(fromHere('@opentelemetry/api') as object).filter(
   (name) => name !== 'default' && name !== '__esModule',
 );
 const selectedApi: Plugin = {
@@ -189,7 +174,7 @@ const main: Options = {
   // SDK packages on the start-up path are bundled: Node pays per file it loads, and they are ~100
   // small files. (Not external to tsup, so that selectedApi sees the API's imports.)
   noExternal: [...STARTUP_PACKAGES, /^@opentelemetry\/api$/],
-  esbuildPlugins: [apiAsImport, selectedApi, singleCopy, lazyCrypto, plainBuiltinImports, thirdPartyNotices],
+  esbuildPlugins: [selectedApi, singleCopy, lazyCrypto, plainBuiltinImports, thirdPartyNotices],
   // CommonJS output: the bundled @opentelemetry/resources loads its machine-id reader with
   // `import()`, which would start Node's ESM loader (~3 ms) in every `--require` start-up; as
   // `require()` it costs one file.
@@ -213,6 +198,7 @@ const main: Options = {
 // (`semantic_conventions_1.ATTR_…`), so that require becomes one of a module re-exporting just those
 // names from the ES build, which the bundler tree-shakes to the strings. A file that uses the
 // namespace any other way keeps the whole package (and the build says so).
+const COMMONJS_OTEL_FILE = /[\\/]node_modules[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]src[\\/].*\.js$/;
 const SEMCONV_REQUIRE = /const (\w+) = require\("@opentelemetry\/semantic-conventions"\);/;
 const semconvNames: Plugin = {
   name: 'acme-semconv-names',
@@ -251,9 +237,6 @@ const semconvNames: Plugin = {
 // Not bundled: the API (the one the process's tracing uses, dist/api/index.cjs: apiFromSelection
 // below), import-in-the-middle (its ESM loader thread must talk to the copy the instrumentations
 // hook through).
-const fromHere = createRequire(import.meta.url);
-const readJson = (file: string) =>
-  JSON.parse(readFileSync(file, 'utf8')) as { name?: string; module?: string; version?: string };
 
 export const INSTRUMENTATION_ENTRIES: Record<string, string> = {
   framework: 'src/instrumentations/bundled-framework.ts',
@@ -328,8 +311,6 @@ const instrumentations: Options = {
   treeshake: true,
   external: [/^import-in-the-middle(\/|$)/],
   noExternal: [/^(?!import-in-the-middle(\/|$))/],
-  // No apiAsImport: these files are loaded by path (lazyRequire), never followed by an
-  // application's bundler, and CommonJS only.
   esbuildPlugins: [apiFromSelection, semconvNames, singleCopy, plainBuiltinImports, thirdPartyNotices],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'dynamic-import': false };

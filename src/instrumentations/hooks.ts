@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { lazyRequire } from '../util/index.js';
 import { requireBundled, usesBundledInstrumentations } from './bundled.js';
+import type { CatalogueEntry } from './catalogue.js';
 
 /** `(exports, name, basedir)`, as require-in-the-middle calls it. */
 export type OnRequire = (exports: unknown, name: string, basedir?: string) => unknown;
@@ -46,9 +47,6 @@ export function getIitm(): Iitm {
 // auto-instrumentations-node meta-package: it also pulls in sdk-node, the metrics and logs
 // exporters, prometheus and zipkin, which we never load (~15 MB of every install, issue 21).
 // From the build, their bundled copies (bundled.ts).
-export function requireInstrumentationPackage(entry: {
-  readonly name: string;
-  readonly pkg: string;
-}): unknown {
+export function requireInstrumentationPackage(entry: Pick<CatalogueEntry, 'name' | 'pkg'>): unknown {
   return usesBundledInstrumentations() ? requireBundled(entry.name) : lazyRequire(entry.pkg);
 }

@@ -49,13 +49,15 @@ function run(dist: string, env: Record<string, string> = {}, app = FIXTURE): See
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Seen;
 }
 
-// An application with ours and an @opentelemetry/api of another version than the one we bundle:
-// the fixture, our package.json and dist/ copied, that API copied with its version changed, every other package
-// linked to this repository's node_modules.
 const scratch = mkdtempSync(join(tmpdir(), 'acme-otel-api-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * An application (returns its folder) with ours and an @opentelemetry/api of another version than
+ * the one we bundle: the fixture, our package.json and dist/ copied, that API copied with its
+ * version changed, every other package linked to this repository's node_modules.
+ */
 function installWithApiVersion(version: string): string {
-  // (its folder)
   const modules = join(scratch, 'node_modules');
   mkdirSync(modules);
   const repoModules = join(repoRoot, 'node_modules');
