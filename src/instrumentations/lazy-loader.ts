@@ -1,10 +1,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isBuiltin } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { Instrumentation, InstrumentationBase } from '@opentelemetry/instrumentation';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import { lazyRequire } from '../util/index.js';
+import { usesBundledInstrumentations } from './bundled.js';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 import { createInstrumentation } from './create.js';
 import { esmLoaderFlagged, shared } from './esm-state.js';
@@ -13,6 +14,7 @@ import { guarded } from './guarded.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
+import { watchPackages } from './require-filter.js';
 import { gateRequire, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
 import {
@@ -153,8 +155,11 @@ function loadEntry(
   // An import or channel can come first; constructing the instrumentation creates the shared
   // require hook, so put our stubs in it now rather than behind the gate.
   if (entry.trigger.kind === 'module') session.hookRequireOnce();
+  // Constructing it creates the require hook if nothing did: the build's goes behind its filter.
+  else if (usesBundledInstrumentations()) guarded(getRequireSingleton, 'hooking require');
   try {
     const instrumentation = createInstrumentation(entry, ctx);
+    watchPackages(moduleNames(instrumentation));
     start(instrumentation, tracerProvider);
     startCompanion(session, entry.name, instrumentation, tracerProvider, ctx);
     session.instances.push(instrumentation);
@@ -308,6 +313,17 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
     };
     singleton.register(moduleName, stub);
   }
+  watchPackages(byModule.keys());
+}
+
+/** The modules (and files inside them) an instrumentation registered hooks for. */
+function moduleNames(instrumentation: Instrumentation): string[] {
+  // InstrumentationBase's (public, documented); every instrumentation of the catalogue is one.
+  const base = instrumentation as Partial<Pick<InstrumentationBase, 'getModuleDefinitions'>>;
+  return (base.getModuleDefinitions?.() ?? []).flatMap((definition) => [
+    definition.name,
+    ...(definition.files ?? []).map((file) => file.name),
+  ]);
 }
 
 function hookImport(

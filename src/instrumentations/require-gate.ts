@@ -71,7 +71,8 @@ function concerns(packages: ReadonlySet<string>, id: unknown, parent: unknown): 
   return packages.has(name) || packages.has(packageName(name));
 }
 
-function packageName(id: string): string {
+/** `@redis/client/dist/x` → `@redis/client`, `pg/lib` → `pg`. */
+export function packageName(id: string): string {
   const slash = id.indexOf('/');
   if (slash === -1) return id;
   if (id.charCodeAt(0) !== 64 /* @ */) return id.slice(0, slash);

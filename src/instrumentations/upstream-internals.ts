@@ -2,6 +2,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { lazyRequire } from '../util/index.js';
 import { requireBundled, usesBundledInstrumentations } from './bundled.js';
 import type { IitmRawHook, OnRequire } from './hooks.js';
+import { filterNewRequireHook } from './require-filter.js';
 
 /**
  * The one file that reaches into upstream internals (issue #23). Each reach-in is listed, with its
@@ -30,14 +31,19 @@ export interface RitmSingleton {
  */
 export function getRequireSingleton(): RitmSingleton {
   // From the build: the bundled framework's own (bundled-framework.ts, the same chunk its
-  // instrumentations register through).
-  const mod = (
-    usesBundledInstrumentations()
-      ? requireBundled('framework')
-      : lazyRequire('@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js')
-  ) as { RequireInTheMiddleSingleton: { getInstance(): RitmSingleton } };
+  // instrumentations register through), created behind our filter (require-filter.ts): only the
+  // catalogue's instrumentations register there.
+  if (usesBundledInstrumentations()) {
+    const mod = requireBundled('framework') as Singleton;
+    return filterNewRequireHook(() => mod.RequireInTheMiddleSingleton.getInstance());
+  }
+  const mod = lazyRequire(
+    '@opentelemetry/instrumentation/build/src/platform/node/RequireInTheMiddleSingleton.js',
+  ) as Singleton;
   return mod.RequireInTheMiddleSingleton.getInstance();
 }
+
+type Singleton = { RequireInTheMiddleSingleton: { getInstance(): RitmSingleton } };
 
 /** The require and import hooks an instrumentation registered when it was constructed. */
 export function registeredHooks(instrumentation: Instrumentation): readonly unknown[] {
