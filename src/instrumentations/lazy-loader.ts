@@ -316,14 +316,17 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
   watchPackages(byModule.keys());
 }
 
-/** The modules (and files inside them) an instrumentation registered hooks for. */
-function moduleNames(instrumentation: Instrumentation): string[] {
+/** The modules (and files inside them) an instrumentation registered hooks for; undefined if it cannot say. */
+function moduleNames(instrumentation: Instrumentation): string[] | undefined {
   // InstrumentationBase's (public, documented); every instrumentation of the catalogue is one.
   const base = instrumentation as Partial<Pick<InstrumentationBase, 'getModuleDefinitions'>>;
-  return (base.getModuleDefinitions?.() ?? []).flatMap((definition) => [
-    definition.name,
-    ...(definition.files ?? []).map((file) => file.name),
-  ]);
+  try {
+    return base
+      .getModuleDefinitions?.()
+      .flatMap((definition) => [definition.name, ...(definition.files ?? []).map((file) => file.name)]);
+  } catch {
+    return undefined;
+  }
 }
 
 function hookImport(

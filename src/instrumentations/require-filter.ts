@@ -14,6 +14,8 @@ const PACKAGES_KEY = Symbol.for('@acme/otel/require-filter');
 const g = globalThis as { [PACKAGES_KEY]?: Set<string> };
 g[PACKAGES_KEY] ??= new Set();
 const packages: Set<string> = g[PACKAGES_KEY];
+/** In the set: every require passes (no package name has a NUL in it). */
+const EVERYTHING = '\0';
 
 /**
  * Runs `install`, and if it put a new hook on `require()` (require-in-the-middle, which the
@@ -50,8 +52,16 @@ export function filterNewRequireHook<T>(install: () => T): T {
   return result;
 }
 
-/** Module names an instrumentation registered (`pg`, `pg/lib/client.js`, `node:fs`): their packages pass the filter. */
-export function watchPackages(names: Iterable<string>): void {
+/**
+ * Module names an instrumentation registered (`pg`, `pg/lib/client.js`, `node:fs`): their packages
+ * pass the filter. `undefined` (an instrumentation that cannot say what it hooks): every require
+ * passes, from then on, as without the filter.
+ */
+export function watchPackages(names: Iterable<string> | undefined): void {
+  if (names === undefined) {
+    packages.add(EVERYTHING);
+    return;
+  }
   for (const name of names) {
     if (isAbsolute(name)) continue; // upstream gives those a hook of their own, not the singleton
     packages.add(packageName(name.startsWith('node:') ? name.slice(5) : name.replaceAll('\\', '/')));
@@ -64,7 +74,7 @@ export function watchPackages(names: Iterable<string>): void {
  * built-in's name). Undecidable cases pass.
  */
 export function mayLoadWatched(id: unknown, parent: unknown): boolean {
-  if (typeof id !== 'string' || id === '') return true;
+  if (typeof id !== 'string' || id === '' || packages.has(EVERYTHING)) return true;
   const first = id.charCodeAt(0);
   if (first === 46 /* . */) {
     // Relative: where it lands, by path alone (`../pg-pool/index.js` from inside pg is pg-pool).

@@ -109,3 +109,17 @@ describe('filterNewRequireHook', () => {
     expect(proto.require).toBe(before);
   });
 });
+
+describe('watchPackages(undefined)', () => {
+  it('lets every require through from then on (an instrumentation that cannot say what it hooks)', () => {
+    expect(mayLoadWatched('express', inApp)).toBe(false);
+    watchPackages(undefined);
+    try {
+      expect(mayLoadWatched('express', inApp)).toBe(true);
+      expect(mayLoadWatched('./db', inApp)).toBe(true);
+    } finally {
+      // The set is the process's (globalThis): leave it as it was for whatever runs next here.
+      (globalThis as Record<symbol, Set<string>>)[Symbol.for('@acme/otel/require-filter')]?.delete('\0');
+    }
+  });
+});
