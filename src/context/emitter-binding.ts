@@ -99,9 +99,10 @@ function boundFor(ee: EventEmitter, event: string | symbol, listener: unknown): 
   const raw = ee.rawListeners(event) as Wrapped[];
   for (let i = raw.length - 1; i >= 0; i--) {
     const entry = raw[i] as Wrapped;
-    if (entry === listener) return listener;
-    if (entry[kOriginal] === listener) return entry;
     const inner = entry.listener;
+    // Added before the bind, as is or through `once`: Node finds it by its own rule.
+    if (entry === listener || inner === listener) return listener;
+    if (entry[kOriginal] === listener) return entry;
     if (inner !== undefined && inner[kOriginal] === listener) return inner;
   }
   return listener;
