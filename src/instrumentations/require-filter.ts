@@ -1,6 +1,6 @@
 import Module from 'node:module';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { packageName, packageOf } from './require-gate.js';
+import { isAbsolute } from 'node:path';
+import { landsIn, packageName } from './require-gate.js';
 
 type RequireFn = (this: unknown, id: string) => unknown;
 type GetBuiltin = (id: string) => unknown;
@@ -68,26 +68,7 @@ export function watchPackages(names: Iterable<string> | undefined): void {
   }
 }
 
-/**
- * Whether `require(id)` from the file `parent` can load a module of a watched package, as
- * require-in-the-middle would name it (the last `node_modules/<name>` of the resolved path, or a
- * built-in's name). Undecidable cases pass.
- */
+/** Whether `require(id)` from the file `parent` can load a module of a watched package ({@link landsIn}). */
 export function mayLoadWatched(id: unknown, parent: unknown): boolean {
-  if (typeof id !== 'string' || id === '' || packages.has(EVERYTHING)) return true;
-  const first = id.charCodeAt(0);
-  if (first === 46 /* . */) {
-    // Relative: where it lands, by path alone (`../pg-pool/index.js` from inside pg is pg-pool).
-    if (typeof parent !== 'string' || !isAbsolute(parent)) return true;
-    return watchedFile(resolve(dirname(parent), id));
-  }
-  // `#name`: the requiring package's own import map, resolved inside that package.
-  if (first === 35 /* # */) return typeof parent !== 'string' || watchedFile(parent);
-  if (isAbsolute(id)) return watchedFile(id);
-  return packages.has(packageName(id.startsWith('node:') ? id.slice(5) : id));
-}
-
-function watchedFile(path: string): boolean {
-  const name = packageOf(path);
-  return name !== undefined && packages.has(name);
+  return packages.has(EVERYTHING) || landsIn(packages, id, parent);
 }

@@ -1,4 +1,5 @@
 import Module from 'node:module';
+import { dirname, isAbsolute, resolve } from 'node:path';
 
 type RequireFn = (this: unknown, id: string) => unknown;
 type GetBuiltin = (id: string) => unknown;
@@ -12,13 +13,14 @@ const proc = process as unknown as { getBuiltinModule?: GetBuiltin };
  * require-in-the-middle (with its `debug` dependency) and its per-require work (two resolutions
  * per call) are deferred until the application first touches something we instrument; a
  * process that never does, or the part of start-up before it does, pays a string check per
- * require instead. A require concerns a package when it names it (`pg`, `node:http`,
- * `@redis/client/x`) or is made from inside it (the relative requires of a CommonJS package
- * whose entry point was imported from ESM).
+ * require instead. A require concerns a package when it can load a module of it ({@link landsIn}):
+ * it names it (`pg`, `node:http`, `@redis/client/x`), or it is relative and lands inside it (the
+ * relative requires of a CommonJS package whose entry point was imported from ESM).
  *
  * Returns a function that removes the gate without firing.
  */
-export function gateRequire(packages: ReadonlySet<string>, fire: (id: string) => void): () => void {
+export function gateRequire(modules: ReadonlySet<string>, fire: (id: string) => void): () => void {
+  const packages = new Set([...modules].map((name) => packageName(name)));
   const originalRequire = proto.require;
   const originalGetBuiltin = proc.getBuiltinModule;
   let open = true;
@@ -33,7 +35,8 @@ export function gateRequire(packages: ReadonlySet<string>, fire: (id: string) =>
   };
 
   function gatedRequire(this: unknown, id: string): unknown {
-    if (open && concerns(packages, id, (this as { filename?: unknown } | undefined)?.filename)) {
+    const from = (this as { filename?: unknown } | undefined)?.filename;
+    if (open && typeof id === 'string' && id !== '' && landsIn(packages, id, from)) {
       release();
       fire(id);
       // Go through whatever `fire` installed (require-in-the-middle) for this very call.
@@ -46,7 +49,7 @@ export function gateRequire(packages: ReadonlySet<string>, fire: (id: string) =>
 
   function gatedGetBuiltin(this: unknown, id: string): unknown {
     const get = originalGetBuiltin as GetBuiltin;
-    if (open && typeof id === 'string' && packages.has(id.startsWith('node:') ? id.slice(5) : id)) {
+    if (open && typeof id === 'string' && id !== '' && landsIn(packages, id, undefined)) {
       release();
       fire(id);
       return (proc.getBuiltinModule ?? get).call(this, id);
@@ -61,14 +64,29 @@ export function gateRequire(packages: ReadonlySet<string>, fire: (id: string) =>
   };
 }
 
-function concerns(packages: ReadonlySet<string>, id: unknown, parent: unknown): boolean {
-  if (typeof id !== 'string' || id === '') return false;
+/**
+ * Whether `require(id)` from the file `parent` can load a module of one of `packages` (package
+ * names), as require-in-the-middle would name it: the last `node_modules/<name>` of the resolved
+ * path, or a built-in's name (`fs/promises` is `fs`). Decided from the specifier and the path
+ * alone, without the file system; what cannot be decided that way counts as landing in one.
+ */
+export function landsIn(packages: ReadonlySet<string>, id: unknown, parent: unknown): boolean {
+  if (typeof id !== 'string' || id === '') return true;
   const first = id.charCodeAt(0);
-  // '.' or '/': relative or absolute; judge by who is asking.
-  if (first === 46 || first === 47)
-    return typeof parent === 'string' && packages.has(packageOf(parent) ?? '');
-  const name = id.startsWith('node:') ? id.slice(5) : id;
-  return packages.has(name) || packages.has(packageName(name));
+  if (first === 46 /* . */) {
+    // Relative: where it lands, by path alone (`../pg-pool/index.js` from inside pg is pg-pool).
+    if (typeof parent !== 'string' || !isAbsolute(parent)) return true;
+    return fileIn(packages, resolve(dirname(parent), id));
+  }
+  // `#name`: the requiring package's own import map, resolved inside that package.
+  if (first === 35 /* # */) return typeof parent !== 'string' || fileIn(packages, parent);
+  if (isAbsolute(id)) return fileIn(packages, id);
+  return packages.has(packageName(id.startsWith('node:') ? id.slice(5) : id));
+}
+
+function fileIn(packages: ReadonlySet<string>, path: string): boolean {
+  const name = packageOf(path);
+  return name !== undefined && packages.has(name);
 }
 
 /** `@redis/client/dist/x` → `@redis/client`, `pg/lib` → `pg`. */

@@ -7,6 +7,7 @@ import {
   mayLoadWatched,
   watchPackages,
 } from '../../../src/instrumentations/require-filter.js';
+import { landsIn } from '../../../src/instrumentations/require-gate.js';
 
 watchPackages([
   'pg',
@@ -121,5 +122,16 @@ describe('watchPackages(undefined)', () => {
       // The set is the process's (globalThis): leave it as it was for whatever runs next here.
       (globalThis as Record<symbol, Set<string>>)[Symbol.for('@acme/otel/require-filter')]?.delete('\0');
     }
+  });
+});
+
+describe('landsIn (the require gate uses it too)', () => {
+  it('judges against the set it is given: package names, a built-in subpath by its module', () => {
+    const gate = new Set(['fs', '@redis/client']);
+    expect(landsIn(gate, 'node:fs/promises', undefined)).toBe(true);
+    expect(landsIn(gate, '@redis/client/dist/index.js', inApp)).toBe(true);
+    expect(landsIn(gate, './lib/x', '/app/node_modules/@redis/client/dist/index.js')).toBe(true);
+    expect(landsIn(gate, 'pg', inApp)).toBe(false);
+    expect(landsIn(gate, './lib/x', inPg)).toBe(false);
   });
 });
