@@ -134,4 +134,20 @@ describe('landsIn (the require gate uses it too)', () => {
     expect(landsIn(gate, 'pg', inApp)).toBe(false);
     expect(landsIn(gate, './lib/x', inPg)).toBe(false);
   });
+
+  // Most relative requires are told by the requiring file's package without resolving the path;
+  // these are the ones where that shortcut would answer wrongly, so they must be resolved.
+  it("resolves a relative specifier where the requiring file's package does not decide", () => {
+    const pkgs = new Set(['pg', 'pg-pool', 'x', 'index.js', '@s/x', '@s/index.js']);
+    expect(landsIn(pkgs, './x', '/app/node_modules/index.js')).toBe(true); // node_modules/x
+    expect(landsIn(pkgs, './y', '/app/node_modules/index.js')).toBe(false);
+    expect(landsIn(pkgs, './x', '/app/node_modules/@s/index.js')).toBe(true); // @s/x
+    expect(landsIn(pkgs, './lib/../../pg-pool', inPg)).toBe(true);
+    expect(landsIn(pkgs, './node_modules/pg/lib', inApp)).toBe(true);
+    expect(landsIn(pkgs, '.', inPg)).toBe(true);
+    expect(landsIn(pkgs, './', '/app/src/index.js')).toBe(false);
+    expect(landsIn(new Set(['debug']), './src/x', '/app/node_modules/pg/node_modules/debug/index.js')).toBe(
+      true,
+    );
+  });
 });
