@@ -1,4 +1,4 @@
-import { warnEnv } from '../diag/env-warning.js';
+import { warnEnv, warnEnvEach } from '../diag/env-warning.js';
 
 /** The environment as a plain object; tests pass their own instead of mutating `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -90,22 +90,25 @@ export function envKeyValues(env: Env, name: string): Record<string, string> | u
   const value = envString(env, name);
   if (value === undefined) return undefined;
   const out: Record<string, string> = {};
+  // Every bad entry is named, in one line (a second one used to be silently dropped).
+  const problems: [string, string][] = [];
   for (const pair of value.split(',')) {
     if (pair.trim() === '') continue;
     const eq = pair.indexOf('=');
     const key = eq > 0 ? pair.slice(0, eq).trim() : '';
     if (key === '') {
-      warnEnv(name, value, `the entry ${JSON.stringify(pair)} is not key=value`, 'ignoring that entry');
+      problems.push([`the entry ${JSON.stringify(pair)} is not key=value`, 'ignoring that entry']);
       continue;
     }
     const rawValue = pair.slice(eq + 1).trim();
     try {
       out[key] = decodeURIComponent(rawValue);
     } catch {
-      warnEnv(name, value, `the value of ${key} is not valid percent-encoding`, 'using it undecoded');
+      problems.push([`the value of ${key} is not valid percent-encoding`, 'using it undecoded']);
       out[key] = rawValue;
     }
   }
+  warnEnvEach(name, value, problems);
   return out;
 }
 

@@ -141,6 +141,19 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         { a: '1' },
       ],
       [
+        // Every bad entry named, in the one line (the second used to go unsaid).
+        { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,=d,e=%zz,oops' },
+        /OTEL_EXPORTER_OTLP_HEADERS="a=1,=d,e=%zz,oops" was given, but the entry "=d" is not key=value, ignoring that entry; the value of e is not valid percent-encoding, using it undecoded; the entry "oops" is not key=value, ignoring that entry\.$/,
+        (c) => c.headers,
+        { a: '1', e: '%zz' },
+      ],
+      [
+        { OTEL_RESOURCE_ATTRIBUTES: 'b,' + Array.from({ length: 12 }, (_, i) => `=${i}`).join(',') + ',k=v' },
+        /OTEL_RESOURCE_ATTRIBUTES=.* was given, but the entry "b" is not key=value, ignoring that entry; (the entry "=\d+" is not key=value, ignoring that entry; ){7}and 5 more such entries\.$/,
+        (c) => c.resourceAttributes?.k,
+        'v',
+      ],
+      [
         { OTEL_BSP_MAX_QUEUE_SIZE: '1.5' },
         /OTEL_BSP_MAX_QUEUE_SIZE="1.5" was given, but it is not a whole number, defaulting to 4096/,
         (c) => c.batch.maxQueueSize,
