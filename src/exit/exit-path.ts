@@ -139,9 +139,10 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
     causes.push(`${custom} were queued for a custom exporter, which cannot export synchronously`);
   }
   if (untracked > 0) {
+    lost += untracked;
     causes.push(
-      `${untracked} spans started while more than ${OPEN_SPAN_CAP} were open could not be ended if still open`,
+      `${untracked} were still open and could not be ended (started while more than ${OPEN_SPAN_CAP} were open, so not tracked)`,
     );
   }
-  if (lost > 0 || untracked > 0) log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
+  if (lost > 0) log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
 }

@@ -22,7 +22,10 @@ export class OpenSpanTracker implements SpanProcessor {
   private readonly _slots: (Span | undefined)[] = [];
   private readonly _free: number[] = [];
   private _size = 0;
-  /** Spans started while the set was full (they cannot be ended at exit). */
+  /**
+   * Spans started while the set was full and not ended since: the ones the exit path cannot end
+   * (an untracked span that ends is the only span that reaches `onEnd` without a slot).
+   */
   untracked = 0;
 
   constructor(private readonly _cap = OPEN_SPAN_CAP) {}
@@ -42,7 +45,11 @@ export class OpenSpanTracker implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     const i = (span as Slotted)[SLOT];
-    if (i === undefined || this._slots[i] !== span) return;
+    if (i === undefined) {
+      if (this.untracked > 0) this.untracked--;
+      return;
+    }
+    if (this._slots[i] !== span) return;
     this._slots[i] = undefined;
     this._free.push(i);
     this._size--;

@@ -192,6 +192,20 @@ describe('a process that ends by itself flushes every span', () => {
   });
 });
 
+describe('spans past the open-span bound', () => {
+  it('only those still open at exit are counted lost; the rest arrive', async () => {
+    const runs = await both('manyOpen', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '20000' } });
+    expect(exitStatus(runs.traced)).toBe(0);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    expect(runs.traced.stderr).toMatch(
+      /^\[@acme\/otel\] 2 spans were lost at exit: 2 were still open and could not be ended \(started while more than 16384 were open, so not tracked\)$/m,
+    );
+    const names = rx.spans().map((s) => s.name);
+    expect(names.filter((n) => n === 'open')).toHaveLength(16_384);
+    expect(names.filter((n) => n.startsWith('past-')).sort()).toEqual(['past-0', 'past-1', 'past-2']);
+  });
+});
+
 describe('the exit sender speaks the configured protocol', () => {
   it('OTLP http/protobuf: an uncaught exception still delivers every span', async () => {
     const runs = await both('uncaught', {

@@ -51,6 +51,18 @@ describe('OpenSpanTracker', () => {
     expect(tracker.untracked).toBe(3);
   });
 
+  it('counts as untracked only the spans past the cap that are still open', () => {
+    const { tracker, tracer } = setup(2);
+    const spans = Array.from({ length: 6 }, (_, i) => tracer.startSpan(`s${i}`));
+    expect(tracker.untracked).toBe(4);
+    spans[5]?.end();
+    spans[3]?.end();
+    expect(tracker.untracked).toBe(2);
+    spans[0]?.end(); // a tracked one: frees its slot, the count of untracked ones stays
+    expect(tracker.untracked).toBe(2);
+    expect(tracker.size).toBe(1);
+  });
+
   it('an error in a callback of an ended span is recorded on its open parent and the server span', () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const { tracker, tracer } = setup();
