@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import { redactorFor } from '../redaction/shared.js';
 import type { LogLevel } from '../types.js';
+import { printable } from '../util/printable.js';
 
 const PREFIX = '[@acme/otel]';
 
@@ -74,7 +75,8 @@ function scrubAroundIds(message: string, scrub: (text: string) => string): strin
 function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string, alreadyScrubbed = false): void {
   if (RANK[state.level] < RANK[level]) return;
   try {
-    state.sink(level, `${PREFIX} ${alreadyScrubbed ? message : scrubbed(message)}`);
+    // One line per message, whatever it quotes (printable.ts).
+    state.sink(level, `${PREFIX} ${printable(alreadyScrubbed ? message : scrubbed(message))}`);
   } catch {
     // Logging must never break the host.
   }

@@ -26,6 +26,11 @@ export interface WaterfallExporterOptions extends WaterfallOptions {
   rootGraceMillis?: number;
   /** Traces buffered at once; past this the oldest is printed early. @default 1000 */
   maxPendingTraces?: number;
+  /**
+   * Spans kept of one trace (root spans always): past it they are counted and the print says how
+   * many were left out. Memory stays bounded for a trace that never ends. @default 1000
+   */
+  maxSpansPerTrace?: number;
 }
 
 interface Pending {
@@ -34,6 +39,8 @@ interface Pending {
   rootSeen: boolean;
   /** The grace timer after the root is running: later spans join without delaying the print. */
   graced: boolean;
+  /** Spans past `maxSpansPerTrace`, not kept. */
+  omitted: number;
 }
 
 /**
@@ -52,15 +59,18 @@ export class WaterfallExporter implements SpanExporter {
   private readonly idleTimeoutMillis: number;
   private readonly rootGraceMillis: number;
   private readonly maxPendingTraces: number;
+  private readonly maxSpansPerTrace: number;
   private stopped = false;
 
   constructor(options: WaterfallExporterOptions = {}) {
-    const { stream, env, idleTimeoutMillis, rootGraceMillis, maxPendingTraces, ...render } = options;
+    const { stream, env, idleTimeoutMillis, rootGraceMillis, maxPendingTraces, maxSpansPerTrace, ...render } =
+      options;
     this.stream = stream ?? process.stderr;
     this.render = { ...render, color: render.color ?? shouldColor(this.stream, env ?? process.env) };
     this.idleTimeoutMillis = Math.max(0, idleTimeoutMillis ?? 1000);
     this.rootGraceMillis = Math.max(0, rootGraceMillis ?? 100);
     this.maxPendingTraces = Math.max(1, maxPendingTraces ?? 1000);
+    this.maxSpansPerTrace = Math.max(1, maxSpansPerTrace ?? 1000);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -72,9 +82,11 @@ export class WaterfallExporter implements SpanExporter {
     for (const span of spans) {
       const traceId = span.spanContext().traceId;
       const entry = this.buffer(traceId);
-      entry.spans.push(fromReadableSpan(span));
       const parent = span.parentSpanContext;
-      if (!parent || parent.isRemote === true) entry.rootSeen = true;
+      const root = !parent || parent.isRemote === true;
+      if (root || entry.spans.length < this.maxSpansPerTrace) entry.spans.push(fromReadableSpan(span));
+      else entry.omitted++;
+      if (root) entry.rootSeen = true;
       touched.add(traceId);
     }
     for (const traceId of touched) {
@@ -106,7 +118,7 @@ export class WaterfallExporter implements SpanExporter {
         const oldest = this.pending.keys().next().value;
         if (oldest !== undefined) this.print(oldest);
       }
-      entry = { spans: [], timer: undefined, rootSeen: false, graced: false };
+      entry = { spans: [], timer: undefined, rootSeen: false, graced: false, omitted: 0 };
       this.pending.set(traceId, entry);
     }
     return entry;
@@ -130,7 +142,11 @@ export class WaterfallExporter implements SpanExporter {
     if (entry.timer) clearTimeout(entry.timer);
     if (entry.spans.length === 0) return;
     try {
-      this.stream.write(`${renderWaterfall(entry.spans, this.render)}\n`);
+      const omitted =
+        entry.omitted > 0
+          ? `  … and ${entry.omitted} more span${entry.omitted === 1 ? '' : 's'} of this trace, not shown (maxSpansPerTrace ${this.maxSpansPerTrace})\n`
+          : '';
+      this.stream.write(`${renderWaterfall(entry.spans, this.render)}${omitted}\n`);
     } catch {
       // A closed or broken stream must not break the export pipeline.
     }

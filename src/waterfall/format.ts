@@ -1,3 +1,5 @@
+import { printable } from '../util/printable.js';
+
 /** Durations as people read them: `0.42 ms`, `12.3 ms`, `245 ms`, `1.27 s`. */
 export function formatDuration(ms: number): string {
   const value = Math.max(0, ms);
@@ -18,8 +20,9 @@ export function renderBar(offsetMs: number, durationMs: number, totalMs: number,
   return ' '.repeat(start) + '█'.repeat(length) + ' '.repeat(width - start - length);
 }
 
-/** Cut `text` to `max` characters, marking the cut with `…`. */
-export function truncate(text: string, max: number): string {
+/** Cut `text` to `max` characters, marking the cut with `…`; control characters escaped (printable.ts). */
+export function truncate(raw: string, max: number): string {
+  const text = printable(raw);
   if (text.length <= max) return text;
   return max <= 1 ? '…' : `${text.slice(0, max - 1)}…`;
 }

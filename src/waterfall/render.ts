@@ -1,3 +1,4 @@
+import { printable } from '../util/printable.js';
 import { formatDuration, formatValue, painter, renderBar, truncate } from './format.js';
 import type { WaterfallOptions, WaterfallSpan } from './types.js';
 
@@ -75,7 +76,7 @@ function renderTrace(spans: WaterfallSpan[], options: WaterfallOptions): string 
   const serviceWidth = Math.max(7, ...services.map((s) => s.length));
   const nameWidth = Math.min(
     maxNameWidth,
-    Math.max(4, ...rows.map((r) => r.prefix.length + r.span.name.length)),
+    Math.max(4, ...rows.map((r) => r.prefix.length + printable(r.span.name).length)),
   );
 
   const summary = [
@@ -138,7 +139,7 @@ function describe(
       const text = [type, message].filter((v) => v !== undefined && v !== '').join(': ');
       parts.push(paint('red', `✖ ${truncate(text || 'exception', maxValue + 20)}`));
     } else {
-      parts.push(paint('yellow', `◆ ${event.name}`));
+      parts.push(paint('yellow', `◆ ${truncate(event.name, maxValue + 20)}`));
     }
   }
   const message = span.status?.message;
@@ -195,6 +196,9 @@ function earliest(spans: readonly WaterfallSpan[]): number {
   return spans.reduce((min, s) => Math.min(min, s.startTimeMs), Number.POSITIVE_INFINITY);
 }
 
+/** The service column: at most this many characters. */
+const SERVICE_WIDTH = 32;
+
 function serviceOf(span: WaterfallSpan): string {
-  return span.serviceName ?? 'unknown';
+  return truncate(span.serviceName ?? 'unknown', SERVICE_WIDTH);
 }

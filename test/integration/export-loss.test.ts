@@ -97,6 +97,35 @@ describe('partial_success', () => {
   }
 });
 
+describe("a collector's message cannot forge or break our lines", () => {
+  it('control characters in it are shown as escapes, each report one line', async () => {
+    // A carriage return would overwrite our line on a terminal with the forged one; the escape
+    // sequence would clear the screen.
+    rx.setMode({
+      partialSuccess: {
+        rejectedSpans: 'half',
+        errorMessage: 'quota\r[@acme/otel] all spans exported\u001b[2J\nx',
+      },
+    });
+    const { child } = await start({
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      SPANS_PER_TICK: '2',
+      QUEUE: '2048',
+      BATCH: '20',
+    });
+    await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
+    expect(await stop(child)).toBe(143);
+    const output = child.output();
+    expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    const reports = lines(child, /rejected [\d,]+ spans?/);
+    expect(reports.length, output).toBeGreaterThanOrEqual(1);
+    for (const line of reports) {
+      expect(line).toMatch(/^\[@acme\/otel\] /);
+      expect(line).toContain('quota\\r[@acme/otel] all spans exported\\x1b[2J\\nx');
+    }
+  }, 20_000);
+});
+
 describe('drop reports name the cause, promptly', () => {
   it('an unreachable collector: named with ECONNREFUSED within seconds, and in the shutdown summary', async () => {
     const port = await closedPort();

@@ -19,6 +19,18 @@ beforeEach(() => {
 });
 afterEach(() => resetLogger());
 
+describe('log lines are one line each', () => {
+  it('quote control characters as escapes: no forged line, no terminal codes, no reordering', () => {
+    // E.g. a collector's grpc-message, percent-decoded: its text reaches our export-failure line.
+    log.warn(
+      'export failed: bad\r[@acme/otel] all fine\n[@acme/otel] forged\u001b[2J\u0007\u202eevil\u2028x\u0085',
+    );
+    expect(lines).toEqual([
+      '[@acme/otel] export failed: bad\\r[@acme/otel] all fine\\n[@acme/otel] forged\\x1b[2J\\x07\\u202eevil\\u2028x\\x85',
+    ]);
+  });
+});
+
 describe('log lines are scrubbed', () => {
   it('with the default rules before any setup', () => {
     log.warn(`export to https://u:${CANARY}@collector/v1?api_key=${CANARY} failed: password=${CANARY}`);

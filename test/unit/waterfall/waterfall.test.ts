@@ -78,6 +78,22 @@ describe('renderWaterfall', () => {
     expect(row).toContain('order.id=ooooooo…');
     expect(row).not.toContain('http.route');
   });
+
+  it('shows control characters from span data as escapes: one row per span, no terminal codes', () => {
+    const span: WaterfallSpan = {
+      ...ORDER_TRACE[0]!,
+      serviceName: 'svc\u001b[2J',
+      name: 'GET /x\r\u001b[31mforged',
+      events: [{ name: 'ev\n\u0007bell', timeMs: ORDER_TRACE[0]!.startTimeMs }],
+    };
+    const out = renderWaterfall([span], { maxNameWidth: 60 });
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    const rows = out.trimEnd().split('\n');
+    expect(rows).toHaveLength(3); // the trace's line, the header, the span
+    expect(rows[2]).toContain('svc\\x1b[2J');
+    expect(rows[2]).toContain('GET /x\\r\\x1b[31mforged');
+    expect(rows[2]).toContain('◆ ev\\n\\x07bell');
+  });
 });
 
 describe('shouldColor', () => {
@@ -170,6 +186,27 @@ describe('WaterfallExporter', () => {
     expect(output[0]).toContain('└ create_order');
     expect(output[0]).toContain('ERROR  error="Out of stock"');
     expect(output[0]).not.toContain('\u001b[');
+  });
+
+  it('keeps at most maxSpansPerTrace spans of a trace (its root always), and says how many it left out', () => {
+    const bounded = new WaterfallExporter({
+      stream: { write: (chunk: string) => output.push(chunk) },
+      env: { NO_COLOR: '1' },
+      rootGraceMillis: 0,
+      maxSpansPerTrace: 10,
+    });
+    const small = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(bounded)] });
+    const tracer = small.getTracer('test');
+    const root = tracer.startSpan('GET /loop', { kind: SpanKind.SERVER });
+    const inRoot = trace.setSpan(context.active(), root);
+    for (let i = 0; i < 25; i++) tracer.startSpan(`child-${i}`, {}, inRoot).end();
+    expect(output).toHaveLength(0);
+    root.end();
+    expect(output).toHaveLength(1);
+    expect(output[0]).toContain('GET /loop');
+    expect(output[0]).toContain('child-9');
+    expect(output[0]).not.toContain('child-10');
+    expect(output[0]).toContain('… and 15 more spans of this trace, not shown (maxSpansPerTrace 10)');
   });
 
   it('prints spans whose root is elsewhere after the idle timeout, and on forceFlush', async () => {

@@ -1,0 +1,26 @@
+/**
+ * Characters a terminal or a line-based log reader acts on rather than shows: C0 controls but tab
+ * (line breaks, carriage return, escape sequences, backspace, bell), DEL, C1 controls, the Unicode
+ * line and paragraph separators, and the bidirectional overrides and isolates that reorder what
+ * is displayed ("Trojan Source"). One character class: linear.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' };
+
+function escape(char: string): string {
+  const named = NAMED[char];
+  if (named !== undefined) return named;
+  const code = char.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+}
+
+/**
+ * `text` with what {@link UNPRINTABLE} matches written out as escapes (`\n`, `\x1b`, `\u202e`), so
+ * that text from outside (a collector's error message, an exception's, a span name) shown in one
+ * of our lines stays on that line and cannot forge another, recolour the terminal or clear it.
+ */
+export function printable(text: string): string {
+  UNPRINTABLE.lastIndex = 0;
+  return UNPRINTABLE.test(text) ? text.replace(UNPRINTABLE, escape) : text;
+}
