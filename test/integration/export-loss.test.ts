@@ -55,6 +55,15 @@ async function start(env: Record<string, string>) {
   return { child, at: () => Date.now() - ready };
 }
 
+/** The app against the receiver over gRPC: `spansPerTick` spans a tick, a queue of `queue`, batches of 20. */
+const load = (spansPerTick: number, queue: number) =>
+  start({
+    OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+    SPANS_PER_TICK: String(spansPerTick),
+    QUEUE: String(queue),
+    BATCH: '20',
+  });
+
 async function stop(child: Child) {
   child.proc.kill('SIGTERM');
   return (await child.exited).code;
@@ -107,12 +116,7 @@ describe("a collector's message cannot forge or break our lines", () => {
         errorMessage: 'quota\r[@acme/otel] all spans exported\u001b[2J\nx',
       },
     });
-    const { child } = await start({
-      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
-      SPANS_PER_TICK: '2',
-      QUEUE: '2048',
-      BATCH: '20',
-    });
+    const { child } = await load(2, 2048);
     await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
     expect(await stop(child)).toBe(143);
     const output = child.output();
@@ -176,12 +180,7 @@ describe('drop reports name the cause, promptly', () => {
 
   it('a collector that keeps up but spans come faster: overloaded by load', async () => {
     rx.setMode({ delayMs: 20 });
-    const { child } = await start({
-      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
-      SPANS_PER_TICK: '100',
-      QUEUE: '100',
-      BATCH: '20',
-    });
+    const { child } = await load(100, 100);
     await child.waitForOutput(/dropped [\d,]+ spans/, 15_000);
     const [drop] = lines(child, /dropped [\d,]+ spans?/);
     expect(drop).toMatch(
