@@ -1,8 +1,8 @@
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 
-type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
-const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR2';
+const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGUSR2: 12, SIGTERM: 15 };
 
 /** Resolve when `promise` settles or after `ms`, whichever is first; never rejects. */
 export function timeBox(promise: Promise<unknown>, ms: number, what: string): Promise<'done' | 'timeout'> {
@@ -32,9 +32,11 @@ export interface ProcessHooks {
 }
 
 /**
- * SIGTERM/SIGINT/SIGHUP: flush and shut down, then exit with 128 + signal number (143 / 130 / 129) as Node's
- * default handler would, unless the application listens for that signal itself, in which case
- * the application owns the exit and we only flush. (We exit rather than re-raise the signal:
+ * SIGTERM/SIGINT/SIGHUP/SIGUSR2: flush and shut down, then exit with 128 + signal number (143 / 130 /
+ * 129 / 140) as Node's default handler would, unless something else listens for that signal (the
+ * application; for SIGUSR2 also Node's own `--heapsnapshot-signal` and `--report-on-signal`
+ * handlers), in which case that owns the exit and we only flush. SIGUSR2 is how nodemon restarts
+ * an application: the spans of the last seconds before each restart were lost. (We exit rather than re-raise the signal:
  * as PID 1 in a container a re-raised SIGTERM with no handler is ignored by the kernel.)
  * `beforeExit`: flush what is pending, time-boxed, so short scripts lose nothing.
  */
@@ -59,6 +61,7 @@ export function installProcessHooks(opts: {
   const onTerm = () => onSignal('SIGTERM');
   const onInt = () => onSignal('SIGINT');
   const onHup = () => onSignal('SIGHUP');
+  const onUsr2 = () => onSignal('SIGUSR2');
   let flushing = false;
   const onBeforeExit = () => {
     // The loop is empty. A flush with work to do keeps it alive and beforeExit fires again once
@@ -74,13 +77,17 @@ export function installProcessHooks(opts: {
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
   // Not on Windows, where SIGHUP means the console window closed and Node exits soon regardless.
-  if (process.platform !== 'win32') process.on('SIGHUP', onHup);
+  if (process.platform !== 'win32') {
+    process.on('SIGHUP', onHup);
+    process.on('SIGUSR2', onUsr2);
+  }
   process.on('beforeExit', onBeforeExit);
   return {
     dispose() {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       process.off('SIGHUP', onHup);
+      process.off('SIGUSR2', onUsr2);
       process.off('beforeExit', onBeforeExit);
     },
   };

@@ -3,6 +3,9 @@
 // twice, untraced and with `--require dist/register.cjs`, against a real OTLP/gRPC receiver: same
 // exit status, same stdout, same stderr (less our `[@acme/otel]` lines and stack frames), and every
 // span arrives. The batch delay is 10 minutes: only the exit path can have sent them.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
 import { exitStatus, nodeStderr, type Run, type RunOptions, runNode } from '../support/run-pair.js';
@@ -174,6 +177,8 @@ describe('a process that ends by itself flushes every span', () => {
     ['SIGTERM', 143],
     ['SIGINT', 130],
     ['SIGHUP', 129],
+    // nodemon's restart signal.
+    ['SIGUSR2', 140],
   ] as const) {
     it(`${signal} without an app handler: exit ${status}, every span`, async () => {
       const runs = await both('serve', { signal });
@@ -182,6 +187,27 @@ describe('a process that ends by itself flushes every span', () => {
       expect(warmups()).toBe(5);
     });
   }
+
+  it("SIGUSR2 with Node's own handler (--report-on-signal): the process goes on, as untraced", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acme-otel-report-'));
+    try {
+      const runs = await both('briefly', {
+        signal: 'SIGUSR2',
+        flags: ['--report-on-signal', `--report-directory=${dir}`],
+      });
+      expect(exitStatus(runs.untraced)).toBe(0);
+      expect(exitStatus(runs.traced)).toBe(0);
+      expect(runs.traced.stdout).toBe(runs.untraced.stdout);
+      expect(runs.traced.stdout).toContain('ended by itself');
+      // Node's own lines, less the report's file name (time and pid).
+      const report = (stderr: string) => nodeStderr(stderr).replace(/report\.[\d.]+\.json/g, 'report.json');
+      expect(report(runs.traced.stderr)).toBe(report(runs.untraced.stderr));
+      expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(2); // one report each
+      expect(rx.spans().filter((s) => s.name === 'tick').length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('--abort-on-uncaught-exception still aborts', async () => {
     const runs = await both('uncaught', { flags: ['--abort-on-uncaught-exception'] });
