@@ -53,10 +53,14 @@ export function installProcessHooks(opts: {
     log.debug(
       `${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`,
     );
-    void opts.shutdown().finally(() => {
-      if (appOwnsExit) return;
-      process.exit(128 + SIGNAL_NUMBERS[signal]);
-    });
+    if (appOwnsExit) {
+      // Only a flush: whoever listens may keep the process running (a config reload on SIGHUP,
+      // Node's diagnostic report on SIGUSR2), and tracing must go on. If it exits, the exit path
+      // sends the rest.
+      void timeBox(opts.flush(), opts.timeoutMillis, `flushing spans on ${signal}`);
+      return;
+    }
+    void opts.shutdown().finally(() => process.exit(128 + SIGNAL_NUMBERS[signal]));
   };
   const onTerm = () => onSignal('SIGTERM');
   const onInt = () => onSignal('SIGINT');

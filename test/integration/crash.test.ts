@@ -188,6 +188,13 @@ describe('a process that ends by itself flushes every span', () => {
     });
   }
 
+  it('SIGHUP the app handles (a reload): the process goes on, and tracing with it', async () => {
+    const runs = await both('appReload', { signal: 'SIGHUP' });
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toBe('ready\nreloaded\nstill serving\n');
+    expect(named('after-reload').status.code).toBe('UNSET');
+  });
+
   it("SIGUSR2 with Node's own handler (--report-on-signal): the process goes on, as untraced", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'acme-otel-report-'));
     try {
@@ -204,6 +211,8 @@ describe('a process that ends by itself flushes every span', () => {
       expect(report(runs.traced.stderr)).toBe(report(runs.untraced.stderr));
       expect(readdirSync(dir).filter((f) => f.endsWith('.json'))).toHaveLength(2); // one report each
       expect(rx.spans().filter((s) => s.name === 'tick').length).toBeGreaterThan(0);
+      // Tracing went on after the signal (it was shut down on any signal before).
+      expect(named('last').status.code).toBe('UNSET');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
