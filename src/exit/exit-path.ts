@@ -29,6 +29,11 @@ export interface ExitPath {
   startBudget(at?: number | null): void;
   /** End every open span with status ERROR now (a signal that ends the process). */
   endOpenSpans(message: string): void;
+  /**
+   * The exit must not wait (a second signal while the first one's flush runs: the user wants out):
+   * what is pending is counted lost with `cause` instead of sent.
+   */
+  cutShort(cause: string): void;
   /** Removes the listeners; `keepExit`: the `exit` one stays (spans may still come from threads). */
   dispose(keepExit?: boolean): void;
 }
@@ -43,6 +48,7 @@ export interface ExitPath {
 export function installExitPath(opts: ExitPathOptions): ExitPath {
   let crash: CrashRecord | undefined;
   let budgetStart: number | undefined;
+  let cut: string | undefined;
   let ran = false;
   const disposeMonitor = installCrashMonitor(
     (record) => {
@@ -61,7 +67,7 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       ? crashMessage(crash.error)
       : `the process exited (code ${code ?? 0}) before the span ended`;
     try {
-      flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis);
+      flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis, cut);
     } catch (error) {
       // Whatever was pending is gone: said once, as any other loss at exit.
       log.warn(`spans pending at exit were lost: the exit flush failed (${errorMessage(error)})`);
@@ -75,6 +81,9 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
     endOpenSpans(message) {
       opts.tracker.endAll(message);
     },
+    cutShort(cause) {
+      cut ??= cause;
+    },
     dispose(keepExit = false) {
       disposeMonitor();
       if (!keepExit) process.off('exit', onExit);
@@ -82,7 +91,7 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
   };
 }
 
-function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): void {
+function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cut?: string): void {
   const untracked = opts.tracker.untracked;
   if (opts.tracker.size > 0) opts.tracker.endAll(reason);
   const batches: EncodedSpans[] = [];
@@ -107,7 +116,9 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number): v
   if (pending > 0) {
     const left = deadline - Date.now();
     let result: { delivered: number; cause?: string };
-    if (left <= 0) {
+    if (cut !== undefined) {
+      result = { delivered: 0, cause: cut };
+    } else if (left <= 0) {
       result = { delivered: 0, cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up` };
     } else {
       // Started first: the thread boots while the requests are built.

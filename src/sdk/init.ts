@@ -150,6 +150,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
           // The process ends once the flush is done: what is still open never ends by itself.
           if (!appOwnsExit) exitPath.endOpenSpans(`${signal} ended the process before the span ended`);
         },
+        onForce: (signal) =>
+          exitPath.cutShort(`a second signal (${signal}) ended the process before they were sent`),
       })
     : undefined;
 

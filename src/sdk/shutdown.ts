@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 
 type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR2';
 const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGUSR2: 12, SIGTERM: 15 };
+const FORCED: readonly ExitSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'];
 
 /** Resolve when `promise` settles or after `ms`, whichever is first; never rejects. */
 export function timeBox(promise: Promise<unknown>, ms: number, what: string): Promise<'done' | 'timeout'> {
@@ -46,6 +47,8 @@ export function installProcessHooks(opts: {
   timeoutMillis: number;
   /** A signal arrived: `appOwnsExit` false when this process is about to exit because of it. */
   onSignal?: (signal: ExitSignal, appOwnsExit: boolean) => void;
+  /** Another signal came while the first one's shutdown ran: the process exits now, not waiting. */
+  onForce?: (signal: ExitSignal) => void;
 }): ProcessHooks {
   const onSignal = (signal: ExitSignal) => {
     const appOwnsExit = process.listenerCount(signal) > 1;
@@ -61,6 +64,17 @@ export function installProcessHooks(opts: {
       return;
     }
     void opts.shutdown().finally(() => process.exit(128 + SIGNAL_NUMBERS[signal]));
+    // The shutdown removed our listeners. A second Ctrl-C (or any of these signals) while it
+    // waits on a slow collector means "now", as without us; but not by Node's default, which
+    // kills the process before anything can say what was lost.
+    for (const other of FORCED)
+      if (process.platform !== 'win32' || other === 'SIGINT' || other === 'SIGTERM')
+        process.once(other, forced);
+  };
+  const forced = (signal: ExitSignal) => {
+    for (const other of FORCED) process.off(other, forced);
+    opts.onForce?.(signal);
+    process.exit(128 + SIGNAL_NUMBERS[signal]);
   };
   const onTerm = () => onSignal('SIGTERM');
   const onInt = () => onSignal('SIGINT');

@@ -227,6 +227,21 @@ describe('a process that ends by itself flushes every span', () => {
   });
 });
 
+describe('a second signal while the first one flushes to a hung collector', () => {
+  it('exits at once, as untraced, and says what it did not send', async () => {
+    rx.setMode('hang');
+    const runs = await both('serve', { signal: 'SIGINT', againAfterMs: 300 });
+    expect(exitStatus(runs.untraced)).toBe(130);
+    expect(exitStatus(runs.traced)).toBe(130);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    expect(runs.traced.stderr).toMatch(
+      /^\[@acme\/otel\] \d+ spans were lost at exit: a second signal \(SIGINT\) ended the process before they were sent$/m,
+    );
+    // Not the 5 s shutdown timeout: the second Ctrl-C means now.
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(2_500);
+  });
+});
+
 describe('spans past the open-span bound', () => {
   it('only those still open at exit are counted lost; the rest arrive', async () => {
     const runs = await both('manyOpen', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '20000' } });

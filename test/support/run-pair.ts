@@ -15,6 +15,8 @@ export interface RunOptions {
   flags?: string[];
   /** Resolves when the child may be signalled (after it printed `ready`), then sends this signal. */
   signal?: NodeJS.Signals;
+  /** With `signal`: sends it again this many ms after the first (a second Ctrl-C). */
+  againAfterMs?: number;
   timeoutMs?: number;
 }
 
@@ -43,7 +45,9 @@ export function runNode(script: string, traced: boolean, options: RunOptions = {
     stdout += d.toString();
     if (options.signal && !signalled && stdout.includes('ready')) {
       signalled = true;
-      proc.kill(options.signal);
+      const signal = options.signal;
+      proc.kill(signal);
+      if (options.againAfterMs !== undefined) setTimeout(() => proc.kill(signal), options.againAfterMs);
     }
   });
   proc.stderr.on('data', (d: Buffer) => {
