@@ -39,7 +39,18 @@ export function resolveSampler(
       warnEnv('OTEL_TRACES_SAMPLER', name, why, 'defaulting to parentbased_always_on');
     }
   }
-  return { sampler, sampleRatio: envRatio(env) };
+  const sampleRatio = envRatio(env);
+  const arg = envString(env, 'OTEL_TRACES_SAMPLER_ARG');
+  if (arg !== undefined && !sampler.endsWith('traceidratio')) {
+    // Upstream ignores it without a word: `OTEL_TRACES_SAMPLER_ARG=0.1` alone traced everything.
+    warnEnv(
+      'OTEL_TRACES_SAMPLER_ARG',
+      arg,
+      `the sampler ${sampler} takes no argument`,
+      'ignoring it (a ratio needs OTEL_TRACES_SAMPLER=parentbased_traceidratio, or sampleRatio in code)',
+    );
+  }
+  return { sampler, sampleRatio };
 }
 
 function envRatio(env: Env): number {

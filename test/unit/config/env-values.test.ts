@@ -191,6 +191,19 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [{ OTEL_LOG_LEVEL: 'loud' }, /OTEL_LOG_LEVEL="loud".*defaulting to info/, (c) => c.logLevel, 'info'],
       [
+        // Upstream ignores it silently: the ratio alone traced everything.
+        { OTEL_TRACES_SAMPLER_ARG: '0.1' },
+        /OTEL_TRACES_SAMPLER_ARG="0\.1" was given, but the sampler parentbased_always_on takes no argument, ignoring it \(a ratio needs OTEL_TRACES_SAMPLER=parentbased_traceidratio, or sampleRatio in code\)\.$/,
+        (c) => c.sampler,
+        'parentbased_always_on',
+      ],
+      [
+        { OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: '0.5' },
+        /OTEL_TRACES_SAMPLER_ARG="0\.5" was given, but the sampler always_off takes no argument/,
+        (c) => c.sampler,
+        'always_off',
+      ],
+      [
         { OTEL_NODE_RESOURCE_DETECTORS: 'host,moon' },
         /OTEL_NODE_RESOURCE_DETECTORS="host,moon" was given, but "moon" is not one of .*, using host\.$/,
         (c) => c.resourceDetectors,
