@@ -4,6 +4,7 @@ import { redactUrl } from '../redaction/url.js';
 import {
   classifyExportError,
   describeExportError,
+  endpointHint,
   networkErrorCode,
   PartialSuccessError,
   ShutdownLossError,
@@ -228,10 +229,16 @@ export class DropReporter implements ExportObserver {
     return this._endpoint ? ` at ${this._endpoint}` : '';
   }
 
-  /** The cause an error names, as a phrase. */
+  /** The cause an error names, as a phrase, with what it says of the endpoint's configuration. */
   private _causeOf(error: unknown): string {
     // Refused before any call: the span is the cause, not the collector.
     if (error instanceof UnencodableSpanError) return error.message;
+    const cause = this._collectorCause(error);
+    const hint = endpointHint(error);
+    return hint === undefined ? cause : `${cause}; ${hint}`;
+  }
+
+  private _collectorCause(error: unknown): string {
     const at = this._at();
     switch (classifyExportError(error)) {
       case 'unreachable': {
@@ -273,9 +280,10 @@ export class DropReporter implements ExportObserver {
   /** Spans lost at shutdown are not a cause: name what kept them from going out, if anything did. */
   private _lossCause(error: unknown): string {
     if (!(error instanceof ShutdownLossError)) {
-      return classifyExportError(error) === 'rejected' && !(error instanceof PartialSuccessError)
-        ? describeExportError(error)
-        : this._causeOf(error);
+      if (classifyExportError(error) !== 'rejected' || error instanceof PartialSuccessError)
+        return this._causeOf(error);
+      const hint = endpointHint(error);
+      return hint === undefined ? describeExportError(error) : `${describeExportError(error)}; ${hint}`;
     }
     const now = this._troubleNow();
     if (now !== undefined) return now;

@@ -115,6 +115,35 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What an export error says about the endpoint's configuration, when it says something: the
+ * commonest OTLP mistakes are a port of the other protocol (OTLP/gRPC usually listens on 4317,
+ * OTLP/HTTP on 4318), `https://` to a plaintext collector, and a certificate the process does not
+ * trust. Their errors (`Protocol error`, `Parse Error: Expected HTTP/`, `wrong version number`)
+ * name none of that.
+ */
+export function endpointHint(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e != null && depth < 4; depth++) {
+    const code = codeOf(e);
+    const message = messageOf(e).slice(0, 2000);
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(message))
+      return 'it does not speak TLS there: for a plaintext collector use http://';
+    if (code === 'HPE_INVALID_CONSTANT' || /Parse Error: Expected HTTP\//.test(message))
+      return 'it does not answer HTTP/1.1 (OTLP/HTTP) there: an OTLP/gRPC port (4317 by default; OTLP/HTTP is 4318), or one that needs https://?';
+    if (code === 'ERR_HTTP2_ERROR' && /^Protocol error$/i.test(message.trim()))
+      return 'it does not answer HTTP/2 (OTLP/gRPC) there: an OTLP/HTTP port (4318 by default; OTLP/gRPC is 4317), or one that needs https://?';
+    if (
+      typeof code === 'string' &&
+      /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)|CERT_(HAS_EXPIRED|NOT_YET_VALID)|ERR_TLS_CERT_ALTNAME_INVALID)$/.test(
+        code,
+      )
+    )
+      return "the collector's TLS certificate was not accepted: trust its CA with OTEL_EXPORTER_OTLP_CERTIFICATE";
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}
+
 function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const details = (error as { details?: unknown }).details;

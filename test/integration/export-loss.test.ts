@@ -106,6 +106,36 @@ describe('partial_success', () => {
   }
 });
 
+describe('an endpoint of the other protocol is named as such', () => {
+  // The commonest OTLP mistake: 4317 (gRPC) and 4318 (HTTP) swapped, https:// to a plaintext port.
+  const cases = [
+    {
+      what: 'OTLP/gRPC to the OTLP/HTTP port',
+      env: () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}` }),
+      hint: 'it does not answer HTTP/2 (OTLP/gRPC) there: an OTLP/HTTP port (4318 by default; OTLP/gRPC is 4317), or one that needs https://?',
+    },
+    {
+      what: 'OTLP/HTTP to the OTLP/gRPC port',
+      env: () => ({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint }),
+      hint: 'it does not answer HTTP/1.1 (OTLP/HTTP) there: an OTLP/gRPC port (4317 by default; OTLP/HTTP is 4318), or one that needs https://?',
+    },
+    {
+      what: 'https:// to a plaintext collector',
+      env: () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint.replace('http:', 'https:') }),
+      hint: 'it does not speak TLS there: for a plaintext collector use http://',
+    },
+  ];
+  for (const { what, env, hint } of cases) {
+    it(what, async () => {
+      const { child } = await start({ ...env(), SPANS_PER_TICK: '2', QUEUE: '2048', BATCH: '20' });
+      await child.waitForOutput(/(export failing|failed to export).*$/m, 10_000);
+      expect(await stop(child)).toBe(143);
+      const [line] = lines(child, /export failing|failed to export/);
+      expect(line, child.output()).toContain(`; ${hint}`);
+    }, 20_000);
+  }
+});
+
 describe("a collector's message cannot forge or break our lines", () => {
   it('control characters in it are shown as escapes, each report one line', async () => {
     // A carriage return would overwrite our line on a terminal with the forged one; the escape

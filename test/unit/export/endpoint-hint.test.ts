@@ -1,0 +1,54 @@
+// endpointHint (src/export/export-errors.ts): what an export error says of the endpoint's
+// configuration. The real errors come from real sockets in test/integration/export-loss.test.ts;
+// here, each signature and the errors that must get no hint.
+import { describe, expect, it } from 'vitest';
+import { endpointHint } from '../../../src/export/export-errors.js';
+
+const withCode = (message: string, code: string, cause?: unknown) =>
+  Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
+
+describe('endpointHint', () => {
+  it('names TLS to a plaintext port, however deep the cause', () => {
+    const tls = withCode(
+      'write EPROTO 80…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number',
+      'EPROTO',
+    );
+    expect(endpointHint(tls)).toMatch(/does not speak TLS there: for a plaintext collector use http:\/\//);
+    expect(
+      endpointHint(new Error('UNAVAILABLE', { cause: new Error('stream cancelled', { cause: tls }) })),
+    ).toMatch(/does not speak TLS/);
+  });
+
+  it('names the other protocol: HTTP/1.1 to an HTTP/2-only port, and HTTP/2 to an HTTP/1.1 one', () => {
+    expect(
+      endpointHint(withCode('Parse Error: Expected HTTP/, RTSP/ or ICE/', 'HPE_INVALID_CONSTANT')),
+    ).toMatch(/does not answer HTTP\/1\.1 \(OTLP\/HTTP\) there: an OTLP\/gRPC port \(4317/);
+    expect(
+      endpointHint(new Error('UNAVAILABLE (14)', { cause: withCode('Protocol error', 'ERR_HTTP2_ERROR') })),
+    ).toMatch(/does not answer HTTP\/2 \(OTLP\/gRPC\) there: an OTLP\/HTTP port \(4318/);
+  });
+
+  it('names a certificate the process does not trust', () => {
+    for (const code of [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
+      expect(endpointHint(withCode('certificate trouble', code))).toMatch(/OTEL_EXPORTER_OTLP_CERTIFICATE/);
+    }
+  });
+
+  it('says nothing of ordinary failures', () => {
+    expect(endpointHint(withCode('connect ECONNREFUSED 127.0.0.1:4317', 'ECONNREFUSED'))).toBeUndefined();
+    expect(
+      endpointHint(withCode('Protocol error in frame 7 from the proxy', 'ERR_HTTP2_ERROR')),
+    ).toBeUndefined();
+    expect(
+      endpointHint(new Error('RESOURCE_EXHAUSTED: grpc: received message larger than max')),
+    ).toBeUndefined();
+    expect(endpointHint(undefined)).toBeUndefined();
+    expect(endpointHint('a string')).toBeUndefined();
+  });
+});
