@@ -47,6 +47,7 @@ export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context =
       log.warnOnce(
         `baggage/key/${key}`,
         `baggage key ${JSON.stringify(key)} is not a valid W3C token; entry dropped.`,
+        'invalid baggage keys',
       );
       continue;
     }
@@ -79,6 +80,7 @@ function enforceLimits(baggage: Baggage): Baggage {
       log.warnOnce(
         `baggage/limit/${key}`,
         `baggage entry ${JSON.stringify(key)} dropped: ${reason} (W3C Baggage limits).`,
+        'baggage entries over the W3C limits',
       );
       result = result.removeEntry(key);
       continue;

@@ -24,10 +24,17 @@ const defaultSink: LogSink = (_level, line) => {
   }
 };
 
+/** One-time warnings of one family (keys made from data) shown at most; then one line says so. */
+export const ONCE_PER_FAMILY = 8;
+/** Distinct one-time warnings shown at most in a process. */
+export const ONCE_KEYS = 1024;
+
 interface LoggerState {
   level: LogLevel;
   sink: LogSink;
   once: Set<string>;
+  /** One-time warnings shown per family (`''`: those without one); Infinity once capped. */
+  families?: Map<string, number>;
   /** Scrubs a message before it is written; undefined: the default rules, built on first use. */
   scrub?: ((message: string) => string) | undefined;
 }
@@ -92,9 +99,33 @@ export const log = {
    */
   info: (message: string, alreadyScrubbed = false) => emit('info', message, alreadyScrubbed),
   debug: (message: string) => emit('debug', message),
-  /** Warn once per distinct key for the life of the process (or until `resetLogger`). */
-  warnOnce(key: string, message: string): void {
+  /**
+   * Warn once per distinct key for the life of the process (or until `resetLogger`). Keys made from
+   * data (a baggage key the application was handed) name a `family`: past
+   * {@link ONCE_PER_FAMILY} keys of one family, one more line says the rest go unsaid, so neither
+   * stderr nor the set of keys grows with what clients send. Past {@link ONCE_KEYS} keys in all,
+   * the same for every family.
+   */
+  warnOnce(key: string, message: string, family?: string): void {
     if (state.once.has(key)) return;
+    if (state.families === undefined) state.families = new Map();
+    const families = state.families;
+    const group = family ?? '';
+    const seen = families.get(group) ?? 0;
+    if ((family !== undefined && seen >= ONCE_PER_FAMILY) || state.once.size >= ONCE_KEYS) {
+      const last = `\0more:${group}`;
+      if (seen === Number.POSITIVE_INFINITY) return;
+      families.set(group, Number.POSITIVE_INFINITY);
+      emit(
+        'warn',
+        family !== undefined && seen >= ONCE_PER_FAMILY
+          ? `further warnings about ${family} are not shown (${ONCE_PER_FAMILY} were, each for a different value)`
+          : `further one-time warnings are not shown (${ONCE_KEYS} different ones were)`,
+      );
+      state.once.add(last);
+      return;
+    }
+    families.set(group, seen + 1);
     state.once.add(key);
     emit('warn', message);
   },
@@ -124,6 +155,7 @@ export function setLogScrubber(scrub: ((message: string) => string) | undefined)
 /** Forget which warnings were already shown (tests). */
 export function resetLogger(): void {
   state.once.clear();
+  state.families?.clear();
   state.level = 'info';
   state.sink = defaultSink;
   state.scrub = undefined;

@@ -4,11 +4,12 @@
  * line and paragraph separators, and the bidirectional overrides and isolates that reorder what
  * is displayed ("Trojan Source"). One character class: linear.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' };
 
-function escape(char: string): string {
+function escaped(char: string): string {
   const named = NAMED[char];
   if (named !== undefined) return named;
   const code = char.charCodeAt(0);
@@ -22,5 +23,5 @@ function escape(char: string): string {
  */
 export function printable(text: string): string {
   UNPRINTABLE.lastIndex = 0;
-  return UNPRINTABLE.test(text) ? text.replace(UNPRINTABLE, escape) : text;
+  return UNPRINTABLE.test(text) ? text.replace(UNPRINTABLE, escaped) : text;
 }

@@ -94,3 +94,27 @@ describe('log lines are scrubbed', () => {
     }
   });
 });
+
+describe('one-time warnings are bounded', () => {
+  it('a family of them (keys made from data) shows ONCE_PER_FAMILY, then one line, then nothing', async () => {
+    const { ONCE_PER_FAMILY } = await import('../../../src/diag/log.js');
+    for (let i = 0; i < 100; i++) log.warnOnce(`bag/${i}`, `key ${i} dropped`, 'invalid baggage keys');
+    expect(lines).toHaveLength(ONCE_PER_FAMILY + 1);
+    expect(lines[ONCE_PER_FAMILY - 1]).toBe(`[@acme/otel] key ${ONCE_PER_FAMILY - 1} dropped`);
+    expect(lines[ONCE_PER_FAMILY]).toBe(
+      `[@acme/otel] further warnings about invalid baggage keys are not shown (${ONCE_PER_FAMILY} were, each for a different value)`,
+    );
+    // Other warnings go on as before.
+    log.warnOnce('other', 'another cause');
+    log.warnOnce('other', 'another cause');
+    expect(lines.at(-1)).toBe('[@acme/otel] another cause');
+    expect(lines).toHaveLength(ONCE_PER_FAMILY + 2);
+  });
+
+  it('so does setBaggage with keys from a client: 1,000 invalid keys, a bounded number of lines', async () => {
+    const { setBaggage } = await import('../../../src/context/baggage.js');
+    const { ONCE_PER_FAMILY } = await import('../../../src/diag/log.js');
+    for (let i = 0; i < 1000; i++) setBaggage({ [`bad key ${i}`]: 'v' });
+    expect(lines).toHaveLength(ONCE_PER_FAMILY + 1);
+  });
+});
