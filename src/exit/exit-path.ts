@@ -19,6 +19,12 @@ export interface ExitPathOptions {
   readonly timeoutMillis: number;
   /** Spans that worker threads handed over that the export queue did not take (it stopped). */
   readonly drainThreads?: () => ThreadLeftovers;
+  /**
+   * Says, last, what was lost during the process's life and not said yet: the drop reporter's
+   * pending lines (they wait up to ~2 s to be counted together) and its summary. A process that
+   * ends before that report (a script, a short job) said nothing of a full queue's drops.
+   */
+  readonly report?: () => void;
 }
 
 export interface ExitPath {
@@ -71,6 +77,11 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
     } catch (error) {
       // Whatever was pending is gone: said once, as any other loss at exit.
       log.warn(`spans pending at exit were lost: the exit flush failed (${errorMessage(error)})`);
+    }
+    try {
+      opts.report?.();
+    } catch {
+      // Reporting must not change how the process exits.
     }
   };
   process.on('exit', onExit);

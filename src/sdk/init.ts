@@ -137,6 +137,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     target: () => exitTarget(config),
     timeoutMillis: config.shutdownTimeoutMillis,
     ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
+    report: () => reporter.shutdown(),
   });
   const hooks = config.handleSignals
     ? installProcessHooks({

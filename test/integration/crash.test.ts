@@ -242,6 +242,25 @@ describe('a second signal while the first one flushes to a hung collector', () =
   });
 });
 
+describe('drops said before the process ends', () => {
+  it('a script that overflows the queue and ends by itself says how many were dropped, and why', async () => {
+    const runs = await both('burst', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '100' } });
+    expect(exitStatus(runs.traced)).toBe(0);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    // The drop report waits up to ~2 s to count drops together; the script ended well before.
+    const summary =
+      /^\[@acme\/otel\] export summary at shutdown: ([\d,]+) spans dropped \(queue full\), ([\d,]+) spans exported; cause: overloaded: spans produced faster than they are exported/m.exec(
+        runs.traced.stderr,
+      );
+    expect(summary, runs.traced.stderr).not.toBeNull();
+    const count = (text: string) => Number(text.replaceAll(',', ''));
+    const [dropped, exported] = [count(summary![1]!), count(summary![2]!)];
+    expect(dropped + exported).toBe(5005); // the burst and the 5 warm-up spans
+    expect(rx.spans()).toHaveLength(exported);
+    expect(runs.traced.stderr).toContain(`dropped ${summary![1]} spans: export queue full`);
+  });
+});
+
 describe('spans past the open-span bound', () => {
   it('only those still open at exit are counted lost; the rest arrive', async () => {
     const runs = await both('manyOpen', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '20000' } });
