@@ -79,11 +79,20 @@ function scrubAroundIds(message: string, scrub: (text: string) => string): strin
   return out + scrub(message.slice(from));
 }
 
+/** The longest message a line shows, in characters; a longer one is cut (after scrubbing: no half-secret). */
+export const MAX_LINE = 8192;
+
+function bounded(text: string): string {
+  return text.length <= MAX_LINE
+    ? text
+    : `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters)`;
+}
+
 function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string, alreadyScrubbed = false): void {
   if (RANK[state.level] < RANK[level]) return;
   try {
-    // One line per message, whatever it quotes (printable.ts).
-    state.sink(level, `${PREFIX} ${printable(alreadyScrubbed ? message : scrubbed(message))}`);
+    // One line per message, whatever it quotes (printable.ts), of bounded length.
+    state.sink(level, `${PREFIX} ${bounded(printable(alreadyScrubbed ? message : scrubbed(message)))}`);
   } catch {
     // Logging must never break the host.
   }

@@ -118,3 +118,16 @@ describe('one-time warnings are bounded', () => {
     expect(lines).toHaveLength(ONCE_PER_FAMILY + 1);
   });
 });
+
+describe('log lines are bounded', () => {
+  it('cuts a message past MAX_LINE characters, after scrubbing it whole', async () => {
+    const { MAX_LINE } = await import('../../../src/diag/log.js');
+    // A secret straddling the cut is scrubbed as a whole first: no half of it is shown.
+    const head = 'x'.repeat(MAX_LINE - 10);
+    log.warn(`${head} password=${CANARY}${'y'.repeat(3_000_000)}`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(CANARY.slice(0, 4));
+    expect(lines[0]!.length).toBeLessThan(MAX_LINE + 100);
+    expect(lines[0]).toMatch(/… \(\d+ more characters\)$/);
+  });
+});
