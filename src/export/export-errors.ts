@@ -183,6 +183,10 @@ export function describeExportError(error: unknown): string {
   if (typeof code === 'number' && grpcCodeName(code) && typeof details === 'string' && details)
     message = details;
   message = withoutResolutionNote(firstLine(message));
+  // Upstream's OTLP/HTTP delegate drops the status it retried on; this is all it says of a 429 or 503.
+  if (message === 'Export failed with retryable status')
+    message =
+      'the collector kept answering with a retryable HTTP status (429, 502, 503 or 504: overloaded or restarting) until the export gave up';
   if (message.length > 200) message = `${message.slice(0, 200)}…`;
   if (typeof code === 'number' && code >= 100) return `HTTP ${code}: ${message}`;
   if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;

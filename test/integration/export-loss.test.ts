@@ -137,6 +137,28 @@ describe('an endpoint of the other protocol is named as such', () => {
   }
 });
 
+describe('a collector answering 503 over OTLP/HTTP', () => {
+  it('is named as busy or restarting, not as an unknown retryable status', async () => {
+    rx.setMode('unavailable');
+    const { child } = await start({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.httpEndpoint!.replace('/v1/traces', ''),
+      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      // The retries' budget: the failure is said when it is spent.
+      OTEL_BSP_EXPORT_TIMEOUT: '2000',
+      SPANS_PER_TICK: '2',
+      QUEUE: '2048',
+      BATCH: '20',
+    });
+    await child.waitForOutput(/failed to export .*$/m, 15_000);
+    expect(await stop(child)).toBe(143);
+    const [line] = lines(child, /failed to export/);
+    expect(line, child.output()).toContain(
+      'a retryable HTTP status (429, 502, 503 or 504: overloaded or restarting)',
+    );
+  }, 25_000);
+});
+
 describe("a collector's message cannot forge or break our lines", () => {
   it('control characters in it are shown as escapes, each report one line', async () => {
     // A carriage return would overwrite our line on a terminal with the forged one; the escape

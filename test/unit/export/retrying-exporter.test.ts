@@ -152,6 +152,10 @@ describe('isRetryableExportError', () => {
     expect(describeExportError(Object.assign(new Error('Bad Request'), { code: 400 }))).toBe(
       'HTTP 400: Bad Request',
     );
+    // Upstream's OTLP/HTTP delegate's whole account of a 429/503 it retried until it gave up.
+    expect(describeExportError(new Error('Export failed with retryable status'))).toBe(
+      'the collector kept answering with a retryable HTTP status (429, 502, 503 or 504: overloaded or restarting) until the export gave up',
+    );
   });
 
   // grpc-js ends some messages with "Resolution note:". It was removed with a regex that retried
