@@ -233,9 +233,7 @@ export class DropReporter implements ExportObserver {
   private _causeOf(error: unknown): string {
     // Refused before any call: the span is the cause, not the collector.
     if (error instanceof UnencodableSpanError) return error.message;
-    const cause = this._collectorCause(error);
-    const hint = endpointHint(error);
-    return hint === undefined ? cause : `${cause}; ${hint}`;
+    return withHint(this._collectorCause(error), error);
   }
 
   private _collectorCause(error: unknown): string {
@@ -282,8 +280,7 @@ export class DropReporter implements ExportObserver {
     if (!(error instanceof ShutdownLossError)) {
       if (classifyExportError(error) !== 'rejected' || error instanceof PartialSuccessError)
         return this._causeOf(error);
-      const hint = endpointHint(error);
-      return hint === undefined ? describeExportError(error) : `${describeExportError(error)}; ${hint}`;
+      return withHint(describeExportError(error), error);
     }
     const now = this._troubleNow();
     if (now !== undefined) return now;
@@ -373,4 +370,10 @@ export class DropReporter implements ExportObserver {
         (cause === undefined ? '' : `; cause: ${cause}`),
     );
   }
+}
+
+/** `cause`, then what the error says of the endpoint's configuration, if anything (endpointHint). */
+function withHint(cause: string, error: unknown): string {
+  const hint = endpointHint(error);
+  return hint === undefined ? cause : `${cause}; ${hint}`;
 }

@@ -1,6 +1,6 @@
 import Module from 'node:module';
 import { isAbsolute } from 'node:path';
-import { landsIn, packageName } from './require-gate.js';
+import { landsIn, packageOfModuleName } from './require-gate.js';
 
 type RequireFn = (this: unknown, id: string) => unknown;
 type GetBuiltin = (id: string) => unknown;
@@ -64,7 +64,7 @@ export function watchPackages(names: Iterable<string> | undefined): void {
   }
   for (const name of names) {
     if (isAbsolute(name)) continue; // upstream gives those a hook of their own, not the singleton
-    packages.add(packageName(name.startsWith('node:') ? name.slice(5) : name.replaceAll('\\', '/')));
+    packages.add(packageOfModuleName(name));
   }
 }
 

@@ -20,7 +20,7 @@ const proc = process as unknown as { getBuiltinModule?: GetBuiltin };
  * Returns a function that removes the gate without firing.
  */
 export function gateRequire(modules: ReadonlySet<string>, fire: (id: string) => void): () => void {
-  const packages = new Set([...modules].map((name) => packageName(name)));
+  const packages = new Set([...modules].map(packageOfModuleName));
   const originalRequire = proto.require;
   const originalGetBuiltin = proc.getBuiltinModule;
   let open = true;
@@ -104,6 +104,14 @@ function staysBeside(parent: string, id: string): boolean {
 function fileIn(packages: ReadonlySet<string>, path: string): boolean {
   const name = packageOf(path);
   return name !== undefined && packages.has(name);
+}
+
+/**
+ * The package of a module name an instrumentation registers or the catalogue triggers on, as
+ * {@link landsIn} compares it: `node:fs/promises` → `fs`, `pg/lib/client.js` → `pg`.
+ */
+export function packageOfModuleName(name: string): string {
+  return packageName(name.startsWith('node:') ? name.slice(5) : name.replaceAll('\\', '/'));
 }
 
 /** `@redis/client/dist/x` → `@redis/client`, `pg/lib` → `pg`. */

@@ -27,8 +27,8 @@ export interface WaterfallExporterOptions extends WaterfallOptions {
   /** Traces buffered at once; past this the oldest is printed early. @default 1000 */
   maxPendingTraces?: number;
   /**
-   * Spans kept of one trace (root spans always): past it they are counted and the print says how
-   * many were left out. Memory stays bounded for a trace that never ends. @default 1000
+   * Spans kept of one trace (root spans up to twice as many): past it they are counted and the
+   * print says how many were left out. Memory stays bounded for a trace that never ends. @default 1000
    */
   maxSpansPerTrace?: number;
 }
@@ -84,7 +84,10 @@ export class WaterfallExporter implements SpanExporter {
       const entry = this.buffer(traceId);
       const parent = span.parentSpanContext;
       const root = !parent || parent.isRemote === true;
-      if (root || entry.spans.length < this.maxSpansPerTrace) entry.spans.push(fromReadableSpan(span));
+      // Roots (the local one, or each span of a remote parent) may take a second `maxSpansPerTrace`:
+      // the tree keeps its top, and a trace many requests share still stays bounded.
+      if (entry.spans.length < this.maxSpansPerTrace * (root ? 2 : 1))
+        entry.spans.push(fromReadableSpan(span));
       else entry.omitted++;
       if (root) entry.rootSeen = true;
       touched.add(traceId);

@@ -189,15 +189,20 @@ describe('WaterfallExporter', () => {
     expect(output[0]).not.toContain('\u001b[');
   });
 
-  it('keeps at most maxSpansPerTrace spans of a trace (its root always), and says how many it left out', () => {
-    const bounded = new WaterfallExporter({
+  /** A waterfall keeping 10 spans a trace, writing to `output`, and a tracer in front of it. */
+  const keepingTen = (rootGraceMillis: number) => {
+    const exporter = new WaterfallExporter({
       stream: { write: (chunk: string) => output.push(chunk) },
       env: { NO_COLOR: '1' },
-      rootGraceMillis: 0,
+      rootGraceMillis,
       maxSpansPerTrace: 10,
     });
-    const small = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(bounded)] });
-    const tracer = small.getTracer('test');
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    return { exporter, tracer: provider.getTracer('test') };
+  };
+
+  it('keeps at most maxSpansPerTrace spans of a trace (its root past them), and says how many it left out', () => {
+    const { tracer } = keepingTen(0);
     const root = tracer.startSpan('GET /loop', { kind: SpanKind.SERVER });
     const inRoot = trace.setSpan(context.active(), root);
     for (let i = 0; i < 25; i++) tracer.startSpan(`child-${i}`, {}, inRoot).end();
@@ -208,6 +213,22 @@ describe('WaterfallExporter', () => {
     expect(output[0]).toContain('child-9');
     expect(output[0]).not.toContain('child-10');
     expect(output[0]).toContain('… and 15 more spans of this trace, not shown (maxSpansPerTrace 10)');
+  });
+
+  it('stays bounded when every span of a trace is a root (one remote parent for many requests)', () => {
+    const { tracer, exporter: bounded } = keepingTen(60_000);
+    const remote = trace.setSpanContext(context.active(), {
+      traceId: '3'.repeat(32),
+      spanId: '4'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+    });
+    for (let i = 0; i < 100; i++) tracer.startSpan(`GET /r${i}`, {}, remote).end();
+    void bounded.forceFlush();
+    expect(output).toHaveLength(1);
+    expect(output[0]).toContain('GET /r19');
+    expect(output[0]).not.toContain('GET /r20');
+    expect(output[0]).toContain('… and 80 more spans of this trace, not shown (maxSpansPerTrace 10)');
   });
 
   it('prints spans whose root is elsewhere after the idle timeout, and on forceFlush', async () => {
