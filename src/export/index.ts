@@ -1,13 +1,15 @@
 // export/: the only way to the exporters and span processors (exporter.ts assembles them).
 export { AcmeBatchSpanProcessor } from './batch-processor.js';
 export { CountingExporter } from './counting-exporter.js';
-export { DropReporter } from './drop-reporter.js';
+export { DropReporter, groupThousands } from './drop-reporter.js';
 export { describeExportError, UnencodableSpanError } from './export-errors.js';
 export { createExporters } from './exporter.js';
 export { EncodedSpanQueue, EncodedSpans } from './otlp/encoded-queue.js';
 export { grpcCodeName } from './otlp/grpc-status.js';
-export { buildTraceRequest } from './otlp/request.js';
+export { buildTraceRequest, resourceEnvelopeBytes } from './otlp/request.js';
 export { splitBySize } from './otlp/request-split.js';
+export { fitResource, resourceLimitBytes } from './otlp/resource-fit.js';
+export { TRUNCATED_ATTRIBUTE } from './otlp/span-truncation.js';
 export { createOversizeReport } from './oversize-report.js';
 export { FlushingSimpleSpanProcessor } from './simple-processor.js';
 export type { SpanStore } from './span-queue.js';

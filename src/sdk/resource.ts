@@ -9,6 +9,13 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { log } from '../diag/index.js';
+import {
+  fitResource,
+  groupThousands,
+  resourceEnvelopeBytes,
+  resourceLimitBytes,
+  TRUNCATED_ATTRIBUTE,
+} from '../export/index.js';
 import { scrubArgs } from '../redaction/args.js';
 import type { Redactor } from '../redaction/redactor.js';
 import { redactorFor } from '../redaction/shared.js';
@@ -47,10 +54,47 @@ export function createResource(config: ResolvedConfig): Resource {
     given = { ...given };
     scrub.redactor.attributes(given);
   }
-  return defaultResource()
-    .merge(detected)
-    .merge(resourceFromAttributes(given))
-    .merge(resourceFromAttributes(service));
+  const base = defaultResource().merge(detected);
+  const layer = resourceFromAttributes({ ...given, ...service });
+  if (!base.asyncAttributesPending) return fitted(base.merge(layer), config.maxExportRequestBytes);
+  // Cloud detectors' values are not known yet (they are small: ids, regions): fit what is, check
+  // the whole once they have settled.
+  const resource = base.merge(fitted(layer, config.maxExportRequestBytes));
+  void resource.waitForAsyncAttributes?.().then(() => {
+    const bytes = resourceEnvelopeBytes(resource);
+    const limit = resourceLimitBytes(config.maxExportRequestBytes);
+    if (bytes > limit)
+      log.warn(
+        `the resource's attributes, with the cloud detectors', take ${groupThousands(bytes)} bytes encoded, more than the ${groupThousands(limit)} an export request keeps for them (maxExportRequestBytes ${groupThousands(config.maxExportRequestBytes)}); requests may be refused as too large`,
+      );
+  });
+  return resource;
+}
+
+/**
+ * `resource`, or a copy cut to what an export request keeps for it, said in one line: a resource
+ * goes out with every request, so one too large made every export fail as "too large", blamed on
+ * its spans. The OTel specification exempts resources from attribute limits; this is the request's.
+ */
+function fitted(resource: Resource, maxRequestBytes: number): Resource {
+  const fit = fitResource(resource, maxRequestBytes);
+  if (fit === undefined) return resource;
+  const what = [
+    fit.cut.length > 0 ? `cut ${listed(fit.cut)} (named in the resource's ${TRUNCATED_ATTRIBUTE})` : '',
+    fit.dropped.length > 0
+      ? `kept only the service.*, telemetry.sdk.* and deployment.environment* attributes, left out ${fit.dropped.length}: ${listed(fit.dropped)}`
+      : '',
+  ].filter(Boolean);
+  log.warn(
+    `the resource's attributes take ${groupThousands(fit.encodedBytes)} bytes encoded and go with every export request, which keeps ${groupThousands(fit.limitBytes)} for them (from maxExportRequestBytes ${groupThousands(maxRequestBytes)}): ${what.join('; ')}`,
+  );
+  return fit.resource;
+}
+
+/** Up to 8 names, then how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, 8).join(', ');
+  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
 }
 
 interface Scrub {

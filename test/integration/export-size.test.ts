@@ -100,4 +100,24 @@ describe('export requests never exceed the maximum size', () => {
     expect(rx!.tooLargeCount).toBeGreaterThan(0);
     expect(output).toMatch(/failed to export 1 span to .*span "giant" .* too large for the collector/);
   });
+
+  it('a resource larger than a request: cut to fit, said once, and every span is sent', async () => {
+    const { code, output, stats, spans, byName } = await run({ RESOURCE_BYTES: String(5 * 1024 * 1024) });
+    expect(code).toBe(0);
+    expectNormalTrafficWhole(byName('normal-'));
+    expect(byName('giant')).toHaveLength(1);
+    expect(stats).toMatchObject({ exported: NORMAL + 6, dropped: 0, failed: 0, retries: 0 });
+    for (const s of spans) {
+      const blob = s.resource.blob as string;
+      expect(blob).toMatch(/^R+…\[truncated, 5242880 bytes\]$/);
+      expect(blob.length).toBeLessThan(64 * 1024);
+      expect(s.resource['acme.otel.truncated']).toEqual(['blob']);
+      expect(s.resource['service.name']).toBe('large-spans-app');
+    }
+    const lines = output.match(
+      /\[@acme\/otel\] the resource's attributes take 5,24\d,\d{3} bytes encoded[^\n]*/g,
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines![0]).toContain('cut blob');
+  });
 });

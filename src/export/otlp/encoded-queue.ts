@@ -33,6 +33,11 @@ const slabUses = new WeakMap<Buffer, SlabUse>();
  */
 const ENVELOPE_RESERVE = 64 * 1024;
 
+/** The room kept beside each span, in a request of at most `maxRequestBytes`, for its resource and scope. */
+export function envelopeReserve(maxRequestBytes: number): number {
+  return Math.min(ENVELOPE_RESERVE, Math.floor(maxRequestBytes / 4));
+}
+
 /** What became of a span that did not fit an export request whole. */
 export interface OversizedSpan {
   /** True when it could not be made to fit and was not queued. */
@@ -133,7 +138,7 @@ export class EncodedSpanQueue implements SpanStore {
     private readonly _maxBytes = Number.POSITIVE_INFINITY,
   ) {
     const max = _sizeLimit?.maxRequestBytes ?? Number.POSITIVE_INFINITY;
-    this._maxSpanBytes = max - Math.min(ENVELOPE_RESERVE, Math.floor(max / 4));
+    this._maxSpanBytes = max - envelopeReserve(max);
     // Half the byte limit at most, or it would be reached (and spans dropped) before it is sent.
     this._readyBytes = Math.min(max, Math.floor(_maxBytes / 2));
     this._slabs = new Array(capacity);

@@ -12,7 +12,7 @@ const PER_VALUE_OVERHEAD = 48;
 const FIXED_OVERHEAD = 64;
 
 /** One string the span carries: where it is (for TRUNCATED_ATTRIBUTE) and its size. */
-interface Candidate {
+export interface Candidate {
   readonly label: string;
   readonly value: string;
   readonly bytes: number;
@@ -60,8 +60,30 @@ export function truncateSpan(span: ReadableSpan, excessBytes: number): Truncated
     });
   }
 
+  const cut = cutLongest(candidates, excessBytes);
+  if (cut === undefined) return undefined;
+  // Arrays cut earlier (value-length-limit.ts) keep their labels, first.
+  const earlier = attributes[TRUNCATED_ATTRIBUTE];
+  attributes[TRUNCATED_ATTRIBUTE] = Array.isArray(earlier) ? [...(earlier as string[]), ...cut] : cut;
+  // Every field the encoder reads comes from the span through the prototype, except these.
+  const view = Object.create(span, {
+    attributes: { value: attributes, enumerable: true },
+    events: { value: events, enumerable: true },
+    links: { value: links, enumerable: true },
+    status: { value: status, enumerable: true },
+  }) as ReadableSpan;
+  return { span: view, cut };
+}
+
+/**
+ * Cuts the longest of `candidates` until at least `excessBytes` are saved, markers and labels
+ * counted (water-filling: every value longer than some length L is cut to L, the smallest L that
+ * saves enough). Returns the labels cut, or undefined when cutting every string to nothing would
+ * still not save enough; then nothing is cut.
+ */
+export function cutLongest(candidates: Candidate[], excessBytes: number): string[] | undefined {
   candidates.sort((a, b) => b.bytes - a.bytes);
-  // Water-filling: with the `j` longest values cut to `cap`, the saving is
+  // With the `j` longest values cut to `cap`, the saving is
   // sum(bytes of those j) - j * cap - their markers and labels.
   let sum = 0;
   let overhead = 0;
@@ -80,27 +102,17 @@ export function truncateSpan(span: ReadableSpan, excessBytes: number): Truncated
     }
   }
   if (cap < 0) return undefined;
-
   const cut: string[] = [];
   for (let j = 0; j < count; j++) {
     const c = candidates[j]!;
     c.set(cutToBytes(c.value, cap) + marker(c.bytes));
     cut.push(c.label);
   }
-  // Arrays cut earlier (value-length-limit.ts) keep their labels, first.
-  const earlier = attributes[TRUNCATED_ATTRIBUTE];
-  attributes[TRUNCATED_ATTRIBUTE] = Array.isArray(earlier) ? [...(earlier as string[]), ...cut] : cut;
-  // Every field the encoder reads comes from the span through the prototype, except these.
-  const view = Object.create(span, {
-    attributes: { value: attributes, enumerable: true },
-    events: { value: events, enumerable: true },
-    links: { value: links, enumerable: true },
-    status: { value: status, enumerable: true },
-  }) as ReadableSpan;
-  return { span: view, cut };
+  return cut;
 }
 
-function collect(out: Candidate[], prefix: string, attributes: Attributes): void {
+/** Every string value of `attributes` (and in its arrays, which are copied) as a candidate to cut. */
+export function collect(out: Candidate[], prefix: string, attributes: Attributes): void {
   for (const key of Object.keys(attributes)) {
     const value: AttributeValue | undefined = attributes[key];
     if (typeof value === 'string') {
