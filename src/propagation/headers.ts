@@ -47,7 +47,8 @@ export class HeaderReader<Carrier> {
     for (const key of keys) {
       const got = normalise(this.getter.get(this.carrier, key));
       if (got === INVALID) return INVALID;
-      if (got !== undefined) values.push(...got);
+      // A loop, not push(...got): a carrier's array of some 100,000 values overflows the stack.
+      if (got !== undefined) for (const value of got) values.push(value);
     }
     return values.length === 0 ? undefined : values;
   }

@@ -6,7 +6,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { guard } from './guard.js';
+import { guard, logSkipped } from './guard.js';
 import { HeaderReader, INVALID, trimOws } from './headers.js';
 import { flagsByte, idsForInject } from './ids.js';
 import { StrictTraceState } from './trace-state.js';
@@ -54,12 +54,17 @@ export class StrictTraceContextPropagator implements TextMapPropagator {
     if (raw === undefined || raw === INVALID) return context;
     const parsed = parseTraceparent(trimOws(raw));
     if (!parsed) return context;
-    // Several tracestate headers are one list split over lines (RFC 7230 §3.2.2): join them.
-    const stateValues = headers.all(TRACESTATE_HEADER);
-    const traceState =
-      stateValues === undefined || stateValues === INVALID
-        ? undefined
-        : StrictTraceState.parse(stateValues.join(','));
+    // Several tracestate headers are one list split over lines (RFC 7230 §3.2.2): join them. A
+    // tracestate that cannot be read (a carrier's getter that throws) is dropped, the traceparent
+    // kept, as W3C Trace Context says of one that cannot be parsed.
+    let traceState: StrictTraceState | undefined;
+    try {
+      const stateValues = headers.all(TRACESTATE_HEADER);
+      if (stateValues !== undefined && stateValues !== INVALID)
+        traceState = StrictTraceState.parse(stateValues.join(','));
+    } catch (error) {
+      logSkipped('tracestate extract', error);
+    }
     return trace.setSpanContext(context, {
       traceId: parsed.traceId,
       spanId: parsed.spanId,

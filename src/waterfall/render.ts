@@ -73,11 +73,15 @@ function renderTrace(spans: WaterfallSpan[], options: WaterfallOptions): string 
 
   const services = [...new Set(spans.map(serviceOf))];
   const errors = spans.filter((s) => s.status?.code === STATUS_ERROR).length;
-  const serviceWidth = Math.max(7, ...services.map((s) => s.length));
-  const nameWidth = Math.min(
-    maxNameWidth,
-    Math.max(4, ...rows.map((r) => r.prefix.length + printable(r.span.name).length)),
-  );
+  // Loops, not Math.max(...list): a spread of some 100,000 arguments throws RangeError.
+  let serviceWidth = 7;
+  for (const s of services) serviceWidth = Math.max(serviceWidth, s.length);
+  let nameWidth = 4;
+  for (const r of rows) {
+    if (nameWidth >= maxNameWidth) break;
+    nameWidth = Math.max(nameWidth, r.prefix.length + printable(r.span.name).length);
+  }
+  nameWidth = Math.min(maxNameWidth, nameWidth);
 
   const summary = [
     `${spans.length} span${spans.length === 1 ? '' : 's'}`,

@@ -5,7 +5,7 @@
 // `;` 6.8 ms, for no member at all; tracestate's 64 KiB of commas 2.7 ms. Now a baggage header is
 // read up to 8192 characters (the spec's limit) and a tracestate up to 32 KiB, each in one pass
 // that allocates nothing for empty members, so no header costs more than a full, valid one.
-import { propagation } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BAGGAGE_READ } from '../../../src/propagation/baggage-codec.js';
 import { StrictBaggagePropagator } from '../../../src/propagation/baggage-propagator.js';
@@ -136,5 +136,33 @@ describe('no header costs more than a full, valid one', () => {
       if (process.env.HEADER_RATIOS) console.log('tracestate', _name, size, ratio.toFixed(2));
       expect(ratio, `${size} bytes against 32 full-size members`).toBeLessThanOrEqual(2);
     }
+  });
+});
+
+describe('carriers from application code: huge arrays and throwing getters', () => {
+  // Message headers (a queue's, a framework's) are plain objects of any case and any size, not
+  // Node's capped, lower-cased `request.headers`.
+  const many = (value: string) => new Array<string>(200_000).fill(value);
+
+  it('a mixed-case header repeated 200,000 times: the traceparent and the first members are kept', () => {
+    const headers = { Traceparent: TRACEPARENT, Tracestate: many('k=v'), Baggage: many('a=b') };
+    const sc = spanContextOf(extract(traceContext, headers));
+    expect(sc?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(sc?.traceState).toBeUndefined(); // past 32 KiB: dropped whole
+    expect(keys(headers)).toEqual(['a']);
+  });
+
+  it('a getter that throws on tracestate loses the tracestate, not the trace', () => {
+    const carrier = { traceparent: TRACEPARENT, tracestate: 'a=1' };
+    const ctx = traceContext.extract(ROOT_CONTEXT, carrier, {
+      get(c, key) {
+        if (key === 'tracestate') throw new Error('hostile getter');
+        return c[key as keyof typeof c];
+      },
+      keys: (c) => Object.keys(c),
+    });
+    const sc = spanContextOf(ctx);
+    expect(sc?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(sc?.traceState).toBeUndefined();
   });
 });

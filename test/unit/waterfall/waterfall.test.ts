@@ -95,6 +95,21 @@ describe('renderWaterfall', () => {
     expect(rows[2]).toContain('GET /x\\r\\x1b[31mforged');
     expect(rows[2]).toContain('◆ ev\\n\\x07bell');
   });
+
+  it('renders a trace of 150,000 spans (Math.max over a spread of that many arguments threw RangeError)', () => {
+    const root = ORDER_TRACE[0]!;
+    const spans: WaterfallSpan[] = [root];
+    for (let i = 0; i < 150_000; i++)
+      spans.push({
+        ...root,
+        spanId: i.toString(16).padStart(16, '0'),
+        parentSpanId: root.spanId,
+        name: `child ${i}`,
+      });
+    const out = renderWaterfall(spans);
+    expect(out.split('\n')).toHaveLength(150_001 + 3);
+    expect(out).toContain('└ child 149999');
+  });
 });
 
 describe('shouldColor', () => {
