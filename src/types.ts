@@ -195,7 +195,7 @@ export interface TracingOptions {
   esm?: boolean;
   /** Internal log level. Env `OTEL_LOG_LEVEL`. @default 'info' */
   logLevel?: LogLevel;
-  /** Flush and shut down on SIGTERM/SIGINT/SIGHUP/SIGUSR2/beforeExit. Env `ACME_OTEL_HANDLE_SIGNALS`. @default true */
+  /** Flush and shut down on SIGTERM/SIGINT/SIGHUP/SIGUSR2/SIGQUIT (and the other signals whose default ends the process)/beforeExit. Env `ACME_OTEL_HANDLE_SIGNALS`. @default true */
   handleSignals?: boolean;
   /** Upper bound for `shutdown()` and the signal flush, ms. Env `ACME_OTEL_SHUTDOWN_TIMEOUT`. @default 5000 */
   shutdownTimeoutMillis?: number;

@@ -34,7 +34,7 @@ import { createWarmUp } from './warm-up.js';
 
 /**
  * Build, register and return the tracing pipeline: resource, sampler, propagators, exporters,
- * lazy auto-instrumentation, and graceful shutdown on SIGTERM/SIGINT/SIGHUP/SIGUSR2/beforeExit.
+ * lazy auto-instrumentation, and graceful shutdown on SIGTERM/SIGINT/SIGHUP/SIGUSR2/SIGQUIT (src/sdk/shutdown.ts lists them)/beforeExit.
  *
  * Precedence: `options` > `OTEL_*` environment > defaults. Throws {@link TracingConfigError} for
  * an invalid option; invalid environment values warn once and fall back.

@@ -1,9 +1,35 @@
+import { constants } from 'node:os';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 
-type ExitSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR2';
-const SIGNAL_NUMBERS: Record<ExitSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGUSR2: 12, SIGTERM: 15 };
-const FORCED: readonly ExitSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'];
+/**
+ * Every signal whose default ends a Node process and that a listener can catch, but those a tool
+ * owns: SIGPROF (V8's CPU profiler), SIGTRAP (debuggers), SIGABRT (`process.abort()`), SIGUSR1
+ * (Node's inspector), SIGSYS (seccomp). Node itself ignores SIGPIPE and SIGXFSZ, and reserves
+ * SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGKILL. SIGQUIT is Ctrl-\\ and some images' stop signal;
+ * SIGXCPU comes before the kernel's SIGKILL at a CPU-time limit (`ulimit -t`, a batch scheduler).
+ * Windows has SIGINT, SIGTERM (never delivered) and SIGHUP (the console closing) only.
+ */
+const POSIX_SIGNALS = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+  'SIGUSR2',
+  'SIGQUIT',
+  'SIGXCPU',
+  'SIGALRM',
+  'SIGVTALRM',
+  'SIGPWR',
+  'SIGIO',
+  'SIGSTKFLT',
+] as const;
+type ExitSignal = (typeof POSIX_SIGNALS)[number];
+const SIGNAL_NUMBERS = constants.signals as Partial<Record<ExitSignal, number>>;
+/** The ones this platform has (SIGPWR, SIGSTKFLT: Linux). */
+const HANDLED: readonly ExitSignal[] =
+  process.platform === 'win32'
+    ? ['SIGTERM', 'SIGINT']
+    : POSIX_SIGNALS.filter((signal) => SIGNAL_NUMBERS[signal] !== undefined);
 
 /** Resolve when `promise` settles or after `ms`, whichever is first; never rejects. */
 export function timeBox(promise: Promise<unknown>, ms: number, what: string): Promise<'done' | 'timeout'> {
@@ -33,8 +59,8 @@ export interface ProcessHooks {
 }
 
 /**
- * SIGTERM/SIGINT/SIGHUP/SIGUSR2: flush and shut down, then exit with 128 + signal number (143 / 130 /
- * 129 / 140) as Node's default handler would, unless something else listens for that signal (the
+ * SIGTERM/SIGINT/SIGHUP/SIGUSR2 and the others of HANDLED: flush and shut down, then exit with
+ * 128 + signal number (143 / 130 / 129 / 140 / SIGQUIT 131) as a shell reports Node's default, unless something else listens for that signal (the
  * application; for SIGUSR2 also Node's own `--heapsnapshot-signal` and `--report-on-signal`
  * handlers), in which case that owns the exit and we only flush. SIGUSR2 is how nodemon restarts
  * an application: the spans of the last seconds before each restart were lost. (We exit rather than re-raise the signal:
@@ -63,23 +89,18 @@ export function installProcessHooks(opts: {
       void timeBox(opts.flush(), opts.timeoutMillis, `flushing spans on ${signal}`);
       return;
     }
-    void opts.shutdown().finally(() => process.exit(128 + SIGNAL_NUMBERS[signal]));
+    void opts.shutdown().finally(() => process.exit(exitCode(signal)));
     // The shutdown removed our listeners. A second Ctrl-C (or any of these signals) while it
     // waits on a slow collector means "now", as without us; but not by Node's default, which
     // kills the process before anything can say what was lost.
-    for (const other of FORCED)
-      if (process.platform !== 'win32' || other === 'SIGINT' || other === 'SIGTERM')
-        process.once(other, forced);
+    for (const other of HANDLED) process.once(other, forced);
   };
   const forced = (signal: ExitSignal) => {
-    for (const other of FORCED) process.off(other, forced);
+    for (const other of HANDLED) process.off(other, forced);
     opts.onForce?.(signal);
-    process.exit(128 + SIGNAL_NUMBERS[signal]);
+    process.exit(exitCode(signal));
   };
-  const onTerm = () => onSignal('SIGTERM');
-  const onInt = () => onSignal('SIGINT');
-  const onHup = () => onSignal('SIGHUP');
-  const onUsr2 = () => onSignal('SIGUSR2');
+  const listeners = HANDLED.map((signal) => [signal, () => onSignal(signal)] as const);
   let flushing = false;
   const onBeforeExit = () => {
     // The loop is empty. A flush with work to do keeps it alive and beforeExit fires again once
@@ -92,21 +113,19 @@ export function installProcessHooks(opts: {
       if (outcome === 'timeout') process.exit(process.exitCode ?? 0);
     });
   };
-  process.on('SIGTERM', onTerm);
-  process.on('SIGINT', onInt);
-  // Not on Windows, where SIGHUP means the console window closed and Node exits soon regardless.
-  if (process.platform !== 'win32') {
-    process.on('SIGHUP', onHup);
-    process.on('SIGUSR2', onUsr2);
-  }
+  // SIGHUP is in HANDLED on Windows neither: it means the console window closed, and Node exits
+  // soon regardless.
+  for (const [signal, listener] of listeners) process.on(signal, listener);
   process.on('beforeExit', onBeforeExit);
   return {
     dispose() {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      process.off('SIGHUP', onHup);
-      process.off('SIGUSR2', onUsr2);
+      for (const [signal, listener] of listeners) process.off(signal, listener);
       process.off('beforeExit', onBeforeExit);
     },
   };
+}
+
+/** What a shell reports for a process its signal's default ended: 128 + the signal's number. */
+function exitCode(signal: ExitSignal): number {
+  return 128 + (SIGNAL_NUMBERS[signal] ?? 0);
 }

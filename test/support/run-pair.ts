@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { repoRoot } from './child.js';
 
 export interface Run {
@@ -75,13 +76,5 @@ export function nodeStderr(stderr: string): string {
 /** How the process ended as a shell sees it: 128 + n for a signal. */
 export function exitStatus(run: Run): number | null {
   if (run.code !== null) return run.code;
-  const n: Record<string, number> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGABRT: 6,
-    SIGKILL: 9,
-    SIGUSR2: 12,
-    SIGTERM: 15,
-  };
-  return run.signal ? 128 + (n[run.signal] ?? 0) : null;
+  return run.signal ? 128 + (constants.signals[run.signal] ?? 0) : null;
 }
