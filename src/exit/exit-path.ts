@@ -84,6 +84,18 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       // Reporting must not change how the process exits.
     }
   };
+  // An `exit` listener of the application's that was added before ours and throws ends the 'exit'
+  // event there: ours never ran, and every pending span was lost without a word. Node then
+  // reports that error as uncaught (the monitor sees it) and exits; this runs the exit path then.
+  let exitCode: number | undefined;
+  const onExitStart = (code: number) => {
+    exitCode = code;
+  };
+  const onThrowAtExit = () => {
+    if (exitCode !== undefined && !ran) onExit(exitCode);
+  };
+  process.prependListener('exit', onExitStart);
+  process.on('uncaughtExceptionMonitor', onThrowAtExit);
   process.on('exit', onExit);
   return {
     startBudget(at = Date.now()) {
@@ -97,7 +109,11 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
     },
     dispose(keepExit = false) {
       disposeMonitor();
-      if (!keepExit) process.off('exit', onExit);
+      if (!keepExit) {
+        process.off('exit', onExit);
+        process.off('exit', onExitStart);
+        process.off('uncaughtExceptionMonitor', onThrowAtExit);
+      }
     },
   };
 }

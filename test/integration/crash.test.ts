@@ -232,6 +232,19 @@ describe('a process that ends by itself flushes every span', () => {
     }
   });
 
+  for (const exit of ['process.exit', 'natural'])
+    it(`an exit listener of the app's, added before ours, that throws (${exit}): ours still runs`, async () => {
+      const env = { EXIT: exit, OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, OTEL_BSP_SCHEDULE_DELAY: '600000' };
+      const fixture = 'test/fixtures/exit-listener-throws-app.cjs';
+      const runs = {
+        untraced: await runNode(fixture, false, { env }),
+        traced: await runNode(fixture, true, { env }),
+      };
+      expectSameBehaviour(runs, exit === 'natural' ? 1 : 0);
+      expect(runs.traced.stderr).toContain('Error: exit listener failed');
+      expect(named('job').status.code).toBe('UNSET');
+    });
+
   it('--abort-on-uncaught-exception still aborts', async () => {
     const runs = await both('uncaught', { flags: ['--abort-on-uncaught-exception'] });
     // SIGABRT, or SIGTRAP where V8 aborts with a trap instruction (this machine's x64 builds).
