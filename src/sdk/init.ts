@@ -30,6 +30,7 @@ import { useLogSettings } from './log-settings.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
 import { installProcessHooks, timeBox } from './shutdown.js';
+import { boundTracers } from './tracer-bound.js';
 import { createWarmUp } from './warm-up.js';
 
 /**
@@ -93,6 +94,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   // parentbased_* sampler lets the children of unsampled spans skip the SDK's pass.
   const parentBased = typeof config.sampler === 'string' && config.sampler.startsWith('parentbased_');
   keepRandomFlagOnUnrecordedSpans(provider, parentBased ? idGenerator : undefined);
+  boundTracers(provider);
 
   if (!trace.setGlobalTracerProvider(provider)) {
     log.warn(

@@ -27,7 +27,10 @@ it('a flush that throws says that pending spans were lost', () => {
   });
   // Called directly: emitting 'exit' would run the test runner's own listeners. The exit path's is
   // the one appended (the one it prepends only notes the exit code).
-  const onExit = process.listeners('exit').filter((l) => !before.has(l)).at(-1)!;
+  const onExit = process
+    .listeners('exit')
+    .filter((l) => !before.has(l))
+    .at(-1)!;
   try {
     (onExit as (code: number) => void)(1);
   } finally {
