@@ -18,13 +18,16 @@ const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
 const limiter = new LogLimiter();
 
 /**
- * The cause of an upstream diag line: its message with numbers blanked (a component logger passes
- * its namespace as the message and the text as the first argument, so that is part of it too).
- * Bounded and built with linear-time replaces only.
+ * The cause of an upstream diag line: its message with numbers and ids blanked (a component logger
+ * passes its namespace as the message and the text as the first argument, so that is part of it
+ * too). Ids are runs of 8 or more hex digits: the SDK's span warnings ("You can only call end() on
+ * a span once", "Cannot execute the operation on ended Span") name the span's trace and span ids,
+ * so a double `end()` in every request was 64 causes, 64 lines at once. Bounded, and built with
+ * linear-time replaces only.
  */
 export function diagCause(message: string, args: readonly unknown[]): string {
   const first = typeof args[0] === 'string' ? ` ${args[0]}` : '';
-  return `${message}${first}`.slice(0, 160).replace(/\d+/g, '#');
+  return `${message}${first}`.slice(0, 160).replace(/[0-9a-f]{8,}|\d+/gi, '#');
 }
 
 /**

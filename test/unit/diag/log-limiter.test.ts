@@ -84,4 +84,20 @@ describe('upstream diag', () => {
     );
     expect(diagCause('x'.repeat(500), [])).toHaveLength(160);
   });
+
+  it("the SDK's warnings about one span name its ids: blanked, so a double end() per request is one cause", () => {
+    const a = diagCause(
+      'op f173494d798020d8497ad18324cc8e28-b3588533e4b86f3a - You can only call end() on a span once.',
+      [],
+    );
+    const b = diagCause(
+      'op 0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331 - You can only call end() on a span once.',
+      [],
+    );
+    expect(a).toBe('op #-# - You can only call end() on a span once.');
+    expect(b).toBe(a);
+    // Words made of hex letters are kept.
+    expect(diagCause('Received a deadbeef answer', [])).toBe('Received a # answer');
+    expect(diagCause('cafe decade', [])).toBe('cafe decade');
+  });
 });
