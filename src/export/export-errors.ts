@@ -134,11 +134,16 @@ export function endpointHint(error: unknown): string | undefined {
       return 'it does not answer HTTP/2 (OTLP/gRPC) there: an OTLP/HTTP port (4318 by default; OTLP/gRPC is 4317), or one that needs https://?';
     if (
       typeof code === 'string' &&
-      /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)|CERT_(HAS_EXPIRED|NOT_YET_VALID)|ERR_TLS_CERT_ALTNAME_INVALID)$/.test(
+      /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?))$/.test(
         code,
       )
     )
       return "the collector's TLS certificate was not accepted: trust its CA with OTEL_EXPORTER_OTLP_CERTIFICATE";
+    // Trusting another CA would not help these two.
+    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+      return "the collector's TLS certificate is outside its validity dates: renew it, or check this host's clock";
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+      return "the collector's TLS certificate is not for the endpoint's host name: use a name the certificate lists";
     e = e instanceof Error ? e.cause : undefined;
   }
   return undefined;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { endpointHint } from '../../../src/export/export-errors.js';
 import { grpcTransportOptions } from '../../../src/export/otlp/grpc-options.js';
 import { type ExportResponse, GrpcTransport } from '../../../src/export/otlp/grpc-transport.js';
 
@@ -58,6 +59,7 @@ beforeAll(() => {
   openssl('req', '-x509', ...newKey('ca', 'acme-otel test CA'), '-out', file('ca.pem'), '-days', '1');
   issue('server', 'localhost', 'DNS:localhost,IP:127.0.0.1');
   issue('client', 'otel-client', 'DNS:otel-client');
+  issue('elsewhere', 'collector.elsewhere', 'DNS:collector.elsewhere');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -70,11 +72,11 @@ afterEach(async () => {
 });
 
 /** A TLS HTTP/2 server that answers every call with gRPC OK; `requestCert` asks for mutual TLS. */
-async function tlsServer(requestCert = false) {
+async function tlsServer(requestCert = false, name = 'server') {
   const calls: { authorized: boolean; peer: string | undefined }[] = [];
   const server = http2.createSecureServer({
-    key: readFileSync(file('server.key')),
-    cert: readFileSync(file('server.pem')),
+    key: readFileSync(file(`${name}.key`)),
+    cert: readFileSync(file(`${name}.pem`)),
     ...(requestCert ? { requestCert: true, rejectUnauthorized: true, ca: readFileSync(file('ca.pem')) } : {}),
   });
   server.on('stream', (stream) => {
@@ -124,6 +126,17 @@ describe('OTLP/gRPC over TLS', () => {
     const error = (result as { error: Error & { code?: number; details?: string } }).error;
     expect(error.code).toBe(14);
     expect(error.details).toMatch(/^No connection established\. Last error: .*certificate/i);
+    expect(server.calls).toHaveLength(0);
+  });
+
+  it('a trusted certificate for another host name: the hint says so, not to trust a CA', async () => {
+    const server = await tlsServer(false, 'elsewhere');
+    const result = await send(transportFor(server.url, { OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem') }));
+    expect(result.status).toBe('failure');
+    const error = (result as { error: Error }).error;
+    expect(endpointHint(error)).toBe(
+      "the collector's TLS certificate is not for the endpoint's host name: use a name the certificate lists",
+    );
     expect(server.calls).toHaveLength(0);
   });
 

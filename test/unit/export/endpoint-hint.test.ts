@@ -33,11 +33,22 @@ describe('endpointHint', () => {
       'DEPTH_ZERO_SELF_SIGNED_CERT',
       'SELF_SIGNED_CERT_IN_CHAIN',
       'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-      'CERT_HAS_EXPIRED',
-      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
     ]) {
       expect(endpointHint(withCode('certificate trouble', code))).toMatch(/OTEL_EXPORTER_OTLP_CERTIFICATE/);
     }
+  });
+
+  it('a certificate trusted but expired, or for another host name: not a CA to add', () => {
+    for (const code of ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'])
+      expect(endpointHint(withCode('certificate trouble', code))).toMatch(
+        /outside its validity dates: renew it, or check this host's clock$/,
+      );
+    expect(
+      endpointHint(
+        withCode("Hostname/IP does not match certificate's altnames", 'ERR_TLS_CERT_ALTNAME_INVALID'),
+      ),
+    ).toMatch(/not for the endpoint's host name/);
   });
 
   it('says nothing of ordinary failures', () => {
