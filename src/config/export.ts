@@ -30,7 +30,8 @@ export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
  */
 export const DEFAULT_MAX_EXPORT_REQUEST_BYTES = 4 * 1024 * 1024 - 64 * 1024;
 const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
-const DEFAULT_HTTP_ENDPOINT = 'http://localhost:4318/v1/traces';
+const TRACES_PATH = '/v1/traces';
+const DEFAULT_HTTP_ENDPOINT = `http://localhost:4318${TRACES_PATH}`;
 
 export function resolveExporters(options: TracingOptions, env: Env): readonly ExporterName[] | SpanExporter {
   const given = options.exporter;
@@ -86,9 +87,24 @@ export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     (value, name) => {
       if (!isHttpUrl(value)) return { problem: 'it is not an http(s) URL' };
+      if (protocol === 'grpc') return { value };
+      const base = withoutTrailingSlashes(value);
       // The signal-neutral endpoint gets the signal path appended for OTLP/HTTP (spec: exporter.md).
-      if (name === 'OTEL_EXPORTER_OTLP_ENDPOINT' && protocol !== 'grpc')
-        return { value: `${withoutTrailingSlashes(value)}/v1/traces` };
+      if (name === 'OTEL_EXPORTER_OTLP_ENDPOINT') {
+        // A full traces URL there made every export a 404 at …/v1/traces/v1/traces.
+        if (new URL(base).pathname.endsWith(TRACES_PATH))
+          return {
+            value: base,
+            problem: `it already ends with ${TRACES_PATH}, which is appended to this variable for OTLP/HTTP (to ${base}${TRACES_PATH}); set the collector's base URL, or the full one in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
+          };
+        return { value: `${base}${TRACES_PATH}` };
+      }
+      const path = new URL(value).pathname;
+      if (path === '' || path === '/')
+        log.warnOnce(
+          `traces-endpoint-path:${value}`,
+          `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="${value}" has no path, and it is used as given (it is the full URL, unlike OTEL_EXPORTER_OTLP_ENDPOINT): an OTLP/HTTP collector takes spans at ${TRACES_PATH}, so a Collector answers 404 here; add ${TRACES_PATH} if yours does`,
+        );
       return { value };
     },
     fallback,

@@ -139,6 +139,8 @@ export function endpointHint(error: unknown): string | undefined {
       )
     )
       return "the collector's TLS certificate was not accepted: trust its CA with OTEL_EXPORTER_OTLP_CERTIFICATE";
+    if (code === 404)
+      return 'nothing takes OTLP at that path: a Collector takes spans at /v1/traces, which is appended to OTEL_EXPORTER_OTLP_ENDPOINT but not to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as given)';
     // Trusting another CA would not help these two.
     if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
       return "the collector's TLS certificate is outside its validity dates: renew it, or check this host's clock";

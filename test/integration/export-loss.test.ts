@@ -121,6 +121,14 @@ describe('an endpoint of the other protocol is named as such', () => {
       hint: 'it does not answer HTTP/1.1 (OTLP/HTTP) there: an OTLP/gRPC port (4317 by default; OTLP/HTTP is 4318), or one that needs https://?',
     },
     {
+      what: 'OTLP/HTTP to a path nothing listens at (a per-signal endpoint without /v1/traces)',
+      env: () => ({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${rx.httpPort}/`,
+      }),
+      hint: 'nothing takes OTLP at that path: a Collector takes spans at /v1/traces, which is appended to OTEL_EXPORTER_OTLP_ENDPOINT but not to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as given)',
+    },
+    {
       what: 'https:// to a plaintext collector',
       env: () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint.replace('http:', 'https:') }),
       hint: 'it does not speak TLS there: for a plaintext collector use http://',

@@ -99,6 +99,26 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         ['none'],
       ],
       [
+        // The signal path appended to a URL that already had it: every export a 404.
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/v1/traces/',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+        /OTEL_EXPORTER_OTLP_ENDPOINT="http:\/\/otel:4318\/v1\/traces\/" was given, but it already ends with \/v1\/traces, which is appended to this variable for OTLP\/HTTP \(to http:\/\/otel:4318\/v1\/traces\/v1\/traces\); .*, defaulting to http:\/\/otel:4318\/v1\/traces\.$/,
+        (c) => c.endpoint,
+        'http://otel:4318/v1/traces',
+      ],
+      [
+        // Used as given (the spec), but said: a Collector answers 404 at the root.
+        {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://otel:4318',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http:\/\/otel:4318" has no path, and it is used as given .* add \/v1\/traces if yours does$/,
+        (c) => c.endpoint,
+        'http://otel:4318',
+      ],
+      [
         { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
         /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, defaulting to http:\/\/localhost:4317/,
         (c) => c.endpoint,

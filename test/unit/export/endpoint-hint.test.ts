@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { endpointHint } from '../../../src/export/export-errors.js';
 
-const withCode = (message: string, code: string, cause?: unknown) =>
+const withCode = (message: string, code: string | number, cause?: unknown) =>
   Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
 
 describe('endpointHint', () => {
@@ -49,6 +49,12 @@ describe('endpointHint', () => {
         withCode("Hostname/IP does not match certificate's altnames", 'ERR_TLS_CERT_ALTNAME_INVALID'),
       ),
     ).toMatch(/not for the endpoint's host name/);
+  });
+
+  it('an OTLP/HTTP 404: a path nothing listens at', () => {
+    expect(endpointHint(withCode('Not Found', 404))).toMatch(
+      /^nothing takes OTLP at that path: a Collector takes spans at \/v1\/traces/,
+    );
   });
 
   it('says nothing of ordinary failures', () => {
