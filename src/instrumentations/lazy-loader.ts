@@ -17,6 +17,7 @@ import type { HttpWarmUp } from './http-server-warm-up.js';
 import { watchPackages } from './require-filter.js';
 import { gateRequire, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
+import { checkVersionLater } from './unsupported-version.js';
 import {
   deliverFirstMessage,
   getRequireSingleton,
@@ -298,6 +299,7 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
       for (const entry of entries) {
         const loaded = load(entry, name);
         if (loaded === undefined) continue;
+        checkVersionLater(entry, loaded.instrumentation, name, basedir);
         // The singleton computed its handler list before this stub ran: apply the new ones here.
         for (const registered of loaded.hooks) {
           const hook = requireHookOf(registered);
