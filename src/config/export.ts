@@ -11,7 +11,13 @@ import type {
 } from '../types.js';
 import { lazyRequire } from '../util/index.js';
 import { type Env, envList, envString, firstNumber, firstValid, warnUnknownEntries } from './env.js';
-import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES, MIN_QUEUE_BYTES } from './options.js';
+import {
+  EXPORTER_NAMES,
+  isHttpUrl,
+  MAX_TIMER_MILLIS,
+  MIN_EXPORT_REQUEST_BYTES,
+  MIN_QUEUE_BYTES,
+} from './options.js';
 
 // How the export side of the configuration is resolved from code options and OTEL_* variables.
 
@@ -231,9 +237,11 @@ export function resolveBatch(options: TracingOptions, env: Env): Required<BatchO
     maxQueueBytes,
     maxExportBatchSize,
     scheduledDelayMillis:
-      b.scheduledDelayMillis ?? firstNumber(env, ['OTEL_BSP_SCHEDULE_DELAY'], { min: 0 }, 5_000),
+      b.scheduledDelayMillis ??
+      firstNumber(env, ['OTEL_BSP_SCHEDULE_DELAY'], { min: 0, max: MAX_TIMER_MILLIS }, 5_000),
     exportTimeoutMillis:
-      b.exportTimeoutMillis ?? firstNumber(env, ['OTEL_BSP_EXPORT_TIMEOUT'], { min: 1 }, 30_000),
+      b.exportTimeoutMillis ??
+      firstNumber(env, ['OTEL_BSP_EXPORT_TIMEOUT'], { min: 1, max: MAX_TIMER_MILLIS }, 30_000),
   };
 }
 

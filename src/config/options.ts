@@ -43,6 +43,13 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
 
 /** Below this, ordinary spans (ids, times, a few attributes, the resource) would not fit a request. */
 export const MIN_EXPORT_REQUEST_BYTES = 16 * 1024;
+/**
+ * The longest delay or timeout, in ms: Node's timers take at most 2^31 - 1 (~24.8 days) and turn a
+ * longer one into 1 ms, with a TimeoutOverflowWarning each time. `OTEL_BSP_SCHEDULE_DELAY=9999999999`
+ * (meant as "never") exported every span on its own, and a shutdown timeout that long lost every
+ * span at exit as "deadline exceeded".
+ */
+export const MAX_TIMER_MILLIS = 2 ** 31 - 1;
 /** The least `batch.maxQueueBytes` accepted. */
 export const MIN_QUEUE_BYTES = 64 * 1024;
 
@@ -189,7 +196,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
       if (typeof v !== 'string') fail(`headers.${k}`, v, 'expected a string');
     }
   }
-  checkNumber('exportTimeoutMillis', o.exportTimeoutMillis, { min: 1 });
+  checkNumber('exportTimeoutMillis', o.exportTimeoutMillis, { min: 1, max: MAX_TIMER_MILLIS });
   checkOneOf('compression', o.compression, ['gzip', 'none']);
   validateBatch(o.batch);
   validateSpanLimits(o.spanLimits);
@@ -232,7 +239,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   checkBoolean('handleSignals', o.handleSignals);
   checkBoolean('httpServerFastPath', o.httpServerFastPath);
   checkBoolean('gcTuning', o.gcTuning);
-  checkNumber('shutdownTimeoutMillis', o.shutdownTimeoutMillis, { min: 1 });
+  checkNumber('shutdownTimeoutMillis', o.shutdownTimeoutMillis, { min: 1, max: MAX_TIMER_MILLIS });
 }
 
 function validateExporter(exporter: unknown): void {
@@ -263,8 +270,8 @@ function validateBatch(batch: unknown): void {
   checkNumber('batch.maxQueueSize', batch.maxQueueSize, { min: 1, integer: true });
   checkNumber('batch.maxQueueBytes', batch.maxQueueBytes, { min: MIN_QUEUE_BYTES, integer: true });
   checkNumber('batch.maxExportBatchSize', batch.maxExportBatchSize, { min: 1, integer: true });
-  checkNumber('batch.scheduledDelayMillis', batch.scheduledDelayMillis, { min: 0 });
-  checkNumber('batch.exportTimeoutMillis', batch.exportTimeoutMillis, { min: 1 });
+  checkNumber('batch.scheduledDelayMillis', batch.scheduledDelayMillis, { min: 0, max: MAX_TIMER_MILLIS });
+  checkNumber('batch.exportTimeoutMillis', batch.exportTimeoutMillis, { min: 1, max: MAX_TIMER_MILLIS });
   const queue = batch.maxQueueSize as number | undefined;
   const size = batch.maxExportBatchSize as number | undefined;
   if (queue !== undefined && size !== undefined && size > queue) {

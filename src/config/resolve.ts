@@ -12,7 +12,7 @@ import {
   resolveProtocol,
   resolveTlsFiles,
 } from './export.js';
-import { validateOptions } from './options.js';
+import { MAX_TIMER_MILLIS, validateOptions } from './options.js';
 import { findPackageInfo } from './package-info.js';
 import {
   resolveDetectors,
@@ -91,7 +91,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
       firstNumber(
         env,
         ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
-        { min: 1 },
+        { min: 1, max: MAX_TIMER_MILLIS },
         10_000,
       ),
     compression: options.compression ?? resolveCompression(env),
@@ -134,7 +134,8 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     logLevel: options.logLevel ?? resolveLogLevel(env),
     handleSignals: options.handleSignals ?? envBoolean(env, 'ACME_OTEL_HANDLE_SIGNALS', true),
     shutdownTimeoutMillis:
-      options.shutdownTimeoutMillis ?? firstNumber(env, ['ACME_OTEL_SHUTDOWN_TIMEOUT'], { min: 1 }, 5_000),
+      options.shutdownTimeoutMillis ??
+      firstNumber(env, ['ACME_OTEL_SHUTDOWN_TIMEOUT'], { min: 1, max: MAX_TIMER_MILLIS }, 5_000),
   };
   return Object.freeze(config);
 }

@@ -43,6 +43,9 @@ interface Pending {
   omitted: number;
 }
 
+/** Node's timers take at most 2^31 - 1 ms, and fire a longer delay after 1 ms. */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1;
+
 /**
  * A `SpanExporter` for local development that prints each trace as a terminal waterfall shortly
  * (`rootGraceMillis`) after its local root span ends (the span with no parent, or a remote one), or
@@ -67,8 +70,8 @@ export class WaterfallExporter implements SpanExporter {
       options;
     this.stream = stream ?? process.stderr;
     this.render = { ...render, color: render.color ?? shouldColor(this.stream, env ?? process.env) };
-    this.idleTimeoutMillis = Math.max(0, idleTimeoutMillis ?? 1000);
-    this.rootGraceMillis = Math.max(0, rootGraceMillis ?? 100);
+    this.idleTimeoutMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, idleTimeoutMillis ?? 1000));
+    this.rootGraceMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, rootGraceMillis ?? 100));
     this.maxPendingTraces = Math.max(1, maxPendingTraces ?? 1000);
     this.maxSpansPerTrace = Math.max(1, maxSpansPerTrace ?? 1000);
   }

@@ -279,6 +279,32 @@ const rows: Row[] = [
     fallback: 'defaulting to 5000',
     check: (c) => expect(c.shutdownTimeoutMillis).toBe(5000),
   },
+  // Past Node's timer limit (2^31 - 1 ms), a delay fires after 1 ms: the batch delay exported each
+  // span alone, a shutdown timeout lost every span at exit as "deadline exceeded".
+  {
+    name: 'OTEL_BSP_SCHEDULE_DELAY',
+    value: '9999999999',
+    fallback: 'defaulting to 5000',
+    check: (c) => expect(c.batch.scheduledDelayMillis).toBe(5000),
+  },
+  {
+    name: 'OTEL_BSP_EXPORT_TIMEOUT',
+    value: '2147483648',
+    fallback: 'defaulting to 30000',
+    check: (c) => expect(c.batch.exportTimeoutMillis).toBe(30_000),
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+    value: '9999999999',
+    fallback: 'defaulting to 10000',
+    check: (c) => expect(c.exportTimeoutMillis).toBe(10_000),
+  },
+  {
+    name: 'ACME_OTEL_SHUTDOWN_TIMEOUT',
+    value: '9999999999',
+    fallback: 'defaulting to 5000',
+    check: (c) => expect(c.shutdownTimeoutMillis).toBe(5000),
+  },
 ];
 
 function escapeRegExp(text: string): string {
@@ -312,6 +338,7 @@ describe('a bad environment value gives exactly one true line', () => {
     const output = child.output();
     expect(code, output).toBe(0);
     const lines = output.split('\n');
+    expect(output).not.toContain('TimeoutOverflowWarning');
     // Upstream's own diagnostics about configuration would be a second line (or a false one).
     expect(
       lines.filter((l) => l.includes('(otel)')),

@@ -39,7 +39,19 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [
       { exportTimeoutMillis: -1 },
       'exportTimeoutMillis',
-      /exportTimeoutMillis=-1: expected a number in \[1, ∞\]/,
+      /exportTimeoutMillis=-1: expected a number in \[1, 2147483647\]/,
+    ],
+    // Node's timers turn a longer delay into 1 ms.
+    [
+      { batch: { scheduledDelayMillis: 2 ** 31 } },
+      'batch.scheduledDelayMillis',
+      /batch\.scheduledDelayMillis=2147483648: expected a number in \[0, 2147483647\]/,
+    ],
+    [{ shutdownTimeoutMillis: 1e12 }, 'shutdownTimeoutMillis', /in \[1, 2147483647\]/],
+    [
+      { batch: { exportTimeoutMillis: Number.POSITIVE_INFINITY } },
+      'batch.exportTimeoutMillis',
+      /in \[1, 2147483647\]/,
     ],
     [{ shutdownTimeoutMillis: 0 }, 'shutdownTimeoutMillis', /shutdownTimeoutMillis=0/],
     [{ batch: { maxQueueSize: 0 } }, 'batch.maxQueueSize', /batch\.maxQueueSize=0: expected a whole number/],

@@ -12,7 +12,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       // Issue 21: a bad signal-specific value falls through to the general one, and says so.
       [
         { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '7000' },
-        /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5" was given, but it is out of range \(\[1\.\.∞\]\), defaulting to 7000 \(from OTEL_EXPORTER_OTLP_TIMEOUT\)\.$/,
+        /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5" was given, but it is out of range \(\[1\.\.2147483647\]\), defaulting to 7000 \(from OTEL_EXPORTER_OTLP_TIMEOUT\)\.$/,
         (c) => c.exportTimeoutMillis,
         7000,
       ],
