@@ -136,14 +136,15 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,oops' },
-        /OTEL_EXPORTER_OTLP_HEADERS=.*"oops" is not key=value, ignoring that entry/,
+        /OTEL_EXPORTER_OTLP_HEADERS="a=\[REDACTED\],\[REDACTED\]" was given, but the entry 2 \(\[REDACTED\]\) is not key=value, ignoring that entry/,
         (c) => c.headers,
         { a: '1' },
       ],
       [
         // Every bad entry named, in the one line (the second used to go unsaid).
+        // Header values are secrets: keys shown, values and keyless entries not (entries by position).
         { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,=d,e=%zz,oops' },
-        /OTEL_EXPORTER_OTLP_HEADERS="a=1,=d,e=%zz,oops" was given, but the entry "=d" is not key=value, ignoring that entry; the value of e is not valid percent-encoding, using it undecoded; the entry "oops" is not key=value, ignoring that entry\.$/,
+        /OTEL_EXPORTER_OTLP_HEADERS="a=\[REDACTED\],\[REDACTED\],e=\[REDACTED\],\[REDACTED\]" was given, but the entry 2 \(\[REDACTED\]\) is not key=value, ignoring that entry; the value of e is not valid percent-encoding, using it undecoded; the entry 4 \(\[REDACTED\]\) is not key=value, ignoring that entry\.$/,
         (c) => c.headers,
         { a: '1', e: '%zz' },
       ],
@@ -222,6 +223,28 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       // once: resolving again does not repeat the warning
       resolveConfig({}, { ...base, ...env });
       expect(warnings).toHaveLength(1);
+    });
+  }
+});
+
+// OTEL_EXPORTER_OTLP_HEADERS holds the collector's credentials (`x-honeycomb-team=…`,
+// `authorization=Bearer …`); one bad entry made the warning quote the whole value, and the log
+// scrubber knows no vendor's header names, so the key went to stderr as given.
+describe('a bad OTLP headers value is named without its secrets', () => {
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
+    it(name, () => {
+      const config = resolveConfig(
+        {},
+        { ...base, [name]: 'x-honeycomb-team=hc1secretKey99,x-tenant=t3nant%zz,BareT0ken42' },
+      );
+      expect(config.headers).toEqual({ 'x-honeycomb-team': 'hc1secretKey99', 'x-tenant': 't3nant%zz' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(
+        `${name}="x-honeycomb-team=[REDACTED],x-tenant=[REDACTED],[REDACTED]" was given, but the value of x-tenant`,
+      );
+      expect(warnings[0]).toContain('the entry 3 ([REDACTED]) is not key=value');
+      for (const secret of ['hc1secretKey99', 't3nant', 'BareT0ken42'])
+        expect(warnings[0]).not.toContain(secret);
     });
   }
 });
