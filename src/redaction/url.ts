@@ -1,8 +1,14 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isSecretParam, secretNamesOf } from './param-names.js';
+import { INLINE_SECRET_NAMES } from './defaults.js';
+import { endsInSecretName, isSecretParam, secretNamesOf, secretSuffixes } from './param-names.js';
 
-/** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
-export const DEFAULT_QUERY_PARAMS: readonly string[] = [
+/**
+ * Query parameters whose values are scrubbed from URL attributes (compared case-insensitively): these,
+ * every name free text scrubs (`accessToken`, `client-secret`, `x-api-key`... INLINE_SECRET_NAMES),
+ * and a name that ends in one of those after a character that is not a letter or digit, as in free
+ * text (`auth_token`, `private_token`; endsInSecretName).
+ */
+const QUERY_PARAMS: readonly string[] = [
   'token',
   'access_token',
   'refresh_token',
@@ -30,6 +36,11 @@ export const DEFAULT_QUERY_PARAMS: readonly string[] = [
   'x-goog-signature',
   'x-goog-credential',
 ];
+export const DEFAULT_QUERY_PARAMS: readonly string[] = [
+  ...new Set([...QUERY_PARAMS, ...INLINE_SECRET_NAMES.map((n) => n.toLowerCase())]),
+];
+// `auth_token=x` in a message was scrubbed and `?auth_token=x` in url.full was not.
+const SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES);
 
 // Semantic conventions (url.full, url.query) prescribe the literal `REDACTED` for URLs, not the
 // configurable replacement: https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/
@@ -62,7 +73,8 @@ export function redactQuery(
       // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
       const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
       if (
-        isSecretParam(query, start + nameStart, nextEq, params, names) &&
+        (isSecretParam(query, start + nameStart, nextEq, params, names) ||
+          endsInSecretName(query, start + nameStart, nextEq, SECRET_SUFFIXES)) &&
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;

@@ -48,6 +48,12 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SQL hex', '0x0-', ['db']],
   // Many short secrets and near misses (2026-12-03): a replacement or a failed check per few bytes.
   ['URL query, plain params', 'a=1&', ['url', 'query', 'text'], 'https://h/?'],
+  [
+    'URL query, near-secret name ends',
+    '-_-_-_-_-_-_-_-_-_-_-tokeN=1&_x_pwe=1&',
+    ['url', 'query'],
+    'https://h/?',
+  ],
   ['URL query, escaped names', 'to%6Ben=a&', ['url', 'query'], 'https://h/?'],
   ['URL query, upper-case names', 'TOKEN=a&', ['url', 'query'], 'https://h/?'],
   ['URL query, separators', '=&', ['url', 'query', 'text'], 'https://h/?'],
