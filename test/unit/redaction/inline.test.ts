@@ -9,6 +9,7 @@ import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 
 // --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
 // helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
+// The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added 2026-12-06).
 const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
@@ -21,8 +22,12 @@ const REFERENCE_NAMES = [
   'access[-_]?token',
   'refresh[-_]?token',
   'client[-_]?secret',
+  'secret[-_]?key',
+  'secret_access_key',
+  'private[-_]?key',
   'password',
   'passwd',
+  'passphrase',
   'pwd',
   'secret',
   'token',
@@ -83,6 +88,13 @@ const TOKENS = [
   'Authorization',
   'proxy-authorization',
   'x-tenant-key',
+  'secret_key',
+  'SecretKey',
+  'secret_access_key',
+  'privateKey',
+  'private-key',
+  'Passphrase',
+  '_key',
   'pass',
   'a',
   'x',

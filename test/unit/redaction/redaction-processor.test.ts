@@ -136,6 +136,30 @@ describe('createRedactionProcessor', () => {
     }
   });
 
+  // `private_key` was a secret attribute key, but `private_key=…` in an exception message went
+  // out, as did the AWS secret key of a failed SDK call's `aws_secret_access_key=…` and a
+  // `passphrase=…`: the free-text names stopped at `secret`, `password`, `token`...
+  it('scrubs secret and private keys and passphrases named in text', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('op');
+    span.recordException(
+      new Error(
+        'config: AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY secret_key=sk1 ' +
+          'privateKey: "pk1" passphrase=pp1 sort_key=name',
+      ),
+    );
+    span.setAttribute('url.full', 'https://h/p?secret_key=sk2&passphrase=pp2&private-key=pk2');
+    span.end();
+    const s = p.spans()[0]!;
+    expect(s.events[0]!.attributes?.['exception.message']).toBe(
+      'config: AWS_SECRET_ACCESS_KEY=[REDACTED] secret_key=[REDACTED] privateKey: "[REDACTED]" ' +
+        'passphrase=[REDACTED] sort_key=name',
+    );
+    expect(s.attributes['url.full']).toBe(
+      'https://h/p?secret_key=REDACTED&passphrase=REDACTED&private-key=REDACTED',
+    );
+  });
+
   it('replaces value patterns anywhere in string values', () => {
     const r = createRedactor();
     expect(r.text('auth Bearer abc.def-123456')).toBe('auth [REDACTED]');
