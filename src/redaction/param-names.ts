@@ -225,13 +225,20 @@ export function secretSuffixes(names: readonly string[]): SecretSuffixes {
  * most names are ruled out by their length or last character: a 256 KB query of `a=1&` must not
  * pay for a lookup per pair.
  */
-export function endsInSecretName(text: string, from: number, to: number, names: SecretSuffixes): boolean {
-  if (to - from <= names.shortest) return false;
+export function endsInSecretName(
+  text: string,
+  from: number,
+  to: number,
+  names: SecretSuffixes,
+  /** Whether the whole of `text[from, to)` may be the name (a `token` attribute key). */
+  whole = false,
+): boolean {
+  if (to - from < names.shortest + (whole ? 0 : 1)) return false;
   const end = text.charCodeAt(to - 1);
   if (end >= 128 || names.last[end] === 0) return false;
   for (const [length, list] of names.byLength) {
     const start = to - length;
-    if (start <= from || isAsciiAlnum(text.charCodeAt(start - 1))) continue;
+    if (start < from || (start === from ? !whole : isAsciiAlnum(text.charCodeAt(start - 1)))) continue;
     for (const name of list) if (rawEquals(text, start, name)) return true;
   }
   return false;

@@ -5,8 +5,14 @@ import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { DEFAULT_SECRET_KEYS, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './defaults.js';
+import {
+  DEFAULT_SECRET_KEYS,
+  DEFAULT_VALUE_PATTERNS,
+  INLINE_SECRET_NAMES,
+  type ValuePattern,
+} from './defaults.js';
 import { createInlineScrubber } from './inline.js';
+import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
@@ -205,6 +211,17 @@ const LONGEST_KNOWN_KEY = Math.max(
   ...[URL_KEYS, QUERY_KEYS, DB_KEYS, SAFE_KEYS].flatMap((set) => [...set].map((key) => key.length)),
 );
 const URL_SUFFIXES = new Set(['.url', '_url', '.uri', '_uri']);
+/**
+ * A key that ends in one of these after a character that is not a letter or digit (or is one) is
+ * a secret, as `db_password=…` is in free text: `db_password`, `DB_PASSWORD`, `app.api_token`,
+ * `github_token` and `aws.secret_access_key` went out while `db.password` was replaced.
+ */
+const SECRET_KEY_ENDINGS = secretSuffixes(
+  [...DEFAULT_SECRET_KEYS, ...INLINE_SECRET_NAMES].flatMap((n) => [
+    n.replace(/_/g, '-'),
+    n.replace(/-/g, '_'),
+  ]),
+);
 
 /**
  * What to do with an attribute under this key; actionFor caches it per key. A key longer than every
@@ -221,6 +238,7 @@ function classify(key: string, keys: CompiledKeys): Action {
   if (dot !== -1 && last.length <= longestName && secretNames.has(normalize(last))) return Action.Secret;
   const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
   for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
+  if (endsInSecretName(key, 0, key.length, SECRET_KEY_ENDINGS, true)) return Action.Secret;
   if (URL_SUFFIXES.has(key.slice(-4).toLowerCase())) return Action.Url;
   if (key.length > LONGEST_KNOWN_KEY) return Action.Text;
   const lower = key.toLowerCase();

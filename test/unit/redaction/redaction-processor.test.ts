@@ -4,6 +4,8 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import * as stable from '@opentelemetry/semantic-conventions';
+import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRedactionProcessor } from '../../../src/redaction/redaction-processor.js';
 import { createRedactor } from '../../../src/redaction/redactor.js';
@@ -98,6 +100,50 @@ describe('createRedactionProcessor', () => {
       'HTTP.URL': 'http://example.com/?password=REDACTED',
       'Http.Request.Method': 'GET?password=x',
     });
+  });
+
+  // `db.password` was replaced but `db_password`, `DB_PASSWORD`, `app.api_token`, `github_token`
+  // and `aws.secret_access_key` went out as set: keys matched a secret name whole or by their last
+  // dotted segment only, while free text took `db_password=…` for a secret.
+  it('takes a key that ends in a secret name after a separator for a secret', () => {
+    const p = pipeline();
+    const secret = {
+      db_password: 'v1',
+      DB_PASSWORD: 'v2',
+      'app.api_token': 'v3',
+      github_token: 'v4',
+      'aws.secret_access_key': 'v5',
+      token: 'v6',
+      'svc.X-Auth-Token': 'v7',
+    };
+    const kept = {
+      sort_key: 'name',
+      'app.tokens': 3,
+      mytoken: 'm',
+      'user.password_hash': 'h',
+      'app.token_count': 2,
+    };
+    const span = p.tracer.startSpan('op', { attributes: { ...secret, ...kept } });
+    span.addEvent('e', { ...secret, ...kept });
+    span.addLink({ context: span.spanContext(), attributes: { ...secret, ...kept } });
+    span.end();
+    const s = p.spans()[0]!;
+    const redacted = Object.fromEntries(Object.keys(secret).map((k) => [k, '[REDACTED]']));
+    for (const attributes of [s.attributes, s.events[0]!.attributes, s.links[0]!.attributes])
+      expect(attributes).toEqual({ ...redacted, ...kept });
+  });
+
+  it('takes no semantic-convention attribute for a secret but the connection string', () => {
+    const r = createRedactor();
+    const keys = [...Object.entries(stable), ...Object.entries(incubating)]
+      .filter(([name, value]) => name.startsWith('ATTR_') && typeof value === 'string')
+      .map(([, value]) => value as string);
+    expect(keys.length).toBeGreaterThan(500);
+    const attributes = Object.fromEntries(keys.map((k) => [k, 'plain value']));
+    r.attributes(attributes);
+    expect(Object.keys(attributes).filter((k) => attributes[k] === '[REDACTED]')).toEqual([
+      'db.connection_string',
+    ]);
   });
 
   it.each([
