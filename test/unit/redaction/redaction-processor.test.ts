@@ -206,6 +206,16 @@ describe('createRedactionProcessor', () => {
     );
   });
 
+  it('scrubs a JSON body quoted inside a JSON string', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('op');
+    span.recordException(new Error('{"body":"{\\"user\\":\\"bob\\",\\"password\\":\\"hunter2\\"}"}'));
+    span.end();
+    expect(p.spans()[0]!.events[0]!.attributes?.['exception.message']).toBe(
+      '{"body":"{\\"user\\":\\"bob\\",\\"password\\":\\"[REDACTED]\\"}"}',
+    );
+  });
+
   it('replaces value patterns anywhere in string values', () => {
     const r = createRedactor();
     expect(r.text('auth Bearer abc.def-123456')).toBe('auth [REDACTED]');
