@@ -206,6 +206,27 @@ describe('createRedactionProcessor', () => {
     );
   });
 
+  // Names were scrubbed only when they held `?` or `://` (spans) or `://` or `=` (events): a span
+  // or event named with a bearer token, a `password: …` pair, a JWT or a match of the user's own
+  // `patterns` went out as named.
+  it('scrubs span and event names of every shape', () => {
+    const p = pipeline({ patterns: [/\bacct-\d{6}\b/] });
+    const span = p.tracer.startSpan('login password: hunter2');
+    span.addEvent('Authorization: Basic dXNlcjpwYXNzd29yZA==');
+    span.addEvent(`retry with ${JWT}`);
+    span.addEvent('charge acct-123456');
+    span.addEvent('exception');
+    span.end();
+    const s = p.spans()[0]!;
+    expect(s.name).toBe('login password: [REDACTED]');
+    expect(s.events.map((e) => e.name)).toEqual([
+      'Authorization: [REDACTED]',
+      'retry with [REDACTED]',
+      'charge [REDACTED]',
+      'exception',
+    ]);
+  });
+
   it('scrubs a JSON body quoted inside a JSON string', () => {
     const p = pipeline();
     const span = p.tracer.startSpan('op');
