@@ -45,7 +45,10 @@ const SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES);
 // Semantic conventions (url.full, url.query) prescribe the literal `REDACTED` for URLs, not the
 // configurable replacement: https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/
 const URL_REDACTED = 'REDACTED';
-const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@\s]*@/;
+// Userinfo runs to the LAST `@` before the path, query or fragment, as the URL parser reads it:
+// `postgres://app:p@ss@db/prod` connects with the password `p@ss`, and stopping at the first `@`
+// sent `REDACTED:REDACTED@ss@db`. Anchored, greedy then giving back to one `@`: linear.
+const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#\s]*@/;
 const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
 
 /**

@@ -41,6 +41,8 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['URL scheme run, dashes', 'a-', ['text'], '://x '],
   ['URLs', 'http://', ['text', 'url']],
   ['URL userinfo', 'a', ['url'], 'https://'],
+  ['URL userinfo, at signs', 'a@', ['url', 'text'], 'https://'],
+  ['URL userinfo, at signs then a path', 'a@:', ['url', 'text'], 'https://', '/x'],
   ['URL query', 'token=a&', ['url', 'text'], 'https://h/?'],
   ['SQL digits then a letter', '1', ['db'], '', 'x'],
   ['SQL unfinished string', "'a\\", ['db']],

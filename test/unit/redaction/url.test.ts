@@ -29,6 +29,10 @@ describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
     ],
     ['https://example.com/p?page=2', 'https://example.com/p?page=2'],
     ['https://example.com/a@b', 'https://example.com/a@b'],
+    // A raw `@` in the password: userinfo ends at the last `@` of the authority (`p@ss` leaked `ss`).
+    ['https://u:p@ss@example.com/x@y?q=a@b#c@d', 'https://REDACTED:REDACTED@example.com/x@y?q=a@b#c@d'],
+    ['amqp://guest:g@@st@rabbit:5672', 'amqp://REDACTED:REDACTED@rabbit:5672'],
+    ['https://example.com?q=a@b', 'https://example.com?q=a@b'],
   ])('%s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });
@@ -41,6 +45,9 @@ describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
   it('scrubs URLs inside free text', () => {
     expect(redactUrlsInText('connect to postgres://app:s3cret@db:5432/x failed')).toBe(
       'connect to postgres://REDACTED:REDACTED@db:5432/x failed',
+    );
+    expect(redactUrlsInText('connect to postgres://app:p@ss@db:5432/x failed, mail a@b')).toBe(
+      'connect to postgres://REDACTED:REDACTED@db:5432/x failed, mail a@b',
     );
   });
 });
