@@ -249,6 +249,16 @@ function classify(key: string, keys: CompiledKeys): Action {
   return Action.Text;
 }
 
+/**
+ * Whether the span's database reads `"…"` as a string literal: MySQL and MariaDB do (unless in
+ * ANSI_QUOTES mode, where masking an identifier is the safe mistake), so `IDENTIFIED BY "…"` holds
+ * a password there, not a name.
+ */
+function doubleQuotesStrings(attributes: Attributes): boolean {
+  const system = attributes['db.system.name'] ?? attributes['db.system'];
+  return system === 'mysql' || system === 'mariadb';
+}
+
 /** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const replacement = options.replacement ?? '[REDACTED]';
@@ -318,10 +328,10 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
-  function scrubString(action: Action, value: string, key: string): string {
+  function scrubString(action: Action, value: string, key: string, mysql = false): string {
     if (action === Action.Secret) return replacement;
     if (action === Action.Db)
-      return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value);
+      return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value, mysql);
     const budget = restart(shared);
     const out =
       action === Action.Url
@@ -334,15 +344,15 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
-  function scrubValue(action: Action, value: AttributeValue, key: string): AttributeValue {
-    if (typeof value === 'string') return scrubString(action, value, key);
+  function scrubValue(action: Action, value: AttributeValue, key: string, mysql = false): AttributeValue {
+    if (typeof value === 'string') return scrubString(action, value, key, mysql);
     if (Array.isArray(value)) {
       if (action === Action.Secret) return value.map(() => replacement);
       let out: (string | number | boolean | null | undefined)[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (typeof item !== 'string') continue;
-        const scrubbed = scrubString(action, item, key);
+        const scrubbed = scrubString(action, item, key, mysql);
         if (scrubbed !== item) {
           out ??= value.slice();
           out[i] = scrubbed;
@@ -355,13 +365,15 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   return {
     attributes(attributes) {
+      let mysql: boolean | undefined;
       for (const key in attributes) {
         const value = attributes[key];
         if (value == null) continue;
         const action = actionFor(key);
         if (action === Action.Safe) continue;
         if (action !== Action.Secret && typeof value !== 'string' && !Array.isArray(value)) continue;
-        const scrubbed = scrubValue(action, value, key);
+        if (action === Action.Db) mysql ??= doubleQuotesStrings(attributes);
+        const scrubbed = scrubValue(action, value, key, mysql);
         if (scrubbed !== value) attributes[key] = scrubbed;
       }
     },
