@@ -288,11 +288,12 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return action;
   }
 
-  function patternsOnly(value: string, budget: SecretBudget): string {
+  /** `statement`: a masked database statement, where the auth-scheme pattern would take `token varchar` for one. */
+  function patternsOnly(value: string, budget: SecretBudget, statement = false): string {
     let out = value;
     const any = anyPattern.test(out);
     for (let i = 0; i < patterns.length; i++) {
-      if (!any && !alwaysRun[i]) continue;
+      if (alwaysRun[i] ? statement : !any) continue;
       const { regex } = patterns[i]!;
       const pick = picks[i];
       regex.lastIndex = 0;
@@ -330,15 +331,19 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   function scrubString(action: Action, value: string, key: string, mysql = false): string {
     if (action === Action.Secret) return replacement;
-    if (action === Action.Db)
-      return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value, mysql);
+    if (action === Action.Db && dbMode !== 'mask') return dbMode === 'keep' ? value : hashSql(value);
     const budget = restart(shared);
     const out =
-      action === Action.Url
-        ? patternsOnly(redactUrl(value, params, budget), budget)
-        : action === Action.Query
-          ? patternsOnly(redactQuery(value, params, budget), budget)
-          : scrubText(value, budget);
+      // Masking takes literals; a bare word is kept, and a Redis command's arguments are bare words
+      // (`SISMEMBER revoked <JWT>`, `GET cache:ghp_…`), so the value patterns run too: first, on
+      // the statement as written (masking would have cut `acct-123456` into `acct-?`).
+      action === Action.Db
+        ? maskSql(patternsOnly(value, budget, true), mysql)
+        : action === Action.Url
+          ? patternsOnly(redactUrl(value, params, budget), budget)
+          : action === Action.Query
+            ? patternsOnly(redactQuery(value, params, budget), budget)
+            : scrubText(value, budget);
     if (budget.spent)
       reportSpent(`the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
     return out;

@@ -53,3 +53,31 @@ describe('double-quoted strings of MySQL and MariaDB', () => {
     expect(pg[textKey]).toBe('SELECT "Name" FROM t WHERE k = ?');
   });
 });
+
+// Masking takes literals only, and a Redis command's arguments are bare words: the ioredis/redis
+// spans of `SISMEMBER revoked <JWT>` or `GET cache:ghp_…` went out with the token, since value
+// patterns (JWTs, cloud and GitHub keys) never ran on database statements.
+describe('value patterns in database statements', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+  const GH = `ghp_${'a1B2'.repeat(9)}`;
+  it.each([
+    [`SISMEMBER revoked ${JWT}`, 'SISMEMBER revoked [REDACTED]'],
+    [`GET cache:${GH}`, 'GET cache:[REDACTED]'],
+    [`SELECT * FROM t WHERE k = 'AKIAIOSFODNN7EXAMPLE' -- ${JWT}`, 'SELECT * FROM t WHERE k = ? -- ?'],
+    // The auth-scheme pattern does not run here: `token varchar` is a column, not a credential.
+    [
+      'CREATE TABLE s (token varchar(255), basic integer)',
+      'CREATE TABLE s (token varchar(?), basic integer)',
+    ],
+  ])('%s', (statement, expected) => {
+    const attributes = { 'db.query.text': statement, 'db.system.name': 'redis' };
+    createRedactor().attributes(attributes);
+    expect(attributes['db.query.text']).toBe(expected);
+  });
+
+  it('and the user patterns', () => {
+    const attributes = { 'db.statement': 'HGET accounts acct-123456' };
+    createRedactor({ patterns: [/\bacct-\d{6}\b/] }).attributes(attributes);
+    expect(attributes['db.statement']).toBe('HGET accounts [REDACTED]');
+  });
+});
