@@ -53,6 +53,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SQL hex', '0x0-', ['db']],
   // Many short secrets and near misses (2026-12-03): a replacement or a failed check per few bytes.
   ['URL query, plain params', 'a=1&', ['url', 'query', 'text'], 'https://h/?'],
+  ['URL query, encoded pairs', 'n=%3Ftoken%3Da%26b%3D1&', ['url', 'query', 'text'], 'https://h/?'],
+  ['URL query, encoded equals', '%3D', ['url', 'query'], 'https://h/?n='],
+  ['URL query, one encoded equals at the end', 'a=1&', ['url', 'query'], 'https://h/?', 'n=%3Dx'],
   [
     'URL query, near-secret name ends',
     '-_-_-_-_-_-_-_-_-_-_-tokeN=1&_x_pwe=1&',

@@ -90,6 +90,37 @@ describe('a query parameter is a secret wherever free text would call it one', (
   });
 });
 
+// A parameter whose value is an encoded URL or query (a login redirect keeping the page to return
+// to) carried that page's secrets escaped once: `next=%2Freset%3Ftoken%3D…` went out whole, since
+// only `next`, the outer name, was looked at.
+describe('secrets in a parameter that holds an encoded URL or query', () => {
+  it.each([
+    [
+      'https://app/login?next=%2Freset%3Ftoken%3Dabc123&x=1',
+      'https://app/login?next=%2Freset%3Ftoken%3DREDACTED&x=1',
+    ],
+    ['/login?next=%2Fr%3fToken%3dabc%26page%3D2', '/login?next=%2Fr%3fToken%3dREDACTED%26page%3D2'],
+    [
+      'https://app/login?returnTo=https%3A%2F%2Fapp%2Fcb%3Fcode%3Dxyz%23access_token%3Dqq',
+      'https://app/login?returnTo=https%3A%2F%2Fapp%2Fcb%3Fcode%3DREDACTED%23access_token%3DREDACTED',
+    ],
+    [
+      '/p?next=%2Fx%3Fauth_token%3Dv%26a%3D1&token=t',
+      '/p?next=%2Fx%3Fauth_token%3DREDACTED%26a%3D1&token=REDACTED',
+    ],
+    // Not a secret name, nothing after the encoded `=`, or not an encoded pair: kept.
+    [
+      '/p?q=a%3Db&r=%3Dpassword%3Dx&s=%2Fx%3Fpassword%3D',
+      '/p?q=a%3Db&r=%3Dpassword%3Dx&s=%2Fx%3Fpassword%3D',
+    ],
+  ])('%s', (input, expected) => {
+    expect(redactUrl(input)).toBe(expected);
+    const absolute = input.startsWith('/') ? `https://app${input}` : input;
+    const scrubbed = expected.startsWith('/') ? `https://app${expected}` : expected;
+    expect(createRedactor().text(`redirect to ${absolute} failed`)).toBe(`redirect to ${scrubbed} failed`);
+  });
+});
+
 describe('redactQuery', () => {
   it('handles a leading "?" as the undici instrumentation reports url.query', async () => {
     const { redactQuery } = await import('../../../src/redaction/url.js');
