@@ -143,6 +143,8 @@ export function firstValid<T>(
   parse: (value: string, name: string) => Parsed<T>,
   fallback: T,
   show: (value: T) => string = String,
+  /** How a bad value is quoted (an endpoint's userinfo is masked: {@link maskedUserinfo}). */
+  quote: (raw: string) => string = (raw) => raw,
 ): T {
   const bad: { name: string; value: string; problem: string; substitute?: T }[] = [];
   let chosen: { name: string; value: T } | undefined;
@@ -168,7 +170,7 @@ export function firstValid<T>(
         : chosen === undefined
           ? show(fallback)
           : `${show(chosen.value)} (from ${chosen.name})`;
-    warnEnv(name, value, problem, `defaulting to ${used}`);
+    warnEnv(name, quote(value), problem, `defaulting to ${used}`);
   }
   return chosen === undefined ? fallback : chosen.value;
 }
@@ -185,4 +187,17 @@ export function firstNumber(env: Env, names: string[], rule: NumberRule, fallbac
     fallback,
     (n) => (n === Number.POSITIVE_INFINITY ? 'no limit' : String(n)),
   );
+}
+
+/**
+ * What stands before the last `@` of a value that may be a URL, from after its `//` (or from the
+ * start: `user:pw@host`), as `REDACTED`: a bad endpoint is quoted in a warning, and the log
+ * scrubber only knows userinfo in a URL it can read (`https//user:pw@collector` went out whole).
+ */
+export function maskedUserinfo(raw: string): string {
+  const at = raw.lastIndexOf('@');
+  if (at === -1) return raw;
+  const slashes = raw.indexOf('//');
+  const from = slashes !== -1 && slashes < at ? slashes + 2 : 0;
+  return `${raw.slice(0, from)}REDACTED@${raw.slice(at + 1)}`;
 }

@@ -10,7 +10,15 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { lazyRequire } from '../util/index.js';
-import { type Env, envList, envString, firstNumber, firstValid, warnUnknownEntries } from './env.js';
+import {
+  type Env,
+  envList,
+  envString,
+  firstNumber,
+  firstValid,
+  maskedUserinfo,
+  warnUnknownEntries,
+} from './env.js';
 import { EXPORTER_NAMES, isHttpUrl, MIN_EXPORT_REQUEST_BYTES, MIN_QUEUE_BYTES } from './options.js';
 
 // How the export side of the configuration is resolved from code options and OTEL_* variables.
@@ -92,6 +100,8 @@ export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
       return { value };
     },
     fallback,
+    String,
+    maskedUserinfo,
   );
 }
 

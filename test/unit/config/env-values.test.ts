@@ -248,3 +248,25 @@ describe('a bad OTLP headers value is named without its secrets', () => {
     });
   }
 });
+
+// A bad endpoint is quoted in its warning, and the log scrubber finds userinfo only in a URL it can
+// read: `https//user:<password>@collector` (a typo) or `user:<password>@collector:4317` (no scheme)
+// went to stderr whole.
+describe('a bad OTLP endpoint is named without its userinfo', () => {
+  const shapes = [
+    ['https//ops:pw5ecret@collector:4317', 'https//REDACTED@collector:4317'],
+    ['ops:pw5ecret@collector:4317', 'REDACTED@collector:4317'],
+    ['collector:4317/pw5ecret@', 'REDACTED@'],
+  ];
+  it.each(
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'].flatMap((name) =>
+      shapes.map(([value, shown]) => [name, value!, shown!] as const),
+    ),
+  )('%s=%s', (name, value, shown) => {
+    const config = resolveConfig({}, { ...base, [name]: value });
+    expect(config.endpoint).toBe('http://localhost:4317');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${name}=${JSON.stringify(shown)} was given, but it is not an http(s) URL`);
+    expect(warnings[0]).not.toContain('pw5ecret');
+  });
+});
