@@ -16,6 +16,7 @@ import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
+import { createXmlScrubber } from './xml.js';
 
 /** What to do with an attribute, decided once per key and cached. */
 enum Action {
@@ -273,6 +274,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const literalReplacement = replacement.replace(/\$/g, '$$$$');
   const anyPattern = combinePatterns(patterns, alwaysRun);
   const inline = createInlineScrubber(replacement, keys.userNames);
+  const xml = createXmlScrubber(replacement, keys.userNames);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -319,7 +321,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   function scrubText(value: string, budget: SecretBudget): string {
-    return inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget);
+    return xml(inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget), budget);
   }
 
   function text(value: string): string {
