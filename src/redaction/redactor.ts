@@ -177,9 +177,16 @@ function compileKeys(keys: RedactionOptions['keys']): CompiledKeys {
   return { secretNames, longestName, secretRegexes, userNames };
 }
 
-function compileQueryParams(queryParams: RedactionOptions['queryParams']): Set<string> {
+/**
+ * The defaults, the user's `queryParams`, and the user's literal `keys`: free text takes those for
+ * secret names (`x-tenant-key=…` was scrubbed in a message and kept in `?x-tenant-key=…`).
+ */
+function compileQueryParams(
+  queryParams: RedactionOptions['queryParams'],
+  userNames: readonly string[],
+): Set<string> {
   const params = new Set(DEFAULT_QUERY_PARAMS);
-  for (const p of queryParams ?? []) params.add(p.toLowerCase());
+  for (const p of [...(queryParams ?? []), ...userNames]) params.add(p.toLowerCase());
   return params;
 }
 
@@ -265,7 +272,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const replacement = options.replacement ?? '[REDACTED]';
   const dbMode: DbStatementMode = options.dbStatement ?? 'mask';
   const keys = compileKeys(options.keys);
-  const params = compileQueryParams(options.queryParams);
+  const params = compileQueryParams(options.queryParams, keys.userNames);
   const patterns: readonly ValuePattern[] = DEFAULT_VALUE_PATTERNS;
   const userPatterns = compileUserPatterns(options.patterns);
   const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));

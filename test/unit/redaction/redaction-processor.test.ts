@@ -263,6 +263,25 @@ describe('createRedactionProcessor', () => {
     }
   });
 
+  // A `keys` name was a secret in free text (`x-tenant-key=…`) but not as a query parameter.
+  it('takes user key names for secret query parameters too', () => {
+    const p = pipeline({ keys: ['x-tenant-key', /^app\./] });
+    p.tracer
+      .startSpan('op', {
+        attributes: {
+          note: 'x-tenant-key=t1',
+          'url.full': 'https://e.com/?X-Tenant-Key=t2&app.a=3',
+          'url.query': 'x-tenant-key=t3',
+        },
+      })
+      .end();
+    expect(p.spans()[0]!.attributes).toEqual({
+      note: 'x-tenant-key=[REDACTED]',
+      'url.full': 'https://e.com/?X-Tenant-Key=REDACTED&app.a=3',
+      'url.query': 'x-tenant-key=REDACTED',
+    });
+  });
+
   it('adds user keys, patterns and query params to the defaults', () => {
     const p = pipeline({
       keys: ['tenant.secret_code', /^app\.internal\./],
