@@ -13,6 +13,7 @@ import {
 } from './defaults.js';
 import { createInlineScrubber } from './inline.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
@@ -282,6 +283,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const anyPattern = combinePatterns(patterns, alwaysRun);
   const inline = createInlineScrubber(replacement, keys.userNames);
   const xml = createXmlScrubber(replacement, keys.userNames);
+  const setCookie = createSetCookieScrubber(replacement);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -328,7 +330,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   function scrubText(value: string, budget: SecretBudget): string {
-    return xml(inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget), budget);
+    const pairs = inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget);
+    return setCookie(xml(pairs, budget), budget);
   }
 
   function text(value: string): string {

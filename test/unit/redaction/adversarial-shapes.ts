@@ -37,6 +37,13 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline escaped quotes', '\\"pwd\\":\\"', ['text']],
   ['inline escaped, escapes', 'pwd=\\"\\\\\\', ['text']],
   ['inline escaped, cookie', 'cookie: \\"a\\\\b', ['text'], '', '"'],
+  ['Set-Cookie values', 'a=b; Path=/; ', ['text']],
+  ['Set-Cookie attributes only', '; HttpOnly', ['text']],
+  [
+    'Set-Cookie, long runs',
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; Secure',
+    ['text'],
+  ],
   ['XML elements', '<password>a</password>', ['text']],
   ['XML open tags', '<password>', ['text']],
   ['XML attributes, unclosed', '<password a=', ['text']],
