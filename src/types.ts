@@ -88,7 +88,11 @@ export interface SpanLimitOptions {
 }
 
 export interface RedactionOptions {
-  /** Attribute keys (case-insensitive, matched on the last dotted segment too) whose values are replaced. Added to the defaults. */
+  /**
+   * Attribute keys (case-insensitive, matched on the last dotted segment too) whose values are
+   * replaced. A string is also a secret name in free text (`name=…`, `<name>…</name>`) and as a
+   * URL query parameter. Added to the defaults.
+   */
   keys?: (string | RegExp)[];
   /** Value patterns replaced wherever they occur in string attributes, event attributes and exception messages. Added to the defaults. */
   patterns?: RegExp[];

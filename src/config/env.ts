@@ -85,19 +85,29 @@ export function envList(env: Env, name: string): string[] | undefined {
 /**
  * `key1=value1,key2=value2` with percent-encoded values, as `OTEL_RESOURCE_ATTRIBUTES` and
  * `OTEL_EXPORTER_OTLP_HEADERS` use. A malformed pair is skipped with a warning; the rest is kept.
+ * `secretValues` (the headers: `authorization=Bearer …`, `x-honeycomb-team=…`): the warning shows
+ * the keys only, every value and every entry without a key as `[REDACTED]`, and names a bad entry
+ * by its position.
  */
-export function envKeyValues(env: Env, name: string): Record<string, string> | undefined {
+export function envKeyValues(
+  env: Env,
+  name: string,
+  secretValues = false,
+): Record<string, string> | undefined {
   const value = envString(env, name);
   if (value === undefined) return undefined;
   const out: Record<string, string> = {};
   // Every bad entry is named, in one line (a second one used to be silently dropped).
   const problems: [string, string][] = [];
-  for (const pair of value.split(',')) {
+  const pairs = value.split(',');
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
     if (pair.trim() === '') continue;
     const eq = pair.indexOf('=');
     const key = eq > 0 ? pair.slice(0, eq).trim() : '';
     if (key === '') {
-      problems.push([`the entry ${JSON.stringify(pair)} is not key=value`, 'ignoring that entry']);
+      const entry = secretValues ? `entry ${i + 1} (${maskedPair(pair)})` : `entry ${JSON.stringify(pair)}`;
+      problems.push([`the ${entry} is not key=value`, 'ignoring that entry']);
       continue;
     }
     const rawValue = pair.slice(eq + 1).trim();
@@ -108,8 +118,15 @@ export function envKeyValues(env: Env, name: string): Record<string, string> | u
       out[key] = rawValue;
     }
   }
-  warnEnvEach(name, value, problems);
+  warnEnvEach(name, secretValues ? pairs.map(maskedPair).join(',') : value, problems);
   return out;
+}
+
+/** `key=[REDACTED]`; an entry without a key is shown as `[REDACTED]` whole (it may be a bare token). */
+function maskedPair(pair: string): string {
+  if (pair.trim() === '') return pair;
+  const eq = pair.indexOf('=');
+  return eq > 0 && pair.slice(0, eq).trim() !== '' ? `${pair.slice(0, eq)}=[REDACTED]` : '[REDACTED]';
 }
 
 /** What a parser makes of one value: the value to use, or why it cannot be used (or both: a substitute). */
@@ -126,6 +143,8 @@ export function firstValid<T>(
   parse: (value: string, name: string) => Parsed<T>,
   fallback: T,
   show: (value: T) => string = String,
+  /** How a bad value is quoted (an endpoint's userinfo is masked: {@link maskedUserinfo}). */
+  quote: (raw: string) => string = (raw) => raw,
 ): T {
   const bad: { name: string; value: string; problem: string; substitute?: T }[] = [];
   let chosen: { name: string; value: T } | undefined;
@@ -151,7 +170,7 @@ export function firstValid<T>(
         : chosen === undefined
           ? show(fallback)
           : `${show(chosen.value)} (from ${chosen.name})`;
-    warnEnv(name, value, problem, `defaulting to ${used}`);
+    warnEnv(name, quote(value), problem, `defaulting to ${used}`);
   }
   return chosen === undefined ? fallback : chosen.value;
 }
@@ -168,4 +187,17 @@ export function firstNumber(env: Env, names: string[], rule: NumberRule, fallbac
     fallback,
     (n) => (n === Number.POSITIVE_INFINITY ? 'no limit' : String(n)),
   );
+}
+
+/**
+ * What stands before the last `@` of a value that may be a URL, from after its `//` (or from the
+ * start: `user:pw@host`), as `REDACTED`: a bad endpoint is quoted in a warning, and the log
+ * scrubber only knows userinfo in a URL it can read (`https//user:pw@collector` went out whole).
+ */
+export function maskedUserinfo(raw: string): string {
+  const at = raw.lastIndexOf('@');
+  if (at === -1) return raw;
+  const slashes = raw.indexOf('//');
+  const from = slashes !== -1 && slashes < at ? slashes + 2 : 0;
+  return `${raw.slice(0, from)}REDACTED@${raw.slice(at + 1)}`;
 }

@@ -10,7 +10,15 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { lazyRequire } from '../util/index.js';
-import { type Env, envList, envString, firstNumber, firstValid, warnUnknownEntries } from './env.js';
+import {
+  type Env,
+  envList,
+  envString,
+  firstNumber,
+  firstValid,
+  maskedUserinfo,
+  warnUnknownEntries,
+} from './env.js';
 import {
   EXPORTER_NAMES,
   isHttpUrl,
@@ -114,6 +122,8 @@ export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
       return { value };
     },
     fallback,
+    String,
+    maskedUserinfo,
   );
 }
 

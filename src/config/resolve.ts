@@ -82,8 +82,8 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     endpoint,
     protocol,
     headers: Object.freeze({
-      ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_HEADERS'),
-      ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+      ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_HEADERS', true),
+      ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', true),
       ...options.headers,
     }),
     exportTimeoutMillis:

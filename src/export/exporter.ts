@@ -6,7 +6,7 @@ import { lazyRequire, onFirstListen } from '../util/index.js';
 import { WaterfallExporter } from '../waterfall/index.js';
 import type { ExportObserver } from './drop-reporter.js';
 import { GrpcSpanExporter, partialResult } from './otlp/grpc-exporter.js';
-import { grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
+import { grpcMetadata, grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
 import { GrpcTransport } from './otlp/grpc-transport.js';
 import { buildTraceRequest } from './otlp/request.js';
 import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
@@ -234,7 +234,9 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
   ) as typeof import('@opentelemetry/otlp-grpc-exporter-base');
   const { Metadata } = lazyRequire('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
   const metadata = new Metadata();
-  for (const [key, value] of Object.entries(config.headers)) metadata.set(key, value);
+  // Validated as for our transport: grpc-js throws on a value it cannot send, quoting the value
+  // (the header's secret) in an error that every export then failed with, into our log lines.
+  for (const [key, value] of Object.entries(grpcMetadata(config.headers))) metadata.set(key, value);
   const delegate = createOtlpGrpcExportDelegate(
     convertLegacyOtlpGrpcOptions({ ...common, metadata }, 'TRACES'),
     serializer,

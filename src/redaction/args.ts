@@ -3,7 +3,10 @@ import type { Redactor } from './redactor.js';
 // A flag name that says its value is a secret: `--password`, `--db-pass`, `--api-key`,
 // `--client-secret`, `--auth-token`, `--private-key-file`... Over-matching (`--keyfile`) only hides
 // a value, under-matching leaks one.
-const SECRET_FLAG = /pass|pwd|secret|token|key|auth|credential|cookie|session|private|signature/i;
+const SECRET_FLAG = /pass|pwd|secret|token|key|auth|credential|cookie|session|private|signature|bearer|jwt/i;
+// `--user admin:pw`, `-u admin:pw`, `--user=admin:pw` (curl's and friends' form): a password after
+// the colon, which text scrubbing cannot tell from any `a:b`.
+const USER_FLAG = /^(?:--?user|-u)$/i;
 // `--name=value` / `-name=value`; the name is short, the value anything.
 const FLAG_WITH_VALUE = /^(--?[A-Za-z0-9][\w.-]{0,127})=/;
 const BARE_FLAG = /^--?[A-Za-z0-9][\w.-]{0,127}$/;
@@ -19,7 +22,15 @@ const BARE_FLAG = /^--?[A-Za-z0-9][\w.-]{0,127}$/;
 export function scrubArgs(args: readonly string[], redactor: Redactor, replacement: string): string[] {
   const out: string[] = [];
   let hideNext = false;
+  let userNext = false;
   for (const arg of args) {
+    if (userNext) {
+      userNext = false;
+      if (!arg.startsWith('-') && arg.includes(':')) {
+        out.push(withoutPassword(arg, replacement));
+        continue;
+      }
+    }
     if (hideNext) {
       hideNext = false;
       if (!arg.startsWith('-')) {
@@ -31,7 +42,15 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     if (withValue) {
       const name = withValue[1]!;
       const value = arg.slice(withValue[0].length);
-      out.push(`${name}=${SECRET_FLAG.test(name) ? replacement : redactor.text(redactor.url(value))}`);
+      out.push(
+        `${name}=${
+          SECRET_FLAG.test(name)
+            ? replacement
+            : USER_FLAG.test(name) && value.includes(':')
+              ? withoutPassword(value, replacement)
+              : redactor.text(redactor.url(value))
+        }`,
+      );
       continue;
     }
     if (arg.length > 2 && arg.startsWith('-p') && arg[2] !== '-') {
@@ -40,10 +59,16 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     }
     if (BARE_FLAG.test(arg)) {
       hideNext = SECRET_FLAG.test(arg);
+      userNext = USER_FLAG.test(arg);
       out.push(arg);
       continue;
     }
     out.push(redactor.text(arg));
   }
   return out;
+}
+
+/** `admin:pw` → `admin:[REDACTED]`. */
+function withoutPassword(value: string, replacement: string): string {
+  return `${value.slice(0, value.indexOf(':') + 1)}${replacement}`;
 }

@@ -35,7 +35,12 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   ]
     .map(escapeRegex)
     .join('|');
-  const q = `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`;
+  // A quoted value, or an escaped one (`\"…\"`: JSON inside a JSON string), see escapedQuotedEnd.
+  const q =
+    `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'` +
+    `|\\\\"(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\")`;
+  // After the name: an optional quote, or escaped quote, that closes it.
+  const close = `(?:\\\\"|["'])?`;
   // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
   // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
   // character that ends a value).
@@ -44,8 +49,8 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Without the
   // `i` flag, so `REDACTED` is matched exactly; the names are made case-insensitive letter by letter.
   return new RegExp(
-    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})["']?\\s*[:=]\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(?:${anyCase(singlePart)})["']?\\s*[:=]\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*[:=]\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(?:${anyCase(singlePart)})${close}\\s*[:=]\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
     'g',
   );
 }

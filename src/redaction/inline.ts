@@ -122,6 +122,43 @@ function wholeValue(text: string, at: number, word: string, valueChar: (c: numbe
   return after >= text.length || !valueChar(text.charCodeAt(after));
 }
 
+/**
+ * End of the escaped quoted value opening at `open` (`\"`, a JSON string inside a JSON string:
+ * `{\"password\":\"hunter2\"}`), past its closing `\"`, or -1 when it does not close. Read unit
+ * by unit as the regex `\\"(?:[^"\\]|\\[^"\\]|\\\\(?:\\[\s\S]|[^"\\]))*\\"` does: a plain
+ * character, an outer escape (`\n`), or an escaped backslash with what it escapes (`\\\"` is a quote
+ * inside the value); a bare `"` ends the outer string, so no value.
+ */
+function escapedQuotedEnd(text: string, open: number): number {
+  const n = text.length;
+  let p = open + 2;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === DQUOTE) return -1;
+    if (c !== BACKSLASH) {
+      p++;
+      continue;
+    }
+    const next = p + 1 < n ? text.charCodeAt(p + 1) : -1;
+    if (next === DQUOTE) return p + 2;
+    if (next === -1) return -1;
+    if (next !== BACKSLASH) {
+      p += 2;
+      continue;
+    }
+    const third = p + 2 < n ? text.charCodeAt(p + 2) : -1;
+    if (third === BACKSLASH && p + 3 < n) p += 4;
+    else if (third !== BACKSLASH && third !== DQUOTE && third !== -1) p += 3;
+    else return -1;
+  }
+  return -1;
+}
+
+/** Whether an escaped quote `\"` is at `at`. */
+function escapedQuoteAt(text: string, at: number): boolean {
+  return text.charCodeAt(at) === BACKSLASH && text.charCodeAt(at + 1) === DQUOTE;
+}
+
 /** End of the quoted value opening at `open` (past its closing quote), or -1 when it does not close. */
 function quotedEnd(text: string, open: number): number {
   const quote = text.charCodeAt(open);
@@ -162,7 +199,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   // character that ends a value (only then can a value equal it).
   const singleDone = onlyOf(replacement, isSingleChar) ? replacement : 'REDACTED';
   const multiDone = onlyOf(replacement, isMultiChar) ? replacement : 'REDACTED';
-  const replaced = ['', '"', "'"].map((q) => q + replacement + q);
+  const replaced = ['', '"', "'", '\\"'].map((q) => q + replacement + q);
 
   function isDone(text: string, at: number, done: string, valueChar: (c: number) => boolean): boolean {
     return wholeValue(text, at, 'REDACTED', valueChar) || wholeValue(text, at, done, valueChar);
@@ -184,7 +221,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     const n = text.length;
     let sep = a;
     const first = text.charCodeAt(sep);
-    if (first === DQUOTE || first === SQUOTE) sep++;
+    if (escapedQuoteAt(text, sep)) sep += 2;
+    else if (first === DQUOTE || first === SQUOTE) sep++;
     while (sep < n && isSpace(text.charCodeAt(sep))) sep++;
     if (sep >= n) return false;
     const s = text.charCodeAt(sep);
@@ -192,6 +230,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     let d = sep + 1;
     while (d < n && isSpace(text.charCodeAt(d))) d++;
     const c = d < n ? text.charCodeAt(d) : -1;
+    if (c === BACKSLASH && escapedQuoteAt(text, d) && escapedQuotedEnd(text, d) !== -1) return found(d, 3);
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
       if (close !== -1) return found(d, c === DQUOTE ? 1 : 2);

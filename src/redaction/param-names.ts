@@ -188,3 +188,58 @@ function decodedEquals(text: string, from: number, to: number, name: string): bo
   }
   return true;
 }
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** Lowercase ASCII names looked for at the end of a parameter name (endsInSecretName). */
+export interface SecretSuffixes {
+  /** By length, longest first. */
+  readonly byLength: readonly (readonly [number, readonly string[]])[];
+  /** 1 for the code units a name ends in, either case. */
+  readonly last: Uint8Array;
+  readonly shortest: number;
+}
+
+export function secretSuffixes(names: readonly string[]): SecretSuffixes {
+  const lower = [...new Set(names.map((n) => n.toLowerCase()))];
+  const lengths = [...new Set(lower.map((n) => n.length))].sort((a, b) => b - a);
+  const last = new Uint8Array(128);
+  for (const n of lower) {
+    const c = n.charCodeAt(n.length - 1);
+    last[c] = 1;
+    if (c >= 97 && c <= 122) last[c - 32] = 1;
+  }
+  return {
+    byLength: lengths.map((l) => [l, lower.filter((n) => n.length === l)] as const),
+    last,
+    shortest: Math.min(...lengths),
+  };
+}
+
+/**
+ * Whether `text[from, to)`, as written, ends in one of `names` right after a character that is not
+ * an ASCII letter or digit: `auth_token`, `private_token`, `db.password`. The rule free text follows
+ * (`auth_token=x` in a message is scrubbed, inline.ts). Only the last few characters are read, and
+ * most names are ruled out by their length or last character: a 256 KB query of `a=1&` must not
+ * pay for a lookup per pair.
+ */
+export function endsInSecretName(
+  text: string,
+  from: number,
+  to: number,
+  names: SecretSuffixes,
+  /** Whether the whole of `text[from, to)` may be the name (a `token` attribute key). */
+  whole = false,
+): boolean {
+  if (to - from < names.shortest + (whole ? 0 : 1)) return false;
+  const end = text.charCodeAt(to - 1);
+  if (end >= 128 || names.last[end] === 0) return false;
+  for (const [length, list] of names.byLength) {
+    const start = to - length;
+    if (start < from || (start === from ? !whole : isAsciiAlnum(text.charCodeAt(start - 1)))) continue;
+    for (const name of list) if (rawEquals(text, start, name)) return true;
+  }
+  return false;
+}

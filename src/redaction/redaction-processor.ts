@@ -29,15 +29,19 @@ export function createRedactionProcessor(options: RedactionOptions | undefined):
         redactor.attributes(span.attributes);
         for (const event of span.events) {
           if (event.attributes) redactor.attributes(event.attributes);
-          if (event.name.includes('://') || event.name.includes('=')) {
-            (event as { name: string }).name = redactor.text(event.name);
-          }
+          // Every name, not only those with `://` or `=`: `Authorization: Bearer …`, a JWT or a
+          // match of the user's `patterns` needs neither (~0.1 µs for a short name).
+          const name = redactor.text(event.name);
+          if (name !== event.name) (event as { name: string }).name = name;
         }
         for (const link of span.links) if (link.attributes) redactor.attributes(link.attributes);
         const message = span.status.message;
         if (message) span.status = { ...span.status, message: redactor.text(message) };
-        if (span.name.includes('?') || span.name.includes('://'))
-          span.name = redactor.text(redactor.url(span.name));
+        const name =
+          span.name.includes('?') || span.name.includes('://')
+            ? redactor.text(redactor.url(span.name))
+            : redactor.text(span.name);
+        if (name !== span.name) span.name = name;
       } catch {
         // Never throw into the host's `span.end()`; fail closed: blank every string attribute.
         for (const key in span.attributes) {

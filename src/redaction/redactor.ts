@@ -5,11 +5,19 @@ import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { DEFAULT_SECRET_KEYS, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './defaults.js';
+import {
+  DEFAULT_SECRET_KEYS,
+  DEFAULT_VALUE_PATTERNS,
+  INLINE_SECRET_NAMES,
+  type ValuePattern,
+} from './defaults.js';
 import { createInlineScrubber } from './inline.js';
+import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
+import { createXmlScrubber } from './xml.js';
 
 /** What to do with an attribute, decided once per key and cached. */
 enum Action {
@@ -170,9 +178,16 @@ function compileKeys(keys: RedactionOptions['keys']): CompiledKeys {
   return { secretNames, longestName, secretRegexes, userNames };
 }
 
-function compileQueryParams(queryParams: RedactionOptions['queryParams']): Set<string> {
+/**
+ * The defaults, the user's `queryParams`, and the user's literal `keys`: free text takes those for
+ * secret names (`x-tenant-key=…` was scrubbed in a message and kept in `?x-tenant-key=…`).
+ */
+function compileQueryParams(
+  queryParams: RedactionOptions['queryParams'],
+  userNames: readonly string[],
+): Set<string> {
   const params = new Set(DEFAULT_QUERY_PARAMS);
-  for (const p of queryParams ?? []) params.add(p.toLowerCase());
+  for (const p of [...(queryParams ?? []), ...userNames]) params.add(p.toLowerCase());
   return params;
 }
 
@@ -205,6 +220,17 @@ const LONGEST_KNOWN_KEY = Math.max(
   ...[URL_KEYS, QUERY_KEYS, DB_KEYS, SAFE_KEYS].flatMap((set) => [...set].map((key) => key.length)),
 );
 const URL_SUFFIXES = new Set(['.url', '_url', '.uri', '_uri']);
+/**
+ * A key that ends in one of these after a character that is not a letter or digit (or is one) is
+ * a secret, as `db_password=…` is in free text: `db_password`, `DB_PASSWORD`, `app.api_token`,
+ * `github_token` and `aws.secret_access_key` went out while `db.password` was replaced.
+ */
+const SECRET_KEY_ENDINGS = secretSuffixes(
+  [...DEFAULT_SECRET_KEYS, ...INLINE_SECRET_NAMES].flatMap((n) => [
+    n.replace(/_/g, '-'),
+    n.replace(/-/g, '_'),
+  ]),
+);
 
 /**
  * What to do with an attribute under this key; actionFor caches it per key. A key longer than every
@@ -221,6 +247,7 @@ function classify(key: string, keys: CompiledKeys): Action {
   if (dot !== -1 && last.length <= longestName && secretNames.has(normalize(last))) return Action.Secret;
   const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
   for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
+  if (endsInSecretName(key, 0, key.length, SECRET_KEY_ENDINGS, true)) return Action.Secret;
   if (URL_SUFFIXES.has(key.slice(-4).toLowerCase())) return Action.Url;
   if (key.length > LONGEST_KNOWN_KEY) return Action.Text;
   const lower = key.toLowerCase();
@@ -231,12 +258,22 @@ function classify(key: string, keys: CompiledKeys): Action {
   return Action.Text;
 }
 
+/**
+ * Whether the span's database reads `"…"` as a string literal: MySQL and MariaDB do (unless in
+ * ANSI_QUOTES mode, where masking an identifier is the safe mistake), so `IDENTIFIED BY "…"` holds
+ * a password there, not a name.
+ */
+function doubleQuotesStrings(attributes: Attributes): boolean {
+  const system = attributes['db.system.name'] ?? attributes['db.system'];
+  return system === 'mysql' || system === 'mariadb';
+}
+
 /** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const replacement = options.replacement ?? '[REDACTED]';
   const dbMode: DbStatementMode = options.dbStatement ?? 'mask';
   const keys = compileKeys(options.keys);
-  const params = compileQueryParams(options.queryParams);
+  const params = compileQueryParams(options.queryParams, keys.userNames);
   const patterns: readonly ValuePattern[] = DEFAULT_VALUE_PATTERNS;
   const userPatterns = compileUserPatterns(options.patterns);
   const alwaysRun = patterns.map((p) => p.regex.flags.includes('i'));
@@ -245,6 +282,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const literalReplacement = replacement.replace(/\$/g, '$$$$');
   const anyPattern = combinePatterns(patterns, alwaysRun);
   const inline = createInlineScrubber(replacement, keys.userNames);
+  const xml = createXmlScrubber(replacement, keys.userNames);
+  const setCookie = createSetCookieScrubber(replacement);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -260,11 +299,12 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return action;
   }
 
-  function patternsOnly(value: string, budget: SecretBudget): string {
+  /** `statement`: a masked database statement, where the auth-scheme pattern would take `token varchar` for one. */
+  function patternsOnly(value: string, budget: SecretBudget, statement = false): string {
     let out = value;
     const any = anyPattern.test(out);
     for (let i = 0; i < patterns.length; i++) {
-      if (!any && !alwaysRun[i]) continue;
+      if (alwaysRun[i] ? statement : !any) continue;
       const { regex } = patterns[i]!;
       const pick = picks[i];
       regex.lastIndex = 0;
@@ -290,7 +330,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   function scrubText(value: string, budget: SecretBudget): string {
-    return inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget);
+    const pairs = inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget);
+    return setCookie(xml(pairs, budget), budget);
   }
 
   function text(value: string): string {
@@ -300,31 +341,35 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
-  function scrubString(action: Action, value: string, key: string): string {
+  function scrubString(action: Action, value: string, key: string, mysql = false): string {
     if (action === Action.Secret) return replacement;
-    if (action === Action.Db)
-      return dbMode === 'keep' ? value : dbMode === 'hash' ? hashSql(value) : maskSql(value);
+    if (action === Action.Db && dbMode !== 'mask') return dbMode === 'keep' ? value : hashSql(value);
     const budget = restart(shared);
     const out =
-      action === Action.Url
-        ? patternsOnly(redactUrl(value, params, budget), budget)
-        : action === Action.Query
-          ? patternsOnly(redactQuery(value, params, budget), budget)
-          : scrubText(value, budget);
+      // Masking takes literals; a bare word is kept, and a Redis command's arguments are bare words
+      // (`SISMEMBER revoked <JWT>`, `GET cache:ghp_…`), so the value patterns run too: first, on
+      // the statement as written (masking would have cut `acct-123456` into `acct-?`).
+      action === Action.Db
+        ? maskSql(patternsOnly(value, budget, true), mysql)
+        : action === Action.Url
+          ? patternsOnly(redactUrl(value, params, budget), budget)
+          : action === Action.Query
+            ? patternsOnly(redactQuery(value, params, budget), budget)
+            : scrubText(value, budget);
     if (budget.spent)
       reportSpent(`the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
     return out;
   }
 
-  function scrubValue(action: Action, value: AttributeValue, key: string): AttributeValue {
-    if (typeof value === 'string') return scrubString(action, value, key);
+  function scrubValue(action: Action, value: AttributeValue, key: string, mysql = false): AttributeValue {
+    if (typeof value === 'string') return scrubString(action, value, key, mysql);
     if (Array.isArray(value)) {
       if (action === Action.Secret) return value.map(() => replacement);
       let out: (string | number | boolean | null | undefined)[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (typeof item !== 'string') continue;
-        const scrubbed = scrubString(action, item, key);
+        const scrubbed = scrubString(action, item, key, mysql);
         if (scrubbed !== item) {
           out ??= value.slice();
           out[i] = scrubbed;
@@ -337,13 +382,15 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   return {
     attributes(attributes) {
+      let mysql: boolean | undefined;
       for (const key in attributes) {
         const value = attributes[key];
         if (value == null) continue;
         const action = actionFor(key);
         if (action === Action.Safe) continue;
         if (action !== Action.Secret && typeof value !== 'string' && !Array.isArray(value)) continue;
-        const scrubbed = scrubValue(action, value, key);
+        if (action === Action.Db) mysql ??= doubleQuotesStrings(attributes);
+        const scrubbed = scrubValue(action, value, key, mysql);
         if (scrubbed !== value) attributes[key] = scrubbed;
       }
     },

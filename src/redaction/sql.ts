@@ -19,8 +19,9 @@ const isStringPrefix = (c: number): boolean =>
  * Masks literal values in a SQL statement with `?`, keeping keywords, identifiers, placeholders
  * (`$1`, `?`, `:name`) and structure: `SELECT * FROM users WHERE email = 'a@b.c' AND id = 42` →
  * `SELECT * FROM users WHERE email = ? AND id = ?`. Comments are masked whole (they can carry
- * anything). Double-quoted text is an identifier in ANSI SQL / PostgreSQL and is kept; MySQL's
- * double-quoted strings are therefore not masked.
+ * anything). Double-quoted text is an identifier in ANSI SQL / PostgreSQL and is kept, unless
+ * `doubleQuotedStrings` (MySQL and MariaDB, where it is a string literal, as in
+ * `IDENTIFIED BY "…"`): then it is masked as `'…'` is.
  *
  * One left-to-right pass that looks at each character a bounded number of times. It finds exactly
  * what this regex, tried at each position in turn, found:
@@ -31,7 +32,7 @@ const isStringPrefix = (c: number): boolean =>
  * digits and a letter took seconds), and even linear, a callback per literal made a long
  * statement of short literals slow to mask (issue 20; scrub group, bench/README.md).
  */
-export function maskSql(statement: string): string {
+export function maskSql(statement: string, doubleQuotedStrings = false): string {
   const text = statement;
   const n = text.length;
   let out = '';
@@ -61,6 +62,9 @@ export function maskSql(statement: string): string {
     } else if (c === DOLLAR) {
       end = dollarEnd(text, i);
       if (end !== -1) emit(i, end, '?');
+    } else if (c === DQUOTE && doubleQuotedStrings) {
+      end = stringEnd(text, i, DQUOTE);
+      if (end !== -1) emit(i, end, '?');
     } else if (c === DQUOTE) {
       end = doubleQuotedEnd(text, i); // an identifier: kept
     } else if (c === 96) {
@@ -76,15 +80,18 @@ export function maskSql(statement: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** `'…'` with `''` and backslash escapes; unclosed runs to the end, unless it ends in a lone backslash. */
-function stringEnd(text: string, quote: number): number {
+/**
+ * `'…'` (or MySQL's `"…"`: `close` is the quote) with doubled quotes and backslash escapes; unclosed
+ * runs to the end, unless it ends in a lone backslash.
+ */
+function stringEnd(text: string, quote: number, close = QUOTE): number {
   const n = text.length;
   let p = quote + 1;
   let lastPair = -1;
   while (p < n) {
     const c = text.charCodeAt(p);
-    if (c === QUOTE) {
-      if (p + 1 < n && text.charCodeAt(p + 1) === QUOTE) {
+    if (c === close) {
+      if (p + 1 < n && text.charCodeAt(p + 1) === close) {
         lastPair = p;
         p += 2;
         continue;

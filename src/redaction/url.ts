@@ -1,8 +1,20 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isSecretParam, secretNamesOf } from './param-names.js';
+import { INLINE_SECRET_NAMES } from './defaults.js';
+import {
+  endsInSecretName,
+  isSecretParam,
+  type SecretNames,
+  secretNamesOf,
+  secretSuffixes,
+} from './param-names.js';
 
-/** Query parameters whose values are scrubbed from URL attributes (compared case-insensitively). */
-export const DEFAULT_QUERY_PARAMS: readonly string[] = [
+/**
+ * Query parameters whose values are scrubbed from URL attributes (compared case-insensitively): these,
+ * every name free text scrubs (`accessToken`, `client-secret`, `x-api-key`... INLINE_SECRET_NAMES),
+ * and a name that ends in one of those after a character that is not a letter or digit, as in free
+ * text (`auth_token`, `private_token`; endsInSecretName).
+ */
+const QUERY_PARAMS: readonly string[] = [
   'token',
   'access_token',
   'refresh_token',
@@ -30,11 +42,19 @@ export const DEFAULT_QUERY_PARAMS: readonly string[] = [
   'x-goog-signature',
   'x-goog-credential',
 ];
+export const DEFAULT_QUERY_PARAMS: readonly string[] = [
+  ...new Set([...QUERY_PARAMS, ...INLINE_SECRET_NAMES.map((n) => n.toLowerCase())]),
+];
+// `auth_token=x` in a message was scrubbed and `?auth_token=x` in url.full was not.
+const SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES);
 
 // Semantic conventions (url.full, url.query) prescribe the literal `REDACTED` for URLs, not the
 // configurable replacement: https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/
 const URL_REDACTED = 'REDACTED';
-const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@\s]*@/;
+// Userinfo runs to the LAST `@` before the path, query or fragment, as the URL parser reads it:
+// `postgres://app:p@ss@db/prod` connects with the password `p@ss`, and stopping at the first `@`
+// sent `REDACTED:REDACTED@ss@db`. Anchored, greedy then giving back to one `@`: linear.
+const USERINFO = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#\s]*@/;
 const DEFAULT_PARAM_SET = new Set(DEFAULT_QUERY_PARAMS);
 
 /**
@@ -53,6 +73,14 @@ export function redactQuery(
   let out = '';
   let copied = 0;
   let start = 0;
+  // Where the next encoded `=` is, in either case: found once and reused until passed, as nextEq.
+  let upper = 0;
+  let lower = 0;
+  const scrubNested = (from: number, to: number): boolean => {
+    out += `${query.slice(copied, from)}${URL_REDACTED}`;
+    copied = to;
+    return takeSecret(budget);
+  };
   while (start <= query.length) {
     let end = query.indexOf('&', start);
     if (end === -1) end = query.length;
@@ -62,17 +90,79 @@ export function redactQuery(
       // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
       const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
       if (
-        isSecretParam(query, start + nameStart, nextEq, params, names) &&
+        (isSecretParam(query, start + nameStart, nextEq, params, names) ||
+          endsInSecretName(query, start + nameStart, nextEq, SECRET_SUFFIXES)) &&
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
         if (!takeSecret(budget)) return out;
         copied = end;
+      } else {
+        if (upper !== -1 && upper <= nextEq) upper = query.indexOf('%3D', nextEq);
+        if (lower !== -1 && lower <= nextEq) lower = query.indexOf('%3d', nextEq);
+        const encoded = upper === -1 ? lower : lower === -1 ? upper : Math.min(upper, lower);
+        if (
+          encoded !== -1 &&
+          encoded < end &&
+          !nestedSecrets(query, nextEq + 1, end, params, names, scrubNested)
+        )
+          return out;
       }
     }
     start = end + 1;
   }
   return copied === 0 ? query : out + query.slice(copied);
+}
+
+/** `%XX` at `i`, as the number XX, case-insensitively (`%3d` is `%3D`); -1 when it is not one. */
+function encodedAt(query: string, i: number, to: number): number {
+  if (i + 2 >= to || query.charCodeAt(i) !== 37) return -1;
+  const high = query.charCodeAt(i + 1);
+  const low = query.charCodeAt(i + 2) | 0x20;
+  if (high < 48 || high > 55) return -1;
+  const digit = low >= 48 && low <= 57 ? low - 48 : low >= 97 && low <= 102 ? low - 87 : -1;
+  return digit === -1 ? -1 : (high - 48) * 16 + digit;
+}
+
+/**
+ * The secret parameters of a value that is itself an encoded URL or query: a login redirect
+ * `next=%2Freset%3Ftoken%3Dabc` carries a reset token, escaped once, which the whole-name check
+ * of its parameter (`next`) never looked into. Pairs split at an encoded `?`, `&` or `#`, name and
+ * value at the first encoded `=`; `secret(from, to)` is called for each secret value, in order
+ * (false: stop, the budget is spent). One pass over the value.
+ */
+function nestedSecrets(
+  query: string,
+  from: number,
+  to: number,
+  params: ReadonlySet<string>,
+  names: SecretNames,
+  secret: (from: number, to: number) => boolean,
+): boolean {
+  let pair = from;
+  let eq = -1;
+  for (let i = from; i <= to; i++) {
+    const code = i === to ? 0x26 : encodedAt(query, i, to);
+    if (code === 0x3d && eq === -1) {
+      eq = i;
+      i += 2;
+    } else if (code === 0x26 || code === 0x3f || code === 0x23) {
+      const value = eq + 3;
+      if (
+        eq > pair &&
+        value < i &&
+        !(i - value === URL_REDACTED.length && query.startsWith(URL_REDACTED, value)) &&
+        (isSecretParam(query, pair, eq, params, names) ||
+          endsInSecretName(query, pair, eq, SECRET_SUFFIXES)) &&
+        !secret(value, i)
+      )
+        return false;
+      pair = i + 3;
+      eq = -1;
+      i += 2;
+    }
+  }
+  return true;
 }
 
 /**

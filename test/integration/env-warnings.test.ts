@@ -26,6 +26,8 @@ interface Row {
   /** Other variables the row needs (`http` switches the exporter to OTLP/HTTP at the receiver). */
   env?: Record<string, string>;
   http?: boolean;
+  /** How the line shows the value, when not as given (header values are secrets). */
+  shown?: string;
   /** What the line must say is used instead. */
   fallback: string;
   /** The effective configuration agrees with `fallback`. */
@@ -134,6 +136,7 @@ const rows: Row[] = [
     name: 'OTEL_EXPORTER_OTLP_HEADERS',
     value: 'novalue',
     http: true,
+    shown: '[REDACTED]',
     fallback: 'ignoring that entry',
     check: (c) => expect(c.headers).toEqual({}),
   },
@@ -348,7 +351,7 @@ describe('a bad environment value gives exactly one true line', () => {
     expect(mentions, output).toHaveLength(1);
     expect(mentions[0]).toMatch(
       new RegExp(
-        `^\\[@acme/otel\\] ${row.name}=${escapeRegExp(JSON.stringify(row.value))} was given, but .+, ${escapeRegExp(row.fallback)}`,
+        `^\\[@acme/otel\\] ${row.name}=${escapeRegExp(JSON.stringify(row.shown ?? row.value))} was given, but .+, ${escapeRegExp(row.fallback)}`,
       ),
     );
     const configLine = lines.find((l) => l.startsWith('CONFIG '));

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveGrpcProxyVariable } from '../../../src/config/export.js';
 import { initTracing } from '../../../src/sdk/init.js';
 import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
-import { resetTracing } from '../../support/reset.js';
+import { captureLogLines, resetTracing } from '../../support/reset.js';
 
 let rx: OtlpReceiver;
 let proxy: http.Server;
@@ -62,6 +62,31 @@ it('exports through the HTTP CONNECT proxy named by grpc_proxy', async () => {
   await tracing.forceFlush();
   expect((await rx.waitForSpans(1)).map((s) => s.name)).toEqual(['through-the-proxy']);
   expect(tunnels).toEqual([`127.0.0.1:${rx.port}`]);
+});
+
+// grpc-js throws on a metadata value it cannot send, quoting it: every export failed with
+// `Metadata string value "<the header's secret>" contains illegal characters`, which our loss
+// report printed. The header is now dropped with a line naming it, as our own transport does.
+it('drops an OTLP header grpc-js cannot send, without printing its value', async () => {
+  process.env.grpc_proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  delete process.env.no_grpc_proxy;
+  const lines = captureLogLines();
+  rx.clear();
+  const env = {
+    ...process.env,
+    OTEL_NODE_RESOURCE_DETECTORS: 'none',
+    OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-team=hcS3cretK%0Aey,x-tenant=acme',
+  };
+  const tracing = initTracing({ serviceName: 'proxied', handleSignals: false, instrumentations: false }, env);
+  tracing.tracer.startSpan('bad-header').end();
+  await tracing.forceFlush();
+  expect((await rx.waitForSpans(1)).map((s) => s.name)).toContain('bad-header');
+  expect(rx.metadata()[0]).toMatchObject({ 'x-tenant': 'acme' });
+  expect(lines.join('\n')).not.toContain('hcS3cretK');
+  expect(lines).toContainEqual(
+    expect.stringContaining('OTLP header "x-team" was given, but it is not a valid header'),
+  );
 });
 
 describe('gRPC proxy variables (grpc-js is used when one applies)', () => {

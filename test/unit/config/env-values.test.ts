@@ -156,14 +156,15 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,oops' },
-        /OTEL_EXPORTER_OTLP_HEADERS=.*"oops" is not key=value, ignoring that entry/,
+        /OTEL_EXPORTER_OTLP_HEADERS="a=\[REDACTED\],\[REDACTED\]" was given, but the entry 2 \(\[REDACTED\]\) is not key=value, ignoring that entry/,
         (c) => c.headers,
         { a: '1' },
       ],
       [
         // Every bad entry named, in the one line (the second used to go unsaid).
+        // Header values are secrets: keys shown, values and keyless entries not (entries by position).
         { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,=d,e=%zz,oops' },
-        /OTEL_EXPORTER_OTLP_HEADERS="a=1,=d,e=%zz,oops" was given, but the entry "=d" is not key=value, ignoring that entry; the value of e is not valid percent-encoding, using it undecoded; the entry "oops" is not key=value, ignoring that entry\.$/,
+        /OTEL_EXPORTER_OTLP_HEADERS="a=\[REDACTED\],\[REDACTED\],e=\[REDACTED\],\[REDACTED\]" was given, but the entry 2 \(\[REDACTED\]\) is not key=value, ignoring that entry; the value of e is not valid percent-encoding, using it undecoded; the entry 4 \(\[REDACTED\]\) is not key=value, ignoring that entry\.$/,
         (c) => c.headers,
         { a: '1', e: '%zz' },
       ],
@@ -244,4 +245,48 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       expect(warnings).toHaveLength(1);
     });
   }
+});
+
+// OTEL_EXPORTER_OTLP_HEADERS holds the collector's credentials (`x-honeycomb-team=…`,
+// `authorization=Bearer …`); one bad entry made the warning quote the whole value, and the log
+// scrubber knows no vendor's header names, so the key went to stderr as given.
+describe('a bad OTLP headers value is named without its secrets', () => {
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
+    it(name, () => {
+      const config = resolveConfig(
+        {},
+        { ...base, [name]: 'x-honeycomb-team=hc1secretKey99,x-tenant=t3nant%zz,BareT0ken42' },
+      );
+      expect(config.headers).toEqual({ 'x-honeycomb-team': 'hc1secretKey99', 'x-tenant': 't3nant%zz' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(
+        `${name}="x-honeycomb-team=[REDACTED],x-tenant=[REDACTED],[REDACTED]" was given, but the value of x-tenant`,
+      );
+      expect(warnings[0]).toContain('the entry 3 ([REDACTED]) is not key=value');
+      for (const secret of ['hc1secretKey99', 't3nant', 'BareT0ken42'])
+        expect(warnings[0]).not.toContain(secret);
+    });
+  }
+});
+
+// A bad endpoint is quoted in its warning, and the log scrubber finds userinfo only in a URL it can
+// read: `https//user:<password>@collector` (a typo) or `user:<password>@collector:4317` (no scheme)
+// went to stderr whole.
+describe('a bad OTLP endpoint is named without its userinfo', () => {
+  const shapes = [
+    ['https//ops:pw5ecret@collector:4317', 'https//REDACTED@collector:4317'],
+    ['ops:pw5ecret@collector:4317', 'REDACTED@collector:4317'],
+    ['collector:4317/pw5ecret@', 'REDACTED@'],
+  ];
+  it.each(
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'].flatMap((name) =>
+      shapes.map(([value, shown]) => [name, value!, shown!] as const),
+    ),
+  )('%s=%s', (name, value, shown) => {
+    const config = resolveConfig({}, { ...base, [name]: value });
+    expect(config.endpoint).toBe('http://localhost:4317');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${name}=${JSON.stringify(shown)} was given, but it is not an http(s) URL`);
+    expect(warnings[0]).not.toContain('pw5ecret');
+  });
 });

@@ -8,6 +8,35 @@ const r = createRedactor();
 const scrub = (args: string[]) => scrubArgs(args, r, '[REDACTED]');
 
 describe('scrubArgs', () => {
+  // `--user admin:pw` (curl's form) and `--bearer <token>` / `--jwt <token>` went out as given.
+  it('hides the password of a user:password flag value and bearer or JWT flag values', () => {
+    expect(
+      scrub([
+        '-u',
+        'admin:hunter2',
+        '--user=ops:pw:x',
+        '--USER',
+        'bob',
+        '--bearer',
+        'b1',
+        '--jwt=j1',
+        '-u',
+        '--x',
+      ]),
+    ).toEqual([
+      '-u',
+      'admin:[REDACTED]',
+      '--user=ops:[REDACTED]',
+      '--USER',
+      'bob',
+      '--bearer',
+      '[REDACTED]',
+      '--jwt=[REDACTED]',
+      '-u',
+      '--x',
+    ]);
+  });
+
   it('hides flag values that are secrets, in every spelling', () => {
     expect(
       scrub([

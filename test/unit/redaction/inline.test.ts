@@ -9,6 +9,7 @@ import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 
 // --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
 // helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
+// The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added 2026-12-06).
 const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
@@ -21,8 +22,12 @@ const REFERENCE_NAMES = [
   'access[-_]?token',
   'refresh[-_]?token',
   'client[-_]?secret',
+  'secret[-_]?key',
+  'secret_access_key',
+  'private[-_]?key',
   'password',
   'passwd',
+  'passphrase',
   'pwd',
   'secret',
   'token',
@@ -34,15 +39,18 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   const singlePart = [...REFERENCE_NAMES.filter((n) => !multiPart.split('|').includes(n)), ...userNames].join(
     '|',
   );
-  const q = `(?:(")(?:[^"\\\\]|\\\\.)*"|(')(?:[^'\\\\]|\\\\.)*')`;
+  // Escaped quoted values (`\"…\"`, JSON inside a JSON string) added 2026-12-06, with their group.
+  const q =
+    `(?:(")(?:[^"\\\\]|\\\\.)*"|(')(?:[^'\\\\]|\\\\.)*'` +
+    `|(\\\\")(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\")`;
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})(["']?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(${anyCase(singlePart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
     'g',
   );
-  const inlineReplacement = `$1$2$3$4$5$6$7$8${replacement.replace(/\$/g, '$$$$')}$3$4$7$8`;
+  const inlineReplacement = `$1$2$3$4$5$6$7$8$9$10${replacement.replace(/\$/g, '$$$$')}$3$4$5$8$9$10`;
   return (text) => (/[:=]/.test(text) ? text.replace(inline, inlineReplacement) : text);
 }
 // --- End of reference. ---
@@ -83,6 +91,13 @@ const TOKENS = [
   'Authorization',
   'proxy-authorization',
   'x-tenant-key',
+  'secret_key',
+  'SecretKey',
+  'secret_access_key',
+  'privateKey',
+  'private-key',
+  'Passphrase',
+  '_key',
   'pass',
   'a',
   'x',
@@ -103,6 +118,8 @@ const TOKENS = [
   '\u3000',
   '\ufeff',
   '\\',
+  '\\"',
+  '\\\\',
   ',',
   ';',
   '&',
@@ -168,5 +185,28 @@ describe('inline scanner finds what the regex found', () => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);
     expect(referenceScrubber('[REDACTED]', [])(text)).toBe(expected);
+  });
+});
+
+// A JSON body quoted inside a JSON string (a logged request, an error's `data`) escapes its quotes:
+// `{\"password\":\"hunter2\"}`. The name's closing quote was looked for unescaped, so the pair was
+// not seen and the value went out; a value's own escapes (`\\\"`, `\\\\`, `\\n`) must not end it.
+describe('escaped JSON inside text', () => {
+  const scrub = createInlineScrubber('[REDACTED]', []);
+  const reference = referenceScrubber('[REDACTED]', []);
+  it.each([
+    [
+      '{\\"user\\":\\"bob\\",\\"password\\":\\"hunter2\\"}',
+      '{\\"user\\":\\"bob\\",\\"password\\":\\"[REDACTED]\\"}',
+    ],
+    ['{\\"password\\":\\"a\\\\\\"b c\\"}', '{\\"password\\":\\"[REDACTED]\\"}'],
+    ['{\\"password\\":\\"a\\\\\\\\\\",\\"n\\":1}', '{\\"password\\":\\"[REDACTED]\\",\\"n\\":1}'],
+    ['{\\"token\\":\\"line\\\\nnext\\"}', '{\\"token\\":\\"[REDACTED]\\"}'],
+    ['{\\"Cookie\\": \\"a=1; b=2\\", \\"x\\":1}', '{\\"Cookie\\": \\"[REDACTED]\\", \\"x\\":1}'],
+    ['body="{\\"client_secret\\":\\"s3\\"}"', 'body="{\\"client_secret\\":\\"[REDACTED]\\"}"'],
+    ['{\\"password\\":\\"x\\"', '{\\"password\\":\\"[REDACTED]\\"'],
+  ])('%s', (input, expected) => {
+    expect(scrub(input)).toBe(expected);
+    expect(reference(input)).toBe(expected);
   });
 });

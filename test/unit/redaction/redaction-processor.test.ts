@@ -4,6 +4,8 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import * as stable from '@opentelemetry/semantic-conventions';
+import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRedactionProcessor } from '../../../src/redaction/redaction-processor.js';
 import { createRedactor } from '../../../src/redaction/redactor.js';
@@ -100,6 +102,50 @@ describe('createRedactionProcessor', () => {
     });
   });
 
+  // `db.password` was replaced but `db_password`, `DB_PASSWORD`, `app.api_token`, `github_token`
+  // and `aws.secret_access_key` went out as set: keys matched a secret name whole or by their last
+  // dotted segment only, while free text took `db_password=…` for a secret.
+  it('takes a key that ends in a secret name after a separator for a secret', () => {
+    const p = pipeline();
+    const secret = {
+      db_password: 'v1',
+      DB_PASSWORD: 'v2',
+      'app.api_token': 'v3',
+      github_token: 'v4',
+      'aws.secret_access_key': 'v5',
+      token: 'v6',
+      'svc.X-Auth-Token': 'v7',
+    };
+    const kept = {
+      sort_key: 'name',
+      'app.tokens': 3,
+      mytoken: 'm',
+      'user.password_hash': 'h',
+      'app.token_count': 2,
+    };
+    const span = p.tracer.startSpan('op', { attributes: { ...secret, ...kept } });
+    span.addEvent('e', { ...secret, ...kept });
+    span.addLink({ context: span.spanContext(), attributes: { ...secret, ...kept } });
+    span.end();
+    const s = p.spans()[0]!;
+    const redacted = Object.fromEntries(Object.keys(secret).map((k) => [k, '[REDACTED]']));
+    for (const attributes of [s.attributes, s.events[0]!.attributes, s.links[0]!.attributes])
+      expect(attributes).toEqual({ ...redacted, ...kept });
+  });
+
+  it('takes no semantic-convention attribute for a secret but the connection string', () => {
+    const r = createRedactor();
+    const keys = [...Object.entries(stable), ...Object.entries(incubating)]
+      .filter(([name, value]) => name.startsWith('ATTR_') && typeof value === 'string')
+      .map(([, value]) => value as string);
+    expect(keys.length).toBeGreaterThan(500);
+    const attributes = Object.fromEntries(keys.map((k) => [k, 'plain value']));
+    r.attributes(attributes);
+    expect(Object.keys(attributes).filter((k) => attributes[k] === '[REDACTED]')).toEqual([
+      'db.connection_string',
+    ]);
+  });
+
   it.each([
     ['mask', 'SELECT * FROM t WHERE a = ?'],
     ['keep', "SELECT * FROM t WHERE a = 'x'"],
@@ -136,6 +182,61 @@ describe('createRedactionProcessor', () => {
     }
   });
 
+  // `private_key` was a secret attribute key, but `private_key=…` in an exception message went
+  // out, as did the AWS secret key of a failed SDK call's `aws_secret_access_key=…` and a
+  // `passphrase=…`: the free-text names stopped at `secret`, `password`, `token`...
+  it('scrubs secret and private keys and passphrases named in text', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('op');
+    span.recordException(
+      new Error(
+        'config: AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY secret_key=sk1 ' +
+          'privateKey: "pk1" passphrase=pp1 sort_key=name',
+      ),
+    );
+    span.setAttribute('url.full', 'https://h/p?secret_key=sk2&passphrase=pp2&private-key=pk2');
+    span.end();
+    const s = p.spans()[0]!;
+    expect(s.events[0]!.attributes?.['exception.message']).toBe(
+      'config: AWS_SECRET_ACCESS_KEY=[REDACTED] secret_key=[REDACTED] privateKey: "[REDACTED]" ' +
+        'passphrase=[REDACTED] sort_key=name',
+    );
+    expect(s.attributes['url.full']).toBe(
+      'https://h/p?secret_key=REDACTED&passphrase=REDACTED&private-key=REDACTED',
+    );
+  });
+
+  // Names were scrubbed only when they held `?` or `://` (spans) or `://` or `=` (events): a span
+  // or event named with a bearer token, a `password: …` pair, a JWT or a match of the user's own
+  // `patterns` went out as named.
+  it('scrubs span and event names of every shape', () => {
+    const p = pipeline({ patterns: [/\bacct-\d{6}\b/] });
+    const span = p.tracer.startSpan('login password: hunter2');
+    span.addEvent('Authorization: Basic dXNlcjpwYXNzd29yZA==');
+    span.addEvent(`retry with ${JWT}`);
+    span.addEvent('charge acct-123456');
+    span.addEvent('exception');
+    span.end();
+    const s = p.spans()[0]!;
+    expect(s.name).toBe('login password: [REDACTED]');
+    expect(s.events.map((e) => e.name)).toEqual([
+      'Authorization: [REDACTED]',
+      'retry with [REDACTED]',
+      'charge [REDACTED]',
+      'exception',
+    ]);
+  });
+
+  it('scrubs a JSON body quoted inside a JSON string', () => {
+    const p = pipeline();
+    const span = p.tracer.startSpan('op');
+    span.recordException(new Error('{"body":"{\\"user\\":\\"bob\\",\\"password\\":\\"hunter2\\"}"}'));
+    span.end();
+    expect(p.spans()[0]!.events[0]!.attributes?.['exception.message']).toBe(
+      '{"body":"{\\"user\\":\\"bob\\",\\"password\\":\\"[REDACTED]\\"}"}',
+    );
+  });
+
   it('replaces value patterns anywhere in string values', () => {
     const r = createRedactor();
     expect(r.text('auth Bearer abc.def-123456')).toBe('auth [REDACTED]');
@@ -160,6 +261,25 @@ describe('createRedactionProcessor', () => {
     for (const text of ['card:4111111111111111', '(4111-1111-1111-1111)', 'n=4111111111111111&']) {
       expect(r.text(text)).not.toContain('4111');
     }
+  });
+
+  // A `keys` name was a secret in free text (`x-tenant-key=…`) but not as a query parameter.
+  it('takes user key names for secret query parameters too', () => {
+    const p = pipeline({ keys: ['x-tenant-key', /^app\./] });
+    p.tracer
+      .startSpan('op', {
+        attributes: {
+          note: 'x-tenant-key=t1',
+          'url.full': 'https://e.com/?X-Tenant-Key=t2&app.a=3',
+          'url.query': 'x-tenant-key=t3',
+        },
+      })
+      .end();
+    expect(p.spans()[0]!.attributes).toEqual({
+      note: 'x-tenant-key=[REDACTED]',
+      'url.full': 'https://e.com/?X-Tenant-Key=REDACTED&app.a=3',
+      'url.query': 'x-tenant-key=REDACTED',
+    });
   });
 
   it('adds user keys, patterns and query params to the defaults', () => {

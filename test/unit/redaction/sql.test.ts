@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../../src/redaction/redactor.js';
 import { hashSql, maskSql } from '../../../src/redaction/sql.js';
 
 describe('maskSql', () => {
@@ -24,5 +25,59 @@ describe('maskSql', () => {
 
   it('hashes with a sha256: prefix', () => {
     expect(hashSql('select 1')).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+// MySQL and MariaDB read `"…"` as a string literal (unless ANSI_QUOTES), so the mysql and mysql2
+// instrumentations' `db.query.text` of `ALTER USER … IDENTIFIED BY "…"` went out with the password:
+// double-quoted text was kept as an identifier whatever the database.
+describe('double-quoted strings of MySQL and MariaDB', () => {
+  it.each([
+    [`ALTER USER 'app'@'%' IDENTIFIED BY "hunter2"`, 'ALTER USER ?@? IDENTIFIED BY ?'],
+    ['SET PASSWORD FOR app = "a""b\\"c" -- x', 'SET PASSWORD FOR app = ? -- ?'],
+    ['UPDATE t SET v = "unterminated', 'UPDATE t SET v = ?'],
+  ])('%s', (input, expected) => {
+    expect(maskSql(input, true)).toBe(expected);
+  });
+
+  it.each([
+    ['db.system.name', 'mysql', 'db.query.text'],
+    ['db.system', 'mariadb', 'db.statement'],
+  ])('%s=%s masks them in %s; PostgreSQL keeps its identifiers', (systemKey, system, textKey) => {
+    const r = createRedactor();
+    const mysql = { [textKey]: 'ALTER USER app IDENTIFIED BY "hunter2"', [systemKey]: system };
+    const pg = { [textKey]: 'SELECT "Name" FROM t WHERE k = \'x\'', [systemKey]: 'postgresql' };
+    r.attributes(mysql);
+    r.attributes(pg);
+    expect(mysql[textKey]).toBe('ALTER USER app IDENTIFIED BY ?');
+    expect(pg[textKey]).toBe('SELECT "Name" FROM t WHERE k = ?');
+  });
+});
+
+// Masking takes literals only, and a Redis command's arguments are bare words: the ioredis/redis
+// spans of `SISMEMBER revoked <JWT>` or `GET cache:ghp_…` went out with the token, since value
+// patterns (JWTs, cloud and GitHub keys) never ran on database statements.
+describe('value patterns in database statements', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+  const GH = `ghp_${'a1B2'.repeat(9)}`;
+  it.each([
+    [`SISMEMBER revoked ${JWT}`, 'SISMEMBER revoked [REDACTED]'],
+    [`GET cache:${GH}`, 'GET cache:[REDACTED]'],
+    [`SELECT * FROM t WHERE k = 'AKIAIOSFODNN7EXAMPLE' -- ${JWT}`, 'SELECT * FROM t WHERE k = ? -- ?'],
+    // The auth-scheme pattern does not run here: `token varchar` is a column, not a credential.
+    [
+      'CREATE TABLE s (token varchar(255), basic integer)',
+      'CREATE TABLE s (token varchar(?), basic integer)',
+    ],
+  ])('%s', (statement, expected) => {
+    const attributes = { 'db.query.text': statement, 'db.system.name': 'redis' };
+    createRedactor().attributes(attributes);
+    expect(attributes['db.query.text']).toBe(expected);
+  });
+
+  it('and the user patterns', () => {
+    const attributes = { 'db.statement': 'HGET accounts acct-123456' };
+    createRedactor({ patterns: [/\bacct-\d{6}\b/] }).attributes(attributes);
+    expect(attributes['db.statement']).toBe('HGET accounts [REDACTED]');
   });
 });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { INLINE_SECRET_NAMES } from '../../../src/redaction/defaults.js';
 import { decodable } from '../../../src/redaction/param-names.js';
+import { createRedactor } from '../../../src/redaction/redactor.js';
 import {
   DEFAULT_QUERY_PARAMS,
   redactQuery,
@@ -27,6 +29,10 @@ describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
     ],
     ['https://example.com/p?page=2', 'https://example.com/p?page=2'],
     ['https://example.com/a@b', 'https://example.com/a@b'],
+    // A raw `@` in the password: userinfo ends at the last `@` of the authority (`p@ss` leaked `ss`).
+    ['https://u:p@ss@example.com/x@y?q=a@b#c@d', 'https://REDACTED:REDACTED@example.com/x@y?q=a@b#c@d'],
+    ['amqp://guest:g@@st@rabbit:5672', 'amqp://REDACTED:REDACTED@rabbit:5672'],
+    ['https://example.com?q=a@b', 'https://example.com?q=a@b'],
   ])('%s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });
@@ -40,6 +46,78 @@ describe('redactUrl (opentelemetry-js #5741, semconv url.full)', () => {
     expect(redactUrlsInText('connect to postgres://app:s3cret@db:5432/x failed')).toBe(
       'connect to postgres://REDACTED:REDACTED@db:5432/x failed',
     );
+    expect(redactUrlsInText('connect to postgres://app:p@ss@db:5432/x failed, mail a@b')).toBe(
+      'connect to postgres://REDACTED:REDACTED@db:5432/x failed, mail a@b',
+    );
+  });
+});
+
+// Free text scrubbed `accessToken=x` and `auth_token=x` (inline.ts), url.full kept `?accessToken=x`
+// and `?auth_token=x`: the query list lacked the camelCase and header-style names, and matched
+// whole names only, so GitLab's `private_token` and OAuth 1's `oauth_token` went out in URLs.
+describe('a query parameter is a secret wherever free text would call it one', () => {
+  it.each([
+    ['https://h/p?accessToken=a1&page=2', 'https://h/p?accessToken=REDACTED&page=2'],
+    [
+      'https://h/p?refreshToken=a1&clientSecret=b2',
+      'https://h/p?refreshToken=REDACTED&clientSecret=REDACTED',
+    ],
+    ['https://h/p?x-api-key=a1', 'https://h/p?x-api-key=REDACTED'],
+    [
+      'https://gitlab/api/v4/projects?private_token=glpat-1',
+      'https://gitlab/api/v4/projects?private_token=REDACTED',
+    ],
+    ['https://h/p?oauth_token=a1&auth_token=b2', 'https://h/p?oauth_token=REDACTED&auth_token=REDACTED'],
+    ['https://h/p?db.Password=a1&user-pwd=b2', 'https://h/p?db.Password=REDACTED&user-pwd=REDACTED'],
+    // Not a secret name at its end, or glued to letters: kept.
+    [
+      'https://h/p?sort_key=name&country_code=US&tokens=3',
+      'https://h/p?sort_key=name&country_code=US&tokens=3',
+    ],
+    ['https://h/p?mytoken=1&token_type=bearer', 'https://h/p?mytoken=1&token_type=bearer'],
+  ])('%s', (input, expected) => {
+    expect(redactUrl(input)).toBe(expected);
+    const attributes = { 'url.full': input };
+    createRedactor().attributes(attributes);
+    expect(attributes['url.full']).toBe(expected);
+  });
+
+  it.each(INLINE_SECRET_NAMES)('%s', (name) => {
+    const text = createRedactor().text(`${name}=s3cr3tv4lue`);
+    expect(text).not.toContain('s3cr3tv4lue');
+    expect(redactUrl(`https://h/p?${name}=s3cr3tv4lue`)).toBe(`https://h/p?${name}=REDACTED`);
+    expect(redactUrl(`https://h/p?my_${name}=s3cr3tv4lue`)).toBe(`https://h/p?my_${name}=REDACTED`);
+  });
+});
+
+// A parameter whose value is an encoded URL or query (a login redirect keeping the page to return
+// to) carried that page's secrets escaped once: `next=%2Freset%3Ftoken%3D…` went out whole, since
+// only `next`, the outer name, was looked at.
+describe('secrets in a parameter that holds an encoded URL or query', () => {
+  it.each([
+    [
+      'https://app/login?next=%2Freset%3Ftoken%3Dabc123&x=1',
+      'https://app/login?next=%2Freset%3Ftoken%3DREDACTED&x=1',
+    ],
+    ['/login?next=%2Fr%3fToken%3dabc%26page%3D2', '/login?next=%2Fr%3fToken%3dREDACTED%26page%3D2'],
+    [
+      'https://app/login?returnTo=https%3A%2F%2Fapp%2Fcb%3Fcode%3Dxyz%23access_token%3Dqq',
+      'https://app/login?returnTo=https%3A%2F%2Fapp%2Fcb%3Fcode%3DREDACTED%23access_token%3DREDACTED',
+    ],
+    [
+      '/p?next=%2Fx%3Fauth_token%3Dv%26a%3D1&token=t',
+      '/p?next=%2Fx%3Fauth_token%3DREDACTED%26a%3D1&token=REDACTED',
+    ],
+    // Not a secret name, nothing after the encoded `=`, or not an encoded pair: kept.
+    [
+      '/p?q=a%3Db&r=%3Dpassword%3Dx&s=%2Fx%3Fpassword%3D',
+      '/p?q=a%3Db&r=%3Dpassword%3Dx&s=%2Fx%3Fpassword%3D',
+    ],
+  ])('%s', (input, expected) => {
+    expect(redactUrl(input)).toBe(expected);
+    const absolute = input.startsWith('/') ? `https://app${input}` : input;
+    const scrubbed = expected.startsWith('/') ? `https://app${expected}` : expected;
+    expect(createRedactor().text(`redirect to ${absolute} failed`)).toBe(`redirect to ${scrubbed} failed`);
   });
 });
 
@@ -64,6 +142,11 @@ describe('redactQuery matches names as the plain reading would (property)', () =
     }
     return name.toLowerCase();
   }
+  // A name that ends, as written, in a free-text secret name after a non-alphanumeric character.
+  const SECRET_SUFFIX = new RegExp(
+    `[^A-Za-z0-9](?:${INLINE_SECRET_NAMES.map((n) => n.replace(/[-]/g, '\\-')).join('|')})$`,
+    'i',
+  );
   function plainRedactQuery(query: string, params: ReadonlySet<string>): string {
     return query
       .split('&')
@@ -72,7 +155,8 @@ describe('redactQuery matches names as the plain reading would (property)', () =
         if (eq <= 0) return pair;
         const nameStart = i === 0 && pair.startsWith('?') ? 1 : 0;
         const value = pair.slice(eq + 1);
-        return params.has(plainLower(pair.slice(nameStart, eq))) && value !== 'REDACTED'
+        const raw = pair.slice(nameStart, eq);
+        return (params.has(plainLower(raw)) || SECRET_SUFFIX.test(raw)) && value !== 'REDACTED'
           ? `${pair.slice(0, eq + 1)}REDACTED`
           : pair;
       })
@@ -89,6 +173,10 @@ describe('redactQuery matches names as the plain reading would (property)', () =
       'to%6Ben',
       'my+token',
       'my%20Token',
+      'x_token',
+      'a+Pwd',
+      'a%5Fpwd',
+      '%pwd',
       'x',
       'ab',
       '%zz',
@@ -105,7 +193,22 @@ describe('redactQuery matches names as the plain reading would (property)', () =
       '%C4%B0d',
     ),
     fc.string({
-      unit: fc.constantFrom('a', 'T', 'k', '%', '+', '2', '0', '?', 'ö', '\u212a', '%C3', '%E2%84%AA'),
+      unit: fc.constantFrom(
+        'a',
+        'T',
+        'k',
+        '%',
+        '+',
+        '2',
+        '0',
+        '?',
+        'ö',
+        '\u212a',
+        '%C3',
+        '%E2%84%AA',
+        '_',
+        'pWd',
+      ),
       maxLength: 6,
     }),
   );

@@ -1,0 +1,102 @@
+import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { INLINE_SECRET_NAMES } from './defaults.js';
+import { endsInSecretName, secretSuffixes } from './param-names.js';
+
+/**
+ * `<password>hunter2</password>` in free text (a SOAP fault, an XML body quoted in an error): the
+ * text of an element whose name is, or ends in, a name free text scrubs (`password`, `api_key`,
+ * `ns:Token`, `db_password`), when its closing tag follows (or the text ends first). The
+ * `name=value` rules (inline.ts) need `=` or `:` after the name, so an XML body went out whole.
+ *
+ * One pass: each `<` is looked at once, and a value runs to the next `<`, where the next element
+ * starts, so no character is read more than a bounded number of times.
+ */
+export type XmlScrubber = (text: string, budget?: SecretBudget) => string;
+
+// `>`, `/`, `:` by char code.
+const [GT, SLASH, COLON] = [62, 47, 58];
+/** Longer element names are not secret names (bounds the work per `<`). */
+const MAX_NAME = 128;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 45 ||
+    c === 95 ||
+    c === 46 ||
+    c === COLON
+  );
+}
+
+export function createXmlScrubber(replacement: string, userNames: readonly string[]): XmlScrubber {
+  const names = secretSuffixes([...INLINE_SECRET_NAMES, ...userNames.filter((n) => /^[\w.-]+$/.test(n))]);
+  return (text, budget = secretBudget()) => {
+    let lt = text.indexOf('<');
+    if (lt === -1) return text;
+    let out = '';
+    let copied = 0;
+    while (lt !== -1) {
+      // `<name>` or `<name attr="…">`: a name of element characters, then `>` or a space and the
+      // attributes, up to the `>` before the next `<` (`<name/>` has no text).
+      let end = lt + 1;
+      while (end < text.length && end - lt <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
+      const next = text.indexOf('<', end);
+      const segmentEnd = next === -1 ? text.length : next;
+      let gt = end;
+      if (isSpace(text.charCodeAt(end))) while (gt < segmentEnd && text.charCodeAt(gt) !== GT) gt++;
+      if (
+        end > lt + 1 &&
+        gt < segmentEnd &&
+        text.charCodeAt(gt) === GT &&
+        text.charCodeAt(gt - 1) !== SLASH &&
+        text.charCodeAt(lt + 1) !== SLASH
+      ) {
+        // `ns:Password`: the local name (read back within the name only).
+        let local = end;
+        while (local > lt + 1 && text.charCodeAt(local - 1) !== COLON) local--;
+        const valueEnd = segmentEnd;
+        const value = gt + 1;
+        if (
+          valueEnd > value &&
+          (next === -1 || closes(text, next, lt + 1, end)) &&
+          endsInSecretName(text, local, end, names, true) &&
+          !isDone(text, value, valueEnd, replacement)
+        ) {
+          out += text.slice(copied, value) + replacement;
+          if (!takeSecret(budget)) return out;
+          copied = valueEnd;
+        }
+      }
+      lt = next;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  };
+}
+
+/**
+ * Whether `</name>` (the name at `text[from, to)`) is at `at`: the text is an element's, not
+ * prose that names a `<token>` placeholder. A text cut before its closing tag (a value cut at the
+ * length limit) runs to the end and counts too.
+ */
+function closes(text: string, at: number, from: number, to: number): boolean {
+  const length = to - from;
+  if (text.charCodeAt(at + 1) !== SLASH || text.charCodeAt(at + 2 + length) !== GT) return false;
+  for (let i = 0; i < length; i++)
+    if (text.charCodeAt(at + 2 + i) !== text.charCodeAt(from + i)) return false;
+  return true;
+}
+
+/** A value already scrubbed is left alone. */
+function isDone(text: string, from: number, to: number, replacement: string): boolean {
+  const length = to - from;
+  return (
+    (length === replacement.length && text.startsWith(replacement, from)) ||
+    (length === 8 && text.startsWith('REDACTED', from))
+  );
+}
