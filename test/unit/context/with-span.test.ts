@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced, withSpan } from '../../../src/context/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+import { thenable, thenGetterThrows } from '../../support/thenables.js';
 
 let tracing: TestTracing;
 beforeEach(() => {
@@ -107,6 +108,30 @@ describe('withSpan', () => {
     withSpan('scoped', () => undefined, { tracer });
     expect(tracing.findSpan('scoped')?.instrumentationScope.name).toBe('my-lib');
     expect(tracing.findSpan('client-call')?.instrumentationScope.name).toBe('@acme/otel');
+  });
+
+  it('follows a thenable that is not a promise as await does, calling its then in the span', async () => {
+    // A lazy query (knex builder, mongoose Query) starts its work in `then`, and a hand-written
+    // thenable's `then` may return nothing: withSpan called `then` outside the span and returned
+    // what it returned, so the query's span was not a child and `await` gave undefined.
+    const lazyQuery = thenable<string[]>((resolve) => withSpan('pg.query', () => resolve(['o-1'])));
+    await expect(withSpan('orders.load', () => lazyQuery)).resolves.toEqual(['o-1']);
+    tracing.expectSpan('pg.query', { parent: 'orders.load' });
+    const failing = thenable((_resolve, reject) => reject(new Error('connection reset')));
+    await expect(withSpan('orders.failing', () => failing)).rejects.toThrow('connection reset');
+    tracing.expectSpan('orders.failing', { status: { code: 'error', message: 'connection reset' } });
+    const throwing = thenable(() => {
+      throw new Error('then threw');
+    });
+    await expect(withSpan('orders.throwing', () => throwing)).rejects.toThrow('then threw');
+    tracing.expectSpan('orders.throwing', { status: { code: 'error', message: 'then threw' } });
+  });
+
+  it('a value whose then getter throws: the span ends with the error, which is thrown', () => {
+    const hostile = thenGetterThrows('then getter');
+    expect(() => withSpan('hostile.then', () => hostile)).toThrow('then getter');
+    tracing.expectSpan('hostile.then', { status: { code: 'error', message: 'then getter' } });
+    expect(tracing.spans()).toHaveLength(1);
   });
 
   it('uses the provider registered after a reset (no stale cached tracer)', () => {
