@@ -102,6 +102,28 @@ describe('correlatedConsole', () => {
     expect(fake.out[1]).toEqual({ method: 'warn', line: 'plain' });
   });
 
+  it('a correlated console made on a patched console writes one line, correlated once', () => {
+    // Its methods were the patched ones: every line got a second timestamp, level and id bracket.
+    const fake = fakeConsole();
+    const patched = correlatedConsole({
+      console: fake.console,
+      patch: true,
+      timestamp: false,
+      service: 'app',
+    });
+    const worker = correlatedConsole({ console: fake.console, timestamp: false, service: 'worker' });
+    withSpan('job', () => worker.info('step done'));
+    const span = tracing.expectSpan('job').spanContext();
+    expect(fake.out).toEqual([
+      { method: 'info', line: `INFO  worker [trace_id=${span.traceId} span_id=${span.spanId}] step done` },
+    ]);
+    patched.restore();
+    worker.warn('after restore');
+    expect(fake.out[1]?.line).toBe(
+      'WARN  worker [trace_id=00000000000000000000000000000000 span_id=0000000000000000] after restore',
+    );
+  });
+
   it('patches and restores the global console', () => {
     const before = console.info;
     const patched = correlatedConsole({ patch: true });
