@@ -8,8 +8,9 @@ export type BindFunction = (ctx: Context, fn: Listener) => Listener;
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
 const REMOVE_METHODS = ['removeListener', 'off'] as const;
-type Name = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number];
-const NAMES: readonly Name[] = [...ADD_METHODS, ...REMOVE_METHODS];
+const QUERY_METHODS = ['listeners', 'listenerCount'] as const;
+type Name = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number] | (typeof QUERY_METHODS)[number];
+const NAMES: readonly Name[] = [...ADD_METHODS, ...REMOVE_METHODS, ...QUERY_METHODS];
 
 const kBinding = Symbol('acme.otel.emitterBinding');
 /** On a bound listener: the listener as the application added it. */
@@ -36,7 +37,10 @@ let adding = false;
 /**
  * `context.bind(ctx, emitter)` as upstream's AbstractAsyncHooksContextManager does it: listeners
  * added from now on run in `ctx`; removeListener/off find them by the function as added;
- * removeAllListeners removes them. An emitter bound once keeps its first context.
+ * removeAllListeners removes them. An emitter bound once keeps its first context. Unlike
+ * upstream, `listeners()` and `listenerCount(event, listener)` answer with the functions as added,
+ * as Node does for `once`: code that checks `listeners('error').includes(onError)` before adding
+ * it again would otherwise add it once per call.
  *
  * Upstream's costs per emitter: eight closures, and per event a WeakMap from listener to bound
  * listener. Here the emitter gets the shared methods below and one record; a bound listener
@@ -108,6 +112,26 @@ function boundFor(ee: EventEmitter, event: string | symbol, listener: unknown): 
   return listener;
 }
 
+/** `listeners(event)`: the functions as the application added them, not their bound forms. */
+function listeners(this: EventEmitter & Bound, event: unknown): unknown {
+  const list = originalOf(this[kBinding], 'listeners').call(this, event) as Wrapped[];
+  return list.map((entry) => entry[kOriginal] ?? entry);
+}
+
+/** `listenerCount(event, listener)`: counts `listener`'s bound forms as Node counts `once`'s. */
+function listenerCount(this: EventEmitter & Bound, ...args: unknown[]): unknown {
+  const [event, listener] = args;
+  if (listener === undefined || listener === null)
+    return originalOf(this[kBinding], 'listenerCount').apply(this, args);
+  let count = 0;
+  for (const entry of this.rawListeners(event as string | symbol) as Wrapped[]) {
+    const inner = entry.listener;
+    if (entry === listener || inner === listener || entry[kOriginal] === listener) count++;
+    else if (inner !== undefined && inner[kOriginal] === listener) count++;
+  }
+  return count;
+}
+
 const SHARED: Record<Name, Method> = {
   addListener: addMethod('addListener'),
   on: addMethod('on'),
@@ -116,4 +140,6 @@ const SHARED: Record<Name, Method> = {
   prependOnceListener: addMethod('prependOnceListener'),
   removeListener: removeMethod('removeListener'),
   off: removeMethod('off'),
+  listeners,
+  listenerCount,
 };

@@ -52,11 +52,11 @@ interface Call {
 }
 
 /** Runs `ops` on an emitter; binds it at each 'bind' when `bindIt` is set. */
-function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: number[][] } {
+function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: unknown[][] } {
   const ee = new EventEmitter();
   const calls: Call[] = [];
   const listeners = [0, 1, 2, 3].map((n) => () => calls.push({ id: n, ctx: seen() }));
-  const counts: number[][] = [];
+  const counts: unknown[][] = [];
   for (const o of ops) {
     switch (o.kind) {
       case 'bind':
@@ -72,7 +72,15 @@ function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: number[][]
       default:
         ee[o.kind](o.event, listeners[o.id] as () => void);
     }
-    counts.push(EVENTS.map((e) => ee.listenerCount(e)));
+    // `listeners()` and `listenerCount(event, fn)` name the functions as added (a bound emitter's
+    // gave its wrappers: `listeners('x').includes(fn)` was false for a listener it held).
+    counts.push(
+      EVENTS.map((e) => [
+        ee.listenerCount(e),
+        ee.listeners(e).map((l) => listeners.indexOf(l as () => number)),
+        listeners.map((l) => ee.listenerCount(e, l)),
+      ]),
+    );
   }
   return { calls, counts };
 }
