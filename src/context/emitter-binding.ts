@@ -31,8 +31,10 @@ interface Wrapped {
 }
 
 // `once` wraps the listener and calls `on`: the inner call must not wrap the wrapper again, or
-// removeListener could no longer find the original (upstream's `_wrapped` flag, same reason).
-let adding = false;
+// removeListener could no longer find the original. Upstream skips every add made while one is
+// in progress (its `_wrapped` flag), so a listener added from a 'newListener' handler was not
+// bound; here only the listener being added, or `once`'s wrapper of it, passes through.
+let adding: Listener | undefined;
 
 /**
  * `context.bind(ctx, emitter)` as upstream's AbstractAsyncHooksContextManager does it: listeners
@@ -64,15 +66,17 @@ function addMethod(name: (typeof ADD_METHODS)[number]): Method {
   return function (this: EventEmitter & Bound, event, listener) {
     const binding = this[kBinding];
     const original = originalOf(binding, name);
-    if (adding || binding === undefined || typeof listener !== 'function')
+    if (binding === undefined || typeof listener !== 'function') return original.call(this, event, listener);
+    if (adding !== undefined && (listener === adding || (listener as Wrapped).listener === adding))
       return original.call(this, event, listener);
     const bound = binding.bind(binding.ctx, listener as Listener) as Listener & Wrapped;
     bound[kOriginal] = listener as Listener;
-    adding = true;
+    const outer = adding;
+    adding = bound;
     try {
       return original.call(this, event, bound);
     } finally {
-      adding = false;
+      adding = outer;
     }
   };
 }

@@ -184,6 +184,29 @@ describe('context.bind(emitter)', () => {
     expect(ee.listenerCount('x')).toBe(0);
   });
 
+  it("a listener added from a 'newListener' handler runs in the bound context too", () => {
+    // Every add made while another was in progress went through unbound (upstream's `_wrapped`).
+    const ee = context.bind(bound, new EventEmitter());
+    const got: unknown[] = [];
+    ee.on('newListener', (name: string) => {
+      if (name === 'data') ee.once('ready', () => got.push(['ready', seen()]));
+    });
+    const onData = () => got.push(['data', seen()]);
+    ee.once('data', onData);
+    expect(ee.listeners('ready')).toHaveLength(1);
+    context.with(emitting, () => {
+      ee.emit('ready');
+      ee.emit('data');
+    });
+    expect(got).toEqual([
+      ['ready', 'bound'],
+      ['data', 'bound'],
+    ]);
+    ee.once('data', onData);
+    ee.off('data', onData);
+    expect(ee.listenerCount('data')).toBe(0);
+  });
+
   it('a method taken off a bound emitter and called on another still adds and removes', () => {
     const boundEe = context.bind(bound, new EventEmitter());
     const other = new EventEmitter();
