@@ -258,4 +258,49 @@ describe('context.bind(emitter)', () => {
     const self = {};
     expect(extra.call(self, 1, 2, 3, 4, 5)).toEqual([self, [1, 2, 3, 4, 5], 'bound']);
   });
+
+  it('bind(function): new on the wrapper constructs the target, in the context, at every arity', () => {
+    // The wrapper applied the target: a class threw "cannot be invoked without 'new'", and a
+    // constructor function gave an object that was not its instance.
+    class Job {
+      readonly ctx = seen();
+      readonly args: unknown[];
+      constructor(...args: unknown[]) {
+        this.args = args;
+      }
+    }
+    class Pair {
+      readonly ctx = seen();
+      constructor(
+        readonly a: number,
+        readonly b: number,
+      ) {}
+    }
+    function Legacy(this: { ctx: unknown; a: number }, a: number) {
+      this.ctx = seen();
+      this.a = a;
+    }
+    const BoundJob = context.bind(bound, Job);
+    const job = context.with(emitting, () => new BoundJob(1, 2, 3, 4, 5));
+    expect(job).toBeInstanceOf(Job);
+    expect([job.ctx, job.args]).toEqual(['bound', [1, 2, 3, 4, 5]]);
+    const BoundPair = context.bind(bound, Pair);
+    expect(context.with(emitting, () => new BoundPair(1, 2))).toEqual(
+      Object.assign(new Pair(1, 2), { ctx: 'bound' }),
+    );
+    const BoundLegacy = context.bind(bound, Legacy) as unknown as new (
+      a: number,
+    ) => { ctx: unknown; a: number };
+    const legacy = context.with(emitting, () => new BoundLegacy(7));
+    expect(legacy).toBeInstanceOf(Legacy);
+    expect([legacy.ctx, legacy.a]).toEqual(['bound', 7]);
+    class Sub extends (BoundPair as typeof Pair) {
+      sum() {
+        return this.a + this.b;
+      }
+    }
+    expect(new Sub(2, 3).sum()).toBe(5);
+    const arrow = context.bind(bound, () => 1) as unknown as new () => unknown;
+    expect(() => new arrow()).toThrow(TypeError);
+  });
 });
