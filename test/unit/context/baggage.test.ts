@@ -1,10 +1,12 @@
 import { context } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BaggageValue } from '../../../src/context/index.js';
 import {
   BAGGAGE_LIMITS,
   getAllBaggage,
   getBaggage,
   injectContext,
+  serializeContext,
   setBaggage,
   withBaggage,
 } from '../../../src/context/index.js';
@@ -78,5 +80,33 @@ describe('baggage', () => {
     const ctx = setBaggage({ 'has space': 'x', 'ok-key': 'y' });
     expect(getAllBaggage(ctx)).toEqual({ 'ok-key': 'y' });
     expect(warnings.some((w) => w.includes('"has space" is not a valid W3C token'))).toBe(true);
+  });
+
+  it('drops values with no text form, naming key and value; the rest of the call still applies', () => {
+    // null threw out of setBaggage (a request failed on `user?.tier ?? null`); a Date, an array or
+    // { value: 5 } became an entry that getAllBaggage and injectContext left out without a word
+    // and serializeContext sent to a worker as `k=undefined`.
+    const entries = {
+      tier: null,
+      since: new Date(0),
+      tags: ['a', 'b'],
+      count: { value: 5 },
+      region: { value: 'eu', metadata: 7 },
+      plan: 'pro',
+    } as unknown as Record<string, BaggageValue>;
+    let ctx = context.active();
+    expect(() => {
+      ctx = setBaggage(entries);
+    }).not.toThrow();
+    expect(getAllBaggage(ctx)).toEqual({ region: 'eu', plan: 'pro' });
+    expect(injectContext({}, ctx).baggage).toBe('region=eu,plan=pro');
+    expect(serializeContext(ctx).baggage).toBe('region=eu,plan=pro');
+    expect(warnings).toEqual([
+      '[@acme/otel] baggage entry "tier" dropped: its value is null, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "since" dropped: its value is a Date, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "tags" dropped: its value is an array, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "count" dropped: its value is an object whose value is a number, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "region": its metadata is a number, not a string; the entry is kept without it.',
+    ]);
   });
 });
