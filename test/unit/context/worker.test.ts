@@ -5,8 +5,15 @@ import { Worker } from 'node:worker_threads';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serializeContext, setBaggage, withSpan } from '../../../src/context/index.js';
+import type { SerializedContext } from '../../../src/context/index.js';
+import {
+  runWithSerializedContext,
+  serializeContext,
+  setBaggage,
+  withSpan,
+} from '../../../src/context/index.js';
 import { deserializeContext } from '../../../src/context/worker.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { createPropagator } from '../../../src/propagation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
@@ -141,6 +148,24 @@ describe('worker_threads', () => {
     const restored = deserializeContext(serialized);
     expect(trace.getSpanContext(restored)).toMatchObject({ traceId: parent.traceId, spanId: parent.spanId });
     expect(propagation.getBaggage(restored)?.getEntry('job.id')?.value).toBe('j-7');
+  });
+
+  it('a context sent as JSON text starts a new trace with a warning naming it', () => {
+    // The trace was lost without a word: `serialize` reads like "to a string".
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const text = JSON.stringify(withSpan('parent', () => serializeContext()));
+      expect(
+        runWithSerializedContext(text as unknown as SerializedContext, () => trace.getActiveSpan()),
+      ).toBe(undefined);
+      deserializeContext(42 as unknown as SerializedContext);
+      expect(lines).toEqual([
+        `[@acme/otel] deserializeContext: expected the object serializeContext() returns, got a string (${JSON.stringify(text.slice(0, 64))}); starting a new trace instead. Pass the object itself (JSON.parse it first if you sent it as text).`,
+      ]);
+    } finally {
+      resetLogger();
+    }
   });
 
   it('without a serialized context the worker starts its own trace', async () => {
