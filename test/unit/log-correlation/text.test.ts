@@ -53,6 +53,37 @@ describe('formatTextLine', () => {
   });
 });
 
+describe('formatTextLine with what a log record holds', () => {
+  it('never throws: epoch ms, an Invalid Date, a numeric level, a non-string message', () => {
+    // A pino record turned into text threw: `level: 30` (".toUpperCase is not a function"),
+    // `timestamp: rec.time` (epoch ms: ".toISOString is not a function"), and
+    // `new Date(rec.missing)` (RangeError: Invalid time value), out of the log call.
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      const record = { level: 30, time: Date.UTC(2025, 0, 31, 12), msg: 'order created' };
+      expect(
+        formatTextLine(record.msg, { level: record.level as unknown as string, timestamp: record.time }),
+      ).toBe(
+        `2025-01-31T12:00:00.000Z 30    [trace_id=${'0'.repeat(32)} span_id=${'0'.repeat(16)}] order created`,
+      );
+      const before = Date.now();
+      const line = formatTextLine(Symbol('event') as unknown as string, {
+        timestamp: new Date(Number.NaN),
+        service: 'svc',
+      });
+      const [, stamp, level, , , , message] = LINE.exec(line)!;
+      expect(Date.parse(stamp!)).toBeGreaterThanOrEqual(before - 1);
+      expect([level, message]).toEqual(['INFO', 'Symbol(event)']);
+      expect(warnings).toEqual([
+        '[@acme/otel] formatTextLine: timestamp Invalid Date is not a valid Date, epoch milliseconds or string; showing the current time instead.',
+      ]);
+    } finally {
+      resetLogger();
+    }
+  });
+});
+
 describe('correlatedConsole', () => {
   it('returns a console-like object writing correlated lines (printf-style args)', () => {
     const fake = fakeConsole();
