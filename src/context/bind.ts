@@ -29,7 +29,9 @@ export function bindContext<F extends (...args: never[]) => unknown>(
 /**
  * Bind an EventEmitter's listeners to a context, the current one by default: listeners added
  * after this call run in that context whoever emits the event (listeners added before it are
- * left alone, so bind first). `removeListener`/`off` keep working with the original functions.
+ * left alone, so bind first). Bound again, in another context (a pooled client in the next
+ * request), listeners added from then on run in that one. `removeListener`/`off` keep working
+ * with the original functions.
  * Returns the same emitter. Needs the AsyncLocalStorage context manager, which `initTracing()`
  * registers (opentelemetry-js #3297).
  *

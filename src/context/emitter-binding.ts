@@ -39,7 +39,9 @@ let adding: Listener | undefined;
 /**
  * `context.bind(ctx, emitter)` as upstream's AbstractAsyncHooksContextManager does it: listeners
  * added from now on run in `ctx`; removeListener/off find them by the function as added;
- * removeAllListeners removes them. An emitter bound once keeps its first context. Unlike
+ * removeAllListeners removes them. Bound again, in another request's context (a pooled client
+ * checked out again), listeners added from then on run in the new context: upstream keeps the
+ * first, so the second request's listeners ran in the first request's trace. Unlike
  * upstream, `listeners()` and `listenerCount(event, listener)` answer with the functions as added,
  * as Node does for `once`: code that checks `listeners('error').includes(onError)` before adding
  * it again would otherwise add it once per call.
@@ -51,7 +53,12 @@ let adding: Listener | undefined;
  */
 export function bindListeners<E extends EventEmitter>(bind: BindFunction, ctx: Context, ee: E): E {
   const target = ee as unknown as Bound & Record<string, Method | undefined>;
-  if (target[kBinding] !== undefined) return ee;
+  const existing = target[kBinding];
+  if (existing !== undefined) {
+    // Already patched: only the context for listeners added from now on changes.
+    target[kBinding] = { ctx, bind, originals: existing.originals };
+    return ee;
+  }
   const originals: Partial<Record<Name, Method>> = {};
   for (const name of NAMES) {
     const original = target[name];

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bindEmitter } from '../../../src/context/index.js';
 import { useAcmeContextManager } from '../../support/reset.js';
 
 const KEY = createContextKey('emitter-binding test');
@@ -205,6 +206,26 @@ describe('context.bind(emitter)', () => {
     ee.once('data', onData);
     ee.off('data', onData);
     expect(ee.listenerCount('data')).toBe(0);
+  });
+
+  it('bound again in another context (a pooled client checked out again): later listeners run there', () => {
+    // The first bind's context stayed (upstream's rule): the second request's listeners ran in
+    // the first request's trace.
+    const first = ROOT_CONTEXT.setValue(KEY, 'request 1');
+    const second = ROOT_CONTEXT.setValue(KEY, 'request 2');
+    const client = new EventEmitter();
+    const got: unknown[] = [];
+    const onNotice1 = () => got.push(['1', seen()]);
+    const onNotice2 = () => got.push(['2', seen()]);
+    context.with(first, () => bindEmitter(client).on('notice', onNotice1));
+    context.with(second, () => bindEmitter(client).on('notice', onNotice2));
+    context.with(emitting, () => client.emit('notice'));
+    expect(got).toEqual([
+      ['1', 'request 1'],
+      ['2', 'request 2'],
+    ]);
+    client.off('notice', onNotice1).off('notice', onNotice2);
+    expect(client.listenerCount('notice')).toBe(0);
   });
 
   it('a method taken off a bound emitter and called on another still adds and removes', () => {
