@@ -1,5 +1,6 @@
 import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentelemetry/api';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
 
@@ -36,7 +37,7 @@ export interface WithSpanOptions {
 export function withSpan<T>(name: string, fn: (span: Span) => T, options?: WithSpanOptions): T {
   // Hot path: no closure and no options object is allocated for a synchronous `fn`. The options
   // object is handed to `startSpan` as is; its extra fields (`parent`, `tracer`) are ignored there.
-  const parent = options?.parent ?? context.active();
+  const parent = options?.parent == null ? context.active() : parentContext(options.parent);
   const span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
   const active = trace.setSpan(parent, span);
   let result: T;

@@ -1,6 +1,8 @@
+import type { Context } from '@opentelemetry/api';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced, withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 import { thenable, thenGetterThrows } from '../../support/thenables.js';
@@ -132,6 +134,27 @@ describe('withSpan', () => {
     expect(() => withSpan('hostile.then', () => hostile)).toThrow('then getter');
     tracing.expectSpan('hostile.then', { status: { code: 'error', message: 'then getter' } });
     expect(tracing.spans()).toHaveLength(1);
+  });
+
+  it('a Span passed as parent is used as one, with a warning; a non-Context is ignored, with one', () => {
+    // `{ parent: span }` threw "getValue is not a function" out of withSpan before fn ran.
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const job = tracing.tracer.startSpan('job');
+      withSpan('job.step', () => undefined, { parent: job as unknown as Context });
+      job.end();
+      tracing.expectSpan('job.step', { parent: 'job' });
+      withSpan('outer', () => withSpan('inner', () => undefined, { parent: 'job' as unknown as Context }));
+      tracing.expectSpan('inner', { parent: 'outer' });
+      withSpan('no.parent', () => undefined, { parent: null as unknown as Context });
+      expect(lines).toEqual([
+        '[@acme/otel] withSpan: options.parent is a Span, not a Context; used trace.setSpan(context.active(), span) as the parent. Pass that Context to silence this.',
+        '[@acme/otel] withSpan: options.parent is a string, not a Context; the active context was used.',
+      ]);
+    } finally {
+      resetLogger();
+    }
   });
 
   it('uses the provider registered after a reset (no stale cached tracer)', () => {
