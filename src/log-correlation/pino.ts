@@ -50,6 +50,12 @@ function boundKeys(
   const cached = cache.get(logger);
   if (cached !== undefined && cached.chindings === chindings) return cached.keys;
   let held = NONE;
+  // A child per request (pino-http) is the common case: its bindings are parsed only when their
+  // text names one of our keys.
+  if (typeof chindings === 'string' && !namesAKey(chindings, keys)) {
+    cache.set(logger, { chindings, keys: held });
+    return held;
+  }
   try {
     const bindings = (logger as { bindings?: () => unknown }).bindings?.();
     if (bindings !== null && typeof bindings === 'object') {
@@ -59,6 +65,12 @@ function boundKeys(
   } catch {}
   cache.set(logger, { chindings, keys: held });
   return held;
+}
+
+function namesAKey(chindings: string, keys: ResolvedFieldKeys): boolean {
+  return [keys.traceId, keys.spanId, keys.traceFlags].some(
+    (k) => k !== false && chindings.includes(`${JSON.stringify(k)}:`),
+  );
 }
 
 let chindingsSymbol: symbol | undefined;
