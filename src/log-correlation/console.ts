@@ -27,7 +27,11 @@ export interface CorrelatedConsoleOptions extends Pick<TextLineOptions, 'service
 
 /** A console whose lines carry the active span's ids. */
 export interface CorrelatedConsole extends ConsoleLike {
-  /** Put the original methods back (only does something after `patch: true`). Idempotent. */
+  /**
+   * Put the original methods back (only does something after `patch: true`). A method that
+   * another library wrapped since (Sentry's console breadcrumbs) is left to it, and ours under it
+   * writes as the original did. Idempotent.
+   */
   restore(): void;
 }
 
@@ -84,6 +88,10 @@ export function correlatedConsole(options: CorrelatedConsoleOptions = {}): Corre
 
   const writer = (method: Method) =>
     function correlated(...args: unknown[]): void {
+      if (restored) {
+        originals[method](...args);
+        return;
+      }
       originals[method](
         formatTextLine(format(...args), {
           ...lineOptions,
@@ -103,7 +111,10 @@ export function correlatedConsole(options: CorrelatedConsoleOptions = {}): Corre
     restore() {
       if (restored || !options.patch) return;
       restored = true;
-      for (const method of METHODS) (target as Record<Method, unknown>)[method] = saved[method];
+      // Putting ours back over a wrapper added since would silently remove that wrapper.
+      for (const method of METHODS) {
+        if (target[method] === out[method]) (target as Record<Method, unknown>)[method] = saved[method];
+      }
       patches.delete(target);
     },
   } satisfies CorrelatedConsole;

@@ -133,6 +133,26 @@ describe('correlatedConsole', () => {
     expect(fake.out[1]).toEqual({ method: 'warn', line: 'plain' });
   });
 
+  it('restore() leaves a wrapper another library added since, and ours under it stops correlating', () => {
+    // restore() put the saved methods back over it: Sentry's console breadcrumbs, wrapped after
+    // our patch, were silently removed.
+    const fake = fakeConsole();
+    const patched = correlatedConsole({ console: fake.console, patch: true, timestamp: false });
+    const breadcrumbs: unknown[] = [];
+    const ours = fake.console.error as (...args: unknown[]) => void;
+    const wrapper = (...args: unknown[]) => {
+      breadcrumbs.push(args);
+      ours(...args);
+    };
+    fake.console.error = wrapper as unknown as typeof fake.console.error;
+    patched.restore();
+    expect(fake.console.error).toBe(wrapper);
+    expect(fake.console.warn).not.toBe(patched.warn);
+    (fake.console.error as (...args: unknown[]) => void)('payment %s failed', 'p-1');
+    expect(breadcrumbs).toEqual([['payment %s failed', 'p-1']]);
+    expect(fake.out).toEqual([{ method: 'error', line: 'payment %s failed' }]);
+  });
+
   it('a correlated console made on a patched console writes one line, correlated once', () => {
     // Its methods were the patched ones: every line got a second timestamp, level and id bracket.
     const fake = fakeConsole();
