@@ -150,7 +150,19 @@ export function getBaggage(key: string, ctx: Context = context.active()): string
 export function getAllBaggage(ctx: Context = context.active()): Record<string, string> {
   const out: Record<string, string> = {};
   const baggage = propagation.getBaggage(ctx);
-  if (baggage) for (const [key, entry] of baggage.getAllEntries()) out[key] = entry.value;
+  if (!baggage) return out;
+  for (const [key, entry] of baggage.getAllEntries()) {
+    // `out.__proto__ = value` sets no property: an entry `__proto__` (a valid W3C key, which any
+    // client can send) was left out, though it still travels downstream.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: entry.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = entry.value;
+  }
   return out;
 }
 

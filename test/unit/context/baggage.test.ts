@@ -1,8 +1,9 @@
-import { context } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BaggageValue } from '../../../src/context/index.js';
 import {
   BAGGAGE_LIMITS,
+  extractContext,
   getAllBaggage,
   getBaggage,
   injectContext,
@@ -11,6 +12,7 @@ import {
   withBaggage,
 } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { createPropagator } from '../../../src/propagation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -74,6 +76,23 @@ describe('baggage', () => {
     expect(Object.keys(getAllBaggage(ctx))).toEqual(['a', 'b']);
     expect(injectContext({}, ctx).baggage!.length).toBeLessThanOrEqual(8192);
     expect(warnings.some((w) => w.includes('"c" dropped: baggage would exceed 8192 bytes'))).toBe(true);
+  });
+
+  it('getAllBaggage keeps an entry named __proto__, as an own property, the prototype untouched', () => {
+    // Assigned as out.__proto__ = value, it set no property: the entry was missing from the result.
+    // Our propagator, as initTracing() registers it (upstream's drops the member while parsing).
+    propagation.disable();
+    propagation.setGlobalPropagator(createPropagator(['baggage']));
+    const ctx = extractContext({ baggage: '__proto__=x,constructor=y,a=1' });
+    const all = getAllBaggage(ctx);
+    expect(Object.keys(all)).toEqual(['__proto__', 'constructor', 'a']);
+    expect(Object.getOwnPropertyDescriptor(all, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(all))).toEqual(
+      JSON.parse('{"__proto__":"x","constructor":"y","a":"1"}'),
+    );
+    const fromJson = setBaggage(JSON.parse('{"__proto__":"p","ok":"1"}') as Record<string, string>);
+    expect(Object.keys(getAllBaggage(fromJson))).toEqual(['__proto__', 'ok']);
   });
 
   it('drops keys that are not W3C tokens', () => {
