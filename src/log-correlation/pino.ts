@@ -16,13 +16,20 @@ import { activeSpanContext, resolveFieldKeys, writeFields } from './trace-fields
  */
 export function pinoMixin(
   options: TraceFieldsOptions = {},
-): (mergeObject?: object, level?: number, logger?: object) => Record<string, string> {
+): (mergeObject?: object, level?: number, logger?: object) => Record<string, string | undefined> {
   const keys = resolveFieldKeys(options);
   const bound = new WeakMap<object, BoundKeys>();
-  return function acmeOtelMixin(_mergeObject, _level, logger): Record<string, string> {
-    const fields = writeFields<Record<string, string>>({}, keys, activeSpanContext(options.context));
+  return function acmeOtelMixin(_mergeObject, _level, logger): Record<string, string | undefined> {
+    const fields = writeFields<Record<string, string | undefined>>(
+      {},
+      keys,
+      activeSpanContext(options.context),
+    );
     if (typeof logger !== 'object' || logger === null) return fields;
-    for (const key of boundKeys(bound, logger, keys)) delete fields[key];
+    // `undefined`, not a deleted key: pino writes no undefined value, and with
+    // @opentelemetry/instrumentation-pino active (initTracing's default) our fields are assigned
+    // over its own, so this also takes back the copy it added.
+    for (const key of boundKeys(bound, logger, keys)) fields[key] = undefined;
     return fields;
   };
 }
