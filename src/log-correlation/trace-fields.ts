@@ -68,6 +68,12 @@ export function resolveFieldKeys(options: TraceFieldsOptions = {}): ResolvedFiel
 }
 
 function fieldName(field: string, name: unknown): string {
+  // `record.__proto__` is the prototype, never undefined: the field was skipped as already set.
+  if (name === '__proto__') {
+    throw new TypeError(
+      `[@acme/otel] invalid option keys.${field}="__proto__": a log record cannot have a field of that name`,
+    );
+  }
   if (typeof name === 'string' && name !== '') return name;
   throw new TypeError(
     `[@acme/otel] invalid option keys.${field}=${shown(name)}: expected a non-empty string${field === 'traceFlags' ? ' or false' : ''}`,

@@ -72,6 +72,7 @@ describe('traceFields', () => {
         { traceFlags: true as unknown as string },
         /keys\.traceFlags=true: expected a non-empty string or false/,
       ],
+      [{ traceId: '__proto__' }, /keys\.traceId="__proto__": a log record cannot have a field of that name/],
     ];
     for (const [keys, message] of bad) {
       expect(() => traceFields({ keys })).toThrow(message);
