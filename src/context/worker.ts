@@ -71,7 +71,7 @@ export function deserializeContext(serialized: SerializedContext | null | undefi
     );
     return ROOT_CONTEXT;
   }
-  return propagator().extract(ROOT_CONTEXT, serialized as Record<string, unknown>, carrierGetter);
+  return propagator().extract(ROOT_CONTEXT, serialized as Record<string, unknown>, carrierGetter());
 }
 
 /**
