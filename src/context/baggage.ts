@@ -51,15 +51,51 @@ export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context =
       );
       continue;
     }
-    const entry: BaggageEntry =
-      typeof raw === 'object'
-        ? raw.metadata === undefined
-          ? { value: raw.value }
-          : { value: raw.value, metadata: baggageEntryMetadataFromString(raw.metadata) }
-        : { value: String(raw) };
-    baggage = baggage.setEntry(key, entry);
+    const entry = toEntry(key, raw);
+    if (entry !== undefined) baggage = baggage.setEntry(key, entry);
   }
   return propagation.setBaggage(ctx, enforceLimits(baggage));
+}
+
+/**
+ * The entry for a value, or undefined (with a warning naming the key) for a value that has no
+ * text form: `null` crashed here, and a Date, an array or `{ value: 5 }` became an entry whose
+ * value was not a string, dropped without a word by one propagator and sent as `k=undefined` by
+ * another. Metadata that is not a string is left out, with a warning, instead of becoming `;`.
+ */
+function toEntry(key: string, raw: unknown): BaggageEntry | undefined {
+  const type = typeof raw;
+  if (type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint') {
+    return { value: String(raw) };
+  }
+  const { value, metadata } = (raw ?? {}) as { value?: unknown; metadata?: unknown };
+  if (raw === null || type !== 'object' || typeof value !== 'string') {
+    log.warnOnce(
+      `baggage/value/${key}`,
+      `baggage entry ${JSON.stringify(key)} dropped: its value is ${kindOf(raw)}, not a string, number, boolean or { value: string }.`,
+      'baggage values that are not text',
+    );
+    return undefined;
+  }
+  if (metadata === undefined) return { value };
+  if (typeof metadata === 'string') return { value, metadata: baggageEntryMetadataFromString(metadata) };
+  log.warnOnce(
+    `baggage/metadata/${key}`,
+    `baggage entry ${JSON.stringify(key)}: its metadata is ${kindOf(metadata)}, not a string; the entry is kept without it.`,
+    'baggage values that are not text',
+  );
+  return { value };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a Date';
+  if (typeof value === 'object')
+    return typeof (value as { value?: unknown }).value === 'undefined'
+      ? 'an object without a value'
+      : `an object whose value is a ${typeof (value as { value?: unknown }).value}`;
+  return `a ${typeof value}`;
 }
 
 function enforceLimits(baggage: Baggage): Baggage {
@@ -114,7 +150,19 @@ export function getBaggage(key: string, ctx: Context = context.active()): string
 export function getAllBaggage(ctx: Context = context.active()): Record<string, string> {
   const out: Record<string, string> = {};
   const baggage = propagation.getBaggage(ctx);
-  if (baggage) for (const [key, entry] of baggage.getAllEntries()) out[key] = entry.value;
+  if (!baggage) return out;
+  for (const [key, entry] of baggage.getAllEntries()) {
+    // `out.__proto__ = value` sets no property: an entry `__proto__` (a valid W3C key, which any
+    // client can send) was left out, though it still travels downstream.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: entry.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = entry.value;
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Context } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
 
 /**
  * Bind a callback to a context (the current one by default), so that whatever calls it later —
@@ -29,7 +30,9 @@ export function bindContext<F extends (...args: never[]) => unknown>(
 /**
  * Bind an EventEmitter's listeners to a context, the current one by default: listeners added
  * after this call run in that context whoever emits the event (listeners added before it are
- * left alone, so bind first). `removeListener`/`off` keep working with the original functions.
+ * left alone, so bind first). Bound again, in another context (a pooled client in the next
+ * request), listeners added from then on run in that one. `removeListener`/`off` keep working
+ * with the original functions.
  * Returns the same emitter. Needs the AsyncLocalStorage context manager, which `initTracing()`
  * registers (opentelemetry-js #3297).
  *
@@ -44,5 +47,25 @@ export function bindContext<F extends (...args: never[]) => unknown>(
  * setImmediate(() => socket.emit('data', Buffer.from('x')));
  */
 export function bindEmitter<E extends EventEmitter>(emitter: E, ctx: Context = context.active()): E {
+  if (!(emitter instanceof EventEmitter)) {
+    // An EventTarget (AbortSignal, WebSocket) or another library's emitter (eventemitter3) came
+    // back unchanged, and its listeners ran in whatever context dispatched: without a word.
+    log.warnOnce(
+      `context/bind-emitter/${kindOf(emitter)}`,
+      `bindEmitter: ${kindOf(emitter)} is not a Node.js EventEmitter, so its listeners are not bound; it is returned unchanged. Bind each listener with bindContext(listener) instead.`,
+      'bindEmitter arguments that are not EventEmitters',
+    );
+  }
   return context.bind(ctx, emitter);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  try {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name !== 'string' || name === '') return 'an object';
+    return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+  } catch {
+    return 'an object';
+  }
 }

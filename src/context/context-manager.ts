@@ -54,34 +54,44 @@ type Fn = (...args: unknown[]) => unknown;
  * Upstream's function binding: same `this`, arguments and `length`. The wrapper has the target's
  * arity where that is 0 to 3 (nearly every callback and listener), so its `length` is its own:
  * redefining it cost more than the rest of the bind. A call enters the context and applies the
- * target, with no closure or array per call.
+ * target, with no closure or array per call. Unlike upstream's, `new` on the wrapper constructs
+ * the target (upstream applied it: a class threw "cannot be invoked without 'new'", a constructor
+ * function gave an object that was not its instance).
  */
 function bindFunction(storage: AsyncLocalStorage<Context>, ctx: Context, target: Fn): Fn {
   switch (target.length) {
-    case 0:
-      return function (this: unknown) {
+    case 0: {
+      const wrapper = function (this: unknown) {
         // biome-ignore lint/complexity/noArguments: handed on as is, no array per call
-        return storage.run(ctx, Reflect.apply, target, this, arguments);
+        return invoke(storage, ctx, target, this, arguments, new.target, wrapper);
       };
-    case 1:
-      return function (this: unknown, _a: unknown) {
+      return wrapper;
+    }
+    case 1: {
+      const wrapper = function (this: unknown, _a: unknown) {
         // biome-ignore lint/complexity/noArguments: as above
-        return storage.run(ctx, Reflect.apply, target, this, arguments);
+        return invoke(storage, ctx, target, this, arguments, new.target, wrapper);
       };
-    case 2:
-      return function (this: unknown, _a: unknown, _b: unknown) {
+      return wrapper;
+    }
+    case 2: {
+      const wrapper = function (this: unknown, _a: unknown, _b: unknown) {
         // biome-ignore lint/complexity/noArguments: as above
-        return storage.run(ctx, Reflect.apply, target, this, arguments);
+        return invoke(storage, ctx, target, this, arguments, new.target, wrapper);
       };
-    case 3:
-      return function (this: unknown, _a: unknown, _b: unknown, _c: unknown) {
+      return wrapper;
+    }
+    case 3: {
+      const wrapper = function (this: unknown, _a: unknown, _b: unknown, _c: unknown) {
         // biome-ignore lint/complexity/noArguments: as above
-        return storage.run(ctx, Reflect.apply, target, this, arguments);
+        return invoke(storage, ctx, target, this, arguments, new.target, wrapper);
       };
+      return wrapper;
+    }
     default: {
       const wrapper = function (this: unknown) {
         // biome-ignore lint/complexity/noArguments: as above
-        return storage.run(ctx, Reflect.apply, target, this, arguments);
+        return invoke(storage, ctx, target, this, arguments, new.target, wrapper);
       };
       Object.defineProperty(wrapper, 'length', {
         enumerable: false,
@@ -92,4 +102,19 @@ function bindFunction(storage: AsyncLocalStorage<Context>, ctx: Context, target:
       return wrapper;
     }
   }
+}
+
+/** A call of a bound function in its context: applied, or constructed when called with `new`. */
+function invoke(
+  storage: AsyncLocalStorage<Context>,
+  ctx: Context,
+  target: Fn,
+  self: unknown,
+  args: IArguments,
+  newTarget: Fn | undefined,
+  wrapper: Fn,
+): unknown {
+  if (newTarget === undefined) return storage.run(ctx, Reflect.apply, target, self, args);
+  // `new wrapper()` builds what `new target()` builds; a subclass of the wrapper keeps its own.
+  return storage.run(ctx, Reflect.construct, target, args, newTarget === wrapper ? target : newTarget);
 }

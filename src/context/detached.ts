@@ -1,8 +1,9 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
+import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
-import { describeForLog, isPromiseLike, recordFailure } from './with-span.js';
+import { describeForLog, recordFailure } from './with-span.js';
 
 /** Options for {@link runDetached}. */
 export interface DetachedOptions {
@@ -78,18 +79,21 @@ export function runDetached<T>(
     }
     return undefined;
   };
+  const taskContext = trace.setSpan(parent, span);
   let result: T | PromiseLike<T>;
+  let then: ReturnType<typeof thenOf>;
   try {
-    result = context.with(trace.setSpan(parent, span), fn, undefined, span);
+    result = context.with(taskContext, fn, undefined, span);
+    then = thenOf(result);
   } catch (error) {
     return Promise.resolve(fail(error));
   }
-  if (!isPromiseLike(result)) {
+  if (then === undefined) {
     span.end();
     return Promise.resolve(result as Awaited<T>);
   }
-  return Promise.resolve(result).then((value) => {
+  return follow(result, then, taskContext).then((value) => {
     span.end();
-    return value;
+    return value as Awaited<T>;
   }, fail);
 }

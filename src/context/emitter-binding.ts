@@ -8,8 +8,9 @@ export type BindFunction = (ctx: Context, fn: Listener) => Listener;
 
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
 const REMOVE_METHODS = ['removeListener', 'off'] as const;
-type Name = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number];
-const NAMES: readonly Name[] = [...ADD_METHODS, ...REMOVE_METHODS];
+const QUERY_METHODS = ['listeners', 'listenerCount'] as const;
+type Name = (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number] | (typeof QUERY_METHODS)[number];
+const NAMES: readonly Name[] = [...ADD_METHODS, ...REMOVE_METHODS, ...QUERY_METHODS];
 
 const kBinding = Symbol('acme.otel.emitterBinding');
 /** On a bound listener: the listener as the application added it. */
@@ -30,13 +31,20 @@ interface Wrapped {
 }
 
 // `once` wraps the listener and calls `on`: the inner call must not wrap the wrapper again, or
-// removeListener could no longer find the original (upstream's `_wrapped` flag, same reason).
-let adding = false;
+// removeListener could no longer find the original. Upstream skips every add made while one is
+// in progress (its `_wrapped` flag), so a listener added from a 'newListener' handler was not
+// bound; here only the listener being added, or `once`'s wrapper of it, passes through.
+let adding: Listener | undefined;
 
 /**
  * `context.bind(ctx, emitter)` as upstream's AbstractAsyncHooksContextManager does it: listeners
  * added from now on run in `ctx`; removeListener/off find them by the function as added;
- * removeAllListeners removes them. An emitter bound once keeps its first context.
+ * removeAllListeners removes them. Bound again, in another request's context (a pooled client
+ * checked out again), listeners added from then on run in the new context: upstream keeps the
+ * first, so the second request's listeners ran in the first request's trace. Unlike
+ * upstream, `listeners()` and `listenerCount(event, listener)` answer with the functions as added,
+ * as Node does for `once`: code that checks `listeners('error').includes(onError)` before adding
+ * it again would otherwise add it once per call.
  *
  * Upstream's costs per emitter: eight closures, and per event a WeakMap from listener to bound
  * listener. Here the emitter gets the shared methods below and one record; a bound listener
@@ -45,7 +53,12 @@ let adding = false;
  */
 export function bindListeners<E extends EventEmitter>(bind: BindFunction, ctx: Context, ee: E): E {
   const target = ee as unknown as Bound & Record<string, Method | undefined>;
-  if (target[kBinding] !== undefined) return ee;
+  const existing = target[kBinding];
+  if (existing !== undefined) {
+    // Already patched: only the context for listeners added from now on changes.
+    target[kBinding] = { ctx, bind, originals: existing.originals };
+    return ee;
+  }
   const originals: Partial<Record<Name, Method>> = {};
   for (const name of NAMES) {
     const original = target[name];
@@ -60,15 +73,17 @@ function addMethod(name: (typeof ADD_METHODS)[number]): Method {
   return function (this: EventEmitter & Bound, event, listener) {
     const binding = this[kBinding];
     const original = originalOf(binding, name);
-    if (adding || binding === undefined || typeof listener !== 'function')
+    if (binding === undefined || typeof listener !== 'function') return original.call(this, event, listener);
+    if (adding !== undefined && (listener === adding || (listener as Wrapped).listener === adding))
       return original.call(this, event, listener);
     const bound = binding.bind(binding.ctx, listener as Listener) as Listener & Wrapped;
     bound[kOriginal] = listener as Listener;
-    adding = true;
+    const outer = adding;
+    adding = bound;
     try {
       return original.call(this, event, bound);
     } finally {
-      adding = false;
+      adding = outer;
     }
   };
 }
@@ -108,6 +123,26 @@ function boundFor(ee: EventEmitter, event: string | symbol, listener: unknown): 
   return listener;
 }
 
+/** `listeners(event)`: the functions as the application added them, not their bound forms. */
+function listeners(this: EventEmitter & Bound, event: unknown): unknown {
+  const list = originalOf(this[kBinding], 'listeners').call(this, event) as Wrapped[];
+  return list.map((entry) => entry[kOriginal] ?? entry);
+}
+
+/** `listenerCount(event, listener)`: counts `listener`'s bound forms as Node counts `once`'s. */
+function listenerCount(this: EventEmitter & Bound, ...args: unknown[]): unknown {
+  const [event, listener] = args;
+  if (listener === undefined || listener === null)
+    return originalOf(this[kBinding], 'listenerCount').apply(this, args);
+  let count = 0;
+  for (const entry of this.rawListeners(event as string | symbol) as Wrapped[]) {
+    const inner = entry.listener;
+    if (entry === listener || inner === listener || entry[kOriginal] === listener) count++;
+    else if (inner !== undefined && inner[kOriginal] === listener) count++;
+  }
+  return count;
+}
+
 const SHARED: Record<Name, Method> = {
   addListener: addMethod('addListener'),
   on: addMethod('on'),
@@ -116,4 +151,6 @@ const SHARED: Record<Name, Method> = {
   prependOnceListener: addMethod('prependOnceListener'),
   removeListener: removeMethod('removeListener'),
   off: removeMethod('off'),
+  listeners,
+  listenerCount,
 };

@@ -1,5 +1,7 @@
 import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentelemetry/api';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { parentContext } from './parent.js';
+import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
 
 /** Options for {@link withSpan} and {@link traced}. */
@@ -35,22 +37,27 @@ export interface WithSpanOptions {
 export function withSpan<T>(name: string, fn: (span: Span) => T, options?: WithSpanOptions): T {
   // Hot path: no closure and no options object is allocated for a synchronous `fn`. The options
   // object is handed to `startSpan` as is; its extra fields (`parent`, `tracer`) are ignored there.
-  const parent = options?.parent ?? context.active();
+  const parent = options?.parent == null ? context.active() : parentContext(options.parent);
   const span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
+  const active = trace.setSpan(parent, span);
   let result: T;
+  let then: ReturnType<typeof thenOf>;
   try {
-    result = context.with(trace.setSpan(parent, span), fn, undefined, span);
+    result = context.with(active, fn, undefined, span);
+    then = thenOf(result);
   } catch (error) {
     recordFailure(span, error);
     span.end();
     throw error;
   }
-  if (isPromiseLike(result)) return settle(span, result) as T;
-  span.end();
-  return result;
+  if (then === undefined) {
+    span.end();
+    return result;
+  }
+  return settle(span, follow(result, then, active)) as T;
 }
 
-function settle(span: Span, promise: PromiseLike<unknown>): PromiseLike<unknown> {
+function settle(span: Span, promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     (value) => {
       span.end();
@@ -113,14 +120,6 @@ function describeThrown(value: unknown): string {
   } catch {
     return UNREADABLE;
   }
-}
-
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /**

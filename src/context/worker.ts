@@ -62,8 +62,16 @@ export function serializeContext(ctx: Context = context.active()): SerializedCon
  * withSpan('worker.step', () => 'a child of 00f067aa0ba902b7', { parent });
  */
 export function deserializeContext(serialized: SerializedContext | null | undefined): Context {
-  if (serialized === null || serialized === undefined || typeof serialized !== 'object') return ROOT_CONTEXT;
-  return propagator().extract(ROOT_CONTEXT, serialized as Record<string, unknown>, carrierGetter);
+  if (serialized === null || serialized === undefined) return ROOT_CONTEXT;
+  if (typeof serialized !== 'object') {
+    // `JSON.stringify(serializeContext())` sent as is: the trace was lost without a word.
+    log.warnOnce(
+      'context/serialized-type',
+      `deserializeContext: expected the object serializeContext() returns, got a ${typeof serialized}${typeof serialized === 'string' ? ` (${JSON.stringify(String(serialized).slice(0, 64))})` : ''}; starting a new trace instead. Pass the object itself (JSON.parse it first if you sent it as text).`,
+    );
+    return ROOT_CONTEXT;
+  }
+  return propagator().extract(ROOT_CONTEXT, serialized as Record<string, unknown>, carrierGetter());
 }
 
 /**

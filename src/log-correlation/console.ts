@@ -27,15 +27,25 @@ export interface CorrelatedConsoleOptions extends Pick<TextLineOptions, 'service
 
 /** A console whose lines carry the active span's ids. */
 export interface CorrelatedConsole extends ConsoleLike {
-  /** Put the original methods back (only does something after `patch: true`). Idempotent. */
+  /**
+   * Put the original methods back (only does something after `patch: true`). A method that
+   * another library wrapped since (Sentry's console breadcrumbs) is left to it, and ours under it
+   * writes as the original did. Idempotent.
+   */
   restore(): void;
+}
+
+/** A console patched in place: the correlated console that patched it, and the methods it had. */
+interface Patch {
+  readonly out: CorrelatedConsole;
+  readonly saved: Record<Method, unknown>;
 }
 
 // One patch per console object, shared by the ESM and CJS builds.
 const PATCHES_KEY = Symbol.for('@acme/otel/console-patches');
-const g = globalThis as { [PATCHES_KEY]?: WeakMap<object, CorrelatedConsole> };
+const g = globalThis as { [PATCHES_KEY]?: WeakMap<object, Patch> };
 g[PATCHES_KEY] ??= new WeakMap();
-const patches: WeakMap<object, CorrelatedConsole> = g[PATCHES_KEY];
+const patches: WeakMap<object, Patch> = g[PATCHES_KEY];
 
 /**
  * A console-like object whose lines are formatted by {@link formatTextLine}:
@@ -55,18 +65,21 @@ const patches: WeakMap<object, CorrelatedConsole> = g[PATCHES_KEY];
  */
 export function correlatedConsole(options: CorrelatedConsoleOptions = {}): CorrelatedConsole {
   const target = options.console ?? globalThis.console;
-  if (options.patch) {
-    const existing = patches.get(target);
-    if (existing) {
-      log.warnOnce(
-        'console/double-patch',
-        'correlatedConsole({ patch: true }) called twice; the console is already patched.',
-      );
-      return existing;
-    }
+  const existing = patches.get(target);
+  if (options.patch && existing) {
+    log.warnOnce(
+      'console/double-patch',
+      'correlatedConsole({ patch: true }) called twice; the console is already patched.',
+    );
+    return existing.out;
   }
+  // A patched console's methods would format the line a second time: write through the methods
+  // it had before the patch.
   const originals = {} as Record<Method, (...args: unknown[]) => void>;
-  for (const method of METHODS) originals[method] = target[method].bind(target);
+  for (const method of METHODS) {
+    const write = (existing?.saved[method] ?? target[method]) as (...args: unknown[]) => void;
+    originals[method] = write.bind(target);
+  }
 
   const lineOptions: TextLineOptions = {};
   if (options.service !== undefined) lineOptions.service = options.service;
@@ -75,6 +88,10 @@ export function correlatedConsole(options: CorrelatedConsoleOptions = {}): Corre
 
   const writer = (method: Method) =>
     function correlated(...args: unknown[]): void {
+      if (restored) {
+        originals[method](...args);
+        return;
+      }
       originals[method](
         formatTextLine(format(...args), {
           ...lineOptions,
@@ -94,7 +111,10 @@ export function correlatedConsole(options: CorrelatedConsoleOptions = {}): Corre
     restore() {
       if (restored || !options.patch) return;
       restored = true;
-      for (const method of METHODS) (target as Record<Method, unknown>)[method] = saved[method];
+      // Putting ours back over a wrapper added since would silently remove that wrapper.
+      for (const method of METHODS) {
+        if (target[method] === out[method]) (target as Record<Method, unknown>)[method] = saved[method];
+      }
       patches.delete(target);
     },
   } satisfies CorrelatedConsole;
@@ -105,7 +125,7 @@ export function correlatedConsole(options: CorrelatedConsoleOptions = {}): Corre
       saved[method] = target[method];
       (target as Record<Method, unknown>)[method] = out[method];
     }
-    patches.set(target, out);
+    patches.set(target, { out, saved });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Context } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
 import { activeSpanContext, ZERO_SPAN_ID, ZERO_TRACE_ID } from './trace-fields.js';
 
 /** Options for {@link formatTextLine}. */
@@ -7,8 +8,12 @@ export interface TextLineOptions {
   level?: string;
   /** Service name shown after the level; left out when not given. */
   service?: string;
-  /** Timestamp: a Date, a preformatted string, or `false` for none. @default new Date() (ISO 8601) */
-  timestamp?: Date | string | false;
+  /**
+   * Timestamp: a Date, milliseconds since the epoch (pino's `time`), a preformatted string, or
+   * `false` for none. An invalid one shows the current time, with a one-time warning.
+   * @default new Date() (ISO 8601)
+   */
+  timestamp?: Date | number | string | false;
   /** With no active span: `'zeros'` shows all-zero ids, `'omit'` leaves the bracket out. @default 'zeros' */
   whenNoSpan?: 'zeros' | 'omit';
   /** Read this context instead of the active one. */
@@ -27,14 +32,43 @@ export interface TextLineOptions {
 export function formatTextLine(message: string, options: TextLineOptions = {}): string {
   const parts: string[] = [];
   const { timestamp = new Date() } = options;
-  if (timestamp !== false) parts.push(typeof timestamp === 'string' ? timestamp : timestamp.toISOString());
-  parts.push((options.level ?? 'info').toUpperCase().padEnd(5));
-  if (options.service) parts.push(options.service);
+  if (timestamp !== false) parts.push(typeof timestamp === 'string' ? timestamp : isoTime(timestamp));
+  // Not a string (pino's numeric 30, say): shown as text, where `.toUpperCase()` threw.
+  parts.push(
+    text(options.level ?? 'info')
+      .toUpperCase()
+      .padEnd(5),
+  );
+  if (options.service) parts.push(text(options.service));
   const spanContext = activeSpanContext(options.context);
   if (spanContext) parts.push(`[trace_id=${spanContext.traceId} span_id=${spanContext.spanId}]`);
   else if (options.whenNoSpan !== 'omit') parts.push(`[trace_id=${ZERO_TRACE_ID} span_id=${ZERO_SPAN_ID}]`);
-  parts.push(message);
+  parts.push(text(message));
   return parts.join(' ');
+}
+
+/**
+ * A log call must not throw for its timestamp: an Invalid Date (`new Date(record.time)` of a
+ * record without one) threw a RangeError, epoch milliseconds a TypeError.
+ */
+function isoTime(timestamp: unknown): string {
+  const date =
+    timestamp instanceof Date ? timestamp : typeof timestamp === 'number' ? new Date(timestamp) : undefined;
+  if (date !== undefined && !Number.isNaN(date.getTime())) return date.toISOString();
+  log.warnOnce(
+    'text/timestamp',
+    `formatTextLine: timestamp ${text(timestamp)} is not a valid Date, epoch milliseconds or string; showing the current time instead.`,
+  );
+  return new Date().toISOString();
+}
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '[a value that could not be shown as text]';
+  }
 }
 
 /**

@@ -45,12 +45,47 @@ export function resolveFieldKeys(options: TraceFieldsOptions = {}): ResolvedFiel
       `[@acme/otel] invalid option whenNoSpan=${JSON.stringify(options.whenNoSpan)}: expected 'zeros' or 'omit'`,
     );
   }
-  return {
-    traceId: options.keys?.traceId ?? 'trace_id',
-    spanId: options.keys?.spanId ?? 'span_id',
-    traceFlags: options.keys?.traceFlags ?? 'trace_flags',
-    omitWhenNoSpan: options.whenNoSpan === 'omit',
-  };
+  const traceId = fieldName('traceId', options.keys?.traceId ?? 'trace_id');
+  const spanId = fieldName('spanId', options.keys?.spanId ?? 'span_id');
+  const flags = options.keys?.traceFlags ?? 'trace_flags';
+  const traceFlags = flags === false ? false : fieldName('traceFlags', flags);
+  // Two fields under one name: the second was skipped as "already set", and its id never written.
+  const names: [string, string][] = [
+    ['traceId', traceId],
+    ['spanId', spanId],
+  ];
+  if (traceFlags !== false) names.push(['traceFlags', traceFlags]);
+  for (let i = 1; i < names.length; i++) {
+    const [field, name] = names[i]!;
+    const twin = names.slice(0, i).find(([, other]) => other === name);
+    if (twin) {
+      throw new TypeError(
+        `[@acme/otel] invalid option keys.${field}=${JSON.stringify(name)}: keys.${twin[0]} has that name already; each field needs its own`,
+      );
+    }
+  }
+  return { traceId, spanId, traceFlags, omitWhenNoSpan: options.whenNoSpan === 'omit' };
+}
+
+function fieldName(field: string, name: unknown): string {
+  // `record.__proto__` is the prototype, never undefined: the field was skipped as already set.
+  if (name === '__proto__') {
+    throw new TypeError(
+      `[@acme/otel] invalid option keys.${field}="__proto__": a log record cannot have a field of that name`,
+    );
+  }
+  if (typeof name === 'string' && name !== '') return name;
+  throw new TypeError(
+    `[@acme/otel] invalid option keys.${field}=${shown(name)}: expected a non-empty string${field === 'traceFlags' ? ' or false' : ''}`,
+  );
+}
+
+function shown(value: unknown): string {
+  try {
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    return typeof value;
+  }
 }
 
 /** The valid span context of `ctx`, or undefined. */

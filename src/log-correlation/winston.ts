@@ -1,10 +1,13 @@
 import type { Context } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
 import type { TraceFieldsOptions } from './trace-fields.js';
 import { activeSpanContext, resolveFieldKeys, writeFields } from './trace-fields.js';
 
 // Where @opentelemetry/instrumentation-winston stores the context it saw in `logger.write`: more
 // accurate than the context at transform time when winston buffers a write.
 const WINSTON_CONTEXT = Symbol.for('opentelemetry.js.contrib.winston.context');
+// triple-beam's MESSAGE: the finished line, written by json(), printf(), simple() and the like.
+const MESSAGE = Symbol.for('message');
 
 /** A winston log record (logform's `TransformableInfo`). */
 export interface WinstonInfo {
@@ -39,6 +42,14 @@ export function winstonFormat(options: TraceFieldsOptions = {}): WinstonFormat {
     transform(info) {
       const ctx = options.context ?? (info[WINSTON_CONTEXT] as Context | undefined);
       writeFields(info as Record<string, unknown>, keys, activeSpanContext(ctx));
+      if (typeof info[MESSAGE] === 'string') {
+        // combine(json(), winstonFormat()), or json() on the logger and this on a transport: the
+        // line was finished before the ids were added, and went out without them, silently.
+        log.warnOnce(
+          'winston: after a finalizer',
+          'winstonFormat() ran after a format that had already written the line (json(), printf(), simple()…): the trace fields are on the record but not in that line. Put winstonFormat() before it in format.combine, on the logger.',
+        );
+      }
       return info;
     },
   };

@@ -2,8 +2,8 @@ import type { TextMapGetter } from '@opentelemetry/api';
 
 /**
  * Set on a getter whose carriers never hold a header name in another case than lowercase (Node's
- * `IncomingMessage.headers`): a lookup that misses is then final, with no scan of the carrier's
- * keys. The default getter cannot promise that (plain objects may hold `X-B3-TraceId`). Without
+ * `IncomingMessage.headers`), or that finds the other cases itself (../context/carrier.ts): a
+ * lookup that misses is then final, with no scan of the carrier's keys. The default getter cannot promise that (plain objects may hold `X-B3-TraceId`). Without
  * the hint each of the three extractors (tracecontext, baggage, B3) lower-cased every header name
  * of every request whose headers lacked its fields, a visible share of an unsampled request's
  * server CPU (measured runs: docs/performance.md).

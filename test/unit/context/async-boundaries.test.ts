@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bindContext, bindEmitter, withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -70,6 +71,38 @@ describe('EventEmitter', () => {
       expect(seen).toEqual([undefined, span.spanContext().spanId]);
     });
     tracing.expectSpan('listener.work', { parent: 'request' });
+  });
+});
+
+describe('bindEmitter on what is not an EventEmitter', () => {
+  it('says so once per kind, names the way that works, and returns it unchanged', () => {
+    // An AbortSignal (an EventTarget) came back unchanged without a word, its listeners unbound.
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const controller = new AbortController();
+      const seen: unknown[] = [];
+      withSpan('request', () => {
+        const signal = bindEmitter(controller.signal as unknown as EventEmitter) as unknown as AbortSignal;
+        expect(signal).toBe(controller.signal);
+        signal.addEventListener(
+          'abort',
+          bindContext(() => seen.push(activeSpanId())),
+        );
+        bindEmitter(new AbortController().signal as unknown as EventEmitter);
+        bindEmitter(Object.create(null) as EventEmitter);
+      });
+      controller.abort();
+      expect(seen).toEqual([tracing.expectSpan('request').spanContext().spanId]);
+      expect(lines).toEqual([
+        '[@acme/otel] bindEmitter: an AbortSignal is not a Node.js EventEmitter, so its listeners are not bound; it is returned unchanged. Bind each listener with bindContext(listener) instead.',
+        '[@acme/otel] bindEmitter: an object is not a Node.js EventEmitter, so its listeners are not bound; it is returned unchanged. Bind each listener with bindContext(listener) instead.',
+      ]);
+      bindEmitter(new EventEmitter());
+      expect(lines).toHaveLength(2);
+    } finally {
+      resetLogger();
+    }
   });
 });
 

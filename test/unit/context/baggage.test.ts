@@ -1,14 +1,18 @@
-import { context } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BaggageValue } from '../../../src/context/index.js';
 import {
   BAGGAGE_LIMITS,
+  extractContext,
   getAllBaggage,
   getBaggage,
   injectContext,
+  serializeContext,
   setBaggage,
   withBaggage,
 } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { createPropagator } from '../../../src/propagation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -74,9 +78,54 @@ describe('baggage', () => {
     expect(warnings.some((w) => w.includes('"c" dropped: baggage would exceed 8192 bytes'))).toBe(true);
   });
 
+  it('getAllBaggage keeps an entry named __proto__, as an own property, the prototype untouched', () => {
+    // Assigned as out.__proto__ = value, it set no property: the entry was missing from the result.
+    // Our propagator, as initTracing() registers it (upstream's drops the member while parsing).
+    propagation.disable();
+    propagation.setGlobalPropagator(createPropagator(['baggage']));
+    const ctx = extractContext({ baggage: '__proto__=x,constructor=y,a=1' });
+    const all = getAllBaggage(ctx);
+    expect(Object.keys(all)).toEqual(['__proto__', 'constructor', 'a']);
+    expect(Object.getOwnPropertyDescriptor(all, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(all))).toEqual(
+      JSON.parse('{"__proto__":"x","constructor":"y","a":"1"}'),
+    );
+    const fromJson = setBaggage(JSON.parse('{"__proto__":"p","ok":"1"}') as Record<string, string>);
+    expect(Object.keys(getAllBaggage(fromJson))).toEqual(['__proto__', 'ok']);
+  });
+
   it('drops keys that are not W3C tokens', () => {
     const ctx = setBaggage({ 'has space': 'x', 'ok-key': 'y' });
     expect(getAllBaggage(ctx)).toEqual({ 'ok-key': 'y' });
     expect(warnings.some((w) => w.includes('"has space" is not a valid W3C token'))).toBe(true);
+  });
+
+  it('drops values with no text form, naming key and value; the rest of the call still applies', () => {
+    // null threw out of setBaggage (a request failed on `user?.tier ?? null`); a Date, an array or
+    // { value: 5 } became an entry that getAllBaggage and injectContext left out without a word
+    // and serializeContext sent to a worker as `k=undefined`.
+    const entries = {
+      tier: null,
+      since: new Date(0),
+      tags: ['a', 'b'],
+      count: { value: 5 },
+      region: { value: 'eu', metadata: 7 },
+      plan: 'pro',
+    } as unknown as Record<string, BaggageValue>;
+    let ctx = context.active();
+    expect(() => {
+      ctx = setBaggage(entries);
+    }).not.toThrow();
+    expect(getAllBaggage(ctx)).toEqual({ region: 'eu', plan: 'pro' });
+    expect(injectContext({}, ctx).baggage).toBe('region=eu,plan=pro');
+    expect(serializeContext(ctx).baggage).toBe('region=eu,plan=pro');
+    expect(warnings).toEqual([
+      '[@acme/otel] baggage entry "tier" dropped: its value is null, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "since" dropped: its value is a Date, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "tags" dropped: its value is an array, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "count" dropped: its value is an object whose value is a number, not a string, number, boolean or { value: string }.',
+      '[@acme/otel] baggage entry "region": its metadata is a number, not a string; the entry is kept without it.',
+    ]);
   });
 });

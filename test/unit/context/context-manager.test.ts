@@ -47,8 +47,8 @@ describe('AcmeContextManager', () => {
     const ee = new EventEmitter();
     const before: unknown[] = [];
     ee.on('x', () => before.push(seen()));
-    context.bind(a, ee);
-    context.bind(b, ee); // bound once: the first context stays
+    context.bind(b, ee);
+    context.bind(a, ee); // bound again: listeners added from now on run in the newer context
     const got: unknown[] = [];
     const listener = () => got.push(seen());
     ee.on('x', listener);

@@ -3,6 +3,7 @@ import { runDetached, withSpan } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+import { thenable, thenGetterThrows } from '../../support/thenables.js';
 
 let tracing: TestTracing;
 let logged: string[];
@@ -149,6 +150,31 @@ describe('runDetached', () => {
     }
     expect(tracing.expectSpan('null.proto.sync').status.message).toBe(
       'a thrown value whose message could not be read',
+    );
+  });
+
+  it('a thenable task: its then runs in the task span, its value is the result', async () => {
+    // Promise.resolve(thenable) called `then` a microtask later in the request's context: a lazy
+    // query's span was the request's child, not the task's.
+    const lazyQuery = thenable<string[]>((resolve) => withSpan('pg.query', () => resolve(['o-1'])));
+    let task!: Promise<unknown>;
+    withSpan('request', () => {
+      task = runDetached('report.build', () => lazyQuery);
+    });
+    await expect(task).resolves.toEqual(['o-1']);
+    tracing.expectSpan('pg.query', { parent: 'report.build' });
+  });
+
+  it('a result whose then getter throws: no throw to the caller, the task span says why', async () => {
+    const hostile = thenGetterThrows('then getter');
+    let task!: Promise<unknown>;
+    expect(() => {
+      task = runDetached('hostile.then', () => hostile);
+    }).not.toThrow();
+    await expect(task).resolves.toBeUndefined();
+    tracing.expectSpan('hostile.then', { status: { code: 'error', message: 'then getter' } });
+    expect(logged.some((l) => l.includes('detached task "hostile.then" failed: Error: then getter'))).toBe(
+      true,
     );
   });
 

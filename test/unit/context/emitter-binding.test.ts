@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bindEmitter } from '../../../src/context/index.js';
 import { useAcmeContextManager } from '../../support/reset.js';
 
 const KEY = createContextKey('emitter-binding test');
@@ -52,11 +53,11 @@ interface Call {
 }
 
 /** Runs `ops` on an emitter; binds it at each 'bind' when `bindIt` is set. */
-function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: number[][] } {
+function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: unknown[][] } {
   const ee = new EventEmitter();
   const calls: Call[] = [];
   const listeners = [0, 1, 2, 3].map((n) => () => calls.push({ id: n, ctx: seen() }));
-  const counts: number[][] = [];
+  const counts: unknown[][] = [];
   for (const o of ops) {
     switch (o.kind) {
       case 'bind':
@@ -72,7 +73,15 @@ function replay(ops: Op[], bindIt: boolean): { calls: Call[]; counts: number[][]
       default:
         ee[o.kind](o.event, listeners[o.id] as () => void);
     }
-    counts.push(EVENTS.map((e) => ee.listenerCount(e)));
+    // `listeners()` and `listenerCount(event, fn)` name the functions as added (a bound emitter's
+    // gave its wrappers: `listeners('x').includes(fn)` was false for a listener it held).
+    counts.push(
+      EVENTS.map((e) => [
+        ee.listenerCount(e),
+        ee.listeners(e).map((l) => listeners.indexOf(l as () => number)),
+        listeners.map((l) => ee.listenerCount(e, l)),
+      ]),
+    );
   }
   return { calls, counts };
 }
@@ -176,6 +185,49 @@ describe('context.bind(emitter)', () => {
     expect(ee.listenerCount('x')).toBe(0);
   });
 
+  it("a listener added from a 'newListener' handler runs in the bound context too", () => {
+    // Every add made while another was in progress went through unbound (upstream's `_wrapped`).
+    const ee = context.bind(bound, new EventEmitter());
+    const got: unknown[] = [];
+    ee.on('newListener', (name: string) => {
+      if (name === 'data') ee.once('ready', () => got.push(['ready', seen()]));
+    });
+    const onData = () => got.push(['data', seen()]);
+    ee.once('data', onData);
+    expect(ee.listeners('ready')).toHaveLength(1);
+    context.with(emitting, () => {
+      ee.emit('ready');
+      ee.emit('data');
+    });
+    expect(got).toEqual([
+      ['ready', 'bound'],
+      ['data', 'bound'],
+    ]);
+    ee.once('data', onData);
+    ee.off('data', onData);
+    expect(ee.listenerCount('data')).toBe(0);
+  });
+
+  it('bound again in another context (a pooled client checked out again): later listeners run there', () => {
+    // The first bind's context stayed (upstream's rule): the second request's listeners ran in
+    // the first request's trace.
+    const first = ROOT_CONTEXT.setValue(KEY, 'request 1');
+    const second = ROOT_CONTEXT.setValue(KEY, 'request 2');
+    const client = new EventEmitter();
+    const got: unknown[] = [];
+    const onNotice1 = () => got.push(['1', seen()]);
+    const onNotice2 = () => got.push(['2', seen()]);
+    context.with(first, () => bindEmitter(client).on('notice', onNotice1));
+    context.with(second, () => bindEmitter(client).on('notice', onNotice2));
+    context.with(emitting, () => client.emit('notice'));
+    expect(got).toEqual([
+      ['1', 'request 1'],
+      ['2', 'request 2'],
+    ]);
+    client.off('notice', onNotice1).off('notice', onNotice2);
+    expect(client.listenerCount('notice')).toBe(0);
+  });
+
   it('a method taken off a bound emitter and called on another still adds and removes', () => {
     const boundEe = context.bind(bound, new EventEmitter());
     const other = new EventEmitter();
@@ -226,5 +278,50 @@ describe('context.bind(emitter)', () => {
     });
     const self = {};
     expect(extra.call(self, 1, 2, 3, 4, 5)).toEqual([self, [1, 2, 3, 4, 5], 'bound']);
+  });
+
+  it('bind(function): new on the wrapper constructs the target, in the context, at every arity', () => {
+    // The wrapper applied the target: a class threw "cannot be invoked without 'new'", and a
+    // constructor function gave an object that was not its instance.
+    class Job {
+      readonly ctx = seen();
+      readonly args: unknown[];
+      constructor(...args: unknown[]) {
+        this.args = args;
+      }
+    }
+    class Pair {
+      readonly ctx = seen();
+      constructor(
+        readonly a: number,
+        readonly b: number,
+      ) {}
+    }
+    function Legacy(this: { ctx: unknown; a: number }, a: number) {
+      this.ctx = seen();
+      this.a = a;
+    }
+    const BoundJob = context.bind(bound, Job);
+    const job = context.with(emitting, () => new BoundJob(1, 2, 3, 4, 5));
+    expect(job).toBeInstanceOf(Job);
+    expect([job.ctx, job.args]).toEqual(['bound', [1, 2, 3, 4, 5]]);
+    const BoundPair = context.bind(bound, Pair);
+    expect(context.with(emitting, () => new BoundPair(1, 2))).toEqual(
+      Object.assign(new Pair(1, 2), { ctx: 'bound' }),
+    );
+    const BoundLegacy = context.bind(bound, Legacy) as unknown as new (
+      a: number,
+    ) => { ctx: unknown; a: number };
+    const legacy = context.with(emitting, () => new BoundLegacy(7));
+    expect(legacy).toBeInstanceOf(Legacy);
+    expect([legacy.ctx, legacy.a]).toEqual(['bound', 7]);
+    class Sub extends (BoundPair as typeof Pair) {
+      sum() {
+        return this.a + this.b;
+      }
+    }
+    expect(new Sub(2, 3).sum()).toBe(5);
+    const arrow = context.bind(bound, () => 1) as unknown as new () => unknown;
+    expect(() => new arrow()).toThrow(TypeError);
   });
 });

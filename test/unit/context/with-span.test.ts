@@ -1,8 +1,11 @@
+import type { Context } from '@opentelemetry/api';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced, withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+import { thenable, thenGetterThrows } from '../../support/thenables.js';
 
 let tracing: TestTracing;
 beforeEach(() => {
@@ -107,6 +110,51 @@ describe('withSpan', () => {
     withSpan('scoped', () => undefined, { tracer });
     expect(tracing.findSpan('scoped')?.instrumentationScope.name).toBe('my-lib');
     expect(tracing.findSpan('client-call')?.instrumentationScope.name).toBe('@acme/otel');
+  });
+
+  it('follows a thenable that is not a promise as await does, calling its then in the span', async () => {
+    // A lazy query (knex builder, mongoose Query) starts its work in `then`, and a hand-written
+    // thenable's `then` may return nothing: withSpan called `then` outside the span and returned
+    // what it returned, so the query's span was not a child and `await` gave undefined.
+    const lazyQuery = thenable<string[]>((resolve) => withSpan('pg.query', () => resolve(['o-1'])));
+    await expect(withSpan('orders.load', () => lazyQuery)).resolves.toEqual(['o-1']);
+    tracing.expectSpan('pg.query', { parent: 'orders.load' });
+    const failing = thenable((_resolve, reject) => reject(new Error('connection reset')));
+    await expect(withSpan('orders.failing', () => failing)).rejects.toThrow('connection reset');
+    tracing.expectSpan('orders.failing', { status: { code: 'error', message: 'connection reset' } });
+    const throwing = thenable(() => {
+      throw new Error('then threw');
+    });
+    await expect(withSpan('orders.throwing', () => throwing)).rejects.toThrow('then threw');
+    tracing.expectSpan('orders.throwing', { status: { code: 'error', message: 'then threw' } });
+  });
+
+  it('a value whose then getter throws: the span ends with the error, which is thrown', () => {
+    const hostile = thenGetterThrows('then getter');
+    expect(() => withSpan('hostile.then', () => hostile)).toThrow('then getter');
+    tracing.expectSpan('hostile.then', { status: { code: 'error', message: 'then getter' } });
+    expect(tracing.spans()).toHaveLength(1);
+  });
+
+  it('a Span passed as parent is used as one, with a warning; a non-Context is ignored, with one', () => {
+    // `{ parent: span }` threw "getValue is not a function" out of withSpan before fn ran.
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const job = tracing.tracer.startSpan('job');
+      withSpan('job.step', () => undefined, { parent: job as unknown as Context });
+      job.end();
+      tracing.expectSpan('job.step', { parent: 'job' });
+      withSpan('outer', () => withSpan('inner', () => undefined, { parent: 'job' as unknown as Context }));
+      tracing.expectSpan('inner', { parent: 'outer' });
+      withSpan('no.parent', () => undefined, { parent: null as unknown as Context });
+      expect(lines).toEqual([
+        '[@acme/otel] withSpan: options.parent is a Span, not a Context; used trace.setSpan(context.active(), span) as the parent. Pass that Context to silence this.',
+        '[@acme/otel] withSpan: options.parent is a string, not a Context; the active context was used.',
+      ]);
+    } finally {
+      resetLogger();
+    }
   });
 
   it('uses the provider registered after a reset (no stale cached tracer)', () => {

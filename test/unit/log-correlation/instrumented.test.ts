@@ -55,6 +55,22 @@ describe('with @opentelemetry/instrumentation-pino active', () => {
   });
 });
 
+describe("with @opentelemetry/instrumentation-pino active, a child logger's bindings", () => {
+  it('are each written once with our mixin: the copy the instrumentation adds is taken back', () => {
+    // initTracing() turns the instrumentation on: `child({ trace_id })` gave the key twice.
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    withSpan('request', () => pino({ mixin: pinoMixin() }, stream).child({ trace_id: 'job-7' }).info('x'));
+    const span = tracing.expectSpan('request').spanContext();
+    for (const key of ['trace_id', 'span_id', 'trace_flags']) expect(count(lines[0]!, key), lines[0]).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: 'job-7',
+      span_id: span.spanId,
+      trace_flags: '01',
+    });
+  });
+});
+
 describe('with @opentelemetry/instrumentation-winston active', () => {
   it('the instrumentation is really active, and our format adds no duplicate', async () => {
     const lines: string[] = [];

@@ -68,4 +68,27 @@ describe('pinoMixin', () => {
     expect(lines[0]?.match(/"trace_id"/g)).toHaveLength(1);
     expect(JSON.parse(lines[0]!).trace_id).toBe('explicit');
   });
+
+  it("a child logger's bindings win too: each key once per line, also after setBindings", () => {
+    // pino writes bindings before the mixin's fields: `"trace_id":"job-7"` and then the span's
+    // `"trace_id":"…"` in one JSON line, which Elasticsearch refuses whole ("Duplicate field").
+    const { lines, stream } = capture();
+    const logger = pino({ mixin: pinoMixin() }, stream);
+    const child = logger.child({ trace_id: 'job-7' });
+    withSpan('job', () => {
+      child.info('first');
+      child.setBindings({ span_id: 'step-2' });
+      child.info('second');
+      logger.info('parent');
+    });
+    const span = tracing.expectSpan('job').spanContext();
+    const count = (line: string, key: string) => line.split(`"${key}":`).length - 1;
+    for (const line of lines) {
+      for (const key of ['trace_id', 'span_id', 'trace_flags']) expect(count(line, key), line).toBe(1);
+    }
+    const [first, second, parent] = lines.map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ trace_id: 'job-7', span_id: span.spanId, trace_flags: '01' });
+    expect(second).toMatchObject({ trace_id: 'job-7', span_id: 'step-2', trace_flags: '01' });
+    expect(parent).toMatchObject({ trace_id: span.traceId, span_id: span.spanId });
+  });
 });

@@ -53,6 +53,37 @@ describe('formatTextLine', () => {
   });
 });
 
+describe('formatTextLine with what a log record holds', () => {
+  it('never throws: epoch ms, an Invalid Date, a numeric level, a non-string message', () => {
+    // A pino record turned into text threw: `level: 30` (".toUpperCase is not a function"),
+    // `timestamp: rec.time` (epoch ms: ".toISOString is not a function"), and
+    // `new Date(rec.missing)` (RangeError: Invalid time value), out of the log call.
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      const record = { level: 30, time: Date.UTC(2025, 0, 31, 12), msg: 'order created' };
+      expect(
+        formatTextLine(record.msg, { level: record.level as unknown as string, timestamp: record.time }),
+      ).toBe(
+        `2025-01-31T12:00:00.000Z 30    [trace_id=${'0'.repeat(32)} span_id=${'0'.repeat(16)}] order created`,
+      );
+      const before = Date.now();
+      const line = formatTextLine(Symbol('event') as unknown as string, {
+        timestamp: new Date(Number.NaN),
+        service: 'svc',
+      });
+      const [, stamp, level, , , , message] = LINE.exec(line)!;
+      expect(Date.parse(stamp!)).toBeGreaterThanOrEqual(before - 1);
+      expect([level, message]).toEqual(['INFO', 'Symbol(event)']);
+      expect(warnings).toEqual([
+        '[@acme/otel] formatTextLine: timestamp Invalid Date is not a valid Date, epoch milliseconds or string; showing the current time instead.',
+      ]);
+    } finally {
+      resetLogger();
+    }
+  });
+});
+
 describe('correlatedConsole', () => {
   it('returns a console-like object writing correlated lines (printf-style args)', () => {
     const fake = fakeConsole();
@@ -100,6 +131,48 @@ describe('correlatedConsole', () => {
     expect(fake.console.warn).toBe(original);
     fake.console.warn('plain');
     expect(fake.out[1]).toEqual({ method: 'warn', line: 'plain' });
+  });
+
+  it('restore() leaves a wrapper another library added since, and ours under it stops correlating', () => {
+    // restore() put the saved methods back over it: Sentry's console breadcrumbs, wrapped after
+    // our patch, were silently removed.
+    const fake = fakeConsole();
+    const patched = correlatedConsole({ console: fake.console, patch: true, timestamp: false });
+    const breadcrumbs: unknown[] = [];
+    const ours = fake.console.error as (...args: unknown[]) => void;
+    const wrapper = (...args: unknown[]) => {
+      breadcrumbs.push(args);
+      ours(...args);
+    };
+    fake.console.error = wrapper as unknown as typeof fake.console.error;
+    patched.restore();
+    expect(fake.console.error).toBe(wrapper);
+    expect(fake.console.warn).not.toBe(patched.warn);
+    (fake.console.error as (...args: unknown[]) => void)('payment %s failed', 'p-1');
+    expect(breadcrumbs).toEqual([['payment %s failed', 'p-1']]);
+    expect(fake.out).toEqual([{ method: 'error', line: 'payment %s failed' }]);
+  });
+
+  it('a correlated console made on a patched console writes one line, correlated once', () => {
+    // Its methods were the patched ones: every line got a second timestamp, level and id bracket.
+    const fake = fakeConsole();
+    const patched = correlatedConsole({
+      console: fake.console,
+      patch: true,
+      timestamp: false,
+      service: 'app',
+    });
+    const worker = correlatedConsole({ console: fake.console, timestamp: false, service: 'worker' });
+    withSpan('job', () => worker.info('step done'));
+    const span = tracing.expectSpan('job').spanContext();
+    expect(fake.out).toEqual([
+      { method: 'info', line: `INFO  worker [trace_id=${span.traceId} span_id=${span.spanId}] step done` },
+    ]);
+    patched.restore();
+    worker.warn('after restore');
+    expect(fake.out[1]?.line).toBe(
+      'WARN  worker [trace_id=00000000000000000000000000000000 span_id=0000000000000000] after restore',
+    );
   });
 
   it('patches and restores the global console', () => {

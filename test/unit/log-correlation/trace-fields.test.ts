@@ -1,7 +1,8 @@
 import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
-import { traceFields } from '../../../src/log-correlation/index.js';
+import type { TraceFieldKeys } from '../../../src/log-correlation/index.js';
+import { pinoMixin, traceFields, winstonFormat } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -57,5 +58,29 @@ describe('traceFields', () => {
     );
     const span = tracing.expectSpan('request').spanContext();
     expect(fields).toEqual({ 'dd.trace_id': span.traceId, 'dd.span_id': span.spanId });
+  });
+
+  it('refuses field names that would lose a field, naming the option and the value', () => {
+    // One name for two fields: the second was skipped as already set, so span_id was never
+    // written; an empty or non-string name became a key like "" or "undefined".
+    const bad: [TraceFieldKeys, RegExp][] = [
+      [{ traceId: 'id', spanId: 'id' }, /keys\.spanId="id": keys\.traceId has that name already/],
+      [{ spanId: 'trace_flags' }, /keys\.traceFlags="trace_flags": keys\.spanId has that name already/],
+      [{ traceId: '' }, /keys\.traceId="": expected a non-empty string$/],
+      [{ spanId: 5 as unknown as string }, /keys\.spanId=5: expected a non-empty string$/],
+      [
+        { traceFlags: true as unknown as string },
+        /keys\.traceFlags=true: expected a non-empty string or false/,
+      ],
+      [{ traceId: '__proto__' }, /keys\.traceId="__proto__": a log record cannot have a field of that name/],
+    ];
+    for (const [keys, message] of bad) {
+      expect(() => traceFields({ keys })).toThrow(message);
+      expect(() => pinoMixin({ keys })).toThrow(TypeError);
+      expect(() => winstonFormat({ keys })).toThrow(TypeError);
+    }
+    expect(() => traceFields({ keys: { traceId: 'id', spanId: 'id', traceFlags: false } })).toThrow(
+      /keys\.spanId="id"/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { winstonFormat } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
@@ -73,6 +74,46 @@ describe('winstonFormat', () => {
     await flush();
     const span = tracing.expectSpan('job').spanContext();
     expect(lines).toEqual([`info in ${span.traceId} ${span.spanId}`, 'info out - -']);
+  });
+
+  it('placed after the format that writes the line, says so once instead of correlating nothing', async () => {
+    // json() on the logger and winstonFormat() on the transport (or after json() in combine):
+    // every line went out without ids, and nothing said why.
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const out = capture();
+      const logger = winston.createLogger({
+        format: winston.format.json(),
+        transports: [new winston.transports.Stream({ stream: out.stream, format: winstonFormat() })],
+      });
+      withSpan('job', () => {
+        logger.info('one');
+        logger.info('two');
+      });
+      await flush();
+      expect(out.lines.map((l) => JSON.parse(l))).toEqual([
+        { level: 'info', message: 'one' },
+        { level: 'info', message: 'two' },
+      ]);
+      expect(lines).toEqual([
+        '[@acme/otel] winstonFormat() ran after a format that had already written the line (json(), printf(), simple()…): the trace fields are on the record but not in that line. Put winstonFormat() before it in format.combine, on the logger.',
+      ]);
+      // In the right order: nothing to say.
+      resetLogger();
+      setLogSink((_level, line) => lines.push(line));
+      const right = capture();
+      const correlated = winston.createLogger({
+        format: winston.format.combine(winstonFormat(), winston.format.json()),
+        transports: [new winston.transports.Stream({ stream: right.stream })],
+      });
+      withSpan('job', () => correlated.info('three'));
+      await flush();
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(right.lines[0]!)).toHaveProperty('trace_id');
+    } finally {
+      resetLogger();
+    }
   });
 
   it('leaves fields already on the record alone', async () => {
