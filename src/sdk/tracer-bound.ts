@@ -17,7 +17,9 @@ export function boundTracers(provider: TracerProvider, max = MAX_TRACERS): void 
   const getTracer = provider.getTracer.bind(provider);
   const seen = new Set<string>();
   let warned = false;
-  provider.getTracer = (name, version, options) => {
+  provider.getTracer = (fullName, fullVersion, options) => {
+    const name = cutName(fullName, 'name');
+    const version = fullVersion === undefined ? undefined : cutName(fullVersion, 'version');
     const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
     if (seen.has(key)) return getTracer(name, version, options);
     if (seen.size < max) {
@@ -32,4 +34,22 @@ export function boundTracers(provider: TracerProvider, max = MAX_TRACERS): void 
     }
     return getTracer(OVERFLOW_TRACER_NAME);
   };
+}
+
+/**
+ * The longest tracer name or version kept. They go out with every export request as the span's
+ * scope, where nothing bounded them: a tracer named with a 5 MB string made every request of its
+ * spans too large for the collector, each blamed on the span. Package names, the intended names,
+ * are far shorter.
+ */
+export const MAX_TRACER_NAME_LENGTH = 1024;
+
+function cutName(value: string, what: 'name' | 'version'): string {
+  const text = String(value);
+  if (text.length <= MAX_TRACER_NAME_LENGTH) return text;
+  log.warnOnce(
+    `tracer-${what}-length`,
+    `a tracer ${what} of ${text.length} characters was cut to ${MAX_TRACER_NAME_LENGTH} (it goes with every export request as its spans' scope): "${text.slice(0, 80)}…"`,
+  );
+  return text.slice(0, MAX_TRACER_NAME_LENGTH);
 }

@@ -9,16 +9,16 @@ import { captureLogLines, resetTracing } from '../../support/reset.js';
 // heap without bound (~95 MB per 200,000 names, measured). Past MAX_TRACERS distinct ones they share one.
 afterEach(resetTracing);
 
+function start() {
+  const lines = captureLogLines();
+  const exporter = new InMemorySpanExporter();
+  const handle = initTracing({ serviceName: 'svc', exporter, handleSignals: false, instrumentations: false });
+  return { lines, exporter, handle };
+}
+
 describe('distinct tracers are bounded', () => {
   it(`past ${MAX_TRACERS}, new names share one tracer, said once; the earlier ones keep theirs`, async () => {
-    const lines = captureLogLines();
-    const exporter = new InMemorySpanExporter();
-    const handle = initTracing({
-      serviceName: 'svc',
-      exporter,
-      handleSignals: false,
-      instrumentations: false,
-    });
+    const { lines, exporter, handle } = start();
     const first = trace.getTracer('lib-a', '1.0.0');
     for (let i = 0; i < 3 * MAX_TRACERS; i++) trace.getTracer(`per-request-${i}`).startSpan('op').end();
     expect(trace.getTracer('lib-a', '1.0.0')).toBe(first); // known keys are still served
@@ -39,5 +39,20 @@ describe('distinct tracers are bounded', () => {
     expect(said[0]).toMatch(
       /^\[@acme\/otel\] more than 1024 tracers were asked for \(the first refused: "per-request-\d+"\)/,
     );
+  });
+
+  it('cuts a tracer name or version longer than 1,024 characters (it goes with every request as the scope)', async () => {
+    const { lines, exporter, handle } = start();
+    trace.getTracer('n'.repeat(5_000_000), 'v'.repeat(3000)).startSpan('big-scope').end();
+    trace.getTracer('n'.repeat(5_000_000), 'v'.repeat(3000)).startSpan('again').end();
+    await handle.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => s.instrumentationScope.name.length)).toEqual([1024, 1024]);
+    expect(spans.map((s) => s.instrumentationScope.version?.length)).toEqual([1024, 1024]);
+    expect(spans[0]!.instrumentationScope).toBe(spans[1]!.instrumentationScope); // one tracer
+    expect(lines.filter((l) => l.includes('was cut to 1024'))).toEqual([
+      expect.stringMatching(/^\[@acme\/otel\] a tracer name of 5000000 characters was cut to 1024/),
+      expect.stringMatching(/^\[@acme\/otel\] a tracer version of 3000 characters was cut to 1024/),
+    ]);
   });
 });
