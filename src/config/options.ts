@@ -7,6 +7,7 @@ import type {
   SamplerName,
   TracingOptions,
 } from '../types.js';
+import { MAX_TIMER_MILLIS } from '../util/index.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
 // (pino does the same); a mistake in the environment only warns (see config.ts).
@@ -43,13 +44,10 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
 
 /** Below this, ordinary spans (ids, times, a few attributes, the resource) would not fit a request. */
 export const MIN_EXPORT_REQUEST_BYTES = 16 * 1024;
-/**
- * The longest delay or timeout, in ms: Node's timers take at most 2^31 - 1 (~24.8 days) and turn a
- * longer one into 1 ms, with a TimeoutOverflowWarning each time. `OTEL_BSP_SCHEDULE_DELAY=9999999999`
- * (meant as "never") exported every span on its own, and a shutdown timeout that long lost every
- * span at exit as "deadline exceeded".
- */
-export const MAX_TIMER_MILLIS = 2 ** 31 - 1;
+// The longest delay or timeout (util/timer-limit.ts): `OTEL_BSP_SCHEDULE_DELAY=9999999999` (meant
+// as "never") exported every span on its own, and a shutdown timeout that long lost every span at
+// exit as "deadline exceeded".
+export { MAX_TIMER_MILLIS };
 /** The least `batch.maxQueueBytes` accepted. */
 export const MIN_QUEUE_BYTES = 64 * 1024;
 

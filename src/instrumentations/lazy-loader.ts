@@ -14,6 +14,7 @@ import { guarded } from './guarded.js';
 import { getIitm, type IitmRawHook, type OnRequire } from './hooks.js';
 import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-channels.js';
 import type { HttpWarmUp } from './http-server-warm-up.js';
+import { moduleDefinitions } from './module-definitions.js';
 import { watchPackages } from './require-filter.js';
 import { gateRequire, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
@@ -320,15 +321,10 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
 
 /** The modules (and files inside them) an instrumentation registered hooks for; undefined if it cannot say. */
 function moduleNames(instrumentation: Instrumentation): string[] | undefined {
-  // InstrumentationBase's (public, documented); every instrumentation of the catalogue is one.
-  const base = instrumentation as Partial<Pick<InstrumentationBase, 'getModuleDefinitions'>>;
-  try {
-    return base
-      .getModuleDefinitions?.()
-      .flatMap((definition) => [definition.name, ...(definition.files ?? []).map((file) => file.name)]);
-  } catch {
-    return undefined;
-  }
+  return moduleDefinitions(instrumentation)?.flatMap((definition) => [
+    definition.name,
+    ...(definition.files ?? []).map((file) => file.name),
+  ]);
 }
 
 function hookImport(

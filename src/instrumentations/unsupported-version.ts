@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  Instrumentation,
-  InstrumentationBase,
-  InstrumentationModuleDefinition,
-} from '@opentelemetry/instrumentation';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { log } from '../diag/index.js';
 import type { CatalogueEntry } from './catalogue.js';
+import { moduleDefinitions } from './module-definitions.js';
 import { versionInRange } from './version-range.js';
 
 interface Pending {
@@ -39,7 +36,8 @@ export function checkVersionLater(
   basedir: string | undefined,
 ): void {
   if (basedir === undefined) return; // a built-in module: no version
-  for (const definition of definitionsOf(instrumentation, name)) {
+  for (const definition of moduleDefinitions(instrumentation) ?? []) {
+    if (definition.name !== name || !Array.isArray(definition.supportedVersions)) continue;
     if (definition.supportedVersions.includes('*')) continue;
     pending.push({
       entry,
@@ -83,17 +81,5 @@ function versionAt(basedir: string): string | undefined {
     return typeof version === 'string' ? version : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function definitionsOf(instrumentation: Instrumentation, name: string): InstrumentationModuleDefinition[] {
-  // InstrumentationBase's (public; it calls init() again, so only the ranges are read from it).
-  const base = instrumentation as Partial<Pick<InstrumentationBase, 'getModuleDefinitions'>>;
-  try {
-    return (base.getModuleDefinitions?.() ?? []).filter(
-      (d) => d.name === name && Array.isArray(d.supportedVersions),
-    );
-  } catch {
-    return [];
   }
 }

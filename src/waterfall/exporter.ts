@@ -1,5 +1,6 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { MAX_TIMER_MILLIS } from '../util/index.js';
 import { fromReadableSpan } from './adapters.js';
 import { shouldColor } from './format.js';
 import { renderWaterfall } from './render.js';
@@ -42,9 +43,6 @@ interface Pending {
   /** Spans past `maxSpansPerTrace`, not kept. */
   omitted: number;
 }
-
-/** Node's timers take at most 2^31 - 1 ms, and fire a longer delay after 1 ms. */
-const MAX_TIMER_MILLIS = 2 ** 31 - 1;
 
 /**
  * A `SpanExporter` for local development that prints each trace as a terminal waterfall shortly
