@@ -6,7 +6,6 @@ import {
   createExporters,
   createExportStats,
   createOversizeReport,
-  createValueLengthLimit,
   DropReporter,
   EncodedSpanQueue,
   type EncodedSpans,
@@ -15,11 +14,10 @@ import {
   splitBySize,
   UnencodableSpanError,
 } from '../export/index.js';
-import { createRedactionProcessor } from '../redaction/redaction-processor.js';
-import { RandomTraceIdFlagProcessor } from '../sampling/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { GcTuningProcessor } from './gc-tuning.js';
 import { guardProcessor } from './guarded-processor.js';
+import { shapingProcessors } from './shaping.js';
 
 export interface Pipeline {
   /** In order: random-flag, value-length limit, redaction, the user's processors, then one per exporter. */
@@ -97,24 +95,6 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
   }
   return { processors, stats, reporter, exit };
-}
-
-/**
- * The processors every span passes before anyone else sees it, in order: the random flag, the
- * value-length limit, `between`, then redaction. Redaction runs before the user's processors and
- * every exporter, so none of them ever sees a raw secret; the length limit before it, since the SDK
- * cut attribute values at set time only and the scrubber should not pay for a 1 MB status message
- * either; the random-flag and gcTuning processors only act in onStart. Also what the warm-up of the
- * request path runs (warm-up.ts), so it compiles what real spans run.
- */
-export function shapingProcessors(config: ResolvedConfig, between: SpanProcessor[] = []): SpanProcessor[] {
-  const processors: SpanProcessor[] = [
-    new RandomTraceIdFlagProcessor(),
-    createValueLengthLimit(config.spanLimits.attributeValueLengthLimit, config.spanLimits.valueCountLimit),
-    ...between,
-  ];
-  if (config.redaction !== false) processors.push(createRedactionProcessor(config.redaction));
-  return processors;
 }
 
 /**

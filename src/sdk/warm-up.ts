@@ -9,12 +9,12 @@ import { EncodedSpanQueue, timeWork } from '../export/index.js';
 import type { HttpWarmUp } from '../instrumentations/index.js';
 import { createSampler, keepRandomFlagOnUnrecordedSpans, type PooledIdGenerator } from '../sampling/index.js';
 import type { ResolvedConfig } from '../types.js';
-import { shapingProcessors } from './pipeline.js';
+import { shapingProcessors } from './shaping.js';
 
 /**
  * What the HTTP server side runs at the application's first `listen()` (src/instrumentations/
  * http-server-warm-up.ts): a tracer built like the real one (the same sampler when it is one of
- * ours, span limits, and our span-shaping processors, pipeline.ts `shapingProcessors`, then the OTLP
+ * ours, span limits, and our span-shaping processors, shaping.ts `shapingProcessors`, then the OTLP
  * encoding) whose spans are encoded into a queue nobody reads. It takes its ids from the real
  * generator, whose first pool of random bytes is then made here rather than in the first request
  * (the ids are random either way). So the code a traced request runs is compiled before the first

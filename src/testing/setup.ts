@@ -1,6 +1,5 @@
-import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { context, propagation, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import {
@@ -8,6 +7,10 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { resolveConfig } from '../config/index.js';
+import { createPropagator } from '../propagation/index.js';
+import { shapingProcessors } from '../sdk/shaping.js';
+import type { PropagatorName, RedactionOptions, SpanLimitOptions } from '../types.js';
 import type { SpanExpectation, SpanMatcher } from './expect-span.js';
 import { expectSpan, findSpan } from './expect-span.js';
 import { resetTracing } from './reset.js';
@@ -18,6 +21,26 @@ export interface TestTracingOptions {
   serviceName?: string;
   /** Sampler. @default always on */
   sampler?: Sampler;
+  /**
+   * Secret scrubbing, as `initTracing`'s `redaction` option (same shape, same checks): the spans a
+   * test sees are scrubbed as the exported ones are. `false` turns it off.
+   * @default the defaults of `initTracing`
+   * @example
+   * setupTestTracing({ redaction: { keys: ['x-tenant-key'] } });
+   */
+  redaction?: RedactionOptions | false;
+  /**
+   * Global propagators, as `initTracing`'s `propagators` option.
+   * @default ['tracecontext', 'baggage', 'b3multi'] (the default of `initTracing`)
+   * @example
+   * setupTestTracing({ propagators: ['tracecontext', 'baggage'] });
+   */
+  propagators?: (PropagatorName | TextMapPropagator)[];
+  /**
+   * Span limits, as `initTracing`'s `spanLimits` option.
+   * @default the defaults of `initTracing` (values cut at 16,384 characters...)
+   */
+  spanLimits?: SpanLimitOptions;
 }
 
 /** What {@link setupTestTracing} returns. */
@@ -47,10 +70,13 @@ export interface TestTracing {
 }
 
 /**
- * Register an in-memory tracing pipeline for a unit test: BasicTracerProvider, SimpleSpanProcessor
- * (spans are exported as they end), AsyncLocalStorage context manager, W3C tracecontext + baggage
- * propagators. Any previous global registration is removed first. Works with vitest, jest and
- * node:test (it has no dependency on a test framework).
+ * Register an in-memory tracing pipeline for a unit test: BasicTracerProvider with the span limits,
+ * value budgets and secret scrubbing of `initTracing` (so a test asserts on the spans that would
+ * leave the process; trace flags stay `01`, without the W3C random-trace-id flag), SimpleSpanProcessor (spans are exported as they end),
+ * AsyncLocalStorage context manager, and `initTracing`'s default propagators (W3C tracecontext,
+ * baggage, B3 multi). Any previous global registration is removed first. Works with vitest, jest
+ * and node:test (it has no dependency on a test framework). A bad option throws the
+ * `TracingConfigError` `initTracing` would.
  *
  * @example
  * import { afterEach, beforeEach, test } from 'vitest';
@@ -67,18 +93,31 @@ export interface TestTracing {
  * });
  */
 export function setupTestTracing(options: TestTracingOptions = {}): TestTracing {
+  // An env of its own, empty: a test's spans do not change with the machine's OTEL_* variables. The
+  // resource is the kit's own; a name and version are given only so no package.json is looked for.
+  const config = resolveConfig(
+    {
+      serviceName: 'test',
+      serviceVersion: 'test',
+      ...(options.redaction !== undefined ? { redaction: options.redaction } : {}),
+      ...(options.propagators !== undefined ? { propagators: options.propagators } : {}),
+      ...(options.spanLimits !== undefined ? { spanLimits: options.spanLimits } : {}),
+    },
+    {},
+  );
   resetTracing();
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'test' }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanLimits: config.spanLimits,
+    // Without the W3C random-trace-id flag: it changes trace flags only (`03` for `01`), nothing a
+    // collector receives as content, and tests everywhere assert `trace_flags: '01'` on log lines.
+    spanProcessors: [...shapingProcessors(config, [], false), new SimpleSpanProcessor(exporter)],
     ...(options.sampler ? { sampler: options.sampler } : {}),
   });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  propagation.setGlobalPropagator(createPropagator(config.propagators));
   const spans = () => exporter.getFinishedSpans();
   let shutdownPromise: Promise<void> | undefined;
   return {

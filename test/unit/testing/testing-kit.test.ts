@@ -29,13 +29,15 @@ function failureOf(fn: () => unknown): SpanAssertionError {
 }
 
 describe('setupTestTracing', () => {
-  it('registers provider, ALS context manager and W3C propagators globally', async () => {
+  it("registers provider, ALS context manager and initTracing's propagators globally", async () => {
     const carrier: Record<string, string> = {};
     await withSpan('outer', async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       propagation.inject(context.active(), carrier);
     });
+    // Sampled (the kit leaves out the W3C Level 2 random flag); and B3 multi, as initTracing sends.
     expect(carrier.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(carrier['x-b3-traceid']).toBe(carrier.traceparent?.slice(3, 35));
     expect(tracing.spans()).toHaveLength(1);
     expect(tracing.exporter.getFinishedSpans()).toHaveLength(1);
     expect(tracing.spans()[0]?.resource.attributes['service.name']).toBe('test');
