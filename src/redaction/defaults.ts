@@ -65,10 +65,23 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'password',
   'passwd',
   'passphrase',
+  'pass',
   'pwd',
   'secret',
   'token',
 ];
+
+/**
+ * Of those, the names that mark a secret also glued to a word before them, as environment
+ * variables and camelCase keys write them: `PGPASSWORD=…`, `MYSQL_PWD=…`, `DBPASSWORD=…`,
+ * `REDIS_PASS=…`, `MYTOKEN=…`, `dbPassword: …`, `userApiKey=…` went out whole, since a name had to
+ * start after a character that is not a letter or digit. Over-matching (`bypass=1`,
+ * `nextPageToken=…`) only hides a value; the names are single-part.
+ */
+export const INLINE_GLUED_NAMES: readonly string[] =
+  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key'.split(
+    ' ',
+  );
 
 /** Of those, the names whose value runs to the end of the line (`Cookie: a=1; b=2`), spaces included. */
 export const INLINE_MULTI_PART_NAMES: readonly string[] = [

@@ -1,4 +1,4 @@
-import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
+import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 
 /** Exported for the reference regex of test/unit/redaction/inline.test.ts. */
 export function escapeRegex(text: string): string {
@@ -35,6 +35,7 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   ]
     .map(escapeRegex)
     .join('|');
+  const glued = INLINE_GLUED_NAMES.map(escapeRegex).join('|');
   // A quoted value, or an escaped one (`\"…\"`: JSON inside a JSON string), see escapedQuotedEnd.
   const q =
     `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'` +
@@ -48,9 +49,13 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Without the
   // `i` flag, so `REDACTED` is matched exactly; the names are made case-insensitive letter by letter.
+  // A glued name (`PGPASSWORD=x`) is tried only after a letter or digit, where no other name starts:
+  // one more literal at each position, still linear.
+  const single = `${close}\\s*[:=]\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
   return new RegExp(
     `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*[:=]\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(?:${anyCase(singlePart)})${close}\\s*[:=]\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+      `|(?:${anyCase(singlePart)})${single})` +
+      `|(?<=[A-Za-z0-9])(?:${anyCase(glued)})${single}`,
     'g',
   );
 }

@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
+import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator } from './inline-locator.js';
 
 /**
@@ -195,6 +195,10 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   }
   const ascii: Name[][] = [];
   for (let c = 0; c < 128; c++) ascii.push(byFirst.get(c) ?? anywhere);
+  // After a letter or digit only these are looked for (`PGPASSWORD=`), in the regex's order; all ASCII.
+  const glued = INLINE_GLUED_NAMES.map((n) => compileName(n, false));
+  const gluedAscii: Name[][] = [];
+  for (let c = 0; c < 128; c++) gluedAscii.push(glued.filter((name) => unitMatches(name, 0, c)));
   // A value already scrubbed is left alone: `REDACTED`, or the replacement when it has no
   // character that ends a value (only then can a value equal it).
   const singleDone = onlyOf(replacement, isSingleChar) ? replacement : 'REDACTED';
@@ -252,9 +256,15 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   }
 
   function matchAt(text: string, at: number): boolean {
-    if (at > 0 && isAlnum(text.charCodeAt(at - 1))) return false;
     const c = text.charCodeAt(at);
-    const candidates = c < 128 ? ascii[c]! : (byFirst.get(c) ?? anywhere);
+    const candidates =
+      at > 0 && isAlnum(text.charCodeAt(at - 1))
+        ? c < 128
+          ? gluedAscii[c]!
+          : []
+        : c < 128
+          ? ascii[c]!
+          : (byFirst.get(c) ?? anywhere);
     for (const name of candidates) {
       if (nameAt(name, text, at) && rest(text, at + name.length, name.multi)) return true;
     }

@@ -200,9 +200,11 @@ export interface SecretSuffixes {
   /** 1 for the code units a name ends in, either case. */
   readonly last: Uint8Array;
   readonly shortest: number;
+  /** The names that count glued to a letter or digit before them too (`dbpassword`). */
+  readonly glued: ReadonlySet<string>;
 }
 
-export function secretSuffixes(names: readonly string[]): SecretSuffixes {
+export function secretSuffixes(names: readonly string[], glued: readonly string[] = []): SecretSuffixes {
   const lower = [...new Set(names.map((n) => n.toLowerCase()))];
   const lengths = [...new Set(lower.map((n) => n.length))].sort((a, b) => b - a);
   const last = new Uint8Array(128);
@@ -215,13 +217,15 @@ export function secretSuffixes(names: readonly string[]): SecretSuffixes {
     byLength: lengths.map((l) => [l, lower.filter((n) => n.length === l)] as const),
     last,
     shortest: Math.min(...lengths),
+    glued: new Set(glued.map((n) => n.toLowerCase())),
   };
 }
 
 /**
  * Whether `text[from, to)`, as written, ends in one of `names` right after a character that is not
- * an ASCII letter or digit: `auth_token`, `private_token`, `db.password`. The rule free text follows
- * (`auth_token=x` in a message is scrubbed, inline.ts). Only the last few characters are read, and
+ * an ASCII letter or digit: `auth_token`, `private_token`, `db.password`; or, for a glued name,
+ * after anything (`pgpassword`, `dbPassword`). The rule free text follows (`auth_token=x` and
+ * `PGPASSWORD=x` in a message are scrubbed, inline.ts). Only the last few characters are read, and
  * most names are ruled out by their length or last character: a 256 KB query of `a=1&` must not
  * pay for a lookup per pair.
  */
@@ -238,8 +242,10 @@ export function endsInSecretName(
   if (end >= 128 || names.last[end] === 0) return false;
   for (const [length, list] of names.byLength) {
     const start = to - length;
-    if (start < from || (start === from ? !whole : isAsciiAlnum(text.charCodeAt(start - 1)))) continue;
-    for (const name of list) if (rawEquals(text, start, name)) return true;
+    if (start < from || (start === from && !whole)) continue;
+    const glued = start > from && isAsciiAlnum(text.charCodeAt(start - 1));
+    for (const name of list)
+      if ((!glued || names.glued.has(name)) && rawEquals(text, start, name)) return true;
   }
   return false;
 }

@@ -8,6 +8,7 @@ import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSe
 import {
   DEFAULT_SECRET_KEYS,
   DEFAULT_VALUE_PATTERNS,
+  INLINE_GLUED_NAMES,
   INLINE_SECRET_NAMES,
   type ValuePattern,
 } from './defaults.js';
@@ -223,13 +224,15 @@ const URL_SUFFIXES = new Set(['.url', '_url', '.uri', '_uri']);
 /**
  * A key that ends in one of these after a character that is not a letter or digit (or is one) is
  * a secret, as `db_password=…` is in free text: `db_password`, `DB_PASSWORD`, `app.api_token`,
- * `github_token` and `aws.secret_access_key` went out while `db.password` was replaced.
+ * `github_token` and `aws.secret_access_key` went out while `db.password` was replaced. A glued
+ * name ends a secret key after anything: `config.dbPassword`, `env.PGPASSWORD`.
  */
 const SECRET_KEY_ENDINGS = secretSuffixes(
   [...DEFAULT_SECRET_KEYS, ...INLINE_SECRET_NAMES].flatMap((n) => [
     n.replace(/_/g, '-'),
     n.replace(/-/g, '_'),
   ]),
+  INLINE_GLUED_NAMES.flatMap((n) => [n, n.replace(/_/g, '-')]),
 );
 
 /**

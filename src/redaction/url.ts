@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { INLINE_SECRET_NAMES } from './defaults.js';
+import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import {
   endsInSecretName,
   isSecretParam,
@@ -45,8 +45,9 @@ const QUERY_PARAMS: readonly string[] = [
 export const DEFAULT_QUERY_PARAMS: readonly string[] = [
   ...new Set([...QUERY_PARAMS, ...INLINE_SECRET_NAMES.map((n) => n.toLowerCase())]),
 ];
-// `auth_token=x` in a message was scrubbed and `?auth_token=x` in url.full was not.
-const SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES);
+// `auth_token=x` in a message was scrubbed and `?auth_token=x` in url.full was not; so with
+// `PGPASSWORD=x` and `?dbpassword=x`.
+const SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES, INLINE_GLUED_NAMES);
 
 // Semantic conventions (url.full, url.query) prescribe the literal `REDACTED` for URLs, not the
 // configurable replacement: https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/

@@ -28,10 +28,14 @@ const REFERENCE_NAMES = [
   'password',
   'passwd',
   'passphrase',
+  'pass',
   'pwd',
   'secret',
   'token',
 ];
+// Names glued to a word before them (`PGPASSWORD=`), added 2026-12-06 as a third alternative.
+const REFERENCE_GLUED =
+  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key';
 
 function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
   const userNames = keys.map(escapeRegex);
@@ -47,10 +51,11 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   const inline = new RegExp(
     `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))`,
+      `|(${anyCase(singlePart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
     'g',
   );
-  const inlineReplacement = `$1$2$3$4$5$6$7$8$9$10${replacement.replace(/\$/g, '$$$$')}$3$4$5$8$9$10`;
+  const inlineReplacement = `$1$2$3$4$5$6$7$8$9$10$11$12$13$14$15${replacement.replace(/\$/g, '$$$$')}$3$4$5$8$9$10$13$14$15`;
   return (text) => (/[:=]/.test(text) ? text.replace(inline, inlineReplacement) : text);
 }
 // --- End of reference. ---
@@ -180,7 +185,8 @@ describe('inline scanner finds what the regex found', () => {
     ['cookie: "unclosed', 'cookie:[REDACTED]"unclosed'],
     ['pwd="a\\"b" rest', 'pwd="[REDACTED]" rest'],
     ['token=REDACTED&token=[REDACTED]', 'token=REDACTED&token=[REDACTED]'],
-    ['mypassword=x', 'mypassword=x'],
+    ['mypassword=x', 'mypassword=[REDACTED]'],
+    ['passwordless=x tokens=3 password_policy: strict', 'passwordless=x tokens=3 password_policy: strict'],
   ])('%s', (text, expected) => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);

@@ -105,7 +105,7 @@ describe('createRedactionProcessor', () => {
   // `db.password` was replaced but `db_password`, `DB_PASSWORD`, `app.api_token`, `github_token`
   // and `aws.secret_access_key` went out as set: keys matched a secret name whole or by their last
   // dotted segment only, while free text took `db_password=…` for a secret.
-  it('takes a key that ends in a secret name after a separator for a secret', () => {
+  it('takes a key that ends in a secret name after a separator (or glued, for some) for a secret', () => {
     const p = pipeline();
     const secret = {
       db_password: 'v1',
@@ -115,11 +115,12 @@ describe('createRedactionProcessor', () => {
       'aws.secret_access_key': 'v5',
       token: 'v6',
       'svc.X-Auth-Token': 'v7',
+      mytoken: 'm',
     };
     const kept = {
       sort_key: 'name',
       'app.tokens': 3,
-      mytoken: 'm',
+      'app.tokenizer': 'x',
       'user.password_hash': 'h',
       'app.token_count': 2,
     };

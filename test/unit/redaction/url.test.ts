@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INLINE_SECRET_NAMES } from '../../../src/redaction/defaults.js';
+import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from '../../../src/redaction/defaults.js';
 import { decodable } from '../../../src/redaction/param-names.js';
 import { createRedactor } from '../../../src/redaction/redactor.js';
 import {
@@ -69,12 +69,16 @@ describe('a query parameter is a secret wherever free text would call it one', (
     ],
     ['https://h/p?oauth_token=a1&auth_token=b2', 'https://h/p?oauth_token=REDACTED&auth_token=REDACTED'],
     ['https://h/p?db.Password=a1&user-pwd=b2', 'https://h/p?db.Password=REDACTED&user-pwd=REDACTED'],
-    // Not a secret name at its end, or glued to letters: kept.
+    // Not a secret name at its end: kept. (Glued to letters, one of the glued names is one: below.)
     [
       'https://h/p?sort_key=name&country_code=US&tokens=3',
       'https://h/p?sort_key=name&country_code=US&tokens=3',
     ],
-    ['https://h/p?mytoken=1&token_type=bearer', 'https://h/p?mytoken=1&token_type=bearer'],
+    ['https://h/p?mytoken=1&token_type=bearer', 'https://h/p?mytoken=REDACTED&token_type=bearer'],
+    [
+      'https://h/p?dbpassword=1&bypass=1&turkey=1',
+      'https://h/p?dbpassword=REDACTED&bypass=REDACTED&turkey=1',
+    ],
   ])('%s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
     const attributes = { 'url.full': input };
@@ -142,9 +146,11 @@ describe('redactQuery matches names as the plain reading would (property)', () =
     }
     return name.toLowerCase();
   }
-  // A name that ends, as written, in a free-text secret name after a non-alphanumeric character.
+  // A name that ends, as written, in a free-text secret name after a non-alphanumeric character,
+  // or in a glued one after any character.
   const SECRET_SUFFIX = new RegExp(
-    `[^A-Za-z0-9](?:${INLINE_SECRET_NAMES.map((n) => n.replace(/[-]/g, '\\-')).join('|')})$`,
+    `(?:[^A-Za-z0-9](?:${INLINE_SECRET_NAMES.map((n) => n.replace(/[-]/g, '\\-')).join('|')})` +
+      `|[\\s\\S](?:${INLINE_GLUED_NAMES.join('|')}))$`,
     'i',
   );
   function plainRedactQuery(query: string, params: ReadonlySet<string>): string {
