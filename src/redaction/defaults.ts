@@ -39,6 +39,7 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
+  'cookies',
   'set-cookie',
   'x-api-key',
   'api-key',
@@ -88,6 +89,7 @@ export const INLINE_MULTI_PART_NAMES: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
+  'cookies',
   'set-cookie',
 ];
 

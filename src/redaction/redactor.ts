@@ -5,6 +5,7 @@ import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { scrubCookieHeader } from './cookie-header.js';
 import {
   DEFAULT_SECRET_KEYS,
   DEFAULT_VALUE_PATTERNS,
@@ -31,6 +32,8 @@ enum Action {
   Db = 4,
   /** Free text: value patterns, URLs in text, `password=...` pairs. */
   Text = 5,
+  /** Under a key that says cookies (cookie-header.ts). */
+  Cookie = 6,
 }
 
 const URL_KEYS = new Set(['url.full', 'http.url', 'url.original', 'http.target', 'db.connection_string']);
@@ -221,6 +224,8 @@ const LONGEST_KNOWN_KEY = Math.max(
   ...[URL_KEYS, QUERY_KEYS, DB_KEYS, SAFE_KEYS].flatMap((set) => [...set].map((key) => key.length)),
 );
 const URL_SUFFIXES = new Set(['.url', '_url', '.uri', '_uri']);
+// `cookies`, `request.cookie_string`: no semantic-convention key says cookie (the guard test checks).
+const COOKIE_KEY = /cookie/i;
 /**
  * A key that ends in one of these after a character that is not a letter or digit (or is one) is
  * a secret, as `db_password=…` is in free text: `db_password`, `DB_PASSWORD`, `app.api_token`,
@@ -251,6 +256,7 @@ function classify(key: string, keys: CompiledKeys): Action {
   const bounded = key.length > KEY_PREFIX ? key.slice(0, KEY_PREFIX) : key;
   for (const r of secretRegexes) if (r.test(bounded)) return Action.Secret;
   if (endsInSecretName(key, 0, key.length, SECRET_KEY_ENDINGS, true)) return Action.Secret;
+  if (COOKIE_KEY.test(key)) return Action.Cookie;
   if (URL_SUFFIXES.has(key.slice(-4).toLowerCase())) return Action.Url;
   if (key.length > LONGEST_KNOWN_KEY) return Action.Text;
   const lower = key.toLowerCase();
@@ -358,7 +364,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
           ? patternsOnly(redactUrl(value, params, budget), budget)
           : action === Action.Query
             ? patternsOnly(redactQuery(value, params, budget), budget)
-            : scrubText(value, budget);
+            : action === Action.Cookie
+              ? scrubCookieHeader(value, replacement, budget)
+              : scrubText(value, budget);
     if (budget.spent)
       reportSpent(`the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
     return out;

@@ -1,13 +1,14 @@
 // Inputs built to make a backtracking scrubber retry from every repetition: each repeats the
 // prefix (or a near miss) of one built-in pattern. Shared by test/unit/redaction/linear-time.test.ts and
 // the bench's scrub group (bench/fixtures/scrub-micro.ts).
-export type Mode = 'text' | 'url' | 'query' | 'db';
+export type Mode = 'text' | 'url' | 'query' | 'db' | 'cookie';
 /** The attribute key that makes the redactor treat a value as free text, a URL or SQL. */
 export const KEY: Record<Mode, string> = {
   text: 'exception.message',
   url: 'url.full',
   query: 'url.query',
   db: 'db.statement',
+  cookie: 'request.cookies',
 };
 
 /** [name, repeated unit, attribute kinds it is scrubbed as, prefix, suffix] */
@@ -90,6 +91,10 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['many pairs', 'password=a ', ['text']],
   ['JSON in text', '{"token":"a","x":1},', ['text']],
   ['cookie lines', 'Cookie: a=1; b=2\n', ['text']],
+  ['cookies lines', 'cookies: a=1; b=2\n', ['text']],
+  ['cookie header values', 'a=1; ', ['cookie']],
+  ['cookie header values, long names', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', ['cookie']],
+  ['cookie header values, no name', '=;', ['cookie']],
   ['separator runs', ':=', ['text']],
   ['unicode text', 'ü€ pässword=é token:😀 ', ['text', 'url']],
   ['card numbers', '4111111111111111 ', ['text']],

@@ -14,6 +14,7 @@ const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
   'cookie',
+  'cookies',
   'set-cookie',
   'x-api-key',
   'api[-_]?key',
@@ -39,7 +40,7 @@ const REFERENCE_GLUED =
 
 function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
   const userNames = keys.map(escapeRegex);
-  const multiPart = 'authorization|proxy-authorization|cookie|set-cookie';
+  const multiPart = 'authorization|proxy-authorization|cookie|cookies|set-cookie';
   const singlePart = [...REFERENCE_NAMES.filter((n) => !multiPart.split('|').includes(n)), ...userNames].join(
     '|',
   );

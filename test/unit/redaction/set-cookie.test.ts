@@ -7,8 +7,8 @@ import { createRedactor } from '../../../src/redaction/redactor.js';
 describe('cookies written as Set-Cookie values, in text', () => {
   const rows: [text: string, expected: string][] = [
     [
-      'cookies: connect.sid=s%3AabcDEF.sig; Path=/; HttpOnly, JSESSIONID=1A2B3C; path=/app; secure',
-      'cookies: connect.sid=[REDACTED]; Path=/; HttpOnly, JSESSIONID=[REDACTED]; path=/app; secure',
+      'sent: connect.sid=s%3AabcDEF.sig; Path=/; HttpOnly, JSESSIONID=1A2B3C; path=/app; secure',
+      'sent: connect.sid=[REDACTED]; Path=/; HttpOnly, JSESSIONID=[REDACTED]; path=/app; secure',
     ],
     [
       '["sid=abc==; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT; HttpOnly","theme=dark;SameSite=Lax"]',
