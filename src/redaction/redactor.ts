@@ -13,6 +13,7 @@ import {
   INLINE_SECRET_NAMES,
   type ValuePattern,
 } from './defaults.js';
+import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { createSetCookieScrubber } from './set-cookie.js';
@@ -293,6 +294,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const inline = createInlineScrubber(replacement, keys.userNames);
   const xml = createXmlScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
+  const encodedNames = createEncodedNameScrubber(params, replacement);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -339,7 +341,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
 
   function scrubText(value: string, budget: SecretBudget): string {
-    const pairs = inline(redactUrlsInText(patternsOnly(value, budget), params, budget), budget);
+    const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
+    const pairs = inline(encodedNames(urls, budget), budget);
     return setCookie(xml(pairs, budget), budget);
   }
 

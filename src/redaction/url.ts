@@ -47,7 +47,8 @@ export const DEFAULT_QUERY_PARAMS: readonly string[] = [
 ];
 // `auth_token=x` in a message was scrubbed and `?auth_token=x` in url.full was not; so with
 // `PGPASSWORD=x` and `?dbpassword=x`.
-const SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES, INLINE_GLUED_NAMES);
+export const QUERY_SECRET_SUFFIXES = secretSuffixes(INLINE_SECRET_NAMES, INLINE_GLUED_NAMES);
+const SECRET_SUFFIXES = QUERY_SECRET_SUFFIXES;
 
 // Semantic conventions (url.full, url.query) prescribe the literal `REDACTED` for URLs, not the
 // configurable replacement: https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/
