@@ -16,6 +16,7 @@ import {
 import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { createPgErrorScrubber } from './pg-errors.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
@@ -295,6 +296,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const xml = createXmlScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
+  const pgErrors = createPgErrorScrubber(replacement);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -343,7 +345,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     const pairs = inline(encodedNames(urls, budget), budget);
-    return setCookie(xml(pairs, budget), budget);
+    return pgErrors(setCookie(xml(pairs, budget), budget), budget);
   }
 
   function text(value: string): string {

@@ -106,6 +106,13 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['JWTs', 'eyJhbGciOi.eyJzdWIiOi.sig ', ['text']],
   ['bearer tokens', 'Bearer abcdefgh ', ['text']],
   ['SQL literals', "x='a' AND y=1 OR ", ['db']],
+  ['pg quoted values', 'invalid input syntax for type integer: "', ['text']],
+  ['pg quoted values, long type names', `invalid input syntax for type ${'a'.repeat(300)}`, ['text']],
+  ['pg out-of-range values', 'value "aaaa', ['text']],
+  ['pg key details', 'Key (a)=(', ['text']],
+  ['pg key details, no equals', 'Key (', ['text']],
+  ['pg key details, lines', 'Key (a)=(b\n', ['text'], '', ') already exists'],
+  ['pg failing rows', 'Failing row contains (', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
