@@ -148,6 +148,18 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   { regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  // OpenAI and Anthropic API keys (project, service-account and admin keys; a legacy key by its
+  // `T3BlbkFJ` marker), GitLab, npm, Hugging Face, Stripe webhook secrets, Shopify, DigitalOcean,
+  // SendGrid: a service's config dump or a client's error (`{"openaiKey":"sk-proj-…"}`) carried
+  // them under names no rule knows. Each starts with its literal prefix; a run after it is taken whole.
+  {
+    regex:
+      /\bsk-(?:(?:proj|svcacct|admin)-|ant-(?:api|admin)\d\d-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/g,
+  },
+  {
+    regex:
+      /\b(?:glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
+  },
   // Payment-card-like digit runs (13–19 digits, optional single space/dash separators, card-range
   // first digit, Luhn-valid): epoch-millisecond timestamps start with 1 and are left alone. Not
   // inside a word: a random hex id (a trace id, a hash) can hold such a run between two letters,
