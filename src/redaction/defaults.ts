@@ -103,6 +103,8 @@ export interface ValuePattern {
    * inside it (see the JWT pattern).
    */
   readonly guarded?: boolean;
+  /** Group 1 is kept (a URL's host and fixed path) and the rest of the match replaced. */
+  readonly prefix?: boolean;
 }
 
 /** Luhn check of the digits of a card-like match (spaces and dashes skipped), 13 to 19 of them. */
@@ -148,6 +150,14 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   { regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  // Webhook URLs whose path is the secret (anyone holding it can post): Slack, Discord, Microsoft
+  // Teams, a Telegram bot's token. An alert sent from a service exported it in `url.full`. Host and
+  // fixed path are kept: `https://hooks.slack.com/services/[REDACTED]`.
+  {
+    regex:
+      /\b((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks\/\d{1,25}|webhook\.office\.com\/webhookb2)\/|api\.telegram\.org\/(?:file\/)?bot)[A-Za-z0-9_:/@-]{8,}/g,
+    prefix: true,
+  },
   // OpenAI and Anthropic API keys (project, service-account and admin keys; a legacy key by its
   // `T3BlbkFJ` marker), GitLab, npm, Hugging Face, Stripe webhook secrets, Shopify, DigitalOcean,
   // SendGrid: a service's config dump or a client's error (`{"openaiKey":"sk-proj-…"}`) carried

@@ -291,6 +291,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   // Made once, not for every value scrubbed.
   const picks = patterns.map(pickOf);
   const literalReplacement = replacement.replace(/\$/g, '$$$$');
+  const replacements = patterns.map((p) => (p.prefix ? `$1${literalReplacement}` : literalReplacement));
   const anyPattern = combinePatterns(patterns, alwaysRun);
   const inline = createInlineScrubber(replacement, keys.userNames);
   const xml = createXmlScrubber(replacement, keys.userNames);
@@ -324,7 +325,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       out =
         pick !== undefined
           ? replaceSome(out, regex, replacement, pick, budget)
-          : out.replace(regex, literalReplacement);
+          : out.replace(regex, replacements[i]!);
     }
     for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement, budget);
     return out;
