@@ -40,8 +40,9 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   const q =
     `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'` +
     `|\\\\"(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\")`;
-  // After the name: an optional quote, or escaped quote, that closes it.
-  const close = `(?:\\\\"|["'])?`;
+  // After the name: an optional `]` (a form field `user[password]=…`), then an optional quote, or
+  // escaped quote, that closes it.
+  const close = `\\]?(?:\\\\"|["'])?`;
   // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
   // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
   // character that ends a value).

@@ -31,6 +31,7 @@ interface Name {
 const DQUOTE = 34;
 const SQUOTE = 39;
 const BACKSLASH = 92;
+const BRACKET = 93;
 const COLON = 58;
 const EQUALS = 61;
 const CR = 13;
@@ -224,6 +225,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   function rest(text: string, a: number, multi: boolean): boolean {
     const n = text.length;
     let sep = a;
+    // `user[password]=…`: the bracket that closes a form field's name.
+    if (text.charCodeAt(sep) === BRACKET) sep++;
     const first = text.charCodeAt(sep);
     if (escapedQuoteAt(text, sep)) sep += 2;
     else if (first === DQUOTE || first === SQUOTE) sep++;

@@ -249,3 +249,30 @@ export function endsInSecretName(
   }
   return false;
 }
+
+/**
+ * The field name inside the last brackets of a form-style name, `user[password]` → `password`
+ * (also escaped, `user%5Bpassword%5D`), as [from, to), or undefined when the name does not end in
+ * brackets. Read back from the end of the name only, never past `from`.
+ */
+export function bracketField(text: string, from: number, to: number): [number, number] | undefined {
+  let close = -1;
+  if (to - 1 > from && text.charCodeAt(to - 1) === 93) close = to - 1;
+  else if (
+    to - 3 > from &&
+    text.charCodeAt(to - 3) === 37 &&
+    text.charCodeAt(to - 2) === 53 &&
+    (text.charCodeAt(to - 1) | 0x20) === 100
+  )
+    close = to - 3;
+  if (close === -1) return undefined;
+  for (let i = close - 1; i >= from; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 91) return i + 1 < close ? [i + 1, close] : undefined;
+    if (c === 66 || c === 98) {
+      if (i - 2 >= from && text.charCodeAt(i - 2) === 37 && text.charCodeAt(i - 1) === 53)
+        return i + 1 < close ? [i + 1, close] : undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import {
+  bracketField,
   endsInSecretName,
   isSecretParam,
   type SecretNames,
@@ -92,8 +93,7 @@ export function redactQuery(
       // The undici instrumentation reports url.query with its leading '?' (`?api_key=…`).
       const nameStart = start === 0 && query.charCodeAt(0) === 63 ? 1 : 0;
       if (
-        (isSecretParam(query, start + nameStart, nextEq, params, names) ||
-          endsInSecretName(query, start + nameStart, nextEq, SECRET_SUFFIXES)) &&
+        secretName(query, start + nameStart, nextEq, params, names) &&
         !(end - nextEq - 1 === URL_REDACTED.length && query.startsWith(URL_REDACTED, nextEq + 1))
       ) {
         out += `${query.slice(copied, nextEq + 1)}${URL_REDACTED}`;
@@ -114,6 +114,28 @@ export function redactQuery(
     start = end + 1;
   }
   return copied === 0 ? query : out + query.slice(copied);
+}
+
+/**
+ * Whether a parameter's name is a secret one: by itself, by its ending, or by the field in its last
+ * brackets (`user[password]`, `auth%5Btoken%5D`: qs, Rails and PHP forms), which ended in `]`
+ * and so in no secret name.
+ */
+function secretName(
+  query: string,
+  from: number,
+  to: number,
+  params: ReadonlySet<string>,
+  names: SecretNames,
+): boolean {
+  if (isSecretParam(query, from, to, params, names) || endsInSecretName(query, from, to, SECRET_SUFFIXES))
+    return true;
+  const field = bracketField(query, from, to);
+  return (
+    field !== undefined &&
+    (isSecretParam(query, field[0], field[1], params, names) ||
+      endsInSecretName(query, field[0], field[1], SECRET_SUFFIXES, true))
+  );
 }
 
 /** `%XX` at `i`, as the number XX, case-insensitively (`%3d` is `%3D`); -1 when it is not one. */
@@ -154,8 +176,7 @@ function nestedSecrets(
         eq > pair &&
         value < i &&
         !(i - value === URL_REDACTED.length && query.startsWith(URL_REDACTED, value)) &&
-        (isSecretParam(query, pair, eq, params, names) ||
-          endsInSecretName(query, pair, eq, SECRET_SUFFIXES)) &&
+        secretName(query, pair, eq, params, names) &&
         !secret(value, i)
       )
         return false;

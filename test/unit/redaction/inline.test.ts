@@ -51,9 +51,9 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))` +
-      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})((?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$7$8$9$10$11$12$13$14$15${replacement.replace(/\$/g, '$$$$')}$3$4$5$8$9$10$13$14$15`;
@@ -126,6 +126,8 @@ const TOKENS = [
   '\\',
   '\\"',
   '\\\\',
+  ']',
+  '[',
   ',',
   ';',
   '&',
@@ -188,6 +190,7 @@ describe('inline scanner finds what the regex found', () => {
     ['token=REDACTED&token=[REDACTED]', 'token=REDACTED&token=[REDACTED]'],
     ['mypassword=x', 'mypassword=[REDACTED]'],
     ['passwordless=x tokens=3 password_policy: strict', 'passwordless=x tokens=3 password_policy: strict'],
+    ['user[password]=x&{"user[token]":"y"}', 'user[password]=[REDACTED]&{"user[token]":"[REDACTED]"}'],
   ])('%s', (text, expected) => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);

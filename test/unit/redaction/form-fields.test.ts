@@ -1,0 +1,31 @@
+// Form-style field names (`user[password]=…`: qs, which express's extended body parser and many
+// clients use, Rails, PHP) ended in `]`, so neither the `name=value` rules of text nor the query
+// parameter rules saw a secret name: a logged form body or `?user[password]=…` in url.full kept it.
+import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../../src/redaction/redactor.js';
+
+const redactor = createRedactor();
+
+describe('form-style field names', () => {
+  it.each([
+    ['body: user[name]=bob&user[password]=hunter2', 'body: user[name]=bob&user[password]=[REDACTED]'],
+    ['{"user[password]":"hunter2"}', '{"user[password]":"[REDACTED]"}'],
+    ['credentials[api_key]: abc', 'credentials[api_key]: [REDACTED]'],
+    ['items[0]=a&sort[name]=asc', 'items[0]=a&sort[name]=asc'],
+  ])('in text: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it('in URLs and queries, escaped brackets too', () => {
+    const attributes = {
+      'url.full': 'https://h/login?user[password]=hunter2&user[name]=bob&auth[access_token]=t&items[]=1',
+      'url.query': 'user%5Bpassword%5D=hunter2&page%5Bsize%5D=10',
+    };
+    redactor.attributes(attributes);
+    expect(attributes).toEqual({
+      'url.full':
+        'https://h/login?user[password]=REDACTED&user[name]=bob&auth[access_token]=REDACTED&items[]=1',
+      'url.query': 'user%5Bpassword%5D=REDACTED&page%5Bsize%5D=10',
+    });
+  });
+});
