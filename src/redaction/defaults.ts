@@ -60,6 +60,8 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'secret_key',
   'secretkey',
   'secret_access_key',
+  'accesskey',
+  'accountkey',
   'private-key',
   'private_key',
   'privatekey',
@@ -75,12 +77,13 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
 /**
  * Of those, the names that mark a secret also glued to a word before them, as environment
  * variables and camelCase keys write them: `PGPASSWORD=…`, `MYSQL_PWD=…`, `DBPASSWORD=…`,
- * `REDIS_PASS=…`, `MYTOKEN=…`, `dbPassword: …`, `userApiKey=…` went out whole, since a name had to
+ * `REDIS_PASS=…`, `MYTOKEN=…`, `dbPassword: …`, `userApiKey=…`, an AWS credentials object's
+ * `secretAccessKey`, Azure's `AccountKey=` and `SharedAccessKey=` went out whole, since a name had to
  * start after a character that is not a letter or digit. Over-matching (`bypass=1`,
  * `nextPageToken=…`) only hides a value; the names are single-part.
  */
 export const INLINE_GLUED_NAMES: readonly string[] =
-  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key'.split(
+  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key accesskey accountkey'.split(
     ' ',
   );
 

@@ -25,6 +25,8 @@ const REFERENCE_NAMES = [
   'client[-_]?secret',
   'secret[-_]?key',
   'secret_access_key',
+  'accesskey',
+  'accountkey',
   'private[-_]?key',
   'password',
   'passwd',
@@ -36,7 +38,7 @@ const REFERENCE_NAMES = [
 ];
 // Names glued to a word before them (`PGPASSWORD=`), added 2026-12-06 as a third alternative.
 const REFERENCE_GLUED =
-  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key';
+  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key|accesskey|accountkey';
 
 function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
   const userNames = keys.map(escapeRegex);
