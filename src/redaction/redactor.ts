@@ -6,6 +6,7 @@ import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { scrubCookieHeader } from './cookie-header.js';
+import { createDbErrorValueScrubber } from './db-error-values.js';
 import {
   DEFAULT_SECRET_KEYS,
   DEFAULT_VALUE_PATTERNS,
@@ -298,6 +299,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const setCookie = createSetCookieScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
   const pgErrors = createPgErrorScrubber(replacement);
+  const dbErrors = createDbErrorValueScrubber(replacement);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -346,7 +348,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     const pairs = inline(encodedNames(urls, budget), budget);
-    return pgErrors(setCookie(xml(pairs, budget), budget), budget);
+    return dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
   }
 
   function text(value: string): string {

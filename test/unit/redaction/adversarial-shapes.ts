@@ -124,6 +124,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['pg key details, no equals', 'Key (', ['text']],
   ['pg key details, lines', 'Key (a)=(b\n', ['text'], '', ') already exists'],
   ['pg failing rows', 'Failing row contains (', ['text']],
+  ['MySQL duplicate entries', "Duplicate entry '", ['text']],
+  ['MySQL duplicate entries, lines', "Duplicate entry 'a\n", ['text'], '', "' for key 'k'"],
+  ['MongoDB dup keys', 'dup key: { a', ['text'], '', ' }'],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
