@@ -18,6 +18,7 @@ import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { createPgErrorScrubber } from './pg-errors.js';
+import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
@@ -300,6 +301,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const encodedNames = createEncodedNameScrubber(params, replacement);
   const pgErrors = createPgErrorScrubber(replacement);
   const dbErrors = createDbErrorValueScrubber(replacement);
+  const rawHeaders = createRawHeaderScrubber(replacement);
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -348,7 +350,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     const pairs = inline(encodedNames(urls, budget), budget);
-    return dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
+    const databases = dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
+    return rawHeaders(databases, budget);
   }
 
   function text(value: string): string {
@@ -392,6 +395,14 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         if (scrubbed !== item) {
           out ??= value.slice();
           out[i] = scrubbed;
+        }
+      }
+      // `req.rawHeaders` kept as an attribute: name, value, name, value (raw-headers.ts).
+      for (let i = 0; i + 1 < value.length; i += 2) {
+        const name = value[i];
+        if (typeof name === 'string' && typeof value[i + 1] === 'string' && isSecretHeaderName(name)) {
+          out ??= value.slice();
+          out[i + 1] = replacement;
         }
       }
       return (out as AttributeValue | undefined) ?? value;
