@@ -25,9 +25,21 @@ export class HttpStatusError extends Error {
     message: string,
     /** The start of the answer's body (a proxy's page, the collector's Status), for the debug log. */
     readonly data: string,
+    /** The answer's `Retry-After`, in ms from now (429 and 503 may carry one): the retry waits that long at least. */
+    readonly retryAfterMillis?: number,
   ) {
     super(message);
   }
+}
+
+/** `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  if (text.length > 64) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**
@@ -153,7 +165,12 @@ function readAnswer(res: IncomingMessage, finish: (response: ExportResponse) => 
     const message = res.statusMessage || STATUS_CODES[status] || 'unknown status';
     finish({
       status: 'failure',
-      error: new HttpStatusError(status, message, data.toString('utf8', 0, 1024)),
+      error: new HttpStatusError(
+        status,
+        message,
+        data.toString('utf8', 0, 1024),
+        parseRetryAfter(res.headers['retry-after']),
+      ),
     });
   });
   res.on('error', (error) => {

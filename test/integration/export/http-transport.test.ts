@@ -128,6 +128,23 @@ describe('OTLP/HTTP transport', () => {
     }
   });
 
+  it("a 429 or 503 carries the answer's Retry-After, in seconds or as a date", async () => {
+    for (const [value, low, high] of [
+      ['7', 7_000, 7_000],
+      [new Date(Date.now() + 20_000).toUTCString(), 15_000, 20_000],
+      ['soon', undefined, undefined],
+    ] as const) {
+      const url = await server((_req, res) => res.writeHead(429, { 'Retry-After': value }).end());
+      const response = await transport({ url }).send(request('a'), 5_000);
+      const asked = (response as { error: { retryAfterMillis?: number } }).error.retryAfterMillis;
+      if (low === undefined) expect(asked).toBeUndefined();
+      else {
+        expect(asked).toBeGreaterThanOrEqual(low);
+        expect(asked).toBeLessThanOrEqual(high);
+      }
+    }
+  });
+
   it('a refused or reset connection fails at once, with its code, retryable', async () => {
     const closed = createTcpServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
