@@ -114,11 +114,14 @@ export class HttpTransport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        // The body is a view of the export queue's slabs, reused once this resolves: a request
+        // still writing it (an answer before the whole body was read, a timeout) stops here.
+        if (request !== undefined && !request.writableFinished) request.destroy();
         resolve(response);
       };
       const timer = setTimeout(() => {
         finish({ status: 'failure', error: new Error(`Request timed out after ${timeoutMillis} ms`) });
-        request?.destroy();
+        request?.destroy(); // sent, and no answer: its socket is not reused either
       }, timeoutMillis);
       try {
         request = http.request(this._url, { method: 'POST', headers, agent: this._agent }, (res) =>

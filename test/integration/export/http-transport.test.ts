@@ -173,7 +173,7 @@ describe('OTLP/HTTP transport', () => {
     }
   });
 
-  it('no answer: fails after the timeout, as a timeout', async () => {
+  it('no answer: fails after the timeout, as a timeout, and drops that connection', async () => {
     const url = await server(() => undefined);
     const started = Date.now();
     const response = await transport({ url }).send(request('a'), 300);
@@ -182,6 +182,11 @@ describe('OTLP/HTTP transport', () => {
     expect(error.message).toBe('Request timed out after 300 ms');
     expect(classifyExportError(error)).toBe('timeout');
     expect(isRetryableExportError(error)).toBe(true);
+    // A connection left open would hold the process (and the collector's socket) forever.
+    const s = servers[servers.length - 1] as Server;
+    const open = () => new Promise<number>((resolve) => s.getConnections((_e, n) => resolve(n)));
+    for (let i = 0; i < 50 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await open()).toBe(0);
   });
 
   it(`an answer past ${MAX_RESPONSE_BYTES} bytes is not read, and not retried`, async () => {
