@@ -48,6 +48,7 @@ export {
   correlatedConsole,
   formatTextLine,
   parseTextLine,
+  pinoMergeStrategy,
   pinoMixin,
   traceFields,
   winstonFormat,

@@ -1,37 +1,108 @@
+import { log } from '../diag/index.js';
 import type { ResolvedFieldKeys, TraceFieldsOptions } from './trace-fields.js';
-import { activeSpanContext, resolveFieldKeys, writeFields } from './trace-fields.js';
+import { activeSpanContext, keepFromCall, resolveFieldKeys, writeFields } from './trace-fields.js';
+
+/**
+ * On the mixin's object when a span is active: the names of the fields that are the span's, for
+ * {@link pinoMergeStrategy}. An enumerable symbol: pino writes no symbol key, and
+ * `Object.assign` (instrumentation-pino's merge with our mixin) copies it along.
+ */
+const SPAN_FIELDS = Symbol('@acme/otel/span-fields');
+
+type MixinFields = Record<string, string | undefined> & { [SPAN_FIELDS]?: readonly string[] };
 
 /**
  * A pino `mixin` that adds the active span's `trace_id`, `span_id` and `trace_flags` to every
  * line. Works in ESM and CJS, with no patching. When `@opentelemetry/instrumentation-pino` is
  * active too, both produce the same keys and values, merged into one object: no duplicates.
- * Fields passed in the log call itself win, and so do a child logger's bindings.
+ * A child logger's bindings (`logger.child({ trace_id })`) are left as they are. With
+ * `mixinMergeStrategy: pinoMergeStrategy` as well, the active span's ids are written whatever the
+ * log call passes under those names (see {@link pinoMergeStrategy}); without it, pino lets the
+ * call's fields win.
  *
  * @example
  * import pino from 'pino';
- * import { pinoMixin } from '@acme/otel';
+ * import { pinoMergeStrategy, pinoMixin } from '@acme/otel';
  *
- * const logger = pino({ mixin: pinoMixin() });
+ * const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: pinoMergeStrategy });
  * logger.info('order created'); // {"level":30,...,"trace_id":"…","span_id":"…","trace_flags":"01","msg":"order created"}
  */
 export function pinoMixin(
   options: TraceFieldsOptions = {},
 ): (mergeObject?: object, level?: number, logger?: object) => Record<string, string | undefined> {
   const keys = resolveFieldKeys(options);
+  const names = fieldNames(keys);
   const bound = new WeakMap<object, BoundKeys>();
-  return function acmeOtelMixin(_mergeObject, _level, logger): Record<string, string | undefined> {
-    const fields = writeFields<Record<string, string | undefined>>(
-      {},
-      keys,
-      activeSpanContext(options.context),
-    );
+  return function acmeOtelMixin(mergeObject, _level, logger): Record<string, string | undefined> {
+    const spanContext = activeSpanContext(options.context);
+    const fields = writeFields<MixinFields>({}, keys, spanContext);
+    if (spanContext !== undefined) fields[SPAN_FIELDS] = names;
     if (typeof logger !== 'object' || logger === null) return fields;
     // `undefined`, not a deleted key: pino writes no undefined value, and with
     // @opentelemetry/instrumentation-pino active (initTracing's default) our fields are assigned
     // over its own, so this also takes back the copy it added.
     for (const key of boundKeys(bound, logger, keys)) fields[key] = undefined;
+    if (spanContext !== undefined) warnIfCallWins(mergeObject, fields, logger);
     return fields;
   };
+}
+
+/**
+ * A pino `mixinMergeStrategy` for {@link pinoMixin}: the log call's fields are merged as pino's
+ * default does, except the correlation fields while a span is active. `logger.info(req.query)`
+ * with `?trace_id=<another trace>` pointed the line at that trace; now the span's ids are written
+ * and a different value of the call's is kept as `trace_id_from_call` (said once). With no span,
+ * the call's fields win as before.
+ *
+ * @example
+ * import pino from 'pino';
+ * import { pinoMergeStrategy, pinoMixin } from '@acme/otel';
+ *
+ * const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: pinoMergeStrategy });
+ */
+export function pinoMergeStrategy(mergeObject: object, mixinObject: object): object {
+  const mixed = mixinObject as MixinFields;
+  const names = mixed[SPAN_FIELDS];
+  if (names === undefined) return Object.assign(mixed, mergeObject);
+  const ours = names.map((name) => mixed[name]);
+  Object.assign(mixed, mergeObject);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const mine = ours[i];
+    // undefined: a key the child logger's bindings hold (left to them).
+    if (mine === undefined || mixed[name] === mine) continue;
+    if (mixed[name] !== undefined) keepFromCall(mixed, name, mixed[name]);
+    mixed[name] = mine;
+  }
+  return mixed;
+}
+
+function fieldNames(keys: ResolvedFieldKeys): readonly string[] {
+  return keys.traceFlags === false
+    ? [keys.traceId, keys.spanId]
+    : [keys.traceId, keys.spanId, keys.traceFlags];
+}
+
+/** Without pinoMergeStrategy, pino lets a log call's `trace_id` replace the span's: said once. */
+function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: object): void {
+  if (mergeObject === null || typeof mergeObject !== 'object') return;
+  try {
+    const names = fields[SPAN_FIELDS] ?? [];
+    const merge = mergeObject as Record<string, unknown>;
+    if (
+      !names.some(
+        (name) => fields[name] !== undefined && merge[name] !== undefined && merge[name] !== fields[name],
+      )
+    )
+      return;
+    if (pinoSymbolValue(logger, 'pino.mixinMergeStrategy') === pinoMergeStrategy) return;
+  } catch {
+    return; // a getter of the call's object threw: pino will say so itself
+  }
+  log.warnOnce(
+    'pino/call-wins',
+    "a pino log call passed its own trace_id/span_id while a span was active, and pino wrote the call's (a log line can be pointed at another trace); add mixinMergeStrategy: pinoMergeStrategy next to mixin: pinoMixin()",
+  );
 }
 
 /** Which of our keys a logger's bindings hold, for the bindings pino had when it was computed. */
@@ -80,12 +151,28 @@ function namesAKey(chindings: string, keys: ResolvedFieldKeys): boolean {
   );
 }
 
-let chindingsSymbol: symbol | undefined;
-
 function serializedBindings(logger: object): unknown {
-  if (chindingsSymbol === undefined || !(chindingsSymbol in logger)) {
-    chindingsSymbol = Object.getOwnPropertySymbols(logger).find((s) => s.description === 'pino.chindings');
-    if (chindingsSymbol === undefined) return undefined;
+  return pinoSymbolValue(logger, 'pino.chindings');
+}
+
+const pinoSymbols = new Map<string, symbol>();
+
+/** A pino logger's private state (`pino.chindings`…), found by the symbol's description. */
+function pinoSymbolValue(logger: object, description: string): unknown {
+  let symbol = pinoSymbols.get(description);
+  if (symbol === undefined || !(symbol in logger)) {
+    symbol = ownOrInheritedSymbols(logger).find((s) => s.description === description);
+    if (symbol === undefined) return undefined;
+    pinoSymbols.set(description, symbol);
   }
-  return (logger as Record<symbol, unknown>)[chindingsSymbol];
+  return (logger as Record<symbol, unknown>)[symbol];
+}
+
+/** A child logger's own symbols are those it sets; the rest (its merge strategy) it inherits. */
+function ownOrInheritedSymbols(logger: object): symbol[] {
+  const out: symbol[] = [];
+  for (let o: object | null = logger; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    out.push(...Object.getOwnPropertySymbols(o));
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
-import { pinoMixin, winstonFormat } from '../../../src/log-correlation/index.js';
+import { pinoMergeStrategy, pinoMixin, winstonFormat } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -67,6 +67,21 @@ describe("with @opentelemetry/instrumentation-pino active, a child logger's bind
       trace_id: 'job-7',
       span_id: span.spanId,
       trace_flags: '01',
+    });
+  });
+});
+
+describe('with @opentelemetry/instrumentation-pino active, pinoMergeStrategy', () => {
+  it("keeps the span's ids over a log call's: the instrumentation's merge keeps our mark", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: pinoMergeStrategy }, stream);
+    withSpan('request', () => logger.info({ trace_id: 'f'.repeat(32) }, 'x'));
+    const span = tracing.expectSpan('request').spanContext();
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      trace_id_from_call: 'f'.repeat(32),
     });
   });
 });

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
-import { pinoMixin } from '../../../src/log-correlation/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { pinoMergeStrategy, pinoMixin } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -61,12 +62,59 @@ describe('pinoMixin', () => {
     expect(outside).not.toHaveProperty('trace_id');
   });
 
-  it('fields passed in the log call win over the mixin', () => {
+  it("with pinoMergeStrategy, a log call's fields cannot replace the active span's ids", () => {
+    // `logger.info(req.query, 'x')` with `?trace_id=<another trace>&span_id=…` pointed the line
+    // at the other trace: pino's default merge lets the call's fields win over the mixin's.
+    const { lines, stream } = capture();
+    const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: pinoMergeStrategy }, stream);
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      const query = { trace_id: 'f'.repeat(32), span_id: 'e'.repeat(16), q: 'shoes' };
+      withSpan('request', () => {
+        logger.info(query, 'search');
+        logger.child({ module: 'db' }).info({ ...query }, 'child');
+      });
+      logger.info({ trace_id: 'job-7' }, 'no span: the call fills the field');
+    } finally {
+      resetLogger();
+    }
+    const span = tracing.expectSpan('request').spanContext();
+    for (const line of lines.slice(0, 2)) {
+      expect(line.match(/"trace_id"/g)).toHaveLength(1);
+      expect(JSON.parse(line)).toMatchObject({
+        trace_id: span.traceId,
+        span_id: span.spanId,
+        trace_flags: '01',
+        trace_id_from_call: 'f'.repeat(32),
+        span_id_from_call: 'e'.repeat(16),
+        q: 'shoes',
+      });
+    }
+    expect(JSON.parse(lines[2]!).trace_id).toBe('job-7');
+    expect(warnings).toEqual([
+      '[@acme/otel] a log call passed its own "trace_id" while a span was active; the span\'s is written, the call\'s kept as "trace_id_from_call" (logged once per field name)',
+      '[@acme/otel] a log call passed its own "span_id" while a span was active; the span\'s is written, the call\'s kept as "span_id_from_call" (logged once per field name)',
+    ]);
+  });
+
+  it('without pinoMergeStrategy, says once that pino let the call replace the ids', () => {
     const { lines, stream } = capture();
     const logger = pino({ mixin: pinoMixin() }, stream);
-    withSpan('job', () => logger.info({ trace_id: 'explicit' }, 'x'));
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('job', () => {
+        logger.info({ trace_id: 'explicit' }, 'x');
+        logger.child({ a: 1 }).info({ trace_id: 'again' }, 'y');
+      });
+    } finally {
+      resetLogger();
+    }
     expect(lines[0]?.match(/"trace_id"/g)).toHaveLength(1);
     expect(JSON.parse(lines[0]!).trace_id).toBe('explicit');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('add mixinMergeStrategy: pinoMergeStrategy');
   });
 
   it("a child logger's bindings win too: each key once per line, also after setBindings", () => {
