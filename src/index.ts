@@ -11,6 +11,7 @@ export type {
   Carrier,
   DetachedOptions,
   ExtractedSpanOptions,
+  HeaderList,
   SerializedContext,
   WithSpanOptions,
 } from './context/index.js';

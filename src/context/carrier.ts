@@ -10,6 +10,12 @@ const LOWERCASE_KEYS = Symbol.for('@acme/otel/lowercase-keys');
 export type Carrier = Record<string, unknown>;
 
 /**
+ * Headers as a list of single-key objects, as node-rdkafka delivers and sends them:
+ * `[{ traceparent: <Buffer> }, { 'x-app': 'orders' }]`.
+ */
+export type HeaderList = Record<string, unknown>[];
+
+/**
  * A getter for one extraction. Reads what brokers actually deliver: exact key first, then a
  * case-insensitive match (`Traceparent` from some HTTP/Kafka clients; several differently-cased
  * keys give all their values, which a propagator treats as a repeated header), Buffers (Kafka,
@@ -19,13 +25,24 @@ export type Carrier = Record<string, unknown>;
  * headers that are usually absent (B3's, `tracestate`), so a message with 50,000 headers cost
  * ~350 ms of CPU.
  */
-export function carrierGetter(): TextMapGetter<Carrier> & { readonly [LOWERCASE_KEYS]: true } {
+export function carrierGetter(): TextMapGetter<Carrier | HeaderList> & { readonly [LOWERCASE_KEYS]: true } {
   let indexed: Carrier | undefined;
   let keys: string[] = [];
   let lowered: string[] = [];
+  let list: HeaderList | undefined;
+  let listed: Carrier = {};
+  const asObject = (carrier: Carrier | HeaderList): Carrier => {
+    if (!Array.isArray(carrier)) return carrier;
+    if (list !== carrier) {
+      list = carrier;
+      listed = fromHeaderList(carrier);
+    }
+    return listed;
+  };
   return {
-    keys: (carrier) => Object.keys(carrier),
-    get(carrier, key) {
+    keys: (carrier) => Object.keys(asObject(carrier)),
+    get(headers, key) {
+      const carrier = asObject(headers);
       const value = carrier[key];
       if (value !== undefined) return toHeaderValue(value);
       if (indexed !== carrier) {
@@ -45,6 +62,24 @@ export function carrierGetter(): TextMapGetter<Carrier> & { readonly [LOWERCASE_
   };
 }
 
+/**
+ * One object for a list of single-key objects: `[{ traceparent }]` was read as an object whose
+ * keys are `0`, `1`…, so a node-rdkafka message never had a trace. A key given twice keeps both
+ * values (a repeated header).
+ */
+function fromHeaderList(headers: HeaderList): Carrier {
+  const out: Carrier = Object.create(null);
+  for (const entry of headers) {
+    if (entry === null || typeof entry !== 'object') continue;
+    for (const key of Object.keys(entry)) {
+      const value = entry[key];
+      const had = out[key];
+      out[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+    }
+  }
+  return out;
+}
+
 function toHeaderValue(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');
@@ -58,7 +93,8 @@ function toHeaderValue(value: unknown): string | string[] | undefined {
 /**
  * Write the context (the current one by default) into a carrier with the global propagator
  * (W3C `traceparent`/`tracestate`/`baggage` unless configured otherwise). Returns the carrier;
- * a new object when none is given.
+ * a new object when none is given. Given node-rdkafka's header list, each header is appended as
+ * `{ [name]: value }`, replacing an older entry of that name.
  *
  * @example
  * import { injectContext, withSpan } from '@acme/otel';
@@ -69,19 +105,34 @@ function toHeaderValue(value: unknown): string | string[] | undefined {
  * }));
  * // e.g. channel.sendToQueue('orders', Buffer.from(JSON.stringify(job.payload)), { headers: job.headers })
  */
-export function injectContext<C extends Carrier = Record<string, string>>(
+export function injectContext<C extends Carrier | HeaderList = Record<string, string>>(
   carrier: C = {} as C,
   ctx: Context = context.active(),
-): C & Record<string, string> {
-  propagation.inject(ctx, carrier);
-  return carrier as C & Record<string, string>;
+): C extends HeaderList ? C : C & Record<string, string> {
+  if (Array.isArray(carrier)) propagation.inject(ctx, carrier, headerListSetter);
+  else propagation.inject(ctx, carrier);
+  return carrier as C extends HeaderList ? C : C & Record<string, string>;
 }
+
+const headerListSetter = {
+  set(headers: HeaderList, key: string, value: string): void {
+    // A message re-published with its headers must not carry two traceparents.
+    for (let i = headers.length - 1; i >= 0; i--) {
+      const entry = headers[i];
+      if (entry === null || typeof entry !== 'object' || !Object.hasOwn(entry, key)) continue;
+      if (Object.keys(entry).length === 1) headers.splice(i, 1);
+      else delete entry[key];
+    }
+    headers.push({ [key]: value });
+  },
+};
 
 /**
  * Read a context from a carrier with the global propagator. The result carries the remote span
  * (as parent for new spans) and any baggage. Extraction starts from an empty context, not the
  * current one: a message with no trace headers must not become a child of whatever span
  * happened to be active in the consumer loop. Pass `base` to extract on top of another context.
+ * node-rdkafka's header list (`[{ traceparent: <Buffer> }, …]`) is read as one object.
  *
  * @example
  * import { context, trace } from '@opentelemetry/api';
@@ -93,7 +144,10 @@ export function injectContext<C extends Carrier = Record<string, string>>(
  * context.with(parent, () => { // spans started here join that trace
  * });
  */
-export function extractContext(carrier: Carrier | null | undefined, base: Context = ROOT_CONTEXT): Context {
+export function extractContext(
+  carrier: Carrier | HeaderList | null | undefined,
+  base: Context = ROOT_CONTEXT,
+): Context {
   if (carrier === null || carrier === undefined || typeof carrier !== 'object') return base;
   return propagation.extract(base, carrier, carrierGetter());
 }
@@ -127,7 +181,7 @@ export interface ExtractedSpanOptions extends Omit<WithSpanOptions, 'parent'> {
  * });
  */
 export function withExtractedContext<T>(
-  carrier: Carrier | null | undefined,
+  carrier: Carrier | HeaderList | null | undefined,
   name: string,
   fn: (span: Span) => T,
   options: ExtractedSpanOptions = {},

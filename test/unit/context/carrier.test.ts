@@ -108,6 +108,42 @@ describe('injectContext / extractContext', () => {
   });
 });
 
+describe('node-rdkafka header lists', () => {
+  // node-rdkafka delivers and sends headers as `[{ key: Buffer | string }, …]`: extracted as an
+  // object whose keys are `0`, `1`…, every Kafka message started a new trace; injected, the
+  // traceparent became a property of the array, which rdkafka never sends.
+  it('extracts from a list of single-key objects, Buffer or string values', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const headers = [
+      { 'x-app': Buffer.from('orders') },
+      { traceparent: Buffer.from(traceparent) },
+      { baggage: 'tenant=acme' },
+    ];
+    const ctx = extractContext(headers);
+    expect(trace.getSpanContext(ctx)).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+    });
+    expect(getBaggage('tenant', ctx)).toBe('acme');
+    withExtractedContext(headers, 'orders process', () => undefined);
+    expect(tracing.expectSpan('orders process').parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
+
+  it('injects as appended single-key objects, replacing an older one, and round-trips', () => {
+    const headers: Record<string, unknown>[] = [
+      { 'x-app': 'orders' },
+      { traceparent: Buffer.from('00-old') },
+    ];
+    const span = withSpan('publish', (s) => {
+      injectContext(headers);
+      return s.spanContext();
+    });
+    expect(Object.keys(headers)).toEqual(['0', '1']);
+    expect(headers).toEqual([{ 'x-app': 'orders' }, { traceparent: `00-${span.traceId}-${span.spanId}-01` }]);
+    expect(trace.getSpanContext(extractContext(headers))?.spanId).toBe(span.spanId);
+  });
+});
+
 describe('withExtractedContext', () => {
   it('starts a CONSUMER span whose parent is the remote producer span, with the carrier baggage', async () => {
     const headers = withSpan(
