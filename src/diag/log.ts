@@ -14,6 +14,12 @@ export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', line: string)
 // stderr is a pipe) that an application printing nothing itself never needs. Where fd 2 cannot
 // take the whole line at once (EAGAIN on a non-blocking pipe), process.stderr queues the rest.
 const defaultSink: LogSink = (_level, line) => {
+  if (inWorkerThread()) {
+    // fd 2 is the process's: a Worker's `stderr: true`, which captures the thread's
+    // process.stderr, missed our lines, and they went to the parent's terminal instead.
+    process.stderr.write(`${line}\n`);
+    return;
+  }
   const bytes = Buffer.from(`${line}\n`);
   let written = 0;
   try {
@@ -23,6 +29,28 @@ const defaultSink: LogSink = (_level, line) => {
     process.stderr.write(bytes.subarray(written));
   }
 };
+
+let workerThread: boolean | undefined;
+
+/**
+ * Not by importing node:worker_threads: deferred start-up takes its require as the cue to start
+ * tracing (sdk/register-deferred.ts). `process.getBuiltinModule` loads no user hook (Node 20.16+);
+ * before it, a thread's `process.abort` is Node's `unavailableInWorker` stub.
+ */
+function inWorkerThread(): boolean {
+  if (workerThread === undefined) {
+    try {
+      const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+      workerThread =
+        typeof getBuiltin === 'function'
+          ? (getBuiltin('node:worker_threads') as { isMainThread: boolean }).isMainThread === false
+          : process.abort.name === 'unavailableInWorker';
+    } catch {
+      workerThread = false;
+    }
+  }
+  return workerThread;
+}
 
 /** One-time warnings of one family (keys made from data) shown at most; then one line says so. */
 export const ONCE_PER_FAMILY = 8;
