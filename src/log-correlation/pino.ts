@@ -100,9 +100,24 @@ function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: objec
     return; // a getter of the call's object threw: pino will say so itself
   }
   log.warnOnce(
-    'pino/call-wins',
+    'pino: the call wins',
     "a pino log call passed its own trace_id/span_id while a span was active, and pino wrote the call's (a log line can be pointed at another trace); add mixinMergeStrategy: pinoMergeStrategy next to mixin: pinoMixin()",
   );
+}
+
+/**
+ * For a mixin that is not ours (instrumentation-pino's, which initTracing enables): takes out of
+ * its fields the keys the logger's bindings hold. Without it a child logger's bound `trace_id` and
+ * the instrumentation's were both written, a line Elasticsearch refuses whole.
+ */
+export function pinoBindingsFilter(): (fields: Record<string, unknown>, logger: unknown) => void {
+  // instrumentation-pino's default names, which our settings keep (settings.ts).
+  const resolved = resolveFieldKeys();
+  const bound = new WeakMap<object, BoundKeys>();
+  return (fields, logger) => {
+    if (typeof logger !== 'object' || logger === null) return;
+    for (const key of boundKeys(bound, logger, resolved)) fields[key] = undefined;
+  };
 }
 
 /** Which of our keys a logger's bindings hold, for the bindings pino had when it was computed. */

@@ -1,0 +1,55 @@
+// The zero-code path (initTracing's default catalogue) enables @opentelemetry/instrumentation-pino,
+// built by createInstrumentation. A logger without pinoMixin gets only the instrumentation's
+// fields: a child logger's bound trace_id and the instrumentation's were both written.
+import { createRequire } from 'node:module';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withSpan } from '../../../src/context/index.js';
+import { CATALOGUE } from '../../../src/instrumentations/catalogue.js';
+import { createInstrumentation } from '../../../src/instrumentations/create.js';
+import type { TestTracing } from '../../../src/testing/index.js';
+import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+
+// Enabled (by its constructor) before pino is required, so require-in-the-middle patches it.
+const instrumentation: Instrumentation = createInstrumentation(CATALOGUE.get('pino')!, {
+  ignoreIncomingPaths: [],
+});
+const require = createRequire(import.meta.url);
+const pino = require('pino') as typeof import('pino').default;
+
+let tracing: TestTracing;
+beforeAll(() => instrumentation.enable());
+afterAll(() => instrumentation.disable());
+beforeEach(() => {
+  resetTracing();
+  tracing = setupTestTracing();
+});
+afterEach(() => tracing.shutdown());
+
+const count = (line: string, key: string) => line.split(`"${key}":`).length - 1;
+
+describe('instrumentation-pino from our catalogue, a logger without pinoMixin', () => {
+  it('correlates, and writes a key a child binding holds once (Elasticsearch refuses duplicates)', () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const logger = pino({}, stream);
+    withSpan('request', () => {
+      logger.info('plain');
+      logger.child({ trace_id: 'job-7' }).info('bound');
+      const child = logger.child({ module: 'db' });
+      child.setBindings({ span_id: 'step-2' });
+      child.info('set later');
+    });
+    const span = tracing.expectSpan('request').spanContext();
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      trace_flags: '01',
+    });
+    for (const line of lines) {
+      for (const key of ['trace_id', 'span_id', 'trace_flags']) expect(count(line, key), line).toBe(1);
+    }
+    expect(JSON.parse(lines[1]!)).toMatchObject({ trace_id: 'job-7', span_id: span.spanId });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ trace_id: span.traceId, span_id: 'step-2' });
+  });
+});
