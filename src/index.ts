@@ -51,6 +51,7 @@ export {
   parseTextLine,
   pinoMergeStrategy,
   pinoMixin,
+  pinoStreamWrite,
   traceFields,
   winstonFormat,
 } from './log-correlation/index.js';

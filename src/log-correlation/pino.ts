@@ -1,4 +1,6 @@
 import { log } from '../diag/index.js';
+import { nestedFieldsToTopLevel } from './pino-nested.js';
+import { pinoSymbolValue } from './pino-state.js';
 import type { ResolvedFieldKeys, TraceFieldsOptions } from './trace-fields.js';
 import { activeSpanContext, keepFromCall, resolveFieldKeys, writeFields } from './trace-fields.js';
 
@@ -42,6 +44,7 @@ export function pinoMixin(
     // @opentelemetry/instrumentation-pino active (initTracing's default) our fields are assigned
     // over its own, so this also takes back the copy it added.
     for (const key of boundKeys(bound, logger, keys)) fields[key] = undefined;
+    nestedFieldsToTopLevel(fields, names, logger);
     if (spanContext !== undefined) warnIfCallWins(mergeObject, fields, logger);
     return fields;
   };
@@ -168,26 +171,4 @@ function namesAKey(chindings: string, keys: ResolvedFieldKeys): boolean {
 
 function serializedBindings(logger: object): unknown {
   return pinoSymbolValue(logger, 'pino.chindings');
-}
-
-const pinoSymbols = new Map<string, symbol>();
-
-/** A pino logger's private state (`pino.chindings`…), found by the symbol's description. */
-function pinoSymbolValue(logger: object, description: string): unknown {
-  let symbol = pinoSymbols.get(description);
-  if (symbol === undefined || !(symbol in logger)) {
-    symbol = ownOrInheritedSymbols(logger).find((s) => s.description === description);
-    if (symbol === undefined) return undefined;
-    pinoSymbols.set(description, symbol);
-  }
-  return (logger as Record<symbol, unknown>)[symbol];
-}
-
-/** A child logger's own symbols are those it sets; the rest (its merge strategy) it inherits. */
-function ownOrInheritedSymbols(logger: object): symbol[] {
-  const out: symbol[] = [];
-  for (let o: object | null = logger; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    out.push(...Object.getOwnPropertySymbols(o));
-  }
-  return out;
 }

@@ -6,7 +6,12 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
-import { pinoMergeStrategy, pinoMixin, winstonFormat } from '../../../src/log-correlation/index.js';
+import {
+  pinoMergeStrategy,
+  pinoMixin,
+  pinoStreamWrite,
+  winstonFormat,
+} from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -83,6 +88,19 @@ describe('with @opentelemetry/instrumentation-pino active, pinoMergeStrategy', (
       trace_id: span.traceId,
       trace_id_from_call: 'f'.repeat(32),
     });
+  });
+});
+
+describe('with @opentelemetry/instrumentation-pino active and nestedKey', () => {
+  it("pinoStreamWrite writes the ids at the top level once, and takes back the instrumentation's nested copy", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const options = { nestedKey: 'payload', mixin: pinoMixin(), hooks: { streamWrite: pinoStreamWrite } };
+    withSpan('request', () => pino(options, stream).info({ orderId: 'o-1' }, 'x'));
+    const span = tracing.expectSpan('request').spanContext();
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: span.traceId, payload: { orderId: 'o-1' } });
+    expect(JSON.parse(lines[0]!).payload).toEqual({ orderId: 'o-1' });
   });
 });
 

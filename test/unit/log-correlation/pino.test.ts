@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { pinoMergeStrategy, pinoMixin } from '../../../src/log-correlation/index.js';
+import { pinoMergeStrategy, pinoMixin, pinoStreamWrite } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -138,5 +138,59 @@ describe('pinoMixin', () => {
     expect(first).toMatchObject({ trace_id: 'job-7', span_id: span.spanId, trace_flags: '01' });
     expect(second).toMatchObject({ trace_id: 'job-7', span_id: 'step-2', trace_flags: '01' });
     expect(parent).toMatchObject({ trace_id: span.traceId, span_id: span.spanId });
+  });
+});
+
+describe('pinoMixin with nestedKey', () => {
+  // pino puts all the mixin returns under `nestedKey`: the ids went to `payload.trace_id`, where
+  // log backends do not look, and a child's bound trace_id sat at the top level beside them.
+  const count = (line: string, key: string) => line.split(`"${key}":`).length - 1;
+
+  it('with hooks.streamWrite: pinoStreamWrite, writes the fields at the top level, once', () => {
+    const { lines, stream } = capture();
+    const logger = pino(
+      { nestedKey: 'payload', mixin: pinoMixin(), hooks: { streamWrite: pinoStreamWrite } },
+      stream,
+    );
+    withSpan('request', () => {
+      logger.info({ orderId: 'o-1' }, 'created');
+      logger.child({ trace_id: 'job-7' }).info('bound');
+      logger.info('no object');
+    });
+    logger.info({ orderId: 'o-2' }, 'outside');
+    const span = tracing.expectSpan('request').spanContext();
+    for (const line of lines) {
+      for (const key of ['trace_id', 'span_id', 'trace_flags']) expect(count(line, key), line).toBe(1);
+    }
+    const [created, bound, bare, outside] = lines.map((l) => JSON.parse(l));
+    expect(created).toMatchObject({
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      trace_flags: '01',
+      payload: { orderId: 'o-1' },
+      msg: 'created',
+    });
+    expect(created.payload).toEqual({ orderId: 'o-1' });
+    expect(bound).toMatchObject({ trace_id: 'job-7', span_id: span.spanId });
+    expect(bare).toMatchObject({ trace_id: span.traceId, msg: 'no object' });
+    expect(outside).toMatchObject({ trace_id: '0'.repeat(32), payload: { orderId: 'o-2' } });
+  });
+
+  it('without the hook, leaves them nested and says once how to fix it', () => {
+    const { lines, stream } = capture();
+    const logger = pino({ nestedKey: 'payload', mixin: pinoMixin() }, stream);
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('request', () => {
+        logger.info('a');
+        logger.info('b');
+      });
+    } finally {
+      resetLogger();
+    }
+    expect(JSON.parse(lines[0]!).payload.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('hooks: { streamWrite: pinoStreamWrite }');
   });
 });
