@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { redactorFor } from '../redaction/shared.js';
 import type { LogLevel } from '../types.js';
 import { printable } from '../util/printable.js';
+import { inWorkerThread } from '../util/worker-thread.js';
 
 const PREFIX = '[@acme/otel]';
 
@@ -29,28 +30,6 @@ const defaultSink: LogSink = (_level, line) => {
     process.stderr.write(bytes.subarray(written));
   }
 };
-
-let workerThread: boolean | undefined;
-
-/**
- * Not by importing node:worker_threads: deferred start-up takes its require as the cue to start
- * tracing (sdk/register-deferred.ts). `process.getBuiltinModule` loads no user hook (Node 20.16+);
- * before it, a thread's `process.abort` is Node's `unavailableInWorker` stub.
- */
-function inWorkerThread(): boolean {
-  if (workerThread === undefined) {
-    try {
-      const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-      workerThread =
-        typeof getBuiltin === 'function'
-          ? (getBuiltin('node:worker_threads') as { isMainThread: boolean }).isMainThread === false
-          : process.abort.name === 'unavailableInWorker';
-    } catch {
-      workerThread = false;
-    }
-  }
-  return workerThread;
-}
 
 /** One-time warnings of one family (keys made from data) shown at most; then one line says so. */
 export const ONCE_PER_FAMILY = 8;
