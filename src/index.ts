@@ -12,6 +12,7 @@ export type {
   DetachedOptions,
   ExtractedSpanOptions,
   HeaderList,
+  KeyedCollection,
   SerializedContext,
   WithSpanOptions,
 } from './context/index.js';

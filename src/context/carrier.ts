@@ -25,17 +25,24 @@ export type HeaderList = Record<string, unknown>[];
  * headers that are usually absent (B3's, `tracestate`), so a message with 50,000 headers cost
  * ~350 ms of CPU.
  */
-export function carrierGetter(): TextMapGetter<Carrier | HeaderList> & { readonly [LOWERCASE_KEYS]: true } {
+export function carrierGetter(): TextMapGetter<Carrier | HeaderList | KeyedCollection> & {
+  readonly [LOWERCASE_KEYS]: true;
+} {
   let indexed: Carrier | undefined;
   let keys: string[] = [];
   let lowered: string[] = [];
-  let list: HeaderList | undefined;
+  let list: object | undefined;
   let listed: Carrier = {};
-  const asObject = (carrier: Carrier | HeaderList): Carrier => {
-    if (!Array.isArray(carrier)) return carrier;
+  const asObject = (carrier: Carrier | HeaderList | KeyedCollection): Carrier => {
+    const entries = Array.isArray(carrier)
+      ? fromHeaderList
+      : isKeyedCollection(carrier)
+        ? fromCollection
+        : undefined;
+    if (entries === undefined) return carrier as Carrier;
     if (list !== carrier) {
       list = carrier;
-      listed = fromHeaderList(carrier);
+      listed = entries(carrier as never);
     }
     return listed;
   };
@@ -80,6 +87,29 @@ function fromHeaderList(headers: HeaderList): Carrier {
   return out;
 }
 
+/** A Map or a Fetch `Headers` (what `new Request()` and undici hand out): its entries are not properties. */
+export interface KeyedCollection {
+  forEach(callback: (value: unknown, key: unknown) => void): void;
+  set(key: string, value: string): unknown;
+}
+
+function isKeyedCollection(carrier: unknown): carrier is KeyedCollection {
+  const c = carrier as Partial<KeyedCollection>;
+  return typeof c.forEach === 'function' && typeof c.set === 'function';
+}
+
+/**
+ * `extractContext(request.headers)` of a Fetch Request, or of a Map, read properties the headers
+ * are not, and started a new trace without a word.
+ */
+function fromCollection(collection: KeyedCollection): Carrier {
+  const out: Carrier = Object.create(null);
+  collection.forEach((value, key) => {
+    if (typeof key === 'string') out[key] = value;
+  });
+  return out;
+}
+
 function toHeaderValue(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');
@@ -94,7 +124,8 @@ function toHeaderValue(value: unknown): string | string[] | undefined {
  * Write the context (the current one by default) into a carrier with the global propagator
  * (W3C `traceparent`/`tracestate`/`baggage` unless configured otherwise). Returns the carrier;
  * a new object when none is given. Given node-rdkafka's header list, each header is appended as
- * `{ [name]: value }`, replacing an older entry of that name.
+ * `{ [name]: value }`, replacing an older entry of that name; given a Fetch `Headers` or a Map,
+ * its `set` is called.
  *
  * @example
  * import { injectContext, withSpan } from '@acme/otel';
@@ -105,14 +136,22 @@ function toHeaderValue(value: unknown): string | string[] | undefined {
  * }));
  * // e.g. channel.sendToQueue('orders', Buffer.from(JSON.stringify(job.payload)), { headers: job.headers })
  */
-export function injectContext<C extends Carrier | HeaderList = Record<string, string>>(
+export function injectContext<C extends Carrier | HeaderList | KeyedCollection = Record<string, string>>(
   carrier: C = {} as C,
   ctx: Context = context.active(),
-): C extends HeaderList ? C : C & Record<string, string> {
+): C extends HeaderList | KeyedCollection ? C : C & Record<string, string> {
   if (Array.isArray(carrier)) propagation.inject(ctx, carrier, headerListSetter);
+  else if (isKeyedCollection(carrier)) propagation.inject(ctx, carrier, collectionSetter);
   else propagation.inject(ctx, carrier);
-  return carrier as C extends HeaderList ? C : C & Record<string, string>;
+  return carrier as C extends HeaderList | KeyedCollection ? C : C & Record<string, string>;
 }
+
+// A property of a Headers or Map object is no header: fetch sent no traceparent.
+const collectionSetter = {
+  set(collection: KeyedCollection, key: string, value: string): void {
+    collection.set(key, value);
+  },
+};
 
 const headerListSetter = {
   set(headers: HeaderList, key: string, value: string): void {
@@ -132,7 +171,8 @@ const headerListSetter = {
  * (as parent for new spans) and any baggage. Extraction starts from an empty context, not the
  * current one: a message with no trace headers must not become a child of whatever span
  * happened to be active in the consumer loop. Pass `base` to extract on top of another context.
- * node-rdkafka's header list (`[{ traceparent: <Buffer> }, …]`) is read as one object.
+ * node-rdkafka's header list (`[{ traceparent: <Buffer> }, …]`), a Fetch `Headers` and a Map are
+ * read by their entries.
  *
  * @example
  * import { context, trace } from '@opentelemetry/api';
@@ -145,7 +185,7 @@ const headerListSetter = {
  * });
  */
 export function extractContext(
-  carrier: Carrier | HeaderList | null | undefined,
+  carrier: Carrier | HeaderList | KeyedCollection | null | undefined,
   base: Context = ROOT_CONTEXT,
 ): Context {
   if (carrier === null || carrier === undefined || typeof carrier !== 'object') return base;
@@ -181,7 +221,7 @@ export interface ExtractedSpanOptions extends Omit<WithSpanOptions, 'parent'> {
  * });
  */
 export function withExtractedContext<T>(
-  carrier: Carrier | HeaderList | null | undefined,
+  carrier: Carrier | HeaderList | KeyedCollection | null | undefined,
   name: string,
   fn: (span: Span) => T,
   options: ExtractedSpanOptions = {},

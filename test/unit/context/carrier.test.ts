@@ -144,6 +144,37 @@ describe('node-rdkafka header lists', () => {
   });
 });
 
+describe('Fetch Headers and Map carriers', () => {
+  // Their entries are not properties: extractContext(request.headers) of a Fetch Request started a
+  // new trace, and injectContext(new Headers()) set a property that fetch never sends.
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it("extracts from a Fetch Request's Headers and from a Map (Buffer values too)", () => {
+    const request = new Request('http://orders.internal/', {
+      headers: { Traceparent: traceparent, baggage: 'tenant=acme' },
+    });
+    const fromHeaders = extractContext(request.headers);
+    expect(trace.getSpanContext(fromHeaders)?.spanId).toBe('00f067aa0ba902b7');
+    expect(getBaggage('tenant', fromHeaders)).toBe('acme');
+    const fromMap = extractContext(new Map<string, unknown>([['traceparent', Buffer.from(traceparent)]]));
+    expect(trace.getSpanContext(fromMap)?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  });
+
+  it('injects with their set(), and round-trips', () => {
+    const headers = new Headers({ 'content-type': 'application/json' });
+    const map = new Map<string, string>();
+    const span = withSpan('publish', (s) => {
+      expect(injectContext(headers)).toBe(headers);
+      injectContext(map);
+      return s.spanContext();
+    });
+    expect(headers.get('traceparent')).toBe(`00-${span.traceId}-${span.spanId}-01`);
+    expect(map.get('traceparent')).toBe(`00-${span.traceId}-${span.spanId}-01`);
+    expect(Object.keys(headers)).toEqual([]);
+    expect(trace.getSpanContext(extractContext(headers))?.spanId).toBe(span.spanId);
+  });
+});
+
 describe('withExtractedContext', () => {
   it('starts a CONSUMER span whose parent is the remote producer span, with the carrier baggage', async () => {
     const headers = withSpan(
