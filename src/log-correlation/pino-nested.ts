@@ -1,4 +1,5 @@
 import { log } from '../diag/index.js';
+import { clearField } from './pino-guard.js';
 import { pinoSymbolValue } from './pino-state.js';
 
 // The correlation fields of the line being written, for pinoStreamWrite: set by the mixin and
@@ -33,7 +34,7 @@ export function nestedFieldsToTopLevel(
     const value = fields[name];
     if (value === undefined) continue;
     text += `${text === '' ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(value)}`;
-    fields[name] = undefined;
+    clearField(fields, name);
   }
   pending = text === '' ? undefined : text;
 }

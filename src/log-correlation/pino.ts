@@ -1,4 +1,5 @@
 import { log } from '../diag/index.js';
+import { clearField, fieldGuard } from './pino-guard.js';
 import { nestedFieldsToTopLevel } from './pino-nested.js';
 import { pinoSymbolValue } from './pino-state.js';
 import type { ResolvedFieldKeys, TraceFieldsOptions } from './trace-fields.js';
@@ -17,10 +18,11 @@ type MixinFields = Record<string, string | undefined> & { [SPAN_FIELDS]?: readon
  * A pino `mixin` that adds the active span's `trace_id`, `span_id` and `trace_flags` to every
  * line. Works in ESM and CJS, with no patching. When `@opentelemetry/instrumentation-pino` is
  * active too, both produce the same keys and values, merged into one object: no duplicates.
- * A child logger's bindings (`logger.child({ trace_id })`) are left as they are. With
- * `mixinMergeStrategy: pinoMergeStrategy` as well, the active span's ids are written whatever the
- * log call passes under those names (see {@link pinoMergeStrategy}); without it, pino lets the
- * call's fields win.
+ * A child logger's bindings (`logger.child({ trace_id })`) are left as they are. While a span is
+ * active, its ids are written whatever the log call passes under those names
+ * (`logger.info(req.query)` with `?trace_id=…`): a different value of the call's is kept as
+ * `trace_id_from_call`, said once. When another mixin merges ours into its own object
+ * (instrumentation-pino constructed by the app), that takes {@link pinoMergeStrategy} too.
  *
  * @example
  * import pino from 'pino';
@@ -34,28 +36,33 @@ export function pinoMixin(
 ): (mergeObject?: object, level?: number, logger?: object) => Record<string, string | undefined> {
   const keys = resolveFieldKeys(options);
   const names = fieldNames(keys);
+  const guard = fieldGuard(names);
   const bound = new WeakMap<object, BoundKeys>();
   return function acmeOtelMixin(mergeObject, _level, logger): Record<string, string | undefined> {
     const spanContext = activeSpanContext(options.context);
     const fields = writeFields<MixinFields>({}, keys, spanContext);
-    if (spanContext !== undefined) fields[SPAN_FIELDS] = names;
+    if (spanContext !== undefined) {
+      fields[SPAN_FIELDS] = names;
+      guard(fields);
+    }
     if (typeof logger !== 'object' || logger === null) return fields;
     // `undefined`, not a deleted key: pino writes no undefined value, and with
     // @opentelemetry/instrumentation-pino active (initTracing's default) our fields are assigned
     // over its own, so this also takes back the copy it added.
-    for (const key of boundKeys(bound, logger, keys)) fields[key] = undefined;
+    for (const key of boundKeys(bound, logger, keys)) clearField(fields, key);
     nestedFieldsToTopLevel(fields, names, logger);
-    if (spanContext !== undefined) warnIfCallWins(mergeObject, fields, logger);
+    if (spanContext !== undefined) warnIfCallWins(mergeObject, fields, logger, acmeOtelMixin);
     return fields;
   };
 }
 
 /**
  * A pino `mixinMergeStrategy` for {@link pinoMixin}: the log call's fields are merged as pino's
- * default does, except the correlation fields while a span is active. `logger.info(req.query)`
- * with `?trace_id=<another trace>` pointed the line at that trace; now the span's ids are written
- * and a different value of the call's is kept as `trace_id_from_call` (said once). With no span,
- * the call's fields win as before.
+ * default does, except the correlation fields while a span is active, which stay the span's (a
+ * different value of the call's is kept as `trace_id_from_call`, said once). pinoMixin's own
+ * object does this without it; it is needed when another mixin merges pinoMixin's fields into its
+ * own object (instrumentation-pino constructed by the app rather than by initTracing). With no
+ * span, the call's fields win as before.
  *
  * @example
  * import pino from 'pino';
@@ -86,40 +93,50 @@ function fieldNames(keys: ResolvedFieldKeys): readonly string[] {
     : [keys.traceId, keys.spanId, keys.traceFlags];
 }
 
-/** Without pinoMergeStrategy, pino lets a log call's `trace_id` replace the span's: said once. */
-function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: object): void {
+/**
+ * Our object's accessors keep the span's ids when pino merges the call's fields into it; when
+ * another mixin wraps ours (instrumentation-pino constructed outside initTracing merges ours into
+ * its own object), only pinoMergeStrategy does. Said once when a call's ids win that way.
+ */
+function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: object, ours: unknown): void {
   if (mergeObject === null || typeof mergeObject !== 'object') return;
   try {
+    if (pinoSymbolValue(logger, 'pino.mixin') === ours) return;
+    if (pinoSymbolValue(logger, 'pino.mixinMergeStrategy') === pinoMergeStrategy) return;
     const names = fields[SPAN_FIELDS] ?? [];
     const merge = mergeObject as Record<string, unknown>;
-    if (
-      !names.some(
-        (name) => fields[name] !== undefined && merge[name] !== undefined && merge[name] !== fields[name],
-      )
-    )
-      return;
-    if (pinoSymbolValue(logger, 'pino.mixinMergeStrategy') === pinoMergeStrategy) return;
+    const differs = (name: string) =>
+      fields[name] !== undefined && merge[name] !== undefined && merge[name] !== fields[name];
+    if (!names.some(differs)) return;
   } catch {
     return; // a getter of the call's object threw: pino will say so itself
   }
   log.warnOnce(
     'pino: the call wins',
-    "a pino log call passed its own trace_id/span_id while a span was active, and pino wrote the call's (a log line can be pointed at another trace); add mixinMergeStrategy: pinoMergeStrategy next to mixin: pinoMixin()",
+    "a pino log call passed its own trace_id/span_id while a span was active, and pino wrote the call's: another mixin merges pinoMixin's fields into its own object (a log line can be pointed at another trace); add mixinMergeStrategy: pinoMergeStrategy next to the mixin",
   );
 }
 
 /**
  * For a mixin that is not ours (instrumentation-pino's, which initTracing enables): takes out of
- * its fields the keys the logger's bindings hold. Without it a child logger's bound `trace_id` and
- * the instrumentation's were both written, a line Elasticsearch refuses whole.
+ * its fields the keys the logger's bindings hold (a child logger's bound `trace_id` and the
+ * instrumentation's were both written, a line Elasticsearch refuses whole), and guards the span's
+ * against a log call's (`logger.info(req.query)` with `?trace_id=…`), as pinoMixin does.
  */
-export function pinoBindingsFilter(): (fields: Record<string, unknown>, logger: unknown) => void {
+export function pinoBindingsFilter(): (
+  fields: Record<string, unknown>,
+  logger: unknown,
+) => Record<string, unknown> {
   // instrumentation-pino's default names, which our settings keep (settings.ts).
   const resolved = resolveFieldKeys();
+  const guard = fieldGuard(fieldNames(resolved));
   const bound = new WeakMap<object, BoundKeys>();
   return (fields, logger) => {
-    if (typeof logger !== 'object' || logger === null) return;
-    for (const key of boundKeys(bound, logger, resolved)) fields[key] = undefined;
+    // The instrumentation writes nothing with no span: then the call's fields are the line's.
+    if (fields[resolved.traceId] !== undefined) guard(fields);
+    if (typeof logger !== 'object' || logger === null) return fields;
+    for (const key of boundKeys(bound, logger, resolved)) clearField(fields, key);
+    return fields;
   };
 }
 

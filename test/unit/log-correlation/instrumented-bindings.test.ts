@@ -53,3 +53,24 @@ describe('instrumentation-pino from our catalogue, a logger without pinoMixin', 
     expect(JSON.parse(lines[2]!)).toMatchObject({ trace_id: span.traceId, span_id: 'step-2' });
   });
 });
+
+describe('instrumentation-pino from our catalogue, a log call with its own ids', () => {
+  it("keeps the span's ids: logger.info(req.query) cannot point the line at another trace", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const logger = pino({}, stream);
+    const query = { trace_id: 'f'.repeat(32), span_id: 'e'.repeat(16), q: 'shoes' };
+    withSpan('request', () => logger.info(query, 'search'));
+    logger.info({ trace_id: 'no span' }, 'outside');
+    const span = tracing.expectSpan('request').spanContext();
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      trace_id_from_call: 'f'.repeat(32),
+      span_id_from_call: 'e'.repeat(16),
+      q: 'shoes',
+    });
+    expect(JSON.parse(lines[1]!).trace_id).toBe('no span');
+  });
+});

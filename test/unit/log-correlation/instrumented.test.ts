@@ -6,6 +6,7 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import {
   pinoMergeStrategy,
   pinoMixin,
@@ -88,6 +89,23 @@ describe('with @opentelemetry/instrumentation-pino active, pinoMergeStrategy', (
       trace_id: span.traceId,
       trace_id_from_call: 'f'.repeat(32),
     });
+  });
+});
+
+describe('with @opentelemetry/instrumentation-pino constructed by the app and pinoMixin alone', () => {
+  it("a call's ids win (the instrumentation merges ours into its object), said once", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('request', () => pino({ mixin: pinoMixin() }, stream).info({ trace_id: 'call' }, 'x'));
+    } finally {
+      resetLogger();
+    }
+    expect(JSON.parse(lines[0]!).trace_id).toBe('call');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('add mixinMergeStrategy: pinoMergeStrategy');
   });
 });
 

@@ -98,23 +98,33 @@ describe('pinoMixin', () => {
     ]);
   });
 
-  it('without pinoMergeStrategy, says once that pino let the call replace the ids', () => {
+  it("pinoMixin alone keeps the span's ids too: pino's default merge goes through its accessors", () => {
     const { lines, stream } = capture();
     const logger = pino({ mixin: pinoMixin() }, stream);
     const warnings: string[] = [];
     setLogSink((_level, line) => warnings.push(line));
     try {
       withSpan('job', () => {
-        logger.info({ trace_id: 'explicit' }, 'x');
-        logger.child({ a: 1 }).info({ trace_id: 'again' }, 'y');
+        logger.info({ trace_id: 'f'.repeat(32), trace_flags: undefined, q: 1 }, 'x');
+        logger.child({ a: 1 }).info({ span_id: 'again' }, 'y');
+        logger.child({ trace_id: 'job-7' }).info({ trace_id: 'call' }, 'bound and passed');
       });
+      logger.info({ trace_id: 'no span' }, 'z');
     } finally {
       resetLogger();
     }
-    expect(lines[0]?.match(/"trace_id"/g)).toHaveLength(1);
-    expect(JSON.parse(lines[0]!).trace_id).toBe('explicit');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('add mixinMergeStrategy: pinoMergeStrategy');
+    const span = tracing.expectSpan('job').spanContext();
+    for (const line of lines) expect(line.match(/"trace_id"/g), line).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      trace_flags: '01',
+      trace_id_from_call: 'f'.repeat(32),
+      q: 1,
+    });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ span_id: span.spanId, span_id_from_call: 'again' });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ trace_id: 'job-7', trace_id_from_call: 'call' });
+    expect(JSON.parse(lines[3]!).trace_id).toBe('no span');
+    expect(warnings.every((w) => w.includes('_from_call'))).toBe(true);
   });
 
   it("a child logger's bindings win too: each key once per line, also after setBindings", () => {
