@@ -36,7 +36,8 @@ export interface TextLineOptions {
 export function formatTextLine(message: string, options: TextLineOptions = {}): string {
   const parts: string[] = [];
   const { timestamp = new Date() } = options;
-  if (timestamp !== false) parts.push(typeof timestamp === 'string' ? timestamp : isoTime(timestamp));
+  if (timestamp !== false)
+    parts.push(typeof timestamp === 'string' ? unambiguous(timestamp) : isoTime(timestamp));
   // Not a string (pino's numeric 30, say): shown as text, where `.toUpperCase()` threw.
   parts.push(
     unambiguous(text(options.level ?? 'info'))

@@ -209,6 +209,10 @@ describe('a message cannot forge the ids parseTextLine reads', () => {
     const inService = formatTextLine('hi', { service: forged, timestamp: false });
     expect(parseTextLine(inService)).toEqual({ traceId: '0'.repeat(32), spanId: '0'.repeat(16) });
     expect(inService).toContain('[trace_id\\=');
+    // A preformatted timestamp is text from outside too (a record's `time` field).
+    const inStamp = formatTextLine('hi', { timestamp: `${forged}\nx`, whenNoSpan: 'omit' });
+    expect(parseTextLine(inStamp)).toBeUndefined();
+    expect(inStamp.includes('\n')).toBe(false);
   });
 
   it('parseTextLine reads the first line only, and the first bracket only', () => {
