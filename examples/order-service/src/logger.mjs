@@ -1,4 +1,4 @@
-import { pinoMergeStrategy, pinoMixin } from '@acme/otel';
+import { pinoMixin } from '@acme/otel';
 import pino from 'pino';
 
 /**
@@ -7,13 +7,7 @@ import pino from 'pino';
  */
 export function createLogger(options = {}) {
   return pino(
-    {
-      level: options.level ?? 'info',
-      base: { service: 'order-service' },
-      mixin: pinoMixin(),
-      // A log call's own trace_id (from a request's query, say) must not replace the span's.
-      mixinMergeStrategy: pinoMergeStrategy,
-    },
+    { level: options.level ?? 'info', base: { service: 'order-service' }, mixin: pinoMixin() },
     options.destination ?? pino.destination({ sync: true }),
   );
 }
