@@ -94,15 +94,18 @@ function fieldNames(keys: ResolvedFieldKeys): readonly string[] {
 }
 
 /**
- * Our object's accessors keep the span's ids when pino merges the call's fields into it; when
- * another mixin wraps ours (instrumentation-pino constructed outside initTracing merges ours into
- * its own object), only pinoMergeStrategy does. Said once when a call's ids win that way.
+ * Our object's accessors keep the span's ids when pino's default merge assigns the call's fields
+ * into it; when another mixin merges ours into its own object (instrumentation-pino constructed
+ * outside initTracing) or a merge strategy of the app's copies them, only pinoMergeStrategy does.
+ * Said once when a call's ids win that way.
  */
 function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: object, ours: unknown): void {
   if (mergeObject === null || typeof mergeObject !== 'object') return;
   try {
-    if (pinoSymbolValue(logger, 'pino.mixin') === ours) return;
-    if (pinoSymbolValue(logger, 'pino.mixinMergeStrategy') === pinoMergeStrategy) return;
+    const strategy = pinoSymbolValue(logger, 'pino.mixinMergeStrategy');
+    if (strategy === pinoMergeStrategy) return;
+    // pino's default merge assigns into our object, through its accessors.
+    if (strategy == null && pinoSymbolValue(logger, 'pino.mixin') === ours) return;
     const names = fields[SPAN_FIELDS] ?? [];
     const merge = mergeObject as Record<string, unknown>;
     const differs = (name: string) =>
@@ -113,7 +116,7 @@ function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: objec
   }
   log.warnOnce(
     'pino: the call wins',
-    "a pino log call passed its own trace_id/span_id while a span was active, and pino wrote the call's: another mixin merges pinoMixin's fields into its own object (a log line can be pointed at another trace); add mixinMergeStrategy: pinoMergeStrategy next to the mixin",
+    "a pino log call passed its own trace_id/span_id while a span was active, and pino wrote the call's: another mixin or the logger's mixinMergeStrategy copies pinoMixin's fields into an object of its own (a log line can be pointed at another trace); use mixinMergeStrategy: pinoMergeStrategy",
   );
 }
 

@@ -105,7 +105,7 @@ describe('with @opentelemetry/instrumentation-pino constructed by the app and pi
     }
     expect(JSON.parse(lines[0]!).trace_id).toBe('call');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('add mixinMergeStrategy: pinoMergeStrategy');
+    expect(warnings[0]).toContain('use mixinMergeStrategy: pinoMergeStrategy');
   });
 });
 

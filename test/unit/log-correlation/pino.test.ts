@@ -127,6 +127,22 @@ describe('pinoMixin', () => {
     expect(warnings.every((w) => w.includes('_from_call'))).toBe(true);
   });
 
+  it("says once when the logger's own mixinMergeStrategy lets a call's ids win", () => {
+    const { lines, stream } = capture();
+    const spread = (merge: object, mixin: object) => ({ ...mixin, ...merge });
+    const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: spread }, stream);
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('job', () => logger.info({ trace_id: 'call' }, 'x'));
+    } finally {
+      resetLogger();
+    }
+    expect(JSON.parse(lines[0]!).trace_id).toBe('call');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('use mixinMergeStrategy: pinoMergeStrategy');
+  });
+
   it("a child logger's bindings win too: each key once per line, also after setBindings", () => {
     // pino writes bindings before the mixin's fields: `"trace_id":"job-7"` and then the span's
     // `"trace_id":"…"` in one JSON line, which Elasticsearch refuses whole ("Duplicate field").
