@@ -19,7 +19,7 @@ export type HeaderList = Record<string, unknown>[];
  * A getter for one extraction. Reads what brokers actually deliver: exact key first, then a
  * case-insensitive match (`Traceparent` from some HTTP/Kafka clients; several differently-cased
  * keys give all their values, which a propagator treats as a repeated header), Buffers (Kafka,
- * some AMQP clients) as UTF-8. The case-insensitive lookups share the carrier's keys, listed and
+ * some AMQP clients) as UTF-8, SQS/SNS message attributes by their string value. The case-insensitive lookups share the carrier's keys, listed and
  * lower-cased on the first miss, and a miss is final for our propagators (LOWERCASE_KEYS): each miss
  * listed and lower-cased every key, here and again in each propagator, and they ask for ten or so
  * headers that are usually absent (B3's, `tracestate`), so a message with 50,000 headers cost
@@ -117,6 +117,19 @@ function toHeaderValue(value: unknown): string | string[] | undefined {
     const strings = value.map(toHeaderValue).filter((v): v is string => typeof v === 'string');
     return strings.length > 0 ? strings : undefined;
   }
+  return attributeValue(value);
+}
+
+/**
+ * An SQS message attribute (`{ DataType: 'String', StringValue }`) or an SNS one as SQS delivers
+ * it in the body (`{ Type: 'String', Value }`): `withExtractedContext(message.MessageAttributes,
+ * …)` found no string and started a new trace.
+ */
+function attributeValue(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const attribute = value as { StringValue?: unknown; Value?: unknown; Type?: unknown };
+  if (typeof attribute.StringValue === 'string') return attribute.StringValue;
+  if (typeof attribute.Value === 'string' && typeof attribute.Type === 'string') return attribute.Value;
   return undefined;
 }
 

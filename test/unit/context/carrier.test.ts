@@ -144,6 +144,23 @@ describe('node-rdkafka header lists', () => {
   });
 });
 
+describe('SQS and SNS message attributes', () => {
+  // withExtractedContext(message.MessageAttributes, …) of an SQS message found objects, not
+  // strings, and every message started a new trace.
+  it('reads the string value of SQS attributes and of SNS ones delivered through SQS', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const sqs = {
+      traceparent: { DataType: 'String', StringValue: traceparent },
+      baggage: { DataType: 'String', StringValue: 'tenant=acme' },
+    };
+    expect(trace.getSpanContext(extractContext(sqs))?.spanId).toBe('00f067aa0ba902b7');
+    expect(getBaggage('tenant', extractContext(sqs))).toBe('acme');
+    const sns = { traceparent: { Type: 'String', Value: traceparent } };
+    expect(trace.getSpanContext(extractContext(sns))?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trace.getSpanContext(extractContext({ traceparent: { Value: traceparent } }))).toBeUndefined();
+  });
+});
+
 describe('Fetch Headers and Map carriers', () => {
   // Their entries are not properties: extractContext(request.headers) of a Fetch Request started a
   // new trace, and injectContext(new Headers()) set a property that fetch never sends.
