@@ -26,9 +26,9 @@ type MixinFields = Record<string, string | undefined> & { [SPAN_FIELDS]?: readon
  *
  * @example
  * import pino from 'pino';
- * import { pinoMergeStrategy, pinoMixin } from '@acme/otel';
+ * import { pinoMixin } from '@acme/otel';
  *
- * const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: pinoMergeStrategy });
+ * const logger = pino({ mixin: pinoMixin() });
  * logger.info('order created'); // {"level":30,...,"trace_id":"…","span_id":"…","trace_flags":"01","msg":"order created"}
  */
 export function pinoMixin(
