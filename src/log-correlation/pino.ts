@@ -51,7 +51,9 @@ export function pinoMixin(
     // over its own, so this also takes back the copy it added.
     for (const key of boundKeys(bound, logger, keys)) clearField(fields, key);
     nestedFieldsToTopLevel(fields, names, logger);
-    if (spanContext !== undefined) warnIfCallWins(mergeObject, fields, logger, acmeOtelMixin);
+    const intoGuarded = mergedIntoGuarded;
+    mergedIntoGuarded = false;
+    if (spanContext !== undefined && !intoGuarded) warnIfCallWins(mergeObject, fields, logger, acmeOtelMixin);
     return fields;
   };
 }
@@ -121,6 +123,13 @@ function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: objec
 }
 
 /**
+ * Set by the instrumentation's mixin when it returned a guarded object: upstream merges the
+ * logger's own mixin (pinoMixin, called right after it) into that object, so a call's ids cannot
+ * win there and pinoMixin has nothing to warn about.
+ */
+let mergedIntoGuarded = false;
+
+/**
  * For a mixin that is not ours (instrumentation-pino's, which initTracing enables): takes out of
  * its fields the keys the logger's bindings hold (a child logger's bound `trace_id` and the
  * instrumentation's were both written, a line Elasticsearch refuses whole), and guards the span's
@@ -136,7 +145,8 @@ export function pinoBindingsFilter(): (
   const bound = new WeakMap<object, BoundKeys>();
   return (fields, logger) => {
     // The instrumentation writes nothing with no span: then the call's fields are the line's.
-    if (fields[resolved.traceId] !== undefined) guard(fields);
+    mergedIntoGuarded = fields[resolved.traceId] !== undefined;
+    if (mergedIntoGuarded) guard(fields);
     if (typeof logger !== 'object' || logger === null) return fields;
     for (const key of boundKeys(bound, logger, resolved)) clearField(fields, key);
     return fields;

@@ -5,8 +5,10 @@ import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { CATALOGUE } from '../../../src/instrumentations/catalogue.js';
 import { createInstrumentation } from '../../../src/instrumentations/create.js';
+import { pinoMixin } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -72,5 +74,26 @@ describe('instrumentation-pino from our catalogue, a log call with its own ids',
       q: 'shoes',
     });
     expect(JSON.parse(lines[1]!).trace_id).toBe('no span');
+  });
+});
+
+describe('instrumentation-pino from our catalogue and pinoMixin together', () => {
+  it("keep the span's ids over a call's, and say only that (not that the call won)", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('request', () => pino({ mixin: pinoMixin() }, stream).info({ trace_id: 'f'.repeat(32) }, 'x'));
+    } finally {
+      resetLogger();
+    }
+    const span = tracing.expectSpan('request').spanContext();
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      trace_id_from_call: 'f'.repeat(32),
+    });
+    expect(warnings.filter((w) => w.includes('pino wrote the call'))).toEqual([]);
   });
 });
