@@ -45,15 +45,20 @@ export function pinoMixin(
       fields[SPAN_FIELDS] = names;
       guard(fields);
     }
+    const target = guardedTarget;
+    guardedTarget = undefined;
     if (typeof logger !== 'object' || logger === null) return fields;
     // `undefined`, not a deleted key: pino writes no undefined value, and with
     // @opentelemetry/instrumentation-pino active (initTracing's default) our fields are assigned
     // over its own, so this also takes back the copy it added.
     for (const key of boundKeys(bound, logger, keys)) clearField(fields, key);
     nestedFieldsToTopLevel(fields, names, logger);
-    const intoGuarded = mergedIntoGuarded;
-    mergedIntoGuarded = false;
-    if (spanContext !== undefined && !intoGuarded) warnIfCallWins(mergeObject, fields, logger, acmeOtelMixin);
+    if (target !== undefined) {
+      // Its guard ignores the undefined we assign: take the copies back there directly.
+      for (const name of names) if (fields[name] === undefined) clearField(target, name);
+    } else if (spanContext !== undefined) {
+      warnIfCallWins(mergeObject, fields, logger, acmeOtelMixin);
+    }
     return fields;
   };
 }
@@ -123,11 +128,12 @@ function warnIfCallWins(mergeObject: unknown, fields: MixinFields, logger: objec
 }
 
 /**
- * Set by the instrumentation's mixin when it returned a guarded object: upstream merges the
- * logger's own mixin (pinoMixin, called right after it) into that object, so a call's ids cannot
- * win there and pinoMixin has nothing to warn about.
+ * The guarded object the instrumentation's mixin just returned: upstream merges the logger's own
+ * mixin (pinoMixin, called right after it in the same expression) into it. A call's ids cannot win
+ * there (nothing to warn about), and the keys pinoMixin leaves out (a child's bindings, fields
+ * moved to the top level) have to be taken out of it as well.
  */
-let mergedIntoGuarded = false;
+let guardedTarget: Record<string, unknown> | undefined;
 
 /**
  * For a mixin that is not ours (instrumentation-pino's, which initTracing enables): takes out of
@@ -145,8 +151,7 @@ export function pinoBindingsFilter(): (
   const bound = new WeakMap<object, BoundKeys>();
   return (fields, logger) => {
     // The instrumentation writes nothing with no span: then the call's fields are the line's.
-    mergedIntoGuarded = fields[resolved.traceId] !== undefined;
-    if (mergedIntoGuarded) guard(fields);
+    guardedTarget = fields[resolved.traceId] !== undefined ? guard(fields) : undefined;
     if (typeof logger !== 'object' || logger === null) return fields;
     for (const key of boundKeys(bound, logger, resolved)) clearField(fields, key);
     return fields;

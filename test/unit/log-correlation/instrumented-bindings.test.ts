@@ -8,7 +8,7 @@ import { withSpan } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { CATALOGUE } from '../../../src/instrumentations/catalogue.js';
 import { createInstrumentation } from '../../../src/instrumentations/create.js';
-import { pinoMixin } from '../../../src/log-correlation/index.js';
+import { pinoMixin, pinoStreamWrite } from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -95,5 +95,27 @@ describe('instrumentation-pino from our catalogue and pinoMixin together', () =>
       trace_id_from_call: 'f'.repeat(32),
     });
     expect(warnings.filter((w) => w.includes('pino wrote the call'))).toEqual([]);
+  });
+});
+
+describe("instrumentation-pino from our catalogue and pinoMixin, a child logger's bindings", () => {
+  it('are written once: the copy the instrumentation adds is taken back through its guard', () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    withSpan('request', () => pino({ mixin: pinoMixin() }, stream).child({ trace_id: 'job-7' }).info('x'));
+    const span = tracing.expectSpan('request').spanContext();
+    for (const key of ['trace_id', 'span_id', 'trace_flags']) expect(count(lines[0]!, key), lines[0]).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: 'job-7', span_id: span.spanId });
+  });
+});
+
+describe('instrumentation-pino from our catalogue, pinoMixin and nestedKey', () => {
+  it('pinoStreamWrite writes the ids at the top level once; none stay nested', () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const options = { nestedKey: 'payload', mixin: pinoMixin(), hooks: { streamWrite: pinoStreamWrite } };
+    withSpan('request', () => pino(options, stream).info({ orderId: 'o-1' }, 'x'));
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!).payload).toEqual({ orderId: 'o-1' });
   });
 });
