@@ -151,7 +151,9 @@ export function pinoBindingsFilter(): (
   const bound = new WeakMap<object, BoundKeys>();
   return (fields, logger) => {
     // The instrumentation writes nothing with no span: then the call's fields are the line's.
-    guardedTarget = fields[resolved.traceId] !== undefined ? guard(fields) : undefined;
+    const guarded = fields[resolved.traceId] !== undefined ? guard(fields) : undefined;
+    // Without the logger, upstream is merging the logger's own mixin into this object next.
+    guardedTarget = logger === undefined ? guarded : undefined;
     if (typeof logger !== 'object' || logger === null) return fields;
     for (const key of boundKeys(bound, logger, resolved)) clearField(fields, key);
     return fields;
