@@ -11,6 +11,8 @@ export type {
   Carrier,
   DetachedOptions,
   ExtractedSpanOptions,
+  HeaderList,
+  KeyedCollection,
   SerializedContext,
   WithSpanOptions,
 } from './context/index.js';
@@ -48,7 +50,9 @@ export {
   correlatedConsole,
   formatTextLine,
   parseTextLine,
+  pinoMergeStrategy,
   pinoMixin,
+  pinoStreamWrite,
   traceFields,
   winstonFormat,
 } from './log-correlation/index.js';

@@ -1,64 +1,18 @@
-import type { Context, Span, TextMapGetter } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import type { Carrier, HeaderList, KeyedCollection } from './carrier-getter.js';
+import { carrierGetter, collectionSetter, headerListSetter, isKeyedCollection } from './carrier-getter.js';
 import type { WithSpanOptions } from './with-span.js';
 import { withSpan } from './with-span.js';
 
-// The propagators' hint that a miss is final (../propagation/headers.ts), a registered symbol.
-const LOWERCASE_KEYS = Symbol.for('@acme/otel/lowercase-keys');
-
-/** A message's headers, a job payload's metadata: any string-keyed object. */
-export type Carrier = Record<string, unknown>;
-
-/**
- * A getter for one extraction. Reads what brokers actually deliver: exact key first, then a
- * case-insensitive match (`Traceparent` from some HTTP/Kafka clients; several differently-cased
- * keys give all their values, which a propagator treats as a repeated header), Buffers (Kafka,
- * some AMQP clients) as UTF-8. The case-insensitive lookups share the carrier's keys, listed and
- * lower-cased on the first miss, and a miss is final for our propagators (LOWERCASE_KEYS): each miss
- * listed and lower-cased every key, here and again in each propagator, and they ask for ten or so
- * headers that are usually absent (B3's, `tracestate`), so a message with 50,000 headers cost
- * ~350 ms of CPU.
- */
-export function carrierGetter(): TextMapGetter<Carrier> & { readonly [LOWERCASE_KEYS]: true } {
-  let indexed: Carrier | undefined;
-  let keys: string[] = [];
-  let lowered: string[] = [];
-  return {
-    keys: (carrier) => Object.keys(carrier),
-    get(carrier, key) {
-      const value = carrier[key];
-      if (value !== undefined) return toHeaderValue(value);
-      if (indexed !== carrier) {
-        indexed = carrier;
-        keys = Object.keys(carrier);
-        lowered = keys.map((k) => k.toLowerCase());
-      }
-      const lower = key.toLowerCase();
-      const first = lowered.indexOf(lower);
-      if (first === -1) return undefined;
-      if (lowered.indexOf(lower, first + 1) === -1) return toHeaderValue(carrier[keys[first]!]);
-      const values: unknown[] = [];
-      for (let i = first; i !== -1; i = lowered.indexOf(lower, i + 1)) values.push(carrier[keys[i]!]);
-      return toHeaderValue(values.flat());
-    },
-    [LOWERCASE_KEYS]: true,
-  };
-}
-
-function toHeaderValue(value: unknown): string | string[] | undefined {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (Array.isArray(value)) {
-    const strings = value.map(toHeaderValue).filter((v): v is string => typeof v === 'string');
-    return strings.length > 0 ? strings : undefined;
-  }
-  return undefined;
-}
+export type { Carrier, HeaderList, KeyedCollection } from './carrier-getter.js';
 
 /**
  * Write the context (the current one by default) into a carrier with the global propagator
  * (W3C `traceparent`/`tracestate`/`baggage` unless configured otherwise). Returns the carrier;
- * a new object when none is given.
+ * a new object when none is given. Given node-rdkafka's header list, each header is appended as
+ * `{ [name]: value }`, replacing an older entry of that name; given a Fetch `Headers` or a Map,
+ * its `set` is called.
  *
  * @example
  * import { injectContext, withSpan } from '@acme/otel';
@@ -69,12 +23,14 @@ function toHeaderValue(value: unknown): string | string[] | undefined {
  * }));
  * // e.g. channel.sendToQueue('orders', Buffer.from(JSON.stringify(job.payload)), { headers: job.headers })
  */
-export function injectContext<C extends Carrier = Record<string, string>>(
+export function injectContext<C extends Carrier | HeaderList | KeyedCollection = Record<string, string>>(
   carrier: C = {} as C,
   ctx: Context = context.active(),
-): C & Record<string, string> {
-  propagation.inject(ctx, carrier);
-  return carrier as C & Record<string, string>;
+): C extends HeaderList | KeyedCollection ? C : C & Record<string, string> {
+  if (Array.isArray(carrier)) propagation.inject(ctx, carrier, headerListSetter);
+  else if (isKeyedCollection(carrier)) propagation.inject(ctx, carrier, collectionSetter);
+  else propagation.inject(ctx, carrier);
+  return carrier as C extends HeaderList | KeyedCollection ? C : C & Record<string, string>;
 }
 
 /**
@@ -82,6 +38,8 @@ export function injectContext<C extends Carrier = Record<string, string>>(
  * (as parent for new spans) and any baggage. Extraction starts from an empty context, not the
  * current one: a message with no trace headers must not become a child of whatever span
  * happened to be active in the consumer loop. Pass `base` to extract on top of another context.
+ * node-rdkafka's header list (`[{ traceparent: <Buffer> }, …]`), a Fetch `Headers` and a Map are
+ * read by their entries.
  *
  * @example
  * import { context, trace } from '@opentelemetry/api';
@@ -93,7 +51,10 @@ export function injectContext<C extends Carrier = Record<string, string>>(
  * context.with(parent, () => { // spans started here join that trace
  * });
  */
-export function extractContext(carrier: Carrier | null | undefined, base: Context = ROOT_CONTEXT): Context {
+export function extractContext(
+  carrier: Carrier | HeaderList | KeyedCollection | null | undefined,
+  base: Context = ROOT_CONTEXT,
+): Context {
   if (carrier === null || carrier === undefined || typeof carrier !== 'object') return base;
   return propagation.extract(base, carrier, carrierGetter());
 }
@@ -127,7 +88,7 @@ export interface ExtractedSpanOptions extends Omit<WithSpanOptions, 'parent'> {
  * });
  */
 export function withExtractedContext<T>(
-  carrier: Carrier | null | undefined,
+  carrier: Carrier | HeaderList | KeyedCollection | null | undefined,
   name: string,
   fn: (span: Span) => T,
   options: ExtractedSpanOptions = {},

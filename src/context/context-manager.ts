@@ -24,8 +24,9 @@ export class AcmeContextManager implements ContextManager {
     thisArg?: ThisParameterType<F>,
     ...args: A
   ): ReturnType<F> {
-    const cb = thisArg == null ? fn : fn.bind(thisArg);
-    return this.#storage.run(ctx, cb as (...a: A) => ReturnType<F>, ...args);
+    if (thisArg == null) return this.#storage.run(ctx, fn as (...a: A) => ReturnType<F>, ...args);
+    // Not `fn.bind(thisArg)` (upstream's): a bound function per call of a `traced` method.
+    return this.#storage.run(ctx, Reflect.apply, fn, thisArg, args) as ReturnType<F>;
   }
 
   bind<T>(ctx: Context, target: T): T {

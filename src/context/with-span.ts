@@ -35,15 +35,32 @@ export interface WithSpanOptions {
  * const total = withSpan('order.total', () => order.total * 2); // sync works too
  */
 export function withSpan<T>(name: string, fn: (span: Span) => T, options?: WithSpanOptions): T {
-  // Hot path: no closure and no options object is allocated for a synchronous `fn`. The options
-  // object is handed to `startSpan` as is; its extra fields (`parent`, `tracer`) are ignored there.
+  return inSpan(name, options, fn, undefined, undefined);
+}
+
+/**
+ * `fn` run in a new active span, called with `thisArg` and `args`, or with the span when `args` is
+ * undefined. Hot path: no closure and no options object is allocated for a synchronous `fn`. The
+ * options object is handed to `startSpan` as is; its extra fields (`parent`, `tracer`) are ignored
+ * there.
+ */
+function inSpan<T>(
+  name: string,
+  options: WithSpanOptions | undefined,
+  fn: ((span: Span) => T) | ((...a: unknown[]) => T),
+  thisArg: unknown,
+  args: unknown[] | undefined,
+): T {
   const parent = options?.parent == null ? context.active() : parentContext(options.parent);
   const span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
   const active = trace.setSpan(parent, span);
   let result: T;
   let then: ReturnType<typeof thenOf>;
   try {
-    result = context.with(active, fn, undefined, span);
+    result =
+      args === undefined
+        ? context.with(active, fn as (span: Span) => T, undefined, span)
+        : context.with(active, fn as (...a: unknown[]) => T, thisArg, ...args);
     then = thenOf(result);
   } catch (error) {
     recordFailure(span, error);
@@ -141,7 +158,7 @@ export function traced<A extends unknown[], R, This = unknown>(
   options?: WithSpanOptions,
 ): (this: This, ...args: A) => R {
   const wrapper = function (this: This, ...args: A): R {
-    return withSpan(name, () => fn.apply(this, args), options);
+    return inSpan(name, options, fn as (...a: unknown[]) => R, this, args);
   };
   Object.defineProperty(wrapper, 'name', { value: fn.name || name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });

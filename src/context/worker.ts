@@ -2,7 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { log } from '../diag/index.js';
-import { carrierGetter } from './carrier.js';
+import { carrierGetter } from './carrier-getter.js';
 
 /** A context as plain strings: survives `postMessage`, `workerData`, JSON and structured clone. */
 export interface SerializedContext {

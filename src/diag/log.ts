@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { redactorFor } from '../redaction/shared.js';
 import type { LogLevel } from '../types.js';
 import { printable } from '../util/printable.js';
+import { inWorkerThread } from '../util/worker-thread.js';
 
 const PREFIX = '[@acme/otel]';
 
@@ -14,6 +15,12 @@ export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', line: string)
 // stderr is a pipe) that an application printing nothing itself never needs. Where fd 2 cannot
 // take the whole line at once (EAGAIN on a non-blocking pipe), process.stderr queues the rest.
 const defaultSink: LogSink = (_level, line) => {
+  if (inWorkerThread()) {
+    // fd 2 is the process's: a Worker's `stderr: true`, which captures the thread's
+    // process.stderr, missed our lines, and they went to the parent's terminal instead.
+    process.stderr.write(`${line}\n`);
+    return;
+  }
   const bytes = Buffer.from(`${line}\n`);
   let written = 0;
   try {

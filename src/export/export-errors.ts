@@ -8,10 +8,11 @@ import { grpcCodeName } from './otlp/grpc-status.js';
 //   grpc-js's ServiceError: numeric `code` (14 = UNAVAILABLE), `details`, message "14 UNAVAILABLE: ...".
 //   Our own node:http2 transport (otlp/grpc-transport.ts), used unless a proxy variable applies, runs
 //   in the same delegate and reports its failures in that same shape (GrpcStatusError).
-// - OTLP/HTTP: wrapped in `RetryingTransport` (5 attempts, 1 s initial backoff) for 429/502/503/504
-//   and ECONNRESET/ECONNREFUSED/...; after those it reports `OTLPExporterError('Export failed with
-//   retryable status')` or the network error (string `code`). Non-retryable HTTP statuses come back as
-//   `OTLPExporterError` with the numeric status in `code`.
+// - OTLP/HTTP: upstream's delegate wraps its transport in `RetryingTransport` (5 attempts, 1 s initial
+//   backoff) for 429/502/503/504 and ECONNRESET/ECONNREFUSED/...; after those it reports
+//   `OTLPExporterError('Export failed with retryable status')` or the network error. We no longer
+//   use it (otlp/http-transport.ts): each request ends with the network error (string `code`) or
+//   an `HttpStatusError` with the status in `code`, as upstream's `OTLPExporterError` has it.
 
 /** gRPC status codes worth retrying (https://opentelemetry.io/docs/specs/otlp/#failures). */
 const RETRYABLE_GRPC = new Set([
@@ -181,6 +182,14 @@ function withoutResolutionNote(line: string): string {
   return trimmed.slice(0, end);
 }
 
+/** What the statuses the export retries say of the collector (or the proxy before it). */
+const HTTP_STATUS_NOTE: Readonly<Record<number, string>> = {
+  429: ' (the collector is throttling: overloaded)',
+  502: ' (a proxy could not reach the collector: down or restarting)',
+  503: ' (the collector is overloaded or restarting)',
+  504: ' (a proxy had no answer from the collector in time)',
+};
+
 /** A one-line reason for an export error: `UNAVAILABLE (14): No connection established`. */
 export function describeExportError(error: unknown): string {
   if (error == null) return 'unknown error';
@@ -195,7 +204,8 @@ export function describeExportError(error: unknown): string {
     message =
       'the collector kept answering with a retryable HTTP status (429, 502, 503 or 504: overloaded or restarting) until the export gave up';
   if (message.length > 200) message = `${message.slice(0, 200)}…`;
-  if (typeof code === 'number' && code >= 100) return `HTTP ${code}: ${message}`;
+  if (typeof code === 'number' && code >= 100)
+    return `HTTP ${code}: ${message}${HTTP_STATUS_NOTE[code] ?? ''}`;
   if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;

@@ -5,11 +5,13 @@ import type { ResolvedConfig } from '../types.js';
 import { lazyRequire, onFirstListen } from '../util/index.js';
 import { WaterfallExporter } from '../waterfall/index.js';
 import type { ExportObserver } from './drop-reporter.js';
-import { GrpcSpanExporter, partialResult } from './otlp/grpc-exporter.js';
-import { grpcMetadata, grpcTransportOptions, tlsOptions } from './otlp/grpc-options.js';
+import { grpcMetadata, grpcTransportOptions } from './otlp/grpc-options.js';
 import { GrpcTransport } from './otlp/grpc-transport.js';
+import { httpTransportOptions } from './otlp/http-options.js';
+import { HttpTransport } from './otlp/http-transport.js';
 import { buildTraceRequest } from './otlp/request.js';
 import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
+import { OtlpSpanExporter, partialResult } from './otlp/span-exporter.js';
 import { requireStep, runInIdleSteps } from './preload.js';
 import { RetryingExporter } from './retrying-exporter.js';
 
@@ -161,7 +163,9 @@ function preloadSteps(config: ResolvedConfig): (() => void)[] {
   // gcTuning loads node:v8 at the first span (gc-tuning.ts says why not at start-up).
   if (config.gcTuning) builtins.push('node:v8');
   if (config.protocol === 'http/protobuf')
-    return [...builtins, 'node:http', 'node:https', ...UPSTREAM].map(requireStep);
+    return [...builtins, new URL(config.endpoint).protocol === 'https:' ? 'node:https' : 'node:http'].map(
+      requireStep,
+    );
   if (config.grpcProxyVariable !== undefined)
     return [
       ...builtins,
@@ -178,7 +182,7 @@ function preloadSteps(config: ResolvedConfig): (() => void)[] {
  * An OTLP exporter with our serializer: it takes the spans our OTLP queue encoded as they ended
  * (export/otlp), so exporting a batch is a concatenation, not an encode. OTLP/gRPC goes over our
  * node:http2 transport unless a proxy variable applies (then grpc-js, which tunnels through it);
- * OTLP/HTTP over upstream's transport (endpoint, TLS, headers, compression, timeout unchanged).
+ * OTLP/HTTP over our node:http transport (otlp/http-transport.ts says why not upstream's).
  */
 function createOtlpExporter(config: ResolvedConfig): SpanExporter {
   const common = {
@@ -186,8 +190,10 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
     timeoutMillis: config.exportTimeoutMillis,
     ...(config.compression === 'gzip' ? { compression: 'gzip' as never } : { compression: 'none' as never }),
   };
-  if (config.protocol !== 'http/protobuf' && config.grpcProxyVariable === undefined)
-    return new GrpcSpanExporter(new GrpcTransport(grpcTransportOptions(config)), config.exportTimeoutMillis);
+  if (config.protocol === 'http/protobuf')
+    return new OtlpSpanExporter(new HttpTransport(httpTransportOptions(config)), config.exportTimeoutMillis);
+  if (config.grpcProxyVariable === undefined)
+    return new OtlpSpanExporter(new GrpcTransport(grpcTransportOptions(config)), config.exportTimeoutMillis);
   const { OTLPExporterBase } = lazyRequire(
     '@opentelemetry/otlp-exporter-base',
   ) as typeof import('@opentelemetry/otlp-exporter-base');
@@ -211,23 +217,6 @@ function createOtlpExporter(config: ResolvedConfig): SpanExporter {
       return {};
     },
   };
-  if (config.protocol === 'http/protobuf') {
-    // Upstream reads the certificate files itself; this only says, by name, which one is unreadable.
-    tlsOptions(config.tlsFiles);
-    const { createOtlpHttpExportDelegate, convertLegacyHttpOptions } = lazyRequire(
-      '@opentelemetry/otlp-exporter-base/node-http',
-    ) as typeof import('@opentelemetry/otlp-exporter-base/node-http');
-    const delegate = createOtlpHttpExportDelegate(
-      convertLegacyHttpOptions({ ...common, headers: { ...config.headers } }, 'TRACES', 'v1/traces', {
-        'Content-Type': 'application/x-protobuf',
-      }),
-      serializer,
-      'otlp_http_span_exporter',
-      TraceExporterMetricsHelper,
-      undefined,
-    );
-    return withPartialSuccess(new OTLPExporterBase(delegate) as unknown as SpanExporter, slot);
-  }
   log.debug(`${config.grpcProxyVariable} is set: OTLP/gRPC goes through grpc-js, which honours it`);
   const { createOtlpGrpcExportDelegate, convertLegacyOtlpGrpcOptions } = lazyRequire(
     '@opentelemetry/otlp-grpc-exporter-base',

@@ -129,7 +129,8 @@ export class RetryingExporter implements SpanExporter {
       if (used === this._inner) this._maybeRecreate(result.error);
       const max = isThrottled(result.error) ? this._maxThrottled : this._max;
       const cap = Math.min(max, this._initial * 2 ** attempt);
-      const delay = Math.max(MIN_BACKOFF_MILLIS, this._random() * cap);
+      // At least what the collector asked for (an HTTP `Retry-After`); past the deadline, not at all.
+      const delay = Math.max(MIN_BACKOFF_MILLIS, this._random() * cap, retryAfterOf(result.error));
       if (Date.now() + delay + MIN_ATTEMPT_MILLIS > deadline) return result;
       try {
         this._onRetry?.(result.error, attempt + 1, delay);
@@ -222,4 +223,17 @@ function messageOf(error: unknown): string {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The wait a collector asked for with its answer (`retryAfterMillis`, otlp/http-transport.ts), else 0. */
+function retryAfterOf(error: unknown): number {
+  try {
+    const asked =
+      typeof error === 'object' && error !== null
+        ? (error as { retryAfterMillis?: unknown }).retryAfterMillis
+        : undefined;
+    return typeof asked === 'number' && Number.isFinite(asked) && asked > 0 ? asked : 0;
+  } catch {
+    return 0; // a custom exporter's error with a throwing getter
+  }
 }

@@ -47,6 +47,11 @@ export function useEsmLoader(): void {
   if (hook !== undefined) guarded(hook, 'hooking ESM imports');
 }
 
+/** The URL of the ES import starting a deferred register right now, if one is. */
+export function importStartingTracing(): string | undefined {
+  return shared.firstImport;
+}
+
 /** Whether useEsmLoader() was called in this process. */
 export function esmLoaderFlagged(): boolean {
   return g[ESM_LOADER_KEY] === true;

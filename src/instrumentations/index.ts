@@ -1,6 +1,6 @@
 // Auto-instrumentation: the catalogue, name resolution, and the lazy loader.
 
-export { activeEsmModules, isEsmHookedModule, useEsmLoader } from './esm-state.js';
+export { activeEsmModules, importStartingTracing, isEsmHookedModule, useEsmLoader } from './esm-state.js';
 export type { HttpWarmUp } from './http-server-warm-up.js';
 export {
   createdBefore,

@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { isBuiltin } from 'node:module';
 import type { TracerProvider } from '@opentelemetry/api';
-import type { Instrumentation, InstrumentationBase } from '@opentelemetry/instrumentation';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import { lazyRequire } from '../util/index.js';
@@ -16,7 +16,7 @@ import { incomingHttpIsOurs, startHttpServerChannels } from './http-server-chann
 import type { HttpWarmUp } from './http-server-warm-up.js';
 import { moduleDefinitions } from './module-definitions.js';
 import { watchPackages } from './require-filter.js';
-import { gateRequire, packageOf } from './require-gate.js';
+import { gateRequire, packageDirOfUrl, packageOf } from './require-gate.js';
 import { type InstrumentationContext, instrumentationConfig } from './settings.js';
 import { checkVersionLater } from './unsupported-version.js';
 import {
@@ -299,8 +299,9 @@ function hookRequire(byModule: Map<string, CatalogueEntry[]>, load: Load, isActi
       let result = exports;
       for (const entry of entries) {
         const loaded = load(entry, name);
+        // Every copy: a second one (another major, in a dependency's node_modules) loads nothing new.
+        checkVersionOf(entry, name, basedir);
         if (loaded === undefined) continue;
-        checkVersionLater(entry, loaded.instrumentation, name, basedir);
         // The singleton computed its handler list before this stub ran: apply the new ones here.
         for (const registered of loaded.hooks) {
           const hook = requireHookOf(registered);
@@ -343,6 +344,7 @@ function hookImport(
     if (entries === undefined) return;
     for (const entry of entries) {
       const loaded = load(entry, moduleName as string);
+      checkVersionOf(entry, moduleName as string, packageDirOfUrl(loadUrl));
       if (loaded === undefined) continue;
       // IITM snapshots its hook list per module, and replays only modules it finished: forward.
       for (const hook of loaded.hooks) {
@@ -364,6 +366,12 @@ function hookImport(
     iitm.removeHook(raw);
     announce.unhook();
   };
+}
+
+/** The version check (unsupported-version.ts) for one copy of a package, once its instrumentation exists. */
+function checkVersionOf(entry: CatalogueEntry, name: string, basedir: string | undefined): void {
+  const instrumentation = shared.instances.get(entry.name);
+  if (instrumentation !== undefined) checkVersionLater(entry, instrumentation, name, basedir);
 }
 
 /** Load on the first message, then hand that message to the instrumentation's own handler. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { CATALOGUE } from './catalogue.js';
-import { packageOf } from './require-gate.js';
+import { packageDirOfUrl, packageOf } from './require-gate.js';
 
 /** What could not be instrumented because it was loaded before tracing started. */
 export interface EarlyLoads {
@@ -33,6 +33,12 @@ export function findEarlyLoads(
     readonly skip?: (name: string) => boolean;
     /** `NODE_OPTIONS` preloads ES modules or loaders (resolved config: `nodeOptionsLoadsEsm`). */
     readonly nodeOptionsLoadsEsm?: boolean;
+    /**
+     * The URL of the ES import that started tracing (a deferred `--import` start), if one did: its
+     * package is loaded by now when it is a CommonJS file that requires nothing we trigger on, yet
+     * it is handed to the import hooks and patched like any later one.
+     */
+    readonly importing?: string | undefined;
   },
 ): EarlyLoads {
   const wanted = new Map<string, string[]>();
@@ -44,11 +50,14 @@ export function findEarlyLoads(
   const modules = new Set<string>();
   const instrumentations = new Set<string>();
   if (wanted.size > 0) {
+    const dir = options.importing === undefined ? undefined : packageDirOfUrl(options.importing);
+    const importing = dir === undefined ? undefined : `${dir}/`;
     for (const [file, module] of Object.entries(cache)) {
       // Still loading: a deferred register start (src/sdk/deferred-start.ts) fired inside it.
       // The require hook saw no require() of it (an ES import's CommonJS graph, which the ES
       // module line below covers), so it is no earlier than it would have been.
       if ((module as { loaded?: boolean } | undefined)?.loaded === false) continue;
+      if (importing !== undefined && file.replaceAll('\\', '/').startsWith(importing)) continue;
       const pkg = packageOf(file);
       const by = pkg === undefined ? undefined : wanted.get(pkg);
       if (by === undefined) continue;

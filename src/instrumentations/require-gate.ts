@@ -1,5 +1,6 @@
 import Module from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 type RequireFn = (this: unknown, id: string) => unknown;
 type GetBuiltin = (id: string) => unknown;
@@ -129,4 +130,18 @@ export function packageOf(path: string): string | undefined {
   const at = normalized.lastIndexOf('/node_modules/');
   if (at === -1) return undefined;
   return packageName(normalized.slice(at + '/node_modules/'.length));
+}
+
+/** `file:///app/node_modules/express/index.js` → `/app/node_modules/express`; undefined outside node_modules. */
+export function packageDirOfUrl(url: string): string | undefined {
+  if (!url.startsWith('file:')) return undefined;
+  let path: string;
+  try {
+    path = fileURLToPath(url).replaceAll('\\', '/');
+  } catch {
+    return undefined;
+  }
+  const pkg = packageOf(path);
+  if (pkg === undefined) return undefined;
+  return path.slice(0, path.lastIndexOf('/node_modules/') + '/node_modules/'.length + pkg.length);
 }

@@ -17,6 +17,8 @@ interface Pending {
 }
 
 const pending: Pending[] = [];
+/** Each copy once: `<instrumentation>\0<package directory>`. */
+const seen = new Set<string>();
 let timer: NodeJS.Timeout | undefined;
 /** After the first load: the check reads a package.json, kept off the require. */
 const CHECK_DELAY_MS = 100;
@@ -27,7 +29,8 @@ const CHECK_DELAY_MS = 100;
  * other untouched, saying nothing (a debug line at most): a service on a major the instrumentation
  * does not know yet (express 6, pg 9) ran untraced without a word. Called on a package's first
  * load; the check runs a little later, once for all (version-range.ts: semver's rules for the
- * ranges instrumentations write, without loading semver).
+ * ranges instrumentations write, without loading semver). Every copy is checked, required or
+ * imported: a dependency's own copy of another major is as untraced as the application's.
  */
 export function checkVersionLater(
   entry: CatalogueEntry,
@@ -36,6 +39,9 @@ export function checkVersionLater(
   basedir: string | undefined,
 ): void {
   if (basedir === undefined) return; // a built-in module: no version
+  const key = `${entry.name}\0${basedir}`;
+  if (seen.has(key)) return;
+  seen.add(key);
   for (const definition of moduleDefinitions(instrumentation) ?? []) {
     if (definition.name !== name || !Array.isArray(definition.supportedVersions)) continue;
     if (definition.supportedVersions.includes('*')) continue;

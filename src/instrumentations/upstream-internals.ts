@@ -72,6 +72,31 @@ export function deliverFirstMessage(instrumentation: Instrumentation, message: u
   return true;
 }
 
+type PinoMixin = (mergeObject: unknown, level: unknown, logger?: unknown) => Record<string, unknown>;
+
+/**
+ * instrumentation-pino's private `_getMixinFunction` builds the mixin it gives each logger; pino
+ * calls that mixin with the logger as third argument, which upstream's ignores. `filter` gets the
+ * fields and the logger after each call (the logger when pino passed it: not when upstream
+ * combines its mixin with the logger's own, which it calls with two arguments), and returns the
+ * object the mixin returns.
+ */
+export function filterPinoMixin(
+  instrumentation: Instrumentation,
+  filter: (fields: Record<string, unknown>, logger: unknown) => Record<string, unknown>,
+): void {
+  const target = instrumentation as unknown as { _getMixinFunction?: () => PinoMixin };
+  const build = target._getMixinFunction;
+  if (typeof build !== 'function') return;
+  target._getMixinFunction = function getMixinFunction(this: unknown): PinoMixin {
+    const mixin = build.call(this);
+    return (mergeObject, level, logger) => {
+      const fields = mixin(mergeObject, level);
+      return fields !== null && typeof fields === 'object' ? filter(fields, logger) : fields;
+    };
+  };
+}
+
 /**
  * The global slot every copy of @opentelemetry/api 1.x keeps its registered tracer provider,
  * context manager, propagator and diag logger in (`GLOBAL_OPENTELEMETRY_API_KEY` in its

@@ -1,6 +1,7 @@
 export type { CorrelatedConsole, CorrelatedConsoleOptions } from './console.js';
 export { correlatedConsole } from './console.js';
-export { pinoMixin } from './pino.js';
+export { pinoMergeStrategy, pinoMixin } from './pino.js';
+export { pinoStreamWrite } from './pino-nested.js';
 export type { TextLineOptions } from './text.js';
 export { formatTextLine, parseTextLine } from './text.js';
 export type { DefaultTraceFields, TraceFieldKeys, TraceFieldsOptions } from './trace-fields.js';

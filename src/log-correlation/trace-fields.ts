@@ -1,5 +1,6 @@
 import type { Context, SpanContext } from '@opentelemetry/api';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
 
 /** Names of the correlation fields. `false` leaves a field out. */
 export interface TraceFieldKeys {
@@ -112,6 +113,45 @@ export function writeFields<T extends Record<string, unknown>>(
     record[keys.traceFlags] = spanContext ? flagsHex(spanContext.traceFlags) : '00';
   }
   return target;
+}
+
+/** Where a log call's own value for one of our fields is kept: `trace_id_from_call`. */
+export const FROM_CALL = '_from_call';
+
+/**
+ * Our fields for a record that already holds the log call's fields: with a valid span, the span's
+ * ids are written whatever the call passed (`logger.info(req.query)` with `?trace_id=<another
+ * trace>` pointed the line at that trace), and a different value of the call's is kept under
+ * `<name>_from_call`, said once. With no span, only the fields the call left out are written.
+ */
+export function claimFields(
+  record: Record<string, unknown>,
+  keys: ResolvedFieldKeys,
+  spanContext: SpanContext | undefined,
+): void {
+  if (spanContext === undefined) {
+    writeFields(record, keys, spanContext);
+    return;
+  }
+  claim(record, keys.traceId, spanContext.traceId);
+  claim(record, keys.spanId, spanContext.spanId);
+  if (keys.traceFlags !== false) claim(record, keys.traceFlags, flagsHex(spanContext.traceFlags));
+}
+
+function claim(record: Record<string, unknown>, key: string, ours: string): void {
+  const theirs = record[key];
+  if (theirs !== undefined && theirs !== ours) keepFromCall(record, key, theirs);
+  record[key] = ours;
+}
+
+/** Keeps a log call's value of one of our fields under `<key>_from_call`, said once. */
+export function keepFromCall(record: Record<string, unknown>, key: string, value: unknown): void {
+  record[key + FROM_CALL] = value;
+  log.warnOnce(
+    `log-correlation/from-call:${key}`,
+    `a log call passed its own "${key}" while a span was active; the span's is written, the call's kept as "${key}${FROM_CALL}" (logged once per field name)`,
+    'log call fields',
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import type { TraceFieldsOptions } from './trace-fields.js';
-import { activeSpanContext, resolveFieldKeys, writeFields } from './trace-fields.js';
+import { activeSpanContext, claimFields, resolveFieldKeys } from './trace-fields.js';
 
 // Where @opentelemetry/instrumentation-winston stores the context it saw in `logger.write`: more
 // accurate than the context at transform time when winston buffers a write.
@@ -24,8 +24,9 @@ export interface WinstonFormat {
 /**
  * A winston format that adds the active span's `trace_id`, `span_id` and `trace_flags` to each
  * log record. Winston is an optional peer, so this returns a plain format object (what
- * `winston.format(fn)()` returns) instead of importing winston. Keys already on the record —
- * from the log call or `@opentelemetry/instrumentation-winston` — are left as they are.
+ * `winston.format(fn)()` returns) instead of importing winston. With a span active, its ids are
+ * written whatever the log call passed under those names (`logger.info('x', req.query)` cannot
+ * point the line at another trace); a different value of the call's is kept as `trace_id_from_call`.
  *
  * @example
  * import winston from 'winston';
@@ -41,7 +42,7 @@ export function winstonFormat(options: TraceFieldsOptions = {}): WinstonFormat {
   return {
     transform(info) {
       const ctx = options.context ?? (info[WINSTON_CONTEXT] as Context | undefined);
-      writeFields(info as Record<string, unknown>, keys, activeSpanContext(ctx));
+      claimFields(info as Record<string, unknown>, keys, activeSpanContext(ctx));
       if (typeof info[MESSAGE] === 'string') {
         // combine(json(), winstonFormat()), or json() on the logger and this on a transport: the
         // line was finished before the ids were added, and went out without them, silently.

@@ -1,8 +1,8 @@
 import { type Env, envBoolean } from '../config/index.js';
 import { log } from '../diag/index.js';
+import { inWorkerThread } from '../util/worker-thread.js';
 import { getTracingHandle, initTracing } from './init.js';
 import { reportStartFailure } from './start-failure.js';
-import { inWorkerThread } from './worker-thread.js';
 
 /**
  * Initialise from the environment for the register entries. Never throws: a failure is logged

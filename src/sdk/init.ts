@@ -13,6 +13,7 @@ import {
   enableInstrumentations,
   esmLoaderInUse,
   findEarlyLoads,
+  importStartingTracing,
 } from '../instrumentations/index.js';
 import { createPropagator } from '../propagation/index.js';
 import {
@@ -208,6 +209,7 @@ function warnAboutEarlyLoads(names: readonly string[], nodeOptionsLoadsEsm: bool
       esmLoader: esmLoaderInUse(),
       skip: createdBefore,
       nodeOptionsLoadsEsm,
+      importing: importStartingTracing(),
     });
     const warning = earlyLoadWarning(early);
     if (warning !== undefined) log.warn(warning);

@@ -6,12 +6,12 @@ import { FIRST_IMPORT } from '../instrumentations/first-messages.js';
 import { getIitm, type Iitm, type IitmRawHook } from '../instrumentations/hooks.js';
 import type { ResolvedConfig } from '../types.js';
 import { lazyRequire } from '../util/lazy-require.js';
+import { inWorkerThread } from '../util/worker-thread.js';
 import { deferStart, type Fire, startIsPending, type Triggers } from './deferred-start.js';
 import { installEsmLoaderHook } from './esm-hooks.js';
 import { currentHandle } from './handle-slot.js';
 import { useLogSettings } from './log-settings.js';
 import { reportStartFailure } from './start-failure.js';
-import { inWorkerThread } from './worker-thread.js';
 
 /** What dist/register-start.{cjs,js} exports (src/register-start.ts). */
 export interface StartEntry {

@@ -45,12 +45,26 @@ export function grpcTransportOptions(config: ResolvedConfig): GrpcTransportOptio
 
 /** Header names lowercased (gRPC metadata keys are); reserved or malformed entries dropped. */
 export function grpcMetadata(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return checkedHeaders(headers, (name) => name.startsWith(':') || RESERVED.has(name), 'gRPC');
+}
+
+/**
+ * The export headers a request can carry, names lowercased: one the exporter sets itself
+ * (`reserved`) or that Node refuses (a bad name, a control character in the value) is left out,
+ * said once, naming the header but never its value (it is often a key). Sent as given, such a
+ * header failed every export.
+ */
+export function checkedHeaders(
+  headers: Readonly<Record<string, string>>,
+  reserved: (lowercaseName: string) => boolean,
+  exporter: 'gRPC' | 'HTTP',
+): Record<string, string> {
   const { validateHeaderName, validateHeaderValue } = lazyRequire('node:http') as typeof import('node:http');
-  const metadata: Record<string, string> = {};
+  const checked: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.trim().toLowerCase();
     let problem: string | undefined;
-    if (name.startsWith(':') || RESERVED.has(name)) problem = 'the gRPC exporter sets this header itself';
+    if (reserved(name)) problem = `the ${exporter} exporter sets this header itself`;
     else {
       try {
         validateHeaderName(name);
@@ -61,14 +75,14 @@ export function grpcMetadata(headers: Readonly<Record<string, string>>): Record<
     }
     if (problem) {
       log.warnOnce(
-        `grpc-metadata:${name}`,
+        `${exporter === 'gRPC' ? 'grpc-metadata' : 'http-header'}:${name}`,
         `OTLP header "${rawName}" was given, but ${problem}, sending the export without it.`,
       );
       continue;
     }
-    metadata[name] = value;
+    checked[name] = value;
   }
-  return metadata;
+  return checked;
 }
 
 /**

@@ -1,67 +1,18 @@
 // OTLP/gRPC over TLS with the OTLP certificate variables, through the config the way initTracing
 // builds the transport: a CA-signed server certificate, a missing CA, and mutual TLS.
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { endpointHint } from '../../../src/export/export-errors.js';
 import { grpcTransportOptions } from '../../../src/export/otlp/grpc-options.js';
 import { type ExportResponse, GrpcTransport } from '../../../src/export/otlp/grpc-transport.js';
+import { mutualTlsEnv, useTestCerts } from '../../support/test-certs.js';
 
-let dir: string;
-const file = (name: string) => path.join(dir, name);
-
-const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-/** `openssl req` options for a new P-256 key written to `<name>.key`, subject CN=`cn`. */
-const newKey = (name: string, cn: string) => [
-  '-newkey',
-  'ec',
-  '-pkeyopt',
-  'ec_paramgen_curve:prime256v1',
-  '-nodes',
-  '-keyout',
-  file(`${name}.key`),
-  '-subj',
-  `/CN=${cn}`,
-];
-
-/** An EC key and a certificate for `cn`, signed by the test CA. */
-function issue(name: string, cn: string, san: string) {
-  openssl('req', ...newKey(name, cn), '-out', file(`${name}.csr`));
-  writeFileSync(file(`${name}.ext`), `subjectAltName=${san}\n`);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file(`${name}.csr`),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file(`${name}.pem`),
-    '-days',
-    '1',
-    '-extfile',
-    file(`${name}.ext`),
-  );
-}
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'acme-otel-tls-'));
-  openssl('req', '-x509', ...newKey('ca', 'acme-otel test CA'), '-out', file('ca.pem'), '-days', '1');
-  issue('server', 'localhost', 'DNS:localhost,IP:127.0.0.1');
-  issue('client', 'otel-client', 'DNS:otel-client');
-  issue('elsewhere', 'collector.elsewhere', 'DNS:collector.elsewhere');
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = useTestCerts();
 
 const servers: http2.Http2SecureServer[] = [];
 const transports: GrpcTransport[] = [];
@@ -142,14 +93,7 @@ describe('OTLP/gRPC over TLS', () => {
 
   it('presents the client certificate for mutual TLS (the _TRACES_ variables win)', async () => {
     const server = await tlsServer(true);
-    const result = await send(
-      transportFor(server.url, {
-        OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: file('ca.pem'),
-        OTEL_EXPORTER_OTLP_CERTIFICATE: file('missing.pem'),
-        OTEL_EXPORTER_OTLP_CLIENT_KEY: file('client.key'),
-        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: file('client.pem'),
-      }),
-    );
+    const result = await send(transportFor(server.url, mutualTlsEnv(file)));
     expect(result.status).toBe('success');
     expect(server.calls).toEqual([{ authorized: true, peer: 'otel-client' }]);
   });

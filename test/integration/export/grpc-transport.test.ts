@@ -6,17 +6,10 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import type { ExportResult } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { isRetryableExportError } from '../../../src/export/export-errors.js';
-import { GrpcSpanExporter } from '../../../src/export/otlp/grpc-exporter.js';
 import { grpcMetadata, TRACE_EXPORT_PATH } from '../../../src/export/otlp/grpc-options.js';
 import {
   type ExportResponse,
@@ -25,7 +18,9 @@ import {
   MAX_RESPONSE_BYTES,
 } from '../../../src/export/otlp/grpc-transport.js';
 import { buildTraceRequest } from '../../../src/export/otlp/request.js';
+import { OtlpSpanExporter } from '../../../src/export/otlp/span-exporter.js';
 import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
+import { finishedSpans } from '../../support/finished-spans.js';
 import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
@@ -62,13 +57,7 @@ function request(...names: string[]): Uint8Array {
 }
 
 function finished(...names: string[]): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'grpc-transport-test' }),
-    spanProcessors: [new SimpleSpanProcessor(memory)],
-  });
-  for (const name of names) provider.getTracer('t').startSpan(name).end();
-  return memory.getFinishedSpans() as ReadableSpan[];
+  return finishedSpans('grpc-transport-test', ...names);
 }
 
 function errorOf(response: ExportResponse): Error & { code?: number; details?: string } {
@@ -266,7 +255,7 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     const first = errorOf(await t.send(request('x'), 5_000));
     expect(first.code).toBe(1);
     expect(isRetryableExportError(first)).toBe(true);
-    const exporter = new RetryingExporter(new GrpcSpanExporter(transport({ url }), 5_000), {
+    const exporter = new RetryingExporter(new OtlpSpanExporter(transport({ url }), 5_000), {
       deadlineMillis: 5_000,
     });
     sessions.clear();

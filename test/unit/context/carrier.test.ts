@@ -108,6 +108,92 @@ describe('injectContext / extractContext', () => {
   });
 });
 
+describe('node-rdkafka header lists', () => {
+  // node-rdkafka delivers and sends headers as `[{ key: Buffer | string }, …]`: extracted as an
+  // object whose keys are `0`, `1`…, every Kafka message started a new trace; injected, the
+  // traceparent became a property of the array, which rdkafka never sends.
+  it('extracts from a list of single-key objects, Buffer or string values', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const headers = [
+      { 'x-app': Buffer.from('orders') },
+      { traceparent: Buffer.from(traceparent) },
+      { baggage: 'tenant=acme' },
+    ];
+    const ctx = extractContext(headers);
+    expect(trace.getSpanContext(ctx)).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+    });
+    expect(getBaggage('tenant', ctx)).toBe('acme');
+    withExtractedContext(headers, 'orders process', () => undefined);
+    expect(tracing.expectSpan('orders process').parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
+
+  it('injects as appended single-key objects, replacing an older one, and round-trips', () => {
+    // W3C only: the kit's default propagators (initTracing's) append the B3 multi headers too.
+    tracing = setupTestTracing({ propagators: ['tracecontext', 'baggage'] });
+    const headers: Record<string, unknown>[] = [
+      { 'x-app': 'orders' },
+      { traceparent: Buffer.from('00-old') },
+    ];
+    const span = withSpan('publish', (s) => {
+      injectContext(headers);
+      return s.spanContext();
+    });
+    expect(Object.keys(headers)).toEqual(['0', '1']);
+    expect(headers).toEqual([{ 'x-app': 'orders' }, { traceparent: `00-${span.traceId}-${span.spanId}-01` }]);
+    expect(trace.getSpanContext(extractContext(headers))?.spanId).toBe(span.spanId);
+  });
+});
+
+describe('SQS and SNS message attributes', () => {
+  // withExtractedContext(message.MessageAttributes, …) of an SQS message found objects, not
+  // strings, and every message started a new trace.
+  it('reads the string value of SQS attributes and of SNS ones delivered through SQS', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const sqs = {
+      traceparent: { DataType: 'String', StringValue: traceparent },
+      baggage: { DataType: 'String', StringValue: 'tenant=acme' },
+    };
+    expect(trace.getSpanContext(extractContext(sqs))?.spanId).toBe('00f067aa0ba902b7');
+    expect(getBaggage('tenant', extractContext(sqs))).toBe('acme');
+    const sns = { traceparent: { Type: 'String', Value: traceparent } };
+    expect(trace.getSpanContext(extractContext(sns))?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trace.getSpanContext(extractContext({ traceparent: { Value: traceparent } }))).toBeUndefined();
+  });
+});
+
+describe('Fetch Headers and Map carriers', () => {
+  // Their entries are not properties: extractContext(request.headers) of a Fetch Request started a
+  // new trace, and injectContext(new Headers()) set a property that fetch never sends.
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it("extracts from a Fetch Request's Headers and from a Map (Buffer values too)", () => {
+    const request = new Request('http://orders.internal/', {
+      headers: { Traceparent: traceparent, baggage: 'tenant=acme' },
+    });
+    const fromHeaders = extractContext(request.headers);
+    expect(trace.getSpanContext(fromHeaders)?.spanId).toBe('00f067aa0ba902b7');
+    expect(getBaggage('tenant', fromHeaders)).toBe('acme');
+    const fromMap = extractContext(new Map<string, unknown>([['traceparent', Buffer.from(traceparent)]]));
+    expect(trace.getSpanContext(fromMap)?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  });
+
+  it('injects with their set(), and round-trips', () => {
+    const headers = new Headers({ 'content-type': 'application/json' });
+    const map = new Map<string, string>();
+    const span = withSpan('publish', (s) => {
+      expect(injectContext(headers)).toBe(headers);
+      injectContext(map);
+      return s.spanContext();
+    });
+    expect(headers.get('traceparent')).toBe(`00-${span.traceId}-${span.spanId}-01`);
+    expect(map.get('traceparent')).toBe(`00-${span.traceId}-${span.spanId}-01`);
+    expect(Object.keys(headers)).toEqual([]);
+    expect(trace.getSpanContext(extractContext(headers))?.spanId).toBe(span.spanId);
+  });
+});
+
 describe('withExtractedContext', () => {
   it('starts a CONSUMER span whose parent is the remote producer span, with the carrier baggage', async () => {
     const headers = withSpan(

@@ -34,6 +34,20 @@ describe('AcmeContextManager', () => {
     expect(seen()).toBeUndefined();
   });
 
+  it('with() a this: calls fn with it, no bound function made per call (traced methods)', () => {
+    function method(this: { n: number }, x: number) {
+      return [this.n + x, seen()];
+    }
+    // Function.prototype.bind allocated a function per call; docs/context.md says traced() adds
+    // only the arguments array.
+    Object.defineProperty(method, 'bind', {
+      value: () => {
+        throw new Error('bound per call');
+      },
+    });
+    expect(context.with(a, method, { n: 40 }, 2)).toEqual([42, 'a']);
+  });
+
   it('bind(function): the context of the bind, same this, arguments and length', () => {
     const fn = context.bind(a, function (this: unknown, x: number, y: number) {
       return [this, x + y, seen()];

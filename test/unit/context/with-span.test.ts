@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import { context, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { traced, withSpan } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
@@ -186,5 +187,67 @@ describe('traced', () => {
     expect(() => parse('{')).toThrow(SyntaxError);
     tracing.expectSpan('repo.load', { status: 'unset' });
     tracing.expectSpan('parse', { status: 'error', event: 'exception' });
+  });
+});
+
+describe('withSpan: the synchronous path allocates nothing beyond what startActiveSpan does', () => {
+  // docs/context.md says so. startActiveSpan allocates the span and one context; withSpan must not
+  // add a closure around `fn`, a copy of the options, or a tracer lookup per call (getTracer builds
+  // a cache key string each time).
+  it("hands the caller's fn and options object through as they are, and looks the tracer up once", () => {
+    const calls: { fn: unknown; thisArg: unknown; args: unknown[] }[] = [];
+    const manager = new AsyncLocalStorageContextManager();
+    const realWith = manager.with.bind(manager);
+    manager.with = ((
+      ctx: Context,
+      fn: (...a: unknown[]) => unknown,
+      thisArg?: unknown,
+      ...args: unknown[]
+    ) => {
+      calls.push({ fn, thisArg, args });
+      return realWith(ctx, fn, thisArg, ...args);
+    }) as typeof manager.with;
+    context.disable();
+    context.setGlobalContextManager(manager.enable());
+
+    const started: unknown[] = [];
+    const tracer = trace.getTracer('spy');
+    const startSpan = tracer.startSpan.bind(tracer);
+    tracer.startSpan = (name, options, ctx) => {
+      started.push(options);
+      return startSpan(name, options, ctx);
+    };
+    const provider = trace.getTracerProvider();
+    let lookups = 0;
+    const getTracer = provider.getTracer.bind(provider);
+    provider.getTracer = (...args: Parameters<typeof getTracer>) => {
+      lookups++;
+      return getTracer(...args);
+    };
+
+    const fn = (span: unknown) => span;
+    const options = { attributes: { a: 1 }, tracer };
+    for (let i = 0; i < 3; i++) withSpan('hot', fn);
+    const span = withSpan('hot', fn, options);
+    // (The test exporter's own context.with calls are left out.)
+    const ours = calls.filter((call) => call.fn === fn);
+    expect(ours).toHaveLength(4);
+    for (const call of ours) expect(call.thisArg).toBeUndefined();
+    expect(ours[3]!.args).toEqual([span]);
+    expect(started).toEqual([options]);
+    expect(started[0]).toBe(options);
+    expect(lookups).toBeLessThanOrEqual(1);
+
+    // traced(): the wrapped function itself, with the caller's `this` and arguments (it built a
+    // closure per call, `() => fn.apply(this, args)`).
+    const target = { n: 2 };
+    function double(this: { n: number }, x: number) {
+      return this.n * x;
+    }
+    const wrapped = traced('double', double);
+    expect(wrapped.call(target, 21)).toBe(42);
+    const call = calls.find((c) => c.fn === double);
+    expect(call?.thisArg).toBe(target);
+    expect(call?.args).toEqual([21]);
   });
 });

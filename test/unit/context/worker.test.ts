@@ -80,8 +80,8 @@ function runWorker(otel: unknown): Promise<{ spans: WorkerSpan[]; baggage?: stri
 }
 
 /**
- * Runs the worker that sets up no tracing, from a child process: our lines go to fd 2 directly,
- * past a Worker's `stderr` stream. Resolves with the child's output.
+ * Runs the worker that sets up no tracing, from a child process, whose stderr the thread's is
+ * piped to. Resolves with the child's output.
  */
 async function runUntracedWorker(otel: unknown): Promise<string> {
   const script = `
@@ -132,6 +132,21 @@ describe('worker_threads', () => {
     ]);
     // Nothing to restore, nothing lost: no warning.
     expect(await runUntracedWorker({})).not.toContain('runWithSerializedContext');
+  });
+
+  it("warnings in a worker thread go to the thread's process.stderr, which `stderr: true` captures", async () => {
+    // Written to fd 2 directly, they passed the Worker's stderr stream: an app capturing it
+    // (to prefix or ship a thread's output) never saw them.
+    const otel = withSpan('parent', () => serializeContext());
+    const worker = new Worker(noTracingFixture, { workerData: { libUrl, otel }, stderr: true });
+    let captured = '';
+    worker.stderr.on('data', (chunk) => {
+      captured += String(chunk);
+    });
+    await new Promise((resolvePromise) => worker.once('exit', resolvePromise));
+    expect(captured.split('\n').filter((line) => line.includes('runWithSerializedContext'))).toEqual([
+      '[@acme/otel] runWithSerializedContext: no context manager is registered in this thread, so the trace cannot be restored; call initTracing() in the worker first.',
+    ]);
   });
 
   it('serializes and restores W3C whatever propagators the process uses (docs/context.md)', () => {

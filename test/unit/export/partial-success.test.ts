@@ -5,8 +5,8 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { AcmeBatchSpanProcessor } from '../../../src/export/batch-processor.js';
 import { PartialSuccessError, rejectedSpans } from '../../../src/export/export-errors.js';
-import { successResult } from '../../../src/export/otlp/grpc-exporter.js';
 import { decodePartialSuccess } from '../../../src/export/otlp/response.js';
+import { successResult } from '../../../src/export/otlp/span-exporter.js';
 
 /** ExportTraceServiceResponse bytes, written by hand as the proto says. */
 function response(rejected: number, message: string, extra = false): Uint8Array {

@@ -96,6 +96,26 @@ describe('RetryingExporter', () => {
     expect(delays).toEqual([20, 40, 80]);
   });
 
+  it("waits at least the collector's Retry-After, and gives up at once when that is past the deadline", async () => {
+    const throttled = (ms: number) =>
+      failed(Object.assign(new Error('Too Many Requests'), { code: 429, retryAfterMillis: ms }));
+    const delays: number[] = [];
+    const exporter = new RetryingExporter(scriptedExporter([throttled(300)]), {
+      initialBackoffMillis: 40,
+      random: () => 0.5,
+      onRetry: (_e, _a, d) => delays.push(d),
+    });
+    expect((await exportOnce(exporter)).code).toBe(ExportResultCode.SUCCESS);
+    expect(delays).toEqual([300]);
+
+    const late = scriptedExporter([throttled(60_000)]);
+    const started = Date.now();
+    const result = await exportOnce(new RetryingExporter(late, { deadlineMillis: 2_000 }));
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(late.calls).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('shutdown ends pending backoffs at once and shuts the wrapped exporter down', async () => {
     const inner = scriptedExporter(Array.from({ length: 100 }, () => failed(grpcError(14, 'UNAVAILABLE'))));
     const exporter = new RetryingExporter(inner, {

@@ -9,9 +9,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { AcmeBatchSpanProcessor } from '../../../src/export/batch-processor.js';
 import { EncodedSpanQueue, type EncodedSpans, holdSlabs } from '../../../src/export/otlp/encoded-queue.js';
-import { GrpcSpanExporter } from '../../../src/export/otlp/grpc-exporter.js';
 import type { GrpcTransport } from '../../../src/export/otlp/grpc-transport.js';
 import { traceRequestChunks } from '../../../src/export/otlp/request.js';
+import { OtlpSpanExporter } from '../../../src/export/otlp/span-exporter.js';
 
 // The OTLP queue encodes spans into 64 KiB slabs and reuses a slab once nothing refers to its
 // bytes: not the queue (the batch processor released the spans when their export was answered),
@@ -162,7 +162,7 @@ describe('gRPC exporter and slab reuse', () => {
       },
       shutdown() {},
     } as unknown as GrpcTransport;
-    const exporter = new GrpcSpanExporter(transport, 10_000);
+    const exporter = new OtlpSpanExporter(transport, 10_000);
     const queue = new EncodedSpanQueue(10_000);
     fill(queue, spans(300));
     const a = queue.take(300);

@@ -138,8 +138,11 @@ describe('redactQuery takes linear time', () => {
     };
     for (const size of [65536, 262144]) {
       const ratio = () => perByte(size) / perByte(4096);
-      const first = ratio();
-      expect(first <= 3 ? first : ratio(), `${size} bytes against 4 KiB, per byte`).toBeLessThanOrEqual(3);
+      // Measured again (twice at most) when missed: a busy host can slow one size's best run
+      // alone; a quadratic scan misses every time, by 16x at 64 KiB.
+      let measured = ratio();
+      for (let again = 0; again < 2 && measured > 3; again++) measured = ratio();
+      expect(measured, `${size} bytes against 4 KiB, per byte`).toBeLessThanOrEqual(3);
     }
   });
 });

@@ -6,7 +6,13 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
-import { pinoMixin, winstonFormat } from '../../../src/log-correlation/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import {
+  pinoMergeStrategy,
+  pinoMixin,
+  pinoStreamWrite,
+  winstonFormat,
+} from '../../../src/log-correlation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
 
@@ -68,6 +74,51 @@ describe("with @opentelemetry/instrumentation-pino active, a child logger's bind
       span_id: span.spanId,
       trace_flags: '01',
     });
+  });
+});
+
+describe('with @opentelemetry/instrumentation-pino active, pinoMergeStrategy', () => {
+  it("keeps the span's ids over a log call's: the instrumentation's merge keeps our mark", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const logger = pino({ mixin: pinoMixin(), mixinMergeStrategy: pinoMergeStrategy }, stream);
+    withSpan('request', () => logger.info({ trace_id: 'f'.repeat(32) }, 'x'));
+    const span = tracing.expectSpan('request').spanContext();
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      trace_id_from_call: 'f'.repeat(32),
+    });
+  });
+});
+
+describe('with @opentelemetry/instrumentation-pino constructed by the app and pinoMixin alone', () => {
+  it("a call's ids win (the instrumentation merges ours into its object), said once", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('request', () => pino({ mixin: pinoMixin() }, stream).info({ trace_id: 'call' }, 'x'));
+    } finally {
+      resetLogger();
+    }
+    expect(JSON.parse(lines[0]!).trace_id).toBe('call');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('use mixinMergeStrategy: pinoMergeStrategy');
+  });
+});
+
+describe('with @opentelemetry/instrumentation-pino active and nestedKey', () => {
+  it("pinoStreamWrite writes the ids at the top level once, and takes back the instrumentation's nested copy", () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const options = { nestedKey: 'payload', mixin: pinoMixin(), hooks: { streamWrite: pinoStreamWrite } };
+    withSpan('request', () => pino(options, stream).info({ orderId: 'o-1' }, 'x'));
+    const span = tracing.expectSpan('request').spanContext();
+    expect(count(lines[0]!, 'trace_id')).toBe(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: span.traceId, payload: { orderId: 'o-1' } });
+    expect(JSON.parse(lines[0]!).payload).toEqual({ orderId: 'o-1' });
   });
 });
 

@@ -183,3 +183,52 @@ describe('correlatedConsole', () => {
     expect(console.info).toBe(before);
   });
 });
+
+describe('a message cannot forge the ids parseTextLine reads', () => {
+  const FAKE_TRACE = 'f'.repeat(32);
+  const FAKE_SPAN = 'e'.repeat(16);
+  const forged = `[trace_id=${FAKE_TRACE} span_id=${FAKE_SPAN}]`;
+
+  it('a line break in the message stays on the line, escaped', () => {
+    // `log(userInput)` with "x\n<timestamp> INFO [trace_id=<other trace>] paid" wrote a second,
+    // forged line, which a line-based pipeline read as an event of the other trace.
+    const line = withSpan('request', () =>
+      formatTextLine(`x\n2025-01-31T12:00:00.000Z INFO  ${forged} paid\r\u2028`, { timestamp: false }),
+    );
+    const span = tracing.expectSpan('request').spanContext();
+    expect(line.split(/\r|\n|\u2028/)).toHaveLength(1);
+    expect(line).toContain('x\\n2025');
+    for (const part of line.split('\n')) {
+      expect(parseTextLine(part)).toEqual({ traceId: span.traceId, spanId: span.spanId });
+    }
+  });
+
+  it('a bracket in the message or the service name is not taken for the ids', () => {
+    const omitted = formatTextLine(`order ${forged}`, { whenNoSpan: 'omit', timestamp: false });
+    expect(parseTextLine(omitted)).toBeUndefined();
+    const inService = formatTextLine('hi', { service: forged, timestamp: false });
+    expect(parseTextLine(inService)).toEqual({ traceId: '0'.repeat(32), spanId: '0'.repeat(16) });
+    expect(inService).toContain('[trace_id\\=');
+    // A preformatted timestamp is text from outside too (a record's `time` field).
+    const inStamp = formatTextLine('hi', { timestamp: `${forged}\nx`, whenNoSpan: 'omit' });
+    expect(parseTextLine(inStamp)).toBeUndefined();
+    expect(inStamp.includes('\n')).toBe(false);
+  });
+
+  it('parseTextLine reads the first line only, and the first bracket only', () => {
+    expect(parseTextLine(`INFO  hi\n${forged}`)).toBeUndefined();
+    expect(parseTextLine(`INFO  [trace_id=nothex span_id=x] ${forged}`)).toBeUndefined();
+    expect(parseTextLine(`INFO  ${forged} [trace_id=${'1'.repeat(32)} span_id=${'2'.repeat(16)}]`)).toEqual({
+      traceId: FAKE_TRACE,
+      spanId: FAKE_SPAN,
+    });
+  });
+
+  it('correlatedConsole writes one line per call, a stack trace included', () => {
+    const fake = fakeConsole();
+    const out = correlatedConsole({ console: fake.console, timestamp: false });
+    out.error('failed: %s', `boom\n${forged} fake`);
+    expect(fake.out[0]!.line.includes('\n')).toBe(false);
+    expect(parseTextLine(fake.out[0]!.line)).toEqual({ traceId: '0'.repeat(32), spanId: '0'.repeat(16) });
+  });
+});

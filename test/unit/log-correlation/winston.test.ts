@@ -116,14 +116,31 @@ describe('winstonFormat', () => {
     }
   });
 
-  it('leaves fields already on the record alone', async () => {
+  it("a log call's fields cannot replace the active span's ids; with no span they fill the fields", async () => {
+    // `logger.info('search', req.query)` with `?trace_id=<another trace>` pointed the line at it.
     const { lines, stream } = capture();
     const logger = winston.createLogger({
       format: winston.format.combine(winstonFormat(), winston.format.json()),
       transports: [new winston.transports.Stream({ stream })],
     });
-    withSpan('job', () => logger.info('x', { trace_id: 'explicit' }));
-    await flush();
-    expect(JSON.parse(lines[0]!).trace_id).toBe('explicit');
+    const warnings: string[] = [];
+    setLogSink((_level, line) => warnings.push(line));
+    try {
+      withSpan('job', () => logger.info('x', { trace_id: 'f'.repeat(32), trace_flags: '00' }));
+      logger.info('y', { trace_id: 'explicit' });
+      await flush();
+    } finally {
+      resetLogger();
+    }
+    const span = tracing.expectSpan('job').spanContext();
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      trace_flags: '01',
+      trace_id_from_call: 'f'.repeat(32),
+      trace_flags_from_call: '00',
+    });
+    expect(JSON.parse(lines[1]!).trace_id).toBe('explicit');
+    expect(warnings).toHaveLength(2);
   });
 });

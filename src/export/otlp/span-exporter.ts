@@ -2,26 +2,32 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { PartialSuccessError } from '../export-errors.js';
 import { EncodedSpans, holdSlabs } from './encoded-queue.js';
-import type { GrpcTransport } from './grpc-transport.js';
+import type { ExportResponse } from './grpc-transport.js';
 import { traceRequestChunks } from './request.js';
 import { decodePartialSuccess, type PartialSuccess } from './response.js';
 
 /** Upstream's default (`getSharedConfigurationDefaults().concurrencyLimit`, otlp-exporter-base 0.223). */
 const CONCURRENCY_LIMIT = 30;
 
+/** Our transports: OTLP/gRPC over node:http2 (grpc-transport.ts), OTLP/HTTP over node:http (http-transport.ts). */
+export interface OtlpTransport {
+  send(message: Uint8Array | readonly Uint8Array[], timeoutMillis: number): Promise<ExportResponse>;
+  shutdown(): void;
+}
+
 /**
- * OTLP/gRPC exporter over our node:http2 transport. It does what upstream's export delegate did
+ * OTLP exporter over our transports (OTLP/gRPC on node:http2, OTLP/HTTP on node:http). It does what upstream's export delegate did
  * around the transport (concurrency limit, per-call timeout, reading the response), without
  * loading @opentelemetry/otlp-exporter-base and otlp-transformer: those ~160 modules, loaded at
  * the first export, blocked the event loop for 50–230 ms in live traffic (issue #20, item 6).
  * Upstream's exporter metrics were built with no meter provider, i.e. no-ops, so nothing is lost.
  * A `partial_success` answer is a SUCCESS result carrying a {@link PartialSuccessError}.
  */
-export class GrpcSpanExporter implements SpanExporter {
+export class OtlpSpanExporter implements SpanExporter {
   private readonly _pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly _transport: GrpcTransport,
+    private readonly _transport: OtlpTransport,
     private readonly _timeoutMillis: number,
   ) {}
 

@@ -1,0 +1,184 @@
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import type { AgentOptions } from 'node:https';
+import { lazyRequire } from '../../util/index.js';
+import { type ExportResponse, MAX_RESPONSE_BYTES } from './grpc-transport.js';
+
+export interface HttpTransportOptions {
+  /** The full URL spans are posted to, e.g. `http://collector:4318/v1/traces`. */
+  readonly url: string;
+  /** Headers sent with every request (`OTEL_EXPORTER_OTLP_HEADERS`, already validated). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly compression: 'gzip' | 'none';
+  readonly userAgent: string;
+  /** CA, client key and certificate for `https:` (PEM); absent: Node's default trust store. */
+  readonly tls?: Pick<AgentOptions, 'ca' | 'key' | 'cert'>;
+}
+
+/**
+ * An HTTP status other than 2xx: `code` is the status, as upstream's `OTLPExporterError` has it,
+ * so the export path classifies it the same way (429/502/503/504 retried, 413 too large, …).
+ */
+export class HttpStatusError extends Error {
+  override name = 'OTLPExporterError';
+  constructor(
+    readonly code: number,
+    message: string,
+    /** The start of the answer's body (a proxy's page, the collector's Status), for the debug log. */
+    readonly data: string,
+    /** The answer's `Retry-After`, in ms from now (429 and 503 may carry one): the retry waits that long at least. */
+    readonly retryAfterMillis?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  if (text.length > 64) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * OTLP/HTTP (protobuf) requests over `node:http` / `node:https` with a keep-alive agent, in place
+ * of upstream's transport inside its export delegate.
+ *
+ * Why: upstream's delegate wraps its transport in a retrying one that retries connection errors
+ * and 429/502/503/504 itself (1 s, 1.5 s, 2.25 s … within the export timeout), and says nothing
+ * of them. Our retrying exporter (retrying-exporter.ts), which counts every retry, keeps its
+ * budget and names the cause, saw a single call that did not end: with the collector down,
+ * `connect ECONNREFUSED` was reported as "not answering: an export call has had no answer for
+ * 4.8 s", and at shutdown every pending span was lost to that false cause. Here each request
+ * ends with its own answer or error, at once; the retries are the retrying exporter's. It also
+ * keeps @opentelemetry/otlp-exporter-base and otlp-transformer (~160 modules) out of the process,
+ * as the OTLP/gRPC path does.
+ *
+ * What it keeps of upstream's: POST with `Content-Type: application/x-protobuf`, the headers,
+ * gzip (`Content-Encoding`), a `User-Agent` the http instrumentation recognises as the exporter's,
+ * a keep-alive agent (idle sockets never keep the process alive), TLS from the OTLP certificate
+ * variables, a per-request timeout, and a bounded answer (64 KiB here; an OTLP answer is a few
+ * bytes).
+ */
+export class HttpTransport {
+  private readonly _url: URL;
+  private readonly _https: boolean;
+  private _agent: Agent | undefined;
+  private _shutdown = false;
+
+  constructor(private readonly _options: HttpTransportOptions) {
+    this._url = new URL(_options.url);
+    this._https = this._url.protocol === 'https:';
+  }
+
+  /** One POST of `message` (one buffer, or consecutive chunks of one: request.ts). */
+  send(message: Uint8Array | readonly Uint8Array[], timeoutMillis: number): Promise<ExportResponse> {
+    if (this._shutdown)
+      return Promise.resolve({ status: 'failure', error: new Error('the exporter was shut down') });
+    const chunks = message instanceof Uint8Array ? [message] : message;
+    const body = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+    if (this._options.compression !== 'gzip') return this._post(body, false, timeoutMillis);
+    const zlib = lazyRequire('node:zlib') as typeof import('node:zlib');
+    return new Promise((resolve) => {
+      // On libuv's pool: a large batch never blocks the event loop while compressing.
+      zlib.gzip(body, (error, compressed) => {
+        if (error)
+          resolve({ status: 'failure', error: new Error(`gzip failed: ${error.message}`, { cause: error }) });
+        else resolve(this._post(compressed, true, timeoutMillis));
+      });
+    });
+  }
+
+  shutdown(): void {
+    this._shutdown = true;
+    this._agent?.destroy();
+    this._agent = undefined;
+  }
+
+  private _post(body: Uint8Array, gzipped: boolean, timeoutMillis: number): Promise<ExportResponse> {
+    const http = lazyRequire(this._https ? 'node:https' : 'node:http') as typeof import('node:https');
+    this._agent ??= new http.Agent({ keepAlive: true, ...this._options.tls });
+    const headers: Record<string, string> = {
+      ...this._options.headers,
+      'Content-Type': 'application/x-protobuf',
+      'Content-Length': String(body.length),
+      'User-Agent': this._options.userAgent,
+    };
+    if (gzipped) headers['Content-Encoding'] = 'gzip';
+    return new Promise((resolve) => {
+      let settled = false;
+      let request: ClientRequest | undefined;
+      const finish = (response: ExportResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // The body is a view of the export queue's slabs, reused once this resolves: a request
+        // still writing it (an answer before the whole body was read, a timeout) stops here.
+        if (request !== undefined && !request.writableFinished) request.destroy();
+        resolve(response);
+      };
+      const timer = setTimeout(() => {
+        finish({ status: 'failure', error: new Error(`Request timed out after ${timeoutMillis} ms`) });
+        request?.destroy(); // sent, and no answer: its socket is not reused either
+      }, timeoutMillis);
+      try {
+        request = http.request(this._url, { method: 'POST', headers, agent: this._agent }, (res) =>
+          readAnswer(res, finish),
+        );
+      } catch (error) {
+        // A header value Node refuses, or a URL it cannot request: no request was made.
+        finish({ status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
+        return;
+      }
+      request.on('error', (error) => finish({ status: 'failure', error }));
+      request.end(body);
+    });
+  }
+}
+
+/** The answer: success with its body on 2xx, else the status as an {@link HttpStatusError}; bounded. */
+function readAnswer(res: IncomingMessage, finish: (response: ExportResponse) => void): void {
+  const status = res.statusCode ?? 0;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  res.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes <= MAX_RESPONSE_BYTES) {
+      chunks.push(chunk);
+      return;
+    }
+    // Not retried: the collector may well have taken the spans.
+    finish({
+      status: 'failure',
+      error: new Error(
+        `the collector's answer (HTTP ${status}) exceeded ${MAX_RESPONSE_BYTES} bytes; it was not read (an OTLP export answer is a few bytes)`,
+      ),
+    });
+    res.destroy();
+  });
+  res.on('end', () => {
+    const data = Buffer.concat(chunks);
+    if (status >= 200 && status < 300) {
+      finish({ status: 'success', data });
+      return;
+    }
+    const { STATUS_CODES } = lazyRequire('node:http') as typeof import('node:http');
+    const message = res.statusMessage || STATUS_CODES[status] || 'unknown status';
+    finish({
+      status: 'failure',
+      error: new HttpStatusError(
+        status,
+        message,
+        data.toString('utf8', 0, 1024),
+        parseRetryAfter(res.headers['retry-after']),
+      ),
+    });
+  });
+  res.on('error', (error) => {
+    // The spans were sent and a 2xx came: the body is only a possible partial_success.
+    if (status >= 200 && status < 300) finish({ status: 'success' });
+    else finish({ status: 'failure', error });
+  });
+}

@@ -1,0 +1,236 @@
+// The node:http OTLP/HTTP transport against real servers: the test receiver (OTLP/HTTP protobuf)
+// for what a collector answers, bare node:http servers for what a proxy or a broken server sends
+// (statuses, endless answers, no answer), and closed ports and resets for a collector that is down.
+// Each request ends with its own answer or error: retrying is the retrying exporter's.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
+import zlib from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import {
+  classifyExportError,
+  describeExportError,
+  isRetryableExportError,
+} from '../../../src/export/export-errors.js';
+import { checkedHeaders } from '../../../src/export/otlp/grpc-options.js';
+import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
+import { HttpTransport, type HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
+import { buildTraceRequest } from '../../../src/export/otlp/request.js';
+import { finishedSpans } from '../../support/finished-spans.js';
+import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
+
+let rx: OtlpReceiver;
+const transports: HttpTransport[] = [];
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  rx = await startReceiver({ port: 0, http: true });
+});
+afterAll(() => rx.stop());
+afterEach(async () => {
+  for (const t of transports.splice(0)) t.shutdown();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+  rx.setMode('ok');
+  rx.clear();
+  resetLogger();
+});
+
+function transport(options: Partial<HttpTransportOptions> = {}): HttpTransport {
+  const t = new HttpTransport({
+    url: rx.httpEndpoint as string,
+    headers: {},
+    compression: 'none',
+    userAgent: 'OTel-OTLP-Exporter-JavaScript test',
+    ...options,
+  });
+  transports.push(t);
+  return t;
+}
+
+function request(...names: string[]): Uint8Array {
+  return buildTraceRequest(finishedSpans('http-transport-test', ...names));
+}
+
+async function server(
+  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void,
+): Promise<string> {
+  const s = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks)));
+  });
+  servers.push(s);
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1/traces`;
+}
+
+describe('OTLP/HTTP transport', () => {
+  it('delivers spans to the receiver, plain and gzipped', async () => {
+    for (const compression of ['none', 'gzip'] as const) {
+      const response = await transport({ compression }).send(request('a', 'b'), 5_000);
+      expect(response.status).toBe('success');
+    }
+    expect(rx.spans().map((s) => s.name)).toEqual(['a', 'b', 'a', 'b']);
+  });
+
+  it('sends the protobuf with its headers, the given ones, and gzip when asked', async () => {
+    const seen: { headers: IncomingMessage['headers']; body: Buffer }[] = [];
+    const url = await server((req, res, body) => {
+      seen.push({ headers: req.headers, body });
+      res.end();
+    });
+    const message = request('a');
+    const chunks = [message.subarray(0, 10), message.subarray(10)];
+    const headers = { 'x-api-key': 'k1' };
+    expect((await transport({ url, headers }).send(chunks, 5_000)).status).toBe('success');
+    expect((await transport({ url, headers, compression: 'gzip' }).send(message, 5_000)).status).toBe(
+      'success',
+    );
+    const [plain, gzipped] = seen;
+    expect(plain?.headers['content-type']).toBe('application/x-protobuf');
+    expect(plain?.headers['x-api-key']).toBe('k1');
+    expect(plain?.headers['user-agent']).toMatch(/^OTel-OTLP-Exporter-JavaScript/);
+    expect(plain?.headers['content-encoding']).toBeUndefined();
+    expect(Buffer.compare(plain?.body as Buffer, Buffer.from(message))).toBe(0);
+    expect(gzipped?.headers['content-encoding']).toBe('gzip');
+    expect(Buffer.compare(zlib.gunzipSync(gzipped?.body as Buffer), Buffer.from(message))).toBe(0);
+  });
+
+  it('a 2xx answer is a success carrying its body (a partial_success)', async () => {
+    const url = await server((_req, res) => res.end(Buffer.from([0x0a, 0x02, 0x08, 0x03])));
+    const response = await transport({ url }).send(request('a'), 5_000);
+    expect(response).toEqual({ status: 'success', data: Buffer.from([0x0a, 0x02, 0x08, 0x03]) });
+  });
+
+  it('another status fails at once with it, retryable or not as upstream classes it', async () => {
+    const cases: [number, boolean, string][] = [
+      [503, true, 'HTTP 503: Service Unavailable (the collector is overloaded or restarting)'],
+      [429, true, 'HTTP 429: Too Many Requests (the collector is throttling: overloaded)'],
+      [413, false, 'HTTP 413: Payload Too Large'],
+      [400, false, 'HTTP 400: Bad Request'],
+    ];
+    for (const [status, retryable, described] of cases) {
+      let calls = 0;
+      const url = await server((_req, res) => {
+        calls++;
+        res.writeHead(status).end('no');
+      });
+      const response = await transport({ url }).send(request('a'), 5_000);
+      expect(response.status).toBe('failure');
+      const error = (response as { error: Error }).error;
+      expect(calls, 'one request: no retry inside the transport').toBe(1);
+      expect(isRetryableExportError(error)).toBe(retryable);
+      expect(describeExportError(error)).toBe(described);
+    }
+  });
+
+  it("a 429 or 503 carries the answer's Retry-After, in seconds or as a date", async () => {
+    for (const [value, low, high] of [
+      ['7', 7_000, 7_000],
+      [new Date(Date.now() + 20_000).toUTCString(), 15_000, 20_000],
+      ['soon', undefined, undefined],
+    ] as const) {
+      const url = await server((_req, res) => res.writeHead(429, { 'Retry-After': value }).end());
+      const response = await transport({ url }).send(request('a'), 5_000);
+      const asked = (response as { error: { retryAfterMillis?: number } }).error.retryAfterMillis;
+      if (low === undefined) expect(asked).toBeUndefined();
+      else {
+        expect(asked).toBeGreaterThanOrEqual(low);
+        expect(asked).toBeLessThanOrEqual(high);
+      }
+    }
+  });
+
+  it('a refused or reset connection fails at once, with its code, retryable', async () => {
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const resetting = createTcpServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    try {
+      for (const [port, code] of [
+        [closedPort, 'ECONNREFUSED'],
+        [(resetting.address() as AddressInfo).port, 'ECONNRESET'],
+      ] as const) {
+        const started = Date.now();
+        const response = await transport({ url: `http://127.0.0.1:${port}/v1/traces` }).send(
+          request('a'),
+          10_000,
+        );
+        expect(Date.now() - started).toBeLessThan(2_000);
+        const error = (response as { error: Error & { code?: string } }).error;
+        expect(error.code).toBe(code);
+        expect(classifyExportError(error)).toBe('unreachable');
+        expect(isRetryableExportError(error)).toBe(true);
+      }
+    } finally {
+      await new Promise((resolve) => resetting.close(resolve));
+    }
+  });
+
+  it('no answer: fails after the timeout, as a timeout, and drops that connection', async () => {
+    const url = await server(() => undefined);
+    const started = Date.now();
+    const response = await transport({ url }).send(request('a'), 300);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const error = (response as { error: Error }).error;
+    expect(error.message).toBe('Request timed out after 300 ms');
+    expect(classifyExportError(error)).toBe('timeout');
+    expect(isRetryableExportError(error)).toBe(true);
+    // A connection left open would hold the process (and the collector's socket) forever.
+    const s = servers[servers.length - 1] as Server;
+    const open = () => new Promise<number>((resolve) => s.getConnections((_e, n) => resolve(n)));
+    for (let i = 0; i < 50 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await open()).toBe(0);
+  });
+
+  it(`an answer past ${MAX_RESPONSE_BYTES} bytes is not read, and not retried`, async () => {
+    const url = await server((_req, res) => {
+      res.writeHead(200);
+      const chunk = Buffer.alloc(16 * 1024, 'x');
+      const pump = () => {
+        while (res.write(chunk)) {
+          /* until the socket pushes back */
+        }
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    const response = await transport({ url }).send(request('a'), 5_000);
+    const error = (response as { error: Error }).error;
+    expect(error.message).toContain(`exceeded ${MAX_RESPONSE_BYTES} bytes`);
+    expect(isRetryableExportError(error)).toBe(false);
+  });
+
+  it('headers it sets itself, or that Node refuses, are left out with one line naming them, not their values', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const headers = checkedHeaders(
+      { 'Content-Type': 'text/plain', 'x-bad': 'sec\nret', 'X-Api-Key': 'k1' },
+      (name) => name === 'content-type',
+      'HTTP',
+    );
+    expect(headers).toEqual({ 'x-api-key': 'k1' });
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).toContain('"Content-Type"');
+    expect(lines.join('\n')).toContain('"x-bad"');
+    expect(lines.join('\n')).not.toContain('sec');
+  });
+
+  it('after shutdown, a send fails without a request', async () => {
+    let calls = 0;
+    const url = await server((_req, res) => {
+      calls++;
+      res.end();
+    });
+    const t = transport({ url });
+    t.shutdown();
+    expect((await t.send(request('a'), 1_000)).status).toBe('failure');
+    expect(calls).toBe(0);
+  });
+});
