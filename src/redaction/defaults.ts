@@ -131,8 +131,9 @@ function luhn(match: string): boolean {
 
 /** Secret-looking values replaced wherever they occur in a string. */
 export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
-  // Authorization schemes: `Bearer <token>`, `Basic <base64>`.
-  { regex: /\b(?:Bearer|Basic|Digest|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi },
+  // Authorization schemes: `Bearer <token>`, `Basic <base64>`; Elasticsearch's `ApiKey <base64>`,
+  // Okta's `SSWS <token>`, Kerberos' `Negotiate` and `NTLM` (a header value logged on its own).
+  { regex: /\b(?:Bearer|Basic|Digest|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi },
   // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`). Linear time:
   // an attempt from one `eyJ` scans to the end of its base64url run; when it fails, every later
   // `eyJ` in that run fails too (same run end, shorter segment), so the second alternative swallows
@@ -143,10 +144,10 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   },
   // AWS access key ids.
   { regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
-  // PEM private keys (also cut off ones).
+  // PEM private keys (also cut off ones), and PGP ones (`-----BEGIN PGP PRIVATE KEY BLOCK-----`).
   {
     regex:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
   },
   // Well-known token formats: GitHub, Slack, Stripe, Google API keys.
   { regex: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },

@@ -15,6 +15,13 @@ export const KEY: Record<Mode, string> = {
 export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['auth scheme', 'Bearer ', ['text']],
   ['auth scheme, tabs', 'Token\t', ['text']],
+  ['auth scheme, ApiKey', 'ApiKey ', ['text']],
+  [
+    'PGP header, unfinished END',
+    '-----END PGP PRIVATE KEY ',
+    ['text'],
+    '-----BEGIN PGP PRIVATE KEY BLOCK-----\n',
+  ],
   ['unfinished JWT', 'eyJ-', ['text', 'url']],
   ['unfinished JWT, word chars', 'eyJab_cd-', ['text', 'url']],
   ['JWT, one segment', 'eyJaaaaa.', ['text']],
