@@ -2,13 +2,15 @@ import type { ResolvedConfig } from '../../types.js';
 import { checkedHeaders, tlsOptions } from './grpc-options.js';
 import type { HttpTransportOptions } from './http-transport.js';
 
-/** Headers an OTLP/HTTP request sets itself, or that only the connection may set. */
+/**
+ * Headers an OTLP/HTTP request sets itself, or that only the connection may set. `Host` is not
+ * among them: an ingress that routes by host name, reached by address, needs it (upstream sends it).
+ */
 const RESERVED = new Set([
   'content-type',
   'content-length',
   'content-encoding',
   'user-agent',
-  'host',
   'connection',
   'keep-alive',
   'proxy-connection',

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import {
   classifyExportError,
@@ -15,6 +16,7 @@ import {
 } from '../../../src/export/export-errors.js';
 import { checkedHeaders } from '../../../src/export/otlp/grpc-options.js';
 import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
+import { httpTransportOptions } from '../../../src/export/otlp/http-options.js';
 import { HttpTransport, type HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
 import { buildTraceRequest } from '../../../src/export/otlp/request.js';
 import { finishedSpans } from '../../support/finished-spans.js';
@@ -85,7 +87,7 @@ describe('OTLP/HTTP transport', () => {
     });
     const message = request('a');
     const chunks = [message.subarray(0, 10), message.subarray(10)];
-    const headers = { 'x-api-key': 'k1' };
+    const headers = { 'x-api-key': 'k1', host: 'collector.example' };
     expect((await transport({ url, headers }).send(chunks, 5_000)).status).toBe('success');
     expect((await transport({ url, headers, compression: 'gzip' }).send(message, 5_000)).status).toBe(
       'success',
@@ -93,6 +95,7 @@ describe('OTLP/HTTP transport', () => {
     const [plain, gzipped] = seen;
     expect(plain?.headers['content-type']).toBe('application/x-protobuf');
     expect(plain?.headers['x-api-key']).toBe('k1');
+    expect(plain?.headers.host).toBe('collector.example'); // an ingress routing by host name
     expect(plain?.headers['user-agent']).toMatch(/^OTel-OTLP-Exporter-JavaScript/);
     expect(plain?.headers['content-encoding']).toBeUndefined();
     expect(Buffer.compare(plain?.body as Buffer, Buffer.from(message))).toBe(0);
@@ -220,6 +223,21 @@ describe('OTLP/HTTP transport', () => {
     expect(lines.join('\n')).toContain('"Content-Type"');
     expect(lines.join('\n')).toContain('"x-bad"');
     expect(lines.join('\n')).not.toContain('sec');
+  });
+
+  it('from the config: OTEL_EXPORTER_OTLP_HEADERS as given, Host included, what the exporter sets left out', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const options = httpTransportOptions(
+      resolveConfig(
+        { endpoint: 'http://127.0.0.1:4318/v1/traces', protocol: 'http/protobuf' },
+        { OTEL_EXPORTER_OTLP_HEADERS: 'Host=collector.example,Content-Type=text/plain,x-api-key=k1' },
+      ),
+    );
+    expect(options.headers).toEqual({ host: 'collector.example', 'x-api-key': 'k1' });
+    expect(lines).toEqual([
+      expect.stringContaining('"Content-Type" was given, but the HTTP exporter sets this header itself'),
+    ]);
   });
 
   it('after shutdown, a send fails without a request', async () => {
