@@ -5,17 +5,10 @@ import type { ResolvedConfig } from '../types.js';
  * sender thread (that loads node:http for header validation, ~50 ms on a busy host, off the main
  * thread and in parallel with building the requests).
  */
-export type ExitTarget =
-  | {
-      readonly kind: 'grpc';
-      readonly config: Pick<ResolvedConfig, 'endpoint' | 'headers' | 'compression' | 'tlsFiles'>;
-    }
-  | {
-      readonly kind: 'http';
-      readonly url: string;
-      readonly headers: Readonly<Record<string, string>>;
-      readonly compression: 'gzip' | 'none';
-    };
+export interface ExitTarget {
+  readonly kind: 'grpc' | 'http';
+  readonly config: Pick<ResolvedConfig, 'endpoint' | 'headers' | 'compression' | 'tlsFiles'>;
+}
 
 /** `workerData` of the exit sender thread (structured-cloned). */
 export interface ExitSenderData {

@@ -2,13 +2,14 @@
 // imported. Once the `exit` event fires the main thread's event loop is gone, so the requests are
 // sent from this thread's loop while the main thread blocks in `Atomics.wait` on `state`.
 import { parentPort, workerData } from 'node:worker_threads';
-// The sender thread is its own entry (dist/exit-sender.*), started at exit: it imports the three
-// gRPC files it needs, not export/index.ts, so its bundle does not take in the whole export path.
+// The sender thread is its own entry (dist/exit-sender.*), started at exit: it imports the
+// transport files it needs, not export/index.ts, so its bundle does not take in the whole export path.
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
 import { GrpcStatusError } from '../export/otlp/grpc-status.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';
+import { httpTransportOptions } from '../export/otlp/http-options.js';
+import { HttpStatusError, HttpTransport } from '../export/otlp/http-transport.js';
 import type { ResolvedConfig } from '../types.js';
-import { sendHttpProtobuf } from './send-http.js';
 import {
   type ExitSenderData,
   type ExitSendJob,
@@ -24,18 +25,21 @@ const CONCURRENCY = 8;
 
 const { target, timeoutMillis, state: buffer } = workerData as ExitSenderData;
 const state = new Int32Array(buffer);
-const grpc =
+// The exporter's own transport, from the same settings: headers checked, TLS from the certificate
+// variables (the HTTP sender had none, so an https collector behind a private CA got nothing at exit).
+const config = target.config as ResolvedConfig;
+const transport =
   target.kind === 'grpc'
-    ? new GrpcTransport(grpcTransportOptions(target.config as ResolvedConfig))
-    : undefined;
+    ? new GrpcTransport(grpcTransportOptions(config))
+    : new HttpTransport(httpTransportOptions(config));
 
 /** 0 when the collector took the request, else why not (sender-protocol.ts, SLOT_FAILURE). */
 async function send(request: Uint8Array): Promise<number> {
-  if (target.kind === 'http') return sendHttpProtobuf(target, request, timeoutMillis);
-  const response = await grpc!.send(request, timeoutMillis);
+  const response = await transport.send(request, timeoutMillis);
   if (response.status === 'success') return 0;
   const error: unknown = response.status === 'failure' ? response.error : undefined;
-  return error instanceof GrpcStatusError ? GRPC_FAILURE_BASE + error.code : NETWORK_FAILURE;
+  if (error instanceof GrpcStatusError) return GRPC_FAILURE_BASE + error.code;
+  return error instanceof HttpStatusError ? error.code : NETWORK_FAILURE;
 }
 
 parentPort?.once('message', (job: ExitSendJob) => {
@@ -49,7 +53,7 @@ parentPort?.once('message', (job: ExitSendJob) => {
     }
   };
   void Promise.all(Array.from({ length: CONCURRENCY }, lane)).finally(() => {
-    grpc?.shutdown();
+    transport.shutdown();
     Atomics.store(state, SLOT_DONE, 1);
     Atomics.notify(state, SLOT_DONE);
   });

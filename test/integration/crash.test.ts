@@ -4,11 +4,15 @@
 // exit status, same stdout, same stderr (less our `[@acme/otel]` lines and stack frames), and every
 // span arrives. The batch delay is 10 minutes: only the exit path can have sent them.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
+import { countSpans } from '../support/otlp-span-count.mjs';
 import { exitStatus, nodeStderr, type Run, type RunOptions, runNode } from '../support/run-pair.js';
+import { useTestCerts } from '../support/test-certs.js';
 
 let rx: OtlpReceiver;
 beforeAll(async () => {
@@ -319,6 +323,38 @@ describe('the exit sender speaks the configured protocol', () => {
     expectSameBehaviour(runs, 1);
     expect(rx.spans()).toHaveLength(7);
     expect(rx.metadata().every((m) => m['content-type'] === 'application/x-protobuf')).toBe(true);
+  });
+});
+
+describe('the exit sender over OTLP/HTTPS behind a private CA', () => {
+  const file = useTestCerts();
+  it('an uncaught exception still delivers every span (the sender had no TLS settings)', async () => {
+    let spans = 0;
+    const server = https.createServer(
+      { key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          spans += countSpans(Buffer.concat(chunks));
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        });
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `https://localhost:${(server.address() as AddressInfo).port}`,
+        OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem'),
+      };
+      const runs = await both('uncaught', { env });
+      expectSameBehaviour(runs, 1);
+      expect(spans).toBe(7);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
