@@ -350,8 +350,10 @@ describe("the examples' own unit tests", () => {
     const files = [
       'order-service/test/orders.test.mjs',
       'order-service/test/http-client.test.mjs',
+      'order-service/test/app.test.mjs',
       'user-service/test/users.test.mjs',
       'payment-service/test/payments.test.mjs',
+      'payment-service/test/app.test.mjs',
     ];
     const run = spawnSync(
       process.execPath,
@@ -364,6 +366,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 10\b/);
+    expect(run.stdout).toMatch(/# pass 13\b/);
   });
 });

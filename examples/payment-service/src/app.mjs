@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import express from 'express';
 import { FraudDetectedError } from './payments.mjs';
 
@@ -37,6 +38,17 @@ export function createApp({ payments, logger }) {
       res.status(500).json({ error: 'Internal error' });
     }
   });
+
+  // Last: without it express answers a malformed or oversized body (and any error passed to
+  // next) with an HTML page holding the stack trace unless NODE_ENV=production.
+  app.use(
+    (/** @type {any} */ error, /** @type {any} */ _req, /** @type {any} */ res, /** @type {any} */ _next) => {
+      const status = error?.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500)
+        logger.error(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      res.status(status).json({ error: STATUS_CODES[status] });
+    },
+  );
 
   return app;
 }
