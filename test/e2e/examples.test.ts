@@ -366,6 +366,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 13\b/);
+    expect(run.stdout).toMatch(/# pass 14\b/);
   });
 });

@@ -55,6 +55,19 @@ test('a successful order: create_order with its children, the payment event and 
   assert.equal(created?.span_id, root.spanContext().spanId);
 });
 
+test("the confirmation is logged with the customer's id, never the e-mail address", async () => {
+  const orders = service();
+  await orders.create({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] });
+  await orders.drain();
+
+  const sent = logs.find((line) => line.msg === 'order confirmation sent');
+  assert.equal(sent?.customerId, 'user-1');
+  assert.deepEqual(
+    logs.filter((line) => JSON.stringify(line).includes('ada@example.com')),
+    [],
+  );
+});
+
 test('out of stock: 409 and ERROR status, without an exception and without calling anyone', async () => {
   let called = false;
   const orders = service({ users: { getUser: async () => (called = true) } });
