@@ -352,6 +352,7 @@ describe("the examples' own unit tests", () => {
       'order-service/test/http-client.test.mjs',
       'order-service/test/app.test.mjs',
       'user-service/test/users.test.mjs',
+      'user-service/test/user-store.test.mjs',
       'payment-service/test/payments.test.mjs',
       'payment-service/test/app.test.mjs',
     ];
@@ -366,6 +367,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 14\b/);
+    expect(run.stdout).toMatch(/# pass 15\b/);
   });
 });

@@ -1,0 +1,40 @@
+// The PostgreSQL store against a database that accepts the connection and never answers (a
+// listener on 127.0.0.1 that reads nothing back): no PostgreSQL needed.
+// Run: node --test examples/user-service/test/
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+import { setupTestTracing } from '@acme/otel/testing';
+import { createPgUserStore } from '../src/user-store.mjs';
+
+/** @type {net.Server} */
+let silent;
+/** @type {Set<net.Socket>} */
+const sockets = new Set();
+let url = '';
+
+before(async () => {
+  silent = net.createServer((socket) => sockets.add(socket));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', () => resolve(undefined)));
+  url = `postgresql://app@127.0.0.1:${/** @type {net.AddressInfo} */ (silent.address()).port}/app`;
+});
+after(() => {
+  for (const socket of sockets) socket.destroy();
+  silent.close();
+});
+
+test('a database that does not answer fails the lookup within timeoutMs, as an ERROR db.query', {
+  timeout: 10_000,
+}, async () => {
+  const tracing = setupTestTracing({ serviceName: 'user-service' });
+  const store = createPgUserStore(url, { timeoutMs: 300 });
+  const started = Date.now();
+  try {
+    await assert.rejects(store.findUser('user-1'), /timeout/i);
+    assert.ok(Date.now() - started < 3000, `gave up after ${Date.now() - started} ms`);
+    tracing.expectSpan('db.query', { status: 'error' });
+  } finally {
+    await store.close();
+    await tracing.shutdown();
+  }
+});
