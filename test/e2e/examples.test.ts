@@ -367,6 +367,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 15\b/);
+    expect(run.stdout).toMatch(/# pass 17\b/);
   });
 });

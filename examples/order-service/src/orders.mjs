@@ -14,10 +14,22 @@ import { SpanStatusCode } from '@opentelemetry/api';
  *   inventory: ReturnType<typeof import('./inventory.mjs').createInventory>,
  *   logger: import('pino').Logger,
  *   currency?: string,
+ *   maxOrders?: number,
  * }} deps
  */
-export function createOrderService({ users, payments, inventory, logger, currency = 'EUR' }) {
-  /** @type {Map<string, Record<string, unknown>>} */
+export function createOrderService({
+  users,
+  payments,
+  inventory,
+  logger,
+  currency = 'EUR',
+  maxOrders = 10_000,
+}) {
+  /**
+   * A stand-in for the order database, kept in memory so the example runs alone. It holds the
+   * latest `maxOrders` only: a copy left running must not grow until the process runs out of memory.
+   * @type {Map<string, Record<string, unknown>>}
+   */
   const orders = new Map();
   /** Fire-and-forget work still running; awaited on shutdown. */
   const pending = new Set();
@@ -69,6 +81,7 @@ export function createOrderService({ users, payments, inventory, logger, currenc
           save.setAttribute('order.id', orderId);
           inventory.reserve(items);
           orders.set(orderId, order);
+          if (orders.size > maxOrders) orders.delete(/** @type {string} */ (orders.keys().next().value));
         });
         logger.info({ orderId, amount, currency }, 'order created');
 

@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => tracing.shutdown());
 
-/** @param {{ users?: any, payments?: any }} [overrides] */
+/** @param {{ users?: any, payments?: any, maxOrders?: number }} [overrides] */
 function service(overrides = {}) {
   return createOrderService({
     users: overrides.users ?? {
@@ -28,6 +28,7 @@ function service(overrides = {}) {
     payments: overrides.payments ?? { charge: async () => ({ transactionId: 'txn_1' }) },
     inventory: createInventory(),
     logger: createLogger({ destination: { write: (line) => logs.push(JSON.parse(line)) } }),
+    ...(overrides.maxOrders ? { maxOrders: overrides.maxOrders } : {}),
   });
 }
 
@@ -114,4 +115,18 @@ test('unknown customer and declined payment: the exception is recorded on create
     event: { name: 'exception', attributes: { 'exception.type': 'PaymentDeclinedError' } },
   });
   assert.equal(tracing.findSpan('save_order'), undefined);
+});
+
+test('the in-memory order store keeps the latest maxOrders only', async () => {
+  const orders = service({ maxOrders: 2 });
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const result = await orders.create({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] });
+    ids.push(String(result.body.id));
+  }
+  await orders.drain();
+  assert.deepEqual(
+    ids.map((id) => orders.get(id) !== undefined),
+    [false, true, true],
+  );
 });
