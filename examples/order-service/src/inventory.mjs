@@ -31,5 +31,9 @@ export function createInventory(catalog = CATALOG) {
     reserve(items) {
       for (const item of items) stock.set(item.sku, (stock.get(item.sku) ?? 0) - item.quantity);
     },
+    /** Give back what {@link reserve} took (the order failed after it). @param {OrderItem[]} items */
+    release(items) {
+      for (const item of items) stock.set(item.sku, (stock.get(item.sku) ?? 0) + item.quantity);
+    },
   };
 }

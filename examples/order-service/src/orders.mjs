@@ -49,6 +49,9 @@ export function createOrderService({
         const unavailable = withSpan('check_inventory', (check) => {
           const missing = inventory.unavailable(items);
           check.setAttribute('inventory.all_available', missing.length === 0);
+          // Reserved in the same synchronous step as the check: while this order awaits its
+          // neighbours, another one must not be sold the same stock.
+          if (missing.length === 0) inventory.reserve(items);
           return missing;
         });
         if (unavailable.length > 0) {
@@ -59,9 +62,16 @@ export function createOrderService({
         }
 
         // Failures below throw: withSpan records the exception and sets ERROR on create_order.
-        const customer = await users.getUser(customerId);
         const amount = inventory.price(items);
-        const { transactionId } = await payments.charge({ orderId, customerId, amount, currency });
+        let customer;
+        let transactionId;
+        try {
+          customer = await users.getUser(customerId);
+          ({ transactionId } = await payments.charge({ orderId, customerId, amount, currency }));
+        } catch (error) {
+          inventory.release(items);
+          throw error;
+        }
         span.addEvent('payment_completed', {
           'payment.amount': amount,
           'payment.currency': currency,
@@ -79,7 +89,6 @@ export function createOrderService({
         };
         withSpan('save_order', (save) => {
           save.setAttribute('order.id', orderId);
-          inventory.reserve(items);
           orders.set(orderId, order);
           if (orders.size > maxOrders) orders.delete(/** @type {string} */ (orders.keys().next().value));
         });

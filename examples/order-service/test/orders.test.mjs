@@ -19,14 +19,14 @@ beforeEach(() => {
 });
 afterEach(() => tracing.shutdown());
 
-/** @param {{ users?: any, payments?: any, maxOrders?: number }} [overrides] */
+/** @param {{ users?: any, payments?: any, maxOrders?: number, inventory?: any }} [overrides] */
 function service(overrides = {}) {
   return createOrderService({
     users: overrides.users ?? {
       getUser: async (id) => ({ id, name: 'Ada', email: 'ada@example.com', tier: 'gold' }),
     },
     payments: overrides.payments ?? { charge: async () => ({ transactionId: 'txn_1' }) },
-    inventory: createInventory(),
+    inventory: overrides.inventory ?? createInventory(),
     logger: createLogger({ destination: { write: (line) => logs.push(JSON.parse(line)) } }),
     ...(overrides.maxOrders ? { maxOrders: overrides.maxOrders } : {}),
   });
@@ -129,4 +129,28 @@ test('the in-memory order store keeps the latest maxOrders only', async () => {
     ids.map((id) => orders.get(id) !== undefined),
     [false, true, true],
   );
+});
+
+test('the last item is sold once to concurrent orders, and a failed order gives its stock back', async () => {
+  const inventory = createInventory({ 'SKU-LAST': { price: 10, stock: 1 } });
+  const one = [{ sku: 'SKU-LAST', quantity: 1 }];
+  const orders = service({ inventory });
+  const results = await Promise.all([
+    orders.create({ customerId: 'user-1', items: one }),
+    orders.create({ customerId: 'user-2', items: one }),
+  ]);
+  await orders.drain();
+  assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
+
+  const restocked = createInventory({ 'SKU-LAST': { price: 10, stock: 1 } });
+  const declined = service({
+    inventory: restocked,
+    payments: {
+      charge: async () => {
+        throw new PaymentDeclinedError('Payment declined');
+      },
+    },
+  });
+  await assert.rejects(declined.create({ customerId: 'user-1', items: one }), PaymentDeclinedError);
+  assert.deepEqual(restocked.unavailable(one), []);
 });
