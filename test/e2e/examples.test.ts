@@ -394,6 +394,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 20\b/);
+    expect(run.stdout).toMatch(/# pass 21\b/);
   });
 });

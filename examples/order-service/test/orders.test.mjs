@@ -154,3 +154,14 @@ test('the last item is sold once to concurrent orders, and a failed order gives 
   await assert.rejects(declined.create({ customerId: 'user-1', items: one }), PaymentDeclinedError);
   assert.deepEqual(restocked.unavailable(one), []);
 });
+
+test('two lines of the same SKU are checked against its stock together', async () => {
+  const inventory = createInventory({ 'SKU-LAST': { price: 10, stock: 1 } });
+  const twice = [
+    { sku: 'SKU-LAST', quantity: 1 },
+    { sku: 'SKU-LAST', quantity: 1 },
+  ];
+  const result = await service({ inventory }).create({ customerId: 'user-1', items: twice });
+  assert.equal(result.status, 409);
+  assert.deepEqual(result.body.unavailable, ['SKU-LAST']);
+});
