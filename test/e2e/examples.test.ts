@@ -380,6 +380,7 @@ describe("the examples' own unit tests", () => {
       'order-service/test/shutdown.test.mjs',
       'user-service/test/users.test.mjs',
       'user-service/test/user-store.test.mjs',
+      'user-service/test/cache.test.mjs',
       'payment-service/test/payments.test.mjs',
       'payment-service/test/app.test.mjs',
     ];
@@ -394,6 +395,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 21\b/);
+    expect(run.stdout).toMatch(/# pass 22\b/);
   });
 });

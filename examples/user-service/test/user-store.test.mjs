@@ -2,26 +2,20 @@
 // listener on 127.0.0.1 that reads nothing back): no PostgreSQL needed.
 // Run: node --test examples/user-service/test/
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { setupTestTracing } from '@acme/otel/testing';
 import { createPgUserStore } from '../src/user-store.mjs';
+import { startSilentServer } from './silent-server.mjs';
 
-/** @type {net.Server} */
+/** @type {Awaited<ReturnType<typeof startSilentServer>>} */
 let silent;
-/** @type {Set<net.Socket>} */
-const sockets = new Set();
 let url = '';
 
 before(async () => {
-  silent = net.createServer((socket) => sockets.add(socket));
-  await new Promise((resolve) => silent.listen(0, '127.0.0.1', () => resolve(undefined)));
-  url = `postgresql://app@127.0.0.1:${/** @type {net.AddressInfo} */ (silent.address()).port}/app`;
+  silent = await startSilentServer();
+  url = `postgresql://app@127.0.0.1:${silent.port}/app`;
 });
-after(() => {
-  for (const socket of sockets) socket.destroy();
-  silent.close();
-});
+after(() => silent.close());
 
 test('a database that does not answer fails the lookup within timeoutMs, as an ERROR db.query', {
   timeout: 10_000,
