@@ -395,6 +395,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 22\b/);
+    expect(run.stdout).toMatch(/# pass 23\b/);
   });
 });

@@ -18,6 +18,7 @@ export function createApp({ payments, logger }) {
     const { orderId, customerId, amount, currency } = req.body ?? {};
     if (
       typeof orderId !== 'string' ||
+      typeof customerId !== 'string' ||
       typeof amount !== 'number' ||
       !(amount > 0) ||
       typeof currency !== 'string'
@@ -28,7 +29,7 @@ export function createApp({ payments, logger }) {
       return;
     }
     try {
-      res.json(await payments.process({ orderId, customerId: String(customerId ?? ''), amount, currency }));
+      res.json(await payments.process({ orderId, customerId, amount, currency }));
     } catch (error) {
       if (error instanceof FraudDetectedError) {
         res.status(402).json({ error: error.message });

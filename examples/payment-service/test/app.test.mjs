@@ -33,3 +33,14 @@ test('a malformed or oversized body is answered in JSON, without a stack trace',
     assert.doesNotMatch(await res.text(), /node_modules|\bat /);
   }
 });
+
+test('a payment without a customerId string is refused with 400, as the error says', async () => {
+  for (const customerId of [undefined, { id: 'user-1' }]) {
+    const res = await fetch(`${base}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId: 'ord-1', customerId, amount: 10, currency: 'EUR' }),
+    });
+    assert.equal(res.status, 400);
+  }
+});
