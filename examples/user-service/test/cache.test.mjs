@@ -1,6 +1,6 @@
 // The Redis cache against a Redis that accepts the connection and never answers (a listener on
 // 127.0.0.1 that reads nothing back): no Redis needed.
-// Run: node --test examples/user-service/test/
+// Run: npm test (in examples/user-service)
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setupTestTracing } from '@acme/otel/testing';

@@ -1,5 +1,5 @@
 // Unit tests for the user lookup on the embedded store and cache: no database or Redis needed.
-// Run: node --test examples/user-service/test/
+// Run: npm test (in examples/user-service)
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
