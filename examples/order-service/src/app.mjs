@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import express from 'express';
 import { PaymentDeclinedError, UnknownCustomerError } from './clients.mjs';
 import { DownstreamError } from './http-client.mjs';
@@ -34,7 +35,10 @@ export function createApp({ orders, logger }) {
     } catch (error) {
       const status = statusFor(error);
       logger.error({ err: error, customerId }, 'order failed');
-      res.status(status).json({ error: error instanceof Error ? error.message : String(error) });
+      // 422 and 402 tell the caller something to act on; a 502's or 500's message names our
+      // neighbours' URLs and internals, which the log line and the trace already hold.
+      const message = error instanceof Error ? error.message : String(error);
+      res.status(status).json({ error: status >= 500 ? STATUS_CODES[status] : message });
     }
   });
 
@@ -43,6 +47,16 @@ export function createApp({ orders, logger }) {
     if (order) res.json(order);
     else res.status(404).json({ error: 'Order not found' });
   });
+
+  // Last: without it express answers a malformed or oversized body (and any error passed to
+  // next) with an HTML page holding the stack trace unless NODE_ENV=production.
+  app.use(
+    (/** @type {any} */ error, /** @type {any} */ _req, /** @type {any} */ res, /** @type {any} */ _next) => {
+      const status = error?.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) logger.error({ err: error }, 'request failed');
+      res.status(status).json({ error: STATUS_CODES[status] });
+    },
+  );
 
   return app;
 }

@@ -18,32 +18,48 @@ export class DownstreamError extends Error {
  * A small JSON client on `node:http`. The http instrumentation wraps `http.request`, so every call
  * gets a CLIENT span and the trace headers (traceparent and X-B3-*) without any code here.
  *
+ * Bounded both ways a neighbour can hold us: `timeoutMs` covers the whole call, body included (the
+ * socket `timeout` option only fires after that long with no byte at all, so a body trickled a
+ * byte at a time would never end), and a body over `maxBytes` is cut off instead of read into
+ * memory. Every failure rejects with a DownstreamError.
+ *
  * @param {string} url
- * @param {{ method?: string, body?: unknown, timeoutMs?: number }} [options]
+ * @param {{ method?: string, body?: unknown, timeoutMs?: number, maxBytes?: number }} [options]
  * @returns {Promise<{ status: number, body: any }>}
  */
 export function requestJson(url, options = {}) {
+  const { method = 'GET', timeoutMs = 5000, maxBytes = 1024 * 1024 } = options;
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
+    /** @param {Error} error */
+    const fail = (error) => {
+      clearTimeout(deadline);
+      req.destroy();
+      reject(new DownstreamError(`${method} ${url} failed: ${error.message}`, undefined, error));
+    };
     const req = http.request(
       url,
       {
-        method: options.method ?? 'GET',
+        method,
         headers: {
           accept: 'application/json',
           ...(payload
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
             : {}),
         },
-        timeout: options.timeoutMs ?? 5000,
       },
       (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          text += chunk;
+        /** @type {Buffer[]} */
+        const chunks = [];
+        let size = 0;
+        res.on('data', (/** @type {Buffer} */ chunk) => {
+          size += chunk.length;
+          if (size > maxBytes) fail(new Error(`response body over ${maxBytes} bytes`));
+          else chunks.push(chunk);
         });
         res.on('end', () => {
+          clearTimeout(deadline);
+          const text = Buffer.concat(chunks).toString('utf8');
           let body = text;
           try {
             body = text ? JSON.parse(text) : undefined;
@@ -52,15 +68,11 @@ export function requestJson(url, options = {}) {
           }
           resolve({ status: res.statusCode ?? 0, body });
         });
-        res.on('error', reject);
+        res.on('error', fail);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs ?? 5000} ms`)));
-    req.on('error', (error) =>
-      reject(
-        new DownstreamError(`${options.method ?? 'GET'} ${url} failed: ${error.message}`, undefined, error),
-      ),
-    );
+    const deadline = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', fail);
     req.end(payload);
   });
 }

@@ -21,7 +21,11 @@ export function createInventory(catalog = CATALOG) {
      * @returns {string[]} the SKUs that cannot be served
      */
     unavailable(items) {
-      return items.filter((item) => (stock.get(item.sku) ?? 0) < item.quantity).map((item) => item.sku);
+      // Per SKU, not per line: two lines of the same SKU must not each pass against the same stock.
+      /** @type {Map<string, number>} */
+      const wanted = new Map();
+      for (const item of items) wanted.set(item.sku, (wanted.get(item.sku) ?? 0) + item.quantity);
+      return [...wanted].filter(([sku, quantity]) => (stock.get(sku) ?? 0) < quantity).map(([sku]) => sku);
     },
     /** @param {OrderItem[]} items */
     price(items) {
@@ -30,6 +34,10 @@ export function createInventory(catalog = CATALOG) {
     /** @param {OrderItem[]} items */
     reserve(items) {
       for (const item of items) stock.set(item.sku, (stock.get(item.sku) ?? 0) - item.quantity);
+    },
+    /** Give back what {@link reserve} took (the order failed after it). @param {OrderItem[]} items */
+    release(items) {
+      for (const item of items) stock.set(item.sku, (stock.get(item.sku) ?? 0) + item.quantity);
     },
   };
 }

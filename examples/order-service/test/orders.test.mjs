@@ -19,15 +19,16 @@ beforeEach(() => {
 });
 afterEach(() => tracing.shutdown());
 
-/** @param {{ users?: any, payments?: any }} [overrides] */
+/** @param {{ users?: any, payments?: any, maxOrders?: number, inventory?: any }} [overrides] */
 function service(overrides = {}) {
   return createOrderService({
     users: overrides.users ?? {
       getUser: async (id) => ({ id, name: 'Ada', email: 'ada@example.com', tier: 'gold' }),
     },
     payments: overrides.payments ?? { charge: async () => ({ transactionId: 'txn_1' }) },
-    inventory: createInventory(),
+    inventory: overrides.inventory ?? createInventory(),
     logger: createLogger({ destination: { write: (line) => logs.push(JSON.parse(line)) } }),
+    ...(overrides.maxOrders ? { maxOrders: overrides.maxOrders } : {}),
   });
 }
 
@@ -53,6 +54,19 @@ test('a successful order: create_order with its children, the payment event and 
   const created = logs.find((line) => line.msg === 'order created');
   assert.equal(created?.trace_id, root.spanContext().traceId);
   assert.equal(created?.span_id, root.spanContext().spanId);
+});
+
+test("the confirmation is logged with the customer's id, never the e-mail address", async () => {
+  const orders = service();
+  await orders.create({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] });
+  await orders.drain();
+
+  const sent = logs.find((line) => line.msg === 'order confirmation sent');
+  assert.equal(sent?.customerId, 'user-1');
+  assert.deepEqual(
+    logs.filter((line) => JSON.stringify(line).includes('ada@example.com')),
+    [],
+  );
 });
 
 test('out of stock: 409 and ERROR status, without an exception and without calling anyone', async () => {
@@ -101,4 +115,53 @@ test('unknown customer and declined payment: the exception is recorded on create
     event: { name: 'exception', attributes: { 'exception.type': 'PaymentDeclinedError' } },
   });
   assert.equal(tracing.findSpan('save_order'), undefined);
+});
+
+test('the in-memory order store keeps the latest maxOrders only', async () => {
+  const orders = service({ maxOrders: 2 });
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const result = await orders.create({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] });
+    ids.push(String(result.body.id));
+  }
+  await orders.drain();
+  assert.deepEqual(
+    ids.map((id) => orders.get(id) !== undefined),
+    [false, true, true],
+  );
+});
+
+test('the last item is sold once to concurrent orders, and a failed order gives its stock back', async () => {
+  const inventory = createInventory({ 'SKU-LAST': { price: 10, stock: 1 } });
+  const one = [{ sku: 'SKU-LAST', quantity: 1 }];
+  const orders = service({ inventory });
+  const results = await Promise.all([
+    orders.create({ customerId: 'user-1', items: one }),
+    orders.create({ customerId: 'user-2', items: one }),
+  ]);
+  await orders.drain();
+  assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
+
+  const restocked = createInventory({ 'SKU-LAST': { price: 10, stock: 1 } });
+  const declined = service({
+    inventory: restocked,
+    payments: {
+      charge: async () => {
+        throw new PaymentDeclinedError('Payment declined');
+      },
+    },
+  });
+  await assert.rejects(declined.create({ customerId: 'user-1', items: one }), PaymentDeclinedError);
+  assert.deepEqual(restocked.unavailable(one), []);
+});
+
+test('two lines of the same SKU are checked against its stock together', async () => {
+  const inventory = createInventory({ 'SKU-LAST': { price: 10, stock: 1 } });
+  const twice = [
+    { sku: 'SKU-LAST', quantity: 1 },
+    { sku: 'SKU-LAST', quantity: 1 },
+  ];
+  const result = await service({ inventory }).create({ customerId: 'user-1', items: twice });
+  assert.equal(result.status, 409);
+  assert.deepEqual(result.body.unavailable, ['SKU-LAST']);
 });

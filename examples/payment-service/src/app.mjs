@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import express from 'express';
 import { FraudDetectedError } from './payments.mjs';
 
@@ -17,6 +18,7 @@ export function createApp({ payments, logger }) {
     const { orderId, customerId, amount, currency } = req.body ?? {};
     if (
       typeof orderId !== 'string' ||
+      typeof customerId !== 'string' ||
       typeof amount !== 'number' ||
       !(amount > 0) ||
       typeof currency !== 'string'
@@ -27,7 +29,7 @@ export function createApp({ payments, logger }) {
       return;
     }
     try {
-      res.json(await payments.process({ orderId, customerId: String(customerId ?? ''), amount, currency }));
+      res.json(await payments.process({ orderId, customerId, amount, currency }));
     } catch (error) {
       if (error instanceof FraudDetectedError) {
         res.status(402).json({ error: error.message });
@@ -37,6 +39,17 @@ export function createApp({ payments, logger }) {
       res.status(500).json({ error: 'Internal error' });
     }
   });
+
+  // Last: without it express answers a malformed or oversized body (and any error passed to
+  // next) with an HTML page holding the stack trace unless NODE_ENV=production.
+  app.use(
+    (/** @type {any} */ error, /** @type {any} */ _req, /** @type {any} */ res, /** @type {any} */ _next) => {
+      const status = error?.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500)
+        logger.error(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      res.status(status).json({ error: STATUS_CODES[status] });
+    },
+  );
 
   return app;
 }

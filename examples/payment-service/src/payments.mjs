@@ -11,10 +11,19 @@ export class FraudDetectedError extends Error {
  */
 
 /**
- * @param {{ logger: import('./logger.mjs').Logger, fraudThreshold?: number, gatewayLatencyMs?: number }} deps
+ * @param {{ logger: import('./logger.mjs').Logger, fraudThreshold?: number, gatewayLatencyMs?: number, maxLedgerEntries?: number }} deps
  */
-export function createPaymentService({ logger, fraudThreshold = 10_000, gatewayLatencyMs = 10 }) {
-  /** @type {{ orderId: string, transactionId: string }[]} */
+export function createPaymentService({
+  logger,
+  fraudThreshold = 10_000,
+  gatewayLatencyMs = 10,
+  maxLedgerEntries = 10_000,
+}) {
+  /**
+   * A stand-in for the ledger database, kept in memory so the example runs alone. It holds the
+   * latest `maxLedgerEntries` only: a copy left running must not grow until it runs out of memory.
+   * @type {{ orderId: string, transactionId: string }[]}
+   */
   const ledger = [];
   const pending = new Set();
 
@@ -51,6 +60,7 @@ export function createPaymentService({ logger, fraudThreshold = 10_000, gatewayL
           'record_ledger_entry',
           () => {
             ledger.push({ orderId: request.orderId, transactionId });
+            if (ledger.length > maxLedgerEntries) ledger.shift();
           },
           { mode: 'child', attributes: { 'payment.transaction_id': transactionId } },
         );

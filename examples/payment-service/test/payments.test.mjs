@@ -61,3 +61,17 @@ test('fraud: ERROR with the exception recorded, no gateway call', async () => {
   tracing.expectSpan('fraud_detection', { attributes: { 'fraud.detected': true } });
   assert.equal(tracing.findSpan('payment_gateway_call'), undefined);
 });
+
+test('the in-memory ledger keeps the latest maxLedgerEntries only', async () => {
+  const small = createPaymentService({
+    logger: createLogger({ write: () => {} }),
+    gatewayLatencyMs: 1,
+    maxLedgerEntries: 2,
+  });
+  for (const orderId of ['ord-1', 'ord-2', 'ord-3']) await small.process({ ...request, orderId });
+  await small.drain();
+  assert.deepEqual(
+    small.ledger.map((entry) => entry.orderId),
+    ['ord-2', 'ord-3'],
+  );
+});

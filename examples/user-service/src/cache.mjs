@@ -6,10 +6,18 @@ import { Redis } from 'ioredis';
 /**
  * Redis cache. The ioredis instrumentation adds a `set` span under our `cache.set` span.
  * @param {string} redisUrl
+ * @param {{ timeoutMs?: number }} [options] bound on connecting and on each command, quit included
  * @returns {Cache}
  */
-export function createRedisCache(redisUrl) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+export function createRedisCache(redisUrl, { timeoutMs = 1000 } = {}) {
+  // ioredis has no command timeout by default: a Redis that accepts the connection and does not
+  // answer would hold every lookup, and quit() at shutdown, forever.
+  const redis = new Redis(redisUrl, {
+    maxRetriesPerRequest: 2,
+    lazyConnect: false,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+  });
   // Without a listener ioredis prints every reconnect error; the failing command still rejects.
   redis.on('error', () => {});
   return {

@@ -25,6 +25,11 @@ const server = createApp({ users, logger }).listen(config.port, config.host, () 
   logger.info(`listening on http://${config.host}:${address.port}`);
 });
 
+// Kubernetes kills a pod 30 s after SIGTERM (terminationGracePeriodSeconds). Requests still
+// running get REQUEST_GRACE_MS to finish, more than one can take here
+// (a connection and a query of at most 5 s each), and are then cut.
+const REQUEST_GRACE_MS = 15_000;
+
 let stopping = false;
 /** Stop accepting, finish in-flight requests, close pools, flush spans, then exit 0. */
 async function shutdown(/** @type {string} */ signal) {
@@ -32,8 +37,12 @@ async function shutdown(/** @type {string} */ signal) {
   stopping = true;
   logger.info(`${signal} received, shutting down`);
   const closed = new Promise((resolve) => server.close(resolve));
-  const force = setTimeout(() => server.closeAllConnections(), 3000);
+  // server.close() closes the idle keep-alive connections once; one whose request ends later would
+  // hold the server open for keepAliveTimeout, so close connections as they go idle.
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  const force = setTimeout(() => server.closeAllConnections(), REQUEST_GRACE_MS);
   await closed;
+  clearInterval(idle);
   clearTimeout(force);
   await users.drain();
   await Promise.allSettled([store.close(), cache.close()]);

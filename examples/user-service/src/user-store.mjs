@@ -19,10 +19,20 @@ export const SEED_USERS = [
  * PostgreSQL store. The pg instrumentation adds its own `pg.query` span under our `db.query`
  * span; ours carries the business view (which user, which table).
  * @param {string} databaseUrl
+ * @param {{ timeoutMs?: number }} [options] bound on getting a connection and on each query
  * @returns {UserStore}
  */
-export function createPgUserStore(databaseUrl) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+export function createPgUserStore(databaseUrl, { timeoutMs = 5000 } = {}) {
+  // pg waits forever by default, for a connection (a database that accepts TCP but does not answer,
+  // or all `max` clients busy) and for a query: the request, its span and, at shutdown, pool.end()
+  // would wait with it.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 5,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+  });
   return {
     init() {
       // One startup trace for the schema work instead of a root span per statement.

@@ -29,7 +29,11 @@ export function createUserService({ store, cache, logger, cacheTtlSeconds = 60 }
           logger.warn('user not found', { userId: id });
           return undefined;
         }
-        await cache.set(`acme-example:user:${id}`, user, cacheTtlSeconds);
+        // The database answered, so does this service: a cache that is down costs other readers a
+        // stale or missing entry, not this caller a 500. cache.set's span keeps the ERROR.
+        await cache.set(`acme-example:user:${id}`, user, cacheTtlSeconds).catch((error) => {
+          logger.warn('profile cache not refreshed', { userId: id, error: String(error?.message ?? error) });
+        });
         logger.info('user loaded', { userId: id });
 
         // Fire-and-forget bookkeeping that must not delay the answer, still in this trace.

@@ -1,8 +1,9 @@
 // Unit tests for the user lookup on the embedded store and cache: no database or Redis needed.
-// Run: node --test examples/user-service/test/
+// Run: npm test (in examples/user-service)
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
+import { withSpan } from '@acme/otel';
 import { setupTestTracing } from '@acme/otel/testing';
 import winston from 'winston';
 import { createMemoryCache } from '../src/cache.mjs';
@@ -16,11 +17,13 @@ let tracing;
 let logs;
 /** @type {ReturnType<typeof createUserService>} */
 let users;
+/** @type {Writable} */
+let sink;
 
 beforeEach(() => {
   tracing = setupTestTracing({ serviceName: 'user-service' });
   logs = [];
-  const stream = new Writable({
+  sink = new Writable({
     write(chunk, _encoding, done) {
       logs.push(JSON.parse(String(chunk)));
       done();
@@ -29,7 +32,7 @@ beforeEach(() => {
   users = createUserService({
     store: createMemoryUserStore(),
     cache: createMemoryCache(),
-    logger: createLogger({ transport: new winston.transports.Stream({ stream }) }),
+    logger: createLogger({ transport: new winston.transports.Stream({ stream: sink }) }),
   });
 });
 afterEach(() => tracing.shutdown());
@@ -64,4 +67,23 @@ test('User not found: ERROR status, nothing cached', async () => {
   tracing.expectSpan('get_user', { status: { code: 'error', message: 'User not found' } });
   tracing.expectSpan('db.query', { parent: 'get_user' });
   assert.equal(tracing.findSpan('cache.set'), undefined);
+});
+
+test('a cache that is down: the user is still returned, the ERROR stays on cache.set', async () => {
+  const failing = createUserService({
+    store: createMemoryUserStore(),
+    cache: {
+      set: (key) =>
+        withSpan('cache.set', async () => {
+          throw new Error(`connect ECONNREFUSED (${key})`);
+        }),
+      close: async () => {},
+    },
+    logger: createLogger({ transport: new winston.transports.Stream({ stream: sink }) }),
+  });
+  assert.equal((await failing.getUser('user-1'))?.name, 'Ada Lovelace');
+  await failing.drain();
+  tracing.expectSpan('cache.set', { parent: 'get_user', status: 'error' });
+  tracing.expectSpan('get_user', { status: 'unset' });
+  assert.ok(logs.some((line) => line.message === 'profile cache not refreshed' && line.level === 'warn'));
 });

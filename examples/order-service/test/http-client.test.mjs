@@ -1,0 +1,67 @@
+// The JSON client against a misbehaving neighbour on 127.0.0.1: it must give up, not wait or buffer.
+// Run: node --test examples/order-service/test/
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, test } from 'node:test';
+import { DownstreamError, requestJson } from '../src/http-client.mjs';
+
+/** @type {http.Server} */
+let server;
+let base = '';
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url === '/huge') {
+      // 16 MiB: a client that reads whatever it is sent holds all of it.
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      let left = 256;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left -= 1;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    } else if (req.url === '/trickle') {
+      // One byte every 20 ms for 3 s: the socket is never idle long enough for an idle timeout.
+      const timer = setInterval(() => res.write(' '), 20);
+      const end = setTimeout(() => res.end('{}'), 3000);
+      res.on('close', () => {
+        clearInterval(timer);
+        clearTimeout(end);
+      });
+    } else {
+      res.end('{"ok":true}');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+test('a JSON answer is parsed', async () => {
+  assert.deepEqual(await requestJson(`${base}/ok`), { status: 200, body: { ok: true } });
+});
+
+test('a body over maxBytes is cut off with a DownstreamError, not read into memory', async () => {
+  await assert.rejects(requestJson(`${base}/huge`, { maxBytes: 256 * 1024, timeoutMs: 10_000 }), (error) => {
+    assert.ok(error instanceof DownstreamError);
+    assert.match(error.message, /over 262144 bytes/);
+    return true;
+  });
+});
+
+test('timeoutMs bounds the whole call: a body trickled byte by byte still ends in a DownstreamError', async () => {
+  const started = Date.now();
+  await assert.rejects(requestJson(`${base}/trickle`, { timeoutMs: 300 }), (error) => {
+    assert.ok(error instanceof DownstreamError);
+    assert.match(error.message, /timed out after 300 ms/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 2000, `gave up after ${Date.now() - started} ms`);
+});
