@@ -78,12 +78,12 @@ type PinoMixin = (mergeObject: unknown, level: unknown, logger?: unknown) => Rec
  * instrumentation-pino's private `_getMixinFunction` builds the mixin it gives each logger; pino
  * calls that mixin with the logger as third argument, which upstream's ignores. `filter` gets the
  * fields and the logger after each call (the logger when pino passed it: not when upstream
- * combines its mixin with the logger's own, which it calls with two arguments), and returns the
- * object the mixin returns.
+ * combines its mixin with the logger's own, which it calls with two arguments) and the log call's
+ * object, and returns the object the mixin returns.
  */
 export function filterPinoMixin(
   instrumentation: Instrumentation,
-  filter: (fields: Record<string, unknown>, logger: unknown) => Record<string, unknown>,
+  filter: (fields: Record<string, unknown>, logger: unknown, mergeObject: unknown) => Record<string, unknown>,
 ): void {
   const target = instrumentation as unknown as { _getMixinFunction?: () => PinoMixin };
   const build = target._getMixinFunction;
@@ -92,7 +92,7 @@ export function filterPinoMixin(
     const mixin = build.call(this);
     return (mergeObject, level, logger) => {
       const fields = mixin(mergeObject, level);
-      return fields !== null && typeof fields === 'object' ? filter(fields, logger) : fields;
+      return fields !== null && typeof fields === 'object' ? filter(fields, logger, mergeObject) : fields;
     };
   };
 }

@@ -43,7 +43,9 @@ export function pinoMixin(
     const fields = writeFields<MixinFields>({}, keys, spanContext);
     if (spanContext !== undefined) {
       fields[SPAN_FIELDS] = names;
-      guard(fields);
+      // Only a call that passes one of our names can replace the span's: the accessors (and the
+      // dictionary-mode object they make) doubled what a line cost, for every line.
+      if (callSets(mergeObject, names)) guard(fields);
     }
     const target = guardedTarget;
     guardedTarget = undefined;
@@ -92,6 +94,17 @@ export function pinoMergeStrategy(mergeObject: object, mixinObject: object): obj
     mixed[name] = mine;
   }
   return mixed;
+}
+
+/** Whether the log call's object has one of `names` of its own (pino's merge copies those only). */
+function callSets(mergeObject: unknown, names: readonly string[]): boolean {
+  if (mergeObject === null || typeof mergeObject !== 'object') return false;
+  try {
+    for (const name of names) if (Object.hasOwn(mergeObject, name)) return true;
+    return false;
+  } catch {
+    return true; // a Proxy whose trap throws: guard, as before
+  }
 }
 
 function fieldNames(keys: ResolvedFieldKeys): readonly string[] {
@@ -144,16 +157,18 @@ let guardedTarget: Record<string, unknown> | undefined;
 export function pinoBindingsFilter(): (
   fields: Record<string, unknown>,
   logger: unknown,
+  mergeObject: unknown,
 ) => Record<string, unknown> {
   // instrumentation-pino's default names, which our settings keep (settings.ts).
   const resolved = resolveFieldKeys();
   const guard = fieldGuard(fieldNames(resolved));
   const bound = new WeakMap<object, BoundKeys>();
-  return (fields, logger) => {
+  const names = fieldNames(resolved);
+  return (fields, logger, mergeObject) => {
     // The instrumentation writes nothing with no span: then the call's fields are the line's.
-    const guarded = fields[resolved.traceId] !== undefined ? guard(fields) : undefined;
+    if (fields[resolved.traceId] !== undefined && callSets(mergeObject, names)) guard(fields);
     // Without the logger, upstream is merging the logger's own mixin into this object next.
-    guardedTarget = logger === undefined ? guarded : undefined;
+    guardedTarget = logger === undefined && fields[resolved.traceId] !== undefined ? fields : undefined;
     if (typeof logger !== 'object' || logger === null) return fields;
     for (const key of boundKeys(bound, logger, resolved)) clearField(fields, key);
     return fields;
