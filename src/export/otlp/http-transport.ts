@@ -23,8 +23,6 @@ export class HttpStatusError extends Error {
   constructor(
     readonly code: number,
     message: string,
-    /** The start of the answer's body (a proxy's page, the collector's Status), for the debug log. */
-    readonly data: string,
     /** The answer's `Retry-After`, in ms from now (429 and 503 may carry one): the retry waits that long at least. */
     readonly retryAfterMillis?: number,
   ) {
@@ -168,12 +166,7 @@ function readAnswer(res: IncomingMessage, finish: (response: ExportResponse) => 
     const message = res.statusMessage || STATUS_CODES[status] || 'unknown status';
     finish({
       status: 'failure',
-      error: new HttpStatusError(
-        status,
-        message,
-        data.toString('utf8', 0, 1024),
-        parseRetryAfter(res.headers['retry-after']),
-      ),
+      error: new HttpStatusError(status, message, parseRetryAfter(res.headers['retry-after'])),
     });
   });
   res.on('error', (error) => {
