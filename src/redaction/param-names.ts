@@ -199,23 +199,42 @@ export interface SecretSuffixes {
   readonly byLength: readonly (readonly [number, readonly string[]])[];
   /** 1 for the code units a name ends in, either case. */
   readonly last: Uint8Array;
+  /**
+   * 1 at `before * 128 + end` for the last two code units of a name, either case: a parameter or key
+   * that ends like no name (`page`, `sort`: their last letter ends `secret` and `passphrase`) is
+   * ruled out by two reads, not a loop over every name length.
+   */
+  readonly lastTwo: Uint8Array;
   readonly shortest: number;
   /** The names that count glued to a letter or digit before them too (`dbpassword`). */
   readonly glued: ReadonlySet<string>;
+}
+
+/** The code unit and, for an ASCII letter, the other case of it. */
+function bothCases(c: number): number[] {
+  if (c >= 97 && c <= 122) return [c, c - 32];
+  if (c >= 65 && c <= 90) return [c, c + 32];
+  return [c];
 }
 
 export function secretSuffixes(names: readonly string[], glued: readonly string[] = []): SecretSuffixes {
   const lower = [...new Set(names.map((n) => n.toLowerCase()))];
   const lengths = [...new Set(lower.map((n) => n.length))].sort((a, b) => b - a);
   const last = new Uint8Array(128);
+  const lastTwo = new Uint8Array(128 * 128);
   for (const n of lower) {
     const c = n.charCodeAt(n.length - 1);
-    last[c] = 1;
-    if (c >= 97 && c <= 122) last[c - 32] = 1;
+    const b = n.charCodeAt(n.length - 2);
+    for (const end of bothCases(c)) {
+      last[end] = 1;
+      // A name whose last two are not ASCII is never ruled out by them (endsInSecretName).
+      if (end < 128 && b < 128) for (const before of bothCases(b)) lastTwo[before * 128 + end] = 1;
+    }
   }
   return {
     byLength: lengths.map((l) => [l, lower.filter((n) => n.length === l)] as const),
     last,
+    lastTwo,
     shortest: Math.min(...lengths),
     glued: new Set(glued.map((n) => n.toLowerCase())),
   };
@@ -240,6 +259,8 @@ export function endsInSecretName(
   if (to - from < names.shortest + (whole ? 0 : 1)) return false;
   const end = text.charCodeAt(to - 1);
   if (end >= 128 || names.last[end] === 0) return false;
+  const before = text.charCodeAt(to - 2);
+  if (before < 128 && names.lastTwo[before * 128 + end] === 0) return false;
   for (const [length, list] of names.byLength) {
     const start = to - length;
     if (start < from || (start === from && !whole)) continue;

@@ -214,13 +214,17 @@ function compileUserPatterns(patterns: RedactionOptions['patterns']): RegExp[] {
 // alternative is linear on its own, so the combination is too. Case-insensitive patterns stay out
 // and always run: an `i` flag on the combination doubles its compile time, which start-up pays
 // when it scrubs the command line (bench/README.md, scrub group).
-function combinePatterns(patterns: readonly ValuePattern[], alwaysRun: readonly boolean[]): RegExp {
-  return new RegExp(
-    patterns
-      .filter((_p, i) => !alwaysRun[i])
-      .map((p) => `(?:${p.regex.source})`)
-      .join('|'),
-  );
+function combinePatterns(patterns: readonly ValuePattern[], combined: readonly number[]): RegExp {
+  return new RegExp(combined.map((i) => `(?:${patterns[i]!.regex.source})`).join('|'));
+}
+
+/**
+ * A pattern that starts with a lookbehind (the card numbers') is tested on its own: in the
+ * combination it slowed every other alternative's scan, and the combined test of a 40-character URL
+ * took 154 ns against 85 + 21 apart (V8 11, Node 20).
+ */
+function testedAlone(pattern: ValuePattern): boolean {
+  return pattern.regex.source.startsWith('(?<');
 }
 
 /** The longest key of the fixed sets above: a longer key is none of them. */
@@ -294,7 +298,22 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const picks = patterns.map(pickOf);
   const literalReplacement = replacement.replace(/\$/g, '$$$$');
   const replacements = patterns.map((p) => (p.prefix ? `$1${literalReplacement}` : literalReplacement));
-  const anyPattern = combinePatterns(patterns, alwaysRun);
+  const insensitive = patterns.flatMap((_p, i) => (alwaysRun[i] ? [i] : []));
+  const alone = patterns.flatMap((p, i) => (!alwaysRun[i] && testedAlone(p) ? [i] : []));
+  const combined = patterns.flatMap((p, i) => (alwaysRun[i] || testedAlone(p) ? [] : [i]));
+  const anyPattern = combinePatterns(patterns, combined);
+  const aloneTests = alone.map(
+    (i) => new RegExp(patterns[i]!.regex.source, patterns[i]!.regex.flags.replace('g', '')),
+  );
+
+  function applyPattern(text: string, i: number, budget: SecretBudget): string {
+    const regex = patterns[i]!.regex;
+    const pick = picks[i];
+    regex.lastIndex = 0;
+    return pick !== undefined
+      ? replaceSome(text, regex, replacement, pick, budget)
+      : text.replace(regex, replacements[i]!);
+  }
   const inline = createInlineScrubber(replacement, keys.userNames);
   const xml = createXmlScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
@@ -320,17 +339,13 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   /** `statement`: a masked database statement, where the auth-scheme pattern would take `token varchar` for one. */
   function patternsOnly(value: string, budget: SecretBudget, statement = false): string {
     let out = value;
-    const any = anyPattern.test(out);
-    for (let i = 0; i < patterns.length; i++) {
-      if (alwaysRun[i] ? statement : !any) continue;
-      const { regex } = patterns[i]!;
-      const pick = picks[i];
-      regex.lastIndex = 0;
-      out =
-        pick !== undefined
-          ? replaceSome(out, regex, replacement, pick, budget)
-          : out.replace(regex, replacements[i]!);
-    }
+    // The case-insensitive ones run on every text but a statement; the rest only when the
+    // combined test found one of them (most values: none). Index lists, not a loop over every
+    // pattern testing its flags: that loop was most of this function's time for short values.
+    if (!statement) for (const i of insensitive) out = applyPattern(out, i, budget);
+    if (anyPattern.test(value)) for (const i of combined) out = applyPattern(out, i, budget);
+    for (let k = 0; k < alone.length; k++)
+      if (aloneTests[k]!.test(out)) out = applyPattern(out, alone[k]!, budget);
     for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement, budget);
     return out;
   }
