@@ -87,6 +87,20 @@ export const INLINE_GLUED_NAMES: readonly string[] =
     ' ',
   );
 
+/**
+ * Of those, the names whose value is often several words (a passphrase): after `name:` (YAML, a
+ * log's prose) the words that follow on the line are part of it (phrase-values.ts). After `=` a
+ * space ends the value, as in a shell, a query or logfmt.
+ */
+export const INLINE_PHRASE_NAMES: readonly string[] = [
+  'passphrase',
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'secret',
+];
+
 /** Of those, the names whose value runs to the end of the line (`Cookie: a=1; b=2`), spaces included. */
 export const INLINE_MULTI_PART_NAMES: readonly string[] = [
   'authorization',

@@ -18,6 +18,7 @@ import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { createPgErrorScrubber } from './pg-errors.js';
+import { createPhraseScrubber } from './phrase-values.js';
 import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
@@ -315,6 +316,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       : text.replace(regex, replacements[i]!);
   }
   const inline = createInlineScrubber(replacement, keys.userNames);
+  const phrases = createPhraseScrubber(replacement);
   const xml = createXmlScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
@@ -364,7 +366,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
-    const pairs = inline(encodedNames(urls, budget), budget);
+    const pairs = phrases(inline(encodedNames(urls, budget), budget));
     const databases = dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
     return rawHeaders(databases, budget);
   }

@@ -1,0 +1,69 @@
+import { INLINE_PHRASE_NAMES } from './defaults.js';
+import { anyCase, escapeRegex } from './inline-locator.js';
+
+/**
+ * `password: correct horse battery staple`: the rules for `name: value` pairs (inline.ts) end an
+ * unquoted value at the first space, so only `correct` was replaced and the rest of the
+ * passphrase went out. Run after them: where a passphrase-like name (defaults.ts,
+ * INLINE_PHRASE_NAMES; glued too, `dbPassword:`), a colon and the replacement stand, the words
+ * that follow on the same line are replaced with it, up to a word that starts another pair
+ * (`user: bob`, `id=7`: a word with `:` or `=` in it), a line end, or a `"`, `'`, `,`, `;`, `&`
+ * or `}`. Over-replacing the rest of a message (`password: x for user bob`) hides words a reader
+ * may have wanted; under-replacing leaked three quarters of a passphrase.
+ *
+ * Linear: the names are literals; each match's words are read once and the search goes on after them.
+ */
+export type PhraseScrubber = (text: string) => string;
+
+const SPACE = 32;
+const TAB = 9;
+
+/** A character of a word of the phrase: not white space, `"`, `'`, `,`, `;`, `&`, `}`, `:` or `=`. */
+function isWordChar(c: number): boolean {
+  if (c === SPACE || (c >= 9 && c <= 13) || c === 0x2028 || c === 0x2029) return false;
+  return c !== 34 && c !== 39 && c !== 44 && c !== 59 && c !== 38 && c !== 125 && c !== 58 && c !== 61;
+}
+
+/** Where the words after `from` end: each after spaces or tabs, none followed by `:` or `=`. */
+function phraseEnd(text: string, from: number): number {
+  const n = text.length;
+  let end = from;
+  let p = from;
+  while (p < n) {
+    let w = p;
+    while (w < n && (text.charCodeAt(w) === SPACE || text.charCodeAt(w) === TAB)) w++;
+    if (w === p) break;
+    let e = w;
+    while (e < n && isWordChar(text.charCodeAt(e))) e++;
+    if (e === w) break;
+    if (e < n && (text.charCodeAt(e) === 58 || text.charCodeAt(e) === 61)) break;
+    end = e;
+    p = e;
+  }
+  return end;
+}
+
+export function createPhraseScrubber(replacement: string): PhraseScrubber {
+  const names = anyCase(INLINE_PHRASE_NAMES.map(escapeRegex).join('|'));
+  // The name, an optional `]` or closing quote (`user[password]:`, `"password":` is quoted anyway),
+  // the colon, and the value inline.ts put there.
+  const locator = new RegExp(
+    `(?:${names})\\]?(?:\\\\"|["'])?[ \\t]*:[ \\t]*${escapeRegex(replacement)}`,
+    'g',
+  );
+  return (text) => {
+    if (text.indexOf(':') === -1) return text;
+    let out = '';
+    let copied = 0;
+    locator.lastIndex = 0;
+    for (let m = locator.exec(text); m !== null; m = locator.exec(text)) {
+      const from = locator.lastIndex;
+      const to = phraseEnd(text, from);
+      if (to === from) continue;
+      out += text.slice(copied, from);
+      copied = to;
+      locator.lastIndex = to;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  };
+}
