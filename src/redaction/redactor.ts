@@ -20,6 +20,7 @@ import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { createPgErrorScrubber } from './pg-errors.js';
 import { createPhraseScrubber } from './phrase-values.js';
 import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
+import { createRedisStatementScrubber } from './redis-statement.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
@@ -286,6 +287,19 @@ function doubleQuotesStrings(attributes: Attributes): boolean {
   return system === 'mysql' || system === 'mariadb';
 }
 
+/** Which statements a span's database writes: SQL (masked), MySQL's (`"…"` a string), or Redis commands. */
+enum Dialect {
+  Sql = 0,
+  MySql = 1,
+  Redis = 2,
+}
+
+function dialectOf(attributes: Attributes): Dialect {
+  if (doubleQuotesStrings(attributes)) return Dialect.MySql;
+  const system = attributes['db.system.name'] ?? attributes['db.system'];
+  return system === 'redis' ? Dialect.Redis : Dialect.Sql;
+}
+
 /** Compiles the options once; the returned functions do no allocation for keys that cannot match. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const replacement = options.replacement ?? '[REDACTED]';
@@ -323,6 +337,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const pgErrors = createPgErrorScrubber(replacement);
   const dbErrors = createDbErrorValueScrubber(replacement);
   const rawHeaders = createRawHeaderScrubber(replacement);
+  const redisStatement = createRedisStatementScrubber(replacement, (text, from, to) =>
+    endsInSecretName(text, from, to, SECRET_KEY_ENDINGS, true),
+  );
 
   const keyCache = new KeyCache<Action>(MAX_CACHED_KEYS);
   // One budget, made fresh for each value scrubbed: scrubbing never runs inside another scrub (the
@@ -378,7 +395,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
-  function scrubString(action: Action, value: string, key: string, mysql = false): string {
+  function scrubString(action: Action, value: string, key: string, dialect = Dialect.Sql): string {
     if (action === Action.Secret) return replacement;
     if (action === Action.Db && dbMode !== 'mask') return dbMode === 'keep' ? value : hashSql(value);
     const budget = restart(shared);
@@ -387,7 +404,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       // (`SISMEMBER revoked <JWT>`, `GET cache:ghp_…`), so the value patterns run too: first, on
       // the statement as written (masking would have cut `acct-123456` into `acct-?`).
       action === Action.Db
-        ? maskSql(patternsOnly(value, budget, true), mysql)
+        ? dialect === Dialect.Redis
+          ? maskSql(redisStatement(patternsOnly(value, budget, true), budget))
+          : maskSql(patternsOnly(value, budget, true), dialect === Dialect.MySql)
         : action === Action.Url
           ? patternsOnly(redactUrl(value, params, budget), budget)
           : action === Action.Query
@@ -400,15 +419,20 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
-  function scrubValue(action: Action, value: AttributeValue, key: string, mysql = false): AttributeValue {
-    if (typeof value === 'string') return scrubString(action, value, key, mysql);
+  function scrubValue(
+    action: Action,
+    value: AttributeValue,
+    key: string,
+    dialect = Dialect.Sql,
+  ): AttributeValue {
+    if (typeof value === 'string') return scrubString(action, value, key, dialect);
     if (Array.isArray(value)) {
       if (action === Action.Secret) return value.map(() => replacement);
       let out: (string | number | boolean | null | undefined)[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (typeof item !== 'string') continue;
-        const scrubbed = scrubString(action, item, key, mysql);
+        const scrubbed = scrubString(action, item, key, dialect);
         if (scrubbed !== item) {
           out ??= value.slice();
           out[i] = scrubbed;
@@ -429,15 +453,15 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   return {
     attributes(attributes) {
-      let mysql: boolean | undefined;
+      let dialect: Dialect | undefined;
       for (const key in attributes) {
         const value = attributes[key];
         if (value == null) continue;
         const action = actionFor(key);
         if (action === Action.Safe) continue;
         if (action !== Action.Secret && typeof value !== 'string' && !Array.isArray(value)) continue;
-        if (action === Action.Db) mysql ??= doubleQuotesStrings(attributes);
-        const scrubbed = scrubValue(action, value, key, mysql);
+        if (action === Action.Db) dialect ??= dialectOf(attributes);
+        const scrubbed = scrubValue(action, value, key, dialect);
         if (scrubbed !== value) attributes[key] = scrubbed;
       }
     },

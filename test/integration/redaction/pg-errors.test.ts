@@ -4,24 +4,23 @@
 // exists.` or `Failing row contains (<value>, -1).` A canary put through the real PostgreSQL must
 // reach no byte the receiver gets; the messages keep their shape.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, spawnNode } from '../../support/child.js';
-import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../../support/otlp-receiver.mjs';
+import { spansOfApp } from '../../support/app-spans.js';
+import type { OtlpReceiver, ReceivedSpan } from '../../support/otlp-receiver.mjs';
 
 const CANARY = 'pgC4n4ry9Zq';
 let rx: OtlpReceiver;
 let spans: ReceivedSpan[];
 
 beforeAll(async () => {
-  rx = await startReceiver({ port: 0 });
-  const child = spawnNode(['--require', `${repoRoot}dist/register.cjs`, 'test/fixtures/pg-error-app.cjs'], {
-    OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
-    OTEL_SERVICE_NAME: 'pg-error-app',
-    DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
-    CANARY,
-  });
-  const { code } = await child.exited;
-  expect(code, child.output()).toBe(0);
-  spans = await rx.waitForSpans(7, { timeoutMs: 10_000 });
+  ({ rx, spans } = await spansOfApp(
+    'test/fixtures/pg-error-app.cjs',
+    {
+      OTEL_SERVICE_NAME: 'pg-error-app',
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+      CANARY,
+    },
+    7,
+  ));
 }, 30_000);
 afterAll(() => rx.stop());
 

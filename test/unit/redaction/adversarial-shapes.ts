@@ -1,15 +1,19 @@
 // Inputs built to make a backtracking scrubber retry from every repetition: each repeats the
 // prefix (or a near miss) of one built-in pattern. Shared by test/unit/redaction/linear-time.test.ts and
 // the bench's scrub group (bench/fixtures/scrub-micro.ts).
-export type Mode = 'text' | 'url' | 'query' | 'db' | 'cookie';
+export type Mode = 'text' | 'url' | 'query' | 'db' | 'redis' | 'cookie';
 /** The attribute key that makes the redactor treat a value as free text, a URL or SQL. */
 export const KEY: Record<Mode, string> = {
   text: 'exception.message',
   url: 'url.full',
   query: 'url.query',
   db: 'db.statement',
+  redis: 'db.statement',
   cookie: 'request.cookies',
 };
+
+/** Attributes that go with the value's key: a Redis command is scrubbed as one (redis-statement.ts). */
+export const WITH: Partial<Record<Mode, Record<string, string>>> = { redis: { 'db.system': 'redis' } };
 
 /** [name, repeated unit, attribute kinds it is scrubbed as, prefix, suffix] */
 export const SHAPES: [string, string, Mode[], string?, string?][] = [
@@ -131,6 +135,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['JWTs', 'eyJhbGciOi.eyJzdWIiOi.sig ', ['text']],
   ['bearer tokens', 'Bearer abcdefgh ', ['text']],
   ['SQL literals', "x='a' AND y=1 OR ", ['db']],
+  ['Redis session keys', 'sess:a ', ['redis']],
+  ['Redis key namespaces', 'a:b:c:d:e:f:', ['redis']],
+  ['Redis words', 'AUTH ', ['redis']],
+  ['Redis ACL passwords', '>a #b ', ['redis'], 'ACL SETUSER u '],
+  ['Redis HELLO AUTH', 'AUTH ', ['redis'], 'HELLO 3 '],
   ['pg quoted values', 'invalid input syntax for type integer: "', ['text']],
   ['pg quoted values, long type names', `invalid input syntax for type ${'a'.repeat(300)}`, ['text']],
   ['pg out-of-range values', 'value "aaaa', ['text']],

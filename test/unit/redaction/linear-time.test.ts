@@ -12,7 +12,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../src/redaction/redactor.js';
-import { input, KEY, type Mode, SHAPES } from './adversarial-shapes.js';
+import { input, KEY, type Mode, SHAPES, WITH } from './adversarial-shapes.js';
 
 const redactor = createRedactor();
 
@@ -26,7 +26,7 @@ function perByte(mode: Mode, text: string, runs: number, reps: number): number {
   for (let r = 0; r < runs && (r === 0 || performance.now() < deadline); r++) {
     const batch: Attributes[] = [];
     // A fresh string each time (sliced+flattened), so no run profits from a cached flat copy.
-    for (let i = 0; i < reps; i++) batch.push({ [KEY[mode]]: ` ${text}`.slice(1) });
+    for (let i = 0; i < reps; i++) batch.push({ ...WITH[mode], [KEY[mode]]: ` ${text}`.slice(1) });
     const start = process.hrtime.bigint();
     for (const attributes of batch) redactor.attributes(attributes);
     const ns = Number(process.hrtime.bigint() - start);
