@@ -17,6 +17,7 @@ import {
 import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { redactPathSecrets } from './path-secrets.js';
 import { createPgErrorScrubber } from './pg-errors.js';
 import { createPhraseScrubber } from './phrase-values.js';
 import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
@@ -40,10 +41,13 @@ enum Action {
   Text = 5,
   /** Under a key that says cookies (cookie-header.ts). */
   Cookie = 6,
+  /** A URL's path (`url.path`): free text, and a credential as a segment (path-secrets.ts). */
+  Path = 7,
 }
 
 const URL_KEYS = new Set(['url.full', 'http.url', 'url.original', 'http.target', 'db.connection_string']);
 const QUERY_KEYS = new Set(['url.query', 'http.query']);
+const PATH_KEYS = new Set(['url.path']);
 const DB_KEYS = new Set(['db.statement', 'db.query.text']);
 // Keys whose string values are enums, addresses or names set by instrumentations, never user text.
 // Skipping them keeps the hot path short; a user `keys` entry still wins over this list.
@@ -231,7 +235,9 @@ function testedAlone(pattern: ValuePattern): boolean {
 
 /** The longest key of the fixed sets above: a longer key is none of them. */
 const LONGEST_KNOWN_KEY = Math.max(
-  ...[URL_KEYS, QUERY_KEYS, DB_KEYS, SAFE_KEYS].flatMap((set) => [...set].map((key) => key.length)),
+  ...[URL_KEYS, QUERY_KEYS, PATH_KEYS, DB_KEYS, SAFE_KEYS].flatMap((set) =>
+    [...set].map((key) => key.length),
+  ),
 );
 const URL_SUFFIXES = new Set(['.url', '_url', '.uri', '_uri']);
 // `cookies`, `request.cookie_string`: no semantic-convention key says cookie (the guard test checks).
@@ -272,6 +278,7 @@ function classify(key: string, keys: CompiledKeys): Action {
   const lower = key.toLowerCase();
   if (DB_KEYS.has(lower)) return Action.Db;
   if (QUERY_KEYS.has(lower)) return Action.Query;
+  if (PATH_KEYS.has(lower)) return Action.Path;
   if (URL_KEYS.has(lower)) return Action.Url;
   if (SAFE_KEYS.has(lower)) return Action.Safe;
   return Action.Text;
@@ -413,7 +420,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
             ? patternsOnly(redactQuery(value, params, budget), budget)
             : action === Action.Cookie
               ? scrubCookieHeader(value, replacement, budget)
-              : scrubText(value, budget);
+              : action === Action.Path
+                ? scrubText(redactPathSecrets(value, 0, value.length, budget), budget)
+                : scrubText(value, budget);
     if (budget.spent)
       reportSpent(`the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
     return out;

@@ -8,6 +8,7 @@ import {
   secretNamesOf,
   secretSuffixes,
 } from './param-names.js';
+import { redactPathSecrets } from './path-secrets.js';
 
 /**
  * Query parameters whose values are scrubbed from URL attributes (compared case-insensitively): these,
@@ -207,6 +208,9 @@ export function redactUrl(
       out = `${userinfo[1]}${URL_REDACTED}:${URL_REDACTED}@${out.slice(userinfo[0].length)}`;
     }
   }
+  const [pathFrom, pathTo] = pathOf(out);
+  out = redactPathSecrets(out, pathFrom, pathTo, budget);
+  if (budget.spent) return out;
   const q = out.indexOf('?');
   const h = out.indexOf('#');
   if (q === -1 && h === -1) return out;
@@ -298,4 +302,34 @@ export function redactUrlsInText(
     colon = text.indexOf('://', urlEnd);
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** Where `scheme://` ends in `url` (the index of its `:`), or -1 when it does not start with one. */
+function schemeEnd(url: string): number {
+  if (!isLetter(url.charCodeAt(0))) return -1;
+  for (let i = 1; i < url.length && i < 32; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 58) return url.startsWith('//', i + 1) ? i : -1;
+    if (!isSchemeChar(c)) return -1;
+  }
+  return -1;
+}
+
+/** Where the path of `url` starts and ends: after `scheme://authority`, before `?` or `#`. */
+function pathOf(url: string): [number, number] {
+  let from = 0;
+  const scheme = schemeEnd(url);
+  if (scheme !== -1) {
+    const slash = url.indexOf('/', scheme + 3);
+    from = slash === -1 ? url.length : slash;
+  }
+  let to = url.length;
+  for (let i = from; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 63 || c === 35) {
+      to = i;
+      break;
+    }
+  }
+  return [from, to];
 }

@@ -1,11 +1,12 @@
 // Inputs built to make a backtracking scrubber retry from every repetition: each repeats the
 // prefix (or a near miss) of one built-in pattern. Shared by test/unit/redaction/linear-time.test.ts and
 // the bench's scrub group (bench/fixtures/scrub-micro.ts).
-export type Mode = 'text' | 'url' | 'query' | 'db' | 'redis' | 'cookie';
+export type Mode = 'text' | 'url' | 'path' | 'query' | 'db' | 'redis' | 'cookie';
 /** The attribute key that makes the redactor treat a value as free text, a URL or SQL. */
 export const KEY: Record<Mode, string> = {
   text: 'exception.message',
   url: 'url.full',
+  path: 'url.path',
   query: 'url.query',
   db: 'db.statement',
   redis: 'db.statement',
@@ -136,6 +137,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['bearer tokens', 'Bearer abcdefgh ', ['text']],
   ['SQL literals', "x='a' AND y=1 OR ", ['db']],
   ['Redis session keys', 'sess:a ', ['redis']],
+  ['path secrets', 'token/', ['url', 'path', 'text']],
+  ['path secrets, long segments', 'token/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1/', ['url', 'path']],
+  ['path secrets, long names', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1/', ['path'], 'http://h/'],
   ['Redis key namespaces', 'a:b:c:d:e:f:', ['redis']],
   ['Redis words', 'AUTH ', ['redis']],
   ['Redis ACL passwords', '>a #b ', ['redis'], 'ACL SETUSER u '],
