@@ -70,12 +70,15 @@ export class LogLimiter {
     }
   }
 
-  /** Prints what is still counted (at shutdown), then forgets every cause. */
-  flush(): void {
+  /**
+   * Prints what is still counted (at shutdown), then forgets every cause. `atLeast`: a cause held
+   * back fewer times than that is forgotten unprinted (its line, said already, would only repeat).
+   */
+  flush(atLeast = 1): void {
     for (const c of this._causes.values()) {
       if (c.timer) clearTimeout(c.timer);
       c.timer = undefined;
-      if (c.suppressed > 0) this._emit(c, this._now());
+      if (c.suppressed >= atLeast) this._emit(c, this._now());
     }
     this._causes.clear();
   }

@@ -25,6 +25,8 @@ export interface ExitPathOptions {
    * ends before that report (a script, a short job) said nothing of a full queue's drops.
    */
   readonly report?: () => void;
+  /** What keeps the export from succeeding now (the drop reporter's), named when the timeout ran out on it. */
+  readonly exportTrouble?: () => string | undefined;
 }
 
 export interface ExitPath {
@@ -146,7 +148,13 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     if (cut !== undefined) {
       result = { delivered: 0, cause: cut };
     } else if (left <= 0) {
-      result = { delivered: 0, cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up` };
+      // Used up by retries: what they retried is the cause a reader needs (a collector down, a
+      // wrong endpoint), not only that time ran out.
+      const trouble = opts.exportTrouble?.();
+      result = {
+        delivered: 0,
+        cause: `the shutdown timeout (${opts.timeoutMillis} ms) was used up${trouble === undefined ? '' : ` while the export was failing: ${trouble}`}`,
+      };
     } else {
       // Started first: the thread boots while the requests are built.
       const sender = startSyncSender(opts.target(), left);

@@ -264,6 +264,14 @@ export class DropReporter implements ExportObserver {
     );
   }
 
+  /**
+   * What keeps the export from succeeding now, if anything: the last call's error, or a call with
+   * no answer for too long. The exit path names it when the shutdown timeout ran out on it.
+   */
+  troubleCause(): string | undefined {
+    return this._troubleNow();
+  }
+
   /** The trouble as it is now: the last call's error, or a call with no answer for too long. */
   private _troubleNow(): string | undefined {
     if (this._currentError !== undefined) return this._causeOf(this._currentError);
@@ -342,7 +350,9 @@ export class DropReporter implements ExportObserver {
     this._timer = undefined;
     this._troubleTimer = undefined;
     this._hungTimer = undefined;
-    this._trouble.flush();
+    // One held-back "export failing, retrying" line would repeat, after the exit's verdict, a line
+    // said already, as if it still retried; only a count of several says something new.
+    this._trouble.flush(2);
     const { exported, failed } = this._stats;
     const rejected = this._stats.rejected ?? 0;
     const other = Math.min(this._otherDropTotal, this._stats.dropped);

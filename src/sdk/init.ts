@@ -141,6 +141,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     timeoutMillis: config.shutdownTimeoutMillis,
     ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
     report: () => reporter.shutdown(),
+    exportTrouble: () => reporter.troubleCause(),
   });
   const hooks = config.handleSignals
     ? installProcessHooks({

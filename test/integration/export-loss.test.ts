@@ -194,6 +194,39 @@ describe("a collector's message cannot forge or break our lines", () => {
   }, 20_000);
 });
 
+// A script that ends while its collector is down: the flush retried until the shutdown timeout,
+// and the loss line blamed only the timeout ("the shutdown timeout (1000 ms) was used up"), then
+// a held-back "export failing, retrying" line came after that verdict, as if it still retried.
+describe('spans lost when the shutdown timeout runs out on retries', () => {
+  it.each(['grpc', 'http/protobuf'])(
+    'name what the retries failed on, and nothing retries after (%s)',
+    async (protocol) => {
+      const port = await closedPort();
+      const child = spawnNode(
+        [
+          '--require',
+          './dist/register.cjs',
+          '-e',
+          "const { withSpan } = require('./dist/index.cjs'); for (let i = 0; i < 3; i++) withSpan('job-' + i, () => {});",
+        ],
+        {
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          ACME_OTEL_SHUTDOWN_TIMEOUT: '1500',
+        },
+      );
+      expect((await child.exited).code).toBe(0);
+      const output = child.output();
+      expect(output).toMatch(
+        /3 spans were lost at exit: the shutdown timeout \(1500 ms\) was used up while the export was failing: collector unreachable at \S+: ECONNREFUSED/,
+      );
+      const after = output.slice(output.indexOf('were lost at exit'));
+      expect(after).not.toMatch(/retrying/);
+    },
+    20_000,
+  );
+});
+
 describe('drop reports name the cause, promptly', () => {
   // Over OTLP/HTTP, upstream's delegate retried a refused connection itself, for up to the export
   // timeout, without a word: the cause we named was "not answering: an export call has had no
