@@ -1,4 +1,5 @@
 import type { Attributes, TextMapPropagator } from '@opentelemetry/api';
+import { log } from '../diag/log.js';
 import { ESM_PRELOAD_FLAG } from '../instrumentations/preloaded.js';
 import type { PropagatorName, ResolvedConfig, TracingOptions } from '../types.js';
 import { type Env, envBoolean, envKeyValues, envList, envString, firstNumber } from './env.js';
@@ -81,11 +82,13 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     exporters: resolveExporters(options, env),
     endpoint,
     protocol,
-    headers: Object.freeze({
-      ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_HEADERS', true),
-      ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', true),
-      ...options.headers,
-    }),
+    headers: Object.freeze(
+      checkHeaderSize({
+        ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_HEADERS', true),
+        ...envKeyValues(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', true),
+        ...options.headers,
+      }),
+    ),
     exportTimeoutMillis:
       options.exportTimeoutMillis ??
       firstNumber(
@@ -163,4 +166,25 @@ export const DEFAULT_SPAN_VALUE_COUNT_LIMIT = 1024;
 /** A propagator entry's display name. */
 export function propagatorName(p: PropagatorName | TextMapPropagator): string {
   return typeof p === 'string' ? p : (p.constructor?.name ?? 'custom');
+}
+
+/**
+ * Collectors and the proxies in front of them refuse a request whose headers pass a limit (nginx
+ * and many load balancers from 8 KB, Node's own HTTP server from 16 KB: HTTP 431, or a refused
+ * HTTP/2 stream over gRPC). Every export would then fail, over gRPC named as an unreachable
+ * collector. Said once at start-up, with the size; the headers are sent as given.
+ */
+const HEADER_BYTES_WARN = 8 * 1024;
+
+function checkHeaderSize(headers: Record<string, string>): Record<string, string> {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) bytes += name.length + String(value).length + 4;
+  if (bytes > HEADER_BYTES_WARN) {
+    log.warn(
+      `OTLP headers (OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_TRACES_HEADERS, options.headers) come to ${bytes} bytes: ` +
+        `collectors and proxies commonly refuse more than ${HEADER_BYTES_WARN} (HTTP 431, or a refused gRPC stream), ` +
+        'and then every export fails; sending them as given',
+    );
+  }
+  return headers;
 }

@@ -290,3 +290,23 @@ describe('a bad OTLP endpoint is named without its userinfo', () => {
     expect(warnings[0]).not.toContain('pw5ecret');
   });
 });
+
+// Headers past what collectors and proxies take (HTTP 431, a refused gRPC stream) failed every
+// export, over gRPC named as an unreachable collector, without a word about their size.
+describe('OTLP headers too large for collectors', () => {
+  it('warn once at start with their size, and are sent as given', () => {
+    const big = 'a'.repeat(9000);
+    const config = resolveConfig({}, { ...base, OTEL_EXPORTER_OTLP_HEADERS: `x-big=${big}` });
+    expect(config.headers['x-big']).toBe(big);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] OTLP headers \(OTEL_EXPORTER_OTLP_HEADERS, .*\) come to 9009 bytes: collectors and proxies commonly refuse more than 8192 .*; sending them as given$/,
+      ),
+    ]);
+  });
+
+  it('say nothing at a usual size', () => {
+    resolveConfig({}, { ...base, OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${'t'.repeat(2000)}` });
+    expect(warnings).toEqual([]);
+  });
+});
