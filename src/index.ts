@@ -11,6 +11,7 @@ export type {
   Carrier,
   DetachedOptions,
   ExtractedSpanOptions,
+  GrpcMetadata,
   HeaderList,
   KeyedCollection,
   SerializedContext,

@@ -22,7 +22,7 @@ export type HeaderList = Record<string, unknown>[];
  * headers that are usually absent (B3's, `tracestate`), so a message with 50,000 headers cost
  * ~350 ms of CPU.
  */
-export function carrierGetter(): TextMapGetter<Carrier | HeaderList | KeyedCollection> & {
+export function carrierGetter(): TextMapGetter<Carrier | HeaderList | KeyedCollection | GrpcMetadata> & {
   readonly [LOWERCASE_KEYS]: true;
 } {
   let indexed: Carrier | undefined;
@@ -30,12 +30,14 @@ export function carrierGetter(): TextMapGetter<Carrier | HeaderList | KeyedColle
   let lowered: string[] = [];
   let list: object | undefined;
   let listed: Carrier = {};
-  const asObject = (carrier: Carrier | HeaderList | KeyedCollection): Carrier => {
+  const asObject = (carrier: Carrier | HeaderList | KeyedCollection | GrpcMetadata): Carrier => {
     const entries = Array.isArray(carrier)
       ? fromHeaderList
       : isKeyedCollection(carrier)
         ? fromCollection
-        : undefined;
+        : isGrpcMetadata(carrier)
+          ? fromMetadata
+          : undefined;
     if (entries === undefined) return carrier as Carrier;
     if (list !== carrier) {
       list = carrier;
@@ -90,6 +92,21 @@ export interface KeyedCollection {
   set(key: string, value: string): unknown;
 }
 
+/**
+ * `@grpc/grpc-js`'s `Metadata` (what a gRPC call's client and server hand out): its entries are
+ * not properties either, and it has no `forEach`.
+ */
+export interface GrpcMetadata {
+  getMap(): Record<string, unknown>;
+  get(key: string): unknown[];
+  set(key: string, value: string): void;
+}
+
+export function isGrpcMetadata(carrier: unknown): carrier is GrpcMetadata {
+  const c = carrier as Partial<GrpcMetadata>;
+  return typeof c.getMap === 'function' && typeof c.get === 'function' && typeof c.set === 'function';
+}
+
 export function isKeyedCollection(carrier: unknown): carrier is KeyedCollection {
   const c = carrier as Partial<KeyedCollection>;
   return typeof c.forEach === 'function' && typeof c.set === 'function';
@@ -104,6 +121,20 @@ function fromCollection(collection: KeyedCollection): Carrier {
   collection.forEach((value, key) => {
     if (typeof key === 'string') out[key] = value;
   });
+  return out;
+}
+
+/**
+ * `extractContext(call.metadata)` read the Metadata object's own properties (its internal map and
+ * options), found no header and started a new trace; `injectContext(metadata)` set a property
+ * that gRPC never sends. Each key with all its values (a binary `-bin` value is a Buffer).
+ */
+function fromMetadata(metadata: GrpcMetadata): Carrier {
+  const out: Carrier = Object.create(null);
+  for (const key of Object.keys(metadata.getMap())) {
+    const values = metadata.get(key);
+    out[key] = values.length === 1 ? values[0] : values;
+  }
   return out;
 }
 
@@ -132,7 +163,7 @@ function attributeValue(value: unknown): string | undefined {
 
 // A property of a Headers or Map object is no header: fetch sent no traceparent.
 export const collectionSetter = {
-  set(collection: KeyedCollection, key: string, value: string): void {
+  set(collection: KeyedCollection | GrpcMetadata, key: string, value: string): void {
     collection.set(key, value);
   },
 };

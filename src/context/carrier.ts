@@ -1,18 +1,24 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import type { Carrier, HeaderList, KeyedCollection } from './carrier-getter.js';
-import { carrierGetter, collectionSetter, headerListSetter, isKeyedCollection } from './carrier-getter.js';
+import type { Carrier, GrpcMetadata, HeaderList, KeyedCollection } from './carrier-getter.js';
+import {
+  carrierGetter,
+  collectionSetter,
+  headerListSetter,
+  isGrpcMetadata,
+  isKeyedCollection,
+} from './carrier-getter.js';
 import type { WithSpanOptions } from './with-span.js';
 import { withSpan } from './with-span.js';
 
-export type { Carrier, HeaderList, KeyedCollection } from './carrier-getter.js';
+export type { Carrier, GrpcMetadata, HeaderList, KeyedCollection } from './carrier-getter.js';
 
 /**
  * Write the context (the current one by default) into a carrier with the global propagator
  * (W3C `traceparent`/`tracestate`/`baggage` unless configured otherwise). Returns the carrier;
  * a new object when none is given. Given node-rdkafka's header list, each header is appended as
- * `{ [name]: value }`, replacing an older entry of that name; given a Fetch `Headers` or a Map,
- * its `set` is called.
+ * `{ [name]: value }`, replacing an older entry of that name; given a Fetch `Headers`, a Map or a
+ * gRPC `Metadata`, its `set` is called.
  *
  * @example
  * import { injectContext, withSpan } from '@acme/otel';
@@ -23,14 +29,17 @@ export type { Carrier, HeaderList, KeyedCollection } from './carrier-getter.js';
  * }));
  * // e.g. channel.sendToQueue('orders', Buffer.from(JSON.stringify(job.payload)), { headers: job.headers })
  */
-export function injectContext<C extends Carrier | HeaderList | KeyedCollection = Record<string, string>>(
+export function injectContext<
+  C extends Carrier | HeaderList | KeyedCollection | GrpcMetadata = Record<string, string>,
+>(
   carrier: C = {} as C,
   ctx: Context = context.active(),
-): C extends HeaderList | KeyedCollection ? C : C & Record<string, string> {
+): C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string> {
   if (Array.isArray(carrier)) propagation.inject(ctx, carrier, headerListSetter);
-  else if (isKeyedCollection(carrier)) propagation.inject(ctx, carrier, collectionSetter);
+  else if (isKeyedCollection(carrier) || isGrpcMetadata(carrier))
+    propagation.inject(ctx, carrier, collectionSetter);
   else propagation.inject(ctx, carrier);
-  return carrier as C extends HeaderList | KeyedCollection ? C : C & Record<string, string>;
+  return carrier as C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string>;
 }
 
 /**
@@ -38,8 +47,8 @@ export function injectContext<C extends Carrier | HeaderList | KeyedCollection =
  * (as parent for new spans) and any baggage. Extraction starts from an empty context, not the
  * current one: a message with no trace headers must not become a child of whatever span
  * happened to be active in the consumer loop. Pass `base` to extract on top of another context.
- * node-rdkafka's header list (`[{ traceparent: <Buffer> }, …]`), a Fetch `Headers` and a Map are
- * read by their entries.
+ * node-rdkafka's header list (`[{ traceparent: <Buffer> }, …]`), a Fetch `Headers`, a Map and a
+ * gRPC `Metadata` are read by their entries.
  *
  * @example
  * import { context, trace } from '@opentelemetry/api';
@@ -52,7 +61,7 @@ export function injectContext<C extends Carrier | HeaderList | KeyedCollection =
  * });
  */
 export function extractContext(
-  carrier: Carrier | HeaderList | KeyedCollection | null | undefined,
+  carrier: Carrier | HeaderList | KeyedCollection | GrpcMetadata | null | undefined,
   base: Context = ROOT_CONTEXT,
 ): Context {
   if (carrier === null || carrier === undefined || typeof carrier !== 'object') return base;
@@ -88,7 +97,7 @@ export interface ExtractedSpanOptions extends Omit<WithSpanOptions, 'parent'> {
  * });
  */
 export function withExtractedContext<T>(
-  carrier: Carrier | HeaderList | KeyedCollection | null | undefined,
+  carrier: Carrier | HeaderList | KeyedCollection | GrpcMetadata | null | undefined,
   name: string,
   fn: (span: Span) => T,
   options: ExtractedSpanOptions = {},

@@ -1,7 +1,7 @@
 export type { BaggageValue } from './baggage.js';
 export { BAGGAGE_LIMITS, getAllBaggage, getBaggage, setBaggage, withBaggage } from './baggage.js';
 export { bindContext, bindEmitter } from './bind.js';
-export type { Carrier, ExtractedSpanOptions, HeaderList, KeyedCollection } from './carrier.js';
+export type { Carrier, ExtractedSpanOptions, GrpcMetadata, HeaderList, KeyedCollection } from './carrier.js';
 export { extractContext, injectContext, withExtractedContext } from './carrier.js';
 export type { DetachedOptions } from './detached.js';
 export { runDetached } from './detached.js';

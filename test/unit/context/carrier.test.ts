@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -191,6 +192,36 @@ describe('Fetch Headers and Map carriers', () => {
     expect(map.get('traceparent')).toBe(`00-${span.traceId}-${span.spanId}-01`);
     expect(Object.keys(headers)).toEqual([]);
     expect(trace.getSpanContext(extractContext(headers))?.spanId).toBe(span.spanId);
+  });
+});
+
+describe('gRPC Metadata carriers', () => {
+  // `@grpc/grpc-js`'s Metadata keeps its entries in an internal map and has no forEach:
+  // injectContext(metadata) set a property gRPC never sends, and extractContext(call.metadata)
+  // found no header and started a new trace.
+  it('injects with its set(), extracts from its entries, and round-trips', () => {
+    const metadata = new Metadata();
+    metadata.set('x-tenant', 'acme');
+    const span = withSpan('rpc call', (s) =>
+      context.with(setBaggage({ tier: 'gold' }), () => {
+        expect(injectContext(metadata)).toBe(metadata);
+        return s.spanContext();
+      }),
+    );
+    expect(metadata.get('traceparent')).toEqual([`00-${span.traceId}-${span.spanId}-01`]);
+    expect(metadata.get('baggage')).toEqual(['tier=gold']);
+    expect(Object.keys(metadata)).not.toContain('traceparent');
+    const extracted = extractContext(metadata);
+    expect(trace.getSpanContext(extracted)?.spanId).toBe(span.spanId);
+    expect(getBaggage('tier', extracted)).toBe('gold');
+  });
+
+  it('extracts what a client sent, as a server call metadata holds it', () => {
+    const metadata = Metadata.fromHttp2Headers({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      'content-type': 'application/grpc',
+    });
+    expect(trace.getSpanContext(extractContext(metadata))?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 });
 
