@@ -24,15 +24,21 @@ function isWordChar(c: number): boolean {
   return c !== 34 && c !== 39 && c !== 44 && c !== 59 && c !== 38 && c !== 125 && c !== 58 && c !== 61;
 }
 
-/** Where the words after `from` end: each after spaces or tabs, none followed by `:` or `=`. */
-function phraseEnd(text: string, from: number): number {
+/**
+ * Where the words after `from` end: each after spaces or tabs, none followed by `:` or `=`.
+ * `bare`: the first word may start right at `from` (an empty replacement left the value's first
+ * word's place empty, and the locator took the spaces before it).
+ */
+function phraseEnd(text: string, from: number, bare: boolean): number {
   const n = text.length;
   let end = from;
   let p = from;
+  let first = bare;
   while (p < n) {
     let w = p;
     while (w < n && (text.charCodeAt(w) === SPACE || text.charCodeAt(w) === TAB)) w++;
-    if (w === p) break;
+    if (w === p && !first) break;
+    first = false;
     let e = w;
     while (e < n && isWordChar(text.charCodeAt(e))) e++;
     if (e === w) break;
@@ -58,7 +64,7 @@ export function createPhraseScrubber(replacement: string): PhraseScrubber {
     locator.lastIndex = 0;
     for (let m = locator.exec(text); m !== null; m = locator.exec(text)) {
       const from = locator.lastIndex;
-      const to = phraseEnd(text, from);
+      const to = phraseEnd(text, from, replacement === '');
       if (to === from) continue;
       out += text.slice(copied, from);
       copied = to;

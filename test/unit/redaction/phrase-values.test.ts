@@ -31,6 +31,13 @@ describe('passphrases after `name:`', () => {
     expect(redactor.text(expected)).toBe(expected);
   });
 
+  it('takes the words with an empty replacement too', () => {
+    expect(createRedactor({ replacement: '' }).text('password: correct horse battery staple')).toBe(
+      'password:  ',
+    );
+    expect(createRedactor({ replacement: '' }).text('password: abc user: bob')).toBe('password:  user: bob');
+  });
+
   it('applies to attributes scrubbed as free text and with another replacement', () => {
     const custom = createRedactor({ replacement: '***' });
     const attributes = { 'exception.message': 'bad config: password: correct horse battery staple' };
