@@ -97,7 +97,8 @@ export class HttpTransport {
 
   private _post(body: Uint8Array, gzipped: boolean, timeoutMillis: number): Promise<ExportResponse> {
     const http = lazyRequire(this._https ? 'node:https' : 'node:http') as typeof import('node:https');
-    this._agent ??= new http.Agent({ keepAlive: true, ...this._options.tls });
+    this._agent ??= new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MILLIS, ...this._options.tls });
+    const pooled = this._agent;
     const headers: Record<string, string> = {
       ...this._options.headers,
       'Content-Type': 'application/x-protobuf',
@@ -121,19 +122,54 @@ export class HttpTransport {
         finish({ status: 'failure', error: new Error(`Request timed out after ${timeoutMillis} ms`) });
         request?.destroy(); // sent, and no answer: its socket is not reused either
       }, timeoutMillis);
-      try {
-        request = http.request(this._url, { method: 'POST', headers, agent: this._agent }, (res) =>
-          readAnswer(res, finish),
-        );
-      } catch (error) {
-        // A header value Node refuses, or a URL it cannot request: no request was made.
-        finish({ status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
-        return;
-      }
-      request.on('error', (error) => finish({ status: 'failure', error }));
-      request.end(body);
+      const attempt = (agent: Agent | false) => {
+        let answered = false;
+        let sent: ClientRequest;
+        try {
+          sent = http.request(
+            this._url,
+            // `agent: false`: a connection of its own, which needs the TLS options itself.
+            { method: 'POST', headers, agent, ...(agent === false ? this._options.tls : undefined) },
+            (res) => {
+              answered = true;
+              readAnswer(res, finish);
+            },
+          );
+        } catch (error) {
+          // A header value Node refuses, or a URL it cannot request: no request was made.
+          finish({ status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
+          return;
+        }
+        request = sent;
+        sent.on('error', (error) => {
+          if (agent !== false && !answered && !settled && sent.reusedSocket && isIdleClose(error))
+            attempt(false);
+          else finish({ status: 'failure', error });
+        });
+        sent.end(body);
+      };
+      attempt(pooled);
     });
   }
+}
+
+/**
+ * An idle connection's socket is closed after this long unused, or 1 s before the server's
+ * `Keep-Alive: timeout=N` when that is sooner (Node's agent reads the hint only when a `timeout`
+ * is set: lib/_http_agent.js, keepSocketAlive). 4 s is undici's default (Node's fetch) for a
+ * server that announces nothing: below the 5 s of Node's own servers. Active requests are not cut
+ * by it (their own timer is the export timeout).
+ */
+const IDLE_SOCKET_MILLIS = 4_000;
+
+/**
+ * How a request fails on a kept-alive socket the server closed as idle while the request was on
+ * its way (Node's docs, `request.reusedSocket`): normal HTTP life, not a collector in trouble.
+ * Such a request is sent once more at once on a new connection, uncounted; a reset there is real.
+ */
+function isIdleClose(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED';
 }
 
 /** The answer: success with its body on 2xx, else the status as an {@link HttpStatusError}; bounded. */

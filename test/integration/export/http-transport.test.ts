@@ -2,7 +2,7 @@
 // for what a collector answers, bare node:http servers for what a proxy or a broken server sends
 // (statuses, endless answers, no answer), and closed ports and resets for a collector that is down.
 // Each request ends with its own answer or error: retrying is the retrying exporter's.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import zlib from 'node:zlib';
@@ -17,57 +17,38 @@ import {
 import { checkedHeaders } from '../../../src/export/otlp/grpc-options.js';
 import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../../../src/export/otlp/http-options.js';
-import { HttpTransport, type HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
-import { buildTraceRequest } from '../../../src/export/otlp/request.js';
-import { finishedSpans } from '../../support/finished-spans.js';
+import type { HttpTransport, HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
+import {
+  type BodyHandler,
+  closeHttpServers,
+  httpServer,
+  openConnections,
+} from '../../support/http-server.js';
+import { httpTransport, shutdownHttpTransports, traceRequest } from '../../support/http-transport.js';
 import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
-const transports: HttpTransport[] = [];
-const servers: Server[] = [];
 
 beforeAll(async () => {
   rx = await startReceiver({ port: 0, http: true });
 });
 afterAll(() => rx.stop());
 afterEach(async () => {
-  for (const t of transports.splice(0)) t.shutdown();
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  shutdownHttpTransports();
+  await closeHttpServers();
   rx.setMode('ok');
   rx.clear();
   resetLogger();
 });
 
 function transport(options: Partial<HttpTransportOptions> = {}): HttpTransport {
-  const t = new HttpTransport({
-    url: rx.httpEndpoint as string,
-    headers: {},
-    compression: 'none',
-    userAgent: 'OTel-OTLP-Exporter-JavaScript test',
-    ...options,
-  });
-  transports.push(t);
-  return t;
+  return httpTransport({ url: rx.httpEndpoint as string, ...options });
 }
 
-function request(...names: string[]): Uint8Array {
-  return buildTraceRequest(finishedSpans('http-transport-test', ...names));
-}
+const request = traceRequest;
 
-async function server(
-  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void,
-): Promise<string> {
-  const s = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handler(req, res, Buffer.concat(chunks)));
-  });
-  servers.push(s);
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1/traces`;
+async function server(handler: BodyHandler): Promise<string> {
+  return (await httpServer(handler)).url;
 }
 
 describe('OTLP/HTTP transport', () => {
@@ -177,7 +158,7 @@ describe('OTLP/HTTP transport', () => {
   });
 
   it('no answer: fails after the timeout, as a timeout, and drops that connection', async () => {
-    const url = await server(() => undefined);
+    const { server: s, url } = await httpServer(() => undefined);
     const started = Date.now();
     const response = await transport({ url }).send(request('a'), 300);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -186,10 +167,9 @@ describe('OTLP/HTTP transport', () => {
     expect(classifyExportError(error)).toBe('timeout');
     expect(isRetryableExportError(error)).toBe(true);
     // A connection left open would hold the process (and the collector's socket) forever.
-    const s = servers[servers.length - 1] as Server;
-    const open = () => new Promise<number>((resolve) => s.getConnections((_e, n) => resolve(n)));
-    for (let i = 0; i < 50 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await open()).toBe(0);
+    for (let i = 0; i < 50 && (await openConnections(s)) > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await openConnections(s)).toBe(0);
   });
 
   it(`an answer past ${MAX_RESPONSE_BYTES} bytes is not read, and not retried`, async () => {
