@@ -1,6 +1,9 @@
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { AgentOptions } from 'node:https';
+import { scrubForLog } from '../../diag/log.js';
 import { lazyRequire } from '../../util/index.js';
+import { printable } from '../../util/printable.js';
+import { answerExcerpt } from './error-answer.js';
 import { type ExportResponse, MAX_RESPONSE_BYTES } from './grpc-transport.js';
 
 export interface HttpTransportOptions {
@@ -25,6 +28,11 @@ export class HttpStatusError extends Error {
     message: string,
     /** The answer's `Retry-After`, in ms from now (429 and 503 may carry one): the retry waits that long at least. */
     readonly retryAfterMillis?: number,
+    /**
+     * A redirect's `Location` (3xx), absolute and scrubbed. Node's http does not follow redirects,
+     * nor do OTLP exporters: the endpoint is to be set to it (export-errors.ts, endpointHint).
+     */
+    readonly location?: string,
   ) {
     super(message);
   }
@@ -132,7 +140,7 @@ export class HttpTransport {
             { method: 'POST', headers, agent, ...(agent === false ? this._options.tls : undefined) },
             (res) => {
               answered = true;
-              readAnswer(res, finish);
+              readAnswer(res, this._url, finish);
             },
           );
         } catch (error) {
@@ -173,14 +181,21 @@ function isIdleClose(error: Error): boolean {
 }
 
 /** The answer: success with its body on 2xx, else the status as an {@link HttpStatusError}; bounded. */
-function readAnswer(res: IncomingMessage, finish: (response: ExportResponse) => void): void {
+function readAnswer(res: IncomingMessage, url: URL, finish: (response: ExportResponse) => void): void {
   const status = res.statusCode ?? 0;
+  const ok = status >= 200 && status < 300;
   const chunks: Buffer[] = [];
   let bytes = 0;
   res.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
     if (bytes <= MAX_RESPONSE_BYTES) {
       chunks.push(chunk);
+      return;
+    }
+    res.destroy();
+    // An error answer is its status, whatever follows (a 503's long page is still retried).
+    if (!ok) {
+      finish({ status: 'failure', error: statusError(res, url, Buffer.concat(chunks)) });
       return;
     }
     // Not retried: the collector may well have taken the spans.
@@ -190,24 +205,42 @@ function readAnswer(res: IncomingMessage, finish: (response: ExportResponse) => 
         `the collector's answer (HTTP ${status}) exceeded ${MAX_RESPONSE_BYTES} bytes; it was not read (an OTLP export answer is a few bytes)`,
       ),
     });
-    res.destroy();
   });
   res.on('end', () => {
     const data = Buffer.concat(chunks);
-    if (status >= 200 && status < 300) {
-      finish({ status: 'success', data });
-      return;
-    }
-    const { STATUS_CODES } = lazyRequire('node:http') as typeof import('node:http');
-    const message = res.statusMessage || STATUS_CODES[status] || 'unknown status';
-    finish({
-      status: 'failure',
-      error: new HttpStatusError(status, message, parseRetryAfter(res.headers['retry-after'])),
-    });
+    if (ok) finish({ status: 'success', data });
+    else finish({ status: 'failure', error: statusError(res, url, data) });
   });
   res.on('error', (error) => {
     // The spans were sent and a 2xx came: the body is only a possible partial_success.
-    if (status >= 200 && status < 300) finish({ status: 'success' });
+    if (ok) finish({ status: 'success' });
     else finish({ status: 'failure', error });
   });
+}
+
+/** The status, with what the answer says (its excerpt: error-answer.ts) and, for a redirect, where to. */
+function statusError(res: IncomingMessage, url: URL, body: Buffer): HttpStatusError {
+  const status = res.statusCode ?? 0;
+  const { STATUS_CODES } = lazyRequire('node:http') as typeof import('node:http');
+  const text = res.statusMessage || STATUS_CODES[status] || 'unknown status';
+  const excerpt = answerExcerpt(body, res.headers['content-type'], text);
+  return new HttpStatusError(
+    status,
+    excerpt === undefined ? text : `${text}: ${excerpt}`,
+    parseRetryAfter(res.headers['retry-after']),
+    status >= 300 && status < 400 ? redirectTarget(res.headers.location, url) : undefined,
+  );
+}
+
+/** A redirect's `Location`, resolved against the endpoint, scrubbed and bounded as a log line shows it. */
+function redirectTarget(location: string | undefined, url: URL): string | undefined {
+  if (location === undefined || location === '') return undefined;
+  let target: string;
+  try {
+    target = new URL(location, url).href;
+  } catch {
+    target = location;
+  }
+  const shown = printable(scrubForLog(target.slice(0, 2048)));
+  return shown.length <= 300 ? shown : `${shown.slice(0, 300)}…`;
 }

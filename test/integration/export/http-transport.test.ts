@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { DropReporter } from '../../../src/export/drop-reporter.js';
 import {
   classifyExportError,
   describeExportError,
@@ -18,6 +19,7 @@ import { checkedHeaders } from '../../../src/export/otlp/grpc-options.js';
 import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../../../src/export/otlp/http-options.js';
 import type { HttpTransport, HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
+import { createExportStats } from '../../../src/export/stats.js';
 import {
   type BodyHandler,
   closeHttpServers,
@@ -46,6 +48,18 @@ function transport(options: Partial<HttpTransportOptions> = {}): HttpTransport {
 }
 
 const request = traceRequest;
+
+/** The line the drop reporter writes for 3 spans lost to `error`. */
+function lossLine(url: string, error: unknown): string | undefined {
+  const lines: string[] = [];
+  setLogSink((_level, line) => lines.push(line));
+  const stats = createExportStats();
+  const reporter = new DropReporter(stats, { endpoint: url });
+  stats.failed += 3;
+  reporter.recordFailure(3, error);
+  reporter.shutdown();
+  return lines[0];
+}
 
 async function server(handler: BodyHandler): Promise<string> {
   return (await httpServer(handler)).url;
@@ -92,10 +106,10 @@ describe('OTLP/HTTP transport', () => {
 
   it('another status fails at once with it, retryable or not as upstream classes it', async () => {
     const cases: [number, boolean, string][] = [
-      [503, true, 'HTTP 503: Service Unavailable (the collector is overloaded or restarting)'],
-      [429, true, 'HTTP 429: Too Many Requests (the collector is throttling: overloaded)'],
-      [413, false, 'HTTP 413: Payload Too Large'],
-      [400, false, 'HTTP 400: Bad Request'],
+      [503, true, 'HTTP 503: Service Unavailable: no (the collector is overloaded or restarting)'],
+      [429, true, 'HTTP 429: Too Many Requests: no (the collector is throttling: overloaded)'],
+      [413, false, 'HTTP 413: Payload Too Large: no'],
+      [400, false, 'HTTP 400: Bad Request: no'],
     ];
     for (const [status, retryable, described] of cases) {
       let calls = 0;
@@ -109,6 +123,56 @@ describe('OTLP/HTTP transport', () => {
       expect(calls, 'one request: no retry inside the transport').toBe(1);
       expect(isRetryableExportError(error)).toBe(retryable);
       expect(describeExportError(error)).toBe(described);
+    }
+  });
+
+  it("an error quotes the collector's message (a Status, or a proxy's text), scrubbed, on the loss line too", async () => {
+    const message = Buffer.from('invalid span: trace_id is 15 bytes; token=s3cr3t-t0k3n');
+    const rpcStatus = Buffer.concat([Buffer.from([0x08, 0x03, 0x12, message.length]), message]);
+    const url = await server((_req, res) =>
+      res.writeHead(400, { 'Content-Type': 'application/x-protobuf' }).end(rpcStatus),
+    );
+    const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+    expect(describeExportError(error)).toBe(
+      'HTTP 400: Bad Request: invalid span: trace_id is 15 bytes; token=[REDACTED]',
+    );
+    expect(lossLine(url, error)).toBe(
+      `[@acme/otel] failed to export 3 spans to ${url}: HTTP 400: Bad Request: invalid span: trace_id is 15 bytes; token=[REDACTED]`,
+    );
+  });
+
+  it('an error answer past the bound is still its status: a 503 with a long page is retried', async () => {
+    const page = `<html><body><h1>Service Unavailable</h1>${'<p>maintenance</p>'.repeat(8_000)}</body></html>`;
+    const url = await server((_req, res) => res.writeHead(503, { 'Content-Type': 'text/html' }).end(page));
+    const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+    expect((error as { code?: number }).code).toBe(503);
+    expect(isRetryableExportError(error)).toBe(true);
+    expect(describeExportError(error)).toMatch(
+      /^HTTP 503: Service Unavailable: Service Unavailable maintenance/,
+    );
+  });
+
+  it("a redirect names the Location (scrubbed) as the endpoint to set: Node's http follows none", async () => {
+    for (const [status, location, shown] of [
+      [
+        308,
+        'https://collector.example/v1/traces?api_key=k3y',
+        'https://collector.example/v1/traces?api_key=REDACTED',
+      ],
+      [307, '/otlp/v1/traces', '/otlp/v1/traces'],
+    ] as const) {
+      let calls = 0;
+      const url = await server((_req, res) => {
+        calls++;
+        res.writeHead(status, { Location: location }).end();
+      });
+      const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+      expect(calls).toBe(1);
+      expect(isRetryableExportError(error)).toBe(false);
+      const target = shown.startsWith('/') ? new URL(shown, url).href : shown;
+      expect(lossLine(url, error)).toBe(
+        `[@acme/otel] failed to export 3 spans to ${url}: HTTP ${status}: ${status === 308 ? 'Permanent' : 'Temporary'} Redirect; the endpoint redirects, and redirects are not followed: set the traces endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, used as given) to where it points, ${target}`,
+      );
     }
   });
 
