@@ -12,7 +12,7 @@ import { grpcCodeName } from './otlp/grpc-status.js';
 //   backoff) for 429/502/503/504 and ECONNRESET/ECONNREFUSED/...; after those it reports
 //   `OTLPExporterError('Export failed with retryable status')` or the network error. We no longer
 //   use it (otlp/http-transport.ts): each request ends with the network error (string `code`) or
-//   an `HttpStatusError` with the status in `code`, as upstream's `OTLPExporterError` has it.
+//   an `HttpStatusError` (otlp/http-answer.ts) with the status in `code`, as upstream's `OTLPExporterError` has it.
 
 /** gRPC status codes worth retrying (https://opentelemetry.io/docs/specs/otlp/#failures). */
 const RETRYABLE_GRPC = new Set([

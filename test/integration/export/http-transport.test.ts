@@ -14,11 +14,13 @@ import {
   classifyExportError,
   describeExportError,
   isRetryableExportError,
+  PartialSuccessError,
 } from '../../../src/export/export-errors.js';
 import { checkedHeaders } from '../../../src/export/otlp/grpc-options.js';
 import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../../../src/export/otlp/http-options.js';
 import type { HttpTransport, HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
+import { successResult } from '../../../src/export/otlp/span-exporter.js';
 import { createExportStats } from '../../../src/export/stats.js';
 import {
   type BodyHandler,
@@ -102,6 +104,27 @@ describe('OTLP/HTTP transport', () => {
     const url = await server((_req, res) => res.end(Buffer.from([0x0a, 0x02, 0x08, 0x03])));
     const response = await transport({ url }).send(request('a'), 5_000);
     expect(response).toEqual({ status: 'success', data: Buffer.from([0x0a, 0x02, 0x08, 0x03]) });
+  });
+
+  it('a compressed answer is read inflated: its partial_success counts, and a bomb is not inflated past the bound', async () => {
+    const partial = Buffer.from([0x0a, 0x07, 0x08, 0x03, 0x12, 0x03, 0x71, 0x75, 0x6f]); // 3 rejected, "quo"
+    for (const [coding, encode] of [
+      ['gzip', zlib.gzipSync],
+      ['deflate', zlib.deflateSync],
+      ['br', zlib.brotliCompressSync],
+    ] as const) {
+      const url = await server((_req, res) =>
+        res.writeHead(200, { 'Content-Encoding': coding }).end(encode(partial)),
+      );
+      const response = await transport({ url }).send(request('a'), 5_000);
+      expect(successResult((response as { data?: Uint8Array }).data).error).toEqual(
+        new PartialSuccessError(3, 'quo'),
+      );
+    }
+    const bomb = zlib.gzipSync(Buffer.alloc(10 * MAX_RESPONSE_BYTES));
+    const url = await server((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(bomb));
+    const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+    expect(error.message).toContain(`exceeded ${MAX_RESPONSE_BYTES} bytes`);
   });
 
   it('another status fails at once with it, retryable or not as upstream classes it', async () => {
