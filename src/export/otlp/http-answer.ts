@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { scrubForLog } from '../../diag/log.js';
+import { log, scrubForLog } from '../../diag/log.js';
 import { lazyRequire } from '../../util/index.js';
 import { printable } from '../../util/printable.js';
 import { answerExcerpt } from './error-answer.js';
@@ -67,14 +67,35 @@ export function readAnswer(res: IncomingMessage, url: URL, finish: (response: Ex
       else finish({ status: 'success' });
       return;
     }
-    if (ok) finish({ status: 'success', data });
-    else finish({ status: 'failure', error: statusError(res, url, data) });
+    if (ok) {
+      if (isHtml(res)) warnHtmlAnswer(res, url, data);
+      finish({ status: 'success', data });
+    } else finish({ status: 'failure', error: statusError(res, url, data) });
   });
   res.on('error', (error) => {
     // The spans were sent and a 2xx came: the body is only a possible partial_success.
     if (ok) finish({ status: 'success' });
     else finish({ status: 'failure', error });
   });
+}
+
+function isHtml(res: IncomingMessage): boolean {
+  return /\bhtml\b/i.test(res.headers['content-type'] ?? '');
+}
+
+/**
+ * A 2xx with a web page is no OTLP answer (an ExportTraceServiceResponse, protobuf): the endpoint
+ * is a web server's (a catch-all route, a load balancer's default page), which took the spans
+ * and dropped them. Counted as exported all the same (the status says so), but said once.
+ */
+function warnHtmlAnswer(res: IncomingMessage, url: URL, body: Buffer): void {
+  const page = answerExcerpt(body, 'text/html', '');
+  log.warnOnce(
+    'otlp-http-html-answer',
+    `the OTLP/HTTP endpoint ${url.href} answered HTTP ${res.statusCode} with a web page` +
+      `${page === undefined ? '' : ` (${page.slice(0, 80)}${page.length > 80 ? '…' : ''})`}, not an OTLP answer:` +
+      ' the spans sent there are counted as exported but are probably lost. Is it a collector (OTLP/HTTP listens on 4318, at /v1/traces)?',
+  );
 }
 
 /** Not retried: the collector may well have taken the spans. */

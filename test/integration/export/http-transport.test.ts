@@ -127,6 +127,20 @@ describe('OTLP/HTTP transport', () => {
     expect(error.message).toContain(`exceeded ${MAX_RESPONSE_BYTES} bytes`);
   });
 
+  it('a 2xx web page (a web server, not a collector) is said once: the spans are counted as exported', async () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const page = '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>…</body></html>';
+    const url = (
+      await server((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(page))
+    ).replace('http://', 'http://ops:s3cr3t@');
+    const t = transport({ url });
+    for (let i = 0; i < 3; i++) expect((await t.send(request('a'), 5_000)).status).toBe('success');
+    expect(lines).toEqual([
+      `[@acme/otel] the OTLP/HTTP endpoint ${url.replace('ops:s3cr3t', 'REDACTED:REDACTED')} answered HTTP 200 with a web page (Welcome to nginx! …), not an OTLP answer: the spans sent there are counted as exported but are probably lost. Is it a collector (OTLP/HTTP listens on 4318, at /v1/traces)?`,
+    ]);
+  });
+
   it('another status fails at once with it, retryable or not as upstream classes it', async () => {
     const cases: [number, boolean, string][] = [
       [503, true, 'HTTP 503: Service Unavailable: no (the collector is overloaded or restarting)'],
