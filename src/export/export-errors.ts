@@ -148,6 +148,11 @@ export function endpointHint(error: unknown): string | undefined {
           `the endpoint redirects, and redirects are not followed: set the traces endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, used as given) to where it points, ${location}`
         : 'the endpoint answers with a redirect (without a Location): set the endpoint to where it points; redirects are not followed';
     }
+    // HTTP 401/403, gRPC UNAUTHENTICATED (16)/PERMISSION_DENIED (7): the status alone named no setting.
+    if (code === 401 || code === 403 || code === 16 || code === 7)
+      return 'the collector (or a proxy before it) refused the credentials: check the authorization header in OTEL_EXPORTER_OTLP_HEADERS or OTEL_EXPORTER_OTLP_TRACES_HEADERS (the `headers` option in code)';
+    if (code === 405)
+      return 'that URL does not take a POST: a web server, not an OTLP/HTTP collector (which takes spans at :4318/v1/traces)?';
     if (code === 404)
       return 'nothing takes OTLP at that path: a Collector takes spans at /v1/traces, which is appended to OTEL_EXPORTER_OTLP_ENDPOINT but not to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as given)';
     // Trusting another CA would not help these two.
