@@ -25,7 +25,8 @@ export interface HttpTransportOptions {
  * budget and names the cause, saw a single call that did not end: with the collector down,
  * `connect ECONNREFUSED` was reported as "not answering: an export call has had no answer for
  * 4.8 s", and at shutdown every pending span was lost to that false cause. Here each request
- * ends with its own answer or error, at once; the retries are the retrying exporter's. It also
+ * ends with its own answer or error, at once; the retries are the retrying exporter's, but for a
+ * request that met the server closing its idle connection ({@link isIdleClose}). It also
  * keeps @opentelemetry/otlp-exporter-base and otlp-transformer (~160 modules) out of the process,
  * as the OTLP/gRPC path does.
  *
