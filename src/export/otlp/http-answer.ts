@@ -72,10 +72,12 @@ export function readAnswer(res: IncomingMessage, url: URL, finish: (response: Ex
       finish({ status: 'success', data });
     } else finish({ status: 'failure', error: statusError(res, url, data) });
   });
-  res.on('error', (error) => {
+  res.on('error', () => {
     // The spans were sent and a 2xx came: the body is only a possible partial_success.
     if (ok) finish({ status: 'success' });
-    else finish({ status: 'failure', error });
+    // The status came too: a 503 cut short is the collector's 503 (retried, its Retry-After
+    // kept), not "ECONNRESET: aborted", which named the collector unreachable.
+    else finish({ status: 'failure', error: statusError(res, url, Buffer.concat(chunks)) });
   });
 }
 

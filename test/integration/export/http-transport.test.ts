@@ -230,6 +230,29 @@ describe('OTLP/HTTP transport', () => {
     }
   });
 
+  it('an error answer cut short is still its status, with its Retry-After (not "ECONNRESET: aborted")', async () => {
+    const cut = createTcpServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write(
+          'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\nContent-Length: 100\r\n\r\nslow down',
+        );
+        setTimeout(() => socket.destroy(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => cut.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(cut.address() as AddressInfo).port}/v1/traces`;
+      const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+      expect(error).toMatchObject({ code: 429, retryAfterMillis: 3_000 });
+      expect(describeExportError(error)).toBe(
+        'HTTP 429: Too Many Requests: slow down (the collector is throttling: overloaded)',
+      );
+    } finally {
+      await new Promise((resolve) => cut.close(resolve));
+    }
+  });
+
   it('a refused or reset connection fails at once, with its code, retryable', async () => {
     const closed = createTcpServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
