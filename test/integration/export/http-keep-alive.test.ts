@@ -5,12 +5,20 @@
 // normal HTTP life. Measured (Node 20, exports spaced within 2 ms of the server's close): 21 to
 // 39 in 120 exports failed so; none now.
 import type { Socket } from 'node:net';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { DropReporter } from '../../../src/export/drop-reporter.js';
 import { classifyExportError } from '../../../src/export/export-errors.js';
+import { OtlpSpanExporter } from '../../../src/export/otlp/span-exporter.js';
+import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
+import { createExportStats } from '../../../src/export/stats.js';
+import { finishedSpans } from '../../support/finished-spans.js';
 import { closeHttpServers, httpServer, openConnections } from '../../support/http-server.js';
 import { httpTransport, shutdownHttpTransports, traceRequest } from '../../support/http-transport.js';
 
 afterEach(async () => {
+  resetLogger();
   shutdownHttpTransports();
   await closeHttpServers();
 });
@@ -46,6 +54,31 @@ describe('OTLP/HTTP kept-alive connections', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(s.requests()).toBe(3);
     expect(s.connections()).toBe(2);
+  });
+
+  it('through the export path: the batch is exported, no retry counted, no line', async () => {
+    const s = await closingServer();
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const stats = createExportStats();
+    const reporter = new DropReporter(stats, { endpoint: s.url, firstReportMillis: 0 });
+    const exporter = new RetryingExporter(new OtlpSpanExporter(httpTransport({ url: s.url }), 5_000), {
+      onRetry: (error) => {
+        stats.retries++;
+        reporter.noteError(error);
+      },
+    });
+    for (const name of ['a', 'b']) {
+      const result = await new Promise<ExportResult>((resolve) =>
+        exporter.export(finishedSpans('keep-alive', name), resolve),
+      );
+      expect(result.code).toBe(ExportResultCode.SUCCESS);
+    }
+    await exporter.shutdown();
+    reporter.shutdown();
+    expect(s.connections()).toBe(2);
+    expect(stats.retries).toBe(0);
+    expect(lines).toEqual([]);
   });
 
   it('a reset on the new connection is the failure, with its true cause, after one more request only', async () => {
