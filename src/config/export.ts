@@ -111,7 +111,10 @@ export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
             value: base,
             problem: `it already ends with ${TRACES_PATH}, which is appended to this variable for OTLP/HTTP (to ${base}${TRACES_PATH}); set the collector's base URL, or the full one in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
           };
-        return { value: `${base}${TRACES_PATH}` };
+        // Into the path: after a query (`?tenant=…`), it was part of the query.
+        const end = base.search(/[?#]/);
+        if (end === -1) return { value: `${base}${TRACES_PATH}` };
+        return { value: `${withoutTrailingSlashes(base.slice(0, end))}${TRACES_PATH}${base.slice(end)}` };
       }
       const path = new URL(value).pathname;
       if (path === '' || path === '/')

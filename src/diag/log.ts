@@ -66,6 +66,14 @@ function scrubbed(message: string): string {
 }
 
 /**
+ * `text` scrubbed as a log line is: for text from outside that a line shows cut (a collector's
+ * error answer, otlp/error-answer.ts), scrubbed before the cut so that no half secret escapes.
+ */
+export function scrubForLog(text: string): string {
+  return scrubbed(text);
+}
+
+/**
  * The ids of our span labels (`span "name" (trace 0af7…, span b7ad…)`, src/export/span-label.ts)
  * after the quoted name: the closing quote is not escaped (`\"`), so a name cannot forge one.
  */

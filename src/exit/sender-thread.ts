@@ -7,8 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
 import { GrpcStatusError } from '../export/otlp/grpc-status.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';
+import { HttpStatusError } from '../export/otlp/http-answer.js';
 import { httpTransportOptions } from '../export/otlp/http-options.js';
-import { HttpStatusError, HttpTransport } from '../export/otlp/http-transport.js';
+import { HttpTransport } from '../export/otlp/http-transport.js';
 import type { ResolvedConfig } from '../types.js';
 import {
   type ExitSenderData,

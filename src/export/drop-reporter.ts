@@ -26,6 +26,11 @@ export interface DropReporterOptions {
   hungAfterMillis?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
+  /**
+   * Said after a collector unreachable or not answering: a proxy variable OTLP/HTTP does not use
+   * (pipeline.ts). Such an endpoint may be reachable only through the proxy.
+   */
+  unreachableNote?: string;
 }
 
 /** Told of every export call (each attempt, retries included) and its result. */
@@ -89,6 +94,7 @@ export class DropReporter implements ExportObserver {
   private _hungTimer: NodeJS.Timeout | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _closed = false;
+  private readonly _unreachableNote: string;
 
   constructor(
     private readonly _stats: ExportCounters,
@@ -99,6 +105,7 @@ export class DropReporter implements ExportObserver {
     this._first = Math.min(options.firstReportMillis ?? 2_000, this._interval);
     this._hungAfter = options.hungAfterMillis ?? 1_000;
     this._now = options.now ?? (() => Date.now());
+    this._unreachableNote = options.unreachableNote === undefined ? '' : `; ${options.unreachableNote}`;
     this._trouble = new LogLimiter({ intervalMillis: this._interval, now: this._now });
   }
 
@@ -241,10 +248,10 @@ export class DropReporter implements ExportObserver {
     switch (classifyExportError(error)) {
       case 'unreachable': {
         const code = networkErrorCode(error);
-        return `collector unreachable${at}${code ? `: ${code}` : ''} (${describeExportError(error)})`;
+        return `collector unreachable${at}${code ? `: ${code}` : ''} (${describeExportError(error)})${this._unreachableNote}`;
       }
       case 'timeout':
-        return `collector${at} not answering (${describeExportError(error)})`;
+        return `collector${at} not answering (${describeExportError(error)})${this._unreachableNote}`;
       case 'too-large':
         return `export request too large for the collector${at} (${describeExportError(error)})`;
       case 'rejected':

@@ -12,7 +12,7 @@ import { grpcCodeName } from './otlp/grpc-status.js';
 //   backoff) for 429/502/503/504 and ECONNRESET/ECONNREFUSED/...; after those it reports
 //   `OTLPExporterError('Export failed with retryable status')` or the network error. We no longer
 //   use it (otlp/http-transport.ts): each request ends with the network error (string `code`) or
-//   an `HttpStatusError` with the status in `code`, as upstream's `OTLPExporterError` has it.
+//   an `HttpStatusError` (otlp/http-answer.ts) with the status in `code`, as upstream's `OTLPExporterError` has it.
 
 /** gRPC status codes worth retrying (https://opentelemetry.io/docs/specs/otlp/#failures). */
 const RETRYABLE_GRPC = new Set([
@@ -140,6 +140,19 @@ export function endpointHint(error: unknown): string | undefined {
       )
     )
       return "the collector's TLS certificate was not accepted: trust its CA with OTEL_EXPORTER_OTLP_CERTIFICATE";
+    if (typeof code === 'number' && code >= 300 && code < 400) {
+      // Node's http follows no redirect, nor does any OTLP exporter: every export ends here.
+      const location = (e as { location?: unknown }).location;
+      return typeof location === 'string'
+        ? // The URL last: the line's scrubber reads a URL up to the next space.
+          `the endpoint redirects, and redirects are not followed: set the traces endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, used as given) to where it points, ${location}`
+        : 'the endpoint answers with a redirect (without a Location): set the endpoint to where it points; redirects are not followed';
+    }
+    // HTTP 401/403, gRPC UNAUTHENTICATED (16)/PERMISSION_DENIED (7): the status alone named no setting.
+    if (code === 401 || code === 403 || code === 16 || code === 7)
+      return 'the collector (or a proxy before it) refused the credentials: check the authorization header in OTEL_EXPORTER_OTLP_HEADERS or OTEL_EXPORTER_OTLP_TRACES_HEADERS (the `headers` option in code)';
+    if (code === 405)
+      return 'that URL does not take a POST: a web server, not an OTLP/HTTP collector (which takes spans at :4318/v1/traces)?';
     if (code === 404)
       return 'nothing takes OTLP at that path: a Collector takes spans at /v1/traces, which is appended to OTEL_EXPORTER_OTLP_ENDPOINT but not to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as given)';
     // Trusting another CA would not help these two.
@@ -203,7 +216,8 @@ export function describeExportError(error: unknown): string {
   if (message === 'Export failed with retryable status')
     message =
       'the collector kept answering with a retryable HTTP status (429, 502, 503 or 504: overloaded or restarting) until the export gave up';
-  if (message.length > 200) message = `${message.slice(0, 200)}…`;
+  // Room for a collector's message (otlp/error-answer.ts, 280 characters) after the status text.
+  if (message.length > 320) message = `${message.slice(0, 320)}…`;
   if (typeof code === 'number' && code >= 100)
     return `HTTP ${code}: ${message}${HTTP_STATUS_NOTE[code] ?? ''}`;
   if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;

@@ -225,7 +225,7 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** The wait a collector asked for with its answer (`retryAfterMillis`, otlp/http-transport.ts), else 0. */
+/** The wait a collector asked for with its answer (`retryAfterMillis`, otlp/http-answer.ts), else 0. */
 function retryAfterOf(error: unknown): number {
   try {
     const asked =

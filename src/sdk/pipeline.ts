@@ -7,6 +7,7 @@ import {
   createExportStats,
   createOversizeReport,
   DropReporter,
+  type DropReporterOptions,
   EncodedSpanQueue,
   type EncodedSpans,
   type ExportCounters,
@@ -43,7 +44,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
   const stats = createExportStats();
   // The collector is named in loss lines only when spans go to one (not with a custom exporter).
   const otlp = Array.isArray(config.exporters) && (config.exporters as string[]).includes('otlp');
-  const reporter = new DropReporter(stats, otlp ? { endpoint: config.endpoint } : {});
+  const reporter = new DropReporter(stats, otlp ? reporterOptions(config) : {});
   const exporters = createExporters(
     config,
     (error) => {
@@ -107,4 +108,19 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
 export function innerShutdownTimeout(outerMillis: number): number {
   const margin = Math.min(250, Math.max(50, outerMillis / 10));
   return Math.max(1, outerMillis - margin);
+}
+
+/**
+ * The collector named in loss lines; over OTLP/HTTP with `https_proxy`/`http_proxy` applying to
+ * it, that the proxy is not used (nor by upstream's OTLP/HTTP exporter): a collector reachable only
+ * through it was "unreachable" with no word of the proxy.
+ */
+function reporterOptions(config: ResolvedConfig): DropReporterOptions {
+  const proxy = config.grpcProxyVariable;
+  if (config.protocol !== 'http/protobuf' || (proxy !== 'https_proxy' && proxy !== 'http_proxy'))
+    return { endpoint: config.endpoint };
+  return {
+    endpoint: config.endpoint,
+    unreachableNote: `${proxy} is set, but OTLP/HTTP does not go through a proxy: it connects to the collector directly (OTLP/gRPC uses it)`,
+  };
 }

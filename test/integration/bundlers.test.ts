@@ -254,6 +254,9 @@ describe('an app that imports @acme/otel itself, bundled with esbuild', () => {
         child.output().match(/\[@acme\/otel\] auto-instrumentation is off: .*\(README, Bundlers\)\n/g),
       ).toHaveLength(1);
       expect(child.output()).not.toMatch(/Cannot find module '@opentelemetry\/api'|\n\s+at /);
+      // The OTLP transports are in the bundle (README, Bundlers): its own span went out.
+      expect(child.output()).not.toMatch(/failed to export|Cannot find module '@opentelemetry\/otlp/);
+      expect(rx.spans().map((s) => s.name)).toEqual(['load order']);
     } finally {
       rmSync(alone, { recursive: true, force: true });
     }

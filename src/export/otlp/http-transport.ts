@@ -1,7 +1,8 @@
-import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest } from 'node:http';
 import type { AgentOptions } from 'node:https';
 import { lazyRequire } from '../../util/index.js';
-import { type ExportResponse, MAX_RESPONSE_BYTES } from './grpc-transport.js';
+import type { ExportResponse } from './grpc-transport.js';
+import { readAnswer } from './http-answer.js';
 
 export interface HttpTransportOptions {
   /** The full URL spans are posted to, e.g. `http://collector:4318/v1/traces`. */
@@ -15,32 +16,6 @@ export interface HttpTransportOptions {
 }
 
 /**
- * An HTTP status other than 2xx: `code` is the status, as upstream's `OTLPExporterError` has it,
- * so the export path classifies it the same way (429/502/503/504 retried, 413 too large, …).
- */
-export class HttpStatusError extends Error {
-  override name = 'OTLPExporterError';
-  constructor(
-    readonly code: number,
-    message: string,
-    /** The answer's `Retry-After`, in ms from now (429 and 503 may carry one): the retry waits that long at least. */
-    readonly retryAfterMillis?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
-  if (text.length > 64) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/**
  * OTLP/HTTP (protobuf) requests over `node:http` / `node:https` with a keep-alive agent, in place
  * of upstream's transport inside its export delegate.
  *
@@ -50,7 +25,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
  * budget and names the cause, saw a single call that did not end: with the collector down,
  * `connect ECONNREFUSED` was reported as "not answering: an export call has had no answer for
  * 4.8 s", and at shutdown every pending span was lost to that false cause. Here each request
- * ends with its own answer or error, at once; the retries are the retrying exporter's. It also
+ * ends with its own answer or error, at once; the retries are the retrying exporter's, but for a
+ * request that met the server closing its idle connection ({@link isIdleClose}). It also
  * keeps @opentelemetry/otlp-exporter-base and otlp-transformer (~160 modules) out of the process,
  * as the OTLP/gRPC path does.
  *
@@ -97,7 +73,8 @@ export class HttpTransport {
 
   private _post(body: Uint8Array, gzipped: boolean, timeoutMillis: number): Promise<ExportResponse> {
     const http = lazyRequire(this._https ? 'node:https' : 'node:http') as typeof import('node:https');
-    this._agent ??= new http.Agent({ keepAlive: true, ...this._options.tls });
+    this._agent ??= new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MILLIS, ...this._options.tls });
+    const pooled = this._agent;
     const headers: Record<string, string> = {
       ...this._options.headers,
       'Content-Type': 'application/x-protobuf',
@@ -121,57 +98,52 @@ export class HttpTransport {
         finish({ status: 'failure', error: new Error(`Request timed out after ${timeoutMillis} ms`) });
         request?.destroy(); // sent, and no answer: its socket is not reused either
       }, timeoutMillis);
-      try {
-        request = http.request(this._url, { method: 'POST', headers, agent: this._agent }, (res) =>
-          readAnswer(res, finish),
-        );
-      } catch (error) {
-        // A header value Node refuses, or a URL it cannot request: no request was made.
-        finish({ status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
-        return;
-      }
-      request.on('error', (error) => finish({ status: 'failure', error }));
-      request.end(body);
+      const attempt = (agent: Agent | false) => {
+        let answered = false;
+        let sent: ClientRequest;
+        try {
+          sent = http.request(
+            this._url,
+            // `agent: false`: a connection of its own, which needs the TLS options itself.
+            { method: 'POST', headers, agent, ...(agent === false ? this._options.tls : undefined) },
+            (res) => {
+              answered = true;
+              readAnswer(res, this._url, finish);
+            },
+          );
+        } catch (error) {
+          // A header value Node refuses, or a URL it cannot request: no request was made.
+          finish({ status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
+          return;
+        }
+        request = sent;
+        sent.on('error', (error) => {
+          if (agent !== false && !answered && !settled && sent.reusedSocket && isIdleClose(error))
+            attempt(false);
+          else finish({ status: 'failure', error });
+        });
+        sent.end(body);
+      };
+      attempt(pooled);
     });
   }
 }
 
-/** The answer: success with its body on 2xx, else the status as an {@link HttpStatusError}; bounded. */
-function readAnswer(res: IncomingMessage, finish: (response: ExportResponse) => void): void {
-  const status = res.statusCode ?? 0;
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  res.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes <= MAX_RESPONSE_BYTES) {
-      chunks.push(chunk);
-      return;
-    }
-    // Not retried: the collector may well have taken the spans.
-    finish({
-      status: 'failure',
-      error: new Error(
-        `the collector's answer (HTTP ${status}) exceeded ${MAX_RESPONSE_BYTES} bytes; it was not read (an OTLP export answer is a few bytes)`,
-      ),
-    });
-    res.destroy();
-  });
-  res.on('end', () => {
-    const data = Buffer.concat(chunks);
-    if (status >= 200 && status < 300) {
-      finish({ status: 'success', data });
-      return;
-    }
-    const { STATUS_CODES } = lazyRequire('node:http') as typeof import('node:http');
-    const message = res.statusMessage || STATUS_CODES[status] || 'unknown status';
-    finish({
-      status: 'failure',
-      error: new HttpStatusError(status, message, parseRetryAfter(res.headers['retry-after'])),
-    });
-  });
-  res.on('error', (error) => {
-    // The spans were sent and a 2xx came: the body is only a possible partial_success.
-    if (status >= 200 && status < 300) finish({ status: 'success' });
-    else finish({ status: 'failure', error });
-  });
+/**
+ * An idle connection's socket is closed after this long unused, or 1 s before the server's
+ * `Keep-Alive: timeout=N` when that is sooner (Node's agent reads the hint only when a `timeout`
+ * is set: lib/_http_agent.js, keepSocketAlive). 4 s is undici's default (Node's fetch) for a
+ * server that announces nothing: below the 5 s of Node's own servers. Active requests are not cut
+ * by it (their own timer is the export timeout).
+ */
+const IDLE_SOCKET_MILLIS = 4_000;
+
+/**
+ * How a request fails on a kept-alive socket the server closed as idle while the request was on
+ * its way (Node's docs, `request.reusedSocket`): normal HTTP life, not a collector in trouble.
+ * Such a request is sent once more at once on a new connection, uncounted; a reset there is real.
+ */
+function isIdleClose(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED';
 }

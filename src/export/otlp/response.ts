@@ -35,6 +35,23 @@ export function decodePartialSuccess(bytes: Uint8Array): PartialSuccess | undefi
   return { rejectedSpans, errorMessage };
 }
 
+/**
+ * The `message` (field 2) of a google.rpc.Status, which an OTLP/HTTP collector answers a protobuf
+ * request's error with (OTLP spec, "Failures"). Undefined when it has none; throws when the bytes
+ * are no protobuf, or the message is no UTF-8 (a text answer read as protobuf by mistake).
+ */
+export function decodeStatusMessage(bytes: Uint8Array): string | undefined {
+  const reader = new Reader(bytes);
+  let message: string | undefined;
+  while (reader.more()) {
+    const tag = reader.varint();
+    if (tag >>> 3 === 0) throw new Error('field number 0');
+    if (tag === 0x12) message = new TextDecoder('utf-8', { fatal: true }).decode(reader.bytes());
+    else reader.skip(tag & 7);
+  }
+  return message;
+}
+
 class Reader {
   private _pos = 0;
   constructor(private readonly _buf: Uint8Array) {}

@@ -28,9 +28,13 @@ afterEach(async () => {
   resetLogger();
 });
 
-/** An HTTPS server answering every POST with 200; `requestCert` asks for mutual TLS. */
-async function tlsServer(requestCert = false, name = 'server') {
+/**
+ * An HTTPS server answering every POST with 200; `requestCert` asks for mutual TLS.
+ * `closeReused`: a connection's second request is closed unanswered (an idle close met on the way).
+ */
+async function tlsServer(requestCert = false, name = 'server', closeReused = false) {
   const calls: { authorized: boolean; peer: string | undefined }[] = [];
+  const seen = new Set<TLSSocket>();
   const server = https.createServer(
     {
       key: readFileSync(file(`${name}.key`)),
@@ -41,6 +45,11 @@ async function tlsServer(requestCert = false, name = 'server') {
     },
     (req, res) => {
       const socket = req.socket as TLSSocket;
+      if (closeReused && seen.has(socket)) {
+        socket.destroy();
+        return;
+      }
+      seen.add(socket);
       calls.push({
         authorized: socket.authorized,
         peer: String(socket.getPeerCertificate()?.subject?.CN ?? '') || undefined,
@@ -56,11 +65,15 @@ async function tlsServer(requestCert = false, name = 'server') {
   return { url: `https://localhost:${(server.address() as AddressInfo).port}`, calls };
 }
 
-function send(url: string, env: Record<string, string>): Promise<ExportResponse> {
+function transport(url: string, env: Record<string, string>): HttpTransport {
   const config = resolveConfig({ endpoint: url, protocol: 'http/protobuf' }, env);
   const t = new HttpTransport(httpTransportOptions(config));
   transports.push(t);
-  return t.send(new Uint8Array([10, 0]), 3_000);
+  return t;
+}
+
+function send(url: string, env: Record<string, string>): Promise<ExportResponse> {
+  return transport(url, env).send(new Uint8Array([10, 0]), 3_000);
 }
 
 describe('OTLP/HTTP over TLS', () => {
@@ -97,5 +110,16 @@ describe('OTLP/HTTP over TLS', () => {
     const result = await send(server.url, mutualTlsEnv(file));
     expect(result.status).toBe('success');
     expect(server.calls).toEqual([{ authorized: true, peer: 'otel-client' }]);
+  });
+
+  it('a request that meets an idle close goes again on a new connection with the same CA and client certificate', async () => {
+    const server = await tlsServer(true, 'server', true);
+    const t = transport(server.url, mutualTlsEnv(file));
+    expect((await t.send(new Uint8Array([10, 0]), 3_000)).status).toBe('success');
+    expect((await t.send(new Uint8Array([10, 0]), 3_000)).status).toBe('success');
+    expect(server.calls).toEqual([
+      { authorized: true, peer: 'otel-client' },
+      { authorized: true, peer: 'otel-client' },
+    ]);
   });
 });

@@ -2,72 +2,69 @@
 // for what a collector answers, bare node:http servers for what a proxy or a broken server sends
 // (statuses, endless answers, no answer), and closed ports and resets for a collector that is down.
 // Each request ends with its own answer or error: retrying is the retrying exporter's.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { DropReporter } from '../../../src/export/drop-reporter.js';
 import {
   classifyExportError,
   describeExportError,
   isRetryableExportError,
+  PartialSuccessError,
 } from '../../../src/export/export-errors.js';
 import { checkedHeaders } from '../../../src/export/otlp/grpc-options.js';
 import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../../../src/export/otlp/http-options.js';
-import { HttpTransport, type HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
-import { buildTraceRequest } from '../../../src/export/otlp/request.js';
-import { finishedSpans } from '../../support/finished-spans.js';
+import type { HttpTransport, HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
+import { successResult } from '../../../src/export/otlp/span-exporter.js';
+import { createExportStats } from '../../../src/export/stats.js';
+import {
+  type BodyHandler,
+  closeHttpServers,
+  httpServer,
+  openConnections,
+} from '../../support/http-server.js';
+import { httpTransport, shutdownHttpTransports, traceRequest } from '../../support/http-transport.js';
 import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
-const transports: HttpTransport[] = [];
-const servers: Server[] = [];
 
 beforeAll(async () => {
   rx = await startReceiver({ port: 0, http: true });
 });
 afterAll(() => rx.stop());
 afterEach(async () => {
-  for (const t of transports.splice(0)) t.shutdown();
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  shutdownHttpTransports();
+  await closeHttpServers();
   rx.setMode('ok');
   rx.clear();
   resetLogger();
 });
 
 function transport(options: Partial<HttpTransportOptions> = {}): HttpTransport {
-  const t = new HttpTransport({
-    url: rx.httpEndpoint as string,
-    headers: {},
-    compression: 'none',
-    userAgent: 'OTel-OTLP-Exporter-JavaScript test',
-    ...options,
-  });
-  transports.push(t);
-  return t;
+  return httpTransport({ url: rx.httpEndpoint as string, ...options });
 }
 
-function request(...names: string[]): Uint8Array {
-  return buildTraceRequest(finishedSpans('http-transport-test', ...names));
+const request = traceRequest;
+
+/** The line the drop reporter writes for 3 spans lost to `error`. */
+function lossLine(url: string, error: unknown): string | undefined {
+  const lines: string[] = [];
+  setLogSink((_level, line) => lines.push(line));
+  const stats = createExportStats();
+  const reporter = new DropReporter(stats, { endpoint: url });
+  stats.failed += 3;
+  reporter.recordFailure(3, error);
+  reporter.shutdown();
+  return lines[0];
 }
 
-async function server(
-  handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void,
-): Promise<string> {
-  const s = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handler(req, res, Buffer.concat(chunks)));
-  });
-  servers.push(s);
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1/traces`;
+async function server(handler: BodyHandler): Promise<string> {
+  return (await httpServer(handler)).url;
 }
 
 describe('OTLP/HTTP transport', () => {
@@ -109,12 +106,47 @@ describe('OTLP/HTTP transport', () => {
     expect(response).toEqual({ status: 'success', data: Buffer.from([0x0a, 0x02, 0x08, 0x03]) });
   });
 
+  it('a compressed answer is read inflated: its partial_success counts, and a bomb is not inflated past the bound', async () => {
+    const partial = Buffer.from([0x0a, 0x07, 0x08, 0x03, 0x12, 0x03, 0x71, 0x75, 0x6f]); // 3 rejected, "quo"
+    for (const [coding, encode] of [
+      ['gzip', zlib.gzipSync],
+      ['deflate', zlib.deflateSync],
+      ['br', zlib.brotliCompressSync],
+    ] as const) {
+      const url = await server((_req, res) =>
+        res.writeHead(200, { 'Content-Encoding': coding }).end(encode(partial)),
+      );
+      const response = await transport({ url }).send(request('a'), 5_000);
+      expect(successResult((response as { data?: Uint8Array }).data).error).toEqual(
+        new PartialSuccessError(3, 'quo'),
+      );
+    }
+    const bomb = zlib.gzipSync(Buffer.alloc(10 * MAX_RESPONSE_BYTES));
+    const url = await server((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(bomb));
+    const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+    expect(error.message).toContain(`exceeded ${MAX_RESPONSE_BYTES} bytes`);
+  });
+
+  it('a 2xx web page (a web server, not a collector) is said once: the spans are counted as exported', async () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const page = '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>…</body></html>';
+    const url = (
+      await server((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(page))
+    ).replace('http://', 'http://ops:s3cr3t@');
+    const t = transport({ url });
+    for (let i = 0; i < 3; i++) expect((await t.send(request('a'), 5_000)).status).toBe('success');
+    expect(lines).toEqual([
+      `[@acme/otel] the OTLP/HTTP endpoint ${url.replace('ops:s3cr3t', 'REDACTED:REDACTED')} answered HTTP 200 with a web page (Welcome to nginx! …), not an OTLP answer: the spans sent there are counted as exported but are probably lost. Is it a collector (OTLP/HTTP listens on 4318, at /v1/traces)?`,
+    ]);
+  });
+
   it('another status fails at once with it, retryable or not as upstream classes it', async () => {
     const cases: [number, boolean, string][] = [
-      [503, true, 'HTTP 503: Service Unavailable (the collector is overloaded or restarting)'],
-      [429, true, 'HTTP 429: Too Many Requests (the collector is throttling: overloaded)'],
-      [413, false, 'HTTP 413: Payload Too Large'],
-      [400, false, 'HTTP 400: Bad Request'],
+      [503, true, 'HTTP 503: Service Unavailable: no (the collector is overloaded or restarting)'],
+      [429, true, 'HTTP 429: Too Many Requests: no (the collector is throttling: overloaded)'],
+      [413, false, 'HTTP 413: Payload Too Large: no'],
+      [400, false, 'HTTP 400: Bad Request: no'],
     ];
     for (const [status, retryable, described] of cases) {
       let calls = 0;
@@ -128,6 +160,56 @@ describe('OTLP/HTTP transport', () => {
       expect(calls, 'one request: no retry inside the transport').toBe(1);
       expect(isRetryableExportError(error)).toBe(retryable);
       expect(describeExportError(error)).toBe(described);
+    }
+  });
+
+  it("an error quotes the collector's message (a Status, or a proxy's text), scrubbed, on the loss line too", async () => {
+    const message = Buffer.from('invalid span: trace_id is 15 bytes; token=s3cr3t-t0k3n');
+    const rpcStatus = Buffer.concat([Buffer.from([0x08, 0x03, 0x12, message.length]), message]);
+    const url = await server((_req, res) =>
+      res.writeHead(400, { 'Content-Type': 'application/x-protobuf' }).end(rpcStatus),
+    );
+    const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+    expect(describeExportError(error)).toBe(
+      'HTTP 400: Bad Request: invalid span: trace_id is 15 bytes; token=[REDACTED]',
+    );
+    expect(lossLine(url, error)).toBe(
+      `[@acme/otel] failed to export 3 spans to ${url}: HTTP 400: Bad Request: invalid span: trace_id is 15 bytes; token=[REDACTED]`,
+    );
+  });
+
+  it('an error answer past the bound is still its status: a 503 with a long page is retried', async () => {
+    const page = `<html><body><h1>Service Unavailable</h1>${'<p>maintenance</p>'.repeat(8_000)}</body></html>`;
+    const url = await server((_req, res) => res.writeHead(503, { 'Content-Type': 'text/html' }).end(page));
+    const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+    expect((error as { code?: number }).code).toBe(503);
+    expect(isRetryableExportError(error)).toBe(true);
+    expect(describeExportError(error)).toMatch(
+      /^HTTP 503: Service Unavailable: Service Unavailable maintenance/,
+    );
+  });
+
+  it("a redirect names the Location (scrubbed) as the endpoint to set: Node's http follows none", async () => {
+    for (const [status, location, shown] of [
+      [
+        308,
+        'https://collector.example/v1/traces?api_key=k3y',
+        'https://collector.example/v1/traces?api_key=REDACTED',
+      ],
+      [307, '/otlp/v1/traces', '/otlp/v1/traces'],
+    ] as const) {
+      let calls = 0;
+      const url = await server((_req, res) => {
+        calls++;
+        res.writeHead(status, { Location: location }).end();
+      });
+      const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+      expect(calls).toBe(1);
+      expect(isRetryableExportError(error)).toBe(false);
+      const target = shown.startsWith('/') ? new URL(shown, url).href : shown;
+      expect(lossLine(url, error)).toBe(
+        `[@acme/otel] failed to export 3 spans to ${url}: HTTP ${status}: ${status === 308 ? 'Permanent' : 'Temporary'} Redirect; the endpoint redirects, and redirects are not followed: set the traces endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, used as given) to where it points, ${target}`,
+      );
     }
   });
 
@@ -145,6 +227,29 @@ describe('OTLP/HTTP transport', () => {
         expect(asked).toBeGreaterThanOrEqual(low);
         expect(asked).toBeLessThanOrEqual(high);
       }
+    }
+  });
+
+  it('an error answer cut short is still its status, with its Retry-After (not "ECONNRESET: aborted")', async () => {
+    const cut = createTcpServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write(
+          'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\nContent-Length: 100\r\n\r\nslow down',
+        );
+        setTimeout(() => socket.destroy(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => cut.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(cut.address() as AddressInfo).port}/v1/traces`;
+      const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+      expect(error).toMatchObject({ code: 429, retryAfterMillis: 3_000 });
+      expect(describeExportError(error)).toBe(
+        'HTTP 429: Too Many Requests: slow down (the collector is throttling: overloaded)',
+      );
+    } finally {
+      await new Promise((resolve) => cut.close(resolve));
     }
   });
 
@@ -177,7 +282,7 @@ describe('OTLP/HTTP transport', () => {
   });
 
   it('no answer: fails after the timeout, as a timeout, and drops that connection', async () => {
-    const url = await server(() => undefined);
+    const { server: s, url } = await httpServer(() => undefined);
     const started = Date.now();
     const response = await transport({ url }).send(request('a'), 300);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -186,10 +291,9 @@ describe('OTLP/HTTP transport', () => {
     expect(classifyExportError(error)).toBe('timeout');
     expect(isRetryableExportError(error)).toBe(true);
     // A connection left open would hold the process (and the collector's socket) forever.
-    const s = servers[servers.length - 1] as Server;
-    const open = () => new Promise<number>((resolve) => s.getConnections((_e, n) => resolve(n)));
-    for (let i = 0; i < 50 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await open()).toBe(0);
+    for (let i = 0; i < 50 && (await openConnections(s)) > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await openConnections(s)).toBe(0);
   });
 
   it(`an answer past ${MAX_RESPONSE_BYTES} bytes is not read, and not retried`, async () => {

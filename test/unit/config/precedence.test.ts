@@ -136,6 +136,17 @@ describe('precedence: code > env > defaults', () => {
       'http://c:4318/v1/traces',
     ],
     [
+      // Appended after the query, the path went into it: every export a 404 at the root.
+      'endpoint base env http with a query gets /v1/traces in its path',
+      {},
+      {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/otlp/?tenant=a#x',
+      },
+      (c) => c.endpoint,
+      'http://c:4318/otlp/v1/traces?tenant=a#x',
+    ],
+    [
       'traces endpoint beats base',
       {},
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4317' },

@@ -92,7 +92,7 @@ describe('DropReporter', () => {
           r.attemptStarted()(
             fail(Object.assign(new Error('7 PERMISSION_DENIED: no'), { code: 7, details: 'no' })),
           ),
-        /export queue full \(collector at http:\/\/c:4317 rejecting exports \(PERMISSION_DENIED \(7\): no\)\)/,
+        /export queue full \(collector at http:\/\/c:4317 rejecting exports \(PERMISSION_DENIED \(7\): no\); the collector \(or a proxy before it\) refused the credentials: check the authorization header in OTEL_EXPORTER_OTLP_HEADERS/,
       ],
       [
         'a too large request',

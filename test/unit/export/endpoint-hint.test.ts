@@ -57,6 +57,17 @@ describe('endpointHint', () => {
     );
   });
 
+  it('refused credentials (HTTP 401/403, gRPC UNAUTHENTICATED/PERMISSION_DENIED): the headers variables', () => {
+    for (const code of [401, 403, 16, 7])
+      expect(endpointHint(withCode('Unauthorized', code))).toMatch(
+        /^the collector \(or a proxy before it\) refused the credentials: check the authorization header in OTEL_EXPORTER_OTLP_HEADERS/,
+      );
+  });
+
+  it('an OTLP/HTTP 405: a URL that takes no POST, a web server', () => {
+    expect(endpointHint(withCode('Method Not Allowed', 405))).toMatch(/^that URL does not take a POST/);
+  });
+
   it('says nothing of ordinary failures', () => {
     expect(endpointHint(withCode('connect ECONNREFUSED 127.0.0.1:4317', 'ECONNREFUSED'))).toBeUndefined();
     expect(
