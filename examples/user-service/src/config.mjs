@@ -1,9 +1,14 @@
+import { readServerSettings } from './http-server.mjs';
+
 /**
  * Read the environment once. Without DATABASE_URL / REDIS_URL the service runs on embedded
  * in-memory stand-ins, so it starts on a bare machine (the demo); production sets both.
+ * `warnings`: bad values and what was used instead, to log once.
  * @param {Record<string, string | undefined>} [env]
  */
 export function loadConfig(env = process.env) {
+  /** @type {string[]} */
+  const warnings = [];
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
     port: Number(env.PORT || 3001),
@@ -11,5 +16,7 @@ export function loadConfig(env = process.env) {
     redisUrl: env.REDIS_URL || undefined,
     cacheTtlSeconds: Number(env.CACHE_TTL_SECONDS || 60),
     logLevel: env.LOG_LEVEL || 'info',
+    server: readServerSettings(env, warnings),
+    warnings: Object.freeze(warnings),
   });
 }

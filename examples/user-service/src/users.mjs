@@ -56,6 +56,9 @@ export function createUserService({ store, cache, logger, cacheTtlSeconds = 60 }
     getUser,
     /** @param {string} id */
     lookupCount: (id) => lookups.get(id) ?? 0,
+    /** Wait for fire-and-forget work (graceful shutdown, tests). */
     drain: () => Promise.allSettled([...pending]),
+    /** How many fire-and-forget tasks are still running (logged when shutdown abandons them). */
+    running: () => pending.size,
   };
 }

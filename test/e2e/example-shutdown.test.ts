@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Child, repoRoot, spawnNode } from '../support/child.js';
+import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
+
+// The example services' http-server.mjs in real processes (as `npm start` runs them): how long
+// SIGTERM may take, and the connection timeouts a load balancer in front needs.
+const SERVICES = ['order-service', 'user-service', 'payment-service'];
+const exampleDir = (name: string) => join(repoRoot, 'examples', name);
+
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(() => receiver?.stop());
+
+async function listening(child: Child): Promise<string> {
+  await child.waitForOutput(/listening on http:\/\/[\d.]+:\d+/);
+  return /listening on (http:\/\/[\d.]+:\d+)/.exec(child.output())![1]!;
+}
+
+function start(dir: string, script: string, env: Record<string, string>): Child {
+  return spawnNode(
+    ['--import', './src/tracing.mjs', script],
+    {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    dir,
+  );
+}
+
+describe('example services: shutdown budget', () => {
+  // The background wait had no bound: one stuck task held the process until Kubernetes SIGKILLed
+  // it 30 s after SIGTERM, and the spans ended after the signal were never flushed.
+  it('background work that never ends: exit 0 within SHUTDOWN_TIMEOUT_MS, the abandoned task logged, the late spans exported', {
+    timeout: 20_000,
+  }, async () => {
+    const child = start(exampleDir('order-service'), 'test/fixtures/stuck-background.mjs', {
+      SHUTDOWN_TIMEOUT_MS: '3000',
+      // Nothing is exported on the batch schedule: only the shutdown flush can deliver.
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+    });
+    try {
+      const url = await listening(child);
+      expect((await fetch(`${url}/stuck`, { method: 'POST' })).status).toBe(202);
+      const slow = fetch(`${url}/slow?ms=800`).then((res) => res.status);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const signalled = Date.now();
+      child.proc.kill('SIGTERM');
+      expect(await slow).toBe(200);
+      const { code } = await Promise.race([
+        child.exited,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`still running 8 s after SIGTERM:\n${child.output()}`)), 8_000),
+        ),
+      ]);
+      expect(Date.now() - signalled).toBeLessThan(3_000 + 1_500);
+      expect(code, child.output()).toBe(0);
+      expect(child.output()).toMatch(/1 background task\(s\) still running \d+ ms after SIGTERM: abandoned/);
+      // slow_work ended 600 ms after the signal: only the final flush could send it.
+      const names = receiver.spans().map((s) => s.name);
+      expect(names).toEqual(expect.arrayContaining(['slow_work', 'GET /slow']));
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
+
+  it('every service has the same http-server.mjs (each folder is copied alone)', () => {
+    const [first, ...others] = SERVICES.map((name) =>
+      readFileSync(join(exampleDir(name), 'src', 'http-server.mjs'), 'utf8'),
+    );
+    for (const other of others) expect(other).toBe(first);
+  });
+});
+
+/** One keep-alive request; resolves the Keep-Alive header and leaves the connection idle in `agent`. */
+function keepAliveGet(url: string, agent: http.Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}/health`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.headers['keep-alive'])));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('example services: keep-alive behind a load balancer', () => {
+  // Node's 5 s keep-alive timeout is shorter than an ALB's or NGINX's 60 s idle timeout: the
+  // balancer reuses a connection the service is closing and answers 502.
+  it.each(SERVICES)(
+    '%s keeps idle connections 65 s, warns once about a bad value, and SIGTERM still closes them at once',
+    {
+      timeout: 20_000,
+    },
+    async (name) => {
+      const child = start(exampleDir(name), 'src/server.mjs', {
+        OTEL_TRACES_EXPORTER: 'none',
+        KEEP_ALIVE_TIMEOUT_MS: '65s',
+      });
+      const agent = new http.Agent({ keepAlive: true });
+      try {
+        const url = await listening(child);
+        expect(await keepAliveGet(url, agent)).toBe('timeout=65');
+        const warnings = child.output().match(/.*KEEP_ALIVE_TIMEOUT_MS.*/g) ?? [];
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain('KEEP_ALIVE_TIMEOUT_MS=65s is not a whole number of milliseconds');
+        expect(warnings[0]).toContain('using 65000');
+
+        // The connection is idle in the agent: SIGTERM must not wait 65 s for it.
+        const signalled = Date.now();
+        child.proc.kill('SIGTERM');
+        const { code } = await child.exited;
+        expect(code, child.output()).toBe(0);
+        expect(Date.now() - signalled).toBeLessThan(3_000);
+      } finally {
+        agent.destroy();
+        child.proc.kill('SIGKILL');
+      }
+    },
+  );
+});
