@@ -34,10 +34,13 @@ export function createApp({ orders, logger }) {
       res.status(result.status).json(result.body);
     } catch (error) {
       const status = statusFor(error);
-      logger.error({ err: error, customerId }, 'order failed');
+      const message = error instanceof Error ? error.message : String(error);
+      // An unknown customer or a declined payment is an answer, not a fault: at error level it
+      // would page someone for every declined card. Only faults (5xx) are errors.
+      if (status < 500) logger.warn({ customerId, status, reason: message }, 'order rejected');
+      else logger.error({ err: error, customerId }, 'order failed');
       // 422 and 402 tell the caller something to act on; a 502's or 500's message names our
       // neighbours' URLs and internals, which the log line and the trace already hold.
-      const message = error instanceof Error ? error.message : String(error);
       res.status(status).json({ error: status >= 500 ? STATUS_CODES[status] : message });
     }
   });

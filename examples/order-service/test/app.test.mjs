@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createApp } from '../src/app.mjs';
+import { PaymentDeclinedError, UnknownCustomerError } from '../src/clients.mjs';
 import { DownstreamError } from '../src/http-client.mjs';
 import { createLogger } from '../src/logger.mjs';
 
@@ -11,14 +12,13 @@ let server;
 let base = '';
 /** @type {Record<string, any>[]} */
 const logs = [];
+/** What the order use case throws next. */
+let failure = new Error('unset');
 
 before(async () => {
   const orders = {
     create: async () => {
-      throw new DownstreamError(
-        'GET http://users.internal:3001/users/u-1 failed: connect ECONNREFUSED',
-        undefined,
-      );
+      throw failure;
     },
     get: () => undefined,
     drain: async () => [],
@@ -35,6 +35,10 @@ const post = (body) =>
   fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 test("a neighbour's failure is a 502 that does not name the neighbour; the log line does", async () => {
+  failure = new DownstreamError(
+    'GET http://users.internal:3001/users/u-1 failed: connect ECONNREFUSED',
+    undefined,
+  );
   const res = await post(JSON.stringify({ customerId: 'u-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }));
   assert.equal(res.status, 502);
   assert.deepEqual(await res.json(), { error: 'Bad Gateway' });
@@ -52,4 +56,24 @@ test('a malformed or oversized body is answered in JSON, without a stack trace',
     const text = await res.text();
     assert.doesNotMatch(text, /node_modules|\bat /);
   }
+});
+
+test('a declined payment or an unknown customer is logged as a warning with its reason, not an error', async () => {
+  logs.length = 0;
+  for (const [error, status] of /** @type {const} */ ([
+    [new PaymentDeclinedError('Payment declined: fraud suspected for order ord-1'), 402],
+    [new UnknownCustomerError('Customer u-404 not found'), 422],
+  ])) {
+    failure = error;
+    const res = await post(JSON.stringify({ customerId: 'u-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }));
+    assert.equal(res.status, status);
+  }
+  // pino levels: 40 warn, 50 error
+  assert.deepEqual(
+    logs.map((line) => [line.level, line.msg, line.status, line.reason]),
+    [
+      [40, 'order rejected', 402, 'Payment declined: fraud suspected for order ord-1'],
+      [40, 'order rejected', 422, 'Customer u-404 not found'],
+    ],
+  );
 });
