@@ -414,6 +414,7 @@ describe("the examples' own unit tests", () => {
       'user-service/test/users.test.mjs',
       'user-service/test/user-store.test.mjs',
       'user-service/test/cache.test.mjs',
+      'user-service/test/app.test.mjs',
       'payment-service/test/payments.test.mjs',
       'payment-service/test/app.test.mjs',
     ];
@@ -428,6 +429,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 24\b/);
+    expect(run.stdout).toMatch(/# pass 27\b/);
   });
 });

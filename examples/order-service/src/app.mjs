@@ -19,14 +19,15 @@ export function createApp({ orders, logger }) {
   app.post('/orders', async (req, res) => {
     const { customerId, items } = req.body ?? {};
     if (
-      typeof customerId !== 'string' ||
+      !isId(customerId) ||
       !Array.isArray(items) ||
       items.length === 0 ||
+      items.length > MAX_ITEMS ||
       !items.every(isItem)
     ) {
-      res
-        .status(400)
-        .json({ error: 'expected {customerId: string, items: [{sku: string, quantity: number}]}' });
+      res.status(400).json({
+        error: `expected {customerId: id, items: [{sku: id, quantity: 1-${MAX_QUANTITY}}], 1-${MAX_ITEMS} items}; an id is 1-128 letters, digits and _ . : @ -, starting with a letter, digit or _`,
+      });
       return;
     }
     try {
@@ -64,15 +65,24 @@ export function createApp({ orders, logger }) {
   return app;
 }
 
+const MAX_ITEMS = 100;
+const MAX_QUANTITY = 10_000;
+// An id goes into a neighbour's URL path, span attributes and log lines: bounded, and never `.` or
+// `..`, which the URL would resolve (`/users/..` is `/`, another endpoint of the neighbour). An
+// unbounded one was forwarded whole: over Node's 16 kB header limit the neighbour answered 431
+// and the caller's own mistake came back as a 502, logged as a fault.
+const ID = /^\w[\w.:@-]{0,127}$/;
+
+/** @param {unknown} value */
+function isId(value) {
+  return typeof value === 'string' && ID.test(value);
+}
+
 /** @param {unknown} item */
 function isItem(item) {
-  return (
-    typeof item === 'object' &&
-    item !== null &&
-    typeof (/** @type {any} */ (item).sku) === 'string' &&
-    Number.isInteger(/** @type {any} */ (item).quantity) &&
-    /** @type {any} */ (item).quantity > 0
-  );
+  if (typeof item !== 'object' || item === null) return false;
+  const { sku, quantity } = /** @type {{ sku?: unknown, quantity?: unknown }} */ (item);
+  return isId(sku) && Number.isInteger(quantity) && Number(quantity) > 0 && Number(quantity) <= MAX_QUANTITY;
 }
 
 /** @param {unknown} error */

@@ -14,10 +14,12 @@ let base = '';
 const logs = [];
 /** What the order use case throws next. */
 let failure = new Error('unset');
+let created = 0;
 
 before(async () => {
   const orders = {
     create: async () => {
+      created++;
       throw failure;
     },
     get: () => undefined,
@@ -76,4 +78,30 @@ test('a declined payment or an unknown customer is logged as a warning with its 
       [40, 'order rejected', 422, 'Customer u-404 not found'],
     ],
   );
+});
+
+test('ids, item counts and quantities are bounded: anything else is a 400 that reaches nobody', async () => {
+  const item = { sku: 'SKU-BOOK', quantity: 1 };
+  created = 0;
+  for (const body of [
+    // forwarded whole, it was over the neighbour's 16 kB header limit: a 431, answered as a 502
+    { customerId: 'x'.repeat(20_000), items: [item] },
+    // `/users/..` is `/`: another endpoint of the neighbour
+    { customerId: '..', items: [item] },
+    { customerId: 'user/1', items: [item] },
+    // echoed in the 409's body and the log line
+    { customerId: 'user-1', items: [{ sku: 'S'.repeat(1000), quantity: 1 }] },
+    { customerId: 'user-1', items: Array(101).fill(item) },
+    { customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 10_001 }] },
+  ]) {
+    const res = await post(JSON.stringify(body));
+    assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+  }
+  assert.equal(created, 0);
+
+  failure = new UnknownCustomerError('not found');
+  for (const customerId of ['user-1', 'a'.repeat(128), 'ada@example.com', 'tenant:42']) {
+    const res = await post(JSON.stringify({ customerId, items: Array(100).fill(item) }));
+    assert.equal(res.status, 422, customerId);
+  }
 });

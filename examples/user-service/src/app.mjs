@@ -1,5 +1,7 @@
 import express from 'express';
 
+const ID = /^\w[\w.:@-]{0,127}$/;
+
 /**
  * @param {{ users: ReturnType<typeof import('./users.mjs').createUserService>, logger: import('winston').Logger }} deps
  */
@@ -12,6 +14,13 @@ export function createApp({ users, logger }) {
   });
 
   app.get('/users/:id', async (req, res) => {
+    // The id goes into the query, span attributes, log lines and a cache key: bounded.
+    if (!ID.test(req.params.id)) {
+      res.status(400).json({
+        error: 'a user id is 1-128 letters, digits and _ . : @ -, starting with a letter, digit or _',
+      });
+      return;
+    }
     try {
       const user = await users.getUser(req.params.id);
       if (user) res.json(user);
