@@ -35,7 +35,9 @@ export function requestJson(url, options = {}) {
     const fail = (error) => {
       clearTimeout(deadline);
       req.destroy();
-      reject(new DownstreamError(`${method} ${url} failed: ${error.message}`, undefined, error));
+      reject(
+        new DownstreamError(`${method} ${withoutSecrets(url)} failed: ${error.message}`, undefined, error),
+      );
     };
     const req = http.request(
       url,
@@ -75,4 +77,19 @@ export function requestJson(url, options = {}) {
     req.on('error', fail);
     req.end(payload);
   });
+}
+
+/**
+ * The URL as error messages (and so log lines) may show it: without the user and password a
+ * neighbour's URL may carry (`http://svc:secret@users.internal`, sent as Basic auth) and without
+ * the query, where API keys go. The library scrubs spans, not your log lines.
+ * @param {string} url
+ */
+function withoutSecrets(url) {
+  try {
+    const { origin, pathname } = new URL(url);
+    return `${origin}${pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
 }
