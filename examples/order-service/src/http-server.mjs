@@ -89,14 +89,14 @@ function readMs(env, name, fallback, min, max, warnings) {
  * @property {string} host
  * @property {number} port
  * @property {ServerSettings} settings
- * @property {{ info(message: string): unknown, warn(message: string): unknown }} logger
+ * @property {{ info(message: string): unknown, warn(message: string): unknown, error(message: string): unknown }} logger
  * @property {{ shutdown(): Promise<void> }} tracing
  * @property {{ drain(): Promise<unknown>, running(): number }} [background] fire-and-forget work
  * @property {() => Promise<unknown>} [close] pools and clients to close once requests are done
  */
 
 /**
- * Listen, and on SIGTERM/SIGINT shut down within `settings.shutdownTimeoutMs`: stop accepting,
+ * Listen, log a crash as an error line, and on SIGTERM/SIGINT shut down within `settings.shutdownTimeoutMs`: stop accepting,
  * let requests finish (cut after 15 s), wait for background work, close, flush the spans, exit 0.
  * Each phase has a deadline, so one stuck task cannot hold the process until it is SIGKILLed with
  * the spans unsent: the flush always keeps its share, and what was abandoned is logged.
@@ -154,6 +154,12 @@ export function serve(app, { host, port, settings, logger, tracing, background, 
     }
     process.exit(0);
   }
+  // Node prints an uncaught exception (or unhandled rejection) as plain text on stderr and exits 1;
+  // a log pipeline reading JSON lines would have no error-level line for the crash. The monitor
+  // only observes: Node still prints and exits 1, and the library still flushes the spans.
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    logger.error(`process crashed (${origin}): ${error instanceof Error ? error.stack : String(error)}`);
+  });
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 

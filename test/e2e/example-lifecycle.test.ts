@@ -41,7 +41,7 @@ describe('example services: shutdown budget', () => {
   it('background work that never ends: exit 0 within SHUTDOWN_TIMEOUT_MS, the abandoned task logged, the late spans exported', {
     timeout: 20_000,
   }, async () => {
-    const child = start(exampleDir('order-service'), 'test/fixtures/stuck-background.mjs', {
+    const child = start(exampleDir('order-service'), 'test/fixtures/lifecycle-app.mjs', {
       SHUTDOWN_TIMEOUT_MS: '3000',
       // Nothing is exported on the batch schedule: only the shutdown flush can deliver.
       OTEL_BSP_SCHEDULE_DELAY: '60000',
@@ -121,6 +121,45 @@ describe('example services: keep-alive behind a load balancer', () => {
         expect(Date.now() - signalled).toBeLessThan(3_000);
       } finally {
         agent.destroy();
+        child.proc.kill('SIGKILL');
+      }
+    },
+  );
+});
+
+describe('example services: a crash', () => {
+  // Node prints an uncaught error as plain multi-line text on stderr: a service shipping JSON logs
+  // had no error-level line for its crash, so an alert on error lines never fired.
+  it.each([
+    ['/crash', 'uncaughtException', 'boom in a callback'],
+    ['/reject', 'unhandledRejection', 'rejected and never handled'],
+  ])(
+    '%s: exit 1, one error-level JSON log line with the stack, and the spans exported',
+    {
+      timeout: 20_000,
+    },
+    async (path, origin, message) => {
+      const child = start(exampleDir('order-service'), 'test/fixtures/lifecycle-app.mjs', {
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+      });
+      try {
+        const url = await listening(child);
+        const answer = fetch(`${url}${path}`).catch(() => 'no answer');
+        const { code } = await child.exited;
+        expect(code, child.output()).toBe(1);
+        expect(await answer).toBe('no answer');
+        const crashLines = child
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('{') && line.includes(message))
+          .map((line) => JSON.parse(line));
+        expect(crashLines).toHaveLength(1);
+        expect(crashLines[0]).toMatchObject({ level: 50 });
+        expect(crashLines[0].msg).toContain(`process crashed (${origin}): Error: ${message}`);
+        expect(crashLines[0].msg).toContain('lifecycle-app.mjs');
+        const doomed = receiver.spans().filter((s) => s.name === 'doomed_work');
+        expect(doomed.length).toBeGreaterThan(0);
+      } finally {
         child.proc.kill('SIGKILL');
       }
     },
