@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Child, repoRoot, spawnNode } from '../support/child.js';
@@ -71,12 +73,15 @@ describe('example services: shutdown budget', () => {
     }
   });
 
-  it('every service has the same http-server.mjs (each folder is copied alone)', () => {
-    const [first, ...others] = SERVICES.map((name) =>
-      readFileSync(join(exampleDir(name), 'src', 'http-server.mjs'), 'utf8'),
-    );
-    for (const other of others) expect(other).toBe(first);
-  });
+  it.each(['http-server.mjs', 'server-settings.mjs'])(
+    'every service has the same %s (each folder is copied alone)',
+    (file) => {
+      const [first, ...others] = SERVICES.map((name) =>
+        readFileSync(join(exampleDir(name), 'src', file), 'utf8'),
+      );
+      for (const other of others) expect(other).toBe(first);
+    },
+  );
 });
 
 /** One keep-alive request; resolves the Keep-Alive header and leaves the connection idle in `agent`. */
@@ -103,6 +108,7 @@ describe('example services: keep-alive behind a load balancer', () => {
       const child = start(exampleDir(name), 'src/server.mjs', {
         OTEL_TRACES_EXPORTER: 'none',
         KEEP_ALIVE_TIMEOUT_MS: '65s',
+        SHUTDOWN_DELAY_MS: '0',
       });
       const agent = new http.Agent({ keepAlive: true });
       try {
@@ -125,6 +131,54 @@ describe('example services: keep-alive behind a load balancer', () => {
       }
     },
   );
+});
+
+/** A raw keep-alive connection that has had one answer and is now idle; `closed` resolves when the server closes it. */
+async function idleConnection(url: string): Promise<{ closed: Promise<number> }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  socket.on('error', () => {});
+  socket.write(`GET /health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+  await once(socket, 'data');
+  return { closed: once(socket, 'close').then(() => Date.now()) };
+}
+
+describe('example services: readiness while stopping', () => {
+  // Kubernetes takes a pod out of the endpoints while it sends SIGTERM, and kube-proxy or the
+  // ingress follow seconds later: a service that stopped accepting at once refused what they still
+  // sent it. And no endpoint told a load balancer the instance was going.
+  it('SIGTERM: /ready answers 503 and new connections are still served for SHUTDOWN_DELAY_MS; idle ones close at once', {
+    timeout: 20_000,
+  }, async () => {
+    const child = start(exampleDir('order-service'), 'src/server.mjs', {
+      OTEL_TRACES_EXPORTER: 'none',
+      SHUTDOWN_DELAY_MS: '1500',
+    });
+    try {
+      const url = await listening(child);
+      const ready = await fetch(`${url}/ready`);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+      const idle = await idleConnection(url);
+
+      const signalled = Date.now();
+      child.proc.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stopping = await fetch(`${url}/ready`);
+      expect([stopping.status, await stopping.json()]).toEqual([503, { status: 'stopping' }]);
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(health.headers.get('connection')).toBe('close');
+      expect((await idle.closed) - signalled).toBeLessThan(1_000);
+
+      const { code } = await child.exited;
+      expect(code, child.output()).toBe(0);
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(1_500);
+      expect(Date.now() - signalled).toBeLessThan(1_500 + 3_000);
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
 });
 
 describe('example services: a crash', () => {

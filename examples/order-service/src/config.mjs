@@ -1,4 +1,4 @@
-import { readServerSettings } from './http-server.mjs';
+import { readServerSettings } from './server-settings.mjs';
 
 /**
  * @typedef {object} OrderServiceConfig
@@ -7,7 +7,7 @@ import { readServerSettings } from './http-server.mjs';
  * @property {string} userServiceUrl
  * @property {string} paymentServiceUrl
  * @property {string} logLevel
- * @property {import('./http-server.mjs').ServerSettings} server
+ * @property {import('./server-settings.mjs').ServerSettings} server
  * @property {readonly string[]} warnings bad values and what was used instead, to log once
  */
 

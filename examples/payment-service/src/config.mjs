@@ -1,4 +1,4 @@
-import { readServerSettings } from './http-server.mjs';
+import { readServerSettings } from './server-settings.mjs';
 
 /**
  * Read the environment once. `warnings`: bad values and what was used instead, to log once.

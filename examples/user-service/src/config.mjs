@@ -1,4 +1,4 @@
-import { readServerSettings } from './http-server.mjs';
+import { readServerSettings } from './server-settings.mjs';
 
 /**
  * Read the environment once. Without DATABASE_URL / REDIS_URL the service runs on embedded
