@@ -429,6 +429,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 29\b/);
+    expect(run.stdout).toMatch(/# pass 30\b/);
   });
 });

@@ -82,3 +82,31 @@ test("a failure's message names the neighbour without the URL's password or quer
   );
   assert.doesNotMatch(String(error.stack), /s3cr3t-pw|k3y-in-query|svc-orders/);
 });
+
+test('a GET on a kept-alive connection the neighbour closed meanwhile is sent again once; a POST is not', async () => {
+  // A neighbour that is shutting down (or whose idle timeout fired) closes idle connections; a
+  // request already written to one is lost with ECONNRESET although it never reached the handler.
+  const seen = [];
+  const closing = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.socket.remotePort}`);
+    const socket = /** @type {import('node:net').Socket & { served?: boolean }} */ (req.socket);
+    if (socket.served) return void socket.destroy();
+    socket.served = true;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  await new Promise((resolve) => closing.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (closing.address()).port}/x`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    assert.equal((await requestJson(url, { agent })).status, 200);
+    assert.equal((await requestJson(url, { agent })).status, 200);
+    assert.equal(seen.length, 3); // the lost one, then the one sent again on a new connection
+
+    await assert.rejects(requestJson(url, { agent, method: 'POST', body: {} }), DownstreamError);
+    assert.equal(seen.filter((s) => s.startsWith('POST')).length, 1);
+  } finally {
+    agent.destroy();
+    closing.close();
+  }
+});
