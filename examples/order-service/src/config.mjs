@@ -1,4 +1,4 @@
-import { readServerSettings } from './server-settings.mjs';
+import { readNumber, readServerSettings } from './server-settings.mjs';
 
 /**
  * @typedef {object} OrderServiceConfig
@@ -21,7 +21,7 @@ export function loadConfig(env = process.env) {
   const warnings = [];
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
-    port: Number(env.PORT || 3000),
+    port: readNumber(env, 'PORT', 3000, { min: 0, max: 65_535 }, warnings),
     userServiceUrl: env.USER_SERVICE_URL || 'http://127.0.0.1:3001',
     paymentServiceUrl: env.PAYMENT_SERVICE_URL || 'http://127.0.0.1:3002',
     logLevel: env.LOG_LEVEL || 'info',

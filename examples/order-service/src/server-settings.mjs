@@ -39,7 +39,8 @@ export const DEFAULT_SERVER_SETTINGS = Object.freeze({
 export function readServerSettings(env, warnings) {
   const defaults = DEFAULT_SERVER_SETTINGS;
   /** @param {string} name @param {number} fallback @param {number} min @param {number} max */
-  const read = (name, fallback, min, max) => readMs(env, name, fallback, min, max, warnings);
+  const read = (name, fallback, min, max) =>
+    readNumber(env, name, fallback, { min, max, unit: 'milliseconds' }, warnings);
   const keepAliveTimeoutMs = read('KEEP_ALIVE_TIMEOUT_MS', defaults.keepAliveTimeoutMs, 1_000, 290_000);
   const headersFallback = Math.max(defaults.headersTimeoutMs, keepAliveTimeoutMs + 1_000);
   let headersTimeoutMs = read('HEADERS_TIMEOUT_MS', headersFallback, 1_000, 300_000);
@@ -58,20 +59,23 @@ export function readServerSettings(env, warnings) {
 }
 
 /**
+ * One numeric variable: unset or blank gives `fallback`; a value that is not a number in
+ * [`min`, `max`] (a whole one unless `integer: false`) gives `fallback` and one line in `warnings`.
+ * A bad value must not be taken as NaN: `amount > NaN` is false, so FRAUD_THRESHOLD=10k refused
+ * no charge at all.
  * @param {Record<string, string | undefined>} env
  * @param {string} name
  * @param {number} fallback
- * @param {number} min
- * @param {number} max
+ * @param {{ min: number, max: number, integer?: boolean, unit?: string }} range
  * @param {string[]} warnings
  */
-function readMs(env, name, fallback, min, max, warnings) {
+export function readNumber(env, name, fallback, { min, max, integer = true, unit }, warnings) {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (/^\d+$/.test(raw) && value >= min && value <= max) return value;
-  warnings.push(
-    `${name}=${env[name]} is not a whole number of milliseconds in [${min}, ${max}], using ${fallback}`,
-  );
+  const shaped = integer ? /^\d+$/.test(raw) : /^\d+(\.\d+)?$/.test(raw);
+  if (shaped && value >= min && value <= max) return value;
+  const kind = `${integer ? 'a whole number' : 'a number'}${unit ? ` of ${unit}` : ''}`;
+  warnings.push(`${name}=${env[name]} is not ${kind} in [${min}, ${max}], using ${fallback}`);
   return fallback;
 }

@@ -1,4 +1,4 @@
-import { readServerSettings } from './server-settings.mjs';
+import { readNumber, readServerSettings } from './server-settings.mjs';
 
 /**
  * Read the environment once. `warnings`: bad values and what was used instead, to log once.
@@ -9,9 +9,15 @@ export function loadConfig(env = process.env) {
   const warnings = [];
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
-    port: Number(env.PORT || 3002),
+    port: readNumber(env, 'PORT', 3002, { min: 0, max: 65_535 }, warnings),
     /** Charges above this amount are treated as fraud (the demo's "fraud" order). */
-    fraudThreshold: Number(env.FRAUD_THRESHOLD || 10_000),
+    fraudThreshold: readNumber(
+      env,
+      'FRAUD_THRESHOLD',
+      10_000,
+      { min: 0, max: 1e12, integer: false },
+      warnings,
+    ),
     logLevel: env.LOG_LEVEL || 'info',
     server: readServerSettings(env, warnings),
     warnings: Object.freeze(warnings),
