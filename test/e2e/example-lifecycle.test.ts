@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Child, repoRoot, spawnNode } from '../support/child.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
@@ -176,6 +177,41 @@ describe('example services: readiness while stopping', () => {
       expect(Date.now() - signalled).toBeGreaterThanOrEqual(1_500);
       expect(Date.now() - signalled).toBeLessThan(1_500 + 3_000);
     } finally {
+      child.proc.kill('SIGKILL');
+    }
+  });
+});
+
+describe('user-service: PostgreSQL ends an idle pooled connection (restart, failover, idle timeout)', () => {
+  // pg's Pool emits 'error' for an idle client whose connection the server ended; with no listener
+  // that is an uncaught exception, and the service died on every database restart.
+  it('the service logs a warning, stays up and answers from a new connection', {
+    timeout: 20_000,
+  }, async () => {
+    const applicationName = `acme-lifecycle-${process.pid}-${Date.now()}`;
+    const databaseUrl = `postgresql://postgres@127.0.0.1:5432/test?application_name=${applicationName}`;
+    const child = start(exampleDir('user-service'), 'src/server.mjs', {
+      OTEL_TRACES_EXPORTER: 'none',
+      DATABASE_URL: databaseUrl,
+    });
+    const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/test' });
+    try {
+      const url = await listening(child);
+      expect((await fetch(`${url}/users/user-1`)).status).toBe(200);
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      expect(rowCount).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(child.proc.exitCode, child.output()).toBeNull();
+      expect(child.output()).toMatch(
+        /"level":"warn","message":"PostgreSQL connection lost while idle: terminating connection/,
+      );
+      expect((await fetch(`${url}/users/user-1`)).status).toBe(200);
+    } finally {
+      await admin.end().catch(() => {});
       child.proc.kill('SIGKILL');
     }
   });

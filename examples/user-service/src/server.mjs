@@ -13,7 +13,9 @@ import { createUserService } from './users.mjs';
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel });
 for (const warning of config.warnings) logger.warn(warning);
-const store = config.databaseUrl ? createPgUserStore(config.databaseUrl) : createMemoryUserStore();
+const store = config.databaseUrl
+  ? createPgUserStore(config.databaseUrl, { logger })
+  : createMemoryUserStore();
 const cache = config.redisUrl ? createRedisCache(config.redisUrl) : createMemoryCache();
 if (!config.databaseUrl || !config.redisUrl) {
   logger.info(
