@@ -202,8 +202,11 @@ afterAll(async () => {
 });
 
 describe('example services end to end', () => {
-  it('health endpoints answer and are not traced', async () => {
-    for (const s of [order, user, payment]) expect((await fetch(`${s.url}/health`)).status).toBe(200);
+  it('health and readiness endpoints answer and are not traced', async () => {
+    for (const s of [order, user, payment]) {
+      expect((await fetch(`${s.url}/health`)).status).toBe(200);
+      expect((await fetch(`${s.url}/ready`)).status).toBe(200);
+    }
   });
 
   it('one order is one trace across the three services, with the exact chain, attributes, events, pg and redis spans and correlated logs', async () => {
@@ -399,7 +402,13 @@ describe('example services end to end', () => {
       'migrate_users_table',
     ]);
     expect(
-      receiver.spans().filter((s) => s.name.includes('/health') || s.attributes['http.route'] === '/health'),
+      receiver
+        .spans()
+        .filter((s) =>
+          /\/(health|ready)\b/.test(
+            `${s.name} ${s.attributes['url.path'] ?? s.attributes['http.target'] ?? ''}`,
+          ),
+        ),
     ).toEqual([]);
   });
 });
