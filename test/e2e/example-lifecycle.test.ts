@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { connect } from 'node:net';
+import net, { connect } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,6 +218,31 @@ describe('user-service: PostgreSQL ends an idle pooled connection (restart, fail
 });
 
 describe('example services: a crash', () => {
+  // The crash line was written by serve(), after start-up: user-service failing to reach its
+  // database while starting (`await store.init()`) still died with plain stderr text only.
+  it('user-service whose database refuses connections at start-up: exit 1 with one error-level JSON line', {
+    timeout: 20_000,
+  }, async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as import('node:net').AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const child = start(exampleDir('user-service'), 'src/server.mjs', {
+      OTEL_TRACES_EXPORTER: 'none',
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/test`,
+    });
+    const { code } = await child.exited;
+    expect(code, child.output()).toBe(1);
+    const lines = child
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('process crashed'))
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error' });
+    expect(lines[0].message).toMatch(/^process crashed \(unhandledRejection\): Error: connect ECONNREFUSED/);
+  });
+
   // Node prints an uncaught error as plain multi-line text on stderr: a service shipping JSON logs
   // had no error-level line for its crash, so an alert on error lines never fired.
   it.each([

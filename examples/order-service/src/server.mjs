@@ -4,7 +4,7 @@
 import { createApp } from './app.mjs';
 import { createPaymentClient, createUserClient } from './clients.mjs';
 import { loadConfig } from './config.mjs';
-import { serve } from './http-server.mjs';
+import { logCrashes, serve } from './http-server.mjs';
 import { createInventory } from './inventory.mjs';
 import { createLogger } from './logger.mjs';
 import { createOrderService } from './orders.mjs';
@@ -12,6 +12,7 @@ import { tracing } from './tracing.mjs';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel });
+logCrashes(logger);
 for (const warning of config.warnings) logger.warn(warning);
 const orders = createOrderService({
   users: createUserClient(config.userServiceUrl),

@@ -3,13 +3,14 @@
 // preloaded one, so it is the same module instance, already evaluated.
 import { createApp } from './app.mjs';
 import { loadConfig } from './config.mjs';
-import { serve } from './http-server.mjs';
+import { logCrashes, serve } from './http-server.mjs';
 import { createLogger } from './logger.mjs';
 import { createPaymentService } from './payments.mjs';
 import { tracing } from './tracing.mjs';
 
 const config = loadConfig();
 const logger = createLogger({ level: /** @type {any} */ (config.logLevel) });
+logCrashes(logger);
 for (const warning of config.warnings) logger.warn(warning);
 const payments = createPaymentService({ logger, fraudThreshold: config.fraudThreshold });
 // SIGTERM: stop accepting, finish requests (at most 15 s) and the ledger entries still being

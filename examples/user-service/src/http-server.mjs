@@ -20,8 +20,7 @@ const FLUSH_RESERVE_MS = 5_000;
  */
 
 /**
- * Listen; answer `/ready` (200, then 503 from the shutdown signal on); log a crash as one error
- * line; on SIGTERM keep serving for `shutdownDelayMs` (SIGINT, Ctrl-C, skips that), then stop
+ * Listen; answer `/ready` (200, then 503 from the shutdown signal on); on SIGTERM keep serving for `shutdownDelayMs` (SIGINT, Ctrl-C, skips that), then stop
  * accepting, let requests finish (cut after 15 s), wait for background work, close, flush the
  * spans and exit 0, all within `shutdownTimeoutMs`. Each phase has a deadline, so one stuck task
  * cannot hold the process until it is SIGKILLed with the spans unsent: the flush always keeps its
@@ -99,12 +98,6 @@ export function serve(app, { host, port, settings, logger, tracing, background, 
     }
     process.exit(0);
   }
-  // Node prints an uncaught exception (or unhandled rejection) as plain text on stderr and exits 1;
-  // a log pipeline reading JSON lines would have no error-level line for the crash. The monitor
-  // only observes: Node still prints and exits 1, and the library still flushes the spans.
-  process.on('uncaughtExceptionMonitor', (error, origin) => {
-    logger.error(`process crashed (${origin}): ${error instanceof Error ? error.stack : String(error)}`);
-  });
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
@@ -113,6 +106,20 @@ export function serve(app, { host, port, settings, logger, tracing, background, 
     /** True from the shutdown signal on. */
     stopping: () => stopping,
   };
+}
+
+/**
+ * Log a crash (an uncaught exception, an unhandled rejection) as one error line with its stack.
+ * Node prints it as plain text on stderr and exits 1, so a log pipeline reading JSON lines had no
+ * error-level line for it. Call it as soon as the logger exists: a failure while starting (the
+ * database down) is a crash too. The monitor only observes: Node still prints and exits 1, and the
+ * library still flushes the spans.
+ * @param {{ error(message: string): unknown }} logger
+ */
+export function logCrashes(logger) {
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    logger.error(`process crashed (${origin}): ${error instanceof Error ? error.stack : String(error)}`);
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
 import { createApp } from './app.mjs';
 import { createMemoryCache, createRedisCache } from './cache.mjs';
 import { loadConfig } from './config.mjs';
-import { serve } from './http-server.mjs';
+import { logCrashes, serve } from './http-server.mjs';
 import { createLogger } from './logger.mjs';
 import { tracing } from './tracing.mjs';
 import { createMemoryUserStore, createPgUserStore } from './user-store.mjs';
@@ -12,6 +12,7 @@ import { createUserService } from './users.mjs';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel });
+logCrashes(logger);
 for (const warning of config.warnings) logger.warn(warning);
 const store = config.databaseUrl
   ? createPgUserStore(config.databaseUrl, { logger })
