@@ -440,6 +440,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 33\b/);
+    expect(run.stdout).toMatch(/# pass 36\b/);
   });
 });

@@ -9,6 +9,8 @@ import { DownstreamError } from './http-client.mjs';
  */
 export function createApp({ orders, logger }) {
   const app = express();
+  // `X-Powered-By: Express` tells every scanner which framework (and so which advisories) to try.
+  app.disable('x-powered-by');
   app.use(express.json());
 
   // Not traced: the library ignores /health by default.

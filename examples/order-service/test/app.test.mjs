@@ -105,3 +105,9 @@ test('ids, item counts and quantities are bounded: anything else is a 400 that r
     assert.equal(res.status, 422, customerId);
   }
 });
+
+test('answers do not name the framework (no X-Powered-By)', async () => {
+  for (const res of [await fetch(`${base}/health`), await post('{')]) {
+    assert.equal(res.headers.get('x-powered-by'), null);
+  }
+});

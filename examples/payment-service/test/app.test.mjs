@@ -61,3 +61,7 @@ test('ids and the currency are bounded: anything else is refused with 400', asyn
     assert.equal(res.status, 400, JSON.stringify(change).slice(0, 80));
   }
 });
+
+test('answers do not name the framework (no X-Powered-By)', async () => {
+  assert.equal((await fetch(`${base}/health`)).headers.get('x-powered-by'), null);
+});

@@ -7,6 +7,8 @@ const ID = /^\w[\w.:@-]{0,127}$/;
  */
 export function createApp({ users, logger }) {
   const app = express();
+  // `X-Powered-By: Express` tells every scanner which framework (and so which advisories) to try.
+  app.disable('x-powered-by');
 
   // Not traced: the library ignores /health by default.
   app.get('/health', (_req, res) => {

@@ -39,3 +39,7 @@ test('a user id is bounded: a long or dot-only one is a 400, looked up nowhere',
   assert.equal((await fetch(`${base}/users/user-1`)).status, 200);
   assert.equal((await fetch(`${base}/users/user-404`)).status, 404);
 });
+
+test('answers do not name the framework (no X-Powered-By)', async () => {
+  assert.equal((await fetch(`${base}/users/user-1`)).headers.get('x-powered-by'), null);
+});
