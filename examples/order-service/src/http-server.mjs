@@ -20,9 +20,10 @@ const FLUSH_RESERVE_MS = 5_000;
  */
 
 /**
- * Listen; answer `/ready` (200, then 503 from the shutdown signal on); on SIGTERM keep serving for `shutdownDelayMs` (SIGINT, Ctrl-C, skips that), then stop
- * accepting, let requests finish (cut after 15 s), wait for background work, close, flush the
- * spans and exit 0, all within `shutdownTimeoutMs`. Each phase has a deadline, so one stuck task
+ * Listen; answer `/ready` (200, then 503 from the shutdown signal on); on SIGTERM keep serving for
+ * `shutdownDelayMs` (SIGINT, Ctrl-C, skips that), then stop accepting, let requests finish (cut
+ * after 15 s), wait for background work, close, flush the spans and exit 0, all within
+ * `shutdownTimeoutMs`. Each phase has a deadline, so one stuck task
  * cannot hold the process until it is SIGKILLed with the spans unsent: the flush always keeps its
  * share, and what was cut or abandoned is logged.
  * @param {import('node:http').RequestListener} app
