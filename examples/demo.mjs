@@ -92,6 +92,8 @@ const otelEnv = {
   OTEL_LOG_LEVEL: 'warn',
   HOST: '127.0.0.1',
   PORT: '0',
+  // No load balancer to wait for: stop accepting at once on SIGTERM.
+  SHUTDOWN_DELAY_MS: '0',
 };
 const [user, payment] = await Promise.all([
   startService('user-service', otelEnv),

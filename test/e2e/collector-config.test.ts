@@ -29,8 +29,19 @@ const config = parse(readFileSync(resolve(dir, 'otel-collector.yaml'), 'utf8')) 
 const compose = parse(readFileSync(resolve(dir, 'docker-compose.yaml'), 'utf8'), { merge: true }) as {
   services: Record<
     string,
-    { image?: string; command?: string[]; volumes?: string[]; environment?: Record<string, string> }
+    {
+      image?: string;
+      command?: string[];
+      volumes?: string[];
+      environment?: Record<string, string>;
+      stop_grace_period?: string;
+    }
   >;
+};
+// The services' defaults, from the file they read them from (plain JS: no declarations to import).
+const settingsUrl = new URL('../../examples/order-service/src/server-settings.mjs', import.meta.url).href;
+const { DEFAULT_SERVER_SETTINGS } = (await import(settingsUrl)) as {
+  DEFAULT_SERVER_SETTINGS: { shutdownTimeoutMs: number; shutdownDelayMs: number };
 };
 const pipelines = Object.entries(config.service.pipelines);
 const processor = (name: string) => config.processors?.[name] as any;
@@ -109,6 +120,25 @@ describe('otel-collector.yaml', () => {
 });
 
 describe('docker-compose.yaml', () => {
+  // Docker SIGKILLs a container stop_grace_period after SIGTERM (10 s here); the services' own
+  // budget was their default 25 s, so a slow shutdown was killed before its span flush.
+  it('gives each service a shutdown budget that ends before its stop_grace_period', () => {
+    const services = Object.entries(compose.services).filter(([, s]) =>
+      s.command?.some((a) => a.endsWith('server.mjs')),
+    );
+    expect(services).toHaveLength(3);
+    for (const [name, service] of services) {
+      const grace = /^(\d+)s$/.exec(service.stop_grace_period ?? '10s');
+      expect(grace, `${name}: stop_grace_period in seconds`).not.toBeNull();
+      const env = service.environment ?? {};
+      const budget = Number(env.SHUTDOWN_TIMEOUT_MS ?? DEFAULT_SERVER_SETTINGS.shutdownTimeoutMs);
+      expect(budget, name).toBeLessThan(Number(grace![1]) * 1000);
+      expect(Number(env.SHUTDOWN_DELAY_MS ?? DEFAULT_SERVER_SETTINGS.shutdownDelayMs), name).toBeLessThan(
+        budget,
+      );
+    }
+  });
+
   it('mounts a collector config that exists', () => {
     const collector = compose.services['otel-collector']!;
     const mount = collector.volumes?.find((v) => v.endsWith(':ro') && v.includes('otel-collector.yaml'));

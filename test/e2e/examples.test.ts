@@ -147,6 +147,23 @@ async function startSlowRequest(url: string): Promise<() => Promise<string>> {
   };
 }
 
+function expectHttpStatus(span: ReceivedSpan, status: number, code: 'UNSET' | 'ERROR'): void {
+  expect(span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'], span.name).toBe(
+    status,
+  );
+  expect(span.status.code, `${span.name} status`).toBe(code);
+}
+
+/** No service logged an error-level line in this trace (pino 50+, winston 'error', text ERROR). */
+function expectNoErrorLogs(traceId: string): void {
+  const errors = [
+    ...logRecords(order).filter((r) => r.trace_id === traceId && r.level >= 50),
+    ...logRecords(user).filter((r) => r.trace_id === traceId && r.level === 'error'),
+    ...payment.lines.filter((l) => l.includes(traceId) && / ERROR /.test(l)),
+  ];
+  expect(errors).toEqual([]);
+}
+
 function logRecords(service: Service): Record<string, any>[] {
   return service.lines.flatMap((line) => {
     try {
@@ -185,8 +202,11 @@ afterAll(async () => {
 });
 
 describe('example services end to end', () => {
-  it('health endpoints answer and are not traced', async () => {
-    for (const s of [order, user, payment]) expect((await fetch(`${s.url}/health`)).status).toBe(200);
+  it('health and readiness endpoints answer and are not traced', async () => {
+    for (const s of [order, user, payment]) {
+      expect((await fetch(`${s.url}/health`)).status).toBe(200);
+      expect((await fetch(`${s.url}/ready`)).status).toBe(200);
+    }
   });
 
   it('one order is one trace across the three services, with the exact chain, attributes, events, pg and redis spans and correlated logs', async () => {
@@ -298,6 +318,8 @@ describe('example services end to end', () => {
     expect(one(spans, 'create_order').status).toEqual({ code: 'ERROR', message: 'Out of stock' });
     expect(one(spans, 'check_inventory').attributes['inventory.all_available']).toBe(false);
     expect(new Set(spans.map((s) => s.resource['service.name']))).toEqual(new Set(['order-service']));
+    expectHttpStatus(one(spans, 'POST /orders'), 409, 'UNSET');
+    expectNoErrorLogs(res.traceId);
   });
 
   it('fraud: 402, ERROR with exceptions in payment-service and order-service', async () => {
@@ -316,9 +338,16 @@ describe('example services end to end', () => {
     expect(create.events.find((e) => e.name === 'exception')?.attributes['exception.type']).toBe(
       'PaymentDeclinedError',
     );
+    // A declined payment is an answer, not a fault: warn with the reason, no error line anywhere.
     expect(
-      logRecords(order).find((r) => r.msg === 'order failed' && r.trace_id === res.traceId),
-    ).toBeDefined();
+      logRecords(order).find((r) => r.msg === 'order rejected' && r.trace_id === res.traceId),
+    ).toMatchObject({ level: 40, status: 402, reason: expect.stringContaining('fraud suspected') });
+    expectNoErrorLogs(res.traceId);
+    // Semantic conventions: a 4xx is no error on a SERVER span (the caller's mistake), and is one on
+    // the CLIENT span that received it.
+    expectHttpStatus(one(spans, 'POST /orders'), 402, 'UNSET');
+    expectHttpStatus(one(spans, 'POST /payments'), 402, 'UNSET');
+    expectHttpStatus(one(spans, 'POST', 'order-service'), 402, 'ERROR');
   });
 
   it('unknown user: 422, "User not found" ERROR in user-service, exception on create_order', async () => {
@@ -336,6 +365,13 @@ describe('example services end to end', () => {
       'UnknownCustomerError',
     );
     expect(spans.some((s) => s.resource['service.name'] === 'payment-service')).toBe(false);
+    expect(
+      logRecords(order).find((r) => r.msg === 'order rejected' && r.trace_id === res.traceId),
+    ).toMatchObject({ level: 40, status: 422, reason: 'Customer user-404 not found' });
+    expectNoErrorLogs(res.traceId);
+    expectHttpStatus(one(spans, 'POST /orders'), 422, 'UNSET');
+    expectHttpStatus(one(spans, 'GET /users/:id'), 404, 'UNSET');
+    expectHttpStatus(one(spans, 'GET', 'order-service'), 404, 'ERROR');
   });
 
   it('an unsampled caller (flags 00) produces no spans anywhere, and SIGTERM exits every service with 0', async () => {
@@ -366,7 +402,13 @@ describe('example services end to end', () => {
       'migrate_users_table',
     ]);
     expect(
-      receiver.spans().filter((s) => s.name.includes('/health') || s.attributes['http.route'] === '/health'),
+      receiver
+        .spans()
+        .filter((s) =>
+          /\/(health|ready)\b/.test(
+            `${s.name} ${s.attributes['url.path'] ?? s.attributes['http.target'] ?? ''}`,
+          ),
+        ),
     ).toEqual([]);
   });
 });
@@ -381,8 +423,11 @@ describe("the examples' own unit tests", () => {
       'user-service/test/users.test.mjs',
       'user-service/test/user-store.test.mjs',
       'user-service/test/cache.test.mjs',
+      'user-service/test/app.test.mjs',
+      'user-service/test/config.test.mjs',
       'payment-service/test/payments.test.mjs',
       'payment-service/test/app.test.mjs',
+      'payment-service/test/config.test.mjs',
     ];
     const run = spawnSync(
       process.execPath,
@@ -395,6 +440,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 23\b/);
+    expect(run.stdout).toMatch(/# pass 36\b/);
   });
 });

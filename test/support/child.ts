@@ -10,8 +10,8 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-/** Spawn `node ...args` from the repo root with a clean OTEL_* environment plus `env`. */
-export function spawnNode(args: string[], env: Record<string, string> = {}): Child {
+/** Spawn `node ...args` from the repo root (or `cwd`) with a clean OTEL_* environment plus `env`. */
+export function spawnNode(args: string[], env: Record<string, string> = {}, cwd = repoRoot): Child {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS')
@@ -19,7 +19,7 @@ export function spawnNode(args: string[], env: Record<string, string> = {}): Chi
   }
   const started = Date.now();
   const proc = spawn(process.execPath, args, {
-    cwd: repoRoot,
+    cwd,
     env: { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,8 @@ import { DownstreamError } from './http-client.mjs';
  */
 export function createApp({ orders, logger }) {
   const app = express();
+  // `X-Powered-By: Express` tells every scanner which framework (and so which advisories) to try.
+  app.disable('x-powered-by');
   app.use(express.json());
 
   // Not traced: the library ignores /health by default.
@@ -19,14 +21,15 @@ export function createApp({ orders, logger }) {
   app.post('/orders', async (req, res) => {
     const { customerId, items } = req.body ?? {};
     if (
-      typeof customerId !== 'string' ||
+      !isId(customerId) ||
       !Array.isArray(items) ||
       items.length === 0 ||
+      items.length > MAX_ITEMS ||
       !items.every(isItem)
     ) {
-      res
-        .status(400)
-        .json({ error: 'expected {customerId: string, items: [{sku: string, quantity: number}]}' });
+      res.status(400).json({
+        error: `expected {customerId: id, items: [{sku: id, quantity: 1-${MAX_QUANTITY}}], 1-${MAX_ITEMS} items}; an id is 1-128 letters, digits and _ . : @ -, starting with a letter, digit or _`,
+      });
       return;
     }
     try {
@@ -34,10 +37,13 @@ export function createApp({ orders, logger }) {
       res.status(result.status).json(result.body);
     } catch (error) {
       const status = statusFor(error);
-      logger.error({ err: error, customerId }, 'order failed');
+      const message = error instanceof Error ? error.message : String(error);
+      // An unknown customer or a declined payment is an answer, not a fault: at error level it
+      // would page someone for every declined card. Only faults (5xx) are errors.
+      if (status < 500) logger.warn({ customerId, status, reason: message }, 'order rejected');
+      else logger.error({ err: error, customerId }, 'order failed');
       // 422 and 402 tell the caller something to act on; a 502's or 500's message names our
       // neighbours' URLs and internals, which the log line and the trace already hold.
-      const message = error instanceof Error ? error.message : String(error);
       res.status(status).json({ error: status >= 500 ? STATUS_CODES[status] : message });
     }
   });
@@ -61,15 +67,24 @@ export function createApp({ orders, logger }) {
   return app;
 }
 
+const MAX_ITEMS = 100;
+const MAX_QUANTITY = 10_000;
+// An id goes into a neighbour's URL path, span attributes and log lines: bounded, and never `.` or
+// `..`, which the URL would resolve (`/users/..` is `/`, another endpoint of the neighbour). An
+// unbounded one was forwarded whole: over Node's 16 kB header limit the neighbour answered 431
+// and the caller's own mistake came back as a 502, logged as a fault.
+const ID = /^\w[\w.:@-]{0,127}$/;
+
+/** @param {unknown} value */
+function isId(value) {
+  return typeof value === 'string' && ID.test(value);
+}
+
 /** @param {unknown} item */
 function isItem(item) {
-  return (
-    typeof item === 'object' &&
-    item !== null &&
-    typeof (/** @type {any} */ (item).sku) === 'string' &&
-    Number.isInteger(/** @type {any} */ (item).quantity) &&
-    /** @type {any} */ (item).quantity > 0
-  );
+  if (typeof item !== 'object' || item === null) return false;
+  const { sku, quantity } = /** @type {{ sku?: unknown, quantity?: unknown }} */ (item);
+  return isId(sku) && Number.isInteger(quantity) && Number(quantity) > 0 && Number(quantity) <= MAX_QUANTITY;
 }
 
 /** @param {unknown} error */

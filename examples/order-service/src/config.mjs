@@ -1,3 +1,5 @@
+import { readNumber, readServerSettings } from './server-settings.mjs';
+
 /**
  * @typedef {object} OrderServiceConfig
  * @property {string} host
@@ -5,6 +7,8 @@
  * @property {string} userServiceUrl
  * @property {string} paymentServiceUrl
  * @property {string} logLevel
+ * @property {import('./server-settings.mjs').ServerSettings} server
+ * @property {readonly string[]} warnings bad values and what was used instead, to log once
  */
 
 /**
@@ -13,11 +17,15 @@
  * @returns {Readonly<OrderServiceConfig>}
  */
 export function loadConfig(env = process.env) {
+  /** @type {string[]} */
+  const warnings = [];
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
-    port: Number(env.PORT || 3000),
+    port: readNumber(env, 'PORT', 3000, { min: 0, max: 65_535 }, warnings),
     userServiceUrl: env.USER_SERVICE_URL || 'http://127.0.0.1:3001',
     paymentServiceUrl: env.PAYMENT_SERVICE_URL || 'http://127.0.0.1:3002',
     logLevel: env.LOG_LEVEL || 'info',
+    server: readServerSettings(env, warnings),
+    warnings: Object.freeze(warnings),
   });
 }

@@ -23,24 +23,51 @@ export class DownstreamError extends Error {
  * byte at a time would never end), and a body over `maxBytes` is cut off instead of read into
  * memory. Every failure rejects with a DownstreamError.
  *
+ * A GET written to a kept-alive connection that the neighbour closed meanwhile (its idle timeout,
+ * its shutdown) fails with ECONNRESET before any answer; it is sent once more on a new connection,
+ * within the same `timeoutMs`, as Node's documentation advises (`request.reusedSocket`). A POST is
+ * not: the neighbour may have acted on it.
+ *
  * @param {string} url
- * @param {{ method?: string, body?: unknown, timeoutMs?: number, maxBytes?: number }} [options]
+ * @param {RequestOptions & { timeoutMs?: number }} [options]
  * @returns {Promise<{ status: number, body: any }>}
  */
-export function requestJson(url, options = {}) {
-  const { method = 'GET', timeoutMs = 5000, maxBytes = 1024 * 1024 } = options;
+export async function requestJson(url, options = {}) {
+  const deadlineAt = Date.now() + (options.timeoutMs ?? 5000);
+  const result = await attempt(url, options, deadlineAt, true);
+  return 'status' in result ? result : /** @type {any} */ (attempt(url, options, deadlineAt, false));
+}
+
+/** @typedef {{ method?: string, body?: unknown, maxBytes?: number, agent?: http.Agent }} RequestOptions */
+
+/**
+ * @param {string} url
+ * @param {RequestOptions} options
+ * @param {number} deadlineAt
+ * @param {boolean} mayRetry
+ * @returns {Promise<{ status: number, body: any } | { retry: true }>}
+ */
+function attempt(url, options, deadlineAt, mayRetry) {
+  const { method = 'GET', maxBytes = 1024 * 1024 } = options;
+  const timeoutMs = Math.max(0, deadlineAt - Date.now());
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
-    /** @param {Error} error */
+    let answered = false;
+    /** @param {Error & { code?: string }} error */
     const fail = (error) => {
       clearTimeout(deadline);
       req.destroy();
-      reject(new DownstreamError(`${method} ${url} failed: ${error.message}`, undefined, error));
+      const stale = req.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      if (stale && mayRetry && (method === 'GET' || method === 'HEAD')) return resolve({ retry: true });
+      reject(
+        new DownstreamError(`${method} ${withoutSecrets(url)} failed: ${error.message}`, undefined, error),
+      );
     };
     const req = http.request(
       url,
       {
         method,
+        ...(options.agent ? { agent: options.agent } : {}),
         headers: {
           accept: 'application/json',
           ...(payload
@@ -49,6 +76,7 @@ export function requestJson(url, options = {}) {
         },
       },
       (res) => {
+        answered = true;
         /** @type {Buffer[]} */
         const chunks = [];
         let size = 0;
@@ -75,4 +103,19 @@ export function requestJson(url, options = {}) {
     req.on('error', fail);
     req.end(payload);
   });
+}
+
+/**
+ * The URL as error messages (and so log lines) may show it: without the user and password a
+ * neighbour's URL may carry (`http://svc:secret@users.internal`, sent as Basic auth) and without
+ * the query, where API keys go. The library scrubs spans, not your log lines.
+ * @param {string} url
+ */
+function withoutSecrets(url) {
+  try {
+    const { origin, pathname } = new URL(url);
+    return `${origin}${pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
 }

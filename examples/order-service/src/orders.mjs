@@ -120,5 +120,7 @@ export function createOrderService({
     get: (id) => orders.get(id),
     /** Wait for fire-and-forget work (graceful shutdown, tests). */
     drain: () => Promise.allSettled([...pending]),
+    /** How many fire-and-forget tasks are still running (logged when shutdown abandons them). */
+    running: () => pending.size,
   };
 }

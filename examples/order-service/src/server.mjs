@@ -4,6 +4,7 @@
 import { createApp } from './app.mjs';
 import { createPaymentClient, createUserClient } from './clients.mjs';
 import { loadConfig } from './config.mjs';
+import { logCrashes, serve } from './http-server.mjs';
 import { createInventory } from './inventory.mjs';
 import { createLogger } from './logger.mjs';
 import { createOrderService } from './orders.mjs';
@@ -11,39 +12,21 @@ import { tracing } from './tracing.mjs';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel });
+logCrashes(logger);
+for (const warning of config.warnings) logger.warn(warning);
 const orders = createOrderService({
   users: createUserClient(config.userServiceUrl),
   payments: createPaymentClient(config.paymentServiceUrl),
   inventory: createInventory(),
   logger,
 });
-const server = createApp({ orders, logger }).listen(config.port, config.host, () => {
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  logger.info(`listening on http://${config.host}:${address.port}`);
+// SIGTERM: stop accepting, finish requests (at most 15 s) and the confirmations still being sent,
+// flush the spans and exit 0, all within SHUTDOWN_TIMEOUT_MS (25 s). See http-server.mjs.
+serve(createApp({ orders, logger }), {
+  host: config.host,
+  port: config.port,
+  settings: config.server,
+  logger,
+  tracing,
+  background: orders,
 });
-
-// Kubernetes kills a pod 30 s after SIGTERM (terminationGracePeriodSeconds). Requests still
-// running get REQUEST_GRACE_MS to finish, more than one can take here
-// (two neighbour calls of at most 5 s each), and are then cut.
-const REQUEST_GRACE_MS = 15_000;
-
-let stopping = false;
-/** Stop accepting, finish in-flight requests and background tasks, flush spans, then exit 0. */
-async function shutdown(/** @type {string} */ signal) {
-  if (stopping) return;
-  stopping = true;
-  logger.info(`${signal} received, shutting down`);
-  const closed = new Promise((resolve) => server.close(resolve));
-  // server.close() closes the idle keep-alive connections once; one whose request ends later would
-  // hold the server open for keepAliveTimeout, so close connections as they go idle.
-  const idle = setInterval(() => server.closeIdleConnections(), 100);
-  const force = setTimeout(() => server.closeAllConnections(), REQUEST_GRACE_MS);
-  await closed;
-  clearInterval(idle);
-  clearTimeout(force);
-  await orders.drain();
-  await tracing.shutdown();
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createApp } from '../src/app.mjs';
+import { PaymentDeclinedError, UnknownCustomerError } from '../src/clients.mjs';
 import { DownstreamError } from '../src/http-client.mjs';
 import { createLogger } from '../src/logger.mjs';
 
@@ -11,14 +12,15 @@ let server;
 let base = '';
 /** @type {Record<string, any>[]} */
 const logs = [];
+/** What the order use case throws next. */
+let failure = new Error('unset');
+let created = 0;
 
 before(async () => {
   const orders = {
     create: async () => {
-      throw new DownstreamError(
-        'GET http://users.internal:3001/users/u-1 failed: connect ECONNREFUSED',
-        undefined,
-      );
+      created++;
+      throw failure;
     },
     get: () => undefined,
     drain: async () => [],
@@ -35,6 +37,10 @@ const post = (body) =>
   fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 test("a neighbour's failure is a 502 that does not name the neighbour; the log line does", async () => {
+  failure = new DownstreamError(
+    'GET http://users.internal:3001/users/u-1 failed: connect ECONNREFUSED',
+    undefined,
+  );
   const res = await post(JSON.stringify({ customerId: 'u-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }));
   assert.equal(res.status, 502);
   assert.deepEqual(await res.json(), { error: 'Bad Gateway' });
@@ -51,5 +57,57 @@ test('a malformed or oversized body is answered in JSON, without a stack trace',
     assert.match(res.headers.get('content-type') ?? '', /application\/json/);
     const text = await res.text();
     assert.doesNotMatch(text, /node_modules|\bat /);
+  }
+});
+
+test('a declined payment or an unknown customer is logged as a warning with its reason, not an error', async () => {
+  logs.length = 0;
+  for (const [error, status] of /** @type {const} */ ([
+    [new PaymentDeclinedError('Payment declined: fraud suspected for order ord-1'), 402],
+    [new UnknownCustomerError('Customer u-404 not found'), 422],
+  ])) {
+    failure = error;
+    const res = await post(JSON.stringify({ customerId: 'u-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] }));
+    assert.equal(res.status, status);
+  }
+  // pino levels: 40 warn, 50 error
+  assert.deepEqual(
+    logs.map((line) => [line.level, line.msg, line.status, line.reason]),
+    [
+      [40, 'order rejected', 402, 'Payment declined: fraud suspected for order ord-1'],
+      [40, 'order rejected', 422, 'Customer u-404 not found'],
+    ],
+  );
+});
+
+test('ids, item counts and quantities are bounded: anything else is a 400 that reaches nobody', async () => {
+  const item = { sku: 'SKU-BOOK', quantity: 1 };
+  created = 0;
+  for (const body of [
+    // forwarded whole, it was over the neighbour's 16 kB header limit: a 431, answered as a 502
+    { customerId: 'x'.repeat(20_000), items: [item] },
+    // `/users/..` is `/`: another endpoint of the neighbour
+    { customerId: '..', items: [item] },
+    { customerId: 'user/1', items: [item] },
+    // echoed in the 409's body and the log line
+    { customerId: 'user-1', items: [{ sku: 'S'.repeat(1000), quantity: 1 }] },
+    { customerId: 'user-1', items: Array(101).fill(item) },
+    { customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 10_001 }] },
+  ]) {
+    const res = await post(JSON.stringify(body));
+    assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+  }
+  assert.equal(created, 0);
+
+  failure = new UnknownCustomerError('not found');
+  for (const customerId of ['user-1', 'a'.repeat(128), 'ada@example.com', 'tenant:42']) {
+    const res = await post(JSON.stringify({ customerId, items: Array(100).fill(item) }));
+    assert.equal(res.status, 422, customerId);
+  }
+});
+
+test('answers do not name the framework (no X-Powered-By)', async () => {
+  for (const res of [await fetch(`${base}/health`), await post('{')]) {
+    assert.equal(res.headers.get('x-powered-by'), null);
   }
 });

@@ -50,7 +50,7 @@ test('a JSON answer is parsed', async () => {
 
 test('a body over maxBytes is cut off with a DownstreamError, not read into memory', async () => {
   await assert.rejects(requestJson(`${base}/huge`, { maxBytes: 256 * 1024, timeoutMs: 10_000 }), (error) => {
-    assert.ok(error instanceof DownstreamError);
+    assert.ok(error instanceof DownstreamError, String(error?.stack ?? JSON.stringify(error)));
     assert.match(error.message, /over 262144 bytes/);
     return true;
   });
@@ -59,9 +59,54 @@ test('a body over maxBytes is cut off with a DownstreamError, not read into memo
 test('timeoutMs bounds the whole call: a body trickled byte by byte still ends in a DownstreamError', async () => {
   const started = Date.now();
   await assert.rejects(requestJson(`${base}/trickle`, { timeoutMs: 300 }), (error) => {
-    assert.ok(error instanceof DownstreamError);
+    assert.ok(error instanceof DownstreamError, String(error?.stack ?? JSON.stringify(error)));
     assert.match(error.message, /timed out after 300 ms/);
     return true;
   });
   assert.ok(Date.now() - started < 2000, `gave up after ${Date.now() - started} ms`);
+});
+
+test("a failure's message names the neighbour without the URL's password or query", async () => {
+  // A port nobody listens on: the call fails at once.
+  const closed = http.createServer();
+  await new Promise((resolve) => closed.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (closed.address());
+  await new Promise((resolve) => closed.close(resolve));
+
+  const url = `http://svc-orders:s3cr3t-pw@127.0.0.1:${port}/users/u-1?api_key=k3y-in-query`;
+  const error = await requestJson(url).catch((e) => e);
+  assert.ok(error instanceof DownstreamError, String(error));
+  assert.equal(
+    error.message,
+    `GET http://127.0.0.1:${port}/users/u-1 failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+  );
+  assert.doesNotMatch(String(error.stack), /s3cr3t-pw|k3y-in-query|svc-orders/);
+});
+
+test('a GET on a kept-alive connection the neighbour closed meanwhile is sent again once; a POST is not', async () => {
+  // A neighbour that is shutting down (or whose idle timeout fired) closes idle connections; a
+  // request already written to one is lost with ECONNRESET although it never reached the handler.
+  const seen = [];
+  const closing = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.socket.remotePort}`);
+    const socket = /** @type {import('node:net').Socket & { served?: boolean }} */ (req.socket);
+    if (socket.served) return void socket.destroy();
+    socket.served = true;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  await new Promise((resolve) => closing.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (closing.address()).port}/x`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    assert.equal((await requestJson(url, { agent })).status, 200);
+    assert.equal((await requestJson(url, { agent })).status, 200);
+    assert.equal(seen.length, 3); // the lost one, then the one sent again on a new connection
+
+    await assert.rejects(requestJson(url, { agent, method: 'POST', body: {} }), DownstreamError);
+    assert.equal(seen.filter((s) => s.startsWith('POST')).length, 1);
+  } finally {
+    agent.destroy();
+    closing.close();
+  }
 });

@@ -7,6 +7,8 @@ import { FraudDetectedError } from './payments.mjs';
  */
 export function createApp({ payments, logger }) {
   const app = express();
+  // `X-Powered-By: Express` tells every scanner which framework (and so which advisories) to try.
+  app.disable('x-powered-by');
   app.use(express.json());
 
   // Not traced: the library ignores /health by default.
@@ -17,15 +19,16 @@ export function createApp({ payments, logger }) {
   app.post('/payments', async (req, res) => {
     const { orderId, customerId, amount, currency } = req.body ?? {};
     if (
-      typeof orderId !== 'string' ||
-      typeof customerId !== 'string' ||
+      !isId(orderId) ||
+      !isId(customerId) ||
       typeof amount !== 'number' ||
       !(amount > 0) ||
-      typeof currency !== 'string'
+      typeof currency !== 'string' ||
+      !CURRENCY.test(currency)
     ) {
-      res
-        .status(400)
-        .json({ error: 'expected {orderId: string, customerId: string, amount: number, currency: string}' });
+      res.status(400).json({
+        error: `expected {orderId: id, customerId: id, amount: number > 0, currency: ISO 4217 code}; an id is 1-128 letters, digits and _ . : @ -, starting with a letter, digit or _`,
+      });
       return;
     }
     try {
@@ -52,4 +55,14 @@ export function createApp({ payments, logger }) {
   );
 
   return app;
+}
+
+// Every field goes into span attributes and log lines: bounded, so a caller cannot write 100 kB
+// into each (express.json's limit is all that bounded them).
+const ID = /^\w[\w.:@-]{0,127}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** @param {unknown} value */
+function isId(value) {
+  return typeof value === 'string' && ID.test(value);
 }

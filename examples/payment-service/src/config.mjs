@@ -1,13 +1,25 @@
+import { readNumber, readServerSettings } from './server-settings.mjs';
+
 /**
- * Read the environment once.
+ * Read the environment once. `warnings`: bad values and what was used instead, to log once.
  * @param {Record<string, string | undefined>} [env]
  */
 export function loadConfig(env = process.env) {
+  /** @type {string[]} */
+  const warnings = [];
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
-    port: Number(env.PORT || 3002),
+    port: readNumber(env, 'PORT', 3002, { min: 0, max: 65_535 }, warnings),
     /** Charges above this amount are treated as fraud (the demo's "fraud" order). */
-    fraudThreshold: Number(env.FRAUD_THRESHOLD || 10_000),
+    fraudThreshold: readNumber(
+      env,
+      'FRAUD_THRESHOLD',
+      10_000,
+      { min: 0, max: 1e12, integer: false },
+      warnings,
+    ),
     logLevel: env.LOG_LEVEL || 'info',
+    server: readServerSettings(env, warnings),
+    warnings: Object.freeze(warnings),
   });
 }

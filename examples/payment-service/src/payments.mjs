@@ -78,5 +78,12 @@ export function createPaymentService({
     );
   }
 
-  return { process, ledger, drain: () => Promise.allSettled([...pending]) };
+  return {
+    process,
+    ledger,
+    /** Wait for fire-and-forget work (graceful shutdown, tests). */
+    drain: () => Promise.allSettled([...pending]),
+    /** How many fire-and-forget tasks are still running (logged when shutdown abandons them). */
+    running: () => pending.size,
+  };
 }

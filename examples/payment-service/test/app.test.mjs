@@ -44,3 +44,24 @@ test('a payment without a customerId string is refused with 400, as the error sa
     assert.equal(res.status, 400);
   }
 });
+
+test('ids and the currency are bounded: anything else is refused with 400', async () => {
+  const valid = { orderId: 'ord-1', customerId: 'user-1', amount: 10, currency: 'EUR' };
+  for (const change of [
+    { orderId: 'x'.repeat(20_000) },
+    { customerId: '..' },
+    { currency: 'euro'.repeat(1000) },
+    { currency: 'eur' },
+  ]) {
+    const res = await fetch(`${base}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...valid, ...change }),
+    });
+    assert.equal(res.status, 400, JSON.stringify(change).slice(0, 80));
+  }
+});
+
+test('answers do not name the framework (no X-Powered-By)', async () => {
+  assert.equal((await fetch(`${base}/health`)).headers.get('x-powered-by'), null);
+});

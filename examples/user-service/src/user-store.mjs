@@ -19,10 +19,11 @@ export const SEED_USERS = [
  * PostgreSQL store. The pg instrumentation adds its own `pg.query` span under our `db.query`
  * span; ours carries the business view (which user, which table).
  * @param {string} databaseUrl
- * @param {{ timeoutMs?: number }} [options] bound on getting a connection and on each query
+ * @param {{ timeoutMs?: number, logger?: { warn(message: string): unknown } }} [options] `timeoutMs`
+ *   bounds getting a connection and each query; `logger` hears of idle connections the server ended
  * @returns {UserStore}
  */
-export function createPgUserStore(databaseUrl, { timeoutMs = 5000 } = {}) {
+export function createPgUserStore(databaseUrl, { timeoutMs = 5000, logger } = {}) {
   // pg waits forever by default, for a connection (a database that accepts TCP but does not answer,
   // or all `max` clients busy) and for a query: the request, its span and, at shutdown, pool.end()
   // would wait with it.
@@ -32,6 +33,12 @@ export function createPgUserStore(databaseUrl, { timeoutMs = 5000 } = {}) {
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     statement_timeout: timeoutMs,
+  });
+  // When the server ends an idle pooled connection (a restart, a failover, an idle timeout), the
+  // pool drops the client and emits 'error'; without a listener that is an uncaught exception and
+  // the service dies. The next query simply opens a new connection.
+  pool.on('error', (error) => {
+    logger?.warn(`PostgreSQL connection lost while idle: ${error.message}`);
   });
   return {
     init() {

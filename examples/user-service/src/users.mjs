@@ -8,10 +8,15 @@ import { SpanStatusCode } from '@opentelemetry/api';
  *   cache: import('./cache.mjs').Cache,
  *   logger: import('winston').Logger,
  *   cacheTtlSeconds?: number,
+ *   maxTrackedUsers?: number,
  * }} deps
  */
-export function createUserService({ store, cache, logger, cacheTtlSeconds = 60 }) {
-  /** @type {Map<string, number>} */
+export function createUserService({ store, cache, logger, cacheTtlSeconds = 60, maxTrackedUsers = 10_000 }) {
+  /**
+   * Lookups per user, a stand-in for a metrics store. The latest `maxTrackedUsers` users only: with
+   * one entry per user ever looked up, a copy in front of a real user table grew without end.
+   * @type {Map<string, number>}
+   */
   const lookups = new Map();
   const pending = new Set();
 
@@ -40,7 +45,11 @@ export function createUserService({ store, cache, logger, cacheTtlSeconds = 60 }
         const task = runDetached(
           'record_user_lookup',
           () => {
-            lookups.set(id, (lookups.get(id) ?? 0) + 1);
+            const count = (lookups.get(id) ?? 0) + 1;
+            lookups.delete(id); // re-inserted last: the map's order is recency
+            lookups.set(id, count);
+            if (lookups.size > maxTrackedUsers)
+              lookups.delete(/** @type {string} */ (lookups.keys().next().value));
           },
           { mode: 'child', attributes: { 'user.id': id } },
         );
@@ -56,6 +65,9 @@ export function createUserService({ store, cache, logger, cacheTtlSeconds = 60 }
     getUser,
     /** @param {string} id */
     lookupCount: (id) => lookups.get(id) ?? 0,
+    /** Wait for fire-and-forget work (graceful shutdown, tests). */
     drain: () => Promise.allSettled([...pending]),
+    /** How many fire-and-forget tasks are still running (logged when shutdown abandons them). */
+    running: () => pending.size,
   };
 }

@@ -87,3 +87,18 @@ test('a cache that is down: the user is still returned, the ERROR stays on cache
   tracing.expectSpan('get_user', { status: 'unset' });
   assert.ok(logs.some((line) => line.message === 'profile cache not refreshed' && line.level === 'warn'));
 });
+
+test('lookup counts are kept for the latest maxTrackedUsers users only', async () => {
+  const small = createUserService({
+    store: createMemoryUserStore(),
+    cache: createMemoryCache(),
+    logger: createLogger({ transport: new winston.transports.Stream({ stream: sink }) }),
+    maxTrackedUsers: 2,
+  });
+  for (const id of ['user-1', 'user-2', 'user-1', 'user-3']) await small.getUser(id);
+  await small.drain();
+  assert.deepEqual(
+    ['user-1', 'user-2', 'user-3'].map((id) => small.lookupCount(id)),
+    [2, 0, 1],
+  );
+});
