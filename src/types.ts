@@ -258,6 +258,12 @@ export interface ResolvedConfig {
    * tunnel through an HTTP CONNECT proxy.
    */
   readonly grpcProxyVariable: string | undefined;
+  /**
+   * An upper-case proxy variable (`HTTPS_PROXY`, `HTTP_PROXY`, `GRPC_PROXY`) that applies to the
+   * endpoint while no lower-case one is set: neither exporter goes through it (grpc-js reads the
+   * lower-case names only), so loss lines say so.
+   */
+  readonly unusedProxyVariable: string | undefined;
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
   readonly maxExportRequestBytes: number;

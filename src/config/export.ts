@@ -172,9 +172,33 @@ export function resolveTlsFiles(env: Env): ResolvedConfig['tlsFiles'] {
  * grpc-js's http_proxy.ts matches them).
  */
 export function resolveGrpcProxyVariable(env: Env, endpoint: string): string | undefined {
-  const variable = ['grpc_proxy', 'https_proxy', 'http_proxy'].find(
-    (name) => envString(env, name) !== undefined,
+  return applyingProxy(
+    env,
+    endpoint,
+    ['grpc_proxy', 'https_proxy', 'http_proxy'],
+    ['no_grpc_proxy', 'no_proxy'],
   );
+}
+
+/**
+ * `HTTPS_PROXY` (or `HTTP_PROXY`, `GRPC_PROXY`) applying to the endpoint while no lower-case proxy
+ * variable is set: container images and corporate hosts often set only those, which grpc-js does
+ * not read, and OTLP/HTTP uses no proxy at all.
+ */
+export function resolveUnusedProxyVariable(env: Env, endpoint: string): string | undefined {
+  if (['grpc_proxy', 'https_proxy', 'http_proxy'].some((name) => envString(env, name) !== undefined))
+    return undefined;
+  return applyingProxy(env, endpoint, ['GRPC_PROXY', 'HTTPS_PROXY', 'HTTP_PROXY'], ['NO_PROXY', 'no_proxy']);
+}
+
+/** The first of `names` that is set, unless the first set of `noProxyNames` lists the endpoint's host. */
+function applyingProxy(
+  env: Env,
+  endpoint: string,
+  names: readonly string[],
+  noProxyNames: readonly string[],
+): string | undefined {
+  const variable = names.find((name) => envString(env, name) !== undefined);
   if (variable === undefined) return undefined;
   let host: string;
   try {
@@ -182,7 +206,14 @@ export function resolveGrpcProxyVariable(env: Env, endpoint: string): string | u
   } catch {
     return variable;
   }
-  const noProxy = envString(env, 'no_grpc_proxy') ?? envString(env, 'no_proxy') ?? '';
+  let noProxy = '';
+  for (const name of noProxyNames) {
+    const value = envString(env, name);
+    if (value !== undefined) {
+      noProxy = value;
+      break;
+    }
+  }
   for (const entry of noProxy.split(',')) {
     const item = entry.trim();
     if (item !== '' && (host.endsWith(item) || inIpv4Cidr(host, item))) return undefined;

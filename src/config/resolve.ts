@@ -12,6 +12,7 @@ import {
   resolveMaxExportRequestBytes,
   resolveProtocol,
   resolveTlsFiles,
+  resolveUnusedProxyVariable,
 } from './export.js';
 import { MAX_TIMER_MILLIS, validateOptions } from './options.js';
 import { findPackageInfo } from './package-info.js';
@@ -100,6 +101,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     compression: options.compression ?? resolveCompression(env),
     tlsFiles: resolveTlsFiles(env),
     grpcProxyVariable: resolveGrpcProxyVariable(env, endpoint),
+    unusedProxyVariable: resolveUnusedProxyVariable(env, endpoint),
     batch: Object.freeze(resolveBatch(options, env)),
     spanLimits: Object.freeze({
       attributeCountLimit:

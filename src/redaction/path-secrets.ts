@@ -64,22 +64,26 @@ export function redactPathSecrets(text: string, from: number, to: number, budget
   let copied = 0;
   let previousFrom = -1;
   let previousTo = -1;
-  let segment = from;
-  for (let i = from; i <= to; i++) {
-    if (i < to && text.charCodeAt(i) !== 47) continue;
+  for (let segment = from; segment <= to; ) {
+    // Found by indexOf, not read char by char; a `/` past `to` (in the query) ends the path, so the
+    // text after it is searched once at most.
+    let end = text.indexOf('/', segment);
+    if (end === -1 || end > to) end = to;
+    // The name first: its length rules out nearly every segment before a character is read.
     if (
       previousFrom !== -1 &&
-      looksLikeSecret(text, segment, i) &&
-      namesSecret(text, previousFrom, previousTo)
+      end - segment >= SHORTEST_SECRET &&
+      namesSecret(text, previousFrom, previousTo) &&
+      looksLikeSecret(text, segment, end)
     ) {
       out += text.slice(copied, segment) + URL_REDACTED;
-      copied = i;
+      copied = end;
       // Past the budget (budget.ts), the rest of the value goes.
       if (!takeSecret(budget)) return out;
     }
     previousFrom = segment;
-    previousTo = i;
-    segment = i + 1;
+    previousTo = end;
+    segment = end + 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

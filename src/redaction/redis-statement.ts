@@ -64,6 +64,24 @@ function keySecretFrom(
   return -1;
 }
 
+enum Command {
+  Other = 0,
+  Auth = 1,
+  Hello = 2,
+  Migrate = 3,
+  Config = 4,
+  Acl = 5,
+}
+
+function commandOf(text: string, from: number, to: number): Command {
+  if (isWord(text, from, to, 'AUTH')) return Command.Auth;
+  if (isWord(text, from, to, 'HELLO')) return Command.Hello;
+  if (isWord(text, from, to, 'MIGRATE')) return Command.Migrate;
+  if (isWord(text, from, to, 'CONFIG')) return Command.Config;
+  if (isWord(text, from, to, 'ACL')) return Command.Acl;
+  return Command.Other;
+}
+
 export function createRedisStatementScrubber(
   replacement: string,
   /** Whether `text[from, to)` names a secret (param-names.ts's endsInSecretName with the key rules). */
@@ -71,6 +89,8 @@ export function createRedisStatementScrubber(
 ): RedisStatementScrubber {
   return (statement, budget) => {
     const n = statement.length;
+    // Most commands: none of those above, and no key with a namespace.
+    const colons = statement.indexOf(':') !== -1;
     let out = '';
     let copied = 0;
     let spent = false;
@@ -79,7 +99,7 @@ export function createRedisStatementScrubber(
       copied = to;
       spent = !takeSecret(budget);
     };
-    let command = '';
+    let command = Command.Other;
     let index = 0;
     // Words to go until a password argument (HELLO/MIGRATE AUTH, CONFIG SET), -1 when none is due.
     let untilPassword = -1;
@@ -92,8 +112,8 @@ export function createRedisStatementScrubber(
       while (i < n && !isSpace(statement.charCodeAt(i))) i++;
       const to = i;
       if (index === 0) {
-        for (const name of ['AUTH', 'HELLO', 'MIGRATE', 'CONFIG', 'ACL'])
-          if (isWord(statement, from, to, name)) command = name;
+        command = commandOf(statement, from, to);
+        if (command === Command.Other && !colons) return statement;
         continue;
       }
       lastFrom = from;
@@ -102,30 +122,37 @@ export function createRedisStatementScrubber(
         replace(from, to);
         continue;
       }
-      const c = statement.charCodeAt(from);
-      if (command === 'ACL' && (c === 62 || c === 35) && to - from > 1) {
-        replace(from + 1, to); // >password, #hash
-        continue;
+      switch (command) {
+        case Command.Acl: {
+          const c = statement.charCodeAt(from);
+          if ((c === 62 || c === 35) && to - from > 1) {
+            replace(from + 1, to); // >password, #hash
+            continue;
+          }
+          break;
+        }
+        case Command.Hello:
+        case Command.Migrate:
+          if (isWord(statement, from, to, 'AUTH')) untilPassword = command === Command.Hello ? 2 : 1;
+          else if (isWord(statement, from, to, 'AUTH2')) untilPassword = 2;
+          break;
+        case Command.Config:
+          if (index === 1 && !isWord(statement, from, to, 'SET')) command = Command.Other;
+          else if (
+            index % 2 === 0 &&
+            (isWord(statement, from, to, 'REQUIREPASS') || isWord(statement, from, to, 'MASTERAUTH'))
+          )
+            untilPassword = 1;
+          break;
       }
-      if (command === 'HELLO' || command === 'MIGRATE') {
-        if (isWord(statement, from, to, 'AUTH')) untilPassword = command === 'HELLO' ? 2 : 1;
-        else if (isWord(statement, from, to, 'AUTH2')) untilPassword = 2;
-      } else if (index === 1 && command === 'CONFIG' && !isWord(statement, from, to, 'SET')) {
-        command = '';
-      } else if (
-        command === 'CONFIG' &&
-        index % 2 === 0 &&
-        (isWord(statement, from, to, 'REQUIREPASS') || isWord(statement, from, to, 'MASTERAUTH'))
-      ) {
-        untilPassword = 1;
-      }
+      if (!colons) continue;
       const key = keySecretFrom(statement, from, to, isSecretName);
       if (key !== -1) replace(key, to);
     }
     if (spent) return out;
     // AUTH [user] password: the last argument, unless the instrumentation left the arguments out
     // (`AUTH [1 other arguments]`, its default serializer).
-    if (command === 'AUTH' && lastFrom >= copied && !statement.endsWith(' arguments]'))
+    if (command === Command.Auth && lastFrom >= copied && !statement.endsWith(' arguments]'))
       replace(lastFrom, lastTo);
     return copied === 0 ? statement : out + statement.slice(copied);
   };

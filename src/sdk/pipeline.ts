@@ -117,6 +117,12 @@ export function innerShutdownTimeout(outerMillis: number): number {
  */
 function reporterOptions(config: ResolvedConfig): DropReporterOptions {
   const proxy = config.grpcProxyVariable;
+  const unused = config.unusedProxyVariable;
+  if (unused !== undefined)
+    return {
+      endpoint: config.endpoint,
+      unreachableNote: `${unused} is set, but no OTLP export goes through it: OTLP/HTTP connects to the collector directly, and OTLP/gRPC (grpc-js) reads only the lower-case ${unused.toLowerCase()}`,
+    };
   if (config.protocol !== 'http/protobuf' || (proxy !== 'https_proxy' && proxy !== 'http_proxy'))
     return { endpoint: config.endpoint };
   return {

@@ -2,7 +2,7 @@
 // configuration. The real errors come from real sockets in test/integration/export-loss.test.ts;
 // here, each signature and the errors that must get no hint.
 import { describe, expect, it } from 'vitest';
-import { endpointHint } from '../../../src/export/export-errors.js';
+import { classifyExportError, endpointHint } from '../../../src/export/export-errors.js';
 
 const withCode = (message: string, code: string | number, cause?: unknown) =>
   Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
@@ -66,6 +66,21 @@ describe('endpointHint', () => {
 
   it('an OTLP/HTTP 405: a URL that takes no POST, a web server', () => {
     expect(endpointHint(withCode('Method Not Allowed', 405))).toMatch(/^that URL does not take a POST/);
+  });
+
+  // HTTP 431 was classed as "export request too large": the batch was split and sent again, and
+  // the line blamed the spans, while the headers were what the collector or its proxy refused.
+  it('an HTTP 431: the headers are too large, not the spans (OTLP/HTTP, or a proxy before gRPC)', () => {
+    for (const error of [
+      withCode('Request Header Fields Too Large', 431),
+      withCode('Received HTTP status code 431', 2),
+    ]) {
+      expect(endpointHint(error)).toMatch(
+        /refused the request's headers as too large: shorten OTEL_EXPORTER_OTLP_HEADERS/,
+      );
+      expect(classifyExportError(error)).toBe('rejected');
+    }
+    expect(classifyExportError(withCode('Payload Too Large', 413))).toBe('too-large');
   });
 
   it('says nothing of ordinary failures', () => {

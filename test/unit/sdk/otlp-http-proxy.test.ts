@@ -43,3 +43,24 @@ describe('OTLP/HTTP with a proxy variable', () => {
       expect(lossLine(env)).not.toContain('proxy');
   });
 });
+
+// Container images and corporate hosts often set only HTTPS_PROXY: grpc-js reads the lower-case
+// names only and OTLP/HTTP none, so neither exporter went through it, without a word.
+describe('an upper-case proxy variable only', () => {
+  it.each(['grpc', 'http/protobuf'])(
+    'an unreachable collector (%s): the line says no export uses it',
+    (protocol) => {
+      expect(lossLine({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, HTTPS_PROXY: 'http://proxy:3128' })).toMatch(
+        /: ECONNREFUSED \(.*\); HTTPS_PROXY is set, but no OTLP export goes through it: OTLP\/HTTP connects to the collector directly, and OTLP\/gRPC \(grpc-js\) reads only the lower-case https_proxy$/,
+      );
+    },
+  );
+
+  it('not said when a lower-case one is set too, or NO_PROXY exempts the collector', () => {
+    for (const env of [
+      { HTTPS_PROXY: 'http://proxy:3128', https_proxy: 'http://proxy:3128' },
+      { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: '10.0.0.0/8' },
+    ])
+      expect(lossLine(env)).not.toContain('HTTPS_PROXY');
+  });
+});
