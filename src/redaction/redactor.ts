@@ -368,8 +368,12 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     // The case-insensitive ones run on every text but a statement; the rest only when the
     // combined test found one of them (most values: none). Index lists, not a loop over every
     // pattern testing its flags: that loop was most of this function's time for short values.
-    if (!statement) for (const i of insensitive) out = applyPattern(out, i, budget);
-    if (anyPattern.test(value)) for (const i of combined) out = applyPattern(out, i, budget);
+    // Indexed loops: for-of's iterator was allocated for every value on Node 24 and 26 (+16 bytes
+    // a value scrubbed, span-end-allocation.test.ts).
+    if (!statement)
+      for (let k = 0; k < insensitive.length; k++) out = applyPattern(out, insensitive[k]!, budget);
+    if (anyPattern.test(value))
+      for (let k = 0; k < combined.length; k++) out = applyPattern(out, combined[k]!, budget);
     for (let k = 0; k < alone.length; k++)
       if (aloneTests[k]!.test(out)) out = applyPattern(out, alone[k]!, budget);
     for (const regex of userPatterns) out = replaceWindowed(out, regex, replacement, budget);
