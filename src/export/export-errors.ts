@@ -99,11 +99,16 @@ export function classifyExportError(
     return 'unreachable';
   }
   if (code === 4 || /timed out|timeout|deadline/i.test(message)) return 'timeout';
-  // 431 Request Header Fields Too Large: the headers, not the spans; a smaller request is refused alike.
-  if (code === 431 || /HTTP status code 431\b/.test(message)) return 'rejected';
+  // The headers, not the spans: a smaller request is refused alike.
+  if (headersTooLarge(code, message)) return 'rejected';
   if (code === 413 || /too large|larger than max/i.test(message)) return 'too-large';
   if (code === 8 && !/rate|quota|throttl/i.test(message)) return 'too-large';
   return 'rejected';
+}
+
+/** HTTP 431 Request Header Fields Too Large, as OTLP/HTTP gets it or grpc-js reports a proxy's. */
+function headersTooLarge(code: unknown, message: string): boolean {
+  return code === 431 || /HTTP status code 431\b/.test(message);
 }
 
 /** The system error code behind an export error (`ECONNREFUSED`), from it or its causes. */
@@ -153,7 +158,7 @@ export function endpointHint(error: unknown): string | undefined {
     // HTTP 401/403, gRPC UNAUTHENTICATED (16)/PERMISSION_DENIED (7): the status alone named no setting.
     if (code === 401 || code === 403 || code === 16 || code === 7)
       return 'the collector (or a proxy before it) refused the credentials: check the authorization header in OTEL_EXPORTER_OTLP_HEADERS or OTEL_EXPORTER_OTLP_TRACES_HEADERS (the `headers` option in code)';
-    if (code === 431 || /HTTP status code 431\b/.test(message))
+    if (headersTooLarge(code, message))
       return "the collector (or a proxy before it) refused the request's headers as too large: shorten OTEL_EXPORTER_OTLP_HEADERS or OTEL_EXPORTER_OTLP_TRACES_HEADERS (the `headers` option in code)";
     if (code === 405)
       return 'that URL does not take a POST: a web server, not an OTLP/HTTP collector (which takes spans at :4318/v1/traces)?';

@@ -58,7 +58,7 @@ function isAlnum(c: number): boolean {
 }
 
 /** `[^\s"',;&}]`: a character of a single-part value (`password=value`). */
-function isSingleChar(c: number): boolean {
+export function isSingleChar(c: number): boolean {
   return c !== DQUOTE && c !== SQUOTE && c !== 44 && c !== 59 && c !== 38 && c !== 125 && !isSpace(c);
 }
 

@@ -1,4 +1,5 @@
 import { INLINE_PHRASE_NAMES } from './defaults.js';
+import { isSingleChar } from './inline.js';
 import { anyCase, escapeRegex } from './inline-locator.js';
 
 /**
@@ -18,10 +19,9 @@ export type PhraseScrubber = (text: string) => string;
 const SPACE = 32;
 const TAB = 9;
 
-/** A character of a word of the phrase: not white space, `"`, `'`, `,`, `;`, `&`, `}`, `:` or `=`. */
+/** A character of a word of the phrase: one of an unquoted value (inline.ts), but not `:` or `=`. */
 function isWordChar(c: number): boolean {
-  if (c === SPACE || (c >= 9 && c <= 13) || c === 0x2028 || c === 0x2029) return false;
-  return c !== 34 && c !== 39 && c !== 44 && c !== 59 && c !== 38 && c !== 125 && c !== 58 && c !== 61;
+  return isSingleChar(c) && c !== 58 && c !== 61;
 }
 
 /**
