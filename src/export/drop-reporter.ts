@@ -45,6 +45,9 @@ interface Window {
   lastEmit: number;
 }
 
+/** The kinds of loss lines: a full queue, another drop cause, failed exports, partial success. */
+type LossKind = 'dropped' | 'other' | 'failed' | 'rejected';
+
 const spans = (n: number) => `${groupThousands(n)} span${n === 1 ? '' : 's'}`;
 
 /**
@@ -95,6 +98,9 @@ export class DropReporter implements ExportObserver {
   private _timer: NodeJS.Timeout | undefined;
   private _closed = false;
   private readonly _unreachableNote: string;
+  /** Loss lines printed so far, and the spans they counted by kind: the summary repeats no single line. */
+  private _lossLines = 0;
+  private readonly _said: Record<LossKind, number> = { dropped: 0, other: 0, failed: 0, rejected: 0 };
 
   constructor(
     private readonly _stats: ExportCounters,
@@ -317,13 +323,13 @@ export class DropReporter implements ExportObserver {
       log.warn(
         `dropped ${spans(this._drops.count)}${this._window(this._drops, now)}: export queue full (${this._dropCause()})`,
       );
-      this._drops.count = 0;
+      this._say('dropped', this._drops);
       this._drops.lastEmit = now;
     }
     if (due(this._otherDrops)) {
       const w = this._otherDrops;
       log.warn(`dropped ${spans(w.count)}${this._window(w, now)}: ${this._otherDropCause}`);
-      w.count = 0;
+      this._say('other', w);
       w.lastEmit = now;
     }
     if (due(this._failures)) {
@@ -332,7 +338,7 @@ export class DropReporter implements ExportObserver {
         `failed to export ${spans(this._failures.count)}${this._window(this._failures, now)}` +
           `${this._endpoint ? ` to ${this._endpoint}` : ''}: ${reason}`,
       );
-      this._failures.count = 0;
+      this._say('failed', this._failures);
       this._failures.lastEmit = now;
     }
     if (due(this._rejected)) {
@@ -340,13 +346,24 @@ export class DropReporter implements ExportObserver {
         `collector${this._at()} rejected ${spans(this._rejected.count)}${this._window(this._rejected, now)}` +
           ` (partial success): ${this._rejectMessage}`,
       );
-      this._rejected.count = 0;
+      this._say('rejected', this._rejected);
       this._rejected.lastEmit = now;
     }
     if (!all) this._arm();
   }
 
-  /** Prints what is pending, then one summary line when anything was lost during the process's life. */
+  /** A loss line of `kind` was printed for the window's count, which starts again from 0. */
+  private _say(kind: LossKind, w: Window): void {
+    this._said[kind] += w.count;
+    this._lossLines++;
+    w.count = 0;
+  }
+
+  /**
+   * Prints what is pending, then one summary line when anything was lost during the process's
+   * life, unless one line said it all already (a short script's one failed export): the loss is
+   * said once.
+   */
   shutdown(): void {
     if (this._closed) return;
     this._flush(true);
@@ -365,6 +382,15 @@ export class DropReporter implements ExportObserver {
     const other = Math.min(this._otherDropTotal, this._stats.dropped);
     const dropped = this._stats.dropped - other;
     if (dropped === 0 && other === 0 && failed === 0 && rejected === 0) return;
+    const said = this._said;
+    if (
+      this._lossLines === 1 &&
+      said.dropped === dropped &&
+      said.other === other &&
+      said.failed === failed &&
+      said.rejected === rejected
+    )
+      return;
     const parts: string[] = [];
     if (dropped > 0) parts.push(`${spans(dropped)} dropped (queue full)`);
     if (other > 0) parts.push(`${spans(other)} dropped (${this._otherDropCause})`);

@@ -31,11 +31,20 @@ const HANDLED: readonly ExitSignal[] =
     ? ['SIGTERM', 'SIGINT']
     : POSIX_SIGNALS.filter((signal) => SIGNAL_NUMBERS[signal] !== undefined);
 
-/** Resolve when `promise` settles or after `ms`, whichever is first; never rejects. */
-export function timeBox(promise: Promise<unknown>, ms: number, what: string): Promise<'done' | 'timeout'> {
+/**
+ * Resolve when `promise` settles or after `ms`, whichever is first; never rejects. A timeout is
+ * said in a line naming `what`, unless `sayTimeout` is false: the caller's next step says it.
+ */
+export function timeBox(
+  promise: Promise<unknown>,
+  ms: number,
+  what: string,
+  sayTimeout = true,
+): Promise<'done' | 'timeout'> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      log.warn(`${what} did not finish within ${ms} ms; giving up so the process is not held open`);
+      if (sayTimeout)
+        log.warn(`${what} did not finish within ${ms} ms; giving up so the process is not held open`);
       resolve('timeout');
     }, ms);
     timer.unref();
@@ -107,7 +116,8 @@ export function installProcessHooks(opts: {
     // the export is done; that second flush finds nothing queued, does no I/O, and Node exits.
     if (flushing) return;
     flushing = true;
-    void timeBox(opts.flush(), opts.timeoutMillis, 'flushing spans before exit').then((outcome) => {
+    // No line of its own on a timeout: the exit that follows says what was lost and why, once.
+    void timeBox(opts.flush(), opts.timeoutMillis, 'flushing spans before exit', false).then((outcome) => {
       flushing = false;
       // Only our stuck export is keeping the process alive: exit as Node was about to.
       if (outcome === 'timeout') process.exit(process.exitCode ?? 0);

@@ -228,6 +228,32 @@ describe('spans lost when the shutdown timeout runs out on retries', () => {
   );
 });
 
+describe('a loss is said once', () => {
+  // A short job with the collector down said it twice: `flushing spans before exit did not finish
+  // within 1000 ms; giving up …` then `2 spans were lost at exit: …` on its own end, and `failed to
+  // export 2 spans …` then an `export summary at shutdown` repeating it on SIGTERM.
+  const ours = (child: Child) => lines(child, /^\[@acme\/otel\]/);
+  for (const protocol of ['grpc', 'http/protobuf'] as const) {
+    for (const end of ['the script ends', 'SIGTERM'] as const) {
+      it(`${end}, collector refusing (${protocol}): one line with the count and the cause`, async () => {
+        const port = await closedPort();
+        const child = spawnNode(['test/fixtures/short-loss-app.cjs'], {
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+          KEEP: end === 'SIGTERM' ? '1' : '0',
+        });
+        await child.waitForOutput('ready');
+        if (end === 'SIGTERM') child.proc.kill('SIGTERM');
+        expect((await child.exited).code).toBe(end === 'SIGTERM' ? 143 : 0);
+        const said = ours(child);
+        expect(said).toHaveLength(1);
+        expect(said[0]).toMatch(/\b2 spans\b.*collector unreachable at \S+: ECONNREFUSED/);
+      }, 20_000);
+    }
+  }
+});
+
 describe('drop reports name the cause, promptly', () => {
   // Over OTLP/HTTP, upstream's delegate retried a refused connection itself, for up to the export
   // timeout, without a word: the cause we named was "not answering: an export call has had no

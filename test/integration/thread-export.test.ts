@@ -96,6 +96,7 @@ describe('a blocked main thread', () => {
         `dropped ${count} spans( in the last \\d+ s)?: the main thread's event loop did not take them from worker threads in time \\(at most \\d+ spans or \\d+ KiB wait for it per thread\\)$`,
       ),
     );
-    expect(output).toMatch(/export summary at shutdown: [\d,]+ spans dropped \(the main thread's event loop/);
+    // Said once: no summary at shutdown repeats that line.
+    expect(output).not.toMatch(/export summary at shutdown/);
   });
 });

@@ -184,24 +184,45 @@ describe('DropReporter', () => {
     expect(lines).toEqual([
       '[@acme/otel] collector at http://c:4317 rejected 2,560 spans in the last 2 s (partial success): quota exceeded for tenant',
     ]);
+    // Later rejections make a second line, and the summary at shutdown adds them up.
+    vi.advanceTimersByTime(60_000);
+    reporter.recordRejected(new PartialSuccessError(256, 'quota exceeded for tenant'));
+    stats.rejected = 2_816;
     reporter.shutdown();
-    expect(lines[1]).toBe(
-      '[@acme/otel] export summary at shutdown: 2,560 spans rejected by the collector, 0 spans exported; cause: collector at http://c:4317 rejecting spans: quota exceeded for tenant',
-    );
+    expect(lines.slice(1)).toEqual([
+      '[@acme/otel] collector at http://c:4317 rejected 256 spans (partial success): quota exceeded for tenant',
+      '[@acme/otel] export summary at shutdown: 2,816 spans rejected by the collector, 0 spans exported; cause: collector at http://c:4317 rejecting spans: quota exceeded for tenant',
+    ]);
   });
 
   it('names the last real cause at shutdown, not the shutdown timeout', () => {
     const stats = createExportStats();
     const reporter = new DropReporter(stats, { endpoint: 'http://c:4317' });
     reporter.attemptStarted()(fail(refused));
-    stats.failed = 20;
+    stats.failed = 5;
+    reporter.recordFailure(5, refused);
+    vi.advanceTimersByTime(2_000);
+    stats.failed = 25;
     reporter.recordFailure(20, new ShutdownLossError('shutdown timed out before the spans were exported'));
     reporter.shutdown();
-    expect(lines[0]).toMatch(
+    expect(lines.at(-2)).toMatch(
       /failed to export 20 spans to http:\/\/c:4317: collector unreachable at http:\/\/c:4317: ECONNREFUSED/,
     );
-    expect(lines[1]).toMatch(
-      /^\[@acme\/otel\] export summary at shutdown: 20 spans failed to export, 0 spans exported; cause: collector unreachable at http:\/\/c:4317: ECONNREFUSED/,
+    expect(lines.at(-1)).toMatch(
+      /^\[@acme\/otel\] export summary at shutdown: 25 spans failed to export, 0 spans exported; cause: collector unreachable at http:\/\/c:4317: ECONNREFUSED/,
+    );
+  });
+
+  it('says a loss once: no summary repeats the one line that said it all', () => {
+    const stats = createExportStats();
+    const reporter = new DropReporter(stats, { endpoint: 'http://c:4317' });
+    reporter.attemptStarted()(fail(refused));
+    stats.failed = 2;
+    reporter.recordFailure(2, new ShutdownLossError('shutdown timed out before the spans were exported'));
+    reporter.shutdown();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[@acme\/otel\] failed to export 2 spans to http:\/\/c:4317: collector unreachable at http:\/\/c:4317: ECONNREFUSED/,
     );
   });
 
