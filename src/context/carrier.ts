@@ -1,5 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
 import type { Carrier, GrpcMetadata, HeaderList, KeyedCollection } from './carrier-getter.js';
 import {
   carrierGetter,
@@ -9,14 +10,15 @@ import {
   isKeyedCollection,
 } from './carrier-getter.js';
 import type { WithSpanOptions } from './with-span.js';
-import { withSpan } from './with-span.js';
+import { describeThrown, withSpan } from './with-span.js';
 
 export type { Carrier, GrpcMetadata, HeaderList, KeyedCollection } from './carrier-getter.js';
 
 /**
  * Write the context (the current one by default) into a carrier with the global propagator
  * (W3C `traceparent`/`tracestate`/`baggage` unless configured otherwise). Returns the carrier;
- * a new object when none is given. Given node-rdkafka's header list, each header is appended as
+ * a new object when none (or null) is given. Never throws: a carrier that cannot be written is
+ * returned without the headers, said once. Given node-rdkafka's header list, each header is appended as
  * `{ [name]: value }`, replacing an older entry of that name; given a Fetch `Headers`, a Map or a
  * gRPC `Metadata`, its `set` is called.
  *
@@ -35,11 +37,25 @@ export function injectContext<
   carrier: C = {} as C,
   ctx: Context = context.active(),
 ): C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string> {
-  if (Array.isArray(carrier)) propagation.inject(ctx, carrier, headerListSetter);
-  else if (isKeyedCollection(carrier) || isGrpcMetadata(carrier))
-    propagation.inject(ctx, carrier, collectionSetter);
-  else propagation.inject(ctx, carrier);
-  return carrier as C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string>;
+  // `msg.headers` of a message that has none is often null, not undefined: a new object too.
+  const target = carrier ?? ({} as C);
+  try {
+    if (typeof target !== 'object') throw new TypeError(`${typeof target} is not a carrier object`);
+    if (Array.isArray(target)) propagation.inject(ctx, target, headerListSetter);
+    else if (isKeyedCollection(target) || isGrpcMetadata(target))
+      propagation.inject(ctx, target, collectionSetter);
+    else propagation.inject(ctx, target);
+  } catch (error) {
+    // A frozen or read-only carrier, a Proxy that refuses writes: tracing never throws into the
+    // caller's code. The message goes out without trace headers, and that is said once.
+    const why = describeThrown(error);
+    log.warnOnce(
+      `context/inject/${why}`,
+      `injectContext: the trace headers could not be written into the carrier (${why}); it is returned without them`,
+      'injectContext carriers that refuse writes',
+    );
+  }
+  return target as C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string>;
 }
 
 /**

@@ -35,7 +35,28 @@ export interface WithSpanOptions {
  * const total = withSpan('order.total', () => order.total * 2); // sync works too
  */
 export function withSpan<T>(name: string, fn: (span: Span) => T, options?: WithSpanOptions): T {
+  if (typeof fn !== 'function') throw notAFunction('withSpan', name, fn);
   return inSpan(name, options, fn, undefined, undefined);
+}
+
+/**
+ * A helper given something else than a function to run: a programmer's error, thrown at the call
+ * site as Node's own APIs do, before any span starts (else a span named for the work would end
+ * in ERROR with `Function.prototype.apply was called on 42`).
+ */
+function notAFunction(helper: string, name: unknown, fn: unknown): TypeError {
+  const kind =
+    fn === null || fn === undefined
+      ? String(fn)
+      : Array.isArray(fn)
+        ? 'an array'
+        : typeof fn === 'object'
+          ? 'an object'
+          : `a ${typeof fn}`;
+  const label = typeof name === 'string' ? JSON.stringify(name.slice(0, 100)) : typeof name;
+  return new TypeError(
+    `[@acme/otel] ${helper}(${label}, …): the second argument must be a function, got ${kind}`,
+  );
 }
 
 /**
@@ -123,16 +144,17 @@ export function describeForLog(error: unknown): string {
   }
 }
 
-function describeThrown(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  ) {
-    return (value as { message: string }).message;
-  }
+/** A thrown value's message, else its text. Never throws. */
+export function describeThrown(value: unknown): string {
   try {
+    if (typeof value === 'string') return value;
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as { message?: unknown }).message === 'string'
+    ) {
+      return (value as { message: string }).message;
+    }
     return String(value);
   } catch {
     return UNREADABLE;
@@ -157,6 +179,7 @@ export function traced<A extends unknown[], R, This = unknown>(
   fn: (this: This, ...args: A) => R,
   options?: WithSpanOptions,
 ): (this: This, ...args: A) => R {
+  if (typeof fn !== 'function') throw notAFunction('traced', name, fn);
   const wrapper = function (this: This, ...args: A): R {
     return inSpan(name, options, fn as (...a: unknown[]) => R, this, args);
   };

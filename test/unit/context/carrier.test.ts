@@ -9,6 +9,7 @@ import {
   withExtractedContext,
   withSpan,
 } from '../../../src/context/index.js';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { createPropagator } from '../../../src/propagation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
@@ -38,6 +39,31 @@ describe('injectContext / extractContext', () => {
     expect(injectContext()).toEqual({});
     const ctx = withSpan('captured', () => context.active());
     expect(injectContext({}, ctx).traceparent).toContain(tracing.findSpan('captured')?.spanContext().spanId);
+  });
+
+  // Each threw into the caller: a message whose headers are null (`Cannot read properties of
+  // null (reading 'forEach')`), a carrier whose reads throw (the carrier's own error).
+  it('never throws: a null carrier gets a new object, one that cannot be written is returned as it is, said once', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      withSpan('publish', (span) => {
+        const fresh = injectContext(null as unknown as Record<string, string>);
+        expect(fresh.traceparent).toContain(span.spanContext().spanId);
+        // A carrier whose reads throw (here a revoked proxy; a getter that throws alike).
+        const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+        revoke();
+        expect(injectContext(revoked)).toBe(revoked);
+        expect(injectContext(revoked)).toBe(revoked);
+        expect(injectContext('text' as unknown as Record<string, string>)).toBe('text');
+      });
+      expect(lines).toEqual([
+        "[@acme/otel] injectContext: the trace headers could not be written into the carrier (Cannot perform 'IsArray' on a proxy that has been revoked); it is returned without them",
+        '[@acme/otel] injectContext: the trace headers could not be written into the carrier (string is not a carrier object); it is returned without them',
+      ]);
+    } finally {
+      resetLogger();
+    }
   });
 
   it('round-trips span and baggage', () => {

@@ -16,6 +16,18 @@ beforeEach(() => {
 afterEach(() => tracing.shutdown());
 
 describe('withSpan', () => {
+  // The span started and ended in ERROR with `Function.prototype.apply was called on 42, which is
+  // a number and not a function`; `traced('n', null)` threw `Cannot read properties of null`.
+  it('given something else than a function, throws a TypeError naming the helper and the value, and starts no span', () => {
+    expect(() => withSpan('load', 42 as never)).toThrow(
+      new TypeError('[@acme/otel] withSpan("load", …): the second argument must be a function, got a number'),
+    );
+    expect(() => traced('save', null as never)).toThrow(
+      new TypeError('[@acme/otel] traced("save", …): the second argument must be a function, got null'),
+    );
+    expect(tracing.spans()).toEqual([]);
+  });
+
   it('returns the result of a sync fn and ends the span once', () => {
     const result = withSpan('sync', (span) => {
       expect(trace.getActiveSpan()).toBe(span);
