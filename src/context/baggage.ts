@@ -36,6 +36,17 @@ function memberBytes(key: string, entry: BaggageEntry): number {
  * context.with(ctx, () => getBaggage('tenant.id')); // 'acme'; also sent in the `baggage` header
  */
 export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context = context.active()): Context {
+  if (!isContext(ctx) || entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
+    // `setBaggage('tenant.id', 'acme')` threw `context2.getValue is not a function`, and a string
+    // alone set one entry per character ("0", "1", …). The context comes back unchanged.
+    const given = isContext(ctx) ? kindOf(entries) : `${kindOf(entries)} and ${kindOf(ctx)} for the context`;
+    log.warnOnce(
+      `baggage/arguments/${given}`,
+      `setBaggage takes an object of entries and an optional context, as setBaggage({ 'tenant.id': 'acme' }), but was given ${given}; no baggage was set.`,
+      'setBaggage arguments',
+    );
+    return isContext(ctx) ? ctx : context.active();
+  }
   let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
   for (const key of Object.keys(entries)) {
     const raw = entries[key];
@@ -85,6 +96,10 @@ function toEntry(key: string, raw: unknown): BaggageEntry | undefined {
     'baggage values that are not text',
   );
   return { value };
+}
+
+function isContext(value: unknown): value is Context {
+  return value !== null && typeof value === 'object' && typeof (value as Context).getValue === 'function';
 }
 
 function kindOf(value: unknown): string {

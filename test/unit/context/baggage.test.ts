@@ -31,6 +31,22 @@ afterEach(async () => {
 });
 
 describe('baggage', () => {
+  // `setBaggage('tenant.id', 'acme')` threw `context2.getValue is not a function`; a string alone
+  // set one entry per character.
+  it('given something else than an object of entries, sets nothing and says what it takes, once', () => {
+    const before = context.active();
+    expect(setBaggage('tenant.id' as never, 'acme' as never)).toBe(before);
+    expect(setBaggage('tenant.id' as never, 'acme' as never)).toBe(before);
+    const ctx = setBaggage({ a: '1' });
+    expect(setBaggage('tenant.id' as never, ctx)).toBe(ctx);
+    expect(getAllBaggage(setBaggage(['x'] as never, ctx))).toEqual({ a: '1' });
+    expect(warnings).toEqual([
+      "[@acme/otel] setBaggage takes an object of entries and an optional context, as setBaggage({ 'tenant.id': 'acme' }), but was given a string and a string for the context; no baggage was set.",
+      "[@acme/otel] setBaggage takes an object of entries and an optional context, as setBaggage({ 'tenant.id': 'acme' }), but was given a string; no baggage was set.",
+      "[@acme/otel] setBaggage takes an object of entries and an optional context, as setBaggage({ 'tenant.id': 'acme' }), but was given an array; no baggage was set.",
+    ]);
+  });
+
   it('sets, merges, reads and removes entries', () => {
     const ctx = setBaggage({ 'tenant.id': 't-1', retries: 3, beta: true });
     expect(getBaggage('tenant.id')).toBeUndefined();
