@@ -144,6 +144,22 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** An OpenTelemetry attribute value: a primitive, or an array of one primitive type (nulls allowed). */
+function isAttributeValue(value: unknown): boolean {
+  const type = typeof value;
+  if (value === undefined || type === 'string' || type === 'number' || type === 'boolean') return true;
+  if (!Array.isArray(value)) return false;
+  let first: string | undefined;
+  for (const element of value) {
+    if (element === null || element === undefined) continue;
+    const t = typeof element;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
+    first ??= t;
+    if (t !== first) return false;
+  }
+  return true;
+}
+
 /** Throws a TracingConfigError for the first invalid option. */
 export function validateOptions(options: unknown): asserts options is TracingOptions {
   if (options === undefined) return;
@@ -158,8 +174,19 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   checkString('serviceName', o.serviceName);
   checkString('serviceVersion', o.serviceVersion);
   checkString('environment', o.environment);
-  if (o.resourceAttributes !== undefined && !isObject(o.resourceAttributes)) {
-    fail('resourceAttributes', o.resourceAttributes, 'expected an object of attribute values');
+  if (o.resourceAttributes !== undefined) {
+    if (!isObject(o.resourceAttributes))
+      fail('resourceAttributes', o.resourceAttributes, 'expected an object of attribute values');
+    for (const [k, v] of Object.entries(o.resourceAttributes)) {
+      // A Symbol or a BigInt was left out of every export without a word; an object or a mixed
+      // array went out as no OpenTelemetry attribute may be. Undefined (an unset variable) is skipped.
+      if (!isAttributeValue(v))
+        fail(
+          `resourceAttributes.${k}`,
+          v,
+          'expected a string, number or boolean, or an array of one of these types',
+        );
+    }
   }
   if (o.resourceDetectors !== undefined) {
     if (!Array.isArray(o.resourceDetectors))

@@ -81,6 +81,15 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [{ gcTuning: 'off' }, 'gcTuning', /gcTuning="off": expected true or false/],
     [{ headers: { a: 1 } }, 'headers.a', /headers\.a=1: expected a string/],
     [{ resourceDetectors: ['moon'] }, 'resourceDetectors[0]', /resourceDetectors\[0\]="moon"/],
+    // A Symbol (or a BigInt, below) was left out of every export without a word; an object or a
+    // mixed array went out as no OpenTelemetry attribute may be.
+    [
+      { resourceAttributes: { 'team.name': 'a', 'k8s.pod': Symbol('pod') } },
+      'resourceAttributes.k8s.pod',
+      /resourceAttributes\.k8s\.pod=Symbol\(pod\): expected a string, number or boolean, or an array of one of these types/,
+    ],
+    [{ resourceAttributes: { owner: { team: 'a' } } }, 'resourceAttributes.owner', /owner=\{"team":"a"\}/],
+    [{ resourceAttributes: { ids: [1, 'x'] } }, 'resourceAttributes.ids', /ids=\[1,"x"\]/],
     [{ ignoreIncomingPaths: [1] }, 'ignoreIncomingPaths[0]', /expected a string or RegExp/],
     [
       { redaction: { dbStatement: 'drop' } },
@@ -112,6 +121,17 @@ describe('bad code options throw TracingConfigError naming option, value and wha
       expect(error.message).toMatch(message);
     });
   }
+
+  it('resourceAttributes: a BigInt is refused, undefined (an unset variable) skipped, arrays of one type taken', () => {
+    expect(() => resolveConfig({ resourceAttributes: { big: 10n as never } }, base)).toThrow(
+      /invalid option resourceAttributes\.big=10: expected a string/,
+    );
+    const config = resolveConfig(
+      { resourceAttributes: { pod: undefined, zones: ['a', 'b'], ports: [80, null as never], on: true } },
+      base,
+    );
+    expect(config.resourceAttributes).toMatchObject({ zones: ['a', 'b'], ports: [80, null], on: true });
+  });
 
   it('accepts a custom Sampler, exporter and propagator object', () => {
     const sampler = { shouldSample: () => ({ decision: 1 }), toString: () => 'MySampler' };
