@@ -6,6 +6,7 @@ import { readNumber, readServerSettings } from './server-settings.mjs';
  * @property {number} port
  * @property {string} userServiceUrl
  * @property {string} paymentServiceUrl
+ * @property {number} paymentTimeoutMs how long a charge may take; then it is voided and the order fails
  * @property {string} logLevel
  * @property {import('./server-settings.mjs').ServerSettings} server
  * @property {readonly string[]} warnings bad values and what was used instead, to log once
@@ -24,6 +25,13 @@ export function loadConfig(env = process.env) {
     port: readNumber(env, 'PORT', 3000, { min: 0, max: 65_535 }, warnings),
     userServiceUrl: env.USER_SERVICE_URL || 'http://127.0.0.1:3001',
     paymentServiceUrl: env.PAYMENT_SERVICE_URL || 'http://127.0.0.1:3002',
+    paymentTimeoutMs: readNumber(
+      env,
+      'PAYMENT_TIMEOUT_MS',
+      5000,
+      { min: 100, max: 60_000, unit: 'milliseconds' },
+      warnings,
+    ),
     logLevel: env.LOG_LEVEL || 'info',
     server: readServerSettings(env, warnings),
     warnings: Object.freeze(warnings),

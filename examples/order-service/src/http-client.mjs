@@ -38,7 +38,7 @@ export async function requestJson(url, options = {}) {
   return 'status' in result ? result : /** @type {any} */ (attempt(url, options, deadlineAt, false));
 }
 
-/** @typedef {{ method?: string, body?: unknown, maxBytes?: number, agent?: http.Agent }} RequestOptions */
+/** @typedef {{ method?: string, body?: unknown, headers?: Record<string, string>, maxBytes?: number, agent?: http.Agent }} RequestOptions */
 
 /**
  * @param {string} url
@@ -69,6 +69,7 @@ function attempt(url, options, deadlineAt, mayRetry) {
         method,
         ...(options.agent ? { agent: options.agent } : {}),
         headers: {
+          ...options.headers,
           accept: 'application/json',
           ...(payload
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
