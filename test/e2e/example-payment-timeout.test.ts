@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Child, repoRoot, spawnNode } from '../support/child.js';
+import type { Child } from '../support/child.js';
+import { startExampleService } from '../support/example-service.js';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
 
 // order-service and payment-service as real processes (`node --import ./src/tracing.mjs
@@ -19,26 +19,6 @@ let order: Child;
 let payment: Child;
 let orderUrl = '';
 let paymentUrl = '';
-
-async function listening(child: Child): Promise<string> {
-  await child.waitForOutput(/listening on http:\/\/[\d.]+:\d+/, 20_000);
-  return /listening on (http:\/\/[\d.]+:\d+)/.exec(child.output())![1]!;
-}
-
-function start(service: string, env: Record<string, string>): Child {
-  return spawnNode(
-    ['--import', './src/tracing.mjs', 'src/server.mjs'],
-    {
-      HOST: '127.0.0.1',
-      PORT: '0',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      OTEL_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    join(repoRoot, 'examples', service),
-  );
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + 15_000;
@@ -59,14 +39,14 @@ beforeAll(async () => {
     res.end(JSON.stringify({ id, name: 'Ada', email: 'ada@example.com', tier: 'gold' }));
   });
   await new Promise<void>((resolve) => users.listen(0, '127.0.0.1', resolve));
-  payment = start('payment-service', { GATEWAY_LATENCY_MS: String(GATEWAY_LATENCY_MS) });
-  paymentUrl = await listening(payment);
-  order = start('order-service', {
+  ({ child: payment, url: paymentUrl } = await startExampleService('payment-service', receiver.endpoint, {
+    GATEWAY_LATENCY_MS: String(GATEWAY_LATENCY_MS),
+  }));
+  ({ child: order, url: orderUrl } = await startExampleService('order-service', receiver.endpoint, {
     USER_SERVICE_URL: `http://127.0.0.1:${(users.address() as AddressInfo).port}`,
     PAYMENT_SERVICE_URL: paymentUrl,
     PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS),
-  });
-  orderUrl = await listening(order);
+  }));
 }, 60_000);
 
 afterAll(async () => {

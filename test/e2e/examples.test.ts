@@ -487,6 +487,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 60\b/);
+    expect(run.stdout).toMatch(/# pass 61\b/);
   });
 });
