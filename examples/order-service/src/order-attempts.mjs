@@ -32,11 +32,13 @@ export function createOrderAttempts({ maxKeys, ttlMs = 24 * 60 * 60 * 1000 }) {
     /**
      * The attempt for a request: a new one, or the one an earlier request with the same key made.
      * `replay`: that one has an outcome (running or an order) to answer with instead of ordering again.
-     * @param {{ customerId: string, items: unknown, idempotencyKey?: string | undefined }} request
+     * @param {{ customerId: string, items: { sku: string, quantity: number }[], idempotencyKey?: string | undefined }} request
      * @returns {{ attempt: Attempt, replay: boolean, scope?: string }}
      */
     begin({ customerId, items, idempotencyKey }) {
-      const fingerprint = JSON.stringify(items);
+      // What the order is, not how the body spelled it: a retry that lists a line's fields in
+      // another order is the same request.
+      const fingerprint = JSON.stringify(items.map(({ sku, quantity }) => [sku, quantity]));
       if (idempotencyKey === undefined) return { attempt: newAttempt(fingerprint), replay: false };
       const scope = JSON.stringify([customerId, idempotencyKey]);
       const earlier = attempts.get(scope);

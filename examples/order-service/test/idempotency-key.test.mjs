@@ -109,6 +109,12 @@ test("the same key with other items is refused; another customer's key of the sa
     orders.create({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 2 }], idempotencyKey: 'k-1' }),
     IdempotencyKeyReusedError,
   );
+  // The same lines with their fields in another order are the same request.
+  const reordered = [{ quantity: 1, sku: 'SKU-BOOK' }];
+  assert.equal(
+    (await orders.create({ customerId: 'user-1', items: reordered, idempotencyKey: 'k-1' })).replayed,
+    true,
+  );
   const other = await orders.create({ customerId: 'user-2', items, idempotencyKey: 'k-1' });
   await orders.drain();
   assert.equal(other.replayed, undefined);
