@@ -41,9 +41,14 @@ test('a repeat of a key is answered with the first transaction, charges nothing 
   assert.deepEqual(again, first);
   assert.equal(captures(payments).length, 1);
   assert.equal(tracing.spans().filter((s) => s.name === 'payment_gateway_call').length, 1);
-  tracing.expectSpan('ProcessPayment', {
+  const replay = tracing.expectSpan('ProcessPayment', {
     attributes: { 'payment.replayed': true, 'payment.transaction_id': first.transactionId },
   });
+  const children = tracing.spans().filter((s) => s.parentSpanContext?.spanId === replay.spanContext().spanId);
+  assert.deepEqual(
+    children.map((s) => s.name),
+    [],
+  );
   tracing.expectSpan('ProcessPayment', { attributes: { 'payment.replayed': undefined } });
   // An identifier of the caller's attempt: neither on a span nor in a log line.
   const recorded = JSON.stringify(tracing.spans().map((s) => s.attributes)) + lines.join('');
