@@ -83,6 +83,13 @@ describe('example services: shutdown budget', () => {
       for (const other of others) expect(other).toBe(first);
     },
   );
+
+  it('order-service and payment-service have the same idempotency-store.mjs', () => {
+    const [order, payment] = ['order-service', 'payment-service'].map((name) =>
+      readFileSync(join(exampleDir(name), 'src', 'idempotency-store.mjs'), 'utf8'),
+    );
+    expect(order).toBe(payment);
+  });
 });
 
 /** One keep-alive request; resolves the Keep-Alive header and leaves the connection idle in `agent`. */

@@ -72,15 +72,20 @@ function newTraceparent(sampled = true): { traceId: string; parentId: string; he
   return { traceId, parentId, header: `00-${traceId}-${parentId}-${sampled ? '01' : '00'}` };
 }
 
-async function postOrder(body: unknown, sampled = true) {
+async function postOrder(body: unknown, sampled = true, headers: Record<string, string> = {}) {
   const tp = newTraceparent(sampled);
   if (sampled) sampledTraces.add(tp.traceId);
   const response = await fetch(`${order.url}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent: tp.header },
+    headers: { 'content-type': 'application/json', traceparent: tp.header, ...headers },
     body: JSON.stringify(body),
   });
-  return { ...tp, status: response.status, body: (await response.json()) as Record<string, any> };
+  return {
+    ...tp,
+    status: response.status,
+    replayed: response.headers.get('idempotent-replayed'),
+    body: (await response.json()) as Record<string, any>,
+  };
 }
 
 /** Poll until the trace holds a span with each of `names` (the detached tasks end after the response). */
@@ -374,6 +379,43 @@ describe('example services end to end', () => {
     expectHttpStatus(one(spans, 'GET', 'order-service'), 404, 'ERROR');
   });
 
+  it('a client retry with the same Idempotency-Key charges once and answers with the same order; another body is a 422', async () => {
+    const key = { 'idempotency-key': randomBytes(16).toString('hex') };
+    const body = { customerId: 'user-1', items: [{ sku: 'SKU-LAMP', quantity: 1 }] };
+    const first = await postOrder(body, true, key);
+    const retry = await postOrder(body, true, key);
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body).toEqual(first.body);
+    expect([first.replayed, retry.replayed]).toEqual([null, 'true']);
+    const conflict = await postOrder({ ...body, items: [{ sku: 'SKU-LAMP', quantity: 2 }] }, true, key);
+    expect(conflict).toMatchObject({
+      status: 422,
+      body: { error: 'Idempotency-Key already used for another order' },
+    });
+
+    // The retry's trace: create_order marked order.replayed, and no payment at all.
+    const spans = await waitForTrace(retry.traceId, ['POST /orders', 'create_order']);
+    expect(one(spans, 'create_order').attributes).toMatchObject({
+      'order.id': first.body.id,
+      'order.replayed': true,
+    });
+    expect(spans.filter((s) => s.resource['service.name'] !== 'order-service')).toEqual([]);
+    await waitForTrace(first.traceId, ['record_ledger_entry']);
+    // Asked unsampled (B3, all payment-service reads): a trace it started itself would be sampled at 10 %.
+    const unsampled = {
+      'x-b3-traceid': randomBytes(16).toString('hex'),
+      'x-b3-spanid': randomBytes(8).toString('hex'),
+      'x-b3-sampled': '0',
+    };
+    const ledger = (await (
+      await fetch(`${payment.url}/payments?orderId=${first.body.id}`, { headers: unsampled })
+    ).json()) as { entries: { transactionId: string; type: string }[] };
+    expect(ledger.entries).toEqual([
+      { orderId: first.body.id, transactionId: first.body.transactionId, type: 'capture' },
+    ]);
+    expectNoErrorLogs(retry.traceId);
+  });
+
   it('an unsampled caller (flags 00) produces no spans anywhere, and SIGTERM exits every service with 0', async () => {
     const unsampled = await postOrder(
       { customerId: 'user-3', items: [{ sku: 'SKU-LAMP', quantity: 1 }] },
@@ -420,6 +462,9 @@ describe("the examples' own unit tests", () => {
       'order-service/test/http-client.test.mjs',
       'order-service/test/app.test.mjs',
       'order-service/test/shutdown.test.mjs',
+      'order-service/test/idempotency-key.test.mjs',
+      'order-service/test/payment-client.test.mjs',
+      'order-service/test/config.test.mjs',
       'user-service/test/users.test.mjs',
       'user-service/test/user-store.test.mjs',
       'user-service/test/cache.test.mjs',
@@ -428,6 +473,8 @@ describe("the examples' own unit tests", () => {
       'payment-service/test/payments.test.mjs',
       'payment-service/test/app.test.mjs',
       'payment-service/test/config.test.mjs',
+      'payment-service/test/idempotency-key.test.mjs',
+      'payment-service/test/idempotency-store.test.mjs',
     ];
     const run = spawnSync(
       process.execPath,
@@ -440,6 +487,6 @@ describe("the examples' own unit tests", () => {
       },
     );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/# pass 36\b/);
+    expect(run.stdout).toMatch(/# pass 61\b/);
   });
 });

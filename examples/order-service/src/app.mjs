@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import express from 'express';
 import { PaymentDeclinedError, UnknownCustomerError } from './clients.mjs';
 import { DownstreamError } from './http-client.mjs';
+import { IdempotencyKeyReusedError } from './order-attempts.mjs';
 
 /**
  * The HTTP layer: validation and status mapping only.
@@ -18,8 +19,17 @@ export function createApp({ orders, logger }) {
     res.json({ status: 'ok' });
   });
 
+  // An optional Idempotency-Key (a UUID per order the client places, kept for its retries): a
+  // repeat is answered with the first request's order, with `Idempotent-Replayed: true`.
   app.post('/orders', async (req, res) => {
     const { customerId, items } = req.body ?? {};
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && !KEY.test(idempotencyKey)) {
+      res
+        .status(400)
+        .json({ error: 'expected an Idempotency-Key of 1-255 printable ASCII characters, no spaces' });
+      return;
+    }
     if (
       !isId(customerId) ||
       !Array.isArray(items) ||
@@ -33,7 +43,12 @@ export function createApp({ orders, logger }) {
       return;
     }
     try {
-      const result = await orders.create({ customerId, items });
+      const result = await orders.create({
+        customerId,
+        items,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      });
+      if (result.replayed) res.set('idempotent-replayed', 'true');
       res.status(result.status).json(result.body);
     } catch (error) {
       const status = statusFor(error);
@@ -74,6 +89,9 @@ const MAX_QUANTITY = 10_000;
 // unbounded one was forwarded whole: over Node's 16 kB header limit the neighbour answered 431
 // and the caller's own mistake came back as a 502, logged as a fault.
 const ID = /^\w[\w.:@-]{0,127}$/;
+// Kept in memory for a day: bounded, and printable with no spaces (a header sent twice is joined
+// with ", " and so refused, rather than taken for a third key).
+const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** @param {unknown} value */
 function isId(value) {
@@ -89,7 +107,7 @@ function isItem(item) {
 
 /** @param {unknown} error */
 function statusFor(error) {
-  if (error instanceof UnknownCustomerError) return 422;
+  if (error instanceof UnknownCustomerError || error instanceof IdempotencyKeyReusedError) return 422;
   if (error instanceof PaymentDeclinedError) return 402;
   if (error instanceof DownstreamError) return 502;
   return 500;

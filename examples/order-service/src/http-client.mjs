@@ -26,7 +26,8 @@ export class DownstreamError extends Error {
  * A GET written to a kept-alive connection that the neighbour closed meanwhile (its idle timeout,
  * its shutdown) fails with ECONNRESET before any answer; it is sent once more on a new connection,
  * within the same `timeoutMs`, as Node's documentation advises (`request.reusedSocket`). A POST is
- * not: the neighbour may have acted on it.
+ * not (the neighbour may have acted on it), unless it carries an `idempotency-key` header: the
+ * neighbour then answers a repeat with the first outcome instead of acting twice.
  *
  * @param {string} url
  * @param {RequestOptions & { timeoutMs?: number }} [options]
@@ -38,7 +39,7 @@ export async function requestJson(url, options = {}) {
   return 'status' in result ? result : /** @type {any} */ (attempt(url, options, deadlineAt, false));
 }
 
-/** @typedef {{ method?: string, body?: unknown, maxBytes?: number, agent?: http.Agent }} RequestOptions */
+/** @typedef {{ method?: string, body?: unknown, headers?: Record<string, string>, maxBytes?: number, agent?: http.Agent }} RequestOptions */
 
 /**
  * @param {string} url
@@ -58,7 +59,9 @@ function attempt(url, options, deadlineAt, mayRetry) {
       clearTimeout(deadline);
       req.destroy();
       const stale = req.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-      if (stale && mayRetry && (method === 'GET' || method === 'HEAD')) return resolve({ retry: true });
+      const repeatable =
+        method === 'GET' || method === 'HEAD' || options.headers?.['idempotency-key'] !== undefined;
+      if (stale && mayRetry && repeatable) return resolve({ retry: true });
       reject(
         new DownstreamError(`${method} ${withoutSecrets(url)} failed: ${error.message}`, undefined, error),
       );
@@ -69,6 +72,7 @@ function attempt(url, options, deadlineAt, mayRetry) {
         method,
         ...(options.agent ? { agent: options.agent } : {}),
         headers: {
+          ...options.headers,
           accept: 'application/json',
           ...(payload
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }

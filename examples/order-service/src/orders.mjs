@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { runDetached, withSpan } from '@acme/otel';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { createCharge } from './charge.mjs';
+import { createOrderAttempts } from './order-attempts.mjs';
 
-/** Result of {@link createOrderService}'s `create`: an HTTP status and the JSON body. */
-/** @typedef {{ status: number, body: Record<string, unknown> }} OrderResult */
+/**
+ * Result of {@link createOrderService}'s `create`: an HTTP status, the JSON body, and whether it
+ * repeats the answer to an earlier request with the same Idempotency-Key.
+ * @typedef {{ status: number, body: Record<string, unknown>, replayed?: boolean }} OrderResult
+ * @typedef {import('./order-attempts.mjs').Attempt} Attempt
+ * @typedef {{ customerId: string, items: import('./inventory.mjs').OrderItem[], idempotencyKey?: string }} OrderRequest
+ */
 
 /**
  * The order use case. Every step is a span; the HTTP layer only maps the result to a response.
@@ -15,6 +21,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
  *   logger: import('pino').Logger,
  *   currency?: string,
  *   maxOrders?: number,
+ *   maxIdempotencyKeys?: number,
  * }} deps
  */
 export function createOrderService({
@@ -24,6 +31,7 @@ export function createOrderService({
   logger,
   currency = 'EUR',
   maxOrders = 10_000,
+  maxIdempotencyKeys = 10_000,
 }) {
   /**
    * A stand-in for the order database, kept in memory so the example runs alone. It holds the
@@ -33,16 +41,37 @@ export function createOrderService({
   const orders = new Map();
   /** Fire-and-forget work still running; awaited on shutdown. */
   const pending = new Set();
+  const attempts = createOrderAttempts({ maxKeys: maxIdempotencyKeys });
+  const charge = createCharge({ payments, logger });
 
   /**
-   * @param {{ customerId: string, items: import('./inventory.mjs').OrderItem[] }} input
+   * A request with an Idempotency-Key the client already sent is answered with that request's
+   * order, and waits for it while it runs: a retry after a lost answer orders and charges nothing
+   * again (see order-attempts.mjs for when a key is freed).
+   * @param {OrderRequest} request
    * @returns {Promise<OrderResult>}
    */
-  function create({ customerId, items }) {
-    const orderId = `ord-${randomUUID().slice(0, 8)}`;
-    const itemCount = items.reduce((sum, item) => sum + item.quantity, 0);
-    const attributes = { 'order.id': orderId, 'customer.id': customerId, 'order.item_count': itemCount };
+  async function create(request) {
+    const begun = attempts.begin(request);
+    const attributes = orderAttributes(begun.attempt.orderId, request);
+    if (begun.replay) {
+      const earlier = /** @type {Promise<OrderResult>} */ (begun.attempt.outcome);
+      const result = await withSpan('create_order', () => earlier, {
+        attributes: { ...attributes, 'order.replayed': true },
+      });
+      return { ...result, replayed: true };
+    }
+    return attempts.track(begun, place(begun.attempt, request, attributes));
+  }
 
+  /**
+   * @param {Attempt} attempt
+   * @param {OrderRequest} request
+   * @param {Record<string, string | number>} attributes
+   * @returns {Promise<OrderResult>}
+   */
+  function place(attempt, { customerId, items }, attributes) {
+    const { orderId } = attempt;
     return withSpan(
       'create_order',
       async (span) => {
@@ -67,7 +96,7 @@ export function createOrderService({
         let transactionId;
         try {
           customer = await users.getUser(customerId);
-          ({ transactionId } = await payments.charge({ orderId, customerId, amount, currency }));
+          ({ transactionId } = await charge(attempt, { orderId, customerId, amount, currency }));
         } catch (error) {
           inventory.release(items);
           throw error;
@@ -123,4 +152,13 @@ export function createOrderService({
     /** How many fire-and-forget tasks are still running (logged when shutdown abandons them). */
     running: () => pending.size,
   };
+}
+
+/**
+ * @param {string} orderId
+ * @param {OrderRequest} request
+ */
+function orderAttributes(orderId, { customerId, items }) {
+  const itemCount = items.reduce((sum, item) => sum + item.quantity, 0);
+  return { 'order.id': orderId, 'customer.id': customerId, 'order.item_count': itemCount };
 }

@@ -16,7 +16,7 @@ logCrashes(logger);
 for (const warning of config.warnings) logger.warn(warning);
 const orders = createOrderService({
   users: createUserClient(config.userServiceUrl),
-  payments: createPaymentClient(config.paymentServiceUrl),
+  payments: createPaymentClient(config.paymentServiceUrl, { timeoutMs: config.paymentTimeoutMs }),
   inventory: createInventory(),
   logger,
 });

@@ -6,6 +6,7 @@ import { createApp } from '../src/app.mjs';
 import { PaymentDeclinedError, UnknownCustomerError } from '../src/clients.mjs';
 import { DownstreamError } from '../src/http-client.mjs';
 import { createLogger } from '../src/logger.mjs';
+import { IdempotencyKeyReusedError } from '../src/order-attempts.mjs';
 
 /** @type {import('node:http').Server} */
 let server;
@@ -14,12 +15,18 @@ let base = '';
 const logs = [];
 /** What the order use case throws next. */
 let failure = new Error('unset');
+/** What the order use case answers instead, when set. @type {Record<string, unknown> | undefined} */
+let answer;
+/** @type {Record<string, unknown> | undefined} */
+let lastInput;
 let created = 0;
 
 before(async () => {
   const orders = {
-    create: async () => {
+    create: async (/** @type {Record<string, unknown>} */ input) => {
       created++;
+      lastInput = input;
+      if (answer) return answer;
       throw failure;
     },
     get: () => undefined,
@@ -32,9 +39,13 @@ before(async () => {
 });
 after(() => server.close());
 
-/** @param {string} body */
-const post = (body) =>
-  fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+/** @param {string} body @param {Record<string, string>} [headers] */
+const post = (body, headers = {}) =>
+  fetch(`${base}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 
 test("a neighbour's failure is a 502 that does not name the neighbour; the log line does", async () => {
   failure = new DownstreamError(
@@ -110,4 +121,42 @@ test('answers do not name the framework (no X-Powered-By)', async () => {
   for (const res of [await fetch(`${base}/health`), await post('{')]) {
     assert.equal(res.headers.get('x-powered-by'), null);
   }
+});
+
+test('an Idempotency-Key is passed on when bounded and printable, refused with 400 otherwise', async () => {
+  const body = JSON.stringify({ customerId: 'user-1', items: [{ sku: 'SKU-BOOK', quantity: 1 }] });
+  created = 0;
+  for (const key of ['', 'k'.repeat(256), 'two words', 'k1, k2', 'clé']) {
+    const res = await post(body, { 'idempotency-key': key });
+    assert.equal(res.status, 400, key.slice(0, 40));
+    assert.match((await res.json()).error, /Idempotency-Key/);
+  }
+  assert.equal(created, 0);
+
+  answer = { status: 201, body: { id: 'ord-1' }, replayed: true };
+  try {
+    const key = '0b9e3f56-1c2d-4e8f-a7b6-5d4c3b2a1f00';
+    const res = await post(body, { 'idempotency-key': key });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('idempotent-replayed'), 'true');
+    assert.equal(lastInput?.idempotencyKey, key);
+    await post(body);
+    assert.equal('idempotencyKey' in (lastInput ?? {}), false);
+  } finally {
+    answer = undefined;
+  }
+});
+
+test('a key reused for another order is a 422, logged as a rejection', async () => {
+  logs.length = 0;
+  failure = new IdempotencyKeyReusedError('Idempotency-Key already used for another order');
+  const res = await post(JSON.stringify({ customerId: 'u-1', items: [{ sku: 'SKU-BOOK', quantity: 2 }] }), {
+    'idempotency-key': 'k-1',
+  });
+  assert.equal(res.status, 422);
+  assert.deepEqual(await res.json(), { error: 'Idempotency-Key already used for another order' });
+  assert.deepEqual(
+    logs.map((line) => [line.level, line.msg, line.status]),
+    [[40, 'order rejected', 422]],
+  );
 });

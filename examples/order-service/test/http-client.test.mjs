@@ -83,7 +83,7 @@ test("a failure's message names the neighbour without the URL's password or quer
   assert.doesNotMatch(String(error.stack), /s3cr3t-pw|k3y-in-query|svc-orders/);
 });
 
-test('a GET on a kept-alive connection the neighbour closed meanwhile is sent again once; a POST is not', async () => {
+test('a GET on a kept-alive connection the neighbour closed meanwhile is sent again once; a POST only with an idempotency-key', async () => {
   // A neighbour that is shutting down (or whose idle timeout fired) closes idle connections; a
   // request already written to one is lost with ECONNRESET although it never reached the handler.
   const seen = [];
@@ -105,6 +105,12 @@ test('a GET on a kept-alive connection the neighbour closed meanwhile is sent ag
 
     await assert.rejects(requestJson(url, { agent, method: 'POST', body: {} }), DownstreamError);
     assert.equal(seen.filter((s) => s.startsWith('POST')).length, 1);
+
+    // The neighbour answers a repeat of the key with the first outcome: sending it again is safe.
+    assert.equal((await requestJson(url, { agent })).status, 200);
+    const keyed = { agent, method: 'POST', body: {}, headers: { 'idempotency-key': 'k-1' } };
+    assert.equal((await requestJson(url, keyed)).status, 200);
+    assert.equal(seen.filter((s) => s.startsWith('POST')).length, 3);
   } finally {
     agent.destroy();
     closing.close();

@@ -18,6 +18,14 @@ export function loadConfig(env = process.env) {
       { min: 0, max: 1e12, integer: false },
       warnings,
     ),
+    /** How long the stand-in card gateway takes to charge: raise it to see a caller's timeout. */
+    gatewayLatencyMs: readNumber(
+      env,
+      'GATEWAY_LATENCY_MS',
+      10,
+      { min: 0, max: 60_000, unit: 'milliseconds' },
+      warnings,
+    ),
     logLevel: env.LOG_LEVEL || 'info',
     server: readServerSettings(env, warnings),
     warnings: Object.freeze(warnings),

@@ -12,7 +12,11 @@ const config = loadConfig();
 const logger = createLogger({ level: /** @type {any} */ (config.logLevel) });
 logCrashes(logger);
 for (const warning of config.warnings) logger.warn(warning);
-const payments = createPaymentService({ logger, fraudThreshold: config.fraudThreshold });
+const payments = createPaymentService({
+  logger,
+  fraudThreshold: config.fraudThreshold,
+  gatewayLatencyMs: config.gatewayLatencyMs,
+});
 // SIGTERM: stop accepting, finish requests (at most 15 s) and the ledger entries still being
 // written, flush the spans and exit 0, all within SHUTDOWN_TIMEOUT_MS (25 s). See http-server.mjs.
 serve(createApp({ payments, logger }), {

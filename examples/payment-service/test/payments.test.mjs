@@ -26,7 +26,7 @@ afterEach(() => tracing.shutdown());
 const request = { orderId: 'ord-1', customerId: 'user-1', amount: 50, currency: 'EUR' };
 
 test('a payment: ProcessPayment > fraud_detection, payment_gateway_call; a correlated text log line', async () => {
-  const { transactionId } = await payments.process(request);
+  const { transactionId } = await payments.process(request, 'key-1');
   await payments.drain();
 
   const root = tracing.expectSpan('ProcessPayment', {
@@ -43,7 +43,7 @@ test('a payment: ProcessPayment > fraud_detection, payment_gateway_call; a corre
     attributes: { 'payment.transaction_id': transactionId },
   });
   tracing.expectSpan('record_ledger_entry', { parent: 'ProcessPayment' });
-  assert.deepEqual(payments.ledger, [{ orderId: 'ord-1', transactionId }]);
+  assert.deepEqual(payments.ledger, [{ orderId: 'ord-1', transactionId, type: 'capture' }]);
 
   const line = lines.find((l) => l.includes('captured'));
   assert.ok(
@@ -53,7 +53,7 @@ test('a payment: ProcessPayment > fraud_detection, payment_gateway_call; a corre
 });
 
 test('fraud: ERROR with the exception recorded, no gateway call', async () => {
-  await assert.rejects(payments.process({ ...request, amount: 5000 }), FraudDetectedError);
+  await assert.rejects(payments.process({ ...request, amount: 5000 }, 'key-1'), FraudDetectedError);
   tracing.expectSpan('ProcessPayment', {
     status: 'error',
     event: { name: 'exception', attributes: { 'exception.type': 'FraudDetectedError' } },
@@ -68,7 +68,7 @@ test('the in-memory ledger keeps the latest maxLedgerEntries only', async () => 
     gatewayLatencyMs: 1,
     maxLedgerEntries: 2,
   });
-  for (const orderId of ['ord-1', 'ord-2', 'ord-3']) await small.process({ ...request, orderId });
+  for (const orderId of ['ord-1', 'ord-2', 'ord-3']) await small.process({ ...request, orderId }, orderId);
   await small.drain();
   assert.deepEqual(
     small.ledger.map((entry) => entry.orderId),
