@@ -373,11 +373,39 @@ describe('a collector that cannot take the spans does not hold the exit', () => 
       expect(exitStatus(runs.traced)).toBe(1);
       expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
       expect(runs.traced.stderr).toMatch(/^\[@acme\/otel\] 7 spans were lost at exit: /m);
+      // The cause, as the exporter names it: not "gRPC status 14 UNAVAILABLE" for a refused connection.
       expect(runs.traced.stderr).toContain(
-        endpoint ? 'gRPC status 14 UNAVAILABLE' : 'the collector did not answer within',
+        endpoint
+          ? 'collector unreachable at http://127.0.0.1:9: ECONNREFUSED'
+          : 'the collector did not answer within',
       );
       // Generous: the bound is the 1 s timeout; start-up and the sender thread come on top.
       expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
     });
   }
+});
+
+describe('a collector that rejects some of the spans sent at exit (partial success)', () => {
+  for (const protocol of ['grpc', 'http/protobuf'] as const)
+    it(`counts them lost, with its message (${protocol})`, async () => {
+      rx.setMode({ partialSuccess: { rejectedSpans: 3, errorMessage: 'span attributes too long' } });
+      const env =
+        protocol === 'grpc'
+          ? {}
+          : {
+              OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+              OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}`,
+            };
+      const runs = await both('uncaught', { env });
+      expect(exitStatus(runs.traced)).toBe(1);
+      expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+      expect(rx.spans()).toHaveLength(7); // all sent; the receiver says it kept 4
+      // Said nowhere before: the exit sender counted every span of an OK answer delivered.
+      const lost = runs.traced.stderr.split('\n').filter((line) => line.includes('lost at exit'));
+      expect(lost).toEqual([
+        expect.stringMatching(
+          /^\[@acme\/otel\] 3 spans were lost at exit: collector at http:\/\/127\.0\.0\.1:\d+\S* rejected 3 spans \(partial success\): span attributes too long$/,
+        ),
+      ]);
+    });
 });
