@@ -296,6 +296,23 @@ describe('drops said before the process ends', () => {
     expect(said.length, runs.traced.stderr).toBeGreaterThan(0);
     expect(said.reduce((sum, m) => sum + count(m[1]!), 0)).toBe(dropped);
   });
+
+  it('… and one that then crashes counts what the exit sender delivered as exported', async () => {
+    const runs = await both('burstThenCrash', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '100' } });
+    expect(exitStatus(runs.traced)).toBe(1);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    const summary =
+      /^\[@acme\/otel\] export summary at shutdown: ([\d,]+) spans dropped \(queue full\), ([\d,]+) spans? exported/m.exec(
+        runs.traced.stderr,
+      );
+    expect(summary, runs.traced.stderr).not.toBeNull();
+    const count = (text: string) => Number(text.replaceAll(',', ''));
+    // It said "0 spans exported" while the exit sender had delivered the queue's 100.
+    expect(rx.spans().length).toBeGreaterThan(0);
+    expect(count(summary![2]!)).toBe(rx.spans().length);
+    expect(count(summary![1]!) + count(summary![2]!)).toBe(5005);
+    expect(runs.traced.stderr).not.toContain('lost at exit');
+  });
 });
 
 describe('spans past the open-span bound', () => {
