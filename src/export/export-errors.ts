@@ -101,8 +101,9 @@ export function classifyExportError(
   if (code === 4 || /timed out|timeout|deadline/i.test(message)) return 'timeout';
   // The headers, not the spans: a smaller request is refused alike.
   if (headersTooLarge(code, message)) return 'rejected';
-  if (code === 413 || /too large|larger than max/i.test(message)) return 'too-large';
-  if (code === 8 && !/rate|quota|throttl/i.test(message)) return 'too-large';
+  // RESOURCE_EXHAUSTED without a size in its message is a collector out of memory (its
+  // memory_limiter) or a quota: "export request too large" sent readers to shrink their batches.
+  if (code === 413 || SIZE_MESSAGE.test(message)) return 'too-large';
   return 'rejected';
 }
 
@@ -212,6 +213,12 @@ const HTTP_STATUS_NOTE: Readonly<Record<number, string>> = {
   504: ' (a proxy had no answer from the collector in time)',
 };
 
+/** A collector's "too large" message (too-large.ts reads the whole answer). */
+export const SIZE_MESSAGE = /larger than max|too large|exceeds (?:the )?max/i;
+
+/** What RESOURCE_EXHAUSTED says of the collector when it does not say the request was too large. */
+const RESOURCES_NOTE = ' (the collector is out of resources or throttling)';
+
 /** A one-line reason for an export error: `UNAVAILABLE (14): No connection established`. */
 export function describeExportError(error: unknown): string {
   if (error == null) return 'unknown error';
@@ -229,7 +236,8 @@ export function describeExportError(error: unknown): string {
   if (message.length > 320) message = `${message.slice(0, 320)}…`;
   if (typeof code === 'number' && code >= 100)
     return `HTTP ${code}: ${message}${HTTP_STATUS_NOTE[code] ?? ''}`;
-  if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;
+  if (typeof code === 'number')
+    return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}${code === 8 && !SIZE_MESSAGE.test(message) ? RESOURCES_NOTE : ''}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;
 }
