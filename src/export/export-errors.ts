@@ -68,8 +68,29 @@ export function readableExportError(error: unknown): unknown {
   }
 }
 
-/** True when an export error is transient: gRPC 4/8/10/14, HTTP 429/502/503/504, connection errors. */
+/**
+ * A TLS certificate the client does not accept (Node's codes). gRPC reports it as UNAVAILABLE,
+ * retryable; but every handshake with that certificate fails alike.
+ */
+const CERTIFICATE_REFUSED =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/** The certificate's code, if the TLS handshake refused it (anywhere in the error's causes). */
+function certificateRefused(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e != null && depth < 4; depth++) {
+    const code = codeOf(e);
+    if (typeof code === 'string' && CERTIFICATE_REFUSED.test(code)) return code;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True when an export error is transient: gRPC 4/8/10/14, HTTP 429/502/503/504, connection errors;
+ * not a certificate refused in the TLS handshake.
+ */
 export function isRetryableExportError(error: unknown): boolean {
+  if (certificateRefused(error) !== undefined) return false;
   for (let e = error, depth = 0; e != null && depth < 4; depth++) {
     const code = codeOf(e);
     if (typeof code === 'number' && (RETRYABLE_GRPC.has(code) || RETRYABLE_HTTP.has(code))) return true;
@@ -112,8 +133,13 @@ function headersTooLarge(code: unknown, message: string): boolean {
   return code === 431 || /HTTP status code 431\b/.test(message);
 }
 
-/** The system error code behind an export error (`ECONNREFUSED`), from it or its causes. */
+/**
+ * The system error code behind an export error (`ECONNREFUSED`), from it or its causes; a refused
+ * certificate's before the stream's (gRPC's ERR_HTTP2_STREAM_CANCEL wraps it).
+ */
 export function networkErrorCode(error: unknown): string | undefined {
+  const certificate = certificateRefused(error);
+  if (certificate !== undefined) return certificate;
   for (let e = error, depth = 0; e != null && depth < 4; depth++) {
     const code = codeOf(e);
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)) return code;
