@@ -117,6 +117,25 @@ describe('a process that ends by itself flushes every span', () => {
     });
   }
 
+  it("a rejection through withSpan: Node still points at the app's line, and the span has the stack", async () => {
+    const runs = await both('rejectionThroughWithSpan');
+    expectSameBehaviour(runs, 1);
+    expect(runs.untraced.stderr).toMatch(/^.*crash-app\.cjs:\d+\n/);
+    const request = named('request');
+    expect(request.status).toEqual({ code: 'ERROR', message: 'rejected' });
+    const stack = String(request.events[0]?.attributes['exception.stacktrace']);
+    expect(stack).toMatch(/^Error: rejected\n {4}at .*crash-app\.cjs:\d+:\d+/);
+  });
+
+  it('… and one the app catches, under --abort-on-uncaught-exception: no abort', async () => {
+    // Reading the stack unformatted throws inside V8's formatting, which this flag takes for uncaught.
+    const runs = await both('caughtRejection', { flags: ['--abort-on-uncaught-exception'] });
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toBe('caught: handled\n');
+    const stack = String(named('request').events[0]?.attributes['exception.stacktrace']);
+    expect(stack).toMatch(/^Error: handled\n {4}at .*crash-app\.cjs:\d+:\d+/);
+  });
+
   it('process.exit(1) after a failed, recorded operation: open spans end with ERROR', async () => {
     const runs = await both('exit1');
     expectSameBehaviour(runs, 1);
