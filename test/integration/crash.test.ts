@@ -225,6 +225,15 @@ describe('a process that ends by itself flushes every span', () => {
     });
   }
 
+  it('SIGTERM while the loop is blocked: untraced it dies at once; traced once the work is done, with its spans', async () => {
+    // A JavaScript signal listener runs on the loop: the blocking work finishes first (README).
+    const runs = await both('blockedAtSignal', { signal: 'SIGTERM' });
+    expect(runs.untraced.signal).toBe('SIGTERM');
+    expect(exitStatus(runs.traced)).toBe(143);
+    expect(named('after-block').status.code).toBe('UNSET');
+    expect(warmups()).toBe(5);
+  });
+
   it('SIGHUP the app handles (a reload): the process goes on, and tracing with it', async () => {
     const runs = await both('appReload', { signal: 'SIGHUP' });
     expectSameBehaviour(runs, 0);
