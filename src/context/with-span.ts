@@ -3,6 +3,7 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
+import { withUnreadStack } from './unread-stack.js';
 
 /** Options for {@link withSpan} and {@link traced}. */
 export interface WithSpanOptions {
@@ -102,7 +103,7 @@ function settle(span: Span, promise: Promise<unknown>): Promise<unknown> {
       return value;
     },
     (error: unknown) => {
-      recordFailure(span, error);
+      recordFailure(span, error, true);
       span.end();
       throw error;
     },
@@ -112,9 +113,10 @@ function settle(span: Span, promise: Promise<unknown>): Promise<unknown> {
 /**
  * Exception event + status ERROR with the message. Never throws, whatever was thrown: a value
  * whose getters throw (or a revoked proxy) still gets the status and an event, with a message
- * saying it could not be read, and the user's error is what propagates.
+ * saying it could not be read, and the user's error is what propagates. `rejected`: a promise's
+ * rejection, whose stack is read without formatting it (unread-stack.ts).
  */
-export function recordFailure(span: Span, error: unknown): void {
+export function recordFailure(span: Span, error: unknown, rejected = false): void {
   let isError = false;
   let message = UNREADABLE;
   try {
@@ -122,7 +124,8 @@ export function recordFailure(span: Span, error: unknown): void {
     message = isError ? String((error as Error).message) : describeThrown(error);
   } catch {}
   try {
-    span.recordException(isError ? (error as Error) : message);
+    // A rejection's stack is not formatted here: Node prints where it was thrown from it (unread-stack.ts).
+    span.recordException(isError ? (rejected ? withUnreadStack(error as Error) : (error as Error)) : message);
   } catch {
     try {
       span.recordException(message);

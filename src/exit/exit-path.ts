@@ -25,6 +25,8 @@ export interface ExitPathOptions {
    * ends before that report (a script, a short job) said nothing of a full queue's drops.
    */
   readonly report?: () => void;
+  /** Spans the exit sender delivered: counted exported (the summary said "0 spans exported" of them). */
+  readonly onDelivered?: (spans: number) => void;
   /** What keeps the export from succeeding now (the drop reporter's), named when the timeout ran out on it. */
   readonly exportTrouble?: () => string | undefined;
 }
@@ -168,6 +170,7 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
       // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
       // and the bound is on the whole exit (on a loaded host the bench saw it overrun otherwise).
       result = sender.send(requests, counts, deadline - Math.min(50, opts.timeoutMillis / 20));
+      if (result.delivered > 0) opts.onDelivered?.(result.delivered);
     }
     if (result.delivered < pending) {
       lost += pending - result.delivered;

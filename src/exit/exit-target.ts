@@ -1,3 +1,4 @@
+import { reporterOptions } from '../sdk/pipeline.js';
 import type { ResolvedConfig } from '../types.js';
 import type { ExitTarget } from './sender-protocol.js';
 
@@ -8,8 +9,10 @@ import type { ExitTarget } from './sender-protocol.js';
  */
 export function exitTarget(config: ResolvedConfig): ExitTarget {
   const { endpoint, headers, compression, tlsFiles } = config;
+  const { unreachableNote } = reporterOptions(config);
   return {
     kind: config.protocol === 'http/protobuf' ? 'http' : 'grpc',
     config: { endpoint, headers, compression, tlsFiles },
+    ...(unreachableNote === undefined ? {} : { unreachableNote }),
   };
 }

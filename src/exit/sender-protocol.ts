@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ResolvedConfig } from '../types.js';
 
 /**
@@ -8,6 +9,8 @@ import type { ResolvedConfig } from '../types.js';
 export interface ExitTarget {
   readonly kind: 'grpc' | 'http';
   readonly config: Pick<ResolvedConfig, 'endpoint' | 'headers' | 'compression' | 'tlsFiles'>;
+  /** Said after an unreachable collector, as the drop reporter says it (a proxy variable not used). */
+  readonly unreachableNote?: string;
 }
 
 /** `workerData` of the exit sender thread (structured-cloned). */
@@ -16,6 +19,16 @@ export interface ExitSenderData {
   readonly timeoutMillis: number;
   /** Int32 slots shared with the waiting main thread. */
   readonly state: SharedArrayBuffer;
+  /** Where the thread posts its {@link ExitSendOutcome} before it sets SLOT_DONE (read with receiveMessageOnPort). */
+  readonly outcome: MessagePort;
+}
+
+/**
+ * Why spans were not delivered, as loss lines name it (export/collector-cause.ts): the first
+ * failed request's cause, and what the collector rejected of the requests it took (partial success).
+ */
+export interface ExitSendOutcome {
+  readonly causes: string[];
 }
 
 /** The requests, posted once built (the thread starts while they are being built). */
@@ -30,8 +43,4 @@ export interface ExitSendJob {
 export const SLOT_DONE = 0;
 /** Spans the collector acknowledged so far. */
 export const SLOT_DELIVERED = 1;
-/** Why the first request failed: an HTTP status, GRPC_FAILURE_BASE + a gRPC status, or NETWORK_FAILURE. */
-export const SLOT_FAILURE = 2;
-export const STATE_SLOTS = 3;
-export const GRPC_FAILURE_BASE = 1000;
-export const NETWORK_FAILURE = 1;
+export const STATE_SLOTS = 2;

@@ -1,13 +1,11 @@
-import type { Worker } from 'node:worker_threads';
-import { grpcCodeName } from '../export/index.js';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { lazyRequire } from '../util/index.js';
 import {
   type ExitSenderData,
+  type ExitSendOutcome,
   type ExitTarget,
-  GRPC_FAILURE_BASE,
   SLOT_DELIVERED,
   SLOT_DONE,
-  SLOT_FAILURE,
   STATE_SLOTS,
 } from './sender-protocol.js';
 
@@ -35,13 +33,17 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
   const state = new SharedArrayBuffer(4 * STATE_SLOTS);
   const slots = new Int32Array(state);
   let worker: Worker;
+  let outcome: MessagePort;
+  let receive: (port: MessagePort) => { message: unknown } | undefined;
   try {
     // Loaded here, not at start-up: only an exit with spans pending needs it.
-    const { Worker: WorkerThread } = lazyRequire(
-      'node:worker_threads',
-    ) as typeof import('node:worker_threads');
-    worker = new WorkerThread(senderUrl(), {
-      workerData: { target, timeoutMillis, state } satisfies ExitSenderData,
+    const threads = lazyRequire('node:worker_threads') as typeof import('node:worker_threads');
+    const channel = new threads.MessageChannel();
+    outcome = channel.port1;
+    receive = threads.receiveMessageOnPort;
+    worker = new threads.Worker(senderUrl(), {
+      workerData: { target, timeoutMillis, state, outcome: channel.port2 } satisfies ExitSenderData,
+      transferList: [channel.port2],
       // Neither the app's preloads (our own register among them) nor its flags belong in here.
       execArgv: [],
       stdout: true,
@@ -63,22 +65,16 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
       const delivered = Atomics.load(slots, SLOT_DELIVERED);
       const finished = Atomics.load(slots, SLOT_DONE) === 1;
       void worker.terminate();
+      const said = receive(outcome)?.message as ExitSendOutcome | undefined;
+      outcome.close();
       if (!finished) return { delivered, cause: `the collector did not answer within ${timeoutMillis} ms` };
       const total = counts.reduce((a, b) => a + b, 0);
-      return delivered === total
-        ? { delivered }
-        : { delivered, cause: failureCause(Atomics.load(slots, SLOT_FAILURE)) };
+      if (delivered === total) return { delivered };
+      // Posted before SLOT_DONE was set: there by now.
+      const causes = said?.causes ?? [];
+      return { delivered, cause: causes.length > 0 ? causes.join('; ') : 'unknown' };
     },
   };
-}
-
-function failureCause(code: number): string {
-  if (code >= GRPC_FAILURE_BASE) {
-    const status = code - GRPC_FAILURE_BASE;
-    return `the export failed with gRPC status ${status} ${grpcCodeName(status) ?? 'UNKNOWN'}`;
-  }
-  if (code >= 100) return `the collector answered HTTP ${code}`;
-  return 'the collector could not be reached';
 }
 
 /** dist/exit-sender.js (ESM build) or dist/exit-sender.cjs, next to the file running this. */

@@ -1,11 +1,9 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { LogLimiter, log } from '../diag/index.js';
-import { redactUrl } from '../redaction/url.js';
+import { type CollectorNaming, collectorCause, collectorNaming, withHint } from './collector-cause.js';
 import {
   classifyExportError,
   describeExportError,
-  endpointHint,
-  networkErrorCode,
   PartialSuccessError,
   ShutdownLossError,
   UnencodableSpanError,
@@ -97,7 +95,7 @@ export class DropReporter implements ExportObserver {
   private _hungTimer: NodeJS.Timeout | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _closed = false;
-  private readonly _unreachableNote: string;
+  private readonly _naming: CollectorNaming;
   /** Loss lines printed so far, and the spans they counted by kind: the summary repeats no single line. */
   private _lossLines = 0;
   private readonly _said: Record<LossKind, number> = { dropped: 0, other: 0, failed: 0, rejected: 0 };
@@ -106,12 +104,12 @@ export class DropReporter implements ExportObserver {
     private readonly _stats: ExportCounters,
     options: DropReporterOptions = {},
   ) {
-    this._endpoint = options.endpoint === undefined ? undefined : redactUrl(options.endpoint);
+    this._naming = collectorNaming(options.endpoint, options.unreachableNote);
+    this._endpoint = this._naming.endpoint;
     this._interval = options.intervalMillis ?? 60_000;
     this._first = Math.min(options.firstReportMillis ?? 2_000, this._interval);
     this._hungAfter = options.hungAfterMillis ?? 1_000;
     this._now = options.now ?? (() => Date.now());
-    this._unreachableNote = options.unreachableNote === undefined ? '' : `; ${options.unreachableNote}`;
     this._trouble = new LogLimiter({ intervalMillis: this._interval, now: this._now });
   }
 
@@ -246,27 +244,7 @@ export class DropReporter implements ExportObserver {
   private _causeOf(error: unknown): string {
     // Refused before any call: the span is the cause, not the collector.
     if (error instanceof UnencodableSpanError) return error.message;
-    return withHint(this._collectorCause(error), error);
-  }
-
-  private _collectorCause(error: unknown): string {
-    const at = this._at();
-    switch (classifyExportError(error)) {
-      case 'unreachable': {
-        const code = networkErrorCode(error);
-        return `collector unreachable${at}${code ? `: ${code}` : ''} (${describeExportError(error)})${this._unreachableNote}`;
-      }
-      case 'timeout':
-        return `collector${at} not answering (${describeExportError(error)})${this._unreachableNote}`;
-      case 'too-large':
-        return `export request too large for the collector${at} (${describeExportError(error)})`;
-      case 'rejected':
-        return error instanceof PartialSuccessError
-          ? `collector${at} rejecting spans: ${error.errorMessage || 'no message'}`
-          : `collector${at} rejecting exports (${describeExportError(error)})`;
-      default:
-        return `collector${at}: unknown error`;
-    }
+    return collectorCause(error, this._naming);
   }
 
   /** Why the queue is full right now. */
@@ -413,10 +391,4 @@ export class DropReporter implements ExportObserver {
         (cause === undefined ? '' : `; cause: ${cause}`),
     );
   }
-}
-
-/** `cause`, then what the error says of the endpoint's configuration, if anything (endpointHint). */
-function withHint(cause: string, error: unknown): string {
-  const hint = endpointHint(error);
-  return hint === undefined ? cause : `${cause}; ${hint}`;
 }

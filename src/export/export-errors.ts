@@ -68,8 +68,29 @@ export function readableExportError(error: unknown): unknown {
   }
 }
 
-/** True when an export error is transient: gRPC 4/8/10/14, HTTP 429/502/503/504, connection errors. */
+/**
+ * A TLS certificate the client does not accept (Node's codes). gRPC reports it as UNAVAILABLE,
+ * retryable; but every handshake with that certificate fails alike.
+ */
+const CERTIFICATE_REFUSED =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/** The certificate's code, if the TLS handshake refused it (anywhere in the error's causes). */
+function certificateRefused(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e != null && depth < 4; depth++) {
+    const code = codeOf(e);
+    if (typeof code === 'string' && CERTIFICATE_REFUSED.test(code)) return code;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True when an export error is transient: gRPC 4/8/10/14, HTTP 429/502/503/504, connection errors;
+ * not a certificate refused in the TLS handshake.
+ */
 export function isRetryableExportError(error: unknown): boolean {
+  if (certificateRefused(error) !== undefined) return false;
   for (let e = error, depth = 0; e != null && depth < 4; depth++) {
     const code = codeOf(e);
     if (typeof code === 'number' && (RETRYABLE_GRPC.has(code) || RETRYABLE_HTTP.has(code))) return true;
@@ -101,8 +122,9 @@ export function classifyExportError(
   if (code === 4 || /timed out|timeout|deadline/i.test(message)) return 'timeout';
   // The headers, not the spans: a smaller request is refused alike.
   if (headersTooLarge(code, message)) return 'rejected';
-  if (code === 413 || /too large|larger than max/i.test(message)) return 'too-large';
-  if (code === 8 && !/rate|quota|throttl/i.test(message)) return 'too-large';
+  // RESOURCE_EXHAUSTED without a size in its message is a collector out of memory (its
+  // memory_limiter) or a quota: "export request too large" sent readers to shrink their batches.
+  if (code === 413 || SIZE_MESSAGE.test(message)) return 'too-large';
   return 'rejected';
 }
 
@@ -111,8 +133,13 @@ function headersTooLarge(code: unknown, message: string): boolean {
   return code === 431 || /HTTP status code 431\b/.test(message);
 }
 
-/** The system error code behind an export error (`ECONNREFUSED`), from it or its causes. */
+/**
+ * The system error code behind an export error (`ECONNREFUSED`), from it or its causes; a refused
+ * certificate's before the stream's (gRPC's ERR_HTTP2_STREAM_CANCEL wraps it).
+ */
 export function networkErrorCode(error: unknown): string | undefined {
+  const certificate = certificateRefused(error);
+  if (certificate !== undefined) return certificate;
   for (let e = error, depth = 0; e != null && depth < 4; depth++) {
     const code = codeOf(e);
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)) return code;
@@ -212,6 +239,12 @@ const HTTP_STATUS_NOTE: Readonly<Record<number, string>> = {
   504: ' (a proxy had no answer from the collector in time)',
 };
 
+/** A collector's "too large" message (too-large.ts reads the whole answer). */
+export const SIZE_MESSAGE = /larger than max|too large|exceeds (?:the )?max/i;
+
+/** What RESOURCE_EXHAUSTED says of the collector when it does not say the request was too large. */
+const RESOURCES_NOTE = ' (the collector is out of resources or throttling)';
+
 /** A one-line reason for an export error: `UNAVAILABLE (14): No connection established`. */
 export function describeExportError(error: unknown): string {
   if (error == null) return 'unknown error';
@@ -229,7 +262,8 @@ export function describeExportError(error: unknown): string {
   if (message.length > 320) message = `${message.slice(0, 320)}…`;
   if (typeof code === 'number' && code >= 100)
     return `HTTP ${code}: ${message}${HTTP_STATUS_NOTE[code] ?? ''}`;
-  if (typeof code === 'number') return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}`;
+  if (typeof code === 'number')
+    return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}${code === 8 && !SIZE_MESSAGE.test(message) ? RESOURCES_NOTE : ''}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;
 }

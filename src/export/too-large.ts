@@ -1,4 +1,5 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { SIZE_MESSAGE } from './export-errors.js';
 
 // A collector refuses a request over its size limit with gRPC RESOURCE_EXHAUSTED (8) and a size
 // message, or HTTP 413. RESOURCE_EXHAUSTED alone also means "throttled, retry later", so the
@@ -9,7 +10,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 // - a proxy in front of a gRPC collector answering HTTP 413: our transport reports UNKNOWN (2),
 //   "Received HTTP status code 413", as gRPC maps HTTP statuses it does not list.
 // Sending the same bytes again can only get the same answer, for the whole export timeout.
-const SIZE_MESSAGE = /larger than max|too large|exceeds (?:the )?max/i;
+// (SIZE_MESSAGE: export-errors.ts, which the exit sender thread loads without @opentelemetry/core.)
 const HTTP_413 = /HTTP status code 413\b/;
 
 function codeOf(error: unknown): unknown {

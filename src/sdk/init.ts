@@ -140,6 +140,9 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     target: () => exitTarget(config),
     timeoutMillis: config.shutdownTimeoutMillis,
     ...(inbox ? { drainThreads: () => inbox.drain() } : {}),
+    onDelivered: (spans) => {
+      stats.exported += spans;
+    },
     report: () => reporter.shutdown(),
     exportTrouble: () => reporter.troubleCause(),
   });

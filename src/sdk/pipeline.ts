@@ -115,7 +115,7 @@ export function innerShutdownTimeout(outerMillis: number): number {
  * it, that the proxy is not used (nor by upstream's OTLP/HTTP exporter): a collector reachable only
  * through it was "unreachable" with no word of the proxy.
  */
-function reporterOptions(config: ResolvedConfig): DropReporterOptions {
+export function reporterOptions(config: ResolvedConfig): DropReporterOptions {
   const proxy = config.grpcProxyVariable;
   const unused = config.unusedProxyVariable;
   if (unused !== undefined)

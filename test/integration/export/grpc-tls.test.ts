@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { endpointHint } from '../../../src/export/export-errors.js';
+import { endpointHint, isRetryableExportError, networkErrorCode } from '../../../src/export/export-errors.js';
 import { grpcTransportOptions } from '../../../src/export/otlp/grpc-options.js';
 import { type ExportResponse, GrpcTransport } from '../../../src/export/otlp/grpc-transport.js';
 import { mutualTlsEnv, useTestCerts } from '../../support/test-certs.js';
@@ -78,6 +78,23 @@ describe('OTLP/gRPC over TLS', () => {
     expect(error.code).toBe(14);
     expect(error.details).toMatch(/^No connection established\. Last error: .*certificate/i);
     expect(server.calls).toHaveLength(0);
+  });
+
+  it('a certificate not accepted is not retried: every handshake would fail alike', async () => {
+    // Retried as any UNAVAILABLE, it held a SIGTERM for the whole shutdown timeout (5 s, against
+    // 0.5 s over OTLP/HTTP) saying "export failing, retrying".
+    // And the line names the certificate's code, not ERR_HTTP2_STREAM_CANCEL.
+    for (const [name, env, code] of [
+      ['server', {}, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+      ['elsewhere', { OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem') }, 'ERR_TLS_CERT_ALTNAME_INVALID'],
+    ] as const) {
+      const server = await tlsServer(false, name);
+      const result = await send(transportFor(server.url, env));
+      expect(result.status).toBe('failure');
+      const error = (result as { error: Error }).error;
+      expect(isRetryableExportError(error), name).toBe(false);
+      expect(networkErrorCode(error), name).toBe(code);
+    }
   });
 
   it('a trusted certificate for another host name: the hint says so, not to trust a CA', async () => {

@@ -108,6 +108,20 @@ describe('DropReporter', () => {
         /export queue full \(export request too large for the collector at http:\/\/c:4317/,
       ],
       [
+        // The Collector's memory_limiter, a quota: not the request's size, which a smaller one would fix.
+        'a collector out of memory (RESOURCE_EXHAUSTED without a size)',
+        (r) =>
+          r.attemptStarted()(
+            fail(
+              Object.assign(new Error('8 RESOURCE_EXHAUSTED: data refused due to high memory usage'), {
+                code: 8,
+                details: 'data refused due to high memory usage',
+              }),
+            ),
+          ),
+        /export queue full \(collector at http:\/\/c:4317 rejecting exports \(RESOURCE_EXHAUSTED \(8\): data refused due to high memory usage \(the collector is out of resources or throttling\)\)\)/,
+      ],
+      [
         'a refused connection',
         (r) => r.attemptStarted()(fail(refused)),
         /export queue full \(collector unreachable at http:\/\/c:4317: ECONNREFUSED/,
