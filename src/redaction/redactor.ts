@@ -24,7 +24,7 @@ import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
 import { createRedisStatementScrubber } from './redis-statement.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
-import { DEFAULT_QUERY_PARAMS, redactQuery, redactUrl, redactUrlsInText } from './url.js';
+import { DEFAULT_QUERY_PARAMS, redactPathParams, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
 import { createXmlScrubber } from './xml.js';
 
@@ -406,6 +406,12 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out;
   }
 
+  /** `url.path`: its parameters (`;jsessionid=…`), then its credential-like segments. */
+  function scrubPath(value: string, budget: SecretBudget): string {
+    const withParams = redactPathParams(value, 0, value.length, params, budget);
+    return budget.spent ? withParams : redactPathSecrets(withParams, 0, withParams.length, budget);
+  }
+
   function scrubString(action: Action, value: string, key: string, dialect = Dialect.Sql): string {
     if (action === Action.Secret) return replacement;
     if (action === Action.Db && dbMode !== 'mask') return dbMode === 'keep' ? value : hashSql(value);
@@ -425,7 +431,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
             : action === Action.Cookie
               ? scrubCookieHeader(value, replacement, budget)
               : action === Action.Path
-                ? scrubText(redactPathSecrets(value, 0, value.length, budget), budget)
+                ? scrubText(scrubPath(value, budget), budget)
                 : scrubText(value, budget);
     if (budget.spent)
       reportSpent(`the value of attribute '${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`);
