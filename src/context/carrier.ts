@@ -1,5 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
 import type { Carrier, GrpcMetadata, HeaderList, KeyedCollection } from './carrier-getter.js';
 import {
   carrierGetter,
@@ -35,11 +36,20 @@ export function injectContext<
   carrier: C = {} as C,
   ctx: Context = context.active(),
 ): C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string> {
-  if (Array.isArray(carrier)) propagation.inject(ctx, carrier, headerListSetter);
-  else if (isKeyedCollection(carrier) || isGrpcMetadata(carrier))
-    propagation.inject(ctx, carrier, collectionSetter);
-  else propagation.inject(ctx, carrier);
-  return carrier as C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string>;
+  // From JavaScript, `null` is a message without headers (amqplib's `properties.headers`): as none.
+  const target = carrier ?? ({} as C);
+  try {
+    if (Array.isArray(target)) propagation.inject(ctx, target, headerListSetter);
+    else if (isKeyedCollection(target) || isGrpcMetadata(target))
+      propagation.inject(ctx, target, collectionSetter);
+    else propagation.inject(ctx, target);
+  } catch {
+    // Only telling the carrier's kind can throw here (the propagators are guarded): a revoked
+    // Proxy, or one whose reads throw. Nothing can be written to it, and the app goes on. (The
+    // error is not quoted: its own toString may throw.)
+    log.debug('injectContext: the carrier could not be read (a revoked Proxy?), so nothing was injected');
+  }
+  return target as C extends HeaderList | KeyedCollection | GrpcMetadata ? C : C & Record<string, string>;
 }
 
 /**

@@ -40,6 +40,29 @@ describe('injectContext / extractContext', () => {
     expect(injectContext({}, ctx).traceparent).toContain(tracing.findSpan('captured')?.spanContext().spanId);
   });
 
+  // A message without headers (amqplib's `properties.headers`, a framework's `null`): injectContext
+  // threw `Cannot read properties of null (reading 'forEach')` into the app; a carrier whose reads
+  // throw (a revoked Proxy) threw from our carrier-type checks. extractContext took both already.
+  it('a null carrier is none (a new one is returned), and one that cannot be read is left alone', () => {
+    withSpan('publish', () => {
+      const fresh = injectContext(null as never) as Record<string, string>;
+      expect(fresh.traceparent).toMatch(TRACEPARENT);
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      expect(injectContext(proxy)).toBe(proxy);
+      const hostile = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('get trap');
+          },
+        },
+      );
+      expect(injectContext(hostile)).toBe(hostile);
+      expect(extractContext(proxy)).toBe(ROOT_CONTEXT);
+    });
+  });
+
   it('round-trips span and baggage', () => {
     const carrier = withSpan('producer', () =>
       context.with(setBaggage({ 'tenant.id': 'acme co' }), () => injectContext()),
