@@ -60,7 +60,7 @@ function inSpan<T>(
     span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
   } catch (error) {
     parent = context.active();
-    span = startWithout(name, parent, error);
+    span = startWithout('withSpan', name, parent, error);
   }
   const active = trace.setSpan(parent, span);
   let result: T;
@@ -89,10 +89,10 @@ function inSpan<T>(
  * the app's own work never happened; now `fn` runs in a span started without them (or, should that
  * throw too, a non-recording one), and one line says so.
  */
-function startWithout(name: string, parent: Context, error: unknown): Span {
+export function startWithout(helper: string, name: string, parent: Context, error: unknown): Span {
   log.warnOnce(
-    'withSpan.options',
-    `withSpan(${JSON.stringify(typeof name === 'string' ? name : errorMessage(name))}): its span could not be started with the options given ` +
+    `${helper}.options`,
+    `${helper}(${JSON.stringify(typeof name === 'string' ? name : errorMessage(name))}): its span could not be started with the options given ` +
       `(${errorMessage(error)}), so it was started without them. This message once per process.`,
   );
   try {
