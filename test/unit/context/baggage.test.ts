@@ -15,6 +15,7 @@ import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { createPropagator } from '../../../src/propagation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+import { bestMs } from '../../support/best-ms.js';
 
 let tracing: TestTracing;
 let warnings: string[];
@@ -73,13 +74,7 @@ describe('baggage', () => {
     const entries = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
     const best = (n: number) => {
       const given = entries(n);
-      let ms = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < 5; i++) {
-        const start = performance.now();
-        setBaggage(given);
-        ms = Math.min(ms, performance.now() - start);
-      }
-      return ms;
+      return bestMs(() => setBaggage(given));
     };
     best(1000);
     const small = best(1000);
