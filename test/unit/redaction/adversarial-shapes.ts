@@ -90,6 +90,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SQL comments', '/*', ['db']],
   ['SQL backticks', '`', ['db']],
   ['SQL hex', '0x0-', ['db']],
+  ['SQL IDENTIFIED BY', 'identified by ', ['db']],
+  ['SQL IDENTIFIED BY, quotes', 'IDENTIFIED BY "', ['db']],
+  ['SQL IDENTIFIED, blanks', `IDENTIFIED${' '.repeat(64)}`, ['db']],
   // Many short secrets and near misses (2026-12-03): a replacement or a failed check per few bytes.
   ['URL query, plain params', 'a=1&', ['url', 'query', 'text'], 'https://h/?'],
   ['URL query, encoded pairs', 'n=%3Ftoken%3Da%26b%3D1&', ['url', 'query', 'text'], 'https://h/?'],
