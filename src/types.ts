@@ -39,7 +39,7 @@ export type DetectorName =
 export type DbStatementMode = 'mask' | 'hash' | 'keep';
 
 export interface BatchOptions {
-  /** Spans kept in memory while waiting for export. Env `OTEL_BSP_MAX_QUEUE_SIZE`. @default 4096 (the spec says 2048; ours survives a 2 s collector restart at 1,000 spans/s) */
+  /** Spans kept in memory while waiting for export, at most 1,048,576. Env `OTEL_BSP_MAX_QUEUE_SIZE`. @default 4096 (the spec says 2048; ours survives a 2 s collector restart at 1,000 spans/s) */
   maxQueueSize?: number;
   /**
    * Encoded bytes the OTLP export queue holds at most: past it a span is dropped and counted as

@@ -22,6 +22,7 @@ import {
 import {
   EXPORTER_NAMES,
   isHttpUrl,
+  MAX_QUEUE_SIZE,
   MAX_TIMER_MILLIS,
   MIN_EXPORT_REQUEST_BYTES,
   MIN_QUEUE_BYTES,
@@ -246,7 +247,13 @@ export function resolveBatch(options: TracingOptions, env: Env): Required<BatchO
   // 4096 rather than the specification's 2048: at ~1,000 spans/s a 2 s collector restart plus the
   // reconnect needs room for ~2,500 spans, and a span costs ~1-2 KB, so this bounds memory at a few MB.
   const maxQueueSize =
-    b.maxQueueSize ?? firstNumber(env, ['OTEL_BSP_MAX_QUEUE_SIZE'], positiveInt, DEFAULT_MAX_QUEUE_SIZE);
+    b.maxQueueSize ??
+    firstNumber(
+      env,
+      ['OTEL_BSP_MAX_QUEUE_SIZE'],
+      { ...positiveInt, max: MAX_QUEUE_SIZE },
+      DEFAULT_MAX_QUEUE_SIZE,
+    );
   // The default batch never exceeds the queue: a small queue alone is not a mistake.
   let maxExportBatchSize =
     b.maxExportBatchSize ??

@@ -50,6 +50,13 @@ export const MIN_EXPORT_REQUEST_BYTES = 16 * 1024;
 export { MAX_TIMER_MILLIS };
 /** The least `batch.maxQueueBytes` accepted. */
 export const MIN_QUEUE_BYTES = 64 * 1024;
+/**
+ * The most spans `batch.maxQueueSize` takes. The queue allocates its ring at its capacity, so
+ * `OTEL_BSP_MAX_QUEUE_SIZE=99999999999999999999` (meant as "unbounded") threw `Invalid array length`
+ * out of initTracing(); a million spans of ~1-2 KB is already more memory than a service gives
+ * its tracing.
+ */
+export const MAX_QUEUE_SIZE = 1_048_576;
 
 const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'disabled',
@@ -292,7 +299,7 @@ function validateExporter(exporter: unknown): void {
 function validateBatch(batch: unknown): void {
   if (batch === undefined) return;
   if (!isObject(batch)) fail('batch', batch, 'expected an object');
-  checkNumber('batch.maxQueueSize', batch.maxQueueSize, { min: 1, integer: true });
+  checkNumber('batch.maxQueueSize', batch.maxQueueSize, { min: 1, max: MAX_QUEUE_SIZE, integer: true });
   checkNumber('batch.maxQueueBytes', batch.maxQueueBytes, { min: MIN_QUEUE_BYTES, integer: true });
   checkNumber('batch.maxExportBatchSize', batch.maxExportBatchSize, { min: 1, integer: true });
   checkNumber('batch.scheduledDelayMillis', batch.scheduledDelayMillis, { min: 0, max: MAX_TIMER_MILLIS });

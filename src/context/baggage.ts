@@ -1,6 +1,7 @@
-import type { Baggage, BaggageEntry, Context } from '@opentelemetry/api';
+import type { BaggageEntry, Context } from '@opentelemetry/api';
 import { baggageEntryMetadataFromString, context, propagation } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * W3C Baggage limits (https://www.w3.org/TR/baggage/#limits): at most 64 list-members and 8192
@@ -47,11 +48,23 @@ export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context =
     );
     return isContext(ctx) ? ctx : context.active();
   }
-  let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
+  // One Map, one Baggage at the end: setEntry and removeEntry each copy the whole baggage, so
+  // 1,000 entries given took 120 ms and 4,000 took 1.3 s (a map an app forwards from a request).
+  const merged = new Map(propagation.getBaggage(ctx)?.getAllEntries());
   for (const key of Object.keys(entries)) {
-    const raw = entries[key];
+    let raw: BaggageValue;
+    try {
+      raw = entries[key];
+    } catch (error) {
+      log.warnOnce(
+        `baggage/read/${key}`,
+        `baggage entry ${JSON.stringify(key)} dropped: its value could not be read (${errorMessage(error)}).`,
+        'baggage values that are not text',
+      );
+      continue;
+    }
     if (raw === undefined) {
-      baggage = baggage.removeEntry(key);
+      merged.delete(key);
       continue;
     }
     if (!KEY.test(key)) {
@@ -63,9 +76,12 @@ export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context =
       continue;
     }
     const entry = toEntry(key, raw);
-    if (entry !== undefined) baggage = baggage.setEntry(key, entry);
+    if (entry !== undefined) merged.set(key, entry);
   }
-  return propagation.setBaggage(ctx, enforceLimits(baggage));
+  enforceLimits(merged);
+  const kept: Record<string, BaggageEntry> = Object.create(null);
+  for (const [key, entry] of merged) kept[key] = entry;
+  return propagation.setBaggage(ctx, propagation.createBaggage(kept));
 }
 
 /**
@@ -113,11 +129,11 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function enforceLimits(baggage: Baggage): Baggage {
-  let result = baggage;
+/** Deletes from `entries` those over the W3C limits, each named once. */
+function enforceLimits(entries: Map<string, BaggageEntry>): void {
   let count = 0;
   let total = 0;
-  for (const [key, entry] of baggage.getAllEntries()) {
+  for (const [key, entry] of entries) {
     const bytes = memberBytes(key, entry);
     let reason: string | undefined;
     if (bytes > BAGGAGE_LIMITS.maxEntryBytes)
@@ -133,13 +149,12 @@ function enforceLimits(baggage: Baggage): Baggage {
         `baggage entry ${JSON.stringify(key)} dropped: ${reason} (W3C Baggage limits).`,
         'baggage entries over the W3C limits',
       );
-      result = result.removeEntry(key);
+      entries.delete(key);
       continue;
     }
     count += 1;
     total += bytes + (count > 1 ? 1 : 0);
   }
-  return result;
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import { context, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
-import { describeForLog, recordFailure } from './with-span.js';
+import { describeForLog, recordFailure, startWithout } from './with-span.js';
 
 /** Options for {@link runDetached}. */
 export interface DetachedOptions {
@@ -48,24 +48,14 @@ export function runDetached<T>(
   const tracer = defaultTracer();
   let span: Span;
   let parent = active;
-  if (options.mode === 'link') {
-    const origin = trace.getSpanContext(active);
-    // Keep baggage, drop the span: the task's span becomes the root of a new trace.
-    parent = trace.deleteSpan(active);
-    span = tracer.startSpan(
-      name,
-      {
-        root: true,
-        ...(origin
-          ? { links: [{ context: origin, attributes: { 'acme.link.type': 'detached_from' } }] }
-          : {}),
-        ...(options.attributes ? { attributes: options.attributes } : {}),
-      },
-      parent,
-    );
-  } else {
-    span = tracer.startSpan(name, options.attributes ? { attributes: options.attributes } : {}, active);
+  // Hostile attributes (a throwing getter, a Proxy) threw out of startSpan: synchronously, from a
+  // helper that promises never to reject, and before fn ran.
+  try {
+    span = startTaskSpan(name, options, active, tracer);
+  } catch (error) {
+    span = startWithout('runDetached', name, active, error);
   }
+  if (options.mode === 'link') parent = trace.deleteSpan(active);
   const fail = (error: unknown): undefined => {
     recordFailure(span, error);
     span.end();
@@ -96,4 +86,21 @@ export function runDetached<T>(
     span.end();
     return value as Awaited<T>;
   }, fail);
+}
+
+/** The task's span: a child of the active span, or with `mode: 'link'` a root linked to it. */
+function startTaskSpan(name: string, options: DetachedOptions, active: Context, tracer: Tracer): Span {
+  const attributes = options.attributes ? { attributes: options.attributes } : {};
+  if (options.mode !== 'link') return tracer.startSpan(name, attributes, active);
+  const origin = trace.getSpanContext(active);
+  // Keep baggage, drop the span: the task's span becomes the root of a new trace.
+  return tracer.startSpan(
+    name,
+    {
+      root: true,
+      ...(origin ? { links: [{ context: origin, attributes: { 'acme.link.type': 'detached_from' } }] } : {}),
+      ...attributes,
+    },
+    trace.deleteSpan(active),
+  );
 }

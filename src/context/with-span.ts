@@ -1,5 +1,7 @@
 import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentelemetry/api';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
 import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
@@ -73,8 +75,15 @@ function inSpan<T>(
   thisArg: unknown,
   args: unknown[] | undefined,
 ): T {
-  const parent = options?.parent == null ? context.active() : parentContext(options.parent);
-  const span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
+  let parent: Context;
+  let span: Span;
+  try {
+    parent = options?.parent == null ? context.active() : parentContext(options.parent);
+    span = (options?.tracer ?? defaultTracer()).startSpan(name, options, parent);
+  } catch (error) {
+    parent = context.active();
+    span = startWithout('withSpan', name, parent, error);
+  }
   const active = trace.setSpan(parent, span);
   let result: T;
   let then: ReturnType<typeof thenOf>;
@@ -94,6 +103,25 @@ function inSpan<T>(
     return result;
   }
   return settle(span, follow(result, then, active)) as T;
+}
+
+/**
+ * The span of `name` when its options made starting it throw: attributes behind a throwing getter
+ * or a Proxy, a `null` link, a `tracer` that is none. It threw out of withSpan before `fn` ran, so
+ * the app's own work never happened; now `fn` runs in a span started without them (or, should that
+ * throw too, a non-recording one), and one line says so.
+ */
+export function startWithout(helper: string, name: string, parent: Context, error: unknown): Span {
+  log.warnOnce(
+    `${helper}.options`,
+    `${helper}(${JSON.stringify(typeof name === 'string' ? name : errorMessage(name))}): its span could not be started with the options given ` +
+      `(${errorMessage(error)}), so it was started without them. This message once per process.`,
+  );
+  try {
+    return defaultTracer().startSpan(name, undefined, parent);
+  } catch {
+    return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  }
 }
 
 function settle(span: Span, promise: Promise<unknown>): Promise<unknown> {

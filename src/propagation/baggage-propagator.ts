@@ -12,7 +12,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { log } from '../diag/index.js';
 import { MAX_BAGGAGE_BYTES, MAX_BAGGAGE_READ, parseBaggage, serializeBaggage } from './baggage-codec.js';
 import { guard } from './guard.js';
-import { HeaderReader, INVALID } from './headers.js';
+import { HeaderReader, INVALID, joinWithin } from './headers.js';
 
 export const BAGGAGE_HEADER = 'baggage';
 
@@ -65,13 +65,10 @@ export class StrictBaggagePropagator implements TextMapPropagator {
     const values = new HeaderReader(getter, carrier).all(BAGGAGE_HEADER);
     if (values === undefined || values === INVALID) return context;
     // Several baggage headers are one list (RFC 7230 §3.2.2).
-    const header = values.join(',');
+    const header = joinWithin(values, MAX_BAGGAGE_READ);
     const { members, malformed, overLimit, unread } = parseBaggage(header);
     if (malformed > 0 || overLimit > 0 || unread > 0) {
-      const skipped =
-        unread > 0
-          ? `, and did not read the last ${unread} of its ${header.length} characters (limit ${MAX_BAGGAGE_READ})`
-          : '';
+      const skipped = unread > 0 ? `, and did not read past its first ${MAX_BAGGAGE_READ} characters` : '';
       log.debug(
         `baggage extract dropped ${malformed} malformed and ${overLimit} over-limit list-members${skipped}`,
       );

@@ -10,13 +10,27 @@ import type { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { lazyRequire } from '../util/index.js';
 import { guard } from './guard.js';
 import { flagsByte, idsForInject } from './ids.js';
+import { withJaegerBaggage } from './jaeger-baggage.js';
+
+/**
+ * The longest `uber-trace-id` read: a valid one is at most 75 characters (32 + 16 + 16 + 2 hex
+ * digits and three `:`, percent-encoded as `%3A`); upstream decoded and split a 1 MB one (181 ms).
+ */
+const MAX_TRACE_HEADER = 256;
+
+function isShort(value: unknown): boolean {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first !== 'string' || first.length <= MAX_TRACE_HEADER;
+}
 
 /**
  * Upstream `@opentelemetry/propagator-jaeger`, made safe to sit next to W3C Level 2:
  * - inject passes only the sampled bit, because in Jaeger's flags 0x02 means *debug*, while in
  *   W3C trace-flags 0x02 is the random-trace-id flag;
  * - inject writes lowercase ids only (skips span contexts whose ids are not valid hex);
- * - extract lowercases ids, since upstream passes `uber-trace-id` hex through as received.
+ * - extract lowercases ids, since upstream passes `uber-trace-id` hex through as received;
+ * - extract reads an `uber-trace-id` of at most {@link MAX_TRACE_HEADER} characters, and the
+ *   baggage headers itself, in one pass and within 8192 bytes (jaeger-baggage.ts).
  */
 export class GuardedJaegerPropagator implements TextMapPropagator {
   // Loaded on construction, not at import: jaeger is not a default propagator and its package
@@ -45,11 +59,18 @@ export class GuardedJaegerPropagator implements TextMapPropagator {
     return guard(
       'jaeger extract',
       () => {
-        const extracted = this.upstream.extract(context, carrier, getter);
-        const sc = trace.getSpanContext(extracted);
-        if (!sc || sc === trace.getSpanContext(context)) return extracted;
-        const ids = idsForInject(sc);
-        return ids ? trace.setSpanContext(extracted, { ...sc, ...ids }) : extracted;
+        // Upstream is given the trace header only (no keys, so no baggage headers).
+        const traced = this.upstream.extract(context, carrier, {
+          get: (c, key) => {
+            const value = getter.get(c, key);
+            return isShort(value) ? value : undefined;
+          },
+          keys: () => [],
+        });
+        const sc = trace.getSpanContext(traced);
+        const ids = sc && sc !== trace.getSpanContext(context) ? idsForInject(sc) : undefined;
+        const extracted = sc && ids ? trace.setSpanContext(traced, { ...sc, ...ids }) : traced;
+        return withJaegerBaggage(extracted, carrier, getter);
       },
       context,
     );

@@ -7,9 +7,9 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { guard, logSkipped } from './guard.js';
-import { HeaderReader, INVALID, trimOws } from './headers.js';
+import { HeaderReader, INVALID, joinWithin, trimOws } from './headers.js';
 import { flagsByte, idsForInject } from './ids.js';
-import { StrictTraceState } from './trace-state.js';
+import { MAX_TRACE_STATE_READ, StrictTraceState } from './trace-state.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -61,7 +61,7 @@ export class StrictTraceContextPropagator implements TextMapPropagator {
     try {
       const stateValues = headers.all(TRACESTATE_HEADER);
       if (stateValues !== undefined && stateValues !== INVALID)
-        traceState = StrictTraceState.parse(stateValues.join(','));
+        traceState = StrictTraceState.parse(joinWithin(stateValues, MAX_TRACE_STATE_READ));
     } catch (error) {
       logSkipped('tracestate extract', error);
     }

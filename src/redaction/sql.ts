@@ -33,7 +33,7 @@ const isStringPrefix = (c: number): boolean =>
  * statement of short literals slow to mask (issue 20; scrub group, bench/README.md).
  */
 export function maskSql(statement: string, doubleQuotedStrings = false): string {
-  const text = statement;
+  const text = maskIdentifiedBy(statement);
   const n = text.length;
   let out = '';
   let copied = 0;
@@ -78,6 +78,19 @@ export function maskSql(statement: string, doubleQuotedStrings = false): string 
     i = end === -1 ? i + 1 : end;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * Oracle's `IDENTIFIED BY <password>` takes the password bare or double-quoted (its documented form
+ * for one with special characters), which the scan above keeps as a word or an identifier:
+ * `CREATE USER scott IDENTIFIED BY tiger` went out whole. A quoted `'…'` is left to the scan.
+ * Linear: a failed attempt scans one run of blanks, or up to the next `"`, and no later attempt
+ * starts inside it (each needs a word boundary and the literal `identified`).
+ */
+const IDENTIFIED_BY = /(\bidentified[ \t\r\n]+by[ \t\r\n]+)(?:"(?:[^"]|"")*"|[^\s;,()'"]+)/gi;
+
+function maskIdentifiedBy(statement: string): string {
+  return statement.replace(IDENTIFIED_BY, '$1?');
 }
 
 /**

@@ -37,6 +37,11 @@ const QUERY_PARAMS: readonly string[] = [
   'jwt',
   'session',
   'sessionid',
+  'session_id',
+  'sid',
+  // Frameworks' session parameters: Java servlets' (also a path parameter), PHP's.
+  'jsessionid',
+  'phpsessid',
   'awsaccesskeyid',
   'x-amz-signature',
   'x-amz-credential',
@@ -190,6 +195,46 @@ function nestedSecrets(
 }
 
 /**
+ * Path parameters (`;name=value`, RFC 3986 §3.3) in `text[from, to)`, a path: one whose name is a
+ * secret query parameter's has its value replaced. A servlet container that cannot set its cookie
+ * puts the session in every link (`/cart;jsessionid=…`), which the query rules never read. One
+ * pass: the next `=` is found once and reused until passed, as in redactQuery.
+ */
+export function redactPathParams(
+  text: string,
+  from: number,
+  to: number,
+  params: ReadonlySet<string>,
+  budget: SecretBudget,
+): string {
+  let semi = text.indexOf(';', from);
+  if (semi === -1 || semi >= to) return text;
+  const names = secretNamesOf(params);
+  let out = '';
+  let copied = 0;
+  let nextEq = 0;
+  while (semi !== -1 && semi < to) {
+    const name = semi + 1;
+    // The parameter ends at the next `;` or `/`.
+    let end = name;
+    while (end < to && text.charCodeAt(end) !== 59 && text.charCodeAt(end) !== 47) end++;
+    if (nextEq !== -1 && nextEq < name) nextEq = text.indexOf('=', name);
+    if (
+      nextEq > name &&
+      nextEq < end &&
+      !(end - nextEq - 1 === URL_REDACTED.length && text.startsWith(URL_REDACTED, nextEq + 1)) &&
+      secretName(text, name, nextEq, params, names)
+    ) {
+      out += `${text.slice(copied, nextEq + 1)}${URL_REDACTED}`;
+      copied = end;
+      if (!takeSecret(budget)) return out;
+    }
+    semi = end < to && text.charCodeAt(end) === 59 ? end : text.indexOf(';', end);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
  * Scrubs a URL or request target: userinfo becomes `REDACTED:REDACTED@`, sensitive query (and
  * fragment, for OAuth's `#access_token=`) parameter values become `REDACTED`
  * (opentelemetry-js #5741; semconv `url.full`). Works on absolute URLs, `/path?query` and bare queries.
@@ -211,8 +256,17 @@ export function redactUrl(
   // Each searched for once: the path ends at the first of them, and the query and fragment start there.
   let q = out.indexOf('?');
   let h = out.indexOf('#');
-  const pathTo = q === -1 ? (h === -1 ? out.length : h) : h === -1 ? q : Math.min(q, h);
-  const withPath = redactPathSecrets(out, pathStart(out, schemeEnd(out), pathTo), pathTo, budget);
+  let pathTo = q === -1 ? (h === -1 ? out.length : h) : h === -1 ? q : Math.min(q, h);
+  const path = pathStart(out, schemeEnd(out), pathTo);
+  const withParams = redactPathParams(out, path, pathTo, params, budget);
+  if (budget.spent) return withParams;
+  if (withParams !== out) {
+    out = withParams;
+    q = out.indexOf('?');
+    h = out.indexOf('#');
+    pathTo = q === -1 ? (h === -1 ? out.length : h) : h === -1 ? q : Math.min(q, h);
+  }
+  const withPath = redactPathSecrets(out, path, pathTo, budget);
   if (budget.spent) return withPath;
   if (withPath !== out) {
     out = withPath;

@@ -55,6 +55,13 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     ],
     [{ shutdownTimeoutMillis: 0 }, 'shutdownTimeoutMillis', /shutdownTimeoutMillis=0/],
     [{ batch: { maxQueueSize: 0 } }, 'batch.maxQueueSize', /batch\.maxQueueSize=0: expected a whole number/],
+    // Past 2^32 - 1 the queue's arrays cannot be allocated (a RangeError out of initTracing()).
+    [
+      { batch: { maxQueueSize: 2 ** 32 } },
+      'batch.maxQueueSize',
+      /batch\.maxQueueSize=4294967296: expected a whole number in \[1, 1048576\]/,
+    ],
+    [{ batch: { maxQueueSize: Number.POSITIVE_INFINITY } }, 'batch.maxQueueSize', /in \[1, 1048576\]/],
     [
       { batch: { maxQueueBytes: 1024 } },
       'batch.maxQueueBytes',

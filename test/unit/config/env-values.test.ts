@@ -180,6 +180,14 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         (c) => c.batch.maxQueueSize,
         4096,
       ],
+      // The queue's arrays are allocated at its capacity: 2^32 spans and more threw `RangeError:
+      // Invalid array length` out of initTracing(), and the register entry ran the app untraced.
+      [
+        { OTEL_BSP_MAX_QUEUE_SIZE: '99999999999999999999' },
+        /OTEL_BSP_MAX_QUEUE_SIZE="99999999999999999999" was given, but it is out of range \(\[1\.\.1048576\]\), defaulting to 4096\.$/,
+        (c) => c.batch.maxQueueSize,
+        4096,
+      ],
       [
         { ACME_OTEL_MAX_QUEUE_BYTES: '1000' },
         /ACME_OTEL_MAX_QUEUE_BYTES="1000" was given, but it is out of range \(\[65536\.\.∞\]\), defaulting to 67108864/,

@@ -55,6 +55,7 @@ describe('injectContext / extractContext', () => {
         revoke();
         expect(injectContext(revoked)).toBe(revoked);
         expect(injectContext(revoked)).toBe(revoked);
+        expect(extractContext(revoked)).toBe(ROOT_CONTEXT);
         expect(injectContext('text' as unknown as Record<string, string>)).toBe('text');
       });
       expect(lines).toEqual([

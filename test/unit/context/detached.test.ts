@@ -153,6 +153,23 @@ describe('runDetached', () => {
     );
   });
 
+  // Attributes behind a throwing getter threw out of startSpan, synchronously, from a helper that
+  // promises never to reject, and the task never ran.
+  it('attributes that cannot be read: the task runs in a span without them, one line says so', async () => {
+    const attributes = {
+      get 'job.id'(): string {
+        throw new Error('getter boom');
+      },
+    };
+    for (const mode of ['child', 'link'] as const) {
+      expect(await runDetached(`job.${mode}`, () => 'done', { attributes, mode })).toBe('done');
+      tracing.expectSpan(`job.${mode}`, { status: 'unset' });
+    }
+    expect(logged).toEqual([
+      '[@acme/otel] runDetached("job.child"): its span could not be started with the options given (getter boom), so it was started without them. This message once per process.',
+    ]);
+  });
+
   it('a thenable task: its then runs in the task span, its value is the result', async () => {
     // Promise.resolve(thenable) called `then` a microtask later in the request's context: a lazy
     // query's span was the request's child, not the task's.

@@ -170,6 +170,40 @@ describe('withSpan', () => {
     }
   });
 
+  // Attributes behind a throwing getter or Proxy, a null link or a `tracer` that is none made the
+  // SDK's startSpan throw out of withSpan before fn ran: the app's own work never happened.
+  it('options the span cannot be started with: fn still runs, in a span without them, with a warning', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const throwing = {
+        get 'app.user'() {
+          throw new Error('getter boom');
+        },
+      };
+      const revoked = Proxy.revocable({}, {});
+      revoked.revoke();
+      const cases: [string, unknown][] = [
+        ['getter', { attributes: throwing }],
+        ['proxy', { attributes: revoked.proxy }],
+        ['null link', { links: [null] }],
+        ['no tracer', { tracer: {} }],
+        ['options proxy', revoked.proxy],
+      ];
+      for (const [name, options] of cases) {
+        expect(withSpan(name, (span) => span.isRecording(), options as never)).toBe(true);
+        tracing.expectSpan(name, { status: 'unset' });
+      }
+      expect(traced('traced', () => 7, { attributes: throwing } as never)()).toBe(7);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toBe(
+        '[@acme/otel] withSpan("getter"): its span could not be started with the options given (getter boom), so it was started without them. This message once per process.',
+      );
+    } finally {
+      resetLogger();
+    }
+  });
+
   it('uses the provider registered after a reset (no stale cached tracer)', () => {
     withSpan('first', () => undefined);
     expect(tracing.spans()).toHaveLength(1);

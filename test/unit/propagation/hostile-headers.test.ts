@@ -5,6 +5,8 @@
 // `;` 6.8 ms, for no member at all; tracestate's 64 KiB of commas 2.7 ms. Now a baggage header is
 // read up to 8192 characters (the spec's limit) and a tracestate up to 32 KiB, each in one pass
 // that allocates nothing for empty members, so no header costs more than a full, valid one.
+// A carrier's array of values (a message's headers, not Node's) was joined whole before either
+// limit applied: 256 KiB of baggage values cost 2.4-2.8x a valid header, of tracestate values 17x.
 import { propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BAGGAGE_READ } from '../../../src/propagation/baggage-codec.js';
@@ -92,7 +94,7 @@ describe('no header costs more than a full, valid one', () => {
     (_, i) => `k${i}${'a'.repeat(250)}=${'v'.repeat(256)}`,
   ).join(',');
 
-  const baggageShapes: Array<[string, (size: number) => string]> = [
+  const baggageShapes: Array<[string, (size: number) => string | string[]]> = [
     ['commas', (n) => ','.repeat(n)],
     ['whitespace members', (n) => ' ,'.repeat(n / 2)],
     ['semicolons', (n) => `a=b${';'.repeat(n)}`],
@@ -102,9 +104,20 @@ describe('no header costs more than a full, valid one', () => {
     ['one key repeated', (n) => 'a=b,'.repeat(n / 4)],
     ['distinct members', (n) => Array.from({ length: n / 6 }, (_, i) => `k${i}=v`).join(',')],
     ['equals signs', (n) => '='.repeat(n)],
+    // A carrier's array of values (a message's headers): they were all joined before the limit
+    // applied, 100,000 of them in 13 ms and 1,000 full 8 KiB ones in 21 ms.
+    ['an array of one-member values', (n) => new Array<string>(n / 4).fill('a=b')],
+    [
+      'an array of full values',
+      (n) => new Array<string>(Math.ceil(n / validBaggage.length)).fill(validBaggage),
+    ],
   ];
-  const traceStateShapes: Array<[string, (size: number) => string]> = [
+  const traceStateShapes: Array<[string, (size: number) => string | string[]]> = [
     ['commas', (n) => ','.repeat(n)],
+    [
+      'an array of full values',
+      (n) => new Array<string>(Math.ceil(n / validTraceState.length)).fill(validTraceState),
+    ],
     ['whitespace members', (n) => ' ,'.repeat(n / 2)],
     ['members without =', (n) => `${'a,'.repeat(31)}${'b'.repeat(n)}`],
   ];

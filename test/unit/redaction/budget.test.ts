@@ -64,6 +64,21 @@ describe('past the budget, the rest of a value is replaced whole', () => {
     ],
     ['inline pairs', 'exception.message', (i: number) => `password=${CANARY}${i} `, '[REDACTED]'],
     ['card numbers', 'exception.message', () => '4111111111111111 ', '[REDACTED]'],
+    // The value patterns replaced with String#replace had no budget: 3,072 bearer tokens were all
+    // replaced one by one (256 KB of `Bearer ` 18,724 of them, 4 ms), with no line.
+    ['auth schemes', 'exception.message', (i: number) => `Bearer ${CANARY}${i} `, '[REDACTED]'],
+    [
+      'token formats',
+      'exception.message',
+      (i: number) => `ghp_${CANARY}${String(i).padStart(24, '0')} `,
+      '[REDACTED]',
+    ],
+    [
+      'webhook URLs (host and path kept)',
+      'exception.message',
+      (i: number) => `https://hooks.slack.com/services/${CANARY}${i} `,
+      'services/[REDACTED]',
+    ],
   ])('%s', (_name, key, unit, marker, tailStart = ' tail ') => {
     const tail = `${tailStart}${CANARY}`;
     // One under, at and over the budget: only over it does the tail go.

@@ -32,11 +32,31 @@ describe('credentials in URL paths', () => {
       'GET https://x.io/API-KEYS/k_9f8e7d6c5b4a39281706 failed',
       'GET https://x.io/API-KEYS/REDACTED failed',
     ],
+    // A servlet container that cannot set its cookie rewrites every link with the session in a
+    // path parameter (RFC 3986 §3.3), and PHP puts its own in the query under its own name: both
+    // went out whole.
+    ['url.full', 'https://h/cart;jsessionid=0A1B2C3D4E?x=1', 'https://h/cart;jsessionid=REDACTED?x=1'],
+    ['url.full', 'https://h/a;v=2;token=abc123/b;sid=x', 'https://h/a;v=2;token=REDACTED/b;sid=REDACTED'],
+    ['http.target', '/p.jsp;JSESSIONID=0A1B2C3D4E?token=t', '/p.jsp;JSESSIONID=REDACTED?token=REDACTED'],
+    ['url.path', '/cart;jsessionid=0A1B2C3D4E', '/cart;jsessionid=REDACTED'],
+    [
+      'exception.message',
+      'GET https://h/c;jsessionid=0A1B2C failed',
+      'GET https://h/c;jsessionid=REDACTED failed',
+    ],
+    [
+      'url.full',
+      'https://h/?PHPSESSID=0A1B&session_id=2',
+      'https://h/?PHPSESSID=REDACTED&session_id=REDACTED',
+    ],
   ])('%s %s', (key, value, expected) => {
     expect(scrubbed(key, value)).toBe(expected);
   });
 
   it.each([
+    // Path parameters that are no secret, and a `;` in the query (not a path parameter).
+    ['url.full', 'https://h/map;lat=50;lng=8/tiles?a=1;b=2'],
+    ['url.full', 'https://h/p?q=a;token=x'],
     // Not after a name that says credential, too short, not a token's characters, or no digit.
     ['url.path', '/orders/0123456789abcdef0123'],
     ['url.path', '/tokens/list'],

@@ -54,6 +54,28 @@ describe('double-quoted strings of MySQL and MariaDB', () => {
   });
 });
 
+// Oracle takes the password of `IDENTIFIED BY` bare or double-quoted (its documented form for one
+// with special characters), which masking kept as a word or an identifier: the oracledb
+// instrumentation's `CREATE USER scott IDENTIFIED BY tiger` went out with the password.
+describe('the password after IDENTIFIED BY, in any dialect', () => {
+  it.each([
+    ['CREATE USER scott IDENTIFIED BY tiger', 'CREATE USER scott IDENTIFIED BY ?'],
+    [
+      'alter user scott identified by "Tiger#1" account unlock',
+      'alter user scott identified by ? account unlock',
+    ],
+    ['ALTER USER x IDENTIFIED\n  BY t1ger;', 'ALTER USER x IDENTIFIED\n  BY ?;'],
+    ["ALTER USER 'app'@'%' IDENTIFIED BY 'hunter2'", 'ALTER USER ?@? IDENTIFIED BY ?'],
+    // Not a password: `IDENTIFIED EXTERNALLY`, `IDENTIFIED WITH plugin`, a column named so.
+    ['CREATE USER ops IDENTIFIED EXTERNALLY', 'CREATE USER ops IDENTIFIED EXTERNALLY'],
+    ['SELECT identified FROM t', 'SELECT identified FROM t'],
+  ])('%s', (input, expected) => {
+    const attributes = { 'db.statement': input, 'db.system': 'oracle' };
+    createRedactor().attributes(attributes);
+    expect(attributes['db.statement']).toBe(expected);
+  });
+});
+
 // Masking takes literals only, and a Redis command's arguments are bare words: the ioredis/redis
 // spans of `SISMEMBER revoked <JWT>` or `GET cache:ghp_…` went out with the token, since value
 // patterns (JWTs, cloud and GitHub keys) never ran on database statements.

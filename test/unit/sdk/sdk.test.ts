@@ -124,6 +124,18 @@ describe('initTracing', () => {
     );
   });
 
+  // The OTLP queue allocates its arrays at its capacity: OTEL_BSP_MAX_QUEUE_SIZE=4294967296 threw
+  // `RangeError: Invalid array length` out of initTracing() (the register entry ran untraced).
+  it('a queue size too large to allocate warns and falls back; tracing starts', () => {
+    const tracing = tracingToNowhere({}, { OTEL_BSP_MAX_QUEUE_SIZE: String(2 ** 32) });
+    expect(tracing.config.batch.maxQueueSize).toBe(4096);
+    expect(lines).toContain(
+      '[@acme/otel] OTEL_BSP_MAX_QUEUE_SIZE="4294967296" was given, but it is out of range ([1..1048576]), defaulting to 4096.',
+    );
+    tracing.tracer.startSpan('kept').end();
+    expect(tracing.stats()).toMatchObject({ dropped: 0, failed: 0 });
+  });
+
   it('a span with an id the collector cannot decode is refused, counted, and named as the cause', async () => {
     const tracing = tracingToNowhere();
     // A link to a context read from elsewhere (a message's header), with a trace id the collector
