@@ -65,6 +65,13 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'private-key',
   'private_key',
   'privatekey',
+  // Azure API Management's `Ocp-Apim-Subscription-Key`, and others' subscription keys.
+  'subscription-key',
+  'subscription_key',
+  // A session id is the session: `session_id=…` in a log line went out whole.
+  'session-id',
+  'session_id',
+  'sessionid',
   'password',
   'passwd',
   'passphrase',
@@ -147,7 +154,13 @@ function luhn(match: string): boolean {
 export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // Authorization schemes: `Bearer <token>`, `Basic <base64>`; Elasticsearch's `ApiKey <base64>`,
   // Okta's `SSWS <token>`, Kerberos' `Negotiate` and `NTLM` (a header value logged on its own).
-  { regex: /\b(?:Bearer|Basic|Digest|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi },
+  { regex: /\b(?:Bearer|Basic|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi },
+  // HTTP Digest's parameters (RFC 7616): `Digest username="bob", …, response="6629…"`. As a token it
+  // was `Digest username=` replaced and the response and nonce kept. Each value is bounded, so an
+  // unclosed quote costs one bounded scan, not one to the end of the text per `Digest`.
+  {
+    regex: /\bDigest\s+(?:[A-Za-z0-9_-]{1,64}=(?:"[^"\r\n]{0,128}"|[^\s,"]{0,128})[ \t]*,?[ \t]*)+/gi,
+  },
   // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`). Linear time:
   // an attempt from one `eyJ` scans to the end of its base64url run; when it fails, every later
   // `eyJ` in that run fails too (same run end, shorter segment), so the second alternative swallows

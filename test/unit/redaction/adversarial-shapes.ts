@@ -21,6 +21,8 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['auth scheme', 'Bearer ', ['text']],
   ['auth scheme, tabs', 'Token\t', ['text']],
   ['auth scheme, ApiKey', 'ApiKey ', ['text']],
+  ['Digest parameters', 'Digest a=b, ', ['text']],
+  ['Digest parameters, unclosed quotes', 'Digest a="', ['text']],
   [
     'PGP header, unfinished END',
     '-----END PGP PRIVATE KEY ',

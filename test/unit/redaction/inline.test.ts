@@ -9,7 +9,8 @@ import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 
 // --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
 // helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
-// The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added 2026-12-06).
+// The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added
+// 2026-12-06, subscription keys and session ids in the afternoon).
 const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
@@ -28,6 +29,8 @@ const REFERENCE_NAMES = [
   'accesskey',
   'accountkey',
   'private[-_]?key',
+  'subscription[-_]key',
+  'session[-_]?id',
   'password',
   'passwd',
   'passphrase',

@@ -16,6 +16,24 @@ describe('more secret formats in text', () => {
     ['es auth: ApiKey VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==', 'es auth: [REDACTED]'],
     ['okta: SSWS 00QCjAl4MlV-WPXM-ABCDEFGHIJKL', 'okta: [REDACTED]'],
     ['header Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag', 'header [REDACTED]'],
+    // HTTP Digest: its parameters, not only the first name (`Digest username=` was replaced, the
+    // response kept); prose with the word is kept.
+    [
+      'Authorization: Digest username="bob", realm="api", nonce="dcd98b7102dd2f0e", uri="/", response="6629fae49393a05397450978507c4ef1"',
+      'Authorization: [REDACTED]',
+    ],
+    ['retry with digest response="6629fae49393a05397450978507c4ef1", nc=00000001', 'retry with [REDACTED]'],
+    ['sent the weekly digest to 500 users', 'sent the weekly digest to 500 users'],
+    // Azure API Management's key header and a session id, in an error message or a log line.
+    [
+      'request failed: Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef',
+      'request failed: Ocp-Apim-Subscription-Key: [REDACTED]',
+    ],
+    [
+      'login ok session_id=a8f5f167f44f4964e6c998dee827110c user=bob',
+      'login ok session_id=[REDACTED] user=bob',
+    ],
+    ['{"sessionId":"a8f5f167f44f4964e6c998dee827110c"}', '{"sessionId":"[REDACTED]"}'],
     // A public key block, or the word alone: kept.
     ['-----BEGIN PGP PUBLIC KEY BLOCK-----', '-----BEGIN PGP PUBLIC KEY BLOCK-----'],
   ])('%s', (text, expected) => {
