@@ -75,13 +75,21 @@ describe('span.end() after a flood of distinct attribute keys', () => {
     }
     endMany(seenAfter, 1000);
     // Interleaved, best of 5: keys cached before the flood against keys first seen after it.
-    let before = Number.POSITIVE_INFINITY;
-    let after = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < 5; round++) {
-      before = Math.min(before, endMany(seenBefore, 2000));
-      after = Math.min(after, endMany(seenAfter, 2000));
-    }
-    // 1.5-1.9x with caches that stopped taking keys once full, 0.8-1.1x now (Node 20 and 26).
-    expect(after).toBeLessThan(before * 1.35);
+    const ratio = () => {
+      let before = Number.POSITIVE_INFINITY;
+      let after = Number.POSITIVE_INFINITY;
+      for (let round = 0; round < 5; round++) {
+        before = Math.min(before, endMany(seenBefore, 2000));
+        after = Math.min(after, endMany(seenAfter, 2000));
+      }
+      return after / before;
+    };
+    // 1.5-1.9x with caches that stopped taking keys once full, 0.95-1.08x now (Node 20 and 26).
+    // Two measurements of 2026-12-06 read 1.4x and 1.6x (one of ~25 on a quiet host, one in CI with
+    // other work on the host), every round slow on one side; 30 others read 0.95-1.08x, the code of
+    // that morning the same. So a second measurement must read it too: the fault this catches
+    // reads 1.5x or more every time.
+    const first = ratio();
+    expect(first < 1.35 ? first : Math.min(first, ratio())).toBeLessThan(1.35);
   });
 });
