@@ -31,7 +31,29 @@ const FLUSH_RESERVE_MS = 5_000;
  */
 export function serve(app, { host, port, settings, logger, tracing, background, close }) {
   let stopping = false;
+  /**
+   * Connections that have had a request, each with how many of its requests are running. Only
+   * these can be idle keep-alive ones: Node 26's closeIdleConnections() also closes a connection
+   * that was just opened and whose request has not come yet, so a load balancer's new connection
+   * was reset during SHUTDOWN_DELAY_MS.
+   * @type {Map<import('node:net').Socket, number>}
+   */
+  const connections = new Map();
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+  function track(req, res) {
+    const socket = req.socket;
+    const running = connections.get(socket);
+    if (running === undefined) socket.once('close', () => connections.delete(socket));
+    connections.set(socket, (running ?? 0) + 1);
+    res.once('close', () => {
+      const left = (connections.get(socket) ?? 1) - 1;
+      if (connections.has(socket)) connections.set(socket, left);
+      // An answer begun before the signal kept its connection alive: close it now it is idle.
+      if (stopping && left === 0) socket.end();
+    });
+  }
   const server = http.createServer((req, res) => {
+    track(req, res);
     // While stopping, each answer closes its connection: the client's next request opens a new
     // one, which the load balancer sends to an instance that is staying.
     if (stopping) res.setHeader('connection', 'close');
@@ -66,8 +88,7 @@ export function serve(app, { host, port, settings, logger, tracing, background, 
 
     // Idle keep-alive connections are closed at once, and others as they go idle (one whose
     // request ends later would hold the server open for keepAliveTimeout); clients reconnect.
-    server.closeIdleConnections();
-    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    for (const [socket, running] of connections) if (running === 0) socket.end();
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const closed = new Promise((resolve) => server.close(resolve));
     const force = setTimeout(
@@ -80,7 +101,6 @@ export function serve(app, { host, port, settings, logger, tracing, background, 
       Math.max(0, Math.min(REQUEST_GRACE_MS, workDeadline - Date.now())),
     );
     await closed;
-    clearInterval(idle);
     clearTimeout(force);
 
     if (background && !(await settledWithin(background.drain(), workDeadline - Date.now()))) {
