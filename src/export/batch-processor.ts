@@ -10,6 +10,7 @@ import {
   readableExportError,
   ShutdownLossError,
 } from './export-errors.js';
+import { describeSpan } from './span-label.js';
 import { type QueuedSpans, SpanQueue, type SpanStore } from './span-queue.js';
 import { createExportStats, type ExportCounters } from './stats.js';
 import { failedSpanCount, type PartialExportResult } from './too-large.js';
@@ -80,6 +81,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   /** Spans that must go out before the loop may stop at a partial batch (timer or flush asked). */
   private _wanted = 0;
   private _stopped = false;
+  /** The span-ended-after-shutdown line was printed. */
+  private _saidLate = false;
   private _shutdownPromise: Promise<void> | undefined;
   /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
   private readonly _inFlight = new Set<(result: ExportResult) => void>();
@@ -110,8 +113,27 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this._stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this._stopped) {
+      this._endedAfterStop(span);
+      return;
+    }
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this._queued(this._queue.push(span));
+  }
+
+  /**
+   * A span that ended after `shutdown()` finished is not exported: counted as dropped, and said
+   * once (it was lost without a word). After `takeUnsent` the exit path has the spans, not this.
+   */
+  private _endedAfterStop(span: ReadableSpan): void {
+    if (this._shutdownPromise === undefined || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0)
+      return;
+    this.stats.dropped++;
+    if (this._saidLate) return;
+    this._saidLate = true;
+    log.warn(
+      `${describeSpan(span)} ended after tracing was shut down, so it is not exported, nor is any span that ends after it (counted as dropped in stats()): shut tracing down once the app's last span has ended (its server closed, its requests done)`,
+    );
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import {
   AcmeBatchSpanProcessor,
   type AcmeBatchSpanProcessorOptions,
@@ -166,6 +167,48 @@ describe('AcmeBatchSpanProcessor', () => {
     t.produce(5);
     await t.processor.forceFlush();
     expect(t.state.exportedIds).toHaveLength(700);
+  });
+
+  // Spans that ended after shutdown() were lost without a word and without a count.
+  it('a span ended after shutdown is counted as dropped and said once, naming the first', async () => {
+    const lines: string[] = [];
+    resetLogger();
+    setLogSink((level, line) => lines.push(`${level} ${line}`));
+    try {
+      const t = setup({ scheduledDelayMillis: 60_000 }, fakeExporter(), 0.5);
+      t.produce(100);
+      await t.processor.shutdown();
+      const sampled = t.ids.length;
+      expect(t.state.exportedIds).toHaveLength(sampled);
+      t.produce(40);
+      const late = t.ids.length - sampled;
+      expect(late).toBeGreaterThan(0);
+      expect(t.processor.stats.snapshot()).toMatchObject({ exported: sampled, dropped: late });
+      const warned = lines.filter((line) => line.includes('after tracing was shut down'));
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(
+        /^warn \[@acme\/otel\] span "s\d+" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) ended after tracing was shut down, so it is not exported, nor is any span that ends after it/,
+      );
+      expect(t.state.exportedIds).toHaveLength(sampled);
+    } finally {
+      resetLogger();
+    }
+  });
+
+  it('the exit path takes the spans: after takeUnsent a span ending is neither counted nor said', () => {
+    const lines: string[] = [];
+    resetLogger();
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      const t = setup({ scheduledDelayMillis: 60_000 });
+      t.produce(3);
+      expect(t.processor.takeUnsent().reduce((sum, request) => sum + request.length, 0)).toBe(3);
+      t.produce(2);
+      expect(t.processor.stats.snapshot().dropped).toBe(0);
+      expect(lines).toEqual([]);
+    } finally {
+      resetLogger();
+    }
   });
 
   it('a hung exporter does not hold shutdown past its timeout, and nothing rejects', async () => {
