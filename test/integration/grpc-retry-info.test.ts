@@ -4,14 +4,22 @@
 // read (the retry came after the usual backoff, up to 200 ms, not the 300 ms asked for), and
 // RESOURCE_EXHAUSTED without one was retried for the whole export timeout, its loss line saying
 // "out of resources or throttling".
+import { once } from 'node:events';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isRetryableExportError } from '../../src/export/export-errors.js';
+import { TRACE_EXPORT_PATH } from '../../src/export/otlp/grpc-options.js';
+import { GrpcTransport } from '../../src/export/otlp/grpc-transport.js';
+import { MAX_STATUS_DETAILS_BYTES } from '../../src/export/otlp/retry-info.js';
 import { type Child, spawnNode } from '../support/child.js';
+import { retryInfoStatus } from '../support/grpc-status-details.mjs';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
 const children: Child[] = [];
 beforeAll(async () => {
-  rx = await startReceiver({ port: 0 });
+  rx = await startReceiver({ port: 0, http: true });
 });
 afterEach(async () => {
   for (const child of children.splice(0)) {
@@ -90,5 +98,79 @@ describe('OTLP/gRPC RESOURCE_EXHAUSTED and RetryInfo', () => {
     expect(ownLines(child).join('\n')).toMatch(
       /RESOURCE_EXHAUSTED \(8\): test: come back later \(throttled by the collector: its RetryInfo asked to retry after 30 s, beyond the export timeout \([\d.]+ s left of 2 s\)\)/,
     );
+  });
+});
+
+describe('OTLP/HTTP 429 with Retry-After, through the same retry path', () => {
+  it('the retry comes after the Retry-After (1 s), and the spans arrive', async () => {
+    rx.setMode({ grpcStatus: { code: 8, message: 'test: rate limited', retryDelayMs: 1_000, times: 1 } });
+    const child = await run({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.httpEndpoint!,
+    });
+    await rx.waitForSpans(5, { timeoutMs: 10_000 });
+    const [first, second] = rx.requestTimes();
+    expect(second! - first!).toBeGreaterThanOrEqual(995);
+    await child.waitForOutput(/STATS \{"exported":5/);
+    expect(lastStats(child)).toMatchObject({ exported: 5, failed: 0, retries: 1 });
+    expect(ownLines(child)).toEqual([]);
+  });
+});
+
+// What a hostile or broken server can put in the trailer: the call fails with its status as ever,
+// and the trailer counts only when it is a RetryInfo of bounded size.
+describe('the node:http2 transport reads grpc-status-details-bin defensively', () => {
+  const servers: http2.Http2Server[] = [];
+  afterAll(async () => {
+    for (const s of servers) await new Promise((r) => s.close(r));
+  });
+
+  async function answering(details: string) {
+    const server = http2.createServer();
+    server.on('stream', (stream) => {
+      stream.on('data', () => {});
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': '8',
+          'grpc-message': 'test',
+          'grpc-status-details-bin': details,
+        },
+        { endStream: true },
+      );
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    servers.push(server);
+    const t = new GrpcTransport({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      path: TRACE_EXPORT_PATH,
+      metadata: {},
+      compression: 'none',
+      userAgent: 'test',
+    });
+    const response = await t.send(new Uint8Array(0), 2_000);
+    t.shutdown();
+    if (response.status !== 'failure') throw new Error(`expected a failure, got ${response.status}`);
+    return response.error as Error & { code?: number; retryAfterMillis?: number };
+  }
+
+  it('a valid RetryInfo (trailers-only answer): retryable, with its delay', async () => {
+    const error = await answering(retryInfoStatus(8, 'test', 1_250).toString('base64'));
+    expect(error.code).toBe(8);
+    expect(error.retryAfterMillis).toBe(1_250);
+    expect(isRetryableExportError(error)).toBe(true);
+  });
+
+  it.each([
+    ['garbage', 'bm90IGEgc3RhdHVz'],
+    ['not base64', '%%% not base64 %%%'],
+    ['oversized', retryInfoStatus(8, 'x'.repeat(MAX_STATUS_DETAILS_BYTES), 100).toString('base64')],
+  ])('%s: the status stands, without a delay, not retried', async (_name, details) => {
+    const error = await answering(details);
+    expect(error.code).toBe(8);
+    expect(error.retryAfterMillis).toBeUndefined();
+    expect(isRetryableExportError(error)).toBe(false);
   });
 });
