@@ -4,6 +4,7 @@ import { type CollectorNaming, collectorCause, collectorNaming, withHint } from 
 import {
   classifyExportError,
   describeExportError,
+  isRetryableExportError,
   PartialSuccessError,
   ShutdownLossError,
   UnencodableSpanError,
@@ -199,7 +200,9 @@ export class DropReporter implements ExportObserver {
     // A timed-out call is the hung collector the stall check may have named already: one cause.
     const kind = classifyExportError(error);
     const cause = kind === 'timeout' ? 'hung' : kind;
-    this._trouble.log('warn', `trouble:${cause}`, `export failing, retrying: ${this._causeOf(error)}`);
+    // "retrying" only when it is: RESOURCE_EXHAUSTED without a RetryInfo, a refused credential, are not.
+    const retrying = isRetryableExportError(error) ? ', retrying' : '';
+    this._trouble.log('warn', `trouble:${cause}`, `export failing${retrying}: ${this._causeOf(error)}`);
   }
 
   private _record(w: Window, count: number): void {

@@ -1,4 +1,5 @@
 import { grpcCodeName } from './otlp/grpc-status.js';
+import { askedRetryDelay, formatRetryDelay } from './otlp/retry-delay.js';
 
 // How the 0.223 exporters report failures (read from node_modules, @opentelemetry/*-exporter-base 0.223.1):
 // - OTLP/gRPC: `GrpcExporterTransport.send()` resolves `{ status: 'failure', error }` for EVERY gRPC
@@ -14,11 +15,16 @@ import { grpcCodeName } from './otlp/grpc-status.js';
 //   use it (otlp/http-transport.ts): each request ends with the network error (string `code`) or
 //   an `HttpStatusError` (otlp/http-answer.ts) with the status in `code`, as upstream's `OTLPExporterError` has it.
 
-/** gRPC status codes worth retrying (https://opentelemetry.io/docs/specs/otlp/#failures). */
+/**
+ * gRPC status codes worth retrying (https://opentelemetry.io/docs/specs/otlp/#failures).
+ * RESOURCE_EXHAUSTED (8) is not among them: it is retried only when the server sent a RetryInfo
+ * (throttling); without one it is "out of resources", not retryable (same section).
+ */
 const RETRYABLE_GRPC = new Set([
   1 /* CANCELLED: e.g. the call was in flight when its connection closed */, 4 /* DEADLINE_EXCEEDED */,
-  8 /* RESOURCE_EXHAUSTED */, 10 /* ABORTED */, 14 /* UNAVAILABLE */,
+  10 /* ABORTED */, 14 /* UNAVAILABLE */,
 ]);
+const RESOURCE_EXHAUSTED = 8;
 const RETRYABLE_HTTP = new Set([429, 502, 503, 504]);
 const RETRYABLE_NET = new Set([
   'ECONNREFUSED',
@@ -86,14 +92,15 @@ function certificateRefused(error: unknown): string | undefined {
 }
 
 /**
- * True when an export error is transient: gRPC 4/8/10/14, HTTP 429/502/503/504, connection errors;
- * not a certificate refused in the TLS handshake.
+ * True when an export error is transient: gRPC 1/4/10/14, RESOURCE_EXHAUSTED (8) with a RetryInfo,
+ * HTTP 429/502/503/504, connection errors; not a certificate refused in the TLS handshake.
  */
 export function isRetryableExportError(error: unknown): boolean {
   if (certificateRefused(error) !== undefined) return false;
   for (let e = error, depth = 0; e != null && depth < 4; depth++) {
     const code = codeOf(e);
     if (typeof code === 'number' && (RETRYABLE_GRPC.has(code) || RETRYABLE_HTTP.has(code))) return true;
+    if (code === RESOURCE_EXHAUSTED && askedRetryDelay(e) !== undefined) return true;
     if (typeof code === 'string' && RETRYABLE_NET.has(code)) return true;
     if (e instanceof Error && RETRYABLE_MESSAGE.test(e.message)) return true;
     e = e instanceof Error ? e.cause : undefined;
@@ -110,6 +117,7 @@ export function classifyExportError(
   error: unknown,
 ): 'unreachable' | 'timeout' | 'too-large' | 'rejected' | 'unknown' {
   if (error === undefined) return 'unknown';
+  if (error instanceof RetryBeyondDeadlineError) return classifyExportError(error.cause);
   const code = codeOf(error);
   const message = messageOf(error);
   if (
@@ -242,11 +250,28 @@ const HTTP_STATUS_NOTE: Readonly<Record<number, string>> = {
 /** A collector's "too large" message (too-large.ts reads the whole answer). */
 export const SIZE_MESSAGE = /larger than max|too large|exceeds (?:the )?max/i;
 
-/** What RESOURCE_EXHAUSTED says of the collector when it does not say the request was too large. */
-const RESOURCES_NOTE = ' (the collector is out of resources or throttling)';
+/**
+ * What RESOURCE_EXHAUSTED says of the collector when it does not say the request was too large:
+ * with a RetryInfo, the collector is throttling and says when to come back (retried then); without,
+ * it is out of resources, which the OTLP spec says not to retry ("Failures").
+ */
+function resourcesNote(error: unknown, beyond: string | undefined): string {
+  const asked = askedRetryDelay(error);
+  if (asked === undefined)
+    return ' (the collector is out of resources; without a RetryInfo in its answer the OTLP spec says not to retry)';
+  return ` (throttled by the collector: its RetryInfo asked to retry after ${formatRetryDelay(asked)}${beyond ?? ''})`;
+}
 
 /** A one-line reason for an export error: `UNAVAILABLE (14): No connection established`. */
 export function describeExportError(error: unknown): string {
+  if (!(error instanceof RetryBeyondDeadlineError)) return describeError(error, undefined);
+  // RESOURCE_EXHAUSTED's note names the wait already: the rest goes after it.
+  const beyond = `, ${error.beyond}`;
+  const text = describeError(error.cause, beyond);
+  return text.includes(beyond) ? text : `${text}; ${error.message}`;
+}
+
+function describeError(error: unknown, beyond: string | undefined): string {
   if (error == null) return 'unknown error';
   const code = codeOf(error);
   let message = error instanceof Error ? error.message : String(error);
@@ -263,7 +288,7 @@ export function describeExportError(error: unknown): string {
   if (typeof code === 'number' && code >= 100)
     return `HTTP ${code}: ${message}${HTTP_STATUS_NOTE[code] ?? ''}`;
   if (typeof code === 'number')
-    return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}${code === 8 && !SIZE_MESSAGE.test(message) ? RESOURCES_NOTE : ''}`;
+    return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}${code === RESOURCE_EXHAUSTED && !SIZE_MESSAGE.test(message) ? resourcesNote(error, beyond) : ''}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;
 }
@@ -291,6 +316,27 @@ export class PartialSuccessError extends Error {
 /** Spans of a successful export the collector rejected (0 when it accepted them all). */
 export function rejectedSpans(result: { error?: unknown }): number {
   return result.error instanceof PartialSuccessError ? result.error.rejectedSpans : 0;
+}
+
+/**
+ * A retryable failure whose answer asked for a longer wait (`Retry-After`, gRPC RetryInfo) than
+ * the export had left: not retried, the spans are lost, and the loss line says that wait was why,
+ * after what the answer said (`cause`).
+ */
+export class RetryBeyondDeadlineError extends Error {
+  override name = 'RetryBeyondDeadlineError';
+  /** `beyond the export timeout (1.2 s left of 30 s)` */
+  readonly beyond: string;
+  constructor(
+    readonly retryAfterMillis: number,
+    leftMillis: number,
+    readonly timeoutMillis: number,
+    override readonly cause: unknown,
+  ) {
+    const beyond = `beyond the export timeout (${formatRetryDelay(Math.max(0, leftMillis))} left of ${formatRetryDelay(timeoutMillis)})`;
+    super(`the collector asked to retry after ${formatRetryDelay(retryAfterMillis)}, ${beyond}`, { cause });
+    this.beyond = beyond;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { classifyExportError, isRetryableExportError } from './export-errors.js';
+import { classifyExportError, isRetryableExportError, RetryBeyondDeadlineError } from './export-errors.js';
+import { askedRetryDelay } from './otlp/retry-delay.js';
 import { describeSpanAt } from './span-label.js';
 import { ExportTooLargeError, isTooLargeAnswer, type PartialExportResult } from './too-large.js';
 
@@ -18,7 +19,10 @@ export interface RetryOptions {
   maxBackoffMillis?: number;
   /** Largest backoff cap when the collector says it is overloaded (gRPC 8, HTTP 429), ms. @default 5000 */
   maxThrottledBackoffMillis?: number;
-  /** Which errors to retry. @default isRetryableExportError (gRPC 4/8/10/14, HTTP 429/502/503/504, ECONNREFUSED...) */
+  /**
+   * Which errors to retry. A wait the collector asks for (HTTP `Retry-After`, gRPC RetryInfo) replaces
+   * the backoff. @default isRetryableExportError (gRPC 1/4/10/14, 8 with a RetryInfo, HTTP 429/502/503/504, ECONNREFUSED...)
+   */
   isRetryable?: (error: unknown) => boolean;
   /** Called before each retry (counts `retries`, remembers the error for the drop warning). */
   onRetry?: (error: unknown, attempt: number, delayMillis: number) => void;
@@ -54,7 +58,8 @@ export class RetryingExporter implements SpanExporter {
   private readonly _isRetryable: (error: unknown) => boolean;
   private readonly _onRetry: RetryOptions['onRetry'];
   private readonly _random: () => number;
-  private readonly _sleeps = new Set<() => void>();
+  /** Pending waits: wake, and whether the collector asked for that wait. */
+  private readonly _sleeps = new Map<() => void, boolean>();
   private readonly _recreate: (() => SpanExporter) | undefined;
   private readonly _recreateAfter: number;
   private _lastRecreate = Date.now();
@@ -121,25 +126,45 @@ export class RetryingExporter implements SpanExporter {
       const used = this._inner;
       const result = await this._attempt(used, spans, deadline - Date.now());
       if (result.code === ExportResultCode.SUCCESS) {
-        // The collector is back: requests waiting in backoff go now instead of up to a cap later.
-        if (attempt > 0) this._wakeAll();
+        // The collector is back: requests waiting in backoff go now instead of up to a cap later
+        // (not those waiting out a delay the collector asked for: _sleep).
+        if (attempt > 0) this._wakeAll(false);
         return result;
       }
       if (this._shutdown || isTooLargeAnswer(result.error) || !this._isRetryable(result.error)) return result;
       if (used === this._inner) this._maybeRecreate(result.error);
-      const max = isThrottled(result.error) ? this._maxThrottled : this._max;
-      const cap = Math.min(max, this._initial * 2 ** attempt);
-      // At least what the collector asked for (an HTTP `Retry-After`); past the deadline, not at all.
-      const delay = Math.max(MIN_BACKOFF_MILLIS, this._random() * cap, retryAfterOf(result.error));
-      if (Date.now() + delay + MIN_ATTEMPT_MILLIS > deadline) return result;
+      // The wait the collector asked for (HTTP `Retry-After`, gRPC RetryInfo) instead of the
+      // backoff, as the OTLP spec says ("Throttling"); past the deadline, no retry at all, and the
+      // loss names that wait as the cause.
+      const asked = askedRetryDelay(result.error);
+      const delay =
+        asked !== undefined && asked > 0
+          ? Math.max(MIN_BACKOFF_MILLIS, asked)
+          : Math.max(MIN_BACKOFF_MILLIS, this._random() * this._cap(result.error, attempt));
+      if (Date.now() + delay + MIN_ATTEMPT_MILLIS > deadline) {
+        if (asked === undefined || asked === 0) return result;
+        const error = new RetryBeyondDeadlineError(
+          asked,
+          deadline - Date.now(),
+          this._deadline,
+          result.error,
+        );
+        return { code: ExportResultCode.FAILED, error };
+      }
       try {
         this._onRetry?.(result.error, attempt + 1, delay);
       } catch {
         // A counter callback must not break export.
       }
-      await this._sleep(delay);
+      await this._sleep(delay, asked !== undefined && asked > 0);
       if (this._shutdown) return result;
     }
+  }
+
+  /** The backoff's cap for a retry: doubling from the initial one, to the throttled maximum for a 429 or RESOURCE_EXHAUSTED. */
+  private _cap(error: unknown, attempt: number): number {
+    const max = isThrottled(error) ? this._maxThrottled : this._max;
+    return Math.min(max, this._initial * 2 ** attempt);
   }
 
   private _maybeRecreate(error: unknown): void {
@@ -183,7 +208,8 @@ export class RetryingExporter implements SpanExporter {
     });
   }
 
-  private _sleep(ms: number): Promise<void> {
+  /** A wait the collector `asked` for is ended early only by shutdown, not by another request's success. */
+  private _sleep(ms: number, asked: boolean): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -192,12 +218,12 @@ export class RetryingExporter implements SpanExporter {
       };
       const timer = setTimeout(wake, ms);
       timer.unref();
-      this._sleeps.add(wake);
+      this._sleeps.set(wake, asked);
     });
   }
 
-  private _wakeAll(): void {
-    for (const wake of [...this._sleeps]) wake();
+  private _wakeAll(asked: boolean): void {
+    for (const [wake, wasAsked] of [...this._sleeps]) if (asked || !wasAsked) wake();
   }
 
   forceFlush(): Promise<void> {
@@ -207,7 +233,7 @@ export class RetryingExporter implements SpanExporter {
   /** Stops retrying (pending backoffs end now, with the last failure) and shuts the wrapped exporter down. */
   shutdown(): Promise<void> {
     this._shutdown = true;
-    this._wakeAll();
+    this._wakeAll(true);
     return this._inner.shutdown();
   }
 }
@@ -223,17 +249,4 @@ function messageOf(error: unknown): string {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-/** The wait a collector asked for with its answer (`retryAfterMillis`, otlp/http-answer.ts), else 0. */
-function retryAfterOf(error: unknown): number {
-  try {
-    const asked =
-      typeof error === 'object' && error !== null
-        ? (error as { retryAfterMillis?: unknown }).retryAfterMillis
-        : undefined;
-    return typeof asked === 'number' && Number.isFinite(asked) && asked > 0 ? asked : 0;
-  } catch {
-    return 0; // a custom exporter's error with a throwing getter
-  }
 }

@@ -35,6 +35,10 @@ export interface ReceivedSpan {
  * - `'hang'`: accept the request and never answer (until `stop()` force-closes it).
  * - `{ partialSuccess }`: answer OK with `partial_success`: `rejectedSpans` of each request (a
  *   number, or `'half'` rounded up; default `'half'`) and the collector's `errorMessage`.
+ * - `{ grpcStatus }`: answer gRPC status `code` (1–16) with `message`; with `retryDelayMs`, a
+ *   google.rpc.Status holding a RetryInfo of that delay in the `grpc-status-details-bin` trailer
+ *   (OTLP/gRPC throttling). OTLP/HTTP answers 429 for code 8, else 503, with `Retry-After` in whole
+ *   seconds. With `times`, only that many requests are answered so; then the mode is `'ok'`.
  *
  * Spans are only recorded when a request is answered OK; `requestCount`, `rawBytes()` and
  * `metadata()` count every request that arrived, whatever the mode.
@@ -45,7 +49,8 @@ export type ReceiverMode =
   | 'deadline'
   | 'hang'
   | { delayMs: number }
-  | { partialSuccess: { rejectedSpans?: number | 'half'; errorMessage?: string } };
+  | { partialSuccess: { rejectedSpans?: number | 'half'; errorMessage?: string } }
+  | { grpcStatus: { code: number; message?: string; retryDelayMs?: number; times?: number } };
 
 export interface ReceiverOptions {
   /** @default '127.0.0.1' */
@@ -106,6 +111,8 @@ export interface OtlpReceiver {
   rawBytes(): Buffer;
   /** One entry per request: the gRPC metadata map or the HTTP headers (lowercase keys). */
   metadata(): Record<string, unknown>[];
+  /** One entry per request: when it arrived, `performance.now()` in the receiver's process (ms). */
+  requestTimes(): number[];
   /** Forgets spans, bodies, metadata and `requestCount`; keeps the mode. */
   clear(): void;
   /** Throws a TypeError on anything else than a {@link ReceiverMode}. */

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { retryInfoStatus } from './grpc-status-details.mjs';
 
 const PROTO_DIR = fileURLToPath(new URL('./proto', import.meta.url));
 const SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
@@ -137,9 +138,40 @@ function parseMode(mode) {
   if (mode && typeof mode === 'object' && Number.isFinite(mode.delayMs) && mode.delayMs >= 0) {
     return { delayMs: mode.delayMs };
   }
+  if (mode && typeof mode === 'object' && mode.grpcStatus && typeof mode.grpcStatus === 'object') {
+    const { code, message = '', retryDelayMs, times } = mode.grpcStatus;
+    if (
+      Number.isInteger(code) &&
+      code > 0 &&
+      code <= 16 &&
+      typeof message === 'string' &&
+      (retryDelayMs === undefined || (Number.isFinite(retryDelayMs) && retryDelayMs >= 0)) &&
+      (times === undefined || (Number.isInteger(times) && times > 0))
+    )
+      return { grpcStatus: { code, message, retryDelayMs, times } };
+  }
   throw new TypeError(
-    `otlp-receiver: setMode(${JSON.stringify(mode)}) is not one of 'ok', 'unavailable', 'deadline', 'hang', { delayMs }, { partialSuccess }`,
+    `otlp-receiver: setMode(${JSON.stringify(mode)}) is not one of 'ok', 'unavailable', 'deadline', 'hang', { delayMs }, { partialSuccess }, { grpcStatus }`,
   );
+}
+
+/**
+ * The gRPC error for a `{ grpcStatus }` mode: its code and message, and with `retryDelayMs` a
+ * google.rpc.Status holding a RetryInfo in the `grpc-status-details-bin` trailer, as a throttling
+ * server sends it (OTLP spec, "OTLP/gRPC Throttling").
+ */
+function grpcStatusError({ code, message, retryDelayMs }) {
+  const metadata = new grpc.Metadata();
+  if (retryDelayMs !== undefined)
+    metadata.set('grpc-status-details-bin', retryInfoStatus(code, message, retryDelayMs));
+  return { code, details: message, metadata };
+}
+
+/** The HTTP answer for a `{ grpcStatus }` mode: 429 for RESOURCE_EXHAUSTED, 503 else; `Retry-After` in whole seconds. */
+function httpStatusAnswer({ code, message, retryDelayMs }) {
+  const headers = { 'content-type': 'text/plain' };
+  if (retryDelayMs !== undefined) headers['retry-after'] = String(Math.ceil(retryDelayMs / 1000));
+  return { status: code === grpc.status.RESOURCE_EXHAUSTED ? 429 : 503, headers, body: message };
 }
 
 const GRPC_FAILURES = {
@@ -180,6 +212,7 @@ export async function startReceiver(options = {}) {
   let spans = [];
   let bodies = [];
   let metadata = [];
+  let arrivals = [];
   let requestCount = 0;
   let tooLarge = 0;
   let grpcServer;
@@ -197,6 +230,10 @@ export async function startReceiver(options = {}) {
     const current = mode;
     if (current === 'hang') return;
     if (current === 'unavailable' || current === 'deadline') return fail(current);
+    if (current.grpcStatus) {
+      if (current.grpcStatus.times !== undefined && --current.grpcStatus.times === 0) mode = 'ok';
+      return fail(current.grpcStatus);
+    }
     const finish = () => {
       const count = accept();
       const partial = current.partialSuccess;
@@ -218,6 +255,7 @@ export async function startReceiver(options = {}) {
     if (retain) {
       bodies.push(body);
       metadata.push(meta);
+      arrivals.push(performance.now());
     }
   }
 
@@ -251,7 +289,7 @@ export async function startReceiver(options = {}) {
         respond(
           () => accept(call.request),
           (response) => callback(null, response),
-          (m) => callback(GRPC_FAILURES[m]),
+          (m) => callback(typeof m === 'string' ? GRPC_FAILURES[m] : grpcStatusError(m)),
         );
       },
     });
@@ -293,8 +331,14 @@ export async function startReceiver(options = {}) {
         res
           .writeHead(200, { 'content-type': contentType })
           .end(isJson ? JSON.stringify(response) : method.responseSerialize(response)),
-      (m) =>
-        res.writeHead(HTTP_FAILURES[m], { 'content-type': 'text/plain' }).end(`otlp-receiver: mode ${m}`),
+      (m) => {
+        if (typeof m === 'string')
+          return res
+            .writeHead(HTTP_FAILURES[m], { 'content-type': 'text/plain' })
+            .end(`otlp-receiver: mode ${m}`);
+        const answer = httpStatusAnswer(m);
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+      },
     );
   }
 
@@ -402,10 +446,12 @@ export async function startReceiver(options = {}) {
     },
     rawBytes: () => Buffer.concat(bodies),
     metadata: () => metadata.slice(),
+    requestTimes: () => arrivals.slice(),
     clear() {
       spans = [];
       bodies = [];
       metadata = [];
+      arrivals = [];
       requestCount = 0;
     },
     setMode(next) {

@@ -46,11 +46,20 @@ export class GrpcStatusError extends Error {
   override name = 'GrpcStatusError';
   readonly code: number;
   readonly details: string;
+  /**
+   * The server's RetryInfo `retry_delay`, in ms (retry-info.ts), as HttpStatusError has its
+   * `Retry-After`: the retry waits that long, and RESOURCE_EXHAUSTED is retried only with one.
+   */
+  readonly retryAfterMillis?: number;
 
-  constructor(code: number, details: string, options?: { cause?: unknown }) {
-    super(`${code} ${NAMES[code] ?? 'UNKNOWN'}: ${details}`, options);
+  constructor(code: number, details: string, options?: { cause?: unknown; retryAfterMillis?: number }) {
+    super(
+      `${code} ${NAMES[code] ?? 'UNKNOWN'}: ${details}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.details = details;
+    if (options?.retryAfterMillis !== undefined) this.retryAfterMillis = options.retryAfterMillis;
   }
 }
 

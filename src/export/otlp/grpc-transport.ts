@@ -15,6 +15,7 @@ import {
   statusFromHttp,
   statusFromRstCode,
 } from './grpc-status.js';
+import { grpcRetryDelay } from './retry-delay.js';
 
 /**
  * The most of a collector's answer that is read: 64 KiB, raw and inflated. An
@@ -234,6 +235,8 @@ class UnaryCall {
   private _httpStatus = 0;
   private _status: number | undefined;
   private _message = '';
+  /** `grpc-status-details-bin`, decoded only for a failed call. */
+  private _statusDetails: unknown;
   private _encoding: string | undefined;
   private _chunks: Buffer[] = [];
   private _bytes = 0;
@@ -298,7 +301,17 @@ class UnaryCall {
         return failure(GRPC_STATUS.INTERNAL, `unreadable response: ${errorMessage(error)}`, error);
       }
     }
-    if (this._status !== undefined) return failure(this._status, this._message || 'no message');
+    if (this._status !== undefined) {
+      const retryAfterMillis = grpcRetryDelay(this._statusDetails);
+      return {
+        status: 'failure',
+        error: new GrpcStatusError(
+          this._status,
+          this._message || 'no message',
+          retryAfterMillis === undefined ? undefined : { retryAfterMillis },
+        ),
+      };
+    }
     if (this._error) {
       // grpc-js's wording, which the drop reporter and users already know.
       const prefix = this._connected() ? '' : 'No connection established. Last error: ';
@@ -327,6 +340,7 @@ class UnaryCall {
     const status = Number(raw);
     this._status = Number.isInteger(status) && status >= 0 ? status : GRPC_STATUS.UNKNOWN;
     this._message = decodeGrpcMessage(headers['grpc-message']);
+    this._statusDetails = headers['grpc-status-details-bin'];
   }
 
   /** The first length-prefixed message of the body (an ExportTraceServiceResponse). */

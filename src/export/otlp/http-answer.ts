@@ -4,6 +4,7 @@ import { lazyRequire } from '../../util/index.js';
 import { printable } from '../../util/printable.js';
 import { answerExcerpt } from './error-answer.js';
 import { type ExportResponse, MAX_RESPONSE_BYTES } from './grpc-transport.js';
+import { boundedRetryDelay } from './retry-delay.js';
 
 /**
  * An HTTP status other than 2xx: `code` is the status, as upstream's `OTLPExporterError` has it,
@@ -26,14 +27,17 @@ export class HttpStatusError extends Error {
   }
 }
 
-/** `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+/**
+ * `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms, bounded as gRPC's
+ * RetryInfo is (retry-delay.ts); undefined when absent or unreadable.
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  if (/^\d{1,10}$/.test(text)) return boundedRetryDelay(Number(text) * 1000);
   if (text.length > 64) return undefined;
   const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : boundedRetryDelay(Math.max(0, at - now));
 }
 
 /** The answer: success with its body on 2xx, else the status as an {@link HttpStatusError}; bounded. */

@@ -1,3 +1,5 @@
+import { ProtoReader } from './proto-reader.js';
+
 /** What an ExportTraceServiceResponse says beyond "OK": its `partial_success`, if any. */
 export interface PartialSuccess {
   /** Spans the collector dropped (`rejected_spans`); 0 with a message is a warning. */
@@ -14,7 +16,7 @@ export interface PartialSuccess {
  * requires. Returns undefined for an empty partial_success (the spec's "full success").
  */
 export function decodePartialSuccess(bytes: Uint8Array): PartialSuccess | undefined {
-  const outer = new Reader(bytes);
+  const outer = new ProtoReader(bytes);
   let partial: Uint8Array | undefined;
   while (outer.more()) {
     const tag = outer.varint();
@@ -22,7 +24,7 @@ export function decodePartialSuccess(bytes: Uint8Array): PartialSuccess | undefi
     else outer.skip(tag & 7);
   }
   if (partial === undefined) return undefined;
-  const inner = new Reader(partial);
+  const inner = new ProtoReader(partial);
   let rejectedSpans = 0;
   let errorMessage = '';
   while (inner.more()) {
@@ -41,7 +43,7 @@ export function decodePartialSuccess(bytes: Uint8Array): PartialSuccess | undefi
  * are no protobuf, or the message is no UTF-8 (a text answer read as protobuf by mistake).
  */
 export function decodeStatusMessage(bytes: Uint8Array): string | undefined {
-  const reader = new Reader(bytes);
+  const reader = new ProtoReader(bytes);
   let message: string | undefined;
   while (reader.more()) {
     const tag = reader.varint();
@@ -50,45 +52,4 @@ export function decodeStatusMessage(bytes: Uint8Array): string | undefined {
     else reader.skip(tag & 7);
   }
   return message;
-}
-
-class Reader {
-  private _pos = 0;
-  constructor(private readonly _buf: Uint8Array) {}
-
-  more(): boolean {
-    return this._pos < this._buf.length;
-  }
-
-  /** A varint as a JS number (exact up to 2^53; an int64 span count never gets near). */
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      const byte = this._buf[this._pos++];
-      if (byte === undefined) throw new Error('truncated varint');
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) return result;
-      scale *= 128;
-    }
-    throw new Error('varint too long');
-  }
-
-  bytes(): Uint8Array {
-    const length = this.varint();
-    const end = this._pos + length;
-    if (end > this._buf.length) throw new Error('truncated field');
-    const out = this._buf.subarray(this._pos, end);
-    this._pos = end;
-    return out;
-  }
-
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this._pos += 8;
-    else if (wireType === 2) this.bytes();
-    else if (wireType === 5) this._pos += 4;
-    else throw new Error(`unsupported wire type ${wireType}`);
-    if (this._pos > this._buf.length) throw new Error('truncated field');
-  }
 }

@@ -119,7 +119,22 @@ describe('DropReporter', () => {
               }),
             ),
           ),
-        /export queue full \(collector at http:\/\/c:4317 rejecting exports \(RESOURCE_EXHAUSTED \(8\): data refused due to high memory usage \(the collector is out of resources or throttling\)\)\)/,
+        /export queue full \(collector at http:\/\/c:4317 rejecting exports \(RESOURCE_EXHAUSTED \(8\): data refused due to high memory usage \(the collector is out of resources; without a RetryInfo in its answer the OTLP spec says not to retry\)\)\)/,
+      ],
+      [
+        // RESOURCE_EXHAUSTED with a RetryInfo (grpc-transport.ts reads it into retryAfterMillis): throttling.
+        'a collector throttling with RetryInfo',
+        (r) =>
+          r.attemptStarted()(
+            fail(
+              Object.assign(new Error('8 RESOURCE_EXHAUSTED: rate limited'), {
+                code: 8,
+                details: 'rate limited',
+                retryAfterMillis: 1500,
+              }),
+            ),
+          ),
+        /export queue full \(collector at http:\/\/c:4317 rejecting exports \(RESOURCE_EXHAUSTED \(8\): rate limited \(throttled by the collector: its RetryInfo asked to retry after 1.5 s\)\)\)/,
       ],
       [
         'a refused connection',

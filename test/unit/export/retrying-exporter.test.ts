@@ -1,7 +1,13 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { describeExportError, isRetryableExportError } from '../../../src/export/export-errors.js';
+import { collectorCause, collectorNaming } from '../../../src/export/collector-cause.js';
+import {
+  describeExportError,
+  isRetryableExportError,
+  RetryBeyondDeadlineError,
+} from '../../../src/export/export-errors.js';
+import { GrpcStatusError } from '../../../src/export/otlp/grpc-status.js';
 import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
 
 function grpcError(code: number, details: string): Error {
@@ -35,7 +41,7 @@ describe('RetryingExporter', () => {
     const inner = scriptedExporter([
       failed(grpcError(14, 'UNAVAILABLE: No connection established')),
       failed(grpcError(4, 'DEADLINE_EXCEEDED')),
-      failed(grpcError(8, 'RESOURCE_EXHAUSTED')),
+      failed(Object.assign(grpcError(8, 'RESOURCE_EXHAUSTED'), { retryAfterMillis: 0 })),
     ]);
     const retries: number[] = [];
     const exporter = new RetryingExporter(inner, {
@@ -114,6 +120,83 @@ describe('RetryingExporter', () => {
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect(late.calls).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(1_000);
+    expect(describeExportError(result.error)).toMatch(
+      /^HTTP 429: Too Many Requests \(the collector is throttling: overloaded\); the collector asked to retry after 60 s, beyond the export timeout \(\d(\.\d)? s left of 2 s\)$/,
+    );
+  });
+
+  // OTLP spec, "OTLP/gRPC Throttling": the client waits the server's retry_delay; it replaces the
+  // backoff (which, jittered up to 5 s for throttling, waited up to 5 s after a 100 ms RetryInfo).
+  it("waits the collector's RetryInfo delay instead of the backoff", async () => {
+    const delays: number[] = [];
+    const exporter = new RetryingExporter(
+      scriptedExporter([
+        failed(new GrpcStatusError(8, 'slow down', { retryAfterMillis: 100 })),
+        failed(new GrpcStatusError(14, 'restarting', { retryAfterMillis: 120 })),
+        failed(new GrpcStatusError(14, 'restarting', { retryAfterMillis: 0 })),
+      ]),
+      {
+        initialBackoffMillis: 2_000,
+        maxBackoffMillis: 2_000,
+        maxThrottledBackoffMillis: 2_000,
+        random: () => 0.5,
+        onRetry: (_e, _a, d) => delays.push(d),
+      },
+    );
+    expect((await exportOnce(exporter)).code).toBe(ExportResultCode.SUCCESS);
+    // A RetryInfo of 0 says "retry", not "now": the backoff applies.
+    expect(delays).toEqual([100, 120, 1_000]);
+  });
+
+  // A success wakes the requests waiting in backoff (the collector is back), but not one waiting
+  // out the delay the collector asked it for: that one waits it out.
+  it("another request's success ends backoffs early, not a wait the collector asked for", async () => {
+    const started = Date.now();
+    const calls = new Map<number, number[]>();
+    // Request n (n spans): its first call fails as `first[n]`, its next ones succeed.
+    const first: Record<number, Error> = {
+      1: grpcError(14, 'UNAVAILABLE'),
+      2: new GrpcStatusError(8, 'slow down', { retryAfterMillis: 300 }),
+      3: new GrpcStatusError(8, 'slow down', { retryAfterMillis: 800 }),
+    };
+    const inner: SpanExporter = {
+      export(spans, cb) {
+        const times = calls.get(spans.length) ?? [];
+        times.push(Date.now() - started);
+        calls.set(spans.length, times);
+        const error = times.length === 1 ? first[spans.length] : undefined;
+        setTimeout(() => cb(error ? failed(error) : { code: ExportResultCode.SUCCESS }), 1);
+      },
+      async shutdown() {},
+    };
+    const exporter = new RetryingExporter(inner, {
+      initialBackoffMillis: 2_000,
+      maxBackoffMillis: 2_000,
+      random: () => 1,
+    });
+    const spans = (n: number) => new Array(n).fill({}) as ReadableSpan[];
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => new Promise<ExportResult>((resolve) => exporter.export(spans(n), resolve))),
+    );
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    // Request 2's retry succeeds at ~300 ms: request 1 (2 s of backoff) goes then; request 3 waits its 800 ms.
+    expect(calls.get(1)![1]).toBeLessThan(1_500);
+    expect(calls.get(3)![1]).toBeGreaterThanOrEqual(795);
+  });
+
+  it('a RetryInfo delay past the deadline: no retry, and the loss names that wait as the cause', async () => {
+    const late = scriptedExporter([
+      failed(new GrpcStatusError(8, 'throttled', { retryAfterMillis: 30_000 })),
+    ]);
+    const started = Date.now();
+    const result = await exportOnce(new RetryingExporter(late, { deadlineMillis: 2_000 }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(late.calls).toHaveLength(1);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error).toBeInstanceOf(RetryBeyondDeadlineError);
+    expect(collectorCause(result.error, collectorNaming('http://c:4317'))).toMatch(
+      /^collector at http:\/\/c:4317 rejecting exports \(RESOURCE_EXHAUSTED \(8\): throttled \(throttled by the collector: its RetryInfo asked to retry after 30 s, beyond the export timeout \(\d(\.\d)? s left of 2 s\)\)\)$/,
+    );
   });
 
   it('shutdown ends pending backoffs at once and shuts the wrapped exporter down', async () => {
@@ -149,7 +232,10 @@ describe('isRetryableExportError', () => {
   it.each([
     [grpcError(14, 'UNAVAILABLE'), true],
     [grpcError(4, 'DEADLINE_EXCEEDED'), true],
-    [grpcError(8, 'RESOURCE_EXHAUSTED'), true],
+    // RESOURCE_EXHAUSTED: only with a RetryInfo (OTLP spec, "Failures").
+    [grpcError(8, 'RESOURCE_EXHAUSTED'), false],
+    [Object.assign(grpcError(8, 'RESOURCE_EXHAUSTED'), { retryAfterMillis: 0 }), true],
+    [new GrpcStatusError(8, 'slow down', { retryAfterMillis: 300 }), true],
     [grpcError(10, 'ABORTED'), true],
     [grpcError(3, 'INVALID_ARGUMENT'), false],
     [grpcError(16, 'UNAUTHENTICATED'), false],

@@ -124,19 +124,24 @@ describe('RetryingExporter and a too-large answer', () => {
     expect(collector.requests).toHaveLength(1);
   });
 
-  it('throttling (RESOURCE_EXHAUSTED without a size message) is still retried', async () => {
+  // OTLP spec, "Failures": RESOURCE_EXHAUSTED is retried only when the server sent a RetryInfo
+  // (throttling, its delay in `retryAfterMillis`: grpc-transport.ts); without one it is not.
+  it.each([
+    ['with a RetryInfo (throttling) is retried', { retryAfterMillis: 5 }, 2, ExportResultCode.SUCCESS],
+    ['without a RetryInfo (out of resources) is not retried', {}, 1, ExportResultCode.FAILED],
+  ])('RESOURCE_EXHAUSTED without a size message %s', async (_name, extra, expectedCalls, expectedCode) => {
     let calls = 0;
     const inner: SpanExporter = {
       export(_s, cb) {
         calls++;
-        const error = Object.assign(new Error('8 RESOURCE_EXHAUSTED: slow down'), { code: 8 });
+        const error = Object.assign(new Error('8 RESOURCE_EXHAUSTED: slow down'), { code: 8 }, extra);
         setTimeout(() => cb(calls === 1 ? { code: ExportResultCode.FAILED, error } : { code: 0 }), 1);
       },
       async shutdown() {},
     };
     const result = await exportVia(new RetryingExporter(inner, { initialBackoffMillis: 1 }), spans(['a']));
-    expect(result.code).toBe(ExportResultCode.SUCCESS);
-    expect(calls).toBe(2);
+    expect(result.code).toBe(expectedCode);
+    expect(calls).toBe(expectedCalls);
   });
 });
 
