@@ -67,15 +67,22 @@ function digitsOnly(text: string, from: number, to: number): boolean {
   return to > from;
 }
 
-/** Whether `text[from, to)` is made of digits and dots only, with a dot (an IPv4 address). */
+/**
+ * Whether `text[from, to)` is an IPv4 address: four runs of 1 to 3 digits between dots. Not a
+ * version (`npm:lodash@4.17.21`), which has three.
+ */
 function ipv4(text: string, from: number, to: number): boolean {
-  let dot = false;
+  let parts = 1;
+  let digits = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 46) dot = true;
-    else if (!isDigit(c)) return false;
+    if (c === 46) {
+      if (digits === 0) return false;
+      parts++;
+      digits = 0;
+    } else if (!isDigit(c) || ++digits > 3) return false;
   }
-  return dot;
+  return parts === 4 && digits > 0;
 }
 
 /**
@@ -101,7 +108,10 @@ function serverAt(text: string, at: number): boolean {
     let p = end + 1;
     while (p < n && p - end <= 6 && isDigit(text.charCodeAt(p))) p++;
     const digits = p - end - 1;
-    if (digits >= 1 && digits <= 5 && (p >= n || !isAlnum(text.charCodeAt(p)))) return true;
+    // Not a version after a registry's name (yarn's `patch:lodash@npm:4.17.21`): no `.` and digit next.
+    const next = p < n ? text.charCodeAt(p) : -1;
+    const version = next === 46 && p + 1 < n && isDigit(text.charCodeAt(p + 1));
+    if (digits >= 1 && digits <= 5 && !isAlnum(next) && !version) return true;
   }
   return ipv4(text, at, end) || (end - at === 9 && text.slice(at, end).toLowerCase() === 'localhost');
 }
@@ -125,13 +135,14 @@ export function createUserinfoScrubber(replacement: string): UserinfoScrubber {
     while (at !== -1) {
       let start = at;
       while (start > scanned && !isDelimiter(text.charCodeAt(start - 1))) start--;
+      // The word's end, and its last `@`: the password runs to it from the user's first `:`.
       let end = at + 1;
-      while (end < n && !isDelimiter(text.charCodeAt(end))) end++;
+      let last = at;
+      for (let c = text.charCodeAt(end); end < n && !isDelimiter(c); c = text.charCodeAt(++end))
+        if (c === 64) last = end;
       scanned = end;
-      // The user runs to the first `:`, the password to the word's last `@` after it.
       let colon = start;
       while (colon < at && text.charCodeAt(colon) !== 58) colon++;
-      const last = text.lastIndexOf('@', end - 1);
       if (colon > start && colon < at && last > colon + 1 && !digitsOnly(text, start, colon)) {
         if (
           text.charCodeAt(colon + 1) !== 58 &&

@@ -31,6 +31,7 @@ describe('user:password@host without a scheme', () => {
       'connecting to admin:s3cret@db.internal:5432 failed',
       `connecting to admin:${R}@db.internal:5432 failed`,
     ],
+    ['could not reach admin:s3cret@db:5432.', `could not reach admin:${R}@db:5432.`],
     ['amqp admin:s3cret@rabbit:5672 refused', `amqp admin:${R}@rabbit:5672 refused`],
     ['redis default:pw@10.0.0.1:6379', `redis default:${R}@10.0.0.1:6379`],
     ['dsn root:s3cret@tcp(127.0.0.1:3306)/app', `dsn root:${R}@tcp(127.0.0.1:3306)/app`],
@@ -58,6 +59,8 @@ describe('user:password@host without a scheme', () => {
     'git@github.com:org/repo.git, scp f deploy@10.0.0.1:/tmp',
     'ratio a:b@c in prose',
     'image nginx:1.25@sha256:0e5d1234567890abcdef0123456789abcdef0123456789abcdef0123456789ab',
+    // Package specs: a version after a registry's name is no host and port.
+    'installing npm:lodash@4.17.21 and patch:lodash@npm:4.17.21#./fix.patch',
     // A URL's userinfo is url.ts's: scrubbed there, and left alone here.
     'postgres://REDACTED:REDACTED@db:5432/x',
   ])('kept: %s', (text) => {
