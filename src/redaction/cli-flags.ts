@@ -36,6 +36,10 @@ function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === DASH || c === 95;
 }
 
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -146,7 +150,8 @@ export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
       from = dash + 1;
       const c = text.charCodeAt(dash + 1);
       let ok = true;
-      if (c === DASH) {
+      // `--` and a letter or digit: `-----BEGIN` is no flag.
+      if (c === DASH && isAlnum(text.charCodeAt(dash + 2))) {
         let end = dash + 2;
         while (end < n && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
         from = end;

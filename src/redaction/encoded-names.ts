@@ -72,6 +72,17 @@ function multiPart(text: string, from: number, to: number): boolean {
   return false;
 }
 
+// An escaped `=` or `:`. A regex, not indexOf('%3'): V8 searches a two-character needle by its
+// first character, and text dense with `%` made that 1.4 ms for 256 KB of `%` (the regex's
+// Boyer-Moore search: 0.07 ms). Only run on text that holds a `%`.
+const SEPARATOR = /%3[AaDd]/g;
+
+/** Where the next escaped `=` or `:` at or after `from` is, or -1. */
+function nextSeparator(text: string, from: number): number {
+  SEPARATOR.lastIndex = from;
+  return SEPARATOR.test(text) ? SEPARATOR.lastIndex - 3 : -1;
+}
+
 /** Where the value found by encodedValue ends. */
 let encodedValueEnd = 0;
 
@@ -93,7 +104,13 @@ function encodedValue(
   let name = from;
   let i = from;
   while (i + 2 < to) {
+    // Every escape that matters here is `%0…`, `%2…`, `%3…` or `%7…`: others are passed at once.
     if (text.charCodeAt(i) !== 37) {
+      i++;
+      continue;
+    }
+    const high = text.charCodeAt(i + 1);
+    if (high !== 51 && high !== 50 && high !== 48 && high !== 55) {
       i++;
       continue;
     }
@@ -144,9 +161,9 @@ export function createEncodedNameScrubber(
     return endsInSecretName(decoded, 0, decoded.length, QUERY_SECRET_SUFFIXES);
   }
 
-  return (text, budget = secretBudget()) => {
-    let pct = text.indexOf('%');
-    if (pct === -1) return text;
+  /** Names with an escape in them before a literal `=`: see the file's comment. */
+  function escapedNames(text: string, first: number, budget: SecretBudget): string {
+    let pct = first;
     const n = text.length;
     let out = '';
     let copied = 0;
@@ -168,18 +185,47 @@ export function createEncodedNameScrubber(
           copied = valueEnd;
         }
         scanned = valueEnd;
-      } else {
-        // Pairs encoded whole in the run: each secret value found, in order.
-        for (let at = encodedValue(text, start, end, secretName); at !== -1; ) {
-          const to = encodedValueEnd;
-          out += text.slice(copied, at) + replacement;
-          if (!takeSecret(budget)) return out;
-          copied = to;
-          at = encodedValue(text, to, end, secretName);
-        }
       }
       pct = text.indexOf('%', scanned);
     }
     return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  /**
+   * Pairs encoded whole: each run of name characters around an escaped `=` or `:` (found by
+   * nextSeparator, the search going on after the run) is read by encodedValue. A pass of its own:
+   * in the loop above, the check cost every run (a text of 256 KB of `%`: 0.7 -> 1.9 ms).
+   */
+  function encodedPairs(text: string, budget: SecretBudget): string {
+    let sep = nextSeparator(text, 0);
+    if (sep === -1) return text;
+    const n = text.length;
+    let out = '';
+    let copied = 0;
+    let scanned = 0;
+    while (sep !== -1) {
+      let start = sep;
+      while (start > scanned && isNameChar(text.charCodeAt(start - 1))) start--;
+      let end = sep + 1;
+      while (end < n && isNameChar(text.charCodeAt(end))) end++;
+      scanned = end;
+      for (let at = encodedValue(text, start, end, secretName); at !== -1; ) {
+        const to = encodedValueEnd;
+        out += text.slice(copied, at) + replacement;
+        // Past the budget (budget.ts), this value runs to the end of the text.
+        if (!takeSecret(budget)) return out;
+        copied = to;
+        at = encodedValue(text, to, end, secretName);
+      }
+      sep = end < n ? nextSeparator(text, end) : -1;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  return (text, budget = secretBudget()) => {
+    const pct = text.indexOf('%');
+    if (pct === -1) return text;
+    const names = escapedNames(text, pct, budget);
+    return budget.spent ? names : encodedPairs(names, budget);
   };
 }
