@@ -11,8 +11,10 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
  * `mailto:bob@example.com`, `git@github.com:org/repo.git`, `10:30@room`, an image digest
  * (`nginx:1.25@sha256:…`) and `a:b@c` in prose stay: a host and a port (`:` and 1 to 5 digits), a
  * host and a path (`/`), an IPv4 or IPv6 address, `localhost`, or a DSN's `tcp(`/`unix(`. A user
- * made of digits only (a time) is no user. `admin:pw@db.internal` with neither port nor path
- * cannot be told from an address after a label and is kept.
+ * made of digits only (a time) is no user, nor is `sip` (`sip:alice@host:5060`), and a `:` right
+ * before the `@` is no password (`jdbc:oracle:thin:@db:1521:orcl`); a version is no IPv4 address
+ * or port (`npm:lodash@4.17.21`, `patch:lodash@npm:4.17.21`). `admin:pw@db.internal` with neither
+ * port nor path cannot be told from an address after a label and is kept.
  *
  * One pass: each `@` found with indexOf; its word is read back to the previous word's end, and the
  * search goes on after the word, so no character is read more than twice.
@@ -116,6 +118,17 @@ function serverAt(text: string, at: number): boolean {
   return ipv4(text, at, end) || (end - at === 9 && text.slice(at, end).toLowerCase() === 'localhost');
 }
 
+/** Whether `text[from, to)` is `sip` or `sips`: `sip:alice@atlanta.example:5060` names a user, no password. */
+function sipUri(text: string, from: number, to: number): boolean {
+  const length = to - from;
+  return (
+    (length === 3 || (length === 4 && (text.charCodeAt(from + 3) | 0x20) === 115)) &&
+    (text.charCodeAt(from) | 0x20) === 115 &&
+    (text.charCodeAt(from + 1) | 0x20) === 105 &&
+    (text.charCodeAt(from + 2) | 0x20) === 112
+  );
+}
+
 /** Whether `text[from, to)` is `REDACTED` or the replacement: scrubbed already. */
 function scrubbed(text: string, from: number, to: number, replacement: string): boolean {
   return (
@@ -146,6 +159,9 @@ export function createUserinfoScrubber(replacement: string): UserinfoScrubber {
       if (colon > start && colon < at && last > colon + 1 && !digitsOnly(text, start, colon)) {
         if (
           text.charCodeAt(colon + 1) !== 58 &&
+          // `jdbc:oracle:thin:@db:1521:orcl`: no password, a `:` before the `@`.
+          text.charCodeAt(last - 1) !== 58 &&
+          !sipUri(text, start, colon) &&
           serverAt(text, last + 1) &&
           !scrubbed(text, colon + 1, last, replacement)
         ) {

@@ -61,6 +61,8 @@ describe('user:password@host without a scheme', () => {
     'image nginx:1.25@sha256:0e5d1234567890abcdef0123456789abcdef0123456789abcdef0123456789ab',
     // Package specs: a version after a registry's name is no host and port.
     'installing npm:lodash@4.17.21 and patch:lodash@npm:4.17.21#./fix.patch',
+    // A SIP address names a user; an Oracle thin URL has no password before its `@`.
+    'INVITE sip:alice@atlanta.example.com:5060, jdbc:oracle:thin:@db.example.com:1521:orcl',
     // A URL's userinfo is url.ts's: scrubbed there, and left alone here.
     'postgres://REDACTED:REDACTED@db:5432/x',
   ])('kept: %s', (text) => {
