@@ -10,6 +10,14 @@ const USER_FLAG = /^(?:--?user|-u)$/i;
 // `--name=value` / `-name=value`; the name is short, the value anything.
 const FLAG_WITH_VALUE = /^(--?[A-Za-z0-9][\w.-]{0,127})=/;
 const BARE_FLAG = /^--?[A-Za-z0-9][\w.-]{0,127}$/;
+// redis-cli's `-a password` (and its forks'): elsewhere `-a` is a common flag (`ls -a`).
+const REDIS_CLIS = ['redis-cli', 'valkey-cli', 'keydb-cli'];
+
+/** Whether `arg` is a redis-cli program, by its file name (`/usr/bin/redis-cli`, `redis-cli.exe`). */
+function isRedisCli(arg: string): boolean {
+  const base = arg.slice(Math.max(arg.lastIndexOf('/'), arg.lastIndexOf('\\')) + 1);
+  return REDIS_CLIS.includes(base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base);
+}
 
 /**
  * Scrubs a command line given as separate arguments (`process.command_args`):
@@ -17,12 +25,14 @@ const BARE_FLAG = /^--?[A-Za-z0-9][\w.-]{0,127}$/;
  *   userinfo, tokens, `password=` pairs);
  * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
+ * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password;
  * - any other argument is scrubbed as free text.
  */
 export function scrubArgs(args: readonly string[], redactor: Redactor, replacement: string): string[] {
   const out: string[] = [];
   let hideNext = false;
   let userNext = false;
+  let redisCli = false;
   for (const arg of args) {
     if (userNext) {
       userNext = false;
@@ -58,11 +68,12 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       continue;
     }
     if (BARE_FLAG.test(arg)) {
-      hideNext = SECRET_FLAG.test(arg);
+      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a');
       userNext = USER_FLAG.test(arg);
       out.push(arg);
       continue;
     }
+    redisCli ||= isRedisCli(arg);
     out.push(redactor.text(arg));
   }
   return out;

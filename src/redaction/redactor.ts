@@ -5,6 +5,7 @@ import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { createCliFlagScrubber } from './cli-flags.js';
 import { scrubCookieHeader } from './cookie-header.js';
 import { createDbErrorValueScrubber } from './db-error-values.js';
 import {
@@ -26,6 +27,7 @@ import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { DEFAULT_QUERY_PARAMS, redactPathParams, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
+import { createUserinfoScrubber } from './userinfo.js';
 import { createXmlScrubber } from './xml.js';
 
 /** What to do with an attribute, decided once per key and cached. */
@@ -339,6 +341,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const xml = createXmlScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
+  const userinfo = createUserinfoScrubber(replacement);
+  const cliFlags = createCliFlagScrubber(replacement);
   const pgErrors = createPgErrorScrubber(replacement);
   const dbErrors = createDbErrorValueScrubber(replacement);
   const rawHeaders = createRawHeaderScrubber(replacement);
@@ -392,7 +396,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
-    const pairs = phrases(inline(encodedNames(urls, budget), budget));
+    // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
+    const credentials = cliFlags(userinfo(urls, budget), budget);
+    const pairs = phrases(inline(encodedNames(credentials, budget), budget));
     const databases = dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
     return rawHeaders(databases, budget);
   }

@@ -88,3 +88,30 @@ describe('scrubArgs', () => {
     expect(scrub(args)).toEqual(args);
   });
 });
+
+// `redis-cli -a <password>` went out in process.command_args: `-a` is no secret flag's name.
+describe('scrubArgs, redis-cli', () => {
+  it('hides the password after -a once an argument names redis-cli', () => {
+    expect(scrub(['/usr/bin/redis-cli', '-h', 'cache', '-a', 's3cret', 'ping'])).toEqual([
+      '/usr/bin/redis-cli',
+      '-h',
+      'cache',
+      '-a',
+      '[REDACTED]',
+      'ping',
+    ]);
+    expect(scrub(['docker', 'exec', 'c1', 'valkey-cli', '-a', 's3cret'])).toEqual([
+      'docker',
+      'exec',
+      'c1',
+      'valkey-cli',
+      '-a',
+      '[REDACTED]',
+    ]);
+  });
+
+  it('keeps -a of other programs', () => {
+    expect(scrub(['ls', '-a', '/tmp'])).toEqual(['ls', '-a', '/tmp']);
+    expect(scrub(['cp', '-a', 'redis-cli', 'dst'])).toEqual(['cp', '-a', 'redis-cli', 'dst']);
+  });
+});

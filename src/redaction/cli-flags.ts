@@ -1,0 +1,205 @@
+import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { endsInSecretName } from './param-names.js';
+import { QUERY_SECRET_SUFFIXES } from './url.js';
+
+/**
+ * Credentials given as command-line flags, in free text (a logged command, a child process's
+ * error, `process.command_line`-like attributes); args.ts does the same for an argument list:
+ * - `-u user:pw`, `--user user:pw`, `--user=user:pw`, `-uuser:pw`, `-U`/`--proxy-user` (curl's form)
+ *   keep the user and hide the password; `-u 1000:1000` (docker's uid:gid) is kept;
+ * - `--password pw`, `--pass pw` (redis-cli), `--db-password pw`, `--token t`, `--client-secret s`:
+ *   a long flag whose name ends in a secret name (as `db_password=` in text, param-names.ts), its
+ *   value in the next word; the `--password=pw` form is inline.ts's `password=`;
+ * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
+ *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
+ *   `mysql -p db` prompts for the password (`db` is the database).
+ * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
+ *
+ * One pass: each `-` that starts a word is found with indexOf and the search goes on after its
+ * value; the tools are looked for with indexOf only once such a short flag is met, each search
+ * going on from the last one, so no character is read more than a few times.
+ */
+export type CliFlagScrubber = (text: string, budget?: SecretBudget) => string;
+
+const DASH = 45;
+const COLON = 58;
+const EQUALS = 61;
+const LF = 10;
+/** Names longer than this are no flags worth reading. */
+const MAX_NAME = 64;
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === DASH || c === 95;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Where the `-` of the next ` -` at or after `from` is, or -1. */
+function nextFlag(text: string, from: number): number {
+  const at = text.indexOf(' -', from > 0 ? from - 1 : 0);
+  return at === -1 ? -1 : at + 1;
+}
+
+/** Where a tool's name last occurred before a position: searched forward only, as positions grow. */
+interface Seen {
+  readonly needles: readonly string[];
+  readonly next: number[];
+  last: number;
+}
+
+function seen(needles: readonly string[]): Seen {
+  return { needles, next: needles.map(() => -2), last: -1 };
+}
+
+/** The last occurrence of any of the needles that starts before `p`, or -1. `p` never decreases. */
+function lastBefore(s: Seen, text: string, p: number): number {
+  for (let i = 0; i < s.needles.length; i++) {
+    const needle = s.needles[i]!;
+    let next = s.next[i]!;
+    if (next === -2) next = text.indexOf(needle);
+    while (next !== -1 && next < p) {
+      if (next > s.last) s.last = next;
+      next = text.indexOf(needle, next + needle.length);
+    }
+    s.next[i] = next;
+  }
+  return s.last;
+}
+
+export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
+  return (text, budget = secretBudget()) => {
+    // A flag starts a word: at the start, or after a space (`\t-u` and a flag at a line's start
+    // are not looked for: searching every `-` cost 1.5 ms for 256 KB of `-----BEGIN `).
+    let dash = text.indexOf('-');
+    if (dash === -1) return text;
+    // A two-character search in text with a space every few characters: ~0.25 ms for 256 KB of
+    // prose, so only once a `-` is known to be there.
+    if (dash !== 0) dash = nextFlag(text, dash);
+    if (dash === -1) return text;
+    const n = text.length;
+    let out = '';
+    let copied = 0;
+    let redis: Seen | undefined;
+    let mysql: Seen | undefined;
+    let lines: Seen | undefined;
+    // The value found by valueAt: [valueFrom, valueTo), quotes left out.
+    let valueFrom = 0;
+    let valueTo = 0;
+
+    /** The word at `from` (after blanks when `skip`), as valueFrom/valueTo; false when there is none or it is a flag. */
+    function valueAt(from: number, skip: boolean): boolean {
+      let v = from;
+      if (skip) while (v < n && (text.charCodeAt(v) === 32 || text.charCodeAt(v) === 9)) v++;
+      if (v >= n || isBlank(text.charCodeAt(v)) || text.charCodeAt(v) === DASH) return false;
+      let q = text.charCodeAt(v);
+      if (q === 34 || q === 39) {
+        let e = v + 1;
+        while (e < n && text.charCodeAt(e) !== q && text.charCodeAt(e) !== LF) e++;
+        if (e < n && text.charCodeAt(e) === q) {
+          valueFrom = v + 1;
+          valueTo = e;
+          return e > v + 1;
+        }
+        v++;
+      } else q = -1;
+      let e = v;
+      while (e < n && !isBlank(text.charCodeAt(e)) && text.charCodeAt(e) !== q) e++;
+      valueFrom = v;
+      valueTo = e;
+      return e > v;
+    }
+
+    /** Whether one of `s`'s tools is named on the line of `p` before it. */
+    function onLineOf(s: Seen, p: number): boolean {
+      lines ??= seen(['\n']);
+      const tool = lastBefore(s, text, p);
+      return tool !== -1 && tool > lastBefore(lines, text, p);
+    }
+
+    /** Replaces text[from, to) unless it is scrubbed already; false when the budget is spent. */
+    function hide(from: number, to: number): boolean {
+      const value = text.slice(from, to);
+      if (value === replacement || value === 'REDACTED') return true;
+      out += text.slice(copied, from) + replacement;
+      copied = to;
+      return takeSecret(budget);
+    }
+
+    /** `user:password` in valueFrom/valueTo: hides the password unless the user is a number. */
+    function userValue(): boolean {
+      let colon = valueFrom;
+      while (colon < valueTo && text.charCodeAt(colon) !== COLON) colon++;
+      if (colon === valueFrom || colon + 1 >= valueTo) return true;
+      let digits = true;
+      for (let i = valueFrom; i < colon && digits; i++) digits = isDigit(text.charCodeAt(i));
+      return digits || hide(colon + 1, valueTo);
+    }
+
+    let from = 0;
+    while (dash !== -1) {
+      from = dash + 1;
+      const c = text.charCodeAt(dash + 1);
+      let ok = true;
+      // `--` and a letter or digit: `-----BEGIN` is no flag.
+      if (c === DASH && isAlnum(text.charCodeAt(dash + 2))) {
+        let end = dash + 2;
+        while (end < n && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
+        from = end;
+        const sep = end < n ? text.charCodeAt(end) : -1;
+        const length = end - dash - 2;
+        if (
+          (length === 4 || length === 10) &&
+          text.startsWith(length === 4 ? 'user' : 'proxy-user', dash + 2)
+        ) {
+          if (
+            (sep === EQUALS && valueAt(end + 1, false)) ||
+            ((sep === 32 || sep === 9) && valueAt(end, true))
+          ) {
+            ok = userValue();
+            from = valueTo;
+          }
+        } else if (
+          (sep === 32 || sep === 9) &&
+          endsInSecretName(text, dash + 2, end, QUERY_SECRET_SUFFIXES, true) &&
+          valueAt(end, true)
+        ) {
+          ok = hide(valueFrom, valueTo);
+          from = valueTo;
+        }
+      } else if (c === 117 || c === 85) {
+        // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
+        const glued = dash + 2 < n && !isBlank(text.charCodeAt(dash + 2));
+        if (valueAt(dash + 2, !glued)) {
+          ok = userValue();
+          from = valueTo;
+        }
+      } else if (c === 97 && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
+        redis ??= seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
+        if (valueAt(dash + 2, true) && onLineOf(redis, dash)) {
+          ok = hide(valueFrom, valueTo);
+          from = valueTo;
+        }
+      } else if (c === 112 && dash + 2 < n && !isBlank(text.charCodeAt(dash + 2))) {
+        mysql ??= seen(['mysql', 'mariadb']);
+        if (valueAt(dash + 2, false) && onLineOf(mysql, dash)) {
+          ok = hide(valueFrom, valueTo);
+          from = valueTo;
+        }
+      }
+      // Past the budget (budget.ts), this value runs to the end of the text.
+      if (!ok) return out;
+      dash = from < n ? nextFlag(text, from) : -1;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  };
+}

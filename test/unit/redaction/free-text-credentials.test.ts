@@ -1,0 +1,166 @@
+// Credentials in free text that went out whole (2026-12-06): `user:password@host` without a
+// scheme (`connecting to admin:s3cret@db.internal:5432 failed`, a Redis address, Go's MySQL DSN),
+// curl's `-u user:password`, `redis-cli -a password`, `mysql -pSecret`, `--password Secret`, and
+// pairs encoded whole (`password%3Dhunter2`, `token%3A%20abc`). args.ts scrubbed these in an
+// argument list (the resource's process.command_args); an exception message, a log line or a
+// command line kept as one string was not scrubbed. Each rule is also kept from what only looks
+// like one: email addresses, times, IPv6 addresses, ports, Windows paths, git's SSH addresses.
+import { context, propagation, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SECRETS_PER_VALUE } from '../../../src/redaction/budget.js';
+import { createRedactionProcessor } from '../../../src/redaction/redaction-processor.js';
+import { createRedactor } from '../../../src/redaction/redactor.js';
+
+const redactor = createRedactor();
+const R = '[REDACTED]';
+
+beforeEach(() => {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+describe('user:password@host without a scheme', () => {
+  it.each([
+    [
+      'connecting to admin:s3cret@db.internal:5432 failed',
+      `connecting to admin:${R}@db.internal:5432 failed`,
+    ],
+    ['could not reach admin:s3cret@db:5432.', `could not reach admin:${R}@db:5432.`],
+    ['amqp admin:s3cret@rabbit:5672 refused', `amqp admin:${R}@rabbit:5672 refused`],
+    ['redis default:pw@10.0.0.1:6379', `redis default:${R}@10.0.0.1:6379`],
+    ['dsn root:s3cret@tcp(127.0.0.1:3306)/app', `dsn root:${R}@tcp(127.0.0.1:3306)/app`],
+    // To the last `@`, as a URL parser reads userinfo.
+    ['mongo app:p@ss@db:27017, retrying', `mongo app:${R}@db:27017, retrying`],
+    ['app:s3cret@db/prod', `app:${R}@db/prod`],
+    ['admin:s3cret@[::1]:5432', `admin:${R}@[::1]:5432`],
+    [
+      'admin:pw@10.0.0.1 refused; admin:pw@localhost too',
+      `admin:${R}@10.0.0.1 refused; admin:${R}@localhost too`,
+    ],
+    ['DATABASE=admin:s3cret@db:5432', `DATABASE=admin:${R}@db:5432`],
+    ['GET //admin:s3cret@cdn.example.com/x', `GET //admin:${R}@cdn.example.com/x`],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    'user@example.com',
+    'mailto:bob@example.com, email:bob@example.com',
+    'meeting 10:30@host, at 12:30:45',
+    'fe80::1 and [::1]:8080 2001:db8::1',
+    'http://host:8080/x and host:8080',
+    'C:\\path\\file@2x.png',
+    'git@github.com:org/repo.git, scp f deploy@10.0.0.1:/tmp',
+    'ratio a:b@c in prose',
+    'image nginx:1.25@sha256:0e5d1234567890abcdef0123456789abcdef0123456789abcdef0123456789ab',
+    // Package specs: a version after a registry's name is no host and port.
+    'installing npm:lodash@4.17.21 and patch:lodash@npm:4.17.21#./fix.patch',
+    // A SIP address names a user; an Oracle thin URL has no password before its `@`.
+    'INVITE sip:alice@atlanta.example.com:5060, jdbc:oracle:thin:@db.example.com:1521:orcl',
+    // A URL's userinfo is url.ts's: scrubbed there, and left alone here.
+    'postgres://REDACTED:REDACTED@db:5432/x',
+  ])('kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+});
+
+describe('credentials given as command-line flags in text', () => {
+  it.each([
+    ['curl -u user:password https://api.example.com/x', `curl -u user:${R} https://api.example.com/x`],
+    ['curl --user user:password https://x', `curl --user user:${R} https://x`],
+    ['curl --user=ops:pw:x -uuser:password https://x', `curl --user=ops:${R} -uuser:${R} https://x`],
+    ['curl -U proxy:pw --proxy-user p:pw2 x', `curl -U proxy:${R} --proxy-user p:${R} x`],
+    ["curl -u 'bob:my pw' http://h", `curl -u 'bob:${R}' http://h`],
+    ['redis-cli -h cache -a s3cret ping', `redis-cli -h cache -a ${R} ping`],
+    ['redis-cli --pass s3cret ; valkey-cli -a "my pw"', `redis-cli --pass ${R} ; valkey-cli -a "${R}"`],
+    ['mysql -u root -pS3cret app; mysqldump -pS3cret app', `mysql -u root -p${R} app; mysqldump -p${R} app`],
+    ['mysql --password S3cret --db-password x', `mysql --password ${R} --db-password ${R}`],
+    ['docker login --username bob --password s3cret', `docker login --username bob --password ${R}`],
+    ['vault login --token s.abc --client-secret c', `vault login --token ${R} --client-secret ${R}`],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    'ls -a /tmp && cp -a src dst && git commit -a -m "fix"',
+    'mkdir -pv /tmp/x && ssh -p 22 host',
+    // `mysql -p db` prompts for the password: `db` is the database.
+    'mysql -p app',
+    'redis-cli -p 6379 ping',
+    // A line without redis-cli: `-a` is another flag there.
+    'redis-cli ping\nls -a /',
+    // docker's uid:gid, and a user without a password (curl prompts).
+    'docker run -u 1000:1000 img; sort -u file; curl -u user https://x',
+    'x --password --verbose; --user= a',
+  ])('kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+});
+
+describe('pairs encoded whole', () => {
+  it.each([
+    ['psql password%3Dhunter2', `psql password%3D${R}`],
+    ['body token%3A%20abc', `body token%3A%20${R}`],
+    ['x=1&password%3Dhunter2&y', `x=1&password%3D${R}&y`],
+    ['q=a%3D1%26password%3Dhunter2%26b%3D2', `q=a%3D1%26password%3D${R}%26b%3D2`],
+    ['next=%2Freset%3Ftoken%3Dabc', `next=%2Freset%3Ftoken%3D${R}`],
+    ['form p%61ssword%3Dx+y', `form p%61ssword%3D${R}+y`],
+    // A value of several words runs to the encoded line end.
+    ['h=Authorization%3A%20Bearer%20xyz%0D%0AX%3A1', `h=Authorization%3A%20${R}%0D%0AX%3A1`],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each(['q=a%3Db%20c', 'ratio%3A%201', 'password%3D', 'password%3DREDACTED', 'http%3A%2F%2Fh%2Fx'])(
+    'kept: %s',
+    (text) => {
+      expect(redactor.text(text)).toBe(text);
+    },
+  );
+});
+
+describe('on an exported span', () => {
+  it('in the exception message, the status message and text attributes', () => {
+    const memory = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [createRedactionProcessor(undefined), new SimpleSpanProcessor(memory)],
+    });
+    const span = provider.getTracer('t').startSpan('connect');
+    span.recordException(new Error('connecting to admin:s3cret@db.internal:5432 failed'));
+    span.setStatus({ code: 2, message: 'redis-cli -a s3cret ping exited 1' });
+    span.setAttributes({
+      'process.command_line': 'curl -u bob:s3cret https://x',
+      'app.request.body': 'password%3Ds3cret',
+    });
+    span.end();
+    const exported = memory.getFinishedSpans()[0]!;
+    expect(exported.events[0]!.attributes!['exception.message']).toBe(
+      `connecting to admin:${R}@db.internal:5432 failed`,
+    );
+    expect(exported.status.message).toBe(`redis-cli -a ${R} ping exited 1`);
+    expect(exported.attributes['process.command_line']).toBe(`curl -u bob:${R} https://x`);
+    expect(exported.attributes['app.request.body']).toBe(`password%3D${R}`);
+  });
+});
+
+describe('each secret counts against the budget of its value', () => {
+  it.each([
+    ['user:password@host', 'a:pw@h:1 '],
+    ['-u user:password', '-u a:pw '],
+    ['redis-cli -a', 'redis-cli -a pw '],
+    ['encoded pairs', 'token%3Dpw%26'],
+  ])('%s', (_name, unit) => {
+    const text = unit.repeat(MAX_SECRETS_PER_VALUE + 10);
+    const out = redactor.text(text);
+    // Every secret before the budget ran out is replaced one by one, the rest of the text whole.
+    expect(out.split(R).length - 1).toBe(MAX_SECRETS_PER_VALUE + 1);
+    expect(out).not.toContain('pw');
+    expect(out.endsWith(R)).toBe(true);
+  });
+});
