@@ -4,6 +4,7 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
+import { scrubArgs } from './args.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { createCliFlagScrubber } from './cli-flags.js';
 import { scrubCookieHeader } from './cookie-header.js';
@@ -474,7 +475,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return action === Action.Secret ? replacement : value;
   }
 
-  return {
+  const redactor: Redactor = {
     attributes(attributes) {
       let dialect: Dialect | undefined;
       for (const key in attributes) {
@@ -484,7 +485,11 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         if (action === Action.Safe) continue;
         if (action !== Action.Secret && typeof value !== 'string' && !Array.isArray(value)) continue;
         if (action === Action.Db) dialect ??= dialectOf(attributes);
-        const scrubbed = scrubValue(action, value, key, dialect);
+        // An argument list on a span, as the resource's (args.ts): `-u` then `user:pw` are one secret.
+        const scrubbed =
+          key === COMMAND_ARGS && action === Action.Text && isStringArray(value)
+            ? scrubArgs(value, redactor, replacement)
+            : scrubValue(action, value, key, dialect);
         if (scrubbed !== value) attributes[key] = scrubbed;
       }
     },
@@ -496,4 +501,14 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       return out;
     },
   };
+  return redactor;
+}
+
+/** The semantic conventions' argument list (`process.command_args`), a span's as the resource's. */
+const COMMAND_ARGS = 'process.command_args';
+
+function isStringArray(value: AttributeValue): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== 'string') return false;
+  return true;
 }

@@ -149,6 +149,35 @@ describe('on an exported span', () => {
   });
 });
 
+describe('process.command_args set on a span', () => {
+  // The resource's argument list went through args.ts; the same list set on a span (a job runner's
+  // span for the command it ran) was scrubbed argument by argument, each as text: `-u` and
+  // `user:pw` apart said nothing, and the password went out.
+  it("is scrubbed as an argument list, as the resource's is", () => {
+    const attributes = {
+      'process.command_args': ['curl', '-u', 'bob:s3cret', '--password', 'hunter2', 'https://x'],
+      'app.args': ['redis-cli', '-a', 'pw1'],
+    };
+    redactor.attributes(attributes);
+    expect(attributes['process.command_args']).toEqual([
+      'curl',
+      '-u',
+      `bob:${R}`,
+      '--password',
+      R,
+      'https://x',
+    ]);
+    // Only the semantic-conventions key is read as an argument list; other arrays stay item by item.
+    expect(attributes['app.args']).toEqual(['redis-cli', '-a', 'pw1']);
+  });
+
+  it('a list with other than strings is scrubbed item by item, its strings as text', () => {
+    const attributes = { 'process.command_args': ['run', 'password=x1', 3] as unknown as string[] };
+    redactor.attributes(attributes);
+    expect(attributes['process.command_args']).toEqual(['run', `password=${R}`, 3]);
+  });
+});
+
 describe('each secret counts against the budget of its value', () => {
   it.each([
     ['user:password@host', 'a:pw@h:1 '],
