@@ -28,6 +28,7 @@ interface Scenario {
   giantBytes?: number;
   timeoutMillis?: number;
   mode?: ReceiverMode;
+  gzip?: boolean;
 }
 
 async function crash(s: Scenario): Promise<{ untraced: Run; traced: Run; receiver: OtlpReceiver }> {
@@ -46,6 +47,7 @@ async function crash(s: Scenario): Promise<{ untraced: Run; traced: Run; receive
           OTEL_EXPORTER_OTLP_PROTOCOL: s.protocol,
           OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.httpPort}`,
         }),
+    ...(s.gzip ? { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } : {}),
     SMALL: String(s.small),
     SMALL_BYTES: String(s.smallBytes ?? 2048),
     GIANT_BYTES: String(s.giantBytes ?? 0),
@@ -95,6 +97,24 @@ describe('a request the collector refuses as too large at exit is split, not los
       ]);
       if (protocol === 'http/protobuf') expect(receiver.tooLargeCount).toBeGreaterThan(1);
     });
+
+  it('gzip over gRPC: a limit on the inflated size is "too large" too (grpc-js words it its own way)', async () => {
+    // A repeated payload compresses ~100-fold: each request passes the limit only once inflated.
+    const { traced, receiver } = await crash({
+      protocol: 'grpc',
+      limit: 64 * 1024,
+      small: 100,
+      giantBytes: 256 * 1024,
+      gzip: true,
+    });
+    expect(exitStatus(traced)).toBe(1);
+    expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(100);
+    expect(lostLines(traced)).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 1 spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(RESOURCE_EXHAUSTED \(8\): Received message that decompresses to a size larger than 65536\)$/,
+      ),
+    ]);
+  });
 
   for (const protocol of PROTOCOLS)
     it(`a collector that refuses even single spans: each is tried alone, all said lost too large, once (${protocol})`, async () => {
