@@ -5,8 +5,11 @@
 // 64 KiB limit got none of the 101 ("101 spans were lost at exit: export request too large for
 // the collector …"). Real child processes (test/fixtures/exit-too-large-app.cjs) against a real
 // receiver with a size limit; the batch delay is 10 minutes, so only the exit path sends.
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, type ReceiverMode, startReceiver } from '../support/otlp-receiver.mjs';
+import { countSpans } from '../support/otlp-span-count.mjs';
 import { exitStatus, nodeStderr, type Run, runNode } from '../support/run-pair.js';
 
 const app = 'test/fixtures/exit-too-large-app.cjs';
@@ -114,6 +117,49 @@ describe('a request the collector refuses as too large at exit is split, not los
         /^\[@acme\/otel\] 1 spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(RESOURCE_EXHAUSTED \(8\): Received message that decompresses to a size larger than 65536\)$/,
       ),
     ]);
+  });
+
+  it("a proxy's HTTP 413 in front of a gRPC collector: split the same", async () => {
+    // A proxy (nginx's client_max_body_size) answers 413 with a web page: gRPC reports UNKNOWN (2).
+    let spans = 0;
+    const proxy = http2.createServer();
+    proxy.on('stream', (stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (body.length > 64 * 1024) {
+          stream.respond({ ':status': 413, 'content-type': 'text/html' });
+          stream.end('<html>413 Request Entity Too Large</html>');
+          return;
+        }
+        spans += countSpans(body.subarray(5)); // past the gRPC message prefix
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.alloc(5)); // an empty ExportTraceServiceResponse
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = {
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+        OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(1024 * 1024),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        SMALL: '100',
+        SMALL_BYTES: '2048',
+        GIANT_BYTES: String(256 * 1024),
+      };
+      const traced = await runNode(app, true, { env });
+      expect(exitStatus(traced)).toBe(1);
+      expect(spans).toBe(100);
+      expect(lostLines(traced)).toEqual([
+        expect.stringMatching(
+          /^\[@acme\/otel\] 1 spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(UNKNOWN \(2\): Received HTTP status code 413\)$/,
+        ),
+      ]);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   for (const protocol of PROTOCOLS)
