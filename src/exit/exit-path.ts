@@ -1,8 +1,9 @@
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import type { AcmeBatchSpanProcessor } from '../export/index.js';
-import { buildTraceRequest, EncodedSpans } from '../export/index.js';
+import { EncodedSpans } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
+import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
@@ -160,16 +161,13 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     } else {
       // Started first: the thread boots while the requests are built.
       const sender = startSyncSender(opts.target(), left);
-      const requests: Uint8Array[] = [];
-      const counts: number[] = [];
+      const requests = new ExitRequests();
       // Already cut as the export loop cuts them (size and span count): takeUnsent().
-      for (const batch of batches) {
-        requests.push(buildTraceRequest(batch));
-        counts.push(batch.length);
-      }
+      const items = requests.items(batches);
       // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
       // and the bound is on the whole exit (on a loaded host the bench saw it overrun otherwise).
-      result = sender.send(requests, counts, deadline - Math.min(50, opts.timeoutMillis / 20));
+      const end = deadline - Math.min(50, opts.timeoutMillis / 20);
+      result = sender.send(items, (id) => requests.split(id), end);
       if (result.delivered > 0) opts.onDelivered?.(result.delivered);
     }
     if (result.delivered < pending) {

@@ -19,28 +19,56 @@ export interface ExitSenderData {
   readonly timeoutMillis: number;
   /** Int32 slots shared with the waiting main thread. */
   readonly state: SharedArrayBuffer;
-  /** Where the thread posts its {@link ExitSendOutcome} before it sets SLOT_DONE (read with receiveMessageOnPort). */
+  /**
+   * Where the thread posts to the waiting main thread (read with receiveMessageOnPort): its
+   * {@link ExitSendOutcome}s, and an {@link ExitSplitAsk} for each request refused as too large.
+   */
   readonly outcome: MessagePort;
 }
 
+/** One ExportTraceServiceRequest to send. */
+export interface ExitSendItem {
+  /** The main thread's name for its spans: a request refused as too large is split by this id. */
+  readonly id: number;
+  readonly request: Uint8Array;
+  /** Spans in the request. */
+  readonly count: number;
+  /** For a request of one span: how loss lines name it (`span "…" (trace …, span …)`). */
+  readonly label?: string;
+}
+
+/** Main → thread: the requests, posted once built (the thread starts while they are being built). */
+export interface ExitSendJob {
+  readonly items: ExitSendItem[];
+}
+
 /**
- * Why spans were not delivered, as loss lines name it (export/collector-cause.ts): the first
- * failed request's cause, and what the collector rejected of the requests it took (partial success).
+ * Thread → main: the collector refused request `split` as too large; the main thread, which holds
+ * its spans, answers with an {@link ExitSplitParts} (and bumps nothing: the thread waits for it).
+ */
+export interface ExitSplitAsk {
+  readonly split: number;
+}
+
+/** Main → thread: the parts of a request the collector refused as too large (empty: they could not be built). */
+export interface ExitSplitParts {
+  readonly parts: ExitSendItem[];
+}
+
+/**
+ * Thread → main: why spans were not delivered so far, as loss lines name it
+ * (export/collector-cause.ts): the first failed request's cause, the spans too large for the
+ * collector even alone, and what it rejected of the requests it took (partial success). Posted
+ * again each time it changes, so that a main thread that stops waiting at its deadline has them.
  */
 export interface ExitSendOutcome {
   readonly causes: string[];
 }
 
-/** The requests, posted once built (the thread starts while they are being built). */
-export interface ExitSendJob {
-  /** ExportTraceServiceRequest bytes. */
-  readonly requests: Uint8Array[];
-  /** Spans in each request. */
-  readonly counts: number[];
-}
-
-/** Set to 1 (and notified) once every request settled. */
+/** Set to 1 once every request settled. */
 export const SLOT_DONE = 0;
 /** Spans the collector acknowledged so far. */
 export const SLOT_DELIVERED = 1;
-export const STATE_SLOTS = 2;
+/** Bumped (and notified) when the main thread has something to do: a split asked, or SLOT_DONE set. */
+export const SLOT_SIGNAL = 2;
+export const STATE_SLOTS = 3;

@@ -6,22 +6,30 @@ import { parentPort, workerData } from 'node:worker_threads';
 // transport files it needs, not export/index.ts, so its bundle does not take in the whole export path.
 import { collectorCause, collectorNaming } from '../export/collector-cause.js';
 import { groupThousands } from '../export/drop-reporter.js';
+import { describeExportError } from '../export/export-errors.js';
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../export/otlp/http-options.js';
 import { HttpTransport } from '../export/otlp/http-transport.js';
 import { decodePartialSuccess, type PartialSuccess } from '../export/otlp/response.js';
+import { isTooLargeAnswer } from '../export/too-large-answer.js';
 import type { ResolvedConfig } from '../types.js';
 import {
   type ExitSenderData,
+  type ExitSendItem,
   type ExitSendJob,
   type ExitSendOutcome,
+  type ExitSplitAsk,
+  type ExitSplitParts,
   SLOT_DELIVERED,
   SLOT_DONE,
+  SLOT_SIGNAL,
 } from './sender-protocol.js';
 
 /** A few requests at a time: the collector may limit concurrent streams per connection. */
 const CONCURRENCY = 8;
+/** Spans too large alone named in the loss line; the rest are counted. */
+const NAMED = 3;
 
 const { target, timeoutMillis, state: buffer, outcome } = workerData as ExitSenderData;
 const state = new Int32Array(buffer);
@@ -38,18 +46,35 @@ const naming = collectorNaming(config.endpoint, target.unreachableNote);
 let failure: string | undefined;
 let rejected = 0;
 let rejectMessage = '';
+/** Spans the collector refused as too large even alone: how many, the first few named, its first answer. */
+let tooLarge = 0;
+const tooLargeNamed: string[] = [];
+let tooLargeAnswer = '';
 
-async function send(request: Uint8Array, count: number): Promise<void> {
+const waiting: ExitSendItem[] = [];
+let sending = 0;
+/** Splits asked of the main thread and not answered yet. */
+let splitting = 0;
+let finished = false;
+
+/** Wakes the main thread: it has a split to build, or SLOT_DONE was set. */
+function signal(): void {
+  Atomics.add(state, SLOT_SIGNAL, 1);
+  Atomics.notify(state, SLOT_SIGNAL);
+}
+
+async function send(item: ExitSendItem): Promise<void> {
   let error: unknown;
   try {
-    const response = await transport.send(request, timeoutMillis);
+    const response = await transport.send(item.request, timeoutMillis);
     if (response.status === 'success') {
       const partial = readPartial(response.data);
-      const refused = Math.min(count, partial?.rejectedSpans ?? 0);
-      Atomics.add(state, SLOT_DELIVERED, count - refused);
+      const refused = Math.min(item.count, partial?.rejectedSpans ?? 0);
+      Atomics.add(state, SLOT_DELIVERED, item.count - refused);
       if (refused > 0) {
         rejected += refused;
         rejectMessage ||= partial?.errorMessage ?? '';
+        said();
       }
       return;
     }
@@ -57,7 +82,22 @@ async function send(request: Uint8Array, count: number): Promise<void> {
   } catch (thrown) {
     error = thrown;
   }
-  failure ??= collectorCause(error, naming);
+  // Sent again whole it would get the same answer: its halves go instead (built by the main
+  // thread, which holds the spans), down to single spans, as the exporter does
+  // (export/retrying-exporter.ts); a span too large alone is lost.
+  if (isTooLargeAnswer(error)) {
+    if (item.count > 1) {
+      splitting++;
+      outcome.postMessage({ split: item.id } satisfies ExitSplitAsk);
+      signal();
+      return;
+    }
+    if (tooLarge++ < NAMED) tooLargeNamed.push(item.label ?? 'a span');
+    tooLargeAnswer ||= describeExportError(error);
+  } else {
+    failure ??= collectorCause(error, naming);
+  }
+  said();
 }
 
 /** An unreadable answer to an OK call is still a success, as for the exporter (span-exporter.ts). */
@@ -71,9 +111,18 @@ function readPartial(data: Uint8Array | undefined): PartialSuccess | undefined {
 
 function causes(): string[] {
   const said: string[] = [];
+  const at = naming.endpoint ? ` at ${naming.endpoint}` : '';
+  if (tooLarge === 1) {
+    said.push(`${tooLargeNamed[0]} too large for the collector${at} (${tooLargeAnswer})`);
+  } else if (tooLarge > 1) {
+    const more = tooLarge - tooLargeNamed.length;
+    const named = tooLargeNamed.join(', ') + (more > 0 ? ` and ${groupThousands(more)} more` : '');
+    said.push(
+      `${groupThousands(tooLarge)} spans too large for the collector${at} even alone (${tooLargeAnswer}): ${named}`,
+    );
+  }
   if (failure !== undefined) said.push(failure);
   if (rejected > 0) {
-    const at = naming.endpoint ? ` at ${naming.endpoint}` : '';
     said.push(
       `collector${at} rejected ${groupThousands(rejected)} span${rejected === 1 ? '' : 's'} (partial success): ${rejectMessage || 'no message'}`,
     );
@@ -81,19 +130,35 @@ function causes(): string[] {
   return said;
 }
 
-parentPort?.once('message', (job: ExitSendJob) => {
-  let next = 0;
-  const lane = async () => {
-    while (next < job.requests.length) {
-      const i = next++;
-      await send(job.requests[i]!, job.counts[i] ?? 0);
-    }
-  };
-  void Promise.all(Array.from({ length: CONCURRENCY }, lane)).finally(() => {
-    transport.shutdown();
-    // Before SLOT_DONE: the main thread reads it as soon as it wakes.
-    outcome.postMessage({ causes: causes() } satisfies ExitSendOutcome);
-    Atomics.store(state, SLOT_DONE, 1);
-    Atomics.notify(state, SLOT_DONE);
-  });
+/** Posts the causes so far: read by the main thread when it is done waiting. */
+function said(): void {
+  outcome.postMessage({ causes: causes() } satisfies ExitSendOutcome);
+}
+
+function pump(): void {
+  while (sending < CONCURRENCY && waiting.length > 0) {
+    const item = waiting.shift()!;
+    sending++;
+    void send(item).finally(() => {
+      sending--;
+      pump();
+    });
+  }
+  if (sending > 0 || splitting > 0 || finished) return;
+  finished = true;
+  transport.shutdown();
+  // Before SLOT_DONE: the main thread reads it as soon as it wakes.
+  said();
+  Atomics.store(state, SLOT_DONE, 1);
+  signal();
+}
+
+parentPort?.on('message', (message: ExitSendJob | ExitSplitParts) => {
+  if ('parts' in message) {
+    splitting--;
+    waiting.push(...message.parts);
+  } else {
+    waiting.push(...message.items);
+  }
+  pump();
 });

@@ -1,11 +1,17 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
+import { errorMessage } from '../errors.js';
 import { lazyRequire } from '../util/index.js';
 import {
   type ExitSenderData,
+  type ExitSendItem,
+  type ExitSendJob,
   type ExitSendOutcome,
+  type ExitSplitAsk,
+  type ExitSplitParts,
   type ExitTarget,
   SLOT_DELIVERED,
   SLOT_DONE,
+  SLOT_SIGNAL,
   STATE_SLOTS,
 } from './sender-protocol.js';
 
@@ -17,17 +23,21 @@ export interface SyncSendResult {
 }
 
 export interface SyncSender {
-  /** Hands the requests over and blocks until they are answered or the deadline passed. */
-  send(requests: Uint8Array[], counts: number[], deadline: number): SyncSendResult;
+  /**
+   * Hands the requests over and blocks until they are answered or the deadline passed. `split`
+   * builds the parts of request `id` when the collector refused it as too large (exit-requests.ts).
+   */
+  send(items: ExitSendItem[], split: (id: number) => ExitSendItem[], deadline: number): SyncSendResult;
 }
 
 /**
  * Sends OTLP requests while the calling thread blocks; for the `exit` event, when no event-loop
  * work of this thread will ever run again. A worker thread (dist/exit-sender) does the I/O on its
- * own loop with its own connection, and this thread waits on shared memory with `Atomics.wait`.
- * Starting it costs 40–80 ms, so it is started only when something is pending, and before the
- * requests are built, which then happens while it boots. A hung or unreachable collector costs
- * at most the deadline.
+ * own loop with its own connection, and this thread waits on shared memory with `Atomics.wait`,
+ * waking only to build the parts of a request the collector refused as too large (it holds the
+ * spans). Starting the thread costs 40–80 ms, so it is started only when something is pending,
+ * and before the requests are built, which then happens while it boots. A hung or unreachable
+ * collector costs at most the deadline.
  */
 export function startSyncSender(target: ExitTarget, timeoutMillis: number): SyncSender {
   const state = new SharedArrayBuffer(4 * STATE_SLOTS);
@@ -54,24 +64,56 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
     return { send: () => ({ delivered: 0, cause }) };
   }
   return {
-    send(requests, counts, deadline) {
+    send(items, split, deadline) {
+      let said: string[] = [];
+      let unsplit: string | undefined;
+      let splits = 0;
+      /** Reads what the thread posted: its causes so far, and splits to build (answered at once, if `build`). */
+      const read = (build: boolean) => {
+        for (let m = receive(outcome); m; m = receive(outcome)) {
+          const message = m.message as ExitSendOutcome | ExitSplitAsk;
+          if ('causes' in message) {
+            said = message.causes;
+            continue;
+          }
+          if (!build) continue;
+          let parts: ExitSendItem[] = [];
+          splits++;
+          try {
+            parts = split(message.split);
+          } catch (error) {
+            unsplit ??= `a request the collector refused as too large could not be split (${errorMessage(error)})`;
+          }
+          worker.postMessage({ parts } satisfies ExitSplitParts);
+        }
+      };
       // Copied, not transferred: a pooled Buffer's memory is shared with other buffers of this thread.
-      worker.postMessage({ requests, counts });
-      while (Atomics.load(slots, SLOT_DONE) === 0) {
+      worker.postMessage({ items } satisfies ExitSendJob);
+      for (;;) {
+        // Read before the messages: a signal after it makes the wait below return at once.
+        const seen = Atomics.load(slots, SLOT_SIGNAL);
+        read(true);
+        if (Atomics.load(slots, SLOT_DONE) === 1) break;
         const left = deadline - Date.now();
         if (left <= 0) break;
-        Atomics.wait(slots, SLOT_DONE, 0, left);
+        Atomics.wait(slots, SLOT_SIGNAL, seen, left);
       }
       const delivered = Atomics.load(slots, SLOT_DELIVERED);
       const finished = Atomics.load(slots, SLOT_DONE) === 1;
       void worker.terminate();
-      const said = receive(outcome)?.message as ExitSendOutcome | undefined;
+      // The causes are posted before SLOT_DONE is set: there by now. Splits asked now are not built.
+      read(false);
       outcome.close();
-      if (!finished) return { delivered, cause: `the collector did not answer within ${timeoutMillis} ms` };
-      const total = counts.reduce((a, b) => a + b, 0);
+      const causes = unsplit === undefined ? said : [...said, unsplit];
+      if (!finished) {
+        // The collector may have answered every request, each "too large" down to single spans.
+        const splitting =
+          splits > 0 ? `, while sending the parts of ${splits} requests it refused as too large` : '';
+        const timedOut = `the collector did not answer within ${timeoutMillis} ms${splitting}`;
+        return { delivered, cause: [...causes, timedOut].join('; ') };
+      }
+      const total = items.reduce((sum, item) => sum + item.count, 0);
       if (delivered === total) return { delivered };
-      // Posted before SLOT_DONE was set: there by now.
-      const causes = said?.causes ?? [];
       return { delivered, cause: causes.length > 0 ? causes.join('; ') : 'unknown' };
     },
   };

@@ -247,8 +247,14 @@ const HTTP_STATUS_NOTE: Readonly<Record<number, string>> = {
   504: ' (a proxy had no answer from the collector in time)',
 };
 
-/** A collector's "too large" message (too-large.ts reads the whole answer). */
-export const SIZE_MESSAGE = /larger than max|too large|exceeds (?:the )?max/i;
+/**
+ * A collector's "too large" message (too-large-answer.ts reads the whole answer). grpc-js (a Node
+ * receiver) says of a gzip body over its limit once inflated "Received message that decompresses
+ * to a size larger than 65536": it was read as the collector out of resources, and the whole
+ * request was lost instead of split.
+ */
+export const SIZE_MESSAGE =
+  /larger than max|too large|exceeds (?:the )?max|decompresses to a size larger than/i;
 
 /**
  * What RESOURCE_EXHAUSTED says of the collector when it does not say the request was too large:

@@ -12,6 +12,7 @@ export { fitResource, resourceLimitBytes } from './otlp/resource-fit.js';
 export { TRUNCATED_ATTRIBUTE } from './otlp/span-truncation.js';
 export { createOversizeReport } from './oversize-report.js';
 export { FlushingSimpleSpanProcessor } from './simple-processor.js';
+export { describeSpanAt } from './span-label.js';
 export type { SpanStore } from './span-queue.js';
 export type { ExportCounters } from './stats.js';
 export { createExportStats } from './stats.js';

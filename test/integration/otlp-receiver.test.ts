@@ -167,6 +167,17 @@ describe('otlp-receiver over gRPC', () => {
     expect(rx.spans().map((s) => s.name)).toEqual(['after-restart']);
   });
 
+  it('mode { hangAfter } answers that many requests, then hangs like mode hang', async () => {
+    rx.setMode({ hangAfter: 1 });
+    const first = await exportSpans(grpcExporter(), makeSpans('first'));
+    expect(first.code).toBe(ExportResultCode.SUCCESS);
+    const second = await exportSpans(grpcExporter(300), makeSpans('second'));
+    expect(grpcCode(second)).toBe(4);
+    expect(rx.requestCount).toBe(2);
+    expect(rx.spans().map((s) => s.name)).toEqual(['first']);
+    expect(() => rx.setMode({ hangAfter: -1 })).toThrow(TypeError);
+  });
+
   it('clear() forgets everything; setMode() rejects unknown modes', async () => {
     await exportSpans(grpcExporter(), makeSpans());
     rx.clear();

@@ -39,6 +39,8 @@ export interface ReceivedSpan {
  *   google.rpc.Status holding a RetryInfo of that delay in the `grpc-status-details-bin` trailer
  *   (OTLP/gRPC throttling). OTLP/HTTP answers 429 for code 8, else 503, with `Retry-After` in whole
  *   seconds. With `times`, only that many requests are answered so; then the mode is `'ok'`.
+ * - `{ hangAfter }`: answer OK the first `hangAfter` requests that arrive in this mode (refused
+ *   too-large ones do not count), then hang as `'hang'` does.
  *
  * Spans are only recorded when a request is answered OK; `requestCount`, `rawBytes()` and
  * `metadata()` count every request that arrived, whatever the mode.
@@ -50,7 +52,8 @@ export type ReceiverMode =
   | 'hang'
   | { delayMs: number }
   | { partialSuccess: { rejectedSpans?: number | 'half'; errorMessage?: string } }
-  | { grpcStatus: { code: number; message?: string; retryDelayMs?: number; times?: number } };
+  | { grpcStatus: { code: number; message?: string; retryDelayMs?: number; times?: number } }
+  | { hangAfter: number };
 
 export interface ReceiverOptions {
   /** @default '127.0.0.1' */

@@ -150,8 +150,11 @@ function parseMode(mode) {
     )
       return { grpcStatus: { code, message, retryDelayMs, times } };
   }
+  if (mode && typeof mode === 'object' && Number.isInteger(mode.hangAfter) && mode.hangAfter >= 0) {
+    return { hangAfter: mode.hangAfter };
+  }
   throw new TypeError(
-    `otlp-receiver: setMode(${JSON.stringify(mode)}) is not one of 'ok', 'unavailable', 'deadline', 'hang', { delayMs }, { partialSuccess }, { grpcStatus }`,
+    `otlp-receiver: setMode(${JSON.stringify(mode)}) is not one of 'ok', 'unavailable', 'deadline', 'hang', { delayMs }, { partialSuccess }, { grpcStatus }, { hangAfter }`,
   );
 }
 
@@ -215,6 +218,8 @@ export async function startReceiver(options = {}) {
   let arrivals = [];
   let requestCount = 0;
   let tooLarge = 0;
+  /** Requests that reached `respond` in the current mode (`hangAfter`). */
+  let answered = 0;
   let grpcServer;
   let httpServer;
   let grpcPort = port;
@@ -229,6 +234,7 @@ export async function startReceiver(options = {}) {
   function respond(accept, ok, fail) {
     const current = mode;
     if (current === 'hang') return;
+    if (current.hangAfter !== undefined && answered++ >= current.hangAfter) return;
     if (current === 'unavailable' || current === 'deadline') return fail(current);
     if (current.grpcStatus) {
       if (current.grpcStatus.times !== undefined && --current.grpcStatus.times === 0) mode = 'ok';
@@ -242,7 +248,13 @@ export async function startReceiver(options = {}) {
         partial.rejectedSpans === 'half' ? Math.ceil(count / 2) : Math.min(count, partial.rejectedSpans);
       ok({ partialSuccess: { rejectedSpans: String(rejected), errorMessage: partial.errorMessage } });
     };
-    if (current === 'ok' || current.partialSuccess || current.delayMs === 0) return finish();
+    if (
+      current === 'ok' ||
+      current.partialSuccess ||
+      current.hangAfter !== undefined ||
+      current.delayMs === 0
+    )
+      return finish();
     const timer = setTimeout(() => {
       timers.delete(timer);
       finish();
@@ -456,6 +468,7 @@ export async function startReceiver(options = {}) {
     },
     setMode(next) {
       mode = parseMode(next);
+      answered = 0;
     },
     stop,
     async restart() {

@@ -76,6 +76,15 @@ describe('isTooLargeAnswer', () => {
         ),
       ),
     ).toBe(true);
+    // grpc-js (a Node receiver) for a gzip body over its limit once inflated.
+    expect(
+      isTooLargeAnswer(
+        Object.assign(
+          new Error('8 RESOURCE_EXHAUSTED: Received message that decompresses to a size larger than 65536'),
+          { code: 8 },
+        ),
+      ),
+    ).toBe(true);
     expect(isTooLargeAnswer(tooLargeHttp())).toBe(true);
     expect(isTooLargeAnswer(new Error('wrapped', { cause: tooLargeHttp() }))).toBe(true);
     // A proxy's 413 in front of a gRPC collector, as our http2 transport reports it.
