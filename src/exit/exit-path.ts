@@ -1,7 +1,7 @@
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import type { AcmeBatchSpanProcessor } from '../export/index.js';
-import { EncodedSpans } from '../export/index.js';
+import { EncodedSpans, groupThousands } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
@@ -191,5 +191,8 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
       `${untracked} were still open and could not be ended (started while more than ${OPEN_SPAN_CAP} were open, so not tracked)`,
     );
   }
-  if (lost > 0) log.warn(`${lost} spans were lost at exit: ${causes.join('; ')}`);
+  if (lost > 0)
+    log.warn(
+      `${groupThousands(lost)} ${lost === 1 ? 'span was' : 'spans were'} lost at exit: ${causes.join('; ')}`,
+    );
 }

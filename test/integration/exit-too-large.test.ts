@@ -94,7 +94,7 @@ describe('a request the collector refuses as too large at exit is split, not los
       expect(lost).toEqual([
         expect.stringMatching(
           new RegExp(
-            String.raw`^\[@acme\/otel\] 1 spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector ${AT} \(${ANSWER[protocol]}\)$`,
+            String.raw`^\[@acme\/otel\] 1 span was lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector ${AT} \(${ANSWER[protocol]}\)$`,
           ),
         ),
       ]);
@@ -114,7 +114,7 @@ describe('a request the collector refuses as too large at exit is split, not los
     expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(100);
     expect(lostLines(traced)).toEqual([
       expect.stringMatching(
-        /^\[@acme\/otel\] 1 spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(RESOURCE_EXHAUSTED \(8\): Received message that decompresses to a size larger than 65536\)$/,
+        /^\[@acme\/otel\] 1 span was lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(RESOURCE_EXHAUSTED \(8\): Received message that decompresses to a size larger than 65536\)$/,
       ),
     ]);
   });
@@ -154,7 +154,7 @@ describe('a request the collector refuses as too large at exit is split, not los
       expect(spans).toBe(100);
       expect(lostLines(traced)).toEqual([
         expect.stringMatching(
-          /^\[@acme\/otel\] 1 spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(UNKNOWN \(2\): Received HTTP status code 413\)$/,
+          /^\[@acme\/otel\] 1 span was lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector at \S+ \(UNKNOWN \(2\): Received HTTP status code 413\)$/,
         ),
       ]);
     } finally {
@@ -195,7 +195,7 @@ describe('a request the collector refuses as too large at exit is split, not los
     const lost = lostLines(traced);
     expect(lost).toEqual([
       expect.stringMatching(
-        /^\[@acme\/otel\] 4000 spans were lost at exit: (?:[\d,]+ spans too large for the collector at \S+ even alone \(.*\): .* and [\d,]+ more(?:; |$))?(?:the collector did not answer within \d+ ms(?:, while sending the parts of \d+ requests it refused as too large)?)?$/,
+        /^\[@acme\/otel\] 4,000 spans were lost at exit: (?:[\d,]+ spans too large for the collector at \S+ even alone \(.*\): .* and [\d,]+ more(?:; |$))?(?:the collector did not answer within \d+ ms(?:, while sending the parts of \d+ requests it refused as too large)?)?$/,
       ),
     ]);
     expect(lost[0]).toMatch(/too large|did not answer/);
@@ -221,7 +221,7 @@ describe('a request the collector refuses as too large at exit is split, not los
       expect(lost).toHaveLength(1);
       expect(lost[0]).toMatch(
         new RegExp(
-          String.raw`^\[@acme\/otel\] ${101 - delivered} spans were lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector ${AT} \(${ANSWER[protocol]}\); the collector did not answer within \d+ ms, while sending the parts of \d+ requests it refused as too large$`,
+          String.raw`^\[@acme\/otel\] ${101 - delivered === 1 ? '1 span was' : `${101 - delivered} spans were`} lost at exit: span "giant" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) too large for the collector ${AT} \(${ANSWER[protocol]}\); the collector did not answer within \d+ ms, while sending the parts of \d+ requests it refused as too large$`,
         ),
       );
       expect(traced.ms - untraced.ms).toBeLessThan(2000 + 2_000);
