@@ -86,120 +86,130 @@ export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
     // prose, so only once a `-` is known to be there.
     if (dash !== 0) dash = nextFlag(text, dash);
     if (dash === -1) return text;
-    const n = text.length;
-    let out = '';
-    let copied = 0;
-    let redis: Seen | undefined;
-    let mysql: Seen | undefined;
-    let lines: Seen | undefined;
-    // The value found by valueAt: [valueFrom, valueTo), quotes left out.
-    let valueFrom = 0;
-    let valueTo = 0;
+    return scrubFlags(text, dash, budget, replacement);
+  };
+}
 
-    /** The word at `from` (after blanks when `skip`), as valueFrom/valueTo; false when there is none or it is a flag. */
-    function valueAt(from: number, skip: boolean): boolean {
-      let v = from;
-      if (skip) while (v < n && (text.charCodeAt(v) === 32 || text.charCodeAt(v) === 9)) v++;
-      if (v >= n || isBlank(text.charCodeAt(v)) || text.charCodeAt(v) === DASH) return false;
-      let q = text.charCodeAt(v);
-      if (q === 34 || q === 39) {
-        let e = v + 1;
-        while (e < n && text.charCodeAt(e) !== q && text.charCodeAt(e) !== LF) e++;
-        if (e < n && text.charCodeAt(e) === q) {
-          valueFrom = v + 1;
-          valueTo = e;
-          return e > v + 1;
-        }
-        v++;
-      } else q = -1;
-      let e = v;
-      while (e < n && !isBlank(text.charCodeAt(e)) && text.charCodeAt(e) !== q) e++;
-      valueFrom = v;
-      valueTo = e;
-      return e > v;
-    }
+/**
+ * The pass itself, from the first flag at `dash`. A function of its own: its inner functions and
+ * the variables they share are allocated on every call, and most texts hold no flag (span.end()
+ * of 16,256 values allocated 28 bytes more a value with them in the caller, Node 26).
+ */
+function scrubFlags(text: string, first: number, budget: SecretBudget, replacement: string): string {
+  let dash = first;
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  let redis: Seen | undefined;
+  let mysql: Seen | undefined;
+  let lines: Seen | undefined;
+  // The value found by valueAt: [valueFrom, valueTo), quotes left out.
+  let valueFrom = 0;
+  let valueTo = 0;
 
-    /** Whether one of `s`'s tools is named on the line of `p` before it. */
-    function onLineOf(s: Seen, p: number): boolean {
-      lines ??= seen(['\n']);
-      const tool = lastBefore(s, text, p);
-      return tool !== -1 && tool > lastBefore(lines, text, p);
-    }
+  /** The word at `from` (after blanks when `skip`), as valueFrom/valueTo; false when there is none or it is a flag. */
+  function valueAt(from: number, skip: boolean): boolean {
+    let v = from;
+    if (skip) while (v < n && (text.charCodeAt(v) === 32 || text.charCodeAt(v) === 9)) v++;
+    if (v >= n || isBlank(text.charCodeAt(v)) || text.charCodeAt(v) === DASH) return false;
+    let q = text.charCodeAt(v);
+    if (q === 34 || q === 39) {
+      let e = v + 1;
+      while (e < n && text.charCodeAt(e) !== q && text.charCodeAt(e) !== LF) e++;
+      if (e < n && text.charCodeAt(e) === q) {
+        valueFrom = v + 1;
+        valueTo = e;
+        return e > v + 1;
+      }
+      v++;
+    } else q = -1;
+    let e = v;
+    while (e < n && !isBlank(text.charCodeAt(e)) && text.charCodeAt(e) !== q) e++;
+    valueFrom = v;
+    valueTo = e;
+    return e > v;
+  }
 
-    /** Replaces text[from, to) unless it is scrubbed already; false when the budget is spent. */
-    function hide(from: number, to: number): boolean {
-      const value = text.slice(from, to);
-      if (value === replacement || value === 'REDACTED') return true;
-      out += text.slice(copied, from) + replacement;
-      copied = to;
-      return takeSecret(budget);
-    }
+  /** Whether one of `s`'s tools is named on the line of `p` before it. */
+  function onLineOf(s: Seen, p: number): boolean {
+    lines ??= seen(['\n']);
+    const tool = lastBefore(s, text, p);
+    return tool !== -1 && tool > lastBefore(lines, text, p);
+  }
 
-    /** `user:password` in valueFrom/valueTo: hides the password unless the user is a number. */
-    function userValue(): boolean {
-      let colon = valueFrom;
-      while (colon < valueTo && text.charCodeAt(colon) !== COLON) colon++;
-      if (colon === valueFrom || colon + 1 >= valueTo) return true;
-      let digits = true;
-      for (let i = valueFrom; i < colon && digits; i++) digits = isDigit(text.charCodeAt(i));
-      return digits || hide(colon + 1, valueTo);
-    }
+  /** Replaces text[from, to) unless it is scrubbed already; false when the budget is spent. */
+  function hide(from: number, to: number): boolean {
+    const value = text.slice(from, to);
+    if (value === replacement || value === 'REDACTED') return true;
+    out += text.slice(copied, from) + replacement;
+    copied = to;
+    return takeSecret(budget);
+  }
 
-    let from = 0;
-    while (dash !== -1) {
-      from = dash + 1;
-      const c = text.charCodeAt(dash + 1);
-      let ok = true;
-      // `--` and a letter or digit: `-----BEGIN` is no flag.
-      if (c === DASH && isAlnum(text.charCodeAt(dash + 2))) {
-        let end = dash + 2;
-        while (end < n && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
-        from = end;
-        const sep = end < n ? text.charCodeAt(end) : -1;
-        const length = end - dash - 2;
+  /** `user:password` in valueFrom/valueTo: hides the password unless the user is a number. */
+  function userValue(): boolean {
+    let colon = valueFrom;
+    while (colon < valueTo && text.charCodeAt(colon) !== COLON) colon++;
+    if (colon === valueFrom || colon + 1 >= valueTo) return true;
+    let digits = true;
+    for (let i = valueFrom; i < colon && digits; i++) digits = isDigit(text.charCodeAt(i));
+    return digits || hide(colon + 1, valueTo);
+  }
+
+  let from = 0;
+  while (dash !== -1) {
+    from = dash + 1;
+    const c = text.charCodeAt(dash + 1);
+    let ok = true;
+    // `--` and a letter or digit: `-----BEGIN` is no flag.
+    if (c === DASH && isAlnum(text.charCodeAt(dash + 2))) {
+      let end = dash + 2;
+      while (end < n && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
+      from = end;
+      const sep = end < n ? text.charCodeAt(end) : -1;
+      const length = end - dash - 2;
+      if (
+        (length === 4 || length === 10) &&
+        text.startsWith(length === 4 ? 'user' : 'proxy-user', dash + 2)
+      ) {
         if (
-          (length === 4 || length === 10) &&
-          text.startsWith(length === 4 ? 'user' : 'proxy-user', dash + 2)
+          (sep === EQUALS && valueAt(end + 1, false)) ||
+          ((sep === 32 || sep === 9) && valueAt(end, true))
         ) {
-          if (
-            (sep === EQUALS && valueAt(end + 1, false)) ||
-            ((sep === 32 || sep === 9) && valueAt(end, true))
-          ) {
-            ok = userValue();
-            from = valueTo;
-          }
-        } else if (
-          (sep === 32 || sep === 9) &&
-          endsInSecretName(text, dash + 2, end, QUERY_SECRET_SUFFIXES, true) &&
-          valueAt(end, true)
-        ) {
-          ok = hide(valueFrom, valueTo);
-          from = valueTo;
-        }
-      } else if (c === 117 || c === 85) {
-        // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
-        const glued = dash + 2 < n && !isBlank(text.charCodeAt(dash + 2));
-        if (valueAt(dash + 2, !glued)) {
           ok = userValue();
           from = valueTo;
         }
-      } else if (c === 97 && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
-        redis ??= seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
-        if (valueAt(dash + 2, true) && onLineOf(redis, dash)) {
-          ok = hide(valueFrom, valueTo);
-          from = valueTo;
-        }
-      } else if (c === 112 && dash + 2 < n && !isBlank(text.charCodeAt(dash + 2))) {
-        mysql ??= seen(['mysql', 'mariadb']);
-        if (valueAt(dash + 2, false) && onLineOf(mysql, dash)) {
-          ok = hide(valueFrom, valueTo);
-          from = valueTo;
-        }
+      } else if (
+        (sep === 32 || sep === 9) &&
+        endsInSecretName(text, dash + 2, end, QUERY_SECRET_SUFFIXES, true) &&
+        valueAt(end, true)
+      ) {
+        ok = hide(valueFrom, valueTo);
+        from = valueTo;
       }
-      // Past the budget (budget.ts), this value runs to the end of the text.
-      if (!ok) return out;
-      dash = from < n ? nextFlag(text, from) : -1;
+    } else if (c === 117 || c === 85) {
+      // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
+      const glued = dash + 2 < n && !isBlank(text.charCodeAt(dash + 2));
+      if (valueAt(dash + 2, !glued)) {
+        ok = userValue();
+        from = valueTo;
+      }
+    } else if (c === 97 && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
+      redis ??= seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
+      if (valueAt(dash + 2, true) && onLineOf(redis, dash)) {
+        ok = hide(valueFrom, valueTo);
+        from = valueTo;
+      }
+    } else if (c === 112 && dash + 2 < n && !isBlank(text.charCodeAt(dash + 2))) {
+      mysql ??= seen(['mysql', 'mariadb']);
+      if (valueAt(dash + 2, false) && onLineOf(mysql, dash)) {
+        ok = hide(valueFrom, valueTo);
+        from = valueTo;
+      }
     }
-    return copied === 0 ? text : out + text.slice(copied);
-  };
+    // Past the budget (budget.ts), this value runs to the end of the text.
+    if (!ok) return out;
+    dash = from < n ? nextFlag(text, from) : -1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
