@@ -108,7 +108,9 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
       if (!finished) {
         // The collector may have answered every request, each "too large" down to single spans.
         const splitting =
-          splits > 0 ? `, while sending the parts of ${splits} requests it refused as too large` : '';
+          splits > 0
+            ? `, while sending the parts of ${splits} request${splits === 1 ? '' : 's'} it refused as too large`
+            : '';
         const timedOut = `the collector did not answer within ${timeoutMillis} ms${splitting}`;
         return { delivered, cause: [...causes, timedOut].join('; ') };
       }
