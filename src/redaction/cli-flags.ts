@@ -1,4 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { isAlnum, isDigit } from './chars.js';
 import { endsInSecretName } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
@@ -34,14 +35,6 @@ function isBlank(c: number): boolean {
 
 function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === DASH || c === 95;
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /** Where the `-` of the next ` -` at or after `from` is, or -1. */

@@ -1,4 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { isAlnum } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator } from './inline-locator.js';
 
@@ -51,10 +52,6 @@ function isSpace(c: number): boolean {
     c === 0x3000 ||
     c === 0xfeff
   );
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
 /** `[^\s"',;&}]`: a character of a single-part value (`password=value`). */

@@ -1,4 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { isAlnum, isDigit } from './chars.js';
 
 /**
  * `user:password@host:port` without a scheme in free text: a driver's error (`connecting to
@@ -48,14 +49,6 @@ function isDelimiter(c: number): boolean {
     c === 0x3000 ||
     c === 0xfeff
   );
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c);
 }
 
 /** A host name's characters: letters, digits, `.`, `-`, `_`. */
