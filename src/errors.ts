@@ -1,3 +1,5 @@
+import { MAX_QUOTED, quoted } from './util/quote.js';
+
 /**
  * Thrown by {@link initTracing} when an option passed in code is invalid.
  * Environment variables never throw: they warn once and fall back.
@@ -12,8 +14,9 @@ export class TracingConfigError extends Error {
   /** The value that was given. */
   readonly value: unknown;
 
-  constructor(option: string, value: unknown, allowed: string) {
-    super(`[@acme/otel] invalid option ${option}=${formatValue(value)}: ${allowed}`);
+  /** `shown`: the value as the message quotes it, when not {@link formatValue}'s (a scrubbed one). */
+  constructor(option: string, value: unknown, allowed: string, shown = formatValue(value)) {
+    super(`[@acme/otel] invalid option ${option}=${shown}: ${allowed}`);
     this.option = option;
     this.value = value;
   }
@@ -35,12 +38,69 @@ export function errorMessage(error: unknown): string {
   }
 }
 
-export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
+/**
+ * A given value as an error or a warning quotes it: JSON-like, at most {@link MAX_QUOTED}
+ * characters, built without walking more of it than it shows (a 100,000-key object or a 100 KB
+ * string was stringified whole into the message), never throwing (a getter or a Proxy trap that
+ * throws, a cycle, a BigInt). Numbers as written (`NaN`, not JSON's `null`).
+ */
+export function formatValue(value: unknown, scrub: (text: string) => string = same): string {
+  const out = { text: '', scrub };
   try {
-    return JSON.stringify(value) ?? String(value);
+    preview(value, out, 0);
   } catch {
-    return String(value);
+    return out.text === '' ? `[unprintable ${typeof value}]` : `${out.text}…`;
   }
+  // Bounded without a cut here: a string is cut where it is quoted, and no entry is added past MAX_QUOTED.
+  return out.text;
+}
+
+/** Deepest nesting shown, and the most entries of one object or array. */
+const MAX_DEPTH = 3;
+const MAX_ENTRIES = 20;
+
+const same = (text: string): string => text;
+
+function preview(
+  value: unknown,
+  out: { text: string; scrub: (text: string) => string },
+  depth: number,
+): void {
+  if (out.text.length > MAX_QUOTED) return;
+  if (typeof value === 'string') {
+    // Scrubbed whole before the cut, so that no half secret escapes.
+    out.text += quoted(out.scrub(value));
+    return;
+  }
+  if (typeof value === 'function') {
+    out.text += `[function ${value.name || 'anonymous'}]`;
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    out.text += String(value);
+    return;
+  }
+  if (value instanceof RegExp || value instanceof Date || value instanceof URL) {
+    out.text += value instanceof RegExp ? String(value) : JSON.stringify(value);
+    return;
+  }
+  if (value instanceof Error) {
+    out.text += `[${value.name}: ${quoted(String(value.message))}]`;
+    return;
+  }
+  const array = Array.isArray(value);
+  if (depth >= MAX_DEPTH) {
+    out.text += array ? '[…]' : '{…}';
+    return;
+  }
+  const keys = array ? undefined : Object.keys(value);
+  const count = array ? (value as unknown[]).length : keys!.length;
+  out.text += array ? '[' : '{';
+  for (let i = 0; i < count && i < MAX_ENTRIES && out.text.length <= MAX_QUOTED; i++) {
+    if (i > 0) out.text += ',';
+    if (keys !== undefined) out.text += `${quoted(keys[i]!)}:`;
+    preview(array ? (value as unknown[])[i] : (value as Record<string, unknown>)[keys![i]!], out, depth + 1);
+  }
+  if (count > MAX_ENTRIES && out.text.length <= MAX_QUOTED) out.text += `,… ${count - MAX_ENTRIES} more`;
+  out.text += array ? ']' : '}';
 }

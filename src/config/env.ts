@@ -1,4 +1,5 @@
 import { warnEnv, warnEnvEach } from '../diag/env-warning.js';
+import { cut, quoted } from '../util/quote.js';
 
 /** The environment as a plain object; tests pass their own instead of mutating `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -15,7 +16,7 @@ export function warnUnknownEntries(
   known: readonly string[],
   used: string,
 ): void {
-  const list = unknown.map((u) => JSON.stringify(u)).join(', ');
+  const list = unknown.map((u) => quoted(u)).join(', ');
   const verb = unknown.length > 1 ? 'are not' : 'is not';
   const kept = unknown.length < entries.length;
   warnEnv(
@@ -106,7 +107,7 @@ export function envKeyValues(
     const eq = pair.indexOf('=');
     const key = eq > 0 ? pair.slice(0, eq).trim() : '';
     if (key === '') {
-      const entry = secretValues ? `entry ${i + 1} (${maskedPair(pair)})` : `entry ${JSON.stringify(pair)}`;
+      const entry = secretValues ? `entry ${i + 1} (${maskedPair(pair)})` : `entry ${quoted(pair)}`;
       problems.push([`the ${entry} is not key=value`, 'ignoring that entry']);
       continue;
     }
@@ -114,7 +115,7 @@ export function envKeyValues(
     try {
       out[key] = decodeURIComponent(rawValue);
     } catch {
-      problems.push([`the value of ${key} is not valid percent-encoding`, 'using it undecoded']);
+      problems.push([`the value of ${cut(key)} is not valid percent-encoding`, 'using it undecoded']);
       out[key] = rawValue;
     }
   }

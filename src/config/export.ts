@@ -101,7 +101,7 @@ export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
     env,
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     (value, name) => {
-      if (!isHttpUrl(value)) return { problem: 'it is not an http(s) URL' };
+      if (!isHttpUrl(value)) return { problem: 'it is not a valid http(s) URL' };
       if (protocol === 'grpc') return { value };
       const base = withoutTrailingSlashes(value);
       // The signal-neutral endpoint gets the signal path appended for OTLP/HTTP (spec: exporter.md).

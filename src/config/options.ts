@@ -8,6 +8,7 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
+import { shownValue } from './shown-value.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
 // (pino does the same); a mistake in the environment only warns (see config.ts).
@@ -95,7 +96,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function fail(option: string, value: unknown, allowed: string): never {
-  throw new TracingConfigError(option, value, allowed);
+  throw new TracingConfigError(option, value, allowed, shownValue(option, value));
 }
 
 export function checkBoolean(option: string, value: unknown): void {

@@ -2,6 +2,7 @@ import type { BaggageEntry, Context } from '@opentelemetry/api';
 import { baggageEntryMetadataFromString, context, propagation } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { quoted } from '../util/quote.js';
 
 /**
  * W3C Baggage limits (https://www.w3.org/TR/baggage/#limits): at most 64 list-members and 8192
@@ -59,7 +60,7 @@ export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context =
     } catch (error) {
       log.warnOnce(
         `baggage/read/${key}`,
-        `baggage entry ${JSON.stringify(key)} dropped: its value could not be read (${errorMessage(error)}).`,
+        `baggage entry ${quoted(key)} dropped: its value could not be read (${errorMessage(error)}).`,
         'baggage values that are not text',
       );
       continue;
@@ -71,7 +72,7 @@ export function setBaggage(entries: Record<string, BaggageValue>, ctx: Context =
     if (!KEY.test(key)) {
       log.warnOnce(
         `baggage/key/${key}`,
-        `baggage key ${JSON.stringify(key)} is not a valid W3C token; entry dropped.`,
+        `baggage key ${quoted(key)} is not a valid W3C token; entry dropped.`,
         'invalid baggage keys',
       );
       continue;
@@ -100,7 +101,7 @@ function toEntry(key: string, raw: unknown): BaggageEntry | undefined {
   if (raw === null || type !== 'object' || typeof value !== 'string') {
     log.warnOnce(
       `baggage/value/${key}`,
-      `baggage entry ${JSON.stringify(key)} dropped: its value is ${kindOf(raw)}, not a string, number, boolean or { value: string }.`,
+      `baggage entry ${quoted(key)} dropped: its value is ${kindOf(raw)}, not a string, number, boolean or { value: string }.`,
       'baggage values that are not text',
     );
     return undefined;
@@ -109,7 +110,7 @@ function toEntry(key: string, raw: unknown): BaggageEntry | undefined {
   if (typeof metadata === 'string') return { value, metadata: baggageEntryMetadataFromString(metadata) };
   log.warnOnce(
     `baggage/metadata/${key}`,
-    `baggage entry ${JSON.stringify(key)}: its metadata is ${kindOf(metadata)}, not a string; the entry is kept without it.`,
+    `baggage entry ${quoted(key)}: its metadata is ${kindOf(metadata)}, not a string; the entry is kept without it.`,
     'baggage values that are not text',
   );
   return { value };
@@ -147,7 +148,7 @@ function enforceLimits(entries: Map<string, BaggageEntry>): void {
     if (reason !== undefined) {
       log.warnOnce(
         `baggage/limit/${key}`,
-        `baggage entry ${JSON.stringify(key)} dropped: ${reason} (W3C Baggage limits).`,
+        `baggage entry ${quoted(key)} dropped: ${reason} (W3C Baggage limits).`,
         'baggage entries over the W3C limits',
       );
       entries.delete(key);

@@ -2,6 +2,7 @@ import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentel
 import { context, INVALID_SPAN_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { quoted } from '../util/quote.js';
 import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
@@ -114,7 +115,7 @@ function inSpan<T>(
 export function startWithout(helper: string, name: string, parent: Context, error: unknown): Span {
   log.warnOnce(
     `${helper}.options`,
-    `${helper}(${JSON.stringify(typeof name === 'string' ? name : errorMessage(name))}): its span could not be started with the options given ` +
+    `${helper}(${quoted(typeof name === 'string' ? name : errorMessage(name))}): its span could not be started with the options given ` +
       `(${errorMessage(error)}), so it was started without them. This message once per process.`,
   );
   try {

@@ -1,3 +1,4 @@
+import { quoted } from '../util/quote.js';
 import { log } from './log.js';
 
 /**
@@ -25,8 +26,5 @@ export function warnEnvEach(
   const listed = found.slice(0, LISTED_ENV_PROBLEMS).map(([problem, fallback]) => `${problem}, ${fallback}`);
   if (found.length > LISTED_ENV_PROBLEMS)
     listed.push(`and ${found.length - LISTED_ENV_PROBLEMS} more such entries`);
-  log.warnOnce(
-    `env:${name}=${value}`,
-    `${name}=${JSON.stringify(value)} was given, but ${listed.join('; ')}.`,
-  );
+  log.warnOnce(`env:${name}=${value}`, `${name}=${quoted(value)} was given, but ${listed.join('; ')}.`);
 }

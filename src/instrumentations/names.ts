@@ -1,3 +1,4 @@
+import { quoted } from '../util/quote.js';
 import { ALIASES, CATALOGUE } from './catalogue.js';
 
 /** Short names of every instrumentation we know, e.g. `http`, `express`, `pg`. */
@@ -68,7 +69,7 @@ export function resolveInstrumentationNames(
 }
 
 function envLine(name: string, given: string, unknown: readonly string[], outcome: string): string {
-  return `${name}=${JSON.stringify(given)} was given, but it names ${describeUnknown(unknown)}, ${outcome}.`;
+  return `${name}=${quoted(given)} was given, but it names ${describeUnknown(unknown)}, ${outcome}.`;
 }
 
 /** The most unknown names a line names (each compared with every known one); the rest are counted. */
@@ -80,7 +81,7 @@ function describeUnknown(unknown: readonly string[]): string {
   const distinct = [...new Set(unknown)];
   const listed = distinct.slice(0, LISTED_UNKNOWN).map((u) => [u, closestKnown(u)] as const);
   const parts = listed.map(
-    ([u, near]) => `${JSON.stringify(u)}${near === undefined ? '' : ` (did you mean "${near}"?)`}`,
+    ([u, near]) => `${quoted(u)}${near === undefined ? '' : ` (did you mean "${near}"?)`}`,
   );
   const more = distinct.length > LISTED_UNKNOWN ? ` and ${distinct.length - LISTED_UNKNOWN} more` : '';
   const known =

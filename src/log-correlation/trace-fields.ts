@@ -1,6 +1,8 @@
 import type { Context, SpanContext } from '@opentelemetry/api';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
+import { formatValue } from '../errors.js';
+import { quoted } from '../util/quote.js';
 
 /** Names of the correlation fields. `false` leaves a field out. */
 export interface TraceFieldKeys {
@@ -43,7 +45,7 @@ export interface ResolvedFieldKeys {
 export function resolveFieldKeys(options: TraceFieldsOptions = {}): ResolvedFieldKeys {
   if (options.whenNoSpan !== undefined && options.whenNoSpan !== 'zeros' && options.whenNoSpan !== 'omit') {
     throw new TypeError(
-      `[@acme/otel] invalid option whenNoSpan=${JSON.stringify(options.whenNoSpan)}: expected 'zeros' or 'omit'`,
+      `[@acme/otel] invalid option whenNoSpan=${formatValue(options.whenNoSpan)}: expected 'zeros' or 'omit'`,
     );
   }
   const traceId = fieldName('traceId', options.keys?.traceId ?? 'trace_id');
@@ -61,7 +63,7 @@ export function resolveFieldKeys(options: TraceFieldsOptions = {}): ResolvedFiel
     const twin = names.slice(0, i).find(([, other]) => other === name);
     if (twin) {
       throw new TypeError(
-        `[@acme/otel] invalid option keys.${field}=${JSON.stringify(name)}: keys.${twin[0]} has that name already; each field needs its own`,
+        `[@acme/otel] invalid option keys.${field}=${quoted(name)}: keys.${twin[0]} has that name already; each field needs its own`,
       );
     }
   }
@@ -77,16 +79,8 @@ function fieldName(field: string, name: unknown): string {
   }
   if (typeof name === 'string' && name !== '') return name;
   throw new TypeError(
-    `[@acme/otel] invalid option keys.${field}=${shown(name)}: expected a non-empty string${field === 'traceFlags' ? ' or false' : ''}`,
+    `[@acme/otel] invalid option keys.${field}=${formatValue(name)}: expected a non-empty string${field === 'traceFlags' ? ' or false' : ''}`,
   );
-}
-
-function shown(value: unknown): string {
-  try {
-    return typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    return typeof value;
-  }
 }
 
 /** The valid span context of `ctx`, or undefined. */

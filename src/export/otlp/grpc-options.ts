@@ -7,6 +7,7 @@ import { log } from '../../diag/log.js';
 import { errorMessage } from '../../errors.js';
 import type { EnvFile, ResolvedConfig } from '../../types.js';
 import { lazyRequire } from '../../util/index.js';
+import { quoted } from '../../util/quote.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -76,7 +77,7 @@ export function checkedHeaders(
     if (problem) {
       log.warnOnce(
         `${exporter === 'gRPC' ? 'grpc-metadata' : 'http-header'}:${name}`,
-        `OTLP header "${rawName}" was given, but ${problem}, sending the export without it.`,
+        `OTLP header ${quoted(rawName)} was given, but ${problem}, sending the export without it.`,
       );
       continue;
     }

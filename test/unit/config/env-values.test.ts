@@ -120,13 +120,13 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
       ],
       [
         { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
-        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not an http\(s\) URL, defaulting to http:\/\/localhost:4317/,
+        /OTEL_EXPORTER_OTLP_ENDPOINT="not a url" was given, but it is not a valid http\(s\) URL, defaulting to http:\/\/localhost:4317/,
         (c) => c.endpoint,
         'http://localhost:4317',
       ],
       [
         { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://https://collector:4317' },
-        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https:\/\/https:\/\/collector:4317" was given, but it is not an http\(s\) URL/,
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https:\/\/https:\/\/collector:4317" was given, but it is not a valid http\(s\) URL/,
         (c) => c.endpoint,
         'http://localhost:4317',
       ],
@@ -294,7 +294,9 @@ describe('a bad OTLP endpoint is named without its userinfo', () => {
     const config = resolveConfig({}, { ...base, [name]: value });
     expect(config.endpoint).toBe('http://localhost:4317');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`${name}=${JSON.stringify(shown)} was given, but it is not an http(s) URL`);
+    expect(warnings[0]).toContain(
+      `${name}=${JSON.stringify(shown)} was given, but it is not a valid http(s) URL`,
+    );
     expect(warnings[0]).not.toContain('pw5ecret');
   });
 });
