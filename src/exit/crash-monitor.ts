@@ -14,12 +14,15 @@ export interface CrashRecord {
  * async context of the throw, so the active span is the one the error was thrown in: the error is
  * recorded on it (or, if it already ended, on its nearest open relative) as an `exception` event,
  * and on the entry span of its request (a SERVER span) if that is another one. When the process survives (the app has its own
- * `uncaughtException` listener or capture callback) nothing more is done; otherwise the error is
- * kept for the exit path, which runs next, synchronously.
+ * `uncaughtException` listener or capture callback) nothing more is done, unless that listener
+ * throws (`onListenerThrew`, below); otherwise the error is kept for the exit path, which runs
+ * next, synchronously.
  */
 export function installCrashMonitor(
   onFatal: (crash: CrashRecord) => void,
   recordOn: (active: Span | undefined) => (Span | undefined)[] = (active) => [active],
+  /** The app's `uncaughtException` listener threw: Node exits with code 7 and no 'exit' event. */
+  onListenerThrew?: (crash: CrashRecord) => void,
 ): () => void {
   const monitor = (error: unknown, origin: CrashRecord['origin']) => {
     // Never throw from here: Node would report our error instead of the application's. Recording
@@ -32,13 +35,50 @@ export function installCrashMonitor(
       }
     } catch {}
     try {
-      const survives =
-        process.listenerCount('uncaughtException') > 0 || process.hasUncaughtExceptionCaptureCallback();
-      if (!survives) onFatal({ error, origin });
+      if (process.hasUncaughtExceptionCaptureCallback()) return;
+      if (process.listenerCount('uncaughtException') === 0) onFatal({ error, origin });
+      else if (onListenerThrew) watchListenerThrow(() => onListenerThrew({ error, origin }));
     } catch {}
   };
   process.on('uncaughtExceptionMonitor', monitor);
   return () => process.off('uncaughtExceptionMonitor', monitor);
+}
+
+/**
+ * Runs `onThrow` if the `uncaughtException` listeners Node calls next (synchronously, right after
+ * the monitor) throw. Node then prints that error and exits with code 7 from C++: no 'exit' event,
+ * so every pending span was lost without a word (`process.on('uncaughtException', (e) => {
+ * log(e); throw e; })`, a real way to "rethrow"). For that one emit only, `process.emit` is wrapped:
+ * it puts itself back at the first `uncaughtException` emit, before calling the listeners, so the
+ * listeners, `process.emit` and everything after see Node's own; other events pass straight through.
+ */
+function watchListenerThrow(onThrow: () => void): void {
+  const own = Object.hasOwn(process, 'emit');
+  const emit = process.emit;
+  const restore = () => {
+    if (process.emit !== watching) return;
+    if (own) process.emit = emit;
+    else delete (process as { emit?: unknown }).emit;
+  };
+  const watching = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'uncaughtException') return Reflect.apply(emit, this, [event, ...args]) as boolean;
+    restore();
+    // `finally`, not catch and rethrow: a rethrow would make Node print our line as the error's
+    // source instead of the app's.
+    let threw = true;
+    try {
+      const handled = Reflect.apply(emit, this, [event, ...args]) as boolean;
+      threw = false;
+      return handled;
+    } finally {
+      if (threw) {
+        try {
+          onThrow();
+        } catch {}
+      }
+    }
+  } as typeof process.emit;
+  process.emit = watching;
 }
 
 function asException(error: unknown): Error | string {

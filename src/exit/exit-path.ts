@@ -70,6 +70,11 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       const entry = span && opts.tracker.entrySpanFor(span);
       return entry && entry !== span ? [span, entry] : [span];
     },
+    // The app's uncaughtException listener threw: Node exits now, with code 7 and no 'exit' event.
+    (record) => {
+      crash ??= record;
+      onExit(7);
+    },
   );
   const onExit = (code: number) => {
     if (ran) return;
@@ -83,6 +88,7 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       // Whatever was pending is gone: said once, as any other loss at exit.
       log.warn(`spans pending at exit were lost: the exit flush failed (${errorMessage(error)})`);
     }
+    for (const processor of [...opts.otlp, ...opts.others]) processor.exitFlushed();
     try {
       opts.report?.();
     } catch {

@@ -83,6 +83,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   private _stopped = false;
   /** The span-ended-after-shutdown line was printed. */
   private _saidLate = false;
+  /** Set by the exit path once its flush has run (`exitFlushed`). */
+  private _exitFlushed = false;
   private _shutdownPromise: Promise<void> | undefined;
   /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
   private readonly _inFlight = new Set<(result: ExportResult) => void>();
@@ -122,18 +124,30 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * A span that ended after `shutdown()` finished is not exported: counted as dropped, and said
-   * once (it was lost without a word). After `takeUnsent` the exit path has the spans, not this.
+   * A span that ended after `shutdown()` finished, or after the exit path's flush had run (in an
+   * app's 'exit' listener that runs after ours), is not exported: counted as dropped, and said once
+   * (it was lost without a word). Between `takeUnsent` and `exitFlushed` the exit path has the
+   * spans (it ends the open ones itself), not this.
    */
   private _endedAfterStop(span: ReadableSpan): void {
-    if (this._shutdownPromise === undefined || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0)
+    if (
+      (this._shutdownPromise === undefined && !this._exitFlushed) ||
+      (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0
+    )
       return;
     this.stats.dropped++;
     if (this._saidLate) return;
     this._saidLate = true;
     log.warn(
-      `${describeSpan(span)} ended after tracing was shut down, so it is not exported, nor is any span that ends after it (counted as dropped in stats()): shut tracing down once the app's last span has ended (its server closed, its requests done)`,
+      this._exitFlushed
+        ? `${describeSpan(span)} ended after the exit flush had sent what was pending (in an 'exit' listener that runs after ours, or later), so it is not sent, nor is any span that ends after it: end spans before the process exits, or in an 'exit' listener added before tracing starts`
+        : `${describeSpan(span)} ended after tracing was shut down, so it is not exported, nor is any span that ends after it (counted as dropped in stats()): shut tracing down once the app's last span has ended (its server closed, its requests done)`,
     );
+  }
+
+  /** For the exit path, once its flush has run: a span that ends after this is late (`_endedAfterStop`). */
+  exitFlushed(): void {
+    this._exitFlushed = true;
   }
 
   /**

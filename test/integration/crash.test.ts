@@ -195,6 +195,27 @@ describe('a process that ends by itself flushes every span', () => {
     expect(job.events[0]?.attributes['exception.message']).toBe('survived');
   });
 
+  it("… and one that throws: Node's exit 7 (no 'exit' event), every span, the crash on the open span", async () => {
+    const runs = await both('listenerThrows');
+    expectSameBehaviour(runs, 7);
+    expect(runs.untraced.stderr).toContain('Error: handler failed: boom');
+    expect(warmups()).toBe(5);
+    const job = named('job');
+    expect(job.status).toEqual({ code: 'ERROR', message: 'Error: boom' });
+    expect(job.events.map((e) => e.name)).toEqual(['exception']);
+    expect(job.events[0]?.attributes['exception.message']).toBe('boom');
+  });
+
+  it("a span that ends in an 'exit' listener that runs after ours: not sent, and said", async () => {
+    const runs = await both('lateExitSpan');
+    expectSameBehaviour(runs, 0);
+    expect(warmups()).toBe(5);
+    expect(rx.spans().map((s) => s.name)).not.toContain('in-exit');
+    expect(runs.traced.stderr).toMatch(
+      /\[@acme\/otel\] span "in-exit" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) ended after the exit flush had sent what was pending/,
+    );
+  });
+
   it('natural end: exit 0', async () => {
     expectSameBehaviour(await both('natural'), 0);
     expect(warmups()).toBe(5);

@@ -211,6 +211,26 @@ describe('AcmeBatchSpanProcessor', () => {
     }
   });
 
+  it('… and once the exit flush has run, a span ending (an app exit listener after ours) is counted and said once', () => {
+    const lines: string[] = [];
+    resetLogger();
+    setLogSink((level, line) => lines.push(`${level} ${line}`));
+    try {
+      const t = setup({ scheduledDelayMillis: 60_000 });
+      t.produce(3);
+      t.processor.takeUnsent();
+      t.processor.exitFlushed();
+      t.produce(2);
+      expect(t.processor.stats.snapshot().dropped).toBe(2);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^warn \[@acme\/otel\] span "s\d+" \(trace [0-9a-f]{32}, span [0-9a-f]{16}\) ended after the exit flush had sent what was pending/,
+      );
+    } finally {
+      resetLogger();
+    }
+  });
+
   it('a hung exporter does not hold shutdown past its timeout, and nothing rejects', async () => {
     const fake = fakeExporter();
     fake.state.hang = true;
