@@ -6,7 +6,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { B3_CONTEXT_KEYS } from './b3-context.js';
-import { guard, logSkipped } from './guard.js';
+import { logGivenSkipped, logSkipped, propagatorName } from './guard.js';
 import { isStrictSpanContext } from './ids.js';
 
 /**
@@ -19,14 +19,25 @@ import { isStrictSpanContext } from './ids.js';
  */
 export class StrictCompositePropagator implements TextMapPropagator {
   private readonly propagators: readonly TextMapPropagator[];
+  /** Each propagator's name, for the line that says a step of it threw (guard.ts). */
+  private readonly names: readonly string[];
+  /** How a step of each that threw is logged: a warning once for one given in code, debug for ours. */
+  private readonly logs: readonly ((what: string, error: unknown) => void)[];
 
-  constructor(propagators: readonly TextMapPropagator[]) {
+  /** `given`: the members given in code (not built from a name), whose failures are warned of. */
+  constructor(propagators: readonly TextMapPropagator[], given: ReadonlySet<TextMapPropagator> = new Set()) {
     this.propagators = [...propagators];
+    this.names = this.propagators.map(propagatorName);
+    this.logs = this.propagators.map((p) => (given.has(p) ? logGivenSkipped : logSkipped));
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    for (const propagator of this.propagators) {
-      guard('inject', () => propagator.inject(context, carrier, setter), undefined);
+    for (let i = 0; i < this.propagators.length; i++) {
+      try {
+        this.propagators[i]!.inject(context, carrier, setter);
+      } catch (error) {
+        this.logs[i]!(`${this.names[i]} inject`, error);
+      }
     }
   }
 
@@ -35,13 +46,13 @@ export class StrictCompositePropagator implements TextMapPropagator {
     let extracted = false;
     // Once per incoming request, mostly finding nothing: no closure per propagator, and a
     // propagator that returns its input context unchanged costs one comparison.
-    for (const propagator of this.propagators) {
+    for (let i = 0; i < this.propagators.length; i++) {
       const before = current;
       let after: Context;
       try {
-        after = propagator.extract(before, carrier, getter);
+        after = this.propagators[i]!.extract(before, carrier, getter);
       } catch (error) {
-        logSkipped('extract', error);
+        this.logs[i]!(`${this.names[i]} extract`, error);
         continue;
       }
       if (after === before) continue;
@@ -65,8 +76,12 @@ export class StrictCompositePropagator implements TextMapPropagator {
 
   fields(): string[] {
     const names = new Set<string>();
-    for (const propagator of this.propagators) {
-      for (const name of guard('fields', () => propagator.fields(), [])) names.add(name);
+    for (let i = 0; i < this.propagators.length; i++) {
+      try {
+        for (const name of this.propagators[i]!.fields()) names.add(name);
+      } catch (error) {
+        this.logs[i]!(`${this.names[i]} fields`, error);
+      }
     }
     return [...names];
   }

@@ -30,7 +30,8 @@ const FACTORIES: Record<Exclude<PropagatorName, 'none'>, () => TextMapPropagator
  * One propagator for a list of names and/or propagator objects, in list order (see
  * {@link StrictCompositePropagator} for who wins on extract). `none` anywhere in the list means no
  * propagation at all, as `OTEL_PROPAGATORS=none` does in the spec. Repeated names count once.
- * Every member is guarded: a throwing custom propagator is logged at debug and skipped.
+ * Every member is guarded: a step of a propagator given in code that throws is skipped, and said
+ * once per step (guard.ts).
  *
  * @example
  * propagation.setGlobalPropagator(createPropagator(['tracecontext', 'baggage', 'b3']));
@@ -49,9 +50,11 @@ export function createPropagator(
   }
   const seen = new Set<string>();
   const members: TextMapPropagator[] = [];
+  const given = new Set<TextMapPropagator>();
   for (const entry of entries) {
     if (typeof entry !== 'string') {
       members.push(entry);
+      given.add(entry);
       continue;
     }
     if (seen.has(entry)) continue;
@@ -61,7 +64,7 @@ export function createPropagator(
     else log.warnOnce(`propagator-${entry}`, `propagator '${entry}' is unknown and was skipped`);
   }
   if (members.length === 0) return new NoopPropagator();
-  return new StrictCompositePropagator(members);
+  return new StrictCompositePropagator(members, given);
 }
 
 function describe(entry: PropagatorName | TextMapPropagator): string {

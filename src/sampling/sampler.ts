@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { getB3SamplingDecision } from '../propagation/index.js';
 import type { ResolvedConfig, SamplerName } from '../types.js';
+import { GuardedSampler } from './guarded-sampler.js';
 import type { PooledIdGenerator } from './id-generator.js';
 import { RatioSampler } from './ratio-sampler.js';
 
@@ -22,7 +23,7 @@ export function createSampler(
   ids?: PooledIdGenerator,
 ): Sampler {
   const { sampler } = config;
-  if (typeof sampler !== 'string') return sampler;
+  if (typeof sampler !== 'string') return new GuardedSampler(sampler);
   const named = createNamedSampler({ sampler, sampleRatio: config.sampleRatio }, ids);
   // A B3 caller's sampling-only header is a parent decision too; always_on/off ignore parents.
   return sampler.startsWith('parentbased_') ? new B3DecisionSampler(named) : named;
