@@ -15,11 +15,12 @@ import { isAlnum, isDigit, isLetter, isScrubbed } from './chars.js';
  * is read as one only after what names a login:
  * - after `sqlplus`, `sqlldr`, `expdp`, `impdp` (a path or `.exe` before the name, and flags
  *   between, as `sqlplus -S`), after `userid=`, after `jdbc:oracle:thin:` (`oci:`, `oci8:`), and
- *   after rman's `target`, `auxiliary` and `catalog` when `rman` or `connect` comes before them:
- *   with or without `@target` (`sqlplus system/oracle` logs on locally);
- * - after `exp`, `imp`, `connect`, `conn` (words of prose too) and a lone `target`, `auxiliary` or
- *   `catalog`: only with `@` and a target, or for `connect`/`conn` at a line's start (SQL*Plus's
- *   `SQL> connect scott/tiger`) when the login ends the line or `as sysdba` follows;
+ *   after rman's `target`, `auxiliary` and `catalog` when `rman`, `connect` or another login comes
+ *   before them: with or without `@target` (`sqlplus system/oracle` logs on locally);
+ * - after `exp`, `imp`, `connect`, `conn` (words of prose too): only with `@` and a target, or for
+ *   `connect`/`conn` at a line's start (SQL*Plus's `SQL> connect scott/tiger`) when the login ends
+ *   the line or `as sysdba` follows; rman's words after anything else are prose (`deploy target
+ *   org/app@v2`);
  * - anywhere else, only as a whole EZConnect address: `@` then `//`, or a host, a port and a
  *   service (`@db.example:1521/ORCL`).
  * The user is an Oracle name (a letter first, then letters, digits, `_$#`, a proxy user's `[]`)
@@ -52,7 +53,7 @@ const MAX_BLANKS = 16;
 
 /** What the words before a login say of it. */
 const NONE = 0;
-/** A login only with `@` and a target (`exp`, `imp`, a lone `target`). */
+/** A login only with `@` and a target (`exp`, `imp`, `connect` in a line). */
 const WITH_TARGET = 1;
 /** `connect` or `conn`: with a target, or at a line's start when the login ends the line. */
 const COMMAND = 2;
@@ -195,15 +196,19 @@ function toolContext(text: string, s: number, e: number): number {
 }
 
 /**
- * rman's `target`, `auxiliary` or `catalog` at `s`: sure after `rman` or `connect` (RMAN's own
- * prompt); alone, a word of prose.
+ * rman's `target`, `auxiliary` or `catalog` at `s`: a login after it when `rman` or `connect` (RMAN's
+ * own prompt) comes before it, or another login (`rman target sys/pw@cdb catalog rc/pw@rcat`);
+ * otherwise a word of prose (`deploy target org/app@v2`).
  */
 function rmanContext(text: string, s: number): number {
   const before = wordBefore(text, s);
-  return before !== -1 &&
-    (isWord(text, before, found.wordEnd, 'rman') || isOneOf(text, before, found.wordEnd, COMMANDS))
-    ? SURE
-    : WITH_TARGET;
+  if (before !== -1)
+    return isWord(text, before, found.wordEnd, 'rman') || isOneOf(text, before, found.wordEnd, COMMANDS)
+      ? SURE
+      : NONE;
+  let e = s;
+  while (e > 0 && s - e <= MAX_BLANKS && isBlank(text.charCodeAt(e - 1))) e--;
+  return e < s && e === found.loginEnd ? SURE : NONE;
 }
 
 /** What the words before a login whose user starts a word at `u` say of it. */

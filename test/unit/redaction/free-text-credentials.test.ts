@@ -152,6 +152,7 @@ describe("Oracle's user/password@target", () => {
       'rman target sys/pw; RMAN> connect target sys/pw',
       `rman target sys/${R}; RMAN> connect target sys/${R}`,
     ],
+    ['rman target sys/pw auxiliary sys/pw2', `rman target sys/${R} auxiliary sys/${R}`],
     ['jdbc:oracle:thin:scott/tiger@host:1521:ORCL', `jdbc:oracle:thin:scott/${R}@host:1521:ORCL`],
     ['url=jdbc:oracle:oci:scott/tiger@//host:1521/svc', `url=jdbc:oracle:oci:scott/${R}@//host:1521/svc`],
     // EZConnect without a tool before it: only as a whole address.
@@ -176,6 +177,7 @@ describe("Oracle's user/password@target", () => {
     'jdbc:oracle:thin:@//db.example.com:1521/svc jdbc:oracle:thin:@db:1521:orcl',
     // Prose after the words that are also commands: only with a target, or alone on a line.
     'Connect to/from the host\ncould not connect to/from x; exp 2/3@x; target aarch64/linux',
+    'deploy target org/app@v2, catalog books/fr@2024',
     'exp scott/tiger file=x.dmp',
     // A path or a version after a tool.
     'sqlplus a/b/c@orcl; sqlplus @scripts/run.sql; sqlplus -v',
