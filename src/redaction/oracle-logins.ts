@@ -74,16 +74,15 @@ function isUserChar(c: number): boolean {
   return isAlnum(c) || c === 95 || c === 36 || c === 35 || c === 91 || c === 93;
 }
 
-/** What ends a login's word: white space, quotes, `;,|&<>` and `)`. */
+/** What ends a login's word: white space, quotes, `;,|&<>` and `)`. Letters are let go first. */
 function endsWord(c: number): boolean {
+  if (c >= 65) return c === 96 || c === 124;
   return (
     c <= 32 ||
     c === DQUOTE ||
     c === 39 ||
-    c === 96 ||
     c === 59 ||
     c === 44 ||
-    c === 124 ||
     c === 38 ||
     c === 60 ||
     c === 62 ||
@@ -93,18 +92,8 @@ function endsWord(c: number): boolean {
 
 /** What may come right before a word: white space, quotes, `(;,|&=`. */
 function beforeWord(c: number): boolean {
-  return (
-    c <= 32 ||
-    c === DQUOTE ||
-    c === 39 ||
-    c === 96 ||
-    c === 40 ||
-    c === 59 ||
-    c === 44 ||
-    c === 124 ||
-    c === 38 ||
-    c === EQUALS
-  );
+  if (c >= 65) return c === 96 || c === 124;
+  return c <= 32 || c === DQUOTE || c === 39 || c === 40 || c === 59 || c === 44 || c === 38 || c === EQUALS;
 }
 
 /** Whether `text[from, to)` is `word` (lower case), in any case. */
