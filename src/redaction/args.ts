@@ -1,3 +1,4 @@
+import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
 import type { Redactor } from './redactor.js';
 
 // A flag name that says its value is a secret: `--password`, `--db-pass`, `--api-key`,
@@ -12,6 +13,8 @@ const FLAG_WITH_VALUE = /^(--?[A-Za-z0-9][\w.-]{0,127})=/;
 const BARE_FLAG = /^--?[A-Za-z0-9][\w.-]{0,127}$/;
 // redis-cli's `-a password` (and its forks'): elsewhere `-a` is a common flag (`ls -a`).
 const REDIS_CLIS = ['redis-cli', 'valkey-cli', 'keydb-cli'];
+// `-a password` as one argument (a wrapper that passes the flag and its value together).
+const REDIS_PASSWORD_ARG = /^-a[ \t]+(?=[^ \t-])/;
 
 /** Whether `arg` is a redis-cli program, by its file name (`/usr/bin/redis-cli`, `redis-cli.exe`). */
 function isRedisCli(arg: string): boolean {
@@ -25,7 +28,9 @@ function isRedisCli(arg: string): boolean {
  *   userinfo, tokens, `password=` pairs);
  * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
- * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password;
+ * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password, also as one argument;
+ * - after sqlplus, sqlldr, expdp, impdp or rman, `scott/tiger@orcl` (and `scott/tiger`) hides the
+ *   password, after exp and imp `scott/tiger@orcl` (oracle-logins.ts);
  * - any other argument is scrubbed as free text.
  */
 export function scrubArgs(args: readonly string[], redactor: Redactor, replacement: string): string[] {
@@ -33,6 +38,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   let hideNext = false;
   let userNext = false;
   let redisCli = false;
+  let oracleTool = 0;
   for (const arg of args) {
     if (userNext) {
       userNext = false;
@@ -47,6 +53,18 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
         out.push(replacement);
         continue;
       }
+    }
+    if (oracleTool !== 0) {
+      const login = hideOracleLogin(arg, oracleTool, replacement);
+      if (login !== arg) {
+        out.push(login);
+        continue;
+      }
+    }
+    const redisPassword = redisCli ? REDIS_PASSWORD_ARG.exec(arg) : null;
+    if (redisPassword) {
+      out.push(redisPassword[0] + replacement);
+      continue;
     }
     const withValue = FLAG_WITH_VALUE.exec(arg);
     if (withValue) {
@@ -74,6 +92,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       continue;
     }
     redisCli ||= isRedisCli(arg);
+    oracleTool = Math.max(oracleTool, oracleToolOf(arg));
     out.push(redactor.text(arg));
   }
   return out;

@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit } from './chars.js';
+import { isAlnum, isWhiteSpace as isBlank, isDigit, isScrubbed } from './chars.js';
 import { endsInSecretName } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
@@ -29,18 +29,38 @@ const LF = 10;
 /** Names longer than this are no flags worth reading. */
 const MAX_NAME = 64;
 
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-
+/** A flag name's characters: letters, digits, `-`, `_`. */
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === DASH || c === 95;
+  return isAlnum(c) || c === DASH || c === 95;
 }
 
-/** Where the `-` of the next ` -` at or after `from` is, or -1. */
+/** What a flag comes after, when not at the text's start: a space, a tab, a line's end. */
+const FLAG_STARTS = [' -', '\t-', '\n-'];
+/**
+ * Where each of FLAG_STARTS was found by the last search for it, -2 before the first: searched
+ * again only once passed, so each is searched for across the text once. Module state, not the
+ * pass's: a pass never runs inside another, and a text with no flag allocates nothing.
+ */
+const flagStarts = [-2, -2, -2];
+
+/** Starts a new text for nextFlag. */
+function forgetFlagStarts(): void {
+  for (let i = 0; i < flagStarts.length; i++) flagStarts[i] = -2;
+}
+
+/** Where the `-` of the next blank and `-` at or after `from` is, or -1. */
 function nextFlag(text: string, from: number): number {
-  const at = text.indexOf(' -', from > 0 ? from - 1 : 0);
-  return at === -1 ? -1 : at + 1;
+  const start = from > 0 ? from - 1 : 0;
+  let best = -1;
+  for (let i = 0; i < FLAG_STARTS.length; i++) {
+    let at = flagStarts[i]!;
+    if (at !== -1 && at < start) {
+      at = text.indexOf(FLAG_STARTS[i]!, start);
+      flagStarts[i] = at;
+    }
+    if (at !== -1 && (best === -1 || at < best)) best = at;
+  }
+  return best === -1 ? -1 : best + 1;
 }
 
 /** Where a tool's name last occurred before a position: searched forward only, as positions grow. */
@@ -71,12 +91,13 @@ function lastBefore(s: Seen, text: string, p: number): number {
 
 export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
   return (text, budget = secretBudget()) => {
-    // A flag starts a word: at the start, or after a space (`\t-u` and a flag at a line's start
-    // are not looked for: searching every `-` cost 1.5 ms for 256 KB of `-----BEGIN `).
+    // A flag starts a word: at the start, or after a space, a tab or a line's end, each searched
+    // for as two characters (searching every `-` cost 1.5 ms for 256 KB of `-----BEGIN `).
     let dash = text.indexOf('-');
     if (dash === -1) return text;
     // A two-character search in text with a space every few characters: ~0.25 ms for 256 KB of
     // prose, so only once a `-` is known to be there.
+    forgetFlagStarts();
     if (dash !== 0) dash = nextFlag(text, dash);
     if (dash === -1) return text;
     return scrubFlags(text, dash, budget, replacement);
@@ -132,8 +153,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
 
   /** Replaces text[from, to) unless it is scrubbed already; false when the budget is spent. */
   function hide(from: number, to: number): boolean {
-    const value = text.slice(from, to);
-    if (value === replacement || value === 'REDACTED') return true;
+    if (isScrubbed(text, from, to, replacement)) return true;
     out += text.slice(copied, from) + replacement;
     copied = to;
     return takeSecret(budget);

@@ -1,5 +1,6 @@
 import { hexValue } from '../util/hex-digit.js';
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { isAlnum } from './chars.js';
 import { INLINE_MULTI_PART_NAMES } from './defaults.js';
 import { decodable, endsInSecretName, isSecretParam, secretNamesOf } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
@@ -24,17 +25,7 @@ const MAX_NAME = 256;
 
 /** What a query parameter's name is written with: letters, digits, `%`, `+`, `.`, `_`, `-`, `~`. */
 function isNameChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 37 ||
-    c === 43 ||
-    c === 46 ||
-    c === 95 ||
-    c === 45 ||
-    c === 126
-  );
+  return isAlnum(c) || c === 37 || c === 43 || c === 46 || c === 95 || c === 45 || c === 126;
 }
 
 /** Not `&`, white space, `"`, `'`, `<`, `>`, `#`, `;`, `,`. */

@@ -18,6 +18,7 @@ import {
 } from './defaults.js';
 import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
+import { createOracleLoginScrubber, isOracleJdbcUrl } from './oracle-logins.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { redactPathSecrets } from './path-secrets.js';
 import { createPgErrorScrubber } from './pg-errors.js';
@@ -344,6 +345,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const encodedNames = createEncodedNameScrubber(params, replacement);
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
+  const oracleLogins = createOracleLoginScrubber(replacement);
   const pgErrors = createPgErrorScrubber(replacement);
   const dbErrors = createDbErrorValueScrubber(replacement);
   const rawHeaders = createRawHeaderScrubber(replacement);
@@ -398,7 +400,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
-    const credentials = cliFlags(userinfo(urls, budget), budget);
+    const credentials = cliFlags(oracleLogins(userinfo(urls, budget), budget), budget);
     const pairs = phrases(inline(encodedNames(credentials, budget), budget));
     const databases = dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
     return rawHeaders(databases, budget);
@@ -409,6 +411,12 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     const out = scrubText(value, budget);
     if (budget.spent) reportSpent('a text');
     return out;
+  }
+
+  /** A URL; a JDBC URL's Oracle login too (`jdbc:oracle:thin:scott/tiger@host:1521:ORCL`, oracle-logins.ts). */
+  function scrubUrl(value: string, budget: SecretBudget): string {
+    const url = redactUrl(value, params, budget);
+    return isOracleJdbcUrl(url) ? oracleLogins(url, budget) : url;
   }
 
   /** `url.path`: its parameters (`;jsessionid=…`), then its credential-like segments. */
@@ -430,7 +438,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
           ? maskSql(redisStatement(patternsOnly(value, budget, true), budget))
           : maskSql(patternsOnly(value, budget, true), dialect === Dialect.MySql)
         : action === Action.Url
-          ? patternsOnly(redactUrl(value, params, budget), budget)
+          ? patternsOnly(scrubUrl(value, budget), budget)
           : action === Action.Query
             ? patternsOnly(redactQuery(value, params, budget), budget)
             : action === Action.Cookie

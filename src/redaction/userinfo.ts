@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit } from './chars.js';
+import { isAlnum, isDigit, isScrubbed } from './chars.js';
 
 /**
  * `user:password@host:port` without a scheme in free text: a driver's error (`connecting to
@@ -122,14 +122,6 @@ function sipUri(text: string, from: number, to: number): boolean {
   );
 }
 
-/** Whether `text[from, to)` is `REDACTED` or the replacement: scrubbed already. */
-function scrubbed(text: string, from: number, to: number, replacement: string): boolean {
-  return (
-    (to - from === 8 && text.startsWith('REDACTED', from)) ||
-    (to - from === replacement.length && text.startsWith(replacement, from))
-  );
-}
-
 export function createUserinfoScrubber(replacement: string): UserinfoScrubber {
   return (text, budget = secretBudget()) => {
     let at = text.indexOf('@');
@@ -156,7 +148,7 @@ export function createUserinfoScrubber(replacement: string): UserinfoScrubber {
           text.charCodeAt(last - 1) !== 58 &&
           !sipUri(text, start, colon) &&
           serverAt(text, last + 1) &&
-          !scrubbed(text, colon + 1, last, replacement)
+          !isScrubbed(text, colon + 1, last, replacement)
         ) {
           out += text.slice(copied, colon + 1) + replacement;
           // Past the budget (budget.ts), this password runs to the end of the text.

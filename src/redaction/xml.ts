@@ -1,4 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { isAlnum, isScrubbed, isWhiteSpace as isSpace } from './chars.js';
 import { INLINE_SECRET_NAMES } from './defaults.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 
@@ -18,20 +19,9 @@ const [GT, SLASH, COLON] = [62, 47, 58];
 /** Longer element names are not secret names (bounds the work per `<`). */
 const MAX_NAME = 128;
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-
+/** An element name's characters: letters, digits, `-`, `_`, `.`, and a namespace's `:`. */
 function isNameChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 45 ||
-    c === 95 ||
-    c === 46 ||
-    c === COLON
-  );
+  return isAlnum(c) || c === 45 || c === 95 || c === 46 || c === COLON;
 }
 
 export function createXmlScrubber(replacement: string, userNames: readonly string[]): XmlScrubber {
@@ -66,7 +56,7 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
           valueEnd > value &&
           (next === -1 || closes(text, next, lt + 1, end)) &&
           endsInSecretName(text, local, end, names, true) &&
-          !isDone(text, value, valueEnd, replacement)
+          !isScrubbed(text, value, valueEnd, replacement)
         ) {
           out += text.slice(copied, value) + replacement;
           if (!takeSecret(budget)) return out;
@@ -90,13 +80,4 @@ function closes(text: string, at: number, from: number, to: number): boolean {
   for (let i = 0; i < length; i++)
     if (text.charCodeAt(at + 2 + i) !== text.charCodeAt(from + i)) return false;
   return true;
-}
-
-/** A value already scrubbed is left alone. */
-function isDone(text: string, from: number, to: number, replacement: string): boolean {
-  const length = to - from;
-  return (
-    (length === replacement.length && text.startsWith(replacement, from)) ||
-    (length === 8 && text.startsWith('REDACTED', from))
-  );
 }

@@ -191,6 +191,25 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['encoded pairs, colons and spaces', 'token%3A%20%20', ['text']],
   ['encoded pairs, escaped names', 'p%61ssword%3Da%26', ['text']],
   ['encoded pairs, cookie values', 'cookie%3A%20a%3D1%3B', ['text']],
+  // Oracle logins and flags after tabs and line ends (2026-12-06).
+  ['Oracle logins', 'sqlplus a/a@a ', ['text', 'url']],
+  ['Oracle logins, slashes', 'a/', ['text']],
+  ['Oracle logins, words', ' a/a', ['text']],
+  ['Oracle logins, at signs', ' a/a@', ['text']],
+  ['Oracle logins, EZConnect near misses', ' a/a@a:1', ['text']],
+  ['Oracle logins, flags before', '-a -a -a -a a/a ', ['text']],
+  ['Oracle logins, long flags before', ` -${'a'.repeat(120)} a/a`, ['text']],
+  ['Oracle logins, long users', `${'a'.repeat(127)}/ `, ['text']],
+  ['Oracle logins, quotes', ' a/"', ['text']],
+  ['Oracle logins, closed quotes', ' a/"a"a', ['text']],
+  ['Oracle logins, connect lines', 'connect a/a\n', ['text']],
+  ['Oracle logins, connect blanks', `connect${' '.repeat(20)}a/a `, ['text']],
+  ['Oracle logins, rman', 'rman target a/a ', ['text']],
+  ['Oracle logins, JDBC', 'jdbc:oracle:thin:a/a@', ['text', 'url']],
+  ['Oracle logins, userid', 'userid=a/', ['text']],
+  ['flags after tabs', '\t-u a:a', ['text']],
+  ['flags after line ends', '\n--password a', ['text']],
+  ['flags after blanks', ' \t\n-', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -83,6 +83,12 @@ describe('credentials given as command-line flags in text', () => {
     ['mysql --password S3cret --db-password x', `mysql --password ${R} --db-password ${R}`],
     ['docker login --username bob --password s3cret', `docker login --username bob --password ${R}`],
     ['vault login --token s.abc --client-secret c', `vault login --token ${R} --client-secret ${R}`],
+    // After a tab or a line's end, and at the text's start (2026-12-06: only after a space).
+    ['redis-cli\t-a s3cret ping', `redis-cli\t-a ${R} ping`],
+    ['x\t--password hunter2', `x\t--password ${R}`],
+    ['ok\n--password hunter2\r\n-u bob:pw', `ok\n--password ${R}\r\n-u bob:${R}`],
+    ['mysql\t-pS3cret app', `mysql\t-p${R} app`],
+    ['-u bob:pw https://x', `-u bob:${R} https://x`],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -98,8 +104,99 @@ describe('credentials given as command-line flags in text', () => {
     // docker's uid:gid, and a user without a password (curl prompts).
     'docker run -u 1000:1000 img; sort -u file; curl -u user https://x',
     'x --password --verbose; --user= a',
+    // At a line's start, no tool before it on its line.
+    'redis-cli ping\n-a /tmp; mysql app\n-pv',
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
+  });
+});
+
+describe("Oracle's user/password@target", () => {
+  // 2026-12-06: userinfo.ts wants a `:` before the password, url.ts a `//` before the user, so an
+  // Oracle login went out whole wherever it was written (oracle-logins.ts).
+  it.each([
+    ['sqlplus scott/tiger@//db.example:1521/ORCL', `sqlplus scott/${R}@//db.example:1521/ORCL`],
+    ['sqlplus scott/tiger@orcl', `sqlplus scott/${R}@orcl`],
+    ['sqlplus -S -L scott/tiger@orcl @run.sql', `sqlplus -S -L scott/${R}@orcl @run.sql`],
+    ['sqlplus system/oracle', `sqlplus system/${R}`],
+    [
+      '/u01/app/oracle/bin/sqlplus "sys/pw@orcl as sysdba"',
+      `/u01/app/oracle/bin/sqlplus "sys/${R}@orcl as sysdba"`,
+    ],
+    ['SQLPLUS.EXE scott/"my pw"@orcl', `SQLPLUS.EXE scott/"${R}"@orcl`],
+    ['CONNECT scott/tiger@orcl', `CONNECT scott/${R}@orcl`],
+    ['SQL> conn c##admin/pw@pdb1;', `SQL> conn c##admin/${R}@pdb1;`],
+    [
+      'SQL> connect scott/tiger\nSQL> connect sys/pw as sysdba',
+      `SQL> connect scott/${R}\nSQL> connect sys/${R} as sysdba`,
+    ],
+    [
+      'expdp system/manager@pdb1 directory=d dumpfile=x.dmp',
+      `expdp system/${R}@pdb1 directory=d dumpfile=x.dmp`,
+    ],
+    ['impdp system/manager@pdb1 full=y', `impdp system/${R}@pdb1 full=y`],
+    [
+      'exp scott/tiger@orcl file=x.dmp; imp scott/tiger@orcl',
+      `exp scott/${R}@orcl file=x.dmp; imp scott/${R}@orcl`,
+    ],
+    ['sqlldr userid=scott/tiger@orcl control=x.ctl', `sqlldr userid=scott/${R}@orcl control=x.ctl`],
+    [
+      'sqlldr scott/tiger control=x.ctl; USERID=system/manager',
+      `sqlldr scott/${R} control=x.ctl; USERID=system/${R}`,
+    ],
+    [
+      'rman target sys/pw@cdb auxiliary sys/pw2@aux catalog rc/rcpw@rcat',
+      `rman target sys/${R}@cdb auxiliary sys/${R}@aux catalog rc/${R}@rcat`,
+    ],
+    [
+      'rman target sys/pw; RMAN> connect target sys/pw',
+      `rman target sys/${R}; RMAN> connect target sys/${R}`,
+    ],
+    ['rman target sys/pw auxiliary sys/pw2', `rman target sys/${R} auxiliary sys/${R}`],
+    ['jdbc:oracle:thin:scott/tiger@host:1521:ORCL', `jdbc:oracle:thin:scott/${R}@host:1521:ORCL`],
+    ['url=jdbc:oracle:oci:scott/tiger@//host:1521/svc', `url=jdbc:oracle:oci:scott/${R}@//host:1521/svc`],
+    // EZConnect without a tool before it: only as a whole address.
+    [
+      'ORA-12541 connecting to scott/tiger@db.example:1521/ORCL',
+      `ORA-12541 connecting to scott/${R}@db.example:1521/ORCL`,
+    ],
+    ['dsn=app/s3cret@//db:1521/svc', `dsn=app/${R}@//db:1521/svc`],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    // Paths, package specs, images and refs that hold `a/b@c`.
+    'src/foo@1.2.3 node_modules/@types/node @scope/pkg@1.0.0 /users/bob@example.com/',
+    'https://x/a/b@c and https://h/a/b@db:1521/x',
+    'ghcr.io/org/img@sha256:0e5d1234567890abcdef0123456789abcdef0123456789abcdef0123456789ab',
+    'org/img@sha256:0e5d1234567890abcdef0123456789abcdef0123456789abcdef0123456789ab',
+    'origin/main@{1} stash@{0} a/b@c feature/x@host',
+    // No password, or a local login without `/`.
+    'sqlplus / as sysdba; sqlplus /nolog; sqlplus scott@orcl; sqlplus /@wallet_alias',
+    'jdbc:oracle:thin:@//db.example.com:1521/svc jdbc:oracle:thin:@db:1521:orcl',
+    // Prose after the words that are also commands: only with a target, or alone on a line.
+    'Connect to/from the host\ncould not connect to/from x; exp 2/3@x; target aarch64/linux',
+    'deploy target org/app@v2, catalog books/fr@2024',
+    'exp scott/tiger file=x.dmp',
+    // A path or a version after a tool.
+    'sqlplus a/b/c@orcl; sqlplus @scripts/run.sql; sqlplus -v',
+    // Scrubbed already.
+    `sqlplus scott/${R}@orcl, sqlplus scott/REDACTED@orcl`,
+  ])('kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
+  it('in a URL attribute holding a JDBC URL', () => {
+    const attributes = {
+      'app.datasource.url': 'jdbc:oracle:thin:scott/tiger@host:1521:ORCL',
+      'url.full': 'https://h/a/b@c:1/x',
+    };
+    redactor.attributes(attributes);
+    expect(attributes).toEqual({
+      'app.datasource.url': `jdbc:oracle:thin:scott/${R}@host:1521:ORCL`,
+      'url.full': 'https://h/a/b@c:1/x',
+    });
   });
 });
 
@@ -171,6 +268,63 @@ describe('process.command_args set on a span', () => {
     expect(attributes['app.args']).toEqual(['redis-cli', '-a', 'pw1']);
   });
 
+  it("an Oracle tool's login, and redis-cli's -a with its value in one argument", () => {
+    const attributes = {
+      'process.command_args': ['/opt/oracle/bin/sqlplus', '-S', 'scott/tiger@orcl', '@run.sql'],
+    };
+    redactor.attributes(attributes);
+    expect(attributes['process.command_args']).toEqual([
+      '/opt/oracle/bin/sqlplus',
+      '-S',
+      `scott/${R}@orcl`,
+      '@run.sql',
+    ]);
+    const cases: [string[], string[]][] = [
+      [
+        ['rman', 'target', 'sys/pw', 'catalog', 'rc/x@rcat'],
+        ['rman', 'target', `sys/${R}`, 'catalog', `rc/${R}@rcat`],
+      ],
+      [
+        ['expdp', 'system/manager', 'directory=d'],
+        ['expdp', `system/${R}`, 'directory=d'],
+      ],
+      [
+        ['exp', 'scott/tiger@orcl'],
+        ['exp', `scott/${R}@orcl`],
+      ],
+      [
+        ['sqlldr', 'control=x.ctl', 'userid=scott/tiger@orcl'],
+        ['sqlldr', 'control=x.ctl', `userid=scott/${R}@orcl`],
+      ],
+      [
+        ['redis-cli', '-a s3cret', 'ping'],
+        ['redis-cli', `-a ${R}`, 'ping'],
+      ],
+      [
+        ['sh', '-c', 'redis-cli\t-a s3cret'],
+        ['sh', '-c', `redis-cli\t-a ${R}`],
+      ],
+      // Kept: a path after a tool, exp's login without a target, -a elsewhere.
+      [
+        ['sqlplus', '/nolog', '@scripts/run.sql'],
+        ['sqlplus', '/nolog', '@scripts/run.sql'],
+      ],
+      [
+        ['exp', 'a/b', 'ls', '-a x'],
+        ['exp', 'a/b', 'ls', '-a x'],
+      ],
+      [
+        ['node', 'src/a/b.js'],
+        ['node', 'src/a/b.js'],
+      ],
+    ];
+    for (const [args, expected] of cases) {
+      const span = { 'process.command_args': args };
+      redactor.attributes(span);
+      expect(span['process.command_args']).toEqual(expected);
+    }
+  });
+
   it('a list with other than strings is scrubbed item by item, its strings as text', () => {
     const attributes = { 'process.command_args': ['run', 'password=x1', 3] as unknown as string[] };
     redactor.attributes(attributes);
@@ -184,6 +338,9 @@ describe('each secret counts against the budget of its value', () => {
     ['-u user:password', '-u a:pw '],
     ['redis-cli -a', 'redis-cli -a pw '],
     ['encoded pairs', 'token%3Dpw%26'],
+    ['Oracle logins', 'sqlplus a/pw@o '],
+    ['Oracle logins, EZConnect', 'a/pw@h:1/s '],
+    ['flags after tabs', 'x\t--password pw '],
   ])('%s', (_name, unit) => {
     const text = unit.repeat(MAX_SECRETS_PER_VALUE + 10);
     const out = redactor.text(text);
