@@ -36,6 +36,8 @@ interface Scenario {
   grpcGo?: boolean;
   /** OTEL_BSP_MAX_EXPORT_BATCH_SIZE: the pending spans go as requests of that many. */
   batchSize?: number;
+  /** Spans flushed through the normal export before the others are left pending at the crash. */
+  flushFirst?: number;
 }
 
 async function crash(s: Scenario): Promise<{ untraced: Run; traced: Run; receiver: OtlpReceiver }> {
@@ -60,6 +62,7 @@ async function crash(s: Scenario): Promise<{ untraced: Run; traced: Run; receive
         }),
     ...(s.gzip ? { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } : {}),
     ...(s.batchSize ? { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: String(s.batchSize) } : {}),
+    ...(s.flushFirst ? { FLUSH_FIRST: String(s.flushFirst) } : {}),
     SMALL: String(s.small),
     SMALL_BYTES: String(s.smallBytes ?? 2048),
     GIANT_BYTES: String(s.giantBytes ?? 0),
@@ -270,6 +273,22 @@ describe('a request the collector refuses as too large at exit is split, not los
     expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(400);
     expect(receiver.tooLargeCount).toBeGreaterThan(0);
     expect(receiver.tooLargeCount).toBeLessThanOrEqual(9);
+    expect(lostLines(traced)).toEqual([]);
+  });
+
+  it('… and a limit the export learned before the crash cuts the pending requests: none refused at exit', async () => {
+    // 100 spans flushed first (refused once, cut to the stated 64 KiB), then 100 pending at the
+    // crash. Before: each of the two requests of ~215 KB refused, halved and refused again: 6.
+    const { traced, receiver } = await crash({
+      protocol: 'grpc',
+      limit: 64 * 1024,
+      small: 100,
+      grpcGo: true,
+      flushFirst: 100,
+    });
+    expect(exitStatus(traced)).toBe(1);
+    expect(new Set(receiver.spans().map((s) => s.name)).size).toBe(200);
+    expect(receiver.tooLargeCount).toBe(1);
     expect(lostLines(traced)).toEqual([]);
   });
 });
