@@ -1,6 +1,6 @@
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
-import type { AcmeBatchSpanProcessor } from '../export/index.js';
+import type { AcmeBatchSpanProcessor, RequestSizeLimit } from '../export/index.js';
 import { EncodedSpans, groupThousands } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { ExitRequests } from './exit-requests.js';
@@ -15,6 +15,8 @@ export interface ExitPathOptions {
   readonly otlp: readonly AcmeBatchSpanProcessor[];
   /** Batch processors in front of custom exporters: what they hold cannot be sent synchronously. */
   readonly others: readonly AcmeBatchSpanProcessor[];
+  /** The OTLP exporter's request limit: lowered to the collector's stated one, exit requests are cut to it. */
+  readonly sizeLimit?: RequestSizeLimit | undefined;
   /** Built at exit only (it may read TLS files). */
   readonly target: () => ExitTarget;
   readonly timeoutMillis: number;
@@ -167,13 +169,13 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     } else {
       // Started first: the thread boots while the requests are built.
       const sender = startSyncSender(opts.target(), left);
-      const requests = new ExitRequests();
+      const requests = new ExitRequests(opts.sizeLimit);
       // Already cut as the export loop cuts them (size and span count): takeUnsent().
       const items = requests.items(batches);
       // Stop waiting a little early: waking, stopping the thread and the loss line take a few ms,
       // and the bound is on the whole exit (on a loaded host the bench saw it overrun otherwise).
       const end = deadline - Math.min(50, opts.timeoutMillis / 20);
-      result = sender.send(items, (id) => requests.split(id), end);
+      result = sender.send(items, (id, stated) => requests.split(id, stated), end);
       if (result.delivered > 0) opts.onDelivered?.(result.delivered);
     }
     if (result.delivered < pending) {

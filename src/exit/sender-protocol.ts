@@ -48,11 +48,23 @@ export interface ExitSendJob {
  */
 export interface ExitSplitAsk {
   readonly split: number;
+  /** The limit the collector stated (stated-limit.ts), in bytes: the parts are cut to fit it. */
+  readonly limit?: number;
+  /**
+   * Not sent yet: larger than a limit the collector stated for an earlier request, so cut before
+   * it is sent (not counted among the requests it refused).
+   */
+  readonly ahead?: boolean;
 }
 
 /** Main → thread: the parts of a request the collector refused as too large (empty: they could not be built). */
 export interface ExitSplitParts {
   readonly parts: ExitSendItem[];
+  /**
+   * The stated limit the parts were cut to, when it was used (it leaves room for a span): the
+   * thread then asks for the parts of every later request larger than it before sending it.
+   */
+  readonly limit?: number;
 }
 
 /**

@@ -12,6 +12,7 @@ import { GrpcTransport } from '../export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../export/otlp/http-options.js';
 import { HttpTransport } from '../export/otlp/http-transport.js';
 import { decodePartialSuccess, type PartialSuccess } from '../export/otlp/response.js';
+import { statedSizeLimit } from '../export/stated-limit.js';
 import { isTooLargeAnswer } from '../export/too-large-answer.js';
 import type { ResolvedConfig } from '../types.js';
 import {
@@ -55,6 +56,20 @@ const waiting: ExitSendItem[] = [];
 let sending = 0;
 /** Splits asked of the main thread and not answered yet. */
 let splitting = 0;
+/**
+ * The limit the collector stated, once the main thread used it for a split: a later request
+ * larger than it is cut before it is sent, not sent to be refused.
+ */
+let cutTo = Number.POSITIVE_INFINITY;
+/**
+ * Whether each split asked stated a limit, in order (the main thread answers in order); how many
+ * of those are not answered yet, and the lowest limit they stated: a request larger than it
+ * waits for the answer (whether the main thread uses that limit), not to be sent and refused.
+ */
+const askedWithLimit: boolean[] = [];
+let answered = 0;
+let unansweredLimits = 0;
+let pendingLimit = Number.POSITIVE_INFINITY;
 let finished = false;
 
 /** Wakes the main thread: it has a split to build, or SLOT_DONE was set. */
@@ -82,14 +97,13 @@ async function send(item: ExitSendItem): Promise<void> {
   } catch (thrown) {
     error = thrown;
   }
-  // Sent again whole it would get the same answer: its halves go instead (built by the main
-  // thread, which holds the spans), down to single spans, as the exporter does
-  // (export/retrying-exporter.ts); a span too large alone is lost.
+  // Sent again whole it would get the same answer: its parts go instead (built by the main
+  // thread, which holds the spans), cut to the limit the collector stated or halved, down to
+  // single spans, as the exporter does (export/retrying-exporter.ts); a span too large alone is lost.
   if (isTooLargeAnswer(error)) {
     if (item.count > 1) {
-      splitting++;
-      outcome.postMessage({ split: item.id } satisfies ExitSplitAsk);
-      signal();
+      const stated = statedSizeLimit(error);
+      askSplit(stated === undefined ? { split: item.id } : { split: item.id, limit: stated });
       return;
     }
     if (tooLarge++ < NAMED) tooLargeNamed.push(item.label ?? 'a span');
@@ -135,9 +149,27 @@ function said(): void {
   outcome.postMessage({ causes: causes() } satisfies ExitSendOutcome);
 }
 
+/** Asks the main thread for the parts of a request; the thread waits for them before it finishes. */
+function askSplit(ask: ExitSplitAsk): void {
+  splitting++;
+  askedWithLimit.push(ask.limit !== undefined);
+  if (ask.limit !== undefined) {
+    unansweredLimits++;
+    pendingLimit = Math.min(pendingLimit, ask.limit);
+  }
+  outcome.postMessage(ask);
+  signal();
+}
+
 function pump(): void {
   while (sending < CONCURRENCY && waiting.length > 0) {
-    const item = waiting.shift()!;
+    const item = waiting[0]!;
+    if (item.count > 1 && item.request.length > pendingLimit) break;
+    waiting.shift();
+    if (item.count > 1 && item.request.length > cutTo) {
+      askSplit({ split: item.id, limit: cutTo, ahead: true });
+      continue;
+    }
     sending++;
     void send(item).finally(() => {
       sending--;
@@ -156,6 +188,8 @@ function pump(): void {
 parentPort?.on('message', (message: ExitSendJob | ExitSplitParts) => {
   if ('parts' in message) {
     splitting--;
+    if (askedWithLimit[answered++] && --unansweredLimits === 0) pendingLimit = Number.POSITIVE_INFINITY;
+    if (message.limit !== undefined) cutTo = Math.min(cutTo, message.limit);
     waiting.push(...message.parts);
   } else {
     waiting.push(...message.items);

@@ -27,7 +27,11 @@ export interface SyncSender {
    * Hands the requests over and blocks until they are answered or the deadline passed. `split`
    * builds the parts of request `id` when the collector refused it as too large (exit-requests.ts).
    */
-  send(items: ExitSendItem[], split: (id: number) => ExitSendItem[], deadline: number): SyncSendResult;
+  send(
+    items: ExitSendItem[],
+    split: (id: number, stated?: number) => ExitSplitParts,
+    deadline: number,
+  ): SyncSendResult;
 }
 
 /**
@@ -77,14 +81,14 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
             continue;
           }
           if (!build) continue;
-          let parts: ExitSendItem[] = [];
-          splits++;
+          let answer: ExitSplitParts = { parts: [] };
+          if (!message.ahead) splits++;
           try {
-            parts = split(message.split);
+            answer = split(message.split, message.limit);
           } catch (error) {
             unsplit ??= `a request the collector refused as too large could not be split (${errorMessage(error)})`;
           }
-          worker.postMessage({ parts } satisfies ExitSplitParts);
+          worker.postMessage(answer satisfies ExitSplitParts);
         }
       };
       // Copied, not transferred: a pooled Buffer's memory is shared with other buffers of this thread.

@@ -13,6 +13,7 @@ import { buildTraceRequest } from './otlp/request.js';
 import { decodePartialSuccess, type PartialSuccess } from './otlp/response.js';
 import { OtlpSpanExporter, partialResult } from './otlp/span-exporter.js';
 import { requireStep, runInIdleSteps } from './preload.js';
+import { RequestSizeLimit } from './request-size-limit.js';
 import { RetryingExporter } from './retrying-exporter.js';
 
 /** An exporter and how its spans reach it: batched (network) or one by one (local printing). */
@@ -22,6 +23,8 @@ export interface ExporterPlan {
   readonly batched: boolean;
   /** Takes the encoded batches of `EncodedSpanQueue` (our OTLP exporters) instead of span arrays. */
   readonly encoded?: boolean;
+  /** The largest request (OTLP): `maxExportRequestBytes`, or less when the collector stated less. */
+  readonly sizeLimit?: RequestSizeLimit;
 }
 
 /** The exporters for a resolved config; `none` gives an empty list. */
@@ -36,14 +39,16 @@ export function createExporters(
   }
   const plans: ExporterPlan[] = [];
   for (const name of exporters as ResolvedConfig['exporters'] & string[]) {
-    if (name === 'otlp')
+    if (name === 'otlp') {
+      const sizeLimit = new RequestSizeLimit(config.maxExportRequestBytes, config.endpoint);
       plans.push({
         name,
-        exporter: createRetryingOtlp(config, onRetry, observer),
+        exporter: createRetryingOtlp(config, sizeLimit, onRetry, observer),
         batched: true,
         encoded: true,
+        sizeLimit,
       });
-    else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
+    } else if (name === 'console') plans.push({ name, exporter: new ConsoleSpanExporter(), batched: false });
     else if (name === 'waterfall') {
       plans.push({ name, exporter: new WaterfallExporter(), batched: false });
     }
@@ -108,6 +113,7 @@ export class LazyExporter implements SpanExporter {
  */
 function createRetryingOtlp(
   config: ResolvedConfig,
+  sizeLimit: RequestSizeLimit,
   onRetry?: (error: unknown) => void,
   observer?: ExportObserver,
 ): SpanExporter {
@@ -127,6 +133,7 @@ function createRetryingOtlp(
   return new RetryingExporter(first, {
     deadlineMillis: config.batch.exportTimeoutMillis,
     recreate: make,
+    sizeLimit,
     ...(onRetry ? { onRetry } : {}),
   });
 }

@@ -11,6 +11,7 @@ export { splitBySize } from './otlp/request-split.js';
 export { fitResource, resourceLimitBytes } from './otlp/resource-fit.js';
 export { TRUNCATED_ATTRIBUTE } from './otlp/span-truncation.js';
 export { createOversizeReport } from './oversize-report.js';
+export { floorBytes, RequestSizeLimit } from './request-size-limit.js';
 export { FlushingSimpleSpanProcessor } from './simple-processor.js';
 export { describeSpanAt } from './span-label.js';
 export type { SpanStore } from './span-queue.js';

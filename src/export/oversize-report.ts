@@ -45,7 +45,8 @@ export function createOversizeReport(
     log.warn(text() + more);
   };
   return (span, outcome) => {
-    const size = `${bytes(outcome.encodedBytes)} encoded, more than the ${bytes(outcome.limitBytes)} a span may take in an export request (maxExportRequestBytes)`;
+    const limit = outcome.stated ? 'the limit the collector stated' : 'maxExportRequestBytes';
+    const size = `${bytes(outcome.encodedBytes)} encoded, more than the ${bytes(outcome.limitBytes)} a span may take in an export request (${limit})`;
     if (!outcome.dropped) {
       stats.truncated++;
       const cut =

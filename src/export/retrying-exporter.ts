@@ -1,8 +1,12 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { classifyExportError, isRetryableExportError, RetryBeyondDeadlineError } from './export-errors.js';
+import { EncodedSpans } from './otlp/encoded-queue.js';
+import { splitBySize } from './otlp/request-split.js';
 import { askedRetryDelay } from './otlp/retry-delay.js';
+import type { RequestSizeLimit } from './request-size-limit.js';
 import { describeSpanAt } from './span-label.js';
+import { statedSizeLimit } from './stated-limit.js';
 import { ExportTooLargeError, isTooLargeAnswer, type PartialExportResult } from './too-large.js';
 
 export interface RetryOptions {
@@ -37,10 +41,18 @@ export interface RetryOptions {
   recreateAfterMillis?: number;
   /** Random source in [0, 1), for tests. @default Math.random */
   random?: () => number;
+  /**
+   * The exporter's request size limit (`maxExportRequestBytes`), lowered to what the collector
+   * states when it refuses a request as too large; requests of encoded spans are cut to it.
+   * Absent: a refused request is halved.
+   */
+  sizeLimit?: RequestSizeLimit;
 }
 
 // A retry needs at least this much time left to be worth starting.
 const MIN_ATTEMPT_MILLIS = 50;
+// Parts of a refused request in flight at once (the exit sender sends as many: sender-thread.ts).
+const PARTS_AT_ONCE = 8;
 // Floor for a fully jittered wait, so a dead collector is not hammered in a tight loop.
 const MIN_BACKOFF_MILLIS = 10;
 
@@ -64,6 +76,7 @@ export class RetryingExporter implements SpanExporter {
   private readonly _recreateAfter: number;
   private _lastRecreate = Date.now();
   private _shutdown = false;
+  private readonly _sizeLimit: RequestSizeLimit | undefined;
 
   constructor(
     private _inner: SpanExporter,
@@ -78,21 +91,34 @@ export class RetryingExporter implements SpanExporter {
     this._isRetryable = options.isRetryable ?? isRetryableExportError;
     this._onRetry = options.onRetry;
     this._random = options.random ?? Math.random;
+    this._sizeLimit = options.sizeLimit;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: PartialExportResult) => void): void {
-    void this._exportFitting(spans, Date.now() + this._deadline).then(resultCallback, (error: unknown) =>
+    const deadline = Date.now() + this._deadline;
+    // Cut before sending once the collector stated a lower limit: a request cut to the old one
+    // (in the batch processor before it was learned) would be refused again.
+    const limit = this._sizeLimit;
+    const parts =
+      limit?.lowered && spans instanceof EncodedSpans ? splitBySize(spans, limit.bytes) : undefined;
+    const exported =
+      parts && parts.length > 1 ? this._exportParts(parts, deadline) : this._exportFitting(spans, deadline);
+    void exported.then(resultCallback, (error: unknown) =>
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) }),
     );
   }
 
   /**
    * A request the collector refused as too large is never sent again unchanged (it would get the
-   * same answer until the deadline, while the queue behind it fills): its halves are sent instead,
-   * down to single spans, and a span too large on its own is dropped. The result then counts the
-   * spans lost (`failedCount`), so the delivered rest is not counted as failed.
+   * same answer until the deadline, while the queue behind it fills): it is cut into parts that
+   * fit the limit the collector stated (`_partsOf`), or halved when it stated none, down to single
+   * spans, and a span too large on its own is dropped. The result then counts the spans lost
+   * (`failedCount`), so the delivered rest is not counted as failed.
    */
-  private async _exportFitting(spans: ReadableSpan[], deadline: number): Promise<PartialExportResult> {
+  private async _exportFitting(
+    spans: ReadableSpan[] | EncodedSpans,
+    deadline: number,
+  ): Promise<PartialExportResult> {
     const result = await this._exportWithRetry(spans, deadline);
     if (result.code === ExportResultCode.SUCCESS || !isTooLargeAnswer(result.error)) return result;
     if (spans.length <= 1 || this._shutdown) {
@@ -104,9 +130,38 @@ export class RetryingExporter implements SpanExporter {
         }),
       };
     }
+    return this._exportParts(this._partsOf(spans, result.error), deadline);
+  }
+
+  /**
+   * A refused request's parts: cut to the limit the collector stated, which the exporter keeps
+   * (request-size-limit.ts), when it stated one that leaves room for a span; else its halves.
+   */
+  private _partsOf(spans: ReadableSpan[] | EncodedSpans, error: unknown): (ReadableSpan[] | EncodedSpans)[] {
+    const stated = this._sizeLimit && spans instanceof EncodedSpans ? statedSizeLimit(error) : undefined;
+    if (stated !== undefined) {
+      const limit = this._sizeLimit!.learn(stated, spans as EncodedSpans);
+      const parts = limit === undefined ? [] : splitBySize(spans as EncodedSpans, limit);
+      if (parts.length > 1) return parts;
+    }
     const half = Math.ceil(spans.length / 2);
-    const parts = [spans.slice(0, half), spans.slice(half)];
-    const results = await Promise.all(parts.map((part) => this._exportFitting(part, deadline)));
+    return [spans.slice(0, half), spans.slice(half, spans.length)];
+  }
+
+  /** Exports `parts` side by side, as one result: how many of their spans were lost, and why. */
+  private async _exportParts(
+    parts: (ReadableSpan[] | EncodedSpans)[],
+    deadline: number,
+  ): Promise<PartialExportResult> {
+    // A few at a time: a batch cut to a small stated limit can make dozens of parts.
+    const results: PartialExportResult[] = new Array(parts.length);
+    let next = 0;
+    const sendNext = async (): Promise<void> => {
+      for (let i = next++; i < parts.length; i = next++)
+        results[i] = await this._exportFitting(parts[i]!, deadline);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARTS_AT_ONCE, parts.length) }, sendNext));
+    const total = parts.reduce((sum, part) => sum + part.length, 0);
     let lost = 0;
     let error: Error | undefined;
     results.forEach((r, i) => {
@@ -114,14 +169,17 @@ export class RetryingExporter implements SpanExporter {
       lost += n;
       if (n > 0) error ??= r.error;
     });
-    if (lost === spans.length) return { code: ExportResultCode.FAILED, ...(error ? { error } : {}) };
+    if (lost === total) return { code: ExportResultCode.FAILED, ...(error ? { error } : {}) };
     return {
       code: ExportResultCode.SUCCESS,
       ...(lost > 0 ? { failedCount: lost, ...(error ? { error } : {}) } : {}),
     };
   }
 
-  private async _exportWithRetry(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
+  private async _exportWithRetry(
+    spans: ReadableSpan[] | EncodedSpans,
+    deadline: number,
+  ): Promise<ExportResult> {
     for (let attempt = 0; ; attempt++) {
       const used = this._inner;
       const result = await this._attempt(used, spans, deadline - Date.now());
@@ -182,7 +240,11 @@ export class RetryingExporter implements SpanExporter {
   }
 
   /** One call of the wrapped exporter, bounded by the time left. */
-  private _attempt(inner: SpanExporter, spans: ReadableSpan[], remaining: number): Promise<ExportResult> {
+  private _attempt(
+    inner: SpanExporter,
+    spans: ReadableSpan[] | EncodedSpans,
+    remaining: number,
+  ): Promise<ExportResult> {
     return new Promise((resolve) => {
       let done = false;
       const finish = (result: ExportResult) => {
@@ -201,7 +263,8 @@ export class RetryingExporter implements SpanExporter {
       );
       timer.unref();
       try {
-        inner.export(spans, finish);
+        // The queue's own form for an exporter built for it (OTLP), as the batch processor hands it.
+        inner.export(spans as ReadableSpan[], finish);
       } catch (error) {
         finish({ code: ExportResultCode.FAILED, error: asError(error) });
       }

@@ -12,6 +12,7 @@ import {
   type EncodedSpans,
   type ExportCounters,
   FlushingSimpleSpanProcessor,
+  type RequestSizeLimit,
   splitBySize,
   UnencodableSpanError,
 } from '../export/index.js';
@@ -37,6 +38,8 @@ export interface ExitParts {
   readonly otlp: AcmeBatchSpanProcessor[];
   /** In front of custom exporters. */
   readonly others: AcmeBatchSpanProcessor[];
+  /** The OTLP exporter's request limit (lowered to the collector's stated one): exit requests are cut to it. */
+  sizeLimit?: RequestSizeLimit;
 }
 
 /** The span processors and export path for a resolved config. */
@@ -72,8 +75,8 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
             // Encoded as they end: a request is a concatenation, so one request per batch.
             ...(plan.encoded
               ? {
-                  createQueue: (capacity: number) =>
-                    new EncodedSpanQueue(
+                  createQueue: (capacity: number) => {
+                    const queue = new EncodedSpanQueue(
                       capacity,
                       (span, error) => {
                         stats.failed++;
@@ -84,9 +87,14 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
                         onOversized: createOversizeReport(stats, reporter),
                       },
                       config.batch.maxQueueBytes,
-                    ),
+                    );
+                    // The limit the collector stated, once lower: spans truncated to fit it as they end.
+                    plan.sizeLimit?.onLower((bytes) => queue.lowerRequestBytes(bytes));
+                    return queue;
+                  },
                   maxSpansPerRequest: config.batch.maxExportBatchSize,
-                  splitBatch: (batch) => splitBySize(batch as EncodedSpans, config.maxExportRequestBytes),
+                  splitBatch: (batch) =>
+                    splitBySize(batch as EncodedSpans, plan.sizeLimit?.bytes ?? config.maxExportRequestBytes),
                 }
               : {}),
           })
@@ -94,6 +102,7 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
     );
     const added = processors[processors.length - 1];
     if (added instanceof AcmeBatchSpanProcessor) (plan.encoded ? exit.otlp : exit.others).push(added);
+    if (plan.sizeLimit) exit.sizeLimit ??= plan.sizeLimit;
   }
   return { processors, stats, reporter, exit };
 }

@@ -32,10 +32,20 @@ interface Scenario {
   timeoutMillis?: number;
   mode?: ReceiverMode;
   gzip?: boolean;
+  /** The receiver refuses in the Collector's (grpc-go's) words, and counts the refusals. */
+  grpcGo?: boolean;
+  /** OTEL_BSP_MAX_EXPORT_BATCH_SIZE: the pending spans go as requests of that many. */
+  batchSize?: number;
+  /** Spans flushed through the normal export before the others are left pending at the crash. */
+  flushFirst?: number;
 }
 
 async function crash(s: Scenario): Promise<{ untraced: Run; traced: Run; receiver: OtlpReceiver }> {
-  const receiver = await startReceiver({ http: true, maxReceiveMessageBytes: s.limit });
+  const receiver = await startReceiver({
+    http: true,
+    maxReceiveMessageBytes: s.limit,
+    ...(s.grpcGo ? { tooLargeWords: 'grpc-go' as const } : {}),
+  });
   rx = receiver;
   if (s.mode) receiver.setMode(s.mode);
   const env = {
@@ -51,6 +61,8 @@ async function crash(s: Scenario): Promise<{ untraced: Run; traced: Run; receive
           OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.httpPort}`,
         }),
     ...(s.gzip ? { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } : {}),
+    ...(s.batchSize ? { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: String(s.batchSize) } : {}),
+    ...(s.flushFirst ? { FLUSH_FIRST: String(s.flushFirst) } : {}),
     SMALL: String(s.small),
     SMALL_BYTES: String(s.smallBytes ?? 2048),
     GIANT_BYTES: String(s.giantBytes ?? 0),
@@ -226,4 +238,57 @@ describe('a request the collector refuses as too large at exit is split, not los
       );
       expect(traced.ms - untraced.ms).toBeLessThan(2000 + 2_000);
     });
+
+  it('the Collector states its limit (grpc-go): the refused request is cut to it at once, every span delivered', async () => {
+    // 100 spans of 2 KB, one request of ~215 KB against 64 KiB. Before: halved, its halves
+    // (~107 KB) refused and halved again: 3 refused requests.
+    const { traced, receiver } = await crash({
+      protocol: 'grpc',
+      limit: 64 * 1024,
+      small: 100,
+      grpcGo: true,
+    });
+    expect(exitStatus(traced)).toBe(1);
+    expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(100);
+    expect(receiver.tooLargeCount).toBe(1);
+    expect(receiver.requestCount).toBe(4);
+    expect(lostLines(traced)).toEqual([]);
+    expect(traced.stderr).toMatch(
+      /\[@acme\/otel\] the collector at \S+ refused an export request as too large, stating a limit of 65,536 bytes/,
+    );
+  });
+
+  it('… and later requests of the same exit are cut to it before they are sent', async () => {
+    // 400 spans of 2 KB pending as 20 requests of 20 (~43 KB each) against 32 KiB. Before, each of
+    // the 20 was sent, refused and halved. Now only those sent before the first refusal came back
+    // (8 at a time; the export loop may also have sent one before the crash) are refused.
+    const { traced, receiver } = await crash({
+      protocol: 'grpc',
+      limit: 32 * 1024,
+      small: 400,
+      grpcGo: true,
+      batchSize: 20,
+    });
+    expect(exitStatus(traced)).toBe(1);
+    expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(400);
+    expect(receiver.tooLargeCount).toBeGreaterThan(0);
+    expect(receiver.tooLargeCount).toBeLessThanOrEqual(9);
+    expect(lostLines(traced)).toEqual([]);
+  });
+
+  it('… and a limit the export learned before the crash cuts the pending requests: none refused at exit', async () => {
+    // 100 spans flushed first (refused once, cut to the stated 64 KiB), then 100 pending at the
+    // crash. Before: each of the two requests of ~215 KB refused, halved and refused again: 6.
+    const { traced, receiver } = await crash({
+      protocol: 'grpc',
+      limit: 64 * 1024,
+      small: 100,
+      grpcGo: true,
+      flushFirst: 100,
+    });
+    expect(exitStatus(traced)).toBe(1);
+    expect(new Set(receiver.spans().map((s) => s.name)).size).toBe(200);
+    expect(receiver.tooLargeCount).toBe(1);
+    expect(lostLines(traced)).toEqual([]);
+  });
 });

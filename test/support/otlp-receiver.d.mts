@@ -81,6 +81,14 @@ export interface ReceiverOptions {
    * @default 64 MiB
    */
   maxReceiveMessageBytes?: number;
+  /**
+   * How gRPC refuses a request over `maxReceiveMessageBytes`: grpc-js's own check ("Received
+   * message larger than max (N vs M)", not counted in `tooLargeCount`), or the Collector's
+   * (grpc-go) words, "grpc: received message larger than max (N vs. M)", checked by the receiver
+   * on the (decompressed) body and counted in `tooLargeCount`.
+   * @default 'grpc-js'
+   */
+  tooLargeWords?: 'grpc-js' | 'grpc-go';
 }
 
 export interface OtlpReceiver {
@@ -93,7 +101,10 @@ export interface OtlpReceiver {
   readonly httpPort: number | undefined;
   /** Export requests that arrived (every mode) since start or the last `clear()`. */
   readonly requestCount: number;
-  /** OTLP/HTTP requests refused with 413 over `maxReceiveMessageBytes` (gRPC refusals happen inside grpc-js). */
+  /**
+   * Requests refused over `maxReceiveMessageBytes`: OTLP/HTTP with 413, and gRPC with
+   * `tooLargeWords: 'grpc-go'` (grpc-js's own refusals happen inside it, uncounted).
+   */
   readonly tooLargeCount: number;
   readonly mode: ReceiverMode;
   /** Every recorded span in arrival order (a copy). */

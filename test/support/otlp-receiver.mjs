@@ -207,7 +207,12 @@ export async function startReceiver(options = {}) {
     retain = true,
     onSpan,
     maxReceiveMessageBytes = 64 * 1024 * 1024,
+    tooLargeWords = 'grpc-js',
   } = options;
+  if (tooLargeWords !== 'grpc-js' && tooLargeWords !== 'grpc-go')
+    throw new TypeError(
+      `otlp-receiver: tooLargeWords ${JSON.stringify(tooLargeWords)} is not 'grpc-js' or 'grpc-go'`,
+    );
   const withHttp = httpOption === true || typeof httpOption === 'number';
   const method = getExportMethod();
 
@@ -282,7 +287,10 @@ export async function startReceiver(options = {}) {
   function createGrpcServer() {
     // grpc-js answers a larger message with RESOURCE_EXHAUSTED "Received message larger than max
     // (N vs. M)" before the handler runs, as the Collector (grpc-go) does past max_recv_msg_size_mib.
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': maxReceiveMessageBytes });
+    // With grpc-go's words, the handler refuses (and counts) a larger message itself.
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': tooLargeWords === 'grpc-go' ? -1 : maxReceiveMessageBytes,
+    });
     // The raw (already decompressed) body is only visible to the deserializer, so it rides along
     // on the decoded request under a symbol.
     const definition = {
@@ -297,6 +305,13 @@ export async function startReceiver(options = {}) {
     };
     server.addService(definition, {
       Export: (call, callback) => {
+        const size = call.request[RAW].length;
+        if (tooLargeWords === 'grpc-go' && size > maxReceiveMessageBytes) {
+          tooLarge++;
+          // grpc-go's rpc_util.go, as the Collector answers past max_recv_msg_size_mib.
+          const details = `grpc: received message larger than max (${size} vs. ${maxReceiveMessageBytes})`;
+          return callback({ code: grpc.status.RESOURCE_EXHAUSTED, details });
+        }
         arrived(call.request[RAW], call.metadata.getMap());
         respond(
           () => accept(call.request),

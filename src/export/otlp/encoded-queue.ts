@@ -47,6 +47,8 @@ export interface OversizedSpan {
   readonly limitBytes: number;
   /** The values cut (attribute keys, `events[0].exception.stacktrace`...), when truncated. */
   readonly cut: readonly string[];
+  /** The limit is the one the collector stated, lower than `maxExportRequestBytes`. */
+  readonly stated?: boolean;
 }
 
 export interface SpanSizeLimit {
@@ -120,8 +122,10 @@ export class EncodedSpanQueue implements SpanStore {
   /** Encoded bytes of the spans queued. */
   bytes = 0;
   /** The most bytes one span's entry may take: the request limit less the envelope reserve. */
-  private readonly _maxSpanBytes: number;
-  private readonly _readyBytes: number;
+  private _maxSpanBytes: number;
+  private _readyBytes: number;
+  /** The request limit is the collector's stated one (`lowerRequestBytes`), not `maxRequestBytes`. */
+  private _stated = false;
 
   /**
    * @param onUnencodable called for a span the encoder could not walk (a throwing getter or
@@ -181,6 +185,18 @@ export class EncodedSpanQueue implements SpanStore {
     this.size++;
     this.bytes += w.pos - start;
     return true;
+  }
+
+  /**
+   * The collector stated a request limit lower than `maxRequestBytes` (request-size-limit.ts):
+   * spans that end from now on are truncated to fit it, and a request's worth is that much.
+   * Spans already queued stay as they are (the request split puts an oversized one alone).
+   */
+  lowerRequestBytes(bytes: number): void {
+    if (!this._sizeLimit || bytes - envelopeReserve(bytes) >= this._maxSpanBytes) return;
+    this._maxSpanBytes = bytes - envelopeReserve(bytes);
+    this._readyBytes = Math.min(this._readyBytes, bytes);
+    this._stated = true;
   }
 
   /**
@@ -247,12 +263,12 @@ export class EncodedSpanQueue implements SpanStore {
       if (!this._encode(truncated.span, start)) return false; // reported as unencodable
       const size = this._writer.pos - start;
       if (size <= limitBytes) {
-        report(span, { dropped: false, encodedBytes, limitBytes, cut: truncated.cut });
+        report(span, { dropped: false, encodedBytes, limitBytes, cut: truncated.cut, stated: this._stated });
         return true;
       }
       excess += size - limitBytes;
     }
-    report(span, { dropped: true, encodedBytes, limitBytes, cut: [] });
+    report(span, { dropped: true, encodedBytes, limitBytes, cut: [], stated: this._stated });
     return false;
   }
 
