@@ -64,25 +64,30 @@ describe('parseStatedLimit', () => {
       parseStatedLimit(`grpc: received message larger than max (5 vs. 4)${'a'.repeat(100 * 1024)}`),
     ).toBe(4);
     // The worst shapes for a scanner: the needle over and over, and an open parenthesis never closed.
-    const shapes = [
-      'larger than '.repeat(10_000),
-      `larger than max (${'1 '.repeat(50_000)}`,
-      `larger than max (1 vs. ${'9'.repeat(100_000)}`,
-      ' '.repeat(100 * 1024),
-      'larger than max ('.repeat(6_000),
+    const shapes: [string, (n: number) => string][] = [
+      ['needle', (n) => 'larger than '.repeat(n / 12)],
+      ['open list', (n) => `larger than max (${'1 '.repeat(n / 2)}`],
+      ['long number', (n) => `larger than max (1 vs. ${'9'.repeat(n)}`],
+      ['spaces', (n) => ' '.repeat(n)],
+      ['open parentheses', (n) => 'larger than max ('.repeat(n / 17)],
     ];
-    for (const shape of shapes) {
-      expect(parseStatedLimit(shape)).toBeUndefined();
-      // A 100 KB message costs what its first 2 KB cost: a scanner that read it all, or
-      // backtracked, would take 50 times as long or more.
-      const head = shape.slice(0, 2048);
-      const whole = bestMs(() => {
-        for (let i = 0; i < 200; i++) parseStatedLimit(shape);
-      });
-      const part = bestMs(() => {
-        for (let i = 0; i < 200; i++) parseStatedLimit(head);
-      });
-      expect(whole / Math.max(part, 0.05)).toBeLessThan(5);
+    // Flat strings (a Buffer round trip), so that no timing pays for V8 joining a rope.
+    const flat = (text: string) => Buffer.from(text).toString();
+    for (const [name, make] of shapes) {
+      const small = flat(make(100 * 1024));
+      const large = flat(make(1024 * 1024));
+      expect(parseStatedLimit(small)).toBeUndefined();
+      expect(parseStatedLimit(large)).toBeUndefined();
+      // 1 MB costs what 100 KB does: a scanner that read it all, or backtracked, would take 10
+      // times as long or more.
+      for (let i = 0; i < 500; i++) parseStatedLimit(small) ?? parseStatedLimit(large);
+      // 2,000 calls a sample (a few ms), so a single GC pause or a scheduler tick cannot make the ratio.
+      const ms = (text: string) =>
+        bestMs(() => {
+          for (let i = 0; i < 2000; i++) parseStatedLimit(text);
+        }, 7);
+      const ratio = ms(large) / Math.max(ms(small), 0.5);
+      expect(ratio, `${name}: 1 MB against 100 KB`).toBeLessThan(3);
     }
   });
 });
