@@ -34,9 +34,10 @@ export class DownstreamError extends Error {
  * @returns {Promise<{ status: number, body: any }>}
  */
 export async function requestJson(url, options = {}) {
-  const deadlineAt = Date.now() + (options.timeoutMs ?? 5000);
-  const result = await attempt(url, options, deadlineAt, true);
-  return 'status' in result ? result : /** @type {any} */ (attempt(url, options, deadlineAt, false));
+  const totalMs = options.timeoutMs ?? 5000;
+  const deadlineAt = Date.now() + totalMs;
+  const result = await attempt(url, options, deadlineAt, totalMs, true);
+  return 'status' in result ? result : /** @type {any} */ (attempt(url, options, deadlineAt, totalMs, false));
 }
 
 /** @typedef {{ method?: string, body?: unknown, headers?: Record<string, string>, maxBytes?: number, agent?: http.Agent }} RequestOptions */
@@ -45,10 +46,11 @@ export async function requestJson(url, options = {}) {
  * @param {string} url
  * @param {RequestOptions} options
  * @param {number} deadlineAt
+ * @param {number} totalMs the call's bound, for its message
  * @param {boolean} mayRetry
  * @returns {Promise<{ status: number, body: any } | { retry: true }>}
  */
-function attempt(url, options, deadlineAt, mayRetry) {
+function attempt(url, options, deadlineAt, totalMs, mayRetry) {
   const { method = 'GET', maxBytes = 1024 * 1024 } = options;
   const timeoutMs = Math.max(0, deadlineAt - Date.now());
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -103,7 +105,9 @@ function attempt(url, options, deadlineAt, mayRetry) {
         res.on('error', fail);
       },
     );
-    const deadline = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    // The call's bound, not this attempt's share of it: read a millisecond after the deadline was
+    // set (or on a second attempt), the share said "timed out after 299 ms" of a 300 ms call.
+    const deadline = setTimeout(() => fail(new Error(`timed out after ${totalMs} ms`)), timeoutMs);
     req.on('error', fail);
     req.end(payload);
   });
