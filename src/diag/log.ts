@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { redactorFor } from '../redaction/shared.js';
 import type { LogLevel } from '../types.js';
 import { printable } from '../util/printable.js';
+import { cut } from '../util/quote.js';
 import { inWorkerThread } from '../util/worker-thread.js';
 
 const PREFIX = '[@acme/otel]';
@@ -97,17 +98,11 @@ function scrubAroundIds(message: string, scrub: (text: string) => string): strin
 /** The longest message a line shows, in characters; a longer one is cut (after scrubbing: no half-secret). */
 export const MAX_LINE = 8192;
 
-function bounded(text: string): string {
-  return text.length <= MAX_LINE
-    ? text
-    : `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters)`;
-}
-
 function emit(level: 'error' | 'warn' | 'info' | 'debug', message: string, alreadyScrubbed = false): void {
   if (RANK[state.level] < RANK[level]) return;
   try {
     // One line per message, whatever it quotes (printable.ts), of bounded length.
-    state.sink(level, `${PREFIX} ${bounded(printable(alreadyScrubbed ? message : scrubbed(message)))}`);
+    state.sink(level, `${PREFIX} ${cut(printable(alreadyScrubbed ? message : scrubbed(message)), MAX_LINE)}`);
   } catch {
     // Logging must never break the host.
   }

@@ -1,5 +1,6 @@
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { cut } from '../util/quote.js';
 
 /**
  * Run one propagation step; never let it throw into the host. Carriers and getters come from
@@ -28,7 +29,7 @@ export function logGivenSkipped(what: string, error: unknown): void {
   logSkipped(what, error);
   log.warnOnce(
     `propagation/${what}`,
-    `the propagator given in code, ${what}, threw (${errorMessage(error)}): skipped, the other propagators still ran (this message once per step; every one at OTEL_LOG_LEVEL=debug)`,
+    `the propagator given in code, ${what}, threw (${cut(errorMessage(error))}): skipped, the other propagators still ran (this message once per step; every one at OTEL_LOG_LEVEL=debug)`,
     'propagators that threw',
   );
 }

@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { cut } from '../util/quote.js';
 
 /**
  * A Sampler given in code, guarded. One that threw, or returned something that is not a
@@ -34,7 +35,7 @@ export class GuardedSampler implements Sampler {
     try {
       result = this._sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     } catch (error) {
-      say('threw', `threw (${errorMessage(error)})`);
+      say('threw', `threw (${cut(errorMessage(error))})`);
       return this._fallback.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     }
     if (isSamplingResult(result)) return result;

@@ -143,10 +143,8 @@ describe('a config error quotes no credential', () => {
   });
 
   it('the error keeps the value given', () => {
-    try {
-      resolveConfig({ endpoint: 'http://bob:hunter2@127.0.0.1:99999' }, base);
-    } catch (error) {
-      expect((error as { value?: unknown }).value).toBe('http://bob:hunter2@127.0.0.1:99999');
-    }
+    expect(() => resolveConfig({ endpoint: 'http://bob:hunter2@127.0.0.1:99999' }, base)).toThrow(
+      expect.objectContaining({ option: 'endpoint', value: 'http://bob:hunter2@127.0.0.1:99999' }),
+    );
   });
 });

@@ -65,6 +65,20 @@ describe('a sampler given in code that fails', () => {
     });
   }
 
+  it('a 100 KB error message is cut, so the line still says what was done', () => {
+    const sampler: Sampler = {
+      shouldSample() {
+        throw new Error('x'.repeat(100_000));
+      },
+    };
+    decide(sampler);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.length).toBeLessThan(600);
+    expect(warnings[0]).toMatch(
+      /x… \(99800 more characters\)\); that span, .* was sampled as parentbased_always_on samples/,
+    );
+  });
+
   it('spans start and end through it without throwing, and keep the decision it could make', () => {
     let calls = 0;
     const sampler: Sampler = {
