@@ -1,4 +1,5 @@
 import { type Span, trace } from '@opentelemetry/api';
+import { watchCaptureCallbacks } from './capture-callback.js';
 
 /** What the monitor saw of a fatal error, for the exit path. */
 export interface CrashRecord {
@@ -15,15 +16,27 @@ export interface CrashRecord {
  * recorded on it (or, if it already ended, on its nearest open relative) as an `exception` event,
  * and on the entry span of its request (a SERVER span) if that is another one. When the process survives (the app has its own
  * `uncaughtException` listener or capture callback) nothing more is done, unless that listener
- * throws (`onListenerThrew`, below); otherwise the error is kept for the exit path, which runs
- * next, synchronously.
+ * or callback throws (`onListenerThrew`, below, and capture-callback.ts); otherwise the error is
+ * kept for the exit path, which runs next, synchronously.
  */
 export function installCrashMonitor(
   onFatal: (crash: CrashRecord) => void,
   recordOn: (active: Span | undefined) => (Span | undefined)[] = (active) => [active],
-  /** The app's `uncaughtException` listener threw: Node exits with code 7 and no 'exit' event. */
+  /**
+   * The app's `uncaughtException` listener or capture callback threw: Node exits with code 7 and
+   * no 'exit' event.
+   */
   onListenerThrew?: (crash: CrashRecord) => void,
 ): () => void {
+  // The capture callback is given only the error: its origin is the one the monitor saw for it.
+  let captured: CrashRecord | undefined;
+  const disposeCapture =
+    onListenerThrew &&
+    watchCaptureCallbacks((error) =>
+      onListenerThrew(
+        captured && captured.error === error ? captured : { error, origin: 'uncaughtException' },
+      ),
+    );
   const monitor = (error: unknown, origin: CrashRecord['origin']) => {
     // Never throw from here: Node would report our error instead of the application's. Recording
     // reads the error (a getter may throw), so it is tried on its own: the exit path still has to
@@ -35,13 +48,19 @@ export function installCrashMonitor(
       }
     } catch {}
     try {
-      if (process.hasUncaughtExceptionCaptureCallback()) return;
+      if (process.hasUncaughtExceptionCaptureCallback()) {
+        captured = { error, origin };
+        return;
+      }
       if (process.listenerCount('uncaughtException') === 0) onFatal({ error, origin });
       else if (onListenerThrew) watchListenerThrow(() => onListenerThrew({ error, origin }));
     } catch {}
   };
   process.on('uncaughtExceptionMonitor', monitor);
-  return () => process.off('uncaughtExceptionMonitor', monitor);
+  return () => {
+    process.off('uncaughtExceptionMonitor', monitor);
+    disposeCapture?.();
+  };
 }
 
 /**

@@ -206,6 +206,30 @@ describe('a process that ends by itself flushes every span', () => {
     expect(job.events[0]?.attributes['exception.message']).toBe('boom');
   });
 
+  it('a capture callback keeps the process alive: the error is only recorded', async () => {
+    const runs = await both('captureSurvives');
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toContain('captured: survived');
+    const job = named('job');
+    expect(job.status.code).toBe('UNSET');
+    expect(job.events.map((e) => e.name)).toEqual(['exception']);
+  });
+
+  for (const [scenario, printed] of [
+    ['captureThrows', 'Error: capture failed: boom'],
+    ['domainThrows', 'Error: domain handler failed: boom'],
+  ] as const) {
+    it(`… and one that throws (${scenario}): Node's exit 7, every span, the crash on the open span`, async () => {
+      const runs = await both(scenario);
+      expectSameBehaviour(runs, 7);
+      expect(runs.untraced.stderr).toContain(printed);
+      expect(warmups()).toBe(5);
+      const job = named('job');
+      expect(job.status).toEqual({ code: 'ERROR', message: 'Error: boom' });
+      expect(job.events.map((e) => e.name)).toEqual(['exception']);
+    });
+  }
+
   it("a span that ends in an 'exit' listener that runs after ours: not sent, and said", async () => {
     const runs = await both('lateExitSpan');
     expectSameBehaviour(runs, 0);

@@ -116,3 +116,35 @@ describe('an app uncaughtException listener', () => {
     expect(process.emit).toBe(emitBefore);
   });
 });
+
+describe('an app capture callback', () => {
+  it('that throws: the exit path is told, with the error and the origin the monitor saw', () => {
+    const nodeSetter = process.setUncaughtExceptionCaptureCallback;
+    const nodeHas = process.hasUncaughtExceptionCaptureCallback;
+    let set: ((error: Error) => unknown) | undefined;
+    process.setUncaughtExceptionCaptureCallback = ((fn: (error: Error) => unknown) => {
+      set = fn;
+    }) as typeof nodeSetter;
+    process.hasUncaughtExceptionCaptureCallback = () => set !== undefined;
+    try {
+      const { fatal, threw } = monitor();
+      process.setUncaughtExceptionCaptureCallback(() => {
+        throw new Error('capture failed');
+      });
+      const rejected = new Error('rejected');
+      emit('uncaughtExceptionMonitor', rejected, 'unhandledRejection');
+      expect(fatal).toEqual([]);
+      expect(threw).toEqual([]);
+      expect(() => set?.(rejected)).toThrow('capture failed');
+      expect(threw).toEqual([{ error: rejected, origin: 'unhandledRejection' }]);
+      // One the monitor did not see (it was removed, say) counts as an uncaught exception.
+      const other = new Error('other');
+      expect(() => set?.(other)).toThrow('capture failed');
+      expect(threw[1]).toEqual({ error: other, origin: 'uncaughtException' });
+    } finally {
+      for (const dispose of disposers.splice(0)) dispose();
+      process.setUncaughtExceptionCaptureCallback = nodeSetter;
+      process.hasUncaughtExceptionCaptureCallback = nodeHas;
+    }
+  });
+});
