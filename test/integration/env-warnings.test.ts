@@ -3,6 +3,10 @@
 // to a real OTLP receiver (so upstream's exporter reads its OTEL_EXPORTER_OTLP_* variables too).
 // Before: OTEL_TRACES_SAMPLER=foo printed our warning and upstream's; OTEL_TRACES_SAMPLER_ARG=abc
 // printed three lines, one of them "is blank".
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/instrumentations/catalogue.js';
 import { spawnNode } from '../support/child.js';
@@ -13,6 +17,11 @@ beforeAll(async () => {
   rx = await startReceiver({ port: 0, http: true });
 });
 afterAll(() => rx.stop());
+
+// A FIFO nobody writes to: reading it waited for a writer forever, on the thread that exports.
+const fifo = join(tmpdir(), `acme-otel-env-warnings-${process.pid}.fifo`);
+execFileSync('mkfifo', [fifo]);
+afterAll(() => rmSync(fifo, { force: true }));
 
 type Config = Record<string, unknown> & {
   batch: Record<string, number>;
@@ -216,6 +225,21 @@ const rows: Row[] = [
   {
     name: 'OTEL_EXPORTER_OTLP_CERTIFICATE',
     value: '/nonexistent/ca.pem',
+    http: true,
+    fallback: 'connecting without it',
+    check: (c) => expect(c.protocol).toBe('http/protobuf'),
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_CERTIFICATE',
+    value: fifo,
+    http: true,
+    fallback: 'connecting without it',
+    check: (c) => expect(c.protocol).toBe('http/protobuf'),
+  },
+  {
+    // Read to its end, it never ended: memory ran out.
+    name: 'OTEL_EXPORTER_OTLP_CERTIFICATE',
+    value: '/dev/zero',
     http: true,
     fallback: 'connecting without it',
     check: (c) => expect(c.protocol).toBe('http/protobuf'),

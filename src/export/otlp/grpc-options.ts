@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 // Direct files rather than diag/index.ts: the exit sender thread's bundle imports this file, and
 // it needs only the logger.
@@ -8,6 +7,7 @@ import { errorMessage } from '../../errors.js';
 import type { EnvFile, ResolvedConfig } from '../../types.js';
 import { lazyRequire } from '../../util/index.js';
 import { quoted } from '../../util/quote.js';
+import { readSmallFile } from '../../util/small-file.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -111,13 +111,23 @@ export function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcT
   return tls;
 }
 
+/**
+ * A PEM file's size bound: a CA bundle of every public root is ~220 KB, so 4 MiB holds any real
+ * one, and a file named by mistake (a log, a disk image) is refused rather than read whole.
+ */
+export const MAX_PEM_BYTES = 4 * 1024 * 1024;
+
 function readPem(file: EnvFile | undefined): Buffer | undefined {
   if (!file) return undefined;
   try {
-    return readFileSync(path.resolve(process.cwd(), file.path));
+    return readSmallFile(path.resolve(process.cwd(), file.path), MAX_PEM_BYTES);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    warnEnv(file.variable, file.path, `the file could not be read (${reason})`, 'connecting without it');
+    warnEnv(
+      file.variable,
+      file.path,
+      `the file could not be read (${(error as Error).message})`,
+      'connecting without it',
+    );
     return undefined;
   }
 }
