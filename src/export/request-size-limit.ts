@@ -15,7 +15,8 @@ export const SMALL_SPAN_BYTES = 1024;
 /**
  * The largest export request of one OTLP exporter: `maxExportRequestBytes`, until the collector
  * refuses a request as too large and states a lower limit (gRPC "larger than max (N vs. M)",
- * stated-limit.ts). From then on every request is cut to that (the batch processor's split, the
+ * stated-limit.ts), or, stating none (HTTP 413), accepts the refused request's parts (the largest
+ * of them is then the limit: `learnAccepted`). From then on every request is cut to that (the batch processor's split, the
  * retrying exporter, the export queue's span truncation, the exit path), instead of each batch of
  * that size being sent, refused and split again, one wasted round trip per export. Never raised:
  * neither above `maxExportRequestBytes` nor back up.
@@ -63,19 +64,47 @@ export class RequestSizeLimit {
       );
       return undefined;
     }
-    if (stated < this._bytes) this._lower(stated);
+    if (stated < this._bytes)
+      this._lower(
+        stated,
+        `refused an export request as too large, stating a limit of ${groupThousands(stated)} bytes`,
+        "raise the collector's limit: an OpenTelemetry Collector's max_recv_msg_size_mib",
+      );
     return stated;
   }
 
-  private _lower(stated: number): void {
-    this._bytes = stated;
-    const line = `the collector${this._at()} refused an export request as too large, stating a limit of ${groupThousands(stated)} bytes, below maxExportRequestBytes (${groupThousands(this.configured)}): export requests are cut to ${groupThousands(stated)} bytes from now on (set maxExportRequestBytes to it, or raise the collector's limit: an OpenTelemetry Collector's max_recv_msg_size_mib)`;
+  /**
+   * A request of `refused` bytes was refused as too large with no limit stated (HTTP 413), and
+   * its parts went through, the largest `accepted` bytes: that size, proven to pass, is the limit
+   * from now on when lower than it was (and not below what `batch`, the refused request, needs
+   * for one small span). Not half of `refused`: with a limit below that, the halves are refused
+   * too, and every later request would still cost a refused round trip.
+   */
+  learnAccepted(refused: number, accepted: number, batch: EncodedSpans): void {
+    const floor = floorBytes(batch);
+    if (accepted < floor) {
+      log.debug(
+        `the collector accepted the parts of a request refused as too large only up to ${groupThousands(accepted)} bytes, less than a request of one small span needs (${groupThousands(floor)}): not kept as a limit`,
+      );
+      return;
+    }
+    if (accepted < this._bytes)
+      this._lower(
+        accepted,
+        `refused an export request of ${groupThousands(refused)} bytes as too large, stating no limit; its parts of up to ${groupThousands(accepted)} bytes were accepted`,
+        'raise the limit of the collector, or of a proxy in front of it',
+      );
+  }
+
+  private _lower(bytes: number, what: string, remedy: string): void {
+    this._bytes = bytes;
+    const line = `the collector${this._at()} ${what}, below maxExportRequestBytes (${groupThousands(this.configured)}): export requests are cut to ${groupThousands(bytes)} bytes from now on (set maxExportRequestBytes to it, or ${remedy})`;
     if (this._said) log.debug(line);
     else log.warn(line);
     this._said = true;
     for (const listener of this._listeners) {
       try {
-        listener(stated);
+        listener(bytes);
       } catch {
         // A queue's update must not break the export.
       }

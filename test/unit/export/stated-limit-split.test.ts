@@ -41,10 +41,11 @@ function encoded(count: number, bytes = 1000, prefix = 's'): EncodedSpans {
 }
 
 /**
- * Refuses a request over `limit` bytes as grpc-go does, stating the limit; accepts the rest.
- * `sizes` of every request, `refused` of those refused, spans delivered by count.
+ * Refuses a request over `limit` bytes as grpc-go does, stating the limit (or, `http413`, as an
+ * OTLP/HTTP collector does, stating none); accepts the rest. `sizes` of every request, `refused`
+ * of those refused, spans delivered by count.
  */
-function collector(limit: number) {
+function collector(limit: number, http413 = false) {
   const sent: number[] = [];
   let refused = 0;
   let delivered = 0;
@@ -56,7 +57,9 @@ function collector(limit: number) {
       if (size > limit) {
         refused++;
         const details = `grpc: received message larger than max (${size} vs. ${limit})`;
-        const error = Object.assign(new Error(`8 RESOURCE_EXHAUSTED: ${details}`), { code: 8, details });
+        const error = http413
+          ? Object.assign(new Error('HTTP 413: Payload Too Large'), { code: 413 })
+          : Object.assign(new Error(`8 RESOURCE_EXHAUSTED: ${details}`), { code: 8, details });
         setTimeout(() => cb({ code: 1, error }), 1);
         return;
       }
@@ -188,6 +191,54 @@ describe('a refused request is cut to the limit the collector states', () => {
     expect(stats.failed).toBe(0);
     expect(c.delivered).toBe(200);
     await processor.shutdown();
+  });
+});
+
+describe('a refused request with no limit stated (HTTP 413)', () => {
+  it('the largest part accepted is kept: later requests are cut to it, none refused', async () => {
+    const first = encoded(100);
+    const limit = buildTraceRequest(first.slice(0, 10)).length;
+    const c = collector(limit, true);
+    const sizeLimit = new RequestSizeLimit(CONFIGURED, ENDPOINT);
+    const exporter = new RetryingExporter(c.exporter, { sizeLimit });
+
+    expect(await exportVia(exporter, first)).toEqual({ code: 0 });
+    expect(c.delivered).toBe(100);
+    const refusedFirst = c.refused;
+    expect(refusedFirst).toBeGreaterThanOrEqual(3);
+    const accepted = c.sent.filter((size) => size <= limit);
+    expect(sizeLimit.bytes).toBe(Math.max(...accepted));
+    expect(sizeLimit.lowered).toBe(true);
+
+    // Before, each later batch cost the same refusals again (the halving tree): now none.
+    for (let round = 0; round < 4; round++) {
+      expect(await exportVia(exporter, encoded(100, 1000, `r${round}-`))).toEqual({ code: 0 });
+    }
+    expect(c.refused).toBe(refusedFirst);
+    expect(c.delivered).toBe(500);
+
+    const warned = lines.filter((line) => line.startsWith('warn'));
+    expect(warned).toEqual([
+      `warn [@acme/otel] the collector at http://REDACTED:REDACTED@127.0.0.1:4317 refused an export request of ${groupThousands(buildTraceRequest(first).length)} bytes as too large, stating no limit; its parts of up to ${groupThousands(sizeLimit.bytes)} bytes were accepted, below maxExportRequestBytes (4,194,304): export requests are cut to ${groupThousands(sizeLimit.bytes)} bytes from now on (set maxExportRequestBytes to it, or raise the limit of the collector, or of a proxy in front of it)`,
+    ]);
+  });
+
+  it('nothing accepted (every span refused alone): nothing kept', async () => {
+    const c = collector(10, true);
+    const sizeLimit = new RequestSizeLimit(CONFIGURED);
+    const result = await exportVia(new RetryingExporter(c.exporter, { sizeLimit }), encoded(4, 100));
+    expect(result.code).toBe(1);
+    expect(c.delivered).toBe(0);
+    expect(sizeLimit.lowered).toBe(false);
+  });
+
+  it('a part accepted smaller than the floor (resource, scope and a small span) is not kept', () => {
+    const sizeLimit = new RequestSizeLimit(CONFIGURED);
+    const batch = encoded(4, 100);
+    sizeLimit.learnAccepted(50_000, 200, batch);
+    expect(sizeLimit.lowered).toBe(false);
+    sizeLimit.learnAccepted(50_000, 20_000, batch);
+    expect(sizeLimit.bytes).toBe(20_000);
   });
 });
 
