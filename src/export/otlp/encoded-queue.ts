@@ -194,9 +194,19 @@ export class EncodedSpanQueue implements SpanStore {
    */
   lowerRequestBytes(bytes: number): void {
     if (!this._sizeLimit || bytes - envelopeReserve(bytes) >= this._maxSpanBytes) return;
-    this._maxSpanBytes = bytes - envelopeReserve(bytes);
-    this._readyBytes = Math.min(this._readyBytes, bytes);
-    this._stated = true;
+    this.setRequestBytes(bytes);
+  }
+
+  /**
+   * The request limit from now on: `bytes`, never above `maxRequestBytes` (a worker thread's
+   * queue follows the main thread's learned limit, down and back up: thread-handoff.ts).
+   */
+  setRequestBytes(bytes: number): void {
+    if (!this._sizeLimit) return;
+    const max = Math.min(bytes, this._sizeLimit.maxRequestBytes);
+    this._maxSpanBytes = max - envelopeReserve(max);
+    this._readyBytes = Math.min(max, Math.floor(this._maxBytes / 2));
+    this._stated = max < this._sizeLimit.maxRequestBytes;
   }
 
   /**
