@@ -79,7 +79,7 @@ export class ThreadInbox {
     private readonly _sizeLimit?: RequestSizeLimit,
   ) {
     process.on('worker', this._onWorker);
-    _sizeLimit?.onLower(() => {
+    _sizeLimit?.onChange(() => {
       for (const peer of this._peers.values()) this._tellLimit(peer);
     });
   }
@@ -205,7 +205,8 @@ export class ThreadInbox {
 
   private _tellLimit(peer: ThreadPeer): void {
     const limit = this._sizeLimit;
-    peer.setRequestBytes(limit?.lowered ? limit.bytes : 0);
+    const bytes = limit?.truncationBytes ?? 0;
+    peer.setRequestBytes(limit && bytes < limit.configured ? bytes : 0);
   }
 
   private _forgetIfDone(id: number, peer: ThreadPeer): void {

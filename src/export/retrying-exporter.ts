@@ -129,13 +129,18 @@ export class RetryingExporter implements SpanExporter {
     accepted?: AcceptedSizes,
   ): Promise<PartialExportResult> {
     const result = await this._exportWithRetry(spans, deadline);
+    const limit = this._sizeLimit;
     if (result.code === ExportResultCode.SUCCESS) {
-      if (accepted && spans instanceof EncodedSpans)
-        accepted.largest = Math.max(accepted.largest, requestBytes(spans));
+      if (spans instanceof EncodedSpans && (accepted || limit?.trying)) {
+        const bytes = requestBytes(spans);
+        if (accepted) accepted.largest = Math.max(accepted.largest, bytes);
+        limit?.accepted(bytes);
+      }
       return result;
     }
     if (!isTooLargeAnswer(result.error)) return result;
     if (spans.length <= 1 || this._shutdown) {
+      limit?.refused();
       const what = spans.length === 1 ? describeSpanAt(spans, 0) : `${spans.length} spans`;
       return {
         code: ExportResultCode.FAILED,
@@ -145,7 +150,8 @@ export class RetryingExporter implements SpanExporter {
       };
     }
     const { parts, stated } = this._partsOf(spans, result.error);
-    const limit = this._sizeLimit;
+    // Trying maxExportRequestBytes again after the learned limit's lifetime: refused, it is kept.
+    limit?.refused();
     if (stated || accepted || !limit || !(spans instanceof EncodedSpans))
       return this._exportParts(parts, deadline, accepted);
     const sizes: AcceptedSizes = { largest: 0 };
