@@ -146,6 +146,8 @@ export interface TracingOptions {
    * attribute values truncated, or dropped (counted, and logged by name) when even that is not
    * enough. The default is the Collector's default gRPC limit (4 MiB, `max_recv_msg_size_mib`) less
    * 64 KiB of margin for framing and proxies. Raise it only together with the collector's limit.
+   * A lower limit learned from the collector (it states one, or refuses a request with HTTP 413)
+   * is used instead for 10 minutes at a time, with one warning; then this size is tried again.
    * Env `ACME_OTEL_MAX_EXPORT_REQUEST_BYTES`.
    * @default 4128768
    * @example initTracing({ maxExportRequestBytes: 16 * 1024 * 1024 })

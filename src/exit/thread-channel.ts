@@ -24,8 +24,13 @@ export const FLOW = {
   /** The bounds the thread applies, for the main thread's drop line. */
   MAX_SPANS: 6,
   MAX_BYTES: 7,
+  /**
+   * Main → thread: the request limit the main thread's exporter learned from the collector
+   * (request-size-limit.ts), which the thread truncates its spans to; 0: none, `maxExportRequestBytes`.
+   */
+  REQUEST_BYTES: 8,
 } as const;
-export const FLOW_SLOTS = 8;
+export const FLOW_SLOTS = 9;
 
 /** Worker → main: is a traced main thread listening? `flow`: the thread's counters (FLOW). */
 export interface HelloMessage {

@@ -22,7 +22,10 @@ export interface HandoffOptions {
   /** The most spans, and bytes, the channel may hold for this thread (`maxQueueSize`, two requests). */
   readonly maxInFlightSpans: number;
   readonly maxInFlightBytes: number;
-  /** `maxExportRequestBytes`: a span is truncated to fit one, as in the main thread's queue. */
+  /**
+   * `maxExportRequestBytes`: a span is truncated to fit one, as in the main thread's queue; or
+   * to the lower limit the main thread's exporter learned from the collector (FLOW.REQUEST_BYTES).
+   */
   readonly maxRequestBytes: number;
   /**
    * With no traced main thread: the spans that ended during the probe past `keepMax`, lost (as
@@ -58,6 +61,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   /** Spans that ended during the probe when `keepMax` were kept already. */
   private _unkept = 0;
   private readonly _probe: NodeJS.Timeout;
+  /** The main thread's learned request limit last applied to `_queue` (0: none). */
+  private _learnedBytes = 0;
 
   constructor(
     private readonly _fallback: SpanProcessor[],
@@ -118,6 +123,12 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     if (this._state === 'probing') {
       if (this._kept.length < this._options.keepMax) this._kept.push(span);
       else this._unkept++;
+    }
+    // One load of shared memory per span: the main thread stores the limit its exporter learned.
+    const learned = Atomics.load(this._flow, FLOW.REQUEST_BYTES);
+    if (learned !== this._learnedBytes) {
+      this._learnedBytes = learned;
+      this._queue.setRequestBytes(learned === 0 ? this._options.maxRequestBytes : learned);
     }
     this._queue.push(span);
     if (this._queue.size === 0) return; // not encoded, or too large even truncated: counted above

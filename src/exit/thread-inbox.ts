@@ -6,6 +6,7 @@ import type {
   DropReporter,
   EncodedSpanQueue,
   ExportCounters,
+  RequestSizeLimit,
 } from '../export/index.js';
 import { EncodedSpans } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
@@ -70,8 +71,17 @@ export class ThreadInbox {
     private readonly _reporter: DropReporter,
     /** Spans held for the exit path at most (`maxQueueSize`), after shutdown. */
     private readonly _holdMax: number,
+    /**
+     * The queue's exporter's request limit: once learned from the collector, the threads truncate
+     * their spans to it (as this thread's queue does), not to `maxExportRequestBytes`, which the
+     * collector refuses.
+     */
+    private readonly _sizeLimit?: RequestSizeLimit,
   ) {
     process.on('worker', this._onWorker);
+    _sizeLimit?.onChange(() => {
+      for (const peer of this._peers.values()) this._tellLimit(peer);
+    });
   }
 
   /** Whether a worker thread was started (and the channel opened). */
@@ -145,7 +155,9 @@ export class ThreadInbox {
   private _receive(data: unknown): void {
     const message = data as Partial<HelloMessage & SpanMessage & SettledMessage> | undefined;
     if (message?.hello !== undefined && message.flow) {
-      this._peers.set(message.hello, new ThreadPeer(new Int32Array(message.flow)));
+      const peer = new ThreadPeer(new Int32Array(message.flow));
+      this._tellLimit(peer);
+      this._peers.set(message.hello, peer);
       this._channel?.postMessage({ ack: message.hello } satisfies AckMessage);
       return;
     }
@@ -189,6 +201,12 @@ export class ThreadInbox {
     this._held.entries.push(entry);
     this._held.scopes.push(scope);
     this._held.resources.push(resource);
+  }
+
+  private _tellLimit(peer: ThreadPeer): void {
+    const limit = this._sizeLimit;
+    const bytes = limit?.truncationBytes ?? 0;
+    peer.setRequestBytes(limit && bytes < limit.configured ? bytes : 0);
   }
 
   private _forgetIfDone(id: number, peer: ThreadPeer): void {

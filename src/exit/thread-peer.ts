@@ -17,6 +17,8 @@ export interface ThreadLosses {
  */
 const SETTLE_MAX_MILLIS = 10_000;
 
+const INT32_MAX = 2 ** 31 - 1;
+
 const LOSS_SLOTS = [FLOW.DROPPED, FLOW.TRUNCATED, FLOW.TOO_LARGE, FLOW.UNENCODABLE] as const;
 
 /**
@@ -47,6 +49,11 @@ export class ThreadPeer {
       spans: Atomics.load(this._flow, FLOW.MAX_SPANS),
       bytes: Atomics.load(this._flow, FLOW.MAX_BYTES),
     };
+  }
+
+  /** The request limit the main thread's exporter learned (0: none), for the thread to truncate its spans to. */
+  setRequestBytes(bytes: number): void {
+    Atomics.store(this._flow, FLOW.REQUEST_BYTES, Math.min(bytes, INT32_MAX));
   }
 
   /** A span of `bytes` was taken from the channel. */

@@ -37,6 +37,12 @@ export function wireThreads(
   }
   const queue = exit.otlp[0];
   if (queue === undefined) return { processors: pipeline.processors, inbox: undefined };
-  const inbox = new ThreadInbox(queue, pipeline.stats, pipeline.reporter, config.batch.maxQueueSize);
+  const inbox = new ThreadInbox(
+    queue,
+    pipeline.stats,
+    pipeline.reporter,
+    config.batch.maxQueueSize,
+    exit.sizeLimit,
+  );
   return { processors: pipeline.processors, inbox };
 }

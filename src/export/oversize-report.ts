@@ -45,7 +45,7 @@ export function createOversizeReport(
     log.warn(text() + more);
   };
   return (span, outcome) => {
-    const limit = outcome.stated ? 'the limit the collector stated' : 'maxExportRequestBytes';
+    const limit = outcome.stated ? 'the limit learned from the collector' : 'maxExportRequestBytes';
     const size = `${bytes(outcome.encodedBytes)} encoded, more than the ${bytes(outcome.limitBytes)} a span may take in an export request (${limit})`;
     if (!outcome.dropped) {
       stats.truncated++;

@@ -2,6 +2,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { classifyExportError, isRetryableExportError, RetryBeyondDeadlineError } from './export-errors.js';
 import { EncodedSpans } from './otlp/encoded-queue.js';
+import { requestBytes } from './otlp/request.js';
 import { splitBySize } from './otlp/request-split.js';
 import { askedRetryDelay } from './otlp/retry-delay.js';
 import type { RequestSizeLimit } from './request-size-limit.js';
@@ -47,6 +48,11 @@ export interface RetryOptions {
    * Absent: a refused request is halved.
    */
   sizeLimit?: RequestSizeLimit;
+}
+
+/** The largest request, in bytes, the collector accepted among a refused request's parts. */
+interface AcceptedSizes {
+  largest: number;
 }
 
 // A retry needs at least this much time left to be worth starting.
@@ -113,15 +119,28 @@ export class RetryingExporter implements SpanExporter {
    * same answer until the deadline, while the queue behind it fills): it is cut into parts that
    * fit the limit the collector stated (`_partsOf`), or halved when it stated none, down to single
    * spans, and a span too large on its own is dropped. The result then counts the spans lost
-   * (`failedCount`), so the delivered rest is not counted as failed.
+   * (`failedCount`), so the delivered rest is not counted as failed. Refused with no limit stated
+   * (HTTP 413), the largest part accepted (`accepted`, shared by the parts' own splits) is the
+   * limit kept for later requests (`RequestSizeLimit.learnAccepted`).
    */
   private async _exportFitting(
     spans: ReadableSpan[] | EncodedSpans,
     deadline: number,
+    accepted?: AcceptedSizes,
   ): Promise<PartialExportResult> {
     const result = await this._exportWithRetry(spans, deadline);
-    if (result.code === ExportResultCode.SUCCESS || !isTooLargeAnswer(result.error)) return result;
+    const limit = this._sizeLimit;
+    if (result.code === ExportResultCode.SUCCESS) {
+      if (spans instanceof EncodedSpans && (accepted || limit?.trying)) {
+        const bytes = requestBytes(spans);
+        if (accepted) accepted.largest = Math.max(accepted.largest, bytes);
+        limit?.accepted(bytes);
+      }
+      return result;
+    }
+    if (!isTooLargeAnswer(result.error)) return result;
     if (spans.length <= 1 || this._shutdown) {
+      limit?.refused();
       const what = spans.length === 1 ? describeSpanAt(spans, 0) : `${spans.length} spans`;
       return {
         code: ExportResultCode.FAILED,
@@ -130,35 +149,47 @@ export class RetryingExporter implements SpanExporter {
         }),
       };
     }
-    return this._exportParts(this._partsOf(spans, result.error), deadline);
+    const { parts, stated } = this._partsOf(spans, result.error);
+    // Trying maxExportRequestBytes again after the learned limit's lifetime: refused, it is kept.
+    limit?.refused();
+    if (stated || accepted || !limit || !(spans instanceof EncodedSpans))
+      return this._exportParts(parts, deadline, accepted);
+    const sizes: AcceptedSizes = { largest: 0 };
+    const outcome = await this._exportParts(parts, deadline, sizes);
+    if (sizes.largest > 0) limit.learnAccepted(requestBytes(spans), sizes.largest, spans);
+    return outcome;
   }
 
   /**
    * A refused request's parts: cut to the limit the collector stated, which the exporter keeps
-   * (request-size-limit.ts), when it stated one that leaves room for a span; else its halves.
+   * (request-size-limit.ts), when it stated one that leaves room for a span (`stated`); else its halves.
    */
-  private _partsOf(spans: ReadableSpan[] | EncodedSpans, error: unknown): (ReadableSpan[] | EncodedSpans)[] {
+  private _partsOf(
+    spans: ReadableSpan[] | EncodedSpans,
+    error: unknown,
+  ): { parts: (ReadableSpan[] | EncodedSpans)[]; stated: boolean } {
     const stated = this._sizeLimit && spans instanceof EncodedSpans ? statedSizeLimit(error) : undefined;
     if (stated !== undefined) {
       const limit = this._sizeLimit!.learn(stated, spans as EncodedSpans);
       const parts = limit === undefined ? [] : splitBySize(spans as EncodedSpans, limit);
-      if (parts.length > 1) return parts;
+      if (parts.length > 1) return { parts, stated: true };
     }
     const half = Math.ceil(spans.length / 2);
-    return [spans.slice(0, half), spans.slice(half, spans.length)];
+    return { parts: [spans.slice(0, half), spans.slice(half, spans.length)], stated: false };
   }
 
   /** Exports `parts` side by side, as one result: how many of their spans were lost, and why. */
   private async _exportParts(
     parts: (ReadableSpan[] | EncodedSpans)[],
     deadline: number,
+    accepted?: AcceptedSizes,
   ): Promise<PartialExportResult> {
     // A few at a time: a batch cut to a small stated limit can make dozens of parts.
     const results: PartialExportResult[] = new Array(parts.length);
     let next = 0;
     const sendNext = async (): Promise<void> => {
       for (let i = next++; i < parts.length; i = next++)
-        results[i] = await this._exportFitting(parts[i]!, deadline);
+        results[i] = await this._exportFitting(parts[i]!, deadline, accepted);
     };
     await Promise.all(Array.from({ length: Math.min(PARTS_AT_ONCE, parts.length) }, sendNext));
     const total = parts.reduce((sum, part) => sum + part.length, 0);

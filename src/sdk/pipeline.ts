@@ -88,8 +88,9 @@ export function createPipeline(config: ResolvedConfig, gcTuning = false): Pipeli
                       },
                       config.batch.maxQueueBytes,
                     );
-                    // The limit the collector stated, once lower: spans truncated to fit it as they end.
-                    plan.sizeLimit?.onLower((bytes) => queue.lowerRequestBytes(bytes));
+                    // The limit learned from the collector, once lower (and back up when it expires
+                    // and a larger request is accepted): spans truncated to fit it as they end.
+                    plan.sizeLimit?.onChange((bytes) => queue.setRequestBytes(bytes));
                     return queue;
                   },
                   maxSpansPerRequest: config.batch.maxExportBatchSize,

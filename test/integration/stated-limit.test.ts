@@ -18,10 +18,17 @@ afterEach(async () => {
   rx = undefined;
 });
 
-async function run(words: 'grpc-go' | 'grpc-js', rounds: number) {
-  rx = await startReceiver({ maxReceiveMessageBytes: LIMIT, tooLargeWords: words });
+async function run(words: 'grpc-go' | 'grpc-js' | 'http', rounds: number) {
+  const http = words === 'http';
+  rx = await startReceiver({
+    maxReceiveMessageBytes: LIMIT,
+    ...(http ? { http: true } : { tooLargeWords: words }),
+  });
   const child = spawnNode([app], {
     OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+    ...(http
+      ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.httpEndpoint! }
+      : {}),
     OTEL_BSP_SCHEDULE_DELAY: '600000',
     ROUNDS: String(rounds),
   });
@@ -62,5 +69,28 @@ describe('the limit a collector states when it refuses a request as too large', 
     expect(receiver.requestCount).toBeLessThanOrEqual(Math.ceil(bodies / (LIMIT * 0.85)) + 2);
     expect(stats).toMatchObject({ exported: 200, failed: 0 });
     expect(warnings).toEqual([expect.stringMatching(WARNING)]);
+  });
+
+  // OTLP/HTTP 413 states no number. Before, every batch (~215 KB) was refused whole and halved, its
+  // halves (~107 KB) refused and halved again: 5 batches, 15 refused requests (3 per batch, forever).
+  // The largest part of the refused request that was accepted is kept as the limit: the first
+  // batch's 3 refusals, none after.
+  it('OTLP/HTTP 413, stating no limit: the largest part accepted is kept; no refusal after the first batch', async () => {
+    const { code, stats, warnings, receiver } = await run('http', 5);
+    expect(code).toBe(0);
+    expect(receiver.tooLargeCount).toBe(3);
+    expect(new Set(receiver.spans().map((s) => s.name)).size).toBe(500);
+    expect(stats).toMatchObject({ exported: 500, failed: 0, dropped: 0 });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] the collector at http:\/\/127\.0\.0\.1:\d+\/v1\/traces refused an export request of 2\d\d,\d{3} bytes as too large, stating no limit; its parts of up to (\d\d,\d{3}) bytes were accepted, below maxExportRequestBytes \(4,128,768\): export requests are cut to \1 bytes from now on \(.*\)$/,
+      ),
+    ]);
+    const kept = Number(/cut to ([\d,]+) bytes/.exec(warnings[0]!)![1]!.replaceAll(',', ''));
+    expect(kept).toBeLessThanOrEqual(LIMIT);
+    // Requests as few as the kept limit allows.
+    expect(receiver.requestCount).toBeLessThanOrEqual(
+      Math.ceil(receiver.rawBytes().length / (kept * 0.85)) + 5,
+    );
   });
 });

@@ -70,6 +70,36 @@ describe('worker-thread spans are cut and truncated like the main thread’s', (
   }
 });
 
+describe("the limit the main thread's exporter learned from the collector", () => {
+  // A worker thread truncated its spans to maxExportRequestBytes only: after the collector had
+  // stated a lower limit (here 64 KiB, below the default 4 MiB), each of the worker's 100 KB spans
+  // went alone, was refused and lost (5 failed). The main thread now hands the learned limit to
+  // the threads (shared memory): their spans are truncated to it as they end, and delivered.
+  it('worker-thread spans are truncated to it, not refused and lost', async () => {
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-learned-limit.cjs',
+      { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024), LARGE_BYTES: String(100 * 1024) },
+      { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
+    );
+    expect(code, output).toBe(0);
+    expect(spans.filter((s) => s.name.startsWith('main-'))).toHaveLength(100);
+    expect(spans.filter((s) => s.name.startsWith('normal-'))).toHaveLength(100);
+    const large = spans.filter((s) => s.name.startsWith('large-'));
+    expect(large).toHaveLength(5);
+    for (const s of large) {
+      expect(s.attributes.payload).toMatch(/^L+…\[truncated, 102400 bytes\]$/);
+      expect(s.attributes['acme.otel.truncated']).toEqual(['payload']);
+    }
+    // Only the main thread's first request was refused.
+    expect(rx!.tooLargeCount).toBe(1);
+    expect(output).not.toMatch(/too large for the collector/);
+    expect(stats).toMatchObject({ exported: 205, dropped: 0, failed: 0, truncated: 5 });
+    expect(output).toMatch(
+      /span "large-0" .* \(the limit learned from the collector\): sent with 1 value\(s\) truncated \(payload\)/,
+    );
+  });
+});
+
 describe('a blocked main thread', () => {
   it('bounds what a thread ending 100k spans leaves in the channel; the drops are counted and reported once, with their cause', async () => {
     const SPANS = 100_000;

@@ -47,7 +47,7 @@ export interface OversizedSpan {
   readonly limitBytes: number;
   /** The values cut (attribute keys, `events[0].exception.stacktrace`...), when truncated. */
   readonly cut: readonly string[];
-  /** The limit is the one the collector stated, lower than `maxExportRequestBytes`. */
+  /** The limit is one learned from the collector (stated, or from a 413), lower than `maxExportRequestBytes`. */
   readonly stated?: boolean;
 }
 
@@ -124,7 +124,7 @@ export class EncodedSpanQueue implements SpanStore {
   /** The most bytes one span's entry may take: the request limit less the envelope reserve. */
   private _maxSpanBytes: number;
   private _readyBytes: number;
-  /** The request limit is the collector's stated one (`lowerRequestBytes`), not `maxRequestBytes`. */
+  /** The request limit is one learned from the collector (`setRequestBytes`), not `maxRequestBytes`. */
   private _stated = false;
 
   /**
@@ -188,15 +188,25 @@ export class EncodedSpanQueue implements SpanStore {
   }
 
   /**
-   * The collector stated a request limit lower than `maxRequestBytes` (request-size-limit.ts):
+   * A request limit lower than `maxRequestBytes` was learned from the collector (request-size-limit.ts):
    * spans that end from now on are truncated to fit it, and a request's worth is that much.
    * Spans already queued stay as they are (the request split puts an oversized one alone).
    */
   lowerRequestBytes(bytes: number): void {
     if (!this._sizeLimit || bytes - envelopeReserve(bytes) >= this._maxSpanBytes) return;
-    this._maxSpanBytes = bytes - envelopeReserve(bytes);
-    this._readyBytes = Math.min(this._readyBytes, bytes);
-    this._stated = true;
+    this.setRequestBytes(bytes);
+  }
+
+  /**
+   * The request limit from now on: `bytes`, never above `maxRequestBytes` (a worker thread's
+   * queue follows the main thread's learned limit, down and back up: thread-handoff.ts).
+   */
+  setRequestBytes(bytes: number): void {
+    if (!this._sizeLimit) return;
+    const max = Math.min(bytes, this._sizeLimit.maxRequestBytes);
+    this._maxSpanBytes = max - envelopeReserve(max);
+    this._readyBytes = Math.min(max, Math.floor(this._maxBytes / 2));
+    this._stated = max < this._sizeLimit.maxRequestBytes;
   }
 
   /**

@@ -50,6 +50,16 @@ export function traceRequestChunks(spans: EncodedSpans | readonly ReadableSpan[]
   return batch.chunks;
 }
 
+/**
+ * The exact size of `batch`'s request, in bytes: read off the request or chunks already built
+ * (a request that was sent), else planned without being written.
+ */
+export function requestBytes(batch: EncodedSpans): number {
+  if (batch.request) return batch.request.length;
+  if (batch.chunks) return batch.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  return planRequest(batch).total;
+}
+
 interface RequestPlan {
   readonly groups: readonly {
     readonly resource: Resource;

@@ -17,7 +17,7 @@ import { groupThousands } from '../../../src/export/drop-reporter.js';
 import { EncodedSpanQueue, type EncodedSpans } from '../../../src/export/otlp/encoded-queue.js';
 import { buildTraceRequest } from '../../../src/export/otlp/request.js';
 import { splitBySize } from '../../../src/export/otlp/request-split.js';
-import { RequestSizeLimit } from '../../../src/export/request-size-limit.js';
+import { LEARNED_LIMIT_MILLIS, RequestSizeLimit } from '../../../src/export/request-size-limit.js';
 import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
 import { createExportStats } from '../../../src/export/stats.js';
 import type { PartialExportResult } from '../../../src/export/too-large.js';
@@ -41,10 +41,12 @@ function encoded(count: number, bytes = 1000, prefix = 's'): EncodedSpans {
 }
 
 /**
- * Refuses a request over `limit` bytes as grpc-go does, stating the limit; accepts the rest.
- * `sizes` of every request, `refused` of those refused, spans delivered by count.
+ * Refuses a request over `limit` bytes as grpc-go does, stating the limit (or, `http413`, as an
+ * OTLP/HTTP collector does, stating none); accepts the rest. `sizes` of every request, `refused`
+ * of those refused, spans delivered by count.
  */
-function collector(limit: number) {
+function collector(initialLimit: number, http413 = false) {
+  let limit = initialLimit;
   const sent: number[] = [];
   let refused = 0;
   let delivered = 0;
@@ -56,7 +58,9 @@ function collector(limit: number) {
       if (size > limit) {
         refused++;
         const details = `grpc: received message larger than max (${size} vs. ${limit})`;
-        const error = Object.assign(new Error(`8 RESOURCE_EXHAUSTED: ${details}`), { code: 8, details });
+        const error = http413
+          ? Object.assign(new Error('HTTP 413: Payload Too Large'), { code: 413 })
+          : Object.assign(new Error(`8 RESOURCE_EXHAUSTED: ${details}`), { code: 8, details });
         setTimeout(() => cb({ code: 1, error }), 1);
         return;
       }
@@ -68,6 +72,10 @@ function collector(limit: number) {
   return {
     exporter,
     sent,
+    /** The collector re-deployed with another limit. */
+    setLimit(bytes: number) {
+      limit = bytes;
+    },
     get refused() {
       return refused;
     },
@@ -112,7 +120,7 @@ describe('a refused request is cut to the limit the collector states', () => {
     expect(warned).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^warn \\[@acme/otel\\] the collector at http://REDACTED:REDACTED@127\\.0\\.0\\.1:4317 refused an export request as too large, stating a limit of ${groupThousands(limit)} bytes, below maxExportRequestBytes \\(4,194,304\\): export requests are cut to ${groupThousands(limit)} bytes from now on \\(set maxExportRequestBytes to it, or raise the collector's limit: an OpenTelemetry Collector's max_recv_msg_size_mib\\)$`,
+          `^warn \\[@acme/otel\\] the collector at http://REDACTED:REDACTED@127\\.0\\.0\\.1:4317 refused an export request as too large, stating a limit of ${groupThousands(limit)} bytes, below maxExportRequestBytes \\(4,194,304\\): export requests are cut to ${groupThousands(limit)} bytes from now on \\(maxExportRequestBytes is tried again after 10 minutes; set maxExportRequestBytes to it, or raise the collector's limit: an OpenTelemetry Collector's max_recv_msg_size_mib\\)$`,
         ),
       ),
     ]);
@@ -173,7 +181,7 @@ describe('a refused request is cut to the limit the collector states', () => {
           maxRequestBytes: CONFIGURED,
           onOversized: () => undefined,
         });
-        sizeLimit.onLower((bytes) => queue.lowerRequestBytes(bytes));
+        sizeLimit.onChange((bytes) => queue.setRequestBytes(bytes));
         return queue;
       },
       splitBatch: (batch) => splitBySize(batch as EncodedSpans, sizeLimit.bytes),
@@ -188,6 +196,150 @@ describe('a refused request is cut to the limit the collector states', () => {
     expect(stats.failed).toBe(0);
     expect(c.delivered).toBe(200);
     await processor.shutdown();
+  });
+});
+
+describe('a refused request with no limit stated (HTTP 413)', () => {
+  it('the largest part accepted is kept: later requests are cut to it, none refused', async () => {
+    const first = encoded(100);
+    const limit = buildTraceRequest(first.slice(0, 10)).length;
+    const c = collector(limit, true);
+    const sizeLimit = new RequestSizeLimit(CONFIGURED, ENDPOINT);
+    const exporter = new RetryingExporter(c.exporter, { sizeLimit });
+
+    expect(await exportVia(exporter, first)).toEqual({ code: 0 });
+    expect(c.delivered).toBe(100);
+    const refusedFirst = c.refused;
+    expect(refusedFirst).toBeGreaterThanOrEqual(3);
+    const accepted = c.sent.filter((size) => size <= limit);
+    expect(sizeLimit.bytes).toBe(Math.max(...accepted));
+    expect(sizeLimit.lowered).toBe(true);
+
+    // Before, each later batch cost the same refusals again (the halving tree): now none.
+    for (let round = 0; round < 4; round++) {
+      expect(await exportVia(exporter, encoded(100, 1000, `r${round}-`))).toEqual({ code: 0 });
+    }
+    expect(c.refused).toBe(refusedFirst);
+    expect(c.delivered).toBe(500);
+
+    const warned = lines.filter((line) => line.startsWith('warn'));
+    expect(warned).toEqual([
+      `warn [@acme/otel] the collector at http://REDACTED:REDACTED@127.0.0.1:4317 refused an export request of ${groupThousands(buildTraceRequest(first).length)} bytes as too large, stating no limit; its parts of up to ${groupThousands(sizeLimit.bytes)} bytes were accepted, below maxExportRequestBytes (4,194,304): export requests are cut to ${groupThousands(sizeLimit.bytes)} bytes from now on (maxExportRequestBytes is tried again after 10 minutes; set maxExportRequestBytes to it, or raise the limit of the collector, or of a proxy in front of it)`,
+    ]);
+  });
+
+  it('nothing accepted (every span refused alone): nothing kept', async () => {
+    const c = collector(10, true);
+    const sizeLimit = new RequestSizeLimit(CONFIGURED);
+    const result = await exportVia(new RetryingExporter(c.exporter, { sizeLimit }), encoded(4, 100));
+    expect(result.code).toBe(1);
+    expect(c.delivered).toBe(0);
+    expect(sizeLimit.lowered).toBe(false);
+  });
+
+  it('a part accepted smaller than the floor (resource, scope and a small span) is not kept', () => {
+    const sizeLimit = new RequestSizeLimit(CONFIGURED);
+    const batch = encoded(4, 100);
+    sizeLimit.learnAccepted(50_000, 200, batch);
+    expect(sizeLimit.lowered).toBe(false);
+    sizeLimit.learnAccepted(50_000, 20_000, batch);
+    expect(sizeLimit.bytes).toBe(20_000);
+  });
+});
+
+// A learned limit was kept until the process restarted: a collector re-deployed with a higher
+// limit was never used fully again. It now lives LEARNED_LIMIT_MILLIS; then requests up to
+// maxExportRequestBytes are tried again, while spans stay truncated to the learned limit until a
+// request larger than it is accepted. Refused again: the learned limit is kept for another
+// lifetime (one refused request per lifetime at most). Fake time: the clock is passed in.
+describe('a learned limit has a lifetime', () => {
+  function setUp() {
+    let now = 1_000_000;
+    const first = encoded(100);
+    const limit = buildTraceRequest(first.slice(0, 10)).length;
+    const c = collector(limit);
+    const sizeLimit = new RequestSizeLimit(CONFIGURED, ENDPOINT, () => now);
+    const truncation: number[] = [];
+    sizeLimit.onChange((bytes) => truncation.push(bytes));
+    const exporter = new RetryingExporter(c.exporter, { sizeLimit });
+    return {
+      c,
+      limit,
+      sizeLimit,
+      truncation,
+      exporter,
+      first,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  }
+
+  it('kept for LEARNED_LIMIT_MILLIS; then the configured size is tried once, and used again when the collector takes it', async () => {
+    const { c, limit, sizeLimit, truncation, exporter, first, advance } = setUp();
+    expect(LEARNED_LIMIT_MILLIS).toBe(10 * 60_000);
+    await exportVia(exporter, first);
+    expect(sizeLimit.bytes).toBe(limit);
+    expect(truncation).toEqual([limit]);
+
+    advance(LEARNED_LIMIT_MILLIS - 1);
+    expect(sizeLimit.lowered).toBe(true);
+    expect(await exportVia(exporter, encoded(100, 1000, 'a'))).toEqual({ code: 0 });
+    expect(c.refused).toBe(1);
+
+    // The collector is re-deployed with a higher limit; the lifetime ends.
+    c.setLimit(Number.POSITIVE_INFINITY);
+    advance(1);
+    expect(sizeLimit.bytes).toBe(CONFIGURED);
+    expect(sizeLimit.lowered).toBe(false);
+    // Spans stay truncated to the learned limit until a larger request went through.
+    expect(sizeLimit.truncationBytes).toBe(limit);
+    const sentBefore = c.sent.length;
+    expect(await exportVia(exporter, encoded(100, 1000, 'b'))).toEqual({ code: 0 });
+    expect(c.sent.length - sentBefore).toBe(1);
+    expect(c.refused).toBe(1);
+    expect(sizeLimit.truncationBytes).toBe(CONFIGURED);
+    expect(truncation).toEqual([limit, CONFIGURED]);
+    expect(lines.filter((line) => line.startsWith('info'))).toEqual([
+      expect.stringMatching(
+        /^info \[@acme\/otel\] the collector at http:\/\/REDACTED:REDACTED@127\.0\.0\.1:4317 accepted an export request of [\d,]+ bytes, more than the limit learned from it 10 minutes ago \([\d,]+\): export requests are cut to maxExportRequestBytes \(4,194,304\) again$/,
+      ),
+    ]);
+  });
+
+  it('refused again: the learned limit is kept for another lifetime; one refused request per lifetime, one warning in all', async () => {
+    const { c, limit, sizeLimit, truncation, exporter, first, advance } = setUp();
+    await exportVia(exporter, first);
+    for (let lifetime = 1; lifetime <= 3; lifetime++) {
+      advance(LEARNED_LIMIT_MILLIS);
+      expect(sizeLimit.bytes).toBe(CONFIGURED);
+      expect(await exportVia(exporter, encoded(100, 1000, `x${lifetime}-`))).toEqual({ code: 0 });
+      expect(c.refused).toBe(1 + lifetime);
+      expect(sizeLimit.bytes).toBe(limit);
+      // Within the lifetime: none refused.
+      advance(LEARNED_LIMIT_MILLIS / 2);
+      expect(await exportVia(exporter, encoded(100, 1000, `y${lifetime}-`))).toEqual({ code: 0 });
+      expect(c.refused).toBe(1 + lifetime);
+    }
+    expect(c.delivered).toBe(700);
+    // Truncation never went back up: no request larger than the limit was accepted.
+    expect(truncation).toEqual([limit]);
+    expect(lines.filter((line) => line.startsWith('warn'))).toHaveLength(1);
+  });
+
+  it('a limit learned from a 413 lives the same, and a refusal that teaches nothing keeps it', async () => {
+    let now = 0;
+    const sizeLimit = new RequestSizeLimit(CONFIGURED, undefined, () => now);
+    const batch = encoded(4, 100);
+    sizeLimit.learnAccepted(50_000, 20_000, batch);
+    expect(sizeLimit.bytes).toBe(20_000);
+    now += LEARNED_LIMIT_MILLIS;
+    expect(sizeLimit.bytes).toBe(CONFIGURED);
+    // A too-large answer while trying the configured size again, whose parts teach nothing.
+    sizeLimit.refused();
+    expect(sizeLimit.bytes).toBe(20_000);
+    now += LEARNED_LIMIT_MILLIS - 1;
+    expect(sizeLimit.bytes).toBe(20_000);
   });
 });
 
