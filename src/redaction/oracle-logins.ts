@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit, isLetter, isScrubbed } from './chars.js';
+import { isAlnum, isDigit, isLetter, isOneOf, isScrubbed, isWord } from './chars.js';
 
 /**
  * Oracle's logins, `user/password@target`, in free text: a command line (`sqlplus
@@ -94,22 +94,6 @@ function endsWord(c: number): boolean {
 function beforeWord(c: number): boolean {
   if (c >= 65) return c === 96 || c === 124;
   return c <= 32 || c === DQUOTE || c === 39 || c === 40 || c === 59 || c === 44 || c === 38 || c === EQUALS;
-}
-
-/** Whether `text[from, to)` is `word` (lower case), in any case. */
-function isWord(text: string, from: number, to: number, word: string): boolean {
-  if (to - from !== word.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    const c = text.charCodeAt(from + i);
-    const w = word.charCodeAt(i);
-    if (c !== w && !(c >= 65 && c <= 90 && c + 32 === w)) return false;
-  }
-  return true;
-}
-
-function isOneOf(text: string, from: number, to: number, words: readonly string[]): boolean {
-  for (let i = 0; i < words.length; i++) if (isWord(text, from, to, words[i]!)) return true;
-  return false;
 }
 
 /** Whether `text[from, to)` is a word of its own: nothing but a word's boundary before it. */

@@ -170,6 +170,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['userinfo without scheme, at signs', '@', ['text']],
   ['userinfo without scheme, IPv6', 'a:a@[', ['text']],
   ['userinfo without scheme, DSN', 'a:a@tcp(', ['text']],
+  // Host names alone (2026-12-06, evening): a host per few bytes, labels, and one long host.
+  ['userinfo without scheme, named hosts', 'a:a@a.aa ', ['text']],
+  ['userinfo without scheme, address labels', 'mailto:a@a.aa ', ['text']],
+  ['userinfo without scheme, long hosts', 'a.', ['text'], 'a:a@'],
+  ['userinfo without scheme, trailing dots', '.', ['text'], 'a:a@a'],
   ['user flags', '-u -u ', ['text']],
   ['user flags, values', ' -u a:', ['text']],
   ['user flags, glued', ' -ua:a', ['text']],
