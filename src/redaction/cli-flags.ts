@@ -34,14 +34,14 @@ function isNameChar(c: number): boolean {
   return isAlnum(c) || c === DASH || c === 95;
 }
 
-/** What a flag comes after, when not at the text's start: a space, a tab, a line's end. */
-const FLAG_STARTS = [' -', '\t-', '\n-'];
+/** What a flag comes after, when not at the text's start: a space, a tab, a line's end (`\n`, a lone `\r`). */
+const FLAG_STARTS = [' -', '\t-', '\n-', '\r-'];
 /**
  * Where each of FLAG_STARTS was found by the last search for it, -2 before the first: searched
  * again only once passed, so each is searched for across the text once. Module state, not the
  * pass's: a pass never runs inside another, and a text with no flag allocates nothing.
  */
-const flagStarts = [-2, -2, -2];
+const flagStarts = [-2, -2, -2, -2];
 
 /** Starts a new text for nextFlag. */
 function forgetFlagStarts(): void {

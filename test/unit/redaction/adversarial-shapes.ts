@@ -215,6 +215,18 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['flags after tabs', '\t-u a:a', ['text']],
   ['flags after line ends', '\n--password a', ['text']],
   ['flags after blanks', ' \t\n-', ['text']],
+  // Tools by relative paths, sqlplus flags with values, quoted users, flags after `\r` (2026-12-06, evening).
+  ['Oracle logins, relative tool paths', 'bin/sqlplus a/a ', ['text']],
+  ['Oracle logins, relative paths, no tool', 'a/sqlplu a/a ', ['text']],
+  ['Oracle logins, flag values', ' -R 3 -M "a b" a/a', ['text']],
+  ['Oracle logins, value flags cut short', ' -m -ma -mar a a/a', ['text']],
+  ['Oracle logins, long quoted values', ` -m "${'a'.repeat(120)}" a/a`, ['text']],
+  ['Oracle logins, unclosed quoted values', ` -m '${'a'.repeat(120)} a/a`, ['text']],
+  ['Oracle logins, quote runs', ' a" a/a', ['text']],
+  ['Oracle logins, quoted users', ' "a"/a', ['text']],
+  ['Oracle logins, long quoted users', ` "${'a'.repeat(127)}"/a`, ['text']],
+  ['Oracle logins, quote slashes', '"/', ['text']],
+  ['flags after carriage returns', '\r--password a', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
