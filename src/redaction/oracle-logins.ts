@@ -68,6 +68,7 @@ const JDBC_PREFIXES = ['jdbc:oracle:thin:', 'jdbc:oracle:oci:', 'jdbc:oracle:oci
 /** sqlplus's flags that take a value (`-M "HTML ON"`, `-R 3`, `-C 19.0`), as written or cut short. */
 const VALUE_FLAGS = ['markup', 'restrict', 'compatibility'];
 const LONGEST_VALUE_FLAG = 13;
+const MARKUPS = ['html', 'csv'];
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9;
@@ -109,24 +110,36 @@ function startsAWord(text: string, from: number): boolean {
  * What the last calls found, as module state (no allocation per call; no scan runs inside another):
  * the end of the word wordBefore read (wordEnd); the password loginAt found [passwordFrom,
  * passwordTo), where the search goes on after it (resume) and the last word it read as a login's
- * [loginStart, loginEnd). One object: its number fields cost less to write than a module's `let`s
+ * [loginStart, loginEnd), loginStart LOGIN_WORD unless that word could be a tool's relative path
+ * (no `@`, no quote, a short name last: `bin/sqlplus`). One object: its number fields cost less to write than a module's `let`s
  * (256 KB of ` a/a`: 3.5 against 3.2 ms).
  */
-const found = { wordEnd: 0, passwordFrom: 0, passwordTo: 0, resume: 0, loginStart: -1, loginEnd: -1 };
+const found = {
+  wordEnd: 0,
+  passwordFrom: 0,
+  passwordTo: 0,
+  resume: 0,
+  loginStart: -1,
+  loginEnd: -1,
+};
+
+/** found.loginStart, and what wordBefore returns, for a login's word that cannot be a tool's path. */
+const LOGIN_WORD = -2;
 
 /**
  * The start of the word before `p` after 1 to MAX_BLANKS blanks, its end in found.wordEnd; -1 when
- * there is none or it is longer than MAX_WORD. A word in quotes on its line (`"HTML ON"`, a flag's
- * value) is one word, from its opening quote.
+ * there is none or it is longer than MAX_WORD, LOGIN_WORD when it is the last word loginAt read and
+ * no tool's path. A word in quotes on its line (`"HTML ON"`, a flag's value) is one word, from its
+ * opening quote.
  */
 function wordBefore(text: string, p: number): number {
   let e = p;
   while (e > 0 && p - e <= MAX_BLANKS && isBlank(text.charCodeAt(e - 1))) e--;
   if (e === p || e === 0 || p - e > MAX_BLANKS) return -1;
   found.wordEnd = e;
-  // The last word loginAt read (a tool's relative path, `bin/sqlplus`, is read as a login first):
-  // known without reading it back, which took a third of the pass's time in 256 KB of ` a/a`.
-  // Read back at most once: the next login read is the last one then.
+  // The last word loginAt read: known without reading it back, which took a third of the pass's
+  // time in 256 KB of ` a/a`. It names a tool only as a relative path (`bin/sqlplus`, read as a
+  // login first), and is read then at most once: the next login read is the last one then.
   if (e === found.loginEnd) return found.loginStart;
   const q = text.charCodeAt(e - 1);
   let s = e;
@@ -208,8 +221,8 @@ function toolContext(text: string, s: number, e: number): number {
  */
 function rmanContext(text: string, s: number): number {
   const before = wordBefore(text, s);
+  if (before === LOGIN_WORD || (before >= 0 && found.wordEnd === found.loginEnd)) return SURE;
   if (before === -1) return NONE;
-  if (found.wordEnd === found.loginEnd) return SURE;
   return isWord(text, before, found.wordEnd, 'rman') || isOneOf(text, before, found.wordEnd, COMMANDS)
     ? SURE
     : NONE;
@@ -224,14 +237,24 @@ function contextOf(text: string, u: number): number {
   let p = u > 0 && (text.charCodeAt(u - 1) === DQUOTE || text.charCodeAt(u - 1) === 39) ? u - 1 : u;
   for (let words = 0; words <= MAX_FLAG_WORDS; words++) {
     const s = wordBefore(text, p);
-    if (s === -1) return NONE;
+    if (s < 0) return NONE;
     const e = found.wordEnd;
     if (text.charCodeAt(s) === DASH) p = s;
     else {
       if (!startsAWord(text, s)) return NONE;
       const context = toolContext(text, s, e);
       if (context !== NONE || e === found.loginEnd) return context;
-      // A word that names no tool is a flag's value (`-R 3`, `-M "HTML ON"`) or says no login.
+      // A word that names no tool says no login, unless it is a flag's value: a number or a version
+      // (`-R 3`, `-C 19.0`), quoted (`-M "HTML ON"`), or `-M`'s `HTML` or `CSV` alone.
+      // In lower case: digits and quotes stay as they are.
+      const v = text.charCodeAt(s) | 0x20;
+      if (
+        !isDigit(v) &&
+        v !== DQUOTE &&
+        v !== 39 &&
+        !((v === 104 || v === 99) && isOneOf(text, s, e, MARKUPS))
+      )
+        return NONE;
       p = valueFlagBefore(text, s);
       if (p === -1) return NONE;
     }
@@ -303,6 +326,8 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
   } else if (!beforeWord(before)) return false;
   let at = -1;
   let e = slash + 1;
+  // Whether this word could be a tool's relative path: set once the words before are read.
+  let path = false;
   if (text.charCodeAt(e) === DQUOTE) {
     // `scott/"my pw"@orcl`: the password to its closing quote on the line.
     let q = e + 1;
@@ -315,24 +340,31 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
     // Unclosed, empty, or followed by more than a target.
     if (e === q || q === found.passwordFrom || (at === -1 && e !== q + 1)) {
       found.resume = e;
-      found.loginStart = u;
+      found.loginStart = LOGIN_WORD;
       found.loginEnd = e;
       return false;
     }
   } else {
     let inPassword = -1;
+    let lastSlash = slash;
     for (; e < n; e++) {
       const c = text.charCodeAt(e);
       if (endsWord(c)) break;
       if (c === AT) at = e;
-      else if (c === SLASH && inPassword === -1) inPassword = e;
+      else if (c === SLASH) {
+        if (inPassword === -1) inPassword = e;
+        lastSlash = e;
+      }
     }
+    // A tool's relative path (`bin/sqlplus`, `tools/expdp.exe`): a name of 3 to 11 characters last.
+    const tail = e - lastSlash - 1;
+    path = at === -1 && tail >= 3 && tail <= 11;
     found.passwordFrom = slash + 1;
     found.passwordTo = at === -1 ? e : at;
     // The password holds no `/`: `a/b/c@host:1/x` is a path.
     if (found.passwordTo === found.passwordFrom || (inPassword !== -1 && inPassword < found.passwordTo)) {
       found.resume = e;
-      found.loginStart = u;
+      found.loginStart = path ? u : LOGIN_WORD;
       found.loginEnd = e;
       return false;
     }
@@ -343,7 +375,7 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
   const ezConnect = target && ezConnectAt(text, at + 1);
   // Read while loginEnd is still the word before's.
   if (context === -1 && !ezConnect) context = contextOf(text, u);
-  found.loginStart = u;
+  found.loginStart = path ? u : LOGIN_WORD;
   found.loginEnd = e;
   if (ezConnect) return true;
   switch (context) {
@@ -432,19 +464,16 @@ function scrubLogins(text: string, first: number, budget: SecretBudget, replacem
 }
 
 /**
- * Where a quoted user (`"Scott"/tiger`, an Oracle name in quotes: any case, any character but `"`)
- * that ends right before `slash` opens, not before `floor`; -1 when there is none or it is empty.
+ * Where a quoted user (`"Scott"/tiger`, an Oracle name in quotes: any case, any character but `"`,
+ * and here no `/` or `@`) that ends right before `slash` opens, not before `floor`; -1 when there is none or it is empty.
  */
 function quotedUserBefore(text: string, slash: number, floor: number): number {
   if (slash < 3 || text.charCodeAt(slash - 1) !== DQUOTE) return -1;
   let q = slash - 2;
-  while (
-    q >= floor &&
-    slash - q <= MAX_USER + 2 &&
-    text.charCodeAt(q) !== DQUOTE &&
-    text.charCodeAt(q) !== LF
-  )
-    q--;
+  for (; q >= floor && slash - q <= MAX_USER + 2; q--) {
+    const c = text.charCodeAt(q);
+    if (c === DQUOTE || c === LF || c === SLASH || c === AT) break;
+  }
   return q >= floor && q < slash - 2 && text.charCodeAt(q) === DQUOTE ? q : -1;
 }
 

@@ -17,6 +17,7 @@ describe('Oracle logins', () => {
     ['tools/expdp.exe system/manager@pdb1 full=y', `tools/expdp.exe system/${R}@pdb1 full=y`],
     ['sqlplus -S -L -M "HTML ON" scott/tiger@orcl', `sqlplus -S -L -M "HTML ON" scott/${R}@orcl`],
     ['sqlplus -R 3 scott/tiger', `sqlplus -R 3 scott/${R}`],
+    ['sqlplus -L -M HTML scott/tiger@orcl', `sqlplus -L -M HTML scott/${R}@orcl`],
     [
       "sqlplus -markup 'HTML ON SPOOL ON' -restrict 2 -compatibility 19.0 -nologintime -s scott/tiger@orcl",
       `sqlplus -markup 'HTML ON SPOOL ON' -restrict 2 -compatibility 19.0 -nologintime -s scott/${R}@orcl`,
@@ -37,7 +38,7 @@ describe('Oracle logins', () => {
     // A path that ends in no tool, a tool's name inside a file name, and exp by a path (with a target only).
     'bin/deploy org/app@v2; src/sqlplus.ts a/b; lib/sqlplus',
     // A word that is no flag's value, and a value after a flag that takes none.
-    'sqlplus -S @scripts/run.sql a/b; sqlplus -S x a/b; grep -R 3 a/b',
+    'sqlplus -S @scripts/run.sql a/b; sqlplus -S x a/b; grep -R 3 a/b; sqlplus -M x a/b; sqlplus -R 3 x a/b',
     'echo "run sqlplus" scott/tiger; sqlplus -M "unclosed a/b',
     // Quotes that hold no user.
     'sqlplus ""/x; "src"/foo@1.2.3 "a"/b@c; sqlplus "a"b/c',
