@@ -10,7 +10,7 @@ import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 // --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
 // helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
 // The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added
-// 2026-12-06, subscription keys and session ids in the afternoon).
+// 2026-12-06, subscription keys and session ids in the afternoon, `secret-access-key` in the evening).
 const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
@@ -26,6 +26,7 @@ const REFERENCE_NAMES = [
   'client[-_]?secret',
   'secret[-_]?key',
   'secret_access_key',
+  'secret-access-key',
   'accesskey',
   'accountkey',
   'private[-_]?key',
@@ -105,6 +106,7 @@ const TOKENS = [
   'secret_key',
   'SecretKey',
   'secret_access_key',
+  'secret-access-key',
   'privateKey',
   'private-key',
   'Passphrase',
