@@ -227,11 +227,14 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['Oracle logins, long quoted users', ` "${'a'.repeat(127)}"/a`, ['text']],
   ['Oracle logins, quote slashes', '"/', ['text']],
   ['flags after carriage returns', '\r--password a', ['text']],
-  // AWS secrets after a blank, SAS signatures outside a URL (2026-12-06, evening).
+  // AWS secrets after a blank, `=>` pairs, SAS signatures outside a URL (2026-12-06, evening).
   ['AWS secret names', 'secret_access_key ', ['text']],
   ['AWS secret names, blanks', `SecretAccessKey${' \t'.repeat(32)}`, ['text']],
   ['AWS secret names, short values', `aws-secret-access-key ${'a'.repeat(39)} `, ['text']],
   ['SAS signatures', 'sig=', ['text', 'url'], 'https://h/?'],
+  ['inline arrows', "'password' => '", ['text']],
+  ['inline arrows, no value', 'password =>', ['text']],
+  ['inline arrows, spaces', `cookie =>${' '.repeat(32)}`, ['text']],
   ['SAS signatures, short values', `&sig=${'a%2B'.repeat(9)}`, ['text']],
 ];
 
