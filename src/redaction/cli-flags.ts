@@ -13,7 +13,10 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  *   value in the next word; the `--password=pw` form is inline.ts's `password=`;
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
- *   `mysql -p db` prompts for the password (`db` is the database).
+ *   `mysql -p db` prompts for the password (`db` is the database);
+ * - likewise `-p pw` after sshpass, `docker login` or `podman login`, `-P pw` after sqlcmd, `-w pw`
+ *   after an OpenLDAP client (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
+ *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
  *
  * One pass: each `-` that starts a word is found with indexOf and the search goes on after its
@@ -89,6 +92,23 @@ function lastBefore(s: Seen, text: string, p: number): number {
   return s.last;
 }
 
+/** The tools whose `-p` takes a password in the next word. */
+export const P_PASSWORD_TOOLS = ['sshpass', 'docker login', 'podman login'];
+/** The tools whose `-P` does (SQL Server's). */
+export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd'];
+/** The tools whose `-w` does: OpenLDAP's clients. */
+export const W_PASSWORD_TOOLS = [
+  'ldapsearch',
+  'ldapmodify',
+  'ldapadd',
+  'ldapdelete',
+  'ldappasswd',
+  'ldapwhoami',
+  'ldapcompare',
+  'ldapmodrdn',
+  'ldapexop',
+];
+
 export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
   return (text, budget = secretBudget()) => {
     // A flag starts a word: at the start, or after a space, a tab or a line's end, each searched
@@ -116,6 +136,9 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
   let copied = 0;
   let redis: Seen | undefined;
   let mysql: Seen | undefined;
+  let pTools: Seen | undefined;
+  let upperPTools: Seen | undefined;
+  let wTools: Seen | undefined;
   let lines: Seen | undefined;
   // The value found by valueAt: [valueFrom, valueTo), quotes left out.
   let valueFrom = 0;
@@ -210,6 +233,15 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
     } else if (c === 97 && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
       redis ??= seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
       if (valueAt(dash + 2, true) && onLineOf(redis, dash)) {
+        ok = hide(valueFrom, valueTo);
+        from = valueTo;
+      }
+    } else if ((c === 112 || c === 80 || c === 119) && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
+      let tools: Seen;
+      if (c === 112) tools = pTools ??= seen(P_PASSWORD_TOOLS);
+      else if (c === 80) tools = upperPTools ??= seen(UPPER_P_PASSWORD_TOOLS);
+      else tools = wTools ??= seen(W_PASSWORD_TOOLS);
+      if (valueAt(dash + 2, true) && onLineOf(tools, dash)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }

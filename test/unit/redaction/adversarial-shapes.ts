@@ -227,6 +227,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['Oracle logins, long quoted users', ` "${'a'.repeat(127)}"/a`, ['text']],
   ['Oracle logins, quote slashes', '"/', ['text']],
   ['flags after carriage returns', '\r--password a', ['text']],
+  ['tool password flags', 'sshpass -p a ', ['text']],
+  ['tool password flags, no tool', ' -p a -P a -w a', ['text']],
+  ['tool password flags, lines', 'ldapsearch\n -w a -P a -p a', ['text']],
   // AWS secrets after a blank, `=>` pairs, SAS signatures outside a URL (2026-12-06, evening).
   ['AWS secret names', 'secret_access_key ', ['text']],
   ['AWS secret names, blanks', `SecretAccessKey${' \t'.repeat(32)}`, ['text']],

@@ -346,6 +346,7 @@ describe('each secret counts against the budget of its value', () => {
     ['Oracle logins, flag values', 'sqlplus -R 3 a/pw '],
     ['Oracle logins, quoted users', 'sqlplus "a"/pw@o '],
     ['flags after carriage returns', 'x\r--password pw '],
+    ['tool password flags', 'sshpass -p pw '],
   ])('%s', (_name, unit) => {
     const text = unit.repeat(MAX_SECRETS_PER_VALUE + 10);
     const out = redactor.text(text);
