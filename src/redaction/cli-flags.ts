@@ -70,11 +70,13 @@ function nextFlag(text: string, from: number): number {
 interface Seen {
   readonly needles: readonly string[];
   readonly next: number[];
+  /** Whether an occurrence at `at` names the tool (a needle shared by several, `ldap`); all do without. */
+  readonly accept: ((text: string, at: number) => boolean) | undefined;
   last: number;
 }
 
-function seen(needles: readonly string[]): Seen {
-  return { needles, next: needles.map(() => -2), last: -1 };
+function seen(needles: readonly string[], accept?: (text: string, at: number) => boolean): Seen {
+  return { needles, next: needles.map(() => -2), accept, last: -1 };
 }
 
 /** The last occurrence of any of the needles that starts before `p`, or -1. `p` never decreases. */
@@ -84,7 +86,7 @@ function lastBefore(s: Seen, text: string, p: number): number {
     let next = s.next[i]!;
     if (next === -2) next = text.indexOf(needle);
     while (next !== -1 && next < p) {
-      if (next > s.last) s.last = next;
+      if (next > s.last && (s.accept === undefined || s.accept(text, next))) s.last = next;
       next = text.indexOf(needle, next + needle.length);
     }
     s.next[i] = next;
@@ -108,6 +110,35 @@ export const W_PASSWORD_TOOLS = [
   'ldapmodrdn',
   'ldapexop',
 ];
+
+/**
+ * The needles those tools are searched for by in text, few, since each one absent from a text costs
+ * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after docker or podman,
+ * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
+ */
+const P_NEEDLES = ['sshpass', 'login'];
+const W_NEEDLES = ['ldap'];
+const W_SUFFIXES = W_PASSWORD_TOOLS.map((tool) => tool.slice(4));
+
+function acceptPTool(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 108) return true;
+  return at >= 7 && (text.startsWith('docker ', at - 7) || text.startsWith('podman ', at - 7));
+}
+
+function acceptWTool(text: string, at: number): boolean {
+  let e = at + 4;
+  while (e < text.length && e - at <= 11 && isAlnum(text.charCodeAt(e))) e++;
+  for (let i = 0; i < W_SUFFIXES.length; i++)
+    if (e - at - 4 === W_SUFFIXES[i]!.length && text.startsWith(W_SUFFIXES[i]!, at + 4)) return true;
+  return false;
+}
+
+/** The tools of the short flag `k` (0 `-a`, 1 `-p`, 2 `-P`, 3 `-w`), to search a text for. */
+function seenForShortFlag(k: number): Seen {
+  if (k === 0) return seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
+  if (k === 1) return seen(P_NEEDLES, acceptPTool);
+  return k === 2 ? seen(UPPER_P_PASSWORD_TOOLS) : seen(W_NEEDLES, acceptWTool);
+}
 
 export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
   return (text, budget = secretBudget()) => {
@@ -134,11 +165,9 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
   const n = text.length;
   let out = '';
   let copied = 0;
-  let redis: Seen | undefined;
+  // The tools of `-a`, `-p`, `-P` and `-w` with a value after a blank, made on the first such flag.
+  const shortFlagTools: (Seen | undefined)[] = [undefined, undefined, undefined, undefined];
   let mysql: Seen | undefined;
-  let pTools: Seen | undefined;
-  let upperPTools: Seen | undefined;
-  let wTools: Seen | undefined;
   let lines: Seen | undefined;
   // The value found by valueAt: [valueFrom, valueTo), quotes left out.
   let valueFrom = 0;
@@ -230,18 +259,15 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         ok = userValue();
         from = valueTo;
       }
-    } else if (c === 97 && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
-      redis ??= seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
-      if (valueAt(dash + 2, true) && onLineOf(redis, dash)) {
-        ok = hide(valueFrom, valueTo);
-        from = valueTo;
-      }
-    } else if ((c === 112 || c === 80 || c === 119) && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
-      let tools: Seen;
-      if (c === 112) tools = pTools ??= seen(P_PASSWORD_TOOLS);
-      else if (c === 80) tools = upperPTools ??= seen(UPPER_P_PASSWORD_TOOLS);
-      else tools = wTools ??= seen(W_PASSWORD_TOOLS);
-      if (valueAt(dash + 2, true) && onLineOf(tools, dash)) {
+    } else if (
+      (c === 97 || c === 112 || c === 80 || c === 119) &&
+      dash + 2 < n &&
+      isBlank(text.charCodeAt(dash + 2))
+    ) {
+      // `-a pw` after redis-cli, `-p pw` after sshpass, `-P pw` after sqlcmd, `-w pw` after ldapsearch.
+      const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : 3;
+      shortFlagTools[k] ??= seenForShortFlag(k);
+      if (valueAt(dash + 2, true) && onLineOf(shortFlagTools[k]!, dash)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }

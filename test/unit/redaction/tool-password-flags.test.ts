@@ -17,6 +17,8 @@ describe('short password flags after the tools that take them', () => {
     ['sqlcmd -S db -U sa -P s3cret -Q "select 1"', `sqlcmd -S db -U sa -P ${R} -Q "select 1"`],
     ['ldapsearch -x -D cn=admin,dc=x -w s3cret -b dc=x', `ldapsearch -x -D cn=admin,dc=x -w ${R} -b dc=x`],
     ['ldapmodify -D cn=admin -w s3cret -f x.ldif', `ldapmodify -D cn=admin -w ${R} -f x.ldif`],
+    // An `ldap://` address between the tool and its flag names no other tool.
+    ['ldapsearch -H ldap://h -D cn=x -w s3cret', `ldapsearch -H ldap://h -D cn=x -w ${R}`],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
