@@ -1,3 +1,4 @@
+import { P_PASSWORD_TOOLS, UPPER_P_PASSWORD_TOOLS, W_PASSWORD_TOOLS } from './cli-flags.js';
 import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
 import type { Redactor } from './redactor.js';
 
@@ -16,10 +17,31 @@ const REDIS_CLIS = ['redis-cli', 'valkey-cli', 'keydb-cli'];
 // `-a password` as one argument (a wrapper that passes the flag and its value together).
 const REDIS_PASSWORD_ARG = /^-a[ \t]+(?=[^ \t-])/;
 
-/** Whether `arg` is a redis-cli program, by its file name (`/usr/bin/redis-cli`, `redis-cli.exe`). */
-function isRedisCli(arg: string): boolean {
+/** A program's name from its path (`/usr/bin/redis-cli`, `redis-cli.exe`): `redis-cli`. */
+function programName(arg: string): string {
   const base = arg.slice(Math.max(arg.lastIndexOf('/'), arg.lastIndexOf('\\')) + 1);
-  return REDIS_CLIS.includes(base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base);
+  return base.toLowerCase().endsWith('.exe') ? base.slice(0, -4) : base;
+}
+
+/** Whether `arg` is a redis-cli program, by its file name. */
+function isRedisCli(arg: string): boolean {
+  return REDIS_CLIS.includes(programName(arg));
+}
+
+/**
+ * The short flag whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
+ * sshpass and after `login` that follows docker or podman, `-P` after sqlcmd, `-w` after an OpenLDAP
+ * client; undefined for any other argument.
+ */
+function passwordFlagAfter(arg: string, previous: string | undefined): string | undefined {
+  if (arg === 'login' && previous !== undefined) {
+    const program = programName(previous);
+    return P_PASSWORD_TOOLS.includes(`${program} login`) ? '-p' : undefined;
+  }
+  const program = programName(arg);
+  if (P_PASSWORD_TOOLS.includes(program)) return '-p';
+  if (UPPER_P_PASSWORD_TOOLS.includes(program)) return '-P';
+  return W_PASSWORD_TOOLS.includes(program) ? '-w' : undefined;
 }
 
 /**
@@ -29,6 +51,8 @@ function isRedisCli(arg: string): boolean {
  * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
  * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password, also as one argument;
+ *   after sshpass, `docker login` or `podman login` `-p password`, after sqlcmd `-P password`, after
+ *   an OpenLDAP client `-w password`;
  * - after sqlplus, sqlldr, expdp, impdp or rman, `scott/tiger@orcl` (and `scott/tiger`) hides the
  *   password, after exp and imp `scott/tiger@orcl` (oracle-logins.ts);
  * - any other argument is scrubbed as free text.
@@ -38,8 +62,12 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   let hideNext = false;
   let userNext = false;
   let redisCli = false;
+  let passwordFlag: string | undefined;
+  let previous: string | undefined;
   let oracleTool = 0;
   for (const arg of args) {
+    const before = previous;
+    previous = arg;
     if (userNext) {
       userNext = false;
       if (!arg.startsWith('-') && arg.includes(':')) {
@@ -86,12 +114,13 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       continue;
     }
     if (BARE_FLAG.test(arg)) {
-      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a');
+      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || arg === passwordFlag;
       userNext = USER_FLAG.test(arg);
       out.push(arg);
       continue;
     }
     redisCli ||= isRedisCli(arg);
+    passwordFlag = passwordFlagAfter(arg, before) ?? passwordFlag;
     oracleTool = Math.max(oracleTool, oracleToolOf(arg));
     out.push(redactor.text(arg));
   }

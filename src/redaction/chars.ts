@@ -1,6 +1,6 @@
 // What the scanners that read text with indexOf and charCodeAt share (inline.ts, userinfo.ts,
-// cli-flags.ts, oracle-logins.ts, encoded-names.ts, xml.ts): character classes by char code, and
-// whether a value is scrubbed already. Each scanner's name characters stay its own (a flag's `-`,
+// cli-flags.ts, oracle-logins.ts, encoded-names.ts, xml.ts): character classes by char code, words
+// compared in any case without a copy, and whether a value is scrubbed already. Each scanner's name characters stay its own (a flag's `-`,
 // an XML name's `.` and `:`, a query name's `%+.~`), written with these.
 
 /** `0`–`9`. */
@@ -21,6 +21,23 @@ export function isAlnum(c: number): boolean {
 /** A space, a tab or a line's end (`\n`, `\r`). */
 export function isWhiteSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** Whether `text[from, to)` is `word` (lower case), in any case. */
+export function isWord(text: string, from: number, to: number, word: string): boolean {
+  if (to - from !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = text.charCodeAt(from + i);
+    const w = word.charCodeAt(i);
+    if (c !== w && !(c >= 65 && c <= 90 && c + 32 === w)) return false;
+  }
+  return true;
+}
+
+/** Whether `text[from, to)` is one of `words` (lower case), in any case. */
+export function isOneOf(text: string, from: number, to: number, words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) if (isWord(text, from, to, words[i]!)) return true;
+  return false;
 }
 
 /** Whether `text[from, to)` is `REDACTED` (url.ts's) or the replacement: scrubbed already. */

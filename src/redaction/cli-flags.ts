@@ -13,7 +13,10 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  *   value in the next word; the `--password=pw` form is inline.ts's `password=`;
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
- *   `mysql -p db` prompts for the password (`db` is the database).
+ *   `mysql -p db` prompts for the password (`db` is the database);
+ * - likewise `-p pw` after sshpass, `docker login` or `podman login`, `-P pw` after sqlcmd, `-w pw`
+ *   after an OpenLDAP client (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
+ *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
  *
  * One pass: each `-` that starts a word is found with indexOf and the search goes on after its
@@ -34,14 +37,14 @@ function isNameChar(c: number): boolean {
   return isAlnum(c) || c === DASH || c === 95;
 }
 
-/** What a flag comes after, when not at the text's start: a space, a tab, a line's end. */
-const FLAG_STARTS = [' -', '\t-', '\n-'];
+/** What a flag comes after, when not at the text's start: a space, a tab, a line's end (`\n`, a lone `\r`). */
+const FLAG_STARTS = [' -', '\t-', '\n-', '\r-'];
 /**
  * Where each of FLAG_STARTS was found by the last search for it, -2 before the first: searched
  * again only once passed, so each is searched for across the text once. Module state, not the
  * pass's: a pass never runs inside another, and a text with no flag allocates nothing.
  */
-const flagStarts = [-2, -2, -2];
+const flagStarts = [-2, -2, -2, -2];
 
 /** Starts a new text for nextFlag. */
 function forgetFlagStarts(): void {
@@ -67,11 +70,13 @@ function nextFlag(text: string, from: number): number {
 interface Seen {
   readonly needles: readonly string[];
   readonly next: number[];
+  /** Whether an occurrence at `at` names the tool (a needle shared by several, `ldap`); all do without. */
+  readonly accept: ((text: string, at: number) => boolean) | undefined;
   last: number;
 }
 
-function seen(needles: readonly string[]): Seen {
-  return { needles, next: needles.map(() => -2), last: -1 };
+function seen(needles: readonly string[], accept?: (text: string, at: number) => boolean): Seen {
+  return { needles, next: needles.map(() => -2), accept, last: -1 };
 }
 
 /** The last occurrence of any of the needles that starts before `p`, or -1. `p` never decreases. */
@@ -81,12 +86,58 @@ function lastBefore(s: Seen, text: string, p: number): number {
     let next = s.next[i]!;
     if (next === -2) next = text.indexOf(needle);
     while (next !== -1 && next < p) {
-      if (next > s.last) s.last = next;
+      if (next > s.last && (s.accept === undefined || s.accept(text, next))) s.last = next;
       next = text.indexOf(needle, next + needle.length);
     }
     s.next[i] = next;
   }
   return s.last;
+}
+
+/** The tools whose `-p` takes a password in the next word. */
+export const P_PASSWORD_TOOLS = ['sshpass', 'docker login', 'podman login'];
+/** The tools whose `-P` does (SQL Server's). */
+export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd'];
+/** The tools whose `-w` does: OpenLDAP's clients. */
+export const W_PASSWORD_TOOLS = [
+  'ldapsearch',
+  'ldapmodify',
+  'ldapadd',
+  'ldapdelete',
+  'ldappasswd',
+  'ldapwhoami',
+  'ldapcompare',
+  'ldapmodrdn',
+  'ldapexop',
+];
+
+/**
+ * The needles those tools are searched for by in text, few, since each one absent from a text costs
+ * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after docker or podman,
+ * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
+ */
+const P_NEEDLES = ['sshpass', 'login'];
+const W_NEEDLES = ['ldap'];
+const W_SUFFIXES = W_PASSWORD_TOOLS.map((tool) => tool.slice(4));
+
+function acceptPTool(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 108) return true;
+  return at >= 7 && (text.startsWith('docker ', at - 7) || text.startsWith('podman ', at - 7));
+}
+
+function acceptWTool(text: string, at: number): boolean {
+  let e = at + 4;
+  while (e < text.length && e - at <= 11 && isAlnum(text.charCodeAt(e))) e++;
+  for (let i = 0; i < W_SUFFIXES.length; i++)
+    if (e - at - 4 === W_SUFFIXES[i]!.length && text.startsWith(W_SUFFIXES[i]!, at + 4)) return true;
+  return false;
+}
+
+/** The tools of the short flag `k` (0 `-a`, 1 `-p`, 2 `-P`, 3 `-w`), to search a text for. */
+function seenForShortFlag(k: number): Seen {
+  if (k === 0) return seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
+  if (k === 1) return seen(P_NEEDLES, acceptPTool);
+  return k === 2 ? seen(UPPER_P_PASSWORD_TOOLS) : seen(W_NEEDLES, acceptWTool);
 }
 
 export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
@@ -114,7 +165,8 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
   const n = text.length;
   let out = '';
   let copied = 0;
-  let redis: Seen | undefined;
+  // The tools of `-a`, `-p`, `-P` and `-w` with a value after a blank, made on the first such flag.
+  const shortFlagTools: (Seen | undefined)[] = [undefined, undefined, undefined, undefined];
   let mysql: Seen | undefined;
   let lines: Seen | undefined;
   // The value found by valueAt: [valueFrom, valueTo), quotes left out.
@@ -207,9 +259,15 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         ok = userValue();
         from = valueTo;
       }
-    } else if (c === 97 && dash + 2 < n && isBlank(text.charCodeAt(dash + 2))) {
-      redis ??= seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
-      if (valueAt(dash + 2, true) && onLineOf(redis, dash)) {
+    } else if (
+      (c === 97 || c === 112 || c === 80 || c === 119) &&
+      dash + 2 < n &&
+      isBlank(text.charCodeAt(dash + 2))
+    ) {
+      // `-a pw` after redis-cli, `-p pw` after sshpass, `-P pw` after sqlcmd, `-w pw` after ldapsearch.
+      const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : 3;
+      shortFlagTools[k] ??= seenForShortFlag(k);
+      if (valueAt(dash + 2, true) && onLineOf(shortFlagTools[k]!, dash)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }

@@ -60,6 +60,7 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'secret_key',
   'secretkey',
   'secret_access_key',
+  'secret-access-key',
   'accesskey',
   'accountkey',
   'private-key',
@@ -202,6 +203,19 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
     regex:
       /\b(?:glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
   },
+  // An AWS secret access key after its name and blanks only (`AWS_SECRET_ACCESS_KEY wJalr…` in an
+  // env dump or a table, `secretAccessKey\t…`): no `=` or `:` for the inline pairs to find. Only
+  // its shape, 40 base64 characters, so `secret_access_key is not set` stays. The name is kept.
+  {
+    regex:
+      /([Ss][Ee][Cc][Rr][Ee][Tt][_-]?[Aa][Cc][Cc][Ee][Ss][Ss][_-]?[Kk][Ee][Yy][ \t]+)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    prefix: true,
+  },
+  // An Azure SAS token's signature outside a URL (a connection string's
+  // `SharedAccessSignature=sv=…&sig=…`, Service Bus's `SharedAccessSignature sr=…&sig=…`): url.ts
+  // hides `sig` only in a URL's query. An HMAC-SHA256 in base64, 40 characters or more (escaped or
+  // not), so `sig=9` and `sig=SIGTERM` stay. `sig=` is kept.
+  { regex: /(\bsig=)[A-Za-z0-9%+/]{40,}=*/g, prefix: true },
   // Payment-card-like digit runs (13–19 digits, optional single space/dash separators, card-range
   // first digit, Luhn-valid): epoch-millisecond timestamps start with 1 and are left alone. Not
   // inside a word: a random hex id (a trace id, a hash) can hold such a run between two letters,

@@ -51,10 +51,12 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   // `Cookie: a=1; b=2` runs to the end of the line; `password=x` to the next separator. Without the
   // `i` flag, so `REDACTED` is matched exactly; the names are made case-insensitive letter by letter.
   // A glued name (`PGPASSWORD=x`) is tried only after a letter or digit, where no other name starts:
-  // one more literal at each position, still linear.
-  const single = `${close}\\s*[:=]\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
+  // one more literal at each position, still linear. `=>` separates too (Ruby's, Perl's and PHP's
+  // `'password' => 'x'`, whose value went out: `>` was taken for it), and `=` alone when no value
+  // follows `=>`.
+  const single = `${close}\\s*(?:=>|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
   return new RegExp(
-    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*[:=]\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(?:${anyCase(singlePart)})${single})` +
       `|(?<=[A-Za-z0-9])(?:${anyCase(glued)})${single}`,
     'g',

@@ -8,8 +8,8 @@ import { inlineLocator } from './inline-locator.js';
  * separator, opening quote, replacement, closing quote. The regex of inline-locator.ts says where a
  * pair starts; taking it apart is done here by char code, the way that regex with capture groups
  * (names case-insensitive, `g`, no `i` flag) would:
- * `(?<![A-Za-z0-9])(?:(MULTI)(["']?\s*[:=]\s*)(?:Q|(?!\s*DONE(?![^\r\n"']))[^\r\n"']+)
- *  |(SINGLE)(["']?\s*[:=]\s*)(?:Q|(?!DONE(?![^\s"',;&}]))[^\s"',;&}]+))`
+ * `(?<![A-Za-z0-9])(?:(MULTI)(["']?\s*(?:=>|[:=])\s*)(?:Q|(?!\s*DONE(?![^\r\n"']))[^\r\n"']+)
+ *  |(SINGLE)(["']?\s*(?:=>|[:=])\s*)(?:Q|(?!DONE(?![^\s"',;&}]))[^\s"',;&}]+))`
  * with `Q = "(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'` and DONE the values already scrubbed
  * (`REDACTED`, or the replacement when it could be a value). That regex with `String#replace` and
  * `$1`…`$8` cost ~300 ns a pair: 256 KB of short `pwd="\` pairs took 13 ms (issue 20, goal ≤ 5
@@ -35,6 +35,7 @@ const BACKSLASH = 92;
 const BRACKET = 93;
 const COLON = 58;
 const EQUALS = 61;
+const GT = 62;
 const CR = 13;
 const LF = 10;
 
@@ -231,6 +232,14 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     if (sep >= n) return false;
     const s = text.charCodeAt(sep);
     if (s !== COLON && s !== EQUALS) return false;
+    // `'password' => 'x'`: `=>` first, as the regex's alternation, then `=` alone (its value `>…`).
+    if (s === EQUALS && text.charCodeAt(sep + 1) === GT && valueAfter(text, sep + 1, multi)) return true;
+    return valueAfter(text, sep, multi);
+  }
+
+  /** Whether a value follows the separator that ends at `sep`; sets valueStart and quote. */
+  function valueAfter(text: string, sep: number, multi: boolean): boolean {
+    const n = text.length;
     let d = sep + 1;
     while (d < n && isSpace(text.charCodeAt(d))) d++;
     const c = d < n ? text.charCodeAt(d) : -1;

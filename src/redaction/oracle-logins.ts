@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit, isLetter, isScrubbed } from './chars.js';
+import { isAlnum, isDigit, isLetter, isOneOf, isScrubbed, isWord } from './chars.js';
 
 /**
  * Oracle's logins, `user/password@target`, in free text: a command line (`sqlplus
@@ -13,8 +13,9 @@ import { isAlnum, isDigit, isLetter, isScrubbed } from './chars.js';
  * `a/b@c` is a path or a package spec far more often than a login (`src/foo@1.2.3`,
  * `@scope/pkg@1.0.0`, `/users/bob@example.com/`, `ghcr.io/org/img@sha256:…`, a URL's path), so it
  * is read as one only after what names a login:
- * - after `sqlplus`, `sqlldr`, `expdp`, `impdp` (a path or `.exe` before the name, and flags
- *   between, as `sqlplus -S`), after `userid=`, after `jdbc:oracle:thin:` (`oci:`, `oci8:`), and
+ * - after `sqlplus`, `sqlldr`, `expdp`, `impdp` (a path, relative too, or `.exe` before the name,
+ *   and flags between, as `sqlplus -S`, with the values of sqlplus's `-M "HTML ON"`, `-R 3` and
+ *   `-C 19.0`), after `userid=`, after `jdbc:oracle:thin:` (`oci:`, `oci8:`), and
  *   after rman's `target`, `auxiliary` and `catalog` when `rman`, `connect` or another login comes
  *   before them: with or without `@target` (`sqlplus system/oracle` logs on locally);
  * - after `exp`, `imp`, `connect`, `conn` (words of prose too): only with `@` and a target, or for
@@ -23,8 +24,8 @@ import { isAlnum, isDigit, isLetter, isScrubbed } from './chars.js';
  *   org/app@v2`);
  * - anywhere else, only as a whole EZConnect address: `@` then `//`, or a host, a port and a
  *   service (`@db.example:1521/ORCL`).
- * The user is an Oracle name (a letter first, then letters, digits, `_$#`, a proxy user's `[]`)
- * that starts a word; the password runs from the `/` to the word's last `@` and holds no `/`, or is
+ * The user is an Oracle name (a letter first, then letters, digits, `_$#`, a proxy user's `[]`, or
+ * any name in double quotes, `"Scott"/tiger`) that starts a word; the password runs from the `/` to the word's last `@` and holds no `/`, or is
  * quoted (`scott/"my pw"@orcl`). A bare `/` is no user (`sqlplus / as sysdba`, `/nolog`).
  *
  * One pass: each `/` found with indexOf; the user is read back within its word, the words before it
@@ -44,8 +45,8 @@ const LF = 10;
 const CR = 13;
 /** Oracle names are at most 128 bytes: a longer run is no user. */
 const MAX_USER = 128;
-/** Flags looked past between a tool and its login (`sqlplus -S -L …`). */
-const MAX_FLAGS = 2;
+/** Words looked past between a tool and its login: flags and their values (`sqlplus -S -M "HTML ON" …`). */
+const MAX_FLAG_WORDS = 8;
 /** The longest word read back: a flag, or a tool with its path (`/u01/app/oracle/…/bin/sqlplus`). */
 const MAX_WORD = 128;
 /** Blanks looked past between two words. */
@@ -64,6 +65,10 @@ const SURE_TOOLS = ['sqlplus', 'sqlldr', 'expdp', 'impdp'];
 const TARGET_TOOLS = ['exp', 'imp'];
 const COMMANDS = ['connect', 'conn'];
 const JDBC_PREFIXES = ['jdbc:oracle:thin:', 'jdbc:oracle:oci:', 'jdbc:oracle:oci8:'];
+/** sqlplus's flags that take a value (`-M "HTML ON"`, `-R 3`, `-C 19.0`), as written or cut short. */
+const VALUE_FLAGS = ['markup', 'restrict', 'compatibility'];
+const LONGEST_VALUE_FLAG = 13;
+const MARKUPS = ['html', 'csv'];
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9;
@@ -96,22 +101,6 @@ function beforeWord(c: number): boolean {
   return c <= 32 || c === DQUOTE || c === 39 || c === 40 || c === 59 || c === 44 || c === 38 || c === EQUALS;
 }
 
-/** Whether `text[from, to)` is `word` (lower case), in any case. */
-function isWord(text: string, from: number, to: number, word: string): boolean {
-  if (to - from !== word.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    const c = text.charCodeAt(from + i);
-    const w = word.charCodeAt(i);
-    if (c !== w && !(c >= 65 && c <= 90 && c + 32 === w)) return false;
-  }
-  return true;
-}
-
-function isOneOf(text: string, from: number, to: number, words: readonly string[]): boolean {
-  for (let i = 0; i < words.length; i++) if (isWord(text, from, to, words[i]!)) return true;
-  return false;
-}
-
 /** Whether `text[from, to)` is a word of its own: nothing but a word's boundary before it. */
 function startsAWord(text: string, from: number): boolean {
   return from === 0 || beforeWord(text.charCodeAt(from - 1));
@@ -120,28 +109,69 @@ function startsAWord(text: string, from: number): boolean {
 /**
  * What the last calls found, as module state (no allocation per call; no scan runs inside another):
  * the end of the word wordBefore read (wordEnd); the password loginAt found [passwordFrom,
- * passwordTo), where the search goes on after it (resume) and where the last word it read as a
- * login's ended (loginEnd). One object: its number fields cost less to write than a module's `let`s
+ * passwordTo), where the search goes on after it (resume) and the last word it read as a login's
+ * [loginStart, loginEnd), loginStart LOGIN_WORD unless that word could be a tool's relative path
+ * (no `@`, no quote, a short name last: `bin/sqlplus`). One object: its number fields cost less to write than a module's `let`s
  * (256 KB of ` a/a`: 3.5 against 3.2 ms).
  */
-const found = { wordEnd: 0, passwordFrom: 0, passwordTo: 0, resume: 0, loginEnd: -1 };
+const found = {
+  wordEnd: 0,
+  passwordFrom: 0,
+  passwordTo: 0,
+  resume: 0,
+  loginStart: -1,
+  loginEnd: -1,
+};
+
+/** found.loginStart, and what wordBefore returns, for a login's word that cannot be a tool's path. */
+const LOGIN_WORD = -2;
 
 /**
  * The start of the word before `p` after 1 to MAX_BLANKS blanks, its end in found.wordEnd; -1 when
- * there is none, it is longer than MAX_WORD, or it is the last word loginAt read.
+ * there is none or it is longer than MAX_WORD, LOGIN_WORD when it is the last word loginAt read and
+ * no tool's path. A word in quotes on its line (`"HTML ON"`, a flag's value) is one word, from its
+ * opening quote.
  */
 function wordBefore(text: string, p: number): number {
   let e = p;
   while (e > 0 && p - e <= MAX_BLANKS && isBlank(text.charCodeAt(e - 1))) e--;
-  // A word that looked like a login itself (`a/b@c d/e@f`) names none (a tool's path starts with
-  // `/`, `.`, `$` or `~`, not a letter): known without reading it back, which took a third of the
-  // pass's time in 256 KB of ` a/a` (3.5 ms, now 2.4).
-  if (e === p || e === 0 || p - e > MAX_BLANKS || e === found.loginEnd) return -1;
-  let s = e;
-  while (s > 0 && e - s <= MAX_WORD && !endsWord(text.charCodeAt(s - 1))) s--;
-  if (e - s > MAX_WORD) return -1;
+  if (e === p || e === 0 || p - e > MAX_BLANKS) return -1;
   found.wordEnd = e;
-  return s;
+  // The last word loginAt read: known without reading it back, which took a third of the pass's
+  // time in 256 KB of ` a/a`. It names a tool only as a relative path (`bin/sqlplus`, read as a
+  // login first), and is read then at most once: the next login read is the last one then.
+  if (e === found.loginEnd) return found.loginStart;
+  const q = text.charCodeAt(e - 1);
+  let s = e;
+  if (q === DQUOTE || q === 39) {
+    s = e - 2;
+    while (s >= 0 && e - s <= MAX_WORD && text.charCodeAt(s) !== q && text.charCodeAt(s) !== LF) s--;
+    return s >= 0 && e - s <= MAX_WORD && text.charCodeAt(s) === q ? s : -1;
+  }
+  while (s > 0 && e - s <= MAX_WORD && !endsWord(text.charCodeAt(s - 1))) s--;
+  return e - s > MAX_WORD ? -1 : s;
+}
+
+/**
+ * The start of the flag before the word at `v` when it is one of sqlplus's that take a value
+ * (VALUE_FLAGS, as written or cut short: `-M`, `-mark`), so the word is its value; -1 if not. Reads
+ * back no further than the blanks and the longest of them.
+ */
+function valueFlagBefore(text: string, v: number): number {
+  let e = v;
+  while (e > 0 && v - e <= MAX_BLANKS && isBlank(text.charCodeAt(e - 1))) e--;
+  if (e === v || v - e > MAX_BLANKS) return -1;
+  let s = e;
+  while (s > 0 && e - s <= LONGEST_VALUE_FLAG && isLetter(text.charCodeAt(s - 1))) s--;
+  if (s === e || s === 0 || text.charCodeAt(s - 1) !== DASH || !startsAWord(text, s - 1)) return -1;
+  for (let i = 0; i < VALUE_FLAGS.length; i++) {
+    const flag = VALUE_FLAGS[i]!;
+    if (e - s > flag.length) continue;
+    let j = 0;
+    while (s + j < e && (text.charCodeAt(s + j) | 0x20) === flag.charCodeAt(j)) j++;
+    if (s + j === e) return s - 1;
+  }
+  return -1;
 }
 
 /** Whether only blanks, or a prompt's `>` (`SQL> `), are between the line's start and `p`. */
@@ -191,24 +221,43 @@ function toolContext(text: string, s: number, e: number): number {
  */
 function rmanContext(text: string, s: number): number {
   const before = wordBefore(text, s);
-  if (before !== -1)
-    return isWord(text, before, found.wordEnd, 'rman') || isOneOf(text, before, found.wordEnd, COMMANDS)
-      ? SURE
-      : NONE;
-  let e = s;
-  while (e > 0 && s - e <= MAX_BLANKS && isBlank(text.charCodeAt(e - 1))) e--;
-  return e < s && e === found.loginEnd ? SURE : NONE;
+  if (before === LOGIN_WORD || (before >= 0 && found.wordEnd === found.loginEnd)) return SURE;
+  if (before === -1) return NONE;
+  return isWord(text, before, found.wordEnd, 'rman') || isOneOf(text, before, found.wordEnd, COMMANDS)
+    ? SURE
+    : NONE;
 }
 
-/** What the words before a login whose user starts a word at `u` say of it. */
+/**
+ * What the words before a login whose user starts a word at `u` say of it: the tool's, past flags
+ * and the values of those that take one (`sqlplus -S -R 3 -M "HTML ON" scott/…`).
+ */
 function contextOf(text: string, u: number): number {
   // `sqlplus "sys/pw@orcl as sysdba"`.
   let p = u > 0 && (text.charCodeAt(u - 1) === DQUOTE || text.charCodeAt(u - 1) === 39) ? u - 1 : u;
-  for (let flags = 0; flags <= MAX_FLAGS; flags++) {
+  for (let words = 0; words <= MAX_FLAG_WORDS; words++) {
     const s = wordBefore(text, p);
-    if (s === -1) return NONE;
-    if (text.charCodeAt(s) !== DASH) return startsAWord(text, s) ? toolContext(text, s, found.wordEnd) : NONE;
-    p = s;
+    if (s < 0) return NONE;
+    const e = found.wordEnd;
+    if (text.charCodeAt(s) === DASH) p = s;
+    else {
+      if (!startsAWord(text, s)) return NONE;
+      const context = toolContext(text, s, e);
+      if (context !== NONE || e === found.loginEnd) return context;
+      // A word that names no tool says no login, unless it is a flag's value: a number or a version
+      // (`-R 3`, `-C 19.0`), quoted (`-M "HTML ON"`), or `-M`'s `HTML` or `CSV` alone.
+      // In lower case: digits and quotes stay as they are.
+      const v = text.charCodeAt(s) | 0x20;
+      if (
+        !isDigit(v) &&
+        v !== DQUOTE &&
+        v !== 39 &&
+        !((v === 104 || v === 99) && isOneOf(text, s, e, MARKUPS))
+      )
+        return NONE;
+      p = valueFlagBefore(text, s);
+      if (p === -1) return NONE;
+    }
   }
   return NONE;
 }
@@ -277,6 +326,8 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
   } else if (!beforeWord(before)) return false;
   let at = -1;
   let e = slash + 1;
+  // Whether this word could be a tool's relative path: set once the words before are read.
+  let path = false;
   if (text.charCodeAt(e) === DQUOTE) {
     // `scott/"my pw"@orcl`: the password to its closing quote on the line.
     let q = e + 1;
@@ -289,22 +340,31 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
     // Unclosed, empty, or followed by more than a target.
     if (e === q || q === found.passwordFrom || (at === -1 && e !== q + 1)) {
       found.resume = e;
+      found.loginStart = LOGIN_WORD;
       found.loginEnd = e;
       return false;
     }
   } else {
     let inPassword = -1;
+    let lastSlash = slash;
     for (; e < n; e++) {
       const c = text.charCodeAt(e);
       if (endsWord(c)) break;
       if (c === AT) at = e;
-      else if (c === SLASH && inPassword === -1) inPassword = e;
+      else if (c === SLASH) {
+        if (inPassword === -1) inPassword = e;
+        lastSlash = e;
+      }
     }
+    // A tool's relative path (`bin/sqlplus`, `tools/expdp.exe`): a name of 3 to 11 characters last.
+    const tail = e - lastSlash - 1;
+    path = at === -1 && tail >= 3 && tail <= 11;
     found.passwordFrom = slash + 1;
     found.passwordTo = at === -1 ? e : at;
     // The password holds no `/`: `a/b/c@host:1/x` is a path.
     if (found.passwordTo === found.passwordFrom || (inPassword !== -1 && inPassword < found.passwordTo)) {
       found.resume = e;
+      found.loginStart = path ? u : LOGIN_WORD;
       found.loginEnd = e;
       return false;
     }
@@ -315,6 +375,7 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
   const ezConnect = target && ezConnectAt(text, at + 1);
   // Read while loginEnd is still the word before's.
   if (context === -1 && !ezConnect) context = contextOf(text, u);
+  found.loginStart = path ? u : LOGIN_WORD;
   found.loginEnd = e;
   if (ezConnect) return true;
   switch (context) {
@@ -345,8 +406,11 @@ export function oracleToolOf(arg: string): number {
 /** `arg` with its password hidden when it is a login (`scott/tiger@orcl`) after a tool oracleToolOf read. */
 export function hideOracleLogin(arg: string, tool: number, replacement: string): string {
   const slash = arg.indexOf('/');
-  if (tool === NONE || slash <= 0 || slash > MAX_USER || !isLetter(arg.charCodeAt(0))) return arg;
-  for (let i = 1; i < slash; i++) if (!isUserChar(arg.charCodeAt(i))) return arg;
+  if (tool === NONE || slash <= 0 || slash > MAX_USER + 2) return arg;
+  if (quotedUserBefore(arg, slash, 0) !== 0) {
+    if (slash > MAX_USER || !isLetter(arg.charCodeAt(0))) return arg;
+    for (let i = 1; i < slash; i++) if (!isUserChar(arg.charCodeAt(i))) return arg;
+  }
   if (!loginAt(arg, 0, slash, tool) || isScrubbed(arg, found.passwordFrom, found.passwordTo, replacement))
     return arg;
   return arg.slice(0, found.passwordFrom) + replacement + arg.slice(found.passwordTo);
@@ -377,8 +441,10 @@ function scrubLogins(text: string, first: number, budget: SecretBudget, replacem
   while (slash !== -1) {
     let u = slash;
     while (u > scanned && slash - u <= MAX_USER && isUserChar(text.charCodeAt(u - 1))) u--;
+    const quoted = u === slash ? quotedUserBefore(text, slash, scanned) : -1;
+    if (quoted !== -1) u = quoted;
     let next = slash + 1;
-    if (u < slash && slash - u <= MAX_USER && isLetter(text.charCodeAt(u))) {
+    if (quoted !== -1 || (u < slash && slash - u <= MAX_USER && isLetter(text.charCodeAt(u)))) {
       found.resume = next;
       if (
         loginAt(text, u, slash, -1) &&
@@ -395,6 +461,20 @@ function scrubLogins(text: string, first: number, budget: SecretBudget, replacem
     slash = nextSlash(text, next);
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * Where a quoted user (`"Scott"/tiger`, an Oracle name in quotes: any case, any character but `"`,
+ * and here no `/` or `@`) that ends right before `slash` opens, not before `floor`; -1 when there is none or it is empty.
+ */
+function quotedUserBefore(text: string, slash: number, floor: number): number {
+  if (slash < 3 || text.charCodeAt(slash - 1) !== DQUOTE) return -1;
+  let q = slash - 2;
+  for (; q >= floor && slash - q <= MAX_USER + 2; q--) {
+    const c = text.charCodeAt(q);
+    if (c === DQUOTE || c === LF || c === SLASH || c === AT) break;
+  }
+  return q >= floor && q < slash - 2 && text.charCodeAt(q) === DQUOTE ? q : -1;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit, isScrubbed } from './chars.js';
+import { isAlnum, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
 
 /**
  * `user:password@host:port` without a scheme in free text: a driver's error (`connecting to
@@ -14,8 +14,13 @@ import { isAlnum, isDigit, isScrubbed } from './chars.js';
  * host and a path (`/`), an IPv4 or IPv6 address, `localhost`, or a DSN's `tcp(`/`unix(`. A user
  * made of digits only (a time) is no user, nor is `sip` (`sip:alice@host:5060`), and a `:` right
  * before the `@` is no password (`jdbc:oracle:thin:@db:1521:orcl`); a version is no IPv4 address
- * or port (`npm:lodash@4.17.21`, `patch:lodash@npm:4.17.21`). `admin:pw@db.internal` with neither
- * port nor path cannot be told from an address after a label and is kept.
+ * or port (`npm:lodash@4.17.21`, `patch:lodash@npm:4.17.21`).
+ *
+ * A dotted host name alone (`admin:pw@db.internal`) is a server too, when its first label starts
+ * with a letter and its last is a word of two letters or more (no version, `@2x.png` or `@c.d`),
+ * unless what is before the `:` names an address (ADDRESS_LABELS: `mailto:bob@example.com`,
+ * `email:`, `To:`, Exchange's `smtp:`): an email address after another word loses its local part,
+ * which is the safer mistake than a password going out.
  *
  * One pass: each `@` found with indexOf; its word is read back to the previous word's end, and the
  * search goes on after the word, so no character is read more than twice.
@@ -81,10 +86,71 @@ function ipv4(text: string, from: number, to: number): boolean {
 }
 
 /**
- * Whether a server's address starts at `at` (right after the `@`): see the file's comment. Reads
- * the host name and a port after it, never past the next character that is none of them.
+ * Words that, before `:`, say an email or chat address follows (`mailto:bob@example.com`), lower
+ * case: mail headers and URI schemes, Exchange's proxy addresses (`SMTP:bob@contoso.com`), a
+ * commit's or a ticket's people. `user` is left out: `user:pw@db.example.com` is a login too.
  */
-function serverAt(text: string, at: number): boolean {
+const ADDRESS_LABELS = [
+  'mailto',
+  'email',
+  'e-mail',
+  'mail',
+  'smtp',
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'sender',
+  're',
+  'fw',
+  'fwd',
+  'xmpp',
+  'jid',
+  'im',
+  'pres',
+  'acct',
+  'cid',
+  'mid',
+  'author',
+  'committer',
+  'owner',
+  'assignee',
+  'reporter',
+  'reviewer',
+  'contact',
+  'username',
+  'login',
+];
+
+/**
+ * Whether `text[from, to)` is a host name: two labels or more, the first starting with a letter, the
+ * last a word of two letters or more (`db.internal`, `redis-1.prod.svc`), dots at its end left out
+ * (`admin:pw@db.example.com.` ends a sentence).
+ */
+function namedHost(text: string, from: number, to: number): boolean {
+  let end = to;
+  while (end > from && text.charCodeAt(end - 1) === 46) end--;
+  if (!isLetter(text.charCodeAt(from))) return false;
+  let dots = 0;
+  let label = from;
+  for (let i = from; i < end; i++) {
+    if (text.charCodeAt(i) !== 46) continue;
+    if (i === label) return false;
+    dots++;
+    label = i + 1;
+  }
+  if (dots === 0 || end - label < 2) return false;
+  for (let i = label; i < end; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Whether a server's address starts at `at` (right after the `@`): see the file's comment. Reads
+ * the host name and a port after it, never past the next character that is none of them. The
+ * user, or label, is `text[user, colon)`.
+ */
+function serverAt(text: string, at: number, user: number, colon: number): boolean {
   const n = text.length;
   if (at >= n) return false;
   const first = text.charCodeAt(at);
@@ -108,7 +174,11 @@ function serverAt(text: string, at: number): boolean {
     const version = next === 46 && p + 1 < n && isDigit(text.charCodeAt(p + 1));
     if (digits >= 1 && digits <= 5 && !isAlnum(next) && !version) return true;
   }
-  return ipv4(text, at, end) || (end - at === 9 && text.slice(at, end).toLowerCase() === 'localhost');
+  return (
+    ipv4(text, at, end) ||
+    (end - at === 9 && text.slice(at, end).toLowerCase() === 'localhost') ||
+    (namedHost(text, at, end) && !isOneOf(text, user, colon, ADDRESS_LABELS))
+  );
 }
 
 /** Whether `text[from, to)` is `sip` or `sips`: `sip:alice@atlanta.example:5060` names a user, no password. */
@@ -147,7 +217,7 @@ export function createUserinfoScrubber(replacement: string): UserinfoScrubber {
           // `jdbc:oracle:thin:@db:1521:orcl`: no password, a `:` before the `@`.
           text.charCodeAt(last - 1) !== 58 &&
           !sipUri(text, start, colon) &&
-          serverAt(text, last + 1) &&
+          serverAt(text, last + 1, start, colon) &&
           !isScrubbed(text, colon + 1, last, replacement)
         ) {
           out += text.slice(copied, colon + 1) + replacement;

@@ -170,6 +170,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['userinfo without scheme, at signs', '@', ['text']],
   ['userinfo without scheme, IPv6', 'a:a@[', ['text']],
   ['userinfo without scheme, DSN', 'a:a@tcp(', ['text']],
+  // Host names alone (2026-12-06, evening): a host per few bytes, labels, and one long host.
+  ['userinfo without scheme, named hosts', 'a:a@a.aa ', ['text']],
+  ['userinfo without scheme, address labels', 'mailto:a@a.aa ', ['text']],
+  ['userinfo without scheme, long hosts', 'a.', ['text'], 'a:a@'],
+  ['userinfo without scheme, trailing dots', '.', ['text'], 'a:a@a'],
   ['user flags', '-u -u ', ['text']],
   ['user flags, values', ' -u a:', ['text']],
   ['user flags, glued', ' -ua:a', ['text']],
@@ -210,6 +215,30 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['flags after tabs', '\t-u a:a', ['text']],
   ['flags after line ends', '\n--password a', ['text']],
   ['flags after blanks', ' \t\n-', ['text']],
+  // Tools by relative paths, sqlplus flags with values, quoted users, flags after `\r` (2026-12-06, evening).
+  ['Oracle logins, relative tool paths', 'bin/sqlplus a/a ', ['text']],
+  ['Oracle logins, relative paths, no tool', 'a/sqlplu a/a ', ['text']],
+  ['Oracle logins, flag values', ' -R 3 -M "a b" a/a', ['text']],
+  ['Oracle logins, value flags cut short', ' -m -ma -mar a a/a', ['text']],
+  ['Oracle logins, long quoted values', ` -m "${'a'.repeat(120)}" a/a`, ['text']],
+  ['Oracle logins, unclosed quoted values', ` -m '${'a'.repeat(120)} a/a`, ['text']],
+  ['Oracle logins, quote runs', ' a" a/a', ['text']],
+  ['Oracle logins, quoted users', ' "a"/a', ['text']],
+  ['Oracle logins, long quoted users', ` "${'a'.repeat(127)}"/a`, ['text']],
+  ['Oracle logins, quote slashes', '"/', ['text']],
+  ['flags after carriage returns', '\r--password a', ['text']],
+  ['tool password flags', 'sshpass -p a ', ['text']],
+  ['tool password flags, no tool', ' -p a -P a -w a', ['text']],
+  ['tool password flags, lines', 'ldapsearch\n -w a -P a -p a', ['text']],
+  // AWS secrets after a blank, `=>` pairs, SAS signatures outside a URL (2026-12-06, evening).
+  ['AWS secret names', 'secret_access_key ', ['text']],
+  ['AWS secret names, blanks', `SecretAccessKey${' \t'.repeat(32)}`, ['text']],
+  ['AWS secret names, short values', `aws-secret-access-key ${'a'.repeat(39)} `, ['text']],
+  ['SAS signatures', 'sig=', ['text', 'url'], 'https://h/?'],
+  ['inline arrows', "'password' => '", ['text']],
+  ['inline arrows, no value', 'password =>', ['text']],
+  ['inline arrows, spaces', `cookie =>${' '.repeat(32)}`, ['text']],
+  ['SAS signatures, short values', `&sig=${'a%2B'.repeat(9)}`, ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -2,6 +2,9 @@
 // sessionToken }`) went out with its secret: the key id matched its format and the session token
 // a name, but `secretAccessKey` ended in no secret name. Azure connection strings likewise kept
 // `AccountKey=` and `SharedAccessKey=`.
+// 2026-12-06, evening: an AWS secret after its name and a blank (`AWS_SECRET_ACCESS_KEY wJalr…`, a
+// tab, `aws-secret-access-key:`), and an Azure SAS signature outside a URL (`…&sig=…` in a
+// connection string's `SharedAccessSignature=`, a Service Bus token) went out whole.
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../src/redaction/redactor.js';
 
@@ -40,5 +43,36 @@ describe('cloud credentials by name', () => {
       'storage.accountKey': '[REDACTED]',
       'aws.accessKeyId': 'AKIA-like id',
     });
+  });
+});
+
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const SIG = 'Xq3b8k2Jm%2BYv9L0pQw1eRt5uIo7aSdFgHjKlZxCvBnM%3D';
+
+describe('cloud credentials in other shapes', () => {
+  it.each([
+    [`AWS_SECRET_ACCESS_KEY ${SECRET}`, 'AWS_SECRET_ACCESS_KEY [REDACTED]'],
+    [`aws_secret_access_key\t${SECRET}\n`, 'aws_secret_access_key\t[REDACTED]\n'],
+    [`SecretAccessKey   ${SECRET}.`, 'SecretAccessKey   [REDACTED].'],
+    [`aws-secret-access-key: ${SECRET}`, 'aws-secret-access-key: [REDACTED]'],
+    [
+      `BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-01-01T00:00:00Z&sig=${SIG}`,
+      'BlobEndpoint=https://acme.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2026-01-01T00:00:00Z&sig=[REDACTED]',
+    ],
+    [
+      `SharedAccessSignature sr=acme.servicebus.windows.net&sig=${SIG}&se=1700000000&skn=Root`,
+      'SharedAccessSignature sr=acme.servicebus.windows.net&sig=[REDACTED]&se=1700000000&skn=Root',
+    ],
+    ['sig=Xq3b8k2Jm+Yv9L0pQw1eRt5uIo7aSdFgHjKlZxCvBnM= expired', 'sig=[REDACTED] expired'],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    'aws_secret_access_key is not set; SECRET_ACCESS_KEY missing from env',
+    'kill sig=9, sig=SIGTERM, sig=abc, signal sig=15',
+    'rsa_sig=0123456789 and git sig=ok',
+  ])('kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
   });
 });

@@ -341,6 +341,12 @@ describe('each secret counts against the budget of its value', () => {
     ['Oracle logins', 'sqlplus a/pw@o '],
     ['Oracle logins, EZConnect', 'a/pw@h:1/s '],
     ['flags after tabs', 'x\t--password pw '],
+    ['user:password@host.name', 'a:pw@h.aa '],
+    ['Oracle logins, relative tool paths', 'bin/sqlplus a/pw '],
+    ['Oracle logins, flag values', 'sqlplus -R 3 a/pw '],
+    ['Oracle logins, quoted users', 'sqlplus "a"/pw@o '],
+    ['flags after carriage returns', 'x\r--password pw '],
+    ['tool password flags', 'sshpass -p pw '],
   ])('%s', (_name, unit) => {
     const text = unit.repeat(MAX_SECRETS_PER_VALUE + 10);
     const out = redactor.text(text);

@@ -8,9 +8,10 @@ import { createInlineScrubber } from '../../../src/redaction/inline.js';
 import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 
 // --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
-// helpers, escapeRegex and anyCase, are unchanged and shared with the locator). ---
+// helpers, escapeRegex and anyCase, are unchanged and shared with the locator) and `=>` as a
+// separator (2026-12-06, evening: `'password' => 'x'` kept its value). ---
 // The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added
-// 2026-12-06, subscription keys and session ids in the afternoon).
+// 2026-12-06, subscription keys and session ids in the afternoon, `secret-access-key` in the evening).
 const REFERENCE_NAMES = [
   'authorization',
   'proxy-authorization',
@@ -26,6 +27,7 @@ const REFERENCE_NAMES = [
   'client[-_]?secret',
   'secret[-_]?key',
   'secret_access_key',
+  'secret-access-key',
   'accesskey',
   'accountkey',
   'private[-_]?key',
@@ -56,9 +58,9 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))` +
-      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*[:=]\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+      `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$7$8$9$10$11$12$13$14$15${replacement.replace(/\$/g, '$$$$')}$3$4$5$8$9$10$13$14$15`;
@@ -105,6 +107,7 @@ const TOKENS = [
   'secret_key',
   'SecretKey',
   'secret_access_key',
+  'secret-access-key',
   'privateKey',
   'private-key',
   'Passphrase',
@@ -116,6 +119,8 @@ const TOKENS = [
   '-',
   '_',
   '=',
+  '=>',
+  '>',
   ':',
   '"',
   "'",
@@ -196,6 +201,11 @@ describe('inline scanner finds what the regex found', () => {
     ['mypassword=x', 'mypassword=[REDACTED]'],
     ['passwordless=x tokens=3 password_policy: strict', 'passwordless=x tokens=3 password_policy: strict'],
     ['user[password]=x&{"user[token]":"y"}', 'user[password]=[REDACTED]&{"user[token]":"[REDACTED]"}'],
+    [
+      "'password' => 'x1', :token => \"t\", pwd=>x; password =>",
+      "'password' => '[REDACTED]', :token => \"[REDACTED]\", pwd=>[REDACTED]; password =[REDACTED]",
+    ],
+    ['Cookie => a=1; b=2\n', 'Cookie => [REDACTED]\n'],
   ])('%s', (text, expected) => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);
