@@ -26,6 +26,9 @@ import { timeWork } from './work-timing.js';
  */
 const EXPORT_CONTEXT = suppressTracing(ROOT_CONTEXT);
 
+/** The batch delay while urgent (`setUrgent`): what a crash for lack of heap may still lose. */
+export const URGENT_DELAY_MILLIS = 100;
+
 export interface AcmeBatchSpanProcessorOptions extends BatchOptions {
   /**
    * Spans per export request, for exporters that encode at export time (custom `SpanExporter`s):
@@ -85,6 +88,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   private _saidLate = false;
   /** Set by the exit path once its flush has run (`exitFlushed`). */
   private _exitFlushed = false;
+  /** Near the heap limit (`setUrgent`): spans are exported as they end. */
+  private _urgent = false;
   private _shutdownPromise: Promise<void> | undefined;
   /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
   private readonly _inFlight = new Set<(result: ExportResult) => void>();
@@ -168,6 +173,20 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     return this._requests(batch);
   }
 
+  /**
+   * Urgent: spans are exported within URGENT_DELAY_MILLIS of ending, not `scheduledDelayMillis`;
+   * while the process is near its heap limit (exit/heap-watch.ts), since a process that runs out
+   * of heap is aborted with no chance to send what waits. Not at once: an export call costs ~0.5
+   * ms of CPU whatever its size, and one per span under load would cost the app more than it saves.
+   */
+  setUrgent(urgent: boolean): void {
+    if (urgent === this._urgent) return;
+    this._urgent = urgent;
+    if (this._stopped || this._loop || this._queue.size === 0) return;
+    this._clearTimer();
+    this._armTimer();
+  }
+
   private _queued(pushed: boolean): void {
     if (!pushed) {
       this.stats.dropped++;
@@ -246,10 +265,13 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
 
   private _armTimer(): void {
     this._timer = context.with(EXPORT_CONTEXT, () =>
-      setTimeout(() => {
-        this._timer = undefined;
-        if (!this._loop) this._run(this._queue.size);
-      }, this._delay),
+      setTimeout(
+        () => {
+          this._timer = undefined;
+          if (!this._loop) this._run(this._queue.size);
+        },
+        this._urgent ? Math.min(this._delay, URGENT_DELAY_MILLIS) : this._delay,
+      ),
     );
     this._timer.unref();
   }

@@ -1,5 +1,5 @@
 // export/: the only way to the exporters and span processors (exporter.ts assembles them).
-export { AcmeBatchSpanProcessor } from './batch-processor.js';
+export { AcmeBatchSpanProcessor, URGENT_DELAY_MILLIS } from './batch-processor.js';
 export { CountingExporter } from './counting-exporter.js';
 export { DropReporter, type DropReporterOptions, groupThousands } from './drop-reporter.js';
 export { describeExportError, UnencodableSpanError } from './export-errors.js';

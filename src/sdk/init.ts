@@ -6,6 +6,7 @@ import { AcmeContextManager } from '../context/context-manager.js';
 import { log, setOtelDiag } from '../diag/index.js';
 import { installExitPath } from '../exit/exit-path.js';
 import { exitTarget } from '../exit/exit-target.js';
+import { watchHeap } from '../exit/heap-watch.js';
 import { wireThreads } from '../exit/threads.js';
 import {
   createdBefore,
@@ -146,6 +147,11 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     report: () => reporter.shutdown(),
     exportTrouble: () => reporter.troubleCause(),
   });
+  // Near the heap limit, spans go out within 100 ms of ending: running out of heap aborts the
+  // process, and no exit path sends what waits.
+  const heapWatch = watchHeap((urgent) => {
+    for (const processor of [...exit.otlp, ...exit.others]) processor.setUrgent(urgent);
+  });
   const hooks = config.handleSignals
     ? installProcessHooks({
         shutdown: () => handle.shutdown(),
@@ -173,6 +179,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
       shutdownPromise ??= (async () => {
         exitPath.startBudget();
         hooks?.dispose();
+        heapWatch.dispose();
         try {
           disableInstrumentations();
         } catch {

@@ -230,6 +230,22 @@ describe('a process that ends by itself flushes every span', () => {
     });
   }
 
+  it('running out of heap aborts the process as untraced; the spans of a leak up to then arrive', async () => {
+    const runs = await both('heapExhausted', { flags: ['--max-old-space-size=64'], timeoutMs: 30_000 });
+    for (const run of [runs.untraced, runs.traced]) {
+      expect(run.signal, run.stderr.slice(-500)).toBe('SIGABRT');
+      expect(run.stderr).toContain('JavaScript heap out of memory');
+    }
+    expect(warmups()).toBe(5);
+    const ended = Number(/ended (\d+)\n$/.exec(runs.traced.stdout)?.[1]);
+    expect(ended).toBeGreaterThan(50);
+    // Within 100 ms of ending once the heap is near its limit: a crash loses the last few at most
+    // (0 arrived before, with the batch delay of 10 minutes).
+    const leaks = rx.spans().filter((s) => s.name === 'leak').length;
+    expect(leaks).toBeGreaterThanOrEqual(ended * 0.8);
+    expect(runs.traced.stderr).toMatch(/\[@acme\/otel\] the V8 heap holds [\d.]+ MiB of its 64\.0 MiB limit/);
+  });
+
   it("a span that ends in an 'exit' listener that runs after ours: not sent, and said", async () => {
     const runs = await both('lateExitSpan');
     expectSameBehaviour(runs, 0);

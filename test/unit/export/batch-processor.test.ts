@@ -112,6 +112,24 @@ describe('AcmeBatchSpanProcessor', () => {
     expect(t.state.exportedIds).toHaveLength(3);
   });
 
+  it('urgent (near the heap limit): spans go out within 100 ms of ending, queued ones too, and not after', async () => {
+    const t = setup({ scheduledDelayMillis: 60_000 });
+    cleanup = () => t.processor.shutdown();
+    t.produce(3);
+    t.processor.setUrgent(true);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(t.state.exportedIds).toHaveLength(3);
+    t.produce(2);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(t.state.exportedIds).toHaveLength(5);
+    // Relaxed: the scheduled delay again, for spans queued from now on.
+    t.processor.setUrgent(false);
+    t.produce(2);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(t.state.exportedIds).toHaveLength(5);
+    expect(t.state.requests).toEqual([3, 2]);
+  });
+
   it('starts exporting as soon as a full batch is queued, not inside span.end()', async () => {
     const t = setup({ maxExportBatchSize: 10, scheduledDelayMillis: 60_000 });
     cleanup = () => t.processor.shutdown();
