@@ -22,15 +22,45 @@ const defaultSink: LogSink = (_level, line) => {
     process.stderr.write(`${line}\n`);
     return;
   }
+  if (stderrGone) return;
   const bytes = Buffer.from(`${line}\n`);
   let written = 0;
   try {
     while (written < bytes.length) written += writeSync(2, bytes, written);
-  } catch {
-    // The console queues what is left (a whole line when nothing was written).
-    process.stderr.write(bytes.subarray(written));
+  } catch (error) {
+    // stderr is gone (EPIPE: the pipe's reader exited, as `node app.js 2>&1 | head` does; EBADF):
+    // nowhere to say anything, now or later. Handed to process.stderr, the line raised the same
+    // error as an 'error' event, which with no listener crashed an app that untraced went on.
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+      stderrGone = true;
+      return;
+    }
+    queueOnStderr(bytes.subarray(written));
   }
 };
+
+let stderrGone = false;
+
+/**
+ * The rest of a line fd 2 could not take now, queued on process.stderr. Should the pipe's reader
+ * go away before it drains, the stream's 'error' event would crash the app: while the write is
+ * pending, and only when the app has no 'error' listener of its own there, one of ours takes it.
+ * The write's callback runs before that event, so the listener stays after a failed write and
+ * goes with the event.
+ */
+function queueOnStderr(rest: Buffer): void {
+  const stderr = process.stderr;
+  const guard =
+    stderr.listenerCount('error') === 0
+      ? () => {
+          stderrGone = true;
+        }
+      : undefined;
+  if (guard) stderr.once('error', guard);
+  stderr.write(rest, (error) => {
+    if (guard && !error) stderr.off('error', guard);
+  });
+}
 
 /** One-time warnings of one family (keys made from data) shown at most; then one line says so. */
 export const ONCE_PER_FAMILY = 8;
