@@ -123,6 +123,41 @@ describe('natural exit (beforeExit)', () => {
   });
 });
 
+describe('shutdown() against a hung collector', () => {
+  // Guards: shutdown() resolved at its bound, but the export call it had given up on (its spans
+  // already counted lost) still held the process open until that call's own deadline: a script
+  // that awaited shutdown() and ended took the export timeout to exit (10 s by default; measured
+  // 9.0 s after shutdown() resolved with a 1 s shutdown timeout, both protocols).
+  let hung: OtlpReceiver;
+  beforeAll(async () => {
+    hung = await startReceiver({ port: 0, http: true });
+    hung.setMode('hang');
+  });
+  afterAll(() => hung.stop());
+
+  for (const protocol of ['grpc', 'http/protobuf'] as const) {
+    it(`the process ends when shutdown() has given up, not at the call's deadline (${protocol})`, async () => {
+      const exportTimeout = 20_000;
+      const child = spawnNode([app], {
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_EXPORTER_OTLP_ENDPOINT:
+          protocol === 'grpc' ? hung.endpoint : hung.httpEndpoint!.replace(/\/v1\/traces$/, ''),
+        OTEL_EXPORTER_OTLP_TIMEOUT: String(exportTimeout),
+        ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+        SPANS: '3',
+        AWAIT_SHUTDOWN: '1',
+      });
+      const { code } = await child.exited;
+      expect(code).toBe(0);
+      const at = (what: string) => Number(child.output().match(new RegExp(`${what} at (\\d+)`))?.[1]);
+      // The loss is still counted and named.
+      expect(child.output()).toMatch(/failed to export 6 spans/);
+      // Well inside the call's deadline (a fifth of it), which held the process open before.
+      expect(at('exited') - at('shutdown resolved')).toBeLessThan(exportTimeout / 5);
+    });
+  }
+});
+
 describe('opt-out', () => {
   it('ACME_OTEL_HANDLE_SIGNALS=false leaves SIGTERM to Node (killed by the signal)', async () => {
     const child = spawnNode([app], {

@@ -67,8 +67,11 @@ export class GrpcTransport {
   private readonly _options: GrpcTransportOptions;
   private readonly _origin: string;
   private _session: ClientHttp2Session | undefined;
-  /** Calls in flight per session: a session keeps the process alive only while it has some. */
-  private readonly _active = new WeakMap<ClientHttp2Session, number>();
+  /**
+   * Calls in flight per session (sessions with none are not kept): a session keeps the process
+   * alive only while it has some, and not after shutdown.
+   */
+  private readonly _active = new Map<ClientHttp2Session, number>();
   private _shutdown = false;
   /** Sessions whose connection (and TLS handshake) completed. */
   private readonly _connected = new WeakSet<ClientHttp2Session>();
@@ -101,9 +104,11 @@ export class GrpcTransport {
 
   shutdown(): void {
     this._shutdown = true;
-    // close(), not destroy(): calls in flight finish first.
+    // close(), not destroy(): calls in flight finish first, but the process may end before they
+    // do: whoever shut down bounds the wait for them (the batch processor counts their spans lost).
     this._session?.close();
     this._session = undefined;
+    for (const session of this._active.keys()) if (!session.destroyed) session.unref();
   }
 
   /**
@@ -157,7 +162,7 @@ export class GrpcTransport {
       }
       const active = this._active.get(session) ?? 0;
       this._active.set(session, active + 1);
-      if (active === 0) session.ref();
+      if (active === 0 && !this._shutdown) session.ref();
       const call = new UnaryCall(stream, () => this._connected.has(session));
       const timer = setTimeout(() => call.expire(timeoutMillis), timeoutMillis);
       timer.unref();
@@ -165,7 +170,8 @@ export class GrpcTransport {
         timeWork('export response', () => {
           clearTimeout(timer);
           const left = (this._active.get(session) ?? 1) - 1;
-          this._active.set(session, left);
+          if (left > 0) this._active.set(session, left);
+          else this._active.delete(session);
           if (left === 0 && !session.destroyed) session.unref();
           const result = call.result();
           // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.

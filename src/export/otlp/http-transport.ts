@@ -41,6 +41,8 @@ export class HttpTransport {
   private readonly _https: boolean;
   private _agent: Agent | undefined;
   private _shutdown = false;
+  /** Each call in flight: stops it keeping the process alive (its timer, its request's socket). */
+  private readonly _calls = new Set<() => void>();
 
   constructor(private readonly _options: HttpTransportOptions) {
     this._url = new URL(_options.url);
@@ -65,8 +67,18 @@ export class HttpTransport {
     });
   }
 
+  /**
+   * Calls in flight finish first (the agent goes with the last of them), but the process may end
+   * before they do: whoever shut down bounds the wait for them (the batch processor counts their
+   * spans lost).
+   */
   shutdown(): void {
     this._shutdown = true;
+    for (const unref of this._calls) unref();
+    if (this._calls.size === 0) this._closeAgent();
+  }
+
+  private _closeAgent(): void {
     this._agent?.destroy();
     this._agent = undefined;
   }
@@ -89,6 +101,8 @@ export class HttpTransport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this._calls.delete(current);
+        if (this._shutdown && this._calls.size === 0) this._closeAgent();
         // The body is a view of the export queue's slabs, reused once this resolves: a request
         // still writing it (an answer before the whole body was read, a timeout) stops here.
         if (request !== undefined && !request.writableFinished) request.destroy();
@@ -98,6 +112,11 @@ export class HttpTransport {
         finish({ status: 'failure', error: new Error(`Request timed out after ${timeoutMillis} ms`) });
         request?.destroy(); // sent, and no answer: its socket is not reused either
       }, timeoutMillis);
+      const current = () => {
+        timer.unref();
+        if (request !== undefined) unrefSocket(request);
+      };
+      this._calls.add(current);
       const attempt = (agent: Agent | false) => {
         let answered = false;
         let sent: ClientRequest;
@@ -117,6 +136,7 @@ export class HttpTransport {
           return;
         }
         request = sent;
+        if (this._shutdown) unrefSocket(sent);
         sent.on('error', (error) => {
           if (agent !== false && !answered && !settled && sent.reusedSocket && isIdleClose(error))
             attempt(false);
@@ -137,6 +157,12 @@ export class HttpTransport {
  * by it (their own timer is the export timeout).
  */
 const IDLE_SOCKET_MILLIS = 4_000;
+
+/** The socket `request` runs on, now or once it has one, keeps the process alive no more. */
+function unrefSocket(request: ClientRequest): void {
+  if (request.socket) request.socket.unref();
+  else request.once('socket', (socket) => socket.unref());
+}
 
 /**
  * How a request fails on a kept-alive socket the server closed as idle while the request was on
