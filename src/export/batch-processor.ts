@@ -181,9 +181,19 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     }
   }
 
+  /** Spans queued or an export running: a flush that returned with this true gave up at its bound. */
+  get pending(): boolean {
+    return !this._stopped && (this._queue.size > 0 || this._loop !== undefined);
+  }
+
+  /**
+   * Within the shutdown bound too: every caller (`forceFlush()`, the exit and signal flushes) boxes
+   * it so, and a wait of the export timeout past that (a timer that must keep the process alive
+   * while someone waits) held a script that had awaited a timed-out `forceFlush()` open for 30 s.
+   */
   forceFlush(): Promise<void> {
     if (this._stopped) return Promise.resolve();
-    return this._flushUntil(Date.now() + this._exportTimeout);
+    return this._flushUntil(Date.now() + Math.min(this._exportTimeout, this._shutdownTimeout));
   }
 
   shutdown(): Promise<void> {

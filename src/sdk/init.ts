@@ -30,7 +30,7 @@ import { clearCurrentHandle, currentHandle, setCurrentHandle } from './handle-sl
 import { useLogSettings } from './log-settings.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
-import { installProcessHooks, timeBox } from './shutdown.js';
+import { flushWithin, installProcessHooks, timeBox } from './shutdown.js';
 import { boundTracers } from './tracer-bound.js';
 import { createWarmUp } from './warm-up.js';
 
@@ -146,6 +146,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     report: () => reporter.shutdown(),
     exportTrouble: () => reporter.troubleCause(),
   });
+  // Spans queued or being exported by a batch processor: after a flush, it gave up at its bound.
+  const pending = () => exit.otlp.some((p) => p.pending) || exit.others.some((p) => p.pending);
   const hooks = config.handleSignals
     ? installProcessHooks({
         shutdown: () => handle.shutdown(),
@@ -153,6 +155,10 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
           exitPath.startBudget();
           return provider.forceFlush().finally(() => exitPath.startBudget(null));
         },
+        pending,
+        // That flush had the exit's time (its processors give up a margin early, to count the
+        // loss): the exit path does not try again in the margin, and names the export's trouble.
+        onExitFlushGaveUp: () => exitPath.startBudget(Date.now() - config.shutdownTimeoutMillis),
         timeoutMillis: config.shutdownTimeoutMillis,
         onSignal: (signal, appOwnsExit) => {
           // The process ends once the flush is done: what is still open never ends by itself.
@@ -168,7 +174,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     config: describeConfig(config),
     getTracer: (name, version) => provider.getTracer(name, version),
     forceFlush: () =>
-      timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
+      flushWithin(() => provider.forceFlush(), config.shutdownTimeoutMillis, pending, 'forceFlush'),
     shutdown() {
       shutdownPromise ??= (async () => {
         exitPath.startBudget();
