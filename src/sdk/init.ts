@@ -30,6 +30,7 @@ import { clearCurrentHandle, currentHandle, setCurrentHandle } from './handle-sl
 import { useLogSettings } from './log-settings.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
+import { secondInitLine } from './second-init.js';
 import { flushWithin, installProcessHooks, timeBox } from './shutdown.js';
 import { boundTracers } from './tracer-bound.js';
 import { createWarmUp } from './warm-up.js';
@@ -51,11 +52,7 @@ export function initTracing(options?: TracingOptions, env: Env = process.env): T
   const existing = currentHandle();
   if (existing !== undefined) {
     // Validate anyway: a bad option is still a bug, even when it would not be used.
-    resolveConfig(options, env);
-    log.warn(
-      'initTracing() was called but tracing is already initialised in this process ' +
-        '(e.g. --require @acme/otel/register plus initTracing(), or a second call); keeping the first setup',
-    );
+    log.warn(secondInitLine(existing.config, resolveConfig(options, env)));
     return existing;
   }
   const config = resolveConfig(options, env);
