@@ -86,6 +86,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   /** Set by the exit path once its flush has run (`exitFlushed`). */
   private _exitFlushed = false;
   private _shutdownPromise: Promise<void> | undefined;
+  private _flushGaveUp = false;
   /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
   private readonly _inFlight = new Set<(result: ExportResult) => void>();
   /** The spans of each request in flight, for the exit path (`takeUnsent`). */
@@ -181,9 +182,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Spans queued or an export running: a flush that returned with this true gave up at its bound. */
-  get pending(): boolean {
-    return !this._stopped && (this._queue.size > 0 || this._loop !== undefined);
+  /**
+   * The last `forceFlush()` gave up at its bound with spans still queued or being exported (not
+   * spans queued since it finished, in a service that goes on).
+   */
+  get flushGaveUp(): boolean {
+    return this._flushGaveUp;
   }
 
   /**
@@ -193,7 +197,11 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
    */
   forceFlush(): Promise<void> {
     if (this._stopped) return Promise.resolve();
-    return this._flushUntil(Date.now() + Math.min(this._exportTimeout, this._shutdownTimeout));
+    return this._flushUntil(Date.now() + Math.min(this._exportTimeout, this._shutdownTimeout)).then(
+      (done) => {
+        this._flushGaveUp = !done;
+      },
+    );
   }
 
   shutdown(): Promise<void> {
@@ -239,7 +247,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     }
   }
 
-  private async _flushUntil(deadline: number): Promise<void> {
+  /** False when it gave up at `deadline`. */
+  private async _flushUntil(deadline: number): Promise<boolean> {
     this._clearTimer();
     // Loop because the current export cycle may have started before the newest spans were queued.
     while (Date.now() < deadline && (this._queue.size > 0 || this._loop)) {
@@ -247,11 +256,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       this._wanted = Math.max(this._wanted, this._queue.size);
       if (!(await settleWithin(loop, deadline - Date.now()))) {
         log.debug(`flush timed out with ${this._queue.size} spans still queued`);
-        return;
+        return false;
       }
     }
+    if (this._queue.size > 0 || this._loop) return false;
     const exporterFlush = this._exporter.forceFlush?.();
-    if (exporterFlush) await settleWithin(exporterFlush, Math.max(0, deadline - Date.now()));
+    return exporterFlush ? settleWithin(exporterFlush, Math.max(0, deadline - Date.now())) : true;
   }
 
   private _armTimer(): void {

@@ -143,8 +143,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     report: () => reporter.shutdown(),
     exportTrouble: () => reporter.troubleCause(),
   });
-  // Spans queued or being exported by a batch processor: after a flush, it gave up at its bound.
-  const pending = () => exit.otlp.some((p) => p.pending) || exit.others.some((p) => p.pending);
+  // A batch processor's last flush gave up at its bound (they give up inside our time boxes).
+  const flushGaveUp = () => exit.otlp.some((p) => p.flushGaveUp) || exit.others.some((p) => p.flushGaveUp);
   const hooks = config.handleSignals
     ? installProcessHooks({
         shutdown: () => handle.shutdown(),
@@ -152,7 +152,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
           exitPath.startBudget();
           return provider.forceFlush().finally(() => exitPath.startBudget(null));
         },
-        pending,
+        flushGaveUp,
         // That flush had the exit's time (its processors give up a margin early, to count the
         // loss): the exit path does not try again in the margin, and names the export's trouble.
         onExitFlushGaveUp: () => exitPath.startBudget(Date.now() - config.shutdownTimeoutMillis),
@@ -171,7 +171,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     config: describeConfig(config),
     getTracer: (name, version) => provider.getTracer(name, version),
     forceFlush: () =>
-      flushWithin(() => provider.forceFlush(), config.shutdownTimeoutMillis, pending, 'forceFlush'),
+      flushWithin(() => provider.forceFlush(), config.shutdownTimeoutMillis, flushGaveUp, 'forceFlush'),
     shutdown() {
       shutdownPromise ??= (async () => {
         exitPath.startBudget();

@@ -64,16 +64,16 @@ export function timeBox(
 
 /**
  * A flush, time-boxed as `timeBox` boxes it. The batch processors give up inside the box and
- * resolve, so spans still `pending` after it mean it gave up all the same: said as a timeout.
+ * resolve, so one that `gaveUp` is said as a timeout all the same.
  */
 export async function flushWithin(
   flush: () => Promise<void>,
   ms: number,
-  pending: (() => boolean) | undefined,
+  gaveUp: (() => boolean) | undefined,
   what: string,
 ): Promise<void> {
   const outcome = await timeBox(flush(), ms, what, false);
-  if (outcome === 'timeout' || pending?.())
+  if (outcome === 'timeout' || gaveUp?.())
     log.warn(`${what} did not finish within ${ms} ms; giving up so the process is not held open`);
 }
 
@@ -94,8 +94,8 @@ export interface ProcessHooks {
 export function installProcessHooks(opts: {
   shutdown: () => Promise<void>;
   flush: () => Promise<void>;
-  /** Spans still queued or being exported: after a flush, it gave up at its bound. */
-  pending?: () => boolean;
+  /** After a flush: it gave up at its bound, with spans still queued or being exported. */
+  flushGaveUp?: () => boolean;
   /** The exit flush gave up at its bound: the process exits next. */
   onExitFlushGaveUp?: () => void;
   timeoutMillis: number;
@@ -114,7 +114,7 @@ export function installProcessHooks(opts: {
       // Only a flush: whoever listens may keep the process running (a config reload on SIGHUP,
       // Node's diagnostic report on SIGUSR2), and tracing must go on. If it exits, the exit path
       // sends the rest.
-      void flushWithin(opts.flush, opts.timeoutMillis, opts.pending, `flushing spans on ${signal}`);
+      void flushWithin(opts.flush, opts.timeoutMillis, opts.flushGaveUp, `flushing spans on ${signal}`);
       return;
     }
     void opts.shutdown().finally(() => process.exit(exitCode(signal)));
@@ -139,10 +139,10 @@ export function installProcessHooks(opts: {
     void timeBox(opts.flush(), opts.timeoutMillis, 'flushing spans before exit', false).then((outcome) => {
       flushing = false;
       // Only our stuck export is keeping the process alive: exit as Node was about to. The batch
-      // processor's flush gives up inside this box and resolves, so a flush that left spans
-      // pending gave up too: without exiting, beforeExit fired again at once, another flush
-      // waited its bound, and so on until the export's own deadline (the batch export timeout).
-      if (outcome === 'timeout' || opts.pending?.()) {
+      // processors give up inside this box and resolve, so one that says it gave up
+      // (`flushGaveUp`) timed out too: without exiting, beforeExit fired again at once, another
+      // flush waited its bound, and so on until the export's own deadline (the batch export timeout).
+      if (outcome === 'timeout' || opts.flushGaveUp?.()) {
         opts.onExitFlushGaveUp?.();
         process.exit(process.exitCode ?? 0);
       }
