@@ -91,6 +91,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   /** Near the heap limit (`setUrgent`): spans are exported as they end. */
   private _urgent = false;
   private _shutdownPromise: Promise<void> | undefined;
+  private _flushGaveUp = false;
   /** Finishers of requests still in flight, so shutdown can settle (and count) them at its deadline. */
   private readonly _inFlight = new Set<(result: ExportResult) => void>();
   /** The spans of each request in flight, for the exit path (`takeUnsent`). */
@@ -200,9 +201,26 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     }
   }
 
+  /**
+   * The last `forceFlush()` gave up at its bound with spans still queued or being exported (not
+   * spans queued since it finished, in a service that goes on).
+   */
+  get flushGaveUp(): boolean {
+    return this._flushGaveUp;
+  }
+
+  /**
+   * Within the shutdown bound too: every caller (`forceFlush()`, the exit and signal flushes) boxes
+   * it so, and a wait of the export timeout past that (a timer that must keep the process alive
+   * while someone waits) held a script that had awaited a timed-out `forceFlush()` open for 30 s.
+   */
   forceFlush(): Promise<void> {
     if (this._stopped) return Promise.resolve();
-    return this._flushUntil(Date.now() + this._exportTimeout);
+    return this._flushUntil(Date.now() + Math.min(this._exportTimeout, this._shutdownTimeout)).then(
+      (done) => {
+        this._flushGaveUp = !done;
+      },
+    );
   }
 
   shutdown(): Promise<void> {
@@ -248,7 +266,8 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     }
   }
 
-  private async _flushUntil(deadline: number): Promise<void> {
+  /** False when it gave up at `deadline`. */
+  private async _flushUntil(deadline: number): Promise<boolean> {
     this._clearTimer();
     // Loop because the current export cycle may have started before the newest spans were queued.
     while (Date.now() < deadline && (this._queue.size > 0 || this._loop)) {
@@ -256,11 +275,12 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       this._wanted = Math.max(this._wanted, this._queue.size);
       if (!(await settleWithin(loop, deadline - Date.now()))) {
         log.debug(`flush timed out with ${this._queue.size} spans still queued`);
-        return;
+        return false;
       }
     }
+    if (this._queue.size > 0 || this._loop) return false;
     const exporterFlush = this._exporter.forceFlush?.();
-    if (exporterFlush) await settleWithin(exporterFlush, Math.max(0, deadline - Date.now()));
+    return exporterFlush ? settleWithin(exporterFlush, Math.max(0, deadline - Date.now())) : true;
   }
 
   private _armTimer(): void {

@@ -31,7 +31,8 @@ import { clearCurrentHandle, currentHandle, setCurrentHandle } from './handle-sl
 import { useLogSettings } from './log-settings.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
-import { installProcessHooks, timeBox } from './shutdown.js';
+import { secondInitLine } from './second-init.js';
+import { flushWithin, installProcessHooks, timeBox } from './shutdown.js';
 import { boundTracers } from './tracer-bound.js';
 import { createWarmUp } from './warm-up.js';
 
@@ -52,11 +53,7 @@ export function initTracing(options?: TracingOptions, env: Env = process.env): T
   const existing = currentHandle();
   if (existing !== undefined) {
     // Validate anyway: a bad option is still a bug, even when it would not be used.
-    resolveConfig(options, env);
-    log.warn(
-      'initTracing() was called but tracing is already initialised in this process ' +
-        '(e.g. --require @acme/otel/register plus initTracing(), or a second call); keeping the first setup',
-    );
+    log.warn(secondInitLine(existing.config, resolveConfig(options, env)));
     return existing;
   }
   const config = resolveConfig(options, env);
@@ -152,6 +149,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   const heapWatch = watchHeap((urgent) => {
     for (const processor of [...exit.otlp, ...exit.others]) processor.setUrgent(urgent);
   });
+  // A batch processor's last flush gave up at its bound (they give up inside our time boxes).
+  const flushGaveUp = () => exit.otlp.some((p) => p.flushGaveUp) || exit.others.some((p) => p.flushGaveUp);
   const hooks = config.handleSignals
     ? installProcessHooks({
         shutdown: () => handle.shutdown(),
@@ -159,6 +158,10 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
           exitPath.startBudget();
           return provider.forceFlush().finally(() => exitPath.startBudget(null));
         },
+        flushGaveUp,
+        // That flush had the exit's time (its processors give up a margin early, to count the
+        // loss): the exit path does not try again in the margin, and names the export's trouble.
+        onExitFlushGaveUp: () => exitPath.startBudget(Date.now() - config.shutdownTimeoutMillis),
         timeoutMillis: config.shutdownTimeoutMillis,
         onSignal: (signal, appOwnsExit) => {
           // The process ends once the flush is done: what is still open never ends by itself.
@@ -174,7 +177,7 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
     config: describeConfig(config),
     getTracer: (name, version) => provider.getTracer(name, version),
     forceFlush: () =>
-      timeBox(provider.forceFlush(), config.shutdownTimeoutMillis, 'forceFlush').then(() => undefined),
+      flushWithin(() => provider.forceFlush(), config.shutdownTimeoutMillis, flushGaveUp, 'forceFlush'),
     shutdown() {
       shutdownPromise ??= (async () => {
         exitPath.startBudget();

@@ -62,6 +62,21 @@ export function timeBox(
   });
 }
 
+/**
+ * A flush, time-boxed as `timeBox` boxes it. The batch processors give up inside the box and
+ * resolve, so one that `gaveUp` is said as a timeout all the same.
+ */
+export async function flushWithin(
+  flush: () => Promise<void>,
+  ms: number,
+  gaveUp: (() => boolean) | undefined,
+  what: string,
+): Promise<void> {
+  const outcome = await timeBox(flush(), ms, what, false);
+  if (outcome === 'timeout' || gaveUp?.())
+    log.warn(`${what} did not finish within ${ms} ms; giving up so the process is not held open`);
+}
+
 export interface ProcessHooks {
   /** Remove every listener this installed. */
   dispose(): void;
@@ -79,6 +94,10 @@ export interface ProcessHooks {
 export function installProcessHooks(opts: {
   shutdown: () => Promise<void>;
   flush: () => Promise<void>;
+  /** After a flush: it gave up at its bound, with spans still queued or being exported. */
+  flushGaveUp?: () => boolean;
+  /** The exit flush gave up at its bound: the process exits next. */
+  onExitFlushGaveUp?: () => void;
   timeoutMillis: number;
   /** A signal arrived: `appOwnsExit` false when this process is about to exit because of it. */
   onSignal?: (signal: ExitSignal, appOwnsExit: boolean) => void;
@@ -95,7 +114,7 @@ export function installProcessHooks(opts: {
       // Only a flush: whoever listens may keep the process running (a config reload on SIGHUP,
       // Node's diagnostic report on SIGUSR2), and tracing must go on. If it exits, the exit path
       // sends the rest.
-      void timeBox(opts.flush(), opts.timeoutMillis, `flushing spans on ${signal}`);
+      void flushWithin(opts.flush, opts.timeoutMillis, opts.flushGaveUp, `flushing spans on ${signal}`);
       return;
     }
     void opts.shutdown().finally(() => process.exit(exitCode(signal)));
@@ -119,8 +138,14 @@ export function installProcessHooks(opts: {
     // No line of its own on a timeout: the exit that follows says what was lost and why, once.
     void timeBox(opts.flush(), opts.timeoutMillis, 'flushing spans before exit', false).then((outcome) => {
       flushing = false;
-      // Only our stuck export is keeping the process alive: exit as Node was about to.
-      if (outcome === 'timeout') process.exit(process.exitCode ?? 0);
+      // Only our stuck export is keeping the process alive: exit as Node was about to. The batch
+      // processors give up inside this box and resolve, so one that says it gave up
+      // (`flushGaveUp`) timed out too: without exiting, beforeExit fired again at once, another
+      // flush waited its bound, and so on until the export's own deadline (the batch export timeout).
+      if (outcome === 'timeout' || opts.flushGaveUp?.()) {
+        opts.onExitFlushGaveUp?.();
+        process.exit(process.exitCode ?? 0);
+      }
     });
   };
   // SIGHUP is in HANDLED on Windows neither: it means the console window closed, and Node exits

@@ -15,6 +15,22 @@ afterEach(() => {
 });
 afterAll(() => rx.stop());
 
+/** A collector that takes every call and never answers, over OTLP/gRPC and OTLP/HTTP. */
+let hung: OtlpReceiver;
+beforeAll(async () => {
+  hung = await startReceiver({ port: 0, http: true });
+  hung.setMode('hang');
+});
+afterAll(() => hung.stop());
+
+function hungCollector(protocol: 'grpc' | 'http/protobuf'): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+    OTEL_EXPORTER_OTLP_ENDPOINT:
+      protocol === 'grpc' ? hung.endpoint : hung.httpEndpoint!.replace(/\/v1\/traces$/, ''),
+  };
+}
+
 const app = 'test/fixtures/shutdown-app.mjs';
 
 describe('signals', () => {
@@ -109,18 +125,78 @@ describe('natural exit (beforeExit)', () => {
     expect(rx.spans()).toHaveLength(6);
   });
 
-  it('with a hung collector it still exits within the timeout', async () => {
-    rx.setMode('hang');
+  // Guards (the export in flight): with more than a batch pending (600 spans, batches of 512) an
+  // export call was in flight when the script ended, and it kept the process alive until its
+  // deadline, before the time-boxed exit flush could even start: 11.2 s with a 1 s shutdown
+  // timeout and the default 10 s export timeout. An export call no longer keeps the process alive;
+  // the exit flush, bounded, does.
+  const hungCases = [
+    { what: 'spans queued', protocol: 'grpc', spans: 3 },
+    { what: 'an export in flight', protocol: 'grpc', spans: 300 },
+    { what: 'an export in flight', protocol: 'http/protobuf', spans: 300 },
+  ] as const;
+  for (const { what, protocol, spans } of hungCases) {
+    it(`with a hung collector and ${what} it still exits within the timeout (${protocol})`, async () => {
+      const child = spawnNode([app], {
+        ...hungCollector(protocol),
+        OTEL_EXPORTER_OTLP_TIMEOUT: '20000',
+        ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+        SPANS: String(spans),
+        EXIT_NATURALLY: '1',
+      });
+      const { code, ms } = await child.exited;
+      expect(code).toBe(0);
+      // A fourth of the call's deadline, which held the process open before.
+      expect(ms).toBeLessThan(5_000);
+      expect(child.output()).toContain(`${spans * 2} spans were lost at exit`);
+    });
+  }
+
+  // Guards: `forceFlush()` gave up at its bound ("giving up so the process is not held open"), but
+  // the batch processor went on waiting for the flush with a timer of the batch export timeout
+  // (30 s), which held the script that awaited it open for 30.9 s in all (5 s shutdown timeout).
+  // Now its wait ends at the shutdown timeout too, and the exit flush that follows is bounded.
+  it('a script that awaits forceFlush() against a hung collector exits within its bounds', async () => {
     const child = spawnNode([app], {
-      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      ...hungCollector('grpc'),
       ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+      OTEL_BSP_EXPORT_TIMEOUT: '20000',
       SPANS: '3',
-      EXIT_NATURALLY: '1',
+      AWAIT_FLUSH: '1',
     });
     const { code, ms } = await child.exited;
     expect(code).toBe(0);
+    expect(child.output()).toMatch(/forceFlush did not finish within 1000 ms/);
+    // forceFlush's bound, then the exit flush's: a fourth of the batch export timeout.
     expect(ms).toBeLessThan(5_000);
+    expect(child.output()).toMatch(/6 spans were lost at exit/);
   });
+});
+
+describe('shutdown() against a hung collector', () => {
+  // Guards: shutdown() resolved at its bound, but the export call it had given up on (its spans
+  // already counted lost) still held the process open until that call's own deadline: a script
+  // that awaited shutdown() and ended took the export timeout to exit (10 s by default; measured
+  // 9.0 s after shutdown() resolved with a 1 s shutdown timeout, both protocols).
+  for (const protocol of ['grpc', 'http/protobuf'] as const) {
+    it(`the process ends when shutdown() has given up, not at the call's deadline (${protocol})`, async () => {
+      const exportTimeout = 20_000;
+      const child = spawnNode([app], {
+        ...hungCollector(protocol),
+        OTEL_EXPORTER_OTLP_TIMEOUT: String(exportTimeout),
+        ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+        SPANS: '3',
+        AWAIT_SHUTDOWN: '1',
+      });
+      const { code } = await child.exited;
+      expect(code).toBe(0);
+      const at = (what: string) => Number(child.output().match(new RegExp(`${what} at (\\d+)`))?.[1]);
+      // The loss is still counted and named.
+      expect(child.output()).toMatch(/failed to export 6 spans/);
+      // Well inside the call's deadline (a fifth of it), which held the process open before.
+      expect(at('exited') - at('shutdown resolved')).toBeLessThan(exportTimeout / 5);
+    });
+  }
 });
 
 describe('opt-out', () => {

@@ -61,13 +61,13 @@ export interface GrpcTransportOptions {
  * per message with `grpc-encoding`, metadata as headers, TLS with the OTLP certificate
  * variables, trailers-only answers, HTTP statuses from proxies mapped as gRPC specifies, a
  * reconnect on the next call after the connection fails or the server sends GOAWAY, and the
- * connection never keeping the process alive while no call is in flight.
+ * connection never keeping the process alive (nor a call in flight: see `_call`).
  */
 export class GrpcTransport {
   private readonly _options: GrpcTransportOptions;
   private readonly _origin: string;
   private _session: ClientHttp2Session | undefined;
-  /** Calls in flight per session: a session keeps the process alive only while it has some. */
+  /** Calls in flight per session. */
   private readonly _active = new WeakMap<ClientHttp2Session, number>();
   private _shutdown = false;
   /** Sessions whose connection (and TLS handshake) completed. */
@@ -155,9 +155,12 @@ export class GrpcTransport {
         resolve(failure(GRPC_STATUS.UNAVAILABLE, `could not start the call: ${errorMessage(error)}`, error));
         return;
       }
-      const active = this._active.get(session) ?? 0;
-      this._active.set(session, active + 1);
-      if (active === 0) session.ref();
+      // The session stays unref'ed with calls in flight: an export call never keeps the process
+      // alive. A process that ends with one in flight runs the exit flush (beforeExit, bounded
+      // by shutdownTimeoutMillis) or the exit path, which sends it again; ref'ed, a hung call held
+      // the process open until its deadline (the export timeout, 10 s by default) before that
+      // bounded flush could start, and after `shutdown()` had given up on it.
+      this._active.set(session, (this._active.get(session) ?? 0) + 1);
       const call = new UnaryCall(stream, () => this._connected.has(session));
       const timer = setTimeout(() => call.expire(timeoutMillis), timeoutMillis);
       timer.unref();
@@ -166,7 +169,6 @@ export class GrpcTransport {
           clearTimeout(timer);
           const left = (this._active.get(session) ?? 1) - 1;
           this._active.set(session, left);
-          if (left === 0 && !session.destroyed) session.unref();
           const result = call.result();
           // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.
           if (call.expired && left === 0) this._drop(session);

@@ -32,7 +32,7 @@ export interface HttpTransportOptions {
  *
  * What it keeps of upstream's: POST with `Content-Type: application/x-protobuf`, the headers,
  * gzip (`Content-Encoding`), a `User-Agent` the http instrumentation recognises as the exporter's,
- * a keep-alive agent (idle sockets never keep the process alive), TLS from the OTLP certificate
+ * a keep-alive agent (no socket, idle or busy, keeps the process alive), TLS from the OTLP certificate
  * variables, a per-request timeout, and a bounded answer (64 KiB here; an OTLP answer is a few
  * bytes).
  */
@@ -41,6 +41,8 @@ export class HttpTransport {
   private readonly _https: boolean;
   private _agent: Agent | undefined;
   private _shutdown = false;
+  /** Calls in flight: the agent is closed with the last one after shutdown. */
+  private _inFlight = 0;
 
   constructor(private readonly _options: HttpTransportOptions) {
     this._url = new URL(_options.url);
@@ -65,8 +67,13 @@ export class HttpTransport {
     });
   }
 
+  /** Calls in flight finish first: the agent goes with the last of them. */
   shutdown(): void {
     this._shutdown = true;
+    if (this._inFlight === 0) this._closeAgent();
+  }
+
+  private _closeAgent(): void {
     this._agent?.destroy();
     this._agent = undefined;
   }
@@ -89,6 +96,7 @@ export class HttpTransport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        if (--this._inFlight === 0 && this._shutdown) this._closeAgent();
         // The body is a view of the export queue's slabs, reused once this resolves: a request
         // still writing it (an answer before the whole body was read, a timeout) stops here.
         if (request !== undefined && !request.writableFinished) request.destroy();
@@ -98,6 +106,9 @@ export class HttpTransport {
         finish({ status: 'failure', error: new Error(`Request timed out after ${timeoutMillis} ms`) });
         request?.destroy(); // sent, and no answer: its socket is not reused either
       }, timeoutMillis);
+      // Neither the timer nor the socket keeps the process alive: see unrefSocket.
+      timer.unref();
+      this._inFlight++;
       const attempt = (agent: Agent | false) => {
         let answered = false;
         let sent: ClientRequest;
@@ -117,6 +128,7 @@ export class HttpTransport {
           return;
         }
         request = sent;
+        unrefSocket(sent);
         sent.on('error', (error) => {
           if (agent !== false && !answered && !settled && sent.reusedSocket && isIdleClose(error))
             attempt(false);
@@ -137,6 +149,18 @@ export class HttpTransport {
  * by it (their own timer is the export timeout).
  */
 const IDLE_SOCKET_MILLIS = 4_000;
+
+/**
+ * The socket `request` runs on (from the agent's pool, which refs it again for the request, or
+ * new) keeps the process alive no more: an export call never does. A process that ends with one in
+ * flight runs the exit flush (beforeExit, bounded by shutdownTimeoutMillis) or the exit path, which
+ * sends it again; a hung call held the process open until its deadline (the export timeout) before
+ * that bounded flush could start, and after `shutdown()` had given up on it.
+ */
+function unrefSocket(request: ClientRequest): void {
+  if (request.socket) request.socket.unref();
+  else request.once('socket', (socket) => socket.unref());
+}
 
 /**
  * How a request fails on a kept-alive socket the server closed as idle while the request was on

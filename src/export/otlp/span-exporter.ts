@@ -12,6 +12,7 @@ const CONCURRENCY_LIMIT = 30;
 /** Our transports: OTLP/gRPC over node:http2 (grpc-transport.ts), OTLP/HTTP over node:http (http-transport.ts). */
 export interface OtlpTransport {
   send(message: Uint8Array | readonly Uint8Array[], timeoutMillis: number): Promise<ExportResponse>;
+  /** No new call; calls in flight go on to their answer or deadline, but keep no process alive. */
   shutdown(): void;
 }
 
@@ -73,9 +74,15 @@ export class OtlpSpanExporter implements SpanExporter {
     await Promise.all([...this._pending]);
   }
 
+  /**
+   * The transport first: no call starts from now on, and the calls in flight may still finish but
+   * no longer keep the process alive. Whoever shuts down bounds the wait (the batch processor, at
+   * its deadline, has already counted their spans lost); a call it gave up on held the process
+   * open until its own deadline, the export timeout, after `shutdown()` had resolved.
+   */
   async shutdown(): Promise<void> {
-    await this.forceFlush();
     this._transport.shutdown();
+    await this.forceFlush();
   }
 }
 

@@ -303,3 +303,34 @@ describe('AcmeBatchSpanProcessor', () => {
     ]);
   });
 });
+
+describe('forceFlush bound', () => {
+  // The handle's forceFlush() and the exit flush box this one at shutdownTimeoutMillis: it waited
+  // the export timeout (30 s) past that, holding a script that had awaited it open. It now gives
+  // up at the shutdown bound, and says so: spans queued after a finished flush are not "given up".
+  it('gives up within the shutdown timeout, not the export timeout, and says it gave up', async () => {
+    const t = setup({ exportTimeoutMillis: 30_000, shutdownTimeoutMillis: 50, scheduledDelayMillis: 60_000 });
+    t.state.hang = true;
+    t.produce(3);
+    const started = Date.now();
+    await t.processor.forceFlush();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(t.processor.flushGaveUp).toBe(true);
+    t.state.hang = false;
+    cleanup = () => t.processor.shutdown();
+  });
+
+  it('a flush that finished has not given up, whatever is queued after it', async () => {
+    const t = setup({
+      exportTimeoutMillis: 30_000,
+      shutdownTimeoutMillis: 5_000,
+      scheduledDelayMillis: 60_000,
+    });
+    t.produce(3);
+    await t.processor.forceFlush();
+    expect(t.state.exportedIds).toHaveLength(3);
+    t.produce(2);
+    expect(t.processor.flushGaveUp).toBe(false);
+    cleanup = () => t.processor.shutdown();
+  });
+});

@@ -246,6 +246,26 @@ describe('double init', () => {
     expect(lines.some((l) => l.includes('already initialised'))).toBe(true);
   });
 
+  // A service preloading the register that also calls initTracing({ sampleRatio: 0.1 }) was told
+  // only "keeping the first setup", and sampled every trace: the line did not say what was ignored.
+  it('a second initTracing names each setting it gives that is not applied, secrets redacted', () => {
+    const exporter = new InMemorySpanExporter();
+    const first = { serviceName: 'svc', exporter, handleSignals: false, instrumentations: false };
+    const tracing = initTracing(first, env);
+    initTracing({ ...first, sampleRatio: 0.1, headers: { 'x-api-key': 's3cr3t' } }, env);
+    const line = lines.find((l) => l.includes('already initialised'));
+    expect(line).toBe(
+      '[@acme/otel] initTracing() was called but tracing is already initialised in this process ' +
+        '(e.g. --require @acme/otel/register plus initTracing(), or a second call); keeping the first ' +
+        'setup; not applied: sampler "parentbased_traceidratio" (running: "parentbased_always_on"), ' +
+        'sampleRatio 0.1 (running: 1), headers {"x-api-key":"[REDACTED]"} (running: {})',
+    );
+    expect(tracing.config.sampleRatio).toBe(1);
+    lines = [];
+    initTracing(first, env);
+    expect(lines.filter((l) => l.includes('not applied'))).toEqual([]);
+  });
+
   it('a second call with a bad option still throws', () => {
     setup();
     expect(() => initTracing({ sampleRatio: 3 }, env)).toThrow(/sampleRatio=3/);
