@@ -216,6 +216,14 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // hides `sig` only in a URL's query. An HMAC-SHA256 in base64, 40 characters or more (escaped or
   // not), so `sig=9` and `sig=SIGTERM` stay. `sig=` is kept.
   { regex: /(\bsig=)[A-Za-z0-9%+/]{40,}=*/g, prefix: true },
+  // An S3 presigned URL's signature outside a URL (`GET /bucket/key?…&X-Amz-Signature=…` in an
+  // error or a log line without the scheme and host): anyone holding the path and its signature can
+  // use it until it expires. url.ts hides it only in a whole URL. SigV4's HMAC-SHA256 in hex, 64
+  // characters, so `X-Amz-Signature=` with anything else stays. The name is kept.
+  {
+    regex: /(\b[Xx]-[Aa][Mm][Zz]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]=)[0-9a-fA-F]{64}(?![0-9a-zA-Z])/g,
+    prefix: true,
+  },
   // Payment-card-like digit runs (13–19 digits, optional single space/dash separators, card-range
   // first digit, Luhn-valid): epoch-millisecond timestamps start with 1 and are left alone. Not
   // inside a word: a random hex id (a trace id, a hash) can hold such a run between two letters,

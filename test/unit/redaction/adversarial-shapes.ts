@@ -239,6 +239,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline arrows, no value', 'password =>', ['text']],
   ['inline arrows, spaces', `cookie =>${' '.repeat(32)}`, ['text']],
   ['SAS signatures, short values', `&sig=${'a%2B'.repeat(9)}`, ['text']],
+  // S3 presigned signatures outside a URL (2026-12-06, night).
+  ['S3 signatures', 'X-Amz-Signature=', ['text']],
+  ['S3 signatures, short values', `x-amz-signature=${'a'.repeat(63)}&`, ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -48,6 +48,7 @@ describe('cloud credentials by name', () => {
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SIG = 'Xq3b8k2Jm%2BYv9L0pQw1eRt5uIo7aSdFgHjKlZxCvBnM%3D';
+const AMZ_SIG = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404';
 
 describe('cloud credentials in other shapes', () => {
   it.each([
@@ -64,6 +65,15 @@ describe('cloud credentials in other shapes', () => {
       'SharedAccessSignature sr=acme.servicebus.windows.net&sig=[REDACTED]&se=1700000000&skn=Root',
     ],
     ['sig=Xq3b8k2Jm+Yv9L0pQw1eRt5uIo7aSdFgHjKlZxCvBnM= expired', 'sig=[REDACTED] expired'],
+    // An S3 presigned URL's path and query, without the scheme and host (2026-12-06, night).
+    [
+      `GET /bucket/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=${AMZ_SIG} 403`,
+      'GET /bucket/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=[REDACTED] 403',
+    ],
+    [
+      `signature mismatch: x-amz-signature=${AMZ_SIG.toUpperCase()}.`,
+      'signature mismatch: x-amz-signature=[REDACTED].',
+    ],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -72,6 +82,7 @@ describe('cloud credentials in other shapes', () => {
     'aws_secret_access_key is not set; SECRET_ACCESS_KEY missing from env',
     'kill sig=9, sig=SIGTERM, sig=abc, signal sig=15',
     'rsa_sig=0123456789 and git sig=ok',
+    `X-Amz-Signature=missing, X-Amz-Signature=${'a'.repeat(63)}, X-Amz-Signature=${'a'.repeat(65)}`,
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
