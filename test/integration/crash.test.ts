@@ -502,6 +502,56 @@ describe('a collector that cannot take the spans does not hold the exit', () => 
   }
 });
 
+describe('a collector that fails a call at exit the way the export retries', () => {
+  const viaHttp = {
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  };
+  const envFor = (protocol: 'grpc' | 'http/protobuf') =>
+    protocol === 'grpc' ? {} : { ...viaHttp, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}` };
+
+  for (const protocol of ['grpc', 'http/protobuf'] as const)
+    it(`one UNAVAILABLE / 503 (a collector restarting) is retried: every span arrives (${protocol})`, async () => {
+      // The exit sender tried once: the 7 spans were "lost at exit" with 4.5 s of the box left,
+      // while the same answer during a signal's flush or a script's natural end was retried.
+      rx.setMode({ grpcStatus: { code: 14, message: 'restarting', times: 1 } });
+      const runs = await both('uncaught', { env: envFor(protocol) });
+      expectSameBehaviour(runs, 1);
+      expect(rx.spans()).toHaveLength(7);
+    });
+
+  it('a 503 whose Retry-After is past the timeout: not waited, and the line says why', async () => {
+    rx.setMode({ grpcStatus: { code: 14, message: 'busy', retryDelayMs: 3_600_000 } });
+    const runs = await both('uncaught', {
+      env: { ...envFor('http/protobuf'), ACME_OTEL_SHUTDOWN_TIMEOUT: '2000' },
+    });
+    expect(exitStatus(runs.traced)).toBe(1);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    const lost = runs.traced.stderr.split('\n').filter((line) => line.includes('lost at exit'));
+    expect(lost).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 7 spans were lost at exit: collector at http:\/\/127\.0\.0\.1:\d+\/v1\/traces rejecting exports \(HTTP 503: Service Unavailable: busy \(the collector is overloaded or restarting\); the collector asked to retry after 1 h or more, beyond the shutdown timeout \([\d.]+ s left of [\d.]+ s\)\)$/,
+      ),
+    ]);
+    // Not waited for: well inside the 2 s box.
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(1_500);
+  });
+
+  it('a collector that keeps answering 503: retried up to the timeout, then lost with its answer as the cause', async () => {
+    rx.setMode('unavailable');
+    const runs = await both('uncaught', {
+      env: { ...envFor('http/protobuf'), ACME_OTEL_SHUTDOWN_TIMEOUT: '1000' },
+    });
+    expect(exitStatus(runs.traced)).toBe(1);
+    expect(runs.traced.stderr).toMatch(
+      /^\[@acme\/otel\] 7 spans were lost at exit: collector at http:\/\/127\.0\.0\.1:\d+\/v1\/traces rejecting exports \(HTTP 503: Service Unavailable: otlp-receiver: mode unavailable \(the collector is overloaded or restarting\)\)$/m,
+    );
+    // Tried again while the box lasted (it was tried once: 1 request).
+    expect(rx.metadata().length).toBeGreaterThan(1);
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
+  });
+});
+
 describe('a collector that rejects some of the spans sent at exit (partial success)', () => {
   for (const protocol of ['grpc', 'http/protobuf'] as const)
     it(`counts them lost, with its message (${protocol})`, async () => {
