@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { signalExitListeners } from './signal-observers.js';
 
 /**
  * Every signal whose default ends a Node process and that a listener can catch, but those a tool
@@ -105,7 +106,8 @@ export function installProcessHooks(opts: {
   onForce?: (signal: ExitSignal) => void;
 }): ProcessHooks {
   const onSignal = (signal: ExitSignal) => {
-    const appOwnsExit = process.listenerCount(signal) > 1;
+    // Ours, and signal-exit's that only observe: anything more is a handler that owns the exit.
+    const appOwnsExit = process.listenerCount(signal) > 1 + signalExitListeners();
     opts.onSignal?.(signal, appOwnsExit);
     log.debug(
       `${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`,

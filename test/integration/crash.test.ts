@@ -286,6 +286,20 @@ describe('a process that ends by itself flushes every span', () => {
     });
   }
 
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)
+    it(`${signal} with signal-exit loaded (its listener only observes): exit ${status} at once, every span`, async () => {
+      // Each listener left the exit to the other: the traced process ignored the signal until SIGKILL.
+      const runs = await both('signalExit', { signal, timeoutMs: 10_000 });
+      expect(runs.untraced.signal).toBe(signal);
+      expectSameBehaviour(runs, status);
+      expect(runs.traced.stdout).toBe('ready\nonExit\n');
+      expect(warmups()).toBe(5);
+      expect(runs.traced.ms).toBeLessThan(5_000);
+    });
+
   it('SIGTERM while the loop is blocked: untraced it dies at once; traced once the work is done, with its spans', async () => {
     // A JavaScript signal listener runs on the loop: the blocking work finishes first (README).
     const runs = await both('blockedAtSignal', { signal: 'SIGTERM' });
