@@ -60,6 +60,8 @@ export interface ExitPath {
  */
 export function installExitPath(opts: ExitPathOptions): ExitPath {
   let crash: CrashRecord | undefined;
+  /** The uncaught error the app's listener or capture callback is handling right now. */
+  let handling: CrashRecord | undefined;
   let budgetStart: number | undefined;
   let cut: string | undefined;
   let ran = false;
@@ -77,12 +79,17 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       crash ??= record;
       onExit(7);
     },
+    (record) => {
+      handling = record;
+    },
   );
   const onExit = (code: number) => {
     if (ran) return;
     ran = true;
-    const reason = crash
-      ? crashMessage(crash.error)
+    // An exit from inside the handler of an uncaught error: that error is why.
+    const cause = crash ?? handling;
+    const reason = cause
+      ? crashMessage(cause.error)
       : `the process exited (code ${code ?? 0}) before the span ended`;
     try {
       flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis, cut);

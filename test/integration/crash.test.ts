@@ -206,6 +206,18 @@ describe('a process that ends by itself flushes every span', () => {
     expect(job.events[0]?.attributes['exception.message']).toBe('boom');
   });
 
+  for (const scenario of ['listenerExits', 'captureExits'])
+    it(`… and one that logs and calls process.exit(1) (${scenario}): the open span's status names the error`, async () => {
+      const runs = await both(scenario);
+      expectSameBehaviour(runs, 1);
+      expect(runs.traced.stdout).toBe('fatal: boom\n');
+      // It said "the process exited (code 1) before the span ended": the exit came from the
+      // handler of that error, so the error is why the span did not end.
+      expect(named('job').status).toEqual({ code: 'ERROR', message: 'Error: boom' });
+      expect(named('job').events.map((e) => e.name)).toEqual(['exception']);
+      expect(warmups()).toBe(5);
+    });
+
   it('a capture callback keeps the process alive: the error is only recorded', async () => {
     const runs = await both('captureSurvives');
     expectSameBehaviour(runs, 0);
