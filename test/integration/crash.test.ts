@@ -388,6 +388,22 @@ describe('a second signal while the first one flushes to a hung collector', () =
   });
 });
 
+describe('a signal while the flush at the end of a script waits on a hung collector', () => {
+  it('ends it at once with the exit code the script had, and says what it did not send', async () => {
+    rx.setMode('hang');
+    const runs = await both('endThenSignal', { signal: 'SIGINT' });
+    // Untraced, the process is exiting as it prints 'ready': the signal may come first.
+    expect([0, 130]).toContain(exitStatus(runs.untraced));
+    expect(exitStatus(runs.traced)).toBe(0);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    expect(runs.traced.stderr).toMatch(
+      /^\[@acme\/otel\] 6 spans were lost at exit: SIGINT ended the process while the flush at its end waited, before they were sent$/m,
+    );
+    // Not the 5 s shutdown timeout: the script was done, the signal means now (it waited it out).
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(2_500);
+  });
+});
+
 describe('drops said before the process ends', () => {
   it('a script that overflows the queue and ends by itself says how many were dropped, and why', async () => {
     const runs = await both('burst', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '100' } });
