@@ -7,6 +7,7 @@ import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
+import { inWorkerThread } from './thread-channel.js';
 import type { ThreadLeftovers } from './thread-inbox.js';
 
 export interface ExitPathOptions {
@@ -88,9 +89,11 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
     ran = true;
     // An exit from inside the handler of an uncaught error: that error is why.
     const cause = crash ?? handling;
+    // In a worker thread, `exit` is the thread's: the process goes on.
+    const ended = inWorkerThread() ? 'the worker thread' : 'the process';
     const reason = cause
       ? crashMessage(cause.error)
-      : `the process exited (code ${code ?? 0}) before the span ended`;
+      : `${ended} exited (code ${code ?? 0}) before the span ended`;
     try {
       flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis, cut);
     } catch (error) {

@@ -268,6 +268,16 @@ describe('a process that ends by itself flushes every span', () => {
     );
   });
 
+  it('process.exit(2) in a worker thread: its open span says the thread exited, not the process', async () => {
+    const runs = await both('threadExit', { env: { ACME_OTEL_WORKER_THREADS: 'true' } });
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toBe('thread exit 2\n');
+    expect(named('open-in-thread').status).toEqual({
+      code: 'ERROR',
+      message: 'the worker thread exited (code 2) before the span ended',
+    });
+  });
+
   it('natural end: exit 0', async () => {
     expectSameBehaviour(await both('natural'), 0);
     expect(warmups()).toBe(5);
