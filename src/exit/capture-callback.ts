@@ -1,4 +1,10 @@
 type CaptureCallback = (error: Error) => unknown;
+
+/** Told when the app's handler of an uncaught error starts (with the error) and returns; never throws. */
+export interface CallWatch {
+  enter(error: unknown): void;
+  leave(): void;
+}
 type SetCapture = (fn: CaptureCallback | null) => void;
 
 /**
@@ -16,7 +22,7 @@ type SetCapture = (fn: CaptureCallback | null) => void;
  * Returns the undo: the setter is put back if it is still ours; callbacks set meanwhile stay
  * wrapped but no longer report.
  */
-export function watchCaptureCallbacks(onThrow: (error: unknown) => void): () => void {
+export function watchCaptureCallbacks(onThrow: (error: unknown) => void, around?: CallWatch): () => void {
   const own = Object.hasOwn(process, 'setUncaughtExceptionCaptureCallback');
   const set = process.setUncaughtExceptionCaptureCallback as SetCapture;
   let active = true;
@@ -27,11 +33,13 @@ export function watchCaptureCallbacks(onThrow: (error: unknown) => void): () => 
     }
     const watched = function (this: unknown, error: Error): unknown {
       let threw = true;
+      if (active) around?.enter(error);
       try {
         const result = Reflect.apply(fn, this, [error]);
         threw = false;
         return result;
       } finally {
+        if (active) around?.leave();
         if (threw && active) {
           try {
             onThrow(error);

@@ -1,5 +1,5 @@
 import { type Span, trace } from '@opentelemetry/api';
-import { watchCaptureCallbacks } from './capture-callback.js';
+import { type CallWatch, watchCaptureCallbacks } from './capture-callback.js';
 
 /** What the monitor saw of a fatal error, for the exit path. */
 export interface CrashRecord {
@@ -27,16 +27,29 @@ export function installCrashMonitor(
    * no 'exit' event.
    */
   onListenerThrew?: (crash: CrashRecord) => void,
+  /**
+   * The app's `uncaughtException` listeners or capture callback are running for `crash` (then
+   * `undefined`: they returned). A `process.exit()` inside them (`log(e); process.exit(1)`, the
+   * commonest listener) is that crash's exit: the span it left open ended saying only "the process
+   * exited (code 1)".
+   */
+  onHandling?: (crash: CrashRecord | undefined) => void,
 ): () => void {
   // The capture callback is given only the error: its origin is the one the monitor saw for it.
   let captured: CrashRecord | undefined;
+  const recordFor = (error: unknown): CrashRecord =>
+    captured && captured.error === error ? captured : { error, origin: 'uncaughtException' };
+  const handling = (crash: CrashRecord | undefined) => {
+    try {
+      onHandling?.(crash);
+    } catch {}
+  };
   const disposeCapture =
     onListenerThrew &&
-    watchCaptureCallbacks((error) =>
-      onListenerThrew(
-        captured && captured.error === error ? captured : { error, origin: 'uncaughtException' },
-      ),
-    );
+    watchCaptureCallbacks((error) => onListenerThrew(recordFor(error)), {
+      enter: (error) => handling(recordFor(error)),
+      leave: () => handling(undefined),
+    });
   const monitor = (error: unknown, origin: CrashRecord['origin']) => {
     // Never throw from here: Node would report our error instead of the application's. Recording
     // reads the error (a getter may throw), so it is tried on its own: the exit path still has to
@@ -53,7 +66,11 @@ export function installCrashMonitor(
         return;
       }
       if (process.listenerCount('uncaughtException') === 0) onFatal({ error, origin });
-      else if (onListenerThrew) watchListenerThrow(() => onListenerThrew({ error, origin }));
+      else if (onListenerThrew)
+        watchListenerThrow(() => onListenerThrew({ error, origin }), {
+          enter: () => handling({ error, origin }),
+          leave: () => handling(undefined),
+        });
     } catch {}
   };
   process.on('uncaughtExceptionMonitor', monitor);
@@ -71,7 +88,7 @@ export function installCrashMonitor(
  * it puts itself back at the first `uncaughtException` emit, before calling the listeners, so the
  * listeners, `process.emit` and everything after see Node's own; other events pass straight through.
  */
-function watchListenerThrow(onThrow: () => void): void {
+function watchListenerThrow(onThrow: () => void, around: CallWatch): void {
   const own = Object.hasOwn(process, 'emit');
   const emit = process.emit;
   const restore = () => {
@@ -85,11 +102,13 @@ function watchListenerThrow(onThrow: () => void): void {
     // `finally`, not catch and rethrow: a rethrow would make Node print our line as the error's
     // source instead of the app's.
     let threw = true;
+    around.enter(args[0]);
     try {
       const handled = Reflect.apply(emit, this, [event, ...args]) as boolean;
       threw = false;
       return handled;
     } finally {
+      around.leave();
       if (threw) {
         try {
           onThrow();

@@ -7,6 +7,7 @@ import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
 import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
+import { inWorkerThread } from './thread-channel.js';
 import type { ThreadLeftovers } from './thread-inbox.js';
 
 export interface ExitPathOptions {
@@ -60,6 +61,8 @@ export interface ExitPath {
  */
 export function installExitPath(opts: ExitPathOptions): ExitPath {
   let crash: CrashRecord | undefined;
+  /** The uncaught error the app's listener or capture callback is handling right now. */
+  let handling: CrashRecord | undefined;
   let budgetStart: number | undefined;
   let cut: string | undefined;
   let ran = false;
@@ -77,13 +80,20 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
       crash ??= record;
       onExit(7);
     },
+    (record) => {
+      handling = record;
+    },
   );
   const onExit = (code: number) => {
     if (ran) return;
     ran = true;
-    const reason = crash
-      ? crashMessage(crash.error)
-      : `the process exited (code ${code ?? 0}) before the span ended`;
+    // An exit from inside the handler of an uncaught error: that error is why.
+    const cause = crash ?? handling;
+    // In a worker thread, `exit` is the thread's: the process goes on.
+    const ended = inWorkerThread() ? 'the worker thread' : 'the process';
+    const reason = cause
+      ? crashMessage(cause.error)
+      : `${ended} exited (code ${code ?? 0}) before the span ended`;
     try {
       flushAtExit(opts, reason, (budgetStart ?? Date.now()) + opts.timeoutMillis, cut);
     } catch (error) {

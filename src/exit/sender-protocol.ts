@@ -40,6 +40,8 @@ export interface ExitSendItem {
 /** Main → thread: the requests, posted once built (the thread starts while they are being built). */
 export interface ExitSendJob {
   readonly items: ExitSendItem[];
+  /** When the main thread stops waiting (epoch ms): no call and no retry goes past it. */
+  readonly deadline: number;
 }
 
 /**

@@ -6,12 +6,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 // transport files it needs, not export/index.ts, so its bundle does not take in the whole export path.
 import { collectorCause, collectorNaming } from '../export/collector-cause.js';
 import { groupThousands } from '../export/drop-reporter.js';
-import { describeExportError } from '../export/export-errors.js';
+import { describeExportError, isRetryableExportError } from '../export/export-errors.js';
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../export/otlp/http-options.js';
 import { HttpTransport } from '../export/otlp/http-transport.js';
 import { decodePartialSuccess, type PartialSuccess } from '../export/otlp/response.js';
+import { type Backoff, retryWait } from '../export/retry-wait.js';
 import { statedSizeLimit } from '../export/stated-limit.js';
 import { isTooLargeAnswer } from '../export/too-large-answer.js';
 import type { ResolvedConfig } from '../types.js';
@@ -31,6 +32,13 @@ import {
 const CONCURRENCY = 8;
 /** Spans too large alone named in the loss line; the rest are counted. */
 const NAMED = 3;
+/** The retrying exporter's backoff (export/retrying-exporter.ts): a collector restarting gets the same chance at exit. */
+const BACKOFF: Backoff = {
+  initialMillis: 200,
+  maxMillis: 1_000,
+  maxThrottledMillis: 5_000,
+  random: Math.random,
+};
 
 const { target, timeoutMillis, state: buffer, outcome } = workerData as ExitSenderData;
 const state = new Int32Array(buffer);
@@ -45,6 +53,10 @@ const transport =
 // collector that refused the connection, and nothing of a partial success's rejected spans.
 const naming = collectorNaming(config.endpoint, target.unreachableNote);
 let failure: string | undefined;
+/** When the main thread stops waiting (the job's): retries stop in time for it. */
+let deadline = Number.POSITIVE_INFINITY;
+/** Why each request waiting for a retry failed: said if the main thread stops waiting first. */
+const retrying = new Map<number, string>();
 let rejected = 0;
 let rejectMessage = '';
 /** Spans the collector refused as too large even alone: how many, the first few named, its first answer. */
@@ -79,8 +91,55 @@ function signal(): void {
 }
 
 async function send(item: ExitSendItem): Promise<void> {
-  let error: unknown;
+  for (let attempt = 0; ; attempt++) {
+    let error = await attemptSend(item);
+    if (error === undefined) {
+      retrying.delete(item.id);
+      return;
+    }
+    // Sent again whole it would get the same answer: its parts go instead (built by the main
+    // thread, which holds the spans), cut to the limit the collector stated or halved, down to
+    // single spans, as the exporter does (export/retrying-exporter.ts); a span too large alone is lost.
+    if (isTooLargeAnswer(error)) {
+      retrying.delete(item.id);
+      if (item.count > 1) {
+        const stated = statedSizeLimit(error);
+        askSplit(stated === undefined ? { split: item.id } : { split: item.id, limit: stated });
+        return;
+      }
+      if (tooLarge++ < NAMED) tooLargeNamed.push(item.label ?? 'a span');
+      tooLargeAnswer ||= describeExportError(error);
+      said();
+      return;
+    }
+    // Retried as the export retries it (a collector restarting answers UNAVAILABLE or 503, or
+    // refuses the connection, for a second or two): the exit sender tried once, and the spans
+    // were lost with most of the time box left.
+    if (isRetryableExportError(error)) {
+      const next = retryWait(error, attempt, deadline, BACKOFF, {
+        millis: timeoutMillis,
+        name: 'the shutdown timeout',
+      });
+      if ('delay' in next) {
+        retrying.set(item.id, collectorCause(error, naming));
+        said();
+        await new Promise((resolve) => setTimeout(resolve, next.delay));
+        continue;
+      }
+      error = next.error;
+    }
+    retrying.delete(item.id);
+    failure ??= collectorCause(error, naming);
+    said();
+    return;
+  }
+}
+
+/** One call: undefined once the collector took the request (less what it rejected), else why not. */
+async function attemptSend(item: ExitSendItem): Promise<unknown> {
   try {
+    // The whole box, not what is left of it: a call still in flight when the main thread stops
+    // waiting is said as such ("did not answer within"), not as a time-out of its own too.
     const response = await transport.send(item.request, timeoutMillis);
     if (response.status === 'success') {
       const partial = readPartial(response.data);
@@ -91,27 +150,12 @@ async function send(item: ExitSendItem): Promise<void> {
         rejectMessage ||= partial?.errorMessage ?? '';
         said();
       }
-      return;
+      return undefined;
     }
-    error = response.status === 'failure' ? response.error : new Error('the collector asked for a retry');
+    return response.status === 'failure' ? response.error : new Error('the collector asked for a retry');
   } catch (thrown) {
-    error = thrown;
+    return thrown ?? new Error('the call failed without an error');
   }
-  // Sent again whole it would get the same answer: its parts go instead (built by the main
-  // thread, which holds the spans), cut to the limit the collector stated or halved, down to
-  // single spans, as the exporter does (export/retrying-exporter.ts); a span too large alone is lost.
-  if (isTooLargeAnswer(error)) {
-    if (item.count > 1) {
-      const stated = statedSizeLimit(error);
-      askSplit(stated === undefined ? { split: item.id } : { split: item.id, limit: stated });
-      return;
-    }
-    if (tooLarge++ < NAMED) tooLargeNamed.push(item.label ?? 'a span');
-    tooLargeAnswer ||= describeExportError(error);
-  } else {
-    failure ??= collectorCause(error, naming);
-  }
-  said();
 }
 
 /** An unreadable answer to an OK call is still a success, as for the exporter (span-exporter.ts). */
@@ -136,6 +180,11 @@ function causes(): string[] {
     );
   }
   if (failure !== undefined) said.push(failure);
+  else {
+    // Still being retried when the main thread stopped waiting: what the collector said last.
+    const [last] = retrying.values();
+    if (last !== undefined) said.push(last);
+  }
   if (rejected > 0) {
     said.push(
       `collector${at} rejected ${groupThousands(rejected)} span${rejected === 1 ? '' : 's'} (partial success): ${rejectMessage || 'no message'}`,
@@ -192,6 +241,7 @@ parentPort?.on('message', (message: ExitSendJob | ExitSplitParts) => {
     if (message.limit !== undefined) cutTo = Math.min(cutTo, message.limit);
     waiting.push(...message.parts);
   } else {
+    deadline = message.deadline;
     waiting.push(...message.items);
   }
   pump();

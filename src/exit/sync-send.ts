@@ -94,7 +94,7 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
         }
       };
       // Copied, not transferred: a pooled Buffer's memory is shared with other buffers of this thread.
-      worker.postMessage({ items } satisfies ExitSendJob);
+      worker.postMessage({ items, deadline } satisfies ExitSendJob);
       for (;;) {
         // Read before the messages: a signal after it makes the wait below return at once.
         const seen = Atomics.load(slots, SLOT_SIGNAL);

@@ -356,8 +356,10 @@ export class RetryBeyondDeadlineError extends Error {
     leftMillis: number,
     readonly timeoutMillis: number,
     override readonly cause: unknown,
+    /** Which time box it did not fit: the exit sender's is the shutdown timeout. */
+    timeoutName = 'the export timeout',
   ) {
-    const beyond = `beyond the export timeout (${formatRetryDelay(Math.max(0, leftMillis))} left of ${formatRetryDelay(timeoutMillis)})`;
+    const beyond = `beyond ${timeoutName} (${formatRetryDelay(Math.max(0, leftMillis))} left of ${formatRetryDelay(timeoutMillis)})`;
     super(`the collector asked to retry after ${formatRetryDelay(retryAfterMillis)}, ${beyond}`, { cause });
     this.beyond = beyond;
   }

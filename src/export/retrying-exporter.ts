@@ -1,11 +1,11 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { classifyExportError, isRetryableExportError, RetryBeyondDeadlineError } from './export-errors.js';
+import { classifyExportError, isRetryableExportError } from './export-errors.js';
 import { EncodedSpans } from './otlp/encoded-queue.js';
 import { requestBytes } from './otlp/request.js';
 import { splitBySize } from './otlp/request-split.js';
-import { askedRetryDelay } from './otlp/retry-delay.js';
 import type { RequestSizeLimit } from './request-size-limit.js';
+import { type Backoff, retryWait } from './retry-wait.js';
 import { describeSpanAt } from './span-label.js';
 import { statedSizeLimit } from './stated-limit.js';
 import { ExportTooLargeError, isTooLargeAnswer, type PartialExportResult } from './too-large.js';
@@ -55,12 +55,8 @@ interface AcceptedSizes {
   largest: number;
 }
 
-// A retry needs at least this much time left to be worth starting.
-const MIN_ATTEMPT_MILLIS = 50;
 // Parts of a refused request in flight at once (the exit sender sends as many: sender-thread.ts).
 const PARTS_AT_ONCE = 8;
-// Floor for a fully jittered wait, so a dead collector is not hammered in a tight loop.
-const MIN_BACKOFF_MILLIS = 10;
 
 /**
  * Wraps any SpanExporter and retries transient failures with exponential backoff and full jitter,
@@ -70,12 +66,9 @@ const MIN_BACKOFF_MILLIS = 10;
  */
 export class RetryingExporter implements SpanExporter {
   private readonly _deadline: number;
-  private readonly _initial: number;
-  private readonly _max: number;
-  private readonly _maxThrottled: number;
+  private readonly _backoff: Backoff;
   private readonly _isRetryable: (error: unknown) => boolean;
   private readonly _onRetry: RetryOptions['onRetry'];
-  private readonly _random: () => number;
   /** Pending waits: wake, and whether the collector asked for that wait. */
   private readonly _sleeps = new Map<() => void, boolean>();
   private readonly _recreate: (() => SpanExporter) | undefined;
@@ -91,12 +84,15 @@ export class RetryingExporter implements SpanExporter {
     this._recreate = options.recreate;
     this._recreateAfter = options.recreateAfterMillis ?? 1000;
     this._deadline = options.deadlineMillis ?? 30_000;
-    this._initial = options.initialBackoffMillis ?? 200;
-    this._max = options.maxBackoffMillis ?? 1_000;
-    this._maxThrottled = Math.max(this._max, options.maxThrottledBackoffMillis ?? 5_000);
+    const max = options.maxBackoffMillis ?? 1_000;
+    this._backoff = {
+      initialMillis: options.initialBackoffMillis ?? 200,
+      maxMillis: max,
+      maxThrottledMillis: Math.max(max, options.maxThrottledBackoffMillis ?? 5_000),
+      random: options.random ?? Math.random,
+    };
     this._isRetryable = options.isRetryable ?? isRetryableExportError;
     this._onRetry = options.onRetry;
-    this._random = options.random ?? Math.random;
     this._sizeLimit = options.sizeLimit;
   }
 
@@ -222,38 +218,21 @@ export class RetryingExporter implements SpanExporter {
       }
       if (this._shutdown || isTooLargeAnswer(result.error) || !this._isRetryable(result.error)) return result;
       if (used === this._inner) this._maybeRecreate(result.error);
-      // The wait the collector asked for (HTTP `Retry-After`, gRPC RetryInfo) instead of the
-      // backoff, as the OTLP spec says ("Throttling"); past the deadline, no retry at all, and the
-      // loss names that wait as the cause.
-      const asked = askedRetryDelay(result.error);
-      const delay =
-        asked !== undefined && asked > 0
-          ? Math.max(MIN_BACKOFF_MILLIS, asked)
-          : Math.max(MIN_BACKOFF_MILLIS, this._random() * this._cap(result.error, attempt));
-      if (Date.now() + delay + MIN_ATTEMPT_MILLIS > deadline) {
-        if (asked === undefined || asked === 0) return result;
-        const error = new RetryBeyondDeadlineError(
-          asked,
-          deadline - Date.now(),
-          this._deadline,
-          result.error,
-        );
-        return { code: ExportResultCode.FAILED, error };
-      }
+      // Past the deadline, no retry at all, and the loss names the wait the collector asked for.
+      const next = retryWait(result.error, attempt, deadline, this._backoff, { millis: this._deadline });
+      if ('error' in next)
+        return next.error === result.error
+          ? result
+          : { code: ExportResultCode.FAILED, error: asError(next.error) };
+      const { delay, asked } = next;
       try {
         this._onRetry?.(result.error, attempt + 1, delay);
       } catch {
         // A counter callback must not break export.
       }
-      await this._sleep(delay, asked !== undefined && asked > 0);
+      await this._sleep(delay, asked);
       if (this._shutdown) return result;
     }
-  }
-
-  /** The backoff's cap for a retry: doubling from the initial one, to the throttled maximum for a 429 or RESOURCE_EXHAUSTED. */
-  private _cap(error: unknown, attempt: number): number {
-    const max = isThrottled(error) ? this._maxThrottled : this._max;
-    return Math.min(max, this._initial * 2 ** attempt);
   }
 
   private _maybeRecreate(error: unknown): void {
@@ -330,11 +309,6 @@ export class RetryingExporter implements SpanExporter {
     this._wakeAll(true);
     return this._inner.shutdown();
   }
-}
-
-function isThrottled(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === 8 || code === 429;
 }
 
 function messageOf(error: unknown): string {

@@ -170,8 +170,12 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
           // The process ends once the flush is done: what is still open never ends by itself.
           if (!appOwnsExit) exitPath.endOpenSpans(`${signal} ended the process before the span ended`);
         },
-        onForce: (signal) =>
-          exitPath.cutShort(`a second signal (${signal}) ended the process before they were sent`),
+        onForce: (signal, atEnd) =>
+          exitPath.cutShort(
+            atEnd
+              ? `${signal} ended the process while the flush at its end waited, before they were sent`
+              : `a second signal (${signal}) ended the process before they were sent`,
+          ),
       })
     : undefined;
 

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { signalExitListeners } from './signal-observers.js';
 
 /**
  * Every signal whose default ends a Node process and that a listener can catch, but those a tool
@@ -101,12 +102,25 @@ export function installProcessHooks(opts: {
   timeoutMillis: number;
   /** A signal arrived: `appOwnsExit` false when this process is about to exit because of it. */
   onSignal?: (signal: ExitSignal, appOwnsExit: boolean) => void;
-  /** Another signal came while the first one's shutdown ran: the process exits now, not waiting. */
-  onForce?: (signal: ExitSignal) => void;
+  /**
+   * Another signal came while the first one's shutdown ran, or one came while the flush at the
+   * script's end (`atEnd`) waited: the process exits now, not waiting.
+   */
+  onForce?: (signal: ExitSignal, atEnd?: boolean) => void;
 }): ProcessHooks {
+  /** The flush at the script's end (`beforeExit`) is running. */
+  let flushing = false;
   const onSignal = (signal: ExitSignal) => {
-    const appOwnsExit = process.listenerCount(signal) > 1;
+    // Ours, and signal-exit's that only observe: anything more is a handler that owns the exit.
+    const appOwnsExit = process.listenerCount(signal) > 1 + signalExitListeners();
     opts.onSignal?.(signal, appOwnsExit);
+    if (flushing && !appOwnsExit) {
+      // The script had ended and only our flush kept it running (a slow collector): the signal
+      // means now, and it waited out the whole time box. The exit code stays the script's, as
+      // untraced it had exited with it already.
+      opts.onForce?.(signal, true);
+      process.exit(process.exitCode ?? 0);
+    }
     log.debug(
       `${signal} received; flushing spans${appOwnsExit ? ' (the application handles the exit)' : ''}`,
     );
@@ -129,7 +143,6 @@ export function installProcessHooks(opts: {
     process.exit(exitCode(signal));
   };
   const listeners = HANDLED.map((signal) => [signal, () => onSignal(signal)] as const);
-  let flushing = false;
   const onBeforeExit = () => {
     // The loop is empty. A flush with work to do keeps it alive and beforeExit fires again once
     // the export is done; that second flush finds nothing queued, does no I/O, and Node exits.

@@ -206,6 +206,18 @@ describe('a process that ends by itself flushes every span', () => {
     expect(job.events[0]?.attributes['exception.message']).toBe('boom');
   });
 
+  for (const scenario of ['listenerExits', 'captureExits'])
+    it(`… and one that logs and calls process.exit(1) (${scenario}): the open span's status names the error`, async () => {
+      const runs = await both(scenario);
+      expectSameBehaviour(runs, 1);
+      expect(runs.traced.stdout).toBe('fatal: boom\n');
+      // It said "the process exited (code 1) before the span ended": the exit came from the
+      // handler of that error, so the error is why the span did not end.
+      expect(named('job').status).toEqual({ code: 'ERROR', message: 'Error: boom' });
+      expect(named('job').events.map((e) => e.name)).toEqual(['exception']);
+      expect(warmups()).toBe(5);
+    });
+
   it('a capture callback keeps the process alive: the error is only recorded', async () => {
     const runs = await both('captureSurvives');
     expectSameBehaviour(runs, 0);
@@ -256,6 +268,16 @@ describe('a process that ends by itself flushes every span', () => {
     );
   });
 
+  it('process.exit(2) in a worker thread: its open span says the thread exited, not the process', async () => {
+    const runs = await both('threadExit', { env: { ACME_OTEL_WORKER_THREADS: 'true' } });
+    expectSameBehaviour(runs, 0);
+    expect(runs.traced.stdout).toBe('thread exit 2\n');
+    expect(named('open-in-thread').status).toEqual({
+      code: 'ERROR',
+      message: 'the worker thread exited (code 2) before the span ended',
+    });
+  });
+
   it('natural end: exit 0', async () => {
     expectSameBehaviour(await both('natural'), 0);
     expect(warmups()).toBe(5);
@@ -285,6 +307,20 @@ describe('a process that ends by itself flushes every span', () => {
       expect(warmups()).toBe(5);
     });
   }
+
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)
+    it(`${signal} with signal-exit loaded (its listener only observes): exit ${status} at once, every span`, async () => {
+      // Each listener left the exit to the other: the traced process ignored the signal until SIGKILL.
+      const runs = await both('signalExit', { signal, timeoutMs: 10_000 });
+      expect(runs.untraced.signal).toBe(signal);
+      expectSameBehaviour(runs, status);
+      expect(runs.traced.stdout).toBe('ready\nonExit\n');
+      expect(warmups()).toBe(5);
+      expect(runs.traced.ms).toBeLessThan(5_000);
+    });
 
   it('SIGTERM while the loop is blocked: untraced it dies at once; traced once the work is done, with its spans', async () => {
     // A JavaScript signal listener runs on the loop: the blocking work finishes first (README).
@@ -376,6 +412,22 @@ describe('a second signal while the first one flushes to a hung collector', () =
       /^\[@acme\/otel\] [\d,]+ spans? (?:was|were) lost at exit: a second signal \(SIGINT\) ended the process before they were sent$/m,
     );
     // Not the 5 s shutdown timeout: the second Ctrl-C means now.
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(2_500);
+  });
+});
+
+describe('a signal while the flush at the end of a script waits on a hung collector', () => {
+  it('ends it at once with the exit code the script had, and says what it did not send', async () => {
+    rx.setMode('hang');
+    const runs = await both('endThenSignal', { signal: 'SIGINT' });
+    // Untraced, the process is exiting as it prints 'ready': the signal may come first.
+    expect([0, 130]).toContain(exitStatus(runs.untraced));
+    expect(exitStatus(runs.traced)).toBe(0);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    expect(runs.traced.stderr).toMatch(
+      /^\[@acme\/otel\] 6 spans were lost at exit: SIGINT ended the process while the flush at its end waited, before they were sent$/m,
+    );
+    // Not the 5 s shutdown timeout: the script was done, the signal means now (it waited it out).
     expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(2_500);
   });
 });
@@ -518,6 +570,56 @@ describe('a collector that cannot take the spans does not hold the exit', () => 
       expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
     });
   }
+});
+
+describe('a collector that fails a call at exit the way the export retries', () => {
+  const viaHttp = {
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  };
+  const envFor = (protocol: 'grpc' | 'http/protobuf') =>
+    protocol === 'grpc' ? {} : { ...viaHttp, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}` };
+
+  for (const protocol of ['grpc', 'http/protobuf'] as const)
+    it(`one UNAVAILABLE / 503 (a collector restarting) is retried: every span arrives (${protocol})`, async () => {
+      // The exit sender tried once: the 7 spans were "lost at exit" with 4.5 s of the box left,
+      // while the same answer during a signal's flush or a script's natural end was retried.
+      rx.setMode({ grpcStatus: { code: 14, message: 'restarting', times: 1 } });
+      const runs = await both('uncaught', { env: envFor(protocol) });
+      expectSameBehaviour(runs, 1);
+      expect(rx.spans()).toHaveLength(7);
+    });
+
+  it('a 503 whose Retry-After is past the timeout: not waited, and the line says why', async () => {
+    rx.setMode({ grpcStatus: { code: 14, message: 'busy', retryDelayMs: 3_600_000 } });
+    const runs = await both('uncaught', {
+      env: { ...envFor('http/protobuf'), ACME_OTEL_SHUTDOWN_TIMEOUT: '2000' },
+    });
+    expect(exitStatus(runs.traced)).toBe(1);
+    expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+    const lost = runs.traced.stderr.split('\n').filter((line) => line.includes('lost at exit'));
+    expect(lost).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 7 spans were lost at exit: collector at http:\/\/127\.0\.0\.1:\d+\/v1\/traces rejecting exports \(HTTP 503: Service Unavailable: busy \(the collector is overloaded or restarting\); the collector asked to retry after 1 h or more, beyond the shutdown timeout \([\d.]+ s left of [\d.]+ s\)\)$/,
+      ),
+    ]);
+    // Not waited for: well inside the 2 s box.
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(1_500);
+  });
+
+  it('a collector that keeps answering 503: retried up to the timeout, then lost with its answer as the cause', async () => {
+    rx.setMode('unavailable');
+    const runs = await both('uncaught', {
+      env: { ...envFor('http/protobuf'), ACME_OTEL_SHUTDOWN_TIMEOUT: '1000' },
+    });
+    expect(exitStatus(runs.traced)).toBe(1);
+    expect(runs.traced.stderr).toMatch(
+      /^\[@acme\/otel\] 7 spans were lost at exit: collector at http:\/\/127\.0\.0\.1:\d+\/v1\/traces rejecting exports \(HTTP 503: Service Unavailable: otlp-receiver: mode unavailable \(the collector is overloaded or restarting\)\)$/m,
+    );
+    // Tried again while the box lasted (it was tried once: 1 request).
+    expect(rx.metadata().length).toBeGreaterThan(1);
+    expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
+  });
 });
 
 describe('a collector that rejects some of the spans sent at exit (partial success)', () => {
