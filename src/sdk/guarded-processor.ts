@@ -11,7 +11,9 @@ type WithOnEnding = SpanProcessor & { onEnding?(span: Span): void };
  * another with no guard, so one that threw in `onStart` threw into the application's `startSpan`
  * (for an HTTP request, inside node:http's callbacks: the process crashed), and one that threw in
  * `onEnd` kept the span from every processor after it, the export among them, with nothing said.
- * Now the span goes on, and each method's first failure is named once.
+ * Now the span goes on, and each method's first failure is named once. So is the rejection of an
+ * `async` method: the SDK drops what `onEnd` returns, so it went unhandled and, on Node's default
+ * `--unhandled-rejections=throw`, ended the process at the first span.
  */
 export function guardProcessor(processor: SpanProcessor, index: number): SpanProcessor {
   const failed = (method: string, error: unknown) =>
@@ -19,17 +21,20 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
       `span-processor:${index}:${method}`,
       `spanProcessors[${index}] threw in ${method} (${errorMessage(error)}); the span goes on to export as if it had not (this message once per method)`,
     );
+  const settled = (method: string, result: unknown) => {
+    if (isThenable(result)) result.then(undefined, (error: unknown) => failed(method, error));
+  };
   const guarded: WithOnEnding = {
     onStart(span: Span, parentContext: Context): void {
       try {
-        processor.onStart(span, parentContext);
+        settled('onStart', processor.onStart(span, parentContext));
       } catch (error) {
         failed('onStart', error);
       }
     },
     onEnd(span: ReadableSpan): void {
       try {
-        processor.onEnd(span);
+        settled('onEnd', processor.onEnd(span));
       } catch (error) {
         failed('onEnd', error);
       }
@@ -41,13 +46,22 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
   if (typeof onEnding === 'function') {
     guarded.onEnding = (span: Span): void => {
       try {
-        onEnding.call(processor, span);
+        settled('onEnding', onEnding.call(processor, span));
       } catch (error) {
         failed('onEnding', error);
       }
     };
   }
   return guarded;
+}
+
+/** A promise or other thenable; reading `then` can throw (a getter, a revoked Proxy), caught by the caller. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** A promise whatever `fn` does: a synchronous throw becomes a rejection (the shutdown time box reports it). */
