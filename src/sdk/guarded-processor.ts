@@ -2,6 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { onRejection } from '../util/rejection.js';
 
 /** SDK 2.x's experimental hook, called as a span ends, before `onEnd`. */
 type WithOnEnding = SpanProcessor & { onEnding?(span: Span): void };
@@ -21,9 +22,7 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
       `span-processor:${index}:${method}`,
       `spanProcessors[${index}] threw in ${method} (${errorMessage(error)}); the span goes on to export as if it had not (this message once per method)`,
     );
-  const settled = (method: string, result: unknown) => {
-    if (isThenable(result)) result.then(undefined, (error: unknown) => failed(method, error));
-  };
+  const settled = (method: string, result: unknown) => onRejection(result, (error) => failed(method, error));
   const guarded: WithOnEnding = {
     onStart(span: Span, parentContext: Context): void {
       try {
@@ -53,15 +52,6 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
     };
   }
   return guarded;
-}
-
-/** A promise or other thenable; reading `then` can throw (a getter, a revoked Proxy), caught by the caller. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** A promise whatever `fn` does: a synchronous throw becomes a rejection (the shutdown time box reports it). */
