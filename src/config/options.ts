@@ -95,6 +95,9 @@ const oneOf = (values: readonly string[]) => `expected one of ${values.map((v) =
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const PROCESSOR_METHODS = ['onStart', 'onEnd', 'forceFlush', 'shutdown'] as const;
+const PROCESSOR_METHODS_TEXT = 'onStart, onEnd, forceFlush and shutdown functions';
+
 export function fail(option: string, value: unknown, allowed: string): never {
   throw new TracingConfigError(option, value, allowed, shownValue(option, value));
 }
@@ -240,8 +243,17 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   if (o.spanProcessors !== undefined) {
     if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
     o.spanProcessors.forEach((p, i) => {
-      if (!isObject(p) || typeof p.onEnd !== 'function')
-        fail(`spanProcessors[${i}]`, p, 'expected a SpanProcessor');
+      if (!isObject(p))
+        fail(`spanProcessors[${i}]`, p, `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT})`);
+      // One with onEnd only was taken, then said to have thrown in onStart on the first span, and
+      // its forceFlush and shutdown failed, naming no processor.
+      const missing = PROCESSOR_METHODS.filter((m) => typeof p[m] !== 'function');
+      if (missing.length > 0)
+        fail(
+          `spanProcessors[${i}]`,
+          p,
+          `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT}); ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+        );
     });
   }
   validateRedaction(o.redaction);

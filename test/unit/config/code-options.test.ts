@@ -99,6 +99,16 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [{ resourceAttributes: { ids: [1, 'x'] } }, 'resourceAttributes.ids', /ids=\[1,"x"\]/],
     [{ ignoreIncomingPaths: [1] }, 'ignoreIncomingPaths[0]', /expected a string or RegExp/],
     [
+      { spanProcessors: [{ onEnd: () => undefined }] },
+      'spanProcessors[0]',
+      /spanProcessors\[0\]=\{"onEnd":.*\}: expected a SpanProcessor \(onStart, onEnd, forceFlush and shutdown functions\); onStart, forceFlush, shutdown are missing/,
+    ],
+    [
+      { spanProcessors: [{ onStart() {}, onEnd() {}, forceFlush: async () => {} }] },
+      'spanProcessors[0]',
+      /; shutdown is missing$/,
+    ],
+    [
       { redaction: { dbStatement: 'drop' } },
       'redaction.dbStatement',
       /redaction\.dbStatement="drop": expected one of "mask", "hash", "keep"/,
