@@ -64,7 +64,9 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
       stderr: true,
     });
   } catch (error) {
-    const cause = `the exit sender could not start (${(error as Error).message})`;
+    // Node's permission model without --allow-worker (Node 20's message does not name the flag).
+    const denied = (error as { code?: unknown }).code === 'ERR_ACCESS_DENIED';
+    const cause = `the exit sender could not start (${(error as Error).message}${denied ? '; the exit path needs --allow-worker' : ''})`;
     return { send: () => ({ delivered: 0, cause }) };
   }
   return {

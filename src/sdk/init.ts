@@ -29,6 +29,7 @@ import { installEsmLoaderHook, prepareEsmInstrumentation } from './esm-hooks.js'
 import { pretenuringSetOnCommandLine } from './gc-tuning.js';
 import { clearCurrentHandle, currentHandle, setCurrentHandle } from './handle-slot.js';
 import { useLogSettings } from './log-settings.js';
+import { permissionModelWarnings } from './permission-model.js';
 import { createPipeline } from './pipeline.js';
 import { createResource } from './resource.js';
 import { secondInitLine } from './second-init.js';
@@ -112,6 +113,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
   let disableInstrumentations: () => void = () => undefined;
   if (config.esm) prepareEsmInstrumentation();
   const inactive = warnAboutEarlyLoads(config.instrumentations.names, config.nodeOptionsLoadsEsm);
+  if (Array.isArray(config.exporters) && config.exporters.includes('otlp'))
+    for (const line of permissionModelWarnings()) log.warn(line);
   try {
     disableInstrumentations = enableInstrumentations({
       names: config.instrumentations.names,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../support/child.js';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
 
 // The three example services as real processes, started exactly as their READMEs say (`node
@@ -33,14 +34,9 @@ let payment: Service;
 const sampledTraces = new Set<string>();
 
 function start(name: string, env: Record<string, string>): Promise<Service> {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS')
-      base[k] = v;
-  }
   const proc = spawn(process.execPath, ['--import', './src/tracing.mjs', 'src/server.mjs'], {
     cwd: join(root, 'examples', name),
-    env: { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: cleanEnv({ HOST: '127.0.0.1', PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -15,7 +15,7 @@ afterAll(() => rx.stop());
 
 function endedIds(dir: string): Map<string, Set<string>> {
   const byProducer = new Map<string, Set<string>>();
-  for (const file of readdirSync(dir)) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ids'))) {
     const ids = readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean);
     byProducer.set(file, new Set(ids));
   }
@@ -30,7 +30,10 @@ async function run(script: string, env: Record<string, string>, signal = true) {
       ...(signal ? { signal: 'SIGTERM' as const } : {}),
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, OTEL_SERVICE_NAME: 'producer', OUT_DIR: dir, ...env },
     });
-    return { result, ended: endedIds(dir), received: new Set(rx.spans().map((s) => s.spanId)) };
+    const exitCodes = readdirSync(dir)
+      .filter((f) => f.endsWith('.exit'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'));
+    return { result, ended: endedIds(dir), received: new Set(rx.spans().map((s) => s.spanId)), exitCodes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -47,8 +50,11 @@ function expectAllArrived(ended: Map<string, Set<string>>, received: Set<string>
 
 describe('SIGTERM while spans are being produced', () => {
   it('cluster: SIGTERM to the primary only; every span each worker ended arrives', async () => {
-    const { result, ended, received } = await run('test/fixtures/cluster-app.cjs', { WORKERS: '2' });
+    const { result, ended, received, exitCodes } = await run('test/fixtures/cluster-app.cjs', {
+      WORKERS: '2',
+    });
     expect(exitStatus(result)).toBe(143);
+    expect(exitCodes).toEqual(['0', '0']);
     expect(result.stderr).not.toContain('lost at exit');
     expectAllArrived(ended, received, 2);
   });

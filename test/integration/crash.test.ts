@@ -325,6 +325,24 @@ describe('a process that ends by itself flushes every span', () => {
     }
   });
 
+  // The README names --heapsnapshot-signal beside --report-on-signal; a listener of ours that took
+  // its signal as the end of the process would exit 140 instead of writing the snapshot.
+  it("SIGUSR2 with Node's own handler (--heapsnapshot-signal): a snapshot, and the process goes on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acme-otel-heapsnapshot-'));
+    try {
+      const runs = await both('briefly', {
+        signal: 'SIGUSR2',
+        flags: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`],
+      });
+      expectSameBehaviour(runs, 0);
+      expect(runs.traced.stdout).toContain('ended by itself');
+      expect(readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'))).toHaveLength(2); // one each
+      expect(named('last').status.code).toBe('UNSET');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const exit of ['process.exit', 'natural'])
     it(`an exit listener of the app's, added before ours, that throws (${exit}): ours still runs`, async () => {
       const env = { EXIT: exit, OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, OTEL_BSP_SCHEDULE_DELAY: '600000' };

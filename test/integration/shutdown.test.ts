@@ -212,4 +212,26 @@ describe('opt-out', () => {
     expect(code).toBeNull();
     expect(signal).toBe('SIGTERM');
   });
+
+  // README, "Owning the shutdown yourself": the crash and process.exit() flush stays on either way
+  // (and "however a process ends by itself, the spans it ended are exported first").
+  for (const [how, end, code] of [
+    ['process.exit(3)', 'process.exit(3)', 3],
+    ['an uncaught exception', "throw new Error('boom')", 1],
+    ['the script ends', '', 0],
+  ] as const) {
+    it(`ACME_OTEL_HANDLE_SIGNALS=false: ${how} still exports every span (exit ${code})`, async () => {
+      const child = spawnNode(
+        ['--input-type=module', '-e', `await import('./test/fixtures/shutdown-app.mjs'); ${end};`],
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+          ACME_OTEL_HANDLE_SIGNALS: 'false',
+          SPANS: '20',
+          EXIT_NATURALLY: '1',
+        },
+      );
+      expect((await child.exited).code).toBe(code);
+      expect(rx.spans()).toHaveLength(40);
+    });
+  }
 });

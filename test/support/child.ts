@@ -10,17 +10,25 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-/** Spawn `node ...args` from the repo root (or `cwd`) with a clean OTEL_* environment plus `env`. */
-export function spawnNode(args: string[], env: Record<string, string> = {}, cwd = repoRoot): Child {
+/**
+ * This process's environment without `OTEL_*`, `ACME_OTEL_*` and `NODE_OPTIONS` (the shell's or
+ * CI's would change what a child does), with the cloud resource detectors off, plus `env`.
+ */
+export function cleanEnv(env: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS')
       base[k] = v;
   }
+  return { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', ...env };
+}
+
+/** Spawn `node ...args` from the repo root (or `cwd`) with a clean OTEL_* environment plus `env`. */
+export function spawnNode(args: string[], env: Record<string, string> = {}, cwd = repoRoot): Child {
   const started = Date.now();
   const proc = spawn(process.execPath, args, {
     cwd,
-    env: { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', ...env },
+    env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { repoRoot } from './child.js';
+import { cleanEnv, repoRoot } from './child.js';
 
 export interface Run {
   code: number | null;
@@ -19,6 +19,8 @@ export interface RunOptions {
   /** With `signal`: sends it again this many ms after the first (a second Ctrl-C). */
   againAfterMs?: number;
   timeoutMs?: number;
+  /** Closes our end of the child's stderr at once: its writes there fail with EPIPE. */
+  stderrClosed?: boolean;
 }
 
 /**
@@ -26,18 +28,15 @@ export interface RunOptions {
  * environment, stdout and stderr apart. With `signal`, sends it once the child printed `ready`.
  */
 export function runNode(script: string, traced: boolean, options: RunOptions = {}): Promise<Run> {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('ACME_OTEL_') && k !== 'NODE_OPTIONS')
-      base[k] = v;
-  }
   const args = [...(options.flags ?? []), ...(traced ? ['--require', './dist/register.cjs'] : []), script];
   const started = Date.now();
   const proc = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...base, OTEL_NODE_RESOURCE_DETECTORS: 'none', ...options.env },
+    env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The reader goes away before the child has written anything (a pipe into `head` that exited).
+  if (options.stderrClosed) proc.stderr.destroy();
   let stdout = '';
   let stderr = '';
   let signalled = false;

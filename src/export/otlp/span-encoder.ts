@@ -2,6 +2,7 @@ import type { Attributes, HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { log } from '../../diag/log.js';
 import { KeyCache } from '../../util/key-cache.js';
 import { ProtoWriter } from './proto-writer.js';
 
@@ -40,9 +41,13 @@ export function writeSpanEntry(w: ProtoWriter, span: ReadableSpan): void {
   for (const event of span.events) writeEvent(w, event);
   w.tag(12, 0);
   w.varint(span.droppedEventsCount);
-  for (const link of span.links) writeLink(w, link);
+  let badLinks = 0;
+  for (const link of span.links) {
+    if (idsFit(link.context)) writeLink(w, link);
+    else badLinks += droppedLink(span, link.context);
+  }
   w.tag(14, 0);
-  w.varint(span.droppedLinksCount);
+  w.varint(span.droppedLinksCount + badLinks);
   w.tag(15, 2);
   const status = w.startLength();
   if (span.status.message) {
@@ -79,13 +84,41 @@ const SPAN_ID_LENGTH = 16;
  */
 function writeId(w: ProtoWriter, field: number, id: string, length: number, what: string): void {
   if (id.length !== length && id.length !== 0) {
-    const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
     throw new Error(
-      `its ${what} "${shown}" is not ${length} hex digits; the collector would refuse the request`,
+      `its ${what} "${shortened(id)}" is not ${length} hex digits; the collector would refuse the request`,
     );
   }
   w.tag(field, 2);
   w.hexBytes(id);
+}
+
+/** Both ids of the right length, or empty (which the collector takes): see {@link writeId}. */
+function idsFit(ctx: SpanContext): boolean {
+  const trace = ctx.traceId.length;
+  const span = ctx.spanId.length;
+  return (trace === TRACE_ID_LENGTH || trace === 0) && (span === SPAN_ID_LENGTH || span === 0);
+}
+
+/**
+ * A link whose ids the collector could not decode (a context read from a message header, say)
+ * would cost its whole request; the span goes out without it, counted in `dropped_links_count`,
+ * and the first such link is said once. Returns 1, the count to add.
+ */
+function droppedLink(span: ReadableSpan, ctx: SpanContext): number {
+  const bad = ctx.traceId.length === TRACE_ID_LENGTH || ctx.traceId.length === 0 ? 'span' : 'trace';
+  const id = bad === 'trace' ? ctx.traceId : ctx.spanId;
+  const length = bad === 'trace' ? TRACE_ID_LENGTH : SPAN_ID_LENGTH;
+  log.warnOnce(
+    'otlp-bad-link-id',
+    `span ${JSON.stringify(shortened(span.name))}: a link was dropped (counted in its dropped_links_count), its ${bad} id ` +
+      `${JSON.stringify(shortened(id))} is not ${length} hex digits and the collector would refuse the request; ` +
+      'further links like it are dropped without a word',
+  );
+  return 1;
+}
+
+function shortened(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {

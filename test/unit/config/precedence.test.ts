@@ -52,6 +52,21 @@ describe('precedence: code > env > defaults', () => {
       (c) => c.environment,
       'prod',
     ],
+    // README: ACME_OTEL_ENVIRONMENT comes after OTEL_RESOURCE_ATTRIBUTES, before NODE_ENV.
+    [
+      'environment from ACME_OTEL_ENVIRONMENT beats NODE_ENV',
+      {},
+      { NODE_ENV: 'staging', ACME_OTEL_ENVIRONMENT: 'eu-prod' },
+      (c) => c.environment,
+      'eu-prod',
+    ],
+    [
+      'environment from resource attributes beats ACME_OTEL_ENVIRONMENT',
+      {},
+      { ACME_OTEL_ENVIRONMENT: 'eu-prod', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod' },
+      (c) => c.environment,
+      'prod',
+    ],
     [
       'environment code',
       { environment: 'production' },

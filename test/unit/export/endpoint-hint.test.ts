@@ -2,7 +2,7 @@
 // configuration. The real errors come from real sockets in test/integration/export-loss.test.ts;
 // here, each signature and the errors that must get no hint.
 import { describe, expect, it } from 'vitest';
-import { classifyExportError, endpointHint } from '../../../src/export/export-errors.js';
+import { classifyExportError, endpointHint, networkErrorCode } from '../../../src/export/export-errors.js';
 
 const withCode = (message: string, code: string | number, cause?: unknown) =>
   Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
@@ -26,6 +26,22 @@ describe('endpointHint', () => {
     expect(
       endpointHint(new Error('UNAVAILABLE (14)', { cause: withCode('Protocol error', 'ERR_HTTP2_ERROR') })),
     ).toMatch(/does not answer HTTP\/2 \(OTLP\/gRPC\) there: an OTLP\/HTTP port \(4318/);
+  });
+
+  it("names Node's permission model refusing the connection, and its flag, under gRPC's wrapping", () => {
+    const denied = withCode(
+      'connect ERR_ACCESS_DENIED Access to this API has been restricted. Use --allow-net to manage permissions.',
+      'ERR_ACCESS_DENIED',
+    );
+    const grpc = withCode(
+      'No connection established',
+      14,
+      withCode('stream canceled', 'ERR_HTTP2_STREAM_CANCEL', denied),
+    );
+    expect(endpointHint(grpc)).toBe(
+      "Node's permission model does not let this process connect to it: run node with --allow-net",
+    );
+    expect(networkErrorCode(grpc)).toBe('ERR_ACCESS_DENIED');
   });
 
   it('names a certificate the process does not trust', () => {

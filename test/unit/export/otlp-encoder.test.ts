@@ -196,19 +196,6 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     withIds(good, 'b7ad6b716920333').startSpan('odd span id').end();
     withIds(`${good}00`, 'b'.repeat(16)).startSpan('long trace id').end();
     p.getTracer('t').startSpan('good').end();
-    const parent = trace.setSpanContext(context.active(), {
-      traceId: good,
-      spanId: 'b'.repeat(16),
-      traceFlags: TraceFlags.SAMPLED,
-    });
-    p.getTracer('t')
-      .startSpan(
-        'bad link',
-        { links: [{ context: { traceId: 'c'.repeat(30), spanId: 'd'.repeat(16), traceFlags: 1 } }] },
-        parent,
-      )
-      .end();
-    p.getTracer('t').startSpan('good child', {}, parent).end();
     const reported: string[] = [];
     const queue = new EncodedSpanQueue(8, (span, error) =>
       reported.push(`${span.name}: ${(error as Error).message}`),
@@ -217,11 +204,58 @@ describe('OTLP encoder (encode at end, concatenate per request)', () => {
     expect(reported).toEqual([
       'odd span id: its span id "b7ad6b716920333" is not 16 hex digits; the collector would refuse the request',
       `long trace id: its trace id "${good}00" is not 32 hex digits; the collector would refuse the request`,
-      `bad link: its trace id "${'c'.repeat(30)}" is not 32 hex digits; the collector would refuse the request`,
     ]);
-    const kept = memory.getFinishedSpans().filter((s) => s.name.startsWith('good'));
-    expect(kept).toHaveLength(2);
+    const kept = memory.getFinishedSpans().filter((s) => s.name === 'good');
     expect(Buffer.from(buildTraceRequest(queue.take(8))).equals(upstream(kept))).toBe(true);
+  });
+
+  it('a link with an id of the wrong length is dropped and counted; its span goes out with the good links', () => {
+    // A link to a context read from elsewhere (a message header) with a 30-digit trace id made the
+    // whole span unexportable; the span is kept, without that link, as if the SDK had dropped it.
+    const { p, memory } = provider();
+    const parent = trace.setSpanContext(context.active(), {
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    const goodLink = {
+      context: { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: 1 },
+      attributes: { kept: true },
+    };
+    const links = [
+      { context: { traceId: 'c'.repeat(30), spanId: 'd'.repeat(16), traceFlags: 1 } },
+      goodLink,
+      { context: { traceId: 'e'.repeat(32), spanId: 'd'.repeat(15), traceFlags: 1 } },
+      { context: { traceId: 'e'.repeat(32), spanId: '', traceFlags: 0 } },
+    ];
+    p.getTracer('t').startSpan('bad links', { links }, parent).end();
+    const reported: unknown[] = [];
+    const queue = new EncodedSpanQueue(4, (_span, error) => reported.push(error));
+    const [span] = memory.getFinishedSpans();
+    expect(queue.push(span!)).toBe(true);
+    expect(reported).toEqual([]);
+    // What upstream would send had the SDK dropped the two bad links (an empty id is decodable).
+    const s = span!;
+    const expected: ReadableSpan = {
+      name: s.name,
+      kind: s.kind,
+      spanContext: () => s.spanContext(),
+      parentSpanContext: s.parentSpanContext!,
+      startTime: s.startTime,
+      endTime: s.endTime,
+      duration: s.duration,
+      ended: s.ended,
+      status: s.status,
+      attributes: s.attributes,
+      events: s.events,
+      resource: s.resource,
+      instrumentationScope: s.instrumentationScope,
+      droppedAttributesCount: s.droppedAttributesCount,
+      droppedEventsCount: s.droppedEventsCount,
+      links: [goodLink, links[3]!],
+      droppedLinksCount: 2,
+    };
+    expect(Buffer.from(buildTraceRequest(queue.take(4))).equals(upstream([expected]))).toBe(true);
   });
 
   it('spans larger than a 64 KB slab', () => {

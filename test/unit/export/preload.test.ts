@@ -38,6 +38,19 @@ describe('runInIdleSteps', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('by default starts 50 ms after start-up, then one step each 10 ms (README: Safe by default)', () => {
+    const ran: number[] = [];
+    runInIdleSteps([() => ran.push(1), () => ran.push(2)]);
+    vi.advanceTimersByTime(49);
+    expect(ran).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(ran).toEqual([1]);
+    vi.advanceTimersByTime(9);
+    expect(ran).toEqual([1]);
+    vi.advanceTimersByTime(1);
+    expect(ran).toEqual([1, 2]);
+  });
+
   it('stops when cancelled', () => {
     const ran: number[] = [];
     const steps = runInIdleSteps([() => ran.push(1), () => ran.push(2)], 50, 10);

@@ -245,6 +245,15 @@ describe('isRetryableExportError', () => {
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4317'), { code: 'ECONNREFUSED' }), true],
     [new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }), true],
     [new Error('Export failed with retryable status'), true],
+    // Node's permission model (--permission without --allow-net): every attempt is refused alike.
+    [
+      Object.assign(grpcError(14, 'No connection established'), {
+        cause: new Error('The pending stream has been canceled', {
+          cause: Object.assign(new Error('connect ERR_ACCESS_DENIED'), { code: 'ERR_ACCESS_DENIED' }),
+        }),
+      }),
+      false,
+    ],
     [new Error('something else'), false],
     [undefined, false],
   ])('%s → %s', (error, expected) => {

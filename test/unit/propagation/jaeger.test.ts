@@ -108,6 +108,15 @@ describe('jaeger baggage values that do not decode', () => {
 });
 
 describe('uber-trace-id', () => {
+  // The README's bound: an uber-trace-id is read up to 256 characters (a valid one has at most 75,
+  // upstream ignores the parent field, so a long one can still be valid), not one more.
+  it('is read up to 256 characters, and not at 257', () => {
+    const header = (length: number) => `${T}:${S}:${'0'.repeat(length - 52)}:1`;
+    expect(header(256)).toHaveLength(256);
+    expect(spanContextOf(extract(jaeger, { 'uber-trace-id': header(256) }))?.traceId).toBe(T);
+    expect(spanContextOf(extract(jaeger, { 'uber-trace-id': header(257) }))).toBeUndefined();
+  });
+
   // Upstream percent-decoded and split the whole value: 1 MB took 181 ms, for no context.
   it('a 1 MB value is not read: it costs what a valid one does, and starts no trace', () => {
     const long = { 'uber-trace-id': `${T}:${S}:0:1:${'%3A'.repeat(350_000)}` };
