@@ -8,6 +8,7 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
+import { checkReadable } from './options-readable.js';
 import { shownValue } from './shown-value.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
@@ -174,6 +175,7 @@ function isAttributeValue(value: unknown): boolean {
 /** Throws a TracingConfigError for the first invalid option. */
 export function validateOptions(options: unknown): asserts options is TracingOptions {
   if (options === undefined) return;
+  checkReadable(options, OPTION_KEYS);
   if (!isObject(options)) fail('options', options, 'expected an object');
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key as keyof TracingOptions)) {
