@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { redactorFor } from '../redaction/shared.js';
 import { redactUrl as redactUrlQuery } from '../redaction/url.js';
 import type { EffectiveConfig, ResolvedConfig } from '../types.js';
+import { cut } from '../util/quote.js';
 import { propagatorName } from './resolve.js';
 
 const REDACTED = '[REDACTED]';
@@ -23,7 +24,7 @@ export function describeConfig(config: ResolvedConfig): EffectiveConfig {
     environment: config.environment,
     resourceAttributes,
     resourceDetectors: [...config.resourceDetectors],
-    sampler: typeof config.sampler === 'string' ? config.sampler : (config.sampler.toString?.() ?? 'custom'),
+    sampler: typeof config.sampler === 'string' ? config.sampler : samplerText(config.sampler),
     sampleRatio: config.sampleRatio,
     propagators: config.propagators.map(propagatorName),
     exporters: Array.isArray(config.exporters) ? [...config.exporters] : ['custom'],
@@ -97,6 +98,19 @@ export function summaryLine(
     `${config.redaction === false ? '; redaction OFF' : ''}` +
     `${gcTuned ? '; V8 allocation-site pretenuring off from the first span (gcTuning)' : ''}`
   );
+}
+
+/**
+ * A custom sampler's `toString()`, as upstream describes samplers; `custom` when it throws or gives
+ * no string (it threw out of `initTracing()`, and the register entry ran the app untraced).
+ */
+function samplerText(sampler: object): string {
+  try {
+    const text: unknown = (sampler as { toString?: () => unknown }).toString?.();
+    return typeof text === 'string' ? cut(text) : 'custom';
+  } catch {
+    return 'custom';
+  }
 }
 
 function instrumentationCount(config: ResolvedConfig, inactive: readonly string[]): string {

@@ -84,7 +84,7 @@ export function envList(env: Env, name: string): string[] | undefined {
 }
 
 /**
- * `key1=value1,key2=value2` with percent-encoded values, as `OTEL_RESOURCE_ATTRIBUTES` and
+ * `key1=value1,key2=value2` with percent-encoded keys and values, as `OTEL_RESOURCE_ATTRIBUTES` and
  * `OTEL_EXPORTER_OTLP_HEADERS` use. A malformed pair is skipped with a warning; the rest is kept.
  * `secretValues` (the headers: `authorization=Bearer …`, `x-honeycomb-team=…`): the warning shows
  * the keys only, every value and every entry without a key as `[REDACTED]`, and names a bad entry
@@ -105,11 +105,21 @@ export function envKeyValues(
     const pair = pairs[i]!;
     if (pair.trim() === '') continue;
     const eq = pair.indexOf('=');
-    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
-    if (key === '') {
+    const rawKey = eq > 0 ? pair.slice(0, eq).trim() : '';
+    if (rawKey === '') {
       const entry = secretValues ? `entry ${i + 1} (${maskedPair(pair)})` : `entry ${quoted(pair)}`;
       problems.push([`the ${entry} is not key=value`, 'ignoring that entry']);
       continue;
+    }
+    // Keys are percent-encoded too (`,` and `=` in a key must be), and decoded as upstream does:
+    // `deployment%2Eenvironment%2Ename=prod` was kept as that literal key, without a word.
+    let key = rawKey;
+    if (rawKey.includes('%')) {
+      try {
+        key = decodeURIComponent(rawKey);
+      } catch {
+        problems.push([`the key ${cut(rawKey)} is not valid percent-encoding`, 'using it undecoded']);
+      }
     }
     const rawValue = pair.slice(eq + 1).trim();
     try {

@@ -8,6 +8,7 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
+import { checkReadable } from './options-readable.js';
 import { shownValue } from './shown-value.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
@@ -95,6 +96,9 @@ const oneOf = (values: readonly string[]) => `expected one of ${values.map((v) =
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const PROCESSOR_METHODS = ['onStart', 'onEnd', 'forceFlush', 'shutdown'] as const;
+const PROCESSOR_METHODS_TEXT = 'onStart, onEnd, forceFlush and shutdown functions';
+
 export function fail(option: string, value: unknown, allowed: string): never {
   throw new TracingConfigError(option, value, allowed, shownValue(option, value));
 }
@@ -171,6 +175,7 @@ function isAttributeValue(value: unknown): boolean {
 /** Throws a TracingConfigError for the first invalid option. */
 export function validateOptions(options: unknown): asserts options is TracingOptions {
   if (options === undefined) return;
+  checkReadable(options, OPTION_KEYS);
   if (!isObject(options)) fail('options', options, 'expected an object');
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key as keyof TracingOptions)) {
@@ -240,8 +245,17 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   if (o.spanProcessors !== undefined) {
     if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
     o.spanProcessors.forEach((p, i) => {
-      if (!isObject(p) || typeof p.onEnd !== 'function')
-        fail(`spanProcessors[${i}]`, p, 'expected a SpanProcessor');
+      if (!isObject(p))
+        fail(`spanProcessors[${i}]`, p, `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT})`);
+      // One with onEnd only was taken, then said to have thrown in onStart on the first span, and
+      // its forceFlush and shutdown failed, naming no processor.
+      const missing = PROCESSOR_METHODS.filter((m) => typeof p[m] !== 'function');
+      if (missing.length > 0)
+        fail(
+          `spanProcessors[${i}]`,
+          p,
+          `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT}); ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+        );
     });
   }
   validateRedaction(o.redaction);

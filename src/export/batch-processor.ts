@@ -3,6 +3,7 @@ import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelem
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
 import type { BatchOptions } from '../types.js';
+import { onRejection } from '../util/rejection.js';
 import type { DropReporter } from './drop-reporter.js';
 import {
   describeExportError,
@@ -409,7 +410,15 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       context.with(EXPORT_CONTEXT, () => {
         try {
           // An array of spans, or the queue's own form for an exporter built for it (OTLP).
-          timeWork('export', () => this._exporter.export(spans as ReadableSpan[], answered));
+          const returned: unknown = timeWork('export', () =>
+            this._exporter.export(spans as ReadableSpan[], answered),
+          );
+          // A custom `async export` that throws: its rejection is its answer (it went unhandled,
+          // and ended the process, while the batch waited out its timeout).
+          if (returned !== undefined)
+            onRejection(returned, (error) =>
+              finish({ code: ExportResultCode.FAILED, error: error as Error }),
+            );
         } catch (error) {
           finish({ code: ExportResultCode.FAILED, error: error as Error });
         }

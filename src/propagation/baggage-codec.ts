@@ -90,7 +90,8 @@ function propertiesIn(text: string, from: number, to: number): string | undefine
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a value that starts with U+FEFF keeps it (it is a character here, not a byte-order mark).
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /** Percent-decode; byte sequences that are not UTF-8 become U+FFFD, as the spec requires. */

@@ -5,6 +5,7 @@ import {
   type TextMapSetter,
   trace,
 } from '@opentelemetry/api';
+import { onRejection } from '../util/rejection.js';
 import { B3_CONTEXT_KEYS } from './b3-context.js';
 import { logGivenSkipped, logSkipped, propagatorName } from './guard.js';
 import { isStrictSpanContext } from './ids.js';
@@ -23,18 +24,24 @@ export class StrictCompositePropagator implements TextMapPropagator {
   private readonly names: readonly string[];
   /** How a step of each that threw is logged: a warning once for one given in code, debug for ours. */
   private readonly logs: readonly ((what: string, error: unknown) => void)[];
+  /** Which were given in code: what they return is checked (ours return a Context, or nothing). */
+  private readonly given: readonly boolean[];
 
   /** `given`: the members given in code (not built from a name), whose failures are warned of. */
   constructor(propagators: readonly TextMapPropagator[], given: ReadonlySet<TextMapPropagator> = new Set()) {
     this.propagators = [...propagators];
     this.names = this.propagators.map(propagatorName);
     this.logs = this.propagators.map((p) => (given.has(p) ? logGivenSkipped : logSkipped));
+    this.given = this.propagators.map((p) => given.has(p));
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     for (let i = 0; i < this.propagators.length; i++) {
       try {
-        this.propagators[i]!.inject(context, carrier, setter);
+        const returned: unknown = this.propagators[i]!.inject(context, carrier, setter);
+        // An `async inject` that threw: its rejection, unhandled, ended the process.
+        if (returned !== undefined && this.given[i])
+          onRejection(returned, (error) => this.logs[i]!(`${this.names[i]} inject`, error));
       } catch (error) {
         this.logs[i]!(`${this.names[i]} inject`, error);
       }
@@ -51,6 +58,7 @@ export class StrictCompositePropagator implements TextMapPropagator {
       let after: Context;
       try {
         after = this.propagators[i]!.extract(before, carrier, getter);
+        if (after !== before && this.given[i]) after = this.checked(i, after);
       } catch (error) {
         this.logs[i]!(`${this.names[i]} extract`, error);
         continue;
@@ -72,6 +80,25 @@ export class StrictCompositePropagator implements TextMapPropagator {
       }
     }
     return current;
+  }
+
+  /**
+   * What a propagator given in code extracted, if it is a Context; else a throw, so that it is
+   * skipped and said. `null`, a string or a Promise (an `async extract`, whose rejection also went
+   * unhandled) threw out of the next step into node:http's callbacks: the request crashed the process.
+   */
+  private checked(i: number, returned: unknown): Context {
+    if (
+      typeof returned === 'object' &&
+      returned !== null &&
+      typeof (returned as Context).getValue === 'function' &&
+      typeof (returned as Context).setValue === 'function' &&
+      typeof (returned as Context).deleteValue === 'function'
+    )
+      return returned as Context;
+    const promise = onRejection(returned, (error) => this.logs[i]!(`${this.names[i]} extract`, error));
+    const kind = promise ? 'a Promise' : returned === null ? 'null' : `a ${typeof returned}`;
+    throw new TypeError(`it returned ${kind}, not a Context`);
   }
 
   fields(): string[] {

@@ -1,5 +1,6 @@
 import { type BaggageEntry, type Context, propagation, type TextMapGetter } from '@opentelemetry/api';
 import { BaggageBudget, MAX_BAGGAGE_BYTES } from './baggage-codec.js';
+import { decodeComponent } from './percent-decode.js';
 
 const PREFIX = 'uberctx-';
 
@@ -8,7 +9,8 @@ const PREFIX = 'uberctx-';
  * baggage in one pass and kept, as W3C baggage is, within {@link MAX_BAGGAGE_BYTES} (whole entries,
  * in order). Upstream's JaegerPropagator copied the whole baggage for each header (`setEntry`
  * returns a new Baggage) and kept every one: 1,000 headers took 94 ms, 8,000 took 9.4 s.
- * As upstream: the first of repeated values, and a value that does not decode is skipped.
+ * As upstream: the first of repeated values, and a value that does not decode is skipped (found
+ * without a throw: 2,000 such headers took 10-17 ms).
  */
 export function withJaegerBaggage(context: Context, carrier: unknown, getter: TextMapGetter): Context {
   const names: unknown = getter.keys(carrier);
@@ -22,12 +24,8 @@ export function withJaegerBaggage(context: Context, carrier: unknown, getter: Te
     const key = name.slice(PREFIX.length);
     // Measured before decoding: a value that cannot fit is not read (10 MB took 40 ms).
     if (key.length + 1 + value.length > MAX_BAGGAGE_BYTES) continue;
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(value);
-    } catch {
-      continue;
-    }
+    const decoded = decodeComponent(value);
+    if (decoded === undefined) continue;
     budget.add(key, `${key}=${value}`, [key, decoded]);
   }
   const found = budget.items();

@@ -9,6 +9,7 @@ import {
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import { cut } from '../util/quote.js';
+import { onRejection } from '../util/rejection.js';
 
 /**
  * A Sampler given in code, guarded. One that threw, or returned something that is not a
@@ -16,7 +17,8 @@ import { cut } from '../util/quote.js';
  * the app: an outgoing `http.get` in a request handler crashed the process (upstream's
  * instrumentation starts the client span inside the call), `tracer.startSpan` threw. Such a call
  * now decides as the default sampler, `parentbased_always_on`, would (the caller's decision for a
- * child, sampled for a root), and one warning says so, once per way of failing.
+ * child, sampled for a root), and one warning says so, once per way of failing. A result that
+ * cannot be read, or the rejection of an `async shouldSample`, no longer throws or crashes either.
  */
 export class GuardedSampler implements Sampler {
   private readonly _fallback = new ParentBasedSampler({ root: new AlwaysOnSampler() });
@@ -38,8 +40,9 @@ export class GuardedSampler implements Sampler {
       say('threw', `threw (${cut(errorMessage(error))})`);
       return this._fallback.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     }
-    if (isSamplingResult(result)) return result;
-    say('returned', `returned ${kindOf(result)}, not a SamplingResult ({ decision: SamplingDecision.… })`);
+    const wrong = whatIsWrong(result);
+    if (wrong === undefined) return result as SamplingResult;
+    say('returned', `returned ${wrong}, not a SamplingResult ({ decision: SamplingDecision.… })`);
     return this._fallback.shouldSample(context, traceId, spanName, spanKind, attributes, links);
   }
 
@@ -78,10 +81,20 @@ function isSamplingResult(result: unknown): result is SamplingResult {
   );
 }
 
-function kindOf(value: unknown): string {
+/**
+ * What is wrong with a sampler's result, or `undefined` for a SamplingResult. Reading it can throw
+ * (a Proxy, a getter), which threw out of the span start as the sampler's own throw did; an
+ * `async shouldSample` that throws returns a rejected Promise, which went unhandled and ended the
+ * process: it is handled here, the line already says a Promise came back.
+ */
+function whatIsWrong(value: unknown): string | undefined {
+  try {
+    if (isSamplingResult(value)) return undefined;
+  } catch {
+    return 'an object that could not be read';
+  }
   if (value === null) return 'null';
-  if (typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function')
-    return 'a Promise';
+  if (onRejection(value, () => undefined)) return 'a Promise';
   if (typeof value === 'object') return `an object without a valid decision`;
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }

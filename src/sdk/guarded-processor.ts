@@ -2,6 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { onRejection } from '../util/rejection.js';
 
 /** SDK 2.x's experimental hook, called as a span ends, before `onEnd`. */
 type WithOnEnding = SpanProcessor & { onEnding?(span: Span): void };
@@ -11,7 +12,9 @@ type WithOnEnding = SpanProcessor & { onEnding?(span: Span): void };
  * another with no guard, so one that threw in `onStart` threw into the application's `startSpan`
  * (for an HTTP request, inside node:http's callbacks: the process crashed), and one that threw in
  * `onEnd` kept the span from every processor after it, the export among them, with nothing said.
- * Now the span goes on, and each method's first failure is named once.
+ * Now the span goes on, and each method's first failure is named once. So is the rejection of an
+ * `async` method: the SDK drops what `onEnd` returns, so it went unhandled and, on Node's default
+ * `--unhandled-rejections=throw`, ended the process at the first span.
  */
 export function guardProcessor(processor: SpanProcessor, index: number): SpanProcessor {
   const failed = (method: string, error: unknown) =>
@@ -19,17 +22,18 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
       `span-processor:${index}:${method}`,
       `spanProcessors[${index}] threw in ${method} (${errorMessage(error)}); the span goes on to export as if it had not (this message once per method)`,
     );
+  const settled = (method: string, result: unknown) => onRejection(result, (error) => failed(method, error));
   const guarded: WithOnEnding = {
     onStart(span: Span, parentContext: Context): void {
       try {
-        processor.onStart(span, parentContext);
+        settled('onStart', processor.onStart(span, parentContext));
       } catch (error) {
         failed('onStart', error);
       }
     },
     onEnd(span: ReadableSpan): void {
       try {
-        processor.onEnd(span);
+        settled('onEnd', processor.onEnd(span));
       } catch (error) {
         failed('onEnd', error);
       }
@@ -41,7 +45,7 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
   if (typeof onEnding === 'function') {
     guarded.onEnding = (span: Span): void => {
       try {
-        onEnding.call(processor, span);
+        settled('onEnding', onEnding.call(processor, span));
       } catch (error) {
         failed('onEnding', error);
       }

@@ -9,6 +9,7 @@ import { lazyRequire } from '../../util/index.js';
 import { quoted } from '../../util/quote.js';
 import { readSmallFile } from '../../util/small-file.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
+import { keyPairProblem, type PemKind, pemProblem } from './pem-files.js';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
@@ -92,13 +93,22 @@ export function checkedHeaders(
  */
 export function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcTransportOptions['tls']> {
   const tls: { ca?: Buffer; key?: Buffer; cert?: Buffer } = {};
-  const ca = readPem(files.certificate);
-  const key = readPem(files.clientKey);
-  const cert = readPem(files.clientCertificate);
+  const ca = readPem(files.certificate, 'certificate');
+  const key = readPem(files.clientKey, 'key');
+  const cert = readPem(files.clientCertificate, 'certificate');
   if (ca) tls.ca = ca;
-  if (key && cert) {
+  const pairProblem = key && cert ? keyPairProblem(key, cert) : undefined;
+  if (key && cert && pairProblem === undefined) {
     tls.key = key;
     tls.cert = cert;
+  } else if (key && cert) {
+    const { clientKey, clientCertificate } = files as Required<typeof files>;
+    warnEnv(
+      clientKey.variable,
+      clientKey.path,
+      `it cannot be used with ${clientCertificate.variable}=${quoted(clientCertificate.path)} (${pairProblem})`,
+      'connecting without a client certificate',
+    );
   } else if (key || cert) {
     const given = (key ? files.clientKey : files.clientCertificate) as EnvFile;
     warnEnv(
@@ -117,10 +127,11 @@ export function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcT
  */
 export const MAX_PEM_BYTES = 4 * 1024 * 1024;
 
-function readPem(file: EnvFile | undefined): Buffer | undefined {
+function readPem(file: EnvFile | undefined, kind: PemKind): Buffer | undefined {
   if (!file) return undefined;
+  let bytes: Buffer;
   try {
-    return readSmallFile(path.resolve(process.cwd(), file.path), MAX_PEM_BYTES);
+    bytes = readSmallFile(path.resolve(process.cwd(), file.path), MAX_PEM_BYTES);
   } catch (error) {
     warnEnv(
       file.variable,
@@ -130,4 +141,8 @@ function readPem(file: EnvFile | undefined): Buffer | undefined {
     );
     return undefined;
   }
+  const problem = pemProblem(kind, bytes);
+  if (problem === undefined) return bytes;
+  warnEnv(file.variable, file.path, problem, 'connecting without it');
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // OTLP/gRPC over TLS with the OTLP certificate variables, through the config the way initTracing
 // builds the transport: a CA-signed server certificate, a missing CA, and mutual TLS.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -134,6 +134,58 @@ describe('OTLP/gRPC over TLS', () => {
       ),
       expect.stringMatching(
         /OTEL_EXPORTER_OTLP_CLIENT_KEY=".*client\.key" was given, but the client key and certificate must both be set, connecting without a client certificate\./,
+      ),
+    ]);
+  });
+
+  // Node takes a CA file without a certificate in it silently and then trusts nothing: every export
+  // failed with the hint to trust the CA through the variable that was set, and nothing named the
+  // file. A client key pair that OpenSSL cannot use failed every connection naming neither variable.
+  it('warns naming the variable when a file holds no PEM certificate or key, or the pair does not match', () => {
+    writeFileSync(file('garbage.pem'), 'not a certificate\n');
+    writeFileSync(file('empty.pem'), '');
+    const options = (env: Record<string, string>) => {
+      resetLogger();
+      const lines: string[] = [];
+      setLogSink((_level, line) => lines.push(line));
+      return {
+        tls: grpcTransportOptions(resolveConfig({ endpoint: 'https://collector:4317' }, env)).tls,
+        lines,
+      };
+    };
+    for (const name of ['server.key', 'garbage.pem', 'empty.pem']) {
+      const { tls, lines } = options({ OTEL_EXPORTER_OTLP_CERTIFICATE: file(name) });
+      expect(tls, name).toEqual({});
+      expect(lines, name).toEqual([
+        expect.stringMatching(
+          /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_CERTIFICATE=".*" was given, but it holds no PEM certificate \("-----BEGIN CERTIFICATE-----"; a DER file must be converted: openssl x509 -inform der\), connecting without it\.$/,
+        ),
+      ]);
+    }
+    // Key and certificate swapped: each file is named.
+    const swapped = options({
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: file('client.pem'),
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: file('client.key'),
+    });
+    expect(swapped.tls).toEqual({});
+    expect(swapped.lines).toEqual([
+      expect.stringMatching(
+        /OTEL_EXPORTER_OTLP_CLIENT_KEY=".*client\.pem" was given, but it holds no private key in PEM form, connecting without it\.$/,
+      ),
+      expect.stringMatching(
+        /OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE=".*client\.key" was given, but it holds no PEM certificate/,
+      ),
+    ]);
+    // Both well-formed, but not a pair.
+    const mismatched = options({
+      OTEL_EXPORTER_OTLP_CERTIFICATE: file('ca.pem'),
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: file('server.key'),
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: file('client.pem'),
+    });
+    expect(Object.keys(mismatched.tls ?? {})).toEqual(['ca']);
+    expect(mismatched.lines).toEqual([
+      expect.stringMatching(
+        /OTEL_EXPORTER_OTLP_CLIENT_KEY=".*server\.key" was given, but it cannot be used with OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE=".*client\.pem" \(.*key values mismatch.*\), connecting without a client certificate\.$/,
       ),
     ]);
   });

@@ -99,6 +99,16 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     [{ resourceAttributes: { ids: [1, 'x'] } }, 'resourceAttributes.ids', /ids=\[1,"x"\]/],
     [{ ignoreIncomingPaths: [1] }, 'ignoreIncomingPaths[0]', /expected a string or RegExp/],
     [
+      { spanProcessors: [{ onEnd: () => undefined }] },
+      'spanProcessors[0]',
+      /spanProcessors\[0\]=\{"onEnd":.*\}: expected a SpanProcessor \(onStart, onEnd, forceFlush and shutdown functions\); onStart, forceFlush, shutdown are missing/,
+    ],
+    [
+      { spanProcessors: [{ onStart() {}, onEnd() {}, forceFlush: async () => {} }] },
+      'spanProcessors[0]',
+      /; shutdown is missing$/,
+    ],
+    [
       { redaction: { dbStatement: 'drop' } },
       'redaction.dbStatement',
       /redaction\.dbStatement="drop": expected one of "mask", "hash", "keep"/,
@@ -151,5 +161,109 @@ describe('bad code options throw TracingConfigError naming option, value and wha
     expect(config.sampler).toBe(sampler);
     expect(config.exporters).toBe(exporter);
     expect(config.propagators).toEqual([propagator, 'b3']);
+  });
+});
+
+// A getter that threw, or a Proxy whose trap threw (or that was revoked), threw its own error out
+// of initTracing(): not a TracingConfigError, and naming no option.
+describe('options that cannot be read throw TracingConfigError naming the option', () => {
+  const throwing = (message: string) => ({
+    get() {
+      throw new Error(message);
+    },
+    enumerable: true,
+  });
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const rows: [string, () => unknown, string, RegExp][] = [
+    [
+      'a getter that throws',
+      () => Object.defineProperty({}, 'serviceName', throwing('getter boom')),
+      'serviceName',
+      /invalid option serviceName=\(unreadable\): reading it threw \(getter boom\)$/,
+    ],
+    [
+      'an inherited getter that throws',
+      () =>
+        Object.create(
+          Object.defineProperty({}, 'sampleRatio', {
+            get: throwing('inherited boom').get,
+            enumerable: false,
+          }),
+        ),
+      'sampleRatio',
+      /sampleRatio=\(unreadable\): reading it threw \(inherited boom\)$/,
+    ],
+    [
+      'a getter whose error quotes a secret',
+      () => Object.defineProperty({}, 'endpoint', throwing('vault said password=hunter2 is wrong')),
+      'endpoint',
+      /endpoint=\(unreadable\): reading it threw \(vault said password=\[REDACTED\] is wrong\)$/,
+    ],
+    [
+      'a nested getter that throws',
+      () => ({ batch: Object.defineProperty({}, 'maxQueueSize', throwing('batch boom')) }),
+      'batch.maxQueueSize',
+      /batch\.maxQueueSize=\(unreadable\): reading it threw \(batch boom\)$/,
+    ],
+    [
+      'a Proxy whose get trap throws',
+      () =>
+        new Proxy(
+          { serviceName: 'svc' },
+          {
+            get() {
+              throw new Error('trap boom');
+            },
+          },
+        ),
+      'disabled',
+      /disabled=\(unreadable\): reading it threw \(trap boom\)$/,
+    ],
+    [
+      'a Proxy whose ownKeys trap throws',
+      () =>
+        new Proxy(
+          {},
+          {
+            ownKeys() {
+              throw new Error('keys boom');
+            },
+          },
+        ),
+      'options',
+      /options=\(unreadable\): its keys could not be read \(keys boom\)$/,
+    ],
+    ['a revoked Proxy', revoked, 'options', /options=\(unreadable\): its keys could not be read/],
+    [
+      'a revoked Proxy as headers',
+      () => ({ headers: revoked() }),
+      'headers',
+      /headers=\(unreadable\): its keys could not be read/,
+    ],
+  ];
+  it.each(rows)('%s', (_what, make, option, message) => {
+    let thrown: unknown;
+    try {
+      resolveConfig(make() as TracingOptions, base);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isTracingConfigError(thrown)).toBe(true);
+    expect((thrown as TracingConfigError).option).toBe(option);
+    expect((thrown as Error).message).toMatch(message);
+  });
+
+  it('options whose getters answer are read as before', () => {
+    class Options {
+      get serviceName(): string {
+        return 'from-a-getter';
+      }
+    }
+    const config = resolveConfig(new Options() as TracingOptions, base);
+    expect(config.serviceName).toBe('from-a-getter');
   });
 });

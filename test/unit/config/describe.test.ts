@@ -33,4 +33,22 @@ describe('describeConfig and the start-up summary never show secrets', () => {
     expect(described.endpoint).toBe('https://collector.example:4318/v1/traces?api_key=REDACTED');
     expect(summaryLine(config)).not.toContain('s3cr3t');
   });
+
+  // A sampler given in code whose toString() threw made initTracing() throw that error.
+  it("a custom sampler's toString() that throws or gives no string is shown as custom", () => {
+    const shouldSample = () => ({ decision: 1 });
+    const throwing = {
+      shouldSample,
+      toString(): string {
+        throw new Error('toString boom');
+      },
+    };
+    const notString = { shouldSample, toString: () => ({}) as string };
+    for (const sampler of [throwing, notString]) {
+      const config = resolveConfig({ sampler }, base);
+      expect(describeConfig(config).sampler).toBe('custom');
+    }
+    const long = { shouldSample, toString: () => 'S'.repeat(10_000) };
+    expect(describeConfig(resolveConfig({ sampler: long }, base)).sampler.length).toBeLessThan(300);
+  });
 });

@@ -320,3 +320,31 @@ describe('OTLP headers too large for collectors', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+// The specification has `,` and `=` in keys percent-encoded as in values, and upstream decodes both;
+// we decoded values only: `team%2Ename=a` became the resource attribute `team%2Ename`, silently.
+describe('percent-encoded keys are decoded, as upstream decodes them', () => {
+  it('OTEL_RESOURCE_ATTRIBUTES', () => {
+    const config = resolveConfig(
+      {},
+      { ...base, OTEL_RESOURCE_ATTRIBUTES: 'team%2Ename=a%2Cb,k%3Dx=v,caf%C3%A9=1,plain=2' },
+    );
+    expect(config.resourceAttributes).toEqual({ 'team.name': 'a,b', 'k=x': 'v', café: '1', plain: '2' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('OTEL_EXPORTER_OTLP_HEADERS', () => {
+    const config = resolveConfig({}, { ...base, OTEL_EXPORTER_OTLP_HEADERS: 'x%2Dtenant=t1' });
+    expect(config.headers).toEqual({ 'x-tenant': 't1' });
+  });
+
+  it('a key that does not decode is used as given, and said', () => {
+    const config = resolveConfig({}, { ...base, OTEL_RESOURCE_ATTRIBUTES: 'k%zz=v,ok=1' });
+    expect(config.resourceAttributes).toEqual({ 'k%zz': 'v', ok: '1' });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /OTEL_RESOURCE_ATTRIBUTES="k%zz=v,ok=1" was given, but the key k%zz is not valid percent-encoding, using it undecoded\.$/,
+      ),
+    ]);
+  });
+});

@@ -37,6 +37,15 @@ describe('baggage extract', () => {
     });
   });
 
+  // A value that starts with U+FEFF (ZERO WIDTH NO-BREAK SPACE, `%EF%BB%BF`) lost it: the decoder
+  // took it for a byte-order mark. Downstream got `abc` for `%EF%BB%BFabc`, and `` for the character.
+  it('keeps a leading U+FEFF, which is a character, not a byte-order mark', () => {
+    expect(entries({ baggage: 'k=%EF%BB%BFabc,j=%EF%BB%BF' })).toEqual({ k: '\uFEFFabc', j: '\uFEFF' });
+    expect(inject(propagator, extract(propagator, { baggage: 'k=%EF%BB%BFabc' })).baggage).toBe(
+      'k=%EF%BB%BFabc',
+    );
+  });
+
   it('drops malformed members one by one and keeps the rest', () => {
     expect(
       entries({

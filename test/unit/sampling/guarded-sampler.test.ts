@@ -6,6 +6,7 @@ import { BasicTracerProvider, type Sampler, SamplingDecision } from '@openteleme
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { createSampler } from '../../../src/sampling/index.js';
+import { unhandledRejections } from '../../support/unhandled.js';
 
 let warnings: string[];
 beforeEach(() => {
@@ -51,6 +52,29 @@ const bad: [string, Sampler['shouldSample'], RegExp][] = [
     /returned an object without a valid decision/,
   ],
   ['returns bad attributes', () => ({ decision: 2, attributes: 5 }) as never, /returned an object without/],
+  // Reading these threw out of the span start, as the sampler's own throw had.
+  [
+    'returns a Proxy that throws',
+    () =>
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('result get');
+          },
+        },
+      ) as never,
+    /returned an object that could not be read, not a SamplingResult/,
+  ],
+  [
+    'returns a revoked Proxy',
+    () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy as never;
+    },
+    /returned an object that could not be read/,
+  ],
 ];
 
 describe('a sampler given in code that fails', () => {
@@ -64,6 +88,25 @@ describe('a sampler given in code that fails', () => {
       expect(warnings[0]).toMatch(said);
     });
   }
+
+  // Its rejected Promise went unhandled: on Node's default settings, the process exited at once.
+  it('async and throws: decides as parentbased_always_on, the rejection handled', async () => {
+    let calls = 0;
+    const sampler: Sampler = {
+      shouldSample: (async () => {
+        calls++;
+        throw new Error('async sampler boom');
+      }) as never,
+    };
+    const unhandled = await unhandledRejections(() => {
+      expect(decide(sampler)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+      expect(decide(sampler, parent(TraceFlags.NONE))).toBe(SamplingDecision.NOT_RECORD);
+    });
+    expect(calls).toBe(2);
+    expect(unhandled).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/returned a Promise, not a SamplingResult/);
+  });
 
   it('a 100 KB error message is cut, so the line still says what was done', () => {
     const sampler: Sampler = {

@@ -6,6 +6,7 @@ import { InMemorySpanExporter, type SpanProcessor } from '@opentelemetry/sdk-tra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initTracing } from '../../../src/sdk/init.js';
 import { captureLogLines, resetTracing } from '../../support/reset.js';
+import { unhandledRejections } from '../../support/unhandled.js';
 
 let lines: string[];
 beforeEach(() => {
@@ -62,6 +63,47 @@ describe('a span processor of the user that throws', () => {
       expect(named[0]).toContain(`spanProcessors[0] threw in ${method} (${method} boom)`);
       expect(named[1]).toContain('spanProcessors[1]');
       expect(calls).toBe(3);
+    });
+  }
+
+  // An `async onEnd` (or onStart) that throws returns a rejected promise, which the guard above
+  // let through: the SDK drops the return value, so the rejection went unhandled and, on Node's
+  // default --unhandled-rejections=throw, ended the process at the first span.
+  for (const method of ['onStart', 'onEnding', 'onEnd'] as const) {
+    it(`async in ${method}: its rejection is named once, never left unhandled`, async () => {
+      const exporter = new InMemorySpanExporter();
+      let calls = 0;
+      const rejecting = async () => {
+        calls++;
+        throw new Error(`async ${method} boom`);
+      };
+      const processor = {
+        onStart: () => undefined,
+        onEnd: () => undefined,
+        forceFlush: () => Promise.resolve(),
+        shutdown: () => Promise.resolve(),
+        [method]: rejecting,
+      } as unknown as SpanProcessor;
+      const tracing = initTracing(
+        {
+          serviceName: 'svc',
+          exporter,
+          handleSignals: false,
+          instrumentations: false,
+          spanProcessors: [processor],
+        },
+        { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
+      );
+      const unhandled = await unhandledRejections(async () => {
+        for (let i = 0; i < 3; i++) tracing.tracer.startSpan(`span-${i}`).end();
+        await tracing.forceFlush();
+      });
+      expect(calls).toBe(3);
+      expect(unhandled).toEqual([]);
+      expect(exporter.getFinishedSpans()).toHaveLength(3);
+      const named = lines.filter((l) => l.includes(`threw in ${method}`));
+      expect(named).toHaveLength(1);
+      expect(named[0]).toContain(`spanProcessors[0] threw in ${method} (async ${method} boom)`);
     });
   }
 

@@ -1,0 +1,53 @@
+import { scrubForLog } from '../diag/log.js';
+import { errorMessage, TracingConfigError } from '../errors.js';
+import { cut } from '../util/quote.js';
+
+/** Options whose value is a plain object of settings, read one level down too. */
+const NESTED: ReadonlySet<string> = new Set([
+  'batch',
+  'spanLimits',
+  'redaction',
+  'headers',
+  'resourceAttributes',
+]);
+
+/**
+ * Reads every option once (the known ones, inherited too, and every own key), and one level down
+ * in the settings objects, before anything uses them. A getter that throws, or a Proxy whose trap
+ * throws (or that was revoked), threw its own error out of `initTracing()`, naming no option; it is
+ * now a TracingConfigError naming the option (`batch.maxQueueSize`) and what it threw. The options
+ * are used as given afterwards: an object whose getters answer is read as it always was.
+ */
+export function checkReadable(options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) return;
+  readAll(options, '', known);
+}
+
+function readAll(value: object, path: string, known: readonly string[]): void {
+  let keys: string[];
+  try {
+    if (Array.isArray(value)) return;
+    keys = Object.keys(value);
+  } catch (error) {
+    throw unreadable(path === '' ? 'options' : path, `its keys could not be read (${said(error)})`);
+  }
+  for (const key of new Set([...known, ...keys])) {
+    const name = path === '' ? key : `${path}.${key}`;
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      throw unreadable(name, `reading it threw (${said(error)})`);
+    }
+    if (path === '' && NESTED.has(key) && typeof item === 'object' && item !== null) readAll(item, name, []);
+  }
+}
+
+/** What was thrown, as a log line would show it (apps log and report this error): scrubbed, cut. */
+function said(error: unknown): string {
+  return cut(scrubForLog(errorMessage(error)));
+}
+
+function unreadable(option: string, allowed: string): TracingConfigError {
+  return new TracingConfigError(option, undefined, allowed, '(unreadable)');
+}
