@@ -242,6 +242,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   // S3 presigned signatures outside a URL (2026-12-06, night).
   ['S3 signatures', 'X-Amz-Signature=', ['text']],
   ['S3 signatures, short values', `x-amz-signature=${'a'.repeat(63)}&`, ['text']],
+  // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
+  ['XML settings', '<add key="Password" value="a"/>', ['text']],
+  ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
+  ['XML settings, one long tag', 'key="apikey" value = "a" name=', ['text'], '<add '],
+  ['XML settings, near-miss keys', `<a name='${'a'.repeat(40)}passwordx' value='a'>`, ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
