@@ -30,7 +30,7 @@ function isRedisCli(arg: string): boolean {
 
 /**
  * The short flag whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
- * sshpass and after `login` that follows docker or podman, `-P` after sqlcmd, `-w` after an OpenLDAP
+ * sshpass and after `login` that follows docker, podman, az or another of cli-flags.ts's tools, `-P` after sqlcmd, `-w` after an OpenLDAP
  * client; undefined for any other argument.
  */
 function passwordFlagAfter(arg: string, previous: string | undefined): string | undefined {
@@ -51,7 +51,7 @@ function passwordFlagAfter(arg: string, previous: string | undefined): string | 
  * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
  * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password, also as one argument;
- *   after sshpass, `docker login` or `podman login` `-p password`, after sqlcmd `-P password`, after
+ *   after sshpass, `docker login`, `az login` (and the other `login`s of cli-flags.ts) `-p password`, after sqlcmd `-P password`, after
  *   an OpenLDAP client `-w password`;
  * - after sqlplus, sqlldr, expdp, impdp or rman, `scott/tiger@orcl` (and `scott/tiger`) hides the
  *   password, after exp and imp `scott/tiger@orcl` (oracle-logins.ts);

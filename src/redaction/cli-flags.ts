@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isWhiteSpace as isBlank, isDigit, isScrubbed } from './chars.js';
+import { isAlnum, isWhiteSpace as isBlank, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
 import { endsInSecretName } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
@@ -14,7 +14,7 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
  *   `mysql -p db` prompts for the password (`db` is the database);
- * - likewise `-p pw` after sshpass, `docker login` or `podman login`, `-P pw` after sqlcmd, `-w pw`
+ * - likewise `-p pw` after sshpass or `login` after docker, podman, az and others (LOGIN_TOOLS), `-P pw` after sqlcmd, `-w pw`
  *   after an OpenLDAP client (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
  *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
@@ -94,8 +94,27 @@ function lastBefore(s: Seen, text: string, p: number): number {
   return s.last;
 }
 
+/**
+ * The words before `login` whose `-p` takes a password in the next word: container registries'
+ * clients, Azure's CLI (`az login`, `az acr login`), OpenShift's `oc`, Cloud Foundry's `cf`,
+ * `helm registry login`. Short, so `login` is read back only a few letters.
+ */
+const LOGIN_TOOLS = [
+  'docker',
+  'podman',
+  'az',
+  'acr',
+  'oc',
+  'cf',
+  'registry',
+  'oras',
+  'buildah',
+  'skopeo',
+  'nerdctl',
+];
+const LONGEST_LOGIN_TOOL = 8;
 /** The tools whose `-p` takes a password in the next word. */
-export const P_PASSWORD_TOOLS = ['sshpass', 'docker login', 'podman login'];
+export const P_PASSWORD_TOOLS = ['sshpass', ...LOGIN_TOOLS.map((tool) => `${tool} login`)];
 /** The tools whose `-P` does (SQL Server's). */
 export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd'];
 /** The tools whose `-w` does: OpenLDAP's clients. */
@@ -113,16 +132,21 @@ export const W_PASSWORD_TOOLS = [
 
 /**
  * The needles those tools are searched for by in text, few, since each one absent from a text costs
- * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after docker or podman,
+ * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after LOGIN_TOOLS,
  * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
  */
 const P_NEEDLES = ['sshpass', 'login'];
 const W_NEEDLES = ['ldap'];
 const W_SUFFIXES = W_PASSWORD_TOOLS.map((tool) => tool.slice(4));
 
+/** `sshpass`, or `login` as a word after one of LOGIN_TOOLS and a space (`az login`, not `xaz login`). */
 function acceptPTool(text: string, at: number): boolean {
   if (text.charCodeAt(at) !== 108) return true;
-  return at >= 7 && (text.startsWith('docker ', at - 7) || text.startsWith('podman ', at - 7));
+  if (at < 3 || text.charCodeAt(at - 1) !== 32 || isNameChar(text.charCodeAt(at + 5))) return false;
+  let word = at - 1;
+  while (word > 0 && at - 1 - word <= LONGEST_LOGIN_TOOL && isLetter(text.charCodeAt(word - 1))) word--;
+  if (word > 0 && isNameChar(text.charCodeAt(word - 1))) return false;
+  return isOneOf(text, word, at - 1, LOGIN_TOOLS);
 }
 
 function acceptWTool(text: string, at: number): boolean {

@@ -242,6 +242,10 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   // S3 presigned signatures outside a URL (2026-12-06, night).
   ['S3 signatures', 'X-Amz-Signature=', ['text']],
   ['S3 signatures, short values', `x-amz-signature=${'a'.repeat(63)}&`, ['text']],
+  // `login`s whose `-p` is a password (2026-12-07): a login per flag, long words before `login`.
+  ['login password flags', 'az login -p a ', ['text']],
+  ['login password flags, long words', `${'a'.repeat(40)} login -p a `, ['text']],
+  ['login password flags, no tool', ' login -p a', ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],

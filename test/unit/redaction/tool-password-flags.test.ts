@@ -3,6 +3,9 @@
 // `ldapsearch -w pw` (and the other OpenLDAP clients). Elsewhere these flags are common and hold
 // no secret (`ssh -p 22`, `docker run -p 8080:80`, `curl -w '%{http_code}'`, `grep -P`), so, as
 // redis-cli's `-a`, each counts only on a line (an argument list) that names its tool.
+// `az login -u user -p secret` in a command line or a failed step's error went out whole
+// (2026-12-07): `-p` counted only after sshpass, `docker login` and `podman login`; the other
+// `login`s whose `-p` is a password (az, oc, cf, helm registry...) count too.
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../src/redaction/redactor.js';
 
@@ -19,6 +22,18 @@ describe('short password flags after the tools that take them', () => {
     ['ldapmodify -D cn=admin -w s3cret -f x.ldif', `ldapmodify -D cn=admin -w ${R} -f x.ldif`],
     // An `ldap://` address between the tool and its flag names no other tool.
     ['ldapsearch -H ldap://h -D cn=x -w s3cret', `ldapsearch -H ldap://h -D cn=x -w ${R}`],
+    ['az login -u user -p secret', `az login -u user -p ${R}`],
+    ['az login --password secret', `az login --password ${R}`],
+    ['az login --password=secret', `az login --password=${R}`],
+    [
+      "ERROR: command 'az login --service-principal -u 0000-1111 -p s3cr3t --tenant contoso' exited with 1",
+      `ERROR: command 'az login --service-principal -u 0000-1111 -p ${R} --tenant contoso' exited with 1`,
+    ],
+    ['az acr login -n reg -u u -p "s3 cret"', `az acr login -n reg -u u -p "${R}"`],
+    ['oc login https://api:6443 -u dev -p s3cret', `oc login https://api:6443 -u dev -p ${R}`],
+    ['cf login -a https://api -u bob -p s3cret', `cf login -a https://api -u bob -p ${R}`],
+    ['helm registry login ghcr.io -u bob -p s3cret', `helm registry login ghcr.io -u bob -p ${R}`],
+    ['/usr/bin/skopeo login -p s3cret quay.io', `/usr/bin/skopeo login -p ${R} quay.io`],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -28,6 +43,9 @@ describe('short password flags after the tools that take them', () => {
     "curl -w '%{http_code}' ldap://host; grep -P 'a+' f; sqlcmd -S db -E",
     'sshpass -f ~/.pw ssh host\nssh -p 22 host',
     'docker login\n-p 8080',
+    // `login` as a word after the tool's.
+    'xaz login -p 8080; az logins -p 8080; ssh login -p 22; az-login -p 1',
+    'az login\n-p 8080',
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
@@ -53,6 +71,10 @@ describe('short password flags after the tools that take them', () => {
       [
         ['docker', 'run', '-p', '8080:80', 'img'],
         ['docker', 'run', '-p', '8080:80', 'img'],
+      ],
+      [
+        ['az', 'login', '--service-principal', '-u', 'id', '-p', 's3cret', '--tenant', 't'],
+        ['az', 'login', '--service-principal', '-u', 'id', '-p', R, '--tenant', 't'],
       ],
       [
         ['ssh', '-p', '22', 'host'],
