@@ -1,6 +1,7 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isWhiteSpace as isBlank, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
-import { endsInSecretName } from './param-names.js';
+import { INLINE_SECRET_NAMES } from './defaults.js';
+import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
 /**
@@ -10,7 +11,8 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  *   keep the user and hide the password; `-u 1000:1000` (docker's uid:gid) is kept;
  * - `--password pw`, `--pass pw` (redis-cli), `--db-password pw`, `--token t`, `--client-secret s`:
  *   a long flag whose name ends in a secret name (as `db_password=` in text, param-names.ts), its
- *   value in the next word; the `--password=pw` form is inline.ts's `password=`;
+ *   value in the next word; the `--password=pw` form is inline.ts's `password=`; with one dash too
+ *   (`-password pw`, `-api-key k`: Go's flags), when the name is not glued to a letter (`-psecret`);
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
  *   `mysql -p db` prompts for the password (`db` is the database);
@@ -179,6 +181,29 @@ export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
   };
 }
 
+/** Secret names that end a one-dash flag's name only after a `-` or `_`, or as all of it (not `-psecret`, mysql's `-p`). */
+const ONE_DASH_NAMES = secretSuffixes(INLINE_SECRET_NAMES);
+/** Shorter names are clusters of short flags (`-pwd` could be `-p -w -d`). */
+const MIN_ONE_DASH_NAME = 4;
+/** Where singleDashSecretFlag's name ended: the value is looked for after it. */
+let oneDashEnd = 0;
+
+/**
+ * Whether a one-dash flag at `dash` is named as a secret and followed by a blank (`-password pw`,
+ * `-db-password pw`, `-token t`), its name's end in oneDashEnd. Names are read up to MAX_NAME.
+ */
+function singleDashSecretFlag(text: string, dash: number): boolean {
+  let end = dash + 1;
+  while (end < text.length && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
+  oneDashEnd = end;
+  const sep = text.charCodeAt(end);
+  return (
+    end - dash - 1 >= MIN_ONE_DASH_NAME &&
+    (sep === 32 || sep === 9) &&
+    endsInSecretName(text, dash + 1, end, ONE_DASH_NAMES, true)
+  );
+}
+
 /**
  * The pass itself, from the first flag at `dash`. A function of its own: its inner functions and
  * the variables they share are allocated on every call, and most texts hold no flag (span.end()
@@ -276,6 +301,10 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }
+    } else if (isLetter(c) && singleDashSecretFlag(text, dash) && valueAt(oneDashEnd, true)) {
+      // `-password pw`, `-api-key k`: Go's flag package (and Java's, Terraform's…) takes one dash.
+      ok = hide(valueFrom, valueTo);
+      from = valueTo;
     } else if (c === 117 || c === 85) {
       // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
       const glued = dash + 2 < n && !isBlank(text.charCodeAt(dash + 2));

@@ -246,6 +246,10 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['login password flags', 'az login -p a ', ['text']],
   ['login password flags, long words', `${'a'.repeat(40)} login -p a `, ['text']],
   ['login password flags, no tool', ' login -p a', ['text']],
+  // One-dash secret flags (2026-12-07): a value per flag, names without one, long names.
+  ['one-dash secret flags', ' -password a', ['text']],
+  ['one-dash secret flags, no values', ' -db-token -', ['text']],
+  ['one-dash secret flags, long names', ` -${'a'.repeat(100)}-password a`, ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],

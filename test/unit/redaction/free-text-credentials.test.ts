@@ -89,6 +89,9 @@ describe('credentials given as command-line flags in text', () => {
     ['ok\n--password hunter2\r\n-u bob:pw', `ok\n--password ${R}\r\n-u bob:${R}`],
     ['mysql\t-pS3cret app', `mysql\t-p${R} app`],
     ['-u bob:pw https://x', `-u bob:${R} https://x`],
+    // One dash, as Go's flag package takes a long flag (2026-12-07: kept whole).
+    ['./server -password s3cret -port 8080', `./server -password ${R} -port 8080`],
+    ['./server -api-key abc123 -db-password "s3 cret" -v', `./server -api-key ${R} -db-password "${R}" -v`],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -106,6 +109,9 @@ describe('credentials given as command-line flags in text', () => {
     'x --password --verbose; --user= a',
     // At a line's start, no tool before it on its line.
     'redis-cli ping\n-a /tmp; mysql app\n-pv',
+    // One dash: other names, no value, short clusters (mysql's `-pS3cret` above keeps `app`).
+    './app -tokens 3 -token-ttl 30 -secret-file /run/s; go run . -password',
+    'tar -xzf a.tgz; ls -pass; mkdir -pv a',
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
