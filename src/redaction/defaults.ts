@@ -151,6 +151,33 @@ function luhn(match: string): boolean {
   return count >= 13 && count <= 19 && sum % 10 === 0;
 }
 
+/** The longest word an auth scheme's match may end in and still be read as prose. */
+const LONGEST_PROSE_WORD = 20;
+
+/**
+ * Whether an auth scheme's match is a credential: Digest's parameters always, another scheme's
+ * value unless it is a word of prose, lowercase letters after at most one capital and no longer
+ * than LONGEST_PROSE_WORD (`expired`, `Authentication`). A credential (base64, a random token, a
+ * JWT) holds digits, other capitals or punctuation; one of only lowercase letters is a placeholder.
+ */
+function notProse(match: string): boolean {
+  const c = match.charCodeAt(0);
+  if (c === 68 || c === 100) return true;
+  let from = match.length;
+  while (from > 0 && !isBlank(match.charCodeAt(from - 1))) from--;
+  if (match.length - from > LONGEST_PROSE_WORD) return true;
+  for (let i = from; i < match.length; i++) {
+    const d = match.charCodeAt(i);
+    if (!(d >= 97 && d <= 122) && !(i === from && d >= 65 && d <= 90)) return true;
+  }
+  return false;
+}
+
+/** `\s` as the pattern reads it, for the ASCII blanks a scheme and its value are written with. */
+function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
 /** Secret-looking values replaced wherever they occur in a string. */
 export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // Authorization schemes: `Bearer <token>`, `Basic <base64>`; Elasticsearch's `ApiKey <base64>`,
@@ -159,9 +186,15 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // token it was `Digest username=` replaced and the response and nonce kept. Each value is bounded,
   // so an unclosed quote costs one bounded scan, not one to the end of the text per `Digest`. One
   // regex, so that every text value is searched once for all of them.
+  // Not as a flag's name (`--token <value>`, `-token <value>`: cli-flags.ts scrubs it, keeping the
+  // name; `X-Auth-Token <value>` still counts), nor a value that starts with `-`: in
+  // `token -token abc123` the scheme took `-token` and kept the secret. A lowercase word
+  // (capitalized at most) is prose, not a credential: `token expired for user bob`,
+  // `Basic authentication failed`, `Negotiate protocol` (notProse).
   {
     regex:
-      /\b(?:Digest\s+(?:[A-Za-z0-9_-]{1,64}=(?:"[^"\r\n]{0,128}"|[^\s,"]{0,128})[ \t]*,?[ \t]*)+|(?:Bearer|Basic|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9\-._~+/]{6,}=*)/gi,
+      /\b(?:Digest\s+(?:[A-Za-z0-9_-]{1,64}=(?:"[^"\r\n]{0,128}"|[^\s,"]{0,128})[ \t]*,?[ \t]*)+|(?<!(?:^|\s)--?)(?:Bearer|Basic|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9._~+/][A-Za-z0-9\-._~+/]{5,}=*)/gi,
+    accept: notProse,
   },
   // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`). Linear time:
   // an attempt from one `eyJ` scans to the end of its base64url run; when it fails, every later

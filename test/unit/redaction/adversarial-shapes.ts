@@ -250,6 +250,10 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['one-dash secret flags', ' -password a', ['text']],
   ['one-dash secret flags, no values', ' -db-token -', ['text']],
   ['one-dash secret flags, long names', ` -${'a'.repeat(100)}-password a`, ['text']],
+  // Auth schemes before prose and flags (2026-12-07): every match checked and kept.
+  ['auth schemes, prose words', 'Token expired ', ['text']],
+  ['auth schemes, flags', ' --token -token ', ['text']],
+  ['auth schemes, long words', `bearer ${'a'.repeat(19)}\t`, ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
