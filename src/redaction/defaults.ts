@@ -213,7 +213,8 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   },
   // Well-known token formats: GitHub, Slack, Stripe, Google API keys.
   { regex: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
-  { regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  // Slack's bot, user and app tokens, app-level (`xapp-1-…`) and refresh (`xoxe-1-…`) ones too.
+  { regex: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g },
   { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   // Webhook URLs whose path is the secret (anyone holding it can post): Slack, Discord, Microsoft
@@ -225,16 +226,19 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
     prefix: true,
   },
   // OpenAI and Anthropic API keys (project, service-account and admin keys; a legacy key by its
-  // `T3BlbkFJ` marker), GitLab, npm, Hugging Face, Stripe webhook secrets, Shopify, DigitalOcean,
-  // SendGrid: a service's config dump or a client's error (`{"openaiKey":"sk-proj-…"}`) carried
-  // them under names no rule knows. Each starts with its literal prefix; a run after it is taken whole.
+  // `T3BlbkFJ` marker), GitLab (personal, deploy, runner, CI job, trigger, OAuth app… tokens), npm,
+  // Hugging Face, Stripe webhook secrets, Shopify, DigitalOcean, SendGrid, HashiCorp Vault (`hvs.`,
+  // `hvb.`, `hvr.`), PyPI, Databricks, Grafana service accounts, New Relic, Postman, Linear,
+  // Doppler, Terraform Cloud (after `.atlasv1.`, the token's id kept): a service's config dump or a
+  // client's error (`{"openaiKey":"sk-proj-…"}`) carried them under names no rule knows. Each starts
+  // with its literal prefix; a run after it is taken whole.
   {
     regex:
       /\bsk-(?:(?:proj|svcacct|admin)-|ant-(?:api|admin)\d\d-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/g,
   },
   {
     regex:
-      /\b(?:glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
+      /\b(?:gl(?:pat|oas|dt|rt|rtr|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|dapi[0-9a-f]{32}(?:-\d)?\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}\b|NRAK-[A-Z0-9]{27}\b|PMAK-[0-9a-f]{24}-[0-9a-f]{34}\b|lin_api_[A-Za-z0-9]{40}\b|dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}|atlasv1\.[A-Za-z0-9_-]{60,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
   },
   // An AWS secret access key after its name and blanks only (`AWS_SECRET_ACCESS_KEY wJalr…` in an
   // env dump or a table, `secretAccessKey\t…`): no `=` or `:` for the inline pairs to find. Only

@@ -254,6 +254,17 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['auth schemes, prose words', 'Token expired ', ['text']],
   ['auth schemes, flags', ' --token -token ', ['text']],
   ['auth schemes, long words', `bearer ${'a'.repeat(19)}\t`, ['text']],
+  // More token formats (2026-12-07): each prefix repeated, and near misses one character short.
+  ['Slack app tokens', 'xapp-', ['text']],
+  ['GitLab tokens, other kinds', 'glrt-gldt-glptt-', ['text']],
+  ['Vault tokens', 'hvs.', ['text']],
+  ['Vault tokens, short', `hvs.${'a'.repeat(23)}`, ['text']],
+  ['PyPI tokens', 'pypi-AgEIcHlwaS5vcmc', ['text']],
+  ['Databricks tokens, short', `dapi${'a'.repeat(31)} `, ['text']],
+  ['Grafana tokens, short', `glsa_${'a'.repeat(32)}_ `, ['text']],
+  ['New Relic and Postman keys', 'NRAK-PMAK-', ['text']],
+  ['Linear and Doppler tokens', 'lin_api_dp.pt.', ['text']],
+  ['Terraform Cloud tokens', '.atlasv1.', ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
