@@ -80,6 +80,10 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'pwd',
   'secret',
   'token',
+  // npm's legacy `_auth=<base64 user:password>` (`.npmrc`, `npm_config__auth`): `auth` alone is
+  // no name (`auth=none`, `oauth=`), only with its underscore after a character that is not a
+  // letter or digit (`//registry/:_auth=`, not `basic_auth=`).
+  '_auth',
 ];
 
 /**

@@ -265,6 +265,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['New Relic and Postman keys', 'NRAK-PMAK-', ['text']],
   ['Linear and Doppler tokens', 'lin_api_dp.pt.', ['text']],
   ['Terraform Cloud tokens', '.atlasv1.', ['text']],
+  // npm's `_auth` (2026-12-07): a pair per few bytes, and the name glued where it is no name.
+  ['npm _auth pairs', ':_auth=a ', ['text', 'url']],
+  ['npm _auth, glued', 'a_auth=', ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],

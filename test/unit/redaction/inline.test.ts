@@ -40,6 +40,8 @@ const REFERENCE_NAMES = [
   'pwd',
   'secret',
   'token',
+  // npm's `_auth` (2026-12-07).
+  '_auth',
 ];
 // Names glued to a word before them (`PGPASSWORD=`), added 2026-12-06 as a third alternative.
 const REFERENCE_GLUED =
@@ -81,6 +83,8 @@ const KEY_SETS: string[][] = [
 ];
 const TOKENS = [
   'password',
+  '_auth',
+  'auth',
   'PassWord',
   'PASSWD',
   'pwd',

@@ -40,3 +40,20 @@ describe('more secret formats in text', () => {
     expect(redactor.text(text)).toBe(expected);
   });
 });
+
+// npm's legacy `_auth` (base64 of `user:password`) in an `.npmrc` line quoted by an install error
+// went out whole (2026-12-07): `_authToken=` and `_password=` were scrubbed, `_auth=` was not.
+describe("npm's _auth", () => {
+  it.each([
+    ['//registry.npmjs.org/:_auth=dXNlcjpwYXNz', '//registry.npmjs.org/:_auth=[REDACTED]'],
+    [
+      'npm ERR! config: //nexus.corp/repository/npm/:_auth = "dXNlcjpwYXNz"',
+      'npm ERR! config: //nexus.corp/repository/npm/:_auth = "[REDACTED]"',
+    ],
+    ['npm_config__auth=dXNlcjpwYXNz npm ci', 'npm_config__auth=[REDACTED] npm ci'],
+    // Other names ending in `auth` are no secret names.
+    ['basic_auth=true has_auth: yes oauth=x auth=none', 'basic_auth=true has_auth: yes oauth=x auth=none'],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+});
