@@ -80,6 +80,23 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'pwd',
   'secret',
   'token',
+  // Keys that sign or encrypt: `JWT_SIGNING_KEY=`, `hmac_key=`, `ENCRYPTION_KEY=`, Rails'
+  // `RAILS_MASTER_KEY=` and `SECRET_KEY_BASE=` went out whole (`key` alone is no name: `cache_key`,
+  // `public_key`, `sort_key`).
+  'signing-key',
+  'signing_key',
+  'signingkey',
+  'hmac-key',
+  'hmac_key',
+  'hmackey',
+  'encryption-key',
+  'encryption_key',
+  'encryptionkey',
+  'master-key',
+  'master_key',
+  'masterkey',
+  'secret-key-base',
+  'secret_key_base',
   // npm's legacy `_auth=<base64 user:password>` (`.npmrc`, `npm_config__auth`): `auth` alone is
   // no name (`auth=none`, `oauth=`), only with its underscore after a character that is not a
   // letter or digit (`//registry/:_auth=`, not `basic_auth=`).
@@ -95,7 +112,7 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
  * `nextPageToken=…`) only hides a value; the names are single-part.
  */
 export const INLINE_GLUED_NAMES: readonly string[] =
-  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key accesskey accountkey'.split(
+  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key accesskey accountkey signingkey encryptionkey masterkey'.split(
     ' ',
   );
 

@@ -268,6 +268,10 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   // npm's `_auth` (2026-12-07): a pair per few bytes, and the name glued where it is no name.
   ['npm _auth pairs', ':_auth=a ', ['text', 'url']],
   ['npm _auth, glued', 'a_auth=', ['text']],
+  // Keys that sign or encrypt (2026-12-07): pairs, glued names, near-miss names.
+  ['signing key pairs', 'SECRET_KEY_BASE=a RAILS_MASTER_KEY=', ['text', 'url']],
+  ['signing key names, glued', 'aSigningKeyaMasterKeY', ['text']],
+  ['signing key names, near misses', 'secret_key_bas=hmac_ke=', ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],

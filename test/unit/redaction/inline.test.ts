@@ -40,12 +40,18 @@ const REFERENCE_NAMES = [
   'pwd',
   'secret',
   'token',
-  // npm's `_auth` (2026-12-07).
+  // npm's `_auth`, keys that sign or encrypt (2026-12-07).
+  'signing[-_]?key',
+  'hmac[-_]?key',
+  'encryption[-_]?key',
+  'master[-_]?key',
+  'secret-key-base',
+  'secret_key_base',
   '_auth',
 ];
 // Names glued to a word before them (`PGPASSWORD=`), added 2026-12-06 as a third alternative.
 const REFERENCE_GLUED =
-  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key|accesskey|accountkey';
+  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key|accesskey|accountkey|signingkey|encryptionkey|masterkey';
 
 function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
   const userNames = keys.map(escapeRegex);
@@ -85,6 +91,12 @@ const TOKENS = [
   'password',
   '_auth',
   'auth',
+  'JWT_SIGNING_KEY',
+  'hmac-key',
+  'encryptionKey',
+  'RAILS_MASTER_KEY',
+  'secret_key_base',
+  'cache_key',
   'PassWord',
   'PASSWD',
   'pwd',
