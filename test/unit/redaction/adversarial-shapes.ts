@@ -272,6 +272,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['signing key pairs', 'SECRET_KEY_BASE=a RAILS_MASTER_KEY=', ['text', 'url']],
   ['signing key names, glued', 'aSigningKeyaMasterKeY', ['text']],
   ['signing key names, near misses', 'secret_key_bas=hmac_ke=', ['text']],
+  // ODBC's braced values (2026-12-07): unclosed after every name, escaped braces, long ones.
+  ['inline braces, unclosed', 'pwd={', ['text']],
+  ['inline braces, escapes', 'pwd={}}}}', ['text']],
+  ['inline braces, long', `pwd={${'a'.repeat(300)};`, ['text']],
+  ['inline braces, one long run', '}}', ['text'], 'pwd={'],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
