@@ -70,7 +70,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     previous = arg;
     if (userNext) {
       userNext = false;
-      if (!arg.startsWith('-') && arg.includes(':')) {
+      if (!arg.startsWith('-') && isUserPassword(arg)) {
         out.push(withoutPassword(arg, replacement));
         continue;
       }
@@ -102,7 +102,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
         `${name}=${
           SECRET_FLAG.test(name)
             ? replacement
-            : USER_FLAG.test(name) && value.includes(':')
+            : USER_FLAG.test(name) && isUserPassword(value)
               ? withoutPassword(value, replacement)
               : redactor.text(redactor.url(value))
         }`,
@@ -125,6 +125,15 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     out.push(redactor.text(arg));
   }
   return out;
+}
+
+/**
+ * Whether a user flag's value is `user:password`, not a URL (`redis-cli -u redis://:pw@h:6379`,
+ * scrubbed as text: its userinfo goes, its host and port stay).
+ */
+function isUserPassword(value: string): boolean {
+  const colon = value.indexOf(':');
+  return colon !== -1 && !value.startsWith('//', colon + 1);
 }
 
 /** `admin:pw` → `admin:[REDACTED]`. */

@@ -30,6 +30,7 @@ export type CliFlagScrubber = (text: string, budget?: SecretBudget) => string;
 const DASH = 45;
 const COLON = 58;
 const EQUALS = 61;
+const SLASH = 47;
 const LF = 10;
 /** Names longer than this are no flags worth reading. */
 const MAX_NAME = 64;
@@ -260,11 +261,16 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
     return takeSecret(budget);
   }
 
-  /** `user:password` in valueFrom/valueTo: hides the password unless the user is a number. */
+  /**
+   * `user:password` in valueFrom/valueTo: hides the password unless the user is a number, or the
+   * value is a URL (`redis-cli -u redis://:pw@h:6379`, whose userinfo the URL pass has scrubbed:
+   * read as `user:password`, its host and port went too).
+   */
   function userValue(): boolean {
     let colon = valueFrom;
     while (colon < valueTo && text.charCodeAt(colon) !== COLON) colon++;
     if (colon === valueFrom || colon + 1 >= valueTo) return true;
+    if (text.charCodeAt(colon + 1) === SLASH && text.charCodeAt(colon + 2) === SLASH) return true;
     let digits = true;
     for (let i = valueFrom; i < colon && digits; i++) digits = isDigit(text.charCodeAt(i));
     return digits || hide(colon + 1, valueTo);

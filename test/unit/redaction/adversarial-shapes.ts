@@ -277,6 +277,7 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline braces, escapes', 'pwd={}}}}', ['text']],
   ['inline braces, long', `pwd={${'a'.repeat(300)};`, ['text']],
   ['inline braces, one long run', '}}', ['text'], 'pwd={'],
+  ['user flags, URLs', ' -u a://a:a@a ', ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],

@@ -89,6 +89,11 @@ describe('credentials given as command-line flags in text', () => {
     ['ok\n--password hunter2\r\n-u bob:pw', `ok\n--password ${R}\r\n-u bob:${R}`],
     ['mysql\t-pS3cret app', `mysql\t-p${R} app`],
     ['-u bob:pw https://x', `-u bob:${R} https://x`],
+    // A URL after `-u` (2026-12-07: `redis-cli -u redis:[REDACTED]`, host and port gone): its userinfo.
+    [
+      'redis-cli -u redis://default:s3cret@cache:6379/0 ping',
+      'redis-cli -u redis://REDACTED:REDACTED@cache:6379/0 ping',
+    ],
     // One dash, as Go's flag package takes a long flag (2026-12-07: kept whole).
     ['./server -password s3cret -port 8080', `./server -password ${R} -port 8080`],
     ['./server -api-key abc123 -db-password "s3 cret" -v', `./server -api-key ${R} -db-password "${R}" -v`],
@@ -272,6 +277,24 @@ describe('process.command_args set on a span', () => {
     ]);
     // Only the semantic-conventions key is read as an argument list; other arrays stay item by item.
     expect(attributes['app.args']).toEqual(['redis-cli', '-a', 'pw1']);
+  });
+
+  it("a URL after -u keeps its host (2026-12-07: 'redis:[REDACTED]')", () => {
+    const attributes = {
+      'process.command_args': [
+        'redis-cli',
+        '-u',
+        'redis://:s3cret@cache:6379',
+        '--user=rediss://u:pw@h:6380',
+      ],
+    };
+    redactor.attributes(attributes);
+    expect(attributes['process.command_args']).toEqual([
+      'redis-cli',
+      '-u',
+      'redis://REDACTED:REDACTED@cache:6379',
+      '--user=rediss://REDACTED:REDACTED@h:6380',
+    ]);
   });
 
   it("an Oracle tool's login, and redis-cli's -a with its value in one argument", () => {
