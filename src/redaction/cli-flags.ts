@@ -116,10 +116,27 @@ const LOGIN_TOOLS = [
   'nerdctl',
 ];
 const LONGEST_LOGIN_TOOL = 8;
-/** The tools whose `-p` takes a password in the next word. */
-export const P_PASSWORD_TOOLS = ['sshpass', ...LOGIN_TOOLS.map((tool) => `${tool} login`)];
-/** The tools whose `-P` does (SQL Server's). */
-export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd'];
+/** MongoDB's shells and tools, whose `-p` is `--password`. */
+const MONGO_TOOLS = [
+  'mongo',
+  'mongosh',
+  'mongodump',
+  'mongorestore',
+  'mongoexport',
+  'mongoimport',
+  'mongostat',
+  'mongotop',
+  'mongofiles',
+];
+/** The tools whose `-p` takes a password in the next word (Cassandra's cqlsh too). */
+export const P_PASSWORD_TOOLS = [
+  'sshpass',
+  'cqlsh',
+  ...MONGO_TOOLS,
+  ...LOGIN_TOOLS.map((tool) => `${tool} login`),
+];
+/** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip. */
+export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip'];
 /** The tools whose `-w` does: OpenLDAP's clients. */
 export const W_PASSWORD_TOOLS = [
   'ldapsearch',
@@ -138,18 +155,55 @@ export const W_PASSWORD_TOOLS = [
  * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after LOGIN_TOOLS,
  * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
  */
-const P_NEEDLES = ['sshpass', 'login'];
+const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh'];
+const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip'];
+/** Tools named with a glued `-pSecret`: mysql's, sshpass's, 7-Zip's (`7z a -pSecret`). */
+const GLUED_P_NEEDLES = ['mysql', 'mariadb', 'sshpass', '7z'];
 const W_NEEDLES = ['ldap'];
 const W_SUFFIXES = W_PASSWORD_TOOLS.map((tool) => tool.slice(4));
 
-/** `sshpass`, or `login` as a word after one of LOGIN_TOOLS and a space (`az login`, not `xaz login`). */
+/** A character of a word or a file name a tool's name must not be inside of (`x.zip`, `pymongo`). */
+function isWordChar(c: number): boolean {
+  return isAlnum(c) || c === DASH || c === 95 || c === 46;
+}
+
+/**
+ * Whether the needle at `at`, with up to `back` letters before it (`un` of `unzip`), is a whole word
+ * that is one of `tools`: not inside a longer name (`pymongo`, `gzip`), a file's (`backup.zip`) or an
+ * address (`mongodb://`).
+ */
+function isToolWord(text: string, at: number, tools: readonly string[], back: number): boolean {
+  let from = at;
+  while (from > 0 && at - from < back && isLetter(text.charCodeAt(from - 1))) from--;
+  if (from > 0 && isWordChar(text.charCodeAt(from - 1))) return false;
+  let to = at;
+  while (to < text.length && to - from <= 16 && isAlnum(text.charCodeAt(to))) to++;
+  return !isWordChar(text.charCodeAt(to)) && isOneOf(text, from, to, tools);
+}
+
+/**
+ * `sshpass`, `cqlsh`, one of MONGO_TOOLS as a word, or `login` as a word after one of LOGIN_TOOLS
+ * and a space (`az login`, not `xaz login`).
+ */
 function acceptPTool(text: string, at: number): boolean {
-  if (text.charCodeAt(at) !== 108) return true;
+  const c = text.charCodeAt(at);
+  if (c === 109) return isToolWord(text, at, MONGO_TOOLS, 0);
+  if (c !== 108) return true;
   if (at < 3 || text.charCodeAt(at - 1) !== 32 || isNameChar(text.charCodeAt(at + 5))) return false;
   let word = at - 1;
   while (word > 0 && at - 1 - word <= LONGEST_LOGIN_TOOL && isLetter(text.charCodeAt(word - 1))) word--;
   if (word > 0 && isNameChar(text.charCodeAt(word - 1))) return false;
   return isOneOf(text, word, at - 1, LOGIN_TOOLS);
+}
+
+/** `sqlcmd`, or `bcp`, `zip`, `unzip` as a word. */
+function acceptUpperPTool(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 115 || isToolWord(text, at, UPPER_P_PASSWORD_TOOLS, 2);
+}
+
+/** mysql, mariadb (and their tools: `mysqldump`), sshpass, or 7-Zip as a word (`7z`, `7za`, `7zr`). */
+function acceptGluedPTool(text: string, at: number): boolean {
+  return text.charCodeAt(at) !== 55 || isToolWord(text, at, ['7z', '7za', '7zr'], 0);
 }
 
 function acceptWTool(text: string, at: number): boolean {
@@ -164,7 +218,7 @@ function acceptWTool(text: string, at: number): boolean {
 function seenForShortFlag(k: number): Seen {
   if (k === 0) return seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
   if (k === 1) return seen(P_NEEDLES, acceptPTool);
-  return k === 2 ? seen(UPPER_P_PASSWORD_TOOLS) : seen(W_NEEDLES, acceptWTool);
+  return k === 2 ? seen(UPPER_P_NEEDLES, acceptUpperPTool) : seen(W_NEEDLES, acceptWTool);
 }
 
 export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
@@ -182,8 +236,14 @@ export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
   };
 }
 
+/** keytool's and jarsigner's password flags: `-storepass`, `-keypass` (`pass` glued to a word). */
+const KEYSTORE_PASSWORDS = ['storepass', 'keypass'];
 /** Secret names that end a one-dash flag's name only after a `-` or `_`, or as all of it (not `-psecret`, mysql's `-p`). */
-const ONE_DASH_NAMES = secretSuffixes(INLINE_SECRET_NAMES);
+const ONE_DASH_NAMES = secretSuffixes(
+  [...INLINE_SECRET_NAMES, ...KEYSTORE_PASSWORDS],
+  // keytool's and jarsigner's `-srcstorepass`, `-destkeypass`.
+  KEYSTORE_PASSWORDS,
+);
 /** Shorter names are clusters of short flags (`-pwd` could be `-p -w -d`). */
 const MIN_ONE_DASH_NAME = 4;
 /** Where singleDashSecretFlag's name ended: the value is looked for after it. */
@@ -331,7 +391,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         from = valueTo;
       }
     } else if (c === 112 && dash + 2 < n && !isBlank(text.charCodeAt(dash + 2))) {
-      mysql ??= seen(['mysql', 'mariadb']);
+      mysql ??= seen(GLUED_P_NEEDLES, acceptGluedPTool);
       if (valueAt(dash + 2, false) && onLineOf(mysql, dash)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;

@@ -246,6 +246,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['login password flags', 'az login -p a ', ['text']],
   ['login password flags, long words', `${'a'.repeat(40)} login -p a `, ['text']],
   ['login password flags, no tool', ' login -p a', ['text']],
+  // More tools' password flags (2026-12-07): tools, names inside words and files, keystores.
+  ['tool password flags, mongo', 'mongosh -p a ', ['text']],
+  ['tool password flags, near-miss tools', ' pymongo -p a a.zip -P a 7zip -pa', ['text']],
+  ['tool password flags, glued tools', '7z -pa ', ['text']],
+  ['keystore flags', ' -srcstorepass a -keypass ', ['text']],
   // One-dash secret flags (2026-12-07): a value per flag, names without one, long names.
   ['one-dash secret flags', ' -password a', ['text']],
   ['one-dash secret flags, no values', ' -db-token -', ['text']],
