@@ -283,6 +283,16 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline braces, long', `pwd={${'a'.repeat(300)};`, ['text']],
   ['inline braces, one long run', '}}', ['text'], 'pwd={'],
   ['user flags, URLs', ' -u a://a:a@a ', ['text']],
+  // SQL passwords in text (2026-12-07): clauses, near misses, quote runs, one long value.
+  ['SQL passwords in text', "PASSWORD 'a' ", ['text']],
+  ['SQL passwords in text, unclosed', "password '", ['text']],
+  ['SQL passwords in text, quote runs', "''", ['text'], "password '"],
+  ['SQL passwords in text, needles only', 'asswordDENTIFIED', ['text']],
+  ['SQL passwords in text, IDENTIFIED BY', 'identified by a ', ['text']],
+  ['SQL passwords in text, IDENTIFIED WITH', 'IDENTIFIED WITH a BY "', ['text']],
+  ['SQL passwords in text, VALUES', 'identified by values ', ['text']],
+  ['SQL passwords in text, blanks', `identified${' '.repeat(100)}`, ['text']],
+  ['SQL passwords in text, long value', 'a', ['text'], "password '"],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
