@@ -60,7 +60,8 @@ function passwordFlagAfter(arg: string, previous: string | undefined): string | 
 export function scrubArgs(args: readonly string[], redactor: Redactor, replacement: string): string[] {
   const out: string[] = [];
   let hideNext = false;
-  let userNext = false;
+  // The user flag whose value comes next (`-u`, `-U`, `--user`), or undefined.
+  let userNext: string | undefined;
   let redisCli = false;
   let passwordFlag: string | undefined;
   let previous: string | undefined;
@@ -68,10 +69,11 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   for (const arg of args) {
     const before = previous;
     previous = arg;
-    if (userNext) {
-      userNext = false;
-      if (!arg.startsWith('-') && isUserPassword(arg)) {
-        out.push(withoutPassword(arg, replacement));
+    if (userNext !== undefined) {
+      const at = arg.startsWith('-') ? -1 : passwordAt(arg, isSambaUser(userNext));
+      userNext = undefined;
+      if (at !== -1) {
+        out.push(withoutPassword(arg, at, replacement));
         continue;
       }
     }
@@ -98,12 +100,13 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     if (withValue) {
       const name = withValue[1]!;
       const value = arg.slice(withValue[0].length);
+      const at = USER_FLAG.test(name) ? passwordAt(value, isSambaUser(name)) : -1;
       out.push(
         `${name}=${
           SECRET_FLAG.test(name)
             ? replacement
-            : USER_FLAG.test(name) && isUserPassword(value)
-              ? withoutPassword(value, replacement)
+            : at !== -1
+              ? withoutPassword(value, at, replacement)
               : redactor.text(redactor.url(value))
         }`,
       );
@@ -115,7 +118,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     }
     if (BARE_FLAG.test(arg)) {
       hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || arg === passwordFlag;
-      userNext = USER_FLAG.test(arg);
+      userNext = USER_FLAG.test(arg) ? arg : undefined;
       out.push(arg);
       continue;
     }
@@ -127,16 +130,23 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   return out;
 }
 
-/**
- * Whether a user flag's value is `user:password`, not a URL (`redis-cli -u redis://:pw@h:6379`,
- * scrubbed as text: its userinfo goes, its host and port stay).
- */
-function isUserPassword(value: string): boolean {
-  const colon = value.indexOf(':');
-  return colon !== -1 && !value.startsWith('//', colon + 1);
+/** Samba's user flags (`-U`, `--user`), which also take `user%password`. */
+function isSambaUser(flag: string): boolean {
+  return flag === '-U' || flag === '--user';
 }
 
-/** `admin:pw` → `admin:[REDACTED]`. */
-function withoutPassword(value: string, replacement: string): string {
-  return `${value.slice(0, value.indexOf(':') + 1)}${replacement}`;
+/**
+ * Where the password of a user flag's value starts after its separator: `user:password`, not a
+ * URL (`redis-cli -u redis://:pw@h:6379`, scrubbed as text: its userinfo goes, its host and port
+ * stay); after Samba's flags `user%password` when there is no colon. -1 when there is none.
+ */
+function passwordAt(value: string, samba: boolean): number {
+  const colon = value.indexOf(':');
+  if (colon !== -1) return value.startsWith('//', colon + 1) ? -1 : colon;
+  return samba ? value.indexOf('%') : -1;
+}
+
+/** `admin:pw` → `admin:[REDACTED]` (`bob%pw` → `bob%[REDACTED]`), the separator at `at`. */
+function withoutPassword(value: string, at: number, replacement: string): string {
+  return `${value.slice(0, at + 1)}${replacement}`;
 }

@@ -8,7 +8,8 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  * Credentials given as command-line flags, in free text (a logged command, a child process's
  * error, `process.command_line`-like attributes); args.ts does the same for an argument list:
  * - `-u user:pw`, `--user user:pw`, `--user=user:pw`, `-uuser:pw`, `-U`/`--proxy-user` (curl's form)
- *   keep the user and hide the password; `-u 1000:1000` (docker's uid:gid) is kept;
+ *   keep the user and hide the password; `-u 1000:1000` (docker's uid:gid) is kept; after `-U` and
+ *   `--user`, Samba's `user%pw` (smbclient, rpcclient) too;
  * - `--password pw`, `--pass pw` (redis-cli), `--db-password pw`, `--token t`, `--client-secret s`:
  *   a long flag whose name ends in a secret name (as `db_password=` in text, param-names.ts), its
  *   value in the next word; the `--password=pw` form is inline.ts's `password=`; with one dash too
@@ -31,6 +32,7 @@ const DASH = 45;
 const COLON = 58;
 const EQUALS = 61;
 const SLASH = 47;
+const PERCENT = 37;
 const LF = 10;
 /** Names longer than this are no flags worth reading. */
 const MAX_NAME = 64;
@@ -326,9 +328,15 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
    * value is a URL (`redis-cli -u redis://:pw@h:6379`, whose userinfo the URL pass has scrubbed:
    * read as `user:password`, its host and port went too).
    */
-  function userValue(): boolean {
+  function userValue(samba: boolean): boolean {
     let colon = valueFrom;
     while (colon < valueTo && text.charCodeAt(colon) !== COLON) colon++;
+    // Samba's `-U user%password` (`--user=`): no colon, the password after the first `%`.
+    if (samba && colon === valueTo) {
+      colon = valueFrom;
+      while (colon < valueTo && text.charCodeAt(colon) !== PERCENT) colon++;
+      return colon === valueFrom || colon + 1 >= valueTo || hide(colon + 1, valueTo);
+    }
     if (colon === valueFrom || colon + 1 >= valueTo) return true;
     if (text.charCodeAt(colon + 1) === SLASH && text.charCodeAt(colon + 2) === SLASH) return true;
     let digits = true;
@@ -356,7 +364,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
           (sep === EQUALS && valueAt(end + 1, false)) ||
           ((sep === 32 || sep === 9) && valueAt(end, true))
         ) {
-          ok = userValue();
+          ok = userValue(length === 4);
           from = valueTo;
         }
       } else if (
@@ -375,7 +383,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
       // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
       const glued = dash + 2 < n && !isBlank(text.charCodeAt(dash + 2));
       if (valueAt(dash + 2, !glued)) {
-        ok = userValue();
+        ok = userValue(c === 85);
         from = valueTo;
       }
     } else if (

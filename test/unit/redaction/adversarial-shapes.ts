@@ -293,6 +293,7 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SQL passwords in text, VALUES', 'identified by values ', ['text']],
   ['SQL passwords in text, blanks', `identified${' '.repeat(100)}`, ['text']],
   ['SQL passwords in text, long value', 'a', ['text'], "password '"],
+  ['user flags, Samba', ' -U a%a --user=a%', ['text']],
   // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],

@@ -89,6 +89,13 @@ describe('credentials given as command-line flags in text', () => {
     ['ok\n--password hunter2\r\n-u bob:pw', `ok\n--password ${R}\r\n-u bob:${R}`],
     ['mysql\t-pS3cret app', `mysql\t-p${R} app`],
     ['-u bob:pw https://x', `-u bob:${R} https://x`],
+    // Samba's `user%password` after `-U` and `--user` (2026-12-07: kept whole).
+    ['smbclient //srv/share -U bob%s3cret -c ls', `smbclient //srv/share -U bob%${R} -c ls`],
+    ["rpcclient -U 'DOM\\bob%s3 cret' h", `rpcclient -U 'DOM\\bob%${R}' h`],
+    [
+      'smbclient //srv/s --user=bob%s3cret && smbclient -Ubob%pw',
+      `smbclient //srv/s --user=bob%${R} && smbclient -Ubob%${R}`,
+    ],
     // A URL after `-u` (2026-12-07: `redis-cli -u redis:[REDACTED]`, host and port gone): its userinfo.
     [
       'redis-cli -u redis://default:s3cret@cache:6379/0 ping',
@@ -112,6 +119,8 @@ describe('credentials given as command-line flags in text', () => {
     // docker's uid:gid, and a user without a password (curl prompts).
     'docker run -u 1000:1000 img; sort -u file; curl -u user https://x',
     'x --password --verbose; --user= a',
+    // `-U` as a user name elsewhere; `%` after curl's `-u` is an escape in a user name.
+    'psql -U postgres -h db; curl -u bob%40corp https://x; smbclient -U bob% x',
     // At a line's start, no tool before it on its line.
     'redis-cli ping\n-a /tmp; mysql app\n-pv',
     // One dash: other names, no value, short clusters (mysql's `-pS3cret` above keeps `app`).
@@ -279,13 +288,16 @@ describe('process.command_args set on a span', () => {
     expect(attributes['app.args']).toEqual(['redis-cli', '-a', 'pw1']);
   });
 
-  it("a URL after -u keeps its host (2026-12-07: 'redis:[REDACTED]')", () => {
+  it("a URL after -u keeps its host (2026-12-07: 'redis:[REDACTED]'); Samba's user%password loses the password", () => {
     const attributes = {
       'process.command_args': [
         'redis-cli',
         '-u',
         'redis://:s3cret@cache:6379',
         '--user=rediss://u:pw@h:6380',
+        '-U',
+        'bob%s3cret',
+        '--user=al%pw',
       ],
     };
     redactor.attributes(attributes);
@@ -294,6 +306,9 @@ describe('process.command_args set on a span', () => {
       '-u',
       'redis://REDACTED:REDACTED@cache:6379',
       '--user=rediss://REDACTED:REDACTED@h:6380',
+      '-U',
+      `bob%${R}`,
+      `--user=al%${R}`,
     ]);
   });
 
