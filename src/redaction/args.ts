@@ -30,7 +30,7 @@ function isRedisCli(arg: string): boolean {
 
 /**
  * The short flag whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
- * sshpass and after `login` that follows docker or podman, `-P` after sqlcmd, `-w` after an OpenLDAP
+ * sshpass and after `login` that follows docker, podman, az or another of cli-flags.ts's tools, `-P` after sqlcmd, `-w` after an OpenLDAP
  * client; undefined for any other argument.
  */
 function passwordFlagAfter(arg: string, previous: string | undefined): string | undefined {
@@ -51,7 +51,7 @@ function passwordFlagAfter(arg: string, previous: string | undefined): string | 
  * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
  * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password, also as one argument;
- *   after sshpass, `docker login` or `podman login` `-p password`, after sqlcmd `-P password`, after
+ *   after sshpass, `docker login`, `az login` (and the other `login`s of cli-flags.ts) `-p password`, after sqlcmd `-P password`, after
  *   an OpenLDAP client `-w password`;
  * - after sqlplus, sqlldr, expdp, impdp or rman, `scott/tiger@orcl` (and `scott/tiger`) hides the
  *   password, after exp and imp `scott/tiger@orcl` (oracle-logins.ts);
@@ -60,7 +60,8 @@ function passwordFlagAfter(arg: string, previous: string | undefined): string | 
 export function scrubArgs(args: readonly string[], redactor: Redactor, replacement: string): string[] {
   const out: string[] = [];
   let hideNext = false;
-  let userNext = false;
+  // The user flag whose value comes next (`-u`, `-U`, `--user`), or undefined.
+  let userNext: string | undefined;
   let redisCli = false;
   let passwordFlag: string | undefined;
   let previous: string | undefined;
@@ -68,10 +69,11 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   for (const arg of args) {
     const before = previous;
     previous = arg;
-    if (userNext) {
-      userNext = false;
-      if (!arg.startsWith('-') && arg.includes(':')) {
-        out.push(withoutPassword(arg, replacement));
+    if (userNext !== undefined) {
+      const at = arg.startsWith('-') ? -1 : passwordAt(arg, isSambaUser(userNext));
+      userNext = undefined;
+      if (at !== -1) {
+        out.push(withoutPassword(arg, at, replacement));
         continue;
       }
     }
@@ -98,12 +100,13 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     if (withValue) {
       const name = withValue[1]!;
       const value = arg.slice(withValue[0].length);
+      const at = USER_FLAG.test(name) ? passwordAt(value, isSambaUser(name)) : -1;
       out.push(
         `${name}=${
           SECRET_FLAG.test(name)
             ? replacement
-            : USER_FLAG.test(name) && value.includes(':')
-              ? withoutPassword(value, replacement)
+            : at !== -1
+              ? withoutPassword(value, at, replacement)
               : redactor.text(redactor.url(value))
         }`,
       );
@@ -115,7 +118,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     }
     if (BARE_FLAG.test(arg)) {
       hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || arg === passwordFlag;
-      userNext = USER_FLAG.test(arg);
+      userNext = USER_FLAG.test(arg) ? arg : undefined;
       out.push(arg);
       continue;
     }
@@ -127,7 +130,23 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   return out;
 }
 
-/** `admin:pw` → `admin:[REDACTED]`. */
-function withoutPassword(value: string, replacement: string): string {
-  return `${value.slice(0, value.indexOf(':') + 1)}${replacement}`;
+/** Samba's user flags (`-U`, `--user`), which also take `user%password`. */
+function isSambaUser(flag: string): boolean {
+  return flag === '-U' || flag === '--user';
+}
+
+/**
+ * Where the password of a user flag's value starts after its separator: `user:password`, not a
+ * URL (`redis-cli -u redis://:pw@h:6379`, scrubbed as text: its userinfo goes, its host and port
+ * stay); after Samba's flags `user%password` when there is no colon. -1 when there is none.
+ */
+function passwordAt(value: string, samba: boolean): number {
+  const colon = value.indexOf(':');
+  if (colon !== -1) return value.startsWith('//', colon + 1) ? -1 : colon;
+  return samba ? value.indexOf('%') : -1;
+}
+
+/** `admin:pw` → `admin:[REDACTED]` (`bob%pw` → `bob%[REDACTED]`), the separator at `at`. */
+function withoutPassword(value: string, at: number, replacement: string): string {
+  return `${value.slice(0, at + 1)}${replacement}`;
 }

@@ -1,20 +1,23 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isWhiteSpace as isBlank, isDigit, isScrubbed } from './chars.js';
-import { endsInSecretName } from './param-names.js';
+import { isAlnum, isWhiteSpace as isBlank, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
+import { INLINE_SECRET_NAMES } from './defaults.js';
+import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
 /**
  * Credentials given as command-line flags, in free text (a logged command, a child process's
  * error, `process.command_line`-like attributes); args.ts does the same for an argument list:
  * - `-u user:pw`, `--user user:pw`, `--user=user:pw`, `-uuser:pw`, `-U`/`--proxy-user` (curl's form)
- *   keep the user and hide the password; `-u 1000:1000` (docker's uid:gid) is kept;
+ *   keep the user and hide the password; `-u 1000:1000` (docker's uid:gid) is kept; after `-U` and
+ *   `--user`, Samba's `user%pw` (smbclient, rpcclient) too;
  * - `--password pw`, `--pass pw` (redis-cli), `--db-password pw`, `--token t`, `--client-secret s`:
  *   a long flag whose name ends in a secret name (as `db_password=` in text, param-names.ts), its
- *   value in the next word; the `--password=pw` form is inline.ts's `password=`;
+ *   value in the next word; the `--password=pw` form is inline.ts's `password=`; with one dash too
+ *   (`-password pw`, `-api-key k`: Go's flags), when the name is not glued to a letter (`-psecret`);
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
  *   `mysql -p db` prompts for the password (`db` is the database);
- * - likewise `-p pw` after sshpass, `docker login` or `podman login`, `-P pw` after sqlcmd, `-w pw`
+ * - likewise `-p pw` after sshpass or `login` after docker, podman, az and others (LOGIN_TOOLS), `-P pw` after sqlcmd, `-w pw`
  *   after an OpenLDAP client (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
  *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
@@ -28,6 +31,8 @@ export type CliFlagScrubber = (text: string, budget?: SecretBudget) => string;
 const DASH = 45;
 const COLON = 58;
 const EQUALS = 61;
+const SLASH = 47;
+const PERCENT = 37;
 const LF = 10;
 /** Names longer than this are no flags worth reading. */
 const MAX_NAME = 64;
@@ -94,10 +99,46 @@ function lastBefore(s: Seen, text: string, p: number): number {
   return s.last;
 }
 
-/** The tools whose `-p` takes a password in the next word. */
-export const P_PASSWORD_TOOLS = ['sshpass', 'docker login', 'podman login'];
-/** The tools whose `-P` does (SQL Server's). */
-export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd'];
+/**
+ * The words before `login` whose `-p` takes a password in the next word: container registries'
+ * clients, Azure's CLI (`az login`, `az acr login`), OpenShift's `oc`, Cloud Foundry's `cf`,
+ * `helm registry login`. Short, so `login` is read back only a few letters.
+ */
+const LOGIN_TOOLS = [
+  'docker',
+  'podman',
+  'az',
+  'acr',
+  'oc',
+  'cf',
+  'registry',
+  'oras',
+  'buildah',
+  'skopeo',
+  'nerdctl',
+];
+const LONGEST_LOGIN_TOOL = 8;
+/** MongoDB's shells and tools, whose `-p` is `--password`. */
+const MONGO_TOOLS = [
+  'mongo',
+  'mongosh',
+  'mongodump',
+  'mongorestore',
+  'mongoexport',
+  'mongoimport',
+  'mongostat',
+  'mongotop',
+  'mongofiles',
+];
+/** The tools whose `-p` takes a password in the next word (Cassandra's cqlsh too). */
+export const P_PASSWORD_TOOLS = [
+  'sshpass',
+  'cqlsh',
+  ...MONGO_TOOLS,
+  ...LOGIN_TOOLS.map((tool) => `${tool} login`),
+];
+/** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip. */
+export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip'];
 /** The tools whose `-w` does: OpenLDAP's clients. */
 export const W_PASSWORD_TOOLS = [
   'ldapsearch',
@@ -113,16 +154,58 @@ export const W_PASSWORD_TOOLS = [
 
 /**
  * The needles those tools are searched for by in text, few, since each one absent from a text costs
- * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after docker or podman,
+ * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after LOGIN_TOOLS,
  * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
  */
-const P_NEEDLES = ['sshpass', 'login'];
+const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh'];
+const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip'];
+/** Tools named with a glued `-pSecret`: mysql's, sshpass's, 7-Zip's (`7z a -pSecret`). */
+const GLUED_P_NEEDLES = ['mysql', 'mariadb', 'sshpass', '7z'];
 const W_NEEDLES = ['ldap'];
 const W_SUFFIXES = W_PASSWORD_TOOLS.map((tool) => tool.slice(4));
 
+/** A character of a word or a file name a tool's name must not be inside of (`x.zip`, `pymongo`). */
+function isWordChar(c: number): boolean {
+  return isAlnum(c) || c === DASH || c === 95 || c === 46;
+}
+
+/**
+ * Whether the needle at `at`, with up to `back` letters before it (`un` of `unzip`), is a whole word
+ * that is one of `tools`: not inside a longer name (`pymongo`, `gzip`), a file's (`backup.zip`) or an
+ * address (`mongodb://`).
+ */
+function isToolWord(text: string, at: number, tools: readonly string[], back: number): boolean {
+  let from = at;
+  while (from > 0 && at - from < back && isLetter(text.charCodeAt(from - 1))) from--;
+  if (from > 0 && isWordChar(text.charCodeAt(from - 1))) return false;
+  let to = at;
+  while (to < text.length && to - from <= 16 && isAlnum(text.charCodeAt(to))) to++;
+  return !isWordChar(text.charCodeAt(to)) && isOneOf(text, from, to, tools);
+}
+
+/**
+ * `sshpass`, `cqlsh`, one of MONGO_TOOLS as a word, or `login` as a word after one of LOGIN_TOOLS
+ * and a space (`az login`, not `xaz login`).
+ */
 function acceptPTool(text: string, at: number): boolean {
-  if (text.charCodeAt(at) !== 108) return true;
-  return at >= 7 && (text.startsWith('docker ', at - 7) || text.startsWith('podman ', at - 7));
+  const c = text.charCodeAt(at);
+  if (c === 109) return isToolWord(text, at, MONGO_TOOLS, 0);
+  if (c !== 108) return true;
+  if (at < 3 || text.charCodeAt(at - 1) !== 32 || isNameChar(text.charCodeAt(at + 5))) return false;
+  let word = at - 1;
+  while (word > 0 && at - 1 - word <= LONGEST_LOGIN_TOOL && isLetter(text.charCodeAt(word - 1))) word--;
+  if (word > 0 && isNameChar(text.charCodeAt(word - 1))) return false;
+  return isOneOf(text, word, at - 1, LOGIN_TOOLS);
+}
+
+/** `sqlcmd`, or `bcp`, `zip`, `unzip` as a word. */
+function acceptUpperPTool(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 115 || isToolWord(text, at, UPPER_P_PASSWORD_TOOLS, 2);
+}
+
+/** mysql, mariadb (and their tools: `mysqldump`), sshpass, or 7-Zip as a word (`7z`, `7za`, `7zr`). */
+function acceptGluedPTool(text: string, at: number): boolean {
+  return text.charCodeAt(at) !== 55 || isToolWord(text, at, ['7z', '7za', '7zr'], 0);
 }
 
 function acceptWTool(text: string, at: number): boolean {
@@ -137,7 +220,7 @@ function acceptWTool(text: string, at: number): boolean {
 function seenForShortFlag(k: number): Seen {
   if (k === 0) return seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
   if (k === 1) return seen(P_NEEDLES, acceptPTool);
-  return k === 2 ? seen(UPPER_P_PASSWORD_TOOLS) : seen(W_NEEDLES, acceptWTool);
+  return k === 2 ? seen(UPPER_P_NEEDLES, acceptUpperPTool) : seen(W_NEEDLES, acceptWTool);
 }
 
 export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
@@ -153,6 +236,35 @@ export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
     if (dash === -1) return text;
     return scrubFlags(text, dash, budget, replacement);
   };
+}
+
+/** keytool's and jarsigner's password flags: `-storepass`, `-keypass` (`pass` glued to a word). */
+const KEYSTORE_PASSWORDS = ['storepass', 'keypass'];
+/** Secret names that end a one-dash flag's name only after a `-` or `_`, or as all of it (not `-psecret`, mysql's `-p`). */
+const ONE_DASH_NAMES = secretSuffixes(
+  [...INLINE_SECRET_NAMES, ...KEYSTORE_PASSWORDS],
+  // keytool's and jarsigner's `-srcstorepass`, `-destkeypass`.
+  KEYSTORE_PASSWORDS,
+);
+/** Shorter names are clusters of short flags (`-pwd` could be `-p -w -d`). */
+const MIN_ONE_DASH_NAME = 4;
+/** Where singleDashSecretFlag's name ended: the value is looked for after it. */
+let oneDashEnd = 0;
+
+/**
+ * Whether a one-dash flag at `dash` is named as a secret and followed by a blank (`-password pw`,
+ * `-db-password pw`, `-token t`), its name's end in oneDashEnd. Names are read up to MAX_NAME.
+ */
+function singleDashSecretFlag(text: string, dash: number): boolean {
+  let end = dash + 1;
+  while (end < text.length && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
+  oneDashEnd = end;
+  const sep = text.charCodeAt(end);
+  return (
+    end - dash - 1 >= MIN_ONE_DASH_NAME &&
+    (sep === 32 || sep === 9) &&
+    endsInSecretName(text, dash + 1, end, ONE_DASH_NAMES, true)
+  );
 }
 
 /**
@@ -211,11 +323,22 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
     return takeSecret(budget);
   }
 
-  /** `user:password` in valueFrom/valueTo: hides the password unless the user is a number. */
-  function userValue(): boolean {
+  /**
+   * `user:password` in valueFrom/valueTo: hides the password unless the user is a number, or the
+   * value is a URL (`redis-cli -u redis://:pw@h:6379`, whose userinfo the URL pass has scrubbed:
+   * read as `user:password`, its host and port went too).
+   */
+  function userValue(samba: boolean): boolean {
     let colon = valueFrom;
     while (colon < valueTo && text.charCodeAt(colon) !== COLON) colon++;
+    // Samba's `-U user%password` (`--user=`): no colon, the password after the first `%`.
+    if (samba && colon === valueTo) {
+      colon = valueFrom;
+      while (colon < valueTo && text.charCodeAt(colon) !== PERCENT) colon++;
+      return colon === valueFrom || colon + 1 >= valueTo || hide(colon + 1, valueTo);
+    }
     if (colon === valueFrom || colon + 1 >= valueTo) return true;
+    if (text.charCodeAt(colon + 1) === SLASH && text.charCodeAt(colon + 2) === SLASH) return true;
     let digits = true;
     for (let i = valueFrom; i < colon && digits; i++) digits = isDigit(text.charCodeAt(i));
     return digits || hide(colon + 1, valueTo);
@@ -241,7 +364,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
           (sep === EQUALS && valueAt(end + 1, false)) ||
           ((sep === 32 || sep === 9) && valueAt(end, true))
         ) {
-          ok = userValue();
+          ok = userValue(length === 4);
           from = valueTo;
         }
       } else if (
@@ -252,11 +375,15 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }
+    } else if (isLetter(c) && singleDashSecretFlag(text, dash) && valueAt(oneDashEnd, true)) {
+      // `-password pw`, `-api-key k`: Go's flag package (and Java's, Terraform's…) takes one dash.
+      ok = hide(valueFrom, valueTo);
+      from = valueTo;
     } else if (c === 117 || c === 85) {
       // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
       const glued = dash + 2 < n && !isBlank(text.charCodeAt(dash + 2));
       if (valueAt(dash + 2, !glued)) {
-        ok = userValue();
+        ok = userValue(c === 85);
         from = valueTo;
       }
     } else if (
@@ -272,7 +399,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         from = valueTo;
       }
     } else if (c === 112 && dash + 2 < n && !isBlank(text.charCodeAt(dash + 2))) {
-      mysql ??= seen(['mysql', 'mariadb']);
+      mysql ??= seen(GLUED_P_NEEDLES, acceptGluedPTool);
       if (valueAt(dash + 2, false) && onLineOf(mysql, dash)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;

@@ -80,6 +80,27 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'pwd',
   'secret',
   'token',
+  // Keys that sign or encrypt: `JWT_SIGNING_KEY=`, `hmac_key=`, `ENCRYPTION_KEY=`, Rails'
+  // `RAILS_MASTER_KEY=` and `SECRET_KEY_BASE=` went out whole (`key` alone is no name: `cache_key`,
+  // `public_key`, `sort_key`).
+  'signing-key',
+  'signing_key',
+  'signingkey',
+  'hmac-key',
+  'hmac_key',
+  'hmackey',
+  'encryption-key',
+  'encryption_key',
+  'encryptionkey',
+  'master-key',
+  'master_key',
+  'masterkey',
+  'secret-key-base',
+  'secret_key_base',
+  // npm's legacy `_auth=<base64 user:password>` (`.npmrc`, `npm_config__auth`): `auth` alone is
+  // no name (`auth=none`, `oauth=`), only with its underscore after a character that is not a
+  // letter or digit (`//registry/:_auth=`, not `basic_auth=`).
+  '_auth',
 ];
 
 /**
@@ -91,7 +112,7 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
  * `nextPageToken=…`) only hides a value; the names are single-part.
  */
 export const INLINE_GLUED_NAMES: readonly string[] =
-  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key accesskey accountkey'.split(
+  'password passwd passphrase pass pwd secret token apikey api_key secretkey secret_key privatekey private_key accesskey accountkey signingkey encryptionkey masterkey'.split(
     ' ',
   );
 
@@ -151,6 +172,33 @@ function luhn(match: string): boolean {
   return count >= 13 && count <= 19 && sum % 10 === 0;
 }
 
+/** The longest word an auth scheme's match may end in and still be read as prose. */
+const LONGEST_PROSE_WORD = 20;
+
+/**
+ * Whether an auth scheme's match is a credential: Digest's parameters always, another scheme's
+ * value unless it is a word of prose, lowercase letters after at most one capital and no longer
+ * than LONGEST_PROSE_WORD (`expired`, `Authentication`). A credential (base64, a random token, a
+ * JWT) holds digits, other capitals or punctuation; one of only lowercase letters is a placeholder.
+ */
+function notProse(match: string): boolean {
+  const c = match.charCodeAt(0);
+  if (c === 68 || c === 100) return true;
+  let from = match.length;
+  while (from > 0 && !isBlank(match.charCodeAt(from - 1))) from--;
+  if (match.length - from > LONGEST_PROSE_WORD) return true;
+  for (let i = from; i < match.length; i++) {
+    const d = match.charCodeAt(i);
+    if (!(d >= 97 && d <= 122) && !(i === from && d >= 65 && d <= 90)) return true;
+  }
+  return false;
+}
+
+/** `\s` as the pattern reads it, for the ASCII blanks a scheme and its value are written with. */
+function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
 /** Secret-looking values replaced wherever they occur in a string. */
 export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // Authorization schemes: `Bearer <token>`, `Basic <base64>`; Elasticsearch's `ApiKey <base64>`,
@@ -159,9 +207,15 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // token it was `Digest username=` replaced and the response and nonce kept. Each value is bounded,
   // so an unclosed quote costs one bounded scan, not one to the end of the text per `Digest`. One
   // regex, so that every text value is searched once for all of them.
+  // Not as a flag's name (`--token <value>`, `-token <value>`: cli-flags.ts scrubs it, keeping the
+  // name; `X-Auth-Token <value>` still counts), nor a value that starts with `-`: in
+  // `token -token abc123` the scheme took `-token` and kept the secret. A lowercase word
+  // (capitalized at most) is prose, not a credential: `token expired for user bob`,
+  // `Basic authentication failed`, `Negotiate protocol` (notProse).
   {
     regex:
-      /\b(?:Digest\s+(?:[A-Za-z0-9_-]{1,64}=(?:"[^"\r\n]{0,128}"|[^\s,"]{0,128})[ \t]*,?[ \t]*)+|(?:Bearer|Basic|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9\-._~+/]{6,}=*)/gi,
+      /\b(?:Digest\s+(?:[A-Za-z0-9_-]{1,64}=(?:"[^"\r\n]{0,128}"|[^\s,"]{0,128})[ \t]*,?[ \t]*)+|(?<!(?:^|\s)--?)(?:Bearer|Basic|Token|ApiKey|SSWS|Negotiate|NTLM)\s+[A-Za-z0-9._~+/][A-Za-z0-9\-._~+/]{5,}=*)/gi,
+    accept: notProse,
   },
   // JWT / JWS: three base64url segments, the first being a JSON header (`{"` → `eyJ`). Linear time:
   // an attempt from one `eyJ` scans to the end of its base64url run; when it fails, every later
@@ -180,7 +234,8 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   },
   // Well-known token formats: GitHub, Slack, Stripe, Google API keys.
   { regex: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
-  { regex: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  // Slack's bot, user and app tokens, app-level (`xapp-1-…`) and refresh (`xoxe-1-…`) ones too.
+  { regex: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g },
   { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   // Webhook URLs whose path is the secret (anyone holding it can post): Slack, Discord, Microsoft
@@ -192,16 +247,19 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
     prefix: true,
   },
   // OpenAI and Anthropic API keys (project, service-account and admin keys; a legacy key by its
-  // `T3BlbkFJ` marker), GitLab, npm, Hugging Face, Stripe webhook secrets, Shopify, DigitalOcean,
-  // SendGrid: a service's config dump or a client's error (`{"openaiKey":"sk-proj-…"}`) carried
-  // them under names no rule knows. Each starts with its literal prefix; a run after it is taken whole.
+  // `T3BlbkFJ` marker), GitLab (personal, deploy, runner, CI job, trigger, OAuth app… tokens), npm,
+  // Hugging Face, Stripe webhook secrets, Shopify, DigitalOcean, SendGrid, HashiCorp Vault (`hvs.`,
+  // `hvb.`, `hvr.`), PyPI, Databricks, Grafana service accounts, New Relic, Postman, Linear,
+  // Doppler, Terraform Cloud (after `.atlasv1.`, the token's id kept): a service's config dump or a
+  // client's error (`{"openaiKey":"sk-proj-…"}`) carried them under names no rule knows. Each starts
+  // with its literal prefix; a run after it is taken whole.
   {
     regex:
       /\bsk-(?:(?:proj|svcacct|admin)-|ant-(?:api|admin)\d\d-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/g,
   },
   {
     regex:
-      /\b(?:glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
+      /\b(?:gl(?:pat|oas|dt|rt|rtr|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|dapi[0-9a-f]{32}(?:-\d)?\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}\b|NRAK-[A-Z0-9]{27}\b|PMAK-[0-9a-f]{24}-[0-9a-f]{34}\b|lin_api_[A-Za-z0-9]{40}\b|dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}|atlasv1\.[A-Za-z0-9_-]{60,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
   },
   // An AWS secret access key after its name and blanks only (`AWS_SECRET_ACCESS_KEY wJalr…` in an
   // env dump or a table, `secretAccessKey\t…`): no `=` or `:` for the inline pairs to find. Only

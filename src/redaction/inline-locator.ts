@@ -1,5 +1,8 @@
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 
+/** The longest braced value (`{…}`) read as one, in units (a character, or `}}`). */
+export const MAX_BRACED = 256;
+
 /** Exported for the reference regex of test/unit/redaction/inline.test.ts. */
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -39,7 +42,9 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   // A quoted value, or an escaped one (`\"…\"`: JSON inside a JSON string), see escapedQuotedEnd.
   const q =
     `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'` +
-    `|\\\\"(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\")`;
+    `|\\\\"(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\"` +
+    // ODBC's braced value (`PWD={pa;ss}`), read as bracedEnd in inline.ts does.
+    `|\\{(?:[^}\\r\\n]|\\}\\}){0,${MAX_BRACED}}\\})`;
   // After the name: an optional `]` (a form field `user[password]=…`), then an optional quote, or
   // escaped quote, that closes it.
   const close = `\\]?(?:\\\\"|["'])?`;

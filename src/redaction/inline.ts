@@ -1,7 +1,7 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
-import { inlineLocator } from './inline-locator.js';
+import { inlineLocator, MAX_BRACED } from './inline-locator.js';
 
 /**
  * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
@@ -38,6 +38,8 @@ const EQUALS = 61;
 const GT = 62;
 const CR = 13;
 const LF = 10;
+const LBRACE = 123;
+const RBRACE = 125;
 
 /** What `\s` matches in a regex without the `u` flag. */
 function isSpace(c: number): boolean {
@@ -158,6 +160,31 @@ function escapedQuoteAt(text: string, at: number): boolean {
   return text.charCodeAt(at) === BACKSLASH && text.charCodeAt(at + 1) === DQUOTE;
 }
 
+/**
+ * End of the braced value opening at `open` (ODBC's `PWD={pa;ss}`, `}}` a `}` inside), past its
+ * closing `}`, or -1. Read as the regex `\{(?:[^}\r\n]|\}\}){0,MAX_BRACED}\}` does: greedy, then
+ * giving back to the last `}}`, whose first `}` closes it. Bounded, so an unclosed `{` after each
+ * of many names costs MAX_BRACED reads each, not a scan to the line's end.
+ */
+function bracedEnd(text: string, open: number): number {
+  const n = text.length;
+  let p = open + 1;
+  let units = 0;
+  let lastPair = -1;
+  while (units < MAX_BRACED && p < n) {
+    const c = text.charCodeAt(p);
+    if (c === RBRACE) {
+      if (text.charCodeAt(p + 1) !== RBRACE) break;
+      lastPair = p;
+      p += 2;
+    } else if (c === CR || c === LF) break;
+    else p++;
+    units++;
+  }
+  if (p < n && text.charCodeAt(p) === RBRACE) return p + 1;
+  return lastPair === -1 ? -1 : lastPair + 1;
+}
+
 /** End of the quoted value opening at `open` (past its closing quote), or -1 when it does not close. */
 function quotedEnd(text: string, open: number): number {
   const quote = text.charCodeAt(open);
@@ -203,6 +230,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   const singleDone = onlyOf(replacement, isSingleChar) ? replacement : 'REDACTED';
   const multiDone = onlyOf(replacement, isMultiChar) ? replacement : 'REDACTED';
   const replaced = ['', '"', "'", '\\"'].map((q) => q + replacement + q);
+  replaced.push(`{${replacement}}`);
 
   function isDone(text: string, at: number, done: string, valueChar: (c: number) => boolean): boolean {
     return wholeValue(text, at, 'REDACTED', valueChar) || wholeValue(text, at, done, valueChar);
@@ -244,6 +272,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     while (d < n && isSpace(text.charCodeAt(d))) d++;
     const c = d < n ? text.charCodeAt(d) : -1;
     if (c === BACKSLASH && escapedQuoteAt(text, d) && escapedQuotedEnd(text, d) !== -1) return found(d, 3);
+    if (c === LBRACE && bracedEnd(text, d) !== -1) return found(d, 4);
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
       if (close !== -1) return found(d, c === DQUOTE ? 1 : 2);

@@ -27,6 +27,7 @@ import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
 import { createRedisStatementScrubber } from './redis-statement.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
+import { createSqlPasswordScrubber } from './sql-passwords.js';
 import { DEFAULT_QUERY_PARAMS, redactPathParams, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
 import { createUserinfoScrubber } from './userinfo.js';
@@ -342,6 +343,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const phrases = createPhraseScrubber(replacement);
   const xml = createXmlScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
+  const sqlPasswords = createSqlPasswordScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
@@ -402,7 +404,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
     const credentials = cliFlags(oracleLogins(userinfo(urls, budget), budget), budget);
     const pairs = phrases(inline(encodedNames(credentials, budget), budget));
-    const databases = dbErrors(pgErrors(setCookie(xml(pairs, budget), budget), budget), budget);
+    const markup = setCookie(xml(pairs, budget), budget);
+    const databases = dbErrors(pgErrors(sqlPasswords(markup, budget), budget), budget);
     return rawHeaders(databases, budget);
   }
 

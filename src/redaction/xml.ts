@@ -1,13 +1,16 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isScrubbed, isWhiteSpace as isSpace } from './chars.js';
-import { INLINE_SECRET_NAMES } from './defaults.js';
+import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { found, readSettingAttributes } from './xml-attributes.js';
 
 /**
  * `<password>hunter2</password>` in free text (a SOAP fault, an XML body quoted in an error): the
  * text of an element whose name is, or ends in, a name free text scrubs (`password`, `api_key`,
  * `ns:Token`, `db_password`), when its closing tag follows (or the text ends first). The
  * `name=value` rules (inline.ts) need `=` or `:` after the name, so an XML body went out whole.
+ * Also a setting whose name is in an attribute (xml-attributes.ts): `<add key="Password"
+ * value="hunter2"/>` hides the value attribute's text, `<entry key="password">x</entry>` the element's.
  *
  * One pass: each `<` is looked at once, and a value runs to the next `<`, where the next element
  * starts, so no character is read more than a bounded number of times.
@@ -18,6 +21,11 @@ export type XmlScrubber = (text: string, budget?: SecretBudget) => string;
 const [GT, SLASH, COLON] = [62, 47, 58];
 /** Longer element names are not secret names (bounds the work per `<`). */
 const MAX_NAME = 128;
+/**
+ * A connection string under a setting's name is one secret: its server, user and options go with
+ * the password (`key="StorageConnectionString" value="…;AccountKey=…"`).
+ */
+const CONNECTION_STRING_NAMES = ['connectionstring', 'connection_string', 'connection-string'];
 
 /** An element name's characters: letters, digits, `-`, `_`, `.`, and a namespace's `:`. */
 function isNameChar(c: number): boolean {
@@ -25,7 +33,13 @@ function isNameChar(c: number): boolean {
 }
 
 export function createXmlScrubber(replacement: string, userNames: readonly string[]): XmlScrubber {
-  const names = secretSuffixes([...INLINE_SECRET_NAMES, ...userNames.filter((n) => /^[\w.-]+$/.test(n))]);
+  const literal = userNames.filter((n) => /^[\w.-]+$/.test(n));
+  const names = secretSuffixes([...INLINE_SECRET_NAMES, ...literal]);
+  // A setting's name is written as a key (`SmtpPassword`, `StripeApiKey`), glued as in an env var.
+  const keyNames = secretSuffixes(
+    [...INLINE_SECRET_NAMES, ...CONNECTION_STRING_NAMES, ...literal],
+    [...INLINE_GLUED_NAMES, ...CONNECTION_STRING_NAMES],
+  );
   return (text, budget = secretBudget()) => {
     let lt = text.indexOf('<');
     if (lt === -1) return text;
@@ -39,7 +53,23 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
       const next = text.indexOf('<', end);
       const segmentEnd = next === -1 ? text.length : next;
       let gt = end;
-      if (isSpace(text.charCodeAt(end))) while (gt < segmentEnd && text.charCodeAt(gt) !== GT) gt++;
+      let keyIsSecret = false;
+      if (isSpace(text.charCodeAt(end))) {
+        while (gt < segmentEnd && text.charCodeAt(gt) !== GT) gt++;
+        if (end > lt + 1 && text.charCodeAt(lt + 1) !== SLASH) {
+          readSettingAttributes(text, end, gt, keyNames);
+          keyIsSecret = found.keyIsSecret;
+          const { valueFrom, valueTo } = found;
+          if (keyIsSecret && valueFrom !== -1) {
+            keyIsSecret = false;
+            if (valueTo > valueFrom && !isScrubbed(text, valueFrom, valueTo, replacement)) {
+              out += text.slice(copied, valueFrom) + replacement;
+              if (!takeSecret(budget)) return out;
+              copied = valueTo;
+            }
+          }
+        }
+      }
       if (
         end > lt + 1 &&
         gt < segmentEnd &&
@@ -55,7 +85,7 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
         if (
           valueEnd > value &&
           (next === -1 || closes(text, next, lt + 1, end)) &&
-          endsInSecretName(text, local, end, names, true) &&
+          (keyIsSecret || endsInSecretName(text, local, end, names, true)) &&
           !isScrubbed(text, value, valueEnd, replacement)
         ) {
           out += text.slice(copied, value) + replacement;

@@ -242,6 +242,63 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   // S3 presigned signatures outside a URL (2026-12-06, night).
   ['S3 signatures', 'X-Amz-Signature=', ['text']],
   ['S3 signatures, short values', `x-amz-signature=${'a'.repeat(63)}&`, ['text']],
+  // `login`s whose `-p` is a password (2026-12-07): a login per flag, long words before `login`.
+  ['login password flags', 'az login -p a ', ['text']],
+  ['login password flags, long words', `${'a'.repeat(40)} login -p a `, ['text']],
+  ['login password flags, no tool', ' login -p a', ['text']],
+  // More tools' password flags (2026-12-07): tools, names inside words and files, keystores.
+  ['tool password flags, mongo', 'mongosh -p a ', ['text']],
+  ['tool password flags, near-miss tools', ' pymongo -p a a.zip -P a 7zip -pa', ['text']],
+  ['tool password flags, glued tools', '7z -pa ', ['text']],
+  ['keystore flags', ' -srcstorepass a -keypass ', ['text']],
+  // One-dash secret flags (2026-12-07): a value per flag, names without one, long names.
+  ['one-dash secret flags', ' -password a', ['text']],
+  ['one-dash secret flags, no values', ' -db-token -', ['text']],
+  ['one-dash secret flags, long names', ` -${'a'.repeat(100)}-password a`, ['text']],
+  // Auth schemes before prose and flags (2026-12-07): every match checked and kept.
+  ['auth schemes, prose words', 'Token expired ', ['text']],
+  ['auth schemes, flags', ' --token -token ', ['text']],
+  ['auth schemes, long words', `bearer ${'a'.repeat(19)}\t`, ['text']],
+  // More token formats (2026-12-07): each prefix repeated, and near misses one character short.
+  ['Slack app tokens', 'xapp-', ['text']],
+  ['GitLab tokens, other kinds', 'glrt-gldt-glptt-', ['text']],
+  ['Vault tokens', 'hvs.', ['text']],
+  ['Vault tokens, short', `hvs.${'a'.repeat(23)}`, ['text']],
+  ['PyPI tokens', 'pypi-AgEIcHlwaS5vcmc', ['text']],
+  ['Databricks tokens, short', `dapi${'a'.repeat(31)} `, ['text']],
+  ['Grafana tokens, short', `glsa_${'a'.repeat(32)}_ `, ['text']],
+  ['New Relic and Postman keys', 'NRAK-PMAK-', ['text']],
+  ['Linear and Doppler tokens', 'lin_api_dp.pt.', ['text']],
+  ['Terraform Cloud tokens', '.atlasv1.', ['text']],
+  // npm's `_auth` (2026-12-07): a pair per few bytes, and the name glued where it is no name.
+  ['npm _auth pairs', ':_auth=a ', ['text', 'url']],
+  ['npm _auth, glued', 'a_auth=', ['text']],
+  // Keys that sign or encrypt (2026-12-07): pairs, glued names, near-miss names.
+  ['signing key pairs', 'SECRET_KEY_BASE=a RAILS_MASTER_KEY=', ['text', 'url']],
+  ['signing key names, glued', 'aSigningKeyaMasterKeY', ['text']],
+  ['signing key names, near misses', 'secret_key_bas=hmac_ke=', ['text']],
+  // ODBC's braced values (2026-12-07): unclosed after every name, escaped braces, long ones.
+  ['inline braces, unclosed', 'pwd={', ['text']],
+  ['inline braces, escapes', 'pwd={}}}}', ['text']],
+  ['inline braces, long', `pwd={${'a'.repeat(300)};`, ['text']],
+  ['inline braces, one long run', '}}', ['text'], 'pwd={'],
+  ['user flags, URLs', ' -u a://a:a@a ', ['text']],
+  // SQL passwords in text (2026-12-07): clauses, near misses, quote runs, one long value.
+  ['SQL passwords in text', "PASSWORD 'a' ", ['text']],
+  ['SQL passwords in text, unclosed', "password '", ['text']],
+  ['SQL passwords in text, quote runs', "''", ['text'], "password '"],
+  ['SQL passwords in text, needles only', 'asswordDENTIFIED', ['text']],
+  ['SQL passwords in text, IDENTIFIED BY', 'identified by a ', ['text']],
+  ['SQL passwords in text, IDENTIFIED WITH', 'IDENTIFIED WITH a BY "', ['text']],
+  ['SQL passwords in text, VALUES', 'identified by values ', ['text']],
+  ['SQL passwords in text, blanks', `identified${' '.repeat(100)}`, ['text']],
+  ['SQL passwords in text, long value', 'a', ['text'], "password '"],
+  ['user flags, Samba', ' -U a%a --user=a%', ['text']],
+  // Settings named by a key attribute (2026-12-07): a secret per tag, unclosed quotes, one long tag.
+  ['XML settings', '<add key="Password" value="a"/>', ['text']],
+  ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
+  ['XML settings, one long tag', 'key="apikey" value = "a" name=', ['text'], '<add '],
+  ['XML settings, near-miss keys', `<a name='${'a'.repeat(40)}passwordx' value='a'>`, ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

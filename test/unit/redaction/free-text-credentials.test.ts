@@ -89,6 +89,21 @@ describe('credentials given as command-line flags in text', () => {
     ['ok\n--password hunter2\r\n-u bob:pw', `ok\n--password ${R}\r\n-u bob:${R}`],
     ['mysql\t-pS3cret app', `mysql\t-p${R} app`],
     ['-u bob:pw https://x', `-u bob:${R} https://x`],
+    // Samba's `user%password` after `-U` and `--user` (2026-12-07: kept whole).
+    ['smbclient //srv/share -U bob%s3cret -c ls', `smbclient //srv/share -U bob%${R} -c ls`],
+    ["rpcclient -U 'DOM\\bob%s3 cret' h", `rpcclient -U 'DOM\\bob%${R}' h`],
+    [
+      'smbclient //srv/s --user=bob%s3cret && smbclient -Ubob%pw',
+      `smbclient //srv/s --user=bob%${R} && smbclient -Ubob%${R}`,
+    ],
+    // A URL after `-u` (2026-12-07: `redis-cli -u redis:[REDACTED]`, host and port gone): its userinfo.
+    [
+      'redis-cli -u redis://default:s3cret@cache:6379/0 ping',
+      'redis-cli -u redis://REDACTED:REDACTED@cache:6379/0 ping',
+    ],
+    // One dash, as Go's flag package takes a long flag (2026-12-07: kept whole).
+    ['./server -password s3cret -port 8080', `./server -password ${R} -port 8080`],
+    ['./server -api-key abc123 -db-password "s3 cret" -v', `./server -api-key ${R} -db-password "${R}" -v`],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -104,8 +119,13 @@ describe('credentials given as command-line flags in text', () => {
     // docker's uid:gid, and a user without a password (curl prompts).
     'docker run -u 1000:1000 img; sort -u file; curl -u user https://x',
     'x --password --verbose; --user= a',
+    // `-U` as a user name elsewhere; `%` after curl's `-u` is an escape in a user name.
+    'psql -U postgres -h db; curl -u bob%40corp https://x; smbclient -U bob% x',
     // At a line's start, no tool before it on its line.
     'redis-cli ping\n-a /tmp; mysql app\n-pv',
+    // One dash: other names, no value, short clusters (mysql's `-pS3cret` above keeps `app`).
+    './app -tokens 3 -token-ttl 30 -secret-file /run/s; go run . -password',
+    'tar -xzf a.tgz; ls -pass; mkdir -pv a',
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
@@ -266,6 +286,30 @@ describe('process.command_args set on a span', () => {
     ]);
     // Only the semantic-conventions key is read as an argument list; other arrays stay item by item.
     expect(attributes['app.args']).toEqual(['redis-cli', '-a', 'pw1']);
+  });
+
+  it("a URL after -u keeps its host (2026-12-07: 'redis:[REDACTED]'); Samba's user%password loses the password", () => {
+    const attributes = {
+      'process.command_args': [
+        'redis-cli',
+        '-u',
+        'redis://:s3cret@cache:6379',
+        '--user=rediss://u:pw@h:6380',
+        '-U',
+        'bob%s3cret',
+        '--user=al%pw',
+      ],
+    };
+    redactor.attributes(attributes);
+    expect(attributes['process.command_args']).toEqual([
+      'redis-cli',
+      '-u',
+      'redis://REDACTED:REDACTED@cache:6379',
+      '--user=rediss://REDACTED:REDACTED@h:6380',
+      '-U',
+      `bob%${R}`,
+      `--user=al%${R}`,
+    ]);
   });
 
   it("an Oracle tool's login, and redis-cli's -a with its value in one argument", () => {

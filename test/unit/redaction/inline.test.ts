@@ -40,10 +40,18 @@ const REFERENCE_NAMES = [
   'pwd',
   'secret',
   'token',
+  // npm's `_auth`, keys that sign or encrypt (2026-12-07).
+  'signing[-_]?key',
+  'hmac[-_]?key',
+  'encryption[-_]?key',
+  'master[-_]?key',
+  'secret-key-base',
+  'secret_key_base',
+  '_auth',
 ];
 // Names glued to a word before them (`PGPASSWORD=`), added 2026-12-06 as a third alternative.
 const REFERENCE_GLUED =
-  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key|accesskey|accountkey';
+  'password|passwd|passphrase|pass|pwd|secret|token|apikey|api_key|secretkey|secret_key|privatekey|private_key|accesskey|accountkey|signingkey|encryptionkey|masterkey';
 
 function referenceScrubber(replacement: string, keys: readonly string[]): (text: string) => string {
   const userNames = keys.map(escapeRegex);
@@ -54,7 +62,9 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   // Escaped quoted values (`\"…\"`, JSON inside a JSON string) added 2026-12-06, with their group.
   const q =
     `(?:(")(?:[^"\\\\]|\\\\.)*"|(')(?:[^'\\\\]|\\\\.)*'` +
-    `|(\\\\")(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\")`;
+    `|(\\\\")(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\"` +
+    // ODBC's braced values (`PWD={pa;ss}`) added 2026-12-07, with a group for each brace.
+    `|(\\{)(?:[^}\\r\\n]|\\}\\}){0,256}(\\}))`;
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
   const inline = new RegExp(
@@ -63,7 +73,7 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
       `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
     'g',
   );
-  const inlineReplacement = `$1$2$3$4$5$6$7$8$9$10$11$12$13$14$15${replacement.replace(/\$/g, '$$$$')}$3$4$5$8$9$10$13$14$15`;
+  const inlineReplacement = `$1$2$3$4$5$6$8$9$10$11$12$13$15$16$17$18$19$20${replacement.replace(/\$/g, '$$$$')}$3$4$5$7$10$11$12$14$17$18$19$21`;
   return (text) => (/[:=]/.test(text) ? text.replace(inline, inlineReplacement) : text);
 }
 // --- End of reference. ---
@@ -81,6 +91,14 @@ const KEY_SETS: string[][] = [
 ];
 const TOKENS = [
   'password',
+  '_auth',
+  'auth',
+  'JWT_SIGNING_KEY',
+  'hmac-key',
+  'encryptionKey',
+  'RAILS_MASTER_KEY',
+  'secret_key_base',
+  'cache_key',
   'PassWord',
   'PASSWD',
   'pwd',
@@ -143,6 +161,7 @@ const TOKENS = [
   '&',
   '}',
   '{',
+  '}}',
   'REDACTED',
   '[REDACTED]',
   '***',
@@ -230,6 +249,28 @@ describe('escaped JSON inside text', () => {
     ['{\\"Cookie\\": \\"a=1; b=2\\", \\"x\\":1}', '{\\"Cookie\\": \\"[REDACTED]\\", \\"x\\":1}'],
     ['body="{\\"client_secret\\":\\"s3\\"}"', 'body="{\\"client_secret\\":\\"[REDACTED]\\"}"'],
     ['{\\"password\\":\\"x\\"', '{\\"password\\":\\"[REDACTED]\\"'],
+  ])('%s', (input, expected) => {
+    expect(scrub(input)).toBe(expected);
+    expect(reference(input)).toBe(expected);
+  });
+});
+
+// ODBC quotes a value holding `;` in braces, `}}` a `}` inside (`PWD={pa;ss}`): the value ended at
+// the `;` and the rest of the password went out (2026-12-07: `Pwd=[REDACTED];ss};`).
+describe('braced values', () => {
+  const scrub = createInlineScrubber('[REDACTED]', []);
+  const reference = referenceScrubber('[REDACTED]', []);
+  const long = (n: number) => 'a'.repeat(n);
+  it.each([
+    ['Server=h;Uid=u;Pwd={pa;ss};Db=d', 'Server=h;Uid=u;Pwd={[REDACTED]};Db=d'],
+    ['DRIVER={ODBC Driver 17};UID=sa;PWD={p;w}', 'DRIVER={ODBC Driver 17};UID=sa;PWD={[REDACTED]}'],
+    ['password={a}}b;c} next', 'password={[REDACTED]} next'],
+    // Not closed on its line: up to the `;`, as any value; closed only by its last `}}`.
+    ['pwd={ab;cd\n}', 'pwd=[REDACTED];cd\n}'],
+    ['pwd={ab}}cd', 'pwd={[REDACTED]}}cd'],
+    // Longer than MAX_BRACED: read as an unbraced value.
+    [`pwd={${long(256)}} x`, 'pwd={[REDACTED]} x'],
+    [`pwd={${long(257)}} x`, 'pwd=[REDACTED]} x'],
   ])('%s', (input, expected) => {
     expect(scrub(input)).toBe(expected);
     expect(reference(input)).toBe(expected);

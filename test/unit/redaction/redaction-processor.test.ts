@@ -295,7 +295,8 @@ describe('createRedactionProcessor', () => {
         attributes: {
           'tenant.secret_code': 'x',
           'app.internal.id': 7,
-          note: 'order ACME-123456 Bearer abcdefghij',
+          // A token, not a word: `Bearer <lowercase word>` is prose (auth-schemes.test.ts).
+          note: 'order ACME-123456 Bearer abcd3fgh1j',
           'url.full': 'https://e.com/?session_ref=1&token=2',
           'http.request.header.authorization': 'Basic dXNlcjpwYXNz',
         },

@@ -40,3 +40,42 @@ describe('more secret formats in text', () => {
     expect(redactor.text(text)).toBe(expected);
   });
 });
+
+// npm's legacy `_auth` (base64 of `user:password`) in an `.npmrc` line quoted by an install error
+// went out whole (2026-12-07): `_authToken=` and `_password=` were scrubbed, `_auth=` was not.
+describe("npm's _auth", () => {
+  it.each([
+    ['//registry.npmjs.org/:_auth=dXNlcjpwYXNz', '//registry.npmjs.org/:_auth=[REDACTED]'],
+    [
+      'npm ERR! config: //nexus.corp/repository/npm/:_auth = "dXNlcjpwYXNz"',
+      'npm ERR! config: //nexus.corp/repository/npm/:_auth = "[REDACTED]"',
+    ],
+    ['npm_config__auth=dXNlcjpwYXNz npm ci', 'npm_config__auth=[REDACTED] npm ci'],
+    // Other names ending in `auth` are no secret names.
+    ['basic_auth=true has_auth: yes oauth=x auth=none', 'basic_auth=true has_auth: yes oauth=x auth=none'],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+});
+
+// Keys that sign or encrypt, in a config dump or an env listing, went out whole (2026-12-07): their
+// names end in `key`, which alone names no secret (`cache_key`, `public_key`).
+describe('signing, HMAC, encryption and master keys', () => {
+  it('are replaced, in any of the ways names are written', () => {
+    expect(
+      redactor.text(
+        'env: SECRET_KEY_BASE=6f2a9b8c RAILS_MASTER_KEY=0123abcd JWT_SIGNING_KEY=abc hmac_key=ghi ENCRYPTION_KEY="k" ' +
+          '{"encryptionKey":"k2","signingKey":"k3"} secret_key_base: 6f2a9b8c7d1e',
+      ),
+    ).toBe(
+      'env: SECRET_KEY_BASE=[REDACTED] RAILS_MASTER_KEY=[REDACTED] JWT_SIGNING_KEY=[REDACTED] hmac_key=[REDACTED] ' +
+        'ENCRYPTION_KEY="[REDACTED]" {"encryptionKey":"[REDACTED]","signingKey":"[REDACTED]"} secret_key_base: [REDACTED]',
+    );
+  });
+
+  it('other keys are kept', () => {
+    const text =
+      'cache_key=user:1 public_key=ssh-rsa sort_key=a primary_key=id encryption_key_id=k1 master_keys=3';
+    expect(redactor.text(text)).toBe(text);
+  });
+});

@@ -20,6 +20,21 @@ describe('well-known token formats in text', () => {
     ['Shopify token', `shpat_${a(32, 'f')}`],
     ['DigitalOcean token', `dop_v1_${a(64, 'e')}`],
     ['SendGrid key', `SG.${a(22, 'm')}.${a(43, 'n')}`],
+    // Went out whole before 2026-12-07.
+    ['Slack app-level token', `xapp-1-A0123456789-1234567890123-${a(32, 'f')}`],
+    ['Slack refresh token', `xoxe-1-${a(40, 'M')}`],
+    ['GitLab deploy token', `gldt-${a(20, 'x')}`],
+    ['GitLab runner token', `glrt-${a(20, 'x')}`],
+    ['GitLab trigger token', `glptt-${a(40, '1')}`],
+    ['Vault service token', `hvs.CAESI${a(90, 'J')}`],
+    ['Vault batch token', `hvb.${a(100, 'A')}`],
+    ['PyPI token', `pypi-AgEIcHlwaS5vcmc${a(60, 'C')}`],
+    ['Databricks token', `dapi${a(32, 'e')}`],
+    ['Grafana service-account token', `glsa_${a(32, 'Q')}_${a(8, '0')}`],
+    ['New Relic key', `NRAK-${a(27, 'X')}`],
+    ['Postman key', `PMAK-${a(24, 'b')}-${a(34, 'c')}`],
+    ['Linear key', `lin_api_${a(40, 'L')}`],
+    ['Doppler token', `dp.pt.${a(43, 'D')}`],
   ])('%s', (_name, token) => {
     expect(redactor.text(`config {"openaiKey":"${token}","n":1}`)).toBe(
       'config {"openaiKey":"[REDACTED]","n":1}',
@@ -29,7 +44,14 @@ describe('well-known token formats in text', () => {
   it.each([
     'sk-learn pipelines and sk-ii-facial-treatment-essence-230ml',
     'npm_config_cache=/tmp/x hf_hub_download whsec_short SG.short.key',
+    'xapp-store hvs.short glrt-runner dapi-client dp.pt.short NRAK-1 lin_api_ready pypi-upload',
   ])('keeps look-alikes: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
+  });
+
+  it('Terraform Cloud token: the part after its id', () => {
+    expect(redactor.text(`TFE_TOKEN ${a(14, 'p')}.atlasv1.${a(67, 'z')} set`)).toBe(
+      `TFE_TOKEN ${a(14, 'p')}.[REDACTED] set`,
+    );
   });
 });

@@ -3,6 +3,11 @@
 // `ldapsearch -w pw` (and the other OpenLDAP clients). Elsewhere these flags are common and hold
 // no secret (`ssh -p 22`, `docker run -p 8080:80`, `curl -w '%{http_code}'`, `grep -P`), so, as
 // redis-cli's `-a`, each counts only on a line (an argument list) that names its tool.
+// `az login -u user -p secret` in a command line or a failed step's error went out whole
+// (2026-12-07): `-p` counted only after sshpass, `docker login` and `podman login`; the other
+// `login`s whose `-p` is a password (az, oc, cf, helm registry...) count too, and (the same day)
+// MongoDB's and Cassandra's shells' `-p`, bcp's and zip's `-P`, 7-Zip's and sshpass's glued
+// `-pSecret`, keytool's `-storepass`/`-keypass`.
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../src/redaction/redactor.js';
 
@@ -19,6 +24,35 @@ describe('short password flags after the tools that take them', () => {
     ['ldapmodify -D cn=admin -w s3cret -f x.ldif', `ldapmodify -D cn=admin -w ${R} -f x.ldif`],
     // An `ldap://` address between the tool and its flag names no other tool.
     ['ldapsearch -H ldap://h -D cn=x -w s3cret', `ldapsearch -H ldap://h -D cn=x -w ${R}`],
+    ['az login -u user -p secret', `az login -u user -p ${R}`],
+    ['az login --password secret', `az login --password ${R}`],
+    ['az login --password=secret', `az login --password=${R}`],
+    [
+      "ERROR: command 'az login --service-principal -u 0000-1111 -p s3cr3t --tenant contoso' exited with 1",
+      `ERROR: command 'az login --service-principal -u 0000-1111 -p ${R} --tenant contoso' exited with 1`,
+    ],
+    ['az acr login -n reg -u u -p "s3 cret"', `az acr login -n reg -u u -p "${R}"`],
+    ['oc login https://api:6443 -u dev -p s3cret', `oc login https://api:6443 -u dev -p ${R}`],
+    ['cf login -a https://api -u bob -p s3cret', `cf login -a https://api -u bob -p ${R}`],
+    ['helm registry login ghcr.io -u bob -p s3cret', `helm registry login ghcr.io -u bob -p ${R}`],
+    ['/usr/bin/skopeo login -p s3cret quay.io', `/usr/bin/skopeo login -p ${R} quay.io`],
+    // MongoDB's and Cassandra's shells, bcp, zip, 7-Zip and sshpass glued, keytool (2026-12-07).
+    [
+      'mongosh -u admin -p s3cret --authenticationDatabase admin',
+      `mongosh -u admin -p ${R} --authenticationDatabase admin`,
+    ],
+    [
+      'mongodump -u admin -p s3cret --db d; mongo -p "a b"',
+      `mongodump -u admin -p ${R} --db d; mongo -p "${R}"`,
+    ],
+    ['cqlsh -u cassandra -p s3cret h', `cqlsh -u cassandra -p ${R} h`],
+    ['bcp dbo.t out f.dat -S h -U sa -P s3cret', `bcp dbo.t out f.dat -S h -U sa -P ${R}`],
+    ['zip -P s3cret out.zip f && unzip -P s3cret out.zip', `zip -P ${R} out.zip f && unzip -P ${R} out.zip`],
+    ['7z a -ps3cret out.7z f; sshpass -ps3cret ssh h', `7z a -p${R} out.7z f; sshpass -p${R} ssh h`],
+    [
+      'keytool -importkeystore -srcstorepass changeit -deststorepass s3cret -keypass k',
+      `keytool -importkeystore -srcstorepass ${R} -deststorepass ${R} -keypass ${R}`,
+    ],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -28,6 +62,11 @@ describe('short password flags after the tools that take them', () => {
     "curl -w '%{http_code}' ldap://host; grep -P 'a+' f; sqlcmd -S db -E",
     'sshpass -f ~/.pw ssh host\nssh -p 22 host',
     'docker login\n-p 8080',
+    // `login` as a word after the tool's.
+    'xaz login -p 8080; az logins -p 8080; ssh login -p 22; az-login -p 1',
+    'az login\n-p 8080',
+    // The tools' names inside other words, file names and addresses.
+    'pymongo -p 8080; mongodb://h:27017 -p 5; tar -cf backup.zip -P x; gzip -P x; 7zip -pv',
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
@@ -53,6 +92,18 @@ describe('short password flags after the tools that take them', () => {
       [
         ['docker', 'run', '-p', '8080:80', 'img'],
         ['docker', 'run', '-p', '8080:80', 'img'],
+      ],
+      [
+        ['az', 'login', '--service-principal', '-u', 'id', '-p', 's3cret', '--tenant', 't'],
+        ['az', 'login', '--service-principal', '-u', 'id', '-p', R, '--tenant', 't'],
+      ],
+      [
+        ['mongosh', '-u', 'admin', '-p', 's3cret'],
+        ['mongosh', '-u', 'admin', '-p', R],
+      ],
+      [
+        ['/usr/bin/zip', '-P', 's3cret', 'out.zip'],
+        ['/usr/bin/zip', '-P', R, 'out.zip'],
       ],
       [
         ['ssh', '-p', '22', 'host'],
