@@ -6,6 +6,7 @@ import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { scrubArgs } from './args.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
+import { isWhiteSpace } from './chars.js';
 import { createCliFlagScrubber } from './cli-flags.js';
 import { scrubCookieHeader } from './cookie-header.js';
 import { createDbErrorValueScrubber } from './db-error-values.js';
@@ -309,6 +310,22 @@ enum Dialect {
   Redis = 2,
 }
 
+/**
+ * A statement written as a JSON document or array (`{"find":…}`, `[{"insert":…}]`), as MongoDB's
+ * and Elasticsearch's are: `{` or `[`, then a key, an object, an array or the end. Not an ODBC
+ * escape (`{call proc(?)}`), which is SQL.
+ */
+function isJsonStatement(value: string): boolean {
+  let i = 0;
+  while (i < value.length && isWhiteSpace(value.charCodeAt(i))) i++;
+  const open = value.charCodeAt(i);
+  if (open !== 123 /* { */ && open !== 91 /* [ */) return false;
+  i++;
+  while (i < value.length && isWhiteSpace(value.charCodeAt(i))) i++;
+  const next = value.charCodeAt(i);
+  return next === 34 /* " */ || next === 123 || next === 91 || next === 125 /* } */ || next === 93; /* ] */
+}
+
 function dialectOf(attributes: Attributes): Dialect {
   if (doubleQuotesStrings(attributes)) return Dialect.MySql;
   const system = attributes['db.system.name'] ?? attributes['db.system'];
@@ -439,7 +456,13 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       action === Action.Db
         ? dialect === Dialect.Redis
           ? maskSql(redisStatement(patternsOnly(value, budget, true), budget))
-          : maskSql(patternsOnly(value, budget, true), dialect === Dialect.MySql)
+          : // A JSON statement (MongoDB, Elasticsearch, set by hand): masking reads `"…"` as a name,
+            // so `{"filter":{"password":"hunter2"}}` went out whole; its name/value pairs are
+            // scrubbed as in text first.
+            maskSql(
+              isJsonStatement(value) ? scrubText(value, budget) : patternsOnly(value, budget, true),
+              dialect === Dialect.MySql,
+            )
         : action === Action.Url
           ? patternsOnly(scrubUrl(value, budget), budget)
           : action === Action.Query

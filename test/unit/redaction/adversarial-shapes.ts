@@ -90,6 +90,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SQL double quotes', '"', ['db']],
   ['SQL dollar quotes', '$a', ['db']],
   ['SQL comments', '/*', ['db']],
+  // A JSON statement (MongoDB's, Elasticsearch's) is scrubbed as text, then masked.
+  ['JSON statement, secret names', '"password":"', ['db'], '{'],
+  ['JSON statement, nested', '{"a":[', ['db'], '['],
   ['SQL backticks', '`', ['db']],
   ['SQL hex', '0x0-', ['db']],
   ['SQL IDENTIFIED BY', 'identified by ', ['db']],

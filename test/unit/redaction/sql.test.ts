@@ -54,6 +54,42 @@ describe('double-quoted strings of MySQL and MariaDB', () => {
   });
 });
 
+// MongoDB's and Elasticsearch's statements are JSON documents. Masking reads `"…"` as a name (as
+// SQL's identifiers are), so a filter on a password, an API key in a query, went out whole.
+describe('a JSON statement', () => {
+  it.each([
+    [
+      'mongodb',
+      '{"find":"users","filter":{"password":"hunter2","name":"bob","age":42}}',
+      '{"find":"users","filter":{"password":"[REDACTED]","name":"bob","age":?}}',
+    ],
+    [
+      'elasticsearch',
+      '{"query":{"match":{"api_key":"abc123"}}}',
+      '{"query":{"match":{"api_key":"[REDACTED]"}}}',
+    ],
+    [
+      'mongodb',
+      ' [ {"insertOne":{"document":{"client_secret":"s3 cret","n":1}}}]',
+      ' [ {"insertOne":{"document":{"client_secret":"[REDACTED]","n":?}}}]',
+    ],
+  ])('%s: %s has its secret values scrubbed, its names kept', (system, statement, expected) => {
+    const attributes = { 'db.system.name': system, 'db.query.text': statement };
+    createRedactor().attributes(attributes);
+    expect(attributes['db.query.text']).toBe(expected);
+  });
+
+  it.each([
+    ["{call set_password('hunter2')}", '{call set_password(?)}'],
+    ['{ fn UCASE(name) }', '{ fn UCASE(name) }'],
+    ['SELECT \'{"password":"x"}\'', 'SELECT ?'],
+  ])('SQL is not taken for JSON: %s', (statement, expected) => {
+    const attributes = { 'db.system.name': 'postgresql', 'db.query.text': statement };
+    createRedactor().attributes(attributes);
+    expect(attributes['db.query.text']).toBe(expected);
+  });
+});
+
 // Oracle takes the password of `IDENTIFIED BY` bare or double-quoted (its documented form for one
 // with special characters), which masking kept as a word or an identifier: the oracledb
 // instrumentation's `CREATE USER scott IDENTIFIED BY tiger` went out with the password.
