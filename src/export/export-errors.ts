@@ -134,6 +134,8 @@ export function classifyExportError(
   if (error instanceof RetryBeyondDeadlineError) return classifyExportError(error.cause);
   const code = codeOf(error);
   const message = messageOf(error);
+  // An UNAVAILABLE the collector answered: reached, and refusing for now, as an HTTP 503 is.
+  if (answeredUnavailable(error)) return 'rejected';
   if (
     code === 14 ||
     (typeof code === 'string' && RETRYABLE_NET.has(code)) ||
@@ -148,6 +150,11 @@ export function classifyExportError(
   // memory_limiter) or a quota: "export request too large" sent readers to shrink their batches.
   if (code === 413 || SIZE_MESSAGE.test(message)) return 'too-large';
   return 'rejected';
+}
+
+/** gRPC UNAVAILABLE (14) in the collector's own answer (GrpcStatusError.answered), not for a call that got none. */
+function answeredUnavailable(error: unknown): boolean {
+  return codeOf(error) === 14 && (error as { answered?: unknown }).answered === true;
 }
 
 /** HTTP 431 Request Header Fields Too Large, as OTLP/HTTP gets it or grpc-js reports a proxy's. */
@@ -312,7 +319,7 @@ function describeError(error: unknown, beyond: string | undefined): string {
   if (typeof code === 'number' && code >= 100)
     return `HTTP ${code}: ${message}${HTTP_STATUS_NOTE[code] ?? ''}`;
   if (typeof code === 'number')
-    return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}${code === RESOURCE_EXHAUSTED && !SIZE_MESSAGE.test(message) ? resourcesNote(error, beyond) : ''}`;
+    return `${grpcCodeName(code) ?? 'gRPC status'} (${code}): ${message}${code === RESOURCE_EXHAUSTED && !SIZE_MESSAGE.test(message) ? resourcesNote(error, beyond) : answeredUnavailable(error) ? HTTP_STATUS_NOTE[503] : ''}`;
   if (typeof code === 'string' && !message.includes(code)) return `${code}: ${message}`;
   return message;
 }

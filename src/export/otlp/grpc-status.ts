@@ -51,8 +51,18 @@ export class GrpcStatusError extends Error {
    * `Retry-After`: the retry waits that long, and RESOURCE_EXHAUSTED is retried only with one.
    */
   readonly retryAfterMillis?: number;
+  /**
+   * The status is the server's answer (its trailers), not ours for a call that got none: an
+   * UNAVAILABLE it answers is a collector shedding load (its memory_limiter) or restarting, not
+   * one that cannot be reached.
+   */
+  readonly answered?: true;
 
-  constructor(code: number, details: string, options?: { cause?: unknown; retryAfterMillis?: number }) {
+  constructor(
+    code: number,
+    details: string,
+    options?: { cause?: unknown; retryAfterMillis?: number; answered?: true },
+  ) {
     super(
       `${code} ${NAMES[code] ?? 'UNKNOWN'}: ${details}`,
       options?.cause === undefined ? undefined : { cause: options.cause },
@@ -60,6 +70,7 @@ export class GrpcStatusError extends Error {
     this.code = code;
     this.details = details;
     if (options?.retryAfterMillis !== undefined) this.retryAfterMillis = options.retryAfterMillis;
+    if (options?.answered) this.answered = true;
   }
 }
 

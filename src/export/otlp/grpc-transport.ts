@@ -310,7 +310,7 @@ class UnaryCall {
         error: new GrpcStatusError(
           this._status,
           this._message || 'no message',
-          retryAfterMillis === undefined ? undefined : { retryAfterMillis },
+          retryAfterMillis === undefined ? { answered: true } : { retryAfterMillis, answered: true },
         ),
       };
     }

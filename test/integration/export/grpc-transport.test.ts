@@ -9,7 +9,11 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { isRetryableExportError } from '../../../src/export/export-errors.js';
+import {
+  classifyExportError,
+  describeExportError,
+  isRetryableExportError,
+} from '../../../src/export/export-errors.js';
 import { grpcMetadata, TRACE_EXPORT_PATH } from '../../../src/export/otlp/grpc-options.js';
 import {
   type ExportResponse,
@@ -104,6 +108,12 @@ describe('GrpcTransport against a gRPC server (the test receiver, grpc-js)', () 
     expect(error.code).toBe(14);
     expect(isRetryableExportError(error)).toBe(true);
     expect(rx.spans()).toEqual([]);
+    // Answered: the collector is reached and sheds load or restarts (its memory_limiter answers
+    // so), as an HTTP 503 says; not "unreachable", and its connection is not recreated for it.
+    expect(classifyExportError(error)).toBe('rejected');
+    expect(describeExportError(error)).toBe(
+      'UNAVAILABLE (14): otlp-receiver: mode unavailable (the collector is overloaded or restarting)',
+    );
   });
 
   it('reports DEADLINE_EXCEEDED from the server as code 4', async () => {
@@ -145,6 +155,7 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     expect(error.code).toBe(14);
     expect(error.details).toMatch(/^No connection established\. Last error: .*ECONNREFUSED/);
     expect(isRetryableExportError(error)).toBe(true);
+    expect(classifyExportError(error)).toBe('unreachable');
   });
 
   it('maps an HTTP status without grpc-status as gRPC specifies (503 → UNAVAILABLE, 401 → UNAUTHENTICATED)', async () => {
