@@ -39,9 +39,11 @@ export function resolveSampler(
       warnEnv('OTEL_TRACES_SAMPLER', name, why, 'defaulting to parentbased_always_on');
     }
   }
-  const sampleRatio = envRatio(env);
+  // Read (and a bad value said) only for a sampler that takes it: the one line is then the true one.
+  const takesRatio = sampler.endsWith('traceidratio');
+  const sampleRatio = takesRatio ? envRatio(env) : 1;
   const arg = envString(env, 'OTEL_TRACES_SAMPLER_ARG');
-  if (arg !== undefined && !sampler.endsWith('traceidratio')) {
+  if (arg !== undefined && !takesRatio) {
     // Upstream ignores it without a word: `OTEL_TRACES_SAMPLER_ARG=0.1` alone traced everything.
     warnEnv(
       'OTEL_TRACES_SAMPLER_ARG',

@@ -57,7 +57,7 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         1,
       ],
       [
-        { OTEL_TRACES_SAMPLER_ARG: 'half' },
+        { OTEL_TRACES_SAMPLER_ARG: 'half', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' },
         /OTEL_TRACES_SAMPLER_ARG="half" was given, but it is not a number, defaulting to 1/,
         (c) => c.sampleRatio,
         1,
@@ -231,6 +231,13 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         /OTEL_TRACES_SAMPLER_ARG="0\.5" was given, but the sampler always_off takes no argument/,
         (c) => c.sampler,
         'always_off',
+      ],
+      [
+        // One line, the true one: "not a number, defaulting to 1" came first, for a value never read.
+        { OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'NaN' },
+        /OTEL_TRACES_SAMPLER_ARG="NaN" was given, but the sampler always_on takes no argument/,
+        (c) => c.sampler,
+        'always_on',
       ],
       [
         { OTEL_NODE_RESOURCE_DETECTORS: 'host,moon' },
