@@ -1,3 +1,5 @@
+import { log } from '../diag/index.js';
+
 type CaptureCallback = (error: Error) => unknown;
 
 /** Told when the app's handler of an uncaught error starts (with the error) and returns; never throws. */
@@ -19,10 +21,21 @@ type SetCapture = (fn: CaptureCallback | null) => void;
  * given, so Node's checks and errors are its own. `require('node:domain')` keeps the setter it
  * finds at load, so a domain loaded after start-up is watched too.
  *
+ * A callback set before this runs cannot be wrapped (nor read): said once, since its throw loses
+ * what is queued.
+ *
  * Returns the undo: the setter is put back if it is still ours; callbacks set meanwhile stay
  * wrapped but no longer report.
  */
 export function watchCaptureCallbacks(onThrow: (error: unknown) => void, around?: CallWatch): () => void {
+  if (process.hasUncaughtExceptionCaptureCallback()) {
+    log.warnOnce(
+      'capture-callback-before-start',
+      "an uncaught-exception capture callback (process.setUncaughtExceptionCaptureCallback, or a domain's " +
+        "error handler) was set before tracing started: should it throw, Node exits with code 7 and no 'exit' " +
+        'event, and the spans still queued are lost. Start tracing first (node --require @acme/otel/register)',
+    );
+  }
   const own = Object.hasOwn(process, 'setUncaughtExceptionCaptureCallback');
   const set = process.setUncaughtExceptionCaptureCallback as SetCapture;
   let active = true;

@@ -3,6 +3,7 @@
 // when it throws, exits with code 7 and no 'exit' event. Node's setter is replaced here by a stand-in
 // that keeps what it is given, so no real callback is set in the test runner's process.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { watchCaptureCallbacks } from '../../../src/exit/capture-callback.js';
 
 type Callback = ((error: Error) => unknown) | null;
@@ -100,5 +101,37 @@ describe("Node's own setter, watched", () => {
       process.setUncaughtExceptionCaptureCallback(null);
     }
     expect(process.hasUncaughtExceptionCaptureCallback()).toBe(false);
+  });
+});
+
+describe('a capture callback set before start-up', () => {
+  it('cannot be wrapped: said once at start-up, with what its throw would cost', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    const has = process.hasUncaughtExceptionCaptureCallback;
+    process.hasUncaughtExceptionCaptureCallback = () => true;
+    try {
+      watch();
+      watch();
+    } finally {
+      process.hasUncaughtExceptionCaptureCallback = has;
+      resetLogger();
+    }
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] an uncaught-exception capture callback .* was set before tracing started: should it throw, Node exits with code 7 .* Start tracing first/,
+      ),
+    ]);
+  });
+
+  it('none set: nothing said', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      watch();
+    } finally {
+      resetLogger();
+    }
+    expect(lines).toEqual([]);
   });
 });
