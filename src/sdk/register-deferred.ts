@@ -1,5 +1,6 @@
 import type { Env } from '../config/env.js';
 import { resolveConfig } from '../config/resolve.js';
+import { wrapCaptureSetter } from '../exit/capture-callback.js';
 import { CATALOGUE } from '../instrumentations/catalogue.js';
 import { shared, useEsmLoader } from '../instrumentations/esm-state.js';
 import { FIRST_IMPORT } from '../instrumentations/first-messages.js';
@@ -51,6 +52,9 @@ export function registerFromEnv(flag: Flag, reference?: string, env: Env = proce
     }
     const config = resolveConfig(undefined, env);
     useLogSettings(config);
+    // Now, not when tracing starts: the app's first line may set a capture callback, which could
+    // not be wrapped then (src/exit/capture-callback.ts).
+    if (!config.disabled) wrapCaptureSetter();
     const triggers = deferrable(config) ? triggersOf(config) : undefined;
     if (triggers === undefined) {
       loadStart().startDeferred(config);

@@ -26,7 +26,11 @@ afterAll(() => rx.stop());
 
 const app = 'test/fixtures/crash-app.cjs';
 
-async function both(crash: string, options: RunOptions = {}): Promise<{ untraced: Run; traced: Run }> {
+async function both(
+  crash: string,
+  options: RunOptions & { app?: string } = {},
+): Promise<{ untraced: Run; traced: Run }> {
+  const script = options.app ?? app;
   const env = {
     CRASH: crash,
     OTEL_SERVICE_NAME: 'crash-app',
@@ -34,8 +38,8 @@ async function both(crash: string, options: RunOptions = {}): Promise<{ untraced
     OTEL_BSP_SCHEDULE_DELAY: '600000',
     ...options.env,
   };
-  const untraced = await runNode(app, false, { ...options, env });
-  const traced = await runNode(app, true, { ...options, env });
+  const untraced = await runNode(script, false, { ...options, env });
+  const traced = await runNode(script, true, { ...options, env });
   return { untraced, traced };
 }
 
@@ -241,6 +245,17 @@ describe('a process that ends by itself flushes every span', () => {
       expect(job.events.map((e) => e.name)).toEqual(['exception']);
     });
   }
+
+  it("… and one set on the app's first line, before tracing starts, that throws: every span", async () => {
+    // The register entries start tracing when the app first needs it; wrapped only then, a
+    // callback set before was not watched: exit 7 with no 'exit' event, 0 of 6 spans arrived.
+    const runs = await both('', { app: 'test/fixtures/capture-early-app.cjs' });
+    expectSameBehaviour(runs, 7);
+    expect(runs.untraced.stderr).toContain('Error: the capture callback failed on: boom');
+    expect(warmups()).toBe(5);
+    expect(rx.spans().filter((s) => s.name === 'request')).toHaveLength(1);
+    expect(runs.traced.stderr).not.toContain('set before tracing started');
+  });
 
   it('running out of heap aborts the process as untraced; the spans of a leak up to then arrive', async () => {
     const runs = await both('heapExhausted', { flags: ['--max-old-space-size=64'], timeoutMs: 30_000 });
