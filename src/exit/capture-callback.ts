@@ -28,7 +28,8 @@ interface CaptureState {
 }
 const STATE_KEY = Symbol.for('@acme/otel/capture-callback');
 const g = globalThis as { [STATE_KEY]?: CaptureState };
-const state: CaptureState = (g[STATE_KEY] ??= { watcher: undefined, wrapper: undefined, found: undefined });
+if (g[STATE_KEY] === undefined) g[STATE_KEY] = { watcher: undefined, wrapper: undefined, found: undefined };
+const state: CaptureState = g[STATE_KEY];
 
 /**
  * Wraps `process.setUncaughtExceptionCaptureCallback` (unless ours is there already), so that every
