@@ -87,9 +87,10 @@ describe('span.end() after a flood of distinct attribute keys', () => {
     // 1.5-1.9x with caches that stopped taking keys once full, 0.95-1.08x now (Node 20 and 26).
     // Two measurements of 2026-12-06 read 1.4x and 1.6x (one of ~25 on a quiet host, one in CI with
     // other work on the host), every round slow on one side; 30 others read 0.95-1.08x, the code of
-    // that morning the same. So a second measurement must read it too: the fault this catches
-    // reads 1.5x or more every time.
-    const first = ratio();
-    expect(first < 1.35 ? first : Math.min(first, ratio())).toBeLessThan(1.35);
+    // that morning the same. So further measurements must read it too (CI on 2026-12-07 read 1.40x
+    // twice while other tests ran beside it): the fault this catches reads 1.5x or more every time.
+    let best = ratio();
+    for (let again = 0; again < 2 && best >= 1.35; again++) best = Math.min(best, ratio());
+    expect(best).toBeLessThan(1.35);
   });
 });
