@@ -207,6 +207,8 @@ export class RetryingExporter implements SpanExporter {
     spans: ReadableSpan[] | EncodedSpans,
     deadline: number,
   ): Promise<ExportResult> {
+    /** The last failed attempt's result: the cause, should our own shutdown cut the next one short. */
+    let failed: ExportResult | undefined;
     for (let attempt = 0; ; attempt++) {
       const used = this._inner;
       const result = await this._attempt(used, spans, deadline - Date.now());
@@ -216,7 +218,11 @@ export class RetryingExporter implements SpanExporter {
         if (attempt > 0) this._wakeAll(false);
         return result;
       }
-      if (this._shutdown || isTooLargeAnswer(result.error) || !this._isRetryable(result.error)) return result;
+      // A retry that shutdown() ended says only "the exporter was shut down": the loss line named
+      // that as the cause instead of the refused connection before it (CI, Node 26, 2026-12-07).
+      if (this._shutdown) return failed ?? result;
+      if (isTooLargeAnswer(result.error) || !this._isRetryable(result.error)) return result;
+      failed = result;
       if (used === this._inner) this._maybeRecreate(result.error);
       // Past the deadline, no retry at all, and the loss names the wait the collector asked for.
       const next = retryWait(result.error, attempt, deadline, this._backoff, { millis: this._deadline });

@@ -1,6 +1,6 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { collectorCause, collectorNaming } from '../../../src/export/collector-cause.js';
 import {
   describeExportError,
@@ -52,6 +52,29 @@ describe('RetryingExporter', () => {
     expect(result.code).toBe(ExportResultCode.SUCCESS);
     expect(inner.calls).toHaveLength(4);
     expect(retries).toEqual([1, 2, 3]);
+  });
+
+  it('a retry cut short by shutdown() reports the failure before it, not the shutdown', async () => {
+    // The retry's call is in flight when shutdown() comes, and fails because of it: the loss
+    // line named "the exporter was shut down" instead of the refused connection.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4317'), { code: 'ECONNREFUSED' });
+    let pending: ((r: ExportResult) => void) | undefined;
+    let calls = 0;
+    const inner: SpanExporter = {
+      export(_spans, cb) {
+        calls++;
+        if (calls === 1) setTimeout(() => cb(failed(refused)), 1);
+        else pending = cb;
+      },
+      async shutdown() {
+        pending?.(failed(grpcError(14, 'the exporter was shut down')));
+      },
+    };
+    const exporter = new RetryingExporter(inner, { initialBackoffMillis: 10, random: () => 0 });
+    const result = exportOnce(exporter);
+    await vi.waitFor(() => expect(pending).toBeDefined());
+    await exporter.shutdown();
+    expect((await result).error).toBe(refused);
   });
 
   it('fails at once on a non-retryable error', async () => {
