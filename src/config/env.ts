@@ -1,4 +1,5 @@
 import { warnEnv, warnEnvEach } from '../diag/env-warning.js';
+import { decodeComponent } from '../util/percent-decode.js';
 import { cut, quoted } from '../util/quote.js';
 
 /** The environment as a plain object; tests pass their own instead of mutating `process.env`. */
@@ -113,21 +114,17 @@ export function envKeyValues(
     }
     // Keys are percent-encoded too (`,` and `=` in a key must be), and decoded as upstream does:
     // `deployment%2Eenvironment%2Ename=prod` was kept as that literal key, without a word.
-    let key = rawKey;
-    if (rawKey.includes('%')) {
-      try {
-        key = decodeURIComponent(rawKey);
-      } catch {
-        problems.push([`the key ${cut(rawKey)} is not valid percent-encoding`, 'using it undecoded']);
-      }
+    // decodeComponent, not decodeURIComponent: no throw (~5 µs and a stack) for each bad entry.
+    let key = decodeComponent(rawKey);
+    if (key === undefined) {
+      problems.push([`the key ${cut(rawKey)} is not valid percent-encoding`, 'using it undecoded']);
+      key = rawKey;
     }
     const rawValue = pair.slice(eq + 1).trim();
-    try {
-      out[key] = decodeURIComponent(rawValue);
-    } catch {
+    const decoded = decodeComponent(rawValue);
+    if (decoded === undefined)
       problems.push([`the value of ${cut(key)} is not valid percent-encoding`, 'using it undecoded']);
-      out[key] = rawValue;
-    }
+    out[key] = decoded ?? rawValue;
   }
   warnEnvEach(name, secretValues ? pairs.map(maskedPair).join(',') : value, problems);
   return out;

@@ -1,6 +1,6 @@
 import { type BaggageEntry, type Context, propagation, type TextMapGetter } from '@opentelemetry/api';
+import { decodeComponent } from '../util/percent-decode.js';
 import { BaggageBudget, MAX_BAGGAGE_BYTES } from './baggage-codec.js';
-import { decodeComponent } from './percent-decode.js';
 
 const PREFIX = 'uberctx-';
 

@@ -2,7 +2,7 @@
 // same string for every value it decodes, `undefined` for every value it refuses.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeComponent } from '../../../src/propagation/percent-decode.js';
+import { decodeComponent } from '../../../src/util/percent-decode.js';
 
 function reference(value: string): string | undefined {
   try {

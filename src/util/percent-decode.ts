@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { hexValue } from '../util/hex-digit.js';
+import { hexValue } from './hex-digit.js';
 
 // ignoreBOM: a leading U+FEFF is kept, as decodeURIComponent keeps it.
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
