@@ -2,6 +2,7 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isWhiteSpace as isBlank, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
 import { INLINE_SECRET_NAMES } from './defaults.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
 /**
@@ -250,6 +251,13 @@ const ONE_DASH_NAMES = secretSuffixes(
 const MIN_ONE_DASH_NAME = 4;
 /** Where singleDashSecretFlag's name ended: the value is looked for after it. */
 let oneDashEnd = 0;
+/** Whether singleDashSecretFlag's flag is OpenSSL's pass phrase flag (pass-phrase-args.ts). */
+let oneDashPassPhrase = false;
+
+/** Whether one-dash flags may be secret-named; args.ts reads `-password` as one, not mysql's `-p` and `assword`. */
+export function isOneDashSecretName(text: string, from: number, to: number): boolean {
+  return to - from >= MIN_ONE_DASH_NAME && endsInSecretName(text, from, to, ONE_DASH_NAMES, true);
+}
 
 /**
  * Whether a one-dash flag at `dash` is named as a secret and followed by a blank (`-password pw`,
@@ -260,11 +268,9 @@ function singleDashSecretFlag(text: string, dash: number): boolean {
   while (end < text.length && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
   oneDashEnd = end;
   const sep = text.charCodeAt(end);
-  return (
-    end - dash - 1 >= MIN_ONE_DASH_NAME &&
-    (sep === 32 || sep === 9) &&
-    endsInSecretName(text, dash + 1, end, ONE_DASH_NAMES, true)
-  );
+  if (sep !== 32 && sep !== 9) return false;
+  oneDashPassPhrase = end - dash <= 8 && isOneOf(text, dash, end, PASS_PHRASE_FLAGS);
+  return oneDashPassPhrase || isOneDashSecretName(text, dash + 1, end);
 }
 
 /**
@@ -377,7 +383,9 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
       }
     } else if (isLetter(c) && singleDashSecretFlag(text, dash) && valueAt(oneDashEnd, true)) {
       // `-password pw`, `-api-key k`: Go's flag package (and Java's, Terraform's…) takes one dash.
-      ok = hide(valueFrom, valueTo);
+      // OpenSSL's `-passin env:VAR` names where the password is (`-passin pass:pw` holds it).
+      const at = oneDashPassPhrase ? passPhraseSecretAt(text, valueFrom, valueTo) : valueFrom;
+      ok = at === -1 || hide(at, valueTo);
       from = valueTo;
     } else if (c === 117 || c === 85) {
       // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
