@@ -134,12 +134,14 @@ const MONGO_TOOLS = [
 /** The tools whose `-p` takes a password in the next word (Cassandra's cqlsh too). */
 export const P_PASSWORD_TOOLS = [
   'sshpass',
+  // RabbitMQ's management CLI (`rabbitmqadmin -u bob -p pw list queues`).
+  'rabbitmqadmin',
   'cqlsh',
   ...MONGO_TOOLS,
   ...LOGIN_TOOLS.map((tool) => `${tool} login`),
 ];
-/** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip. */
-export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip'];
+/** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip, ssh-keygen (the old passphrase). */
+export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip', 'ssh-keygen'];
 /** The tools whose `-w` does: OpenLDAP's clients. */
 export const W_PASSWORD_TOOLS = [
   'ldapsearch',
@@ -158,8 +160,8 @@ export const W_PASSWORD_TOOLS = [
  * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after LOGIN_TOOLS,
  * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
  */
-const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh'];
-const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip'];
+const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh', 'rabbitmqadmin'];
+const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip', 'ssh-keygen'];
 /** Tools named with a glued `-pSecret`: mysql's, sshpass's, 7-Zip's (`7z a -pSecret`). */
 const GLUED_P_NEEDLES = ['mysql', 'mariadb', 'sshpass', '7z'];
 const W_NEEDLES = ['ldap'];

@@ -12,7 +12,9 @@ import { isAlnum, isOneOf, isScrubbed, isWord } from './chars.js';
  * - `mysqladmin … password NEW` (and `old-password`): the word after the command;
  * - `smbclient //host/share password -U bob`: the word after the service;
  * - `net use [Z:] \\host\share password /user:bob`: a word after the share that is not an option
- *   (`/user:…`) or `*` (which prompts); `net user bob password /add`.
+ *   (`/user:…`) or `*` (which prompts); `net user bob password /add`;
+ * - `vault login s.XXXX` (HashiCorp Vault's token, its legacy form no token pattern knows): the first
+ *   word after `login` that is no flag and no `name=value` (`password=…` is inline.ts's).
  * The user, the file and the host are kept. Only the words of the command itself count: they end at
  * the line's end, at `;`, `|` or `&`, and at the next of these tools' names.
  *
@@ -28,7 +30,8 @@ const LFTP = 3;
 const MYSQLADMIN = 4;
 const SMBCLIENT = 5;
 const NET = 6;
-const TOOLS = ['', 'htpasswd', 'rabbitmqctl', 'lftp', 'mysqladmin', 'smbclient', 'net'];
+const VAULT = 7;
+const TOOLS = ['', 'htpasswd', 'rabbitmqctl', 'lftp', 'mysqladmin', 'smbclient', 'net', 'vault'];
 /** No command above needs more words than this before its password. */
 export const MAX_WORDS = 16;
 /** rabbitmqctl's subcommands whose second argument is a password. */
@@ -70,6 +73,11 @@ export function positionalPassword(tool: number, words: readonly string[]): [num
     }
     case NET:
       return net(words);
+    case VAULT: {
+      if (words[0] !== 'login') return undefined;
+      const token = words.findIndex((w, i) => i > 0 && !w.startsWith('-') && !w.includes('='));
+      return token === -1 ? undefined : [token, 0];
+    }
     default:
       return undefined;
   }

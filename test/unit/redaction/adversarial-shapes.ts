@@ -321,6 +321,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['pass phrase sources', ' -passin env:A -pass pass:a ', ['text']],
   ['XML placeholders', '<password> a ', ['text']],
   ['SQL quoted password words', "'password' ", ['text']],
+  // Tools' documented shapes (2026-12-07): Vault logins, AppRole secret ids, more `-p`/`-P` tools.
+  ['Vault logins', 'vault login a ', ['text']],
+  ['Vault logins, no command', 'vault loginx -a ', ['text']],
+  ['AppRole secret ids', 'secret_id=a ', ['text', 'url']],
+  ['tool password flags, more tools', 'rabbitmqadmin -p a ssh-keygen -P a ', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
