@@ -1,6 +1,8 @@
 import {
   isOneDashSecretName,
+  K_PASSWORD_TOOLS,
   P_PASSWORD_TOOLS,
+  UPPER_N_PASSWORD_TOOLS,
   UPPER_P_PASSWORD_TOOLS,
   W_PASSWORD_TOOLS,
 } from './cli-flags.js';
@@ -39,19 +41,24 @@ function isRedisCli(arg: string): boolean {
 }
 
 /**
- * The short flag whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
- * sshpass and after `login` that follows docker, podman, az or another of cli-flags.ts's tools, `-P` after sqlcmd, `-w` after an OpenLDAP
- * client; undefined for any other argument.
+ * The short flags whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
+ * sshpass and after `login` that follows docker, podman, az or another of cli-flags.ts's tools, `-P`
+ * after sqlcmd, `-w` after an OpenLDAP client, `-k` after openssl, `-P` and `-N` after ssh-keygen;
+ * undefined for any other argument.
  */
-function passwordFlagAfter(arg: string, previous: string | undefined): string | undefined {
+function passwordFlagsAfter(arg: string, previous: string | undefined): readonly string[] | undefined {
   if (arg === 'login' && previous !== undefined) {
     const program = programName(previous);
-    return P_PASSWORD_TOOLS.includes(`${program} login`) ? '-p' : undefined;
+    return P_PASSWORD_TOOLS.includes(`${program} login`) ? ['-p'] : undefined;
   }
   const program = programName(arg);
-  if (P_PASSWORD_TOOLS.includes(program)) return '-p';
-  if (UPPER_P_PASSWORD_TOOLS.includes(program)) return '-P';
-  return W_PASSWORD_TOOLS.includes(program) ? '-w' : undefined;
+  const flags: string[] = [];
+  if (P_PASSWORD_TOOLS.includes(program)) flags.push('-p');
+  if (UPPER_P_PASSWORD_TOOLS.includes(program)) flags.push('-P');
+  if (W_PASSWORD_TOOLS.includes(program)) flags.push('-w');
+  if (K_PASSWORD_TOOLS.includes(program)) flags.push('-k');
+  if (UPPER_N_PASSWORD_TOOLS.includes(program)) flags.push('-N');
+  return flags.length === 0 ? undefined : flags;
 }
 
 /**
@@ -73,7 +80,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   // The user flag whose value comes next (`-u`, `-U`, `--user`), or undefined.
   let userNext: string | undefined;
   let redisCli = false;
-  let passwordFlag: string | undefined;
+  let passwordFlags: readonly string[] | undefined;
   let previous: string | undefined;
   let oracleTool = 0;
   let passPhraseNext = false;
@@ -157,14 +164,14 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       continue;
     }
     if (BARE_FLAG.test(arg)) {
-      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || arg === passwordFlag;
+      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || passwordFlags?.includes(arg) === true;
       userNext = USER_FLAG.test(arg) ? arg : undefined;
       out.push(arg);
       continue;
     }
     redisCli ||= isRedisCli(arg);
     gluedP ||= GLUED_P_TOOLS.test(programName(arg));
-    passwordFlag = passwordFlagAfter(arg, before) ?? passwordFlag;
+    passwordFlags = passwordFlagsAfter(arg, before) ?? passwordFlags;
     oracleTool = Math.max(oracleTool, oracleToolOf(arg));
     out.push(redactor.text(arg));
   }

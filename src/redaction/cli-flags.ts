@@ -19,7 +19,7 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
  *   `mysql -p db` prompts for the password (`db` is the database);
  * - likewise `-p pw` after sshpass or `login` after docker, podman, az and others (LOGIN_TOOLS), `-P pw` after sqlcmd, `-w pw`
- *   after an OpenLDAP client (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
+ *   after an OpenLDAP client, `-k pw` after openssl, `-N pw` after ssh-keygen (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
  *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
  *
@@ -142,6 +142,10 @@ export const P_PASSWORD_TOOLS = [
 ];
 /** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip, ssh-keygen (the old passphrase). */
 export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip', 'ssh-keygen'];
+/** The tools whose `-k` does: OpenSSL (`openssl enc -k pw`, enc's password). */
+export const K_PASSWORD_TOOLS = ['openssl'];
+/** The tools whose `-N` does: ssh-keygen (the new passphrase; `-P` is the old one). */
+export const UPPER_N_PASSWORD_TOOLS = ['ssh-keygen'];
 /** The tools whose `-w` does: OpenLDAP's clients. */
 export const W_PASSWORD_TOOLS = [
   'ldapsearch',
@@ -219,10 +223,12 @@ function acceptWTool(text: string, at: number): boolean {
   return false;
 }
 
-/** The tools of the short flag `k` (0 `-a`, 1 `-p`, 2 `-P`, 3 `-w`), to search a text for. */
+/** The tools of the short flag `k` (0 `-a`, 1 `-p`, 2 `-P`, 3 `-w`, 4 `-k`, 5 `-N`), to search a text for. */
 function seenForShortFlag(k: number): Seen {
   if (k === 0) return seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
   if (k === 1) return seen(P_NEEDLES, acceptPTool);
+  if (k === 4) return seen(K_PASSWORD_TOOLS);
+  if (k === 5) return seen(UPPER_N_PASSWORD_TOOLS);
   return k === 2 ? seen(UPPER_P_NEEDLES, acceptUpperPTool) : seen(W_NEEDLES, acceptWTool);
 }
 
@@ -286,7 +292,14 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
   let out = '';
   let copied = 0;
   // The tools of `-a`, `-p`, `-P` and `-w` with a value after a blank, made on the first such flag.
-  const shortFlagTools: (Seen | undefined)[] = [undefined, undefined, undefined, undefined];
+  const shortFlagTools: (Seen | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
   let mysql: Seen | undefined;
   let lines: Seen | undefined;
   // The value found by valueAt: [valueFrom, valueTo), quotes left out.
@@ -397,12 +410,13 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         from = valueTo;
       }
     } else if (
-      (c === 97 || c === 112 || c === 80 || c === 119) &&
+      (c === 97 || c === 112 || c === 80 || c === 119 || c === 107 || c === 78) &&
       dash + 2 < n &&
       isBlank(text.charCodeAt(dash + 2))
     ) {
-      // `-a pw` after redis-cli, `-p pw` after sshpass, `-P pw` after sqlcmd, `-w pw` after ldapsearch.
-      const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : 3;
+      // `-a pw` after redis-cli, `-p pw` after sshpass, `-P pw` after sqlcmd, `-w pw` after
+      // ldapsearch, `-k pw` after openssl, `-N pw` after ssh-keygen.
+      const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : c === 119 ? 3 : c === 107 ? 4 : 5;
       shortFlagTools[k] ??= seenForShortFlag(k);
       if (valueAt(dash + 2, true) && onLineOf(shortFlagTools[k]!, dash)) {
         ok = hide(valueFrom, valueTo);

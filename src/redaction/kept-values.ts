@@ -6,6 +6,7 @@ import { isLetter, isWord } from './chars.js';
  *   dump or a validation error: what was missing is the point of the message);
  * - MySQL's `Access denied for user 'root'@'h' (using password: YES)`, which lost its `YES`/`NO`;
  * - SQLite's `near "password": syntax error`;
+ * - MySQL's `SET PASSWORD = PASSWORD('pw')`, whose argument sql-passwords.ts hides;
  * - a parser's or an auth library's prose after `<word> token:` (`Invalid token: expected ','`,
  *   `Invalid access token: expired`): a word of lowercase letters (a capital first at most), at
  *   most LONGEST_PROSE_WORD long. A token is random (digits, capitals): one of only lowercase letters
@@ -45,6 +46,9 @@ export function isKeptValue(
   const ends = e >= text.length || !isValueChar(text.charCodeAt(e));
   if (ends)
     for (const word of NOT_SET) if (e - from === word.length && text.startsWith(word, from)) return true;
+  // `SET PASSWORD = PASSWORD('pw')`: sql-passwords.ts hides the function's argument; taken as the
+  // value, `PASSWORD(` was replaced and `'pw')` went out.
+  if (text.charCodeAt(e) === 40 && isWord(text, from, e, 'password')) return true;
   // `(using password: YES)`.
   if (
     text.charCodeAt(e) === 41 &&

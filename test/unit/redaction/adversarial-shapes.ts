@@ -326,6 +326,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['Vault logins, no command', 'vault loginx -a ', ['text']],
   ['AppRole secret ids', 'secret_id=a ', ['text', 'url']],
   ['tool password flags, more tools', 'rabbitmqadmin -p a ssh-keygen -P a ', ['text']],
+  ['tool password flags, -k and -N', 'openssl -k a ssh-keygen -N a ', ['text']],
+  ['tool password flags, -k and -N, no tool', ' -k a -N a', ['text']],
+  ['SQL PASSWORD() values', "SET PASSWORD = PASSWORD('a') ", ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -2,8 +2,8 @@
 // AMQP, Kafka SASL, SQL Server, Snowflake, ClickHouse, Azure Storage and Service Bus), cloud SDK
 // errors and CLIs that echo keys, and command lines from CLI docs. Each row is a line as a log or an
 // error would carry it, and the secret that must not be exported. Leaks found and fixed here:
-// `rabbitmqadmin -p pw`, `ssh-keygen -P old`, `vault login s.…` (legacy Vault token), and Vault
-// AppRole's `secret_id=…`; the other rows were scrubbed before and are kept as regression cases.
+// `rabbitmqadmin -p pw`, `ssh-keygen -P old` and `-N new`, `openssl enc -k pw`, `vault login s.…`
+// (legacy Vault token), Vault AppRole's `secret_id=…`, MySQL's `SET PASSWORD = PASSWORD('pw')`; the other rows were scrubbed before and are kept as regression cases.
 import { describe, expect, it } from 'vitest';
 import { scrubArgs } from '../../../src/redaction/args.js';
 import { createRedactor } from '../../../src/redaction/redactor.js';
@@ -110,6 +110,12 @@ describe("secrets in tools' documented shapes", () => {
     ['vault write auth/approle/login role_id=abc secret_id=s3cretId', 's3cretId'],
     ['{"secret_id":"s3cretId"}', 's3cretId'],
     ['VAULT_SECRET_ID=s3cretId', 's3cretId'],
+    // openssl enc's `-k`, ssh-keygen's `-N`, MySQL's `SET PASSWORD = PASSWORD('…')` (then taken as
+    // `PASSWORD(` for the value of `PASSWORD =`, its argument kept).
+    ['openssl enc -aes-256-cbc -k s3cretPw -in f', 's3cretPw'],
+    ['ssh-keygen -t ed25519 -N s3cretPw -f k', 's3cretPw'],
+    ["SET PASSWORD = PASSWORD('s3cretPw')", 's3cretPw'],
+    ["set password=password('s3cretPw')", 's3cretPw'],
   ])('%s', (text, secret) => {
     const out = redactor.text(text);
     expect(out).not.toContain(secret);
@@ -120,6 +126,8 @@ describe("secrets in tools' documented shapes", () => {
     [['rabbitmqadmin', '-u', 'bob', '-p', 's3cretPw', 'list', 'queues'], 4],
     [['ssh-keygen', '-p', '-P', 'oldPw', '-f', 'k'], 3],
     [['vault', 'login', 's.abcdEFGH1234abcdEFGH1234'], 2],
+    [['openssl', 'enc', '-k', 's3cretPw'], 3],
+    [['ssh-keygen', '-N', 's3cretPw', '-f', 'k'], 2],
   ])('%j', (args, index) => {
     const out = scrubArgs(args, redactor, '[REDACTED]');
     expect(out[index]).toBe('[REDACTED]');
