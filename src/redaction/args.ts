@@ -1,5 +1,14 @@
-import { P_PASSWORD_TOOLS, UPPER_P_PASSWORD_TOOLS, W_PASSWORD_TOOLS } from './cli-flags.js';
+import {
+  isOneDashSecretName,
+  K_PASSWORD_TOOLS,
+  P_PASSWORD_TOOLS,
+  UPPER_N_PASSWORD_TOOLS,
+  UPPER_P_PASSWORD_TOOLS,
+  W_PASSWORD_TOOLS,
+} from './cli-flags.js';
 import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
+import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
+import { MAX_WORDS, positionalPassword, positionalToolOf } from './positional-passwords.js';
 import type { Redactor } from './redactor.js';
 
 // A flag name that says its value is a secret: `--password`, `--db-pass`, `--api-key`,
@@ -17,6 +26,9 @@ const REDIS_CLIS = ['redis-cli', 'valkey-cli', 'keydb-cli'];
 // `-a password` as one argument (a wrapper that passes the flag and its value together).
 const REDIS_PASSWORD_ARG = /^-a[ \t]+(?=[^ \t-])/;
 
+/** The tools whose `-p` takes a glued password (cli-flags.ts's GLUED_P_NEEDLES): mysql's, mariadb's, sshpass, 7-Zip. */
+const GLUED_P_TOOLS = /^(?:mysql|mariadb|sshpass|7z)/i;
+
 /** A program's name from its path (`/usr/bin/redis-cli`, `redis-cli.exe`): `redis-cli`. */
 function programName(arg: string): string {
   const base = arg.slice(Math.max(arg.lastIndexOf('/'), arg.lastIndexOf('\\')) + 1);
@@ -29,19 +41,24 @@ function isRedisCli(arg: string): boolean {
 }
 
 /**
- * The short flag whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
- * sshpass and after `login` that follows docker, podman, az or another of cli-flags.ts's tools, `-P` after sqlcmd, `-w` after an OpenLDAP
- * client; undefined for any other argument.
+ * The short flags whose next argument is a password after `arg` (cli-flags.ts's tools): `-p` after
+ * sshpass and after `login` that follows docker, podman, az or another of cli-flags.ts's tools, `-P`
+ * after sqlcmd, `-w` after an OpenLDAP client, `-k` after openssl, `-P` and `-N` after ssh-keygen;
+ * undefined for any other argument.
  */
-function passwordFlagAfter(arg: string, previous: string | undefined): string | undefined {
+function passwordFlagsAfter(arg: string, previous: string | undefined): readonly string[] | undefined {
   if (arg === 'login' && previous !== undefined) {
     const program = programName(previous);
-    return P_PASSWORD_TOOLS.includes(`${program} login`) ? '-p' : undefined;
+    return P_PASSWORD_TOOLS.includes(`${program} login`) ? ['-p'] : undefined;
   }
   const program = programName(arg);
-  if (P_PASSWORD_TOOLS.includes(program)) return '-p';
-  if (UPPER_P_PASSWORD_TOOLS.includes(program)) return '-P';
-  return W_PASSWORD_TOOLS.includes(program) ? '-w' : undefined;
+  const flags: string[] = [];
+  if (P_PASSWORD_TOOLS.includes(program)) flags.push('-p');
+  if (UPPER_P_PASSWORD_TOOLS.includes(program)) flags.push('-P');
+  if (W_PASSWORD_TOOLS.includes(program)) flags.push('-w');
+  if (K_PASSWORD_TOOLS.includes(program)) flags.push('-k');
+  if (UPPER_N_PASSWORD_TOOLS.includes(program)) flags.push('-N');
+  return flags.length === 0 ? undefined : flags;
 }
 
 /**
@@ -63,17 +80,35 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   // The user flag whose value comes next (`-u`, `-U`, `--user`), or undefined.
   let userNext: string | undefined;
   let redisCli = false;
-  let passwordFlag: string | undefined;
+  let passwordFlags: readonly string[] | undefined;
   let previous: string | undefined;
   let oracleTool = 0;
-  for (const arg of args) {
+  let passPhraseNext = false;
+  // A tool whose `-p` takes the password glued (`mysql -pSecret`): `-password` is `-p` and `assword`.
+  let gluedP = false;
+  const positional = positionalPasswords(args);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     const before = previous;
     previous = arg;
+    const offset = positional?.get(i);
+    if (offset !== undefined) {
+      out.push(isScrubbedArg(arg, offset, replacement) ? arg : arg.slice(0, offset) + replacement);
+      continue;
+    }
     if (userNext !== undefined) {
       const at = arg.startsWith('-') ? -1 : passwordAt(arg, isSambaUser(userNext));
       userNext = undefined;
       if (at !== -1) {
         out.push(withoutPassword(arg, at, replacement));
+        continue;
+      }
+    }
+    if (passPhraseNext) {
+      passPhraseNext = false;
+      const at = arg.startsWith('-') ? -1 : passPhraseSecretAt(arg, 0, arg.length);
+      if (at !== -1) {
+        out.push(arg.slice(0, at) + replacement);
         continue;
       }
     }
@@ -112,22 +147,64 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       );
       continue;
     }
+    // OpenSSL's `-passin env:VAR` names where the password is (pass-phrase-args.ts).
+    if (PASS_PHRASE_FLAGS.includes(arg)) {
+      passPhraseNext = true;
+      out.push(arg);
+      continue;
+    }
+    // `-password pw` (Go's flags): the value is the next argument, not `assword` after mysql's `-p`.
+    if (!gluedP && arg.startsWith('-p') && BARE_FLAG.test(arg) && isOneDashSecretName(arg, 1, arg.length)) {
+      hideNext = true;
+      out.push(arg);
+      continue;
+    }
     if (arg.length > 2 && arg.startsWith('-p') && arg[2] !== '-') {
       out.push(`-p${replacement}`);
       continue;
     }
     if (BARE_FLAG.test(arg)) {
-      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || arg === passwordFlag;
+      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || passwordFlags?.includes(arg) === true;
       userNext = USER_FLAG.test(arg) ? arg : undefined;
       out.push(arg);
       continue;
     }
     redisCli ||= isRedisCli(arg);
-    passwordFlag = passwordFlagAfter(arg, before) ?? passwordFlag;
+    gluedP ||= GLUED_P_TOOLS.test(programName(arg));
+    passwordFlags = passwordFlagsAfter(arg, before) ?? passwordFlags;
     oracleTool = Math.max(oracleTool, oracleToolOf(arg));
     out.push(redactor.text(arg));
   }
   return out;
+}
+
+/** Words that end a command in an argument list (`sh -c`-style lists, `&&` passed as an argument). */
+const COMMAND_ENDS = [';', '&&', '||', '|', '&'];
+
+/**
+ * The passwords that tools take as a plain argument (positional-passwords.ts: `htpasswd -b file
+ * user pw`, `net use \\h\s pw`): by argument index, where in the argument each starts.
+ */
+function positionalPasswords(args: readonly string[]): Map<number, number> | undefined {
+  let found: Map<number, number> | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const tool = positionalToolOf(args[i]!);
+    if (tool === 0) continue;
+    let end = i + 1;
+    while (end < args.length && end - i <= MAX_WORDS && !COMMAND_ENDS.includes(args[end]!)) end++;
+    const at = positionalPassword(tool, args.slice(i + 1, end));
+    if (at !== undefined) {
+      found ??= new Map();
+      found.set(i + 1 + at[0], at[1]);
+    }
+  }
+  return found;
+}
+
+/** Whether the password of `arg` from `offset` on is scrubbed already. */
+function isScrubbedArg(arg: string, offset: number, replacement: string): boolean {
+  const rest = arg.slice(offset);
+  return rest === replacement || rest === 'REDACTED' || rest === '';
 }
 
 /** Samba's user flags (`-U`, `--user`), which also take `user%password`. */

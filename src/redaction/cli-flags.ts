@@ -2,6 +2,7 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isWhiteSpace as isBlank, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
 import { INLINE_SECRET_NAMES } from './defaults.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
 /**
@@ -18,7 +19,7 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
  *   `mysql -p db` prompts for the password (`db` is the database);
  * - likewise `-p pw` after sshpass or `login` after docker, podman, az and others (LOGIN_TOOLS), `-P pw` after sqlcmd, `-w pw`
- *   after an OpenLDAP client (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
+ *   after an OpenLDAP client, `-k pw` after openssl, `-N pw` after ssh-keygen (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
  *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
  *
@@ -133,12 +134,18 @@ const MONGO_TOOLS = [
 /** The tools whose `-p` takes a password in the next word (Cassandra's cqlsh too). */
 export const P_PASSWORD_TOOLS = [
   'sshpass',
+  // RabbitMQ's management CLI (`rabbitmqadmin -u bob -p pw list queues`).
+  'rabbitmqadmin',
   'cqlsh',
   ...MONGO_TOOLS,
   ...LOGIN_TOOLS.map((tool) => `${tool} login`),
 ];
-/** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip. */
-export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip'];
+/** The tools whose `-P` does: SQL Server's sqlcmd and bcp, zip and unzip, ssh-keygen (the old passphrase). */
+export const UPPER_P_PASSWORD_TOOLS = ['sqlcmd', 'bcp', 'zip', 'unzip', 'ssh-keygen'];
+/** The tools whose `-k` does: OpenSSL (`openssl enc -k pw`, enc's password). */
+export const K_PASSWORD_TOOLS = ['openssl'];
+/** The tools whose `-N` does: ssh-keygen (the new passphrase; `-P` is the old one). */
+export const UPPER_N_PASSWORD_TOOLS = ['ssh-keygen'];
 /** The tools whose `-w` does: OpenLDAP's clients. */
 export const W_PASSWORD_TOOLS = [
   'ldapsearch',
@@ -157,8 +164,8 @@ export const W_PASSWORD_TOOLS = [
  * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after LOGIN_TOOLS,
  * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
  */
-const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh'];
-const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip'];
+const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh', 'rabbitmqadmin'];
+const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip', 'ssh-keygen'];
 /** Tools named with a glued `-pSecret`: mysql's, sshpass's, 7-Zip's (`7z a -pSecret`). */
 const GLUED_P_NEEDLES = ['mysql', 'mariadb', 'sshpass', '7z'];
 const W_NEEDLES = ['ldap'];
@@ -216,10 +223,12 @@ function acceptWTool(text: string, at: number): boolean {
   return false;
 }
 
-/** The tools of the short flag `k` (0 `-a`, 1 `-p`, 2 `-P`, 3 `-w`), to search a text for. */
+/** The tools of the short flag `k` (0 `-a`, 1 `-p`, 2 `-P`, 3 `-w`, 4 `-k`, 5 `-N`), to search a text for. */
 function seenForShortFlag(k: number): Seen {
   if (k === 0) return seen(['redis-cli', 'valkey-cli', 'keydb-cli']);
   if (k === 1) return seen(P_NEEDLES, acceptPTool);
+  if (k === 4) return seen(K_PASSWORD_TOOLS);
+  if (k === 5) return seen(UPPER_N_PASSWORD_TOOLS);
   return k === 2 ? seen(UPPER_P_NEEDLES, acceptUpperPTool) : seen(W_NEEDLES, acceptWTool);
 }
 
@@ -250,6 +259,13 @@ const ONE_DASH_NAMES = secretSuffixes(
 const MIN_ONE_DASH_NAME = 4;
 /** Where singleDashSecretFlag's name ended: the value is looked for after it. */
 let oneDashEnd = 0;
+/** Whether singleDashSecretFlag's flag is OpenSSL's pass phrase flag (pass-phrase-args.ts). */
+let oneDashPassPhrase = false;
+
+/** Whether one-dash flags may be secret-named; args.ts reads `-password` as one, not mysql's `-p` and `assword`. */
+export function isOneDashSecretName(text: string, from: number, to: number): boolean {
+  return to - from >= MIN_ONE_DASH_NAME && endsInSecretName(text, from, to, ONE_DASH_NAMES, true);
+}
 
 /**
  * Whether a one-dash flag at `dash` is named as a secret and followed by a blank (`-password pw`,
@@ -260,11 +276,9 @@ function singleDashSecretFlag(text: string, dash: number): boolean {
   while (end < text.length && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
   oneDashEnd = end;
   const sep = text.charCodeAt(end);
-  return (
-    end - dash - 1 >= MIN_ONE_DASH_NAME &&
-    (sep === 32 || sep === 9) &&
-    endsInSecretName(text, dash + 1, end, ONE_DASH_NAMES, true)
-  );
+  if (sep !== 32 && sep !== 9) return false;
+  oneDashPassPhrase = end - dash <= 8 && isOneOf(text, dash, end, PASS_PHRASE_FLAGS);
+  return oneDashPassPhrase || isOneDashSecretName(text, dash + 1, end);
 }
 
 /**
@@ -278,7 +292,14 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
   let out = '';
   let copied = 0;
   // The tools of `-a`, `-p`, `-P` and `-w` with a value after a blank, made on the first such flag.
-  const shortFlagTools: (Seen | undefined)[] = [undefined, undefined, undefined, undefined];
+  const shortFlagTools: (Seen | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
   let mysql: Seen | undefined;
   let lines: Seen | undefined;
   // The value found by valueAt: [valueFrom, valueTo), quotes left out.
@@ -377,7 +398,9 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
       }
     } else if (isLetter(c) && singleDashSecretFlag(text, dash) && valueAt(oneDashEnd, true)) {
       // `-password pw`, `-api-key k`: Go's flag package (and Java's, Terraform's…) takes one dash.
-      ok = hide(valueFrom, valueTo);
+      // OpenSSL's `-passin env:VAR` names where the password is (`-passin pass:pw` holds it).
+      const at = oneDashPassPhrase ? passPhraseSecretAt(text, valueFrom, valueTo) : valueFrom;
+      ok = at === -1 || hide(at, valueTo);
       from = valueTo;
     } else if (c === 117 || c === 85) {
       // `-u user:pw`, `-uuser:pw`; `-U` is curl's proxy user.
@@ -387,12 +410,13 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         from = valueTo;
       }
     } else if (
-      (c === 97 || c === 112 || c === 80 || c === 119) &&
+      (c === 97 || c === 112 || c === 80 || c === 119 || c === 107 || c === 78) &&
       dash + 2 < n &&
       isBlank(text.charCodeAt(dash + 2))
     ) {
-      // `-a pw` after redis-cli, `-p pw` after sshpass, `-P pw` after sqlcmd, `-w pw` after ldapsearch.
-      const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : 3;
+      // `-a pw` after redis-cli, `-p pw` after sshpass, `-P pw` after sqlcmd, `-w pw` after
+      // ldapsearch, `-k pw` after openssl, `-N pw` after ssh-keygen.
+      const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : c === 119 ? 3 : c === 107 ? 4 : 5;
       shortFlagTools[k] ??= seenForShortFlag(k);
       if (valueAt(dash + 2, true) && onLineOf(shortFlagTools[k]!, dash)) {
         ok = hide(valueFrom, valueTo);

@@ -69,6 +69,11 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   // Azure API Management's `Ocp-Apim-Subscription-Key`, and others' subscription keys.
   'subscription-key',
   'subscription_key',
+  // Vault AppRole's `secret_id=…` (`vault write auth/approle/login role_id=… secret_id=…`,
+  // `VAULT_SECRET_ID=…`) went out whole.
+  'secret-id',
+  'secret_id',
+  'secretid',
   // A session id is the session: `session_id=…` in a log line went out whole.
   'session-id',
   'session_id',

@@ -2,6 +2,7 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
+import { isKeptValue } from './kept-values.js';
 
 /**
  * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
@@ -240,6 +241,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   // ends the regex has said already (its lastIndex): an unquoted value is not read twice.
   let valueStart = 0;
   let quote = 0;
+  // The name matchAt is trying: where it starts, where it ends (kept-values.ts reads it).
+  let nameFrom = 0;
+  let nameTo = 0;
 
   function found(start: number, quoteIndex: number): true {
     valueStart = start;
@@ -280,6 +284,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
       if (!multi) return false;
     } else if (!multi) {
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
+      if (isKeptValue(text, nameFrom, nameTo, d, isSingleChar)) return false;
       return found(d, 0);
     }
     // Multi-part: the regex gives back the spaces after the separator one by one, and a value
@@ -304,7 +309,10 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
           ? ascii[c]!
           : (byFirst.get(c) ?? anywhere);
     for (const name of candidates) {
-      if (nameAt(name, text, at) && rest(text, at + name.length, name.multi)) return true;
+      if (!nameAt(name, text, at)) continue;
+      nameFrom = at;
+      nameTo = at + name.length;
+      if (rest(text, nameTo, name.multi)) return true;
     }
     return false;
   }

@@ -6,7 +6,9 @@ import { anyCase, escapeRegex } from './inline-locator.js';
  * `password: correct horse battery staple`: the rules for `name: value` pairs (inline.ts) end an
  * unquoted value at the first space, so only `correct` was replaced and the rest of the
  * passphrase went out. Run after them: where a passphrase-like name (defaults.ts,
- * INLINE_PHRASE_NAMES; glued too, `dbPassword:`), a colon and the replacement stand, the words
+ * INLINE_PHRASE_NAMES; glued too, `dbPassword:`), a colon, a blank and the replacement stand (as
+ * YAML and prose write them; `pass:pw` with no blank is OpenSSL's `-passin pass:pw`, and the flags
+ * after it went with the password), the words
  * that follow on the same line are replaced with it, up to a word that starts another pair
  * (`user: bob`, `id=7`: a word with `:` or `=` in it), a line end, or a `"`, `'`, `,`, `;`, `&`
  * or `}`. Over-replacing the rest of a message (`password: x for user bob`) hides words a reader
@@ -54,7 +56,7 @@ export function createPhraseScrubber(replacement: string): PhraseScrubber {
   // The name, an optional `]` or closing quote (`user[password]:`, `"password":` is quoted anyway),
   // the colon, and the value inline.ts put there.
   const locator = new RegExp(
-    `(?:${names})\\]?(?:\\\\"|["'])?[ \\t]*:[ \\t]*${escapeRegex(replacement)}`,
+    `(?:${names})\\]?(?:\\\\"|["'])?[ \\t]*:[ \\t]+${escapeRegex(replacement)}`,
     'g',
   );
   return (text) => {

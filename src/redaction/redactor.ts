@@ -24,6 +24,7 @@ import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { redactPathSecrets } from './path-secrets.js';
 import { createPgErrorScrubber } from './pg-errors.js';
 import { createPhraseScrubber } from './phrase-values.js';
+import { createPositionalPasswordScrubber } from './positional-passwords.js';
 import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
 import { createRedisStatementScrubber } from './redis-statement.js';
 import { createSetCookieScrubber } from './set-cookie.js';
@@ -364,6 +365,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const encodedNames = createEncodedNameScrubber(params, replacement);
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
+  const positional = createPositionalPasswordScrubber(replacement);
   const oracleLogins = createOracleLoginScrubber(replacement);
   const pgErrors = createPgErrorScrubber(replacement);
   const dbErrors = createDbErrorValueScrubber(replacement);
@@ -419,7 +421,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
-    const credentials = cliFlags(oracleLogins(userinfo(urls, budget), budget), budget);
+    const credentials = positional(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget);
     const pairs = phrases(inline(encodedNames(credentials, budget), budget));
     const markup = setCookie(xml(pairs, budget), budget);
     const databases = dbErrors(pgErrors(sqlPasswords(markup, budget), budget), budget);

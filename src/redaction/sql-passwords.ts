@@ -79,7 +79,10 @@ export function createSqlPasswordScrubber(replacement: string): SqlPasswordScrub
         if (regex.test(text)) {
           valueFrom = regex.lastIndex;
           const c = text.charCodeAt(valueFrom);
-          if (c === SQUOTE || (k >= 2 && c === DQUOTE)) {
+          // `'password'` is a quoted word (MySQL's `Unknown column 'password' in 'field list'`):
+          // its closing quote opens no value.
+          if (valueFrom === start + 8 && start > 0 && text.charCodeAt(start - 1) === c) valueTo = -1;
+          else if (c === SQUOTE || (k >= 2 && c === DQUOTE)) {
             valueTo = quotedValueEnd(text, valueFrom, c);
             valueFrom++;
           } else if (k >= 2) {

@@ -84,7 +84,7 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
         const value = gt + 1;
         if (
           valueEnd > value &&
-          (next === -1 || closes(text, next, lt + 1, end)) &&
+          (next === -1 ? !isSpace(text.charCodeAt(value)) : closes(text, next, lt + 1, end)) &&
           (keyIsSecret || endsInSecretName(text, local, end, names, true)) &&
           !isScrubbed(text, value, valueEnd, replacement)
         ) {
@@ -102,7 +102,8 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
 /**
  * Whether `</name>` (the name at `text[from, to)`) is at `at`: the text is an element's, not
  * prose that names a `<token>` placeholder. A text cut before its closing tag (a value cut at the
- * length limit) runs to the end and counts too.
+ * length limit) runs to the end and counts too, unless a blank follows the tag: Redis's
+ * `ERR AUTH <password> called without any password configured…` lost all its prose.
  */
 function closes(text: string, at: number, from: number, to: number): boolean {
   const length = to - from;

@@ -302,6 +302,33 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
   ['XML settings, one long tag', 'key="apikey" value = "a" name=', ['text'], '<add '],
   ['XML settings, near-miss keys', `<a name='${'a'.repeat(40)}passwordx' value='a'>`, ['text']],
+  // Positional passwords (2026-12-07): a tool per few bytes, tools whose words run long, names inside words.
+  ['positional passwords', 'htpasswd -b f u p ', ['text']],
+  ['positional passwords, words', 'htpasswd ', ['text']],
+  ['positional passwords, long words', `mysqladmin ${'a '.repeat(20)}`, ['text']],
+  ['positional passwords, no command', 'rabbitmqctl -n a ', ['text']],
+  ['positional passwords, shares', 'net use \\\\a\\b a /user:a ', ['text']],
+  ['positional passwords, near misses', 'subnet use internet user lftpx ', ['text']],
+  ['positional passwords, quotes', 'smbclient //a/b "a ', ['text']],
+  ['positional passwords, separators', 'lftp -u a,a;', ['text']],
+  // Values kept as no secret (2026-12-07): prose after `token:`, values that say none is set,
+  // MySQL's and SQLite's messages, OpenSSL's pass phrase sources, Redis's `<password>` placeholder.
+  ['kept values, prose', 'Invalid token: expected ', ['text']],
+  ['kept values, not set', 'password: undefined token: null ', ['text']],
+  ['kept values, MySQL', '(using password: YES) ', ['text']],
+  ['kept values, SQLite', 'near "password": syntax error ', ['text']],
+  ['kept values, long words', `a token: ${'a'.repeat(30)} `, ['text']],
+  ['pass phrase sources', ' -passin env:A -pass pass:a ', ['text']],
+  ['XML placeholders', '<password> a ', ['text']],
+  ['SQL quoted password words', "'password' ", ['text']],
+  // Tools' documented shapes (2026-12-07): Vault logins, AppRole secret ids, more `-p`/`-P` tools.
+  ['Vault logins', 'vault login a ', ['text']],
+  ['Vault logins, no command', 'vault loginx -a ', ['text']],
+  ['AppRole secret ids', 'secret_id=a ', ['text', 'url']],
+  ['tool password flags, more tools', 'rabbitmqadmin -p a ssh-keygen -P a ', ['text']],
+  ['tool password flags, -k and -N', 'openssl -k a ssh-keygen -N a ', ['text']],
+  ['tool password flags, -k and -N, no tool', ' -k a -N a', ['text']],
+  ['SQL PASSWORD() values', "SET PASSWORD = PASSWORD('a') ", ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
