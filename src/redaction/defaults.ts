@@ -146,6 +146,16 @@ export const INLINE_MULTI_PART_NAMES: readonly string[] = [
 
 export interface ValuePattern {
   readonly regex: RegExp;
+  /**
+   * What every match of `regex` starts with, as a regex source, at the start of a word (`\b` before
+   * it, as in the pattern): its literal prefix (`AIza`). A text is searched once for all the
+   * patterns' anchors (the combined test, redactor.ts) and each pattern runs only when one was
+   * found. Searching for the whole patterns instead cost 1.1 ms for 256 KB of prose (only their
+   * first characters decide that nothing matches), 0.6 with the anchors.
+   */
+  readonly wordAnchor?: string;
+  /** The same, for a pattern whose matches need not start a word. Without either, the pattern itself is searched for. */
+  readonly anchor?: string;
   /** Extra check on a match (e.g. Luhn), false keeps the text. */
   readonly accept?: (match: string) => boolean;
   /**
@@ -228,27 +238,36 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   // the run. Without it, `eyJ-eyJ-…` cost one full scan per `eyJ`: 256 KB took ~18 s (issue 20).
   {
     regex: /\b(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)|\beyJ[A-Za-z0-9_-]*/g,
+    wordAnchor: 'eyJ',
     guarded: true,
   },
   // AWS access key ids.
-  { regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
+  {
+    regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g,
+    wordAnchor: '(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)',
+  },
   // PEM private keys (also cut off ones), and PGP ones (`-----BEGIN PGP PRIVATE KEY BLOCK-----`).
   {
     regex:
       /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    anchor: '-----BEGIN ',
   },
   // Well-known token formats: GitHub, Slack, Stripe, Google API keys.
-  { regex: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
+  {
+    regex: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g,
+    wordAnchor: 'g(?:h[pousr]|ithub_pat)_',
+  },
   // Slack's bot, user and app tokens, app-level (`xapp-1-…`) and refresh (`xoxe-1-…`) ones too.
-  { regex: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g },
-  { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
-  { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { regex: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g, wordAnchor: 'x(?:ox[abposre]|app)-' },
+  { regex: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g, wordAnchor: '[sr]k_' },
+  { regex: /\bAIza[0-9A-Za-z_-]{35}\b/g, wordAnchor: 'AIza' },
   // Webhook URLs whose path is the secret (anyone holding it can post): Slack, Discord, Microsoft
   // Teams, a Telegram bot's token. An alert sent from a service exported it in `url.full`. Host and
   // fixed path are kept: `https://hooks.slack.com/services/[REDACTED]`.
   {
     regex:
       /\b((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks\/\d{1,25}|webhook\.office\.com\/webhookb2)\/|api\.telegram\.org\/(?:file\/)?bot)[A-Za-z0-9_:/@-]{8,}/g,
+    wordAnchor: String.raw`(?:hooks\.slack\.com\/|discord|webhook\.office\.com\/|api\.telegram\.org\/)`,
     prefix: true,
   },
   // OpenAI and Anthropic API keys (project, service-account and admin keys; a legacy key by its
@@ -261,10 +280,12 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   {
     regex:
       /\bsk-(?:(?:proj|svcacct|admin)-|ant-(?:api|admin)\d\d-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/g,
+    wordAnchor: 'sk-',
   },
   {
     regex:
       /\b(?:gl(?:pat|oas|dt|rt|rtr|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,}|hv[sbr]\.[A-Za-z0-9_-]{24,}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|dapi[0-9a-f]{32}(?:-\d)?\b|glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}\b|NRAK-[A-Z0-9]{27}\b|PMAK-[0-9a-f]{24}-[0-9a-f]{34}\b|lin_api_[A-Za-z0-9]{40}\b|dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}|atlasv1\.[A-Za-z0-9_-]{60,}|npm_[A-Za-z0-9]{36}\b|hf_[A-Za-z0-9]{34}\b|whsec_[A-Za-z0-9+/=]{24,}|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b|do[opr]_v1_[a-f0-9]{64}\b|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b)/g,
+    wordAnchor: String.raw`(?:gl(?:pat|oas|dt|rt|rtr|cbt|ptt|ft|imt|agent|soat|ffct)-|hv[sbr]\.|pypi-|dapi|glsa_|NRAK-|PMAK-|lin_api_|dp\.|atlasv1\.|npm_|hf_|whsec_|shp(?:at|ss|ca|pa)_|do[opr]_v1_|SG\.)`,
   },
   // An AWS secret access key after its name and blanks only (`AWS_SECRET_ACCESS_KEY wJalr…` in an
   // env dump or a table, `secretAccessKey\t…`): no `=` or `:` for the inline pairs to find. Only
@@ -272,19 +293,21 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   {
     regex:
       /([Ss][Ee][Cc][Rr][Ee][Tt][_-]?[Aa][Cc][Cc][Ee][Ss][Ss][_-]?[Kk][Ee][Yy][ \t]+)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    anchor: '[Ss][Ee][Cc][Rr][Ee][Tt][_-]?[Aa][Cc][Cc][Ee][Ss][Ss]',
     prefix: true,
   },
   // An Azure SAS token's signature outside a URL (a connection string's
   // `SharedAccessSignature=sv=…&sig=…`, Service Bus's `SharedAccessSignature sr=…&sig=…`): url.ts
   // hides `sig` only in a URL's query. An HMAC-SHA256 in base64, 40 characters or more (escaped or
   // not), so `sig=9` and `sig=SIGTERM` stay. `sig=` is kept.
-  { regex: /(\bsig=)[A-Za-z0-9%+/]{40,}=*/g, prefix: true },
+  { regex: /(\bsig=)[A-Za-z0-9%+/]{40,}=*/g, wordAnchor: 'sig=', prefix: true },
   // An S3 presigned URL's signature outside a URL (`GET /bucket/key?…&X-Amz-Signature=…` in an
   // error or a log line without the scheme and host): anyone holding the path and its signature can
   // use it until it expires. url.ts hides it only in a whole URL. SigV4's HMAC-SHA256 in hex, 64
   // characters, so `X-Amz-Signature=` with anything else stays. The name is kept.
   {
     regex: /(\b[Xx]-[Aa][Mm][Zz]-[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]=)[0-9a-fA-F]{64}(?![0-9a-zA-Z])/g,
+    wordAnchor: '[Xx]-[Aa][Mm][Zz]-',
     prefix: true,
   },
   // Payment-card-like digit runs (13–19 digits, optional single space/dash separators, card-range

@@ -226,12 +226,31 @@ function compileUserPatterns(patterns: RedactionOptions['patterns']): RegExp[] {
   return userPatterns;
 }
 
-// One combined test first: most strings match nothing, and one scan is cheaper than ten. Each
-// alternative is linear on its own, so the combination is too. Case-insensitive patterns stay out
-// and always run: an `i` flag on the combination doubles its compile time, which start-up pays
+// One combined test first: most strings match nothing, and one scan is cheaper than ten. It looks
+// for what each pattern's matches start with (its anchors, defaults.ts), not the whole pattern, so
+// it finds every text a pattern would match. Two regexes: the anchors at a word's start under one
+// `\b`, the rest apart (one alternation of both read 256 KB of prose in 0.8 ms, these two in 0.6).
+// Each alternative is linear on its own, so the combination is too. Case-insensitive patterns stay
+// out and always run: an `i` flag on the combination doubles its compile time, which start-up pays
 // when it scrubs the command line (bench/README.md, scrub group).
-function combinePatterns(patterns: readonly ValuePattern[], combined: readonly number[]): RegExp {
-  return new RegExp(combined.map((i) => `(?:${patterns[i]!.regex.source})`).join('|'));
+function combinePatterns(patterns: readonly ValuePattern[], combined: readonly number[]): RegExp[] {
+  const atWordStart: string[] = [];
+  const anywhere: string[] = [];
+  for (const i of combined) {
+    const { wordAnchor, anchor, regex } = patterns[i]!;
+    if (wordAnchor !== undefined) atWordStart.push(`(?:${wordAnchor})`);
+    else anywhere.push(`(?:${anchor ?? regex.source})`);
+  }
+  const tests: RegExp[] = [];
+  if (atWordStart.length > 0) tests.push(new RegExp(`\\b(?:${atWordStart.join('|')})`));
+  if (anywhere.length > 0) tests.push(new RegExp(anywhere.join('|')));
+  return tests;
+}
+
+/** Whether one of the (non-global) tests matches `value`; an indexed loop allocates nothing. */
+function anyMatches(tests: readonly RegExp[], value: string): boolean {
+  for (let i = 0; i < tests.length; i++) if (tests[i]!.test(value)) return true;
+  return false;
 }
 
 /**
@@ -347,7 +366,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const insensitive = patterns.flatMap((_p, i) => (alwaysRun[i] ? [i] : []));
   const alone = patterns.flatMap((p, i) => (!alwaysRun[i] && testedAlone(p) ? [i] : []));
   const combined = patterns.flatMap((p, i) => (alwaysRun[i] || testedAlone(p) ? [] : [i]));
-  const anyPattern = combinePatterns(patterns, combined);
+  const anchorTests = combinePatterns(patterns, combined);
   const aloneTests = alone.map(
     (i) => new RegExp(patterns[i]!.regex.source, patterns[i]!.regex.flags.replace('g', '')),
   );
@@ -398,7 +417,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     // a value scrubbed, span-end-allocation.test.ts).
     if (!statement)
       for (let k = 0; k < insensitive.length; k++) out = applyPattern(out, insensitive[k]!, budget);
-    if (anyPattern.test(value))
+    if (anyMatches(anchorTests, value))
       for (let k = 0; k < combined.length; k++) out = applyPattern(out, combined[k]!, budget);
     for (let k = 0; k < alone.length; k++)
       if (aloneTests[k]!.test(out)) out = applyPattern(out, alone[k]!, budget);

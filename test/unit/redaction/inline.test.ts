@@ -32,6 +32,8 @@ const REFERENCE_NAMES = [
   'accountkey',
   'private[-_]?key',
   'subscription[-_]key',
+  // Vault AppRole's `secret_id` (2026-12-07).
+  'secret[-_]?id',
   'session[-_]?id',
   'password',
   'passwd',
@@ -83,6 +85,10 @@ const KEY_SETS: string[][] = [
   [],
   ['tok'],
   ['x-tenant-key', 'password2', 'pass'],
+  // Plain names that end in one of ours, single-part where ours is multi-part: the first to start wins.
+  ['x.cookie', 'my-token', 'auth.cookies'],
+  // A one-letter name right after a quoted value: found where the value ends.
+  ['k'],
   [''],
   ['a=b', 'a:'],
   ['a b', ' '],
@@ -98,6 +104,7 @@ const TOKENS = [
   'encryptionKey',
   'RAILS_MASTER_KEY',
   'secret_key_base',
+  'secret_id',
   'cache_key',
   'PassWord',
   'PASSWD',
@@ -122,6 +129,9 @@ const TOKENS = [
   'Authorization',
   'proxy-authorization',
   'x-tenant-key',
+  'x.',
+  'my-',
+  'auth.',
   'secret_key',
   'SecretKey',
   'secret_access_key',
@@ -200,15 +210,20 @@ describe('inline scanner finds what the regex found', () => {
     );
   });
 
-  it('on every UTF-16 code unit in every place of a pair', () => {
-    const ours = createInlineScrubber('[REDACTED]', ['ß']);
-    const ref = referenceScrubber('[REDACTED]', ['ß']);
-    for (let u = 0; u < 0x10000; u++) {
-      const c = String.fromCharCode(u);
-      const text = `${c}password${c}=${c}a${c}b cookie:${c} "x${c}" pwd="\\${c}" ${c}=v ß${c}:1 s${c}`;
-      if (ours(text) !== ref(text)) expect(ours(text), `code unit ${u.toString(16)}`).toBe(ref(text));
-    }
-  });
+  // With only plain names (ours, `x-tenant-key`), pairs are located from their separators; with
+  // any other (`ß`), by the regex of inline-locator.ts: both ways here.
+  it.each([[['ß']], [[]], [['x-tenant-key', 'x.cookie']]])(
+    'on every UTF-16 code unit in every place of a pair (keys %j)',
+    (keys) => {
+      const ours = createInlineScrubber('[REDACTED]', keys);
+      const ref = referenceScrubber('[REDACTED]', keys);
+      for (let u = 0; u < 0x10000; u++) {
+        const c = String.fromCharCode(u);
+        const text = `${c}password${c}=${c}a${c}b cookie:${c} "x${c}" pwd="\\${c}" ${c}=v ß${c}:1 s${c} x${c}-tenant-key${c}]${c}"${c}:${c}v x.cookie:${c}a b Set-Cookie${c}=${c}"v${c}" db${c}PASSWORD${c}=>${c}x`;
+        if (ours(text) !== ref(text)) expect(ours(text), `code unit ${u.toString(16)}`).toBe(ref(text));
+      }
+    },
+  );
 
   it.each([
     ['password=hunter2 and more', 'password=[REDACTED] and more'],
@@ -229,6 +244,25 @@ describe('inline scanner finds what the regex found', () => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);
     expect(referenceScrubber('[REDACTED]', [])(text)).toBe(expected);
+  });
+
+  // A user's single-part name that ends in one of our multi-part ones: the name that starts first
+  // wins, so its value ends at the blank (the separator scan reads the names back from `:`).
+  it.each([
+    ['x.cookie: a b', 'x.cookie: [REDACTED] b'],
+    ['my.cookie: a b', 'my.cookie: [REDACTED]'],
+    ['tenant.x.cookie: a b', 'tenant.x.cookie: [REDACTED] b'],
+  ])('user key x.cookie: %s', (text, expected) => {
+    expect(createInlineScrubber('[REDACTED]', ['x.cookie'])(text)).toBe(expected);
+    expect(referenceScrubber('[REDACTED]', ['x.cookie'])(text)).toBe(expected);
+  });
+
+  it.each([
+    ['pwd="a"k=1', 'pwd="[REDACTED]"k=[REDACTED]'],
+    ['k="a"k:1', 'k="[REDACTED]"k:[REDACTED]'],
+  ])('user key k: %s', (text, expected) => {
+    expect(createInlineScrubber('[REDACTED]', ['k'])(text)).toBe(expected);
+    expect(referenceScrubber('[REDACTED]', ['k'])(text)).toBe(expected);
   });
 });
 
