@@ -32,6 +32,8 @@ const SMBCLIENT = 5;
 const NET = 6;
 const VAULT = 7;
 const TOOLS = ['', 'htpasswd', 'rabbitmqctl', 'lftp', 'mysqladmin', 'smbclient', 'net', 'vault'];
+const SHORTEST_TOOL = Math.min(...TOOLS.slice(1).map((t) => t.length));
+const LONGEST_TOOL = Math.max(...TOOLS.slice(1).map((t) => t.length));
 /** No command above needs more words than this before its password. */
 export const MAX_WORDS = 16;
 /** rabbitmqctl's subcommands whose second argument is a password. */
@@ -43,10 +45,20 @@ const MYSQLADMIN_COMMANDS = ['password', 'old-password'];
 
 /** The tool an argument names (`/usr/bin/htpasswd`, `NET.EXE`), 0 for none. */
 export function positionalToolOf(arg: string): number {
-  const from = Math.max(arg.lastIndexOf('/'), arg.lastIndexOf('\\')) + 1;
-  let to = arg.length;
-  if (to - from > 4 && isWord(arg, to - 4, to, '.exe')) to -= 4;
-  for (let t = 1; t < TOOLS.length; t++) if (isWord(arg, from, to, TOOLS[t]!)) return t;
+  return toolIn(arg, 0, arg.length);
+}
+
+/** The tool `text[from, to)` names (a path and `.exe` left out), 0 for none; compared in place. */
+function toolIn(text: string, from: number, to: number): number {
+  let start = to;
+  while (start > from && text.charCodeAt(start - 1) !== 47 && text.charCodeAt(start - 1) !== 92) start--;
+  let end = to;
+  if (end - start > 4 && isWord(text, end - 4, end, '.exe')) end -= 4;
+  const length = end - start;
+  // Most words are no tool's length: no name is compared.
+  if (length < SHORTEST_TOOL || length > LONGEST_TOOL) return 0;
+  for (let t = 1; t < TOOLS.length; t++)
+    if (TOOLS[t]!.length === length && isWord(text, start, end, TOOLS[t]!)) return t;
   return 0;
 }
 
@@ -152,17 +164,17 @@ function startsAWord(text: string, at: number): boolean {
 
 /**
  * The words after a tool that ends at `from`, up to the command's end, the next tool, or MAX_WORDS:
- * their text (quotes left out) and where each starts and ends. `end`: where reading stopped.
+ * where each starts and ends (quotes left out), `count` of them, and `end`, where reading stopped.
+ * Written in place, not cleared (setting an array's length was a tenth of this pass's time).
  */
-const read = { words: [] as string[], starts: [] as number[], ends: [] as number[], end: 0 };
+const read = { starts: [] as number[], ends: [] as number[], count: 0, end: 0, toolEnd: -1 };
 
 function readWords(text: string, from: number): void {
   const n = text.length;
-  read.words.length = 0;
-  read.starts.length = 0;
-  read.ends.length = 0;
+  read.count = 0;
+  read.toolEnd = -1;
   let p = from;
-  while (read.words.length < MAX_WORDS) {
+  while (read.count < MAX_WORDS) {
     while (p < n && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
     if (p >= n) break;
     const c = text.charCodeAt(p);
@@ -188,17 +200,23 @@ function readWords(text: string, from: number): void {
       // A closing quote right after the word ends the command quoted around it.
       p = e;
     }
-    const word = text.slice(s, e);
-    if (positionalToolOf(word) !== 0) {
+    if (toolIn(text, s, e) !== 0) {
       read.end = s;
+      read.toolEnd = e;
       return;
     }
-    read.words.push(word);
-    read.starts.push(s);
-    read.ends.push(e);
+    read.starts[read.count] = s;
+    read.ends[read.count++] = e;
     if (p < n && (text.charCodeAt(p) === 34 || text.charCodeAt(p) === 39) && c !== 34 && c !== 39) break;
   }
   read.end = p;
+}
+
+/** The words readWords found, as strings (only for a tool with words after it). */
+function wordsRead(text: string): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < read.count; i++) words.push(text.slice(read.starts[i], read.ends[i]));
+  return words;
 }
 
 /**
@@ -213,14 +231,24 @@ export function createPositionalPasswordScrubber(replacement: string): Positiona
     let out = '';
     let copied = 0;
     LOCATOR.lastIndex = 0;
-    for (let m = LOCATOR.exec(text); m !== null; m = LOCATOR.exec(text)) {
-      const at = m.index;
-      const tool = positionalToolOf(m[0].slice(0, -1));
-      if (!startsAWord(text, at)) continue;
+    // The next tool's name, when the words of the last one ended at it (`htpasswd htpasswd …`): no
+    // search for it. Else test(), not exec(): no match allocated; where the name starts is read back.
+    let next = -1;
+    for (;;) {
+      let after: number;
+      if (next !== -1 && (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 9)) after = next + 1;
+      else if (LOCATOR.test(text)) after = LOCATOR.lastIndex;
+      else break;
+      next = -1;
+      const at = nameStart(text, after - 1);
+      if (at === -1 || !startsAWord(text, at)) continue;
+      const tool = toolIn(text, at, after - 1);
       // The words are read once: the search goes on after them.
-      readWords(text, LOCATOR.lastIndex);
-      LOCATOR.lastIndex = Math.max(LOCATOR.lastIndex, read.end);
-      const found = positionalPassword(tool, read.words);
+      readWords(text, after);
+      LOCATOR.lastIndex = Math.max(after, read.end);
+      next = read.toolEnd;
+      if (read.count === 0) continue;
+      const found = positionalPassword(tool, wordsRead(text));
       if (found === undefined) continue;
       const from = read.starts[found[0]]! + found[1];
       const to = read.ends[found[0]]!;
@@ -233,4 +261,22 @@ export function createPositionalPasswordScrubber(replacement: string): Positiona
     }
     return copied === 0 ? text : out + text.slice(copied);
   };
+}
+
+/**
+ * Where the tool's name LOCATOR matched before the blank at `blank` starts (`.exe` after it too),
+ * or -1: the name is one of TOOLS, read back in place.
+ */
+function nameStart(text: string, blank: number): number {
+  const exe = blank >= 4 && isWord(text, blank - 4, blank, '.exe') ? toolEndingAt(text, blank - 4) : -1;
+  return exe !== -1 ? exe : toolEndingAt(text, blank);
+}
+
+/** Where one of TOOLS that ends at `end` starts, or -1. */
+function toolEndingAt(text: string, end: number): number {
+  for (let t = 1; t < TOOLS.length; t++) {
+    const from = end - TOOLS[t]!.length;
+    if (from >= 0 && isWord(text, from, end, TOOLS[t]!)) return from;
+  }
+  return -1;
 }
