@@ -40,6 +40,10 @@ export const MAX_WORDS = 16;
 const RABBIT_COMMANDS = ['add_user', 'change_password', 'authenticate_user'];
 /** rabbitmqctl's flags that take a value (`-n rabbit@h`), before the subcommand. */
 const RABBIT_VALUE_FLAGS = ['-n', '--node', '-t', '--timeout'];
+/** lftp's flag before `user,password`. */
+const LFTP_USER = ['-u'];
+/** `net`'s commands with a password among their words. */
+const NET_COMMANDS = ['use', 'user'];
 /** mysqladmin's commands whose next word is the new password. */
 const MYSQLADMIN_COMMANDS = ['password', 'old-password'];
 
@@ -129,7 +133,7 @@ function rabbitmqctl(words: readonly string[]): [number, number] | undefined {
  */
 function net(words: readonly string[]): [number, number] | undefined {
   const command = words[0]?.toLowerCase();
-  if (command !== 'use' && command !== 'user') return undefined;
+  if (command === undefined || !NET_COMMANDS.includes(command)) return undefined;
   let share = false;
   let positional = 0;
   for (let i = 1; i < words.length; i++) {
@@ -212,6 +216,50 @@ function readWords(text: string, from: number): void {
   read.end = p;
 }
 
+/**
+ * Whether the first word after a tool (from `from`) can start a command with a password, by the
+ * rules of positionalPassword: `vault login`, `net use`/`net user`, `htpasswd -b…`; any word for the
+ * others, or a quoted one. Most mentions of a tool (`net income`, `vault status`) end here, before
+ * their words are read (256 KB of `vault loginx -a ` took 10 ms).
+ */
+function mayHavePassword(tool: number, text: string, from: number): boolean {
+  let p = from;
+  while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+  const c = text.charCodeAt(p);
+  if (c === 34 || c === 39) return true;
+  if (tool === HTPASSWD) return c === 45;
+  if (tool !== VAULT && tool !== NET) return true;
+  let e = p;
+  while (e < text.length && !endsWord(text.charCodeAt(e))) e++;
+  return tool === VAULT ? isWord(text, p, e, 'login') : isOneOf(text, p, e, NET_COMMANDS);
+}
+
+/**
+ * Whether the words readWords found hold what positionalPassword looks for before anything else:
+ * one of rabbitmqctl's subcommands, lftp's `-u`, one of mysqladmin's commands, smbclient's
+ * service; compared in place, so a tool's words are made strings only when they may hold one.
+ */
+function wordsMayHold(tool: number, text: string): boolean {
+  const words =
+    tool === RABBITMQCTL
+      ? RABBIT_COMMANDS
+      : tool === LFTP
+        ? LFTP_USER
+        : tool === MYSQLADMIN
+          ? MYSQLADMIN_COMMANDS
+          : undefined;
+  for (let i = 0; i < read.count; i++) {
+    const from = read.starts[i]!;
+    if (
+      words !== undefined
+        ? isOneOf(text, from, read.ends[i]!, words)
+        : tool !== SMBCLIENT || text.startsWith('//', from) || text.startsWith('\\\\', from)
+    )
+      return true;
+  }
+  return false;
+}
+
 /** The words readWords found, as strings (only for a tool with words after it). */
 function wordsRead(text: string): string[] {
   const words: string[] = [];
@@ -242,12 +290,13 @@ export function createPositionalPasswordScrubber(replacement: string): Positiona
       next = -1;
       const at = nameStart(text, after - 1);
       if (at === -1 || !startsAWord(text, at)) continue;
-      const tool = toolIn(text, at, after - 1);
+      const tool = named;
+      if (!mayHavePassword(tool, text, after)) continue;
       // The words are read once: the search goes on after them.
       readWords(text, after);
       LOCATOR.lastIndex = Math.max(after, read.end);
       next = read.toolEnd;
-      if (read.count === 0) continue;
+      if (read.count === 0 || !wordsMayHold(tool, text)) continue;
       const found = positionalPassword(tool, wordsRead(text));
       if (found === undefined) continue;
       const from = read.starts[found[0]]! + found[1];
@@ -263,20 +312,26 @@ export function createPositionalPasswordScrubber(replacement: string): Positiona
   };
 }
 
+/** The tool nameStart found last. */
+let named = 0;
+
 /**
  * Where the tool's name LOCATOR matched before the blank at `blank` starts (`.exe` after it too),
- * or -1: the name is one of TOOLS, read back in place.
+ * or -1: the name is one of TOOLS, read back in place (which one in `named`).
  */
 function nameStart(text: string, blank: number): number {
   const exe = blank >= 4 && isWord(text, blank - 4, blank, '.exe') ? toolEndingAt(text, blank - 4) : -1;
   return exe !== -1 ? exe : toolEndingAt(text, blank);
 }
 
-/** Where one of TOOLS that ends at `end` starts, or -1. */
+/** Where one of TOOLS that ends at `end` starts (which one in `named`), or -1. */
 function toolEndingAt(text: string, end: number): number {
   for (let t = 1; t < TOOLS.length; t++) {
     const from = end - TOOLS[t]!.length;
-    if (from >= 0 && isWord(text, from, end, TOOLS[t]!)) return from;
+    if (from >= 0 && isWord(text, from, end, TOOLS[t]!)) {
+      named = t;
+      return from;
+    }
   }
   return -1;
 }
