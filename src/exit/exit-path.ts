@@ -5,6 +5,7 @@ import { EncodedSpans, groupThousands } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
+import { watchReallyExit } from './really-exit.js';
 import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
 import { inWorkerThread } from './thread-channel.js';
@@ -120,6 +121,8 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
   process.prependListener('exit', onExitStart);
   process.on('uncaughtExceptionMonitor', onThrowAtExit);
   process.on('exit', onExit);
+  // `process.reallyExit()` called directly: no 'exit' event (really-exit.ts).
+  const unwatchReallyExit = watchReallyExit(onExit);
   return {
     startBudget(at = Date.now()) {
       budgetStart = at ?? undefined;
@@ -136,6 +139,7 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
         process.off('exit', onExit);
         process.off('exit', onExitStart);
         process.off('uncaughtExceptionMonitor', onThrowAtExit);
+        unwatchReallyExit();
       }
     },
   };

@@ -152,6 +152,17 @@ describe('a process that ends by itself flushes every span', () => {
     });
   });
 
+  it("process.reallyExit(4) called directly (no 'exit' event): exit 4, every span, the open one ended", async () => {
+    const runs = await both('reallyExit');
+    expectSameBehaviour(runs, 4);
+    expect(warmups()).toBe(5);
+    expect(named('db.query').status.code).toBe('UNSET');
+    expect(named('main').status).toEqual({
+      code: 'ERROR',
+      message: 'the process exited (code 4) before the span ended',
+    });
+  });
+
   it('process.exit() inside an HTTP handler: the open server and client spans arrive', async () => {
     const runs = await both('httpExit');
     expectSameBehaviour(runs, 0);
