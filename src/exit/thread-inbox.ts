@@ -19,6 +19,7 @@ import {
 } from './thread-channel.js';
 import { countThreadLosses } from './thread-losses.js';
 import { ThreadPeer } from './thread-peer.js';
+import { guardWorkerStderr } from './worker-stderr.js';
 
 /** At exit: the channel is drained until it was quiet this long (threads stopping)… */
 const DRAIN_QUIET_MILLIS = 10;
@@ -53,6 +54,7 @@ export class ThreadInbox {
   private readonly _workers = new Set<Worker>();
   private readonly _onWorker = (worker: Worker) => {
     this._open();
+    guardWorkerStderr(worker);
     this._workers.add(worker);
     const id = worker.threadId;
     worker.once('exit', () => {
