@@ -157,10 +157,12 @@ export class ThreadInbox {
   private _receive(data: unknown): void {
     const message = data as Partial<HelloMessage & SpanMessage & SettledMessage> | undefined;
     if (message?.hello !== undefined && message.flow) {
+      // A hello sent again while our answer was on its way.
+      if (this._peers.has(message.hello)) return;
       const peer = new ThreadPeer(new Int32Array(message.flow));
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
-      this._channel?.postMessage({ ack: message.hello } satisfies AckMessage);
+      this._channel?.postMessage({ ack: message.hello, seq: message.seq ?? 1 } satisfies AckMessage);
       return;
     }
     const id = message?.t;
