@@ -5,7 +5,8 @@ import { printable } from '../util/printable.js';
 import { cut } from '../util/quote.js';
 import { inWorkerThread } from '../util/worker-thread.js';
 
-const PREFIX = '[@acme/otel]';
+/** What every line of ours starts with. */
+export const PREFIX = '[@acme/otel]';
 
 const RANK: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5, all: 6 };
 

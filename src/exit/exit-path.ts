@@ -5,6 +5,7 @@ import { EncodedSpans, groupThousands } from '../export/index.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';
+import { watchReallyExit } from './really-exit.js';
 import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
 import { inWorkerThread } from './thread-channel.js';
@@ -43,6 +44,8 @@ export interface ExitPath {
   startBudget(at?: number | null): void;
   /** End every open span with status ERROR now (a signal that ends the process). */
   endOpenSpans(message: string): void;
+  /** Spans that only the `exit` event's flush will send (more ended there than the queue holds). */
+  readonly holding: boolean;
   /**
    * The exit must not wait (a second signal while the first one's flush runs: the user wants out):
    * what is pending is counted lost with `cause` instead of sent.
@@ -120,12 +123,17 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
   process.prependListener('exit', onExitStart);
   process.on('uncaughtExceptionMonitor', onThrowAtExit);
   process.on('exit', onExit);
+  // `process.reallyExit()` called directly: no 'exit' event (really-exit.ts).
+  const unwatchReallyExit = watchReallyExit(onExit);
   return {
     startBudget(at = Date.now()) {
       budgetStart = at ?? undefined;
     },
     endOpenSpans(message) {
-      opts.tracker.endAll(message);
+      endOpen(opts, message);
+    },
+    get holding() {
+      return opts.otlp.some((processor) => processor.heldForExit > 0);
     },
     cutShort(cause) {
       cut ??= cause;
@@ -136,14 +144,24 @@ export function installExitPath(opts: ExitPathOptions): ExitPath {
         process.off('exit', onExit);
         process.off('exit', onExitStart);
         process.off('uncaughtExceptionMonitor', onThrowAtExit);
+        unwatchReallyExit();
       }
     },
   };
 }
 
+/**
+ * Ends the spans still open, with status ERROR: those the full export queue cannot take are kept
+ * for the exit path's flush (`makeRoomAtExit`), not dropped as "queue full".
+ */
+function endOpen(opts: ExitPathOptions, message: string): void {
+  for (const processor of opts.otlp) processor.makeRoomAtExit(opts.tracker.size);
+  opts.tracker.endAll(message);
+}
+
 function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cut?: string): void {
   const untracked = opts.tracker.untracked;
-  if (opts.tracker.size > 0) opts.tracker.endAll(reason);
+  if (opts.tracker.size > 0) endOpen(opts, reason);
   const batches: EncodedSpans[] = [];
   let pending = 0;
   const add = (batch: unknown) => {

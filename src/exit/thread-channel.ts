@@ -32,15 +32,28 @@ export const FLOW = {
 } as const;
 export const FLOW_SLOTS = 9;
 
-/** Worker → main: is a traced main thread listening? `flow`: the thread's counters (FLOW). */
+/**
+ * Worker → main: is a traced main thread listening? `flow`: the thread's counters (FLOW). Sent
+ * again every HELLO_AGAIN_MILLIS until answered, numbered (`seq`): the main thread opens its end of
+ * the channel only at its first `worker` event, a tick after `new Worker()`, and a BroadcastChannel
+ * delivers nothing posted before that.
+ */
 export interface HelloMessage {
   readonly hello: number;
   readonly flow: SharedArrayBuffer;
+  readonly seq?: number;
 }
-/** Main → worker: yes (`ack` = the thread id). */
+/**
+ * Main → worker: yes (`ack` = the thread id; `seq`, the first hello it received: what the thread
+ * posted before that one never reached it, or reached it before it knew the thread).
+ */
 export interface AckMessage {
   readonly ack: number;
+  readonly seq?: number;
 }
+
+/** How often a thread says hello again while no main thread has answered. */
+export const HELLO_AGAIN_MILLIS = 50;
 
 /** An instrumentation scope, the first time a thread sends a span of it. */
 export interface ScopeInfo {

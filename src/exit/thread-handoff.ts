@@ -10,7 +10,15 @@ import {
   UnencodableSpanError,
 } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
-import { FLOW, FLOW_SLOTS, type HelloMessage, type SpanMessage, THREAD_CHANNEL } from './thread-channel.js';
+import {
+  type AckMessage,
+  FLOW,
+  FLOW_SLOTS,
+  HELLO_AGAIN_MILLIS,
+  type HelloMessage,
+  type SpanMessage,
+  THREAD_CHANNEL,
+} from './thread-channel.js';
 import { ThreadNumbering } from './thread-numbering.js';
 
 /** How long a worker waits for a traced main thread to answer before it exports by itself. */
@@ -61,6 +69,14 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   /** Spans that ended during the probe when `keepMax` were kept already. */
   private _unkept = 0;
   private readonly _probe: NodeJS.Timeout;
+  /** Hellos sent so far; again every HELLO_AGAIN_MILLIS until answered. */
+  private _helloSeq = 0;
+  private readonly _helloAgain: NodeJS.Timeout;
+  /**
+   * What was posted while no main thread had answered: after which hello, its size, and the span
+   * if it is kept. Posted before the hello the main thread first received, it was never taken.
+   */
+  private _posts: { seq: number; bytes: number; span: ReadableSpan | undefined }[] = [];
   /** The main thread's learned request limit last applied to `_queue` (0: none). */
   private _learnedBytes = 0;
 
@@ -94,20 +110,23 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._channel = new Channel(THREAD_CHANNEL);
     this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
     this._channel.onmessage = (event: unknown) => {
-      if ((event as { data?: { ack?: number } }).data?.ack !== threadId || this._state !== 'probing') return;
-      this._state = 'handoff';
-      this._kept = [];
-      this._unkept = 0;
-      clearTimeout(this._probe);
+      const answer = (event as { data?: Partial<AckMessage> }).data;
+      if (answer?.ack !== threadId || this._state !== 'probing') return;
+      this._answered(answer.seq ?? 1);
     };
-    this._channel.postMessage({
-      hello: threadId,
-      flow: flow.buffer as SharedArrayBuffer,
-    } satisfies HelloMessage);
+    this._sayHello();
+    this._helloAgain = setInterval(() => this._sayHello(), HELLO_AGAIN_MILLIS);
+    this._helloAgain.unref();
     this._probe = setTimeout(() => this._exportByItself(), PROBE_MILLIS);
     this._probe.unref();
     this._channel.unref();
+    // Ending before any main thread answered: what it kept goes to this thread's own exit path,
+    // which runs after this. Delivery at exit is at least once: a main thread whose loop was only
+    // busy may take what was posted too.
+    process.prependListener('exit', this._onExit);
   }
+
+  private readonly _onExit = () => this._exportByItself();
 
   onStart(span: Span, parentContext: Context): void {
     if (this._state === 'own') for (const p of this._fallback) p.onStart(span, parentContext);
@@ -121,9 +140,20 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
     if (this._state === 'closed' || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this._state === 'probing') {
-      if (this._kept.length < this._options.keepMax) this._kept.push(span);
+      const kept = this._kept.length < this._options.keepMax;
+      if (kept) this._kept.push(span);
       else this._unkept++;
+      // With its scope and resource: the main thread may not have received the messages that had them.
+      const bytes = this._post(span, true);
+      if (bytes !== undefined)
+        this._posts.push({ seq: this._helloSeq, bytes, span: kept ? span : undefined });
+      return;
     }
+    this._post(span, false);
+  }
+
+  /** Encodes and posts `span`; its size, or undefined when it was not posted (counted). */
+  private _post(span: ReadableSpan, full: boolean): number | undefined {
     // One load of shared memory per span: the main thread stores the limit its exporter learned.
     const learned = Atomics.load(this._flow, FLOW.REQUEST_BYTES);
     if (learned !== this._learnedBytes) {
@@ -131,7 +161,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       this._queue.setRequestBytes(learned === 0 ? this._options.maxRequestBytes : learned);
     }
     this._queue.push(span);
-    if (this._queue.size === 0) return; // not encoded, or too large even truncated: counted above
+    if (this._queue.size === 0) return undefined; // not encoded, or too large even truncated: counted above
     const taken = this._queue.take(1);
     const slab = taken.slabs[0]!;
     const bytes = taken.ends[0]! - taken.starts[0]!;
@@ -142,7 +172,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       (spans > 0 && Atomics.load(flow, FLOW.IN_FLIGHT_BYTES) + bytes > this._options.maxInFlightBytes)
     ) {
       Atomics.add(flow, FLOW.DROPPED, 1);
-      return;
+      return undefined;
     }
     // A copy the size of the entry: the slab is 64 KB, and postMessage would clone all of it.
     const entry = new Uint8Array(bytes);
@@ -150,11 +180,45 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     const message: SpanMessage = {
       t: this._threadId,
       e: entry,
-      ...this._numbering.refs(taken.scopes[0]!, taken.resources[0]!),
+      ...this._numbering.refs(taken.scopes[0]!, taken.resources[0]!, full),
     };
     Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
     Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
     this._channel.postMessage(message);
+    return bytes;
+  }
+
+  private _sayHello(): void {
+    this._channel.postMessage({
+      hello: this._threadId,
+      flow: this._flow.buffer as SharedArrayBuffer,
+      seq: ++this._helloSeq,
+    } satisfies HelloMessage);
+  }
+
+  /**
+   * The main thread answered; hello `seq` was the first it received. What was posted before it never
+   * reached the main thread (its end of the channel was not open yet: its loop was busy after
+   * `new Worker()`), or reached it before it knew this thread: posted again, or counted dropped if
+   * not kept. Until 2026-12-07 such spans were lost without a word.
+   */
+  private _answered(seq: number): void {
+    this._state = 'handoff';
+    process.off('exit', this._onExit);
+    clearTimeout(this._probe);
+    clearInterval(this._helloAgain);
+    const posts = this._posts;
+    this._posts = [];
+    this._kept = [];
+    this._unkept = 0;
+    const flow = this._flow;
+    for (const post of posts) {
+      if (post.seq >= seq) continue;
+      Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
+      Atomics.sub(flow, FLOW.IN_FLIGHT_BYTES, post.bytes);
+      if (post.span) this._post(post.span, true);
+      else Atomics.add(flow, FLOW.DROPPED, 1);
+    }
   }
 
   forceFlush(): Promise<void> {
@@ -162,7 +226,9 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   }
 
   shutdown(): Promise<void> {
+    process.off('exit', this._onExit);
     clearTimeout(this._probe);
+    clearInterval(this._helloAgain);
     if (this._state !== 'own') this._state = 'closed';
     this._channel.close();
     return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
@@ -171,6 +237,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _exportByItself(): void {
     if (this._state !== 'probing') return;
     this._state = 'own';
+    clearInterval(this._helloAgain);
+    this._posts = [];
     log.debug('no traced main thread answered: this worker thread exports its spans itself');
     const kept = this._kept;
     this._kept = [];

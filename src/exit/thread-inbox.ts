@@ -19,6 +19,7 @@ import {
 } from './thread-channel.js';
 import { countThreadLosses } from './thread-losses.js';
 import { ThreadPeer } from './thread-peer.js';
+import { guardWorkerStderr } from './worker-stderr.js';
 
 /** At exit: the channel is drained until it was quiet this long (threads stopping)… */
 const DRAIN_QUIET_MILLIS = 10;
@@ -53,6 +54,7 @@ export class ThreadInbox {
   private readonly _workers = new Set<Worker>();
   private readonly _onWorker = (worker: Worker) => {
     this._open();
+    guardWorkerStderr(worker);
     this._workers.add(worker);
     const id = worker.threadId;
     worker.once('exit', () => {
@@ -155,10 +157,12 @@ export class ThreadInbox {
   private _receive(data: unknown): void {
     const message = data as Partial<HelloMessage & SpanMessage & SettledMessage> | undefined;
     if (message?.hello !== undefined && message.flow) {
+      // A hello sent again while our answer was on its way.
+      if (this._peers.has(message.hello)) return;
       const peer = new ThreadPeer(new Int32Array(message.flow));
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
-      this._channel?.postMessage({ ack: message.hello } satisfies AckMessage);
+      this._channel?.postMessage({ ack: message.hello, seq: message.seq ?? 1 } satisfies AckMessage);
       return;
     }
     const id = message?.t;

@@ -21,13 +21,19 @@ export class ThreadNumbering {
     private readonly _post: (message: SettledMessage) => void,
   ) {}
 
-  refs(scope: InstrumentationScope, resource: Resource): Refs {
+  /**
+   * `full`: with the scope and resource even when sent before, for a main thread that may not have
+   * received that message (until it answers the thread's hello). The resource then as it is now.
+   */
+  refs(scope: InstrumentationScope, resource: Resource, full = false): Refs {
     const key = `${scope.name}\0${scope.version ?? ''}\0${scope.schemaUrl ?? ''}`;
     let s = this._scopes.get(key);
     let newScope: ScopeInfo | undefined;
-    if (s === undefined) {
-      s = this._scopes.size;
-      this._scopes.set(key, s);
+    if (s === undefined || full) {
+      if (s === undefined) {
+        s = this._scopes.size;
+        this._scopes.set(key, s);
+      }
       newScope = { name: scope.name, version: scope.version, schemaUrl: scope.schemaUrl };
     }
     let r = this._resources.get(resource);
@@ -36,6 +42,10 @@ export class ThreadNumbering {
       r = this._nextResource++;
       this._resources.set(resource, r);
       newResource = this._describe(resource, r);
+    } else if (full) {
+      newResource = resource.asyncAttributesPending
+        ? this._describe(resource, r, false)
+        : { attributes: resource.attributes, pending: [], schemaUrl: resource.schemaUrl };
     }
     return {
       s,
@@ -51,7 +61,7 @@ export class ThreadNumbering {
    * one set that is not null, as `Resource.attributes` has it: a key is pending when a value still
    * being detected comes before its first known one.
    */
-  private _describe(resource: Resource, id: number): ResourceInfo {
+  private _describe(resource: Resource, id: number, tellSettled = true): ResourceInfo {
     const schemaUrl = resource.schemaUrl;
     if (!resource.asyncAttributesPending) return { attributes: resource.attributes, pending: [], schemaUrl };
     const attributes: Attributes = {};
@@ -67,6 +77,7 @@ export class ThreadNumbering {
         decided.add(key);
       }
     }
+    if (!tellSettled) return { attributes, pending, schemaUrl };
     void resource.waitForAsyncAttributes?.().then(() => {
       try {
         this._post({ t: this._threadId, settled: id, attributes: resource.attributes });

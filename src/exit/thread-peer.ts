@@ -71,7 +71,7 @@ export class ThreadPeer {
   }
 
   scope(id: number, info: ScopeInfo | undefined): InstrumentationScope | undefined {
-    if (info) {
+    if (info && !this._scopes.has(id)) {
       this._scopes.set(id, {
         name: info.name,
         ...(info.version === undefined ? {} : { version: info.version }),
@@ -82,8 +82,16 @@ export class ThreadPeer {
   }
 
   resource(id: number, info: ResourceInfo | undefined): Resource | undefined {
-    if (info) this._resources.set(id, this._build(id, info));
-    return this._resources.get(id);
+    const known = this._resources.get(id);
+    if (!info) return known;
+    if (!known) {
+      const built = this._build(id, info);
+      this._resources.set(id, built);
+      return built;
+    }
+    // Told again (a thread's messages carry it until answered): settled since, when it says so.
+    if (info.pending.length === 0) this.settle(id, info.attributes);
+    return known;
   }
 
   /** The thread ended: attributes it never sent stay unset. */

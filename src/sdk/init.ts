@@ -200,7 +200,8 @@ function createActiveHandle(config: ResolvedConfig): TracingHandle {
         inbox?.sync();
         reporter.shutdown();
         // Worker threads may still hand spans over until the process exits: the exit path sends those.
-        exitPath.dispose(inbox?.opened === true);
+        // So may the open spans a signal ended past the queue's bound (exit-path.ts).
+        exitPath.dispose(inbox?.opened === true || exitPath.holding);
         if (inbox && !inbox.opened) inbox.close();
         // Release the globals so the process (or a test) can initialise again.
         clearCurrentHandle(handle);

@@ -11,13 +11,18 @@ beforeAll(async () => {
 });
 afterAll(() => rx.stop());
 
-async function runWithStderrClosed(traced: boolean): Promise<{ code: number | null; stdout: string }> {
-  const { code, stdout } = await runNode('test/fixtures/closed-stderr-app.cjs', traced, {
+async function runWithStderrClosed(
+  traced: boolean,
+  app = 'test/fixtures/closed-stderr-app.cjs',
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string }> {
+  const { code, stdout } = await runNode(app, traced, {
     stderrClosed: true,
     env: {
       OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
       OTEL_SERVICE_NAME: 'closed-stderr',
       OTEL_TRACES_SAMPLER: 'foo',
+      ...env,
     },
   });
   return { code, stdout };
@@ -35,5 +40,22 @@ describe('stderr closed under the app', () => {
         .map((s) => s.name)
         .sort(),
     ).toEqual(['after', 'before']);
+  });
+
+  // A worker thread's lines go to its own process.stderr (so that `stderr: true` captures them),
+  // which Node pipes into the main thread's process.stderr. There, EPIPE was raised as an 'error'
+  // event with no listener: exit 1, while untraced the app ran to the end.
+  it("… also a worker thread's lines, piped through the main thread's process.stderr", async () => {
+    const app = 'test/fixtures/closed-stderr-worker-app.cjs';
+    const env = { ACME_OTEL_WORKER_THREADS: 'true' };
+    rx.clear();
+    expect(await runWithStderrClosed(false, app, env)).toEqual({ code: 0, stdout: 'survived\n' });
+    expect(await runWithStderrClosed(true, app, env)).toEqual({ code: 0, stdout: 'survived\n' });
+    expect(
+      rx
+        .spans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['after', 'main-span', 'worker-span']);
   });
 });

@@ -152,6 +152,17 @@ describe('a process that ends by itself flushes every span', () => {
     });
   });
 
+  it("process.reallyExit(4) called directly (no 'exit' event): exit 4, every span, the open one ended", async () => {
+    const runs = await both('reallyExit');
+    expectSameBehaviour(runs, 4);
+    expect(warmups()).toBe(5);
+    expect(named('db.query').status.code).toBe('UNSET');
+    expect(named('main').status).toEqual({
+      code: 'ERROR',
+      message: 'the process exited (code 4) before the span ended',
+    });
+  });
+
   it('process.exit() inside an HTTP handler: the open server and client spans arrive', async () => {
     const runs = await both('httpExit');
     expectSameBehaviour(runs, 0);
@@ -501,6 +512,24 @@ describe('drops said before the process ends', () => {
 });
 
 describe('spans past the open-span bound', () => {
+  // Ended at exit, the spans still open went into the export queue, whose bound (maxQueueSize,
+  // 4,096 by default) dropped the rest as "export queue full (overloaded: spans produced faster than
+  // they are exported)". They are kept for the exit path instead.
+  it('more spans open at exit than the export queue holds: every tracked one arrives, none dropped', async () => {
+    const runs = await both('manyOpen');
+    expect(exitStatus(runs.traced)).toBe(0);
+    expect(runs.traced.stderr).not.toMatch(/dropped|queue full/);
+    const names = rx.spans().map((s) => s.name);
+    expect(names.filter((n) => n === 'open')).toHaveLength(16_384);
+  });
+
+  it('… and at SIGTERM: every one arrives, none dropped', async () => {
+    const runs = await both('manyOpenServe', { signal: 'SIGTERM' });
+    expect(exitStatus(runs.traced)).toBe(143);
+    expect(runs.traced.stderr).not.toMatch(/dropped|queue full|lost/);
+    expect(rx.spans().filter((s) => s.name === 'open')).toHaveLength(10_000);
+  });
+
   it('only those still open at exit are counted lost; the rest arrive', async () => {
     const runs = await both('manyOpen', { env: { OTEL_BSP_MAX_QUEUE_SIZE: '20000' } });
     expect(exitStatus(runs.traced)).toBe(0);

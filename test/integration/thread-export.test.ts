@@ -98,6 +98,46 @@ describe("the limit the main thread's exporter learned from the collector", () =
       /span "large-0" .* \(the limit learned from the collector\): sent with 1 value\(s\) truncated \(payload\)/,
     );
   });
+
+  // A thread's spans that end while the main thread's loop is busy after `new Worker()` (here
+  // blocked 500 ms): it opens its end of the channel only at its 'worker' event, a tick later, and
+  // the thread's hello and spans, posted before that, were never received. The thread never got an
+  // answer, and its spans were lost without a word (stats: 100 exported, nothing failed or dropped).
+  // The thread now says hello again until answered and posts again what the main thread missed.
+  it("… also a thread's spans that end before the main thread could answer it", async () => {
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-early-span.cjs',
+      {
+        OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024),
+        LARGE_BYTES: String(100 * 1024),
+        STAY_MS: '1000',
+      },
+      { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
+    );
+    expect(code, output).toBe(0);
+    expect(spans.filter((s) => s.name.startsWith('main-'))).toHaveLength(100);
+    const early = spans.filter((s) => s.name.startsWith('early-'));
+    expect(early, output).toHaveLength(5);
+    for (const s of early) expect(s.attributes.payload).toMatch(/^L+…\[truncated, 102400 bytes\]$/);
+    expect(output).not.toMatch(/too large for the collector|lost/);
+    expect(stats).toMatchObject({ exported: 105, dropped: 0, failed: 0, truncated: 5 });
+  });
+
+  it('… and when that thread ends before any answer, its own exit path sends them', async () => {
+    const { code, output, spans } = await run(
+      'test/fixtures/thread-early-span.cjs',
+      { LARGE_BYTES: '1000' },
+      { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
+    );
+    expect(code, output).toBe(0);
+    expect(
+      spans
+        .filter((s) => s.name.startsWith('early-'))
+        .map((s) => s.name)
+        .sort(),
+      output,
+    ).toEqual(['early-0', 'early-1', 'early-2', 'early-3', 'early-4']);
+  });
 });
 
 describe('a blocked main thread', () => {

@@ -26,6 +26,12 @@ import { grpcRetryDelay } from './retry-delay.js';
  */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/**
+ * How long a stream closed at its deadline may take to end before its session is taken as wedged.
+ * Closing is local (RST_STREAM, no round trip): a healthy session ends the stream at once.
+ */
+const WEDGED_MILLIS = 100;
+
 /** What upstream's OTLP export delegate expects of a transport (otlp-exporter-base 0.223). */
 export type ExportResponse =
   | { status: 'success'; data?: Uint8Array }
@@ -162,11 +168,36 @@ export class GrpcTransport {
       // bounded flush could start, and after `shutdown()` had given up on it.
       this._active.set(session, (this._active.get(session) ?? 0) + 1);
       const call = new UnaryCall(stream, () => this._connected.has(session));
-      const timer = setTimeout(() => call.expire(timeoutMillis), timeoutMillis);
+      let stuck: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        const connected = this._connected.has(session);
+        const secure = this._origin.startsWith('https:');
+        call.expire(
+          timeoutMillis,
+          connected
+            ? undefined
+            : secure
+              ? 'the TLS handshake did not complete'
+              : 'the connection did not open',
+        );
+        // A stream still waiting for its connection (a TLS handshake the endpoint never answers)
+        // ignores close(): the call never ended, and every later one queued behind it on the same
+        // session, each holding its request. Destroying the session ends them all (the others as
+        // UNAVAILABLE, retried on a new connection) and closes the stalled socket.
+        if (!connected) this._drop(session);
+        // A session that does not close even this stream is wedged (nghttp2 inside a header block
+        // of 1 MiB, a grpc-message that long: the call never ended, and every later call went to
+        // it): dropped, which ends its calls, the others as UNAVAILABLE, retried on a new one.
+        else
+          stuck = setTimeout(() => {
+            if (!stream.destroyed) this._drop(session);
+          }, WEDGED_MILLIS).unref();
+      }, timeoutMillis);
       timer.unref();
       stream.on('close', () =>
         timeWork('export response', () => {
           clearTimeout(timer);
+          clearTimeout(stuck);
           const left = (this._active.get(session) ?? 1) - 1;
           this._active.set(session, left);
           const result = call.result();
@@ -245,6 +276,7 @@ class UnaryCall {
   private _tooLarge = false;
   private _error: Error | undefined;
   private _timeoutMillis = 0;
+  private _unconnected: string | undefined;
 
   constructor(
     private readonly _stream: ClientHttp2Stream,
@@ -274,9 +306,11 @@ class UnaryCall {
     });
   }
 
-  expire(timeoutMillis: number): void {
+  /** The deadline passed; `unconnected`: why the connection had not been established by then. */
+  expire(timeoutMillis: number, unconnected?: string): void {
     this.expired = true;
     this._timeoutMillis = timeoutMillis;
+    this._unconnected = unconnected;
     this._stream.close(0x8 /* CANCEL */);
   }
 
@@ -286,7 +320,11 @@ class UnaryCall {
     // An error after 'close' should not happen, but unhandled it would crash the host.
     this._stream.on('error', ignore);
     if (this.expired) {
-      return failure(GRPC_STATUS.DEADLINE_EXCEEDED, `Deadline exceeded after ${this._timeoutMillis} ms`);
+      const why = this._unconnected === undefined ? '' : `: no connection established (${this._unconnected})`;
+      return failure(
+        GRPC_STATUS.DEADLINE_EXCEEDED,
+        `Deadline exceeded after ${this._timeoutMillis} ms${why}`,
+      );
     }
     if (this._tooLarge) {
       // Not retried (INTERNAL): the collector may well have taken the spans.

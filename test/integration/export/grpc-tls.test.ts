@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
@@ -94,6 +95,48 @@ describe('OTLP/gRPC over TLS', () => {
       const error = (result as { error: Error }).error;
       expect(isRetryableExportError(error), name).toBe(false);
       expect(networkErrorCode(error), name).toBe(code);
+    }
+  });
+
+  // A TLS endpoint that accepts the connection and never answers the ClientHello (a wrong port, a
+  // stuck proxy): the call's stream waits for its connection, and closing it at the deadline did
+  // nothing. The call never ended, and every later call queued on the same connection, each holding
+  // its request, for as long as the endpoint kept the socket open.
+  it('a TLS handshake that never completes: the call fails at its deadline, and the next one reconnects', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const stall = createTcpServer((socket) => {
+      socket.on('error', () => {});
+      // Read (the ClientHello) and never answer; the client's close is then seen.
+      socket.resume();
+      sockets.push(socket);
+    });
+    stall.listen(0, '127.0.0.1');
+    await once(stall, 'listening');
+    try {
+      const t = transportFor(`https://127.0.0.1:${(stall.address() as AddressInfo).port}`, {});
+      for (const round of [1, 2]) {
+        const started = Date.now();
+        const result = await Promise.race([
+          t.send(new Uint8Array([10, 0]), 300),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3_000)),
+        ]);
+        expect(result, `call ${round} still pending after 3 s`).toBeDefined();
+        expect(Date.now() - started).toBeLessThan(1_500);
+        const error = (result as { error: Error & { code?: number } }).error;
+        expect(error.code).toBe(4);
+        expect(error.message).toBe(
+          '4 DEADLINE_EXCEEDED: Deadline exceeded after 300 ms: no connection established (the TLS handshake did not complete)',
+        );
+        expect(isRetryableExportError(error)).toBe(true);
+        expect(sockets).toHaveLength(round);
+        // The stalled connection is closed, not left holding the call.
+        for (let i = 0; i < 50 && !sockets[round - 1]!.destroyed; i++)
+          await new Promise((r) => setTimeout(r, 20));
+        expect(sockets[round - 1]!.destroyed).toBe(true);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      stall.close();
     }
   });
 

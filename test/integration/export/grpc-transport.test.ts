@@ -3,7 +3,8 @@
 // server sends (HTTP errors, resets, trailers-only answers).
 import { once } from 'node:events';
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import zlib from 'node:zlib';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -67,6 +68,37 @@ function finished(...names: string[]): ReadableSpan[] {
 function errorOf(response: ExportResponse): Error & { code?: number; details?: string } {
   if (response.status !== 'failure') throw new Error(`expected a failure, got ${response.status}`);
   return response.error;
+}
+
+/** An HTTP/2 frame: type, flags, stream id, payload. */
+function h2Frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(9);
+  header.writeUIntBE(payload.length, 0, 3);
+  header[3] = type;
+  header[4] = flags;
+  header.writeUInt32BE(stream, 5);
+  return Buffer.concat([header, payload]);
+}
+
+/** An HPACK integer with an N-bit prefix (RFC 7541 5.1). */
+function hpackInteger(value: number, prefixBits: number): number[] {
+  const max = (1 << prefixBits) - 1;
+  if (value < max) return [value];
+  const bytes = [max];
+  let rest = value - max;
+  for (; rest >= 128; rest = Math.floor(rest / 128)) bytes.push((rest % 128) + 128);
+  bytes.push(rest);
+  return bytes;
+}
+
+/** A header field, literal without indexing, new name (RFC 7541 6.2.2). */
+function hpackLiteral(name: string, value: string): Buffer {
+  return Buffer.concat([
+    Buffer.from([0x00, ...hpackInteger(name.length, 7)]),
+    Buffer.from(name),
+    Buffer.from(hpackInteger(value.length, 7)),
+    Buffer.from(value),
+  ]);
 }
 
 /** A bare HTTP/2 server on loopback; `handler` answers each stream. */
@@ -234,6 +266,53 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     expect(error.message).toMatch(/^13 INTERNAL: unreadable response: /);
     expect(error.message).toContain(String(MAX_RESPONSE_BYTES));
     expect(isRetryableExportError(error)).toBe(false);
+  });
+
+  // A raw HTTP/2 server answers with one header block of 1 MiB (a grpc-message that long, in
+  // CONTINUATION frames). The client's HTTP/2 session stopped inside it: closing the stream at the
+  // deadline never ended it, the call never settled, and every later call went to that session.
+  it('an answer whose headers are 1 MiB: the call fails at its deadline, and the next one reconnects', async () => {
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.write(h2Frame(4, 0, 0, Buffer.alloc(0))); // SETTINGS
+      socket.once('data', () => {
+        socket.write(h2Frame(4, 1, 0, Buffer.alloc(0))); // SETTINGS ack
+        const block = Buffer.concat([
+          Buffer.from([0x88]), // :status 200
+          hpackLiteral('content-type', 'application/grpc'),
+          hpackLiteral('grpc-status', '14'),
+          hpackLiteral('grpc-message', 'm'.repeat(1024 * 1024)),
+        ]);
+        const frames = Math.ceil(block.length / 16_384);
+        for (let i = 0; i < frames; i++) {
+          const flags = (i === 0 ? 0x1 : 0) | (i === frames - 1 ? 0x4 : 0); // END_STREAM, END_HEADERS
+          socket.write(h2Frame(i === 0 ? 1 : 9, flags, 1, block.subarray(i * 16_384, (i + 1) * 16_384)));
+        }
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const t = transport({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      for (const round of [1, 2]) {
+        const started = Date.now();
+        const result = await Promise.race([
+          t.send(request('x'), 300),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3_000)),
+        ]);
+        expect(result, `call ${round} still pending after 3 s`).toBeDefined();
+        expect(Date.now() - started).toBeLessThan(1_500);
+        const error = errorOf(result!);
+        expect(error.code).toBe(4);
+        expect(isRetryableExportError(error)).toBe(true);
+        expect(sockets).toHaveLength(round);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
   });
 
   it('a stream reset with REFUSED_STREAM is UNAVAILABLE', async () => {
