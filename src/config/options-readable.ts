@@ -1,6 +1,7 @@
 import { scrubForLog } from '../diag/log.js';
 import { errorMessage, TracingConfigError } from '../errors.js';
 import { cut } from '../util/quote.js';
+import { shownValue } from './shown-value.js';
 
 /** Options whose value is a plain object of settings, read one level down too. */
 const NESTED: ReadonlySet<string> = new Set([
@@ -50,4 +51,36 @@ function said(error: unknown): string {
 
 function unreadable(option: string, allowed: string): TracingConfigError {
   return new TracingConfigError(option, undefined, allowed, '(unreadable)');
+}
+
+/**
+ * A list option's entries, read once each into a plain array, or `undefined` when it is not an
+ * array. Its length is checked against `max` first: a sparse `new Array(2 ** 32 - 1)` (no memory,
+ * that length) was walked index by index, and init hung. A revoked Proxy, or a trap that throws
+ * on the length or on an entry, is a TracingConfigError naming the option or the entry.
+ */
+export function readList(option: string, value: unknown, max: number): unknown[] | undefined {
+  let length: number;
+  try {
+    if (!Array.isArray(value)) return undefined;
+    length = value.length;
+  } catch (error) {
+    throw unreadable(option, `it could not be read as a list (${said(error)})`);
+  }
+  if (length > max)
+    throw new TracingConfigError(
+      option,
+      value,
+      `expected at most ${max} entries; it has ${length}`,
+      shownValue(option, value),
+    );
+  const entries: unknown[] = new Array(length);
+  for (let i = 0; i < length; i++) {
+    try {
+      entries[i] = (value as unknown[])[i];
+    } catch (error) {
+      throw unreadable(`${option}[${i}]`, `reading it threw (${said(error)})`);
+    }
+  }
+  return entries;
 }

@@ -8,7 +8,7 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
-import { checkReadable } from './options-readable.js';
+import { checkReadable, readList } from './options-readable.js';
 import { shownValue } from './shown-value.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
@@ -59,6 +59,18 @@ export const MIN_QUEUE_BYTES = 64 * 1024;
  * its tracing.
  */
 export const MAX_QUEUE_SIZE = 1_048_576;
+/**
+ * The most entries a list option takes (`propagators`, `resourceDetectors`, `exporter`,
+ * `spanProcessors`, `instrumentations`, the `redaction` lists, an array in `resourceAttributes`),
+ * checked before any entry is read: `propagators: new Array(2 ** 32 - 1)` (sparse: no memory, that
+ * length) was walked index by index and init hung. Far more than any app lists.
+ */
+export const MAX_LIST_ENTRIES = 1024;
+/**
+ * The most `ignoreIncomingPaths` (and `ACME_OTEL_IGNORE_PATHS` entries): 10^7 of them took ~20 s to
+ * index at start-up. A generated list of routes stays well below it.
+ */
+export const MAX_IGNORE_PATHS = 10_000;
 
 const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'disabled',
@@ -95,6 +107,11 @@ const oneOf = (values: readonly string[]) => `expected one of ${values.map((v) =
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The entries of the list option `option` (read once, at most `max`), else a TracingConfigError. */
+function listOption(option: string, value: unknown, max = MAX_LIST_ENTRIES, allowed = 'expected an array') {
+  return readList(option, value, max) ?? fail(option, value, allowed);
+}
 
 const PROCESSOR_METHODS = ['onStart', 'onEnd', 'forceFlush', 'shutdown'] as const;
 const PROCESSOR_METHODS_TEXT = 'onStart, onEnd, forceFlush and shutdown functions';
@@ -157,12 +174,13 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /** An OpenTelemetry attribute value: a primitive, or an array of one primitive type (nulls allowed). */
-function isAttributeValue(value: unknown): boolean {
+function isAttributeValue(option: string, value: unknown): boolean {
   const type = typeof value;
   if (value === undefined || type === 'string' || type === 'number' || type === 'boolean') return true;
-  if (!Array.isArray(value)) return false;
+  const list = readList(option, value, MAX_LIST_ENTRIES);
+  if (list === undefined) return false;
   let first: string | undefined;
-  for (const element of value) {
+  for (const element of list) {
     if (element === null || element === undefined) continue;
     const t = typeof element;
     if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
@@ -193,7 +211,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     for (const [k, v] of Object.entries(o.resourceAttributes)) {
       // A Symbol or a BigInt was left out of every export without a word; an object or a mixed
       // array went out as no OpenTelemetry attribute may be. Undefined (an unset variable) is skipped.
-      if (!isAttributeValue(v))
+      if (!isAttributeValue(`resourceAttributes.${k}`, v))
         fail(
           `resourceAttributes.${k}`,
           v,
@@ -202,9 +220,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     }
   }
   if (o.resourceDetectors !== undefined) {
-    if (!Array.isArray(o.resourceDetectors))
-      fail('resourceDetectors', o.resourceDetectors, 'expected an array');
-    o.resourceDetectors.forEach((d, i) => {
+    listOption('resourceDetectors', o.resourceDetectors).forEach((d, i) => {
       checkOneOf(`resourceDetectors[${i}]`, d, DETECTOR_NAMES);
     });
   }
@@ -217,8 +233,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   }
   checkNumber('sampleRatio', o.sampleRatio, { min: 0, max: 1 });
   if (o.propagators !== undefined) {
-    if (!Array.isArray(o.propagators)) fail('propagators', o.propagators, 'expected an array');
-    o.propagators.forEach((p, i) => {
+    listOption('propagators', o.propagators).forEach((p, i) => {
       if (typeof p === 'string') checkOneOf(`propagators[${i}]`, p, PROPAGATOR_NAMES);
       else if (!isObject(p) || typeof p.inject !== 'function' || typeof p.extract !== 'function') {
         fail(`propagators[${i}]`, p, `${oneOf(PROPAGATOR_NAMES)}, or a TextMapPropagator`);
@@ -243,8 +258,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     integer: true,
   });
   if (o.spanProcessors !== undefined) {
-    if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
-    o.spanProcessors.forEach((p, i) => {
+    listOption('spanProcessors', o.spanProcessors).forEach((p, i) => {
       if (!isObject(p))
         fail(`spanProcessors[${i}]`, p, `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT})`);
       // One with onEnd only was taken, then said to have thrown in onStart on the first span, and
@@ -260,22 +274,18 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   }
   validateRedaction(o.redaction);
   if (o.ignoreIncomingPaths !== undefined) {
-    if (!Array.isArray(o.ignoreIncomingPaths))
-      fail('ignoreIncomingPaths', o.ignoreIncomingPaths, 'expected an array');
-    o.ignoreIncomingPaths.forEach((p, i) => {
+    listOption('ignoreIncomingPaths', o.ignoreIncomingPaths, MAX_IGNORE_PATHS).forEach((p, i) => {
       if (typeof p !== 'string' && !(p instanceof RegExp))
         fail(`ignoreIncomingPaths[${i}]`, p, 'expected a string or RegExp');
     });
   }
   if (o.instrumentations !== undefined && typeof o.instrumentations !== 'boolean') {
-    if (!Array.isArray(o.instrumentations)) {
-      fail(
-        'instrumentations',
-        o.instrumentations,
-        'expected true, false, or an array of names / Instrumentation objects',
-      );
-    }
-    o.instrumentations.forEach((x, i) => {
+    listOption(
+      'instrumentations',
+      o.instrumentations,
+      MAX_LIST_ENTRIES,
+      'expected true, false, or an array of names / Instrumentation objects',
+    ).forEach((x, i) => {
       if (typeof x !== 'string' && (!isObject(x) || typeof x.enable !== 'function')) {
         fail(`instrumentations[${i}]`, x, 'expected an instrumentation name or an Instrumentation object');
       }
@@ -295,9 +305,10 @@ function validateExporter(exporter: unknown): void {
     checkOneOf('exporter', exporter, EXPORTER_NAMES);
     return;
   }
-  if (Array.isArray(exporter)) {
-    if (exporter.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
-    exporter.forEach((e, i) => {
+  const list = readList('exporter', exporter, MAX_LIST_ENTRIES);
+  if (list !== undefined) {
+    if (list.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
+    list.forEach((e, i) => {
       checkOneOf(`exporter[${i}]`, e, EXPORTER_NAMES);
     });
     return;
@@ -345,22 +356,24 @@ function validateRedaction(redaction: unknown): void {
   if (!isObject(redaction)) fail('redaction', redaction, 'expected false or an object');
   const r = redaction;
   if (r.keys !== undefined) {
-    if (!Array.isArray(r.keys)) fail('redaction.keys', r.keys, 'expected an array of strings or RegExps');
-    r.keys.forEach((k, i) => {
-      if (typeof k !== 'string' && !(k instanceof RegExp))
-        fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
-    });
+    listOption('redaction.keys', r.keys, MAX_LIST_ENTRIES, 'expected an array of strings or RegExps').forEach(
+      (k, i) => {
+        if (typeof k !== 'string' && !(k instanceof RegExp))
+          fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
+      },
+    );
   }
   if (r.patterns !== undefined) {
-    if (!Array.isArray(r.patterns)) fail('redaction.patterns', r.patterns, 'expected an array of RegExps');
-    r.patterns.forEach((p, i) => {
-      if (!(p instanceof RegExp)) fail(`redaction.patterns[${i}]`, p, 'expected a RegExp');
-    });
+    listOption('redaction.patterns', r.patterns, MAX_LIST_ENTRIES, 'expected an array of RegExps').forEach(
+      (p, i) => {
+        if (!(p instanceof RegExp)) fail(`redaction.patterns[${i}]`, p, 'expected a RegExp');
+      },
+    );
   }
   if (r.queryParams !== undefined) {
-    if (!Array.isArray(r.queryParams) || r.queryParams.some((q) => typeof q !== 'string')) {
-      fail('redaction.queryParams', r.queryParams, 'expected an array of strings');
-    }
+    const allowed = 'expected an array of strings';
+    const list = listOption('redaction.queryParams', r.queryParams, MAX_LIST_ENTRIES, allowed);
+    if (list.some((q) => typeof q !== 'string')) fail('redaction.queryParams', r.queryParams, allowed);
   }
   checkOneOf('redaction.dbStatement', r.dbStatement, ['mask', 'hash', 'keep']);
   if (r.replacement !== undefined && typeof r.replacement !== 'string') {
