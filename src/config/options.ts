@@ -156,21 +156,37 @@ export function checkOneOf(option: string, value: unknown, values: readonly stri
 
 export function checkUrl(option: string, value: unknown): void {
   if (value === undefined) return;
-  if (typeof value !== 'string' || !isHttpUrl(value)) {
+  const problem = typeof value === 'string' ? httpUrlProblem(value) : 'not a URL';
+  if (problem === PORT_ZERO)
+    fail(
+      option,
+      value,
+      'expected an http:// or https:// URL whose port is not 0 (no collector can listen there), e.g. "http://localhost:4317"',
+    );
+  if (problem !== undefined)
     fail(option, value, 'expected an http:// or https:// URL, e.g. "http://localhost:4317"');
-  }
 }
 
-export function isHttpUrl(value: string): boolean {
+const PORT_ZERO = 'its port is 0, where no collector can listen';
+
+/**
+ * Why `value` cannot be an OTLP endpoint, as an env warning says it, or `undefined`. Port 0 (which
+ * a listening socket takes to mean "any free port", so no collector is at it) was taken without a
+ * word, and every export then failed to connect.
+ */
+export function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
   try {
-    const url = new URL(value);
-    // `http://http://collector:4317` parses (host "http", path "//collector:4317") but is a typo
-    // that would send every export to a host named "http".
-    const doubledScheme = /^https?$/.test(url.hostname) && url.pathname.startsWith('//');
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !doubledScheme;
+    url = new URL(value);
   } catch {
-    return false;
+    return 'it is not a valid http(s) URL';
   }
+  // `http://http://collector:4317` parses (host "http", path "//collector:4317") but is a typo
+  // that would send every export to a host named "http".
+  const doubledScheme = /^https?$/.test(url.hostname) && url.pathname.startsWith('//');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || doubledScheme)
+    return 'it is not a valid http(s) URL';
+  return url.port === '0' ? PORT_ZERO : undefined;
 }
 
 /** An OpenTelemetry attribute value: a primitive, or an array of one primitive type (nulls allowed). */

@@ -36,6 +36,13 @@ describe('bad code options throw TracingConfigError naming option, value and wha
       'endpoint',
       /endpoint="http:\/\/http:\/\/collector:4317": expected an http:\/\/ or https:\/\/ URL/,
     ],
+    // Port 0 (nothing listens there) was taken without a word, and every export then failed.
+    [
+      { endpoint: 'http://localhost:0' },
+      'endpoint',
+      /endpoint="http:\/\/localhost:0": expected an http:\/\/ or https:\/\/ URL whose port is not 0 \(no collector can listen there\), e\.g\. "http:\/\/localhost:4317"$/,
+    ],
+    [{ endpoint: 'https://[::1]:000/v1/traces' }, 'endpoint', /whose port is not 0/],
     [
       { exportTimeoutMillis: -1 },
       'exportTimeoutMillis',
