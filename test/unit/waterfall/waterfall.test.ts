@@ -96,6 +96,15 @@ describe('renderWaterfall', () => {
     expect(rows[2]).toContain('◆ ev\\n\\x07bell');
   });
 
+  // The trace's line printed the trace id as given: one read from OTLP JSON (fromOtlpSpan) or
+  // passed to renderWaterfall could clear the screen or reverse the text after it.
+  it("the trace id in the trace's line: escaped too", () => {
+    const span: WaterfallSpan = { ...ORDER_TRACE[0]!, traceId: 't\u001b[2J\u202eid' };
+    const first = renderWaterfall([span]).split('\n')[0]!;
+    expect(printable(first)).toBe(first);
+    expect(first).toMatch(/^trace t\\x1b\[2J\\u202eid {2}1 span/);
+  });
+
   it('renders a trace of 150,000 spans (Math.max over a spread of that many arguments threw RangeError)', () => {
     const root = ORDER_TRACE[0]!;
     const spans: WaterfallSpan[] = [root];
