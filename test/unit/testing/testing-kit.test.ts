@@ -1,6 +1,7 @@
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
+import { isTracingConfigError } from '../../../src/errors.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import {
   expectSpan,
@@ -141,5 +142,39 @@ describe('findSpan / expectSpan', () => {
       name: 'late',
     });
     await expect(tracing.waitForSpan('never', {}, 50)).rejects.toThrow(/no finished span is "never"/);
+  });
+});
+
+// A type guard runs in a catch block: one that throws replaces the error being handled. A revoked
+// Proxy, a Proxy whose getPrototypeOf trap throws, or an Error whose `name` getter throws made
+// both guards throw a TypeError (or the getter's error) there.
+describe('the type guards never throw', () => {
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const values: [string, unknown][] = [
+    ['a revoked Proxy', revoked],
+    [
+      'a Proxy whose traps throw',
+      new Proxy(new Error('x'), {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+        get() {
+          throw new Error('trap');
+        },
+      }),
+    ],
+    [
+      'an Error whose name getter throws',
+      Object.defineProperty(new Error('x'), 'name', {
+        get() {
+          throw new Error('name getter');
+        },
+      }),
+    ],
+  ];
+  it.each(values)('%s', (_what, value) => {
+    expect(isSpanAssertionError(value)).toBe(false);
+    expect(isTracingConfigError(value)).toBe(false);
   });
 });
