@@ -11,6 +11,7 @@ import {
   type SpanAssertionError,
   setupTestTracing,
 } from '../../../src/testing/index.js';
+import { revokedProxy, throwingGetter } from '../../support/hostile.js';
 
 let tracing: TestTracing;
 beforeEach(() => {
@@ -149,29 +150,13 @@ describe('findSpan / expectSpan', () => {
 // Proxy, a Proxy whose getPrototypeOf trap throws, or an Error whose `name` getter throws made
 // both guards throw a TypeError (or the getter's error) there.
 describe('the type guards never throw', () => {
-  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
-  revoke();
+  const trap = () => {
+    throw new Error('trap');
+  };
   const values: [string, unknown][] = [
-    ['a revoked Proxy', revoked],
-    [
-      'a Proxy whose traps throw',
-      new Proxy(new Error('x'), {
-        getPrototypeOf() {
-          throw new Error('trap');
-        },
-        get() {
-          throw new Error('trap');
-        },
-      }),
-    ],
-    [
-      'an Error whose name getter throws',
-      Object.defineProperty(new Error('x'), 'name', {
-        get() {
-          throw new Error('name getter');
-        },
-      }),
-    ],
+    ['a revoked Proxy', revokedProxy()],
+    ['a Proxy whose traps throw', new Proxy(new Error('x'), { getPrototypeOf: trap, get: trap })],
+    ['an Error whose name getter throws', throwingGetter(new Error('x'), 'name', 'name getter')],
   ];
   it.each(values)('%s', (_what, value) => {
     expect(isSpanAssertionError(value)).toBe(false);
