@@ -163,3 +163,26 @@ describe('the type guards never throw', () => {
     expect(isTracingConfigError(value)).toBe(false);
   });
 });
+
+// The failure message listed every finished span with all its attributes, and every same-named
+// candidate with each value whole: 1,000 spans of 64 values of 16 KB made a 131 MB message (a few
+// thousand, a RangeError: Invalid string length, in place of the assertion), printed whole by
+// the test runner.
+describe('the failure message is bounded', () => {
+  it('at most 100 spans listed, and long values cut', () => {
+    const long = 'x'.repeat(16_000);
+    const attributes: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) attributes[`key.${i}`] = long;
+    for (let i = 0; i < 300; i++) withSpan('query', (span) => span.setAttributes(attributes));
+    const { message } = failureOf(() => tracing.expectSpan('query', { attributes: { 'key.0': 'short' } }));
+    expect(message.length).toBeLessThan(200_000);
+    expect(message).toContain('300 span(s) "query" differ:');
+    expect(message).toContain('  … and 200 more that differ');
+    expect(message).toContain('finished spans (300):');
+    expect(message).toContain('    … and 200 more finished spans');
+    expect(message).toMatch(
+      /attributes\["key\.0"\]: expected "short", got "x{200}"… \(\d+ more characters\)$/m,
+    );
+    expect(message).toMatch(/attributes=\{"key\.0":"x+… \(\d+ more characters\)\n/);
+  });
+});
