@@ -3,13 +3,28 @@ import { errorMessage, TracingConfigError } from '../errors.js';
 import { cut } from '../util/quote.js';
 import { shownValue } from './shown-value.js';
 
-/** Options whose value is a plain object of settings, read one level down too. */
-const NESTED: ReadonlySet<string> = new Set([
-  'batch',
-  'spanLimits',
-  'redaction',
-  'headers',
-  'resourceAttributes',
+/**
+ * Options whose value is a plain object of settings, read one level down too: their own keys and
+ * the ones validation reads (a Proxy may answer those without listing them).
+ */
+const NESTED: ReadonlyMap<string, readonly string[]> = new Map([
+  [
+    'batch',
+    ['maxQueueSize', 'maxQueueBytes', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis'],
+  ],
+  [
+    'spanLimits',
+    [
+      'attributeCountLimit',
+      'attributeValueLengthLimit',
+      'eventCountLimit',
+      'linkCountLimit',
+      'valueCountLimit',
+    ],
+  ],
+  ['redaction', ['keys', 'patterns', 'queryParams', 'dbStatement', 'replacement']],
+  ['headers', []],
+  ['resourceAttributes', []],
 ]);
 
 /**
@@ -40,7 +55,8 @@ function readAll(value: object, path: string, known: readonly string[]): void {
     } catch (error) {
       throw unreadable(name, `reading it threw (${said(error)})`);
     }
-    if (path === '' && NESTED.has(key) && typeof item === 'object' && item !== null) readAll(item, name, []);
+    const nested = path === '' ? NESTED.get(key) : undefined;
+    if (nested !== undefined && typeof item === 'object' && item !== null) readAll(item, name, nested);
   }
 }
 
@@ -83,4 +99,25 @@ export function readList(option: string, value: unknown, max: number): unknown[]
     }
   }
   return entries;
+}
+
+/**
+ * Whether `value` is an object and not an array, for the option `option`; a revoked Proxy (which
+ * even Array.isArray cannot look at) is a TracingConfigError naming the option.
+ */
+export function isObjectOption(option: string, value: unknown): value is Record<string, unknown> {
+  try {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch (error) {
+    throw unreadable(option, `it could not be read (${said(error)})`);
+  }
+}
+
+/** `value[key]`, read to validate it: a getter or a trap that throws is a TracingConfigError naming `option.key`. */
+export function readMember(option: string, value: Record<string, unknown>, key: string): unknown {
+  try {
+    return value[key];
+  } catch (error) {
+    throw unreadable(`${option}.${key}`, `reading it threw (${said(error)})`);
+  }
 }

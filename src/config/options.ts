@@ -8,7 +8,7 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
-import { checkReadable, readList } from './options-readable.js';
+import { checkReadable, isObjectOption, readList, readMember } from './options-readable.js';
 import { shownValue } from './shown-value.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
@@ -241,7 +241,10 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     });
   }
   if (o.sampler !== undefined && typeof o.sampler !== 'string') {
-    if (!isObject(o.sampler) || typeof o.sampler.shouldSample !== 'function') {
+    if (
+      !isObjectOption('sampler', o.sampler) ||
+      typeof readMember('sampler', o.sampler, 'shouldSample') !== 'function'
+    ) {
       fail('sampler', o.sampler, `${oneOf(SAMPLER_NAMES)}, or a Sampler object with shouldSample()`);
     }
   } else if (o.sampler !== undefined && !SAMPLER_NAMES.includes(o.sampler)) {
@@ -251,7 +254,11 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   if (o.propagators !== undefined) {
     listOption('propagators', o.propagators).forEach((p, i) => {
       if (typeof p === 'string') checkOneOf(`propagators[${i}]`, p, PROPAGATOR_NAMES);
-      else if (!isObject(p) || typeof p.inject !== 'function' || typeof p.extract !== 'function') {
+      else if (
+        !isObjectOption(`propagators[${i}]`, p) ||
+        typeof readMember(`propagators[${i}]`, p, 'inject') !== 'function' ||
+        typeof readMember(`propagators[${i}]`, p, 'extract') !== 'function'
+      ) {
         fail(`propagators[${i}]`, p, `${oneOf(PROPAGATOR_NAMES)}, or a TextMapPropagator`);
       }
     });
@@ -275,11 +282,13 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   });
   if (o.spanProcessors !== undefined) {
     listOption('spanProcessors', o.spanProcessors).forEach((p, i) => {
-      if (!isObject(p))
+      if (!isObjectOption(`spanProcessors[${i}]`, p))
         fail(`spanProcessors[${i}]`, p, `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT})`);
       // One with onEnd only was taken, then said to have thrown in onStart on the first span, and
       // its forceFlush and shutdown failed, naming no processor.
-      const missing = PROCESSOR_METHODS.filter((m) => typeof p[m] !== 'function');
+      const missing = PROCESSOR_METHODS.filter(
+        (m) => typeof readMember(`spanProcessors[${i}]`, p, m) !== 'function',
+      );
       if (missing.length > 0)
         fail(
           `spanProcessors[${i}]`,
@@ -302,7 +311,11 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
       MAX_LIST_ENTRIES,
       'expected true, false, or an array of names / Instrumentation objects',
     ).forEach((x, i) => {
-      if (typeof x !== 'string' && (!isObject(x) || typeof x.enable !== 'function')) {
+      const path = `instrumentations[${i}]`;
+      if (
+        typeof x !== 'string' &&
+        (!isObjectOption(path, x) || typeof readMember(path, x, 'enable') !== 'function')
+      ) {
         fail(`instrumentations[${i}]`, x, 'expected an instrumentation name or an Instrumentation object');
       }
     });
@@ -330,9 +343,9 @@ function validateExporter(exporter: unknown): void {
     return;
   }
   if (
-    !isObject(exporter) ||
-    typeof exporter.export !== 'function' ||
-    typeof exporter.shutdown !== 'function'
+    !isObjectOption('exporter', exporter) ||
+    typeof readMember('exporter', exporter, 'export') !== 'function' ||
+    typeof readMember('exporter', exporter, 'shutdown') !== 'function'
   ) {
     fail('exporter', exporter, `${oneOf(EXPORTER_NAMES)}, or a SpanExporter object`);
   }

@@ -185,6 +185,15 @@ describe('options that cannot be read throw TracingConfigError naming the option
     revoke();
     return proxy;
   };
+  const trapping = () =>
+    new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap boom');
+        },
+      },
+    );
   const rows: [string, () => unknown, string, RegExp][] = [
     [
       'a getter that throws',
@@ -250,6 +259,38 @@ describe('options that cannot be read throw TracingConfigError naming the option
       () => ({ headers: revoked() }),
       'headers',
       /headers=\(unreadable\): its keys could not be read/,
+    ],
+    // Objects given in a list, as the sampler or the exporter, and a settings object whose known
+    // keys only a trap answers: their own error (or a TypeError), naming no option, came out.
+    ...(
+      [
+        ['a span processor', (p) => ({ spanProcessors: [p] }), 'spanProcessors[0].onStart'],
+        ['a propagator', (p) => ({ propagators: [p] }), 'propagators[0].inject'],
+        ['an instrumentation', (p) => ({ instrumentations: [p] }), 'instrumentations[0].enable'],
+        ['a sampler', (p) => ({ sampler: p }), 'sampler.shouldSample'],
+        ['an exporter', (p) => ({ exporter: p }), 'exporter.export'],
+        ['batch', (p) => ({ batch: p }), 'batch.maxQueueSize'],
+      ] as [string, (p: unknown) => unknown, string][]
+    ).map(
+      ([what, wrap, option]) =>
+        [
+          `${what} behind a throwing trap`,
+          () => wrap(trapping()),
+          option,
+          /=\(unreadable\): reading it threw \(trap boom\)$/,
+        ] as [string, () => unknown, string, RegExp],
+    ),
+    [
+      'a revoked span processor',
+      () => ({ spanProcessors: [revoked()] }),
+      'spanProcessors[0]',
+      /spanProcessors\[0\]=\(unreadable\): it could not be read \(.+\)$/,
+    ],
+    [
+      'a revoked sampler',
+      () => ({ sampler: revoked() }),
+      'sampler',
+      /sampler=\(unreadable\): it could not be read/,
     ],
   ];
   it.each(rows)('%s', (_what, make, option, message) => {
