@@ -307,6 +307,35 @@ describe('WaterfallExporter', () => {
     await graceProvider.shutdown();
   });
 
+  // Math.max(1, NaN) is NaN, and `size >= NaN` never holds: a bound given as NaN (or a string that
+  // is no number, from JavaScript) let every trace whose root is elsewhere wait, unbounded.
+  it.each([Number.NaN, 'lots'])('a bound given as %s: the default bound is kept', (bound) => {
+    const written: string[] = [];
+    const waiting = new WaterfallExporter({
+      stream: { write: (chunk: string) => written.push(chunk) },
+      env: { NO_COLOR: '1' },
+      idleTimeoutMillis: 60_000,
+      maxPendingTraces: bound as number,
+      maxSpansPerTrace: bound as number,
+    });
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(waiting)] }).getTracer(
+      't',
+    );
+    for (let i = 0; i < 1001; i++) {
+      const parent = trace.setSpanContext(context.active(), {
+        traceId: i.toString(16).padStart(32, '0'),
+        spanId: '2'.repeat(16),
+        traceFlags: 1,
+        isRemote: false,
+      });
+      tracer.startSpan(`child-${i}`, {}, parent).end();
+    }
+    // The 1,001st trace pushed the oldest out: printed, with its span.
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain('child-0');
+    void waiting.shutdown();
+  });
+
   it('fails exports after shutdown', async () => {
     await exporter.shutdown();
     const result = await new Promise((resolve) => exporter.export([], resolve));
