@@ -22,11 +22,18 @@ export class TracingConfigError extends Error {
   }
 }
 
-/** Type guard for {@link TracingConfigError}, safe across duplicated package copies. */
+/**
+ * Type guard for {@link TracingConfigError}, safe across duplicated package copies. Never throws
+ * (it runs in catch blocks): a revoked Proxy, or an error whose `name` getter throws, is not one.
+ */
 export function isTracingConfigError(error: unknown): error is TracingConfigError {
-  return (
-    error instanceof TracingConfigError || (error instanceof Error && error.name === 'TracingConfigError')
-  );
+  try {
+    return (
+      error instanceof TracingConfigError || (error instanceof Error && error.name === 'TracingConfigError')
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** An error's message for a log line; never throws, whatever was thrown. */

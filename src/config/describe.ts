@@ -77,12 +77,15 @@ export function summaryLine(
   gcTuned = false,
   inactive: readonly string[] = [],
 ): string {
-  const service = `${config.serviceName}${config.serviceVersion ? `@${config.serviceVersion}` : ''}${
-    config.environment ? ` (${config.environment})` : ''
+  // Each value shortened as a warning quotes it: a 120 KB service name filled the line, which is
+  // cut at 8,192 characters, and the exporter, sampler and the rest were never shown.
+  const { serviceVersion: version, environment } = config;
+  const service = `${cut(String(config.serviceName))}${version ? `@${cut(version)}` : ''}${
+    environment ? ` (${cut(environment)})` : ''
   }`;
   const exporters = Array.isArray(config.exporters)
     ? config.exporters
-        .map((e) => (e === 'otlp' ? `otlp/${config.protocol} ${redactUrl(config.endpoint)}` : e))
+        .map((e) => (e === 'otlp' ? `otlp/${config.protocol} ${cut(redactUrl(config.endpoint))}` : e))
         .join(', ')
     : 'custom exporter';
   const sampler =

@@ -74,14 +74,40 @@ function checkNumber(value: string, rule: NumberRule): number | string {
   return n;
 }
 
-/** A comma-separated list, entries trimmed, blanks dropped. */
-export function envList(env: Env, name: string): string[] | undefined {
+/**
+ * A comma-separated list, entries trimmed, blanks dropped. Past `max` entries, the first `max` are
+ * used, said once (`noun`: what the entries are, for that line); the rest is only counted.
+ */
+export function envList(
+  env: Env,
+  name: string,
+  max = Number.POSITIVE_INFINITY,
+  noun = 'entries',
+): string[] | undefined {
   const value = envString(env, name);
   if (value === undefined) return undefined;
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const out: string[] = [];
+  let from = 0;
+  while (from <= value.length) {
+    const comma = value.indexOf(',', from);
+    const end = comma === -1 ? value.length : comma;
+    const entry = value.slice(from, end).trim();
+    if (entry !== '') {
+      if (out.length === max) {
+        const total =
+          out.length +
+          value
+            .slice(from)
+            .split(',')
+            .filter((s) => s.trim() !== '').length;
+        warnEnv(name, value, `it lists more than ${max} ${noun} (${total})`, `using the first ${max}`);
+        break;
+      }
+      out.push(entry);
+    }
+    from = end + 1;
+  }
+  return out;
 }
 
 /**

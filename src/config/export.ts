@@ -21,7 +21,7 @@ import {
 } from './env.js';
 import {
   EXPORTER_NAMES,
-  isHttpUrl,
+  httpUrlProblem,
   MAX_QUEUE_SIZE,
   MAX_TIMER_MILLIS,
   MIN_EXPORT_REQUEST_BYTES,
@@ -101,7 +101,8 @@ export function resolveEndpoint(env: Env, protocol: OtlpProtocol): string {
     env,
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     (value, name) => {
-      if (!isHttpUrl(value)) return { problem: 'it is not a valid http(s) URL' };
+      const problem = httpUrlProblem(value);
+      if (problem !== undefined) return { problem };
       if (protocol === 'grpc') return { value };
       const base = withoutTrailingSlashes(value);
       // The signal-neutral endpoint gets the signal path appended for OTLP/HTTP (spec: exporter.md).

@@ -8,7 +8,7 @@ import type {
   TracingOptions,
 } from '../types.js';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
-import { checkReadable } from './options-readable.js';
+import { checkReadable, isObjectOption, readList, readMember } from './options-readable.js';
 import { shownValue } from './shown-value.js';
 
 // Validation of options passed in code. A mistake in code is a bug to fix now, so it throws
@@ -59,6 +59,18 @@ export const MIN_QUEUE_BYTES = 64 * 1024;
  * its tracing.
  */
 export const MAX_QUEUE_SIZE = 1_048_576;
+/**
+ * The most entries a list option takes (`propagators`, `resourceDetectors`, `exporter`,
+ * `spanProcessors`, `instrumentations`, the `redaction` lists, an array in `resourceAttributes`),
+ * checked before any entry is read: `propagators: new Array(2 ** 32 - 1)` (sparse: no memory, that
+ * length) was walked index by index and init hung. Far more than any app lists.
+ */
+export const MAX_LIST_ENTRIES = 1024;
+/**
+ * The most `ignoreIncomingPaths` (and `ACME_OTEL_IGNORE_PATHS` entries): 10^7 of them took ~20 s to
+ * index at start-up. A generated list of routes stays well below it.
+ */
+export const MAX_IGNORE_PATHS = 10_000;
 
 const OPTION_KEYS: readonly (keyof TracingOptions)[] = [
   'disabled',
@@ -95,6 +107,11 @@ const oneOf = (values: readonly string[]) => `expected one of ${values.map((v) =
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The entries of the list option `option` (read once, at most `max`), else a TracingConfigError. */
+function listOption(option: string, value: unknown, max = MAX_LIST_ENTRIES, allowed = 'expected an array') {
+  return readList(option, value, max) ?? fail(option, value, allowed);
+}
 
 const PROCESSOR_METHODS = ['onStart', 'onEnd', 'forceFlush', 'shutdown'] as const;
 const PROCESSOR_METHODS_TEXT = 'onStart, onEnd, forceFlush and shutdown functions';
@@ -139,30 +156,47 @@ export function checkOneOf(option: string, value: unknown, values: readonly stri
 
 export function checkUrl(option: string, value: unknown): void {
   if (value === undefined) return;
-  if (typeof value !== 'string' || !isHttpUrl(value)) {
+  const problem = typeof value === 'string' ? httpUrlProblem(value) : 'not a URL';
+  if (problem === PORT_ZERO)
+    fail(
+      option,
+      value,
+      'expected an http:// or https:// URL whose port is not 0 (no collector can listen there), e.g. "http://localhost:4317"',
+    );
+  if (problem !== undefined)
     fail(option, value, 'expected an http:// or https:// URL, e.g. "http://localhost:4317"');
-  }
 }
 
-export function isHttpUrl(value: string): boolean {
+const PORT_ZERO = 'its port is 0, where no collector can listen';
+
+/**
+ * Why `value` cannot be an OTLP endpoint, as an env warning says it, or `undefined`. Port 0 (which
+ * a listening socket takes to mean "any free port", so no collector is at it) was taken without a
+ * word, and every export then failed to connect.
+ */
+export function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
   try {
-    const url = new URL(value);
-    // `http://http://collector:4317` parses (host "http", path "//collector:4317") but is a typo
-    // that would send every export to a host named "http".
-    const doubledScheme = /^https?$/.test(url.hostname) && url.pathname.startsWith('//');
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !doubledScheme;
+    url = new URL(value);
   } catch {
-    return false;
+    return 'it is not a valid http(s) URL';
   }
+  // `http://http://collector:4317` parses (host "http", path "//collector:4317") but is a typo
+  // that would send every export to a host named "http".
+  const doubledScheme = /^https?$/.test(url.hostname) && url.pathname.startsWith('//');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || doubledScheme)
+    return 'it is not a valid http(s) URL';
+  return url.port === '0' ? PORT_ZERO : undefined;
 }
 
 /** An OpenTelemetry attribute value: a primitive, or an array of one primitive type (nulls allowed). */
-function isAttributeValue(value: unknown): boolean {
+function isAttributeValue(option: string, value: unknown): boolean {
   const type = typeof value;
   if (value === undefined || type === 'string' || type === 'number' || type === 'boolean') return true;
-  if (!Array.isArray(value)) return false;
+  const list = readList(option, value, MAX_LIST_ENTRIES);
+  if (list === undefined) return false;
   let first: string | undefined;
-  for (const element of value) {
+  for (const element of list) {
     if (element === null || element === undefined) continue;
     const t = typeof element;
     if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
@@ -193,7 +227,7 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     for (const [k, v] of Object.entries(o.resourceAttributes)) {
       // A Symbol or a BigInt was left out of every export without a word; an object or a mixed
       // array went out as no OpenTelemetry attribute may be. Undefined (an unset variable) is skipped.
-      if (!isAttributeValue(v))
+      if (!isAttributeValue(`resourceAttributes.${k}`, v))
         fail(
           `resourceAttributes.${k}`,
           v,
@@ -202,14 +236,15 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     }
   }
   if (o.resourceDetectors !== undefined) {
-    if (!Array.isArray(o.resourceDetectors))
-      fail('resourceDetectors', o.resourceDetectors, 'expected an array');
-    o.resourceDetectors.forEach((d, i) => {
+    listOption('resourceDetectors', o.resourceDetectors).forEach((d, i) => {
       checkOneOf(`resourceDetectors[${i}]`, d, DETECTOR_NAMES);
     });
   }
   if (o.sampler !== undefined && typeof o.sampler !== 'string') {
-    if (!isObject(o.sampler) || typeof o.sampler.shouldSample !== 'function') {
+    if (
+      !isObjectOption('sampler', o.sampler) ||
+      typeof readMember('sampler', o.sampler, 'shouldSample') !== 'function'
+    ) {
       fail('sampler', o.sampler, `${oneOf(SAMPLER_NAMES)}, or a Sampler object with shouldSample()`);
     }
   } else if (o.sampler !== undefined && !SAMPLER_NAMES.includes(o.sampler)) {
@@ -217,10 +252,13 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   }
   checkNumber('sampleRatio', o.sampleRatio, { min: 0, max: 1 });
   if (o.propagators !== undefined) {
-    if (!Array.isArray(o.propagators)) fail('propagators', o.propagators, 'expected an array');
-    o.propagators.forEach((p, i) => {
+    listOption('propagators', o.propagators).forEach((p, i) => {
       if (typeof p === 'string') checkOneOf(`propagators[${i}]`, p, PROPAGATOR_NAMES);
-      else if (!isObject(p) || typeof p.inject !== 'function' || typeof p.extract !== 'function') {
+      else if (
+        !isObjectOption(`propagators[${i}]`, p) ||
+        typeof readMember(`propagators[${i}]`, p, 'inject') !== 'function' ||
+        typeof readMember(`propagators[${i}]`, p, 'extract') !== 'function'
+      ) {
         fail(`propagators[${i}]`, p, `${oneOf(PROPAGATOR_NAMES)}, or a TextMapPropagator`);
       }
     });
@@ -243,13 +281,14 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
     integer: true,
   });
   if (o.spanProcessors !== undefined) {
-    if (!Array.isArray(o.spanProcessors)) fail('spanProcessors', o.spanProcessors, 'expected an array');
-    o.spanProcessors.forEach((p, i) => {
-      if (!isObject(p))
+    listOption('spanProcessors', o.spanProcessors).forEach((p, i) => {
+      if (!isObjectOption(`spanProcessors[${i}]`, p))
         fail(`spanProcessors[${i}]`, p, `expected a SpanProcessor (${PROCESSOR_METHODS_TEXT})`);
       // One with onEnd only was taken, then said to have thrown in onStart on the first span, and
       // its forceFlush and shutdown failed, naming no processor.
-      const missing = PROCESSOR_METHODS.filter((m) => typeof p[m] !== 'function');
+      const missing = PROCESSOR_METHODS.filter(
+        (m) => typeof readMember(`spanProcessors[${i}]`, p, m) !== 'function',
+      );
       if (missing.length > 0)
         fail(
           `spanProcessors[${i}]`,
@@ -260,23 +299,23 @@ export function validateOptions(options: unknown): asserts options is TracingOpt
   }
   validateRedaction(o.redaction);
   if (o.ignoreIncomingPaths !== undefined) {
-    if (!Array.isArray(o.ignoreIncomingPaths))
-      fail('ignoreIncomingPaths', o.ignoreIncomingPaths, 'expected an array');
-    o.ignoreIncomingPaths.forEach((p, i) => {
+    listOption('ignoreIncomingPaths', o.ignoreIncomingPaths, MAX_IGNORE_PATHS).forEach((p, i) => {
       if (typeof p !== 'string' && !(p instanceof RegExp))
         fail(`ignoreIncomingPaths[${i}]`, p, 'expected a string or RegExp');
     });
   }
   if (o.instrumentations !== undefined && typeof o.instrumentations !== 'boolean') {
-    if (!Array.isArray(o.instrumentations)) {
-      fail(
-        'instrumentations',
-        o.instrumentations,
-        'expected true, false, or an array of names / Instrumentation objects',
-      );
-    }
-    o.instrumentations.forEach((x, i) => {
-      if (typeof x !== 'string' && (!isObject(x) || typeof x.enable !== 'function')) {
+    listOption(
+      'instrumentations',
+      o.instrumentations,
+      MAX_LIST_ENTRIES,
+      'expected true, false, or an array of names / Instrumentation objects',
+    ).forEach((x, i) => {
+      const path = `instrumentations[${i}]`;
+      if (
+        typeof x !== 'string' &&
+        (!isObjectOption(path, x) || typeof readMember(path, x, 'enable') !== 'function')
+      ) {
         fail(`instrumentations[${i}]`, x, 'expected an instrumentation name or an Instrumentation object');
       }
     });
@@ -295,17 +334,18 @@ function validateExporter(exporter: unknown): void {
     checkOneOf('exporter', exporter, EXPORTER_NAMES);
     return;
   }
-  if (Array.isArray(exporter)) {
-    if (exporter.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
-    exporter.forEach((e, i) => {
+  const list = readList('exporter', exporter, MAX_LIST_ENTRIES);
+  if (list !== undefined) {
+    if (list.length === 0) fail('exporter', exporter, 'expected at least one exporter name');
+    list.forEach((e, i) => {
       checkOneOf(`exporter[${i}]`, e, EXPORTER_NAMES);
     });
     return;
   }
   if (
-    !isObject(exporter) ||
-    typeof exporter.export !== 'function' ||
-    typeof exporter.shutdown !== 'function'
+    !isObjectOption('exporter', exporter) ||
+    typeof readMember('exporter', exporter, 'export') !== 'function' ||
+    typeof readMember('exporter', exporter, 'shutdown') !== 'function'
   ) {
     fail('exporter', exporter, `${oneOf(EXPORTER_NAMES)}, or a SpanExporter object`);
   }
@@ -345,22 +385,24 @@ function validateRedaction(redaction: unknown): void {
   if (!isObject(redaction)) fail('redaction', redaction, 'expected false or an object');
   const r = redaction;
   if (r.keys !== undefined) {
-    if (!Array.isArray(r.keys)) fail('redaction.keys', r.keys, 'expected an array of strings or RegExps');
-    r.keys.forEach((k, i) => {
-      if (typeof k !== 'string' && !(k instanceof RegExp))
-        fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
-    });
+    listOption('redaction.keys', r.keys, MAX_LIST_ENTRIES, 'expected an array of strings or RegExps').forEach(
+      (k, i) => {
+        if (typeof k !== 'string' && !(k instanceof RegExp))
+          fail(`redaction.keys[${i}]`, k, 'expected a string or RegExp');
+      },
+    );
   }
   if (r.patterns !== undefined) {
-    if (!Array.isArray(r.patterns)) fail('redaction.patterns', r.patterns, 'expected an array of RegExps');
-    r.patterns.forEach((p, i) => {
-      if (!(p instanceof RegExp)) fail(`redaction.patterns[${i}]`, p, 'expected a RegExp');
-    });
+    listOption('redaction.patterns', r.patterns, MAX_LIST_ENTRIES, 'expected an array of RegExps').forEach(
+      (p, i) => {
+        if (!(p instanceof RegExp)) fail(`redaction.patterns[${i}]`, p, 'expected a RegExp');
+      },
+    );
   }
   if (r.queryParams !== undefined) {
-    if (!Array.isArray(r.queryParams) || r.queryParams.some((q) => typeof q !== 'string')) {
-      fail('redaction.queryParams', r.queryParams, 'expected an array of strings');
-    }
+    const allowed = 'expected an array of strings';
+    const list = listOption('redaction.queryParams', r.queryParams, MAX_LIST_ENTRIES, allowed);
+    if (list.some((q) => typeof q !== 'string')) fail('redaction.queryParams', r.queryParams, allowed);
   }
   checkOneOf('redaction.dbStatement', r.dbStatement, ['mask', 'hash', 'keep']);
   if (r.replacement !== undefined && typeof r.replacement !== 'string') {

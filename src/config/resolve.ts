@@ -14,7 +14,7 @@ import {
   resolveTlsFiles,
   resolveUnusedProxyVariable,
 } from './export.js';
-import { MAX_TIMER_MILLIS, validateOptions } from './options.js';
+import { MAX_IGNORE_PATHS, MAX_TIMER_MILLIS, validateOptions } from './options.js';
 import { findPackageInfo } from './package-info.js';
 import {
   resolveDetectors,
@@ -129,7 +129,9 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     spanProcessors: Object.freeze([...(options.spanProcessors ?? [])]),
     redaction: resolveRedaction(options, env),
     ignoreIncomingPaths: Object.freeze(
-      options.ignoreIncomingPaths ?? envList(env, 'ACME_OTEL_IGNORE_PATHS') ?? DEFAULT_IGNORE_PATHS,
+      options.ignoreIncomingPaths ??
+        envList(env, 'ACME_OTEL_IGNORE_PATHS', MAX_IGNORE_PATHS, 'paths') ??
+        DEFAULT_IGNORE_PATHS,
     ),
     httpServerFastPath: options.httpServerFastPath ?? envBoolean(env, 'ACME_OTEL_HTTP_FAST_PATH', true),
     gcTuning: options.gcTuning ?? envBoolean(env, 'ACME_OTEL_GC_TUNING', true),

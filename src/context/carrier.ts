@@ -1,6 +1,8 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
+import { errorMessage } from '../errors.js';
+import { quoted } from '../util/quote.js';
 import type { Carrier, GrpcMetadata, HeaderList, KeyedCollection } from './carrier-getter.js';
 import {
   carrierGetter,
@@ -119,13 +121,33 @@ export function withExtractedContext<T>(
   options: ExtractedSpanOptions = {},
 ): T {
   const extracted = extractContext(carrier);
+  let merged: WithSpanOptions;
+  try {
+    merged = extractedSpanOptions(extracted, options);
+  } catch (error) {
+    // Options that cannot be read (a Proxy, a throwing getter) threw here before the work ran:
+    // the span is started without them, as withSpan does (startWithout).
+    log.warnOnce(
+      'withExtractedContext.options',
+      `withExtractedContext(${quoted(String(name))}): its options could not be read (${errorMessage(error)}), so its span was started without them. This message once per process.`,
+    );
+    merged = { kind: SpanKind.CONSUMER, parent: extracted };
+  }
+  return withSpan(name, fn, merged);
+}
+
+function extractedSpanOptions(extracted: Context, options: ExtractedSpanOptions): WithSpanOptions {
   const { relation, ...spanOptions } = options;
   const merged: WithSpanOptions = { kind: SpanKind.CONSUMER, ...spanOptions, parent: extracted };
   if (relation === 'link') {
     const remote = trace.getSpanContext(extracted);
     merged.parent = trace.deleteSpan(extracted);
     merged.root = true;
-    if (remote) merged.links = [...(spanOptions.links ?? []), { context: remote }];
+    // Links that are no list are left out; the producer's is kept.
+    if (remote)
+      merged.links = Array.isArray(spanOptions.links)
+        ? [...spanOptions.links, { context: remote }]
+        : [{ context: remote }];
   }
-  return withSpan(name, fn, merged);
+  return merged;
 }

@@ -46,6 +46,10 @@ export function runDetached<T>(
 ): Promise<Awaited<T> | undefined> {
   const active = context.active();
   const tracer = defaultTracer();
+  // Read once, guarded: options that cannot be read (a Proxy, a throwing getter) threw out of
+  // here before the task ran. The span is then started without them (startWithout).
+  const mode = readOption(options, 'mode');
+  const onError = readOption(options, 'onError');
   let span: Span;
   let parent = active;
   // Hostile attributes (a throwing getter, a Proxy) threw out of startSpan: synchronously, from a
@@ -55,14 +59,14 @@ export function runDetached<T>(
   } catch (error) {
     span = startWithout('runDetached', name, active, error);
   }
-  if (options.mode === 'link') parent = trace.deleteSpan(active);
+  if (mode === 'link') parent = trace.deleteSpan(active);
   const fail = (error: unknown): undefined => {
     recordFailure(span, error);
     span.end();
     log.error(`detached task "${name}" failed: ${describeForLog(error)}`);
-    if (options.onError) {
+    if (typeof onError === 'function') {
       try {
-        options.onError(error);
+        onError(error);
       } catch (hookError) {
         log.error(`onError hook of detached task "${name}" threw: ${describeForLog(hookError)}`);
       }
@@ -86,6 +90,15 @@ export function runDetached<T>(
     span.end();
     return value as Awaited<T>;
   }, fail);
+}
+
+/** `options[key]`, or undefined when it cannot be read. */
+function readOption(options: DetachedOptions, key: keyof DetachedOptions): unknown {
+  try {
+    return options[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The task's span: a child of the active span, or with `mode: 'link'` a root linked to it. */

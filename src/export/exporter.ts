@@ -1,9 +1,10 @@
 import type { ExportResult } from '@opentelemetry/core';
-import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { lazyRequire, onFirstListen } from '../util/index.js';
 import { WaterfallExporter } from '../waterfall/index.js';
+import { ConsoleSpanExporter } from './console-exporter.js';
 import type { ExportObserver } from './drop-reporter.js';
 import { grpcMetadata, grpcTransportOptions } from './otlp/grpc-options.js';
 import { GrpcTransport } from './otlp/grpc-transport.js';

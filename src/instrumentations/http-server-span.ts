@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Attributes, type Context, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, type Context, type Exception, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { applyIn } from '../context/hot-context.js';
 import type { ResponseWatch } from './http-emit-context.js';
@@ -40,7 +40,7 @@ export function watchResponse(
     if (event === 'error') {
       ended = true;
       try {
-        setSpanWithError(span, arg as Error);
+        setSpanWithError(span, arg);
       } finally {
         span.end();
       }
@@ -60,12 +60,33 @@ export function watchResponse(
   };
 }
 
-/** Upstream's setSpanWithError: `error.type`, ERROR with the message, the exception event. */
-export function setSpanWithError(span: Span, error: Error): void {
-  const message = error.message;
-  span.setAttribute('error.type', error.name);
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-  span.recordException(error);
+/**
+ * Upstream's setSpanWithError: `error.type`, ERROR with the message, the exception event. Never
+ * throws, whatever was thrown: it runs in our uncaughtExceptionMonitor listener for a throw from a
+ * 'request' listener, and `throw null` there (or a revoked Proxy, or an error whose `message`
+ * getter throws) threw out of it: Node exited with 7, printing our error instead of the app's.
+ */
+export function setSpanWithError(span: Span, error: unknown): void {
+  const name = readOf(error, 'name');
+  const message = readOf(error, 'message');
+  if (typeof name === 'string') span.setAttribute('error.type', name);
+  span.setStatus(
+    typeof message === 'string' ? { code: SpanStatusCode.ERROR, message } : { code: SpanStatusCode.ERROR },
+  );
+  try {
+    span.recordException(error as Exception);
+  } catch {
+    // A getter that throws (upstream reads code, name, message and stack): the event is left out.
+  }
+}
+
+/** `value[key]`, or undefined when it cannot be read. */
+function readOf(value: unknown, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Upstream's parseResponseStatus for a server: 1xx–4xx unset, anything else ERROR. */

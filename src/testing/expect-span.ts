@@ -67,10 +67,33 @@ function spanContextOf(target: SpanLike | SpanContext): SpanContext {
     : (target as SpanContext);
 }
 
+/**
+ * The most spans, and the most characters of one value or of one span's attributes, a failure
+ * message shows: it listed every span whole, and 1,000 spans of 64 values of 16 KB made a 131 MB
+ * message (a few thousand, `RangeError: Invalid string length` in place of the assertion).
+ */
+const MAX_LISTED = 100;
+const MAX_VALUE = 200;
+const MAX_ATTRIBUTES = 1000;
+
+/** `text` cut at `max` characters, saying how many more there were. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 function show(value: unknown): string {
-  if (value instanceof RegExp) return String(value);
+  if (value instanceof RegExp) return clip(String(value), MAX_VALUE);
   if (value === undefined) return '(absent)';
-  return JSON.stringify(value);
+  if (typeof value === 'string' && value.length > MAX_VALUE)
+    return `${JSON.stringify(value.slice(0, MAX_VALUE))}… (${value.length - MAX_VALUE} more characters)`;
+  return clip(JSON.stringify(value), MAX_ATTRIBUTES);
+}
+
+/** The first {@link MAX_LISTED} of `items` as lines, then how many more there were. */
+function listed<T>(items: readonly T[], line: (item: T) => string[], more: string): string[] {
+  const lines = items.slice(0, MAX_LISTED).flatMap(line);
+  if (items.length > MAX_LISTED) lines.push(`… and ${items.length - MAX_LISTED} more ${more}`);
+  return lines;
 }
 
 function valueMatches(
@@ -172,13 +195,14 @@ function describeSpan(span: ReadableSpan, all: readonly ReadableSpan[]): string 
   const status =
     SpanStatusCode[span.status.code] + (span.status.message ? ` ${JSON.stringify(span.status.message)}` : '');
   const events = span.events.length ? ` events=[${span.events.map((e) => e.name).join(', ')}]` : '';
-  return `${JSON.stringify(span.name)} kind=${SpanKind[span.kind]} parent=${JSON.stringify(parent)} status=${status} trace=${span.spanContext().traceId} attributes=${JSON.stringify(span.attributes)}${events}`;
+  return `${JSON.stringify(span.name)} kind=${SpanKind[span.kind]} parent=${JSON.stringify(parent)} status=${status} trace=${span.spanContext().traceId} attributes=${clip(JSON.stringify(span.attributes), MAX_ATTRIBUTES)}${events}`;
 }
 
 /**
  * Assert that a finished span matches the name and every given expectation; returns the span.
  * Otherwise throws a {@link SpanAssertionError} whose message shows what was expected, why each
- * same-named span does not match, and every finished span. No test-framework dependency.
+ * same-named span does not match, and the finished spans (at most 100 of each, long values cut). No
+ * test-framework dependency.
  *
  * @example
  * import { expectSpan } from '@acme/otel/testing';
@@ -207,13 +231,16 @@ export function expectSpan(
     lines.push(`  but no finished span is ${label}.`);
   } else {
     lines.push(`  ${verdicts.length} span(s) ${label} differ:`);
-    for (const { span, problems } of verdicts) {
-      lines.push(`  - span ${span.spanContext().spanId}:`);
-      for (const problem of problems) lines.push(`      ${problem}`);
-    }
+    const differ = ({ span, problems }: (typeof verdicts)[number]) => [
+      `  - span ${span.spanContext().spanId}:`,
+      ...problems.map((problem) => `      ${problem}`),
+    ];
+    lines.push(...listed(verdicts, differ, 'that differ').map((l) => (l.startsWith('…') ? `  ${l}` : l)));
   }
   lines.push(`  finished spans (${spans.length}):`);
-  for (const span of spans) lines.push(`    ${describeSpan(span, spans)}`);
+  lines.push(
+    ...listed(spans, (span) => [describeSpan(span, spans)], 'finished spans').map((l) => `    ${l}`),
+  );
   if (spans.length === 0)
     lines.push('    (none: did the code under test end its spans, and is the pipeline set up?)');
   throw new SpanAssertionError(lines.join('\n'));

@@ -3,9 +3,14 @@ export class SpanAssertionError extends Error {
   override name = 'SpanAssertionError';
 }
 
-/** Type guard for {@link SpanAssertionError}, safe across duplicated package copies. */
+/** Type guard for {@link SpanAssertionError}, safe across duplicated package copies; never throws. */
 export function isSpanAssertionError(error: unknown): error is SpanAssertionError {
-  return (
-    error instanceof SpanAssertionError || (error instanceof Error && error.name === 'SpanAssertionError')
-  );
+  // A revoked Proxy, or an error whose `name` getter throws, is not one (this runs in catch blocks).
+  try {
+    return (
+      error instanceof SpanAssertionError || (error instanceof Error && error.name === 'SpanAssertionError')
+    );
+  } catch {
+    return false;
+  }
 }

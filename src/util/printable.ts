@@ -25,3 +25,16 @@ export function printable(text: string): string {
   UNPRINTABLE.lastIndex = 0;
   return UNPRINTABLE.test(text) ? text.replace(UNPRINTABLE, escaped) : text;
 }
+
+/**
+ * The characters of {@link UNPRINTABLE} that util.inspect leaves in the strings it quotes (it escapes
+ * the C0 and C1 controls and DEL): the line and paragraph separators and the bidirectional
+ * overrides and isolates.
+ */
+const REORDERING = /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** util.inspect's output with what it leaves of {@link UNPRINTABLE} written out (`\u202e`). */
+export function printableInspected(text: string): string {
+  REORDERING.lastIndex = 0;
+  return REORDERING.test(text) ? text.replace(REORDERING, escaped) : text;
+}

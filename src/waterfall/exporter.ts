@@ -68,10 +68,10 @@ export class WaterfallExporter implements SpanExporter {
       options;
     this.stream = stream ?? process.stderr;
     this.render = { ...render, color: render.color ?? shouldColor(this.stream, env ?? process.env) };
-    this.idleTimeoutMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, idleTimeoutMillis ?? 1000));
-    this.rootGraceMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, rootGraceMillis ?? 100));
-    this.maxPendingTraces = Math.max(1, maxPendingTraces ?? 1000);
-    this.maxSpansPerTrace = Math.max(1, maxSpansPerTrace ?? 1000);
+    this.idleTimeoutMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, numberOr(idleTimeoutMillis, 1000)));
+    this.rootGraceMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, numberOr(rootGraceMillis, 100)));
+    this.maxPendingTraces = Math.max(1, numberOr(maxPendingTraces, 1000));
+    this.maxSpansPerTrace = Math.max(1, numberOr(maxSpansPerTrace, 1000));
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -155,4 +155,13 @@ export class WaterfallExporter implements SpanExporter {
       // A closed or broken stream must not break the export pipeline.
     }
   }
+}
+
+/**
+ * `value` when it is a number, else `fallback`: Math.max(1, NaN) is NaN, and `size >= NaN` never
+ * holds, so a bound given as NaN (or, from JavaScript, a string that is no number) left the
+ * buffer unbounded.
+ */
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && !Number.isNaN(value) ? value : fallback;
 }

@@ -89,7 +89,9 @@ function renderTrace(spans: WaterfallSpan[], options: WaterfallOptions): string 
     formatDuration(total),
   ];
   if (errors > 0) summary.push(paint('red', `${errors} error${errors === 1 ? '' : 's'}`));
-  const lines = [`${paint('bold', `trace ${spans[0]?.traceId ?? ''}`)}  ${summary.join(' · ')}`];
+  const lines = [
+    `${paint('bold', `trace ${printable(String(spans[0]?.traceId ?? ''))}`)}  ${summary.join(' · ')}`,
+  ];
 
   const totalLabel = formatDuration(total);
   const axis = `0 ms${' '.repeat(Math.max(1, barWidth - 4 - totalLabel.length))}${totalLabel}`;

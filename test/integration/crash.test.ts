@@ -200,6 +200,19 @@ describe('a process that ends by itself flushes every span', () => {
     expect(String(exception?.attributes['exception.stacktrace'])).toContain('crash-app.cjs');
   });
 
+  // Our uncaughtExceptionMonitor listener ends the request's span with the error, and it read
+  // `error.message` unguarded: Node then exited with 7, printing our TypeError (or the getter's
+  // error) instead of the app's throw (exit 1 untraced).
+  for (const thrown of ['null', 'a revoked Proxy', 'an error whose message getter throws']) {
+    it(`a 'request' listener that throws ${thrown}: exit 1 as untraced, the server span ends with ERROR`, async () => {
+      const runs = await both('requestThrows', { env: { THROWN: thrown } });
+      expectSameBehaviour(runs, 1);
+      const servers = rx.spans().filter((s) => s.kind === 'SERVER');
+      expect(servers).toHaveLength(1);
+      expect(servers[0]?.status.code).toBe('ERROR');
+    });
+  }
+
   it("an app's own uncaughtException listener keeps the process alive: the error is only recorded", async () => {
     const runs = await both('survive');
     expectSameBehaviour(runs, 0);

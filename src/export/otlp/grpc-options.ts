@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SecureContext } from 'node:tls';
 // Direct files rather than diag/index.ts: the exit sender thread's bundle imports this file, and
 // it needs only the logger.
 import { warnEnv } from '../../diag/env-warning.js';
@@ -9,7 +10,7 @@ import { lazyRequire } from '../../util/index.js';
 import { quoted } from '../../util/quote.js';
 import { readSmallFile } from '../../util/small-file.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
-import { keyPairProblem, type PemKind, pemProblem } from './pem-files.js';
+import { keyPairContext, type PemKind, pemProblem } from './pem-files.js';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
@@ -92,21 +93,22 @@ export function checkedHeaders(
  * variable (upstream's warning for OTLP/HTTP names neither it nor the file, and goes to debug).
  */
 export function tlsOptions(files: ResolvedConfig['tlsFiles']): NonNullable<GrpcTransportOptions['tls']> {
-  const tls: { ca?: Buffer; key?: Buffer; cert?: Buffer } = {};
+  const tls: { ca?: Buffer; key?: Buffer; cert?: Buffer; secureContext?: SecureContext } = {};
   const ca = readPem(files.certificate, 'certificate');
   const key = readPem(files.clientKey, 'key');
   const cert = readPem(files.clientCertificate, 'certificate');
   if (ca) tls.ca = ca;
-  const pairProblem = key && cert ? keyPairProblem(key, cert) : undefined;
-  if (key && cert && pairProblem === undefined) {
+  const pair = key && cert ? keyPairContext(key, cert, ca) : undefined;
+  if (key && cert && pair?.context !== undefined) {
     tls.key = key;
     tls.cert = cert;
+    tls.secureContext = pair.context;
   } else if (key && cert) {
     const { clientKey, clientCertificate } = files as Required<typeof files>;
     warnEnv(
       clientKey.variable,
       clientKey.path,
-      `it cannot be used with ${clientCertificate.variable}=${quoted(clientCertificate.path)} (${pairProblem})`,
+      `it cannot be used with ${clientCertificate.variable}=${quoted(clientCertificate.path)} (${pair?.problem})`,
       'connecting without a client certificate',
     );
   } else if (key || cert) {

@@ -47,8 +47,11 @@ export interface GrpcTransportOptions {
   readonly metadata: Readonly<Record<string, string>>;
   readonly compression: 'gzip' | 'none';
   readonly userAgent: string;
-  /** CA, client key and certificate for `https:` (PEM); absent: Node's default trust store. */
-  readonly tls?: Pick<SecureClientSessionOptions, 'ca' | 'key' | 'cert'>;
+  /**
+   * CA, client key and certificate for `https:` (PEM), and with a client key pair the TLS context
+   * built from them once (every connection's); absent: Node's default trust store.
+   */
+  readonly tls?: Pick<SecureClientSessionOptions, 'ca' | 'key' | 'cert' | 'secureContext'>;
 }
 
 /**

@@ -11,8 +11,11 @@ export interface HttpTransportOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly compression: 'gzip' | 'none';
   readonly userAgent: string;
-  /** CA, client key and certificate for `https:` (PEM); absent: Node's default trust store. */
-  readonly tls?: Pick<AgentOptions, 'ca' | 'key' | 'cert'>;
+  /**
+   * CA, client key and certificate for `https:` (PEM), and with a client key pair the TLS context
+   * built from them once (every connection's); absent: Node's default trust store.
+   */
+  readonly tls?: Pick<AgentOptions, 'ca' | 'key' | 'cert' | 'secureContext'>;
 }
 
 /**

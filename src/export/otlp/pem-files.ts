@@ -1,3 +1,4 @@
+import type { SecureContext } from 'node:tls';
 import { errorMessage } from '../../errors.js';
 import { lazyRequire } from '../../util/index.js';
 
@@ -32,17 +33,21 @@ export function pemProblem(kind: PemKind, bytes: Buffer): string | undefined {
 }
 
 /**
- * Why the client key and certificate cannot be used together, or undefined: OpenSSL's reason
- * (`key values mismatch`, an encrypted key, an unsupported one). Such a pair failed every export's
- * connection (`could not start the call: error:1E08010C:DECODER routines::unsupported`), naming
- * neither variable.
+ * The TLS context of the client key and certificate (and `ca`, when given), or why they cannot be
+ * used together: OpenSSL's reason (`key values mismatch`, an encrypted key, an unsupported one).
+ * Such a pair failed every export's connection (`could not start the call: error:1E08010C:DECODER
+ * routines::unsupported`), naming neither variable. The context is the transport's for every
+ * connection: the check built one only to drop it, and each connection then built its own.
  */
-export function keyPairProblem(key: Buffer, cert: Buffer): string | undefined {
+export function keyPairContext(
+  key: Buffer,
+  cert: Buffer,
+  ca: Buffer | undefined,
+): { context: SecureContext; problem?: undefined } | { context?: undefined; problem: string } {
   const tls = lazyRequire('node:tls') as typeof import('node:tls');
   try {
-    tls.createSecureContext({ key, cert });
-    return undefined;
+    return { context: tls.createSecureContext(ca ? { ca, key, cert } : { key, cert }) };
   } catch (error) {
-    return errorMessage(error);
+    return { problem: errorMessage(error) };
   }
 }

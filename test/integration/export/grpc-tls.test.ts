@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import tls from 'node:tls';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { endpointHint, isRetryableExportError, networkErrorCode } from '../../../src/export/export-errors.js';
@@ -156,6 +157,21 @@ describe('OTLP/gRPC over TLS', () => {
     const result = await send(transportFor(server.url, mutualTlsEnv(file)));
     expect(result.status).toBe('success');
     expect(server.calls).toEqual([{ authorized: true, peer: 'otel-client' }]);
+  });
+
+  // The key pair check built a TLS context (OpenSSL parsing the key and certificate) only to drop
+  // it, and the connection then built its own from the same files.
+  it('mutual TLS: the TLS context the key pair check builds is the one the connection uses', async () => {
+    const server = await tlsServer(true);
+    const built = vi.spyOn(tls, 'createSecureContext');
+    try {
+      const result = await send(transportFor(server.url, mutualTlsEnv(file)));
+      expect(result.status).toBe('success');
+      expect(server.calls).toEqual([{ authorized: true, peer: 'otel-client' }]);
+      expect(built).toHaveBeenCalledTimes(1);
+    } finally {
+      built.mockRestore();
+    }
   });
 
   it('warns naming the variable when a file cannot be read or the key pair is incomplete', () => {

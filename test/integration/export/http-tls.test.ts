@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import tls, { type TLSSocket } from 'node:tls';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger } from '../../../src/diag/log.js';
 import { endpointHint, isRetryableExportError } from '../../../src/export/export-errors.js';
@@ -121,5 +121,22 @@ describe('OTLP/HTTP over TLS', () => {
       { authorized: true, peer: 'otel-client' },
       { authorized: true, peer: 'otel-client' },
     ]);
+  });
+
+  // The key pair check built a TLS context (OpenSSL parsing the key and certificate) only to drop
+  // it, and then every new connection built its own from the same files: 3 for two connections.
+  it('mutual TLS: the one TLS context the key pair check builds serves every connection', async () => {
+    const server = await tlsServer(true, 'server', true);
+    const built = vi.spyOn(tls, 'createSecureContext');
+    try {
+      const t = transport(server.url, mutualTlsEnv(file));
+      expect((await t.send(new Uint8Array([10, 0]), 3_000)).status).toBe('success');
+      // The second request meets the closed connection and goes again on a new one.
+      expect((await t.send(new Uint8Array([10, 0]), 3_000)).status).toBe('success');
+      expect(server.calls).toHaveLength(2);
+      expect(built).toHaveBeenCalledTimes(1);
+    } finally {
+      built.mockRestore();
+    }
   });
 });

@@ -36,6 +36,13 @@ describe('bad code options throw TracingConfigError naming option, value and wha
       'endpoint',
       /endpoint="http:\/\/http:\/\/collector:4317": expected an http:\/\/ or https:\/\/ URL/,
     ],
+    // Port 0 (nothing listens there) was taken without a word, and every export then failed.
+    [
+      { endpoint: 'http://localhost:0' },
+      'endpoint',
+      /endpoint="http:\/\/localhost:0": expected an http:\/\/ or https:\/\/ URL whose port is not 0 \(no collector can listen there\), e\.g\. "http:\/\/localhost:4317"$/,
+    ],
+    [{ endpoint: 'https://[::1]:000/v1/traces' }, 'endpoint', /whose port is not 0/],
     [
       { exportTimeoutMillis: -1 },
       'exportTimeoutMillis',
@@ -178,6 +185,15 @@ describe('options that cannot be read throw TracingConfigError naming the option
     revoke();
     return proxy;
   };
+  const trapping = () =>
+    new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap boom');
+        },
+      },
+    );
   const rows: [string, () => unknown, string, RegExp][] = [
     [
       'a getter that throws',
@@ -243,6 +259,38 @@ describe('options that cannot be read throw TracingConfigError naming the option
       () => ({ headers: revoked() }),
       'headers',
       /headers=\(unreadable\): its keys could not be read/,
+    ],
+    // Objects given in a list, as the sampler or the exporter, and a settings object whose known
+    // keys only a trap answers: their own error (or a TypeError), naming no option, came out.
+    ...(
+      [
+        ['a span processor', (p) => ({ spanProcessors: [p] }), 'spanProcessors[0].onStart'],
+        ['a propagator', (p) => ({ propagators: [p] }), 'propagators[0].inject'],
+        ['an instrumentation', (p) => ({ instrumentations: [p] }), 'instrumentations[0].enable'],
+        ['a sampler', (p) => ({ sampler: p }), 'sampler.shouldSample'],
+        ['an exporter', (p) => ({ exporter: p }), 'exporter.export'],
+        ['batch', (p) => ({ batch: p }), 'batch.maxQueueSize'],
+      ] as [string, (p: unknown) => unknown, string][]
+    ).map(
+      ([what, wrap, option]) =>
+        [
+          `${what} behind a throwing trap`,
+          () => wrap(trapping()),
+          option,
+          /=\(unreadable\): reading it threw \(trap boom\)$/,
+        ] as [string, () => unknown, string, RegExp],
+    ),
+    [
+      'a revoked span processor',
+      () => ({ spanProcessors: [revoked()] }),
+      'spanProcessors[0]',
+      /spanProcessors\[0\]=\(unreadable\): it could not be read \(.+\)$/,
+    ],
+    [
+      'a revoked sampler',
+      () => ({ sampler: revoked() }),
+      'sampler',
+      /sampler=\(unreadable\): it could not be read/,
     ],
   ];
   it.each(rows)('%s', (_what, make, option, message) => {

@@ -52,3 +52,31 @@ describe('describeConfig and the start-up summary never show secrets', () => {
     expect(describeConfig(resolveConfig({ sampler: long }, base)).sampler.length).toBeLessThan(300);
   });
 });
+
+// A 120 KB service name filled the start-up line, which is cut at 8,192 characters (diag/log.ts):
+// the exporter, sampler, propagators and instrumentations after it were never shown.
+describe('the start-up summary keeps its fields whatever the length of the values in it', () => {
+  const long = (c: string) => c.repeat(120_000);
+  it.each([
+    [
+      'serviceName',
+      { serviceName: long('s') },
+      /^tracing s{200}… \(119800 more characters\)@1 → otlp\/grpc /,
+    ],
+    ['serviceVersion', { serviceVersion: long('v') }, /^tracing svc@v{200}… \(119800 more characters\) → /],
+    ['environment', { environment: long('e') }, /^tracing svc@1 \(e{200}… \(119800 more characters\)\) → /],
+    [
+      'endpoint',
+      { endpoint: `http://collector:4317/${long('p')}` },
+      /→ otlp\/grpc http:\/\/collector:4317\/p+… \(119822 more characters\); sampler /,
+    ],
+  ])('a 120 KB %s is shown shortened', (_option, options, shown) => {
+    const config = resolveConfig({ serviceName: 'svc', serviceVersion: '1', ...options }, base);
+    const line = summaryLine(config);
+    expect(line).toMatch(shown);
+    expect(line).toMatch(
+      /; sampler parentbased_always_on; propagators tracecontext,baggage,b3multi; \d+ instrumentations \(lazy\)$/,
+    );
+    expect(line.length).toBeLessThan(2000);
+  });
+});

@@ -130,6 +130,23 @@ describe('bad env values warn once, naming variable, value and fallback', () => 
         (c) => c.endpoint,
         'http://localhost:4317',
       ],
+      // Port 0 (nothing listens there) was taken without a word, and every export then failed.
+      [
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:0' },
+        /^\[@acme\/otel\] OTEL_EXPORTER_OTLP_ENDPOINT="http:\/\/localhost:0" was given, but its port is 0, where no collector can listen, defaulting to http:\/\/localhost:4317\.$/,
+        (c) => c.endpoint,
+        'http://localhost:4317',
+      ],
+      [
+        {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector:00/v1/traces',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+        /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https:\/\/collector:00\/v1\/traces" was given, but its port is 0, where no collector can listen, defaulting to http:\/\/otel:4318\/v1\/traces \(from OTEL_EXPORTER_OTLP_ENDPOINT\)\.$/,
+        (c) => c.endpoint,
+        'http://otel:4318/v1/traces',
+      ],
       [
         { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' },
         /OTEL_EXPORTER_OTLP_PROTOCOL="carrier-pigeon".*defaulting to grpc/,

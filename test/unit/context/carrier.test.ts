@@ -13,6 +13,7 @@ import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { createPropagator } from '../../../src/propagation/index.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+import { revokedProxy, throwingGetter } from '../../support/hostile.js';
 
 let tracing: TestTracing;
 beforeEach(() => {
@@ -300,5 +301,32 @@ describe('withExtractedContext', () => {
       attributes: { 'messaging.batch.message_count': 1 },
       status: { code: 'error', message: 'poison message' },
     });
+  });
+});
+
+// withSpan starts its span without options it cannot read (a throwing getter, a Proxy, links that
+// are no list) and runs the work; withExtractedContext read them itself first, and threw the
+// getter's error, or a TypeError of ours (`(spanOptions.links ?? []) is not iterable`), before
+// the work ran.
+describe('withExtractedContext with options it cannot use', () => {
+  const rows: [string, unknown][] = [
+    ['a revoked Proxy', revokedProxy()],
+    ['a getter that throws', throwingGetter({}, 'attributes', 'getter boom')],
+    ['links that are no list, with relation "link"', { relation: 'link', links: { not: 'a list' } }],
+  ];
+  it.each(rows)('%s: the work runs, in a span of the message trace', (_what, options) => {
+    setLogSink(() => undefined);
+    try {
+      const headers = withSpan('orders publish', () => injectContext());
+      const result = withExtractedContext(headers, 'orders process', () => 'done', options as never);
+      expect(result).toBe('done');
+      const producer = tracing.expectSpan('orders publish');
+      const consumer = tracing.expectSpan('orders process');
+      const parentOrLink =
+        consumer.parentSpanContext?.spanId ?? consumer.links[0]?.context.spanId ?? 'neither';
+      expect(parentOrLink).toBe(producer.spanContext().spanId);
+    } finally {
+      resetLogger();
+    }
   });
 });

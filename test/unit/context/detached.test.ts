@@ -3,6 +3,7 @@ import { runDetached, withSpan } from '../../../src/context/index.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import { resetTracing, setupTestTracing } from '../../../src/testing/index.js';
+import { revokedProxy, throwingGetter } from '../../support/hostile.js';
 import { thenable, thenGetterThrows } from '../../support/thenables.js';
 
 let tracing: TestTracing;
@@ -202,5 +203,34 @@ describe('runDetached', () => {
     void failing();
     await tick(50);
     expect(unhandled).toHaveBeenCalledTimes(1);
+  });
+});
+
+// runDetached never throws and never rejects; options it could not read (a Proxy, a revoked one, a
+// getter that throws) threw out of it synchronously, before the task ran: `options.mode` and
+// `options.onError` were read outside its guard.
+describe('runDetached with options it cannot read', () => {
+  const boom = () => {
+    throw new Error('trap boom');
+  };
+  const rows: [string, unknown][] = [
+    ['a revoked Proxy', revokedProxy()],
+    ['a Proxy whose get trap throws', new Proxy({}, { get: boom })],
+    ['a mode getter that throws', throwingGetter({}, 'mode', 'trap boom')],
+  ];
+  it.each(rows)('%s: the task runs, its failure is recorded, nothing is thrown', async (_what, options) => {
+    let ran = false;
+    const task = runDetached(
+      'reindex',
+      () => {
+        ran = true;
+        throw new Error('task failed');
+      },
+      options as never,
+    );
+    expect(ran).toBe(true);
+    expect(await task).toBeUndefined();
+    tracing.expectSpan('reindex', { status: { code: 'error', message: 'task failed' } });
+    expect(unhandled).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,7 @@
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withSpan } from '../../../src/context/index.js';
+import { isTracingConfigError } from '../../../src/errors.js';
 import type { TestTracing } from '../../../src/testing/index.js';
 import {
   expectSpan,
@@ -10,6 +11,7 @@ import {
   type SpanAssertionError,
   setupTestTracing,
 } from '../../../src/testing/index.js';
+import { revokedProxy, throwingGetter } from '../../support/hostile.js';
 
 let tracing: TestTracing;
 beforeEach(() => {
@@ -141,5 +143,46 @@ describe('findSpan / expectSpan', () => {
       name: 'late',
     });
     await expect(tracing.waitForSpan('never', {}, 50)).rejects.toThrow(/no finished span is "never"/);
+  });
+});
+
+// A type guard runs in a catch block: one that throws replaces the error being handled. A revoked
+// Proxy, a Proxy whose getPrototypeOf trap throws, or an Error whose `name` getter throws made
+// both guards throw a TypeError (or the getter's error) there.
+describe('the type guards never throw', () => {
+  const trap = () => {
+    throw new Error('trap');
+  };
+  const values: [string, unknown][] = [
+    ['a revoked Proxy', revokedProxy()],
+    ['a Proxy whose traps throw', new Proxy(new Error('x'), { getPrototypeOf: trap, get: trap })],
+    ['an Error whose name getter throws', throwingGetter(new Error('x'), 'name', 'name getter')],
+  ];
+  it.each(values)('%s', (_what, value) => {
+    expect(isSpanAssertionError(value)).toBe(false);
+    expect(isTracingConfigError(value)).toBe(false);
+  });
+});
+
+// The failure message listed every finished span with all its attributes, and every same-named
+// candidate with each value whole: 1,000 spans of 64 values of 16 KB made a 131 MB message (a few
+// thousand, a RangeError: Invalid string length, in place of the assertion), printed whole by
+// the test runner.
+describe('the failure message is bounded', () => {
+  it('at most 100 spans listed, and long values cut', () => {
+    const long = 'x'.repeat(16_000);
+    const attributes: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) attributes[`key.${i}`] = long;
+    for (let i = 0; i < 300; i++) withSpan('query', (span) => span.setAttributes(attributes));
+    const { message } = failureOf(() => tracing.expectSpan('query', { attributes: { 'key.0': 'short' } }));
+    expect(message.length).toBeLessThan(200_000);
+    expect(message).toContain('300 span(s) "query" differ:');
+    expect(message).toContain('  … and 200 more that differ');
+    expect(message).toContain('finished spans (300):');
+    expect(message).toContain('    … and 200 more finished spans');
+    expect(message).toMatch(
+      /attributes\["key\.0"\]: expected "short", got "x{200}"… \(\d+ more characters\)$/m,
+    );
+    expect(message).toMatch(/attributes=\{"key\.0":"x+… \(\d+ more characters\)\n/);
   });
 });

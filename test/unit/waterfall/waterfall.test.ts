@@ -96,6 +96,15 @@ describe('renderWaterfall', () => {
     expect(rows[2]).toContain('◆ ev\\n\\x07bell');
   });
 
+  // The trace's line printed the trace id as given: one read from OTLP JSON (fromOtlpSpan) or
+  // passed to renderWaterfall could clear the screen or reverse the text after it.
+  it("the trace id in the trace's line: escaped too", () => {
+    const span: WaterfallSpan = { ...ORDER_TRACE[0]!, traceId: 't\u001b[2J\u202eid' };
+    const first = renderWaterfall([span]).split('\n')[0]!;
+    expect(printable(first)).toBe(first);
+    expect(first).toMatch(/^trace t\\x1b\[2J\\u202eid {2}1 span/);
+  });
+
   it('renders a trace of 150,000 spans (Math.max over a spread of that many arguments threw RangeError)', () => {
     const root = ORDER_TRACE[0]!;
     const spans: WaterfallSpan[] = [root];
@@ -296,6 +305,35 @@ describe('WaterfallExporter', () => {
     expect(output).toHaveLength(1);
     expect(output[0]).toContain('└ request handler');
     await graceProvider.shutdown();
+  });
+
+  // Math.max(1, NaN) is NaN, and `size >= NaN` never holds: a bound given as NaN (or a string that
+  // is no number, from JavaScript) let every trace whose root is elsewhere wait, unbounded.
+  it.each([Number.NaN, 'lots'])('a bound given as %s: the default bound is kept', (bound) => {
+    const written: string[] = [];
+    const waiting = new WaterfallExporter({
+      stream: { write: (chunk: string) => written.push(chunk) },
+      env: { NO_COLOR: '1' },
+      idleTimeoutMillis: 60_000,
+      maxPendingTraces: bound as number,
+      maxSpansPerTrace: bound as number,
+    });
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(waiting)] }).getTracer(
+      't',
+    );
+    for (let i = 0; i < 1001; i++) {
+      const parent = trace.setSpanContext(context.active(), {
+        traceId: i.toString(16).padStart(32, '0'),
+        spanId: '2'.repeat(16),
+        traceFlags: 1,
+        isRemote: false,
+      });
+      tracer.startSpan(`child-${i}`, {}, parent).end();
+    }
+    // The 1,001st trace pushed the oldest out: printed, with its span.
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain('child-0');
+    void waiting.shutdown();
   });
 
   it('fails exports after shutdown', async () => {
