@@ -305,7 +305,9 @@ describe('GrpcTransport failures without a gRPC answer', () => {
         expect(result, `call ${round} still pending after 3 s`).toBeDefined();
         expect(Date.now() - started).toBeLessThan(1_500);
         const error = errorOf(result!);
-        expect(error.code).toBe(4);
+        // Node 20 stays inside the block until our deadline (DEADLINE_EXCEEDED); Node 26 refuses
+        // the block at once, ending the session (UNAVAILABLE). Either way the call settles and is retried.
+        expect([4, 14]).toContain(error.code);
         expect(isRetryableExportError(error)).toBe(true);
         expect(sockets).toHaveLength(round);
       }
