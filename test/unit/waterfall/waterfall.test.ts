@@ -160,6 +160,24 @@ describe('shouldColor', () => {
 });
 
 describe('fromOtlpSpan', () => {
+  // BigInt() of a time that is no whole number threw (SyntaxError for "1.7e18" or "", RangeError
+  // for Infinity): one malformed span of a collector's file export stopped the whole render.
+  it.each(['1.7000000000123457e18', 'soon', '', Number.POSITIVE_INFINITY, Number.NaN, 1.5e18])(
+    'a time given as %s: a number of milliseconds, never a throw',
+    (time) => {
+      const span = fromOtlpSpan({
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        name: 'n',
+        startTimeUnixNano: time,
+        endTimeUnixNano: time,
+      });
+      expect(Number.isFinite(span.startTimeMs)).toBe(true);
+      if (time === 1.5e18) expect(span.startTimeMs).toBe(1.5e12);
+      if (time === '1.7000000000123457e18') expect(span.startTimeMs).toBeCloseTo(1.7000000000123457e12, 0);
+    },
+  );
+
   it('maps the receiver shape (nanosecond bigints, resource attributes, status)', () => {
     const span = fromOtlpSpan({
       traceId: 'a'.repeat(32),
