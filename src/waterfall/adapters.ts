@@ -51,10 +51,17 @@ export interface OtlpSpanLike {
 
 function nanosToMs(value: bigint | number | string | undefined): number {
   if (value === undefined) return 0;
-  // Whole microseconds through BigInt keep sub-millisecond precision for epoch-scale nanoseconds.
-  const nanos =
-    typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? Math.trunc(value) : value);
-  return Number(nanos / 1000n) / 1000;
+  try {
+    // Whole microseconds through BigInt keep sub-millisecond precision for epoch-scale nanoseconds.
+    const nanos =
+      typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? Math.trunc(value) : value);
+    return Number(nanos / 1000n) / 1000;
+  } catch {
+    // No whole number (`"1.7e18"`, `"soon"`, Infinity, NaN): BigInt() threw, and one such span
+    // stopped the whole render. As a plain number, else 0.
+    const nanos = Number(value);
+    return Number.isFinite(nanos) ? nanos / 1e6 : 0;
+  }
 }
 
 const STATUS_NAMES: Record<string, number> = {

@@ -27,14 +27,33 @@ export function truncate(raw: string, max: number): string {
   return max <= 1 ? '…' : `${text.slice(0, max - 1)}…`;
 }
 
-/** One attribute value as `key=value` shows it: strings quoted only when they contain a space. */
+/**
+ * One attribute value as `key=value` shows it: strings quoted only when they contain a space. An
+ * array is read no further than is shown (a sparse `new Array(2 ** 32 - 1)` was joined whole: 78 s,
+ * then RangeError), an array in it shows as `[…]` (one nested 100,000 deep overflowed the stack),
+ * and a value whose `toString` throws as `?`.
+ */
 export function formatValue(value: unknown, max: number): string {
-  if (Array.isArray(value)) return truncate(`[${value.map((v) => String(v)).join(',')}]`, max);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length && text.length <= max; i++)
+      text += `${i > 0 ? ',' : ''}${element(value[i])}`;
+    return truncate(`${text}]`, max);
+  }
   if (typeof value === 'string') {
     const cut = truncate(value.replace(/\s+/g, ' '), max);
     return /[\s=]/.test(cut) || cut === '' ? JSON.stringify(cut) : cut;
   }
-  return truncate(String(value), max);
+  return truncate(element(value), max);
+}
+
+function element(value: unknown): string {
+  if (Array.isArray(value)) return '[…]';
+  try {
+    return String(value);
+  } catch {
+    return '?';
+  }
 }
 
 const CODES = { red: [31, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39], yellow: [33, 39] } as const;

@@ -142,7 +142,10 @@ function describe(
       const type = event.attributes?.['exception.type'];
       const message = event.attributes?.['exception.message'];
       if (typeof message === 'string') exceptionMessages.add(message);
-      const text = [type, message].filter((v) => v !== undefined && v !== '').join(': ');
+      const text = [type, message]
+        .filter((v) => v !== undefined && v !== '')
+        .map((v) => (typeof v === 'string' ? v : formatValue(v, maxValue + 20)))
+        .join(': ');
       parts.push(paint('red', `✖ ${truncate(text || 'exception', maxValue + 20)}`));
     } else {
       parts.push(paint('yellow', `◆ ${truncate(event.name, maxValue + 20)}`));

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { isTracingConfigError, type TracingConfigError } from '../../../src/errors.js';
 import type { TracingOptions } from '../../../src/types.js';
+import { counted } from '../../support/hostile.js';
 import { base, captureWarnings } from './capture.js';
 
 const warnings = captureWarnings();
@@ -12,29 +13,6 @@ const warnings = captureWarnings();
 // The bounds as README's Options table states them.
 const MAX_LIST_ENTRIES = 1024;
 const MAX_IGNORE_PATHS = 10_000;
-
-/**
- * `array` behind a Proxy that counts the indexes read: walking the whole of a 4-billion-entry sparse
- * array takes minutes and cannot be interrupted, so the walk is stopped (a throw) past 10,000 reads.
- */
-function counted(array: unknown[]): { list: unknown[]; reads: () => number } {
-  let reads = 0;
-  const count = (key: string | symbol) => {
-    if (typeof key === 'string' && /^\d+$/.test(key) && ++reads > 10_000)
-      throw new Error(`walked past ${reads - 1} entries`);
-  };
-  const list = new Proxy(array, {
-    get(target, key, receiver) {
-      count(key);
-      return Reflect.get(target, key, receiver);
-    },
-    has(target, key) {
-      count(key);
-      return Reflect.has(target, key);
-    },
-  });
-  return { list, reads: () => reads };
-}
 
 function thrown(options: Record<string, unknown>, env: Record<string, string> = base): TracingConfigError {
   try {

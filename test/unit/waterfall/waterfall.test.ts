@@ -11,6 +11,7 @@ import {
   type WaterfallSpan,
 } from '../../../src/waterfall/index.js';
 import { ORDER_TRACE } from '../../fixtures/waterfall-trace.js';
+import { counted } from '../../support/hostile.js';
 
 const EXPECTED = [
   'trace 4bf92f3577b34da6a3ce929d0e0e4736  10 spans · 3 services · 80.0 ms · 2 errors',
@@ -105,6 +106,32 @@ describe('renderWaterfall', () => {
     expect(first).toMatch(/^trace t\\x1b\[2J\\u202eid {2}1 span/);
   });
 
+  // Attribute values are whatever the span data holds (OTLP JSON read by fromOtlpSpan, or spans
+  // given directly). An array was stringified whole before being cut to maxValueLength: a sparse
+  // `new Array(2 ** 32 - 1)` took 78 s and then threw RangeError (Invalid string length), an array
+  // nested 100,000 deep overflowed the stack, and a value whose toString throws threw out.
+  it('an attribute or exception value is read no further than it is shown, and never throws', () => {
+    const { list: sparse, reads } = counted(new Array(2 ** 32 - 1));
+    let nested: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) nested = [nested];
+    const unprintable = {
+      toString() {
+        throw new Error('toString boom');
+      },
+    };
+    const span: WaterfallSpan = {
+      ...ORDER_TRACE[0]!,
+      attributes: { 'http.route': sparse, 'db.system': nested, 'cache.key': unprintable },
+      events: [{ name: 'exception', attributes: { 'exception.type': nested, 'exception.message': 'm' } }],
+    };
+    const row = renderWaterfall([span], { maxValueLength: 20 }).split('\n')[2]!;
+    expect(row).toContain('http.route=[undefined,undefine…');
+    expect(row).toContain('db.system=[[…]]');
+    expect(row).toContain('cache.key=?');
+    expect(row).toContain('✖ [[…]]: m');
+    expect(reads()).toBeLessThan(100);
+  });
+
   it('renders a trace of 150,000 spans (Math.max over a spread of that many arguments threw RangeError)', () => {
     const root = ORDER_TRACE[0]!;
     const spans: WaterfallSpan[] = [root];
@@ -133,6 +160,24 @@ describe('shouldColor', () => {
 });
 
 describe('fromOtlpSpan', () => {
+  // BigInt() of a time that is no whole number threw (SyntaxError for "1.7e18" or "", RangeError
+  // for Infinity): one malformed span of a collector's file export stopped the whole render.
+  it.each(['1.7000000000123457e18', 'soon', '', Number.POSITIVE_INFINITY, Number.NaN, 1.5e18])(
+    'a time given as %s: a number of milliseconds, never a throw',
+    (time) => {
+      const span = fromOtlpSpan({
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        name: 'n',
+        startTimeUnixNano: time,
+        endTimeUnixNano: time,
+      });
+      expect(Number.isFinite(span.startTimeMs)).toBe(true);
+      if (time === 1.5e18) expect(span.startTimeMs).toBe(1.5e12);
+      if (time === '1.7000000000123457e18') expect(span.startTimeMs).toBeCloseTo(1.7000000000123457e12, 0);
+    },
+  );
+
   it('maps the receiver shape (nanosecond bigints, resource attributes, status)', () => {
     const span = fromOtlpSpan({
       traceId: 'a'.repeat(32),
