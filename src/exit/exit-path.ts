@@ -214,17 +214,19 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
   if (threads && threads.dropped > 0) {
     lost += threads.dropped;
     causes.push(
-      `${threads.dropped} handed over by worker threads after shutdown were dropped (more than maxQueueSize waited)`,
+      `${groupThousands(threads.dropped)} handed over by worker threads after shutdown were dropped (more than maxQueueSize waited)`,
     );
   }
   if (custom > 0) {
     lost += custom;
-    causes.push(`${custom} were queued for a custom exporter, which cannot export synchronously`);
+    causes.push(
+      `${groupThousands(custom)} were queued for a custom exporter, which cannot export synchronously`,
+    );
   }
   if (untracked > 0) {
     lost += untracked;
     causes.push(
-      `${untracked} were still open and could not be ended (started while more than ${OPEN_SPAN_CAP} were open, so not tracked)`,
+      `${groupThousands(untracked)} were still open and could not be ended (started while more than ${groupThousands(OPEN_SPAN_CAP)} were open, so not tracked)`,
     );
   }
   if (lost > 0)

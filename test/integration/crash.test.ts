@@ -548,7 +548,7 @@ describe('spans past the open-span bound', () => {
     expect(exitStatus(runs.traced)).toBe(0);
     expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
     expect(runs.traced.stderr).toMatch(
-      /^\[@acme\/otel\] 2 spans were lost at exit: 2 were still open and could not be ended \(started while more than 16384 were open, so not tracked\)$/m,
+      /^\[@acme\/otel\] 2 spans were lost at exit: 2 were still open and could not be ended \(started while more than 16,384 were open, so not tracked\)$/m,
     );
     const names = rx.spans().map((s) => s.name);
     expect(names.filter((n) => n === 'open')).toHaveLength(16_384);
