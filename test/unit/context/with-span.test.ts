@@ -204,6 +204,26 @@ describe('withSpan', () => {
     }
   });
 
+  // A string or an array as attributes: the SDK took each character (element) for an attribute,
+  // and a 10 MB string held the event loop ~10 s for 128 attributes named 0, 1, ….
+  it('attributes that are no object: fn runs in a span without them, with a warning', () => {
+    const lines: string[] = [];
+    setLogSink((_level, line) => lines.push(line));
+    try {
+      expect(
+        withSpan('string', (span) => span.isRecording(), { attributes: 'x'.repeat(100_000) } as never),
+      ).toBe(true);
+      expect(traced('array', () => 7, { attributes: ['a', 'b'] } as never)()).toBe(7);
+      for (const name of ['string', 'array'])
+        expect(tracing.expectSpan(name).attributes).not.toHaveProperty('0');
+      expect(lines).toEqual([
+        '[@acme/otel] withSpan("string"): its span could not be started with the options given (attributes must be an object, got a string), so it was started without them. This message once per process.',
+      ]);
+    } finally {
+      resetLogger();
+    }
+  });
+
   it('uses the provider registered after a reset (no stale cached tracer)', () => {
     withSpan('first', () => undefined);
     expect(tracing.spans()).toHaveLength(1);
