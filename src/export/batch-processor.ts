@@ -100,8 +100,11 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   /** The requests of the batch being exported that are not sent yet (one per turn), for `takeUnsent`. */
   private _notSent: QueuedSpans[] = [];
   private readonly _createQueue: (capacity: number) => SpanStore;
-  /** While the exit path ends the spans still open (`makeRoomAtExit`): those the full queue cannot take. */
-  private _exitQueue: SpanStore | undefined;
+  /**
+   * While the exit path ends the spans still open (`makeRoomAtExit`): those the full queue cannot
+   * take, one store per call (a signal's, then the `exit` event's), none replaced while it holds any.
+   */
+  private _exitQueues: SpanStore[] = [];
 
   constructor(
     private readonly _exporter: SpanExporter,
@@ -133,7 +136,7 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
       return;
     }
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    this._queued(this._queue.push(span) || (this._exitQueue?.push(span) ?? false));
+    this._queued(this._queue.push(span) || (this._exitQueues.at(-1)?.push(span) ?? false));
   }
 
   /**
@@ -142,12 +145,14 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
    * queue full (overloaded …)": of 10,000 open at a `process.exit()`, 4,096 arrived (the default queue).
    */
   makeRoomAtExit(spans: number): void {
-    if (spans > 0 && !this._stopped) this._exitQueue = this._createQueue(spans);
+    if (spans > 0 && !this._stopped) this._exitQueues.push(this._createQueue(spans));
   }
 
   /** Spans `makeRoomAtExit` kept that only the exit path's `takeUnsent` will send. */
   get heldForExit(): number {
-    return this._exitQueue?.size ?? 0;
+    let held = 0;
+    for (const queue of this._exitQueues) held += queue.size;
+    return held;
   }
 
   /**
@@ -260,9 +265,9 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
     this._inFlight.clear();
     this._notSent = [];
     if (this._queue.size > 0) unsent.push(...this._requests(this._queue.take(this._queue.size)));
-    const extra = this._exitQueue;
-    this._exitQueue = undefined;
-    if (extra && extra.size > 0) unsent.push(...this._requests(extra.take(extra.size)));
+    for (const extra of this._exitQueues)
+      if (extra.size > 0) unsent.push(...this._requests(extra.take(extra.size)));
+    this._exitQueues = [];
     return unsent;
   }
 

@@ -213,6 +213,21 @@ describe('AcmeBatchSpanProcessor', () => {
     }
   });
 
+  // A signal ends the spans still open (room made for them past the queue's bound), then the 'exit'
+  // event ends those opened since: the second room must not replace the first, which held spans.
+  it('room made at exit twice: the spans kept the first time are still taken, none dropped', () => {
+    const t = setup({ scheduledDelayMillis: 60_000, maxQueueSize: 2, maxExportBatchSize: 2 });
+    t.processor.makeRoomAtExit(2);
+    t.produce(4);
+    expect(t.processor.heldForExit).toBe(2);
+    t.processor.makeRoomAtExit(1);
+    t.produce(1);
+    expect(t.processor.heldForExit).toBe(3);
+    expect(t.processor.takeUnsent().reduce((sum, request) => sum + request.length, 0)).toBe(5);
+    expect(t.processor.heldForExit).toBe(0);
+    expect(t.processor.stats.snapshot().dropped).toBe(0);
+  });
+
   it('the exit path takes the spans: after takeUnsent a span ending is neither counted nor said', () => {
     const lines: string[] = [];
     resetLogger();
