@@ -264,13 +264,16 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   // ends the regex has said already (its lastIndex): an unquoted value is not read twice.
   let valueStart = 0;
   let quote = 0;
+  let quotedTo = -1;
   // The name matchAt is trying: where it starts, where it ends (kept-values.ts reads it).
   let nameFrom = 0;
   let nameTo = 0;
 
-  function found(start: number, quoteIndex: number): true {
+  /** `end`: where a quoted (escaped, braced) value ends, past its close, as valueAfter read it. */
+  function found(start: number, quoteIndex: number, end = -1): true {
     valueStart = start;
     quote = quoteIndex;
+    quotedTo = end;
     return true;
   }
 
@@ -298,11 +301,17 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     let d = sep + 1;
     while (d < n && isSpace(text.charCodeAt(d))) d++;
     const c = d < n ? text.charCodeAt(d) : -1;
-    if (c === BACKSLASH && escapedQuoteAt(text, d) && escapedQuotedEnd(text, d) !== -1) return found(d, 3);
-    if (c === LBRACE && bracedEnd(text, d) !== -1) return found(d, 4);
+    if (c === BACKSLASH && escapedQuoteAt(text, d)) {
+      const close = escapedQuotedEnd(text, d);
+      if (close !== -1) return found(d, 3, close);
+    }
+    if (c === LBRACE) {
+      const close = bracedEnd(text, d);
+      if (close !== -1) return found(d, 4, close);
+    }
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
-      if (close !== -1) return found(d, c === DQUOTE ? 1 : 2);
+      if (close !== -1) return found(d, c === DQUOTE ? 1 : 2, close);
       // An unquoted value cannot start at a quote; only a multi-part one can start earlier.
       if (!multi) return false;
     } else if (!multi) {
@@ -340,11 +349,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     return false;
   }
 
-  /** Where the unquoted value at valueStart ends: the run of its characters the regex takes. */
+  /** Where the value at valueStart ends: a quoted one past the close valueAfter found, else the run of its characters the regex takes. */
   function valueEnd(text: string, multi: boolean): number {
-    if (quote === 1 || quote === 2) return quotedEnd(text, valueStart);
-    if (quote === 3) return escapedQuotedEnd(text, valueStart);
-    if (quote === 4) return bracedEnd(text, valueStart);
+    if (quote !== 0) return quotedTo;
     const valueChar = multi ? isMultiChar : isSingleChar;
     let e = valueStart;
     while (e < text.length && valueChar(text.charCodeAt(e))) e++;
