@@ -3,7 +3,7 @@ import { isAlnum } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
 import { isKeptValue } from './kept-values.js';
-import { nameTrie, stepBack } from './name-trie.js';
+import { built, nameTrie, stepBack } from './name-trie.js';
 
 /**
  * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
@@ -64,6 +64,12 @@ const CR = 13;
 const LF = 10;
 const LBRACE = 123;
 const RBRACE = 125;
+
+/** Whether every code unit of `text` is ASCII. */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
+  return true;
+}
 
 /** What `\s` matches in a regex without the `u` flag. */
 function isSpace(c: number): boolean {
@@ -227,28 +233,39 @@ function quotedEnd(text: string, open: number): number {
 
 /** Builds the scrubber for a replacement and the user's literal key names (single-part, after ours). */
 export function createInlineScrubber(replacement: string, userNames: readonly string[]): InlineScrubber {
-  const names: Name[] = [];
-  for (const n of INLINE_MULTI_PART_NAMES) names.push(compileName(n, true));
-  for (const n of INLINE_SECRET_NAMES)
-    if (!INLINE_MULTI_PART_NAMES.includes(n)) names.push(compileName(n, false));
-  for (const n of userNames) names.push(compileName(n, false));
+  // Ours (multi-part ones first), then the user's, in the regex's order.
+  const spelled: (readonly [name: string, multi: boolean])[] = [];
+  for (const n of INLINE_MULTI_PART_NAMES) spelled.push([n, true]);
+  for (const n of INLINE_SECRET_NAMES) if (!INLINE_MULTI_PART_NAMES.includes(n)) spelled.push([n, false]);
+  for (const n of userNames) spelled.push([n, false]);
+  // Each name as compileName's `one` units spell it (an ASCII name: lower-cased).
+  const firsts = spelled.map(([n, multi]) =>
+    isAscii(n) ? n.toLowerCase() : String.fromCharCode(...compileName(n, multi).one),
+  );
+  const plain = firsts.every((n) => PLAIN_NAME.test(n));
+  // The regex locator's tables (matchAt), built only when a name is not plain: with every name
+  // plain (ours are) the separator scan reads the trie, and building these at start-up, as cold
+  // code, cost ~4 ms of the redactor's ~7 (docs/performance.md, 2026-12-07).
+  const names = plain ? [] : spelled.map(([n, multi]) => compileName(n, multi));
   // The names that can start with a code unit, in the regex's order; a name of length 0 starts anywhere.
   const anywhere = names.filter((name) => name.length === 0);
   const byFirst = new Map<number, Name[]>();
-  for (const name of names) {
-    if (name.length === 0) continue;
-    byFirst.set(name.one[0]!, []).set(name.other[0]!, []);
-    for (const u of name.more[0] ?? '') byFirst.set(u.charCodeAt(0), []);
-  }
-  for (const [unit, list] of byFirst) {
-    for (const name of names) if (name.length === 0 || unitMatches(name, 0, unit)) list.push(name);
-  }
   const ascii: Name[][] = [];
-  for (let c = 0; c < 128; c++) ascii.push(byFirst.get(c) ?? anywhere);
-  // After a letter or digit only these are looked for (`PGPASSWORD=`), in the regex's order; all ASCII.
-  const glued = INLINE_GLUED_NAMES.map((n) => compileName(n, false));
   const gluedAscii: Name[][] = [];
-  for (let c = 0; c < 128; c++) gluedAscii.push(glued.filter((name) => unitMatches(name, 0, c)));
+  if (!plain) {
+    for (const name of names) {
+      if (name.length === 0) continue;
+      byFirst.set(name.one[0]!, []).set(name.other[0]!, []);
+      for (const u of name.more[0] ?? '') byFirst.set(u.charCodeAt(0), []);
+    }
+    for (const [unit, list] of byFirst) {
+      for (const name of names) if (name.length === 0 || unitMatches(name, 0, unit)) list.push(name);
+    }
+    for (let c = 0; c < 128; c++) ascii.push(byFirst.get(c) ?? anywhere);
+    // After a letter or digit only these are looked for (`PGPASSWORD=`), in the regex's order; all ASCII.
+    const glued = INLINE_GLUED_NAMES.map((n) => compileName(n, false));
+    for (let c = 0; c < 128; c++) gluedAscii.push(glued.filter((name) => unitMatches(name, 0, c)));
+  }
   // A value already scrubbed is left alone: `REDACTED`, or the replacement when it has no
   // character that ends a value (only then can a value equal it).
   const singleDone = onlyOf(replacement, isSingleChar) ? replacement : 'REDACTED';
@@ -358,10 +375,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     return e;
   }
 
-  const plain = names.every((name) => PLAIN_NAME.test(String.fromCharCode(...name.one)));
   const trie = plain
     ? nameTrie([
-        ...names.map((name) => [String.fromCharCode(...name.one), name.multi ? MULTI : SINGLE] as const),
+        ...spelled.map(([_n, multi], i) => [firsts[i]!, multi ? MULTI : SINGLE] as const),
         ...INLINE_GLUED_NAMES.map((n) => [n, GLUED] as const),
       ])
     : undefined;
@@ -412,15 +428,21 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   // ~60 ns each where they are dense (256 KB of `:=` took 18 ms), a loop over every character 0.7
   // ms for 256 KB of a stack trace, against 0.35 for the regex.
   const lastUnits = new Set<string>();
-  for (const name of [...names, ...glued])
-    if (name.length > 0) {
-      const i = name.length - 1;
-      lastUnits.add(String.fromCharCode(name.one[i]!)).add(String.fromCharCode(name.other[i]!));
+  for (const [n, multi] of [...spelled, ...INLINE_GLUED_NAMES.map((g) => [g, false] as const)])
+    if (n.length > 0) {
+      const last = n.charAt(n.length - 1);
+      if (isAscii(last)) lastUnits.add(last.toLowerCase()).add(last.toUpperCase());
+      else {
+        const name = compileName(n, multi);
+        const i = name.length - 1;
+        lastUnits.add(String.fromCharCode(name.one[i]!)).add(String.fromCharCode(name.other[i]!));
+      }
     }
   const separators = new RegExp(`[${[...lastUnits].map(escapeClassUnit).join('')}\\]"'\\s][:=]`, 'g');
 
   /** The pairs located from their separators (all names plain). */
   function scanSeparators(text: string, budget: SecretBudget): string {
+    built(trie!);
     let out = '';
     let copied = 0;
     separators.lastIndex = 0;
@@ -437,10 +459,12 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     return copied === 0 ? text : out + text.slice(copied);
   }
 
+  if (trie !== undefined)
+    return (text, budget = secretBudget()) =>
+      text.indexOf('=') === -1 && text.indexOf(':') === -1 ? text : scanSeparators(text, budget);
   const locator = inlineLocator(replacement, userNames);
   return (text, budget = secretBudget()) => {
     if (text.indexOf('=') === -1 && text.indexOf(':') === -1) return text;
-    if (trie !== undefined) return scanSeparators(text, budget);
     let out = '';
     let copied = 0;
     locator.lastIndex = 0;

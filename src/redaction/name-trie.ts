@@ -6,58 +6,96 @@
  * a–z); a character past ASCII matches only itself, as the names are written lower-cased.
  *
  * Node 0 is the root; `child[node * width + slot]` is the node one character further back (0:
- * none), `slot` the character's place in the names' alphabet.
+ * none), `slot` the character's place in the names' alphabet. Lookups (stepBack) need it built().
  */
 export interface NameTrie {
-  readonly child: Int32Array;
-  /** Slots per node: the alphabet's size. */
-  readonly width: number;
+  child: Int32Array;
+  /** Slots per node: the alphabet's size; 0 until the trie is built (built()). */
+  width: number;
   /** The slot of each ASCII code unit (letters lower-case), -1 for one no name holds. */
-  readonly asciiSlot: Int8Array;
+  asciiSlot: Int8Array;
   /** The slots of the code units past ASCII the names hold (none of ours do). */
-  readonly otherSlot: ReadonlyMap<number, number>;
+  otherSlot: ReadonlyMap<number, number>;
   /** Per node: the flags of the name that starts there (ORed when given twice), 0 for none. */
-  readonly flags: Uint8Array;
+  flags: Uint8Array;
+  /** The names and flags, until the trie is built. */
+  pending: readonly (readonly [name: string, flags: number])[] | undefined;
 }
 
-/** Builds the trie of `names` (lower-cased; empty ones left out), each with its flags (1–255). */
+/**
+ * A trie of `names` (lower-cased; empty ones left out), each with its flags (1–255), built on its
+ * first lookup (built()): a redactor holds six, most of which a process's start-up never reads
+ * (the XML names, the one-dash flags, the query parameters), and building all six there made V8
+ * compile the builder with TurboFan while the service started (docs/performance.md, 2026-12-07).
+ */
 export function nameTrie(names: readonly (readonly [name: string, flags: number])[]): NameTrie {
-  const entries = names
-    .map(([name, flags]) => [name.toLowerCase(), flags] as const)
-    .filter(([n]) => n !== '');
-  const alphabet = [...new Set(entries.flatMap(([n]) => [...n].map((_c, i) => n.charCodeAt(i))))];
+  return {
+    child: NO_NODES,
+    width: 0,
+    asciiSlot: NO_SLOTS,
+    otherSlot: NO_OTHER,
+    flags: NO_FLAGS,
+    pending: names,
+  };
+}
+
+const NO_NODES = new Int32Array(0);
+const NO_SLOTS = new Int8Array(0);
+const NO_OTHER: ReadonlyMap<number, number> = new Map();
+const NO_FLAGS = new Uint8Array(0);
+
+/** `trie`, built if it was not yet: call before the lookups of a scan. */
+export function built(trie: NameTrie): NameTrie {
+  if (trie.pending !== undefined) build(trie, trie.pending);
+  return trie;
+}
+
+/**
+ * Builds the trie in place. Plain loops into typed arrays sized for the worst case (a node per
+ * character): arrays of arrays with `forEach`, `flatMap` and spreads, run once as cold code, took
+ * ~1 ms a trie.
+ */
+function build(trie: NameTrie, names: readonly (readonly [name: string, flags: number])[]): void {
   const asciiSlot = new Int8Array(128).fill(-1);
   const otherSlot = new Map<number, number>();
-  alphabet.forEach((c, slot) => {
-    if (c >= 128) otherSlot.set(c, slot);
-    else asciiSlot[c] = slot;
-  });
-  const width = Math.max(alphabet.length, 1);
-  const nodes: number[][] = [[]];
-  const flags: number[] = [0];
-  for (const [name, nameFlags] of entries) {
+  const lowered: string[] = [];
+  const nameFlags: number[] = [];
+  let slots = 0;
+  let most = 1;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]![0].toLowerCase();
+    if (name === '') continue;
+    lowered.push(name);
+    nameFlags.push(names[k]![1]);
+    most += name.length;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c >= 128) {
+        if (!otherSlot.has(c)) otherSlot.set(c, slots++);
+      } else if (asciiSlot[c] === -1) asciiSlot[c] = slots++;
+    }
+  }
+  const width = Math.max(slots, 1);
+  const child = new Int32Array(most * width);
+  const flags = new Uint8Array(most);
+  let nodes = 1;
+  for (let k = 0; k < lowered.length; k++) {
+    const name = lowered[k]!;
     let node = 0;
     for (let i = name.length - 1; i >= 0; i--) {
       const c = name.charCodeAt(i);
-      const slot = c < 128 ? asciiSlot[c]! : otherSlot.get(c)!;
-      let next = nodes[node]![slot];
-      if (next === undefined) {
-        next = nodes.length;
-        nodes.push([]);
-        flags.push(0);
-        nodes[node]![slot] = next;
-      }
-      node = next;
+      const at = node * width + (c < 128 ? asciiSlot[c]! : otherSlot.get(c)!);
+      if (child[at] === 0) child[at] = nodes++;
+      node = child[at]!;
     }
-    flags[node]! |= nameFlags;
+    flags[node]! |= nameFlags[k]!;
   }
-  const child = new Int32Array(nodes.length * width);
-  nodes.forEach((slots, node) => {
-    slots.forEach((next, slot) => {
-      child[node * width + slot] = next;
-    });
-  });
-  return { child, width, asciiSlot, otherSlot, flags: Uint8Array.from(flags) };
+  trie.child = child.slice(0, nodes * width);
+  trie.asciiSlot = asciiSlot;
+  trie.otherSlot = otherSlot;
+  trie.flags = flags.slice(0, nodes);
+  trie.width = width;
+  trie.pending = undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Whether a query parameter's name is a secret one (url.ts): decoded and lowercased, then looked up.
-import { type NameTrie, nameTrie, stepBack } from './name-trie.js';
+import { built, type NameTrie, nameTrie, stepBack } from './name-trie.js';
 
 /**
  * The name decoded (`+` as a space, `%XX` escapes) and lowercased; a name with a malformed escape
@@ -222,6 +222,7 @@ export function endsInSecretName(
   /** Whether the whole of `text[from, to)` may be the name (a `token` attribute key). */
   whole = false,
 ): boolean {
+  built(names);
   let node = 0;
   for (let i = to - 1; i >= from; i--) {
     node = stepBack(names, node, text.charCodeAt(i));
