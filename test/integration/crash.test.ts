@@ -455,6 +455,37 @@ describe('a second signal while the first one flushes to a hung collector', () =
   });
 });
 
+describe('a signal while the exit path waits on a hung collector', () => {
+  // README: "A signal while the exit path waits (after a crash or process.exit(), on a slow or hung
+  // collector)": seen only when the wait ends, within shutdownTimeoutMillis; the loss line counts
+  // what was not sent; the exit code is the crash's or process.exit()'s.
+  for (const [crash, status, spans] of [
+    ['exitThenSignal', 3, 7],
+    ['crashThenSignal', 1, 6],
+  ] as const)
+    it(`${crash}: the exit code is untraced's, within the timeout, and one line counts all ${spans}`, async () => {
+      rx.setMode('hang');
+      const runs = await both(crash, {
+        signal: 'SIGTERM',
+        signalAfterMs: 500,
+        env: { ACME_OTEL_SHUTDOWN_TIMEOUT: '3000' },
+      });
+      expect(exitStatus(runs.untraced)).toBe(status);
+      expect(exitStatus(runs.traced), runs.traced.stderr).toBe(status);
+      expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+      const lines = runs.traced.stderr.match(/^\[@acme\/otel\] .*lost at exit.*$/gm) ?? [];
+      expect(lines).toHaveLength(1);
+      // Within what was left of the 3 s box when the exit began (2999 ms after a millisecond's work)./
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[@acme/otel\\] ${spans} spans were lost at exit: the collector did not answer within 2\\d{3} ms$`,
+        ),
+      );
+      // Generous: the bound is the 3 s timeout; start-up and the sender thread come on top.
+      expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000 + 3_000);
+    });
+});
+
 describe('a signal while the flush at the end of a script waits on a hung collector', () => {
   it('ends it at once with the exit code the script had, and says what it did not send', async () => {
     rx.setMode('hang');
