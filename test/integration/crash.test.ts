@@ -3,12 +3,13 @@
 // twice, untraced and with `--require dist/register.cjs`, against a real OTLP/gRPC receiver: same
 // exit status, same stdout, same stderr (less our `[@acme/otel]` lines and stack frames), and every
 // span arrives. The batch delay is 10 minutes: only the exit path can have sent them.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/child.js';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
 import { countSpans } from '../support/otlp-span-count.mjs';
 import { exitStatus, nodeStderr, type Run, type RunOptions, runNode } from '../support/run-pair.js';
@@ -658,6 +659,45 @@ describe('a collector that cannot take the spans does not hold the exit', () => 
       expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
     });
   }
+});
+
+describe('an exit sender that cannot be loaded', () => {
+  // A bundle of @acme/otel (README, Bundlers: "bundling @acme/otel itself") looks for
+  // exit-sender.cjs beside itself. Missing, the thread failed to load after it was started, which
+  // the main thread, blocked in Atomics.wait, never learns: the exit waited out the whole
+  // shutdownTimeoutMillis and blamed the collector ("the collector did not answer within 8000 ms").
+  it('is said at once, naming the missing file, and the exit does not wait', async () => {
+    const dir = mkdtempSync(join(repoRoot, '.tmp-no-sender-'));
+    try {
+      cpSync(join(repoRoot, 'dist'), join(dir, 'dist'), {
+        recursive: true,
+        filter: (from) => !/exit-sender\.|\.map$|\.d\.c?ts$/.test(from),
+      });
+      writeFileSync(
+        join(dir, 'app.cjs'),
+        `require('./dist/register.cjs');
+        const { withSpan } = require('./dist/index.cjs');
+        withSpan('request', () => undefined);
+        setTimeout(() => { throw new Error('boom'); }, 5);`,
+      );
+      const run = await runNode(join(dir, 'app.cjs'), false, {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+          OTEL_BSP_SCHEDULE_DELAY: '600000',
+          ACME_OTEL_SHUTDOWN_TIMEOUT: '8000',
+        },
+      });
+      expect(exitStatus(run)).toBe(1);
+      expect(run.stderr).toMatch(
+        /^\[@acme\/otel\] 1 span was lost at exit: the exit sender could not start \(.*exit-sender\.cjs is missing/m,
+      );
+      expect(run.stderr).not.toContain('did not answer');
+      // Generous: the bound is that it did not wait out the 8 s.
+      expect(run.ms).toBeLessThan(6_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a collector that fails a call at exit the way the export retries', () => {
