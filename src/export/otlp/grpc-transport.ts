@@ -188,6 +188,8 @@ export class GrpcTransport {
             : secure
               ? 'the TLS handshake did not complete'
               : 'the connection did not open',
+          // A stuck proxy, or a port that speaks something else and waits for its client to.
+          connected && !this._spoke.has(session),
         );
         // A stream still waiting for its connection (a TLS handshake the endpoint never answers)
         // ignores close(): the call never ended, and every later one queued behind it on the same
@@ -289,6 +291,7 @@ class UnaryCall {
   private _error: Error | undefined;
   private _timeoutMillis = 0;
   private _unconnected: string | undefined;
+  private _unspoken = false;
 
   constructor(
     private readonly _stream: ClientHttp2Stream,
@@ -319,11 +322,15 @@ class UnaryCall {
     });
   }
 
-  /** The deadline passed; `unconnected`: why the connection had not been established by then. */
-  expire(timeoutMillis: number, unconnected?: string): void {
+  /**
+   * The deadline passed; `unconnected`: why the connection had not been established by then;
+   * `unspoken`: it was, and the server sent no SETTINGS frame on it.
+   */
+  expire(timeoutMillis: number, unconnected?: string, unspoken = false): void {
     this.expired = true;
     this._timeoutMillis = timeoutMillis;
     this._unconnected = unconnected;
+    this._unspoken = unspoken;
     this._stream.close(0x8 /* CANCEL */);
   }
 
@@ -333,7 +340,12 @@ class UnaryCall {
     // An error after 'close' should not happen, but unhandled it would crash the host.
     this._stream.on('error', ignore);
     if (this.expired) {
-      const why = this._unconnected === undefined ? '' : `: no connection established (${this._unconnected})`;
+      const why =
+        this._unconnected !== undefined
+          ? `: no connection established (${this._unconnected})`
+          : this._unspoken
+            ? ': the connection opened, but the server never spoke HTTP/2 on it (no SETTINGS frame)'
+            : '';
       return failure(
         GRPC_STATUS.DEADLINE_EXCEEDED,
         `Deadline exceeded after ${this._timeoutMillis} ms${why}`,

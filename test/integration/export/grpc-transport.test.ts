@@ -350,6 +350,32 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     }
   });
 
+  // An endpoint that accepts the connection and never sends a byte (no HTTP/2 SETTINGS: a stuck
+  // proxy, a port that speaks something else and waits for its client): the deadline said only
+  // "Deadline exceeded after 300 ms", as for a collector that is slow to answer.
+  it('a connection on which the server never speaks: DEADLINE_EXCEEDED, saying no HTTP/2 SETTINGS came', async () => {
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.resume();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const t = transport({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const error = errorOf(await t.send(request('x'), 300));
+      expect(error.code).toBe(4);
+      expect(error.details).toBe(
+        'Deadline exceeded after 300 ms: the connection opened, but the server never spoke HTTP/2 on it (no SETTINGS frame)',
+      );
+      expect(isRetryableExportError(error)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+
   it('a stream reset with REFUSED_STREAM is UNAVAILABLE', async () => {
     const url = await h2Server((stream) => {
       stream.on('error', () => {});
