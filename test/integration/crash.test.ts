@@ -460,16 +460,24 @@ describe('a signal while the exit path waits on a hung collector', () => {
   // README: "A signal while the exit path waits (after a crash or process.exit(), on a slow or hung
   // collector)": seen only when the wait ends, within shutdownTimeoutMillis; the loss line counts
   // what was not sent; the exit code is the crash's or process.exit()'s.
-  for (const [crash, status, spans] of [
-    ['exitThenSignal', 3, 7],
-    ['crashThenSignal', 1, 6],
+  for (const [crash, status, spans, protocol] of [
+    ['exitThenSignal', 3, 7, 'grpc'],
+    ['crashThenSignal', 1, 6, 'grpc'],
+    ['exitThenSignal', 3, 7, 'http/protobuf'],
   ] as const)
-    it(`${crash}: the exit code is untraced's, within the timeout, and one line counts all ${spans}`, async () => {
+    it(`${crash} (${protocol}): the exit code is untraced's, within the timeout, and one line counts all ${spans}`, async () => {
       rx.setMode('hang');
+      const http =
+        protocol === 'grpc'
+          ? {}
+          : {
+              OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+              OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}`,
+            };
       const runs = await both(crash, {
         signal: 'SIGTERM',
         signalAfterMs: 500,
-        env: { ACME_OTEL_SHUTDOWN_TIMEOUT: '3000' },
+        env: { ACME_OTEL_SHUTDOWN_TIMEOUT: '3000', ...http },
       });
       expect(exitStatus(runs.untraced)).toBe(status);
       expect(exitStatus(runs.traced), runs.traced.stderr).toBe(status);
