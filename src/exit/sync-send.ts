@@ -55,7 +55,16 @@ export function startSyncSender(target: ExitTarget, timeoutMillis: number): Sync
     const channel = new threads.MessageChannel();
     outcome = channel.port1;
     receive = threads.receiveMessageOnPort;
-    worker = new threads.Worker(senderUrl(), {
+    const url = senderUrl();
+    // A thread whose file is missing fails after it started, which this thread, blocked in
+    // Atomics.wait, never learns: it waited out the whole time box, then blamed the collector.
+    if (url.protocol === 'file:' && !(lazyRequire('node:fs') as typeof import('node:fs')).existsSync(url)) {
+      const file = (lazyRequire('node:url') as typeof import('node:url')).fileURLToPath(url);
+      throw new Error(
+        `${file} is missing: a bundle of @acme/otel needs dist/exit-sender.cjs (or .js) beside it, README, Bundlers`,
+      );
+    }
+    worker = new threads.Worker(url, {
       workerData: { target, timeoutMillis, state, outcome: channel.port2 } satisfies ExitSenderData,
       transferList: [channel.port2],
       // Neither the app's preloads (our own register among them) nor its flags belong in here.

@@ -35,6 +35,8 @@ export interface HandoffOptions {
    * to the lower limit the main thread's exporter learned from the collector (FLOW.REQUEST_BYTES).
    */
   readonly maxRequestBytes: number;
+  /** The limit the main thread had learned when this thread started (learned-limit.ts), until it says otherwise. */
+  readonly learnedRequestBytes?: number;
   /**
    * With no traced main thread: the spans that ended during the probe past `keepMax`, lost (as
    * a full export queue loses them), for this thread's stats and drop report.
@@ -76,7 +78,11 @@ export class ThreadHandoffProcessor implements SpanProcessor {
    * What was posted while no main thread had answered: after which hello, its size, and the span
    * if it is kept. Posted before the hello the main thread first received, it was never taken.
    */
-  private _posts: { seq: number; bytes: number; span: ReadableSpan | undefined }[] = [];
+  private _posts: { seq: number; bytes: number; span: ReadableSpan | undefined; oversized: boolean }[] = [];
+  /** The span being encoded was too large (truncated or dropped). */
+  private _oversized = false;
+  /** The span being encoded again was counted oversized already. */
+  private _recounted = false;
   /** The main thread's learned request limit last applied to `_queue` (0: none). */
   private _learnedBytes = 0;
 
@@ -102,11 +108,15 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       {
         maxRequestBytes: _options.maxRequestBytes,
         onOversized: (span, outcome) => {
+          this._oversized = true;
+          // Posted again after the main thread answered: counted and named when first posted.
+          if (this._recounted) return;
           Atomics.add(flow, outcome.dropped ? FLOW.TOO_LARGE : FLOW.TRUNCATED, 1);
           oversized(span, outcome);
         },
       },
     );
+    if (_options.learnedRequestBytes !== undefined) this._queue.setRequestBytes(_options.learnedRequestBytes);
     this._channel = new Channel(THREAD_CHANNEL);
     this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
     this._channel.onmessage = (event: unknown) => {
@@ -146,7 +156,12 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       // With its scope and resource: the main thread may not have received the messages that had them.
       const bytes = this._post(span, true);
       if (bytes !== undefined)
-        this._posts.push({ seq: this._helloSeq, bytes, span: kept ? span : undefined });
+        this._posts.push({
+          seq: this._helloSeq,
+          bytes,
+          span: kept ? span : undefined,
+          oversized: this._oversized,
+        });
       return;
     }
     this._post(span, false);
@@ -160,6 +175,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       this._learnedBytes = learned;
       this._queue.setRequestBytes(learned === 0 ? this._options.maxRequestBytes : learned);
     }
+    this._oversized = false;
     this._queue.push(span);
     if (this._queue.size === 0) return undefined; // not encoded, or too large even truncated: counted above
     const taken = this._queue.take(1);
@@ -216,8 +232,13 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       if (post.seq >= seq) continue;
       Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
       Atomics.sub(flow, FLOW.IN_FLIGHT_BYTES, post.bytes);
-      if (post.span) this._post(post.span, true);
-      else Atomics.add(flow, FLOW.DROPPED, 1);
+      if (post.span) {
+        // With a limit the thread started with (learned-limit.ts), it was truncated, counted and
+        // named already.
+        this._recounted = post.oversized;
+        this._post(post.span, true);
+        this._recounted = false;
+      } else Atomics.add(flow, FLOW.DROPPED, 1);
     }
   }
 

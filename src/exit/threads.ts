@@ -1,6 +1,7 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Pipeline } from '../sdk/index.js';
 import type { ResolvedConfig } from '../types.js';
+import { inheritedLimit, shareLearnedLimit } from './learned-limit.js';
 import { inWorkerThread } from './thread-channel.js';
 import { ThreadHandoffProcessor } from './thread-handoff.js';
 import { ThreadInbox } from './thread-inbox.js';
@@ -18,6 +19,10 @@ export function wireThreads(
   const { exit } = pipeline;
   if (inWorkerThread()) {
     if (exit.otlp.length === 0) return { processors: pipeline.processors, inbox: undefined };
+    // The limit the main thread learned before this thread started: this thread's own exporter
+    // (used if it ends before the main thread answers) and its hand-off cut to it from the start.
+    const inherited = inheritedLimit();
+    if (inherited !== undefined) exit.sizeLimit?.inherit(inherited);
     const own = new Set<SpanProcessor>(exit.otlp);
     const processors = pipeline.processors.filter((p) => !own.has(p));
     processors.push(
@@ -27,6 +32,7 @@ export function wireThreads(
         maxInFlightSpans: config.batch.maxQueueSize,
         maxInFlightBytes: Math.min(2 * config.maxExportRequestBytes, 2 ** 30),
         maxRequestBytes: config.maxExportRequestBytes,
+        ...(inherited === undefined ? {} : { learnedRequestBytes: inherited }),
         onLost: (count, cause) => {
           pipeline.stats.dropped += count;
           pipeline.reporter.recordDrop(count, cause);
@@ -35,6 +41,7 @@ export function wireThreads(
     );
     return { processors, inbox: undefined };
   }
+  if (exit.sizeLimit) shareLearnedLimit(exit.sizeLimit);
   const queue = exit.otlp[0];
   if (queue === undefined) return { processors: pipeline.processors, inbox: undefined };
   const inbox = new ThreadInbox(

@@ -1,5 +1,6 @@
 import { redactUrl } from '../redaction/url.js';
 import {
+  answerBroken,
   classifyExportError,
   describeExportError,
   endpointHint,
@@ -44,6 +45,8 @@ function namedCause(error: unknown, at: string, note: string): string {
     case 'too-large':
       return `export request too large for the collector${at} (${describeExportError(error)})`;
     case 'rejected':
+      if (answerBroken(error))
+        return `collector${at} sent an answer that did not arrive whole (${describeExportError(error)})`;
       return error instanceof PartialSuccessError
         ? `collector${at} rejecting spans: ${error.errorMessage || 'no message'}`
         : `collector${at} rejecting exports (${describeExportError(error)})`;
@@ -54,6 +57,7 @@ function namedCause(error: unknown, at: string, note: string): string {
 
 /** `cause`, then what the error says of the endpoint's configuration, if anything (endpointHint). */
 export function withHint(cause: string, error: unknown): string {
-  const hint = endpointHint(error);
+  // Its cause's "Protocol error" says nothing of the endpoint here: the connection spoke HTTP/2.
+  const hint = answerBroken(error) ? undefined : endpointHint(error);
   return hint === undefined ? cause : `${cause}; ${hint}`;
 }

@@ -135,7 +135,8 @@ export function classifyExportError(
   const code = codeOf(error);
   const message = messageOf(error);
   // An UNAVAILABLE the collector answered: reached, and refusing for now, as an HTTP 503 is.
-  if (answeredUnavailable(error)) return 'rejected';
+  // Likewise an answer that did not arrive whole: reached (GrpcStatusError.answerBroken).
+  if (answeredUnavailable(error) || answerBroken(error)) return 'rejected';
   if (
     code === 14 ||
     (typeof code === 'string' && RETRYABLE_NET.has(code)) ||
@@ -155,6 +156,13 @@ export function classifyExportError(
 /** gRPC UNAVAILABLE (14) in the collector's own answer (GrpcStatusError.answered), not for a call that got none. */
 function answeredUnavailable(error: unknown): boolean {
   return codeOf(error) === 14 && (error as { answered?: unknown }).answered === true;
+}
+
+/** The collector's answer did not arrive whole on a connection that spoke HTTP/2 (GrpcStatusError.answerBroken). */
+export function answerBroken(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { answerBroken?: unknown }).answerBroken === true
+  );
 }
 
 /** HTTP 431 Request Header Fields Too Large, as OTLP/HTTP gets it or grpc-js reports a proxy's. */

@@ -163,14 +163,26 @@ export class RequestSizeLimit {
       );
   }
 
-  private _lower(bytes: number, what: string, remedy: string): void {
+  /**
+   * In a worker thread: the limit its main thread had learned when the thread started
+   * (exit/learned-limit.ts), used as if learned here; the main thread said it already.
+   */
+  inherit(bytes: number): void {
+    if (bytes < SMALL_SPAN_BYTES || bytes >= this.bytes) return;
+    this._said = true;
+    this._lower(bytes);
+  }
+
+  private _lower(bytes: number, what?: string, remedy?: string): void {
     this._bytes = bytes;
     this._learned = bytes;
     this._until = this._now() + LEARNED_LIMIT_MILLIS;
-    const line = `the collector${this._at()} ${what}, below maxExportRequestBytes (${groupThousands(this.configured)}): export requests are cut to ${groupThousands(bytes)} bytes from now on (maxExportRequestBytes is tried again after ${LEARNED_LIMIT_MILLIS / 60_000} minutes; set maxExportRequestBytes to it, or ${remedy})`;
-    if (this._said) log.debug(line);
-    else log.warn(line);
-    this._said = true;
+    if (what !== undefined) {
+      const line = `the collector${this._at()} ${what}, below maxExportRequestBytes (${groupThousands(this.configured)}): export requests are cut to ${groupThousands(bytes)} bytes from now on (maxExportRequestBytes is tried again after ${LEARNED_LIMIT_MILLIS / 60_000} minutes; set maxExportRequestBytes to it, or ${remedy})`;
+      if (this._said) log.debug(line);
+      else log.warn(line);
+      this._said = true;
+    }
     if (bytes !== this._truncation) this._truncate(bytes);
   }
 

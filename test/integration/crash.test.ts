@@ -3,12 +3,13 @@
 // twice, untraced and with `--require dist/register.cjs`, against a real OTLP/gRPC receiver: same
 // exit status, same stdout, same stderr (less our `[@acme/otel]` lines and stack frames), and every
 // span arrives. The batch delay is 10 minutes: only the exit path can have sent them.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/child.js';
 import { type OtlpReceiver, type ReceivedSpan, startReceiver } from '../support/otlp-receiver.mjs';
 import { countSpans } from '../support/otlp-span-count.mjs';
 import { exitStatus, nodeStderr, type Run, type RunOptions, runNode } from '../support/run-pair.js';
@@ -455,6 +456,45 @@ describe('a second signal while the first one flushes to a hung collector', () =
   });
 });
 
+describe('a signal while the exit path waits on a hung collector', () => {
+  // README: "A signal while the exit path waits (after a crash or process.exit(), on a slow or hung
+  // collector)": seen only when the wait ends, within shutdownTimeoutMillis; the loss line counts
+  // what was not sent; the exit code is the crash's or process.exit()'s.
+  for (const [crash, status, spans, protocol] of [
+    ['exitThenSignal', 3, 7, 'grpc'],
+    ['crashThenSignal', 1, 6, 'grpc'],
+    ['exitThenSignal', 3, 7, 'http/protobuf'],
+  ] as const)
+    it(`${crash} (${protocol}): the exit code is untraced's, within the timeout, and one line counts all ${spans}`, async () => {
+      rx.setMode('hang');
+      const http =
+        protocol === 'grpc'
+          ? {}
+          : {
+              OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+              OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.httpPort}`,
+            };
+      const runs = await both(crash, {
+        signal: 'SIGTERM',
+        signalAfterMs: 500,
+        env: { ACME_OTEL_SHUTDOWN_TIMEOUT: '3000', ...http },
+      });
+      expect(exitStatus(runs.untraced)).toBe(status);
+      expect(exitStatus(runs.traced), runs.traced.stderr).toBe(status);
+      expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+      const lines = runs.traced.stderr.match(/^\[@acme\/otel\] .*lost at exit.*$/gm) ?? [];
+      expect(lines).toHaveLength(1);
+      // Within what was left of the 3 s box when the exit began (2999 ms after a millisecond's work)./
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[@acme/otel\\] ${spans} spans were lost at exit: the collector did not answer within 2\\d{3} ms$`,
+        ),
+      );
+      // Generous: the bound is the 3 s timeout; start-up and the sender thread come on top.
+      expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000 + 3_000);
+    });
+});
+
 describe('a signal while the flush at the end of a script waits on a hung collector', () => {
   it('ends it at once with the exit code the script had, and says what it did not send', async () => {
     rx.setMode('hang');
@@ -627,6 +667,45 @@ describe('a collector that cannot take the spans does not hold the exit', () => 
       expect(runs.traced.ms - runs.untraced.ms).toBeLessThan(3_000);
     });
   }
+});
+
+describe('an exit sender that cannot be loaded', () => {
+  // A bundle of @acme/otel (README, Bundlers: "bundling @acme/otel itself") looks for
+  // exit-sender.cjs beside itself. Missing, the thread failed to load after it was started, which
+  // the main thread, blocked in Atomics.wait, never learns: the exit waited out the whole
+  // shutdownTimeoutMillis and blamed the collector ("the collector did not answer within 8000 ms").
+  it('is said at once, naming the missing file, and the exit does not wait', async () => {
+    const dir = mkdtempSync(join(repoRoot, '.tmp-no-sender-'));
+    try {
+      cpSync(join(repoRoot, 'dist'), join(dir, 'dist'), {
+        recursive: true,
+        filter: (from) => !/exit-sender\.|\.map$|\.d\.c?ts$/.test(from),
+      });
+      writeFileSync(
+        join(dir, 'app.cjs'),
+        `require('./dist/register.cjs');
+        const { withSpan } = require('./dist/index.cjs');
+        withSpan('request', () => undefined);
+        setTimeout(() => { throw new Error('boom'); }, 5);`,
+      );
+      const run = await runNode(join(dir, 'app.cjs'), false, {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+          OTEL_BSP_SCHEDULE_DELAY: '600000',
+          ACME_OTEL_SHUTDOWN_TIMEOUT: '8000',
+        },
+      });
+      expect(exitStatus(run)).toBe(1);
+      expect(run.stderr).toMatch(
+        /^\[@acme\/otel\] 1 span was lost at exit: the exit sender could not start \(.*exit-sender\.cjs is missing/m,
+      );
+      expect(run.stderr).not.toContain('did not answer');
+      // Generous: the bound is that it did not wait out the 8 s.
+      expect(run.ms).toBeLessThan(6_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a collector that fails a call at exit the way the export retries', () => {

@@ -140,6 +140,34 @@ describe("the limit the main thread's exporter learned from the collector", () =
   });
 });
 
+describe('a thread that ends before the main thread could tell it the learned limit', () => {
+  // The thread-early-span case without STAY_MS: the thread ends before any answer, so its own exit
+  // path sends its spans, with its own exporter, which knew only maxExportRequestBytes (4 MiB):
+  // each 100 KB span went alone, was refused by the 64 KiB collector, and was lost ("too large
+  // for the collector even alone"), though the main thread had learned that limit before the
+  // thread started. A thread now starts with the limit its main thread learned (Node's
+  // environment data, copied into each new Worker), and truncates its spans to it.
+  it("its own exit path sends its spans truncated to the main thread's learned limit", async () => {
+    const { code, output, spans } = await run(
+      'test/fixtures/thread-early-span.cjs',
+      { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024), LARGE_BYTES: String(100 * 1024) },
+      { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
+    );
+    expect(code, output).toBe(0);
+    expect(spans.filter((s) => s.name.startsWith('main-'))).toHaveLength(100);
+    const early = spans.filter((s) => s.name.startsWith('early-'));
+    expect(early.map((s) => s.name).sort(), output).toEqual([
+      'early-0',
+      'early-1',
+      'early-2',
+      'early-3',
+      'early-4',
+    ]);
+    for (const s of early) expect(s.attributes.payload).toMatch(/^L+…\[truncated, 102400 bytes\]$/);
+    expect(output).not.toMatch(/too large for the collector|lost/);
+  });
+});
+
 describe('a blocked main thread', () => {
   it('bounds what a thread ending 100k spans leaves in the channel; the drops are counted and reported once, with their cause', async () => {
     const SPANS = 100_000;

@@ -16,6 +16,8 @@ export interface RunOptions {
   flags?: string[];
   /** Resolves when the child may be signalled (after it printed `ready`), then sends this signal. */
   signal?: NodeJS.Signals;
+  /** With `signal`: sends it this many ms after `ready` instead of at once. */
+  signalAfterMs?: number;
   /** With `signal`: sends it again this many ms after the first (a second Ctrl-C). */
   againAfterMs?: number;
   timeoutMs?: number;
@@ -46,8 +48,12 @@ export function runNode(script: string, traced: boolean, options: RunOptions = {
     if (options.signal && !signalled && stdout.includes('ready')) {
       signalled = true;
       const signal = options.signal;
-      proc.kill(signal);
-      if (options.againAfterMs !== undefined) setTimeout(() => proc.kill(signal), options.againAfterMs);
+      const send = () => {
+        proc.kill(signal);
+        if (options.againAfterMs !== undefined) setTimeout(() => proc.kill(signal), options.againAfterMs);
+      };
+      if (options.signalAfterMs === undefined) send();
+      else setTimeout(send, options.signalAfterMs);
     }
   });
   proc.stderr.on('data', (d: Buffer) => {

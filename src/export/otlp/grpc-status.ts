@@ -57,11 +57,16 @@ export class GrpcStatusError extends Error {
    * one that cannot be reached.
    */
   readonly answered?: true;
+  /**
+   * The collector answered on a connection that spoke HTTP/2, and its answer did not arrive whole
+   * (a header block too large to send or to read): reached, so not "unreachable".
+   */
+  readonly answerBroken?: true;
 
   constructor(
     code: number,
     details: string,
-    options?: { cause?: unknown; retryAfterMillis?: number; answered?: true },
+    options?: { cause?: unknown; retryAfterMillis?: number; answered?: true; answerBroken?: true },
   ) {
     super(
       `${code} ${NAMES[code] ?? 'UNKNOWN'}: ${details}`,
@@ -71,6 +76,7 @@ export class GrpcStatusError extends Error {
     this.details = details;
     if (options?.retryAfterMillis !== undefined) this.retryAfterMillis = options.retryAfterMillis;
     if (options?.answered) this.answered = true;
+    if (options?.answerBroken) this.answerBroken = true;
   }
 }
 

@@ -81,6 +81,8 @@ export class GrpcTransport {
   private _shutdown = false;
   /** Sessions whose connection (and TLS handshake) completed. */
   private readonly _connected = new WeakSet<ClientHttp2Session>();
+  /** Sessions that received the server's SETTINGS: it speaks HTTP/2 (not a wrong port). */
+  private readonly _spoke = new WeakSet<ClientHttp2Session>();
 
   constructor(options: GrpcTransportOptions) {
     this._options = options;
@@ -170,7 +172,11 @@ export class GrpcTransport {
       // the process open until its deadline (the export timeout, 10 s by default) before that
       // bounded flush could start, and after `shutdown()` had given up on it.
       this._active.set(session, (this._active.get(session) ?? 0) + 1);
-      const call = new UnaryCall(stream, () => this._connected.has(session));
+      const call = new UnaryCall(
+        stream,
+        () => this._connected.has(session),
+        () => this._spoke.has(session),
+      );
       let stuck: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
         const connected = this._connected.has(session);
@@ -182,6 +188,8 @@ export class GrpcTransport {
             : secure
               ? 'the TLS handshake did not complete'
               : 'the connection did not open',
+          // A stuck proxy, or a port that speaks something else and waits for its client to.
+          connected && !this._spoke.has(session),
         );
         // A stream still waiting for its connection (a TLS handshake the endpoint never answers)
         // ignores close(): the call never ended, and every later one queued behind it on the same
@@ -206,10 +214,10 @@ export class GrpcTransport {
           const result = call.result();
           // A hung connection is the likeliest cause of a missed deadline: the next call gets a new one.
           if (call.expired && left === 0) this._drop(session);
-          // Cancelled by the peer (a closing connection, a proxy dropping a hung stream): the retry
-          // (CANCELLED is retryable, export-errors.ts) must not go on the same connection. Calls
-          // still in flight on it finish first.
-          else if (call.cancelledByPeer && this._session === session) {
+          // Cancelled by the peer (a closing connection, a proxy dropping a hung stream), or an
+          // answer broken on the way: the retry (retryable, export-errors.ts) must not go on the
+          // same connection. Calls still in flight on it finish first.
+          else if ((call.cancelledByPeer || call.answerBroken) && this._session === session) {
             this._session = undefined;
             session.close();
           }
@@ -249,6 +257,7 @@ export class GrpcTransport {
     // Errors reach the calls in flight through their streams; the session must not throw them.
     session.on('error', () => {});
     session.once('connect', () => this._connected.add(session));
+    session.once('remoteSettings', () => this._spoke.add(session));
     const forget = () => this._drop(session, false);
     session.once('goaway', forget);
     session.once('close', forget);
@@ -268,6 +277,8 @@ class UnaryCall {
   expired = false;
   /** The server (or a proxy) reset the stream with CANCEL, with no answer. */
   cancelledByPeer = false;
+  /** The answer did not arrive whole on a connection that spoke HTTP/2 (see `result`). */
+  answerBroken = false;
   private _httpStatus = 0;
   private _status: number | undefined;
   private _message = '';
@@ -280,10 +291,12 @@ class UnaryCall {
   private _error: Error | undefined;
   private _timeoutMillis = 0;
   private _unconnected: string | undefined;
+  private _unspoken = false;
 
   constructor(
     private readonly _stream: ClientHttp2Stream,
     private readonly _connected: () => boolean,
+    private readonly _spoke: () => boolean,
   ) {
     _stream.on('response', (headers) => {
       this._httpStatus = Number(headers[':status']);
@@ -309,11 +322,15 @@ class UnaryCall {
     });
   }
 
-  /** The deadline passed; `unconnected`: why the connection had not been established by then. */
-  expire(timeoutMillis: number, unconnected?: string): void {
+  /**
+   * The deadline passed; `unconnected`: why the connection had not been established by then;
+   * `unspoken`: it was, and the server sent no SETTINGS frame on it.
+   */
+  expire(timeoutMillis: number, unconnected?: string, unspoken = false): void {
     this.expired = true;
     this._timeoutMillis = timeoutMillis;
     this._unconnected = unconnected;
+    this._unspoken = unspoken;
     this._stream.close(0x8 /* CANCEL */);
   }
 
@@ -323,7 +340,12 @@ class UnaryCall {
     // An error after 'close' should not happen, but unhandled it would crash the host.
     this._stream.on('error', ignore);
     if (this.expired) {
-      const why = this._unconnected === undefined ? '' : `: no connection established (${this._unconnected})`;
+      const why =
+        this._unconnected !== undefined
+          ? `: no connection established (${this._unconnected})`
+          : this._unspoken
+            ? ': the connection opened, but the server never spoke HTTP/2 on it (no SETTINGS frame)'
+            : '';
       return failure(
         GRPC_STATUS.DEADLINE_EXCEEDED,
         `Deadline exceeded after ${this._timeoutMillis} ms${why}`,
@@ -352,6 +374,24 @@ class UnaryCall {
           this._status,
           this._message || 'no message',
           retryAfterMillis === undefined ? { answered: true } : { retryAfterMillis, answered: true },
+        ),
+      };
+    }
+    if (this._error && this._spoke() && brokenAnswer(this._error, this._stream.rstCode)) {
+      // A grpc-message of 1 MiB: a Node server cannot send that header block and resets the
+      // stream (FRAME_SIZE_ERROR); Node's client refuses one a grpc-js server sends ("Protocol
+      // error", Node 22 on). Named "collector unreachable", with advice about a port that speaks
+      // no HTTP/2. Retried as UNAVAILABLE on a new connection: whether the collector took the
+      // spans is unknown, as for a call past its deadline (grpc-js fails such a call as INTERNAL,
+      // which the OTLP spec does not retry; its status was never read, so it may well be one that
+      // asks for a retry).
+      this.answerBroken = true;
+      return {
+        status: 'failure',
+        error: new GrpcStatusError(
+          GRPC_STATUS.UNAVAILABLE,
+          `${this._error.message} (the connection spoke HTTP/2: an answer too large or malformed for Node's HTTP/2, such as a very long grpc-message?)`,
+          { cause: this._error, answerBroken: true },
         ),
       };
     }
@@ -434,3 +474,14 @@ function failure(code: number, details: string, cause?: unknown): ExportResponse
 }
 
 function ignore(): void {}
+
+/**
+ * An HTTP/2 failure of the answer itself: the session's protocol error, or the server's reset of
+ * the stream with another code than REFUSED_STREAM (not processed: retried anyway) and CANCEL
+ * (handled apart). Not a socket error (ECONNRESET): that is the connection's.
+ */
+function brokenAnswer(error: Error, rstCode: number | undefined): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_HTTP2_ERROR') return true;
+  return code === 'ERR_HTTP2_STREAM_ERROR' && rstCode !== 0x7 && rstCode !== 0x8;
+}

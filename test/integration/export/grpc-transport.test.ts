@@ -10,6 +10,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
+import { collectorCause, collectorNaming } from '../../../src/export/collector-cause.js';
 import {
   classifyExportError,
   describeExportError,
@@ -311,6 +312,64 @@ describe('GrpcTransport failures without a gRPC answer', () => {
         expect(isRetryableExportError(error)).toBe(true);
         expect(sockets).toHaveLength(round);
       }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+
+  // A collector's answer with a grpc-message of 1 MiB: a Node HTTP/2 server cannot send that header
+  // block (it resets the stream with FRAME_SIZE_ERROR), and a grpc-js one sends what Node's client
+  // refuses ("Protocol error", Node 22 on; Node 20 stays inside it until the deadline). Both were
+  // named "collector unreachable", the second with the advice that the port speaks no HTTP/2,
+  // when the connection had spoken HTTP/2 and the collector had answered: its answer did not
+  // arrive whole. Retried (UNAVAILABLE, within the budget, on a new connection): whether it took
+  // the spans is unknown, as for a call past its deadline.
+  it('an answer too large to arrive whole is named so, not as an unreachable collector, and retried', async () => {
+    const url = await h2Server((stream) => {
+      stream.on('error', () => {});
+      stream.resume();
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () =>
+        stream.sendTrailers({ 'grpc-status': '14', 'grpc-message': 'm'.repeat(1024 * 1024) }),
+      );
+      stream.end();
+    });
+    const naming = collectorNaming(url);
+    rx.setMode({ grpcStatus: { code: 14, message: 'm'.repeat(1024 * 1024) } });
+    for (const endpoint of [url, rx.endpoint]) {
+      const error = errorOf(await transport({ url: endpoint }).send(request('x'), 1_500));
+      const cause = collectorCause(error, { ...naming, endpoint });
+      expect(cause).not.toMatch(/unreachable|does not answer HTTP\/2/);
+      expect(isRetryableExportError(error)).toBe(true);
+      // Node 20 against grpc-js: no end to the header block until the deadline.
+      if (error.code === 4) continue;
+      expect(error.code).toBe(14);
+      expect(cause).toContain(`collector at ${endpoint} sent an answer that did not arrive whole`);
+      expect(cause.length).toBeLessThan(600);
+    }
+  });
+
+  // An endpoint that accepts the connection and never sends a byte (no HTTP/2 SETTINGS: a stuck
+  // proxy, a port that speaks something else and waits for its client): the deadline said only
+  // "Deadline exceeded after 300 ms", as for a collector that is slow to answer.
+  it('a connection on which the server never speaks: DEADLINE_EXCEEDED, saying no HTTP/2 SETTINGS came', async () => {
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.resume();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const t = transport({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const error = errorOf(await t.send(request('x'), 300));
+      expect(error.code).toBe(4);
+      expect(error.details).toBe(
+        'Deadline exceeded after 300 ms: the connection opened, but the server never spoke HTTP/2 on it (no SETTINGS frame)',
+      );
+      expect(isRetryableExportError(error)).toBe(true);
     } finally {
       for (const socket of sockets) socket.destroy();
       server.close();
