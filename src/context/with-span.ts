@@ -2,6 +2,7 @@ import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentel
 import { context, INVALID_SPAN_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { notAttributes } from '../util/attributes-shape.js';
 import { quoted } from '../util/quote.js';
 import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
@@ -108,19 +109,12 @@ function inSpan<T>(
 }
 
 /**
- * Attributes that are no plain object are refused before the SDK reads them: it takes each of a
- * string's characters, or an array's elements, for an attribute (`attributes: body` with a 10 MB
- * body held the event loop ~10 s, for 128 attributes named `0`, `1`, …).
+ * Attributes that are no plain object are refused before the SDK reads them (see
+ * {@link notAttributes}: `attributes: body` with a 10 MB body held the event loop ~10 s).
  */
 function checkAttributes(attributes: unknown): void {
-  if (
-    attributes !== undefined &&
-    attributes !== null &&
-    (typeof attributes !== 'object' || Array.isArray(attributes))
-  )
-    throw new TypeError(
-      `attributes must be an object, got ${Array.isArray(attributes) ? 'an array' : `a ${typeof attributes}`}`,
-    );
+  const problem = notAttributes(attributes);
+  if (problem !== undefined) throw new TypeError(`attributes must be an object, got ${problem}`);
 }
 
 /**
