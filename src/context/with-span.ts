@@ -4,10 +4,11 @@ import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import { notAttributes } from '../util/attributes-shape.js';
 import { quoted } from '../util/quote.js';
+import { textOf } from '../util/value-text.js';
+import { exceptionOf } from './exception.js';
 import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
-import { withUnreadStack } from './unread-stack.js';
 
 /** Options for {@link withSpan} and {@link traced}. */
 export interface WithSpanOptions {
@@ -161,11 +162,11 @@ export function recordFailure(span: Span, error: unknown, rejected = false): voi
   let message = UNREADABLE;
   try {
     isError = error instanceof Error;
-    message = isError ? String((error as Error).message) : describeThrown(error);
+    message = isError ? textOf((error as Error).message, UNREADABLE) : describeThrown(error);
   } catch {}
   try {
     // A rejection's stack is not formatted here: Node prints where it was thrown from it (unread-stack.ts).
-    span.recordException(isError ? (rejected ? withUnreadStack(error as Error) : (error as Error)) : message);
+    span.recordException(isError ? exceptionOf(error as Error, rejected, UNREADABLE) : message);
   } catch {
     try {
       span.recordException(message);
@@ -181,7 +182,7 @@ const UNREADABLE = 'a thrown value whose message could not be read';
 /** A thrown value for a log line: its stack, else its message or text. Never throws. */
 export function describeForLog(error: unknown): string {
   try {
-    return error instanceof Error ? String(error.stack ?? error.message) : String(error);
+    return textOf(error instanceof Error ? (error.stack ?? error.message) : error, UNREADABLE);
   } catch {
     return UNREADABLE;
   }
@@ -198,7 +199,7 @@ export function describeThrown(value: unknown): string {
     ) {
       return (value as { message: string }).message;
     }
-    return String(value);
+    return textOf(value, UNREADABLE);
   } catch {
     return UNREADABLE;
   }
