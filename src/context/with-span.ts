@@ -2,11 +2,13 @@ import type { Attributes, Context, Link, Span, SpanKind, Tracer } from '@opentel
 import { context, INVALID_SPAN_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
+import { notAttributes } from '../util/attributes-shape.js';
 import { quoted } from '../util/quote.js';
+import { textOf } from '../util/value-text.js';
+import { exceptionOf } from './exception.js';
 import { parentContext } from './parent.js';
 import { follow, thenOf } from './thenable.js';
 import { defaultTracer } from './tracer.js';
-import { withUnreadStack } from './unread-stack.js';
 
 /** Options for {@link withSpan} and {@link traced}. */
 export interface WithSpanOptions {
@@ -108,19 +110,12 @@ function inSpan<T>(
 }
 
 /**
- * Attributes that are no plain object are refused before the SDK reads them: it takes each of a
- * string's characters, or an array's elements, for an attribute (`attributes: body` with a 10 MB
- * body held the event loop ~10 s, for 128 attributes named `0`, `1`, …).
+ * Attributes that are no plain object are refused before the SDK reads them (see
+ * {@link notAttributes}: `attributes: body` with a 10 MB body held the event loop ~10 s).
  */
 function checkAttributes(attributes: unknown): void {
-  if (
-    attributes !== undefined &&
-    attributes !== null &&
-    (typeof attributes !== 'object' || Array.isArray(attributes))
-  )
-    throw new TypeError(
-      `attributes must be an object, got ${Array.isArray(attributes) ? 'an array' : `a ${typeof attributes}`}`,
-    );
+  const problem = notAttributes(attributes);
+  if (problem !== undefined) throw new TypeError(`attributes must be an object, got ${problem}`);
 }
 
 /**
@@ -167,11 +162,11 @@ export function recordFailure(span: Span, error: unknown, rejected = false): voi
   let message = UNREADABLE;
   try {
     isError = error instanceof Error;
-    message = isError ? String((error as Error).message) : describeThrown(error);
+    message = isError ? textOf((error as Error).message, UNREADABLE) : describeThrown(error);
   } catch {}
   try {
     // A rejection's stack is not formatted here: Node prints where it was thrown from it (unread-stack.ts).
-    span.recordException(isError ? (rejected ? withUnreadStack(error as Error) : (error as Error)) : message);
+    span.recordException(isError ? exceptionOf(error as Error, rejected, UNREADABLE) : message);
   } catch {
     try {
       span.recordException(message);
@@ -187,7 +182,7 @@ const UNREADABLE = 'a thrown value whose message could not be read';
 /** A thrown value for a log line: its stack, else its message or text. Never throws. */
 export function describeForLog(error: unknown): string {
   try {
-    return error instanceof Error ? String(error.stack ?? error.message) : String(error);
+    return textOf(error instanceof Error ? (error.stack ?? error.message) : error, UNREADABLE);
   } catch {
     return UNREADABLE;
   }
@@ -204,7 +199,7 @@ export function describeThrown(value: unknown): string {
     ) {
       return (value as { message: string }).message;
     }
-    return String(value);
+    return textOf(value, UNREADABLE);
   } catch {
     return UNREADABLE;
   }

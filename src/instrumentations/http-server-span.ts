@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Attributes, type Context, type Exception, type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
+import { exceptionOf } from '../context/exception.js';
 import { applyIn } from '../context/hot-context.js';
 import type { ResponseWatch } from './http-emit-context.js';
 
@@ -74,9 +75,13 @@ export function setSpanWithError(span: Span, error: unknown): void {
     typeof message === 'string' ? { code: SpanStatusCode.ERROR, message } : { code: SpanStatusCode.ERROR },
   );
   try {
-    span.recordException(error as Exception);
+    span.recordException(
+      typeof error === 'object' && error !== null
+        ? exceptionOf(error, false, 'an error whose message could not be read')
+        : (error as Exception),
+    );
   } catch {
-    // A getter that throws (upstream reads code, name, message and stack): the event is left out.
+    // Runs in our uncaughtExceptionMonitor listener (above): nothing may leave it.
   }
 }
 

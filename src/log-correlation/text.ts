@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { log } from '../diag/index.js';
 import { printable } from '../util/printable.js';
+import { textOf } from '../util/value-text.js';
 import { activeSpanContext, ZERO_SPAN_ID, ZERO_TRACE_ID } from './trace-fields.js';
 
 /** Options for {@link formatTextLine}. */
@@ -80,12 +81,7 @@ function isoTime(timestamp: unknown): string {
 }
 
 function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return String(value);
-  } catch {
-    return '[a value that could not be shown as text]';
-  }
+  return textOf(value, '[a value that could not be shown as text]');
 }
 
 /**

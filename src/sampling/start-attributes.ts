@@ -1,4 +1,7 @@
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import { log } from '../diag/index.js';
+import { notAttributes, shownNotAttributes, walkedBySdk } from '../util/attributes-shape.js';
+import { quoted } from '../util/quote.js';
 
 /**
  * Whether code of the user's may read a span's start attributes: a Sampler object (in
@@ -35,8 +38,18 @@ export function startSpanAttributesAfter(
   ctx: Context,
 ): Span {
   const attributes = options?.attributes;
-  if (attributes === undefined || startAttributesRead) return start.call(tracer, name, options, ctx);
+  if (attributes === undefined) return start.call(tracer, name, options, ctx);
+  const kind = notAttributes(attributes);
+  if (kind === undefined && startAttributesRead) return start.call(tracer, name, options, ctx);
   const { attributes: _started, ...bare } = options as SpanOptions;
+  if (kind !== undefined) {
+    // The SDK walks an array whole before any processor sees the span (1 M elements: 1.7 s).
+    log.warnOnce(
+      `startSpan-attributes:${kind}`,
+      `tracer.startSpan(${quoted(String(name))}) was given ${shownNotAttributes(attributes, kind)} as attributes, not an object: started without them (${walkedBySdk(kind)})`,
+    );
+    return start.call(tracer, name, bare, ctx);
+  }
   const span = start.call(tracer, name, bare, ctx);
   if (span.isRecording()) span.setAttributes(attributes);
   return span;

@@ -1,6 +1,7 @@
 import type { AttributeValue, SpanContext } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { printable } from '../util/printable.js';
 import { SpanAssertionError } from './span-assertion-error.js';
 
 /** A finished or live span: anything with `spanContext()`. */
@@ -129,7 +130,7 @@ function problemsOf(span: ReadableSpan, exp: SpanExpectation, all: readonly Read
     const actualParent = parentId ? all.find((s) => s.spanContext().spanId === parentId) : undefined;
     const got = parentId
       ? actualParent
-        ? `"${actualParent.name}" (${parentId})`
+        ? `${show(actualParent.name)} (${parentId})`
         : `unexported span ${parentId}`
       : 'none (root)';
     if (exp.parent === null) {
@@ -171,10 +172,14 @@ function problemsOf(span: ReadableSpan, exp: SpanExpectation, all: readonly Read
     );
     if (!ok) {
       const got = span.events.length
-        ? span.events.map((e) => `"${e.name}" ${JSON.stringify(e.attributes ?? {})}`).join(', ')
+        ? listed(
+            span.events,
+            (e) => [`${show(e.name)} ${clip(JSON.stringify(e.attributes ?? {}), MAX_ATTRIBUTES)}`],
+            'events',
+          ).join(', ')
         : 'no events';
       problems.push(
-        `event: expected "${spec.name}"${spec.attributes ? ` with ${show(spec.attributes)}` : ''}, got ${got}`,
+        `event: expected ${show(spec.name)}${spec.attributes ? ` with ${show(spec.attributes)}` : ''}, got ${got}`,
       );
     }
   }
@@ -193,9 +198,11 @@ function describeSpan(span: ReadableSpan, all: readonly ReadableSpan[]): string 
   const parentId = span.parentSpanContext?.spanId;
   const parent = parentId ? (all.find((s) => s.spanContext().spanId === parentId)?.name ?? parentId) : '-';
   const status =
-    SpanStatusCode[span.status.code] + (span.status.message ? ` ${JSON.stringify(span.status.message)}` : '');
-  const events = span.events.length ? ` events=[${span.events.map((e) => e.name).join(', ')}]` : '';
-  return `${JSON.stringify(span.name)} kind=${SpanKind[span.kind]} parent=${JSON.stringify(parent)} status=${status} trace=${span.spanContext().traceId} attributes=${clip(JSON.stringify(span.attributes), MAX_ATTRIBUTES)}${events}`;
+    SpanStatusCode[span.status.code] + (span.status.message ? ` ${show(span.status.message)}` : '');
+  const events = span.events.length
+    ? ` events=[${listed(span.events, (e) => [clip(e.name, MAX_VALUE)], 'events').join(', ')}]`
+    : '';
+  return `${show(span.name)} kind=${SpanKind[span.kind]} parent=${show(parent)} status=${status} trace=${span.spanContext().traceId} attributes=${clip(JSON.stringify(span.attributes), MAX_ATTRIBUTES)}${events}`;
 }
 
 /**
@@ -243,7 +250,10 @@ export function expectSpan(
   );
   if (spans.length === 0)
     lines.push('    (none: did the code under test end its spans, and is the pipeline set up?)');
-  throw new SpanAssertionError(lines.join('\n'));
+  // Names and values come from the code under test and are printed to a terminal or a CI log: a
+  // line break in one (a parent's name is not quoted through JSON) would start a forged line, and
+  // JSON leaves U+2028/2029 and the bidirectional overrides, which reorder what is shown.
+  throw new SpanAssertionError(lines.map(printable).join('\n'));
 }
 
 function formatExpectation(exp: SpanExpectation): string {

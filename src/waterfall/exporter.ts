@@ -3,6 +3,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { MAX_TIMER_MILLIS } from '../util/index.js';
 import { fromReadableSpan } from './adapters.js';
 import { shouldColor } from './format.js';
+import { renderNumbers } from './options.js';
 import { renderWaterfall } from './render.js';
 import type { WaterfallOptions, WaterfallSpan } from './types.js';
 
@@ -48,7 +49,8 @@ interface Pending {
  * A `SpanExporter` for local development that prints each trace as a terminal waterfall shortly
  * (`rootGraceMillis`) after its local root span ends (the span with no parent, or a remote one), or
  * `idleTimeoutMillis` after the last span of a trace whose root is elsewhere. Selected with `exporter: 'waterfall'` or
- * `OTEL_TRACES_EXPORTER=waterfall`.
+ * `OTEL_TRACES_EXPORTER=waterfall`. A render option it cannot use as given (`barWidth: 1e9`, `NaN`)
+ * is named in one line on `stream` when constructed, with the value used instead.
  *
  * @example
  * initTracing({ exporter: new WaterfallExporter({ stream: process.stdout }) });
@@ -72,6 +74,8 @@ export class WaterfallExporter implements SpanExporter {
     this.rootGraceMillis = Math.min(MAX_TIMER_MILLIS, Math.max(0, numberOr(rootGraceMillis, 100)));
     this.maxPendingTraces = Math.max(1, numberOr(maxPendingTraces, 1000));
     this.maxSpansPerTrace = Math.max(1, numberOr(maxSpansPerTrace, 1000));
+    // Said once here, where the options are given; renderWaterfall, pure, uses the same values.
+    for (const line of renderNumbers(render).replaced) this.say(`[@acme/otel] WaterfallExporter ${line}.\n`);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -153,6 +157,14 @@ export class WaterfallExporter implements SpanExporter {
       this.stream.write(`${renderWaterfall(entry.spans, this.render)}${omitted}\n`);
     } catch {
       // A closed or broken stream must not break the export pipeline.
+    }
+  }
+
+  private say(line: string): void {
+    try {
+      this.stream.write(line);
+    } catch {
+      // As print: a broken stream is no reason to fail.
     }
   }
 }

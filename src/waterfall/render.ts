@@ -1,5 +1,6 @@
 import { printable } from '../util/printable.js';
 import { formatDuration, formatValue, painter, renderBar, truncate } from './format.js';
+import { renderNumbers } from './options.js';
 import type { WaterfallOptions, WaterfallSpan } from './types.js';
 
 /** Attribute keys the waterfall shows by default, in display order (old and stable semantic conventions). */
@@ -44,6 +45,7 @@ interface Row {
  * name indented under its parent, its offset from the trace start, a duration bar scaled to the
  * trace, the duration, the status and the key attributes, exceptions (`✖`) and events (`◆`).
  * Spans whose parent is not in `spans` are drawn as roots. Pure: the same input gives the same text.
+ * Number options out of their range are brought within it (see {@link WaterfallOptions}).
  *
  * @example
  * process.stderr.write(renderWaterfall(spans.map(fromReadableSpan), { color: true }));
@@ -61,10 +63,8 @@ export function renderWaterfall(spans: readonly WaterfallSpan[], options: Waterf
 
 function renderTrace(spans: WaterfallSpan[], options: WaterfallOptions): string {
   const paint = painter(options.color ?? false);
-  const barWidth = Math.max(10, options.barWidth ?? 40);
-  const maxNameWidth = Math.max(10, options.maxNameWidth ?? 50);
+  const { barWidth, maxNameWidth, maxValueLength: maxValue } = renderNumbers(options);
   const keys = options.attributes ?? DEFAULT_WATERFALL_ATTRIBUTES;
-  const maxValue = options.maxValueLength ?? 48;
 
   const start = earliest(spans);
   const end = spans.reduce((max, s) => Math.max(max, s.endTimeMs), start);

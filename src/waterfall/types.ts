@@ -34,12 +34,15 @@ export interface WaterfallSpan {
 export interface WaterfallOptions {
   /** ANSI colours (ERROR in red, service names dimmed). The exporter turns it on for a TTY unless `NO_COLOR` is set. @default false */
   color?: boolean;
-  /** Width of the duration bar, in characters. @default 40 */
+  /**
+   * Width of the duration bar, in characters: 10 to 1,000 (a bar is built for every row, so a width
+   * past it is cut to it); a value that is no number gets the default. @default 40
+   */
   barWidth?: number;
-  /** Longest span-name column (tree indentation included); longer names are cut with `…`. @default 50 */
+  /** Longest span-name column (tree indentation included), at least 10; longer names are cut with `…`. @default 50 */
   maxNameWidth?: number;
   /** Attribute keys shown after the status, in this order. @default DEFAULT_WATERFALL_ATTRIBUTES */
   attributes?: readonly string[];
-  /** Longest attribute value shown; longer values are cut with `…`. @default 48 */
+  /** Longest attribute value shown, at least 1; longer values are cut with `…`. @default 48 */
   maxValueLength?: number;
 }

@@ -185,4 +185,61 @@ describe('the failure message is bounded', () => {
     );
     expect(message).toMatch(/attributes=\{"key\.0":"x+… \(\d+ more characters\)\n/);
   });
+
+  // The events a span has were listed whole in the 'event:' line (every one, an exception's message
+  // and stack in full), and a span's name, status message and event names in the list of finished spans. The span limits
+  // bound them (a span's text to 128 K characters) unless a test turns them off, as here: over 6 MB.
+  it('the events listed for an expected event are cut too', async () => {
+    await tracing.shutdown();
+    tracing = setupTestTracing({ spanLimits: { attributeValueLengthLimit: Infinity } });
+    await withSpan('load', async (span) => {
+      for (let i = 0; i < 127; i++) span.addEvent(`step ${i}`, { detail: 'y'.repeat(10_000) });
+      throw new Error('m'.repeat(1_000_000));
+    }).catch(() => undefined);
+    withSpan('n'.repeat(1_000_000), (span) => span.addEvent('e'.repeat(1_000_000)));
+    const { message } = failureOf(() => tracing.expectSpan('load', { event: 'done' }));
+    expect(message.length).toBeLessThan(200_000);
+    expect(message).toMatch(/event: expected "done", got "step 0" \{"detail":"y+… \(\d+ more characters\)/);
+    expect(message).toContain(', … and 28 more events');
+    expect(message).toMatch(
+      /^ {4}"n{200}"… \(999800 more characters\) .* events=\[e{200}… \(999800 more characters\)\]$/m,
+    );
+  });
+});
+
+// The failure message carried a span's name, an event's name, a status message and attribute
+// values as they were: JSON.stringify escapes line breaks but not U+2028/2029 or the bidirectional
+// overrides and isolates, and a parent's or event's name was not even quoted through it (a
+// newline in one started a line of its own). A test runner prints the message to a terminal or a
+// CI log, where U+202E shows the text after it reversed ("Trojan Source").
+describe('the failure message shows what reorders or breaks lines as escapes', () => {
+  // Anything but tab and the message's own line breaks that a terminal acts on rather than shows.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  const acting = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+  it('names, event names, status messages, values and expected ids', async () => {
+    await withSpan('parent\u202e\nforged line', async () => {
+      await withSpan('pay\u202eevil\u2066x\u2069', async (span) => {
+        span.addEvent('retry\u2028\u202d', { 'why\u202a': 'late\u2029\u202b' });
+        span.setAttribute('note', 'a\u202cb\u2067c\u2068');
+        throw new Error('declined\u202e\u2028\u001b[2J');
+      }).catch(() => undefined);
+    });
+    const { message } = failureOf(() =>
+      tracing.expectSpan('pay\u202eevil\u2066x\u2069', {
+        parent: 'other\u202e',
+        traceId: 'abc\u202e\ndef',
+        status: 'ok',
+        attributes: { note: 'z\u2066' },
+        event: 'refund\u202e',
+      }),
+    );
+    expect(message).not.toMatch(acting);
+    expect(message).toContain('\\u202e');
+    expect(message).toContain('\\u2028');
+    // The only lines are the message's own: none starts with a forged span's text.
+    expect(message.split('\n').filter((line) => line.startsWith('forged'))).toEqual([]);
+    expect(message).toContain('parent: expected "other\\u202e", got "parent\\u202e\\nforged line"');
+    expect(message).toContain('event: expected "refund\\u202e", got "retry\\u2028\\u202d"');
+  });
 });

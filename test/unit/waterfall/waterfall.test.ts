@@ -81,6 +81,30 @@ describe('renderWaterfall', () => {
     expect(row).not.toContain('http.route');
   });
 
+  // barWidth was used as given: 1e9, 2 ** 31 or Infinity made ' '.repeat() throw RangeError (the
+  // WaterfallExporter caught it: the trace was never printed), 1e8 built a 100 MB row per span,
+  // and NaN drew no bar at all. The width of a bar is now at most 1,000 cells.
+  it.each([
+    ['1e9', 1000, 1e9],
+    ['2 ** 31', 1000, 2 ** 31],
+    ['Infinity', 1000, Number.POSITIVE_INFINITY],
+    ['NaN', 40, Number.NaN],
+    ['-5', 10, -5],
+    ['40.5', 40, 40.5],
+    ["'80' (a string)", 40, '80'],
+  ])('barWidth %s draws bars of %i cells', (_given, cells, barWidth) => {
+    const rows = renderWaterfall(ORDER_TRACE, { barWidth: barWidth as number }).split('\n');
+    expect(rows).toHaveLength(EXPECTED.split('\n').length);
+    expect(rows[2]).toContain(`│${'█'.repeat(cells)}│`);
+    for (const row of rows) expect(row.length).toBeLessThan(1200);
+  });
+
+  it('maxNameWidth or maxValueLength given as NaN keep their defaults (names and values showed as …)', () => {
+    expect(renderWaterfall(ORDER_TRACE, { maxNameWidth: Number.NaN, maxValueLength: Number.NaN })).toBe(
+      EXPECTED,
+    );
+  });
+
   it('shows control characters from span data as escapes: one row per span, no terminal codes', () => {
     const span: WaterfallSpan = {
       ...ORDER_TRACE[0]!,
@@ -379,6 +403,35 @@ describe('WaterfallExporter', () => {
     expect(written).toHaveLength(1);
     expect(written[0]).toContain('child-0');
     void waiting.shutdown();
+  });
+
+  it('says which render option it cannot use as given, and what it uses instead; then prints', () => {
+    const lines: string[] = [];
+    const odd = new WaterfallExporter({
+      stream: { write: (chunk: string) => lines.push(chunk) },
+      env: { NO_COLOR: '1' },
+      rootGraceMillis: 0,
+      barWidth: 1e9,
+      maxNameWidth: Number.NaN,
+      maxValueLength: '20' as unknown as number,
+    });
+    expect(lines).toEqual([
+      '[@acme/otel] WaterfallExporter barWidth=1000000000 was given, but it is more than 1000, using 1000.\n',
+      '[@acme/otel] WaterfallExporter maxNameWidth=NaN was given, but it is no number, using 50.\n',
+      '[@acme/otel] WaterfallExporter maxValueLength="20" was given, but it is no number, using 48.\n',
+    ]);
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(odd)] }).getTracer('t');
+    tracer.startSpan('GET /wide').end();
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toContain(`GET /wide`);
+    expect(lines[3]).toContain(`│${'█'.repeat(1000)}│`);
+    const write = (chunk: string) => lines.push(chunk);
+    expect(new WaterfallExporter({ stream: { write }, barWidth: 80, maxValueLength: 200 })).toBeDefined();
+    expect(lines).toHaveLength(4); // good options: nothing said
+    expect(new WaterfallExporter({ stream: { write }, barWidth: -5 })).toBeDefined();
+    expect(lines[4]).toBe(
+      '[@acme/otel] WaterfallExporter barWidth=-5 was given, but it is less than 10, using 10.\n',
+    );
   });
 
   it('fails exports after shutdown', async () => {

@@ -1,0 +1,126 @@
+// `span.setAttributes(x)` on a span of ours, where x is a string or an array: the SDK walks it with
+// `for…in`, taking each character (element) for an attribute. A 10 MB string held the event loop
+// ~17 s and a 10-million-element array ~8 s (Node 20, sdk-trace 2.12), for 128 attributes named
+// `0`, `1`, … `withSpan`/`traced` refuse such `attributes` since 7710446; a span the app holds
+// (withSpan's callback, `tracing.tracer`, `trace.getTracer()`) is now refused the same, said once.
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withSpan } from '../../../src/context/index.js';
+import { initTracing } from '../../../src/sdk/init.js';
+import { setupTestTracing } from '../../../src/testing/index.js';
+import { counted } from '../../support/hostile.js';
+import { captureLogLines, resetTracing } from '../../support/reset.js';
+
+let lines: string[];
+let exporter: InMemorySpanExporter;
+let tracing: ReturnType<typeof initTracing>;
+beforeEach(() => {
+  lines = captureLogLines();
+  exporter = new InMemorySpanExporter();
+  tracing = initTracing(
+    { serviceName: 'svc', exporter, handleSignals: false, instrumentations: false },
+    { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
+  );
+});
+afterEach(async () => {
+  await resetTracing();
+});
+
+async function exported(name: string) {
+  await tracing.forceFlush();
+  const span = exporter.getFinishedSpans().find((s) => s.name === name);
+  if (!span) throw new Error(`no span ${name}`);
+  return span;
+}
+
+describe('setAttributes given no object of attributes', () => {
+  it('a string is not read: no attribute named 0, 1, …; the call chains; said once', async () => {
+    const span = tracing.tracer.startSpan('string');
+    expect(span.setAttributes('abc' as never)).toBe(span);
+    span.setAttributes('x'.repeat(1_000_000) as never);
+    span.setAttributes({ kept: 1 }).setAttribute('also', 2).end();
+    expect((await exported('string')).attributes).toEqual({ kept: 1, also: 2 });
+    const said = lines.filter((l) => l.includes('setAttributes'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(
+      /^\[@acme\/otel\] span\.setAttributes was given a string \(3 characters\), not an object of attributes: ignored/,
+    );
+  });
+
+  it('an array is not walked (the first 10,000 reads of a million-element one threw)', async () => {
+    const { list, reads } = counted(new Array(1_000_000).fill('v'));
+    await withSpan('array', (span) => {
+      span.setAttributes(list as never);
+      span.setAttributes({ kept: true });
+    });
+    expect(reads()).toBe(0);
+    expect((await exported('array')).attributes).toEqual({ kept: true });
+    expect(lines.filter((l) => l.includes('span.setAttributes was given an array'))).toHaveLength(1);
+  });
+
+  it('on spans from trace.getTracer() too, and null or undefined stay a no-op as in the SDK', async () => {
+    const span = trace.getTracer('app').startSpan('global');
+    span.setAttributes('abc' as never);
+    span.setAttributes(null as never);
+    span.setAttributes(undefined as never);
+    span.end();
+    expect((await exported('global')).attributes).toEqual({});
+  });
+});
+
+describe('startSpan given such attributes', () => {
+  // Our tracers start a span bare and set its start attributes right after when nothing reads them
+  // at start (src/sampling/start-attributes.ts): a string went to span.setAttributes, walked.
+  it('a string: the span starts without it (it had 0, 1, 2 for "abc")', async () => {
+    tracing.tracer.startSpan('option', { attributes: 'abc' as never }).end();
+    expect((await exported('option')).attributes).toEqual({});
+    expect(lines.filter((l) => l.includes('was given'))).toEqual([
+      '[@acme/otel] tracer.startSpan("option") was given a string (3 characters) as attributes, not an object: started without them (the SDK would take each of its characters for an attribute named 0, 1, …)',
+    ]);
+  });
+
+  // With a processor of the user's (or a sampler) start attributes go to the SDK's startSpan, which
+  // walks an array whole before any processor sees the span.
+  it('an array, with a span processor of the user: not walked either', async () => {
+    await resetTracing();
+    lines = captureLogLines();
+    exporter = new InMemorySpanExporter(); // the first one was shut down with its pipeline
+    const seen: string[] = [];
+    tracing = initTracing(
+      {
+        serviceName: 'svc',
+        exporter,
+        handleSignals: false,
+        instrumentations: false,
+        spanProcessors: [
+          {
+            onStart: (span) => seen.push(span.name),
+            onEnd: () => undefined,
+            forceFlush: () => Promise.resolve(),
+            shutdown: () => Promise.resolve(),
+          },
+        ],
+      },
+      { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
+    );
+    const { list, reads } = counted(new Array(1_000_000).fill('v'));
+    tracing.tracer.startSpan('listed', { attributes: list as never }).end();
+    expect(reads()).toBe(0);
+    expect(seen).toEqual(['listed']);
+    expect((await exported('listed')).attributes).toEqual({});
+    expect(lines.filter((l) => l.includes('was given'))).toEqual([
+      '[@acme/otel] tracer.startSpan("listed") was given an array (1,000,000 elements) as attributes, not an object: started without them (the SDK would take each of its elements for an attribute named 0, 1, …)',
+    ]);
+  });
+});
+
+describe('in the testing kit', () => {
+  it('the spans a test asserts on are guarded as production ones', async () => {
+    await resetTracing();
+    const kit = setupTestTracing();
+    withSpan('kit', (span) => span.setAttributes('abc' as never));
+    expect(kit.findSpan('kit')?.attributes).toEqual({});
+    await kit.shutdown();
+  });
+});
