@@ -3,11 +3,10 @@ import { createValueLengthLimit } from '../export/index.js';
 import { createRedactionProcessor } from '../redaction/redaction-processor.js';
 import { RandomTraceIdFlagProcessor } from '../sampling/index.js';
 import type { ResolvedConfig } from '../types.js';
-import { AttributesGuardProcessor } from './attributes-guard.js';
 
 /**
- * The processors every span passes before anyone else sees it, in order: the `setAttributes`
- * guard (attributes-guard.ts), the random flag, the value-length limit, `between`, then redaction. Redaction runs before the user's processors and
+ * The processors every span passes before anyone else sees it, in order: the random flag, the
+ * value-length limit, `between`, then redaction. Redaction runs before the user's processors and
  * every exporter, so none of them ever sees a raw secret; the length limit before it, since the SDK
  * cut attribute values at set time only and the scrubber should not pay for a 1 MB status message
  * either; the random-flag and gcTuning processors only act in onStart. Also what the warm-up of the
@@ -20,8 +19,7 @@ export function shapingProcessors(
   between: SpanProcessor[] = [],
   randomFlag = true,
 ): SpanProcessor[] {
-  const processors: SpanProcessor[] = [new AttributesGuardProcessor()];
-  if (randomFlag) processors.push(new RandomTraceIdFlagProcessor());
+  const processors: SpanProcessor[] = randomFlag ? [new RandomTraceIdFlagProcessor()] : [];
   processors.push(
     createValueLengthLimit(config.spanLimits.attributeValueLengthLimit, config.spanLimits.valueCountLimit),
     ...between,
