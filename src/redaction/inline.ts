@@ -4,6 +4,7 @@ import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
 import { isKeptValue } from './kept-values.js';
 import { nameTrie, stepBack } from './name-trie.js';
+import { workingDirectory } from './working-directory.js';
 
 /**
  * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
@@ -311,6 +312,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     }
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
+      // `"PWD":"/home/bob"`, `PWD: '/home/bob'`: the shell's working directory (kept-values.ts).
+      if (close !== -1 && !multi && workingDirectory(text, nameFrom, nameTo, d + 1, isSingleChar, close - 1))
+        return false;
       if (close !== -1) return found(d, c === DQUOTE ? 1 : 2, close);
       // An unquoted value cannot start at a quote; only a multi-part one can start earlier.
       if (!multi) return false;
