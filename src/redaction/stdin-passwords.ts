@@ -192,6 +192,12 @@ function isExpansion(text: string, from: number, quote: number): boolean {
  * arguments after the format, or the format itself when there are none and it has no `%`.
  */
 function written(text: string, from: number, to: number): [number, number, number] | undefined {
+  // Most commands before a pipe are neither (`aws … | docker login`, a chain of readers): their
+  // words are not read. echo's or printf's name, a path to it, or a quote that opens `sh -c "…"`.
+  let p = from;
+  while (p < to && isBlank(text.charCodeAt(p))) p++;
+  const c = text.charCodeAt(p) | 32;
+  if (c !== 101 && c !== 112 && c !== 47 && c !== 34 && c !== 39) return undefined;
   readWords(text, from, to);
   if (words.count < 2) return undefined;
   let i = 1;

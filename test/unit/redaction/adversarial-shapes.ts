@@ -350,6 +350,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['kept words, PWD', 'PWD=/a/b OLDPWD="/a b" ', ['text']],
   ['kept words, long PWD', '/a', ['text'], 'PWD='],
   ['kept words, test counts', 'pass: 1 of 2 pass: 1, fail pass: 123456789 ', ['text']],
+  // Lists after a secret name (2026-12-07): dense, unclosed, closed far away, closed on the next line.
+  ['inline lists', 'token=[a] ', ['text']],
+  ['inline lists, unclosed', 'password:[', ['text']],
+  ['inline lists, far closes', `token=[${'a '.repeat(150)}]`, ['text']],
+  ['inline lists, line ends', 'pwd:[\n]', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
