@@ -192,12 +192,6 @@ function isExpansion(text: string, from: number, quote: number): boolean {
  * arguments after the format, or the format itself when there are none and it has no `%`.
  */
 function written(text: string, from: number, to: number): [number, number, number] | undefined {
-  // Most commands before a pipe are neither (`aws … | docker login`, a chain of readers): their
-  // words are not read. echo's or printf's name, a path to it, or a quote that opens `sh -c "…"`.
-  let p = from;
-  while (p < to && isBlank(text.charCodeAt(p))) p++;
-  const c = text.charCodeAt(p) | 32;
-  if (c !== 101 && c !== 112 && c !== 47 && c !== 34 && c !== 39) return undefined;
   readWords(text, from, to);
   if (words.count < 2) return undefined;
   let i = 1;
@@ -211,6 +205,18 @@ function written(text: string, from: number, to: number): [number, number, numbe
   } else return undefined;
   if (i >= words.count || isExpansion(text, words.starts[i]!, words.quoted[i]!)) return undefined;
   return [words.starts[i]!, words.ends[words.count - 1]!, words.quoted[i]!];
+}
+
+/**
+ * Whether the command text[from, to) may be `echo` or `printf`: it starts with `e`, `p`, a path's
+ * `/`, or a quote that opens `sh -c "…"`. Most commands before a pipe are neither (`aws … |
+ * docker login`, a chain of readers), and their words are then not read.
+ */
+function mayWrite(text: string, from: number, to: number): boolean {
+  let p = from;
+  while (p < to && isBlank(text.charCodeAt(p))) p++;
+  const c = text.charCodeAt(p) | 32;
+  return p < to && (c === 101 || c === 112 || c === 47 || c === 34 || c === 39);
 }
 
 /** `-n`, `-e`, `-E` and their clusters (`-ne`). */
@@ -271,21 +277,28 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
       const start = commandStart(text, at, floor);
       const end = commandEnd(text, at + length);
       floor = end;
+      // What could feed it first, cheaply: `echo`/`printf` before a pipe (a single `|`, not `||`;
+      // `|&` is none), or `<<<` in its command. A chain of readers (`… | docker login
+      // --password-stdin | …`) has neither, and its words are then not read.
+      const pipe = start - 1;
+      const left =
+        pipe > 0 && text.charCodeAt(pipe) === PIPE && text.charCodeAt(pipe - 1) !== PIPE
+          ? commandStart(text, pipe, 0)
+          : -1;
+      const piped = left !== -1 && left >= copied && mayWrite(text, left, pipe);
+      // The next `<<<` searched for again only once passed (searching from every reader to the
+      // text's end made 256 KB of readers quadratic).
+      if (here !== -1 && here < at + length) here = text.indexOf('<<<', at + length);
+      const hereString = here !== -1 && here < end;
+      if (!piped && !hereString) continue;
       const kind = readerKind(text, start, end, at, length);
       if (kind === 0) continue;
       const afterColon = kind === AFTER_COLON;
-      // `echo pw | reader`: a single `|` (not `||`, `|&` is a pipe too) right before the command.
-      const pipe = start - 1;
-      if (pipe > 0 && text.charCodeAt(pipe) === PIPE && text.charCodeAt(pipe - 1) !== PIPE) {
-        // Back to the command before it: no further than the last command end, so read once or twice.
-        const left = commandStart(text, pipe, 0);
-        const value = left >= copied ? written(text, left, pipe) : undefined;
+      if (piped) {
+        const value = written(text, left, pipe);
         if (value !== undefined && !hide(value[0], value[1], afterColon, value[2])) return out;
       }
-      // `reader <<< value`: the next `<<<` searched for again only once passed (searching from
-      // every reader to the text's end made 256 KB of readers quadratic).
-      if (here !== -1 && here < at + length) here = text.indexOf('<<<', at + length);
-      if (here !== -1 && here < end) {
+      if (hereString) {
         readWords(text, here + 3, end);
         if (words.count > 0 && !isExpansion(text, words.starts[0]!, words.quoted[0]!)) {
           if (!hide(words.starts[0]!, words.ends[0]!, afterColon, words.quoted[0]!)) return out;
