@@ -29,9 +29,14 @@ export function workingDirectory(
     const c = text.charCodeAt(e);
     if (to === -1 && !isValueChar(c)) break;
     if (!isPathChar(c) && !(to !== -1 && c === 32)) return false;
+    // Longer than Linux's PATH_MAX: no working directory (a 256 KB value was read whole).
+    if (e - from >= MAX_PATH) return false;
   }
   return true;
 }
+
+/** Linux's PATH_MAX. */
+const MAX_PATH = 4096;
 
 /** A character of a plain path: letters, digits, `/`, `.`, `_`, `-`, `~`, `@`, `+`, `%`, `,`, `:`, `=`. */
 function isPathChar(c: number): boolean {

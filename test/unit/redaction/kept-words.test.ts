@@ -40,6 +40,8 @@ describe('kept after a secret name', () => {
     ['DB_PWD=/home/bob MYSQL_PWD=x pwd=/home/bob', `DB_PWD=${R} MYSQL_PWD=${R} pwd=${R}`],
     ['PWD=/tmp/x$y!', `PWD=${R}`],
     ['PWD_HASH=/a', 'PWD_HASH=/a'],
+    // Longer than PATH_MAX: no working directory.
+    [`PWD=/${'a/'.repeat(2048)}`, `PWD=${R}`],
     // A real `pass:` value, and a number with nothing that says it is a count.
     ['pass: hunter2', `pass: ${R}`],
     ['pass: 1234', `pass: ${R}`],
