@@ -18,7 +18,7 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
  *   `mysql -p db` prompts for the password (`db` is the database);
- * - likewise `-p pw` after sshpass or `login` after docker, podman, az and others (LOGIN_TOOLS), `-P pw` after sqlcmd, `-w pw`
+ * - likewise `-p pw` after sshpass, useradd/usermod/groupadd/groupmod (an encrypted password) or `login` after docker, podman, az and others (LOGIN_TOOLS), `-P pw` after sqlcmd, `-w pw`
  *   after an OpenLDAP client, `-k pw` after openssl, `-N pw` after ssh-keygen (`ssh -p 22`, `docker run -p 8080:80`, `curl -w …` elsewhere). A flag
  *   after the tool on its line is read as the tool's, so `sshpass -p pw ssh -p 22` hides the port too.
  * A value in quotes runs to the closing quote on its line (`-u 'bob:my pw'`).
@@ -131,9 +131,12 @@ const MONGO_TOOLS = [
   'mongotop',
   'mongofiles',
 ];
+/** shadow-utils' tools, whose `-p` takes the encrypted password (`usermod -p '$6$…' bob`). */
+const SHADOW_TOOLS = ['useradd', 'usermod', 'groupadd', 'groupmod'];
 /** The tools whose `-p` takes a password in the next word (Cassandra's cqlsh too). */
 export const P_PASSWORD_TOOLS = [
   'sshpass',
+  ...SHADOW_TOOLS,
   // RabbitMQ's management CLI (`rabbitmqadmin -u bob -p pw list queues`).
   'rabbitmqadmin',
   'cqlsh',
@@ -164,7 +167,17 @@ export const W_PASSWORD_TOOLS = [
  * a search through all of it (13 names: ~1 ms in 256 KB of flags): `login` after LOGIN_TOOLS,
  * `ldap` before an OpenLDAP client's rest of name (not `ldap://`).
  */
-const P_NEEDLES = ['sshpass', 'login', 'mongo', 'cqlsh', 'rabbitmqadmin'];
+const P_NEEDLES = [
+  'sshpass',
+  'login',
+  'mongo',
+  'cqlsh',
+  'rabbitmqadmin',
+  'useradd',
+  'usermod',
+  'groupadd',
+  'groupmod',
+];
 const UPPER_P_NEEDLES = ['sqlcmd', 'bcp', 'zip', 'ssh-keygen'];
 /** Tools named with a glued `-pSecret`: mysql's, sshpass's, 7-Zip's (`7z a -pSecret`). */
 const GLUED_P_NEEDLES = ['mysql', 'mariadb', 'sshpass', '7z'];
@@ -191,12 +204,13 @@ function isToolWord(text: string, at: number, tools: readonly string[], back: nu
 }
 
 /**
- * `sshpass`, `cqlsh`, one of MONGO_TOOLS as a word, or `login` as a word after one of LOGIN_TOOLS
- * and a space (`az login`, not `xaz login`).
+ * `sshpass`, `cqlsh`, one of MONGO_TOOLS or SHADOW_TOOLS as a word, or `login` as a word after one
+ * of LOGIN_TOOLS and a space (`az login`, not `xaz login`).
  */
 function acceptPTool(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
   if (c === 109) return isToolWord(text, at, MONGO_TOOLS, 0);
+  if (c === 117 || c === 103) return isToolWord(text, at, SHADOW_TOOLS, 0);
   if (c !== 108) return true;
   if (at < 3 || text.charCodeAt(at - 1) !== 32 || isNameChar(text.charCodeAt(at + 5))) return false;
   let word = at - 1;

@@ -241,6 +241,18 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
     wordAnchor: 'eyJ',
     guarded: true,
   },
+  // An AWS secret access key right after its access key id (`AKIA… wJalr…`, credentials.csv's
+  // `AKIA…,wJalr…`), with no name before it: 40 characters of [A-Za-z0-9/+], as a git SHA, base64 or
+  // a path can be, so only with the id before it (secret scanners want such a context too:
+  // trufflehog pairs the key with an id found near it, detect-secrets wants `aws`/`secret` on the
+  // line), 1-16 characters apart, none a letter, digit, `+` or a line's end, the last no `/`, and
+  // exactly 40 (a longer run is none). Before the id's pattern, which then hides the id kept here.
+  // Linear: from each id, a bounded gap and a fixed length.
+  {
+    regex: /\b((?:AKIA|ASIA)[A-Z0-9]{16}[^A-Za-z0-9+\r\n]{1,16}(?<!\/))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    wordAnchor: 'A(?:KI|SI)A',
+    prefix: true,
+  },
   // AWS access key ids.
   {
     regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g,

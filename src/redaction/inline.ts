@@ -4,6 +4,7 @@ import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
 import { isKeptValue } from './kept-values.js';
 import { built, nameTrie, stepBack } from './name-trie.js';
+import { workingDirectory } from './working-directory.js';
 
 /**
  * `name=value` / `Name: value` / `"name":"value"` pairs inside free text, each replaced by name,
@@ -57,6 +58,7 @@ const DQUOTE = 34;
 const SQUOTE = 39;
 const BACKSLASH = 92;
 const BRACKET = 93;
+const LBRACKET = 91;
 const COLON = 58;
 const EQUALS = 61;
 const GT = 62;
@@ -272,6 +274,30 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   const multiDone = onlyOf(replacement, isMultiChar) ? replacement : 'REDACTED';
   const replaced = ['', '"', "'", '\\"'].map((q) => q + replacement + q);
   replaced.push(`{${replacement}}`);
+  // A list (`password: [ 'pw' ]`, `"password":["pw"]`) is replaced whole, brackets too.
+  replaced.push(replacement);
+
+  // Where the next `]`, `\n` and `\r` are, at or after the last list looked at (-2: not searched
+  // yet, -1: none left), so that an unclosed `[` after each of many names costs no scan.
+  let nextClose = -2;
+  let nextLf = -2;
+  let nextCr = -2;
+
+  /**
+   * End of the list opening at `open`, past the first `]` after it on its line within MAX_BRACED,
+   * or -1. Until 2026-12-07 the value ended at its first blank or quote: `[` was replaced and
+   * `{ password: [ 'hunter2' ] }` went out as `password: [REDACTED] 'hunter2' ] }`. Neither nesting
+   * nor quotes are read (`[['a']]` leaves a `]`, `['a]b']` a `b']`): a scan per list costs
+   * MAX_BRACED reads where lists are dense and unclosed; three cached searches cost none.
+   */
+  function listEnd(text: string, open: number): number {
+    if (nextClose !== -1 && nextClose <= open) nextClose = text.indexOf(']', open + 1);
+    if (nextClose === -1 || nextClose - open > MAX_BRACED) return -1;
+    if (nextLf !== -1 && nextLf <= open) nextLf = text.indexOf('\n', open + 1);
+    if (nextCr !== -1 && nextCr <= open) nextCr = text.indexOf('\r', open + 1);
+    if ((nextLf !== -1 && nextLf < nextClose) || (nextCr !== -1 && nextCr < nextClose)) return -1;
+    return nextClose + 1;
+  }
 
   function isDone(text: string, at: number, done: string, valueChar: (c: number) => boolean): boolean {
     return wholeValue(text, at, 'REDACTED', valueChar) || wholeValue(text, at, done, valueChar);
@@ -328,12 +354,21 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     }
     if (c === DQUOTE || c === SQUOTE) {
       const close = quotedEnd(text, d);
+      // `"PWD":"/home/bob"`, `PWD: '/home/bob'`: the shell's working directory (kept-values.ts).
+      if (close !== -1 && !multi && workingDirectory(text, nameFrom, nameTo, d + 1, isSingleChar, close - 1))
+        return false;
       if (close !== -1) return found(d, c === DQUOTE ? 1 : 2, close);
       // An unquoted value cannot start at a quote; only a multi-part one can start earlier.
       if (!multi) return false;
     } else if (!multi) {
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
       if (isKeptValue(text, nameFrom, nameTo, d, isSingleChar)) return false;
+      if (c === LBRACKET) {
+        // Value characters glued after the `]` (`[a]b`) go with it, as they went with the `[`.
+        let close = listEnd(text, d);
+        while (close !== -1 && close < n && isSingleChar(text.charCodeAt(close))) close++;
+        if (close !== -1) return found(d, 5, close);
+      }
       return found(d, 0);
     }
     // Multi-part: the regex gives back the spaces after the separator one by one, and a value
@@ -445,6 +480,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     built(trie!);
     let out = '';
     let copied = 0;
+    nextClose = nextLf = nextCr = -2;
     separators.lastIndex = 0;
     while (separators.test(text)) {
       const sep = separators.lastIndex - 1;
@@ -467,6 +503,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     if (text.indexOf('=') === -1 && text.indexOf(':') === -1) return text;
     let out = '';
     let copied = 0;
+    nextClose = nextLf = nextCr = -2;
     locator.lastIndex = 0;
     for (let m = locator.exec(text); m !== null; m = locator.exec(text)) {
       // The regex found a pair here; matchAt takes it apart (name, separator, quote, value end).
@@ -475,7 +512,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
       out += replaced[quote]!;
       // Past the budget (budget.ts), this value runs to the end of the text.
       if (!takeSecret(budget)) return out;
-      copied = locator.lastIndex;
+      // A list runs past where the regex stopped (at its first blank or quote).
+      copied = quote === 5 ? Math.max(quotedTo, locator.lastIndex) : locator.lastIndex;
+      locator.lastIndex = copied;
     }
     return copied === 0 ? text : out + text.slice(copied);
   };

@@ -1,4 +1,6 @@
 import { isLetter, isWord } from './chars.js';
+import { passCount } from './test-counts.js';
+import { workingDirectory } from './working-directory.js';
 
 /**
  * Unquoted values after a secret name (inline.ts) that are no secret and that a reader needs:
@@ -12,7 +14,15 @@ import { isLetter, isWord } from './chars.js';
  *   most LONGEST_PROSE_WORD long. A token is random (digits, capitals): one of only lowercase letters
  *   is a word or a placeholder, as for the auth schemes (defaults.ts, notProse). Only after a word
  *   and one space, never at a line's start (`token: abc` in YAML stays scrubbed), and never for a
- *   password, which people choose.
+ *   password, which people choose;
+ * - Zod's `Required` (`password: Required`, a validation error's field and message), as the whole
+ *   value: before a line's end, `,`, `;`, a quote or a bracket (`password: Required now` is prose
+ *   that may hold a password, quoted `"password": "Required"` a config's value);
+ * - the shell's working directory, `PWD=/home/bob` and `OLDPWD=…` (an environment dump): the name
+ *   in capitals, not after `_` or `;` (`DB_PWD=`, ODBC's `…;PWD=pw;`), the value an absolute
+ *   path of path characters only (workingDirectory);
+ * - a test runner's count after `pass`: `pass: 3 of 10 tests`, `pass: 3/10`, `pass: 12 passed`,
+ *   `pass: 3, fail: 1` (passCount). A bare number stays hidden: `pass: 1234` may be a PIN.
  */
 const NOT_SET = ['null', 'NULL', 'Null', 'undefined', 'None', 'nil', '<nil>'];
 const LONGEST_PROSE_WORD = 20;
@@ -39,6 +49,8 @@ export function isKeptValue(
   from: number,
   isValueChar: (c: number) => boolean,
 ): boolean {
+  if (workingDirectory(text, nameFrom, nameTo, from, isValueChar)) return true;
+  if (passCount(text, nameFrom, nameTo, from)) return true;
   const first = text.charCodeAt(from);
   if (!isLetter(first) && first !== 60) return false;
   const e = wordEnd(text, from);
@@ -46,6 +58,7 @@ export function isKeptValue(
   const ends = e >= text.length || !isValueChar(text.charCodeAt(e));
   if (ends)
     for (const word of NOT_SET) if (e - from === word.length && text.startsWith(word, from)) return true;
+  if (e - from === 8 && text.startsWith('Required', from) && endsZodMessage(text.charCodeAt(e))) return true;
   // `SET PASSWORD = PASSWORD('pw')`: sql-passwords.ts hides the function's argument; taken as the
   // value, `PASSWORD(` was replaced and `'pw')` went out.
   if (text.charCodeAt(e) === 40 && isWord(text, from, e, 'password')) return true;
@@ -84,4 +97,20 @@ function proseAfterToken(text: string, nameFrom: number, nameTo: number, from: n
     if (!(c >= 97 && c <= 122) && !(i === from && c >= 65 && c <= 90)) return false;
   }
   return true;
+}
+
+/** What may follow Zod's `Required` as a whole value: the text's or a line's end, `,`, `;`, a quote, `)`, `]`, `}`. */
+function endsZodMessage(c: number): boolean {
+  return (
+    Number.isNaN(c) ||
+    c === 10 ||
+    c === 13 ||
+    c === 44 ||
+    c === 59 ||
+    c === 34 ||
+    c === 39 ||
+    c === 41 ||
+    c === 93 ||
+    c === 125
+  );
 }

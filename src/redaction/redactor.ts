@@ -30,6 +30,7 @@ import { createRedisStatementScrubber } from './redis-statement.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
 import { createSqlPasswordScrubber } from './sql-passwords.js';
+import { createStdinPasswordScrubber } from './stdin-passwords.js';
 import { DEFAULT_QUERY_PARAMS, redactPathParams, redactQuery, redactUrl, redactUrlsInText } from './url.js';
 import { backtrackRisk, KEY_PREFIX, replaceWindowed, WINDOW } from './user-patterns.js';
 import { createUserinfoScrubber } from './userinfo.js';
@@ -385,6 +386,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
   const positional = createPositionalPasswordScrubber(replacement);
+  const stdinPasswords = createStdinPasswordScrubber(replacement);
   const oracleLogins = createOracleLoginScrubber(replacement);
   const pgErrors = createPgErrorScrubber(replacement);
   const dbErrors = createDbErrorValueScrubber(replacement);
@@ -440,7 +442,10 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
-    const credentials = positional(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget);
+    const credentials = stdinPasswords(
+      positional(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+      budget,
+    );
     const pairs = phrases(inline(encodedNames(credentials, budget), budget));
     const markup = setCookie(xml(pairs, budget), budget);
     const databases = dbErrors(pgErrors(sqlPasswords(markup, budget), budget), budget);

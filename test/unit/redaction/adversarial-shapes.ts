@@ -329,6 +329,32 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['tool password flags, -k and -N', 'openssl -k a ssh-keygen -N a ', ['text']],
   ['tool password flags, -k and -N, no tool', ' -k a -N a', ['text']],
   ['SQL PASSWORD() values', "SET PASSWORD = PASSWORD('a') ", ['text']],
+  // Passwords on stdin (2026-12-07): a reader per few bytes, readers with nothing piped in, one
+  // long command, long left sides, here-strings, unclosed quotes, chains of pipes.
+  ['stdin passwords', 'echo a | docker login --password-stdin; ', ['text']],
+  ['stdin passwords, no pipe', ' --password-stdin', ['text']],
+  ['stdin passwords, chains', '| docker --password-stdin ', ['text'], 'echo a '],
+  ['stdin passwords, long left sides', `echo ${'a '.repeat(40)}| chpasswd;`, ['text']],
+  ['stdin passwords, here-strings', 'chpasswd <<< a:a <<< ', ['text']],
+  ['stdin passwords, unclosed quotes', 'echo "a | sudo -S a;', ['text']],
+  ['stdin passwords, near misses', 'a|--stdin|--with-tokenx|chpasswdx|sudo -Sx|', ['text']],
+  ['stdin passwords, long command', ' a', ['text'], 'echo a | passwd --stdin'],
+  ['user flags, shadow tools', 'usermod -p a useradd -p ', ['text']],
+  // AWS secret keys after their ids (2026-12-07): ids per few bytes, gaps at their longest, near-miss runs.
+  ['AWS key pairs', 'AKIAIOSFODNN7EXAMPLE ', ['text', 'url']],
+  ['AWS key pairs, long gaps', `AKIAIOSFODNN7EXAMPLE${' '.repeat(16)}`, ['text']],
+  ['AWS key pairs, near-miss runs', `ASIAIOSFODNN7EXAMPLE ${'a/'.repeat(20)}a `, ['text']],
+  ['AWS key pairs, slashes', 'AKIAIOSFODNN7EXAMPLE //////////////////////', ['text']],
+  // Kept words (2026-12-07): Zod's Required, working directories, test counts.
+  ['kept words, Zod', 'password: Required, ', ['text']],
+  ['kept words, PWD', 'PWD=/a/b OLDPWD="/a b" ', ['text']],
+  ['kept words, long PWD', '/a', ['text'], 'PWD='],
+  ['kept words, test counts', 'pass: 1 of 2 pass: 1, fail pass: 123456789 ', ['text']],
+  // Lists after a secret name (2026-12-07): dense, unclosed, closed far away, closed on the next line.
+  ['inline lists', 'token=[a] ', ['text']],
+  ['inline lists, unclosed', 'password:[', ['text']],
+  ['inline lists, far closes', `token=[${'a '.repeat(150)}]`, ['text']],
+  ['inline lists, line ends', 'pwd:[\n]', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -69,10 +69,13 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
     `|(\\{)(?:[^}\\r\\n]|\\}\\}){0,256}(\\}))`;
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
+  // A list after a single-part name (`password: [ 'a' ]`) added 2026-12-07: to the first `]` on its
+  // line, 255 characters at most between, and the value characters glued after it.
+  const list = `\\[[^\\]\\r\\n]{0,255}\\][^\\s"',;&}]*`;
   const inline = new RegExp(
     `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+))` +
-      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`,
+      `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$8$9$10$11$12$13$15$16$17$18$19$20${replacement.replace(/\$/g, '$$$$')}$3$4$5$7$10$11$12$14$17$18$19$21`;

@@ -18,6 +18,25 @@ describe('short password flags after the tools that take them', () => {
   it.each([
     ['sshpass -p s3cret ssh deploy@host', `sshpass -p ${R} ssh deploy@host`],
     ['docker login -u bob -p s3cret ghcr.io', `docker login -u bob -p ${R} ghcr.io`],
+    // shadow-utils' `-p` takes the encrypted password (2026-12-07: went out whole).
+    ["usermod -p '$6$rounds=5000$saltsalt$hashhashhash' bob", `usermod -p '${R}' bob`],
+    ['sudo useradd -m -p HASHabc123 bob', `sudo useradd -m -p ${R} bob`],
+    ['/usr/sbin/groupadd -p $1$x$y devs', `/usr/sbin/groupadd -p ${R} devs`],
+    ['groupmod -p HASH devs', `groupmod -p ${R} devs`],
+    ['useradd --password HASHabc123 bob', `useradd --password ${R} bob`],
+    // Consul's ACL token secret (already hidden; kept as a regression case).
+    [
+      'consul acl token read -secret-id=6a1253d2-1785-24fd-91c2-f8e78c745511',
+      `consul acl token read -secret-id=${R}`,
+    ],
+    [
+      'consul acl token read -secret-id 6a1253d2-1785-24fd-91c2-f8e78c745511',
+      `consul acl token read -secret-id ${R}`,
+    ],
+    [
+      'CONSUL_HTTP_TOKEN=6a1253d2-1785-24fd-91c2-f8e78c745511 consul members',
+      `CONSUL_HTTP_TOKEN=${R} consul members`,
+    ],
     ['podman login -p "my pw" quay.io', `podman login -p "${R}" quay.io`],
     ['sqlcmd -S db -U sa -P s3cret -Q "select 1"', `sqlcmd -S db -U sa -P ${R} -Q "select 1"`],
     ['ldapsearch -x -D cn=admin,dc=x -w s3cret -b dc=x', `ldapsearch -x -D cn=admin,dc=x -w ${R} -b dc=x`],
@@ -67,6 +86,7 @@ describe('short password flags after the tools that take them', () => {
     'az login\n-p 8080',
     // The tools' names inside other words, file names and addresses.
     'pymongo -p 8080; mongodb://h:27017 -p 5; tar -cf backup.zip -P x; gzip -P x; 7zip -pv',
+    'xusermod -p 1; useradder -p 2; groupadd.log -p 3',
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
@@ -88,6 +108,10 @@ describe('short password flags after the tools that take them', () => {
       [
         ['docker', 'login', '-u', 'bob', '-p', 's3cret'],
         ['docker', 'login', '-u', 'bob', '-p', R],
+      ],
+      [
+        ['usermod', '-p', '$6$salt$hash', 'bob'],
+        ['usermod', '-p', R, 'bob'],
       ],
       [
         ['docker', 'run', '-p', '8080:80', 'img'],
