@@ -130,11 +130,10 @@ describe("the limit the main thread's exporter learned from the collector", () =
       { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
     );
     expect(code, output).toBe(0);
+    // Each one, at least once: the main thread may also deliver what it had received before the
+    // thread's exit path sent it (seen on Node 26 on a loaded host: a span twice, none lost).
     expect(
-      spans
-        .filter((s) => s.name.startsWith('early-'))
-        .map((s) => s.name)
-        .sort(),
+      [...new Set(spans.filter((s) => s.name.startsWith('early-')).map((s) => s.name))].sort(),
       output,
     ).toEqual(['early-0', 'early-1', 'early-2', 'early-3', 'early-4']);
   });
