@@ -1,7 +1,8 @@
 import { log } from '../diag/index.js';
 import { errorMessage } from '../errors.js';
 import type { AcmeBatchSpanProcessor, RequestSizeLimit } from '../export/index.js';
-import { EncodedSpans, groupThousands } from '../export/index.js';
+import { EncodedSpans } from '../export/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import { type CrashRecord, crashMessage, installCrashMonitor } from './crash-monitor.js';
 import { ExitRequests } from './exit-requests.js';
 import { OPEN_SPAN_CAP, type OpenSpanTracker } from './open-spans.js';

@@ -5,7 +5,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 // The sender thread is its own entry (dist/exit-sender.*), started at exit: it imports the
 // transport files it needs, not export/index.ts, so its bundle does not take in the whole export path.
 import { collectorCause, collectorNaming } from '../export/collector-cause.js';
-import { groupThousands } from '../export/drop-reporter.js';
 import { describeExportError, isRetryableExportError } from '../export/export-errors.js';
 import { grpcTransportOptions } from '../export/otlp/grpc-options.js';
 import { GrpcTransport } from '../export/otlp/grpc-transport.js';
@@ -16,6 +15,7 @@ import { type Backoff, retryWait } from '../export/retry-wait.js';
 import { statedSizeLimit } from '../export/stated-limit.js';
 import { isTooLargeAnswer } from '../export/too-large-answer.js';
 import type { ResolvedConfig } from '../types.js';
+import { groupThousands } from '../util/group-thousands.js';
 import {
   type ExitSenderData,
   type ExitSendItem,

@@ -1,5 +1,6 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { LogLimiter, log } from '../diag/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import { type CollectorNaming, collectorCause, collectorNaming, withHint } from './collector-cause.js';
 import {
   classifyExportError,
@@ -48,14 +49,6 @@ interface Window {
 type LossKind = 'dropped' | 'other' | 'failed' | 'rejected';
 
 const spans = (n: number) => `${groupThousands(n)} span${n === 1 ? '' : 's'}`;
-
-/**
- * `12345` → `12,345`, as `Intl.NumberFormat('en-US')` writes a count. Not Intl itself: creating
- * a NumberFormat loads ICU's locale data, ~15 ms, and this module is loaded at start-up.
- */
-export function groupThousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
 
 /**
  * Turns span loss into log lines, so nothing is lost silently (upstream only logs at `diag` level,

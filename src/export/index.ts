@@ -1,7 +1,7 @@
 // export/: the only way to the exporters and span processors (exporter.ts assembles them).
 export { AcmeBatchSpanProcessor, URGENT_DELAY_MILLIS } from './batch-processor.js';
 export { CountingExporter } from './counting-exporter.js';
-export { DropReporter, type DropReporterOptions, groupThousands } from './drop-reporter.js';
+export { DropReporter, type DropReporterOptions } from './drop-reporter.js';
 export { describeExportError, UnencodableSpanError } from './export-errors.js';
 export { createExporters } from './exporter.js';
 export { EncodedSpanQueue, EncodedSpans } from './otlp/encoded-queue.js';

@@ -1,7 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { log } from '../diag/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import type { DropReporter } from './drop-reporter.js';
-import { groupThousands } from './drop-reporter.js';
 import type { OversizedSpan } from './otlp/encoded-queue.js';
 import { describeSpan } from './span-label.js';
 import type { ExportCounters } from './stats.js';

@@ -1,8 +1,8 @@
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { log } from '../diag/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import { collectorNaming } from './collector-cause.js';
-import { groupThousands } from './drop-reporter.js';
 import type { EncodedSpans } from './otlp/encoded-queue.js';
 import { resourceEnvelopeBytes, scopeEnvelopeBytes } from './otlp/request.js';
 

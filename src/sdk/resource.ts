@@ -11,7 +11,6 @@ import {
 import { log } from '../diag/index.js';
 import {
   fitResource,
-  groupThousands,
   resourceEnvelopeBytes,
   resourceLimitBytes,
   TRUNCATED_ATTRIBUTE,
@@ -20,6 +19,7 @@ import { scrubArgs } from '../redaction/args.js';
 import type { Redactor } from '../redaction/redactor.js';
 import { redactorFor } from '../redaction/shared.js';
 import type { DetectorName, ResolvedConfig } from '../types.js';
+import { groupThousands } from '../util/group-thousands.js';
 import { lazyRequire } from '../util/index.js';
 import { instanceIdDetector } from './instance-id.js';
 import { syncContainerDetector, syncHostDetector } from './sync-detectors.js';

@@ -1,3 +1,5 @@
+import { groupThousands } from './group-thousands.js';
+
 /**
  * What `value`, given as attributes, is when it is no object of attributes (`a string`, `an array`,
  * `a number`, `a revoked Proxy`); `undefined` for an object, and for null or undefined, which the
@@ -18,8 +20,8 @@ export function notAttributes(value: unknown): string | undefined {
 /** `kind` (from {@link notAttributes}) with its size: `a string (10,000,000 characters)`. Never throws. */
 export function shownNotAttributes(value: unknown, kind: string): string {
   try {
-    if (typeof value === 'string') return `${kind} (${value.length.toLocaleString('en-US')} characters)`;
-    if (Array.isArray(value)) return `${kind} (${value.length.toLocaleString('en-US')} elements)`;
+    if (typeof value === 'string') return `${kind} (${groupThousands(value.length)} characters)`;
+    if (Array.isArray(value)) return `${kind} (${groupThousands(value.length)} elements)`;
   } catch {
     // A revoked Proxy, or a length that cannot be read: the kind says enough.
   }

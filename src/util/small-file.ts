@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { groupThousands } from './group-thousands.js';
 
 /**
  * Reads a file a user named in config (a certificate, a key) without blocking the thread or
@@ -19,7 +20,7 @@ export function readSmallFile(file: string, maxBytes: number): Buffer {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > maxBytes) throw new Error(`larger than ${maxBytes.toLocaleString('en-US')} bytes`);
+    if (stat.size > maxBytes) throw new Error(`larger than ${groupThousands(maxBytes)} bytes`);
     // One byte more than its size: a file that grows as it is read (a log being written) is
     // refused rather than read without end.
     const buffer = Buffer.allocUnsafe(stat.size + 1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { DropReporter, groupThousands } from '../../../src/export/drop-reporter.js';
+import { DropReporter } from '../../../src/export/drop-reporter.js';
 import { PartialSuccessError, ShutdownLossError } from '../../../src/export/export-errors.js';
 import { createExportStats } from '../../../src/export/stats.js';
 
@@ -282,26 +282,5 @@ describe('DropReporter', () => {
     expect(timers).toBe(3);
     reporter.shutdown();
     expect(vi.getTimerCount()).toBe(0);
-  });
-});
-
-describe('groupThousands', () => {
-  it('writes a count as Intl.NumberFormat("en-US") does, without loading Intl at start-up', () => {
-    const intl = new Intl.NumberFormat('en-US');
-    for (const n of [
-      0,
-      1,
-      12,
-      999,
-      1000,
-      12_345,
-      100_000,
-      999_999,
-      1_000_000,
-      2 ** 31,
-      Number.MAX_SAFE_INTEGER,
-    ]) {
-      expect(groupThousands(n)).toBe(intl.format(n));
-    }
   });
 });

@@ -13,7 +13,6 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
 import { AcmeBatchSpanProcessor } from '../../../src/export/batch-processor.js';
-import { groupThousands } from '../../../src/export/drop-reporter.js';
 import { EncodedSpanQueue, type EncodedSpans } from '../../../src/export/otlp/encoded-queue.js';
 import { buildTraceRequest } from '../../../src/export/otlp/request.js';
 import { splitBySize } from '../../../src/export/otlp/request-split.js';
@@ -21,6 +20,7 @@ import { LEARNED_LIMIT_MILLIS, RequestSizeLimit } from '../../../src/export/requ
 import { RetryingExporter } from '../../../src/export/retrying-exporter.js';
 import { createExportStats } from '../../../src/export/stats.js';
 import type { PartialExportResult } from '../../../src/export/too-large.js';
+import { groupThousands } from '../../../src/util/group-thousands.js';
 
 let lines: string[] = [];
 beforeEach(() => {
