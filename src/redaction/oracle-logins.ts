@@ -101,6 +101,11 @@ function beforeWord(c: number): boolean {
   return c <= 32 || c === DQUOTE || c === 39 || c === 40 || c === 59 || c === 44 || c === 38 || c === EQUALS;
 }
 
+/** What may come before a user in a login, as loginAt reads it: a word's start, `jdbc:…:`'s `:`, `userid=`'s `=`. */
+function mayPrecedeUser(c: number): boolean {
+  return c === COLON || c === EQUALS || beforeWord(c);
+}
+
 /** Whether `text[from, to)` is a word of its own: nothing but a word's boundary before it. */
 function startsAWord(text: string, from: number): boolean {
   return from === 0 || beforeWord(text.charCodeAt(from - 1));
@@ -432,6 +437,7 @@ export function createOracleLoginScrubber(replacement: string): OracleLoginScrub
 }
 
 function scrubLogins(text: string, first: number, budget: SecretBudget, replacement: string): string {
+  const n = text.length;
   let out = '';
   let copied = 0;
   // Where the last login's word ended: no user starts before it.
@@ -444,7 +450,13 @@ function scrubLogins(text: string, first: number, budget: SecretBudget, replacem
     const quoted = u === slash ? quotedUserBefore(text, slash, scanned) : -1;
     if (quoted !== -1) u = quoted;
     let next = slash + 1;
-    if (quoted !== -1 || (u < slash && slash - u <= MAX_USER && isLetter(text.charCodeAt(u)))) {
+    if (quoted === -1 && u < slash && u > 0 && !mayPrecedeUser(text.charCodeAt(u - 1))) {
+      // A user after `/`, `.`, `-`… starts no word, so this `/` is no login's, and neither is any
+      // `/` up to the next character that is neither a user's nor `/`: each of their users is
+      // after a `/` too. Skipped together (256 KB of `/a`, 131k slashes: 2.1 ms).
+      while (next < n && (isUserChar(text.charCodeAt(next)) || text.charCodeAt(next) === SLASH)) next++;
+      scanned = next;
+    } else if (quoted !== -1 || (u < slash && slash - u <= MAX_USER && isLetter(text.charCodeAt(u)))) {
       found.resume = next;
       if (
         loginAt(text, u, slash, -1) &&
