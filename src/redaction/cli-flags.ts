@@ -324,7 +324,10 @@ function singleDashSecretFlag(text: string, dash: number): boolean {
   oneDashEnd = end;
   const sep = text.charCodeAt(end);
   if (sep !== 32 && sep !== 9) return false;
-  oneDashPassPhrase = end - dash <= 8 && isOneOf(text, dash, end, PASS_PHRASE_FLAGS);
+  oneDashPassPhrase =
+    end - dash <= 8 &&
+    (text.charCodeAt(dash + 1) | 0x20) === 112 &&
+    isOneOf(text, dash, end, PASS_PHRASE_FLAGS);
   return oneDashPassPhrase || isOneDashSecretName(text, dash + 1, end);
 }
 
@@ -465,13 +468,14 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
       // ldapsearch, `-k pw` after openssl, `-N pw` after ssh-keygen.
       const k = c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : c === 119 ? 3 : c === 107 ? 4 : 5;
       shortFlagTools[k] ??= seenForShortFlag(k);
-      if (valueAt(dash + 2, true) && onLineOf(shortFlagTools[k]!, dash)) {
+      // The tool first: with none on the line (most text), no value is read.
+      if (onLineOf(shortFlagTools[k]!, dash) && valueAt(dash + 2, true)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }
     } else if (c === 112 && dash + 2 < n && !isBlank(text.charCodeAt(dash + 2))) {
       mysql ??= seen(GLUED_P_NEEDLES, acceptGluedPTool);
-      if (valueAt(dash + 2, false) && onLineOf(mysql, dash)) {
+      if (onLineOf(mysql, dash) && valueAt(dash + 2, false)) {
         ok = hide(valueFrom, valueTo);
         from = valueTo;
       }
