@@ -239,9 +239,13 @@ function mayHavePassword(tool: number, text: string, from: number): boolean {
 /**
  * Whether the words readWords found hold what positionalPassword looks for before anything else:
  * one of rabbitmqctl's subcommands, lftp's `-u`, one of mysqladmin's commands, smbclient's
- * service; compared in place, so a tool's words are made strings only when they may hold one.
+ * service, enough words for htpasswd's and net's; compared in place, so a tool's words are made strings only when they may hold one.
  */
 function wordsMayHold(tool: number, text: string): boolean {
+  // htpasswd's flags, file (unless `-n`), user and password; net's command and two more words (a
+  // share and a password, or a user and a password): 256 KB of `net use ` made a list of strings
+  // per `net` (4.5 ms).
+  if ((tool === HTPASSWD || tool === NET) && read.count < 3) return false;
   const words =
     tool === RABBITMQCTL
       ? RABBIT_COMMANDS
