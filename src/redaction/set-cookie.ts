@@ -1,5 +1,4 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { nextOf } from './chars.js';
 
 /**
  * The value of a cookie written as a `Set-Cookie` header is, without its header name: a logged
@@ -56,27 +55,30 @@ function attributeAt(text: string, at: number): boolean {
   return false;
 }
 
+// `; Path` and the like, found by the regex engine: a loop of indexOf per `;` cost ~10 ns a `;`
+// (256 KB of `;` took 2.5 ms), and reading each `;` in place 2 ms more for 256 KB of `;=`. Linear:
+// after `;` and spaces, a literal name and one character.
+const ATTRIBUTE = new RegExp(`; *(?:${ATTRIBUTES.join('|')})(?=[=; \\t\\r\\n]|$)`, 'gi');
+
 export function createSetCookieScrubber(replacement: string): SetCookieScrubber {
   return (text, budget = secretBudget()) => {
-    let semi = text.indexOf(';');
-    if (semi === -1) return text;
-    // The first `=` after the last `;` read: a run holds none when it is past this `;` (256 KB of
+    if (text.indexOf(';') === -1) return text;
+    // The first `=` after the last `;` matched: a run holds none when it is past this `;` (256 KB of
     // `; HttpOnly` read every run back, 3.6 ms), and once there is none left no value is.
     let eq = text.indexOf('=');
     if (eq === -1) return text;
     let out = '';
     let copied = 0;
     let after = 0;
-    // Where the last attribute attributeAt found starts.
+    // Where the last attribute matched starts.
     let attribute = -1;
-    // Each `;`, then its attribute read in place (attributeAt: a name of ATTRIBUTES and `=`, `;`, a
-    // blank or the end). A regex of `;`, spaces and the names matched the same `;` but built a match
-    // per `;`: 256 KB of `; Path=/` took 4 ms in this pass.
-    for (; semi !== -1; semi = nextOf(text, 59, ';', semi + 1)) {
+    ATTRIBUTE.lastIndex = 0;
+    for (let m = ATTRIBUTE.exec(text); m !== null; m = ATTRIBUTE.exec(text)) {
+      const semi = m.index;
       if (eq < after) eq = text.indexOf('=', after);
       if (eq === -1) break;
       after = semi + 1;
-      // The run read back below starts after the last `;` (no cookie character).
+      // The run read back below starts after the last `;` matched (no cookie character).
       if (eq >= semi) continue;
       let next = semi + 1;
       while (text.charCodeAt(next) === 32) next++;
@@ -88,7 +90,7 @@ export function createSetCookieScrubber(replacement: string): SetCookieScrubber 
       while (run > copied && isCookieChar(text.charCodeAt(run - 1))) run--;
       let equals = run;
       while (equals < semi && text.charCodeAt(equals) !== 61) equals++;
-      // A run that starts at the attribute read after the last `;` is that attribute (`; Path=/;`).
+      // A run that starts at the attribute matched after the last `;` is that attribute (`; Path=/;`).
       if (equals === run || equals >= semi - 1 || run === previous || attributeAt(text, run)) continue;
       const value = equals + 1;
       if (semi - value === 8 && text.startsWith('REDACTED', value)) continue;
