@@ -60,26 +60,29 @@ function attributeAt(text: string, at: number): boolean {
 // after `;` and spaces, a literal name and one character.
 const ATTRIBUTE = new RegExp(`; *(?:${ATTRIBUTES.join('|')})(?=[=; \\t\\r\\n]|$)`, 'gi');
 
+/** `eq` passed: where the next `=` is is not known. */
+const STALE = -2;
+
 export function createSetCookieScrubber(replacement: string): SetCookieScrubber {
   return (text, budget = secretBudget()) => {
     if (text.indexOf(';') === -1) return text;
-    // The first `=` after the last `;` matched: a run holds none when it is past this `;` (256 KB of
+    // The first `=` after a `;` at or before this run's start, or STALE once passed, looked for
+    // again after a run without one: a run holds none when it is past this `;` (256 KB of
     // `; HttpOnly` read every run back, 3.6 ms), and once there is none left no value is.
     let eq = text.indexOf('=');
     if (eq === -1) return text;
     let out = '';
     let copied = 0;
-    let after = 0;
     // Where the last attribute matched starts.
     let attribute = -1;
     ATTRIBUTE.lastIndex = 0;
     for (let m = ATTRIBUTE.exec(text); m !== null; m = ATTRIBUTE.exec(text)) {
       const semi = m.index;
-      if (eq < after) eq = text.indexOf('=', after);
-      if (eq === -1) break;
-      after = semi + 1;
       // The run read back below starts after the last `;` matched (no cookie character).
-      if (eq >= semi) continue;
+      if (eq !== STALE) {
+        if (eq >= semi) continue;
+        eq = STALE;
+      }
       let next = semi + 1;
       while (text.charCodeAt(next) === 32) next++;
       if (!attributeAt(text, next)) continue;
@@ -90,6 +93,11 @@ export function createSetCookieScrubber(replacement: string): SetCookieScrubber 
       while (run > copied && isCookieChar(text.charCodeAt(run - 1))) run--;
       let equals = run;
       while (equals < semi && text.charCodeAt(equals) !== 61) equals++;
+      if (equals === semi) {
+        eq = text.indexOf('=', semi);
+        if (eq === -1) break;
+        continue;
+      }
       // A run that starts at the attribute matched after the last `;` is that attribute (`; Path=/;`).
       if (equals === run || equals >= semi - 1 || run === previous || attributeAt(text, run)) continue;
       const value = equals + 1;
