@@ -56,6 +56,14 @@ describe('the shortcuts change no result', () => {
     expect(text('; HttpOnly; Secure; sid=abc; Path=/')).toBe('; HttpOnly; Secure; sid=[REDACTED]; Path=/');
     expect(text('a=1;x; Path=/')).toBe('a=1;x; Path=/');
     expect(text('a=1; Path=/; HttpOnly')).toBe('a=[REDACTED]; Path=/; HttpOnly');
+    // Runs without `=` between ones with it: the next `=` is looked for again after each.
+    expect(text('a=1; HttpOnly; HttpOnly; sid=abc; Path=/')).toBe(
+      'a=[REDACTED]; HttpOnly; HttpOnly; sid=[REDACTED]; Path=/',
+    );
+    expect(text('x; HttpOnly; a; Secure; tok=1; Secure')).toBe(
+      'x; HttpOnly; a; Secure; tok=[REDACTED]; Secure',
+    );
+    expect(text('=; HttpOnly; Path; k=v; Path')).toBe('=; HttpOnly; Path; k=[REDACTED]; Path');
   });
 
   it('a Key detail before the last `)=(` is read; `Key (` after it and a failing row still are', () => {
