@@ -114,11 +114,19 @@ function encodedValue(
       }
       continue;
     }
-    const secret = i > name && i - name <= MAX_NAME && secretName(text, name, i);
-    const multi = secret && multiPart(text, name, i);
     let start = i + 3;
     while (start < to && text.charCodeAt(start) === 43) start++;
     while (start + 2 < to && escapeAt(text, start) === 0x20) start += 3;
+    // A value that ends before it starts (`token%3D%26`), as one of many words or not, needs no
+    // name checked: 256 KB of `token%3D%26` checked 24k names for nothing (a fifth of the pass).
+    const first = start < to ? escapeAt(text, start) : -1;
+    if (start >= to || (first !== -1 && first < 128 && ENDS[first] === 2)) {
+      name = start;
+      i = start;
+      continue;
+    }
+    const secret = i > name && i - name <= MAX_NAME && secretName(text, name, i);
+    const multi = secret && multiPart(text, name, i);
     let end = start;
     while (end < to) {
       const c = text.charCodeAt(end);

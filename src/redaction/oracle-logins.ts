@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit, isLetter, isOneOf, isScrubbed, isWord } from './chars.js';
+import { isAlnum, isDigit, isLetter, isOneOf, isScrubbed, isWord, nextOf } from './chars.js';
 
 /**
  * Oracle's logins, `user/password@target`, in free text: a command line (`sqlplus
@@ -122,6 +122,9 @@ const found = {
   loginStart: -1,
   loginEnd: -1,
 };
+
+/** found.resume when loginAt read nothing: the user starts no word. */
+const NO_WORD = -1;
 
 /** found.loginStart, and what wordBefore returns, for a login's word that cannot be a tool's path. */
 const LOGIN_WORD = -2;
@@ -323,7 +326,10 @@ function loginAt(text: string, u: number, slash: number, given: number): boolean
     context = SURE;
   } else if (before === EQUALS) {
     context = u >= 7 && isWord(text, u - 7, u - 1, 'userid') && startsAWord(text, u - 7) ? SURE : NONE;
-  } else if (!beforeWord(before)) return false;
+  } else if (!beforeWord(before)) {
+    found.resume = NO_WORD;
+    return false;
+  }
   let at = -1;
   let e = slash + 1;
   // Whether this word could be a tool's relative path: set once the words before are read.
@@ -432,6 +438,7 @@ export function createOracleLoginScrubber(replacement: string): OracleLoginScrub
 }
 
 function scrubLogins(text: string, first: number, budget: SecretBudget, replacement: string): string {
+  const n = text.length;
   let out = '';
   let copied = 0;
   // Where the last login's word ended: no user starts before it.
@@ -455,10 +462,16 @@ function scrubLogins(text: string, first: number, budget: SecretBudget, replacem
         if (!takeSecret(budget)) return out;
         copied = found.passwordTo;
       }
+      // A user after `/`, `.`, `-`… starts no word, so this `/` is no login's, and neither is any
+      // `/` up to the next character that is neither a user's nor `/`: each of their users is
+      // after a `/`. Passed together (256 KB of `/a`, 131k slashes, each read on its own: 2.1 ms).
+      if (found.resume === NO_WORD)
+        while (next < n && (isUserChar(text.charCodeAt(next)) || text.charCodeAt(next) === SLASH)) next++;
       next = Math.max(found.resume, next);
       scanned = next;
     }
-    slash = nextSlash(text, next);
+    // A few characters read before indexOf: text dense with `/` (256 KB of ` a/a`: 2.4 ms, now 2.0).
+    slash = nextOf(text, SLASH, '/', next, 8);
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
@@ -475,14 +488,4 @@ function quotedUserBefore(text: string, slash: number, floor: number): number {
     if (c === DQUOTE || c === LF || c === SLASH || c === AT) break;
   }
   return q >= floor && q < slash - 2 && text.charCodeAt(q) === DQUOTE ? q : -1;
-}
-
-/**
- * The next `/` at or after `from`, or -1: a few characters read first, as indexOf's call costs more
- * than that in text dense with `/` (256 KB of ` a/a`: 2.4 ms, now 2.0).
- */
-function nextSlash(text: string, from: number): number {
-  const near = Math.min(from + 8, text.length);
-  for (let i = from; i < near; i++) if (text.charCodeAt(i) === SLASH) return i;
-  return near < text.length ? text.indexOf('/', near) : -1;
 }

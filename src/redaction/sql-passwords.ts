@@ -76,7 +76,14 @@ export function createSqlPasswordScrubber(replacement: string): SqlPasswordScrub
       const start = hit - 1;
       let valueTo = -1;
       let valueFrom = -1;
-      if (start >= 0 && (start === 0 || !isWordChar(text.charCodeAt(start - 1)))) {
+      // After `password`, only a blank, `(` or `'` can lead to a value: `Password:` is passed without
+      // the regex (256 KB of `Password: [REDACTED] a `, 11k of them: a third of the pass).
+      const after = k < 2 ? text.charCodeAt(start + 8) : 32;
+      if (
+        start >= 0 &&
+        (after === 32 || after === 9 || after === 40 || after === SQUOTE) &&
+        (start === 0 || !isWordChar(text.charCodeAt(start - 1)))
+      ) {
         const regex = k < 2 ? PASSWORD : IDENTIFIED;
         regex.lastIndex = start;
         if (regex.test(text)) {

@@ -355,6 +355,14 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline lists, unclosed', 'password:[', ['text']],
   ['inline lists, far closes', `token=[${'a '.repeat(150)}]`, ['text']],
   ['inline lists, line ends', 'pwd:[\n]', ['text']],
+  // Dense shapes over 5 ms at 256 KB found on 2026-12-07 (helper-46): cookie attributes as runs, every
+  // short flag that names a tool, one-dash pass phrase flags, tools' words with nothing to hide.
+  ['Set-Cookie attributes as runs', '; Path=/', ['text']],
+  ['Set-Cookie, empty names', '=; HttpOnly', ['text']],
+  ['short flags with tools, no tool', ' -u -a -p a/a', ['text']],
+  ['pass phrase flags, no values', ' -pass -pass', ['text']],
+  ['positional passwords, flags only', 'htpasswd -b -b ', ['text']],
+  ['positional passwords, net use only', 'net use ', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
