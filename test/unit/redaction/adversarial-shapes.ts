@@ -355,6 +355,15 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline lists, unclosed', 'password:[', ['text']],
   ['inline lists, far closes', `token=[${'a '.repeat(150)}]`, ['text']],
   ['inline lists, line ends', 'pwd:[\n]', ['text']],
+  // Nested lists and quoted items (2026-12-07): unclosed ones dense, quote runs, escaped quotes,
+  // lines with an unclosed quote each, nesting past the bound, lists that run over lines.
+  ['inline lists, nested', "token=[['a'],[", ['text']],
+  ['inline lists, quoted brackets', "token=['a]'] pwd:['", ['text']],
+  ['inline lists, quote runs', "'", ['text'], 'token=['],
+  ['inline lists, unclosed quotes per line', '"a\n', ['text'], 'token=['],
+  ['inline lists, deep', '[', ['text'], 'token='],
+  ['inline lists, escaped quotes', 'pwd=[\\"a]\\"', ['text']],
+  ['inline lists, over lines', 'token=[a,\n', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -69,9 +69,9 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
     `|(\\{)(?:[^}\\r\\n]|\\}\\}){0,256}(\\}))`;
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
-  // A list after a single-part name (`password: [ 'a' ]`) added 2026-12-07: to the first `]` on its
-  // line, 255 characters at most between, and the value characters glued after it.
-  const list = `\\[[^\\]\\r\\n]{0,255}\\][^\\s"',;&}]*`;
+  // A list after a single-part name (`password: [ 'a' ]`) added 2026-12-07: its `[` found here,
+  // where it ends read by referenceListEnd (nested lists and quoted items, 2026-12-07).
+  const list = `\\[`;
   const inline = new RegExp(
     `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
@@ -79,7 +79,75 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$8$9$10$11$12$13$15$16$17$18$19$20${replacement.replace(/\$/g, '$$$$')}$3$4$5$7$10$11$12$14$17$18$19$21`;
-  return (text) => (/[:=]/.test(text) ? text.replace(inline, inlineReplacement) : text);
+  const expand = (m: RegExpExecArray) =>
+    inlineReplacement.replace(/\$(\$|\d\d?)/g, (_all, g: string) => (g === '$' ? '$' : (m[Number(g)] ?? '')));
+  return (text) => {
+    if (!/[:=]/.test(text)) return text;
+    const state = { readUntil: 0 };
+    let out = '';
+    let copied = 0;
+    inline.lastIndex = 0;
+    for (let m = inline.exec(text); m !== null; m = inline.exec(text)) {
+      const name = m[8] ?? m[15];
+      const start = m.index + (name?.length ?? 0) + (m[9] ?? m[16] ?? '').length;
+      if (name !== undefined && text[start] === '[' && m.index + m[0].length === start + 1) {
+        let end = referenceListEnd(text, start, state);
+        if (end === -1) {
+          SINGLE_RUN.lastIndex = start;
+          SINGLE_RUN.test(text);
+          end = SINGLE_RUN.lastIndex;
+        }
+        out += text.slice(copied, start) + replacement;
+        copied = end;
+        inline.lastIndex = end;
+      } else {
+        out += text.slice(copied, m.index) + expand(m);
+        copied = m.index + m[0].length;
+      }
+    }
+    return out + text.slice(copied);
+  };
+}
+
+const SINGLE_RUN = /[^\s"',;&}]+/y;
+/** A quoted item of a list: `'…'`, `"…"` with escapes, JSON's escaped `\"…\"`, each on one line. */
+const LIST_ITEM = /'[^'\r\n]*'|"(?:[^"\\\r\n]|\\[^\r\n])*"|\\"(?:[^\\\r\n]|\\[^"\r\n])*\\"/y;
+
+/**
+ * Where the list opening at `open` ends, as list-values.ts and inline.ts say (no bound but the
+ * depth matters in texts this short): past its closing `]` and the value characters glued after
+ * it; not closed, its line's end or its first `]` on the line, whichever is further; inside a list
+ * that did not close, that first `]`.
+ */
+function referenceListEnd(text: string, open: number, state: { readUntil: number }): number {
+  const first = /^[^\]\r\n]{0,255}\]/.exec(text.slice(open + 1));
+  const firstEnd = first === null ? -1 : open + 1 + first[0].length;
+  let end = firstEnd;
+  if (open >= state.readUntil) {
+    let depth = 0;
+    let lineEnd = -1;
+    let p = open;
+    let close = -1;
+    while (p < text.length && close === -1) {
+      const c = text[p]!;
+      LIST_ITEM.lastIndex = p;
+      if (c === '[' && ++depth > 16) break;
+      if (c === ']' && --depth === 0) close = p + 1;
+      else if (LIST_ITEM.test(text)) p = LIST_ITEM.lastIndex;
+      else {
+        if ((c === '\n' || c === '\r') && lineEnd === -1) lineEnd = p;
+        p += c === '\\' && text[p + 1] === '"' ? 2 : 1;
+      }
+    }
+    if (close !== -1) end = close;
+    else {
+      state.readUntil = p;
+      end = Math.max(firstEnd, lineEnd === -1 ? p : lineEnd);
+      if (end <= open + 1) end = -1;
+    }
+  }
+  if (end !== -1) while (end < text.length && /[^\s"',;&}]/.test(text[end]!)) end++;
+  return end;
 }
 // --- End of reference. ---
 
