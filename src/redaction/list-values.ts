@@ -1,3 +1,5 @@
+import { isEscapedQuote, quoteClose } from './quotes.js';
+
 /**
  * Where a list given as a secret's value ends (inline.ts): `password: [ 'a', 'b' ]`,
  * `"password":[["a","b"]]`, `{ password: ['a]b'] }`. Nested lists and quoted items are read as a
@@ -6,10 +8,10 @@
  * `JSON.stringify(…, null, 2)` and util.inspect write a long one.
  *
  * Linear: one list is read at most MAX_LIST units (a character, or an escape's two); a quote is
- * looked for its close on its own line only, and when it has none it is read as a character (then
- * no later quote of its kind can close in the list either: at most one such look per kind and list).
- * A list that does not close leaves `listStop` where the reading stopped; inline.ts reads no list
- * that starts before it again.
+ * looked for its close on its own line only (quotes.ts), and when it has none it is read as a
+ * character (then no later quote of its kind on that line can close either: one such look per kind
+ * and line). A list that does not close leaves in `listRead` where the reading stopped; inline.ts
+ * reads no list that starts before that again.
  */
 export const MAX_LIST = 4096;
 /** The deepest nesting read: past it, reading stops (inline.ts then takes the first `]`). */
@@ -26,28 +28,6 @@ const CR = 13;
 /** Where the last listClose that found no close stopped reading, and the first line end it read (-1: none). */
 export const listRead = { stop: 0, lineEnd: -1 };
 
-/**
- * Index of the closing quote of the quoted item opening at `open` (`'…'`, `"…"` with backslash
- * escapes, or an escaped `\"…\"` inside a JSON string when `escaped`), before a line's end and
- * `limit`; -1 when none.
- */
-function quoteClose(text: string, open: number, limit: number, escaped: boolean): number {
-  const quote = text.charCodeAt(escaped ? open + 1 : open);
-  let p = escaped ? open + 2 : open + 1;
-  while (p < limit) {
-    const c = text.charCodeAt(p);
-    if (c === LF || c === CR) return -1;
-    if (c === BACKSLASH && quote === DQUOTE) {
-      const next = text.charCodeAt(p + 1);
-      if (escaped && next === DQUOTE) return p + 1;
-      if (next === LF || next === CR) return -1;
-      p += 2;
-    } else if (c === quote && !escaped) return p;
-    else p++;
-  }
-  return -1;
-}
-
 /** Past the `]` that closes the list opening at `open`, or -1 (see listRead). */
 export function listClose(text: string, open: number): number {
   const limit = Math.min(text.length, open + MAX_LIST);
@@ -62,7 +42,7 @@ export function listClose(text: string, open: number): number {
     } else if (c === LBRACKET) {
       if (++depth > MAX_LIST_DEPTH) break;
       p++;
-    } else if (c === SQUOTE || c === DQUOTE || (c === BACKSLASH && text.charCodeAt(p + 1) === DQUOTE)) {
+    } else if (c === SQUOTE || c === DQUOTE || (c === BACKSLASH && isEscapedQuote(text, p))) {
       const close = quoteClose(text, p, limit, c === BACKSLASH);
       p = close === -1 ? p + (c === BACKSLASH ? 2 : 1) : close + 1;
     } else {
