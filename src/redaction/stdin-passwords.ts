@@ -177,6 +177,28 @@ function mayWrite(text: string, from: number, to: number): boolean {
   return false;
 }
 
+/** The longest path before `sudo` looked back over (`/usr/local/bin/sudo`). */
+const MAX_PATH = 32;
+
+/**
+ * Whether the word at `at` may start a command: after blanks (and a path), at the text's start or
+ * after a command's end or a quote. `sudo` in prose (`pseudo`, `run sudo to…`) is then not a reason
+ * to read its sentence as a command (that doubled the cost of 256 KB of prose that named it often).
+ */
+function startsCommand(text: string, at: number): boolean {
+  let p = at;
+  if (text.charCodeAt(p - 1) === 47 /* / */) {
+    const floor = Math.max(0, at - MAX_PATH);
+    while (p > floor && text.charCodeAt(p - 1) > 32 && text.charCodeAt(p - 1) !== 124) p--;
+  }
+  while (p > 0 && (text.charCodeAt(p - 1) === 32 || text.charCodeAt(p - 1) === 9)) p--;
+  if (p === 0) return true;
+  const c = text.charCodeAt(p - 1);
+  return (
+    c === PIPE || c === 59 || c === 38 || c === 40 || c === 96 || c === 10 || c === 13 || c === 34 || c === 39
+  );
+}
+
 export function createStdinPasswordScrubber(replacement: string): StdinPasswordScrubber {
   return (text, budget = secretBudget()) => {
     // Every reader takes its password from a pipe or a here-string.
@@ -214,6 +236,7 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
       // A whole word: `--stdin` is not the end of `--password-stdin` (located as itself).
       if (at > 0 && (isAlnum(text.charCodeAt(at - 1)) || text.charCodeAt(at - 1) === 45)) continue;
       if (isAlnum(text.charCodeAt(at + length)) || text.charCodeAt(at + length) === 45) continue;
+      if (length === 4 && !startsCommand(text, at)) continue;
       if (at >= commandEnd) {
         locateCommand(text, floor, at, at + length);
         floor = commandEnd = command.end;

@@ -345,6 +345,8 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['stdin passwords, sudo', 'echo a | sudo -u a -p "a" -kS a; ', ['text']],
   ['stdin passwords, sudo words', 'pseudo sudo -u -u ', ['text'], '|'],
   ['stdin passwords, sudo, no command start', ' a sudo -S', ['text'], 'echo a |'],
+  ['stdin passwords, sudo paths', '/sudo', ['text'], 'echo a |'],
+  ['stdin passwords, sudo after blanks', `${' '.repeat(40)}sudo`, ['text'], 'echo a |'],
   ['stdin passwords, quoted separators', "echo 'a|b;c' | docker login --password-stdin; ", ['text']],
   ['stdin passwords, outer quotes', 'sh -c "echo \'a|b\' | sudo -S a"; ', ['text']],
   ['stdin passwords, escaped quotes', '{"c":"echo \\"a|b\\" | docker --password-stdin"}', ['text']],

@@ -107,6 +107,8 @@ describe('passwords piped into a command that reads them from stdin', () => {
     'echo pw | sudo -s cmd',
     'echo abc | sudo -u bob git hash-object --stdin',
     'echo $PW | sudo -u bob -S cmd',
+    // Not a command's first word.
+    'echo pw | xargs sudo -S cmd',
   ])('sudo, kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
