@@ -386,6 +386,17 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
       }
       return found(d, 0);
     }
+    // A list after a multi-part name (`{"cookie":["sid=…"]}`, `{ 'set-cookie': [ '…' ] }`, as Node
+    // keeps a header set twice) went out from its first quote on (2026-12-07): read whole, and to
+    // the line's end when the value's run goes further.
+    if (c === LBRACKET && !isDone(text, d, multiDone, isMultiChar)) {
+      const close = listEnd(text, d);
+      if (close !== -1) {
+        let e = d;
+        while (e < n && isMultiChar(text.charCodeAt(e))) e++;
+        return found(d, 5, Math.max(close, e));
+      }
+    }
     // Multi-part: the regex gives back the spaces after the separator one by one, and a value
     // may start at any of them (`[^\r\n"']` takes spaces); `\s*DONE` is looked for from there.
     let done = false;

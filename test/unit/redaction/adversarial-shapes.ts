@@ -381,6 +381,8 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline lists, deep', '[', ['text'], 'token='],
   ['inline lists, escaped quotes', 'pwd=[\\"a]\\"', ['text']],
   ['inline lists, over lines', 'token=[a,\n', ['text']],
+  ['inline lists, multi-part names', `cookie: ["a"] cookie:[`, ['text']],
+  ['inline lists, multi-part, long runs', `Cookie: [${'a'.repeat(60)}] `, ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -73,7 +73,7 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   // where it ends read by referenceListEnd (nested lists and quoted items, 2026-12-07).
   const list = `\\[`;
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
       `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
       `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
     'g',
@@ -88,15 +88,16 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
     let copied = 0;
     inline.lastIndex = 0;
     for (let m = inline.exec(text); m !== null; m = inline.exec(text)) {
-      const name = m[8] ?? m[15];
-      const start = m.index + (name?.length ?? 0) + (m[9] ?? m[16] ?? '').length;
+      const multi = m[1] !== undefined;
+      const name = m[1] ?? m[8] ?? m[15];
+      const start = m.index + (name?.length ?? 0) + (m[2] ?? m[9] ?? m[16] ?? '').length;
       if (name !== undefined && text[start] === '[' && m.index + m[0].length === start + 1) {
-        let end = referenceListEnd(text, start, state);
-        if (end === -1) {
-          SINGLE_RUN.lastIndex = start;
-          SINGLE_RUN.test(text);
-          end = SINGLE_RUN.lastIndex;
-        }
+        // A multi-part name's list (2026-12-07): to its close or its run's end, whichever is further.
+        const run = multi ? MULTI_RUN : SINGLE_RUN;
+        run.lastIndex = start;
+        run.test(text);
+        const listEnd = referenceListEnd(text, start, state, !multi);
+        const end = listEnd === -1 ? run.lastIndex : multi ? Math.max(listEnd, run.lastIndex) : listEnd;
         out += text.slice(copied, start) + replacement;
         copied = end;
         inline.lastIndex = end;
@@ -110,16 +111,17 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
 }
 
 const SINGLE_RUN = /[^\s"',;&}]+/y;
+const MULTI_RUN = /[^\r\n"']+/y;
 /** A quoted item of a list: `'…'`, `"…"` with escapes, JSON's escaped `\"…\"`, each on one line. */
 const LIST_ITEM = /'[^'\r\n]*'|"(?:[^"\\\r\n]|\\[^\r\n])*"|\\"(?:[^\\\r\n]|\\[^"\r\n])*\\"/y;
 
 /**
  * Where the list opening at `open` ends, as list-values.ts and inline.ts say (no bound but the
- * depth matters in texts this short): past its closing `]` and the value characters glued after
- * it; not closed, its line's end or its first `]` on the line, whichever is further; inside a list
+ * depth matters in texts this short): past its closing `]` and (`glue`) the value characters glued
+ * after it; not closed, its line's end or its first `]` on the line, whichever is further; inside a list
  * that did not close, that first `]`.
  */
-function referenceListEnd(text: string, open: number, state: { readUntil: number }): number {
+function referenceListEnd(text: string, open: number, state: { readUntil: number }, glue: boolean): number {
   const first = /^[^\]\r\n]{0,255}\]/.exec(text.slice(open + 1));
   const firstEnd = first === null ? -1 : open + 1 + first[0].length;
   let end = firstEnd;
@@ -146,7 +148,7 @@ function referenceListEnd(text: string, open: number, state: { readUntil: number
       if (end <= open + 1) end = -1;
     }
   }
-  if (end !== -1) while (end < text.length && /[^\s"',;&}]/.test(text[end]!)) end++;
+  if (end !== -1 && glue) while (end < text.length && /[^\s"',;&}]/.test(text[end]!)) end++;
   return end;
 }
 // --- End of reference. ---

@@ -52,6 +52,19 @@ describe('a secret given as a list', () => {
     expect(redactor.text(text)).toBe(expected);
   });
 
+  // After a name whose value runs to the line's end (cookie, authorization), a list went out from
+  // its first quote on (2026-12-07): `{"cookie":["sid=abc"]}`, Node's `set-cookie` header array.
+  it.each([
+    ['{"cookie":["sid=abc123"],"x":1}', `{"cookie":${R},"x":1}`],
+    ["{ cookie: [ 'sid=abc123' ] }", `{ cookie: ${R} }`],
+    ["{ 'set-cookie': [ 'sid=abc123; Path=/; HttpOnly', 'b=2' ], x: 1 }", `{ 'set-cookie': ${R}, x: 1 }`],
+    ['{"Authorization":["Basic Ym9iOmh1bnRlcjI="]}', `{"Authorization":${R}}`],
+    // Unquoted, the value ran to the line's end, and still does.
+    ['Cookie: [a] b=1', `Cookie: ${R}`],
+  ])('after a multi-part name: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
   it('util.inspect of a long list, written over several lines', () => {
     const text = inspect({ password: ['a'.repeat(30), 'b'.repeat(30), 'c'.repeat(30)], user: 'bob' });
     expect(text).toContain('\n');
