@@ -2,6 +2,7 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isLetter, isScrubbed, isWord } from './chars.js';
 import { readWords, wordAt, wordIs, words } from './command-words.js';
 import { command, locateCommand } from './shell-commands.js';
+import { AFTER_COLON, MAX_PASSWD_PREFIX, PROGRAM_NEEDLES, programReads, WHOLE } from './stdin-readers.js';
 import { programAfterOptions, sudo } from './sudo-options.js';
 
 /**
@@ -34,10 +35,12 @@ export type StdinPasswordScrubber = (text: string, budget?: SecretBudget) => str
  * after other options or in a cluster (`sudo -u bob -S`, `sudo -kS`). Module state: a pass never
  * runs inside another.
  */
-const NEEDLES = ['-stdin', '-with-token', 'chpasswd', 'sudo'];
-const nextAt = [-2, -2, -2, -2];
-/** The reader nextReader found: where its needle is, and its length from where it returns. */
+const NEEDLES = ['-stdin', '-with-token', 'sudo', ...PROGRAM_NEEDLES];
+const SUDO = 2;
+const nextAt = NEEDLES.map(() => -2);
+/** The reader nextReader found: where its needle is, which one, and its length from where it returns. */
 let needleAt = 0;
+let readerWhich = 0;
 let readerLength = 0;
 
 /** Where the next reader at or after `from` starts (its needle in needleAt), or -1. */
@@ -58,16 +61,21 @@ function nextReader(text: string, from: number): number {
     }
     if (best === -1) return -1;
     needleAt = best;
+    readerWhich = which;
     from = best + 1;
-    if (which === 2 || which === 3) {
-      readerLength = which === 2 ? 8 : 4;
-      return best;
+    if (which >= SUDO) {
+      // `chpasswd`, `smbpasswd`…: the letters before `passwd`.
+      let start = best;
+      if (which === SUDO + 1)
+        while (start > 0 && best - start < MAX_PASSWD_PREFIX && isLetter(text.charCodeAt(start - 1))) start--;
+      readerLength = best + NEEDLES[which]!.length - start;
+      return start;
     }
     if (which === 0 && best >= 10 && text.startsWith('--password', best - 10)) {
       readerLength = 16;
       return best - 10;
     }
-    if ((which === 0 || which === 1) && best > 0 && text.charCodeAt(best - 1) === 45) {
+    if (best > 0 && text.charCodeAt(best - 1) === 45) {
       readerLength = which === 0 ? 7 : 12;
       return best - 1;
     }
@@ -84,27 +92,22 @@ function programWord(text: string): number {
   return programAfterOptions(text);
 }
 
-/** How a reader takes its password: whole, or after chpasswd's `user:`. */
-const WHOLE = 1;
-const AFTER_COLON = 2;
-
 /**
  * Whether the command whose words were read reads a password on its stdin, given what located it
- * (`text[at, at + length)`): WHOLE or AFTER_COLON, 0 for none. `--password-stdin` and
- * `--with-token` count after any program; `--stdin` as passwd's flag or as sudo's, before the
- * program sudo runs (`sudo git hash-object --stdin` reads no password); chpasswd as the program;
- * `sudo` as the first word with `-S` or `--stdin` among its options.
+ * (`text[at, at + length)`, needle `which`): WHOLE or AFTER_COLON, 0 for none. `--password-stdin`
+ * and `--with-token` count after any program; `--stdin` as passwd's flag or as sudo's, before the
+ * program sudo runs (`sudo git hash-object --stdin` reads no password); `sudo` as the first word
+ * with `-S` or `--stdin` among its options, or a program after it that reads one (stdin-readers.ts);
+ * such a program as the first word.
  */
-function readerKind(text: string, at: number, length: number): number {
+function readerKind(text: string, at: number, length: number, which: number): number {
   const program = programWord(text);
   if (words.count === 0) return 0;
-  const c = text.charCodeAt(at);
-  if (c === 99 /* chpasswd */)
-    return program !== -1 && wordIs(text, program, 'chpasswd') && words.ends[program] === at + length
-      ? AFTER_COLON
-      : 0;
-  if (c === 115 /* sudo */)
-    return wordIs(text, 0, 'sudo') && words.ends[0] === at + length && sudo.stdin ? WHOLE : 0;
+  if (which === SUDO) {
+    if (!wordIs(text, 0, 'sudo') || words.ends[0] !== at + length) return 0;
+    return sudo.stdin ? WHOLE : program === -1 ? 0 : programReads(text, program);
+  }
+  if (which > SUDO) return program === 0 && words.ends[0] === at + length ? programReads(text, 0) : 0;
   const k = wordAt(at);
   if (length === 7 /* --stdin */) {
     if (k === -1) return 0;
@@ -122,8 +125,8 @@ function isExpansion(text: string, from: number, quote: number): boolean {
 }
 
 /**
- * The password that `echo` or `printf` writes in the command text[from, to): [start, end, quote],
- * or undefined. The writer is the first word that is `echo` or `printf` (after a prompt or a label:
+ * The password that `echo`, `printf` or `yes` writes in the command text[from, to): [start, end,
+ * quote], or undefined. The writer is the first word that is one of them (after a prompt or a label:
  * `+ echo pw`, `Running: echo pw`, `xargs echo pw`). echo's flags (`-n`, `-e`) are skipped and its
  * words from the first on taken; printf's arguments after the format, or the format itself when
  * there are none and it has no `%`.
@@ -131,13 +134,15 @@ function isExpansion(text: string, from: number, quote: number): boolean {
 function written(text: string, from: number, to: number): [number, number, number] | undefined {
   readWords(text, from, to);
   let w = 0;
-  while (w < words.count && !wordIs(text, w, 'echo') && !wordIs(text, w, 'printf')) w++;
+  while (w < words.count && !wordIs(text, w, 'echo') && !wordIs(text, w, 'printf') && !wordIs(text, w, 'yes'))
+    w++;
   if (w + 1 >= words.count) return undefined;
   let i = w + 1;
+  // `yes pw | passwd bob` writes its words, line after line; echo and printf as follows.
   if (wordIs(text, w, 'echo')) {
     while (i < words.count && words.quoted[i] === 0 && isEchoFlag(text, words.starts[i]!, words.ends[i]!))
       i++;
-  } else {
+  } else if (wordIs(text, w, 'printf')) {
     if (isWord(text, words.starts[i]!, words.ends[i]!, '--')) i++;
     if (i + 1 < words.count) i++;
     else if (i < words.count && text.slice(words.starts[i]!, words.ends[i]!).includes('%')) return undefined;
@@ -161,8 +166,8 @@ function isEchoFlag(text: string, from: number, to: number): boolean {
  * yet, -1: none left): most commands before a pipe are neither (`aws … | docker login`, a chain of
  * readers), and their words are then not read.
  */
-const WRITERS = ['echo', 'printf'];
-const nextWriter = [-2, -2];
+const WRITERS = ['echo', 'printf', 'yes'];
+const nextWriter = [-2, -2, -2];
 
 /** Whether `echo` or `printf` is in text[from, to). */
 function mayWrite(text: string, from: number, to: number): boolean {
@@ -214,7 +219,7 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
     // Where the next `<<<` is, at or after the last reader (-1: none left).
     let here = text.indexOf('<<<');
     for (let k = 0; k < nextAt.length; k++) nextAt[k] = -2;
-    nextWriter[0] = nextWriter[1] = -2;
+    nextWriter.fill(-2);
 
     /** Hides text[from, to) (after its first `:` when `afterColon`); false once the budget is spent. */
     function hide(from: number, to: number, afterColon: boolean, quote: number): boolean {
@@ -233,10 +238,11 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
 
     for (let at = nextReader(text, 0); at !== -1; at = nextReader(text, needleAt + 1)) {
       const length = readerLength;
+      const which = readerWhich;
       // A whole word: `--stdin` is not the end of `--password-stdin` (located as itself).
       if (at > 0 && (isAlnum(text.charCodeAt(at - 1)) || text.charCodeAt(at - 1) === 45)) continue;
       if (isAlnum(text.charCodeAt(at + length)) || text.charCodeAt(at + length) === 45) continue;
-      if (length === 4 && !startsCommand(text, at)) continue;
+      if (which >= SUDO && !startsCommand(text, at)) continue;
       if (at >= commandEnd) {
         locateCommand(text, floor, at, at + length);
         floor = commandEnd = command.end;
@@ -259,7 +265,7 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
       if (!piped && !hereString) continue;
       if (!wordsRead) readWords(text, command.start, commandEnd);
       wordsRead = true;
-      const kind = readerKind(text, at, length);
+      const kind = readerKind(text, at, length, which);
       if (kind === 0) continue;
       // The command's words are read no more (written reads the left one's): its other needles skipped.
       const afterColon = kind === AFTER_COLON;

@@ -357,6 +357,13 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['stdin passwords, quote runs', '\'"', ['text'], 'echo ', ' | docker --password-stdin'],
   ['stdin passwords, layers', 'sh -c "sh -c \'sh -c \\"', ['text'], '', 'echo a | passwd --stdin'],
   ['stdin passwords, readers in layers', '"echo a | passwd --stdin" ', ['text']],
+  // Programs that read a password on stdin (2026-12-07): each per few bytes, names inside words and
+  // prose, flags looked for among many words.
+  ['stdin readers', 'echo a | kinit a; yes a | passwd; echo a | gpg --passphrase-fd 0; ', ['text']],
+  ['stdin readers, names in prose', 'the passwd and openssl gpg kinit cryptsetup words ', ['text'], '|'],
+  ['stdin readers, names in words', 'xsmbpasswd smbpasswdx /passwd ', ['text'], 'echo a |'],
+  ['stdin readers, flags far', ' -x', ['text'], 'echo a | smbpasswd'],
+  ['stdin readers, writers', 'yes echo printf ', ['text'], '', '| passwd'],
   // AWS secret keys after their ids (2026-12-07): ids per few bytes, gaps at their longest, near-miss runs.
   ['AWS key pairs', 'AKIAIOSFODNN7EXAMPLE ', ['text', 'url']],
   ['AWS key pairs, long gaps', `AKIAIOSFODNN7EXAMPLE${' '.repeat(16)}`, ['text']],

@@ -171,6 +171,47 @@ describe('passwords piped into a command that reads them from stdin', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // Other programs that read a password on stdin (2026-12-07): what was piped into them went out.
+  it.each([
+    ['echo -e "hunter2\\nhunter2" | passwd bob', `echo -e "${R}" | passwd bob`],
+    ['yes hunter2 | passwd bob', `yes ${R} | passwd bob`],
+    ['echo hunter2 | kinit bob@EXAMPLE.COM', `echo ${R} | kinit bob@EXAMPLE.COM`],
+    ['echo hunter2 | sudo kinit bob', `echo ${R} | sudo kinit bob`],
+    ['kinit bob <<< hunter2', `kinit bob <<< ${R}`],
+    [
+      'echo -n hunter2 | cryptsetup luksOpen /dev/sdb1 data',
+      `echo -n ${R} | cryptsetup luksOpen /dev/sdb1 data`,
+    ],
+    ['echo -e "pw\\npw" | smbpasswd -a -s bob', `echo -e "${R}" | smbpasswd -a -s bob`],
+    ['echo hunter2 | htpasswd -i .htpasswd bob', `echo ${R} | htpasswd -i .htpasswd bob`],
+    ['echo hunter2 | mkpasswd -s', `echo ${R} | mkpasswd -s`],
+    ['echo hunter2 | vncpasswd -f > p', `echo ${R} | vncpasswd -f > p`],
+    ['echo hunter2 | openssl passwd -6 -stdin', `echo ${R} | openssl passwd -6 -stdin`],
+    [
+      'echo hunter2 | openssl enc -aes256 -passin stdin -in f',
+      `echo ${R} | openssl enc -aes256 -passin stdin -in f`,
+    ],
+    ['echo hunter2 | gpg --batch --passphrase-fd 0 -c f', `echo ${R} | gpg --batch --passphrase-fd 0 -c f`],
+    ['echo hunter2 | /usr/bin/gpg --passphrase-fd=0 -c f', `echo ${R} | /usr/bin/gpg --passphrase-fd=0 -c f`],
+  ])('other readers: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    // Without the flag that makes them read stdin, or reading data there.
+    'echo -e "pw\\npw" | smbpasswd -a bob',
+    'echo hunter2 | openssl sha256',
+    'echo hunter2 | gpg --import',
+    'echo hunter2 | htpasswd -c .htpasswd bob',
+    'cat x | passwd',
+    'yes | apt-get install x',
+    // Names that are not the command's program.
+    'grep bob /etc/passwd | cut -d: -f1',
+    'echo pw | mysmbpasswd -s',
+  ])('other readers, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
   it('in process.command_args, a shell command as one argument', () => {
     expect(
       scrubArgs(['sh', '-c', "echo 's3cret' | docker login --password-stdin r.io"], redactor, R),
