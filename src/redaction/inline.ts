@@ -339,8 +339,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   function rest(text: string, a: number, multi: boolean): boolean {
     const n = text.length;
     let sep = a;
-    // `user[password]=…`: the bracket that closes a form field's name.
+    // `user[password]=…`: the bracket that closes a form field's name; `password[]=…`, a list's item.
     if (text.charCodeAt(sep) === BRACKET) sep++;
+    if (text.charCodeAt(sep) === LBRACKET && text.charCodeAt(sep + 1) === BRACKET) sep += 2;
     const first = text.charCodeAt(sep);
     if (escapedQuoteAt(text, sep)) sep += 2;
     else if (first === DQUOTE || first === SQUOTE) sep++;
@@ -456,6 +457,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     const q = text.charCodeAt(end - 1);
     if (q === DQUOTE || q === SQUOTE)
       end -= end - 2 >= from && q === DQUOTE && text.charCodeAt(end - 2) === BACKSLASH ? 2 : 1;
+    if (end - 2 >= from && text.charCodeAt(end - 1) === BRACKET && text.charCodeAt(end - 2) === LBRACKET)
+      end -= 2;
     if (text.charCodeAt(end - 1) === BRACKET) end--;
     // The names that end at `end`: where each starts and its flags, shortest first.
     let node = 0;
