@@ -305,6 +305,15 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['XML settings', '<add key="Password" value="a"/>', ['text']],
   ['XML settings, unclosed quotes', '<add key="password" value="', ['text']],
   ['XML settings, one long tag', 'key="apikey" value = "a" name=', ['text'], '<add '],
+  // Settings as a name and a value in JSON, YAML, util.inspect (2026-12-07): a pair per few bytes,
+  // near misses, names at their longest, blank runs, values not closed.
+  ['named values', '{"name":"DB_PASSWORD","value":"a"},', ['text']],
+  ['named values, other names', '{"name":"DB_HOST","value":"a"},', ['text']],
+  ['named values, no value', `name: 'a', ${' '.repeat(60)}`, ['text']],
+  ['named values, long names', `"name":"${'a'.repeat(127)}_token","value":`, ['text']],
+  ['named values, YAML', '- name: API_KEY\n  value: a\n', ['text']],
+  ['named values, unclosed', "name: 'token', value: 'a", ['text']],
+  ['named values, separators', 'name:name=key:', ['text'], '', 'alue'],
   ['XML settings, near-miss keys', `<a name='${'a'.repeat(40)}passwordx' value='a'>`, ['text']],
   // Positional passwords (2026-12-07): a tool per few bytes, tools whose words run long, names inside words.
   ['positional passwords', 'htpasswd -b f u p ', ['text']],
