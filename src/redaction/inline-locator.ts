@@ -47,8 +47,8 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
     `|\\{(?:[^}\\r\\n]|\\}\\}){0,${MAX_BRACED}}\\})`;
   // After the name: an optional `]` (a form field `user[password]=…`), an optional `[]` (a list's
   // item, `password[]=…`, `user[password][]=…`: PHP, qs), then an optional quote, or escaped quote,
-  // that closes it.
-  const close = `\\]?(?:\\[\\])?(?:\\\\"|["'])?`;
+  // that closes it, and after that quote a subscript's `]` (`os.environ['PASSWORD'] = …`).
+  const close = `\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?`;
   // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
   // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
   // character that ends a value).

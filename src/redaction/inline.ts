@@ -343,8 +343,11 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     if (text.charCodeAt(sep) === BRACKET) sep++;
     if (text.charCodeAt(sep) === LBRACKET && text.charCodeAt(sep + 1) === BRACKET) sep += 2;
     const first = text.charCodeAt(sep);
+    const quoted = escapedQuoteAt(text, sep) || first === DQUOTE || first === SQUOTE;
     if (escapedQuoteAt(text, sep)) sep += 2;
-    else if (first === DQUOTE || first === SQUOTE) sep++;
+    else if (quoted) sep++;
+    // `os.environ['PASSWORD'] = …`, `headers["X-Api-Key"] = …`: a subscript's close after the quote.
+    if (quoted && text.charCodeAt(sep) === BRACKET) sep++;
     while (sep < n && isSpace(text.charCodeAt(sep))) sep++;
     if (sep >= n) return false;
     const s = text.charCodeAt(sep);
@@ -454,6 +457,10 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   function pairAt(text: string, sep: number, from: number): boolean {
     let end = sep;
     while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
+    if (end - 2 >= from && text.charCodeAt(end - 1) === BRACKET) {
+      const before = text.charCodeAt(end - 2);
+      if (before === DQUOTE || before === SQUOTE) end--;
+    }
     const q = text.charCodeAt(end - 1);
     if (q === DQUOTE || q === SQUOTE)
       end -= end - 2 >= from && q === DQUOTE && text.charCodeAt(end - 2) === BACKSLASH ? 2 : 1;

@@ -115,6 +115,8 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline bracket names', 'password]', ['text']],
   ['inline list item names', 'password[]=a&user[token][]', ['text']],
   ['inline list item names, runs', '[]', ['text'], 'password'],
+  ['inline subscripts', `env['PASSWORD'] = 'a' h["token"]`, ['text']],
+  ['inline subscripts, near misses', `'token']'pwd"]"]`, ['text']],
   ['URL query, list item names', 'password[]=a&[][]=1&%5B%5D%5b%5d=', ['url', 'query'], 'https://h/?'],
   ['URL query, list item runs', '[]', ['url', 'query'], 'https://h/?token', '=a'],
   ['URL query, upper-case names', 'TOKEN=a&', ['url', 'query'], 'https://h/?'],

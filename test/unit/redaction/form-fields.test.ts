@@ -55,3 +55,17 @@ describe('form-style list items', () => {
     });
   });
 });
+
+// A secret name as a subscript's key, in code a stack trace or a log line quotes, kept its value
+// (2026-12-07): the `]` after the name's closing quote ended the match.
+describe('subscripts', () => {
+  it.each([
+    ["os.environ['PASSWORD'] = 'hunter2'", `os.environ['PASSWORD'] = '${R}'`],
+    ["ENV['DB_PASSWORD'] = 'hunter2'", `ENV['DB_PASSWORD'] = '${R}'`],
+    ['headers["X-Api-Key"] = "abc123def"', `headers["X-Api-Key"] = "${R}"`],
+    ["config['db']['token'] => 'x'", `config['db']['token'] => '${R}'`],
+    ["os.environ['HOME'] = '/root'", "os.environ['HOME'] = '/root'"],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+});
