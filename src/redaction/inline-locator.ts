@@ -60,9 +60,9 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   // one more literal at each position, still linear. `=>` separates too (Ruby's, Perl's and PHP's
   // `'password' => 'x'`, whose value went out: `>` was taken for it), and `=` alone when no value
   // follows `=>`.
-  const single = `${close}\\s*(?:=>|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
+  const single = `${close}\\s*(?:=>|:=|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
   return new RegExp(
-    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|:=|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(?:${anyCase(singlePart)})${single})` +
       `|(?<=[A-Za-z0-9])(?:${anyCase(glued)})${single}`,
     'g',

@@ -354,6 +354,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     if (s !== COLON && s !== EQUALS) return false;
     // `'password' => 'x'`: `=>` first, as the regex's alternation, then `=` alone (its value `>…`).
     if (s === EQUALS && text.charCodeAt(sep + 1) === GT && valueAfter(text, sep + 1, multi)) return true;
+    // Go's and Pascal's `password := "x"`, Make's `PASSWORD := x`: `=` was taken for the value.
+    if (s === COLON && text.charCodeAt(sep + 1) === EQUALS && valueAfter(text, sep + 1, multi)) return true;
     return valueAfter(text, sep, multi);
   }
 

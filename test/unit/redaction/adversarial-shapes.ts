@@ -246,6 +246,8 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['SAS signatures', 'sig=', ['text', 'url'], 'https://h/?'],
   ['inline arrows', "'password' => '", ['text']],
   ['inline arrows, no value', 'password =>', ['text']],
+  ['inline := separators', 'password := "a" token:=', ['text']],
+  ['inline := separators, no value', 'pwd :=', ['text']],
   ['inline arrows, spaces', `cookie =>${' '.repeat(32)}`, ['text']],
   ['SAS signatures, short values', `&sig=${'a%2B'.repeat(9)}`, ['text']],
   // S3 presigned signatures outside a URL (2026-12-06, night).

@@ -11,7 +11,8 @@ import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 // helpers, escapeRegex and anyCase, are unchanged and shared with the locator) and `=>` as a
 // separator (2026-12-06, evening: `'password' => 'x'` kept its value), `[]` after a name as `]` is
 // (2026-12-07: `password[]=x` kept its value), and `]` after a quote that closes a name
-// (2026-12-07: `os.environ['PASSWORD'] = 'x'` kept its value). ---
+// (2026-12-07: `os.environ['PASSWORD'] = 'x'` kept its value), `:=` as a separator (2026-12-07:
+// `password := "x"` kept its value). ---
 // The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added
 // 2026-12-06, subscription keys and session ids in the afternoon, `secret-access-key` in the evening).
 const REFERENCE_NAMES = [
@@ -75,9 +76,9 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   // where it ends read by referenceListEnd (nested lists and quoted items, 2026-12-07).
   const list = `\\[`;
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
-      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
-      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
+      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$8$9$10$11$12$13$15$16$17$18$19$20${replacement.replace(/\$/g, '$$$$')}$3$4$5$7$10$11$12$14$17$18$19$21`;
@@ -223,6 +224,7 @@ const TOKENS = [
   '_',
   '=',
   '=>',
+  ':=',
   '>',
   ':',
   '"',
@@ -318,6 +320,11 @@ describe('inline scanner finds what the regex found', () => {
       "'password' => '[REDACTED]', :token => \"[REDACTED]\", pwd=>[REDACTED]; password =[REDACTED]",
     ],
     ['Cookie => a=1; b=2\n', 'Cookie => [REDACTED]\n'],
+    // Go's `:=`, Make's `:=` (2026-12-07: `=` was taken for the value, `"hunter2"` went out).
+    [
+      'password := "hunter2"; PASSWORD := x y; token:=',
+      'password := "[REDACTED]"; PASSWORD := [REDACTED] y; token:[REDACTED]',
+    ],
   ])('%s', (text, expected) => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);
