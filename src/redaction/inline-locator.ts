@@ -45,9 +45,10 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
     `|\\\\"(?:[^"\\\\]|\\\\[^"\\\\]|\\\\\\\\(?:\\\\[\\s\\S]|[^"\\\\]))*\\\\"` +
     // ODBC's braced value (`PWD={pa;ss}`), read as bracedEnd in inline.ts does.
     `|\\{(?:[^}\\r\\n]|\\}\\}){0,${MAX_BRACED}}\\})`;
-  // After the name: an optional `]` (a form field `user[password]=…`), then an optional quote, or
-  // escaped quote, that closes it.
-  const close = `\\]?(?:\\\\"|["'])?`;
+  // After the name: an optional `]` (a form field `user[password]=…`), an optional `[]` (a list's
+  // item, `password[]=…`, `user[password][]=…`: PHP, qs), then an optional quote, or escaped quote,
+  // that closes it, and after that quote a subscript's `]` (`os.environ['PASSWORD'] = …`).
+  const close = `\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?`;
   // A value that is already scrubbed (a URL query inside the text, a pattern hit) is left alone:
   // one that is exactly `REDACTED` or the replacement (which a value can only equal when it has no
   // character that ends a value).
@@ -59,9 +60,9 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   // one more literal at each position, still linear. `=>` separates too (Ruby's, Perl's and PHP's
   // `'password' => 'x'`, whose value went out: `>` was taken for it), and `=` alone when no value
   // follows `=>`.
-  const single = `${close}\\s*(?:=>|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
+  const single = `${close}\\s*(?:=>|:=|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
   return new RegExp(
-    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|:=|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(?:${anyCase(singlePart)})${single})` +
       `|(?<=[A-Za-z0-9])(?:${anyCase(glued)})${single}`,
     'g',

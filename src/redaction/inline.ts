@@ -3,6 +3,7 @@ import { isAlnum } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
 import { isKeptValue } from './kept-values.js';
+import { listClose, listRead } from './list-values.js';
 import { built, nameTrie, stepBack } from './name-trie.js';
 import { workingDirectory } from './working-directory.js';
 
@@ -278,25 +279,39 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   replaced.push(replacement);
 
   // Where the next `]`, `\n` and `\r` are, at or after the last list looked at (-2: not searched
-  // yet, -1: none left), so that an unclosed `[` after each of many names costs no scan.
+  // yet, -1: none left), for a list read no further (see listEnd).
   let nextClose = -2;
   let nextLf = -2;
   let nextCr = -2;
+  // Where the last list that did not close stopped being read: a list that opens before it is not
+  // read again (dense unclosed `password:[` would each read MAX_LIST units).
+  let readUntil = 0;
 
-  /**
-   * End of the list opening at `open`, past the first `]` after it on its line within MAX_BRACED,
-   * or -1. Until 2026-12-07 the value ended at its first blank or quote: `[` was replaced and
-   * `{ password: [ 'hunter2' ] }` went out as `password: [REDACTED] 'hunter2' ] }`. Neither nesting
-   * nor quotes are read (`[['a']]` leaves a `]`, `['a]b']` a `b']`): a scan per list costs
-   * MAX_BRACED reads where lists are dense and unclosed; three cached searches cost none.
-   */
-  function listEnd(text: string, open: number): number {
+  /** Past the first `]` after `open` on its line within MAX_BRACED, or -1: three cached searches. */
+  function firstClose(text: string, open: number): number {
     if (nextClose !== -1 && nextClose <= open) nextClose = text.indexOf(']', open + 1);
     if (nextClose === -1 || nextClose - open > MAX_BRACED) return -1;
     if (nextLf !== -1 && nextLf <= open) nextLf = text.indexOf('\n', open + 1);
     if (nextCr !== -1 && nextCr <= open) nextCr = text.indexOf('\r', open + 1);
     if ((nextLf !== -1 && nextLf < nextClose) || (nextCr !== -1 && nextCr < nextClose)) return -1;
     return nextClose + 1;
+  }
+
+  /**
+   * End of the list opening at `open`: past its closing `]`, nested lists and quoted items read as a
+   * whole (list-values.ts). Until 2026-12-07 the value ended at its first blank or quote (`{
+   * password: [ 'hunter2' ] }` went out as `password: [REDACTED] 'hunter2' ] }`), then at the
+   * first `]` on the line (`[['a'], ['b']]` left `, ['b']]`). A list that does not close is hidden
+   * to its line's end, or to its first `]` when that is further (one nested too deep); -1 when
+   * neither is after its `[`. A list inside one that did not close takes its first `]` on the line.
+   */
+  function listEnd(text: string, open: number): number {
+    if (open < readUntil) return firstClose(text, open);
+    const close = listClose(text, open);
+    if (close !== -1) return close;
+    readUntil = listRead.stop;
+    const end = Math.max(firstClose(text, open), listRead.lineEnd);
+    return end > open + 1 ? end : -1;
   }
 
   function isDone(text: string, at: number, done: string, valueChar: (c: number) => boolean): boolean {
@@ -324,17 +339,23 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   function rest(text: string, a: number, multi: boolean): boolean {
     const n = text.length;
     let sep = a;
-    // `user[password]=…`: the bracket that closes a form field's name.
+    // `user[password]=…`: the bracket that closes a form field's name; `password[]=…`, a list's item.
     if (text.charCodeAt(sep) === BRACKET) sep++;
+    if (text.charCodeAt(sep) === LBRACKET && text.charCodeAt(sep + 1) === BRACKET) sep += 2;
     const first = text.charCodeAt(sep);
+    const quoted = escapedQuoteAt(text, sep) || first === DQUOTE || first === SQUOTE;
     if (escapedQuoteAt(text, sep)) sep += 2;
-    else if (first === DQUOTE || first === SQUOTE) sep++;
+    else if (quoted) sep++;
+    // `os.environ['PASSWORD'] = …`, `headers["X-Api-Key"] = …`: a subscript's close after the quote.
+    if (quoted && text.charCodeAt(sep) === BRACKET) sep++;
     while (sep < n && isSpace(text.charCodeAt(sep))) sep++;
     if (sep >= n) return false;
     const s = text.charCodeAt(sep);
     if (s !== COLON && s !== EQUALS) return false;
     // `'password' => 'x'`: `=>` first, as the regex's alternation, then `=` alone (its value `>…`).
     if (s === EQUALS && text.charCodeAt(sep + 1) === GT && valueAfter(text, sep + 1, multi)) return true;
+    // Go's and Pascal's `password := "x"`, Make's `PASSWORD := x`: `=` was taken for the value.
+    if (s === COLON && text.charCodeAt(sep + 1) === EQUALS && valueAfter(text, sep + 1, multi)) return true;
     return valueAfter(text, sep, multi);
   }
 
@@ -370,6 +391,17 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
         if (close !== -1) return found(d, 5, close);
       }
       return found(d, 0);
+    }
+    // A list after a multi-part name (`{"cookie":["sid=…"]}`, `{ 'set-cookie': [ '…' ] }`, as Node
+    // keeps a header set twice) went out from its first quote on (2026-12-07): read whole, and to
+    // the line's end when the value's run goes further.
+    if (c === LBRACKET && !isDone(text, d, multiDone, isMultiChar)) {
+      const close = listEnd(text, d);
+      if (close !== -1) {
+        let e = d;
+        while (e < n && isMultiChar(text.charCodeAt(e))) e++;
+        return found(d, 5, Math.max(close, e));
+      }
     }
     // Multi-part: the regex gives back the spaces after the separator one by one, and a value
     // may start at any of them (`[^\r\n"']` takes spaces); `\s*DONE` is looked for from there.
@@ -427,9 +459,15 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   function pairAt(text: string, sep: number, from: number): boolean {
     let end = sep;
     while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
+    if (end - 2 >= from && text.charCodeAt(end - 1) === BRACKET) {
+      const before = text.charCodeAt(end - 2);
+      if (before === DQUOTE || before === SQUOTE) end--;
+    }
     const q = text.charCodeAt(end - 1);
     if (q === DQUOTE || q === SQUOTE)
       end -= end - 2 >= from && q === DQUOTE && text.charCodeAt(end - 2) === BACKSLASH ? 2 : 1;
+    if (end - 2 >= from && text.charCodeAt(end - 1) === BRACKET && text.charCodeAt(end - 2) === LBRACKET)
+      end -= 2;
     if (text.charCodeAt(end - 1) === BRACKET) end--;
     // The names that end at `end`: where each starts and its flags, shortest first.
     let node = 0;
@@ -481,6 +519,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     let out = '';
     let copied = 0;
     nextClose = nextLf = nextCr = -2;
+    readUntil = 0;
     separators.lastIndex = 0;
     while (separators.test(text)) {
       const sep = separators.lastIndex - 1;
@@ -504,6 +543,7 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     let out = '';
     let copied = 0;
     nextClose = nextLf = nextCr = -2;
+    readUntil = 0;
     locator.lastIndex = 0;
     for (let m = locator.exec(text); m !== null; m = locator.exec(text)) {
       // The regex found a pair here; matchAt takes it apart (name, separator, quote, value end).

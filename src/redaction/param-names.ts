@@ -235,12 +235,34 @@ export function endsInSecretName(
   return false;
 }
 
+/** Where empty brackets that end text[from, to) start (`[]`, `%5B%5D`, either case), or -1. */
+function emptyBrackets(text: string, from: number, to: number): number {
+  if (to - 2 >= from && text.charCodeAt(to - 1) === 93 && text.charCodeAt(to - 2) === 91) return to - 2;
+  if (to - 6 >= from && isEscaped(text, to - 3, 0x44) && isEscaped(text, to - 6, 0x42)) return to - 6;
+  return -1;
+}
+
+/** Whether `%5` and `letter` (upper case, either case matched) are at `at`: `%5B`, `%5D`. */
+function isEscaped(text: string, at: number, letter: number): boolean {
+  return (
+    text.charCodeAt(at) === 37 &&
+    text.charCodeAt(at + 1) === 53 &&
+    (text.charCodeAt(at + 2) & ~0x20) === letter
+  );
+}
+
 /**
  * The field name inside the last brackets of a form-style name, `user[password]` → `password`
  * (also escaped, `user%5Bpassword%5D`), as [from, to), or undefined when the name does not end in
- * brackets. Read back from the end of the name only, never past `from`.
+ * brackets; before empty brackets, the name before them (`password[]` → `password`). Read back from
+ * the end of the name only, never past `from`.
  */
 export function bracketField(text: string, from: number, to: number): [number, number] | undefined {
+  // Empty brackets, a list's item (`password[]=a&password[]=b`, `user[password][]=a`: PHP, qs):
+  // the name before them (until 2026-12-07 none, and the values went out).
+  let end = to;
+  for (let e = emptyBrackets(text, from, end); e !== -1; e = emptyBrackets(text, from, end)) end = e;
+  if (end !== to) return end > from ? (bracketField(text, from, end) ?? [from, end]) : undefined;
   let close = -1;
   if (to - 1 > from && text.charCodeAt(to - 1) === 93) close = to - 1;
   else if (

@@ -19,6 +19,7 @@ import {
 } from './defaults.js';
 import { createEncodedNameScrubber } from './encoded-names.js';
 import { createInlineScrubber } from './inline.js';
+import { createNamedValueScrubber } from './named-values.js';
 import { createOracleLoginScrubber, isOracleJdbcUrl } from './oracle-logins.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { redactPathSecrets } from './path-secrets.js';
@@ -380,6 +381,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const inline = createInlineScrubber(replacement, keys.userNames);
   const phrases = createPhraseScrubber(replacement);
   const xml = createXmlScrubber(replacement, keys.userNames);
+  const namedValues = createNamedValueScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
   const sqlPasswords = createSqlPasswordScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
@@ -447,7 +449,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       budget,
     );
     const pairs = phrases(inline(encodedNames(credentials, budget), budget));
-    const markup = setCookie(xml(pairs, budget), budget);
+    const markup = setCookie(namedValues(xml(pairs, budget), budget), budget);
     const databases = dbErrors(pgErrors(sqlPasswords(markup, budget), budget), budget);
     return rawHeaders(databases, budget);
   }

@@ -9,7 +9,10 @@ import { anyCase, escapeRegex } from '../../../src/redaction/inline-locator.js';
 
 // --- Reference: the regex the redactor used until 2026-12-03, verbatim but for its inputs (its two
 // helpers, escapeRegex and anyCase, are unchanged and shared with the locator) and `=>` as a
-// separator (2026-12-06, evening: `'password' => 'x'` kept its value). ---
+// separator (2026-12-06, evening: `'password' => 'x'` kept its value), `[]` after a name as `]` is
+// (2026-12-07: `password[]=x` kept its value), and `]` after a quote that closes a name
+// (2026-12-07: `os.environ['PASSWORD'] = 'x'` kept its value), `:=` as a separator (2026-12-07:
+// `password := "x"` kept its value). ---
 // The names are data, kept equal to INLINE_SECRET_NAMES (secret/private keys and passphrase added
 // 2026-12-06, subscription keys and session ids in the afternoon, `secret-access-key` in the evening).
 const REFERENCE_NAMES = [
@@ -69,17 +72,87 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
     `|(\\{)(?:[^}\\r\\n]|\\}\\}){0,256}(\\}))`;
   const done = (valueChars: RegExp) =>
     valueChars.test(replacement) ? `(?:REDACTED|${escapeRegex(replacement)})` : 'REDACTED';
-  // A list after a single-part name (`password: [ 'a' ]`) added 2026-12-07: to the first `]` on its
-  // line, 255 characters at most between, and the value characters glued after it.
-  const list = `\\[[^\\]\\r\\n]{0,255}\\][^\\s"',;&}]*`;
+  // A list after a single-part name (`password: [ 'a' ]`) added 2026-12-07: its `[` found here,
+  // where it ends read by referenceListEnd (nested lists and quoted items, 2026-12-07).
+  const list = `\\[`;
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
-      `|(${anyCase(singlePart)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
-      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\\\"|["'])?\\s*(?:=>|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
+      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$8$9$10$11$12$13$15$16$17$18$19$20${replacement.replace(/\$/g, '$$$$')}$3$4$5$7$10$11$12$14$17$18$19$21`;
-  return (text) => (/[:=]/.test(text) ? text.replace(inline, inlineReplacement) : text);
+  const expand = (m: RegExpExecArray) =>
+    inlineReplacement.replace(/\$(\$|\d\d?)/g, (_all, g: string) => (g === '$' ? '$' : (m[Number(g)] ?? '')));
+  return (text) => {
+    if (!/[:=]/.test(text)) return text;
+    const state = { readUntil: 0 };
+    let out = '';
+    let copied = 0;
+    inline.lastIndex = 0;
+    for (let m = inline.exec(text); m !== null; m = inline.exec(text)) {
+      const multi = m[1] !== undefined;
+      const name = m[1] ?? m[8] ?? m[15];
+      const start = m.index + (name?.length ?? 0) + (m[2] ?? m[9] ?? m[16] ?? '').length;
+      if (name !== undefined && text[start] === '[' && m.index + m[0].length === start + 1) {
+        // A multi-part name's list (2026-12-07): to its close or its run's end, whichever is further.
+        const run = multi ? MULTI_RUN : SINGLE_RUN;
+        run.lastIndex = start;
+        run.test(text);
+        const listEnd = referenceListEnd(text, start, state, !multi);
+        const end = listEnd === -1 ? run.lastIndex : multi ? Math.max(listEnd, run.lastIndex) : listEnd;
+        out += text.slice(copied, start) + replacement;
+        copied = end;
+        inline.lastIndex = end;
+      } else {
+        out += text.slice(copied, m.index) + expand(m);
+        copied = m.index + m[0].length;
+      }
+    }
+    return out + text.slice(copied);
+  };
+}
+
+const SINGLE_RUN = /[^\s"',;&}]+/y;
+const MULTI_RUN = /[^\r\n"']+/y;
+/** A quoted item of a list: `'…'`, `"…"` with escapes, JSON's escaped `\"…\"`, each on one line. */
+const LIST_ITEM = /'[^'\r\n]*'|"(?:[^"\\\r\n]|\\[^\r\n])*"|\\"(?:[^\\\r\n]|\\[^"\r\n])*\\"/y;
+
+/**
+ * Where the list opening at `open` ends, as list-values.ts and inline.ts say (no bound but the
+ * depth matters in texts this short): past its closing `]` and (`glue`) the value characters glued
+ * after it; not closed, its line's end or its first `]` on the line, whichever is further; inside a list
+ * that did not close, that first `]`.
+ */
+function referenceListEnd(text: string, open: number, state: { readUntil: number }, glue: boolean): number {
+  const first = /^[^\]\r\n]{0,255}\]/.exec(text.slice(open + 1));
+  const firstEnd = first === null ? -1 : open + 1 + first[0].length;
+  let end = firstEnd;
+  if (open >= state.readUntil) {
+    let depth = 0;
+    let lineEnd = -1;
+    let p = open;
+    let close = -1;
+    while (p < text.length && close === -1) {
+      const c = text[p]!;
+      LIST_ITEM.lastIndex = p;
+      if (c === '[' && ++depth > 16) break;
+      if (c === ']' && --depth === 0) close = p + 1;
+      else if (LIST_ITEM.test(text)) p = LIST_ITEM.lastIndex;
+      else {
+        if ((c === '\n' || c === '\r') && lineEnd === -1) lineEnd = p;
+        p += c === '\\' && text[p + 1] === '"' ? 2 : 1;
+      }
+    }
+    if (close !== -1) end = close;
+    else {
+      state.readUntil = p;
+      end = Math.max(firstEnd, lineEnd === -1 ? p : lineEnd);
+      if (end <= open + 1) end = -1;
+    }
+  }
+  if (end !== -1 && glue) while (end < text.length && /[^\s"',;&}]/.test(text[end]!)) end++;
+  return end;
 }
 // --- End of reference. ---
 
@@ -151,6 +224,7 @@ const TOKENS = [
   '_',
   '=',
   '=>',
+  ':=',
   '>',
   ':',
   '"',
@@ -169,6 +243,9 @@ const TOKENS = [
   '\\\\',
   ']',
   '[',
+  '[]',
+  "']",
+  '"]',
   ',',
   ';',
   '&',
@@ -243,6 +320,11 @@ describe('inline scanner finds what the regex found', () => {
       "'password' => '[REDACTED]', :token => \"[REDACTED]\", pwd=>[REDACTED]; password =[REDACTED]",
     ],
     ['Cookie => a=1; b=2\n', 'Cookie => [REDACTED]\n'],
+    // Go's `:=`, Make's `:=` (2026-12-07: `=` was taken for the value, `"hunter2"` went out).
+    [
+      'password := "hunter2"; PASSWORD := x y; token:=',
+      'password := "[REDACTED]"; PASSWORD := [REDACTED] y; token:[REDACTED]',
+    ],
   ])('%s', (text, expected) => {
     const ours = createInlineScrubber('[REDACTED]', []);
     expect(ours(text)).toBe(expected);

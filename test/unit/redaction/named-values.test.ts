@@ -1,0 +1,54 @@
+// A secret set as a name and a value side by side went out (2026-12-07): Kubernetes' and ECS's
+// environment entries `{"name":"DB_PASSWORD","value":"hunter2"}` (a logged manifest or task
+// definition, `kubectl get pod -o yaml`), util.inspect's `{ name: 'API_TOKEN', value: '…' }`,
+// CloudFormation's `"ParameterKey":"DbPassword","ParameterValue":"…"`. The secret name is a value,
+// so no `name=value` rule saw it.
+import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../../src/redaction/redactor.js';
+
+const redactor = createRedactor();
+const R = '[REDACTED]';
+
+describe('a secret set as a name and a value', () => {
+  it.each([
+    ['{"name":"DB_PASSWORD","value":"hunter2"}', `{"name":"DB_PASSWORD","value":"${R}"}`],
+    ["{ name: 'API_TOKEN', value: 'hunter2' }", `{ name: 'API_TOKEN', value: '${R}' }`],
+    [
+      '"env":[{"name":"DB_HOST","value":"db"},{"name":"DB_PASSWORD","value":"hunter2"}]',
+      `"env":[{"name":"DB_HOST","value":"db"},{"name":"DB_PASSWORD","value":"${R}"}]`,
+    ],
+    [
+      '"ParameterKey":"DbPassword","ParameterValue":"hunter2"',
+      `"ParameterKey":"DbPassword","ParameterValue":"${R}"`,
+    ],
+    ['{"Name":"dbPassword","Value":"hunter2"}', `{"Name":"dbPassword","Value":"${R}"}`],
+    ['{"key":"GITHUB_TOKEN","value":"a\\"b"}', `{"key":"GITHUB_TOKEN","value":"${R}"}`],
+    // YAML: the value on the next line, quoted or not.
+    [
+      '- name: DB_PASSWORD\n  value: hunter2 x\n- name: DB_HOST\n  value: db',
+      `- name: DB_PASSWORD\n  value: ${R}\n- name: DB_HOST\n  value: db`,
+    ],
+    ['- name: "API_KEY"\n  value: "abc"', `- name: "API_KEY"\n  value: "${R}"`],
+    // Cut short: the rest of the line.
+    ['{"name":"DB_PASSWORD","value":"hunter2', `{"name":"DB_PASSWORD","value":"${R}`],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    // Names that are no secret, a secret given by reference, an empty value.
+    '{"name":"DB_HOST","value":"db.internal"}',
+    '{"name":"password_policy","value":"strict"}',
+    '{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db","key":"pw"}}}',
+    '{"name":"DB_PASSWORD","value":""}',
+    '{ name: "cache_key", value: "v1" }',
+  ])('kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
+  it("with a user's key name", () => {
+    expect(createRedactor({ keys: ['tenant_id'] }).text('{"name":"TENANT_ID","value":"t1"}')).toBe(
+      `{"name":"TENANT_ID","value":"${R}"}`,
+    );
+  });
+});
