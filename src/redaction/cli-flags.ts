@@ -35,6 +35,15 @@ const EQUALS = 61;
 const SLASH = 47;
 const PERCENT = 37;
 const LF = 10;
+const SQUOTE = 39;
+const DQUOTE = 34;
+const BACKSLASH = 92;
+const CR = 13;
+const COMMA = 44;
+/** A quoted flag's value item is looked for this far after the flag's closing quote (util.inspect's line break and indent). */
+const MAX_ITEM_GAP = 64;
+/** A quoted value item is read this far at most. */
+const MAX_ITEM = 1024;
 /** Names longer than this are no flags worth reading. */
 const MAX_NAME = 64;
 
@@ -43,14 +52,17 @@ function isNameChar(c: number): boolean {
   return isAlnum(c) || c === DASH || c === 95;
 }
 
-/** What a flag comes after, when not at the text's start: a space, a tab, a line's end (`\n`, a lone `\r`). */
-const FLAG_STARTS = [' -', '\t-', '\n-', '\r-'];
+/**
+ * What a flag comes after, when not at the text's start: a space, a tab, a line's end (`\n`, a lone
+ * `\r`), or a quote that opens a list's item (`[ '--password', 'pw' ]`, scrubFlags' quotedFlag).
+ */
+const FLAG_STARTS = [' -', '\t-', '\n-', '\r-', "'-", '"-'];
 /**
  * Where each of FLAG_STARTS was found by the last search for it, -2 before the first: searched
  * again only once passed, so each is searched for across the text once. Module state, not the
  * pass's: a pass never runs inside another, and a text with no flag allocates nothing.
  */
-const flagStarts = [-2, -2, -2, -2];
+const flagStarts = [-2, -2, -2, -2, -2, -2];
 
 /** Starts a new text for nextFlag. */
 function forgetFlagStarts(): void {
@@ -70,7 +82,7 @@ function nextFlag(text: string, from: number): number {
   for (let i = from > 0 ? from : 1; i < near; i++) {
     if (text.charCodeAt(i) === DASH) {
       const b = text.charCodeAt(i - 1);
-      if (b === 32 || b === 9 || b === 10 || b === 13) return i;
+      if (b === 32 || b === 9 || b === 10 || b === 13 || b === SQUOTE || b === DQUOTE) return i;
     }
   }
   return near < text.length ? searchFlag(text, near) : -1;
@@ -415,13 +427,95 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
     return digits || hide(colon + 1, valueTo);
   }
 
+  /**
+   * The list item after a quoted flag's closing quote at `p`, as valueFrom/valueTo (quotes left
+   * out): a `,` and blanks (a line's end too: util.inspect breaks a long list over lines), then an
+   * item quoted with `'` or `"` (a backslash escapes the next character, as in JSON and
+   * util.inspect). False when there is none, it is empty or it is a flag. One that does not close
+   * on its line within MAX_ITEM runs to there (hidden rather than read short).
+   */
+  function itemAfter(p: number): boolean {
+    const gapEnd = Math.min(n, p + MAX_ITEM_GAP);
+    if (p < n && text.charCodeAt(p) === COMMA) p++;
+    while (p < gapEnd && isBlank(text.charCodeAt(p))) p++;
+    const q = p < gapEnd ? text.charCodeAt(p) : -1;
+    if (q !== SQUOTE && q !== DQUOTE) return false;
+    const first = p + 1;
+    if (first >= n || text.charCodeAt(first) === q || text.charCodeAt(first) === DASH) return false;
+    const end = Math.min(n, first + MAX_ITEM);
+    let e = first;
+    while (e < end) {
+      const ch = text.charCodeAt(e);
+      if (ch === q || ch === LF || ch === CR) break;
+      e += ch === BACKSLASH && e + 1 < end ? 2 : 1;
+    }
+    valueFrom = first;
+    valueTo = Math.min(e, end);
+    return true;
+  }
+
+  /**
+   * A flag written as a quoted item of a list, its value the next item: util.inspect's
+   * `[ 'node', 'app.js', '--password', 'hunter2' ]` (a logged `process.argv`, a spawn error's
+   * `spawnargs`), JSON's `["--token","abc"]`, a shell's `'--password' 'hunter2'`. The same flags as
+   * unquoted ones: `--` and a secret name, `--user`/`-u` (`user:pw`), a one-dash secret name, and a
+   * tool's short flag on its tool's line. The flag's item must close right after its name (`q`, the
+   * quote before the dash). False when the budget is spent.
+   */
+  function quotedFlag(q: number): boolean {
+    const two = text.charCodeAt(dash + 1) === DASH;
+    const nameFrom = dash + (two ? 2 : 1);
+    if (!isAlnum(text.charCodeAt(nameFrom))) return true;
+    let end = nameFrom;
+    while (end < n && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
+    from = end;
+    if (text.charCodeAt(end) !== q) return true;
+    const length = end - nameFrom;
+    const c = text.charCodeAt(nameFrom);
+    let at = -1;
+    if (two) {
+      if (
+        (length === 4 || length === 10) &&
+        text.startsWith(length === 4 ? 'user' : 'proxy-user', nameFrom)
+      ) {
+        if (!itemAfter(end + 1)) return true;
+        from = valueTo;
+        return userValue(length === 4);
+      }
+      if (!endsInSecretName(text, nameFrom, end, QUERY_SECRET_SUFFIXES, true) || !itemAfter(end + 1))
+        return true;
+      at = valueFrom;
+    } else if (length === 1) {
+      if (c === 117 || c === 85) {
+        if (!itemAfter(end + 1)) return true;
+        from = valueTo;
+        return userValue(c === 85);
+      }
+      const k =
+        c === 97 ? 0 : c === 112 ? 1 : c === 80 ? 2 : c === 119 ? 3 : c === 107 ? 4 : c === 78 ? 5 : -1;
+      if (k === -1) return true;
+      shortFlagTools[k] ??= seenForShortFlag(k);
+      if (!onLineOf(shortFlagTools[k]!, dash) || !itemAfter(end + 1)) return true;
+      at = valueFrom;
+    } else if (isLetter(c)) {
+      const passPhrase = length <= 7 && (c | 0x20) === 112 && isOneOf(text, dash, end, PASS_PHRASE_FLAGS);
+      if (!(passPhrase || isOneDashSecretName(text, nameFrom, end)) || !itemAfter(end + 1)) return true;
+      at = passPhrase ? passPhraseSecretAt(text, valueFrom, valueTo) : valueFrom;
+    } else return true;
+    from = valueTo;
+    return at === -1 || hide(at, valueTo);
+  }
+
   let from = 0;
   while (dash !== -1) {
     from = dash + 1;
     const c = text.charCodeAt(dash + 1);
+    const opened = dash > 0 ? text.charCodeAt(dash - 1) : -1;
     let ok = true;
-    // `--` and a letter or digit: `-----BEGIN` is no flag.
-    if (c === DASH && isAlnum(text.charCodeAt(dash + 2))) {
+    if (opened === SQUOTE || opened === DQUOTE) {
+      ok = quotedFlag(opened);
+    } else if (c === DASH && isAlnum(text.charCodeAt(dash + 2))) {
+      // `--` and a letter or digit: `-----BEGIN` is no flag.
       let end = dash + 2;
       while (end < n && end - dash <= MAX_NAME && isNameChar(text.charCodeAt(end))) end++;
       from = end;

@@ -89,9 +89,10 @@ export function createSqlPasswordScrubber(replacement: string): SqlPasswordScrub
         if (regex.test(text)) {
           valueFrom = regex.lastIndex;
           const c = text.charCodeAt(valueFrom);
-          // `'password'` is a quoted word (MySQL's `Unknown column 'password' in 'field list'`):
-          // its closing quote opens no value.
-          if (valueFrom === start + 8 && start > 0 && text.charCodeAt(start - 1) === c) valueTo = -1;
+          // `'password'` is a quoted word (MySQL's `Unknown column 'password' in 'field list'`), and
+          // so is `'--password'` (a list's item: `[ '--password', 'pw' ]`, cli-flags.ts hides `pw`):
+          // its closing quote opens no value (`, ` between the items was taken for one).
+          if (valueFrom === start + 8 && quotedWordBefore(text, start, c)) valueTo = -1;
           else if (c === SQUOTE || (k >= 2 && c === DQUOTE)) {
             valueTo = quotedValueEnd(text, valueFrom, c);
             valueFrom++;
@@ -128,6 +129,21 @@ export function createSqlPasswordScrubber(replacement: string): SqlPasswordScrub
     }
     return copied === 0 ? text : out + text.slice(copied);
   };
+}
+
+/**
+ * Whether the word that ends in `password` at `start` opens with quote `q`: `'password'`,
+ * `'--db-password'` (dashes and a name before it, at most 64 characters read back).
+ */
+function quotedWordBefore(text: string, start: number, q: number): boolean {
+  let p = start - 1;
+  while (p >= 0 && start - p <= 64) {
+    const c = text.charCodeAt(p);
+    if (c === q) return true;
+    if (!isWordChar(c) && c !== 45) return false;
+    p--;
+  }
+  return false;
 }
 
 /** A character a SQL keyword cannot follow and still be a word of its own. */

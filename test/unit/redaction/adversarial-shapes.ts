@@ -415,6 +415,14 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['inline lists, over lines', 'token=[a,\n', ['text']],
   ['inline lists, multi-part names', `cookie: ["a"] cookie:[`, ['text']],
   ['inline lists, multi-part, long runs', `Cookie: [${'a'.repeat(60)}] `, ['text']],
+  // Flags as quoted list items (2026-12-07): dense flags with a value each, with no value, values
+  // that never close, a short flag's tool far before, escapes in the value.
+  ['quoted flags with values', "'--password', 'a', ", ['text']],
+  ['quoted flags, no values', '"--token","--', ['text']],
+  ['quoted flags, unclosed values', "'--password', 'a", ['text']],
+  ['quoted short flags after a tool', "'-p', '", ['text'], "[ 'sshpass', "],
+  ['quoted flags, escapes', '"--password","\\', ['text']],
+  ['quoted user flags', "'-u', 'a:", ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
