@@ -29,8 +29,18 @@ export const FLOW = {
    * (request-size-limit.ts), which the thread truncates its spans to; 0: none, `maxExportRequestBytes`.
    */
   REQUEST_BYTES: 8,
+  /**
+   * Who sends the spans the thread posted before it read the main thread's answer, decided once
+   * (compare-exchange from 0): the main thread, from hello N on (N > 0, stored as it takes the
+   * thread on that hello), or the thread's own exporter (CLAIM_OWN, stored as it gives up waiting
+   * or ends). Both had sent them: a thread that ended, or gave up, before reading an answer the
+   * main thread had sent exported what the main thread took too.
+   */
+  CLAIM: 9,
 } as const;
-export const FLOW_SLOTS = 9;
+export const FLOW_SLOTS = 10;
+/** FLOW.CLAIM: the thread exports by itself; the main thread must leave its spans. */
+export const CLAIM_OWN = -1;
 
 /**
  * Worker → main: is a traced main thread listening? `flow`: the thread's counters (FLOW). Sent
@@ -50,6 +60,25 @@ export interface HelloMessage {
 export interface AckMessage {
   readonly ack: number;
   readonly seq?: number;
+}
+
+/**
+ * Main thread, at hello `seq`: takes the thread's spans from that hello on, unless it exports by
+ * itself. The hello it took the thread at (an earlier one if it already had), or undefined.
+ */
+export function claimThread(flow: Int32Array, seq: number): number | undefined {
+  const claimed = Atomics.compareExchange(flow, FLOW.CLAIM, 0, seq);
+  if (claimed === CLAIM_OWN) return undefined;
+  return claimed === 0 ? seq : claimed;
+}
+
+/**
+ * Thread: exports by itself, unless the main thread took it already. The hello the main thread
+ * took it at, or undefined (its own from now on).
+ */
+export function claimOwn(flow: Int32Array): number | undefined {
+  const claimed = Atomics.compareExchange(flow, FLOW.CLAIM, 0, CLAIM_OWN);
+  return claimed > 0 ? claimed : undefined;
 }
 
 /** How often a thread says hello again while no main thread has answered. */

@@ -12,6 +12,7 @@ import {
 import { lazyRequire } from '../util/index.js';
 import {
   type AckMessage,
+  claimOwn,
   FLOW,
   FLOW_SLOTS,
   HELLO_AGAIN_MILLIS,
@@ -130,9 +131,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._probe = setTimeout(() => this._exportByItself(), PROBE_MILLIS);
     this._probe.unref();
     this._channel.unref();
-    // Ending before any main thread answered: what it kept goes to this thread's own exit path,
-    // which runs after this. Delivery at exit is at least once: a main thread whose loop was only
-    // busy may take what was posted too.
+    // Ending before it read an answer: what it kept goes to this thread's own exit path, which
+    // runs after this, unless the main thread took it already (then to the main thread).
     process.prependListener('exit', this._onExit);
   }
 
@@ -247,6 +247,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   }
 
   shutdown(): Promise<void> {
+    // Still waiting: what it kept is flushed below by its own exporter, or was taken by the main thread.
+    this._exportByItself();
     process.off('exit', this._onExit);
     clearTimeout(this._probe);
     clearInterval(this._helloAgain);
@@ -255,8 +257,18 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
   }
 
+  /**
+   * No answer read yet (the probe ran out, the thread ends, or its tracing shuts down): what it
+   * posted goes to the main thread if that took the thread already, else through this thread's
+   * own exporter, decided once with the main thread in shared memory (FLOW.CLAIM).
+   */
   private _exportByItself(): void {
     if (this._state !== 'probing') return;
+    const taken = claimOwn(this._flow);
+    if (taken !== undefined) {
+      this._answered(taken);
+      return;
+    }
     this._state = 'own';
     clearInterval(this._helloAgain);
     this._posts = [];

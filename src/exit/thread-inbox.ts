@@ -12,6 +12,7 @@ import { EncodedSpans } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
 import {
   type AckMessage,
+  claimThread,
   type HelloMessage,
   type SettledMessage,
   type SpanMessage,
@@ -159,10 +160,14 @@ export class ThreadInbox {
     if (message?.hello !== undefined && message.flow) {
       // A hello sent again while our answer was on its way.
       if (this._peers.has(message.hello)) return;
-      const peer = new ThreadPeer(new Int32Array(message.flow));
+      const flow = new Int32Array(message.flow);
+      const seq = claimThread(flow, message.seq ?? 1);
+      // It gave up waiting for us, or ended first: its own exporter sends what it posted.
+      if (seq === undefined) return;
+      const peer = new ThreadPeer(flow);
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
-      this._channel?.postMessage({ ack: message.hello, seq: message.seq ?? 1 } satisfies AckMessage);
+      this._channel?.postMessage({ ack: message.hello, seq } satisfies AckMessage);
       return;
     }
     const id = message?.t;
