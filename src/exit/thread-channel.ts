@@ -81,6 +81,15 @@ export function claimOwn(flow: Int32Array): number | undefined {
   return claimed > 0 ? claimed : undefined;
 }
 
+/**
+ * Main → worker threads: the request limit its exporter learned from the collector (0: none), for
+ * a thread that exports by itself (it gave up waiting for the main thread's answer, or ends before
+ * reading it). A thread the main thread took learns it in shared memory (FLOW.REQUEST_BYTES).
+ */
+export interface LimitMessage {
+  readonly limit: number;
+}
+
 /** How often a thread says hello again while no main thread has answered. */
 export const HELLO_AGAIN_MILLIS = 50;
 

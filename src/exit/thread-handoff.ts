@@ -1,4 +1,4 @@
-import type { BroadcastChannel } from 'node:worker_threads';
+import type { BroadcastChannel, MessagePort } from 'node:worker_threads';
 import type { Context } from '@opentelemetry/api';
 import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -17,6 +17,7 @@ import {
   FLOW_SLOTS,
   HELLO_AGAIN_MILLIS,
   type HelloMessage,
+  type LimitMessage,
   type SpanMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
@@ -24,6 +25,11 @@ import { ThreadNumbering } from './thread-numbering.js';
 
 /** How long a worker waits for a traced main thread to answer before it exports by itself. */
 const PROBE_MILLIS = 2_000;
+/**
+ * Messages read from the channel at exit at most: the other threads' spans pass there too, and
+ * what matters (an answer, a limit) is among the first few.
+ */
+const MAX_READ_AT_EXIT = 10_000;
 
 export interface HandoffOptions {
   /** Spans kept while no main thread has answered yet, for exporting them here if none does. */
@@ -43,6 +49,11 @@ export interface HandoffOptions {
    * a full export queue loses them), for this thread's stats and drop report.
    */
   readonly onLost?: (count: number, cause: string) => void;
+  /**
+   * The limit the main thread's exporter learned from the collector, told to a thread that exports
+   * by itself (LimitMessage): its own exporter's, so that it truncates its spans to it as well.
+   */
+  readonly onLimit?: (bytes: number) => void;
 }
 
 /**
@@ -120,11 +131,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     if (_options.learnedRequestBytes !== undefined) this._queue.setRequestBytes(_options.learnedRequestBytes);
     this._channel = new Channel(THREAD_CHANNEL);
     this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
-    this._channel.onmessage = (event: unknown) => {
-      const answer = (event as { data?: Partial<AckMessage> }).data;
-      if (answer?.ack !== threadId || this._state !== 'probing') return;
-      this._answered(answer.seq ?? 1);
-    };
+    this._channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
     this._sayHello();
     this._helloAgain = setInterval(() => this._sayHello(), HELLO_AGAIN_MILLIS);
     this._helloAgain.unref();
@@ -136,7 +143,29 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     process.prependListener('exit', this._onExit);
   }
 
-  private readonly _onExit = () => this._exportByItself();
+  private readonly _onExit = () => {
+    // What the main thread said that this thread's loop did not turn to read: an answer, or the
+    // limit its exporter learned, which this thread's own exit path then cuts its spans to.
+    const { receiveMessageOnPort } = lazyRequire(
+      'node:worker_threads',
+    ) as typeof import('node:worker_threads');
+    for (let i = 0; i < MAX_READ_AT_EXIT; i++) {
+      const received = receiveMessageOnPort(this._channel as unknown as MessagePort);
+      if (received === undefined) break;
+      this._receive(received.message);
+    }
+    this._exportByItself();
+  };
+
+  private _receive(data: unknown): void {
+    const message = data as Partial<AckMessage & LimitMessage> | undefined;
+    if (message?.limit !== undefined) {
+      if (this._state === 'own' || this._state === 'probing') this._options.onLimit?.(message.limit);
+      return;
+    }
+    if (message?.ack !== this._threadId || this._state !== 'probing') return;
+    this._answered(message.seq ?? 1);
+  }
 
   onStart(span: Span, parentContext: Context): void {
     if (this._state === 'own') for (const p of this._fallback) p.onStart(span, parentContext);
@@ -275,7 +304,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     log.debug('no traced main thread answered: this worker thread exports its spans itself');
     const kept = this._kept;
     this._kept = [];
-    this._channel.close();
+    // Left open (unref'd) until shutdown: a main thread that answers late still tells it the limit it learns.
     for (const span of kept) for (const p of this._fallback) p.onEnd(span);
     if (this._unkept > 0) {
       this._options.onLost?.(

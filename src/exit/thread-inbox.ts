@@ -14,6 +14,7 @@ import {
   type AckMessage,
   claimThread,
   type HelloMessage,
+  type LimitMessage,
   type SettledMessage,
   type SpanMessage,
   THREAD_CHANNEL,
@@ -84,6 +85,7 @@ export class ThreadInbox {
     process.on('worker', this._onWorker);
     _sizeLimit?.onChange(() => {
       for (const peer of this._peers.values()) this._tellLimit(peer);
+      this._broadcastLimit();
     });
   }
 
@@ -162,8 +164,12 @@ export class ThreadInbox {
       if (this._peers.has(message.hello)) return;
       const flow = new Int32Array(message.flow);
       const seq = claimThread(flow, message.seq ?? 1);
-      // It gave up waiting for us, or ended first: its own exporter sends what it posted.
-      if (seq === undefined) return;
+      // It gave up waiting for us, or ended first: its own exporter sends what it posted, cut to
+      // the limit we learned (learned before its own channel was open, the broadcast missed it).
+      if (seq === undefined) {
+        this._broadcastLimit();
+        return;
+      }
       const peer = new ThreadPeer(flow);
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
@@ -213,9 +219,20 @@ export class ThreadInbox {
   }
 
   private _tellLimit(peer: ThreadPeer): void {
+    peer.setRequestBytes(this._learnedBytes());
+  }
+
+  /** To the threads that export by themselves: they read no shared memory of ours. */
+  private _broadcastLimit(): void {
+    const limit = this._learnedBytes();
+    if (limit > 0) this._channel?.postMessage({ limit } satisfies LimitMessage);
+  }
+
+  /** The limit the queue's exporter learned from the collector, 0 while none. */
+  private _learnedBytes(): number {
     const limit = this._sizeLimit;
     const bytes = limit?.truncationBytes ?? 0;
-    peer.setRequestBytes(limit && bytes < limit.configured ? bytes : 0);
+    return limit && bytes < limit.configured ? bytes : 0;
   }
 
   private _forgetIfDone(id: number, peer: ThreadPeer): void {

@@ -165,6 +165,25 @@ describe('a thread that ends before it read the main thread’s answer: each spa
     });
 });
 
+/**
+ * Runs `app` against a collector of 64 KiB whose limit the main thread learns from its 100 spans
+ * of 2 KB: every span arrives once, the thread's 5 of 100 KB (`prefix-0…4`) truncated to that limit.
+ */
+async function expectTruncatedToLimit(app: string, prefix: string): Promise<string> {
+  const { code, output, spans } = await run(
+    app,
+    { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024), LARGE_BYTES: String(100 * 1024) },
+    { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
+  );
+  expect(code, output).toBe(0);
+  expect(spans.filter((s) => s.name.startsWith('main-'))).toHaveLength(100);
+  const large = spans.filter((s) => s.name.startsWith(`${prefix}-`));
+  expect(large.map((s) => s.name).sort(), output).toEqual([0, 1, 2, 3, 4].map((i) => `${prefix}-${i}`));
+  for (const s of large) expect(s.attributes.payload).toMatch(/^L+…\[truncated, 102400 bytes\]$/);
+  expect(output).not.toMatch(/too large for the collector|failed to export|lost/);
+  return output;
+}
+
 describe('a thread that ends before the main thread could tell it the learned limit', () => {
   // The thread-early-span case without STAY_MS: the thread ends before any answer, so its own exit
   // path sends its spans, with its own exporter, which knew only maxExportRequestBytes (4 MiB):
@@ -173,23 +192,20 @@ describe('a thread that ends before the main thread could tell it the learned li
   // thread started. A thread now starts with the limit its main thread learned (Node's
   // environment data, copied into each new Worker), and truncates its spans to it.
   it("its own exit path sends its spans truncated to the main thread's learned limit", async () => {
-    const { code, output, spans } = await run(
-      'test/fixtures/thread-early-span.cjs',
-      { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024), LARGE_BYTES: String(100 * 1024) },
-      { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
-    );
-    expect(code, output).toBe(0);
-    expect(spans.filter((s) => s.name.startsWith('main-'))).toHaveLength(100);
-    const early = spans.filter((s) => s.name.startsWith('early-'));
-    expect(early.map((s) => s.name).sort(), output).toEqual([
-      'early-0',
-      'early-1',
-      'early-2',
-      'early-3',
-      'early-4',
-    ]);
-    for (const s of early) expect(s.attributes.payload).toMatch(/^L+…\[truncated, 102400 bytes\]$/);
-    expect(output).not.toMatch(/too large for the collector|lost/);
+    await expectTruncatedToLimit('test/fixtures/thread-early-span.cjs', 'early');
+  });
+});
+
+describe('a thread that exports by itself learns the limit the main thread learns later', () => {
+  // The main thread, blocked 2.5 s after starting the thread, never answered its hello in time:
+  // the thread exported by itself. The limit the main thread then learned from the collector
+  // (64 KiB) reached only the threads it had taken: this one's 100 KB spans went alone, were
+  // refused and were lost ("failed to export 5 spans … too large for the collector"). The main
+  // thread now tells every thread on the channel.
+  it('its spans are truncated to that limit, not refused and lost', async () => {
+    const output = await expectTruncatedToLimit('test/fixtures/thread-late-limit.cjs', 'late');
+    // Said by the main thread only: the thread took the limit as told, not from a refusal of its own.
+    expect(output.match(/refused an export request as too large/g)).toHaveLength(1);
   });
 });
 
