@@ -60,6 +60,21 @@ export interface HelloMessage {
 export interface AckMessage {
   readonly ack: number;
   readonly seq?: number;
+  /**
+   * The hello came after the thread had given up waiting (FLOW.CLAIM): what it posted so far is
+   * its own exporter's; from its SwitchMessage on, it hands its spans over, and what its own
+   * exporter still queues.
+   */
+  readonly late?: boolean;
+}
+
+/**
+ * Worker → main: after a late answer, the spans it posts from now on are the main thread's (those
+ * it posted before this, while waiting, its own exporter sent).
+ */
+export interface SwitchMessage {
+  readonly t: number;
+  readonly switched: true;
 }
 
 /**
@@ -130,7 +145,7 @@ export interface SettledMessage {
   readonly attributes: Attributes;
 }
 
-export type ThreadMessage = HelloMessage | SpanMessage | SettledMessage;
+export type ThreadMessage = HelloMessage | SpanMessage | SettledMessage | SwitchMessage;
 
 /**
  * Whether this is a worker thread, without loading `node:worker_threads` at start-up: there,

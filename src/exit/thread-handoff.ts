@@ -4,9 +4,11 @@ import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LogLimiter, log } from '../diag/index.js';
 import {
+  type AcmeBatchSpanProcessor,
   createExportStats,
   createOversizeReport,
   EncodedSpanQueue,
+  EncodedSpans,
   UnencodableSpanError,
 } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
@@ -19,6 +21,7 @@ import {
   type HelloMessage,
   type LimitMessage,
   type SpanMessage,
+  type SwitchMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
 import { ThreadNumbering } from './thread-numbering.js';
@@ -70,7 +73,8 @@ export interface HandoffOptions {
  * memory, where the main thread reads it for `stats()` and its drop line.
  *
  * Until the main thread answers the first hello, spans are also kept here; with no traced main
- * thread (no answer within 2 s), this thread exports through its own processors (`fallback`).
+ * thread (no answer within 2 s), this thread exports through its own processors (`fallback`),
+ * until a late answer (`_switch`).
  */
 export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _channel: BroadcastChannel;
@@ -99,7 +103,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _learnedBytes = 0;
 
   constructor(
-    private readonly _fallback: SpanProcessor[],
+    private readonly _fallback: readonly AcmeBatchSpanProcessor[],
     private readonly _options: HandoffOptions,
   ) {
     const { threadId, BroadcastChannel: Channel } = lazyRequire(
@@ -163,8 +167,27 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       if (this._state === 'own' || this._state === 'probing') this._options.onLimit?.(message.limit);
       return;
     }
-    if (message?.ack !== this._threadId || this._state !== 'probing') return;
-    this._answered(message.seq ?? 1);
+    if (message?.ack !== this._threadId) return;
+    if (this._state === 'probing') this._answered(message.seq ?? 1);
+    else if (message.late && this._state === 'own') this._switch();
+  }
+
+  /**
+   * The main thread answered after this thread had given up waiting: its spans go to the main
+   * thread from now on, and so does what its own exporter still queues. Kept here, they were lost
+   * when the app terminated the thread (no `exit` event in it) or the process exited (the threads
+   * are stopped without one). What its exporter is sending stays its exporter's.
+   */
+  private _switch(): void {
+    this._state = 'handoff';
+    process.off('exit', this._onExit);
+    this._channel.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
+    this._numbering.reannounce();
+    for (const processor of this._fallback) {
+      const queued = processor.takeQueued();
+      if (!(queued instanceof EncodedSpans)) continue;
+      for (let i = 0; i < queued.length; i++) this._postEntry(queued, i, true);
+    }
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -207,9 +230,13 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._oversized = false;
     this._queue.push(span);
     if (this._queue.size === 0) return undefined; // not encoded, or too large even truncated: counted above
-    const taken = this._queue.take(1);
-    const slab = taken.slabs[0]!;
-    const bytes = taken.ends[0]! - taken.starts[0]!;
+    return this._postEntry(this._queue.take(1), 0, full);
+  }
+
+  /** Posts entry `i` of `encoded`; its size, or undefined when the channel held too much (counted). */
+  private _postEntry(encoded: EncodedSpans, i: number, full: boolean): number | undefined {
+    const start = encoded.starts[i]!;
+    const bytes = encoded.ends[i]! - start;
     const flow = this._flow;
     const spans = Atomics.load(flow, FLOW.IN_FLIGHT_SPANS);
     if (
@@ -221,11 +248,11 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     }
     // A copy the size of the entry: the slab is 64 KB, and postMessage would clone all of it.
     const entry = new Uint8Array(bytes);
-    entry.set(slab.subarray(taken.starts[0]!, taken.ends[0]!));
+    entry.set(encoded.slabs[i]!.subarray(start, start + bytes));
     const message: SpanMessage = {
       t: this._threadId,
       e: entry,
-      ...this._numbering.refs(taken.scopes[0]!, taken.resources[0]!, full),
+      ...this._numbering.refs(encoded.scopes[i]!, encoded.resources[i]!, full),
     };
     Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
     Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
@@ -301,6 +328,9 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._state = 'own';
     clearInterval(this._helloAgain);
     this._posts = [];
+    // What it posted is not taken from here on (a late answer's peer skips it until our switch).
+    Atomics.store(this._flow, FLOW.IN_FLIGHT_SPANS, 0);
+    Atomics.store(this._flow, FLOW.IN_FLIGHT_BYTES, 0);
     log.debug('no traced main thread answered: this worker thread exports its spans itself');
     const kept = this._kept;
     this._kept = [];

@@ -17,6 +17,7 @@ import {
   type LimitMessage,
   type SettledMessage,
   type SpanMessage,
+  type SwitchMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
 import { countThreadLosses } from './thread-losses.js';
@@ -158,16 +159,24 @@ export class ThreadInbox {
   }
 
   private _receive(data: unknown): void {
-    const message = data as Partial<HelloMessage & SpanMessage & SettledMessage> | undefined;
+    const message = data as Partial<HelloMessage & SpanMessage & SettledMessage & SwitchMessage> | undefined;
     if (message?.hello !== undefined && message.flow) {
       // A hello sent again while our answer was on its way.
       if (this._peers.has(message.hello)) return;
       const flow = new Int32Array(message.flow);
       const seq = claimThread(flow, message.seq ?? 1);
-      // It gave up waiting for us, or ended first: its own exporter sends what it posted, cut to
-      // the limit we learned (learned before its own channel was open, the broadcast missed it).
       if (seq === undefined) {
+        // It gave up waiting for us, or ended first: its own exporter sends what it posted, cut
+        // to the limit we learned (learned before its own channel was open, the broadcast missed
+        // it). A thread of ours still running hands over what it ends from its switch on: what
+        // its own exporter holds is lost when the thread is terminated or the process exits.
         this._broadcastLimit();
+        if (!this._isRunning(message.hello)) return;
+        const peer = new ThreadPeer(flow);
+        peer.late = true;
+        this._tellLimit(peer);
+        this._peers.set(message.hello, peer);
+        this._channel?.postMessage({ ack: message.hello, late: true } satisfies AckMessage);
         return;
       }
       const peer = new ThreadPeer(flow);
@@ -180,8 +189,12 @@ export class ThreadInbox {
     const peer = id === undefined ? undefined : this._peers.get(id);
     // No peer: a thread whose hello this inbox did not answer, which exports by itself after its probe.
     if (!message || id === undefined || !peer) return;
-    if (message.settled !== undefined) {
+    if (message.switched) {
+      peer.late = false;
+    } else if (message.settled !== undefined) {
       peer.settle(message.settled, message.attributes ?? {});
+    } else if (peer.late) {
+      // Posted while it waited for us, before it gave up: its own exporter sent it.
     } else if (message.e && message.s !== undefined && message.r !== undefined) {
       peer.taken(message.e.byteLength);
       this._take(message as SpanMessage, peer);
@@ -216,6 +229,12 @@ export class ThreadInbox {
     this._held.entries.push(entry);
     this._held.scopes.push(scope);
     this._held.resources.push(resource);
+  }
+
+  /** A worker thread of this one's, not exited. */
+  private _isRunning(threadId: number): boolean {
+    for (const worker of this._workers) if (worker.threadId === threadId) return true;
+    return false;
   }
 
   private _tellLimit(peer: ThreadPeer): void {

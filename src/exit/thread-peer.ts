@@ -35,6 +35,11 @@ export class ThreadPeer {
   private readonly _seen = [0, 0, 0, 0];
   /** Its Worker emitted `exit`: forgotten once nothing of it is in the channel. */
   exited = false;
+  /**
+   * It had given up waiting for us when we read its hello: its spans are taken only once it says
+   * it switched to us (what it posted before, its own exporter sent).
+   */
+  late = false;
 
   constructor(private readonly _flow: Int32Array) {}
 

@@ -169,10 +169,14 @@ describe('a thread that ends before it read the main thread’s answer: each spa
  * Runs `app` against a collector of 64 KiB whose limit the main thread learns from its 100 spans
  * of 2 KB: every span arrives once, the thread's 5 of 100 KB (`prefix-0…4`) truncated to that limit.
  */
-async function expectTruncatedToLimit(app: string, prefix: string): Promise<string> {
+async function expectTruncatedToLimit(
+  app: string,
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   const { code, output, spans } = await run(
     app,
-    { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024), LARGE_BYTES: String(100 * 1024) },
+    { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(4 * 1024 * 1024), LARGE_BYTES: String(100 * 1024), ...env },
     { maxReceiveMessageBytes: 64 * 1024, tooLargeWords: 'grpc-go' },
   );
   expect(code, output).toBe(0);
@@ -201,11 +205,41 @@ describe('a thread that exports by itself learns the limit the main thread learn
   // the thread exported by itself. The limit the main thread then learned from the collector
   // (64 KiB) reached only the threads it had taken: this one's 100 KB spans went alone, were
   // refused and were lost ("failed to export 5 spans … too large for the collector"). The main
-  // thread now tells every thread on the channel.
-  it('its spans are truncated to that limit, not refused and lost', async () => {
-    const output = await expectTruncatedToLimit('test/fixtures/thread-late-limit.cjs', 'late');
-    // Said by the main thread only: the thread took the limit as told, not from a refusal of its own.
-    expect(output.match(/refused an export request as too large/g)).toHaveLength(1);
+  // thread now takes a thread of its own over when it answers late (below), and tells every
+  // thread on the channel the limit it learns: a thread started by a worker thread, of which the
+  // main thread has no Worker object, takes it as its own exporter's.
+  for (const nested of [false, true])
+    it(`its spans are truncated to that limit, not refused and lost${nested ? ' (a thread started by a thread)' : ''}`, async () => {
+      const output = await expectTruncatedToLimit('test/fixtures/thread-late-limit.cjs', 'late', {
+        NESTED: nested ? '1' : '0',
+      });
+      // Said by the main thread only: the thread took the limit as told, not from a refusal of its own.
+      expect(output.match(/refused an export request as too large/g)).toHaveLength(1);
+    });
+});
+
+describe('a thread the main thread answers late', () => {
+  // A thread that gave up waiting (its main thread blocked 3 s) kept its spans in its own export
+  // queue for good: terminated (no `exit` event in it), or stopped as the process exits, it lost
+  // them without a word (0 of 6 here). The main thread now answers it late, and the thread hands
+  // over what it ends from then on and what its own queue still holds.
+  it('hands over its spans, and those its own queue holds: worker.terminate() loses none', async () => {
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-late-answer.cjs',
+      { OTEL_BSP_SCHEDULE_DELAY: '600000' },
+      {},
+    );
+    expect(code, output).toBe(0);
+    expect(spans.map((s) => s.name).sort(), output).toEqual([
+      'after-0',
+      'after-1',
+      'after-2',
+      'own-0',
+      'own-1',
+      'own-2',
+    ]);
+    for (const s of spans) expect(s.resource['service.name']).toBe('thread-export');
+    expect(stats).toMatchObject({ exported: 6, dropped: 0, failed: 0 });
   });
 });
 
