@@ -37,8 +37,12 @@ export const FLOW = {
    * main thread had sent exported what the main thread took too.
    */
   CLAIM: 9,
+  /** Thread → main: its spans started and not ended yet (sampled ones). */
+  OPEN: 10,
+  /** Thread → main: 1 once its `exit` event ran (its exit path ends and sends what is open). */
+  EXITED: 11,
 } as const;
-export const FLOW_SLOTS = 10;
+export const FLOW_SLOTS = 12;
 /** FLOW.CLAIM: the thread exports by itself; the main thread must leave its spans. */
 export const CLAIM_OWN = -1;
 

@@ -145,6 +145,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     // Ending before it read an answer: what it kept goes to this thread's own exit path, which
     // runs after this, unless the main thread took it already (then to the main thread).
     process.prependListener('exit', this._onExit);
+    // Not removed: the main thread counts the spans still open in a thread that ended without it.
+    process.prependListener('exit', () => Atomics.store(flow, FLOW.EXITED, 1));
   }
 
   private readonly _onExit = () => {
@@ -191,16 +193,18 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    if (sampled(span)) Atomics.add(this._flow, FLOW.OPEN, 1);
     if (this._state === 'own') for (const p of this._fallback) p.onStart(span, parentContext);
   }
 
   onEnd(span: ReadableSpan): void {
+    if (sampled(span)) Atomics.sub(this._flow, FLOW.OPEN, 1);
     if (this._state === 'own') {
       for (const p of this._fallback) p.onEnd(span);
       return;
     }
     // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
-    if (this._state === 'closed' || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this._state === 'closed' || !sampled(span)) return;
     if (this._state === 'probing') {
       const kept = this._kept.length < this._options.keepMax;
       if (kept) this._kept.push(span);
@@ -344,4 +348,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       this._unkept = 0;
     }
   }
+}
+
+function sampled(span: ReadableSpan): boolean {
+  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
 }

@@ -1,6 +1,7 @@
 import type { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
+import { log } from '../diag/index.js';
 import type {
   AcmeBatchSpanProcessor,
   DropReporter,
@@ -9,6 +10,7 @@ import type {
   RequestSizeLimit,
 } from '../export/index.js';
 import { EncodedSpans } from '../export/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import { lazyRequire } from '../util/index.js';
 import {
   type AckMessage,
@@ -34,6 +36,8 @@ export interface ThreadLeftovers {
   readonly spans: EncodedSpans | undefined;
   /** Dropped after shutdown, when more than `maxQueueSize` waited for the exit path. */
   readonly dropped: number;
+  /** Still open in the threads, which Node stops at exit without their `exit` event. */
+  readonly open: number;
 }
 
 /**
@@ -64,6 +68,13 @@ export class ThreadInbox {
       this._workers.delete(worker);
       const peer = this._peers.get(id);
       if (!peer) return;
+      const open = peer.openLost;
+      if (open > 0 && !this._closed) {
+        this._stats.dropped += open;
+        log.warn(
+          `${groupThousands(open)} ${open === 1 ? 'span' : 'spans'} still open in worker thread ${id} ${open === 1 ? 'was' : 'were'} lost: the thread ended without its 'exit' event (worker.terminate(), or its resourceLimits), so nothing ended ${open === 1 ? 'it' : 'them'}`,
+        );
+      }
       peer.exited = true;
       peer.abandon();
       this._forgetIfDone(id, peer);
@@ -129,6 +140,8 @@ export class ThreadInbox {
         }
       }
     }
+    let open = 0;
+    for (const peer of this._peers.values()) if (!peer.exited) open += peer.openLost;
     this.sync();
     this.close();
     const held = this._held;
@@ -137,7 +150,7 @@ export class ThreadInbox {
     const zeros = held.entries.map(() => 0);
     const ends = held.entries.map((entry) => entry.length);
     const spans = none ? undefined : new EncodedSpans(held.entries, zeros, ends, held.scopes, held.resources);
-    return { spans, dropped: this._heldDropped };
+    return { spans, dropped: this._heldDropped, open };
   }
 
   close(): void {

@@ -48,6 +48,15 @@ export class ThreadPeer {
     return Atomics.load(this._flow, FLOW.IN_FLIGHT_SPANS);
   }
 
+  /**
+   * Spans still open in it that nothing will end: it ended without its `exit` event (terminated,
+   * or stopped as the process exits), where its exit path would have ended and sent them.
+   */
+  get openLost(): number {
+    if (Atomics.load(this._flow, FLOW.EXITED) === 1) return 0;
+    return Math.max(0, Atomics.load(this._flow, FLOW.OPEN));
+  }
+
   /** The bounds it applies to what waits in the channel, for the drop line. */
   get bounds(): { spans: number; bytes: number } {
     return {

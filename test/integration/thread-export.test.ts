@@ -243,6 +243,38 @@ describe('a thread the main thread answers late', () => {
   });
 });
 
+describe('spans still open in a thread stopped without its exit event', () => {
+  // worker.terminate() and the end of the process stop a thread without running its `exit`
+  // listeners, so its exit path never ends what is open there: those spans were lost without a
+  // word. They are still lost (nothing can end them), and now counted and said once.
+  it('worker.terminate(): one line says how many, and stats count them dropped', async () => {
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-open-span.cjs',
+      { END: 'terminate' },
+      {},
+    );
+    expect(code, output).toBe(0);
+    expect(spans.map((s) => s.name)).toEqual(['ended-in-thread']);
+    const lines = output.split('\n').filter((line) => line.includes('still open'));
+    expect(lines, output).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 1 span still open in worker thread \d+ was lost: the thread ended without its 'exit' event \(worker\.terminate\(\), or its resourceLimits\), so nothing ended it$/,
+      ),
+    ]);
+    expect(stats).toMatchObject({ exported: 1, dropped: 1, failed: 0 });
+  });
+
+  it('the process exits: the loss line at exit counts them', async () => {
+    const { code, output, spans } = await run('test/fixtures/thread-open-span.cjs', { END: 'exit' }, {});
+    expect(code, output).toBe(0);
+    expect(spans.map((s) => s.name)).toEqual(['ended-in-thread']);
+    const lines = output.split('\n').filter((line) => line.includes('lost'));
+    expect(lines, output).toEqual([
+      "[@acme/otel] 1 span was lost at exit: 1 were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them",
+    ]);
+  });
+});
+
 describe('a blocked main thread', () => {
   it('bounds what a thread ending 100k spans leaves in the channel; the drops are counted and reported once, with their cause', async () => {
     const SPANS = 100_000;
