@@ -178,7 +178,7 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     for (const batch of opts.otlp[0]?.requestsFor(threads.spans) ?? [threads.spans]) add(batch);
   let custom = 0;
   for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
-  if (pending === 0 && custom === 0 && untracked === 0 && !threads?.dropped) return;
+  if (pending === 0 && custom === 0 && untracked === 0 && !threads?.dropped && !threads?.open) return;
 
   const causes: string[] = [];
   let lost = 0;
@@ -216,6 +216,12 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     lost += threads.dropped;
     causes.push(
       `${groupThousands(threads.dropped)} handed over by worker threads after shutdown were dropped (more than maxQueueSize waited)`,
+    );
+  }
+  if (threads && threads.open > 0) {
+    lost += threads.open;
+    causes.push(
+      `${groupThousands(threads.open)} were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them`,
     );
   }
   if (custom > 0) {

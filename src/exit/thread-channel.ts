@@ -29,8 +29,22 @@ export const FLOW = {
    * (request-size-limit.ts), which the thread truncates its spans to; 0: none, `maxExportRequestBytes`.
    */
   REQUEST_BYTES: 8,
+  /**
+   * Who sends the spans the thread posted before it read the main thread's answer, decided once
+   * (compare-exchange from 0): the main thread, from hello N on (N > 0, stored as it takes the
+   * thread on that hello), or the thread's own exporter (CLAIM_OWN, stored as it gives up waiting
+   * or ends). Both had sent them: a thread that ended, or gave up, before reading an answer the
+   * main thread had sent exported what the main thread took too.
+   */
+  CLAIM: 9,
+  /** Thread → main: its spans started and not ended yet (sampled ones). */
+  OPEN: 10,
+  /** Thread → main: 1 once its `exit` event ran (its exit path ends and sends what is open). */
+  EXITED: 11,
 } as const;
-export const FLOW_SLOTS = 9;
+export const FLOW_SLOTS = 12;
+/** FLOW.CLAIM: the thread exports by itself; the main thread must leave its spans. */
+export const CLAIM_OWN = -1;
 
 /**
  * Worker → main: is a traced main thread listening? `flow`: the thread's counters (FLOW). Sent
@@ -50,6 +64,49 @@ export interface HelloMessage {
 export interface AckMessage {
   readonly ack: number;
   readonly seq?: number;
+  /**
+   * The hello came after the thread had given up waiting (FLOW.CLAIM): what it posted so far is
+   * its own exporter's; from its SwitchMessage on, it hands its spans over, and what its own
+   * exporter still queues.
+   */
+  readonly late?: boolean;
+}
+
+/**
+ * Worker → main: after a late answer, the spans it posts from now on are the main thread's (those
+ * it posted before this, while waiting, its own exporter sent).
+ */
+export interface SwitchMessage {
+  readonly t: number;
+  readonly switched: true;
+}
+
+/**
+ * Main thread, at hello `seq`: takes the thread's spans from that hello on, unless it exports by
+ * itself. The hello it took the thread at (an earlier one if it already had), or undefined.
+ */
+export function claimThread(flow: Int32Array, seq: number): number | undefined {
+  const claimed = Atomics.compareExchange(flow, FLOW.CLAIM, 0, seq);
+  if (claimed === CLAIM_OWN) return undefined;
+  return claimed === 0 ? seq : claimed;
+}
+
+/**
+ * Thread: exports by itself, unless the main thread took it already. The hello the main thread
+ * took it at, or undefined (its own from now on).
+ */
+export function claimOwn(flow: Int32Array): number | undefined {
+  const claimed = Atomics.compareExchange(flow, FLOW.CLAIM, 0, CLAIM_OWN);
+  return claimed > 0 ? claimed : undefined;
+}
+
+/**
+ * Main → worker threads: the request limit its exporter learned from the collector (0: none), for
+ * a thread that exports by itself (it gave up waiting for the main thread's answer, or ends before
+ * reading it). A thread the main thread took learns it in shared memory (FLOW.REQUEST_BYTES).
+ */
+export interface LimitMessage {
+  readonly limit: number;
 }
 
 /** How often a thread says hello again while no main thread has answered. */
@@ -92,7 +149,7 @@ export interface SettledMessage {
   readonly attributes: Attributes;
 }
 
-export type ThreadMessage = HelloMessage | SpanMessage | SettledMessage;
+export type ThreadMessage = HelloMessage | SpanMessage | SettledMessage | SwitchMessage;
 
 /**
  * Whether this is a worker thread, without loading `node:worker_threads` at start-up: there,

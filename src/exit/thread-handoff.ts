@@ -1,28 +1,38 @@
-import type { BroadcastChannel } from 'node:worker_threads';
+import type { BroadcastChannel, MessagePort } from 'node:worker_threads';
 import type { Context } from '@opentelemetry/api';
 import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LogLimiter, log } from '../diag/index.js';
 import {
+  type AcmeBatchSpanProcessor,
   createExportStats,
   createOversizeReport,
   EncodedSpanQueue,
+  EncodedSpans,
   UnencodableSpanError,
 } from '../export/index.js';
 import { lazyRequire } from '../util/index.js';
 import {
   type AckMessage,
+  claimOwn,
   FLOW,
   FLOW_SLOTS,
   HELLO_AGAIN_MILLIS,
   type HelloMessage,
+  type LimitMessage,
   type SpanMessage,
+  type SwitchMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
 import { ThreadNumbering } from './thread-numbering.js';
 
 /** How long a worker waits for a traced main thread to answer before it exports by itself. */
 const PROBE_MILLIS = 2_000;
+/**
+ * Messages read from the channel at exit at most: the other threads' spans pass there too, and
+ * what matters (an answer, a limit) is among the first few.
+ */
+const MAX_READ_AT_EXIT = 10_000;
 
 export interface HandoffOptions {
   /** Spans kept while no main thread has answered yet, for exporting them here if none does. */
@@ -42,6 +52,11 @@ export interface HandoffOptions {
    * a full export queue loses them), for this thread's stats and drop report.
    */
   readonly onLost?: (count: number, cause: string) => void;
+  /**
+   * The limit the main thread's exporter learned from the collector, told to a thread that exports
+   * by itself (LimitMessage): its own exporter's, so that it truncates its spans to it as well.
+   */
+  readonly onLimit?: (bytes: number) => void;
 }
 
 /**
@@ -58,7 +73,8 @@ export interface HandoffOptions {
  * memory, where the main thread reads it for `stats()` and its drop line.
  *
  * Until the main thread answers the first hello, spans are also kept here; with no traced main
- * thread (no answer within 2 s), this thread exports through its own processors (`fallback`).
+ * thread (no answer within 2 s), this thread exports through its own processors (`fallback`),
+ * until a late answer (`_switch`).
  */
 export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _channel: BroadcastChannel;
@@ -87,7 +103,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _learnedBytes = 0;
 
   constructor(
-    private readonly _fallback: SpanProcessor[],
+    private readonly _fallback: readonly AcmeBatchSpanProcessor[],
     private readonly _options: HandoffOptions,
   ) {
     const { threadId, BroadcastChannel: Channel } = lazyRequire(
@@ -119,36 +135,76 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     if (_options.learnedRequestBytes !== undefined) this._queue.setRequestBytes(_options.learnedRequestBytes);
     this._channel = new Channel(THREAD_CHANNEL);
     this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
-    this._channel.onmessage = (event: unknown) => {
-      const answer = (event as { data?: Partial<AckMessage> }).data;
-      if (answer?.ack !== threadId || this._state !== 'probing') return;
-      this._answered(answer.seq ?? 1);
-    };
+    this._channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
     this._sayHello();
     this._helloAgain = setInterval(() => this._sayHello(), HELLO_AGAIN_MILLIS);
     this._helloAgain.unref();
     this._probe = setTimeout(() => this._exportByItself(), PROBE_MILLIS);
     this._probe.unref();
     this._channel.unref();
-    // Ending before any main thread answered: what it kept goes to this thread's own exit path,
-    // which runs after this. Delivery at exit is at least once: a main thread whose loop was only
-    // busy may take what was posted too.
+    // Ending before it read an answer: what it kept goes to this thread's own exit path, which
+    // runs after this, unless the main thread took it already (then to the main thread).
     process.prependListener('exit', this._onExit);
+    // Not removed: the main thread counts the spans still open in a thread that ended without it.
+    process.prependListener('exit', () => Atomics.store(flow, FLOW.EXITED, 1));
   }
 
-  private readonly _onExit = () => this._exportByItself();
+  private readonly _onExit = () => {
+    // What the main thread said that this thread's loop did not turn to read: an answer, or the
+    // limit its exporter learned, which this thread's own exit path then cuts its spans to.
+    const { receiveMessageOnPort } = lazyRequire(
+      'node:worker_threads',
+    ) as typeof import('node:worker_threads');
+    for (let i = 0; i < MAX_READ_AT_EXIT; i++) {
+      const received = receiveMessageOnPort(this._channel as unknown as MessagePort);
+      if (received === undefined) break;
+      this._receive(received.message);
+    }
+    this._exportByItself();
+  };
+
+  private _receive(data: unknown): void {
+    const message = data as Partial<AckMessage & LimitMessage> | undefined;
+    if (message?.limit !== undefined) {
+      if (this._state === 'own' || this._state === 'probing') this._options.onLimit?.(message.limit);
+      return;
+    }
+    if (message?.ack !== this._threadId) return;
+    if (this._state === 'probing') this._answered(message.seq ?? 1);
+    else if (message.late && this._state === 'own') this._switch();
+  }
+
+  /**
+   * The main thread answered after this thread had given up waiting: its spans go to the main
+   * thread from now on, and so does what its own exporter still queues. Kept here, they were lost
+   * when the app terminated the thread (no `exit` event in it) or the process exited (the threads
+   * are stopped without one). What its exporter is sending stays its exporter's.
+   */
+  private _switch(): void {
+    this._state = 'handoff';
+    process.off('exit', this._onExit);
+    this._channel.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
+    this._numbering.reannounce();
+    for (const processor of this._fallback) {
+      const queued = processor.takeQueued();
+      if (!(queued instanceof EncodedSpans)) continue;
+      for (let i = 0; i < queued.length; i++) this._postEntry(queued, i, true);
+    }
+  }
 
   onStart(span: Span, parentContext: Context): void {
+    if (sampled(span)) Atomics.add(this._flow, FLOW.OPEN, 1);
     if (this._state === 'own') for (const p of this._fallback) p.onStart(span, parentContext);
   }
 
   onEnd(span: ReadableSpan): void {
+    if (sampled(span)) Atomics.sub(this._flow, FLOW.OPEN, 1);
     if (this._state === 'own') {
       for (const p of this._fallback) p.onEnd(span);
       return;
     }
     // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
-    if (this._state === 'closed' || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this._state === 'closed' || !sampled(span)) return;
     if (this._state === 'probing') {
       const kept = this._kept.length < this._options.keepMax;
       if (kept) this._kept.push(span);
@@ -178,9 +234,13 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._oversized = false;
     this._queue.push(span);
     if (this._queue.size === 0) return undefined; // not encoded, or too large even truncated: counted above
-    const taken = this._queue.take(1);
-    const slab = taken.slabs[0]!;
-    const bytes = taken.ends[0]! - taken.starts[0]!;
+    return this._postEntry(this._queue.take(1), 0, full);
+  }
+
+  /** Posts entry `i` of `encoded`; its size, or undefined when the channel held too much (counted). */
+  private _postEntry(encoded: EncodedSpans, i: number, full: boolean): number | undefined {
+    const start = encoded.starts[i]!;
+    const bytes = encoded.ends[i]! - start;
     const flow = this._flow;
     const spans = Atomics.load(flow, FLOW.IN_FLIGHT_SPANS);
     if (
@@ -192,11 +252,11 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     }
     // A copy the size of the entry: the slab is 64 KB, and postMessage would clone all of it.
     const entry = new Uint8Array(bytes);
-    entry.set(slab.subarray(taken.starts[0]!, taken.ends[0]!));
+    entry.set(encoded.slabs[i]!.subarray(start, start + bytes));
     const message: SpanMessage = {
       t: this._threadId,
       e: entry,
-      ...this._numbering.refs(taken.scopes[0]!, taken.resources[0]!, full),
+      ...this._numbering.refs(encoded.scopes[i]!, encoded.resources[i]!, full),
     };
     Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
     Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
@@ -247,6 +307,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   }
 
   shutdown(): Promise<void> {
+    // Still waiting: what it kept is flushed below by its own exporter, or was taken by the main thread.
+    this._exportByItself();
     process.off('exit', this._onExit);
     clearTimeout(this._probe);
     clearInterval(this._helloAgain);
@@ -255,15 +317,28 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
   }
 
+  /**
+   * No answer read yet (the probe ran out, the thread ends, or its tracing shuts down): what it
+   * posted goes to the main thread if that took the thread already, else through this thread's
+   * own exporter, decided once with the main thread in shared memory (FLOW.CLAIM).
+   */
   private _exportByItself(): void {
     if (this._state !== 'probing') return;
+    const taken = claimOwn(this._flow);
+    if (taken !== undefined) {
+      this._answered(taken);
+      return;
+    }
     this._state = 'own';
     clearInterval(this._helloAgain);
     this._posts = [];
+    // What it posted is not taken from here on (a late answer's peer skips it until our switch).
+    Atomics.store(this._flow, FLOW.IN_FLIGHT_SPANS, 0);
+    Atomics.store(this._flow, FLOW.IN_FLIGHT_BYTES, 0);
     log.debug('no traced main thread answered: this worker thread exports its spans itself');
     const kept = this._kept;
     this._kept = [];
-    this._channel.close();
+    // Left open (unref'd) until shutdown: a main thread that answers late still tells it the limit it learns.
     for (const span of kept) for (const p of this._fallback) p.onEnd(span);
     if (this._unkept > 0) {
       this._options.onLost?.(
@@ -273,4 +348,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       this._unkept = 0;
     }
   }
+}
+
+function sampled(span: ReadableSpan): boolean {
+  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
 }

@@ -1,6 +1,7 @@
 import type { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
+import { log } from '../diag/index.js';
 import type {
   AcmeBatchSpanProcessor,
   DropReporter,
@@ -9,12 +10,16 @@ import type {
   RequestSizeLimit,
 } from '../export/index.js';
 import { EncodedSpans } from '../export/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import { lazyRequire } from '../util/index.js';
 import {
   type AckMessage,
+  claimThread,
   type HelloMessage,
+  type LimitMessage,
   type SettledMessage,
   type SpanMessage,
+  type SwitchMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
 import { countThreadLosses } from './thread-losses.js';
@@ -31,6 +36,8 @@ export interface ThreadLeftovers {
   readonly spans: EncodedSpans | undefined;
   /** Dropped after shutdown, when more than `maxQueueSize` waited for the exit path. */
   readonly dropped: number;
+  /** Still open in the threads, which Node stops at exit without their `exit` event. */
+  readonly open: number;
 }
 
 /**
@@ -61,6 +68,13 @@ export class ThreadInbox {
       this._workers.delete(worker);
       const peer = this._peers.get(id);
       if (!peer) return;
+      const open = peer.openLost;
+      if (open > 0 && !this._closed) {
+        this._stats.dropped += open;
+        log.warn(
+          `${groupThousands(open)} ${open === 1 ? 'span' : 'spans'} still open in worker thread ${id} ${open === 1 ? 'was' : 'were'} lost: the thread ended without its 'exit' event (worker.terminate(), or its resourceLimits), so nothing ended ${open === 1 ? 'it' : 'them'}`,
+        );
+      }
       peer.exited = true;
       peer.abandon();
       this._forgetIfDone(id, peer);
@@ -83,6 +97,7 @@ export class ThreadInbox {
     process.on('worker', this._onWorker);
     _sizeLimit?.onChange(() => {
       for (const peer of this._peers.values()) this._tellLimit(peer);
+      this._broadcastLimit();
     });
   }
 
@@ -125,6 +140,8 @@ export class ThreadInbox {
         }
       }
     }
+    let open = 0;
+    for (const peer of this._peers.values()) if (!peer.exited) open += peer.openLost;
     this.sync();
     this.close();
     const held = this._held;
@@ -133,7 +150,7 @@ export class ThreadInbox {
     const zeros = held.entries.map(() => 0);
     const ends = held.entries.map((entry) => entry.length);
     const spans = none ? undefined : new EncodedSpans(held.entries, zeros, ends, held.scopes, held.resources);
-    return { spans, dropped: this._heldDropped };
+    return { spans, dropped: this._heldDropped, open };
   }
 
   close(): void {
@@ -155,22 +172,42 @@ export class ThreadInbox {
   }
 
   private _receive(data: unknown): void {
-    const message = data as Partial<HelloMessage & SpanMessage & SettledMessage> | undefined;
+    const message = data as Partial<HelloMessage & SpanMessage & SettledMessage & SwitchMessage> | undefined;
     if (message?.hello !== undefined && message.flow) {
       // A hello sent again while our answer was on its way.
       if (this._peers.has(message.hello)) return;
-      const peer = new ThreadPeer(new Int32Array(message.flow));
+      const flow = new Int32Array(message.flow);
+      const seq = claimThread(flow, message.seq ?? 1);
+      if (seq === undefined) {
+        // It gave up waiting for us, or ended first: its own exporter sends what it posted, cut
+        // to the limit we learned (learned before its own channel was open, the broadcast missed
+        // it). A thread of ours still running hands over what it ends from its switch on: what
+        // its own exporter holds is lost when the thread is terminated or the process exits.
+        this._broadcastLimit();
+        if (!this._isRunning(message.hello)) return;
+        const peer = new ThreadPeer(flow);
+        peer.late = true;
+        this._tellLimit(peer);
+        this._peers.set(message.hello, peer);
+        this._channel?.postMessage({ ack: message.hello, late: true } satisfies AckMessage);
+        return;
+      }
+      const peer = new ThreadPeer(flow);
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
-      this._channel?.postMessage({ ack: message.hello, seq: message.seq ?? 1 } satisfies AckMessage);
+      this._channel?.postMessage({ ack: message.hello, seq } satisfies AckMessage);
       return;
     }
     const id = message?.t;
     const peer = id === undefined ? undefined : this._peers.get(id);
     // No peer: a thread whose hello this inbox did not answer, which exports by itself after its probe.
     if (!message || id === undefined || !peer) return;
-    if (message.settled !== undefined) {
+    if (message.switched) {
+      peer.late = false;
+    } else if (message.settled !== undefined) {
       peer.settle(message.settled, message.attributes ?? {});
+    } else if (peer.late) {
+      // Posted while it waited for us, before it gave up: its own exporter sent it.
     } else if (message.e && message.s !== undefined && message.r !== undefined) {
       peer.taken(message.e.byteLength);
       this._take(message as SpanMessage, peer);
@@ -207,10 +244,27 @@ export class ThreadInbox {
     this._held.resources.push(resource);
   }
 
+  /** A worker thread of this one's, not exited. */
+  private _isRunning(threadId: number): boolean {
+    for (const worker of this._workers) if (worker.threadId === threadId) return true;
+    return false;
+  }
+
   private _tellLimit(peer: ThreadPeer): void {
+    peer.setRequestBytes(this._learnedBytes());
+  }
+
+  /** To the threads that export by themselves: they read no shared memory of ours. */
+  private _broadcastLimit(): void {
+    const limit = this._learnedBytes();
+    if (limit > 0) this._channel?.postMessage({ limit } satisfies LimitMessage);
+  }
+
+  /** The limit the queue's exporter learned from the collector, 0 while none. */
+  private _learnedBytes(): number {
     const limit = this._sizeLimit;
     const bytes = limit?.truncationBytes ?? 0;
-    peer.setRequestBytes(limit && bytes < limit.configured ? bytes : 0);
+    return limit && bytes < limit.configured ? bytes : 0;
   }
 
   private _forgetIfDone(id: number, peer: ThreadPeer): void {

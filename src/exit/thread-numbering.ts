@@ -15,6 +15,9 @@ export class ThreadNumbering {
   private readonly _scopes = new Map<string, number>();
   private readonly _resources = new WeakMap<Resource, number>();
   private _nextResource = 0;
+  /** Numbers whose scope or resource the main thread was sent since the last `reannounce()`. */
+  private readonly _toldScopes = new Set<number>();
+  private readonly _toldResources = new Set<number>();
 
   constructor(
     private readonly _threadId: number,
@@ -29,11 +32,12 @@ export class ThreadNumbering {
     const key = `${scope.name}\0${scope.version ?? ''}\0${scope.schemaUrl ?? ''}`;
     let s = this._scopes.get(key);
     let newScope: ScopeInfo | undefined;
-    if (s === undefined || full) {
+    if (s === undefined || full || !this._toldScopes.has(s)) {
       if (s === undefined) {
         s = this._scopes.size;
         this._scopes.set(key, s);
       }
+      this._toldScopes.add(s);
       newScope = { name: scope.name, version: scope.version, schemaUrl: scope.schemaUrl };
     }
     let r = this._resources.get(resource);
@@ -42,17 +46,27 @@ export class ThreadNumbering {
       r = this._nextResource++;
       this._resources.set(resource, r);
       newResource = this._describe(resource, r);
-    } else if (full) {
+    } else if (full || !this._toldResources.has(r)) {
       newResource = resource.asyncAttributesPending
         ? this._describe(resource, r, false)
         : { attributes: resource.attributes, pending: [], schemaUrl: resource.schemaUrl };
     }
+    this._toldResources.add(r);
     return {
       s,
       r,
       ...(newScope ? { scope: newScope } : {}),
       ...(newResource ? { resource: newResource } : {}),
     };
+  }
+
+  /**
+   * The main thread forgot what it was told (it skipped those messages: thread-inbox.ts, a late
+   * answer): each scope and resource goes again with the next span of it.
+   */
+  reannounce(): void {
+    this._toldScopes.clear();
+    this._toldResources.clear();
   }
 
   /**

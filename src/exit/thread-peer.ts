@@ -35,12 +35,26 @@ export class ThreadPeer {
   private readonly _seen = [0, 0, 0, 0];
   /** Its Worker emitted `exit`: forgotten once nothing of it is in the channel. */
   exited = false;
+  /**
+   * It had given up waiting for us when we read its hello: its spans are taken only once it says
+   * it switched to us (what it posted before, its own exporter sent).
+   */
+  late = false;
 
   constructor(private readonly _flow: Int32Array) {}
 
   /** Spans it posted that the main thread has not taken yet. */
   get inFlight(): number {
     return Atomics.load(this._flow, FLOW.IN_FLIGHT_SPANS);
+  }
+
+  /**
+   * Spans still open in it that nothing will end: it ended without its `exit` event (terminated,
+   * or stopped as the process exits), where its exit path would have ended and sent them.
+   */
+  get openLost(): number {
+    if (Atomics.load(this._flow, FLOW.EXITED) === 1) return 0;
+    return Math.max(0, Atomics.load(this._flow, FLOW.OPEN));
   }
 
   /** The bounds it applies to what waits in the channel, for the drop line. */

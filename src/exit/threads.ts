@@ -37,6 +37,7 @@ export function wireThreads(
           pipeline.stats.dropped += count;
           pipeline.reporter.recordDrop(count, cause);
         },
+        onLimit: (bytes) => exit.sizeLimit?.inherit(bytes),
       }),
     );
     return { processors, inbox: undefined };

@@ -253,6 +253,16 @@ export class AcmeBatchSpanProcessor implements SpanProcessor {
   }
 
   /**
+   * The spans queued and not yet being exported, taken out (a worker thread that hands its spans
+   * to the main thread from now on hands these over too: src/exit/thread-handoff.ts). Requests in
+   * flight stay this processor's, so that none is sent twice.
+   */
+  takeQueued(): QueuedSpans | undefined {
+    if (this._stopped || this._queue.size === 0) return undefined;
+    return this._queue.take(this._queue.size);
+  }
+
+  /**
    * For the exit path (src/exit), when no asynchronous work will run again: stops the processor and
    * returns every span not yet acknowledged (requests in flight, then the queue), as requests cut
    * the way the export loop cuts them, for a synchronous send. A request in flight may have arrived already: at least once, rather than lost.

@@ -134,9 +134,11 @@ export function installProcessHooks(opts: {
     void opts.shutdown().finally(() => process.exit(exitCode(signal)));
     // Untraced, the signal ended the process here: nothing of the app's ran after it. An error of
     // the app's while we flush (a timer, a rejection) crashed the process instead, exit 1 with its
-    // stack where untraced gave 143 and printed nothing. First of the listeners, so that no handler
-    // of the app's runs either: the signal's exit now, and the exit path sends what is pending.
-    process.prependListener('uncaughtException', () => process.exit(exitCode(signal)));
+    // stack where untraced gave 143 and printed nothing. The monitor runs before any handler of
+    // the app's, listener or capture callback (which Node calls instead of the listeners: one that
+    // exited or threw made it 1 or 7): the signal's exit now, and the exit path sends what is
+    // pending. After the exit path's own monitor, which records the error on the active span.
+    process.on('uncaughtExceptionMonitor', () => process.exit(exitCode(signal)));
     // The shutdown removed our listeners. A second Ctrl-C (or any of these signals) while it
     // waits on a slow collector means "now", as without us; but not by Node's default, which
     // kills the process before anything can say what was lost.

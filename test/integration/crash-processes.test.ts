@@ -39,6 +39,18 @@ async function run(script: string, env: Record<string, string>, signal = true) {
   }
 }
 
+/**
+ * Nothing lost at exit, but a span a thread had started and not ended when the process stopped it
+ * (it may be stopped inside `withSpan`): counted as such, once.
+ */
+function expectNoLossButOpenInThreads(stderr: string) {
+  const lines = stderr.split('\n').filter((line) => line.includes('lost at exit'));
+  for (const line of lines)
+    expect(line).toMatch(
+      /^\[@acme\/otel\] \d+ spans? (?:was|were) lost at exit: \d+ were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them$/,
+    );
+}
+
 function expectAllArrived(ended: Map<string, Set<string>>, received: Set<string>, producers: number) {
   expect(ended.size).toBe(producers);
   for (const [producer, ids] of ended) {
@@ -65,7 +77,7 @@ describe('SIGTERM while spans are being produced', () => {
       ACME_OTEL_WORKER_THREADS: 'true',
     });
     expect(exitStatus(result)).toBe(143);
-    expect(result.stderr).not.toContain('lost at exit');
+    expectNoLossButOpenInThreads(result.stderr);
     expectAllArrived(ended, received, 3);
   });
 
@@ -76,7 +88,7 @@ describe('SIGTERM while spans are being produced', () => {
       false,
     );
     expect(exitStatus(result)).toBe(3);
-    expect(result.stderr).not.toContain('lost at exit');
+    expectNoLossButOpenInThreads(result.stderr);
     expectAllArrived(ended, received, 2);
   });
 

@@ -472,6 +472,34 @@ describe('an error of the app while the flush after a signal waits on a hung col
   });
 });
 
+describe('… and with a capture callback of the app', () => {
+  for (const capture of ['logs', 'exits', 'throws'])
+    it(`one that ${capture}: as without it (143, no stack), and says what it did not send`, async () => {
+      rx.setMode('hang');
+      const runs = await both('captureServeThenThrow', {
+        signal: 'SIGTERM',
+        env: { ACME_OTEL_SHUTDOWN_TIMEOUT: '3000', CAPTURE: capture },
+      });
+      expect(exitStatus(runs.untraced)).toBe(143);
+      expect(exitStatus(runs.traced)).toBe(143);
+      expect(runs.traced.stdout).toBe(runs.untraced.stdout);
+      expect(nodeStderr(runs.traced.stderr)).toBe(nodeStderr(runs.untraced.stderr));
+      expect(runs.traced.stderr.split('\n').filter((line) => line.includes('lost at exit'))).toHaveLength(1);
+    });
+
+  it('one that exits, on a slow collector: 143, and the exit path still sends every span', async () => {
+    rx.setMode({ delayMs: 1_500 });
+    const runs = await both('captureServeThenThrow', {
+      signal: 'SIGTERM',
+      env: { ACME_OTEL_SHUTDOWN_TIMEOUT: '4000', CAPTURE: 'exits' },
+    });
+    expect(exitStatus(runs.traced)).toBe(143);
+    expect(runs.traced.stdout).toBe(runs.untraced.stdout);
+    expect(runs.traced.stderr).not.toContain('lost at exit');
+    expect(warmups()).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe('a signal while the exit path waits on a hung collector', () => {
   // README: "A signal while the exit path waits (after a crash or process.exit(), on a slow or hung
   // collector)": seen only when the wait ends, within shutdownTimeoutMillis; the loss line counts

@@ -28,6 +28,21 @@ describe('a worker thread’s scopes and resources in the main thread', () => {
     expect(peer.resource(0, first.resource)?.attributes).toEqual({ 'service.name': 'w' });
   });
 
+  it('sends each again with its next span after reannounce() (a main thread that skipped them)', () => {
+    const numbering = new ThreadNumbering(7, () => undefined);
+    const resource = resourceFromAttributes({ 'service.name': 'w' });
+    numbering.refs({ name: 'a' }, resource);
+    expect(numbering.refs({ name: 'a' }, resource)).toEqual({ s: 0, r: 0 });
+    numbering.reannounce();
+    expect(numbering.refs({ name: 'a' }, resource)).toMatchObject({
+      s: 0,
+      r: 0,
+      scope: { name: 'a' },
+      resource: { attributes: { 'service.name': 'w' }, pending: [] },
+    });
+    expect(numbering.refs({ name: 'a' }, resource)).toEqual({ s: 0, r: 0 });
+  });
+
   it('a resource still detecting: pending in the main thread until the thread sends its final attributes', async () => {
     let detect!: (id: string) => void;
     const hostId = new Promise<string>((resolve) => {
