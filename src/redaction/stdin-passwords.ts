@@ -185,6 +185,20 @@ function mayWrite(text: string, from: number, to: number): boolean {
 /** The longest path before `sudo` looked back over (`/usr/local/bin/sudo`). */
 const MAX_PATH = 32;
 
+/** What a path before `sudo` is read back over: no blank, no line's end, no `|`. */
+function isPathChar(c: number): boolean {
+  return c > 32 && c !== PIPE;
+}
+
+/**
+ * [runFrom, runTo): characters startsCommand read back over last, none of which ends a path, -1
+ * before the first (reset for each text). A `sudo` within or right after it is not read back over
+ * again: 256 KB of `/sudo` read each `sudo`'s MAX_PATH characters before it. Module state: a pass
+ * never runs inside another.
+ */
+let runFrom = -1;
+let runTo = -1;
+
 /**
  * Whether the word at `at` may start a command: after blanks (and a path), at the text's start or
  * after a command's end or a quote. `sudo` in prose (`pseudo`, `run sudo to…`) is then not a reason
@@ -194,7 +208,18 @@ function startsCommand(text: string, at: number): boolean {
   let p = at;
   if (text.charCodeAt(p - 1) === 47 /* / */) {
     const floor = Math.max(0, at - MAX_PATH);
-    while (p > floor && text.charCodeAt(p - 1) > 32 && text.charCodeAt(p - 1) !== 124) p--;
+    // Within the run read back last time, only what follows it is read: [floor, at) is a path's.
+    if (runFrom !== -1 && runFrom <= floor && runTo >= floor && runTo <= at) {
+      while (runTo < at && isPathChar(text.charCodeAt(runTo))) runTo++;
+      if (runTo === at) p = floor;
+    }
+    if (p !== floor) {
+      while (p > floor && isPathChar(text.charCodeAt(p - 1))) p--;
+      if (p === floor) {
+        runFrom = floor;
+        runTo = at;
+      }
+    }
   }
   while (p > 0 && (text.charCodeAt(p - 1) === 32 || text.charCodeAt(p - 1) === 9)) p--;
   if (p === 0) return true;
@@ -220,6 +245,7 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
     let here = text.indexOf('<<<');
     for (let k = 0; k < nextAt.length; k++) nextAt[k] = -2;
     nextWriter.fill(-2);
+    runFrom = runTo = -1;
 
     /** Hides text[from, to) (after its first `:` when `afterColon`); false once the budget is spent. */
     function hide(from: number, to: number, afterColon: boolean, quote: number): boolean {
