@@ -18,6 +18,11 @@ export function isAlnum(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
+/** A space or a tab: a blank within a line. */
+export function isSpaceOrTab(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
 /** A space, a tab or a line's end (`\n`, `\r`). */
 export function isWhiteSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;

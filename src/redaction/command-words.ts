@@ -1,4 +1,4 @@
-import { isLetter, isWord } from './chars.js';
+import { isSpaceOrTab as isBlank, isLetter, isWord } from './chars.js';
 
 /**
  * The first words of one shell command, as stdin-passwords.ts and sudo-options.ts read them: where
@@ -8,10 +8,6 @@ import { isLetter, isWord } from './chars.js';
 export const words = { starts: [] as number[], ends: [] as number[], quoted: [] as number[], count: 0 };
 /** Enough for `sudo -u bob -p 'pw: ' -S chpasswd -c SHA512`, `echo -n -e value`, `printf -- '%s\n' a b`. */
 const MAX_WORDS = 12;
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 /** Whether a quote is at `at` inside a word: an apostrophe between letters (`Don't`) is prose's (shell-commands.ts). */
 function opensQuote(text: string, at: number): boolean {

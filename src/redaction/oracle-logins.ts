@@ -1,5 +1,14 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isDigit, isLetter, isOneOf, isScrubbed, isWord, nextOf } from './chars.js';
+import {
+  isAlnum,
+  isSpaceOrTab as isBlank,
+  isDigit,
+  isLetter,
+  isOneOf,
+  isScrubbed,
+  isWord,
+  nextOf,
+} from './chars.js';
 
 /**
  * Oracle's logins, `user/password@target`, in free text: a command line (`sqlplus
@@ -69,10 +78,6 @@ const JDBC_PREFIXES = ['jdbc:oracle:thin:', 'jdbc:oracle:oci:', 'jdbc:oracle:oci
 const VALUE_FLAGS = ['markup', 'restrict', 'compatibility'];
 const LONGEST_VALUE_FLAG = 13;
 const MARKUPS = ['html', 'csv'];
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 /** An Oracle name's characters: letters, digits, `_`, `$`, `#` (`c##admin`), and `[]` (`scott[hr]`). */
 function isUserChar(c: number): boolean {
