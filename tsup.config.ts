@@ -154,6 +154,8 @@ const main: Options = {
     ...PUBLIC_ENTRIES,
     // The rest of the register entries, loaded when the application first needs tracing.
     'register-start': 'src/register-start.ts',
+    // The scrubber, for a log line written before tracing starts (src/diag/log.ts).
+    'log-scrubber': 'src/log-scrubber.ts',
     // The exit path's sender thread (src/exit/sync-send.ts starts it by file name).
     'exit-sender': 'src/exit/sender-thread.ts',
   },

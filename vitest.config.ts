@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'bench/test/**/*.test.ts'],
+          setupFiles: ['test/support/log-scrubbers.ts'],
           exclude: [BENCH_WITH_DIST],
         },
       },

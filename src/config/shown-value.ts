@@ -1,6 +1,5 @@
-import { scrubForLog } from '../diag/log.js';
+import { scrubForLog, scrubUrlForLog } from '../diag/log.js';
 import { formatValue } from '../errors.js';
-import { redactUrl } from '../redaction/url.js';
 import { maskedUserinfo } from './env.js';
 
 /**
@@ -13,7 +12,8 @@ import { maskedUserinfo } from './env.js';
  */
 export function shownValue(option: string, value: unknown): string {
   if (option === 'headers' || option.startsWith('headers.')) return `[REDACTED] (${kindOf(value)})`;
-  const given = option === 'endpoint' && typeof value === 'string' ? redactUrl(maskedUserinfo(value)) : value;
+  const given =
+    option === 'endpoint' && typeof value === 'string' ? scrubUrlForLog(maskedUserinfo(value)) : value;
   return scrubForLog(formatValue(given, scrubForLog));
 }
 

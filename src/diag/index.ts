@@ -1,5 +1,5 @@
 // diag/: the [@acme/otel] logger, env warnings, and the bridge for the SDK's own diag output.
 export { warnEnv } from './env-warning.js';
-export { log, setLogLevel, setLogScrubber } from './log.js';
+export { log, setLogLevel } from './log.js';
 export { LogLimiter } from './log-limiter.js';
 export { setOtelDiag } from './otel-diag.js';

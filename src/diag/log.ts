@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
-import { redactorFor } from '../redaction/shared.js';
-import type { LogLevel } from '../types.js';
+import type { LogLevel, RedactionOptions } from '../types.js';
+import { requireEntry } from '../util/internal-entry.js';
 import { printable } from '../util/printable.js';
 import { cut } from '../util/quote.js';
 import { inWorkerThread } from '../util/worker-thread.js';
@@ -74,8 +74,20 @@ interface LoggerState {
   once: Set<string>;
   /** One-time warnings shown per family (`''`: those without one); Infinity once capped. */
   families?: Map<string, number>;
-  /** Scrubs a message before it is written; undefined: the default rules, built on first use. */
+  /** The rules lines are scrubbed by (the config's `redaction`); undefined: the default rules. */
+  redaction?: Readonly<RedactionOptions> | false | undefined;
+  /** Scrubs a message before it is written: built from `redaction` on the first line. */
   scrub?: ((message: string) => string) | undefined;
+  /** What builds `scrub`: the scrubber's, set when it loads (src/redaction/shared.ts). */
+  scrubbers?: Scrubbers | undefined;
+}
+
+/** What the scrubber gives our log lines (src/redaction/shared.ts). */
+export interface Scrubbers {
+  /** The text scrubber for a `redaction` option (`false` and undefined: the default rules). */
+  textFor(redaction: Readonly<RedactionOptions> | false | undefined): (message: string) => string;
+  /** A URL without its secret query parameters and userinfo password (src/redaction/url.ts). */
+  url(url: string): string;
 }
 
 // One state per process even when both the ESM and CJS builds are loaded.
@@ -89,11 +101,47 @@ const state: LoggerState = g[STATE_KEY];
 // scrubbed (issue 20). Every line goes through the same scrubber as span attributes.
 function scrubbed(message: string): string {
   try {
-    const scrub = state.scrub ?? redactorFor(undefined).text;
+    state.scrub ??= scrubbers().textFor(state.redaction);
+    const scrub = state.scrub;
     return message.includes('" (trace ') ? scrubAroundIds(message, scrub) : scrub(message);
   } catch {
     // Fail closed: the line's existence is still worth showing.
     return '(message withheld: it could not be scrubbed)';
+  }
+}
+
+/**
+ * The scrubber's builder. The scrubber (~170 KB of code) sets it when it loads, which the library
+ * does when tracing starts (the resource is scrubbed); a line written before that, as the register
+ * entries' config warnings are, loads it here (dist/log-scrubber.js). Not imported by this file:
+ * an application under `--require`/`--import` that never starts tracing, or starts it later, does
+ * not compile it at start-up (6-15 ms of an empty app's start, on Node 22 and 20).
+ */
+function scrubbers(): Scrubbers {
+  if (state.scrubbers === undefined) {
+    const entry = requireEntry('log-scrubber') as { scrubbers?: Scrubbers };
+    state.scrubbers ??= entry.scrubbers;
+  }
+  const loaded = state.scrubbers;
+  if (loaded === undefined) throw new Error('the scrubber did not load');
+  return loaded;
+}
+
+/** Installs the scrubber's builders (src/redaction/shared.ts, when it loads). */
+export function setScrubbers(loaded: Scrubbers): void {
+  state.scrubbers = loaded;
+  state.scrub = undefined;
+}
+
+/**
+ * A URL shown in a line or an error message (a config value): without its userinfo password and
+ * secret query parameters; `[REDACTED]` whole should the scrubber fail.
+ */
+export function scrubUrlForLog(url: string): string {
+  try {
+    return scrubbers().url(url);
+  } catch {
+    return '[REDACTED]';
   }
 }
 
@@ -198,8 +246,9 @@ export function setLogSink(sink: LogSink | undefined): LogSink {
 }
 
 /** Scrub log lines with the configured redaction rules (undefined: the default rules). */
-export function setLogScrubber(scrub: ((message: string) => string) | undefined): void {
-  state.scrub = scrub;
+export function setLogRedaction(redaction: Readonly<RedactionOptions> | false | undefined): void {
+  state.redaction = redaction;
+  state.scrub = undefined;
 }
 
 /** Forget which warnings were already shown (tests). */
@@ -208,5 +257,6 @@ export function resetLogger(): void {
   state.families?.clear();
   state.level = 'info';
   state.sink = defaultSink;
+  state.redaction = undefined;
   state.scrub = undefined;
 }

@@ -1,5 +1,7 @@
+import { type Scrubbers, setScrubbers } from '../diag/log.js';
 import type { RedactionOptions } from '../types.js';
 import { createRedactor, type Redactor } from './redactor.js';
+import { redactUrl } from './url.js';
 
 // The span processor, the resource, the config summary and the log lines all scrub with the same
 // rules; compiling them once per resolved `redaction` object (frozen by resolveConfig) keeps
@@ -24,3 +26,11 @@ export function redactorFor(options: Readonly<RedactionOptions> | false | undefi
   }
   return redactor;
 }
+
+/**
+ * Our log lines' scrubbers: the same rules. The logger gets them from here once this module has
+ * loaded (src/diag/log.ts does not import the scrubber, so that the register entries do not compile
+ * it at start-up).
+ */
+export const scrubbers: Scrubbers = { textFor: (options) => redactorFor(options).text, url: redactUrl };
+setScrubbers(scrubbers);

@@ -49,12 +49,14 @@ export function installEsmLoaderHook(reference: string): boolean {
 
 /**
  * import-in-the-middle decides which Nodes can run its loader in-thread (`registerHooks` exists
- * since 22.15 / 24.0, but its load hook needs nodejs/node#59929). Its predicate is an ES module
- * without imports; `require()` of it is safe behind the `registerHooks` check, since every Node that
- * has `registerHooks` can `require()` ES modules (Node 20 never gets that far).
+ * since 22.15 / 24.0, but its load hook needs nodejs/node#59929). Its predicate and its in-thread
+ * loader are ES modules, `require()`d: only where Node can (every Node with `registerHooks`, unless
+ * started with `--no-experimental-require-module`, which left ESM imports untraced with an error
+ * line; the loader thread serves there, as on Node 20).
  */
 function inThreadHooksSupported(): boolean {
   if (typeof (moduleApi as { registerHooks?: unknown }).registerHooks !== 'function') return false;
+  if ((process.features as { require_module?: boolean }).require_module !== true) return false;
   const { supportsSyncHooks } = requireFromInstrumentation()(
     'import-in-the-middle/supports-sync-hooks.mjs',
   ) as { supportsSyncHooks(): boolean };

@@ -6,7 +6,7 @@ import { shared, useEsmLoader } from '../instrumentations/esm-state.js';
 import { FIRST_IMPORT } from '../instrumentations/first-messages.js';
 import { getIitm, type Iitm, type IitmRawHook } from '../instrumentations/hooks.js';
 import type { ResolvedConfig } from '../types.js';
-import { lazyRequire } from '../util/lazy-require.js';
+import { requireEntry } from '../util/internal-entry.js';
 import { inWorkerThread } from '../util/worker-thread.js';
 import { deferStart, type Fire, startIsPending, type Triggers } from './deferred-start.js';
 import { installEsmLoaderHook } from './esm-hooks.js';
@@ -120,15 +120,7 @@ export function triggersOf(config: ResolvedConfig): Triggers & { arms: ((fire: F
   return { modules, channels, arms: [] };
 }
 
-/**
- * The rest of the library, loaded once tracing starts, synchronously: the ES build through
- * require(esm) (Node 20.19+, 22.12+), so an application that imports @acme/otel shares its module
- * instances; where Node has no require(esm), the CommonJS build (the process-wide state lives in
- * global slots both builds share).
- */
+/** The rest of the library, loaded once tracing starts (src/register-start.ts). */
 function loadStart(): StartEntry {
-  const here = import.meta.url ?? '';
-  const esm =
-    here.endsWith('.js') && (process.features as { require_module?: boolean }).require_module === true;
-  return lazyRequire(esm ? './register-start.js' : './register-start.cjs') as StartEntry;
+  return requireEntry('register-start') as StartEntry;
 }

@@ -236,6 +236,19 @@ describe('guards', () => {
     expect(child.output()).not.toMatch(iitm.supportsSyncHooks() ? loaderThread : inThread);
   });
 
+  it('ESM imports are hooked on the loader thread where require(esm) is turned off (--no-experimental-require-module)', async () => {
+    // The in-thread loader is require()d: with require(esm) off, Node 22+ refused it and ESM
+    // imports went untraced with an error line.
+    const { child, port } = await startApp(['--no-experimental-require-module', ...IMPORT, ESM_APP], {
+      OTEL_LOG_LEVEL: 'debug',
+    });
+    await get(port, '/orders/1');
+    expect(await sigterm(child)).toBe(143);
+    expectOrderTrace(rx.spans());
+    expect(child.output()).toMatch(/ESM imports hooked on the loader thread \(module\.register\)/);
+    expect(child.output()).not.toMatch(/could not install the ESM loader hook/);
+  });
+
   it('start-up loads no heavy built-in the app does not use (crypto, zlib, http2, tls, worker_threads, perf_hooks, fs.promises) and starts no thread pool', async () => {
     // node:crypto alone is 16 internal modules (3–6 ms); service.instance.id does not need it.
     // worker_threads (~2 ms with the streams it loads; on Node 22+ also what a copy of every
