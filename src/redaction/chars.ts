@@ -28,6 +28,13 @@ export function isWhiteSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
+/** Where the line that holds `from` ends: at its `\n` or `\r`, or the text's end. */
+export function lineEnd(text: string, from: number): number {
+  let p = from;
+  while (p < text.length && text.charCodeAt(p) !== 10 && text.charCodeAt(p) !== 13) p++;
+  return p;
+}
+
 /** Whether `text[from, to)` is `word` (lower case), in any case. */
 export function isWord(text: string, from: number, to: number, word: string): boolean {
   if (to - from !== word.length) return false;

@@ -1,5 +1,13 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isWhiteSpace as isBlank, isDigit, isLetter, isOneOf, isScrubbed } from './chars.js';
+import {
+  isAlnum,
+  isWhiteSpace as isBlank,
+  isDigit,
+  isLetter,
+  isOneOf,
+  isScrubbed,
+  isSpaceOrTab,
+} from './chars.js';
 import { INLINE_SECRET_NAMES } from './defaults.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
@@ -385,7 +393,13 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
       v++;
     } else q = -1;
     let e = v;
-    while (e < n && !isBlank(text.charCodeAt(e)) && text.charCodeAt(e) !== q) e++;
+    // A blank escaped by a backslash is the word's (`--password hun\ ter2`: `ter2` went out until 2026-12-07).
+    while (e < n && text.charCodeAt(e) !== q) {
+      const c = text.charCodeAt(e);
+      if (c === BACKSLASH && isSpaceOrTab(text.charCodeAt(e + 1))) e += 2;
+      else if (isBlank(c)) break;
+      else e++;
+    }
     valueFrom = v;
     valueTo = e;
     return e > v;

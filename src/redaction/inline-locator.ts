@@ -59,10 +59,10 @@ export function inlineLocator(replacement: string, userNames: readonly string[])
   // A glued name (`PGPASSWORD=x`) is tried only after a letter or digit, where no other name starts:
   // one more literal at each position, still linear. `=>` separates too (Ruby's, Perl's and PHP's
   // `'password' => 'x'`, whose value went out: `>` was taken for it), and `=` alone when no value
-  // follows `=>`.
-  const single = `${close}\\s*(?:=>|:=|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))[^\\s"',;&}]+)`;
+  // follows `=>`. Make's `?=` and `+=` too; a blank escaped by a backslash is a value's (a shell word).
+  const single = `${close}\\s*(?:=>|:=|[?+]=|[:=])\\s*(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:\\\\[ \\t]|[^\\s"',;&}])+)`;
   return new RegExp(
-    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|:=|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
+    `(?<![A-Za-z0-9])(?:(?:${anyCase(multiPart)})${close}\\s*(?:=>|:=|[?+]=|[:=])\\s*(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))[^\\r\\n"']+)` +
       `|(?:${anyCase(singlePart)})${single})` +
       `|(?<=[A-Za-z0-9])(?:${anyCase(glued)})${single}`,
     'g',

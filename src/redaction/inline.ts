@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum } from './chars.js';
+import { isAlnum, isSpaceOrTab } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
 import { isKeptValue } from './kept-values.js';
@@ -67,6 +67,55 @@ const CR = 13;
 const LF = 10;
 const LBRACE = 123;
 const RBRACE = 125;
+
+const LT = 60;
+const PLUS = 43;
+const QUESTION = 63;
+/** util.inspect's Buffer: `<Buffer 68 75 6e 74 ... 42 more bytes>`. */
+const BUFFER = '<Buffer ';
+
+/** `?` or `+`: before `=`, Make's conditional and appending assignments. */
+function isAssignPrefix(c: number): boolean {
+  return c === QUESTION || c === PLUS;
+}
+
+/**
+ * Where the unquoted single-part value at `from` ends: the run `(?:\\[ \t]|[^\s"',;&}])+`, a blank
+ * escaped by a backslash being the value's, as in a shell word (`password=hun\ ter2`: until
+ * 2026-12-07 `ter2` went out).
+ */
+function singleEnd(text: string, from: number): number {
+  const n = text.length;
+  let e = from;
+  while (e < n) {
+    const c = text.charCodeAt(e);
+    if (c === BACKSLASH && e + 1 < n && isSpaceOrTab(text.charCodeAt(e + 1))) e += 2;
+    else if (isSingleChar(c)) e++;
+    else break;
+  }
+  return e;
+}
+
+/**
+ * End of util.inspect's Buffer at `open` after a single-part name (`{ password: <Buffer 68 75 …> }`:
+ * its bytes spell the secret, 2026-12-07): past its `>`, or at its line's or the text's end (cut
+ * short); -1 when it is none. Read as the regex `<Buffer [0-9a-z .]{0,256}(?:>|(?![^\r\n]))`:
+ * util.inspect shows at most 50 bytes, and anything else stops the read.
+ */
+function bufferEnd(text: string, open: number): number {
+  if (!text.startsWith(BUFFER, open)) return -1;
+  const n = text.length;
+  const from = open + BUFFER.length;
+  let p = from;
+  while (p < n && p - from < MAX_BRACED && isBufferChar(text.charCodeAt(p))) p++;
+  if (p < n && text.charCodeAt(p) === GT) return p + 1;
+  return p >= n || text.charCodeAt(p) === LF || text.charCodeAt(p) === CR ? p : -1;
+}
+
+/** `[0-9a-z .]`: what util.inspect writes inside a Buffer's `<…>`. */
+function isBufferChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 32 || c === 46;
+}
 
 /** Whether every code unit of `text` is ASCII. */
 function isAscii(text: string): boolean {
@@ -351,6 +400,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     while (sep < n && isSpace(text.charCodeAt(sep))) sep++;
     if (sep >= n) return false;
     const s = text.charCodeAt(sep);
+    // Make's `DB_PASSWORD ?= x` and `TOKEN += x` (2026-12-07: their values went out).
+    if (isAssignPrefix(s) && text.charCodeAt(sep + 1) === EQUALS) return valueAfter(text, sep + 1, multi);
     if (s !== COLON && s !== EQUALS) return false;
     // `'password' => 'x'`: `=>` first, as the regex's alternation, then `=` alone (its value `>…`).
     if (s === EQUALS && text.charCodeAt(sep + 1) === GT && valueAfter(text, sep + 1, multi)) return true;
@@ -384,11 +435,14 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     } else if (!multi) {
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
       if (isKeptValue(text, nameFrom, nameTo, d, isSingleChar)) return false;
+      if (c === LT) {
+        const close = bufferEnd(text, d);
+        if (close !== -1) return found(d, 5, close);
+      }
       if (c === LBRACKET) {
         // Value characters glued after the `]` (`[a]b`) go with it, as they went with the `[`.
-        let close = listEnd(text, d);
-        while (close !== -1 && close < n && isSingleChar(text.charCodeAt(close))) close++;
-        if (close !== -1) return found(d, 5, close);
+        const close = listEnd(text, d);
+        if (close !== -1) return found(d, 5, singleEnd(text, close));
       }
       return found(d, 0);
     }
@@ -436,10 +490,12 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
   /** Where the value at valueStart ends: a quoted one past the close valueAfter found, else the run of its characters the regex takes. */
   function valueEnd(text: string, multi: boolean): number {
     if (quote !== 0) return quotedTo;
-    const valueChar = multi ? isMultiChar : isSingleChar;
-    let e = valueStart;
-    while (e < text.length && valueChar(text.charCodeAt(e))) e++;
-    return e;
+    if (multi) {
+      let e = valueStart;
+      while (e < text.length && isMultiChar(text.charCodeAt(e))) e++;
+      return e;
+    }
+    return singleEnd(text, valueStart);
   }
 
   const trie = plain
@@ -458,6 +514,8 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
    */
   function pairAt(text: string, sep: number, from: number): boolean {
     let end = sep;
+    // Make's `?=` and `+=`: the name ends before them.
+    if (end - 1 > from && isAssignPrefix(text.charCodeAt(end - 1)) && text.charCodeAt(end) === EQUALS) end--;
     while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
     if (end - 2 >= from && text.charCodeAt(end - 1) === BRACKET) {
       const before = text.charCodeAt(end - 2);
@@ -511,7 +569,10 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
         lastUnits.add(String.fromCharCode(name.one[i]!)).add(String.fromCharCode(name.other[i]!));
       }
     }
-  const separators = new RegExp(`[${[...lastUnits].map(escapeClassUnit).join('')}\\]"'\\s][:=]`, 'g');
+  const separators = new RegExp(
+    `[${[...lastUnits].map(escapeClassUnit).join('')}\\]"'\\s](?:[?+]=|[:=])`,
+    'g',
+  );
 
   /** The pairs located from their separators (all names plain). */
   function scanSeparators(text: string, budget: SecretBudget): string {

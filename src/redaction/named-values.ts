@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isScrubbed } from './chars.js';
+import { isAlnum, isScrubbed, lineEnd } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { quoteClose } from './quotes.js';
@@ -13,9 +13,11 @@ import { quoteClose } from './quotes.js';
  * shape in XML is xml-attributes.ts's. The value is hidden when the name ends in a secret name, as an
  * attribute key does (`DB_PASSWORD`, `dbPassword`, `GITHUB_TOKEN`); `DB_HOST`'s is kept.
  *
- * Linear: LOCATOR starts only at `name`, `key` or `ParameterKey`, and each of its runs is bounded
- * and followed by what it cannot take (no two adjacent runs take the same characters); the value is
- * read once, and the search goes on after it.
+ * Written value first (`{"value":"…","name":"DB_PASSWORD"}`) the same is hidden (scrubValueFirst).
+ *
+ * Linear: LOCATOR starts only at `name`, `key` or `ParameterKey` (VALUE_FIRST at `value` or
+ * `ParameterValue`), and each of its runs is bounded and followed by what it cannot take (no two
+ * adjacent runs take the same characters); the value is read once, and the search goes on after it.
  */
 export type NamedValueScrubber = (text: string, budget?: SecretBudget) => string;
 
@@ -25,6 +27,15 @@ export type NamedValueScrubber = (text: string, budget?: SecretBudget) => string
  */
 const LOCATOR =
   /(?<![A-Za-z0-9_])(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2[ \t]{0,8}(?:,[ \t]{0,64}|\r?\n[ \t]{0,64})(["']?)(?:[Vv]alue|ParameterValue)\4[ \t]{0,8}[:=][ \t]{0,8}/g;
+
+/**
+ * The reverse order, `value: …` first (`{"value":"…","name":"DB_PASSWORD"}`, YAML's `- value: …` with
+ * `name: …` on the next line; 2026-12-07: went out): VALUE_FIRST finds `value:`, the value is read,
+ * and NAME_AFTER, tried right after it, finds the name (it ends the match, but for a closing quote).
+ */
+const VALUE_FIRST = /(?<![A-Za-z0-9_])(["']?)(?:[Vv]alue|ParameterValue)\1[ \t]{0,8}[:=][ \t]{0,8}/g;
+const NAME_AFTER =
+  /[ \t]{0,8}(?:,[ \t]{0,64}|\r?\n[ \t]{0,64})(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2(?![A-Za-z0-9_.-])/y;
 
 const LF = 10;
 const CR = 13;
@@ -57,11 +68,56 @@ function bareEnd(text: string, from: number): number {
   return p;
 }
 
-/** Where the line that holds `from` ends. */
-function lineEnd(text: string, from: number): number {
-  let p = from;
-  while (p < text.length && text.charCodeAt(p) !== LF && text.charCodeAt(p) !== CR) p++;
-  return p;
+/** The value readValue read, quotes left out, and where reading it ended (past its closing quote). Module state: a pass never runs inside another. */
+let valueFrom = 0;
+let valueTo = 0;
+let valueEnd = 0;
+
+/** Reads the value at `at`: to its closing quote, to its line's end when it does not close, or as bareEnd says. */
+function readValue(text: string, at: number): void {
+  const c = text.charCodeAt(at);
+  if (c === 34 || c === 39) {
+    const close = quoteClose(text, at, text.length, false);
+    valueFrom = at + 1;
+    // Not closed on its line (a text cut short): the line's rest.
+    valueTo = close === -1 ? lineEnd(text, valueFrom) : close;
+    valueEnd = close === -1 ? valueTo : close + 1;
+  } else {
+    valueFrom = at;
+    valueTo = valueEnd = bareEnd(text, at);
+  }
+}
+
+/** The pairs written value first; the names as in the forward order. */
+function scrubValueFirst(
+  text: string,
+  names: ReturnType<typeof secretSuffixes>,
+  replacement: string,
+  budget: SecretBudget,
+): string {
+  let out = '';
+  let copied = 0;
+  VALUE_FIRST.lastIndex = 0;
+  // `test`, not `exec`: a match array per `value:` cost ~1 ms for 256 KB of `value: a, `.
+  while (VALUE_FIRST.test(text)) {
+    readValue(text, VALUE_FIRST.lastIndex);
+    // The value is read once: the search goes on after it, pair or not.
+    VALUE_FIRST.lastIndex = Math.max(valueEnd, VALUE_FIRST.lastIndex);
+    NAME_AFTER.lastIndex = valueEnd;
+    if (valueTo <= valueFrom || !NAME_AFTER.test(text) || isScrubbed(text, valueFrom, valueTo, replacement))
+      continue;
+    // The name ends NAME_AFTER's match, but for its closing quote; no name character comes before it.
+    const end = NAME_AFTER.lastIndex;
+    const nameTo = end - (text.charCodeAt(end - 1) === 34 || text.charCodeAt(end - 1) === 39 ? 1 : 0);
+    let nameFrom = nameTo;
+    while (isNameChar(text.charCodeAt(nameFrom - 1))) nameFrom--;
+    if (!endsInSecretName(text, nameFrom, nameTo, names, true)) continue;
+    out += text.slice(copied, valueFrom) + replacement;
+    copied = valueTo;
+    // Past the budget (budget.ts), this value runs to the end of the text.
+    if (!takeSecret(budget)) return out;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 export function createNamedValueScrubber(
@@ -78,15 +134,9 @@ export function createNamedValueScrubber(
     for (let m = LOCATOR.exec(text); m !== null; m = LOCATOR.exec(text)) {
       const nameTo = nameEnd(text, m.index);
       if (!endsInSecretName(text, nameTo - m[3]!.length, nameTo, names, true)) continue;
-      let from = LOCATOR.lastIndex;
-      let to: number;
-      const c = text.charCodeAt(from);
-      if (c === 34 || c === 39) {
-        const close = quoteClose(text, from, text.length, false);
-        from++;
-        // Not closed on its line (a text cut short): the line's rest.
-        to = close === -1 ? lineEnd(text, from) : close;
-      } else to = bareEnd(text, from);
+      readValue(text, LOCATOR.lastIndex);
+      const from = valueFrom;
+      const to = valueTo;
       if (to <= from || isScrubbed(text, from, to, replacement)) continue;
       out += text.slice(copied, from) + replacement;
       copied = to;
@@ -94,6 +144,6 @@ export function createNamedValueScrubber(
       // Past the budget (budget.ts), this value runs to the end of the text.
       if (!takeSecret(budget)) return out;
     }
-    return copied === 0 ? text : out + text.slice(copied);
+    return scrubValueFirst(copied === 0 ? text : out + text.slice(copied), names, replacement, budget);
   };
 }

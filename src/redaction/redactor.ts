@@ -18,9 +18,11 @@ import {
   type ValuePattern,
 } from './defaults.js';
 import { createEncodedNameScrubber } from './encoded-names.js';
+import { createEscapedSeparatorScrubber } from './escaped-separators.js';
 import { createInlineScrubber } from './inline.js';
 import { createNamedValueScrubber } from './named-values.js';
 import { createOracleLoginScrubber, isOracleJdbcUrl } from './oracle-logins.js';
+import { createPairTupleScrubber } from './pair-tuples.js';
 import { endsInSecretName, secretSuffixes } from './param-names.js';
 import { redactPathSecrets } from './path-secrets.js';
 import { createPgErrorScrubber } from './pg-errors.js';
@@ -382,9 +384,11 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const phrases = createPhraseScrubber(replacement);
   const xml = createXmlScrubber(replacement, keys.userNames);
   const namedValues = createNamedValueScrubber(replacement, keys.userNames);
+  const pairTuples = createPairTupleScrubber(replacement, keys.userNames);
   const setCookie = createSetCookieScrubber(replacement);
   const sqlPasswords = createSqlPasswordScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
+  const escapedSeparators = createEscapedSeparatorScrubber(replacement, keys.userNames);
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
   const positional = createPositionalPasswordScrubber(replacement);
@@ -448,8 +452,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       positional(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
       budget,
     );
-    const pairs = phrases(inline(encodedNames(credentials, budget), budget));
-    const markup = setCookie(namedValues(xml(pairs, budget), budget), budget);
+    const pairs = phrases(inline(escapedSeparators(encodedNames(credentials, budget), budget), budget));
+    const markup = setCookie(pairTuples(namedValues(xml(pairs, budget), budget), budget), budget);
     const databases = dbErrors(pgErrors(sqlPasswords(markup, budget), budget), budget);
     return rawHeaders(databases, budget);
   }

@@ -14,6 +14,13 @@ import { isEscapedQuote, quoteClose } from './quotes.js';
  * within MAX_QUOTED is read as a character, so an unclosed one costs no scan to the text's end and
  * hides nothing a shell would not have split. An apostrophe between two letters (`Don't`) is prose's.
  *
+ * Groups: what `( … )` or `{ …; }` writes goes into the pipe after it, so a group that closes right
+ * before the command left of the place is said (`group`, `groupEnd`): `(echo pw; echo pw) | passwd`.
+ * `$( … )`, `<( … )` and `>( … )` are substitutions, not groups. A quote that does not close is
+ * remembered (`unclosed`) while the pipeline it is in goes on (commands joined by a single `|`): a
+ * formatted command with a password holding a quote (`echo 'a|b | docker login --password-stdin`)
+ * is read as a writer whose word runs to the reader's pipe.
+ *
  * Linear: reading starts at the last command's end (the caller's `from`), each layer reads the
  * text up to the place again at most once, and a quote that does not close is looked at once (no
  * later quote of its kind on the line closes either).
@@ -27,13 +34,31 @@ export const command = {
   sep: -1,
   /** Where the command before `sep` starts, or -1 when there is none. */
   left: -1,
+  /** Where the group (`(` or `{`) whose output `sep` pipes opens, or -1: the command before `sep` is only its close. */
+  group: -1,
+  /** Where that group's `)` or `}` is. */
+  groupEnd: -1,
+  /** Where the command that holds a quote not closed on its line starts, when that command is in the pipeline before `sep`; else -1. */
+  unclosed: -1,
+  /** Whether the layer read is inside an outer `"…"`, where `\"` is a quote (for splitCommand). */
+  escaped: false,
 };
+
+/** Groups nested deeper than this are not told apart (their closes are read as characters' ends). */
+const MAX_GROUPS = 16;
+/** Where each open group starts (-1: a substitution's `(`), to MAX_GROUPS deep; module state, a pass never runs inside another. */
+const opens: number[] = [];
 
 const MAX_QUOTED = 1024;
 const MAX_DEPTH = 3;
 const SQUOTE = 39;
 const DQUOTE = 34;
 const BACKSLASH = 92;
+const PIPE = 124;
+const LPAREN = 40;
+const RPAREN = 41;
+const LBRACE = 123;
+const RBRACE = 125;
 
 /** What ends a command: `|`, `;`, `&`, `(`, `)`, a backquote, a line's end. */
 function endsCommand(c: number): boolean {
@@ -70,9 +95,18 @@ export function locateCommand(text: string, from: number, at: number, atEnd: num
     command.start = begin;
     command.sep = -1;
     command.left = -1;
+    command.escaped = escaped;
+    // Groups: how deep, and the last one closed; the pipeline's start and its unclosed quote's command.
+    let groups = 0;
+    let lastOpen = -1;
+    let lastClose = -1;
+    let blank = true;
+    let pipeline = begin;
+    let unclosed = -1;
     let p = begin;
     let outer = -1;
     while (p < at) {
+      const c = text.charCodeAt(p);
       const next = step(text, p, limit, escaped);
       if (closeAt >= at && depth < MAX_DEPTH) {
         outer = p;
@@ -80,17 +114,56 @@ export function locateCommand(text: string, from: number, at: number, atEnd: num
       }
       // A quote around the place, past MAX_DEPTH layers: read as characters.
       if (closeAt >= at) {
-        p += text.charCodeAt(p) === BACKSLASH ? 2 : 1;
+        p += c === BACKSLASH ? 2 : 1;
         continue;
       }
-      if (closeAt === -1 && next === p + 1 && endsCommand(text.charCodeAt(p))) {
+      const single = closeAt === -1 && next === p + 1;
+      if (single && endsCommand(c)) {
+        if (c === LPAREN) {
+          if (groups < MAX_GROUPS) opens[groups] = isSubstitution(text, p) ? -1 : p;
+          groups++;
+        } else if (c === RPAREN && groups > 0) {
+          groups--;
+          if (groups < MAX_GROUPS) [lastOpen, lastClose] = [opens[groups]!, p];
+        }
+        // A single `|` goes on with the pipeline; anything else ends it.
+        if (c !== PIPE || text.charCodeAt(p - 1) === PIPE || text.charCodeAt(p + 1) === PIPE) {
+          pipeline = p + 1;
+          unclosed = -1;
+        }
         command.left = command.start;
         command.sep = p;
         command.start = p + 1;
+        blank = true;
+      } else {
+        // `{` and `}` are words at a command's start: `{ echo pw; }`.
+        if (blank && c === LBRACE && isWordEnd(text, p + 1)) {
+          if (groups < MAX_GROUPS) opens[groups] = p;
+          groups++;
+        } else if (blank && c === RBRACE && groups > 0 && isWordEnd(text, p + 1)) {
+          groups--;
+          if (groups < MAX_GROUPS) [lastOpen, lastClose] = [opens[groups]!, p];
+        }
+        if (single && unclosed === -1 && (c === SQUOTE || c === DQUOTE) && !isApostrophe(text, p))
+          unclosed = command.start;
+        if (c !== 32 && c !== 9) blank = false;
       }
       p = next;
     }
-    if (outer === -1) break;
+    if (outer === -1) {
+      const left = command.left;
+      command.group =
+        left !== -1 &&
+        lastOpen !== -1 &&
+        lastClose >= left - 1 &&
+        onlyBlanks(text, lastClose + 1, command.sep)
+          ? lastOpen
+          : -1;
+      command.groupEnd = command.group === -1 ? -1 : lastClose;
+      command.unclosed =
+        left !== -1 && unclosed !== -1 && unclosed >= pipeline && unclosed < left ? unclosed : -1;
+      break;
+    }
     escaped = text.charCodeAt(outer) !== SQUOTE;
     begin = outer + (text.charCodeAt(outer) === BACKSLASH ? 2 : 1);
     limit = text.charCodeAt(outer) === BACKSLASH ? closeAt - 1 : closeAt;
@@ -98,4 +171,47 @@ export function locateCommand(text: string, from: number, at: number, atEnd: num
   let p = atEnd;
   while (p < limit && !endsCommand(text.charCodeAt(p))) p = step(text, p, limit, escaped);
   command.end = Math.min(p, limit);
+}
+
+/**
+ * Where the command at `from` ends in text[from, to) (its end character, or `to`), quotes read as
+ * locateCommand read the layer it last located: the commands inside a group.
+ */
+export function commandEndAfter(text: string, from: number, to: number): number {
+  let p = from;
+  while (p < to) {
+    const next = step(text, p, to, command.escaped);
+    if (closeAt === -1 && next === p + 1 && endsCommand(text.charCodeAt(p))) return p;
+    p = next;
+  }
+  return to;
+}
+
+/** `$(`, `<(`, `>(`: a substitution, whose output is a word, not a group's. */
+function isSubstitution(text: string, open: number): boolean {
+  const before = text.charCodeAt(open - 1);
+  return before === 36 || before === 60 || before === 62;
+}
+
+/** Whether a word ends at `at`: a blank, a command's end, or the text's end. */
+function isWordEnd(text: string, at: number): boolean {
+  if (at >= text.length) return true;
+  const c = text.charCodeAt(at);
+  return c === 32 || c === 9 || endsCommand(c);
+}
+
+/** An apostrophe between two letters (`Don't`): prose's, as step reads it. */
+function isApostrophe(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === SQUOTE && isLetter(text.charCodeAt(at - 1)) && isLetter(text.charCodeAt(at + 1))
+  );
+}
+
+/** Whether text[from, to) holds only spaces and tabs. */
+function onlyBlanks(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }

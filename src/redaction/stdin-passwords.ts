@@ -1,7 +1,7 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isLetter, isScrubbed, isWord } from './chars.js';
 import { readWords, wordAt, wordIs, words } from './command-words.js';
-import { command, locateCommand } from './shell-commands.js';
+import { command, commandEndAfter, locateCommand } from './shell-commands.js';
 import { AFTER_COLON, MAX_PASSWD_PREFIX, PROGRAM_NEEDLES, programReads, WHOLE } from './stdin-readers.js';
 import { programAfterOptions, sudo } from './sudo-options.js';
 
@@ -20,6 +20,8 @@ import { programAfterOptions, sudo } from './sudo-options.js';
  *
  * Commands are split where a shell splits them, quotes read (shell-commands.ts): `echo 'a|b;c' |
  * docker login --password-stdin` hides `a|b;c`, and `sh -c "echo pw | …"` is read inside its quotes.
+ * What a group writes is piped too (`(echo pw; echo pw) | passwd`, `{ echo pw; } | passwd`), and a
+ * writer whose quote does not close hides its words up to the reader's pipe (hideWritten).
  *
  * Linear: the readers are located by needles searched with indexOf; each command is read once,
  * from the last one read's end (shell-commands.ts), its words once, and each needle inside it costs
@@ -83,6 +85,12 @@ function nextReader(text: string, from: number): number {
 }
 
 const PIPE = 124;
+
+/** Where what may write into the pipe of the command located last starts: its group, its pipeline's unclosed quote's command, or the command left of the pipe. */
+function writersFrom(): number {
+  if (command.group !== -1) return command.group + 1;
+  return command.unclosed !== -1 ? command.unclosed : command.left;
+}
 
 /** The index of the program's word: the first, or the one after `sudo`/`doas` and their options. */
 function programWord(text: string): number {
@@ -262,6 +270,32 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
       return takeSecret(budget);
     }
 
+    /**
+     * Hides what is written into the pipe at `pipe`: by the command left of it, by each command of
+     * the group it closes (`(echo pw; echo pw) | passwd`), or, when the left one writes nothing, by
+     * the command of the pipeline whose quote does not close, to the pipe (shell-commands.ts).
+     */
+    function hideWritten(left: number, pipe: number, afterColon: boolean): boolean {
+      if (command.group !== -1) {
+        const to = command.groupEnd;
+        for (let a = command.group + 1; a < to; ) {
+          const b = commandEndAfter(text, a, to);
+          const value = written(text, a, b);
+          if (value !== undefined && !hide(value[0], value[1], afterColon, value[2])) return false;
+          a = b + 1;
+        }
+        return true;
+      }
+      const value = written(text, left, pipe);
+      if (value !== undefined) return hide(value[0], value[1], afterColon, value[2]);
+      if (command.unclosed === -1) return true;
+      // The unclosed quote's command: its writer's words, to the pipe (blanks before it kept).
+      const unclosed = written(text, command.unclosed, pipe);
+      let end = pipe;
+      while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+      return unclosed === undefined || hide(unclosed[0], end, afterColon, unclosed[2]);
+    }
+
     for (let at = nextReader(text, 0); at !== -1; at = nextReader(text, needleAt + 1)) {
       const length = readerLength;
       const which = readerWhich;
@@ -276,12 +310,13 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
         // `|&` is none), or `<<<` in its command. A chain of readers (`… | docker login
         // --password-stdin | …`) has neither, and its words are then not read.
         const pipe = command.sep;
+        const writers = writersFrom();
         piped =
           pipe > 0 &&
           text.charCodeAt(pipe) === PIPE &&
           text.charCodeAt(pipe - 1) !== PIPE &&
-          command.left >= copied &&
-          mayWrite(text, command.left, pipe);
+          writers >= copied &&
+          mayWrite(text, writers, pipe);
         wordsRead = false;
       }
       // The next `<<<` searched for again only once passed (searching from every reader to the
@@ -300,10 +335,7 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
       const end = commandEnd;
       commandEnd = -1;
       needleAt = Math.max(needleAt, end - 1);
-      if (piped) {
-        const value = written(text, left, pipe);
-        if (value !== undefined && !hide(value[0], value[1], afterColon, value[2])) return out;
-      }
+      if (piped && !hideWritten(left, pipe, afterColon)) return out;
       if (hereString) {
         readWords(text, here + 3, end);
         if (words.count > 0 && !isExpansion(text, words.starts[0]!, words.quoted[0]!)) {

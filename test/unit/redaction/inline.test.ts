@@ -75,10 +75,12 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   // A list after a single-part name (`password: [ 'a' ]`) added 2026-12-07: its `[` found here,
   // where it ends read by referenceListEnd (nested lists and quoted items, 2026-12-07).
   const list = `\\[`;
+  // util.inspect's Buffer after a single-part name (2026-12-07): to its `>`, or its line's end.
+  const buffer = `<Buffer [0-9a-z .]{0,256}(?:>|(?![^\\r\\n]))`;
   const inline = new RegExp(
-    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
-      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+)))` +
-      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[:=])\\s*)(?:${q}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|[^\\s"',;&}]+))`,
+    `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
+      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|${buffer}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|(?:\\\\[ \\t]|[^\\s"',;&}])+)))` +
+      `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|${buffer}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|(?:\\\\[ \\t]|[^\\s"',;&}])+))`,
     'g',
   );
   const inlineReplacement = `$1$2$3$4$5$6$8$9$10$11$12$13$15$16$17$18$19$20${replacement.replace(/\$/g, '$$$$')}$3$4$5$7$10$11$12$14$17$18$19$21`;
@@ -151,7 +153,13 @@ function referenceListEnd(text: string, open: number, state: { readUntil: number
       if (end <= open + 1) end = -1;
     }
   }
-  if (end !== -1 && glue) while (end < text.length && /[^\s"',;&}]/.test(text[end]!)) end++;
+  // Glued value characters, a blank escaped by a backslash among them (2026-12-07).
+  if (end !== -1 && glue)
+    while (end < text.length) {
+      if (text[end] === '\\' && /[ \t]/.test(text[end + 1] ?? '')) end += 2;
+      else if (/[^\s"',;&}]/.test(text[end]!)) end++;
+      else break;
+    }
   return end;
 }
 // --- End of reference. ---
@@ -225,6 +233,11 @@ const TOKENS = [
   '=',
   '=>',
   ':=',
+  '?=',
+  '+=',
+  '\\ ',
+  '<Buffer',
+  '6e',
   '>',
   ':',
   '"',
@@ -324,6 +337,21 @@ describe('inline scanner finds what the regex found', () => {
     [
       'password := "hunter2"; PASSWORD := x y; token:=',
       'password := "[REDACTED]"; PASSWORD := [REDACTED] y; token:[REDACTED]',
+    ],
+    // Make's `?=` and `+=` (2026-12-07: `DB_PASSWORD ?= hunter2` and `TOKEN += abc` went out whole).
+    [
+      'DB_PASSWORD ?= hunter2\nTOKEN += abc; api_key?="x" RETRIES ?= 3',
+      'DB_PASSWORD ?= [REDACTED]\nTOKEN += [REDACTED]; api_key?="[REDACTED]" RETRIES ?= 3',
+    ],
+    // A blank escaped by a backslash is the value's (a shell word): `hun\ ter2` went out as `[REDACTED] ter2`.
+    [
+      'password=hun\\ ter2 next; secret=a\\\tb\\ c d token=x\\',
+      'password=[REDACTED] next; secret=[REDACTED] d token=[REDACTED]',
+    ],
+    // util.inspect's Buffer (its bytes spell the secret): `password=<Buffer 68 75 …>` kept `68 75 …>`.
+    [
+      "password=<Buffer 68 75 6e> x 'token' => <Buffer 61 ... 40 more bytes>, data=<Buffer 61>",
+      "password=[REDACTED] x 'token' => [REDACTED], data=<Buffer 61>",
     ],
   ])('%s', (text, expected) => {
     const ours = createInlineScrubber('[REDACTED]', []);

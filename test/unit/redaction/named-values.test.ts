@@ -46,6 +46,33 @@ describe('a secret set as a name and a value', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // The reverse order, value first (2026-12-07: went out): JSON, util.inspect, YAML, CloudFormation.
+  it.each([
+    ['{"value":"hunter2","name":"DB_PASSWORD"}', `{"value":"${R}","name":"DB_PASSWORD"}`],
+    ["{ value: 'hunter2', name: 'API_TOKEN' }", `{ value: '${R}', name: 'API_TOKEN' }`],
+    [
+      '- value: hunter2 x\n  name: DB_PASSWORD\n- value: db\n  name: DB_HOST',
+      `- value: ${R}\n  name: DB_PASSWORD\n- value: db\n  name: DB_HOST`,
+    ],
+    [
+      '"ParameterValue":"x","ParameterKey":"DbPassword"',
+      `"ParameterValue":"${R}","ParameterKey":"DbPassword"`,
+    ],
+    ['{"value":"a\\"b","key":"GITHUB_TOKEN"}', `{"value":"${R}","key":"GITHUB_TOKEN"}`],
+  ])('value first: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    'value: 3, name: "retries"',
+    '{"value":"db.internal","name":"DB_HOST"}',
+    '{"value":"x","name":"DB_PASSWORD_FILE"}',
+    '{"value":"","name":"DB_PASSWORD"}',
+    '{"value":"h","name":"DB_PASSWORDS"}',
+  ])('value first, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
   it("with a user's key name", () => {
     expect(createRedactor({ keys: ['tenant_id'] }).text('{"name":"TENANT_ID","value":"t1"}')).toBe(
       `{"name":"TENANT_ID","value":"${R}"}`,

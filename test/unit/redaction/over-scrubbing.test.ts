@@ -31,6 +31,15 @@ describe('kept in text', () => {
     'SQLITE_ERROR: near "password": syntax error',
     'config error: password: undefined, token: null',
     'settings: {"api_key": None}',
+    // Near the shapes scrubbed since 2026-12-07 (helper-48): a value first under a name that is no
+    // secret, a Buffer under such a name, Make's `?=` for one, field names as a tuple, a group of
+    // commands that write nothing into a reader.
+    'value: 3, name: "retries"',
+    '{ data: <Buffer 68 75 6e 74 65 72 32> }',
+    'RETRIES ?= 3 CFLAGS += -O2',
+    "fields = ('username', 'password', 'email')",
+    '(cat pw.txt) | passwd bob',
+    'user\\u003dbob',
   ])('%s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });

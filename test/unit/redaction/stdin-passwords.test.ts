@@ -212,6 +212,65 @@ describe('passwords piped into a command that reads them from stdin', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // What a group writes goes into the pipe after it: `(echo pw; echo pw) | passwd` (a Dockerfile's
+  // password twice) went out whole (2026-12-07), the command left of the pipe being only `)` or `}`.
+  it.each([
+    ['(echo pw; echo pw) | passwd', `(echo ${R}; echo ${R}) | passwd`],
+    ['{ echo pw; echo pw; } | passwd', `{ echo ${R}; echo ${R}; } | passwd`],
+    ['(echo hunter2 && echo hunter2) | passwd bob', `(echo ${R} && echo ${R}) | passwd bob`],
+    [
+      '(echo s3cret) | docker login --password-stdin r.io',
+      `(echo ${R}) | docker login --password-stdin r.io`,
+    ],
+    ["(printf '%s\\n' pw; echo 'p w') | passwd", `(printf '%s\\n' ${R}; echo '${R}') | passwd`],
+    ["{ echo 'bob:pw'; } | chpasswd", `{ echo 'bob:${R}'; } | chpasswd`],
+    ['(cat f; echo pw) | passwd bob', `(cat f; echo ${R}) | passwd bob`],
+    ['( (echo a); echo b ) | passwd', `( (echo ${R}); echo ${R} ) | passwd`],
+    ["(echo 'a)b'; echo c) | passwd", `(echo '${R}'; echo ${R}) | passwd`],
+    ['sh -c "(echo pw; echo pw) | passwd bob"', `sh -c "(echo ${R}; echo ${R}) | passwd bob"`],
+    ['x; (echo pw\necho pw) | passwd', `x; (echo ${R}\necho ${R}) | passwd`],
+  ])('groups: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    // Only what echo, printf and yes write is a password; a group of other commands says where it comes from.
+    '(cat f) | passwd',
+    '{ cat pw.txt; } | passwd bob',
+    '(echo "$PW"; echo "$PW") | passwd',
+    'echo $(cat f) | passwd',
+    '(echo a) > f; cat f | passwd',
+    '(echo a; echo b) | grep a',
+    '{ echo a; } > f | passwd',
+  ])('groups, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
+  // A quote that does not close on its line (a password holding one, pasted into a formatted
+  // command): the `|` after it splits, but what the writer wrote up to the reader's pipe is hidden,
+  // as one word (2026-12-07: `echo 'a|b | docker login --password-stdin` kept `'a|b`).
+  it.each([
+    ["echo 'a|b | docker login --password-stdin", `echo '${R} | docker login --password-stdin`],
+    ['echo "a|b c | passwd --stdin bob', `echo "${R} | passwd --stdin bob`],
+    ["echo a'b | docker login --password-stdin", `echo ${R} | docker login --password-stdin`],
+    ["x; echo 'a | b | docker login --password-stdin", `x; echo '${R} | docker login --password-stdin`],
+    [
+      "echo 'a | b c d e f g h i j k l m n o p | docker login --password-stdin",
+      `echo '${R} | docker login --password-stdin`,
+    ],
+  ])('unclosed quotes: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    // An unclosed quote on another line, or before a command that is no writer's pipe.
+    "echo 'a\nb | docker login --password-stdin",
+    "cat 'f | docker login --password-stdin",
+    "echo 'a; cat f | docker login --password-stdin",
+  ])('unclosed quotes, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
   it('in process.command_args, a shell command as one argument', () => {
     expect(
       scrubArgs(['sh', '-c', "echo 's3cret' | docker login --password-stdin r.io"], redactor, R),
