@@ -41,8 +41,14 @@ export const FLOW = {
   OPEN: 10,
   /** Thread → main: 1 once its `exit` event ran (its exit path ends and sends what is open). */
   EXITED: 11,
+  /**
+   * Thread → whoever sees it stop: the spans it would lose if stopped now without its `exit` event
+   * (worker.terminate()), unless the main thread took it (FLOW.CLAIM > 0): those its own exporter
+   * holds (queued, or being exported), or, while it waits for an answer, those it posted.
+   */
+  HELD: 12,
 } as const;
-export const FLOW_SLOTS = 12;
+export const FLOW_SLOTS = 13;
 /** FLOW.CLAIM: the thread exports by itself; the main thread must leave its spans. */
 export const CLAIM_OWN = -1;
 

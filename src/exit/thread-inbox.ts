@@ -1,7 +1,6 @@
 import type { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import { log } from '../diag/index.js';
 import type {
   AcmeBatchSpanProcessor,
   DropReporter,
@@ -10,11 +9,12 @@ import type {
   RequestSizeLimit,
 } from '../export/index.js';
 import { EncodedSpans } from '../export/index.js';
-import { groupThousands } from '../util/group-thousands.js';
 import { lazyRequire } from '../util/index.js';
+import { learnedBytes } from './learned-limit.js';
 import {
   type AckMessage,
   claimThread,
+  FLOW,
   type HelloMessage,
   type LimitMessage,
   type SettledMessage,
@@ -22,7 +22,7 @@ import {
   type SwitchMessage,
   THREAD_CHANNEL,
 } from './thread-channel.js';
-import { countThreadLosses } from './thread-losses.js';
+import { countThreadLosses, reportStoppedThread } from './thread-losses.js';
 import { ThreadPeer } from './thread-peer.js';
 import { guardWorkerStderr } from './worker-stderr.js';
 
@@ -59,6 +59,8 @@ export class ThreadInbox {
   private _heldDropped = 0;
   /** Worker threads alive, to stop them at exit before the last drain. */
   private readonly _workers = new Set<Worker>();
+  /** Threads of this one's that ended before their hello was read (the latest ENDED_UNHEARD_MAX). */
+  private readonly _endedUnheard = new Set<number>();
   private readonly _onWorker = (worker: Worker) => {
     this._open();
     guardWorkerStderr(worker);
@@ -67,14 +69,16 @@ export class ThreadInbox {
     worker.once('exit', () => {
       this._workers.delete(worker);
       const peer = this._peers.get(id);
-      if (!peer) return;
-      const open = peer.openLost;
-      if (open > 0 && !this._closed) {
-        this._stats.dropped += open;
-        log.warn(
-          `${groupThousands(open)} ${open === 1 ? 'span' : 'spans'} still open in worker thread ${id} ${open === 1 ? 'was' : 'were'} lost: the thread ended without its 'exit' event (worker.terminate(), or its resourceLimits), so nothing ended ${open === 1 ? 'it' : 'them'}`,
-        );
+      if (!peer) {
+        this._endedUnheard.add(id);
+        if (this._endedUnheard.size > ENDED_UNHEARD_MAX) this._endedUnheard.delete(first(this._endedUnheard));
+        return;
       }
+      // Closed: the exit path counts what is open in the threads it stops (`drain`).
+      if (!this._closed)
+        reportStoppedThread(id, peer, (count) => {
+          this._stats.dropped += count;
+        });
       peer.exited = true;
       peer.abandon();
       this._forgetIfDone(id, peer);
@@ -181,10 +185,11 @@ export class ThreadInbox {
       if (seq === undefined) {
         // It gave up waiting for us, or ended first: its own exporter sends what it posted, cut
         // to the limit we learned (learned before its own channel was open, the broadcast missed
-        // it). A thread of ours still running hands over what it ends from its switch on: what
-        // its own exporter holds is lost when the thread is terminated or the process exits.
+        // it). A thread still running hands over what it ends from its switch on, and what its
+        // own export queue holds: kept there, it is lost when the thread is terminated or the
+        // process exits.
         this._broadcastLimit();
-        if (!this._isRunning(message.hello)) return;
+        if (!this._mayRun(message.hello, flow)) return;
         const peer = new ThreadPeer(flow);
         peer.late = true;
         this._tellLimit(peer);
@@ -244,10 +249,16 @@ export class ThreadInbox {
     this._held.resources.push(resource);
   }
 
-  /** A worker thread of this one's, not exited. */
-  private _isRunning(threadId: number): boolean {
+  /**
+   * A thread that may still run: one of this one's, not exited; or one started by a worker thread
+   * (no Worker object here), unless it ended (its exit path, or its parent seeing it stop, said so
+   * in FLOW.EXITED). Until 2026-12-07 only this one's were answered late: a thread started by a
+   * thread kept what it ended in its own export queue for good, lost when its parent terminated it.
+   */
+  private _mayRun(threadId: number, flow: Int32Array): boolean {
     for (const worker of this._workers) if (worker.threadId === threadId) return true;
-    return false;
+    if (this._endedUnheard.delete(threadId)) return false;
+    return Atomics.load(flow, FLOW.EXITED) !== 1;
   }
 
   private _tellLimit(peer: ThreadPeer): void {
@@ -262,9 +273,7 @@ export class ThreadInbox {
 
   /** The limit the queue's exporter learned from the collector, 0 while none. */
   private _learnedBytes(): number {
-    const limit = this._sizeLimit;
-    const bytes = limit?.truncationBytes ?? 0;
-    return limit && bytes < limit.configured ? bytes : 0;
+    return learnedBytes(this._sizeLimit);
   }
 
   private _forgetIfDone(id: number, peer: ThreadPeer): void {
@@ -273,6 +282,13 @@ export class ThreadInbox {
       this._peers.delete(id);
     }
   }
+}
+
+/** Threads of this one's remembered as ended before their hello was read. */
+const ENDED_UNHEARD_MAX = 256;
+
+function first(set: Set<number>): number {
+  return set.values().next().value as number;
 }
 
 function emptyHeld(): { entries: Buffer[]; scopes: InstrumentationScope[]; resources: Resource[] } {
