@@ -22,6 +22,7 @@ import {
   type LimitMessage,
   type SpanMessage,
   type SwitchMessage,
+  spanChannelName,
   THREAD_CHANNEL,
 } from './thread-channel.js';
 import { ThreadChildren } from './thread-children.js';
@@ -86,6 +87,8 @@ export interface HandoffOptions {
  */
 export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _channel: BroadcastChannel;
+  /** Where its spans go: the shared channel until answered, then its own (`spanChannelName`). */
+  private _spans: BroadcastChannel;
   private readonly _flow = new Int32Array(new SharedArrayBuffer(4 * FLOW_SLOTS));
   private readonly _queue: EncodedSpanQueue;
   private readonly _numbering: ThreadNumbering;
@@ -144,7 +147,9 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     if (_options.learnedRequestBytes !== undefined) this._queue.setRequestBytes(_options.learnedRequestBytes);
     this._children = new ThreadChildren((count) => _options.onStoppedLost?.(count));
     this._channel = new Channel(THREAD_CHANNEL);
-    this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
+    this._spans = this._channel;
+    // With the spans: a resource settles after the span that told it.
+    this._numbering = new ThreadNumbering(threadId, (message) => this._spans.postMessage(message));
     this._channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
     this._sayHello();
     this._helloAgain = setInterval(() => this._sayHello(), HELLO_AGAIN_MILLIS);
@@ -184,6 +189,18 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       return;
     }
     if (message?.ack !== this._threadId) return;
+    if (
+      message.own &&
+      this._spans === this._channel &&
+      (this._state === 'probing' || this._state === 'own')
+    ) {
+      const { BroadcastChannel: Channel } = lazyRequire(
+        'node:worker_threads',
+      ) as typeof import('node:worker_threads');
+      // Only posted on: never read here.
+      this._spans = new Channel(spanChannelName(this._threadId));
+      this._spans.unref();
+    }
     if (this._state === 'probing') this._answered(message.seq ?? 1);
     else if (message.late && this._state === 'own') this._switch();
   }
@@ -197,7 +214,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _switch(): void {
     this._state = 'handoff';
     process.off('exit', this._onExit);
-    this._channel.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
+    // Before the spans that follow it, on their channel: the main thread takes them from it on.
+    this._spans.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
     this._numbering.reannounce();
     for (const processor of this._fallback) {
       const queued = processor.takeQueued();
@@ -284,7 +302,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     };
     Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
     Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
-    this._channel.postMessage(message);
+    this._spans.postMessage(message);
     return bytes;
   }
 
@@ -339,6 +357,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     clearInterval(this._helloAgain);
     if (this._state !== 'own') this._state = 'closed';
     this._channel.close();
+    if (this._spans !== this._channel) this._spans.close();
     this._children.close();
     return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
   }

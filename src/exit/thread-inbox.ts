@@ -20,6 +20,7 @@ import {
   type SettledMessage,
   type SpanMessage,
   type SwitchMessage,
+  spanChannelName,
   THREAD_CHANNEL,
 } from './thread-channel.js';
 import { countThreadLosses, reportStoppedThread } from './thread-losses.js';
@@ -55,6 +56,8 @@ export class ThreadInbox {
   private _closed = false;
   private _draining = false;
   private readonly _peers = new Map<number, ThreadPeer>();
+  /** Each answered thread's own channel (`spanChannelName`), closed as it is forgotten. */
+  private readonly _spanChannels = new Map<number, BroadcastChannel>();
   private _held = emptyHeld();
   private _heldDropped = 0;
   /** Worker threads alive, to stop them at exit before the last drain. */
@@ -133,7 +136,11 @@ export class ThreadInbox {
       const until = Date.now() + DRAIN_MAX_MILLIS;
       let quietSince = Date.now();
       while (Date.now() < until) {
-        const received = receiveMessageOnPort(channel as unknown as MessagePort);
+        let received = receiveMessageOnPort(channel as unknown as MessagePort);
+        for (const spans of this._spanChannels.values()) {
+          if (received !== undefined) break;
+          received = receiveMessageOnPort(spans as unknown as MessagePort);
+        }
         if (received !== undefined) {
           this._receive(received.message);
           quietSince = Date.now();
@@ -161,6 +168,25 @@ export class ThreadInbox {
     this._closed = true;
     process.off('worker', this._onWorker);
     this._channel?.close();
+    for (const channel of this._spanChannels.values()) channel.close();
+    this._spanChannels.clear();
+  }
+
+  /**
+   * Before the answer: the thread's own channel, which delivers only what is posted once it is
+   * open; for a thread of this one's, closed once it exited. A thread started by a thread (no
+   * `exit` event here to close it on) stays on the shared channel.
+   */
+  private _openSpans(threadId: number): { own?: true } {
+    if (!this._isOurs(threadId)) return {};
+    const { BroadcastChannel: Channel } = lazyRequire(
+      'node:worker_threads',
+    ) as typeof import('node:worker_threads');
+    const channel = new Channel(spanChannelName(threadId));
+    channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
+    channel.unref();
+    this._spanChannels.set(threadId, channel);
+    return { own: true };
   }
 
   private _open(): void {
@@ -194,13 +220,15 @@ export class ThreadInbox {
         peer.late = true;
         this._tellLimit(peer);
         this._peers.set(message.hello, peer);
-        this._channel?.postMessage({ ack: message.hello, late: true } satisfies AckMessage);
+        const own = this._openSpans(message.hello);
+        this._channel?.postMessage({ ack: message.hello, late: true, ...own } satisfies AckMessage);
         return;
       }
       const peer = new ThreadPeer(flow);
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
-      this._channel?.postMessage({ ack: message.hello, seq } satisfies AckMessage);
+      const own = this._openSpans(message.hello);
+      this._channel?.postMessage({ ack: message.hello, seq, ...own } satisfies AckMessage);
       return;
     }
     const id = message?.t;
@@ -256,9 +284,15 @@ export class ThreadInbox {
    * thread kept what it ended in its own export queue for good, lost when its parent terminated it.
    */
   private _mayRun(threadId: number, flow: Int32Array): boolean {
-    for (const worker of this._workers) if (worker.threadId === threadId) return true;
+    if (this._isOurs(threadId)) return true;
     if (this._endedUnheard.delete(threadId)) return false;
     return Atomics.load(flow, FLOW.EXITED) !== 1;
+  }
+
+  /** A worker thread of this one's, not exited. */
+  private _isOurs(threadId: number): boolean {
+    for (const worker of this._workers) if (worker.threadId === threadId) return true;
+    return false;
   }
 
   private _tellLimit(peer: ThreadPeer): void {
@@ -280,6 +314,8 @@ export class ThreadInbox {
     if (peer.exited && peer.inFlight === 0) {
       countThreadLosses(peer, this._stats, this._reporter);
       this._peers.delete(id);
+      this._spanChannels.get(id)?.close();
+      this._spanChannels.delete(id);
     }
   }
 }

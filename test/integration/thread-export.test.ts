@@ -410,3 +410,22 @@ describe('a limit the main thread learns after new Worker(), before the thread o
       );
     });
 });
+
+describe('many threads', () => {
+  // Every thread handed its spans over on the one BroadcastChannel, which every thread also reads:
+  // each decoded every other thread's spans (here 3 × 500 = 1,500 per thread; with 8 threads of
+  // 2,000, 14,000). An answered thread now hands over on a channel of its own, which only the
+  // main thread opens.
+  it("no thread decodes another thread's spans; every span arrives once", async () => {
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-many.cjs',
+      { THREADS: '4', SPANS: '500' },
+      {},
+    );
+    expect(code, output).toBe(0);
+    expect(JSON.parse(/decoded (\[.*\])/.exec(output)?.[1] ?? 'null'), output).toEqual([0, 0, 0, 0]);
+    expect(new Set(spans.map((s) => s.name)).size).toBe(2000);
+    expect(spans).toHaveLength(2000);
+    expect(stats).toMatchObject({ exported: 2000, dropped: 0, failed: 0 });
+  });
+});
