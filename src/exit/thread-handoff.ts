@@ -359,7 +359,10 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._channel.close();
     if (this._spans !== this._channel) this._spans.close();
     this._children.close();
-    return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
+    // What its exporter still held is counted (failed) by its shutdown: not lost again if terminated.
+    return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => {
+      Atomics.store(this._flow, FLOW.HELD, 0);
+    });
   }
 
   /**
