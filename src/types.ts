@@ -286,6 +286,11 @@ export interface ResolvedConfig {
    * does not blame a missing ESM loader hook. Process introspection, read once here like the rest.
    */
   readonly nodeOptionsLoadsEsm: boolean;
+  /**
+   * `ACME_OTEL_WORKER_THREADS=true`: the register entry traces worker threads, so the main thread
+   * shares what they read as they start (the learned request limit, exit/learned-limit.ts) at once.
+   */
+  readonly tracesWorkerThreads: boolean;
   readonly logLevel: LogLevel;
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMillis: number;

@@ -138,6 +138,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     instrumentations: resolveInstrumentations(options, env),
     esm: options.esm ?? false,
     nodeOptionsLoadsEsm: ESM_PRELOAD_FLAG.test(env.NODE_OPTIONS ?? ''),
+    tracesWorkerThreads: envBoolean(env, 'ACME_OTEL_WORKER_THREADS', false),
     logLevel: options.logLevel ?? resolveLogLevel(env),
     handleSignals: options.handleSignals ?? envBoolean(env, 'ACME_OTEL_HANDLE_SIGNALS', true),
     shutdownTimeoutMillis:

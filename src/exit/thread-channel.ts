@@ -1,7 +1,16 @@
 import type { Attributes } from '@opentelemetry/api';
 
-/** The BroadcastChannel worker threads hand their spans to the main thread on. */
+/** The BroadcastChannel worker threads say hello to the main thread on (and hand it their spans until answered). */
 export const THREAD_CHANNEL = '@acme/otel/thread-spans';
+
+/**
+ * The channel thread `threadId` hands its spans on once answered (AckMessage `own`), which only
+ * the main thread opens: on the shared one, every thread decoded every other thread's spans
+ * (with 8 threads ending 2,000 spans each, 14,000 per thread; see docs/safety.md).
+ */
+export function spanChannelName(threadId: number): string {
+  return `${THREAD_CHANNEL}/${threadId}`;
+}
 
 /**
  * Slots of a thread's flow counters (an Int32Array on a SharedArrayBuffer the thread sends with
@@ -41,8 +50,14 @@ export const FLOW = {
   OPEN: 10,
   /** Thread → main: 1 once its `exit` event ran (its exit path ends and sends what is open). */
   EXITED: 11,
+  /**
+   * Thread → whoever sees it stop: the spans it would lose if stopped now without its `exit` event
+   * (worker.terminate()), unless the main thread took it (FLOW.CLAIM > 0): those its own exporter
+   * holds (queued, or being exported), or, while it waits for an answer, those it posted.
+   */
+  HELD: 12,
 } as const;
-export const FLOW_SLOTS = 12;
+export const FLOW_SLOTS = 13;
 /** FLOW.CLAIM: the thread exports by itself; the main thread must leave its spans. */
 export const CLAIM_OWN = -1;
 
@@ -70,6 +85,8 @@ export interface AckMessage {
    * exporter still queues.
    */
   readonly late?: boolean;
+  /** The main thread opened the thread's own channel (`spanChannelName`): it hands over there from now on. */
+  readonly own?: true;
 }
 
 /**

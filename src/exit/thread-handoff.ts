@@ -22,8 +22,10 @@ import {
   type LimitMessage,
   type SpanMessage,
   type SwitchMessage,
+  spanChannelName,
   THREAD_CHANNEL,
 } from './thread-channel.js';
+import { ThreadChildren } from './thread-children.js';
 import { ThreadNumbering } from './thread-numbering.js';
 
 /** How long a worker waits for a traced main thread to answer before it exports by itself. */
@@ -48,6 +50,11 @@ export interface HandoffOptions {
   /** The limit the main thread had learned when this thread started (learned-limit.ts), until it says otherwise. */
   readonly learnedRequestBytes?: number;
   /**
+   * Reads the limit the main thread learned (0: none), in memory it shared before this thread
+   * started (learned-limit.ts): read again when this thread starts exporting by itself.
+   */
+  readonly learned?: () => number;
+  /**
    * With no traced main thread: the spans that ended during the probe past `keepMax`, lost (as
    * a full export queue loses them), for this thread's stats and drop report.
    */
@@ -57,6 +64,8 @@ export interface HandoffOptions {
    * by itself (LimitMessage): its own exporter's, so that it truncates its spans to it as well.
    */
   readonly onLimit?: (bytes: number) => void;
+  /** Spans lost with a thread started here that ended without its `exit` event (thread-children.ts), said already. */
+  readonly onStoppedLost?: (count: number) => void;
 }
 
 /**
@@ -78,6 +87,8 @@ export interface HandoffOptions {
  */
 export class ThreadHandoffProcessor implements SpanProcessor {
   private readonly _channel: BroadcastChannel;
+  /** Where its spans go: the shared channel until answered, then its own (`spanChannelName`). */
+  private _spans: BroadcastChannel;
   private readonly _flow = new Int32Array(new SharedArrayBuffer(4 * FLOW_SLOTS));
   private readonly _queue: EncodedSpanQueue;
   private readonly _numbering: ThreadNumbering;
@@ -101,6 +112,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _recounted = false;
   /** The main thread's learned request limit last applied to `_queue` (0: none). */
   private _learnedBytes = 0;
+  private readonly _children: ThreadChildren;
 
   constructor(
     private readonly _fallback: readonly AcmeBatchSpanProcessor[],
@@ -133,8 +145,11 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       },
     );
     if (_options.learnedRequestBytes !== undefined) this._queue.setRequestBytes(_options.learnedRequestBytes);
+    this._children = new ThreadChildren((count) => _options.onStoppedLost?.(count));
     this._channel = new Channel(THREAD_CHANNEL);
-    this._numbering = new ThreadNumbering(threadId, (message) => this._channel.postMessage(message));
+    this._spans = this._channel;
+    // With the spans: a resource settles after the span that told it.
+    this._numbering = new ThreadNumbering(threadId, (message) => this._spans.postMessage(message));
     this._channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
     this._sayHello();
     this._helloAgain = setInterval(() => this._sayHello(), HELLO_AGAIN_MILLIS);
@@ -164,12 +179,28 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   };
 
   private _receive(data: unknown): void {
-    const message = data as Partial<AckMessage & LimitMessage> | undefined;
+    const message = data as Partial<AckMessage & LimitMessage & HelloMessage> | undefined;
+    if (message?.hello !== undefined && message.flow) {
+      this._children.hello(message.hello, message.flow);
+      return;
+    }
     if (message?.limit !== undefined) {
       if (this._state === 'own' || this._state === 'probing') this._options.onLimit?.(message.limit);
       return;
     }
     if (message?.ack !== this._threadId) return;
+    if (
+      message.own &&
+      this._spans === this._channel &&
+      (this._state === 'probing' || this._state === 'own')
+    ) {
+      const { BroadcastChannel: Channel } = lazyRequire(
+        'node:worker_threads',
+      ) as typeof import('node:worker_threads');
+      // Only posted on: never read here.
+      this._spans = new Channel(spanChannelName(this._threadId));
+      this._spans.unref();
+    }
     if (this._state === 'probing') this._answered(message.seq ?? 1);
     else if (message.late && this._state === 'own') this._switch();
   }
@@ -183,13 +214,22 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _switch(): void {
     this._state = 'handoff';
     process.off('exit', this._onExit);
-    this._channel.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
+    // Before the spans that follow it, on their channel: the main thread takes them from it on.
+    this._spans.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
     this._numbering.reannounce();
     for (const processor of this._fallback) {
       const queued = processor.takeQueued();
       if (!(queued instanceof EncodedSpans)) continue;
       for (let i = 0; i < queued.length; i++) this._postEntry(queued, i, true);
     }
+    this._holdOwn();
+  }
+
+  /** FLOW.HELD: what its own exporter holds, kept current by it (queued, or being exported). */
+  private _holdOwn(): void {
+    let held = 0;
+    for (const processor of this._fallback) held += processor.held;
+    Atomics.store(this._flow, FLOW.HELD, held);
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -209,6 +249,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       const kept = this._kept.length < this._options.keepMax;
       if (kept) this._kept.push(span);
       else this._unkept++;
+      // Lost with the thread if it is stopped before anyone takes them.
+      Atomics.store(this._flow, FLOW.HELD, this._kept.length + this._unkept);
       // With its scope and resource: the main thread may not have received the messages that had them.
       const bytes = this._post(span, true);
       if (bytes !== undefined)
@@ -260,7 +302,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     };
     Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
     Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
-    this._channel.postMessage(message);
+    this._spans.postMessage(message);
     return bytes;
   }
 
@@ -288,6 +330,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._kept = [];
     this._unkept = 0;
     const flow = this._flow;
+    Atomics.store(flow, FLOW.HELD, 0);
     for (const post of posts) {
       if (post.seq >= seq) continue;
       Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
@@ -314,7 +357,12 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     clearInterval(this._helloAgain);
     if (this._state !== 'own') this._state = 'closed';
     this._channel.close();
-    return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => undefined);
+    if (this._spans !== this._channel) this._spans.close();
+    this._children.close();
+    // What its exporter still held is counted (failed) by its shutdown: not lost again if terminated.
+    return Promise.all(this._fallback.map((p) => p.shutdown())).then(() => {
+      Atomics.store(this._flow, FLOW.HELD, 0);
+    });
   }
 
   /**
@@ -331,6 +379,10 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     }
     this._state = 'own';
     clearInterval(this._helloAgain);
+    // Learned after this thread started, before its channel was open (the main thread's word on it
+    // never reached it): its own exporter cuts what it kept to it.
+    const learned = this._options.learned?.() ?? 0;
+    if (learned > 0) this._options.onLimit?.(learned);
     this._posts = [];
     // What it posted is not taken from here on (a late answer's peer skips it until our switch).
     Atomics.store(this._flow, FLOW.IN_FLIGHT_SPANS, 0);
@@ -338,6 +390,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     log.debug('no traced main thread answered: this worker thread exports its spans itself');
     const kept = this._kept;
     this._kept = [];
+    const holdOwn = () => this._holdOwn();
+    for (const p of this._fallback) p.onHeldChange = holdOwn;
     // Left open (unref'd) until shutdown: a main thread that answers late still tells it the limit it learns.
     for (const span of kept) for (const p of this._fallback) p.onEnd(span);
     if (this._unkept > 0) {
@@ -347,6 +401,7 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       );
       this._unkept = 0;
     }
+    this._holdOwn();
   }
 }
 

@@ -1,7 +1,6 @@
 import type { BroadcastChannel, MessagePort, Worker } from 'node:worker_threads';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import { log } from '../diag/index.js';
 import type {
   AcmeBatchSpanProcessor,
   DropReporter,
@@ -10,19 +9,21 @@ import type {
   RequestSizeLimit,
 } from '../export/index.js';
 import { EncodedSpans } from '../export/index.js';
-import { groupThousands } from '../util/group-thousands.js';
 import { lazyRequire } from '../util/index.js';
+import { learnedBytes } from './learned-limit.js';
 import {
   type AckMessage,
   claimThread,
+  FLOW,
   type HelloMessage,
   type LimitMessage,
   type SettledMessage,
   type SpanMessage,
   type SwitchMessage,
+  spanChannelName,
   THREAD_CHANNEL,
 } from './thread-channel.js';
-import { countThreadLosses } from './thread-losses.js';
+import { countThreadLosses, reportStoppedThread } from './thread-losses.js';
 import { ThreadPeer } from './thread-peer.js';
 import { guardWorkerStderr } from './worker-stderr.js';
 
@@ -55,10 +56,14 @@ export class ThreadInbox {
   private _closed = false;
   private _draining = false;
   private readonly _peers = new Map<number, ThreadPeer>();
+  /** Each answered thread's own channel (`spanChannelName`), closed as it is forgotten. */
+  private readonly _spanChannels = new Map<number, BroadcastChannel>();
   private _held = emptyHeld();
   private _heldDropped = 0;
   /** Worker threads alive, to stop them at exit before the last drain. */
   private readonly _workers = new Set<Worker>();
+  /** Threads of this one's that ended before their hello was read (the latest ENDED_UNHEARD_MAX). */
+  private readonly _endedUnheard = new Set<number>();
   private readonly _onWorker = (worker: Worker) => {
     this._open();
     guardWorkerStderr(worker);
@@ -67,14 +72,16 @@ export class ThreadInbox {
     worker.once('exit', () => {
       this._workers.delete(worker);
       const peer = this._peers.get(id);
-      if (!peer) return;
-      const open = peer.openLost;
-      if (open > 0 && !this._closed) {
-        this._stats.dropped += open;
-        log.warn(
-          `${groupThousands(open)} ${open === 1 ? 'span' : 'spans'} still open in worker thread ${id} ${open === 1 ? 'was' : 'were'} lost: the thread ended without its 'exit' event (worker.terminate(), or its resourceLimits), so nothing ended ${open === 1 ? 'it' : 'them'}`,
-        );
+      if (!peer) {
+        this._endedUnheard.add(id);
+        if (this._endedUnheard.size > ENDED_UNHEARD_MAX) this._endedUnheard.delete(first(this._endedUnheard));
+        return;
       }
+      // Closed: the exit path counts what is open in the threads it stops (`drain`).
+      if (!this._closed)
+        reportStoppedThread(id, peer, (count) => {
+          this._stats.dropped += count;
+        });
       peer.exited = true;
       peer.abandon();
       this._forgetIfDone(id, peer);
@@ -129,7 +136,11 @@ export class ThreadInbox {
       const until = Date.now() + DRAIN_MAX_MILLIS;
       let quietSince = Date.now();
       while (Date.now() < until) {
-        const received = receiveMessageOnPort(channel as unknown as MessagePort);
+        let received = receiveMessageOnPort(channel as unknown as MessagePort);
+        for (const spans of this._spanChannels.values()) {
+          if (received !== undefined) break;
+          received = receiveMessageOnPort(spans as unknown as MessagePort);
+        }
         if (received !== undefined) {
           this._receive(received.message);
           quietSince = Date.now();
@@ -157,6 +168,25 @@ export class ThreadInbox {
     this._closed = true;
     process.off('worker', this._onWorker);
     this._channel?.close();
+    for (const channel of this._spanChannels.values()) channel.close();
+    this._spanChannels.clear();
+  }
+
+  /**
+   * Before the answer: the thread's own channel, which delivers only what is posted once it is
+   * open; for a thread of this one's, closed once it exited. A thread started by a thread (no
+   * `exit` event here to close it on) stays on the shared channel.
+   */
+  private _openSpans(threadId: number): { own?: true } {
+    if (!this._isOurs(threadId)) return {};
+    const { BroadcastChannel: Channel } = lazyRequire(
+      'node:worker_threads',
+    ) as typeof import('node:worker_threads');
+    const channel = new Channel(spanChannelName(threadId));
+    channel.onmessage = (event: unknown) => this._receive((event as { data?: unknown }).data);
+    channel.unref();
+    this._spanChannels.set(threadId, channel);
+    return { own: true };
   }
 
   private _open(): void {
@@ -181,21 +211,24 @@ export class ThreadInbox {
       if (seq === undefined) {
         // It gave up waiting for us, or ended first: its own exporter sends what it posted, cut
         // to the limit we learned (learned before its own channel was open, the broadcast missed
-        // it). A thread of ours still running hands over what it ends from its switch on: what
-        // its own exporter holds is lost when the thread is terminated or the process exits.
+        // it). A thread still running hands over what it ends from its switch on, and what its
+        // own export queue holds: kept there, it is lost when the thread is terminated or the
+        // process exits.
         this._broadcastLimit();
-        if (!this._isRunning(message.hello)) return;
+        if (!this._mayRun(message.hello, flow)) return;
         const peer = new ThreadPeer(flow);
         peer.late = true;
         this._tellLimit(peer);
         this._peers.set(message.hello, peer);
-        this._channel?.postMessage({ ack: message.hello, late: true } satisfies AckMessage);
+        const own = this._openSpans(message.hello);
+        this._channel?.postMessage({ ack: message.hello, late: true, ...own } satisfies AckMessage);
         return;
       }
       const peer = new ThreadPeer(flow);
       this._tellLimit(peer);
       this._peers.set(message.hello, peer);
-      this._channel?.postMessage({ ack: message.hello, seq } satisfies AckMessage);
+      const own = this._openSpans(message.hello);
+      this._channel?.postMessage({ ack: message.hello, seq, ...own } satisfies AckMessage);
       return;
     }
     const id = message?.t;
@@ -244,8 +277,20 @@ export class ThreadInbox {
     this._held.resources.push(resource);
   }
 
+  /**
+   * A thread that may still run: one of this one's, not exited; or one started by a worker thread
+   * (no Worker object here), unless it ended (its exit path, or its parent seeing it stop, said so
+   * in FLOW.EXITED). Until 2026-12-07 only this one's were answered late: a thread started by a
+   * thread kept what it ended in its own export queue for good, lost when its parent terminated it.
+   */
+  private _mayRun(threadId: number, flow: Int32Array): boolean {
+    if (this._isOurs(threadId)) return true;
+    if (this._endedUnheard.delete(threadId)) return false;
+    return Atomics.load(flow, FLOW.EXITED) !== 1;
+  }
+
   /** A worker thread of this one's, not exited. */
-  private _isRunning(threadId: number): boolean {
+  private _isOurs(threadId: number): boolean {
     for (const worker of this._workers) if (worker.threadId === threadId) return true;
     return false;
   }
@@ -262,17 +307,24 @@ export class ThreadInbox {
 
   /** The limit the queue's exporter learned from the collector, 0 while none. */
   private _learnedBytes(): number {
-    const limit = this._sizeLimit;
-    const bytes = limit?.truncationBytes ?? 0;
-    return limit && bytes < limit.configured ? bytes : 0;
+    return learnedBytes(this._sizeLimit);
   }
 
   private _forgetIfDone(id: number, peer: ThreadPeer): void {
     if (peer.exited && peer.inFlight === 0) {
       countThreadLosses(peer, this._stats, this._reporter);
       this._peers.delete(id);
+      this._spanChannels.get(id)?.close();
+      this._spanChannels.delete(id);
     }
   }
+}
+
+/** Threads of this one's remembered as ended before their hello was read. */
+const ENDED_UNHEARD_MAX = 256;
+
+function first(set: Set<number>): number {
+  return set.values().next().value as number;
 }
 
 function emptyHeld(): { entries: Buffer[]; scopes: InstrumentationScope[]; resources: Resource[] } {

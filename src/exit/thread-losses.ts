@@ -1,5 +1,7 @@
+import { log } from '../diag/index.js';
 import type { DropReporter, ExportCounters } from '../export/index.js';
 import { ExportTooLargeError } from '../export/index.js';
+import { groupThousands } from '../util/group-thousands.js';
 import type { ThreadPeer } from './thread-peer.js';
 
 /**
@@ -35,4 +37,33 @@ export function countThreadLosses(peer: ThreadPeer, stats: ExportCounters, repor
       new Error('could not be encoded, in a worker thread (named in its log line)'),
     );
   }
+}
+
+/**
+ * A worker thread ended without its `exit` event (worker.terminate(), its resourceLimits), where its
+ * exit path would have ended what is open and sent what it holds: what went with it, counted as
+ * dropped (`drop`) and said once, by the thread that started it (the main thread, or a traced
+ * worker thread for a thread it started, of which the main thread has no Worker object).
+ */
+export function reportStoppedThread(id: number, peer: ThreadPeer, drop: (count: number) => void): void {
+  const open = peer.openLost;
+  if (open > 0) {
+    drop(open);
+    log.warn(
+      `${spans(open)} still open in worker thread ${id} ${open === 1 ? 'was' : 'were'} lost: the thread ended without its 'exit' event (worker.terminate(), or its resourceLimits), so nothing ended ${open === 1 ? 'it' : 'them'}`,
+    );
+  }
+  const held = peer.takeHeldLost();
+  if (held > 0) {
+    drop(held);
+    log.warn(
+      `${spans(held)} ended in worker thread ${id} ${held === 1 ? 'was' : 'were'} lost: the thread was terminated while it exported ${held === 1 ? 'it' : 'them'} itself (queued, or being exported), without its 'exit' event (worker.terminate(), or its resourceLimits)`,
+    );
+  }
+  // The main thread may hold a peer of it too (a thread started by a thread): said once.
+  peer.markEnded();
+}
+
+function spans(count: number): string {
+  return `${groupThousands(count)} ${count === 1 ? 'span' : 'spans'}`;
 }

@@ -1,7 +1,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { FLOW, type ResourceInfo, type ScopeInfo } from './thread-channel.js';
+import { CLAIM_OWN, FLOW, type ResourceInfo, type ScopeInfo } from './thread-channel.js';
 
 /** Losses a thread counted since the last look (thread-handoff.ts). */
 export interface ThreadLosses {
@@ -55,6 +55,23 @@ export class ThreadPeer {
   get openLost(): number {
     if (Atomics.load(this._flow, FLOW.EXITED) === 1) return 0;
     return Math.max(0, Atomics.load(this._flow, FLOW.OPEN));
+  }
+
+  /**
+   * It ended without its `exit` event: the spans that went with it (FLOW.HELD), those its own
+   * exporter held (queued, or being exported), or those it posted while it waited for an answer
+   * that none gave; none when the main thread took it. Decided with the main thread in shared
+   * memory: a hello of it read from now on is not taken.
+   */
+  takeHeldLost(): number {
+    if (Atomics.load(this._flow, FLOW.EXITED) === 1) return 0;
+    if (Atomics.compareExchange(this._flow, FLOW.CLAIM, 0, CLAIM_OWN) > 0) return 0;
+    return Math.max(0, Atomics.load(this._flow, FLOW.HELD));
+  }
+
+  /** What went with it was said (`reportStoppedThread`): not counted again (the exit path's drain). */
+  markEnded(): void {
+    Atomics.store(this._flow, FLOW.EXITED, 1);
   }
 
   /** The bounds it applies to what waits in the channel, for the drop line. */

@@ -1,7 +1,7 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Pipeline } from '../sdk/index.js';
 import type { ResolvedConfig } from '../types.js';
-import { inheritedLimit, shareLearnedLimit } from './learned-limit.js';
+import { learnedLimitReader, SharedLearnedLimit } from './learned-limit.js';
 import { inWorkerThread } from './thread-channel.js';
 import { ThreadHandoffProcessor } from './thread-handoff.js';
 import { ThreadInbox } from './thread-inbox.js';
@@ -21,7 +21,8 @@ export function wireThreads(
     if (exit.otlp.length === 0) return { processors: pipeline.processors, inbox: undefined };
     // The limit the main thread learned before this thread started: this thread's own exporter
     // (used if it ends before the main thread answers) and its hand-off cut to it from the start.
-    const inherited = inheritedLimit();
+    const learned = learnedLimitReader();
+    const inherited = learned?.() || undefined;
     if (inherited !== undefined) exit.sizeLimit?.inherit(inherited);
     const own = new Set<SpanProcessor>(exit.otlp);
     const processors = pipeline.processors.filter((p) => !own.has(p));
@@ -33,16 +34,26 @@ export function wireThreads(
         maxInFlightBytes: Math.min(2 * config.maxExportRequestBytes, 2 ** 30),
         maxRequestBytes: config.maxExportRequestBytes,
         ...(inherited === undefined ? {} : { learnedRequestBytes: inherited }),
+        ...(learned === undefined ? {} : { learned }),
         onLost: (count, cause) => {
           pipeline.stats.dropped += count;
           pipeline.reporter.recordDrop(count, cause);
         },
         onLimit: (bytes) => exit.sizeLimit?.inherit(bytes),
+        onStoppedLost: (count) => {
+          pipeline.stats.dropped += count;
+        },
       }),
     );
     return { processors, inbox: undefined };
   }
-  if (exit.sizeLimit) shareLearnedLimit(exit.sizeLimit);
+  if (exit.sizeLimit) {
+    const shared = new SharedLearnedLimit(exit.sizeLimit);
+    // Before the app's first `new Worker()`, when it traces its threads; else at its first Worker
+    // (the threads started later get it), never loading worker_threads for an app without threads.
+    if (config.tracesWorkerThreads) shared.share();
+    else process.once('worker', () => shared.share());
+  }
   const queue = exit.otlp[0];
   if (queue === undefined) return { processors: pipeline.processors, inbox: undefined };
   const inbox = new ThreadInbox(

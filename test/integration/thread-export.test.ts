@@ -241,6 +241,31 @@ describe('a thread the main thread answers late', () => {
     for (const s of spans) expect(s.resource['service.name']).toBe('thread-export');
     expect(stats).toMatchObject({ exported: 6, dropped: 0, failed: 0 });
   });
+
+  // What its own exporter was sending when it switched stays its own (none is sent twice): the
+  // thread terminated, they were lost without a word. Now counted and said once.
+  it('what its own exporter is sending when worker.terminate() stops it: one line, counted dropped', async () => {
+    rx = await startReceiver({});
+    rx.setMode('hang');
+    const child = spawnNode(['--require', './dist/register.cjs', 'test/fixtures/thread-late-answer.cjs'], {
+      ACME_OTEL_WORKER_THREADS: 'true',
+      OTEL_SERVICE_NAME: 'thread-export',
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      EXPORTING: '1',
+    });
+    const { code } = await child.exited;
+    const output = child.output();
+    expect(code, output).toBe(0);
+    const stats = JSON.parse(/stats (\{.*\})/.exec(output)?.[1] ?? 'null') as ExportStats;
+    expect(stats, output).toMatchObject({ exported: 0, dropped: 3, failed: 0 });
+    const lines = output.split('\n').filter((line) => /\blost\b/.test(line));
+    expect(lines, output).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 3 spans ended in worker thread \d+ were lost: the thread was terminated while it exported them itself \(queued, or being exported\), without its 'exit' event/,
+      ),
+    ]);
+  });
 });
 
 describe('spans still open in a thread stopped without its exit event', () => {
@@ -303,5 +328,104 @@ describe('a blocked main thread', () => {
     );
     // Said once: no summary at shutdown repeats that line.
     expect(output).not.toMatch(/export summary at shutdown/);
+  });
+});
+
+/** thread-nested-terminate.cjs: its output, the parent thread's stats and the spans received. */
+async function runNested(main: 'traced' | 'untraced', end: string) {
+  rx = await startReceiver({});
+  if (end === 'exporting') rx.setMode('hang');
+  const child = spawnNode(
+    [
+      ...(main === 'traced' ? ['--require', './dist/register.cjs'] : []),
+      'test/fixtures/thread-nested-terminate.cjs',
+    ],
+    {
+      MAIN: main,
+      END: end,
+      ACME_OTEL_WORKER_THREADS: 'true',
+      OTEL_SERVICE_NAME: 'thread-export',
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: end === 'queued' ? '600000' : '100',
+    },
+  );
+  const { code } = await child.exited;
+  const output = child.output();
+  const stats = JSON.parse(/STATS (\{.*\})/.exec(output)?.[1] ?? 'null') as ExportStats;
+  return { code, output, stats, spans: rx.spans() };
+}
+
+describe('a thread started by a worker thread, exporting by itself, that worker.terminate() stops', () => {
+  // Its parent stops it without its `exit` event: what its own exporter held (queued, or being
+  // exported), or what it kept while it waited for an answer, went with it without a word (stats:
+  // nothing dropped). The main thread has no Worker object of it; its parent, traced, now reads the
+  // counters it sent with its hello and says what was lost, once, with the cause.
+  for (const [main, end] of [
+    ['untraced', 'probing'],
+    ['untraced', 'queued'],
+    ['untraced', 'exporting'],
+    ['traced', 'exporting'],
+    ['untraced', 'open'],
+    ['traced', 'open'],
+  ] as const)
+    it(`${main} main thread, END=${end}: one line names the thread and counts the 3 spans dropped`, async () => {
+      const { code, output, stats, spans } = await runNested(main, end);
+      expect(code, output).toBe(0);
+      expect(spans).toHaveLength(0);
+      expect(stats, output).toMatchObject({ dropped: 3, failed: 0 });
+      const lines = output.split('\n').filter((line) => /\blost\b/.test(line));
+      expect(lines, output).toEqual([
+        expect.stringMatching(
+          end === 'open'
+            ? /^\[@acme\/otel\] 3 spans still open in worker thread \d+ were lost: the thread ended without its 'exit' event \(worker\.terminate\(\), or its resourceLimits\), so nothing ended them$/
+            : /^\[@acme\/otel\] 3 spans ended in worker thread \d+ were lost: the thread was terminated while it exported them itself \(queued, or being exported\), without its 'exit' event \(worker\.terminate\(\), or its resourceLimits\)$/,
+        ),
+      ]);
+    });
+
+  // A traced main thread answered it late (blocked 2.5 s) only if it was its own thread: one
+  // started by a thread kept its spans in its own export queue for good, lost when terminated.
+  it('traced main thread, END=queued: the main thread answers it late, it hands them over, none is lost', async () => {
+    const { code, output, stats, spans } = await runNested('traced', 'queued');
+    expect(code, output).toBe(0);
+    expect(spans.map((s) => s.name).sort(), output).toEqual(['nested-0', 'nested-1', 'nested-2']);
+    expect(stats, output).toMatchObject({ dropped: 0, failed: 0 });
+    expect(output).not.toMatch(/\[@acme\/otel\] .*(lost|dropped)/);
+  });
+});
+
+describe('a limit the main thread learns after new Worker(), before the thread opened its channel', () => {
+  // The thread read the limit from Node's environment data, copied at `new Worker()`, and the main
+  // thread's word on the channel reaches only the threads whose end of it is open: a thread that
+  // ended before the main thread read its hello sent its 100 KB spans with its own exporter, cut
+  // to maxExportRequestBytes only, each refused by the 64 KiB collector and lost ("too large for
+  // the collector even alone"). The limit is now in memory shared with the threads; a thread
+  // reads it again as it starts exporting by itself.
+  for (const selfTraced of [false, true])
+    it(`its exit path sends its spans truncated to it${selfTraced ? ' (a thread that starts tracing itself, after a first Worker)' : ''}`, async () => {
+      await expectTruncatedToLimit(
+        'test/fixtures/thread-limit-after-start.cjs',
+        'after',
+        selfTraced ? { SELF_TRACED: '1', ACME_OTEL_WORKER_THREADS: 'false' } : {},
+      );
+    });
+});
+
+describe('many threads', () => {
+  // Every thread handed its spans over on the one BroadcastChannel, which every thread also reads:
+  // each decoded every other thread's spans (here 3 × 500 = 1,500 per thread; with 8 threads of
+  // 2,000, 14,000). An answered thread now hands over on a channel of its own, which only the
+  // main thread opens.
+  it("no thread decodes another thread's spans; every span arrives once", async () => {
+    const { code, output, stats, spans } = await run(
+      'test/fixtures/thread-many.cjs',
+      { THREADS: '4', SPANS: '500' },
+      {},
+    );
+    expect(code, output).toBe(0);
+    expect(JSON.parse(/decoded (\[.*\])/.exec(output)?.[1] ?? 'null'), output).toEqual([0, 0, 0, 0]);
+    expect(new Set(spans.map((s) => s.name)).size).toBe(2000);
+    expect(spans).toHaveLength(2000);
+    expect(stats).toMatchObject({ exported: 2000, dropped: 0, failed: 0 });
   });
 });
