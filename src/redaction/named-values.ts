@@ -37,6 +37,14 @@ const VALUE_FIRST = /(?<![A-Za-z0-9_])(["']?)(?:[Vv]alue|ParameterValue)\1[ \t]{
 const NAME_AFTER =
   /[ \t]{0,8}(?:,[ \t]{0,64}|\r?\n[ \t]{0,64})(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2(?![A-Za-z0-9_.-])/y;
 
+/**
+ * Whether a text holds `alue` (both orders need a `value` name). A regex, not indexOf('alue'): V8
+ * searches a needle shorter than 7 by its first character, and text dense with `a` cost 0.55 ms for
+ * 256 KB of ` a/a` (1.4 ms of `a`). The class keeps it from being a plain needle, which V8 searches
+ * the same way; the regex engine skips ahead by the needle's length (0.11 and 0.21 ms).
+ */
+const MAY_HOLD_VALUE = /al[u]e/;
+
 const LF = 10;
 const CR = 13;
 
@@ -127,7 +135,7 @@ export function createNamedValueScrubber(
   const literal = userNames.filter((n) => /^[\w.-]+$/.test(n));
   const names = secretSuffixes([...INLINE_SECRET_NAMES, ...literal], INLINE_GLUED_NAMES);
   return (text, budget = secretBudget()) => {
-    if (text.indexOf('alue') === -1) return text;
+    if (!MAY_HOLD_VALUE.test(text)) return text;
     let out = '';
     let copied = 0;
     LOCATOR.lastIndex = 0;
