@@ -46,7 +46,11 @@ export function readWords(text: string, from: number, to: number): void {
       }
     } else {
       e = p;
-      while (e < to && !isBlank(text.charCodeAt(e)) && !opensQuote(text, e)) e++;
+      // Each character read once; only a quote is looked at around (a word may be 256 KB long).
+      for (; e < to; e++) {
+        const d = text.charCodeAt(e);
+        if (isBlank(d) || ((d === 34 || d === 39) && opensQuote(text, e))) break;
+      }
       p = e;
     }
     words.starts[words.count] = s;

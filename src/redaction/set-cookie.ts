@@ -76,8 +76,11 @@ export function createSetCookieScrubber(replacement: string): SetCookieScrubber 
     // Where the last attribute matched starts.
     let attribute = -1;
     ATTRIBUTE.lastIndex = 0;
-    for (let m = ATTRIBUTE.exec(text); m !== null; m = ATTRIBUTE.exec(text)) {
-      const semi = m.index;
+    // test(), not exec(): no match array per `;` (256 KB of `; Path=/`: 32k of them). The match
+    // ends at its name, and neither the name nor the spaces before it hold a `;`.
+    while (ATTRIBUTE.test(text)) {
+      let semi = ATTRIBUTE.lastIndex - 1;
+      while (text.charCodeAt(semi) !== 59) semi--;
       // The run read back below starts after the last `;` matched (no cookie character).
       if (eq !== STALE) {
         if (eq >= semi) continue;

@@ -45,6 +45,9 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
     if (lt === -1) return text;
     let out = '';
     let copied = 0;
+    // The first `>` at or after the last tag read's name (-2: not searched yet), searched for again
+    // only once passed: one indexOf, not a character's reading each, across a long tag.
+    let nextGt = -2;
     while (lt !== -1) {
       // `<name>` or `<name attr="…">`: a name of element characters, then `>` or a space and the
       // attributes, up to the `>` before the next `<` (`<name/>` has no text).
@@ -55,7 +58,8 @@ export function createXmlScrubber(replacement: string, userNames: readonly strin
       let gt = end;
       let keyIsSecret = false;
       if (isSpace(text.charCodeAt(end))) {
-        while (gt < segmentEnd && text.charCodeAt(gt) !== GT) gt++;
+        if (nextGt !== -1 && nextGt < end) nextGt = text.indexOf('>', end);
+        gt = nextGt === -1 || nextGt > segmentEnd ? segmentEnd : nextGt;
         if (end > lt + 1 && text.charCodeAt(lt + 1) !== SLASH) {
           readSettingAttributes(text, end, gt, keyNames);
           keyIsSecret = found.keyIsSecret;

@@ -73,6 +73,23 @@ describe('a secret set as a name and a value', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // The search starts as far before the first `alue` as a match can reach (named-values.ts,
+  // LOCATOR_REACH): the widest pair the pattern takes, after text, is still found.
+  it('the widest pair, after other text', () => {
+    const [b8, b64] = [' '.repeat(8), ' '.repeat(64)];
+    const name = `${'A'.repeat(119)}_PASSWORD`;
+    const pair = (value: string) =>
+      `'ParameterKey'${b8}:${b8}'${name}'${b8}\r\n${b64}'ParameterValue'${b8}:${b8}'${value}'`;
+    const filler = 'name: x, key: y '.repeat(40);
+    expect(redactor.text(filler + pair('hunter2'))).toBe(filler + pair(R));
+    expect(redactor.text(`${filler}{"value":"hunter2","name":"DB_PASSWORD"}`)).toBe(
+      `${filler}{"value":"${R}","name":"DB_PASSWORD"}`,
+    );
+    expect(redactor.text(`${filler}"ParameterValue":"hunter2","ParameterKey":"DbPassword"`)).toBe(
+      `${filler}"ParameterValue":"${R}","ParameterKey":"DbPassword"`,
+    );
+  });
+
   it("with a user's key name", () => {
     expect(createRedactor({ keys: ['tenant_id'] }).text('{"name":"TENANT_ID","value":"t1"}')).toBe(
       `{"name":"TENANT_ID","value":"${R}"}`,
