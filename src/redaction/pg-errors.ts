@@ -22,7 +22,7 @@ const QUOTED =
 const START = new RegExp(`\\b(?:${QUOTED}|([Kk]ey \\()|(Failing row contains \\())`, 'g');
 /**
  * START without `Key (`, once no `)=(` is left to read (group 5 then never matches): 256 KB of `Key (`
- * was 52k matches that each found nothing (3 ms).
+ * was 52k matches that each found nothing (3 ms). Not run at all when none of its starts is left.
  */
 const START_NO_KEY = new RegExp(`\\b(?:${QUOTED}|(?!)()|(Failing row contains \\())`, 'g');
 const KEY_END = /\) (?:already exists|is not present|is still referenced|conflicts with)/g;
@@ -57,7 +57,12 @@ export function createPgErrorScrubber(replacement: string): PgErrorScrubber {
       if (m[5] !== undefined) {
         eqParen = next(eqParen, end, () => text.indexOf(')=(', end));
         if (eqParen === -1) {
-          START_NO_KEY.lastIndex = start.lastIndex;
+          // START_NO_KEY's starts all hold a `"` or are `Failing row contains (`: with neither left,
+          // nothing more can match (a regex scan of 256 KB of `Key (` for nothing cost 0.8 ms on
+          // Node 20, 2.5 under vitest on Node 26).
+          const rest = start.lastIndex;
+          if (text.indexOf('"', rest) === -1 && text.indexOf('Failing row contains (', rest) === -1) break;
+          START_NO_KEY.lastIndex = rest;
           start = START_NO_KEY;
         }
         if (eqParen === -1 || eqParen >= lineEnd) continue;
