@@ -15,13 +15,14 @@ export default defineConfig({
     pool: 'forks',
     // Child-process and receiver tests bind real sockets; keep the default isolation.
     isolate: true,
+    // Tests that import src/ write our log lines without the built scrubber entry (src/diag/log.ts).
+    setupFiles: ['test/support/log-scrubbers.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'bench/test/**/*.test.ts'],
-          setupFiles: ['test/support/log-scrubbers.ts'],
           exclude: [BENCH_WITH_DIST],
         },
       },
