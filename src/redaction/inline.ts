@@ -2,6 +2,7 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isSpaceOrTab } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
+import { bufferEnd, typedArrayEnd } from './inspect-values.js';
 import { isKeptValue } from './kept-values.js';
 import { listClose, listRead } from './list-values.js';
 import { built, nameTrie, stepBack } from './name-trie.js';
@@ -71,8 +72,6 @@ const RBRACE = 125;
 const LT = 60;
 const PLUS = 43;
 const QUESTION = 63;
-/** util.inspect's Buffer: `<Buffer 68 75 6e 74 ... 42 more bytes>`. */
-const BUFFER = '<Buffer ';
 
 /** `?` or `+`: before `=`, Make's conditional and appending assignments. */
 function isAssignPrefix(c: number): boolean {
@@ -94,27 +93,6 @@ function singleEnd(text: string, from: number): number {
     else break;
   }
   return e;
-}
-
-/**
- * End of util.inspect's Buffer at `open` after a single-part name (`{ password: <Buffer 68 75 …> }`:
- * its bytes spell the secret, 2026-12-07): past its `>`, or at its line's or the text's end (cut
- * short); -1 when it is none. Read as the regex `<Buffer [0-9a-z .]{0,256}(?:>|(?![^\r\n]))`:
- * util.inspect shows at most 50 bytes, and anything else stops the read.
- */
-function bufferEnd(text: string, open: number): number {
-  if (!text.startsWith(BUFFER, open)) return -1;
-  const n = text.length;
-  const from = open + BUFFER.length;
-  let p = from;
-  while (p < n && p - from < MAX_BRACED && isBufferChar(text.charCodeAt(p))) p++;
-  if (p < n && text.charCodeAt(p) === GT) return p + 1;
-  return p >= n || text.charCodeAt(p) === LF || text.charCodeAt(p) === CR ? p : -1;
-}
-
-/** `[0-9a-z .]`: what util.inspect writes inside a Buffer's `<…>`. */
-function isBufferChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 32 || c === 46;
 }
 
 /** Whether every code unit of `text` is ASCII. */
@@ -435,8 +413,9 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
     } else if (!multi) {
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
       if (isKeptValue(text, nameFrom, nameTo, d, isSingleChar)) return false;
-      if (c === LT) {
-        const close = bufferEnd(text, d);
+      // util.inspect's Buffer and typed array, whose bytes spell the secret (inspect-values.ts).
+      if (c === LT || (c >= 65 && c <= 90)) {
+        const close = c === LT ? bufferEnd(text, d) : typedArrayEnd(text, d);
         if (close !== -1) return found(d, 5, close);
       }
       if (c === LBRACKET) {

@@ -4,7 +4,8 @@ import { isEscapedQuote, quoteClose } from './quotes.js';
 /**
  * Where the shell command around a place in free text starts and ends, and the command before it
  * (stdin-passwords.ts: what `echo` pipes into `docker login --password-stdin`). Commands end at
- * `|`, `;`, `&`, `(`, `)`, a backquote and a line's end, outside quotes: `echo 'a|b;c' | docker
+ * `|`, `;`, `&`, `(`, `)`, a backquote and a line's end, outside quotes (bash's `|&` is one pipe,
+ * until 2026-12-07 read as an empty command between `|` and `&`): `echo 'a|b;c' | docker
  * login --password-stdin` pipes `a|b;c` (until 2026-12-07 quotes were not read, and a password
  * holding one of those was read short and kept). A backslash escapes the character after it.
  *
@@ -167,6 +168,12 @@ export function locateCommand(text: string, from: number, at: number, atEnd: num
         command.sep = p;
         command.start = p + 1;
         blank = true;
+        // bash's `|&` is one pipe (stderr too), not a `|` then a `&` that ends an empty command.
+        if (isPipeAmp(text, p) && p + 2 <= at) {
+          command.start = p + 2;
+          p += 2;
+          continue;
+        }
       } else {
         // `{` and `}` are words at a command's start: `{ echo pw; }`.
         if (blank && c === LBRACE && isWordEnd(text, p + 1)) {
@@ -231,6 +238,11 @@ export function commandEndAfter(text: string, from: number, to: number): number 
     p = next;
   }
   return to;
+}
+
+/** Whether bash's `|&` (a pipe that takes stderr too) is at `p`: not `||&`. */
+function isPipeAmp(text: string, p: number): boolean {
+  return text.charCodeAt(p) === PIPE && text.charCodeAt(p + 1) === 38 && text.charCodeAt(p - 1) !== PIPE;
 }
 
 /** `$(`, `<(`, `>(`: a substitution, whose output is a word, not a group's. */

@@ -321,7 +321,7 @@ export function createStdinPasswordScrubber(replacement: string): StdinPasswordS
         locateCommand(text, floor, at, at + length);
         floor = commandEnd = command.end;
         // What could feed it first, cheaply: `echo`/`printf` before a pipe (a single `|`, not `||`;
-        // `|&` is none), or `<<<` in its command. A chain of readers (`… | docker login
+        // bash's `|&` is one too, as it pipes stdout), or `<<<` in its command. A chain of readers (`… | docker login
         // --password-stdin | …`) has neither, and its words are then not read.
         const pipe = command.sep;
         const writers = writersFrom();

@@ -457,6 +457,18 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['pairs of quoted items, unclosed', "('password', '", ['text']],
   ['pairs of quoted items, nested', "[ [ 'token', ", ['text']],
   ['pairs of quoted items, names only', "('a', ", ['text']],
+  // Leaks closed on 2026-12-07 (helper-52): bash's `|&` pipes into stdin readers (dense, in chains,
+  // near misses); typed arrays after names (dense, long lists, unclosed, over lines, near misses).
+  ['stdin `|&` pipes', 'echo a |& docker login --password-stdin; ', ['text']],
+  ['stdin `|&`, chains', '|& docker --password-stdin ', ['text'], 'echo a '],
+  ['stdin `|&`, near misses', '||&|&&&|', ['text'], 'echo a ', ' passwd --stdin'],
+  ['stdin `|&`, groups', '(echo a; echo b) |& passwd; ', ['text']],
+  ['typed arrays after names', 'password=Uint8Array(1) [ 1 ] ', ['text']],
+  ['typed arrays, long', '104, ', ['text'], 'password: Uint8Array(9) [ '],
+  ['typed arrays, unclosed', 'token: Uint8Array(1) [ 1, ', ['text']],
+  ['typed arrays, over lines', 'password: Uint16Array(2) [\n 1,\n', ['text']],
+  ['typed arrays, near misses', 'token: Uint8Array(1) Uint8Array( Float64Array(1)[ ', ['text']],
+  ['typed arrays, long after names', ' 1', ['text'], '', 'password=Uint8Array(1) ['],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

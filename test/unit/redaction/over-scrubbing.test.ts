@@ -40,6 +40,10 @@ describe('kept in text', () => {
     "fields = ('username', 'password', 'email')",
     '(cat pw.txt) | passwd bob',
     'user\\u003dbob',
+    // Near the shapes scrubbed since 2026-12-07 (helper-52): a typed array under a name that is no
+    // secret, another command's output piped with `|&` into a reader.
+    '{ data: Uint8Array(7) [ 104, 117, 110, 116, 101, 114, 50 ] }',
+    'cat f |& docker login --password-stdin',
   ])('%s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });

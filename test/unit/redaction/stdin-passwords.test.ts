@@ -271,6 +271,33 @@ describe('passwords piped into a command that reads them from stdin', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // bash's `|&` pipes stderr too, and stdout as `|` does: it was read as a `|` then a `&` that ends
+  // a command, so nothing was piped into the reader (2026-12-07: `echo hunter2 |& docker login
+  // --password-stdin` kept `hunter2`).
+  it.each([
+    [
+      'echo hunter2 |& docker login -u bob --password-stdin r.io',
+      `echo ${R} |& docker login -u bob --password-stdin r.io`,
+    ],
+    ['echo pw |& passwd --stdin bob', `echo ${R} |& passwd --stdin bob`],
+    ["echo 'bob:pw' |& chpasswd", `echo 'bob:${R}' |& chpasswd`],
+    ['echo pw|&sudo -S ls', `echo ${R}|&sudo -S ls`],
+    ['(echo pw; echo pw) |& passwd bob', `(echo ${R}; echo ${R}) |& passwd bob`],
+    ["sh -c 'echo pw |& kinit bob@EXAMPLE.COM'", `sh -c 'echo ${R} |& kinit bob@EXAMPLE.COM'`],
+    ["echo 'a|b |& docker login --password-stdin", `echo '${R} |& docker login --password-stdin`],
+  ])('`|&`: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    'cat f |& docker login --password-stdin',
+    'aws ecr get-login-password |& docker login --password-stdin r.io',
+    'echo "$PW" |& passwd --stdin bob',
+    'echo done & docker login --password-stdin',
+  ])('`|&`, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
   it('in process.command_args, a shell command as one argument', () => {
     expect(
       scrubArgs(['sh', '-c', "echo 's3cret' | docker login --password-stdin r.io"], redactor, R),
