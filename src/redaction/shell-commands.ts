@@ -5,7 +5,8 @@ import { isEscapedQuote, quoteClose } from './quotes.js';
  * Where the shell command around a place in free text starts and ends, and the command before it
  * (stdin-passwords.ts: what `echo` pipes into `docker login --password-stdin`). Commands end at
  * `|`, `;`, `&`, `(`, `)`, a backquote and a line's end, outside quotes (bash's `|&` is one pipe,
- * until 2026-12-07 read as an empty command between `|` and `&`): `echo 'a|b;c' | docker
+ * until 2026-12-07 read as an empty command between `|` and `&`; the `&` of a redirection, `2>&1`,
+ * `&>file`, is a word's): `echo 'a|b;c' | docker
  * login --password-stdin` pipes `a|b;c` (until 2026-12-07 quotes were not read, and a password
  * holding one of those was read short and kept). A backslash escapes the character after it.
  *
@@ -151,7 +152,7 @@ export function locateCommand(text: string, from: number, at: number, atEnd: num
         continue;
       }
       const single = closeAt === -1 && next === p + 1;
-      if (single && endsCommand(c)) {
+      if (single && endsCommand(c) && !isRedirectAmp(text, p)) {
         if (c === LPAREN) {
           if (groups < MAX_GROUPS) opens[groups] = isSubstitution(text, p) ? -1 : p;
           groups++;
@@ -216,7 +217,7 @@ export function locateCommand(text: string, from: number, at: number, atEnd: num
       ENDLESS_RUN.lastIndex = p + 1;
       ENDLESS_RUN.test(text);
       p = Math.min(ENDLESS_RUN.lastIndex, limit);
-    } else if (endsCommand(c)) break;
+    } else if (endsCommand(c) && !isRedirectAmp(text, p)) break;
     else p = step(text, p, limit, escaped);
   }
   command.end = Math.min(p, limit);
@@ -234,7 +235,8 @@ export function commandEndAfter(text: string, from: number, to: number): number 
       continue;
     }
     const next = step(text, p, to, command.escaped);
-    if (closeAt === -1 && next === p + 1 && endsCommand(text.charCodeAt(p))) return p;
+    if (closeAt === -1 && next === p + 1 && endsCommand(text.charCodeAt(p)) && !isRedirectAmp(text, p))
+      return p;
     p = next;
   }
   return to;
@@ -243,6 +245,18 @@ export function commandEndAfter(text: string, from: number, to: number): number 
 /** Whether bash's `|&` (a pipe that takes stderr too) is at `p`: not `||&`. */
 function isPipeAmp(text: string, p: number): boolean {
   return text.charCodeAt(p) === PIPE && text.charCodeAt(p + 1) === 38 && text.charCodeAt(p - 1) !== PIPE;
+}
+
+/**
+ * Whether the `&` at `p` is part of a redirection, a word of its command, not the end of it:
+ * `2>&1`, `>&2`, `<&3` (after `>` or `<`), `&>file`, `&>>file` (before `>`, not after another `&`).
+ * Until 2026-12-07, `echo pw 2>&1 | docker login --password-stdin` ended the echo at `&`.
+ */
+function isRedirectAmp(text: string, p: number): boolean {
+  if (text.charCodeAt(p) !== 38) return false;
+  const before = text.charCodeAt(p - 1);
+  if (before === 62 || before === 60) return true;
+  return text.charCodeAt(p + 1) === 62 && before !== 38;
 }
 
 /** `$(`, `<(`, `>(`: a substitution, whose output is a word, not a group's. */

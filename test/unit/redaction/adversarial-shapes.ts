@@ -463,6 +463,9 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['stdin `|&`, chains', '|& docker --password-stdin ', ['text'], 'echo a '],
   ['stdin `|&`, near misses', '||&|&&&|', ['text'], 'echo a ', ' passwd --stdin'],
   ['stdin `|&`, groups', '(echo a; echo b) |& passwd; ', ['text']],
+  // A redirection's `&` is a word's (2026-12-07): dense, and near misses of `&`, `>` and `<`.
+  ['stdin redirections', 'echo a 2>&1 | docker login --password-stdin; ', ['text']],
+  ['stdin redirections, near misses', '>&<&&>&&>>&', ['text'], 'echo a ', ' | passwd --stdin'],
   ['typed arrays after names', 'password=Uint8Array(1) [ 1 ] ', ['text']],
   ['typed arrays, long', '104, ', ['text'], 'password: Uint8Array(9) [ '],
   ['typed arrays, unclosed', 'token: Uint8Array(1) [ 1, ', ['text']],

@@ -298,6 +298,35 @@ describe('passwords piped into a command that reads them from stdin', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // The `&` of a redirection is a word of its command: `echo pw 2>&1 | …` ended the echo at `&`, so
+  // nothing was piped into the reader (2026-12-07). The echo's words go whole, its redirection too.
+  it.each([
+    [
+      'echo hunter2 2>&1 | docker login -u bob --password-stdin r.io',
+      `echo ${R} | docker login -u bob --password-stdin r.io`,
+    ],
+    ['echo pw &>/dev/null | passwd --stdin bob', `echo ${R} | passwd --stdin bob`],
+    ['echo pw &>>log | passwd --stdin bob', `echo ${R} | passwd --stdin bob`],
+    ['echo hunter2 >&2 | docker login --password-stdin', `echo ${R} | docker login --password-stdin`],
+    ['echo pw 0<&3 | passwd --stdin bob', `echo ${R} | passwd --stdin bob`],
+    ['echo x &> log; echo pw | passwd --stdin bob', `echo x &> log; echo ${R} | passwd --stdin bob`],
+    [
+      'echo hunter2 | docker login --password-stdin r.io 2>&1 && echo ok',
+      `echo ${R} | docker login --password-stdin r.io 2>&1 && echo ok`,
+    ],
+  ])('a redirection`s `&`: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    'cat f 2>&1 | docker login --password-stdin',
+    'echo done & docker login --password-stdin',
+    'echo done && docker login --password-stdin',
+    'make 2>&1 | tee build.log',
+  ])('a redirection`s `&`, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
   it('in process.command_args, a shell command as one argument', () => {
     expect(
       scrubArgs(['sh', '-c', "echo 's3cret' | docker login --password-stdin r.io"], redactor, R),
