@@ -2,7 +2,7 @@ import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isSpaceOrTab } from './chars.js';
 import { INLINE_GLUED_NAMES, INLINE_MULTI_PART_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { inlineLocator, MAX_BRACED } from './inline-locator.js';
-import { bufferEnd, typedArrayEnd } from './inspect-values.js';
+import { arrayBufferEnd, bufferEnd, typedArrayEnd } from './inspect-values.js';
 import { isKeptValue } from './kept-values.js';
 import { listClose, listRead } from './list-values.js';
 import { built, nameTrie, stepBack } from './name-trie.js';
@@ -414,8 +414,13 @@ export function createInlineScrubber(replacement: string, userNames: readonly st
       if (c === -1 || !isSingleChar(c) || isDone(text, d, singleDone, isSingleChar)) return false;
       if (isKeptValue(text, nameFrom, nameTo, d, isSingleChar)) return false;
       // util.inspect's Buffer and typed array, whose bytes spell the secret (inspect-values.ts).
-      if (c === LT || (c >= 65 && c <= 90)) {
-        const close = c === LT ? bufferEnd(text, d) : typedArrayEnd(text, d);
+      if (c === LT || (c >= 65 && c <= 90) || c === LBRACKET) {
+        const close =
+          c === LT
+            ? bufferEnd(text, d)
+            : c === 65 || c === 83 || c === 68
+              ? arrayBufferEnd(text, d)
+              : typedArrayEnd(text, d);
         if (close !== -1) return found(d, 5, close);
       }
       if (c === LBRACKET) {

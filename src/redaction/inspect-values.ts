@@ -6,7 +6,10 @@ import { MAX_BRACED } from './inline-locator.js';
  * - a Buffer, `{ password: <Buffer 68 75 6e 74 65 72 32> }` (2026-12-07);
  * - a typed array, `{ password: Uint8Array(7) [ 104, 117, 110, 116, 101, 114, 50 ] }`: until
  *   2026-12-07 only `Uint8Array(7)` was hidden and every number went out. util.inspect breaks a long
- *   one over lines and shows at most 100 items, then `... 100 more items`.
+ *   one over lines and shows at most 100 items, then `... 100 more items`. Also one without a
+ *   prototype, `[Uint8Array(2): null prototype] [ 1, 2 ]`;
+ * - an ArrayBuffer, `ArrayBuffer { [Uint8Contents]: <68 75 6e>, byteLength: 3 }`, and a DataView
+ *   holding one (2026-12-07: only `ArrayBuffer` or `DataView` was hidden).
  * Each read is bounded, and stops at a character util.inspect does not write there.
  */
 
@@ -16,9 +19,23 @@ const LF = 10;
 const CR = 13;
 /** util.inspect's Buffer: `<Buffer 68 75 6e 74 ... 42 more bytes>`. */
 const BUFFER = '<Buffer ';
-/** A typed array's name, length and list's open: `Uint8Array(7) [`, `BigInt64Array(1) [`. */
-const TYPED_ARRAY =
-  /(?:Uint8Clamped|Big(?:Ui|I)nt64|(?:Ui|I)nt(?:8|16|32)|Float(?:16|32|64))Array\(\d{1,10}\) \[/y;
+const TYPED_NAME =
+  '(?:Uint8Clamped|Big(?:Ui|I)nt64|(?:Ui|I)nt(?:8|16|32)|Float(?:16|32|64))Array\\(\\d{1,10}\\)';
+/**
+ * A typed array's name, length and list's open: `Uint8Array(7) [`, `BigInt64Array(1) [`, and one
+ * without a prototype, `[Uint8Array(2): null prototype] [`.
+ */
+const TYPED_ARRAY = new RegExp(`(?:${TYPED_NAME}|\\[${TYPED_NAME}: null prototype\\]) \\[`, 'y');
+/**
+ * util.inspect's ArrayBuffer (SharedArrayBuffer): `ArrayBuffer { [Uint8Contents]: <68 75 6e>,
+ * byteLength: 3 }` (over lines when nested), to its `}`, or to its bytes' `>` when the rest is not util.inspect's, or to its
+ * line's or the text's end when cut short in its bytes.
+ */
+const ARRAY_BUFFER =
+  /(?:Shared)?ArrayBuffer \{\s{1,16}\[Uint8Contents\]: <[0-9a-z .]{0,256}(?:>(?:,\s{1,16}byteLength: \d{1,10}\s{1,16}\})?|(?=[\r\n]|$))/y;
+/** util.inspect's DataView, over its lines: its ArrayBuffer's bytes are the secret's. */
+const DATA_VIEW =
+  /DataView \{\s{1,16}byteLength: \d{1,10},\s{1,16}byteOffset: \d{1,10},\s{1,16}buffer: (?:Shared)?ArrayBuffer \{\s{1,16}\[Uint8Contents\]: <[0-9a-z .]{0,256}>,\s{1,16}byteLength: \d{1,10}\s{1,16}\}\s{1,16}\}/y;
 /**
  * The longest typed array list read. 100 items of Float64Array (`-1.2345678901234567e+300, `) and
  * the line breaks util.inspect puts between them stay well within it.
@@ -43,6 +60,13 @@ export function bufferEnd(text: string, open: number): number {
 /** `[0-9a-z .]`: what util.inspect writes inside a Buffer's `<…>`. */
 function isBufferChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 32 || c === 46;
+}
+
+/** End of util.inspect's ArrayBuffer, SharedArrayBuffer (ARRAY_BUFFER) or DataView (DATA_VIEW) at `open`, or -1. */
+export function arrayBufferEnd(text: string, open: number): number {
+  const pattern = text.charCodeAt(open) === 68 ? DATA_VIEW : ARRAY_BUFFER;
+  pattern.lastIndex = open;
+  return pattern.test(text) ? pattern.lastIndex : -1;
 }
 
 /**

@@ -463,6 +463,15 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['stdin `|&`, chains', '|& docker --password-stdin ', ['text'], 'echo a '],
   ['stdin `|&`, near misses', '||&|&&&|', ['text'], 'echo a ', ' passwd --stdin'],
   ['stdin `|&`, groups', '(echo a; echo b) |& passwd; ', ['text']],
+  // util.inspect's ArrayBuffer and DataView after a secret name (2026-12-07): whole, cut short, and
+  // near misses of their openings.
+  [
+    'ArrayBuffers after names',
+    'password: ArrayBuffer { [Uint8Contents]: <68 75>, byteLength: 2 }, ',
+    ['text'],
+  ],
+  ['ArrayBuffers, cut short', 'token=ArrayBuffer {\n  [Uint8Contents]: <68 75 ', ['text']],
+  ['DataViews, near misses', 'password: DataView {\n byteLength: 1,\n byteOffset: 0,\n buffer: ', ['text']],
   // A redirection's `&` is a word's (2026-12-07): dense, and near misses of `&`, `>` and `<`.
   ['stdin redirections', 'echo a 2>&1 | docker login --password-stdin; ', ['text']],
   ['stdin redirections, near misses', '>&<&&>&&>>&', ['text'], 'echo a ', ' | passwd --stdin'],

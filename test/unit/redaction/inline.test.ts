@@ -77,9 +77,12 @@ function referenceScrubber(replacement: string, keys: readonly string[]): (text:
   const list = `\\[`;
   // util.inspect's Buffer after a single-part name (2026-12-07): to its `>`, or its line's end.
   const buffer = `<Buffer [0-9a-z .]{0,256}(?:>|(?![^\\r\\n]))`;
+  // A parser's prose after `<word> token:` (kept-values.ts, 2026-12-07): one word of letters, only
+  // its first a capital, at most 20, the whole value (`Invalid token: expected`).
+  const prose = `(?<=[A-Za-z] [Tt][Oo][Kk][Ee][Nn]:\\s*)[A-Za-z][a-z]{0,19}(?![^\\s"',;&}])`;
   const inline = new RegExp(
     `(?<![A-Za-z0-9])(?:(${anyCase(multiPart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|(?!\\s*${done(/^[^\r\n"']+$/)}(?![^\\r\\n"']))(?:${list}|[^\\r\\n"']+))` +
-      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|${buffer}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|(?:\\\\[ \\t]|[^\\s"',;&}])+)))` +
+      `|(${anyCase(singlePart)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|${buffer}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?!${prose})(?:${list}|(?:\\\\[ \\t]|[^\\s"',;&}])+)))` +
       `|(?<=[A-Za-z0-9])(${anyCase(REFERENCE_GLUED)})(\\]?(?:\\[\\])?(?:(?:\\\\"|["'])\\]?)?\\s*(?:=>|:=|[?+]=|[:=])\\s*)(?:${q}|${buffer}|(?!${done(/^[^\s"',;&}]+$/)}(?![^\\s"',;&}]))(?:${list}|(?:\\\\[ \\t]|[^\\s"',;&}])+))`,
     'g',
   );

@@ -96,3 +96,38 @@ describe('a typed array after a secret name', () => {
     expect(redactor.text(text)).toBe(text);
   });
 });
+
+// An ArrayBuffer prints its bytes too (`ArrayBuffer { [Uint8Contents]: <68 75 6e>, byteLength: 3 }`),
+// a DataView its ArrayBuffer, a typed array without a prototype `[Uint8Array(2): null prototype] [ … ]`:
+// after a secret name only the first word was hidden, the bytes went out (2026-12-07).
+describe('an ArrayBuffer, a DataView or a null-prototype typed array after a secret name', () => {
+  const bytes = new Uint8Array([104, 117, 110, 116, 101, 114, 50]);
+  it.each([
+    ['an ArrayBuffer', inspect({ password: bytes.buffer })],
+    ['a SharedArrayBuffer', inspect({ token: new SharedArrayBuffer(4) })],
+    ['a DataView, over lines', inspect({ password: new DataView(bytes.buffer) })],
+    [
+      'a typed array without a prototype',
+      inspect({ password: Object.setPrototypeOf(new Uint8Array(bytes), null) }),
+    ],
+    ['an ArrayBuffer after `=`', `password=${inspect(bytes.buffer)} user=bob`],
+  ])('%s', (_name, text) => {
+    const out = redactor.text(text);
+    expect(out).toContain(R);
+    expect(out).not.toMatch(/68 75|104, 117|Uint8Contents|byteLength|null prototype/);
+  });
+
+  it('cut short in its bytes: to the line’s end', () => {
+    expect(redactor.text('password=ArrayBuffer { [Uint8Contents]: <68 75\nuser=bob')).toBe(
+      `password=${R}\nuser=bob`,
+    );
+  });
+
+  it.each([
+    inspect({ data: bytes.buffer }),
+    inspect({ body: new DataView(bytes.buffer) }),
+    inspect({ payload: Object.setPrototypeOf(new Uint8Array(bytes), null) }),
+  ])('kept under another name: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+});
