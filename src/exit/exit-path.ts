@@ -11,6 +11,7 @@ import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
 import { inWorkerThread } from './thread-channel.js';
 import type { ThreadLeftovers } from './thread-inbox.js';
+import { heldAtExitCause } from './thread-losses.js';
 
 export interface ExitPathOptions {
   readonly tracker: OpenSpanTracker;
@@ -178,7 +179,16 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     for (const batch of opts.otlp[0]?.requestsFor(threads.spans) ?? [threads.spans]) add(batch);
   let custom = 0;
   for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
-  if (pending === 0 && custom === 0 && untracked === 0 && !threads?.dropped && !threads?.open) return;
+  const held = threads?.held ?? [];
+  if (
+    pending === 0 &&
+    custom === 0 &&
+    untracked === 0 &&
+    !threads?.dropped &&
+    !threads?.open &&
+    held.length === 0
+  )
+    return;
 
   const causes: string[] = [];
   let lost = 0;
@@ -223,6 +233,11 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     causes.push(
       `${groupThousands(threads.open)} were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them`,
     );
+  }
+  if (held.length > 0) {
+    const cause = heldAtExitCause(held);
+    lost += cause.spans;
+    causes.push(cause.text);
   }
   if (custom > 0) {
     lost += custom;

@@ -39,6 +39,18 @@ export interface ThreadLeftovers {
   readonly dropped: number;
   /** Still open in the threads, which Node stops at exit without their `exit` event. */
   readonly open: number;
+  /**
+   * What the own exporters of threads that export by themselves (answered late, or started by a
+   * thread) held as Node stops them: queued, or being exported. None of them is open (FLOW.HELD
+   * counts ended spans only) or handed over (a thread hands over what its queue holds as it switches).
+   */
+  readonly held: readonly HeldByThread[];
+}
+
+/** Spans worker thread `thread`'s own exporter held at exit. */
+export interface HeldByThread {
+  readonly thread: number;
+  readonly spans: number;
 }
 
 /**
@@ -152,7 +164,15 @@ export class ThreadInbox {
       }
     }
     let open = 0;
-    for (const peer of this._peers.values()) if (!peer.exited) open += peer.openLost;
+    const lostHeld: HeldByThread[] = [];
+    for (const [id, peer] of this._peers) {
+      if (peer.exited) continue;
+      open += peer.openLost;
+      const spans = peer.takeHeldLost();
+      if (spans > 0) lostHeld.push({ thread: id, spans });
+      // Said in the loss line at exit: not again by a parent thread that sees it stop.
+      peer.markEnded();
+    }
     this.sync();
     this.close();
     const held = this._held;
@@ -161,7 +181,7 @@ export class ThreadInbox {
     const zeros = held.entries.map(() => 0);
     const ends = held.entries.map((entry) => entry.length);
     const spans = none ? undefined : new EncodedSpans(held.entries, zeros, ends, held.scopes, held.resources);
-    return { spans, dropped: this._heldDropped, open };
+    return { spans, dropped: this._heldDropped, open, held: lostHeld };
   }
 
   close(): void {

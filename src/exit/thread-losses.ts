@@ -2,7 +2,11 @@ import { log } from '../diag/index.js';
 import type { DropReporter, ExportCounters } from '../export/index.js';
 import { ExportTooLargeError } from '../export/index.js';
 import { groupThousands } from '../util/group-thousands.js';
+import type { HeldByThread } from './thread-inbox.js';
 import type { ThreadPeer } from './thread-peer.js';
+
+/** Threads named in the loss line at exit at most: the line stays one line with many threads. */
+const HELD_THREADS_NAMED = 5;
 
 /**
  * Adds what a worker thread lost since the last look (its shared counters, thread-handoff.ts) to
@@ -62,6 +66,31 @@ export function reportStoppedThread(id: number, peer: ThreadPeer, drop: (count: 
   }
   // The main thread may hold a peer of it too (a thread started by a thread): said once.
   peer.markEnded();
+}
+
+/**
+ * The loss line at exit's cause for what threads' own exporters held (queued, or being exported)
+ * as Node stopped them: their exit paths, which would have sent it, never run.
+ */
+export function heldAtExitCause(held: readonly HeldByThread[]): { spans: number; text: string } {
+  let total = 0;
+  for (const { spans: count } of held) total += count;
+  const first = held[0];
+  const whose =
+    held.length === 1 && first
+      ? `worker thread ${first.thread}'s own exporter`
+      : `the own exporters of worker threads ${namedThreads(held)}`;
+  return {
+    spans: total,
+    text: `${groupThousands(total)} were held by ${whose} at exit (queued, or being exported): Node stops worker threads without their 'exit' event, so nothing sent them`,
+  };
+}
+
+/** `4 (3), 7 (2) and 2 more`: each thread with its count, the first HELD_THREADS_NAMED. */
+function namedThreads(held: readonly HeldByThread[]): string {
+  const named = held.slice(0, HELD_THREADS_NAMED).map((h) => `${h.thread} (${groupThousands(h.spans)})`);
+  const more = held.length - named.length;
+  return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(', ');
 }
 
 function spans(count: number): string {

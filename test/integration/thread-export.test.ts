@@ -11,8 +11,14 @@ import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
 let rx: OtlpReceiver | undefined;
 afterEach(() => rx?.stop());
 
-async function run(app: string, env: Record<string, string>, receiver: Parameters<typeof startReceiver>[0]) {
+async function run(
+  app: string,
+  env: Record<string, string>,
+  receiver: Parameters<typeof startReceiver>[0],
+  mode?: Parameters<OtlpReceiver['setMode']>[0],
+) {
   rx = await startReceiver(receiver);
+  if (mode !== undefined) rx.setMode(mode);
   const http = receiver?.http === true;
   const child = spawnNode(['--require', './dist/register.cjs', app], {
     ACME_OTEL_WORKER_THREADS: 'true',
@@ -218,6 +224,14 @@ describe('a thread that exports by itself learns the limit the main thread learn
     });
 });
 
+/** What thread-late-answer.cjs's thread ends, sorted: before the late answer (`own-*`), and after. */
+const LATE_SPANS = ['after-0', 'after-1', 'after-2', 'own-0', 'own-1', 'own-2'];
+
+/** thread-late-answer.cjs with EXPORTING=1, against a collector that never answers. */
+function runLateExporting(env: Record<string, string>) {
+  return run('test/fixtures/thread-late-answer.cjs', { EXPORTING: '1', ...env }, {}, 'hang');
+}
+
 describe('a thread the main thread answers late', () => {
   // A thread that gave up waiting (its main thread blocked 3 s) kept its spans in its own export
   // queue for good: terminated (no `exit` event in it), or stopped as the process exits, it lost
@@ -230,14 +244,7 @@ describe('a thread the main thread answers late', () => {
       {},
     );
     expect(code, output).toBe(0);
-    expect(spans.map((s) => s.name).sort(), output).toEqual([
-      'after-0',
-      'after-1',
-      'after-2',
-      'own-0',
-      'own-1',
-      'own-2',
-    ]);
+    expect(spans.map((s) => s.name).sort(), output).toEqual(LATE_SPANS);
     for (const s of spans) expect(s.resource['service.name']).toBe('thread-export');
     expect(stats).toMatchObject({ exported: 6, dropped: 0, failed: 0 });
   });
@@ -245,19 +252,8 @@ describe('a thread the main thread answers late', () => {
   // What its own exporter was sending when it switched stays its own (none is sent twice): the
   // thread terminated, they were lost without a word. Now counted and said once.
   it('what its own exporter is sending when worker.terminate() stops it: one line, counted dropped', async () => {
-    rx = await startReceiver({});
-    rx.setMode('hang');
-    const child = spawnNode(['--require', './dist/register.cjs', 'test/fixtures/thread-late-answer.cjs'], {
-      ACME_OTEL_WORKER_THREADS: 'true',
-      OTEL_SERVICE_NAME: 'thread-export',
-      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      EXPORTING: '1',
-    });
-    const { code } = await child.exited;
-    const output = child.output();
+    const { code, output, stats } = await runLateExporting({});
     expect(code, output).toBe(0);
-    const stats = JSON.parse(/stats (\{.*\})/.exec(output)?.[1] ?? 'null') as ExportStats;
     expect(stats, output).toMatchObject({ exported: 0, dropped: 3, failed: 0 });
     const lines = output.split('\n').filter((line) => /\blost\b/.test(line));
     expect(lines, output).toEqual([
@@ -265,6 +261,34 @@ describe('a thread the main thread answers late', () => {
         /^\[@acme\/otel\] 3 spans ended in worker thread \d+ were lost: the thread was terminated while it exported them itself \(queued, or being exported\), without its 'exit' event/,
       ),
     ]);
+  });
+});
+
+describe('a thread the main thread answers late, when the process exits', () => {
+  // What its own exporter was sending when it switched stays its own, and Node stops the thread at
+  // process.exit() without its `exit` event: those spans were lost, and the loss line at exit
+  // counted only the threads' open spans (here: no line at all, 3 spans gone without a word).
+  it('what its own exporter is sending: the loss line at exit counts it, with its cause', async () => {
+    const { code, output, spans } = await runLateExporting({ END: 'exit' });
+    expect(code, output).toBe(0);
+    expect(spans, output).toHaveLength(0);
+    const lines = output.split('\n').filter((line) => /\b(lost|dropped)\b/.test(line));
+    expect(lines, output).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 3 spans were lost at exit: 3 were held by worker thread \d+'s own exporter at exit \(queued, or being exported\): Node stops worker threads without their 'exit' event, so nothing sent them$/,
+      ),
+    ]);
+  });
+
+  it('nothing held (its queue handed over): every span sent, no loss line', async () => {
+    const { code, output, spans } = await run(
+      'test/fixtures/thread-late-answer.cjs',
+      { OTEL_BSP_SCHEDULE_DELAY: '600000', END: 'exit' },
+      {},
+    );
+    expect(code, output).toBe(0);
+    expect(spans.map((s) => s.name).sort(), output).toEqual(LATE_SPANS);
+    expect(output).not.toMatch(/\b(lost|dropped)\b/);
   });
 });
 
@@ -332,7 +356,7 @@ describe('a blocked main thread', () => {
 });
 
 /** thread-nested-terminate.cjs: its output, the parent thread's stats and the spans received. */
-async function runNested(main: 'traced' | 'untraced', end: string) {
+async function runNested(main: 'traced' | 'untraced', end: string, env: Record<string, string> = {}) {
   rx = await startReceiver({});
   if (end === 'exporting') rx.setMode('hang');
   const child = spawnNode(
@@ -347,6 +371,7 @@ async function runNested(main: 'traced' | 'untraced', end: string) {
       OTEL_SERVICE_NAME: 'thread-export',
       OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: end === 'queued' ? '600000' : '100',
+      ...env,
     },
   );
   const { code } = await child.exited;
@@ -391,6 +416,22 @@ describe('a thread started by a worker thread, exporting by itself, that worker.
     expect(spans.map((s) => s.name).sort(), output).toEqual(['nested-0', 'nested-1', 'nested-2']);
     expect(stats, output).toMatchObject({ dropped: 0, failed: 0 });
     expect(output).not.toMatch(/\[@acme\/otel\] .*(lost|dropped)/);
+  });
+});
+
+describe('a thread started by a worker thread, exporting by itself, when the process exits', () => {
+  // The main thread answered it late; what its own exporter was sending stays its own, and Node
+  // stops it at process.exit() without its `exit` event: lost without a word before.
+  it('traced main thread, END=exporting: the loss line at exit counts the 3 spans its exporter held', async () => {
+    const { code, output, spans } = await runNested('traced', 'exporting', { EXIT: '1' });
+    expect(code, output).toBe(0);
+    expect(spans).toHaveLength(0);
+    const lines = output.split('\n').filter((line) => /\b(lost|dropped)\b/.test(line));
+    expect(lines, output).toEqual([
+      expect.stringMatching(
+        /^\[@acme\/otel\] 3 spans were lost at exit: 3 were held by worker thread \d+'s own exporter at exit \(queued, or being exported\): Node stops worker threads without their 'exit' event, so nothing sent them$/,
+      ),
+    ]);
   });
 });
 
