@@ -1,8 +1,7 @@
 import { hexValue } from '../util/hex-digit.js';
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isScrubbed } from './chars.js';
-import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
-import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { endsInSecretName, type SecretSuffixes } from './param-names.js';
 
 /**
  * `password\u003dhunter2` and `password&#61;hunter2`: a pair whose `=` (or `:`) is written escaped,
@@ -119,10 +118,8 @@ function quotedEnd(text: string, open: number, quote: string): number {
 
 export function createEscapedSeparatorScrubber(
   replacement: string,
-  userNames: readonly string[],
+  names: SecretSuffixes,
 ): EscapedSeparatorScrubber {
-  const literal = userNames.filter((n) => /^[\w.-]+$/.test(n));
-  const names = secretSuffixes([...INLINE_SECRET_NAMES, ...literal], INLINE_GLUED_NAMES);
   return (text, budget = secretBudget()) => {
     if (text.indexOf('\\') === -1 && text.indexOf('&') === -1) return text;
     let out = '';

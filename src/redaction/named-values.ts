@@ -1,7 +1,6 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isScrubbed, lineEnd } from './chars.js';
-import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
-import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { endsInSecretName, type SecretSuffixes } from './param-names.js';
 import { quoteClose } from './quotes.js';
 
 /**
@@ -115,7 +114,7 @@ function readValue(text: string, at: number): void {
 /** The pairs written value first; the names as in the forward order. `first`: where the first `alue` is (-1: none). */
 function scrubValueFirst(
   text: string,
-  names: ReturnType<typeof secretSuffixes>,
+  names: SecretSuffixes,
   replacement: string,
   budget: SecretBudget,
   first: number,
@@ -146,12 +145,7 @@ function scrubValueFirst(
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-export function createNamedValueScrubber(
-  replacement: string,
-  userNames: readonly string[],
-): NamedValueScrubber {
-  const literal = userNames.filter((n) => /^[\w.-]+$/.test(n));
-  const names = secretSuffixes([...INLINE_SECRET_NAMES, ...literal], INLINE_GLUED_NAMES);
+export function createNamedValueScrubber(replacement: string, names: SecretSuffixes): NamedValueScrubber {
   return (text, budget = secretBudget()) => {
     const first = firstValueName(text);
     if (first === -1) return text;

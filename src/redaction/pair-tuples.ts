@@ -1,7 +1,6 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isScrubbed, lineEnd } from './chars.js';
-import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
-import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { endsInSecretName, type SecretSuffixes } from './param-names.js';
 import { quoteClose } from './quotes.js';
 
 /**
@@ -54,12 +53,7 @@ function closedBy(text: string, at: number, close: number): boolean {
   return text.charCodeAt(p) === close;
 }
 
-export function createPairTupleScrubber(
-  replacement: string,
-  userNames: readonly string[],
-): PairTupleScrubber {
-  const literal = userNames.filter((n) => /^[\w.-]+$/.test(n));
-  const names = secretSuffixes([...INLINE_SECRET_NAMES, ...literal], INLINE_GLUED_NAMES);
+export function createPairTupleScrubber(replacement: string, names: SecretSuffixes): PairTupleScrubber {
   return (text, budget = secretBudget()) => {
     if (text.indexOf(',') === -1) return text;
     let out = '';

@@ -1,4 +1,5 @@
 // Whether a query parameter's name is a secret one (url.ts): decoded and lowercased, then looked up.
+import { INLINE_GLUED_NAMES, INLINE_SECRET_NAMES } from './defaults.js';
 import { built, type NameTrie, nameTrie, stepBack } from './name-trie.js';
 
 /**
@@ -282,4 +283,14 @@ export function bracketField(text: string, from: number, to: number): [number, n
     }
   }
   return undefined;
+}
+
+/**
+ * The names the `name=value` rules look for (inline.ts's, and the user's plain ones), for the passes
+ * that read a name and its value written another way (named-values.ts, pair-tuples.ts,
+ * escaped-separators.ts): built once per redactor and shared.
+ */
+export function inlineSecretSuffixes(userNames: readonly string[]): SecretSuffixes {
+  const literal = userNames.filter((n) => /^[\w.-]+$/.test(n));
+  return secretSuffixes([...INLINE_SECRET_NAMES, ...literal], INLINE_GLUED_NAMES);
 }

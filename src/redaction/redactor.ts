@@ -23,7 +23,7 @@ import { createInlineScrubber } from './inline.js';
 import { createNamedValueScrubber } from './named-values.js';
 import { createOracleLoginScrubber, isOracleJdbcUrl } from './oracle-logins.js';
 import { createPairTupleScrubber } from './pair-tuples.js';
-import { endsInSecretName, secretSuffixes } from './param-names.js';
+import { endsInSecretName, inlineSecretSuffixes, secretSuffixes } from './param-names.js';
 import { redactPathSecrets } from './path-secrets.js';
 import { createPgErrorScrubber } from './pg-errors.js';
 import { createPhraseScrubber } from './phrase-values.js';
@@ -383,12 +383,14 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const inline = createInlineScrubber(replacement, keys.userNames);
   const phrases = createPhraseScrubber(replacement);
   const xml = createXmlScrubber(replacement, keys.userNames);
-  const namedValues = createNamedValueScrubber(replacement, keys.userNames);
-  const pairTuples = createPairTupleScrubber(replacement, keys.userNames);
+  // The names of the `name=value` rules, for the passes that read a pair written another way.
+  const pairNames = inlineSecretSuffixes(keys.userNames);
+  const namedValues = createNamedValueScrubber(replacement, pairNames);
+  const pairTuples = createPairTupleScrubber(replacement, pairNames);
   const setCookie = createSetCookieScrubber(replacement);
   const sqlPasswords = createSqlPasswordScrubber(replacement);
   const encodedNames = createEncodedNameScrubber(params, replacement);
-  const escapedSeparators = createEscapedSeparatorScrubber(replacement, keys.userNames);
+  const escapedSeparators = createEscapedSeparatorScrubber(replacement, pairNames);
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
   const positional = createPositionalPasswordScrubber(replacement);
