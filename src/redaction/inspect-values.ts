@@ -32,10 +32,13 @@ const TYPED_ARRAY = new RegExp(`(?:${TYPED_NAME}|\\[${TYPED_NAME}: null prototyp
  * line's or the text's end when cut short in its bytes.
  */
 const ARRAY_BUFFER =
-  /(?:Shared)?ArrayBuffer \{\s{1,16}\[Uint8Contents\]: <[0-9a-z .]{0,256}(?:>(?:,\s{1,16}byteLength: \d{1,10}\s{1,16}\})?|(?=[\r\n]|$))/y;
-/** util.inspect's DataView, over its lines: its ArrayBuffer's bytes are the secret's. */
+  /(?:Shared)?ArrayBuffer \{\s{1,16}\[Uint8Contents\]: <[0-9a-z .]{0,256}(?:>(?:,\s{1,16}\[?byteLength\]?: \d{1,10}\s{1,16}\})?|(?=[\r\n]|$))/y;
+/**
+ * util.inspect's DataView, over its lines: its ArrayBuffer's bytes are the secret's. Node 22 and
+ * later write its properties (and an ArrayBuffer's length) in brackets: `[byteLength]: 7`.
+ */
 const DATA_VIEW =
-  /DataView \{\s{1,16}byteLength: \d{1,10},\s{1,16}byteOffset: \d{1,10},\s{1,16}buffer: (?:Shared)?ArrayBuffer \{\s{1,16}\[Uint8Contents\]: <[0-9a-z .]{0,256}>,\s{1,16}byteLength: \d{1,10}\s{1,16}\}\s{1,16}\}/y;
+  /DataView \{\s{1,16}\[?byteLength\]?: \d{1,10},\s{1,16}\[?byteOffset\]?: \d{1,10},\s{1,16}\[?buffer\]?: (?:Shared)?ArrayBuffer \{\s{1,16}\[Uint8Contents\]: <[0-9a-z .]{0,256}>,\s{1,16}\[?byteLength\]?: \d{1,10}\s{1,16}\}\s{1,16}\}/y;
 /**
  * The longest typed array list read. 100 items of Float64Array (`-1.2345678901234567e+300, `) and
  * the line breaks util.inspect puts between them stay well within it.

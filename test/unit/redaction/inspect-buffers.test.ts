@@ -111,6 +111,20 @@ describe('an ArrayBuffer, a DataView or a null-prototype typed array after a sec
       inspect({ password: Object.setPrototypeOf(new Uint8Array(bytes), null) }),
     ],
     ['an ArrayBuffer after `=`', `password=${inspect(bytes.buffer)} user=bob`],
+    // As Node 20 and Node 22+ write them, whichever runs this.
+    ["Node 20's form", '{ password: ArrayBuffer { [Uint8Contents]: <68 75>, byteLength: 2 } }'],
+    ["Node 22's form", '{ password: ArrayBuffer { [Uint8Contents]: <68 75>, [byteLength]: 2 } }'],
+    [
+      "Node 22's DataView",
+      '{\n  p: DataView {\n    [byteLength]: 2,\n    [byteOffset]: 0,\n    [buffer]: ArrayBuffer {\n      [Uint8Contents]: <68 75>,\n      [byteLength]: 2\n    }\n  }\n}'.replace(
+        'p:',
+        'password:',
+      ),
+    ],
+    [
+      "Node 20's DataView",
+      '{\n  password: DataView {\n    byteLength: 2,\n    byteOffset: 0,\n    buffer: ArrayBuffer { [Uint8Contents]: <68 75>, byteLength: 2 }\n  }\n}',
+    ],
   ])('%s', (_name, text) => {
     const out = redactor.text(text);
     expect(out).toContain(R);
