@@ -334,8 +334,10 @@ describe('a blocked main thread', () => {
     );
     expect(code, output).toBe(0);
     // Unbounded, the channel held 100k messages of over 1 KB each here (170–200 MB on Node 20).
+    // Bounded, the process grows 30 MB on Node 20 and 42–45 on Node 24 (the thread's own garbage
+    // counts too), 69 MB once under a loaded CI on Node 24 (2026-12-07): 96 MB is half the unbounded.
     const growth = Number(/rss-growth (-?\d+)/.exec(output)![1]);
-    expect(growth).toBeLessThan(64 * 1024 * 1024);
+    expect(growth).toBeLessThan(96 * 1024 * 1024);
     expect(stats.dropped).toBeGreaterThan(SPANS / 2);
     expect(stats.failed).toBe(0);
     // Every span is accounted for: exported, or dropped and counted.
