@@ -20,7 +20,7 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
   const failed = (method: string, error: unknown) =>
     log.warnOnce(
       `span-processor:${index}:${method}`,
-      `spanProcessors[${index}] threw in ${method} (${errorMessage(error)}); the span goes on to export as if it had not (this message once per method)`,
+      `spanProcessors[${index}] threw in ${method} (${errorMessage(error)}); ${method === 'forceFlush' || method === 'shutdown' ? 'the export of every span goes on' : 'the span goes on to export'} as if it had not (this message once per method)`,
     );
   const settled = (method: string, result: unknown) => onRejection(result, (error) => failed(method, error));
   const guarded: WithOnEnding = {
@@ -38,8 +38,16 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
         failed('onEnd', error);
       }
     },
-    forceFlush: () => settle(() => processor.forceFlush()),
-    shutdown: () => settle(() => processor.shutdown()),
+    forceFlush: () =>
+      settle(
+        () => processor.forceFlush(),
+        (error) => failed('forceFlush', error),
+      ),
+    shutdown: () =>
+      settle(
+        () => processor.shutdown(),
+        (error) => failed('shutdown', error),
+      ),
   };
   const onEnding = (processor as WithOnEnding).onEnding;
   if (typeof onEnding === 'function') {
@@ -54,11 +62,18 @@ export function guardProcessor(processor: SpanProcessor, index: number): SpanPro
   return guarded;
 }
 
-/** A promise whatever `fn` does: a synchronous throw becomes a rejection (the shutdown time box reports it). */
-function settle(fn: () => Promise<void>): Promise<void> {
+/**
+ * A promise that resolves whatever `fn` does, its failure named. The SDK shuts its processors down
+ * with `Promise.all`, which settles at the first rejection: a user processor whose `shutdown`
+ * rejected (or threw) let the provider's shutdown settle while our batch processor was still
+ * exporting, and a SIGTERM exited with those spans unsent. (`forceFlush` waited for every
+ * processor, then rejected, naming none.) One that hangs is bounded by the callers' time boxes.
+ */
+function settle(fn: () => Promise<void>, failed: (error: unknown) => void): Promise<void> {
   try {
-    return Promise.resolve(fn());
+    return Promise.resolve(fn()).then(undefined, failed);
   } catch (error) {
-    return Promise.reject(error);
+    failed(error);
+    return Promise.resolve();
   }
 }

@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -113,7 +114,9 @@ export function setupTestTracing(options: TestTracingOptions = {}): TestTracing 
     // Without the W3C random-trace-id flag: it changes trace flags only (`03` for `01`), nothing a
     // collector receives as content, and tests everywhere assert `trace_flags: '01'` on log lines.
     spanProcessors: [...shapingProcessors(config, [], false), new SimpleSpanProcessor(exporter)],
-    ...(options.sampler ? { sampler: options.sampler } : {}),
+    // Always given: without one the SDK reads OTEL_TRACES_SAMPLER itself, and a machine with
+    // `always_off` (or a ratio) set left a test with no spans, or some.
+    sampler: options.sampler ?? new AlwaysOnSampler(),
   });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -339,6 +339,12 @@ describe('a process that ends by itself flushes every span', () => {
     ...(noCoreFiles() ? [['SIGQUIT', 131] as const] : []),
     ['SIGALRM', 142],
     ['SIGPWR', 158],
+    // The rest of the README's row: a CPU-time limit's warning (a core file too, by default), a
+    // virtual timer, I/O possible, a coprocessor stack fault.
+    ...(noCoreFiles() ? [['SIGXCPU', 152] as const] : []),
+    ['SIGVTALRM', 154],
+    ['SIGIO', 157],
+    ['SIGSTKFLT', 144],
   ] as const) {
     it(`${signal} without an app handler: exit ${status}, every span`, async () => {
       const runs = await both('serve', { signal });

@@ -144,10 +144,12 @@ describe('register, before the application needs tracing', () => {
     },
   );
 
-  it('starts at once when an enabled instrumentation loads at start-up (runtime-node), and for OTEL_SDK_DISABLED', async () => {
+  it('starts at once when an enabled instrumentation loads at start-up (aws-lambda, runtime-node, host-metrics), and for OTEL_SDK_DISABLED', async () => {
     const probe = "console.log('HANDLE ' + (globalThis[Symbol.for('@acme/otel/handle')] !== undefined))";
-    const eager = run(['-e', probe], { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,runtime-node' });
-    expect(await finished(eager)).toContain('HANDLE true');
+    for (const name of ['aws-lambda', 'runtime-node', 'host-metrics']) {
+      const eager = run(['-e', probe], { OTEL_NODE_ENABLED_INSTRUMENTATIONS: `http,${name}` });
+      expect(await finished(eager), name).toContain('HANDLE true');
+    }
     const disabled = run(['-e', probe], { OTEL_SDK_DISABLED: 'true' });
     const output = await finished(disabled);
     expect(output).toContain('HANDLE true');

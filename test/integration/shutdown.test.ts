@@ -33,6 +33,14 @@ function hungCollector(protocol: 'grpc' | 'http/protobuf'): Record<string, strin
 
 const app = 'test/fixtures/shutdown-app.mjs';
 
+/** The app against the receiver, sent SIGTERM once ready: the child and its exit code. */
+async function sigtermOnceReady(env: Record<string, string>) {
+  const child = spawnNode([app], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, ...env });
+  await child.waitForOutput('ready');
+  child.proc.kill('SIGTERM');
+  return { child, code: (await child.exited).code };
+}
+
 describe('signals', () => {
   it('SIGTERM with pending spans: every span reaches the receiver, exit code 143', async () => {
     const child = spawnNode([app], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '300' });
@@ -47,6 +55,18 @@ describe('signals', () => {
     expect(spans.every((s) => s.resource['service.name'] === 'shutdown-app')).toBe(true);
   });
 
+  // A processor of the app's whose shutdown rejected let the provider's shutdown settle at once
+  // (the SDK's Promise.all), and the process exited 143 with the export still in flight.
+  it("SIGTERM with a span processor of the app's whose shutdown rejects: every span, exit 143, named once", async () => {
+    const { child, code } = await sigtermOnceReady({ SPANS: '2000', FAILING_PROCESSOR: '1' });
+    expect(code).toBe(143);
+    expect(new Set(rx.spans().map((s) => s.spanId)).size).toBe(4000);
+    expect(
+      child.output().match(/spanProcessors\[0\] threw in shutdown \(app processor shutdown failed\)/g),
+    ).toHaveLength(1);
+    expect(child.output()).not.toContain('lost at exit');
+  });
+
   it('SIGINT exits 130 after flushing', async () => {
     const child = spawnNode([app], { OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint, SPANS: '5' });
     await child.waitForOutput('ready');
@@ -56,14 +76,7 @@ describe('signals', () => {
   });
 
   it('an application SIGTERM handler owns the exit; spans are still flushed', async () => {
-    const child = spawnNode([app], {
-      OTEL_EXPORTER_OTLP_ENDPOINT: rx.endpoint,
-      SPANS: '20',
-      APP_SIGTERM_HANDLER: '1',
-    });
-    await child.waitForOutput('ready');
-    child.proc.kill('SIGTERM');
-    const { code } = await child.exited;
+    const { child, code } = await sigtermOnceReady({ SPANS: '20', APP_SIGTERM_HANDLER: '1' });
     expect(child.output()).toContain('app handler ran');
     expect(code).toBe(0);
     expect(rx.spans()).toHaveLength(40);

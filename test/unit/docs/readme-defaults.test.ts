@@ -3,6 +3,7 @@
 // bounds, read from the table cells, against resolveConfig({}, {}).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_QUEUE_SIZE, MIN_EXPORT_REQUEST_BYTES, MIN_QUEUE_BYTES } from '../../../src/config/options.js';
 import { resolveConfig } from '../../../src/config/resolve.js';
@@ -169,5 +170,49 @@ describe('README Options table: defaults', () => {
     expect(list('resourceDetectors')).toEqual([...defaults.resourceDetectors]);
     const paths = cell('ignoreIncomingPaths').split(' | ')[0]!;
     expect([...paths.matchAll(/`([^`]+)`/g)].map((m) => m[1])).toEqual([...defaults.ignoreIncomingPaths]);
+  });
+});
+
+describe("README Examples: the numbers are the example servers' defaults", () => {
+  it('idle connections, the readiness delay and the shutdown budget of src/server-settings.mjs', async () => {
+    const settings = join(repoRoot, 'examples/order-service/src/server-settings.mjs');
+    const { DEFAULT_SERVER_SETTINGS: d } = (await import(pathToFileURL(settings).href)) as {
+      DEFAULT_SERVER_SETTINGS: {
+        keepAliveTimeoutMs: number;
+        shutdownDelayMs: number;
+        shutdownTimeoutMs: number;
+      };
+    };
+    const examples = readme.slice(readme.indexOf('\n### Examples\n'), readme.indexOf('\n## Testing'));
+    const flat = examples.replace(/\s+/g, ' ');
+    expect(flat).toContain(`idle connections kept ${d.keepAliveTimeoutMs / 1000} s`);
+    expect(flat).toContain(`new connections are still served for ${d.shutdownDelayMs / 1000} s`);
+    expect(flat).toContain(`the whole shutdown, span flush last, within ${d.shutdownTimeoutMs / 1000} s`);
+  });
+});
+
+describe('README Supported Node versions: package.json and CI say the same', () => {
+  const section = readme.slice(
+    readme.indexOf('\n## Supported Node versions\n'),
+    readme.indexOf('\n## Safe by default'),
+  );
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    engines: { node: string };
+  };
+
+  it('the engines range, and the oldest line of the table', () => {
+    expect(section).toContain(`\`engines\` says \`${pkg.engines.node}\``);
+    const oldest = /^>=(\d+)\.(\d+)\.0$/.exec(pkg.engines.node);
+    expect(oldest).not.toBeNull();
+    expect(section).toMatch(new RegExp(`\\n\\| ${oldest![1]} \\(≥ ${oldest![1]}\\.${oldest![2]}\\) +\\|`));
+  });
+
+  it('every line the table marks tested is one .ci/run runs the suite on', () => {
+    const tested = [...section.matchAll(/^\| (\d+)[^|]*\|[^|]*\| yes +\|$/gm)].map((m) => Number(m[1]));
+    const ci = readFileSync(join(repoRoot, '.ci/run'), 'utf8');
+    const others = /^for v in ([\d ]+); do$/m.exec(ci)?.[1]?.split(' ').map(Number) ?? [];
+    // The machine's own Node runs first: the engines' line (Node 20 on CI).
+    const machine = Number(/^>=(\d+)/.exec(pkg.engines.node)![1]);
+    expect(tested.sort()).toEqual([machine, ...others].sort());
   });
 });

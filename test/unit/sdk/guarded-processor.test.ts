@@ -29,6 +29,17 @@ function failing(method: 'onStart' | 'onEnding' | 'onEnd', thrown: () => unknown
   } as SpanProcessor;
 }
 
+/** A processor that does nothing, but for `method`, which is `fn`. */
+function processorWith(method: string, fn: unknown): SpanProcessor {
+  return {
+    onStart: () => undefined,
+    onEnd: () => undefined,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+    [method]: fn,
+  } as unknown as SpanProcessor;
+}
+
 describe('a span processor of the user that throws', () => {
   for (const method of ['onStart', 'onEnding', 'onEnd'] as const) {
     it(`in ${method}: no throw into the app, every span exported, named once`, async () => {
@@ -77,13 +88,7 @@ describe('a span processor of the user that throws', () => {
         calls++;
         throw new Error(`async ${method} boom`);
       };
-      const processor = {
-        onStart: () => undefined,
-        onEnd: () => undefined,
-        forceFlush: () => Promise.resolve(),
-        shutdown: () => Promise.resolve(),
-        [method]: rejecting,
-      } as unknown as SpanProcessor;
+      const processor = processorWith(method, rejecting);
       const tracing = initTracing(
         {
           serviceName: 'svc',
@@ -123,6 +128,68 @@ describe('a span processor of the user that throws', () => {
       { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
     );
     await expect(tracing.shutdown()).resolves.toBeUndefined();
-    expect(lines.some((l) => l.includes('shutdown failed'))).toBe(true);
+    expect(lines.some((l) => l.includes('spanProcessors[0] threw in shutdown'))).toBe(true);
   });
+});
+
+// README: forceFlush() "export every finished span now (never rejects, time-boxed)", shutdown()
+// "flush and shut down", and a processor that throws or rejects "is named once". The SDK shuts its
+// processors down with Promise.all, which settles at the first rejection: a user processor whose
+// shutdown rejected (or threw) let shutdown() resolve while our batch processor was still
+// exporting (a SIGTERM then exited with the spans unsent: test/integration/shutdown.test.ts).
+describe('a span processor of the user that fails in forceFlush or shutdown: our export still waits', () => {
+  /** An exporter that answers 50 ms after each call, as a collector over the network does. */
+  function slowExporter() {
+    const exported: string[] = [];
+    return {
+      exported,
+      exporter: {
+        export(spans: { name: string }[], done: (result: { code: number }) => void) {
+          setTimeout(() => {
+            exported.push(...spans.map((s) => s.name));
+            done({ code: 0 });
+          }, 50);
+        },
+        shutdown: () => Promise.resolve(),
+        forceFlush: () => Promise.resolve(),
+      },
+    };
+  }
+
+  const ways = [
+    ['rejects', () => Promise.reject(new Error('flush boom'))],
+    [
+      'throws',
+      () => {
+        throw new Error('flush boom');
+      },
+    ],
+  ] as const;
+
+  for (const method of ['forceFlush', 'shutdown'] as const)
+    for (const [how, fail] of ways)
+      it(`${method} that ${how}: ${method}() resolves after every span is exported, and the failure is named once`, async () => {
+        const { exporter, exported } = slowExporter();
+        const processor = processorWith(method, fail);
+        const tracing = initTracing(
+          {
+            serviceName: 'svc',
+            exporter: exporter as never,
+            handleSignals: false,
+            instrumentations: false,
+            batch: { scheduledDelayMillis: 600_000 },
+            spanProcessors: [processor],
+          },
+          { OTEL_NODE_RESOURCE_DETECTORS: 'none' },
+        );
+        const unhandled = await unhandledRejections(async () => {
+          for (let i = 0; i < 3; i++) tracing.tracer.startSpan(`span-${i}`).end();
+          await expect(tracing[method]()).resolves.toBeUndefined();
+          expect(exported).toEqual(['span-0', 'span-1', 'span-2']);
+        });
+        expect(unhandled).toEqual([]);
+        const named = lines.filter((l) => l.includes('flush boom'));
+        expect(named, lines.join('\n')).toHaveLength(1);
+        expect(named[0]).toContain(`spanProcessors[0] threw in ${method} (flush boom)`);
+      });
 });

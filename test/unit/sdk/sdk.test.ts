@@ -226,6 +226,30 @@ describe('initTracing', () => {
     expect(tracing.config.serviceName).toBe('svc');
   });
 
+  // README, Zero-code: "A startup summary of the effective configuration is printed once at info
+  // level (header values [REDACTED]); OTEL_LOG_LEVEL=warn silences it."
+  it.each([
+    [{}, 1],
+    [{ OTEL_LOG_LEVEL: 'warn' }, 0],
+  ])(
+    'prints the start-up summary once at info, with header values redacted; OTEL_LOG_LEVEL=warn silences it (%o)',
+    (level, count) => {
+      initTracing(
+        {
+          serviceName: 'svc',
+          exporter: new InMemorySpanExporter(),
+          handleSignals: false,
+          instrumentations: false,
+        },
+        { ...env, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s3cr3t', ...level },
+      );
+      const summaries = lines.filter((l) => l.startsWith('[@acme/otel] tracing svc'));
+      expect(summaries).toHaveLength(count);
+      expect(lines.join('\n')).not.toContain('s3cr3t');
+      if (count === 1) expect(summaries[0]).toContain('[REDACTED]');
+    },
+  );
+
   it('getTracer returns a named tracer of the same provider', async () => {
     const { exporter, tracing } = setup();
     tracing.getTracer('my-lib', '0.1.0').startSpan('lib-span').end();

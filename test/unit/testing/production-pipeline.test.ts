@@ -3,7 +3,7 @@
 // bearer token in a header attribute, a 1 MB value whole, and no B3 headers on outgoing calls. It
 // now runs the span limits, span-shaping processors, scrubbing and propagators of initTracing.
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTracingConfigError } from '../../../src/errors.js';
 import { resetTracing, setupTestTracing, type TestTracing } from '../../../src/testing/index.js';
 
@@ -11,6 +11,7 @@ let tracing: TestTracing | undefined;
 afterEach(async () => {
   await tracing?.shutdown();
   tracing = undefined;
+  vi.unstubAllEnvs();
 });
 
 function recordLogin(): void {
@@ -90,5 +91,44 @@ describe('setupTestTracing runs the pipeline of initTracing', () => {
     propagation.inject(trace.setSpan(context.active(), other), only);
     other.end();
     expect(Object.keys(only)).toEqual(['traceparent']);
+  });
+});
+
+// docs/testing.md: "The environment is not read: a test's spans do not change with the machine's
+// OTEL_* or ACME_OTEL_* variables."
+describe('setupTestTracing reads no environment variable', () => {
+  it("the machine's OTEL_* and ACME_OTEL_* change neither the spans nor the headers", () => {
+    for (const [name, value] of Object.entries({
+      OTEL_SDK_DISABLED: 'true',
+      OTEL_SERVICE_NAME: 'from-env',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs,team=env',
+      OTEL_TRACES_SAMPLER: 'always_off',
+      OTEL_PROPAGATORS: 'jaeger',
+      OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '10',
+      OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '10',
+      ACME_OTEL_REDACTION: 'false',
+      ACME_OTEL_SPAN_VALUE_COUNT_LIMIT: '1',
+    }))
+      vi.stubEnv(name, value);
+    tracing = setupTestTracing();
+    recordLogin();
+    const span = tracing.expectSpan('POST /login', {
+      attributes: { 'http.request.header.authorization': '[REDACTED]' },
+    });
+    expect((span.attributes.note as string).length).toBe(16_384);
+    expect(span.resource.attributes['service.name']).toBe('test');
+    expect(span.resource.attributes.team).toBeUndefined();
+    const carrier: Record<string, string> = {};
+    trace.getTracer('app').startActiveSpan('call', (s) => {
+      propagation.inject(context.active(), carrier);
+      s.end();
+    });
+    expect(Object.keys(carrier).sort()).toEqual([
+      'traceparent',
+      'x-b3-sampled',
+      'x-b3-spanid',
+      'x-b3-traceid',
+    ]);
+    expect(carrier.traceparent).toMatch(/-01$/);
   });
 });

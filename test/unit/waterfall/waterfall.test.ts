@@ -324,6 +324,47 @@ describe('WaterfallExporter', () => {
     expect(output[0]).toContain('… and 80 more spans of this trace, not shown (maxSpansPerTrace 10)');
   });
 
+  // README: "It keeps at most 1,000 traces and 1,000 spans of each (root spans up to 2,000; the
+  // print says how many it left out)". The tests above use a bound of 10; these, the defaults.
+  it('by default keeps 1,000 spans of a trace, and 2,000 of one whose spans are all roots', () => {
+    /** A waterfall with the default bounds, writing to `output`, and a tracer in front of it. */
+    const byDefault = (rootGraceMillis: number) => {
+      const exporter = new WaterfallExporter({
+        stream: { write: (chunk: string) => output.push(chunk) },
+        env: { NO_COLOR: '1' },
+        rootGraceMillis,
+      });
+      const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      return { exporter, tracer: provider.getTracer('t') };
+    };
+    const one = byDefault(0);
+    const root = one.tracer.startSpan('GET /loop', { kind: SpanKind.SERVER });
+    const inRoot = trace.setSpan(context.active(), root);
+    for (let i = 0; i < 1_200; i++) one.tracer.startSpan(`child-${i}`, {}, inRoot).end();
+    root.end();
+    expect(output).toHaveLength(1);
+    expect(output[0]).toMatch(/\bchild-999\b/);
+    expect(output[0]).not.toMatch(/\bchild-1000\b/);
+    expect(output[0]).toContain('… and 200 more spans of this trace, not shown (maxSpansPerTrace 1000)');
+    void one.exporter.shutdown();
+
+    // Each span a root of its own (one remote parent): printed together once the grace has passed.
+    const roots = byDefault(60_000);
+    const remote = trace.setSpanContext(context.active(), {
+      traceId: '5'.repeat(32),
+      spanId: '6'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+    });
+    for (let i = 0; i < 2_100; i++) roots.tracer.startSpan(`GET /r${i}`, {}, remote).end();
+    void roots.exporter.forceFlush();
+    expect(output).toHaveLength(2);
+    expect(output[1]).toMatch(/GET \/r1999\b/);
+    expect(output[1]).not.toMatch(/GET \/r2000\b/);
+    expect(output[1]).toContain('… and 100 more spans of this trace, not shown (maxSpansPerTrace 1000)');
+    void roots.exporter.shutdown();
+  });
+
   it('prints spans whose root is elsewhere after the idle timeout, and on forceFlush', async () => {
     vi.useFakeTimers();
     const tracer = provider.getTracer('test');
