@@ -271,6 +271,9 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
       Atomics.sub(flow, FLOW.OPEN, 1);
     } else {
+      // Exporting by itself: its own queue counts the span in FLOW.HELD only once it has encoded
+      // it (`_holdOwn`), so a thread stopped while it encodes loses it uncounted. Not closed here:
+      // a stopped queue (after shutdown) counts what still ends itself, and FLOW.HELD would too.
       Atomics.sub(flow, FLOW.OPEN, 1);
     }
     if (this._state === 'own') {
