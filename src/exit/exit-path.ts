@@ -11,7 +11,7 @@ import type { ExitTarget } from './sender-protocol.js';
 import { startSyncSender } from './sync-send.js';
 import { inWorkerThread } from './thread-channel.js';
 import type { ThreadLeftovers } from './thread-inbox.js';
-import { heldAtExitCause } from './thread-losses.js';
+import { heldAtExitCause, unreceivedAtExitCause } from './thread-losses.js';
 
 export interface ExitPathOptions {
   readonly tracker: OpenSpanTracker;
@@ -180,13 +180,15 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
   let custom = 0;
   for (const processor of opts.others) for (const batch of processor.takeUnsent()) custom += batch.length;
   const held = threads?.held ?? [];
+  const unreceived = threads?.unreceived ?? [];
   if (
     pending === 0 &&
     custom === 0 &&
     untracked === 0 &&
     !threads?.dropped &&
     !threads?.open &&
-    held.length === 0
+    held.length === 0 &&
+    unreceived.length === 0
   )
     return;
 
@@ -233,6 +235,11 @@ function flushAtExit(opts: ExitPathOptions, reason: string, deadline: number, cu
     causes.push(
       `${groupThousands(threads.open)} were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them`,
     );
+  }
+  if (unreceived.length > 0) {
+    const cause = unreceivedAtExitCause(unreceived, threads?.waitedMillis ?? 0);
+    lost += cause.spans;
+    causes.push(cause.text);
   }
   if (held.length > 0) {
     const cause = heldAtExitCause(held);

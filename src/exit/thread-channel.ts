@@ -14,10 +14,12 @@ export function spanChannelName(threadId: number): string {
 
 /**
  * Slots of a thread's flow counters (an Int32Array on a SharedArrayBuffer the thread sends with
- * its hello). The thread adds a span to IN_FLIGHT_* as it posts it and the main thread takes it
- * off as it queues it, so the thread knows, without waiting on the main thread's event loop, how
- * much the channel holds for it. The loss counters only grow; the main thread adds what is new
- * to its stats.
+ * its hello). The thread adds a span to IN_FLIGHT_SPANS as it ends it (as it leaves OPEN, before
+ * it is encoded and posted; thread-handoff.ts onEnd), and its bytes to IN_FLIGHT_BYTES as it posts
+ * it; the main thread takes both off as it queues it. So the thread knows, without waiting on the
+ * main thread's event loop, how much the channel holds for it, and the main thread knows at exit
+ * how many spans are still on their way (posted, or ended and about to be) and waits for them.
+ * The loss counters only grow; the main thread adds what is new to its stats.
  */
 export const FLOW = {
   IN_FLIGHT_SPANS: 0,

@@ -110,6 +110,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   private _oversized = false;
   /** The span being encoded again was counted oversized already. */
   private _recounted = false;
+  /** The loss counter (FLOW) of the span the encoder just refused: too large even truncated, or unencodable. */
+  private _refused: number | undefined;
   /** The main thread's learned request limit last applied to `_queue` (0: none). */
   private _learnedBytes = 0;
   private readonly _children: ThreadChildren;
@@ -130,16 +132,19 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._queue = new EncodedSpanQueue(
       1,
       (span, error) => {
-        Atomics.add(flow, FLOW.UNENCODABLE, 1);
+        // Counted by `_post`, as it gives back the span's place in FLOW.IN_FLIGHT_SPANS.
+        this._refused = FLOW.UNENCODABLE;
         unencodable.log('warn', 'unencodable', new UnencodableSpanError(span.name, error).message);
       },
       {
         maxRequestBytes: _options.maxRequestBytes,
         onOversized: (span, outcome) => {
           this._oversized = true;
+          // Not posted: counted by `_post`, as it gives back the span's place in FLOW.IN_FLIGHT_SPANS.
+          if (outcome.dropped) this._refused = FLOW.TOO_LARGE;
           // Posted again after the main thread answered: counted and named when first posted.
           if (this._recounted) return;
-          Atomics.add(flow, outcome.dropped ? FLOW.TOO_LARGE : FLOW.TRUNCATED, 1);
+          if (!outcome.dropped) Atomics.add(flow, FLOW.TRUNCATED, 1);
           oversized(span, outcome);
         },
       },
@@ -217,10 +222,17 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     // Before the spans that follow it, on their channel: the main thread takes them from it on.
     this._spans.postMessage({ t: this._threadId, switched: true } satisfies SwitchMessage);
     this._numbering.reannounce();
+    const flow = this._flow;
     for (const processor of this._fallback) {
       const queued = processor.takeQueued();
       if (!(queued instanceof EncodedSpans)) continue;
-      for (let i = 0; i < queued.length; i++) this._postEntry(queued, i, true);
+      for (let i = 0; i < queued.length; i++) {
+        // From what its own exporter holds to what is on its way to the main thread, in one step
+        // (see onEnd): never in neither, never in both, when the thread is stopped here.
+        Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
+        Atomics.sub(flow, FLOW.HELD, 1);
+        this._postEntry(queued, i, true);
+      }
     }
     this._holdOwn();
   }
@@ -238,19 +250,44 @@ export class ThreadHandoffProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (sampled(span)) Atomics.sub(this._flow, FLOW.OPEN, 1);
+    if (!sampled(span)) {
+      if (this._state === 'own') for (const p of this._fallback) p.onEnd(span);
+      return;
+    }
+    const flow = this._flow;
+    if (this._state === 'probing' || this._state === 'handoff') {
+      // The span leaves FLOW.OPEN for FLOW.IN_FLIGHT_SPANS (on its way to the main thread) first,
+      // in two Atomics calls with nothing between them: worker.terminate() (and the process's exit,
+      // which terminates the threads) stops a thread's JS only where V8 checks for interrupts, at a
+      // function's entry, a loop's back edge or a return, never between two builtin calls. From
+      // here the span is counted in exactly one place until it is taken: in flight while it is
+      // encoded and posted (the main thread's drain at exit waits for it, and counts it lost if
+      // the thread was stopped before the post reached it), or, if not posted, in the loss counter
+      // that `_post` adds next to giving its place back. The other orders lose it or count it
+      // twice: leaving OPEN before this, a thread stopped while it encodes loses the span without
+      // a word (until 2026-12-07); counting it in flight only as it posts (after encoding), the
+      // same; counting the post after `postMessage`, the main thread may take it before it is
+      // counted (in flight below zero) and stop waiting for one still on its way.
+      Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
+      Atomics.sub(flow, FLOW.OPEN, 1);
+    } else {
+      // Exporting by itself: its own queue counts the span in FLOW.HELD only once it has encoded
+      // it (`_holdOwn`), so a thread stopped while it encodes loses it uncounted. Not closed here:
+      // a stopped queue (after shutdown) counts what still ends itself, and FLOW.HELD would too.
+      Atomics.sub(flow, FLOW.OPEN, 1);
+    }
     if (this._state === 'own') {
       for (const p of this._fallback) p.onEnd(span);
       return;
     }
     // After shutdown the channel is closed: as upstream's processors, ignore spans that still end.
-    if (this._state === 'closed' || !sampled(span)) return;
+    if (this._state === 'closed') return;
     if (this._state === 'probing') {
       const kept = this._kept.length < this._options.keepMax;
       if (kept) this._kept.push(span);
       else this._unkept++;
       // Lost with the thread if it is stopped before anyone takes them.
-      Atomics.store(this._flow, FLOW.HELD, this._kept.length + this._unkept);
+      Atomics.store(flow, FLOW.HELD, this._kept.length + this._unkept);
       // With its scope and resource: the main thread may not have received the messages that had them.
       const bytes = this._post(span, true);
       if (bytes !== undefined)
@@ -265,7 +302,10 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     this._post(span, false);
   }
 
-  /** Encodes and posts `span`; its size, or undefined when it was not posted (counted). */
+  /**
+   * Encodes and posts `span`, which has its place in FLOW.IN_FLIGHT_SPANS already (onEnd); its
+   * size, or undefined when it was not posted (counted, its place given back).
+   */
   private _post(span: ReadableSpan, full: boolean): number | undefined {
     // One load of shared memory per span: the main thread stores the limit its exporter learned.
     const learned = Atomics.load(this._flow, FLOW.REQUEST_BYTES);
@@ -274,22 +314,35 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       this._queue.setRequestBytes(learned === 0 ? this._options.maxRequestBytes : learned);
     }
     this._oversized = false;
+    this._refused = undefined;
     this._queue.push(span);
-    if (this._queue.size === 0) return undefined; // not encoded, or too large even truncated: counted above
+    if (this._queue.size === 0) {
+      // Not encoded, or too large even truncated (named above): lost, counted where it was in flight.
+      const flow = this._flow;
+      Atomics.add(flow, this._refused ?? FLOW.UNENCODABLE, 1);
+      Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
+      return undefined;
+    }
     return this._postEntry(this._queue.take(1), 0, full);
   }
 
-  /** Posts entry `i` of `encoded`; its size, or undefined when the channel held too much (counted). */
+  /**
+   * Posts entry `i` of `encoded`, which has its place in FLOW.IN_FLIGHT_SPANS already; its size, or
+   * undefined when the channel held too much (counted, its place given back).
+   */
   private _postEntry(encoded: EncodedSpans, i: number, full: boolean): number | undefined {
     const start = encoded.starts[i]!;
     const bytes = encoded.ends[i]! - start;
     const flow = this._flow;
-    const spans = Atomics.load(flow, FLOW.IN_FLIGHT_SPANS);
+    // The others': this span's place is counted already.
+    const spans = Atomics.load(flow, FLOW.IN_FLIGHT_SPANS) - 1;
     if (
       spans >= this._options.maxInFlightSpans ||
       (spans > 0 && Atomics.load(flow, FLOW.IN_FLIGHT_BYTES) + bytes > this._options.maxInFlightBytes)
     ) {
+      // Counted dropped, then its place given back: in one step (see onEnd).
       Atomics.add(flow, FLOW.DROPPED, 1);
+      Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
       return undefined;
     }
     // A copy the size of the entry: the slab is 64 KB, and postMessage would clone all of it.
@@ -300,7 +353,6 @@ export class ThreadHandoffProcessor implements SpanProcessor {
       e: entry,
       ...this._numbering.refs(encoded.scopes[i]!, encoded.resources[i]!, full),
     };
-    Atomics.add(flow, FLOW.IN_FLIGHT_SPANS, 1);
     Atomics.add(flow, FLOW.IN_FLIGHT_BYTES, bytes);
     this._spans.postMessage(message);
     return bytes;
@@ -333,7 +385,8 @@ export class ThreadHandoffProcessor implements SpanProcessor {
     Atomics.store(flow, FLOW.HELD, 0);
     for (const post of posts) {
       if (post.seq >= seq) continue;
-      Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
+      // Never taken: its place in FLOW.IN_FLIGHT_SPANS stays for the post again, or goes with the
+      // drop counted (in one step, see onEnd).
       Atomics.sub(flow, FLOW.IN_FLIGHT_BYTES, post.bytes);
       if (post.span) {
         // With a limit the thread started with (learned-limit.ts), it was truncated, counted and
@@ -341,7 +394,10 @@ export class ThreadHandoffProcessor implements SpanProcessor {
         this._recounted = post.oversized;
         this._post(post.span, true);
         this._recounted = false;
-      } else Atomics.add(flow, FLOW.DROPPED, 1);
+      } else {
+        Atomics.add(flow, FLOW.DROPPED, 1);
+        Atomics.sub(flow, FLOW.IN_FLIGHT_SPANS, 1);
+      }
     }
   }
 

@@ -27,10 +27,22 @@ import { countThreadLosses, reportStoppedThread } from './thread-losses.js';
 import { ThreadPeer } from './thread-peer.js';
 import { guardWorkerStderr } from './worker-stderr.js';
 
-/** At exit: the channel is drained until it was quiet this long (threads stopping)… */
-const DRAIN_QUIET_MILLIS = 10;
-/** …or at most this long. */
+/**
+ * At exit, the longest the drain waits for spans still on their way from worker threads (ended,
+ * and not yet taken: FLOW.IN_FLIGHT_SPANS). It waits only while some are: a thread stopped
+ * (worker.terminate()) posts nothing more, so what it counts in flight is either posted already or
+ * being posted by a thread that the host has not scheduled yet; past this, what has not arrived
+ * is counted lost and named in the loss line. 100 ms is several of Linux's scheduling periods
+ * (CFS: 6 ms and up, 24 ms with 8 CPUs), which a thread waiting to run on a host loaded 2x its
+ * cores gets within, and stays a small part of the exit's time box (shutdownTimeoutMillis, 5 s).
+ */
 const DRAIN_MAX_MILLIS = 100;
+/**
+ * A thread started by a worker thread is not stopped here (no Worker object of it in this thread):
+ * its parent stops it, some time after being stopped itself, and it may end more spans meanwhile.
+ * While one may still run, the drain also waits until the channel was quiet this long.
+ */
+const DRAIN_QUIET_MILLIS = 10;
 
 /** What worker threads handed over that the export queue could not take, for the exit path. */
 export interface ThreadLeftovers {
@@ -45,6 +57,13 @@ export interface ThreadLeftovers {
    * counts ended spans only) or handed over (a thread hands over what its queue holds as it switches).
    */
   readonly held: readonly HeldByThread[];
+  /**
+   * Spans threads ended (posted, or being posted) that had not reached this thread when the drain
+   * stopped waiting (DRAIN_MAX_MILLIS): counted dropped already.
+   */
+  readonly unreceived: readonly HeldByThread[];
+  /** How long the drain read the channels, for the loss line. */
+  readonly waitedMillis: number;
 }
 
 /** Spans worker thread `thread`'s own exporter held at exit. */
@@ -133,36 +152,63 @@ export class ThreadInbox {
     }
   }
 
-  /** At exit: stops the threads, takes what is left in the channel, and returns what the queue did not take. */
+  /**
+   * At exit: stops the threads, takes what is left in the channel, and returns what the queue did
+   * not take. Deterministic, not timed: it reads until every span a thread counts in flight
+   * (FLOW.IN_FLIGHT_SPANS: ended, posted or about to be) has arrived, at most DRAIN_MAX_MILLIS;
+   * what has not is counted dropped and named in the exit's loss line. With nothing in flight it
+   * returns as soon as the channels are empty. Until 2026-12-07 it stopped once the channel was
+   * quiet for 10 ms: a span a thread posted after that (descheduled on a loaded host) was lost
+   * without a word (2 runs in 14 of crash-processes' worker-thread test under load).
+   */
   drain(): ThreadLeftovers {
     this._draining = true;
+    const started = Date.now();
     const channel = this._channel;
     if (channel) {
       // Threads end spans until they are stopped, which Node does only after the exit handlers:
-      // stop them first (their JS halts at once), so that no span ends after the last drain.
-      for (const worker of this._workers) void worker.terminate();
+      // stop them first (their JS halts at its next interrupt check), so that no span ends after
+      // the last drain; what they counted in flight is all they will post.
+      const ours = new Set<number>();
+      for (const worker of this._workers) {
+        ours.add(worker.threadId);
+        void worker.terminate();
+      }
       const { receiveMessageOnPort } = lazyRequire(
         'node:worker_threads',
       ) as typeof import('node:worker_threads');
+      const read = (port: BroadcastChannel) => receiveMessageOnPort(port as unknown as MessagePort);
       const pause = new Int32Array(new SharedArrayBuffer(4));
-      const until = Date.now() + DRAIN_MAX_MILLIS;
-      let quietSince = Date.now();
-      while (Date.now() < until) {
-        let received = receiveMessageOnPort(channel as unknown as MessagePort);
+      const until = started + DRAIN_MAX_MILLIS;
+      let quietSince = started;
+      for (;;) {
+        let received = read(channel);
         for (const spans of this._spanChannels.values()) {
           if (received !== undefined) break;
-          received = receiveMessageOnPort(spans as unknown as MessagePort);
+          received = read(spans);
         }
         if (received !== undefined) {
           this._receive(received.message);
           quietSince = Date.now();
-        } else if (this._workers.size === 0 || Date.now() - quietSince >= DRAIN_QUIET_MILLIS) {
-          break;
-        } else {
-          Atomics.wait(pause, 0, 0, 1);
+          continue;
         }
+        const waiting = this._awaited(ours);
+        if (waiting === undefined) break;
+        const now = Date.now();
+        if (now >= until || (waiting === 'running' && now - quietSince >= DRAIN_QUIET_MILLIS)) break;
+        Atomics.wait(pause, 0, 0, 1);
       }
     }
+    // After the last read: what is still on its way never arrives.
+    const unreceived: HeldByThread[] = [];
+    let lostOnTheWay = 0;
+    for (const [id, peer] of this._peers) {
+      const spans = peer.takeUnreceived();
+      if (spans === 0) continue;
+      unreceived.push({ thread: id, spans });
+      lostOnTheWay += spans;
+    }
+    this._stats.dropped += lostOnTheWay;
     let open = 0;
     const lostHeld: HeldByThread[] = [];
     for (const [id, peer] of this._peers) {
@@ -175,13 +221,32 @@ export class ThreadInbox {
     }
     this.sync();
     this.close();
+    // Named in the exit's loss line: the summary at shutdown does not say them again.
+    this._reporter.saidAtExit(lostOnTheWay + this._heldDropped);
     const held = this._held;
     this._held = emptyHeld();
     const none = held.entries.length === 0;
     const zeros = held.entries.map(() => 0);
     const ends = held.entries.map((entry) => entry.length);
     const spans = none ? undefined : new EncodedSpans(held.entries, zeros, ends, held.scopes, held.resources);
-    return { spans, dropped: this._heldDropped, open, held: lostHeld };
+    const waitedMillis = Date.now() - started;
+    return { spans, dropped: this._heldDropped, open, held: lostHeld, unreceived, waitedMillis };
+  }
+
+  /**
+   * What the drain still waits for: `posted`, spans a thread that may still run counts in flight
+   * (one that exited posted all it will: what it counts and the channel no longer holds never
+   * comes; one answered late and not switched yet posts for its own exporter); `running`, a thread
+   * started by a thread, which may still end spans; else nothing.
+   */
+  private _awaited(ours: ReadonlySet<number>): 'posted' | 'running' | undefined {
+    let running = false;
+    for (const [id, peer] of this._peers) {
+      if (peer.exited) continue;
+      if (!peer.late && peer.inFlight > 0) return 'posted';
+      if (!ours.has(id) && !peer.ended) running = true;
+    }
+    return running ? 'running' : undefined;
   }
 
   close(): void {

@@ -86,6 +86,28 @@ export function heldAtExitCause(held: readonly HeldByThread[]): { spans: number;
   };
 }
 
+/**
+ * The loss line at exit's cause for spans threads ended (posted, or being posted) that had not
+ * reached the main thread when its drain stopped waiting for them (`waitedMillis`): the thread was
+ * stopped before it posted them, or the host did not run it in time.
+ */
+export function unreceivedAtExitCause(
+  unreceived: readonly HeldByThread[],
+  waitedMillis: number,
+): { spans: number; text: string } {
+  let total = 0;
+  for (const { spans: count } of unreceived) total += count;
+  const first = unreceived[0];
+  const whose =
+    unreceived.length === 1 && first
+      ? `worker thread ${first.thread}`
+      : `worker threads ${namedThreads(unreceived)}`;
+  return {
+    spans: total,
+    text: `${groupThousands(total)} ended in ${whose} had not reached the main thread after the exit waited ${groupThousands(waitedMillis)} ms for them: the thread was stopped before it posted them, or not run in time`,
+  };
+}
+
 /** `4 (3), 7 (2) and 2 more`: each thread with its count, the first HELD_THREADS_NAMED. */
 function namedThreads(held: readonly HeldByThread[]): string {
   const named = held.slice(0, HELD_THREADS_NAMED).map((h) => `${h.thread} (${groupThousands(h.spans)})`);

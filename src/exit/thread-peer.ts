@@ -43,9 +43,19 @@ export class ThreadPeer {
 
   constructor(private readonly _flow: Int32Array) {}
 
-  /** Spans it posted that the main thread has not taken yet. */
+  /** Spans it posted, or ended and is posting, that the main thread has not taken yet. */
   get inFlight(): number {
     return Atomics.load(this._flow, FLOW.IN_FLIGHT_SPANS);
+  }
+
+  /**
+   * At exit, once the drain stopped waiting: the spans still on their way from it (ended, and not
+   * taken), which nothing will take now; taken off, so that none is counted twice. None from a
+   * thread answered late that has not switched yet: what it posted is its own exporter's (FLOW.HELD).
+   */
+  takeUnreceived(): number {
+    if (this.late) return 0;
+    return Math.max(0, Atomics.exchange(this._flow, FLOW.IN_FLIGHT_SPANS, 0));
   }
 
   /**
@@ -67,6 +77,11 @@ export class ThreadPeer {
     if (Atomics.load(this._flow, FLOW.EXITED) === 1) return 0;
     if (Atomics.compareExchange(this._flow, FLOW.CLAIM, 0, CLAIM_OWN) > 0) return 0;
     return Math.max(0, Atomics.load(this._flow, FLOW.HELD));
+  }
+
+  /** Its `exit` event ran, or what went with it was said (`markEnded`): it ends no more spans. */
+  get ended(): boolean {
+    return Atomics.load(this._flow, FLOW.EXITED) === 1;
   }
 
   /** What went with it was said (`reportStoppedThread`): not counted again (the exit path's drain). */

@@ -93,6 +93,8 @@ export class DropReporter implements ExportObserver {
   /** Loss lines printed so far, and the spans they counted by kind: the summary repeats no single line. */
   private _lossLines = 0;
   private readonly _said: Record<LossKind, number> = { dropped: 0, other: 0, failed: 0, rejected: 0 };
+  /** Drops the exit path's loss line names (`saidAtExit`). */
+  private _saidAtExit = 0;
 
   constructor(
     private readonly _stats: ExportCounters,
@@ -119,6 +121,14 @@ export class DropReporter implements ExportObserver {
     this._otherDropCause = cause;
     this._otherDropTotal += count;
     this._record(this._otherDrops, count);
+  }
+
+  /**
+   * `count` spans counted dropped in the stats are named, with their cause, by the loss line at
+   * exit (worker threads' spans that never reached the main thread): the summary does not repeat them.
+   */
+  saidAtExit(count: number): void {
+    this._saidAtExit += count;
   }
 
   /** Spans whose export failed after every retry (or were still queued when shutdown's time ran out). */
@@ -353,8 +363,9 @@ export class DropReporter implements ExportObserver {
     this._trouble.flush(2);
     const { exported, failed } = this._stats;
     const rejected = this._stats.rejected ?? 0;
-    const other = Math.min(this._otherDropTotal, this._stats.dropped);
-    const dropped = this._stats.dropped - other;
+    const unsaid = Math.max(0, this._stats.dropped - this._saidAtExit);
+    const other = Math.min(this._otherDropTotal, unsaid);
+    const dropped = unsaid - other;
     if (dropped === 0 && other === 0 && failed === 0 && rejected === 0) return;
     const said = this._said;
     if (

@@ -39,24 +39,60 @@ async function run(script: string, env: Record<string, string>, signal = true) {
   }
 }
 
+const OPEN_IN_THREADS =
+  "\\d+ were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them";
+const UNRECEIVED =
+  /^(\d+) ended in worker threads? (.+) had not reached the main thread after the exit waited \d+ ms for them: the thread was stopped before it posted them, or not run in time$/;
+
 /**
  * Nothing lost at exit, but a span a thread had started and not ended when the process stopped it
- * (it may be stopped inside `withSpan`): counted as such, once.
+ * (it may be stopped inside `withSpan`): counted as such, once; and, on a loaded host, spans a
+ * thread ended that had not reached the main thread when the exit stopped waiting, counted and
+ * named per thread. Returns those per producer (`thread-<id>.ids`): the only misses tolerated.
  */
-function expectNoLossButOpenInThreads(stderr: string) {
+function lossesInThreads(stderr: string): Map<string, number> {
   const lines = stderr.split('\n').filter((line) => line.includes('lost at exit'));
-  for (const line of lines)
-    expect(line).toMatch(
-      /^\[@acme\/otel\] \d+ spans? (?:was|were) lost at exit: \d+ were still open in worker threads, which Node stops at exit without their 'exit' event, so nothing ended them$/,
-    );
+  expect(lines.length).toBeLessThanOrEqual(1);
+  const unreceived = new Map<string, number>();
+  for (const line of lines) {
+    const match = /^\[@acme\/otel\] (\d+) spans? (?:was|were) lost at exit: (.*)$/.exec(line);
+    expect(match, line).not.toBeNull();
+    let total = 0;
+    for (const cause of match![2]!.split('; ')) {
+      if (new RegExp(`^${OPEN_IN_THREADS}$`).test(cause)) {
+        total += Number(cause.split(' ')[0]);
+        continue;
+      }
+      const named = UNRECEIVED.exec(cause);
+      expect(named, `an unexpected cause: ${cause}`).not.toBeNull();
+      total += Number(named![1]);
+      // `7` (one thread), or `4 (3), 7 (2)`.
+      const threads = /^\d+$/.test(named![2]!)
+        ? [[named![2]!, named![1]!]]
+        : [...named![2]!.matchAll(/(\d+) \((\d+)\)/g)].map((m) => [m[1]!, m[2]!]);
+      for (const [thread, count] of threads) unreceived.set(`thread-${thread}.ids`, Number(count));
+    }
+    expect(total, line).toBe(Number(match![1]));
+  }
+  return unreceived;
 }
 
-function expectAllArrived(ended: Map<string, Set<string>>, received: Set<string>, producers: number) {
+/** Every span each producer ended arrived, but those the loss line at exit counted and named for it. */
+function expectAllArrived(
+  ended: Map<string, Set<string>>,
+  received: Set<string>,
+  producers: number,
+  named = new Map<string, number>(),
+) {
   expect(ended.size).toBe(producers);
   for (const [producer, ids] of ended) {
     expect(ids.size, producer).toBeGreaterThan(50);
     const missing = [...ids].filter((id) => !received.has(id));
-    expect(missing, `${producer}: ${missing.length} of ${ids.size} ended spans missing`).toEqual([]);
+    const tolerated = named.get(producer) ?? 0;
+    expect(
+      missing.length,
+      `${producer}: ${missing.length} of ${ids.size} ended spans missing, ${tolerated} counted lost`,
+    ).toBeLessThanOrEqual(tolerated);
   }
 }
 
@@ -77,8 +113,7 @@ describe('SIGTERM while spans are being produced', () => {
       ACME_OTEL_WORKER_THREADS: 'true',
     });
     expect(exitStatus(result)).toBe(143);
-    expectNoLossButOpenInThreads(result.stderr);
-    expectAllArrived(ended, received, 3);
+    expectAllArrived(ended, received, 3, lossesInThreads(result.stderr));
   });
 
   it('worker threads: process.exit() after the main thread was blocked: what the threads ended meanwhile arrives', async () => {
@@ -88,8 +123,7 @@ describe('SIGTERM while spans are being produced', () => {
       false,
     );
     expect(exitStatus(result)).toBe(3);
-    expectNoLossButOpenInThreads(result.stderr);
-    expectAllArrived(ended, received, 2);
+    expectAllArrived(ended, received, 2, lossesInThreads(result.stderr));
   });
 
   it('a worker thread traced in an untraced process exports its spans itself (no main thread answered)', async () => {

@@ -93,4 +93,18 @@ describe('a worker thread’s scopes and resources in the main thread', () => {
     Atomics.add(counters, 2, 2);
     expect(peer.losses()).toEqual({ dropped: 2, truncated: 0, tooLarge: 0, unencodable: 0 });
   });
+
+  it('at exit, takes what is still on its way once; none from a thread answered late (its own exporter’s)', () => {
+    const counters = flow();
+    const peer = new ThreadPeer(counters);
+    Atomics.store(counters, 0, 2);
+    expect(peer.takeUnreceived()).toBe(2);
+    expect(peer.takeUnreceived()).toBe(0);
+    expect(peer.inFlight).toBe(0);
+    const late = new ThreadPeer(counters);
+    late.late = true;
+    Atomics.store(counters, 0, 4);
+    expect(late.takeUnreceived()).toBe(0);
+    expect(late.inFlight).toBe(4);
+  });
 });

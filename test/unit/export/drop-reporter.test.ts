@@ -273,6 +273,20 @@ describe('DropReporter', () => {
     );
   });
 
+  it('does not repeat in its summary the drops the loss line at exit named (worker threads’ at exit)', () => {
+    for (const dropped of [3, 5]) {
+      const stats = createExportStats();
+      stats.exported = 40;
+      stats.dropped = dropped;
+      const reporter = new DropReporter(stats);
+      reporter.saidAtExit(3);
+      reporter.shutdown();
+    }
+    expect(lines).toEqual([
+      '[@acme/otel] export summary at shutdown: 2 spans dropped (queue full), 40 spans exported; cause: overloaded: spans produced faster than they are exported',
+    ]);
+  });
+
   it('keeps no timer alive on its own (unref)', () => {
     const reporter = new DropReporter(createExportStats(), { intervalMillis: 60_000 });
     reporter.recordDrop(1);
