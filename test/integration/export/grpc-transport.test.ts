@@ -376,6 +376,32 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     }
   });
 
+  // An http:// endpoint on a TLS port (or any server that hangs up on the HTTP/2 preface): the
+  // connection closes before the server sent a SETTINGS frame. Named "rejecting exports (CANCELLED
+  // … RST_STREAM CANCEL)", as if a collector had answered, with no hint of the port or https://.
+  it('a connection closed before the server spoke HTTP/2 (a TLS port): unreachable, with the port/https hint', async () => {
+    const server = createTcpServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.destroy()); // as Node's TLS server does with a non-TLS hello
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const error = errorOf(await transport({ url }).send(request('x'), 2_000));
+      expect(error.code).toBe(14);
+      expect(error.details).toBe(
+        'the connection closed before the server spoke HTTP/2 on it (no SETTINGS frame)',
+      );
+      expect(isRetryableExportError(error)).toBe(true);
+      expect(collectorCause(error, collectorNaming(url))).toBe(
+        `collector unreachable at ${url} (UNAVAILABLE (14): the connection closed before the server spoke HTTP/2 on it (no SETTINGS frame)); it does not answer HTTP/2 (OTLP/gRPC) there: an OTLP/HTTP port (4318 by default; OTLP/gRPC is 4317), or one that needs https://?`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('a stream reset with REFUSED_STREAM is UNAVAILABLE', async () => {
     const url = await h2Server((stream) => {
       stream.on('error', () => {});
