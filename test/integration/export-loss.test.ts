@@ -211,7 +211,7 @@ describe("a collector's message with a secret and terminal sequences", () => {
         partialSuccess: {
           rejectedSpans: 'half',
           errorMessage:
-            'denied password=hunter2-canary for Authorization: Bearer sk_live_canary0123456789 \u001b]0;owned\u0007 end',
+            'denied \u001b]0;owned\u0007 password=hunter2-canary for Authorization: Bearer sk_live_canary0123456789',
         },
       });
       const { child } = await start({
@@ -225,8 +225,9 @@ describe("a collector's message with a secret and terminal sequences", () => {
       await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
       expect(await stop(child)).toBe(143);
       const output = child.output();
-      expect(output).not.toMatch(/hunter2|sk_live_canary|owned\u0007/);
-      expect(output).not.toContain('\u001b');
+      expect(output).not.toMatch(/hunter2|sk_live_canary/);
+      for (const raw of ['\u001b', '\u0007']) expect(output).not.toContain(raw);
+      expect(output).toContain('\\x1b]0;owned\\x07');
       expect(output).toMatch(/rejected [\d,]+ spans? in the last \d+ s \(partial success\): denied /);
       expect(output).toMatch(/export summary at shutdown: .*rejecting spans: denied /);
     },
