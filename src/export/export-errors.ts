@@ -1,4 +1,4 @@
-import { grpcCodeName } from './otlp/grpc-status.js';
+import { grpcCodeName, UNSPOKEN_CLOSE } from './otlp/grpc-status.js';
 import { askedRetryDelay, formatRetryDelay } from './otlp/retry-delay.js';
 
 // How the 0.223 exporters report failures (read from node_modules, @opentelemetry/*-exporter-base 0.223.1):
@@ -206,7 +206,10 @@ export function endpointHint(error: unknown): string | undefined {
       return 'it does not speak TLS there: for a plaintext collector use http://';
     if (code === 'HPE_INVALID_CONSTANT' || /Parse Error: Expected HTTP\//.test(message))
       return 'it does not answer HTTP/1.1 (OTLP/HTTP) there: an OTLP/gRPC port (4317 by default; OTLP/HTTP is 4318), or one that needs https://?';
-    if (code === 'ERR_HTTP2_ERROR' && /^Protocol error$/i.test(message.trim()))
+    if (
+      (code === 'ERR_HTTP2_ERROR' && /^Protocol error$/i.test(message.trim())) ||
+      (code === 14 && message.endsWith(UNSPOKEN_CLOSE))
+    )
       return 'it does not answer HTTP/2 (OTLP/gRPC) there: an OTLP/HTTP port (4318 by default; OTLP/gRPC is 4317), or one that needs https://?';
     if (
       typeof code === 'string' &&

@@ -201,6 +201,40 @@ describe("a collector's message cannot forge or break our lines", () => {
   }, 20_000);
 });
 
+describe("a collector's message with a secret and terminal sequences", () => {
+  it.each(['grpc', 'http/protobuf'] as const)(
+    'is scrubbed and escaped on every line, the summary too (%s)',
+    async (protocol) => {
+      // A collector (or a proxy) echoing the request's credentials back, with a title-setting OSC
+      // sequence and a bell: neither the secret nor a raw control character reaches stderr.
+      rx.setMode({
+        partialSuccess: {
+          rejectedSpans: 'half',
+          errorMessage:
+            'denied \u001b]0;owned\u0007 password=hunter2-canary for Authorization: Bearer sk_live_canary0123456789',
+        },
+      });
+      const { child } = await start({
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_EXPORTER_OTLP_ENDPOINT:
+          protocol === 'grpc' ? rx.endpoint : rx.httpEndpoint!.replace('/v1/traces', ''),
+        SPANS_PER_TICK: '2',
+        QUEUE: '2048',
+        BATCH: '20',
+      });
+      await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
+      expect(await stop(child)).toBe(143);
+      const output = child.output();
+      expect(output).not.toMatch(/hunter2|sk_live_canary/);
+      for (const raw of ['\u001b', '\u0007']) expect(output).not.toContain(raw);
+      expect(output).toContain('\\x1b]0;owned\\x07');
+      expect(output).toMatch(/rejected [\d,]+ spans? in the last \d+ s \(partial success\): denied /);
+      expect(output).toMatch(/export summary at shutdown: .*rejecting spans: denied /);
+    },
+    15_000,
+  );
+});
+
 // A script that ends while its collector is down: the flush retried until the shutdown timeout,
 // and the loss line blamed only the timeout ("the shutdown timeout (1000 ms) was used up"), then
 // a held-back "export failing, retrying" line came after that verdict, as if it still retried.

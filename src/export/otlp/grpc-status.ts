@@ -139,3 +139,10 @@ export function decodeGrpcMessage(raw: unknown): string {
     return raw;
   }
 }
+
+/**
+ * The details of a call whose connection the server closed before it sent a SETTINGS frame
+ * (grpc-transport.ts): no HTTP/2 server there. export-errors.ts (endpointHint) names the likely port mistake.
+ */
+export const UNSPOKEN_CLOSE =
+  'the connection closed before the server spoke HTTP/2 on it (no SETTINGS frame)';

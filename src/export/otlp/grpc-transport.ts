@@ -14,6 +14,7 @@ import {
   GrpcStatusError,
   statusFromHttp,
   statusFromRstCode,
+  UNSPOKEN_CLOSE,
 } from './grpc-status.js';
 import { grpcRetryDelay } from './retry-delay.js';
 
@@ -404,6 +405,12 @@ class UnaryCall {
       return failure(statusFromHttp(this._httpStatus), `Received HTTP status code ${this._httpStatus}`);
     }
     const rst = this._stream.rstCode;
+    if (rst === 0x8 /* CANCEL */ && this._connected() && !this._spoke()) {
+      // The server hung up on the HTTP/2 preface without a SETTINGS frame: no collector answered
+      // ("rejecting exports (CANCELLED)" said one had). A TLS port reached with http://, or a port
+      // of another protocol: UNAVAILABLE, with its hint (export-errors.ts, endpointHint).
+      return failure(GRPC_STATUS.UNAVAILABLE, UNSPOKEN_CLOSE);
+    }
     if (rst === 0x8 /* CANCEL */) {
       this.cancelledByPeer = true;
       return failure(

@@ -35,7 +35,9 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d{1,10}$/.test(text)) return boundedRetryDelay(Number(text) * 1000);
-  if (text.length > 64) return undefined;
+  // Every HTTP-date form names its month in letters; V8's lenient Date.parse reads "-5" or "1.5"
+  // as dates in 2001 (a wait of 0: an answer the collector did not give).
+  if (text.length > 64 || !/[a-z]{3}/i.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : boundedRetryDelay(Math.max(0, at - now));
 }

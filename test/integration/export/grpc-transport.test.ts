@@ -376,6 +376,69 @@ describe('GrpcTransport failures without a gRPC answer', () => {
     }
   });
 
+  // An http:// endpoint on a TLS port (or any server that hangs up on the HTTP/2 preface): the
+  // connection closes before the server sent a SETTINGS frame. Named "rejecting exports (CANCELLED
+  // … RST_STREAM CANCEL)", as if a collector had answered, with no hint of the port or https://.
+  it('a connection closed before the server spoke HTTP/2 (a TLS port): unreachable, with the port/https hint', async () => {
+    const server = createTcpServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.destroy()); // as Node's TLS server does with a non-TLS hello
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const error = errorOf(await transport({ url }).send(request('x'), 2_000));
+      expect(error.code).toBe(14);
+      expect(error.details).toBe(
+        'the connection closed before the server spoke HTTP/2 on it (no SETTINGS frame)',
+      );
+      expect(isRetryableExportError(error)).toBe(true);
+      expect(collectorCause(error, collectorNaming(url))).toBe(
+        `collector unreachable at ${url} (UNAVAILABLE (14): the connection closed before the server spoke HTTP/2 on it (no SETTINGS frame)); it does not answer HTTP/2 (OTLP/gRPC) there: an OTLP/HTTP port (4318 by default; OTLP/gRPC is 4317), or one that needs https://?`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('an answer trickled a byte at a time still ends at the deadline, as DEADLINE_EXCEEDED', async () => {
+    const url = await h2Server((stream) => {
+      stream.on('error', () => {});
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+      const drip = setInterval(() => stream.write(Buffer.from([0])), 20);
+      stream.on('close', () => clearInterval(drip));
+    });
+    const error = errorOf(await transport({ url }).send(request('x'), 300));
+    expect(error.code).toBe(4);
+    expect(error.details).toBe('Deadline exceeded after 300 ms');
+  });
+
+  it('a redirect is not followed: the status is the failure, and the other port sees nothing', async () => {
+    let elsewhere = 0;
+    const other = createTcpServer((socket) => {
+      elsewhere++;
+      socket.destroy();
+    });
+    other.listen(0, '127.0.0.1');
+    await once(other, 'listening');
+    try {
+      const to = `http://127.0.0.1:${(other.address() as AddressInfo).port}/opentelemetry.proto.collector.trace.v1.TraceService/Export`;
+      const url = await h2Server((stream) => {
+        stream.respond({ ':status': 307, location: to });
+        stream.end();
+      });
+      const error = errorOf(await transport({ url }).send(request('x'), 2_000));
+      expect(error.code).toBe(2);
+      expect(error.details).toBe('Received HTTP status code 307');
+      expect(isRetryableExportError(error)).toBe(false);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(elsewhere).toBe(0);
+    } finally {
+      other.close();
+    }
+  });
+
   it('a stream reset with REFUSED_STREAM is UNAVAILABLE', async () => {
     const url = await h2Server((stream) => {
       stream.on('error', () => {});

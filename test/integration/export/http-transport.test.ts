@@ -296,6 +296,44 @@ describe('OTLP/HTTP transport', () => {
     expect(await openConnections(s)).toBe(0);
   });
 
+  it('an answer trickled a byte at a time still ends at the timeout, as a timeout, and its connection with it', async () => {
+    // Each byte would reset a socket idle timeout: the bound is the request's own timer.
+    const { server: s, url } = await httpServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/x-protobuf', 'Content-Length': '100000' });
+      const drip = setInterval(() => res.write('\0'), 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    const error = ((await transport({ url }).send(request('a'), 300)) as { error: Error }).error;
+    expect(error.message).toBe('Request timed out after 300 ms');
+    expect(classifyExportError(error)).toBe('timeout');
+    for (let i = 0; i < 50 && (await openConnections(s)) > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await openConnections(s)).toBe(0);
+  });
+
+  it("a header list past Node's limit fails at once, named, and is not retried", async () => {
+    const raw = createTcpServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        let head = 'HTTP/1.1 200 OK\r\n';
+        for (let i = 0; i < 5_000; i++) head += `x-h${i}: ${'v'.repeat(20)}\r\n`;
+        socket.end(`${head}content-length: 0\r\n\r\n`);
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1/traces`;
+      const error = ((await transport({ url }).send(request('a'), 5_000)) as { error: Error }).error;
+      expect((error as { code?: string }).code).toBe('HPE_HEADER_OVERFLOW');
+      expect(isRetryableExportError(error)).toBe(false);
+      expect(lossLine(url, error)).toBe(
+        `[@acme/otel] failed to export 3 spans to ${url}: HPE_HEADER_OVERFLOW: Parse Error: Header overflow`,
+      );
+    } finally {
+      raw.close();
+    }
+  });
+
   it(`an answer past ${MAX_RESPONSE_BYTES} bytes is not read, and not retried`, async () => {
     const url = await server((_req, res) => {
       res.writeHead(200);

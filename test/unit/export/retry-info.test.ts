@@ -166,4 +166,24 @@ describe('askedRetryDelay: the wait a failed call asks for, from any transport',
     expect(parseRetryAfter('9999999999')).toBe(MAX_RETRY_DELAY_MILLIS);
     expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', 0)).toBe(MAX_RETRY_DELAY_MILLIS);
   });
+
+  it('HTTP Retry-After that is neither delay-seconds nor a date is no answer (V8 reads "-5" as a date in 2001)', () => {
+    for (const value of [
+      '-5',
+      '1.5',
+      '+5',
+      '5 6',
+      '1e9',
+      'NaN',
+      '99999999999',
+      '9'.repeat(8_000),
+      ' '.repeat(10_000),
+    ])
+      expect({ value: value.slice(0, 12), ms: parseRetryAfter(value) }).toEqual({
+        value: value.slice(0, 12),
+        ms: undefined,
+      });
+    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT')).toBe(0); // a date past: at once
+    expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', Date.UTC(1994, 10, 6, 8, 49, 30))).toBe(7_000);
+  });
 });
