@@ -6,6 +6,7 @@
 export interface RequestOutput {
   /** A field header: one-byte tag, then the length as a varint. */
   header(tag: number, length: number): void;
+  /** Envelope bytes (resource, scope, schema URL), which never change once encoded. */
   copy(source: Uint8Array): void;
   spans(slab: Buffer, start: number, end: number): void;
 }
@@ -44,8 +45,13 @@ export class WholeOutput extends BufferOutput {
 
 /**
  * The request as consecutive buffers for a transport that writes them one after the other: the
- * envelopes in one small buffer of `envelopeBytes`, and views of the slabs for the spans. Nothing
- * the size of the request is allocated or copied. Until 2026-12-04 each export copied its spans
+ * field headers in one small buffer of `headerBytes`, the envelopes (resource, scope) as the bytes
+ * they were encoded into once (request.ts), and views of the slabs for the spans. Nothing the size
+ * of the request is allocated or copied. Until 2026-12-07 the envelopes were copied into the
+ * request's own buffer (~1 KiB a request for the bench's resource, from Node's shared 8 KiB
+ * buffer pool): a call that outlives two scavenges is promoted with that buffer, which then kept
+ * its pool block out of the process's memory until the next mark-compact; under steady load the
+ * bench server's external memory grew ~20 KiB/s that way (docs/performance.md, 2026-12-07). Until 2026-12-04 each export copied its spans
  * into fresh 64 KiB chunks: a second copy of every queued byte, alive for the whole export, whose
  * memory came back only when V8 collected the buffers that held it (a slow collector's exports
  * outlive two scavenges, and their buffers then wait for a mark-compact: docs/performance.md).
@@ -57,6 +63,14 @@ export class ViewOutput extends BufferOutput {
   spans(slab: Buffer, start: number, end: number): void {
     this._flush();
     this._chunks.push(slab.subarray(start, end));
+  }
+
+  /** Referenced, not copied: the caller's envelope bytes never change (RequestOutput.copy). */
+  override copy(source: Uint8Array): void {
+    this._flush();
+    this._chunks.push(
+      Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.length),
+    );
   }
 
   /** The chunks, in order; one empty chunk for an empty request. */

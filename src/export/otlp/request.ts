@@ -11,6 +11,8 @@ import { writeResource, writeScope } from './span-encoder.js';
 const resourceBytes = new WeakMap<Resource, Uint8Array>();
 const scopeBytes = new WeakMap<InstrumentationScope, Uint8Array>();
 const scratch = new ProtoWriter();
+/** A field header: a one-byte tag and a length varint (at most 5 bytes under 32 GiB). */
+const MAX_HEADER_BYTES = 6;
 
 /**
  * One ExportTraceServiceRequest for spans that are already encoded (or plain `ReadableSpan`s,
@@ -30,8 +32,8 @@ export function buildTraceRequest(spans: EncodedSpans | readonly ReadableSpan[])
 
 /**
  * The same request as {@link buildTraceRequest}, as consecutive buffers for a transport that
- * writes them one after the other: the envelopes (resource, scope, field headers) in one small
- * buffer, and the spans as views of the slabs they were encoded into when they ended
+ * writes them one after the other: the field headers in one small buffer, the resource's and
+ * scopes' bytes as encoded once (shared by every request), and the spans as views of the slabs they were encoded into when they ended
  * (encoded-queue.ts). Nothing the size of the request is allocated or copied; the caller holds
  * the slabs until its call is over (`holdSlabs`), so that the queue does not reuse them meanwhile.
  * Memoized for a retried export.
@@ -43,7 +45,9 @@ export function traceRequestChunks(spans: EncodedSpans | readonly ReadableSpan[]
   if (batch.request) return [batch.request];
   if (!batch.chunks) {
     const plan = planRequest(batch);
-    const out = new ViewOutput(plan.total - plan.spanBytes);
+    let headers = 0;
+    for (const group of plan.groups) headers += 1 + group.scopes.length;
+    const out = new ViewOutput(MAX_HEADER_BYTES * headers);
     writeRequest(plan, out);
     batch.chunks = out.finish();
   }
