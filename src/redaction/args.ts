@@ -7,6 +7,7 @@ import {
   UPPER_P_PASSWORD_TOOLS,
   W_PASSWORD_TOOLS,
 } from './cli-flags.js';
+import { isSecretSetting } from './config-set.js';
 import { httpClientCredentialAt, httpClientFlag, httpClientOf } from './http-client-flags.js';
 import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
 import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
@@ -71,6 +72,8 @@ function passwordFlagsAfter(arg: string, previous: string | undefined): readonly
  *   negated flag, `--no-password`, takes none;
  * - after curl `-b` cookie data, `-E`/`--cert` a certificate's password, after HTTPie `-a user:pw`
  *   (http-client-flags.ts);
+ * - `aws configure set`, `npm config set` a secret-named setting's value, `dotnet user-secrets set` any
+ *   (config-set.ts);
  * - kubectl's `--from-literal=key=…` hides the value whatever the key, but after `create configmap`;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
  * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password, also as one argument;
@@ -97,6 +100,8 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   // curl or HTTPie (http-client-flags.ts), and the credential its last flag takes next.
   let httpClient = 0;
   let clientNext = 0;
+  // `config set`, `configure set`, `user-secrets set` (config-set.ts): the command word, once `set` follows it.
+  let settingOf: string | undefined;
   const positional = positionalPasswords(args);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -189,6 +194,15 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       out.push(`-p${replacement}`);
       continue;
     }
+    if (settingOf !== undefined && !arg.startsWith('-')) {
+      // The setting's name: its value, the next argument, is hidden when it is a secret.
+      hideNext = isSecretSetting(settingOf, arg);
+      settingOf = undefined;
+      out.push(redactor.text(arg));
+      continue;
+    }
+    if (arg === 'set' && (before === 'config' || before === 'configure' || before === 'user-secrets'))
+      settingOf = before;
     if (BARE_FLAG.test(arg)) {
       // `--no-password` takes no value (cli-flags.ts's isNegated): the next argument is kept.
       hideNext =

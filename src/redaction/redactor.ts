@@ -9,6 +9,7 @@ import { createAuthUserPassScrubber } from './auth-userpass.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isWhiteSpace } from './chars.js';
 import { createCliFlagScrubber } from './cli-flags.js';
+import { createConfigSetScrubber } from './config-set.js';
 import { scrubCookieHeader } from './cookie-header.js';
 import { createDbErrorValueScrubber } from './db-error-values.js';
 import {
@@ -398,6 +399,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const cliFlags = createCliFlagScrubber(replacement);
   const fromLiteral = createFromLiteralScrubber(replacement);
   const httpClientFlags = createHttpClientFlagScrubber(replacement);
+  const configSet = createConfigSetScrubber(replacement);
   const authUserPass = createAuthUserPassScrubber(replacement);
   const positional = createPositionalPasswordScrubber(replacement);
   const stdinPasswords = createStdinPasswordScrubber(replacement);
@@ -456,8 +458,11 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
-    const flags = httpClientFlags(
-      fromLiteral(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+    const flags = configSet(
+      httpClientFlags(
+        fromLiteral(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+        budget,
+      ),
       budget,
     );
     const credentials = authUserPass(stdinPasswords(positional(flags, budget), budget), budget);

@@ -505,6 +505,11 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['curl, quotes unclosed', "-b 'a=", ['text'], 'curl '],
   ['HTTPie, near misses', 'http https httpd curls -a a:b | ', ['text']],
   ['HTTPie, commands ended', 'http -a a:b; && || ', ['text']],
+  ['config set', 'config set a_token b ', ['text']],
+  ['config set, flags', 'config set -a -b -c -d -e ', ['text']],
+  ['config set, near misses', 'config setconfigure set user-secrets set', ['text']],
+  ['config set, long value', 'b', ['text'], 'npm config set a_token '],
+  ['config set, unclosed quotes', 'user-secrets set "a', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */
