@@ -1,4 +1,5 @@
 import {
+  isNegated,
   isOneDashSecretName,
   K_PASSWORD_TOOLS,
   P_PASSWORD_TOOLS,
@@ -6,6 +7,8 @@ import {
   UPPER_P_PASSWORD_TOOLS,
   W_PASSWORD_TOOLS,
 } from './cli-flags.js';
+import { isSecretSetting } from './config-set.js';
+import { httpClientCredentialAt, httpClientFlag, httpClientOf } from './http-client-flags.js';
 import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
 import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
 import { MAX_WORDS, positionalPassword, positionalToolOf } from './positional-passwords.js';
@@ -65,7 +68,13 @@ function passwordFlagsAfter(arg: string, previous: string | undefined): readonly
  * Scrubs a command line given as separate arguments (`process.command_args`):
  * - `--db-url=postgres://admin:pw@db/prod` keeps the name and scrubs the value as text (URL
  *   userinfo, tokens, `password=` pairs);
- * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value;
+ * - `--api-key=…`, and `--password secret` (the value in the next argument) hide the value; a
+ *   negated flag, `--no-password`, takes none;
+ * - after curl `-b` cookie data, `-E`/`--cert` a certificate's password, after HTTPie `-a user:pw`
+ *   (http-client-flags.ts);
+ * - `aws configure set`, `npm config set` a secret-named setting's value, `dotnet user-secrets set` any
+ *   (config-set.ts);
+ * - kubectl's `--from-literal=key=…` hides the value whatever the key, but after `create configmap`;
  * - `-p…` (a password glued to `-p`, as mysql and psql-style tools take it) hides what follows `-p`;
  * - after redis-cli (valkey-cli, keydb-cli), `-a password` hides the password, also as one argument;
  *   after sshpass, `docker login`, `az login` (and the other `login`s of cli-flags.ts) `-p password`, after sqlcmd `-P password`, after
@@ -86,6 +95,13 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   let passPhraseNext = false;
   // A tool whose `-p` takes the password glued (`mysql -pSecret`): `-password` is `-p` and `assword`.
   let gluedP = false;
+  // `kubectl create configmap` (or `cm`): its `--from-literal` values are no secrets.
+  let configMap = false;
+  // curl or HTTPie (http-client-flags.ts), and the credential its last flag takes next.
+  let httpClient = 0;
+  let clientNext = 0;
+  // `config set`, `configure set`, `user-secrets set` (config-set.ts): the command word, once `set` follows it.
+  let settingOf: string | undefined;
   const positional = positionalPasswords(args);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -101,6 +117,14 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       userNext = undefined;
       if (at !== -1) {
         out.push(withoutPassword(arg, at, replacement));
+        continue;
+      }
+    }
+    if (clientNext !== 0) {
+      const at = arg.startsWith('-') ? -1 : httpClientCredentialAt(clientNext, arg);
+      clientNext = 0;
+      if (at !== -1) {
+        out.push(arg.slice(0, at) + replacement);
         continue;
       }
     }
@@ -131,10 +155,17 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       out.push(redisPassword[0] + replacement);
       continue;
     }
+    configMap ||= (arg === 'configmap' || arg === 'cm') && before === 'create';
     const withValue = FLAG_WITH_VALUE.exec(arg);
     if (withValue) {
       const name = withValue[1]!;
       const value = arg.slice(withValue[0].length);
+      // kubectl's `create secret … --from-literal=key=value`: every value is a secret (from-literal.ts).
+      const key = name === '--from-literal' && !configMap ? value.indexOf('=') : -1;
+      if (key > 0 && key < value.length - 1) {
+        out.push(`${name}=${value.slice(0, key + 1)}${replacement}`);
+        continue;
+      }
       const at = USER_FLAG.test(name) ? passwordAt(value, isSambaUser(name)) : -1;
       out.push(
         `${name}=${
@@ -163,13 +194,28 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       out.push(`-p${replacement}`);
       continue;
     }
+    if (settingOf !== undefined && !arg.startsWith('-')) {
+      // The setting's name: its value, the next argument, is hidden when it is a secret.
+      hideNext = isSecretSetting(settingOf, arg);
+      settingOf = undefined;
+      out.push(redactor.text(arg));
+      continue;
+    }
+    if (arg === 'set' && (before === 'config' || before === 'configure' || before === 'user-secrets'))
+      settingOf = before;
     if (BARE_FLAG.test(arg)) {
-      hideNext = SECRET_FLAG.test(arg) || (redisCli && arg === '-a') || passwordFlags?.includes(arg) === true;
+      // `--no-password` takes no value (cli-flags.ts's isNegated): the next argument is kept.
+      hideNext =
+        (SECRET_FLAG.test(arg) && !(arg.startsWith('--') && isNegated(arg, 2, arg.length))) ||
+        (redisCli && arg === '-a') ||
+        passwordFlags?.includes(arg) === true;
       userNext = USER_FLAG.test(arg) ? arg : undefined;
+      clientNext = httpClientFlag(httpClient, arg);
       out.push(arg);
       continue;
     }
     redisCli ||= isRedisCli(arg);
+    httpClient ||= httpClientOf(programName(arg));
     gluedP ||= GLUED_P_TOOLS.test(programName(arg));
     passwordFlags = passwordFlagsAfter(arg, before) ?? passwordFlags;
     oracleTool = Math.max(oracleTool, oracleToolOf(arg));

@@ -21,7 +21,7 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  *   `--user`, Samba's `user%pw` (smbclient, rpcclient) too;
  * - `--password pw`, `--pass pw` (redis-cli), `--db-password pw`, `--token t`, `--client-secret s`:
  *   a long flag whose name ends in a secret name (as `db_password=` in text, param-names.ts), its
- *   value in the next word; the `--password=pw` form is inline.ts's `password=`; with one dash too
+ *   value in the next word; not a negated one, `--no-password x`, which takes none (isNegated); the `--password=pw` form is inline.ts's `password=`; with one dash too
  *   (`-password pw`, `-api-key k`: Go's flags), when the name is not glued to a letter (`-psecret`);
  * - `-a pw` on a line that names redis-cli (or valkey-cli, keydb-cli), and `-pSecret` on one that
  *   names mysql or mariadb: elsewhere `-a` and `-p` are common flags (`ls -a`, `mkdir -pv`), and
@@ -307,6 +307,16 @@ export function createCliFlagScrubber(replacement: string): CliFlagScrubber {
   };
 }
 
+/**
+ * Whether the long flag's name `text[from, to)` (after `--`) is a negated boolean, `no-` and a name:
+ * `--no-password x` turns a prompt off and takes no value, so `x` is the next argument (yargs',
+ * commander's and argparse's `BooleanOptionalAction` form). Only that form: `--password x` and
+ * `--nopassword x` still hide `x`, and `--no-password=x` is inline.ts's `password=`.
+ */
+export function isNegated(text: string, from: number, to: number): boolean {
+  return to - from > 3 && text.startsWith('no-', from) && isAlnum(text.charCodeAt(from + 3));
+}
+
 /** keytool's and jarsigner's password flags: `-storepass`, `-keypass` (`pass` glued to a word). */
 const KEYSTORE_PASSWORDS = ['storepass', 'keypass'];
 /** Secret names that end a one-dash flag's name only after a `-` or `_`, or as all of it (not `-psecret`, mysql's `-p`). */
@@ -496,7 +506,11 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         from = valueTo;
         return userValue(length === 4);
       }
-      if (!endsInSecretName(text, nameFrom, end, QUERY_SECRET_SUFFIXES, true) || !itemAfter(end + 1))
+      if (
+        isNegated(text, nameFrom, end) ||
+        !endsInSecretName(text, nameFrom, end, QUERY_SECRET_SUFFIXES, true) ||
+        !itemAfter(end + 1)
+      )
         return true;
       at = valueFrom;
     } else if (length === 1) {
@@ -548,6 +562,7 @@ function scrubFlags(text: string, first: number, budget: SecretBudget, replaceme
         }
       } else if (
         (sep === 32 || sep === 9) &&
+        !isNegated(text, dash + 2, end) &&
         endsInSecretName(text, dash + 2, end, QUERY_SECRET_SUFFIXES, true) &&
         valueAt(end, true)
       ) {

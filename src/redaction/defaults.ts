@@ -18,6 +18,10 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = [
   'x-amz-security-token',
   'x-goog-api-key',
   'x-vault-token',
+  // Honeycomb's API key header (`OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=…`, as its docs set
+  // it up) and Azure Functions' function key: neither name says key or token.
+  'x-honeycomb-team',
+  'x-functions-key',
   'x-session-token',
   'x-refresh-token',
   'password',
@@ -47,6 +51,9 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'apikey',
   'x-auth-token',
   'x-csrf-token',
+  // Honeycomb's API key header, Azure Functions' function key (DEFAULT_SECRET_KEYS).
+  'x-honeycomb-team',
+  'x-functions-key',
   'access-token',
   'access_token',
   'accesstoken',

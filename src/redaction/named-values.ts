@@ -9,7 +9,9 @@ import { quoteClose } from './quotes.js';
  * YAML's `- name: DB_PASSWORD` with `value: …` on the next line), CloudFormation's parameters
  * (`"ParameterKey":"DbPassword","ParameterValue":"…"`). The secret name is a value, not a key, so
  * the `name=value` rule (inline.ts) never saw it and the value went out (until 2026-12-07); the same
- * shape in XML is xml-attributes.ts's. The value is hidden when the name ends in a secret name, as an
+ * shape in XML is xml-attributes.ts's. Its items on lines of their own, as `JSON.stringify(env, null,
+ * 2)` and util.inspect of a long or nested list write them (`"name": "DB_PASSWORD",` then `"value":
+ * "…"` on the next line), went out until 2026-12-07 too: a `,` may end the name's line. The value is hidden when the name ends in a secret name, as an
  * attribute key does (`DB_PASSWORD`, `dbPassword`, `GITHUB_TOKEN`); `DB_HOST`'s is kept.
  *
  * Written value first (`{"value":"…","name":"DB_PASSWORD"}`) the same is hidden (scrubValueFirst).
@@ -25,7 +27,7 @@ export type NamedValueScrubber = (text: string, budget?: SecretBudget) => string
  * group 3 is the name (nameEnd says where it ends: the `d` flag's indices cost 1 ms for 256 KB of pairs).
  */
 const LOCATOR =
-  /(?<![A-Za-z0-9_])(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2[ \t]{0,8}(?:,[ \t]{0,64}|\r?\n[ \t]{0,64})(["']?)(?:[Vv]alue|ParameterValue)\4[ \t]{0,8}[:=][ \t]{0,8}/g;
+  /(?<![A-Za-z0-9_])(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2[ \t]{0,8}(?:,[ \t]{0,64}(?:\r?\n[ \t]{0,64})?|\r?\n[ \t]{0,64})(["']?)(?:[Vv]alue|ParameterValue)\4[ \t]{0,8}[:=][ \t]{0,8}/g;
 
 /**
  * The reverse order, `value: …` first (`{"value":"…","name":"DB_PASSWORD"}`, YAML's `- value: …` with
@@ -34,7 +36,7 @@ const LOCATOR =
  */
 const VALUE_FIRST = /(?<![A-Za-z0-9_])(["']?)(?:[Vv]alue|ParameterValue)\1[ \t]{0,8}[:=][ \t]{0,8}/g;
 const NAME_AFTER =
-  /[ \t]{0,8}(?:,[ \t]{0,64}|\r?\n[ \t]{0,64})(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2(?![A-Za-z0-9_.-])/y;
+  /[ \t]{0,8}(?:,[ \t]{0,64}(?:\r?\n[ \t]{0,64})?|\r?\n[ \t]{0,64})(["']?)(?:[Nn]ame|[Kk]ey|ParameterKey)\1[ \t]{0,8}[:=][ \t]{0,8}(["']?)([A-Za-z0-9_.-]{1,128})\2(?![A-Za-z0-9_.-])/y;
 
 /**
  * `alue`: both orders need a `value` name. A regex, not indexOf('alue'): V8 searches a needle
@@ -52,11 +54,11 @@ function firstValueName(text: string): number {
 
 /**
  * How far a match's `alue` can be from its start, LOCATOR's: a quote, `ParameterKey`, a quote, 8
- * blanks, `:`, 8 blanks, a quote, 128 name characters, a quote, 8 blanks, `\r\n` and 64 blanks, a
- * quote, `ParameterV` (246). No match starts further before the first `alue`, so the search starts
- * there: 256 KB with one `value` at its end was read whole, each `name` in it tried (2 ms).
+ * blanks, `:`, 8 blanks, a quote, 128 name characters, a quote, 8 blanks, `,`, 64 blanks, `\r\n` and
+ * 64 blanks, a quote, `ParameterV` (311). No match starts further before the first `alue`, so the
+ * search starts there: 256 KB with one `value` at its end was read whole, each `name` in it tried (2 ms).
  */
-const LOCATOR_REACH = 1 + 12 + 1 + 8 + 1 + 8 + 1 + 128 + 1 + 8 + 66 + 1 + 10;
+const LOCATOR_REACH = 1 + 12 + 1 + 8 + 1 + 8 + 1 + 128 + 1 + 8 + 131 + 1 + 10;
 /** The same for VALUE_FIRST: a quote and `ParameterV`. */
 const VALUE_FIRST_REACH = 1 + 10;
 

@@ -1,7 +1,7 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isAlnum, isScrubbed, lineEnd } from './chars.js';
+import { isFieldNameItem } from './field-name-items.js';
 import { endsInSecretName, type SecretSuffixes } from './param-names.js';
-import { quoteClose } from './quotes.js';
 
 /**
  * A secret as a pair of two quoted items, name then value: Python's tuples (`('password', 'hunter2')`,
@@ -12,9 +12,10 @@ import { quoteClose } from './quotes.js';
  * two items: `(` then a quoted name that ends in a secret name (as an attribute key does), `,`, a
  * quoted value and `)`; in brackets, only inside a list or a call (`[[`, `, [`, `([`), since a
  * top-level `['password', 'email']` is a list of field names. A 2-tuple of field names
- * (`('password', 'email')`) is read as a pair too: hiding a word is the safer mistake. A value that
- * does not close on its line (a text cut short) is hidden to the line's end; `('password', None)`
- * is kept.
+ * (`('password', 'email')`) keeps its second item when that is one of a closed list of a form's
+ * field names, whole (field-name-items.ts); any other is hidden, `('password', 'name')` too: hiding
+ * a word is the safer mistake. A value that does not close on its line (a text cut short) is hidden
+ * to the line's end; `('password', None)` is kept.
  *
  * Linear: LOCATOR's runs are bounded and each followed by what it cannot take; the value is read once
  * (to its close on its line), and the search goes on after it.
@@ -53,6 +54,23 @@ function closedBy(text: string, at: number, close: number): boolean {
   return text.charCodeAt(p) === close;
 }
 
+/**
+ * Where the item quoted at `open` closes on its line, or -1. A backslash escapes the next character
+ * in both quotes, as in Python and JavaScript: util.inspect writes `'it\'s'` for a string holding
+ * all three quotes, and quoteClose (a shell's `'…'`) ended that item at `\'`, so it was no pair and
+ * went out (until 2026-12-07).
+ */
+function itemClose(text: string, open: number): number {
+  const quote = text.charCodeAt(open);
+  for (let p = open + 1; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || c === 13) return -1;
+    if (c === quote) return p;
+    if (c === 92) p++;
+  }
+  return -1;
+}
+
 export function createPairTupleScrubber(replacement: string, names: SecretSuffixes): PairTupleScrubber {
   return (text, budget = secretBudget()) => {
     if (text.indexOf(',') === -1) return text;
@@ -70,11 +88,13 @@ export function createPairTupleScrubber(replacement: string, names: SecretSuffix
       const bracket = text.charCodeAt(opener) === 91;
       if (bracket && !nested(text, opener)) continue;
       if (!endsInSecretName(text, nameFrom, nameTo, names, true)) continue;
-      const close = quoteClose(text, open, text.length, false);
+      const close = itemClose(text, open);
       const to = close === -1 ? lineEnd(text, open + 1) : close;
       LOCATOR.lastIndex = close === -1 ? to : close + 1;
       if (close !== -1 && !closedBy(text, close + 1, bracket ? 93 : 41)) continue;
       if (to <= open + 1 || isScrubbed(text, open + 1, to, replacement)) continue;
+      // Closed, and closing the pair (above): `('password', 'email')` names two fields.
+      if (close !== -1 && isFieldNameItem(text, open + 1, close)) continue;
       out += text.slice(copied, open + 1) + replacement;
       copied = to;
       // Past the budget (budget.ts), this value runs to the end of the text.

@@ -5,9 +5,11 @@ import { log } from '../diag/log.js';
 import type { DbStatementMode, RedactionOptions } from '../types.js';
 import { KeyCache } from '../util/key-cache.js';
 import { scrubArgs } from './args.js';
+import { createAuthUserPassScrubber } from './auth-userpass.js';
 import { MAX_SECRETS_PER_VALUE, restart, type SecretBudget, secretBudget, takeSecret } from './budget.js';
 import { isWhiteSpace } from './chars.js';
 import { createCliFlagScrubber } from './cli-flags.js';
+import { createConfigSetScrubber } from './config-set.js';
 import { scrubCookieHeader } from './cookie-header.js';
 import { createDbErrorValueScrubber } from './db-error-values.js';
 import {
@@ -19,6 +21,8 @@ import {
 } from './defaults.js';
 import { createEncodedNameScrubber } from './encoded-names.js';
 import { createEscapedSeparatorScrubber } from './escaped-separators.js';
+import { createFromLiteralScrubber } from './from-literal.js';
+import { createHttpClientFlagScrubber } from './http-client-flags.js';
 import { createInlineScrubber } from './inline.js';
 import { createNamedValueScrubber } from './named-values.js';
 import { createOracleLoginScrubber, isOracleJdbcUrl } from './oracle-logins.js';
@@ -393,6 +397,10 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const escapedSeparators = createEscapedSeparatorScrubber(replacement, pairNames);
   const userinfo = createUserinfoScrubber(replacement);
   const cliFlags = createCliFlagScrubber(replacement);
+  const fromLiteral = createFromLiteralScrubber(replacement);
+  const httpClientFlags = createHttpClientFlagScrubber(replacement);
+  const configSet = createConfigSetScrubber(replacement);
+  const authUserPass = createAuthUserPassScrubber(replacement);
   const positional = createPositionalPasswordScrubber(replacement);
   const stdinPasswords = createStdinPasswordScrubber(replacement);
   const oracleLogins = createOracleLoginScrubber(replacement);
@@ -450,10 +458,14 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
-    const credentials = stdinPasswords(
-      positional(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+    const flags = configSet(
+      httpClientFlags(
+        fromLiteral(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+        budget,
+      ),
       budget,
     );
+    const credentials = authUserPass(stdinPasswords(positional(flags, budget), budget), budget);
     const pairs = phrases(inline(escapedSeparators(encodedNames(credentials, budget), budget), budget));
     const markup = setCookie(pairTuples(namedValues(xml(pairs, budget), budget), budget), budget);
     const databases = dbErrors(pgErrors(sqlPasswords(markup, budget), budget), budget);

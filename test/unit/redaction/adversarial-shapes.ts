@@ -481,6 +481,35 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['typed arrays, over lines', 'password: Uint16Array(2) [\n 1,\n', ['text']],
   ['typed arrays, near misses', 'token: Uint8Array(1) Uint8Array( Float64Array(1)[ ', ['text']],
   ['typed arrays, long after names', ' 1', ['text'], '', 'password=Uint8Array(1) ['],
+  // helper-54 (2026-12-07): `user:password` under an auth key (dense, unclosed, near misses, base64);
+  // kubectl's --from-literal (dense, quoted whole and unclosed, after a ConfigMap); name/value pairs
+  // over lines; a pair's item with escapes; field-name pairs; negated flags.
+  ['auth user:password', "auth: 'a:b', ", ['text']],
+  ['auth, unclosed', "auth: 'a:", ['text']],
+  ['auth, near misses', 'oauth=authauth: proxyAuth=x ', ['text']],
+  ['auth, base64', 'YTpi', ['text'], '{"auth":"', '"}'],
+  ['auth, base64 dense', '{"auth":"YTpiYw=="}, ', ['text']],
+  ['auth, long user', 'a', ['text'], "auth: '", ":b'"],
+  ['from-literal', '--from-literal=a=b ', ['text']],
+  ['from-literal, quoted whole', "'--from-literal=a=", ['text']],
+  ['from-literal, no value', '--from-literal=--from-literal', ['text']],
+  ['from-literal, ConfigMaps', 'create cm --from-literal=a=b create configmap ', ['text']],
+  ['from-literal, lines', '\n--from-literal=a=b', ['text']],
+  ['named values over lines', "name: 'A_TOKEN',\n value: 'x',\n", ['text']],
+  ['named values over lines, near misses', "name: 'A_TOKEN',  \n  \n", ['text'], '', 'value: x'],
+  ['pair items with escapes', "[('password', '\\'", ['text']],
+  ['pair items, field names', "[['password', 'email'], ", ['text']],
+  ['negated flags', '--no-password x ', ['text']],
+  ['curl credential flags', 'curl -b a=b -E c:d ', ['text']],
+  ['curl, one long line', '-E a:b ', ['text'], 'curl '],
+  ['curl, quotes unclosed', "-b 'a=", ['text'], 'curl '],
+  ['HTTPie, near misses', 'http https httpd curls -a a:b | ', ['text']],
+  ['HTTPie, commands ended', 'http -a a:b; && || ', ['text']],
+  ['config set', 'config set a_token b ', ['text']],
+  ['config set, flags', 'config set -a -b -c -d -e ', ['text']],
+  ['config set, near misses', 'config setconfigure set user-secrets set', ['text']],
+  ['config set, long value', 'b', ['text'], 'npm config set a_token '],
+  ['config set, unclosed quotes', 'user-secrets set "a', ['text']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

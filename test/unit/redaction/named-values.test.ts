@@ -90,6 +90,43 @@ describe('a secret set as a name and a value', () => {
     );
   });
 
+  // Each item on a line of its own, after a `,` (2026-12-07: went out): `JSON.stringify(env, null,
+  // 2)` and util.inspect of a long or nested list write pairs so.
+  it.each([
+    [
+      '{\n  "env": [\n    {\n      "name": "DB_PASSWORD",\n      "value": "hunter2"\n    }\n  ]\n}',
+      `{\n  "env": [\n    {\n      "name": "DB_PASSWORD",\n      "value": "${R}"\n    }\n  ]\n}`,
+    ],
+    [
+      "[\n  {\n    name: 'API_TOKEN',\n    value: 'abc'\n  }\n]",
+      `[\n  {\n    name: 'API_TOKEN',\n    value: '${R}'\n  }\n]`,
+    ],
+    [
+      '{\r\n  "value": "hunter2",\r\n  "name": "DB_PASSWORD"\r\n}',
+      `{\r\n  "value": "${R}",\r\n  "name": "DB_PASSWORD"\r\n}`,
+    ],
+  ])('over lines: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each([
+    '{\n  "name": "DB_HOST",\n  "value": "db.internal"\n}',
+    '{\n  "value": "x",\n  "name": "DB_PASSWORD_FILE"\n}',
+    // A blank line between them: no longer one entry.
+    '"name": "DB_PASSWORD",\n\n  "value": "x"',
+  ])('over lines, kept: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
+  it('the widest pair over lines, after other text', () => {
+    const [b8, b64] = [' '.repeat(8), ' '.repeat(64)];
+    const name = `${'A'.repeat(119)}_PASSWORD`;
+    const pair = (value: string) =>
+      `'ParameterKey'${b8}:${b8}'${name}'${b8},${b64}\r\n${b64}'ParameterValue'${b8}:${b8}'${value}'`;
+    const filler = 'name: x, key: y '.repeat(40);
+    expect(redactor.text(filler + pair('hunter2'))).toBe(filler + pair(R));
+  });
+
   it("with a user's key name", () => {
     expect(createRedactor({ keys: ['tenant_id'] }).text('{"name":"TENANT_ID","value":"t1"}')).toBe(
       `{"name":"TENANT_ID","value":"${R}"}`,

@@ -34,6 +34,32 @@ describe('a name and a value as a pair of quoted items', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
+  // A 2-tuple of field names (2026-12-07): its second item is kept when it is one of a closed list
+  // of a form's field names, whole (field-name-items.ts); anything a person might choose as a
+  // password stays hidden, a field-like word too.
+  it.each([
+    "unique_together = ('password', 'email')",
+    "[ [ 'password', 'email' ], [ 'token', 'username' ] ]",
+    "required('password', 'Email')",
+    'fields=[("password", "password_confirmation")]',
+    "new Map([['api_key', 'user_id']])",
+  ])('kept, a field name: %s', (text) => {
+    expect(redactor.text(text)).toBe(text);
+  });
+
+  it.each([
+    ["('password', 'password')", `('password', '${R}')`],
+    ["('password', 'name')", `('password', '${R}')`],
+    ["('password', 'email2')", `('password', '${R}')`],
+    ["('password', 'email ')", `('password', '${R}')`],
+    ["('password', 'e\\'mail')", `('password', '${R}')`],
+    ["('token', 'user')", `('token', '${R}')`],
+    // Not closed as a pair: a value cut short, or a third item.
+    ["[('password', 'email", `[('password', '${R}`],
+  ])('hidden, no field name: %s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
   it("with a user's key name", () => {
     expect(createRedactor({ keys: ['tenant_id'] }).text("('tenant_id', 't1')")).toBe(`('tenant_id', '${R}')`);
   });
