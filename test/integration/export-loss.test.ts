@@ -71,18 +71,23 @@ async function stop(child: Child) {
   return (await child.exited).code;
 }
 
+/** A producer of small batches exporting over `protocol` to the receiver (partial_success rows). */
+function startPartial(protocol: 'grpc' | 'http/protobuf') {
+  return start({
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+    OTEL_EXPORTER_OTLP_ENDPOINT:
+      protocol === 'grpc' ? rx.endpoint : rx.httpEndpoint!.replace('/v1/traces', ''),
+    SPANS_PER_TICK: '2',
+    QUEUE: '2048',
+    BATCH: '20',
+  });
+}
+
 describe('partial_success', () => {
   for (const protocol of ['grpc', 'http/protobuf'] as const) {
     it(`counts rejected spans as rejected, not exported, with the collector's message (${protocol})`, async () => {
       rx.setMode({ partialSuccess: { rejectedSpans: 'half', errorMessage: 'tenant quota exceeded' } });
-      const { child } = await start({
-        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-        OTEL_EXPORTER_OTLP_ENDPOINT:
-          protocol === 'grpc' ? rx.endpoint : rx.httpEndpoint!.replace('/v1/traces', ''),
-        SPANS_PER_TICK: '2',
-        QUEUE: '2048',
-        BATCH: '20',
-      });
+      const { child } = await startPartial(protocol);
       await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
       await child.waitForOutput(/^STATS .*"ms":(1[5-9]\d\d|[2-9]\d\d\d)/m, 10_000);
       // Rejections after the report, for the summary at shutdown to say: with none (a signal right
@@ -214,14 +219,7 @@ describe("a collector's message with a secret and terminal sequences", () => {
             'denied \u001b]0;owned\u0007 password=hunter2-canary for Authorization: Bearer sk_live_canary0123456789',
         },
       });
-      const { child } = await start({
-        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-        OTEL_EXPORTER_OTLP_ENDPOINT:
-          protocol === 'grpc' ? rx.endpoint : rx.httpEndpoint!.replace('/v1/traces', ''),
-        SPANS_PER_TICK: '2',
-        QUEUE: '2048',
-        BATCH: '20',
-      });
+      const { child } = await startPartial(protocol);
       await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
       expect(await stop(child)).toBe(143);
       const output = child.output();
