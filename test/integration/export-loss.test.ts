@@ -71,6 +71,19 @@ async function stop(child: Child) {
   return (await child.exited).code;
 }
 
+/**
+ * Waits (5 s at most) until more spans were rejected than the first report counted, so that the
+ * summary at shutdown has something to say: with none (a signal right after the report, on a loaded
+ * host) it rightly says nothing more. Returns what the report counted.
+ */
+async function rejectedSinceReport(child: Child): Promise<number> {
+  await child.waitForOutput(/^STATS /m, 10_000);
+  const reported = Number(/rejected ([\d,]+) spans/.exec(child.output())?.[1]?.replace(/,/g, ''));
+  for (let waited = 0; lastStats(child).rejected <= reported && waited < 5_000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  return reported;
+}
+
 /** A producer of small batches exporting over `protocol` to the receiver (partial_success rows). */
 function startPartial(protocol: 'grpc' | 'http/protobuf') {
   return start({
@@ -90,11 +103,7 @@ describe('partial_success', () => {
       const { child } = await startPartial(protocol);
       await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
       await child.waitForOutput(/^STATS .*"ms":(1[5-9]\d\d|[2-9]\d\d\d)/m, 10_000);
-      // Rejections after the report, for the summary at shutdown to say: with none (a signal right
-      // after the report, on a loaded host) it rightly says nothing more.
-      const reported = Number(/rejected ([\d,]+) spans/.exec(child.output())?.[1]?.replace(/,/g, ''));
-      for (let waited = 0; lastStats(child).rejected <= reported && waited < 5_000; waited += 50)
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      const reported = await rejectedSinceReport(child);
       const stats = lastStats(child);
       expect(stats.rejected).toBeGreaterThan(reported);
       expect(rx.requestCount).toBeGreaterThan(5);
@@ -221,6 +230,7 @@ describe("a collector's message with a secret and terminal sequences", () => {
       });
       const { child } = await startPartial(protocol);
       await child.waitForOutput(/rejected [\d,]+ spans/, 10_000);
+      await rejectedSinceReport(child);
       expect(await stop(child)).toBe(143);
       const output = child.output();
       expect(output).not.toMatch(/hunter2|sk_live_canary/);
