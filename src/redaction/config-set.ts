@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isScrubbed } from './chars.js';
+import { isSpaceOrTab as isBlank, isScrubbed } from './chars.js';
 import { endsInSecretName } from './param-names.js';
 import { QUERY_SECRET_SUFFIXES } from './url.js';
 
@@ -25,10 +25,6 @@ const COMMANDS: readonly (readonly [string, boolean])[] = [
 ];
 const MAX_FLAGS = 4;
 const MAX_NAME = 256;
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 function isLineEnd(c: number): boolean {
   return c === 10 || c === 13 || Number.isNaN(c);

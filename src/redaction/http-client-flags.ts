@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isAlnum, isScrubbed } from './chars.js';
+import { isAlnum, isSpaceOrTab as isBlank, isScrubbed } from './chars.js';
 
 /**
  * Credentials that HTTP clients take in flags whose names say nothing secret (cli-flags.ts reads
@@ -21,10 +21,6 @@ const HTTPIE = 2;
 
 function isWordChar(c: number): boolean {
   return isAlnum(c) || c === 95 || c === 45 || c === 46;
-}
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
 }
 
 function isLineEnd(c: number): boolean {
