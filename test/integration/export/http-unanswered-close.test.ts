@@ -47,9 +47,9 @@ function rawServer(answer: string, how: 'close' | 'reset'): Server {
 }
 
 /** The failure of one request to `url`; fails the test if it took 2 s (its timeout is 10 s). */
-async function failure(url: string): Promise<Error & { code?: unknown }> {
+async function failure(url: string, body = traceRequest('a')): Promise<Error & { code?: unknown }> {
   const started = Date.now();
-  const response = await httpTransport({ url }).send(traceRequest('a'), 10_000);
+  const response = await httpTransport({ url }).send(body, 10_000);
   expect(Date.now() - started).toBeLessThan(2_000);
   if (response.status !== 'failure') throw new Error(`expected a failure, got ${response.status}`);
   return response.error;
@@ -63,18 +63,21 @@ describe('OTLP/HTTP: a connection closed before any HTTP answer', () => {
     });
     server.on('tlsClientError', () => {}); // ERR_SSL_HTTP_REQUEST: the server hangs up, unanswered
     const url = `http://127.0.0.1:${await listen(server)}/v1/traces`;
-    const error = await failure(url);
-    expect(error.code).toBe('ECONNRESET');
-    expect(classifyExportError(error)).toBe('unreachable');
-    expect(isRetryableExportError(error)).toBe(true);
-    // Node says `socket hang up` when the server's FIN comes first, `read ECONNRESET` for its RST.
-    const said = describeExportError(error);
-    expect(said).toMatch(
-      /^(ECONNRESET: socket hang up|read ECONNRESET): the connection closed before any HTTP answer$/,
-    );
-    const cause = `collector unreachable at ${url}: ECONNRESET (${said}); ${HINT}`;
-    expect(collectorCause(error, collectorNaming(url))).toBe(cause);
-    expect(lossLine(url, error)).toBe(`[@acme/otel] failed to export 3 spans to ${url}: ${cause}`);
+    // A request of 1 MiB is still being written when the server hangs up.
+    for (const body of [traceRequest('a'), new Uint8Array(1024 * 1024)]) {
+      const error = await failure(url, body);
+      expect(classifyExportError(error)).toBe('unreachable');
+      expect(isRetryableExportError(error)).toBe(true);
+      // Node says `socket hang up` when the server's FIN comes first, `read ECONNRESET` for its RST
+      // (`write EPIPE`, should a write of the body meet it first).
+      const said = describeExportError(error);
+      expect(said).toMatch(
+        /^(ECONNRESET: socket hang up|read ECONNRESET|write EPIPE): the connection closed before any HTTP answer$/,
+      );
+      const cause = `collector unreachable at ${url}: ${error.code} (${said}); ${HINT}`;
+      expect(collectorCause(error, collectorNaming(url))).toBe(cause);
+      expect(lossLine(url, error)).toBe(`[@acme/otel] failed to export 3 spans to ${url}: ${cause}`);
+    }
   });
 
   it.each([
