@@ -206,6 +206,10 @@ export function endpointHint(error: unknown): string | undefined {
       return 'it does not speak TLS there: for a plaintext collector use http://';
     if (code === 'HPE_INVALID_CONSTANT' || /Parse Error: Expected HTTP\//.test(message))
       return 'it does not answer HTTP/1.1 (OTLP/HTTP) there: an OTLP/gRPC port (4317 by default; OTLP/HTTP is 4318), or one that needs https://?';
+    // An http:// request whose connection closed before a byte came back (otlp/unanswered-close.ts):
+    // a TLS port does that, and so does a collector that crashed, hence "if".
+    if ((e as { closedUnanswered?: unknown }).closedUnanswered === true)
+      return "if the collector's port speaks TLS, the endpoint should be https://";
     if (
       (code === 'ERR_HTTP2_ERROR' && /^Protocol error$/i.test(message.trim())) ||
       (code === 14 && message.endsWith(UNSPOKEN_CLOSE))

@@ -2,11 +2,14 @@
 // and 5): spans a collector rejects with partial_success are counted and named; a refusing or hung
 // collector is named (not blamed on load), promptly, with the count so far; the shutdown summary
 // names the real cause, not "shutdown timed out".
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { printable } from '../../src/util/printable.js';
 import { type Child, spawnNode } from '../support/child.js';
 import { type OtlpReceiver, startReceiver } from '../support/otlp-receiver.mjs';
+import { makeTestCerts } from '../support/test-certs.js';
 
 let rx: OtlpReceiver;
 beforeAll(async () => {
@@ -55,6 +58,18 @@ async function start(env: Record<string, string>) {
   await child.waitForOutput('ready');
   const ready = Date.now();
   return { child, at: () => Date.now() - ready };
+}
+
+/** The app exporting over OTLP/HTTP to `server`, listening on loopback from now, with a shutdown timeout of 1 s. */
+async function startHttpTo(server: Server): Promise<Child> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const { child } = await start({
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
+  });
+  return child;
 }
 
 /** The app against the receiver over gRPC: `spansPerTick` spans a tick, a queue of `queue`, batches of 20. */
@@ -343,14 +358,8 @@ describe('drop reports name the cause, promptly', () => {
 
   it('a collector that resets every connection (OTLP/HTTP): named with ECONNRESET, not as a stall', async () => {
     const server = createServer((socket) => socket.resetAndDestroy());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
     try {
-      const { child } = await start({
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        ACME_OTEL_SHUTDOWN_TIMEOUT: '1000',
-      });
+      const child = await startHttpTo(server);
       await child.waitForOutput(/export failing, retrying: collector unreachable at \S+: ECONNRESET/, 15_000);
       expect(await stop(child)).toBe(143);
       expect(child.output()).toMatch(
@@ -361,6 +370,63 @@ describe('drop reports name the cause, promptly', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   }, 30_000);
+
+  // An http:// endpoint on a TLS port: the TLS server hangs up on the request, unanswered, and the
+  // lines said only ECONNRESET, as for a collector that crashed. A reset after part of an answer (a
+  // status line) is no TLS port: no hint there.
+  it.each([
+    ['a TLS port reached with http://', true],
+    ['a server that sends a status line, then resets', false],
+  ] as const)(
+    '%s (OTLP/HTTP): ECONNRESET, the https:// hint only when no answer came; SIGTERM within the shutdown timeout',
+    async (_what, tlsPort) => {
+      const certs = makeTestCerts();
+      const server = tlsPort
+        ? tls
+            .createServer({
+              key: readFileSync(certs.file('server.key')),
+              cert: readFileSync(certs.file('server.pem')),
+            })
+            .on('tlsClientError', () => {})
+        : createServer((socket) => {
+            socket.on('error', () => {});
+            socket.once('data', () => {
+              socket.write('HTTP/1.1 200 OK\r\n');
+              setTimeout(() => socket.resetAndDestroy(), 20);
+            });
+          });
+      try {
+        const child = await startHttpTo(server);
+        await child.waitForOutput(
+          /export failing, retrying: collector unreachable at \S+: ECONNRESET.*$/m,
+          15_000,
+        );
+        const signalled = Date.now();
+        expect(await stop(child)).toBe(143);
+        // 1 s of flush, and the slack shutdown.test.ts allows a loaded host.
+        expect(Date.now() - signalled).toBeLessThan(4_000);
+        const output = child.output();
+        const [retrying] = lines(child, /export failing, retrying/);
+        const [summary] = lines(
+          child,
+          /export summary at shutdown: .*; cause: collector unreachable at \S+: ECONNRESET/,
+        );
+        expect(summary, output).toBeDefined();
+        for (const line of [retrying, summary]) {
+          if (tlsPort)
+            expect(line).toMatch(
+              /: ECONNRESET \((ECONNRESET: socket hang up|read ECONNRESET): the connection closed before any HTTP answer\); if the collector's port speaks TLS, the endpoint should be https:\/\/$/,
+            );
+          else expect(line).toMatch(/: ECONNRESET \((ECONNRESET: socket hang up|read ECONNRESET)\)$/);
+        }
+        for (const line of output.split('\n')) expect(printable(line)).toBe(line);
+      } finally {
+        server.close();
+        certs.remove();
+      }
+    },
+    30_000,
+  );
 
   it('a hung collector: "not answering", never blamed on load, within 5 s of the first loss', async () => {
     rx.setMode('hang');

@@ -3,6 +3,7 @@ import type { AgentOptions } from 'node:https';
 import { lazyRequire } from '../../util/index.js';
 import type { ExportResponse } from './grpc-transport.js';
 import { readAnswer } from './http-answer.js';
+import { unansweredCloses } from './unanswered-close.js';
 
 export interface HttpTransportOptions {
   /** The full URL spans are posted to, e.g. `http://collector:4318/v1/traces`. */
@@ -132,10 +133,12 @@ export class HttpTransport {
         }
         request = sent;
         unrefSocket(sent);
+        // Over TLS a port that hangs up unanswered fails the handshake, with its own error.
+        const named = this._https ? undefined : unansweredCloses(sent);
         sent.on('error', (error) => {
           if (agent !== false && !answered && !settled && sent.reusedSocket && isIdleClose(error))
             attempt(false);
-          else finish({ status: 'failure', error });
+          else finish({ status: 'failure', error: named ? named(error) : error });
         });
         sent.end(body);
       };

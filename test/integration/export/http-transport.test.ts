@@ -9,7 +9,6 @@ import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { resetLogger, setLogSink } from '../../../src/diag/log.js';
-import { DropReporter } from '../../../src/export/drop-reporter.js';
 import {
   classifyExportError,
   describeExportError,
@@ -21,7 +20,6 @@ import { MAX_RESPONSE_BYTES } from '../../../src/export/otlp/grpc-transport.js';
 import { httpTransportOptions } from '../../../src/export/otlp/http-options.js';
 import type { HttpTransport, HttpTransportOptions } from '../../../src/export/otlp/http-transport.js';
 import { successResult } from '../../../src/export/otlp/span-exporter.js';
-import { createExportStats } from '../../../src/export/stats.js';
 import {
   type BodyHandler,
   closeHttpServers,
@@ -29,6 +27,7 @@ import {
   openConnections,
 } from '../../support/http-server.js';
 import { httpTransport, shutdownHttpTransports, traceRequest } from '../../support/http-transport.js';
+import { lossLine } from '../../support/loss-line.js';
 import { type OtlpReceiver, startReceiver } from '../../support/otlp-receiver.mjs';
 
 let rx: OtlpReceiver;
@@ -50,18 +49,6 @@ function transport(options: Partial<HttpTransportOptions> = {}): HttpTransport {
 }
 
 const request = traceRequest;
-
-/** The line the drop reporter writes for 3 spans lost to `error`. */
-function lossLine(url: string, error: unknown): string | undefined {
-  const lines: string[] = [];
-  setLogSink((_level, line) => lines.push(line));
-  const stats = createExportStats();
-  const reporter = new DropReporter(stats, { endpoint: url });
-  stats.failed += 3;
-  reporter.recordFailure(3, error);
-  reporter.shutdown();
-  return lines[0];
-}
 
 async function server(handler: BodyHandler): Promise<string> {
   return (await httpServer(handler)).url;

@@ -3,6 +3,7 @@
 // here, each signature and the errors that must get no hint.
 import { describe, expect, it } from 'vitest';
 import { classifyExportError, endpointHint, networkErrorCode } from '../../../src/export/export-errors.js';
+import { UnansweredCloseError } from '../../../src/export/otlp/unanswered-close.js';
 
 const withCode = (message: string, code: string | number, cause?: unknown) =>
   Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
@@ -99,8 +100,20 @@ describe('endpointHint', () => {
     expect(classifyExportError(withCode('Payload Too Large', 413))).toBe('too-large');
   });
 
+  // Real sockets: test/integration/export/http-unanswered-close.test.ts.
+  it('an http:// connection closed before any HTTP answer: https:// if the port speaks TLS, however deep', () => {
+    const closed = new UnansweredCloseError('ECONNRESET', withCode('socket hang up', 'ECONNRESET'));
+    const hint = "if the collector's port speaks TLS, the endpoint should be https://";
+    expect(endpointHint(closed)).toBe(hint);
+    expect(endpointHint(new Error('retry', { cause: closed }))).toBe(hint);
+    expect(classifyExportError(closed)).toBe('unreachable');
+    expect(networkErrorCode(closed)).toBe('ECONNRESET');
+  });
+
   it('says nothing of ordinary failures', () => {
     expect(endpointHint(withCode('connect ECONNREFUSED 127.0.0.1:4317', 'ECONNREFUSED'))).toBeUndefined();
+    // A reset with no word of when it came (after part of an answer, or over https://).
+    expect(endpointHint(withCode('socket hang up', 'ECONNRESET'))).toBeUndefined();
     expect(
       endpointHint(withCode('Protocol error in frame 7 from the proxy', 'ERR_HTTP2_ERROR')),
     ).toBeUndefined();
