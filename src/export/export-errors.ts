@@ -235,6 +235,10 @@ export function endpointHint(error: unknown): string | undefined {
       return 'the collector (or a proxy before it) refused the credentials: check the authorization header in OTEL_EXPORTER_OTLP_HEADERS or OTEL_EXPORTER_OTLP_TRACES_HEADERS (the `headers` option in code)';
     if (headersTooLarge(code, message))
       return "the collector (or a proxy before it) refused the request's headers as too large: shorten OTEL_EXPORTER_OTLP_HEADERS or OTEL_EXPORTER_OTLP_TRACES_HEADERS (the `headers` option in code)";
+    // Go's HTTPS servers (the Collector's OTLP/HTTP receiver with TLS on) answer a plaintext
+    // request with this 400 rather than hanging up; the status alone named no setting.
+    if (code === 400 && /HTTP request to an HTTPS server/i.test(message))
+      return "the collector's port speaks TLS: use https:// in the endpoint";
     if (code === 405)
       return 'that URL does not take a POST: a web server, not an OTLP/HTTP collector (which takes spans at :4318/v1/traces)?';
     if (code === 404)

@@ -111,6 +111,18 @@ describe('OTLP/HTTP: a connection closed before any HTTP answer', () => {
     },
   );
 
+  // Not a close: Go's net/http over TLS (the Collector's OTLP/HTTP receiver with TLS on) answers a
+  // plaintext request with a 400 and this text, byte for byte, then closes.
+  it("a Go HTTPS server's 400 to a plaintext request: the collector rejected it, with the https:// hint", async () => {
+    const go = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+    const url = `http://127.0.0.1:${await listen(rawServer(go, 'close'))}/v1/traces`;
+    const error = await failure(url);
+    expect(error.code).toBe(400);
+    expect(lossLine(url, error)).toMatch(
+      /: HTTP 400: Bad Request: Client sent an HTTP request to an HTTPS server\.?; the collector's port speaks TLS: use https:\/\/ in the endpoint$/,
+    );
+  });
+
   it('https:// to a server that hangs up on the hello: its TLS error, no http:// advice', async () => {
     const url = `https://127.0.0.1:${await listen(rawServer('', 'close'))}/v1/traces`;
     const error = await failure(url);

@@ -110,6 +110,14 @@ describe('endpointHint', () => {
     expect(networkErrorCode(closed)).toBe('ECONNRESET');
   });
 
+  // Go's net/http over TLS answers plaintext with a 400 (the Collector's OTLP/HTTP receiver), not a reset.
+  it('an HTTP 400 from a Go HTTPS server to a plaintext request: https://', () => {
+    const go = withCode('Bad Request: Client sent an HTTP request to an HTTPS server.', 400);
+    expect(endpointHint(go)).toBe("the collector's port speaks TLS: use https:// in the endpoint");
+    expect(endpointHint(withCode('Bad Request: invalid protobuf', 400))).toBeUndefined();
+    expect(endpointHint(withCode('Client sent an HTTP request to an HTTPS server.', 500))).toBeUndefined();
+  });
+
   it('says nothing of ordinary failures', () => {
     expect(endpointHint(withCode('connect ECONNREFUSED 127.0.0.1:4317', 'ECONNREFUSED'))).toBeUndefined();
     // A reset with no word of when it came (after part of an answer, or over https://).
