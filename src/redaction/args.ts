@@ -7,7 +7,7 @@ import {
   UPPER_P_PASSWORD_TOOLS,
   W_PASSWORD_TOOLS,
 } from './cli-flags.js';
-import { isSecretSetting } from './config-set.js';
+import { isSecretSetting, settingCommand } from './config-set.js';
 import { httpClientCredentialAt, httpClientFlag, httpClientOf } from './http-client-flags.js';
 import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
 import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
@@ -100,7 +100,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   // curl or HTTPie (http-client-flags.ts), and the credential its last flag takes next.
   let httpClient = 0;
   let clientNext = 0;
-  // `config set`, `configure set`, `user-secrets set` (config-set.ts): the command word, once `set` follows it.
+  // `config set`, `configure set`, `user-secrets set` in any case (config-set.ts): the command word, once `set` follows it.
   let settingOf: string | undefined;
   const positional = positionalPasswords(args);
   for (let i = 0; i < args.length; i++) {
@@ -201,8 +201,7 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       out.push(redactor.text(arg));
       continue;
     }
-    if (arg === 'set' && (before === 'config' || before === 'configure' || before === 'user-secrets'))
-      settingOf = before;
+    settingOf = settingCommand(before, arg) ?? settingOf;
     if (BARE_FLAG.test(arg)) {
       // `--no-password` takes no value (cli-flags.ts's isNegated): the next argument is kept.
       hideNext =

@@ -1,4 +1,26 @@
 /**
+ * Webhook signature headers: GitHub's `x-hub-signature(-256)`, Stripe's, Slack's, Twilio's,
+ * Shopify's, Standard Webhooks' (`webhook-signature`, Svix's `svix-signature`) and LINE's. Each is an
+ * HMAC of the request body (Twilio's: of the URL and form) under the endpoint's secret. They went out
+ * (until 2026-12-07) as header attributes, in raw header lists and in `name: value` text: whoever
+ * reads the trace can replay the delivery (GitHub's signs no timestamp; Stripe's and Standard
+ * Webhooks' are accepted for minutes), and with the body, often on the same span, test guesses of a
+ * weak secret offline. No name says key or token; `signature` alone stays no name (fetch and DOM
+ * text use it).
+ */
+export const WEBHOOK_SIGNATURE_HEADERS: readonly string[] = [
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'stripe-signature',
+  'x-slack-signature',
+  'x-twilio-signature',
+  'x-shopify-hmac-sha256',
+  'webhook-signature',
+  'svix-signature',
+  'x-line-signature',
+];
+
+/**
  * Attribute keys whose whole value is secret. Compared lowercased with `_` read as `-`, against the
  * full key and its last dotted segment, so `http.request.header.authorization`,
  * `http.request.header.x_api_key` and a custom `auth.password` all match.
@@ -22,6 +44,7 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = [
   // it up) and Azure Functions' function key: neither name says key or token.
   'x-honeycomb-team',
   'x-functions-key',
+  ...WEBHOOK_SIGNATURE_HEADERS,
   'x-session-token',
   'x-refresh-token',
   'password',
@@ -54,6 +77,12 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   // Honeycomb's API key header, Azure Functions' function key (DEFAULT_SECRET_KEYS).
   'x-honeycomb-team',
   'x-functions-key',
+  ...WEBHOOK_SIGNATURE_HEADERS,
+  // OAuth 1.0a's request signature (`?oauth_signature=…`, an `OAuth …` header's parameter) and
+  // Shopify's OAuth redirect's (`?code=…&hmac=…&shop=…`), which went out whole: these exact names
+  // only (`oauth_signature_method=HMAC-SHA1` and `signature=valid` are kept).
+  'oauth_signature',
+  'hmac',
   'access-token',
   'access_token',
   'accesstoken',
@@ -142,13 +171,20 @@ export const INLINE_PHRASE_NAMES: readonly string[] = [
   'secret',
 ];
 
-/** Of those, the names whose value runs to the end of the line (`Cookie: a=1; b=2`), spaces included. */
+/**
+ * Of those, the names whose value runs to the end of the line (`Cookie: a=1; b=2`), spaces included.
+ * Stripe's signature is `t=…,v1=…,v0=…`, Standard Webhooks' `v1,<base64> v1,<base64>`: a `,` or a
+ * space ended the value and the signatures after it went out.
+ */
 export const INLINE_MULTI_PART_NAMES: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
   'cookies',
   'set-cookie',
+  'stripe-signature',
+  'webhook-signature',
+  'svix-signature',
 ];
 
 export interface ValuePattern {

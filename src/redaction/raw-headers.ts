@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { DEFAULT_SECRET_KEYS } from './defaults.js';
+import { DEFAULT_SECRET_KEYS, WEBHOOK_SIGNATURE_HEADERS } from './defaults.js';
 import { escapeRegex } from './inline-locator.js';
 
 /**
@@ -11,8 +11,8 @@ import { escapeRegex } from './inline-locator.js';
  * and a quoted value, has the value replaced; in an array, the element after such a name at an
  * even index.
  */
-const HEADER_NAMES: readonly string[] = DEFAULT_SECRET_KEYS.filter((n) =>
-  /authorization|cookie|^x-|^api-?key$/.test(n),
+const HEADER_NAMES: readonly string[] = DEFAULT_SECRET_KEYS.filter(
+  (n) => /authorization|cookie|^x-|^api-?key$/.test(n) || WEBHOOK_SIGNATURE_HEADERS.includes(n),
 );
 const NAMES = new Set(HEADER_NAMES);
 const LONGEST = Math.max(...HEADER_NAMES.map((n) => n.length));

@@ -510,6 +510,14 @@ export const SHAPES: [string, string, Mode[], string?, string?][] = [
   ['config set, near misses', 'config setconfigure set user-secrets set', ['text']],
   ['config set, long value', 'b', ['text'], 'npm config set a_token '],
   ['config set, unclosed quotes', 'user-secrets set "a', ['text']],
+  ['CONFIG SET, upper case', 'CONFIG SET requirepass b ', ['text']],
+  ['CONFIG SET, near misses in any case', 'a SET Config Set set CONFIG SETconfig sEt ', ['text']],
+  ['CONFIG SET, quoted and unclosed', "'CONFIG SET masterauth b", ['text']],
+  ['CONFIG SET, long value', 'b', ['text'], "'CONFIG SET requirepass "],
+  ['webhook signature headers', 'x-hub-signature-256: sha256=a, ', ['text']],
+  ['webhook signature headers, multi-part', 'stripe-signature: "', ['text']],
+  ['webhook signature headers, raw lists', "'Svix-Signature', '", ['text']],
+  ['signature parameters', 'oauth_signature=a&hmac=', ['text', 'url', 'query']],
 ];
 
 /** `unit` repeated to `bytes` characters, between `prefix` and `suffix`. */

@@ -1,6 +1,8 @@
 // A setting stored by a CLI as a name and a value in two words went out (2026-12-07): `aws configure
 // set aws_secret_access_key …`, `npm config set //registry/:_authToken …`, `yarn config set
-// npmAuthToken …`, `dotnet user-secrets set <name> <value>`. No `=` or `:` for the name=value rules.
+// npmAuthToken …`, `dotnet user-secrets set <name> <value>`, and Redis's `CONFIG SET requirepass|masterauth
+// <password>` outside a statement (redis-cli's command line, a log line, an error quoting it). No `=`
+// or `:` for the name=value rules.
 import { describe, expect, it } from 'vitest';
 import { scrubArgs } from '../../../src/redaction/args.js';
 import { createRedactor } from '../../../src/redaction/redactor.js';
@@ -29,11 +31,35 @@ describe('a secret setting set by a CLI', () => {
       'dotnet user-secrets set ConnectionStrings:Default Server=x',
       `dotnet user-secrets set ConnectionStrings:Default ${R}`,
     ],
+    [
+      'redis-cli -h 127.0.0.1 CONFIG SET requirepass hunter2',
+      `redis-cli -h 127.0.0.1 CONFIG SET requirepass ${R}`,
+    ],
+    [
+      'redis-cli -h 127.0.0.1 config set masterauth hunter2',
+      `redis-cli -h 127.0.0.1 config set masterauth ${R}`,
+    ],
+    ['Config Set MasterAuth "p w" && redis-cli ping', `Config Set MasterAuth "${R}" && redis-cli ping`],
+    ['valkey-cli CONFIG SET primaryauth hunter2', `valkey-cli CONFIG SET primaryauth ${R}`],
+    [
+      "ReplyError: ERR wrong number of arguments for 'CONFIG SET requirepass hunter2'",
+      `ReplyError: ERR wrong number of arguments for 'CONFIG SET requirepass ${R}'`,
+    ],
+    [
+      'ran: CONFIG SET requirepass hunter2\nran: CONFIG SET maxmemory 100mb',
+      `ran: CONFIG SET requirepass ${R}\nran: CONFIG SET maxmemory 100mb`,
+    ],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
 
   it.each([
+    'CONFIG SET maxmemory 100mb',
+    'redis-cli -h 127.0.0.1 config set appendonly yes',
+    'CONFIG SET requirepass',
+    'CONFIG GET requirepass',
+    'CONFIG SET masterauth-timeout 5',
+    'RECONFIG SET requirepass x',
     'aws configure set region eu-west-1',
     'npm config set registry https://r.example',
     'git config set user.name bob',
@@ -60,7 +86,18 @@ describe('a secret setting set by a CLI', () => {
       'Db:Host',
       R,
     ]);
+    expect(scrub(['redis-cli', '-h', '127.0.0.1', 'CONFIG', 'SET', 'masterauth', 'hunter2'])).toEqual([
+      'redis-cli',
+      '-h',
+      '127.0.0.1',
+      'CONFIG',
+      'SET',
+      'masterauth',
+      R,
+    ]);
     const kept = ['aws', 'configure', 'set', 'region', 'eu-west-1'];
     expect(scrub(kept)).toEqual(kept);
+    const redisKept = ['redis-cli', 'CONFIG', 'SET', 'maxmemory', '100mb'];
+    expect(scrub(redisKept)).toEqual(redisKept);
   });
 });

@@ -44,6 +44,14 @@ describe('kept in text', () => {
     // secret, another command's output piped with `|&` into a reader.
     '{ data: Uint8Array(7) [ 104, 117, 110, 116, 101, 114, 50 ] }',
     'cat f |& docker login --password-stdin',
+    // Near the shapes scrubbed since 2026-12-07 (h2-signatures): `signature` alone is no secret name,
+    // OAuth's signature method is no signature, a header named without a value, a Redis setting
+    // that is no password.
+    'signature verified',
+    'signature=valid',
+    'oauth_signature_method=HMAC-SHA1',
+    'x-hub-signature-256 header missing',
+    'redis-cli CONFIG SET maxmemory 100mb',
   ])('%s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
