@@ -7,7 +7,7 @@ import {
   UPPER_P_PASSWORD_TOOLS,
   W_PASSWORD_TOOLS,
 } from './cli-flags.js';
-import { isSecretSetting, settingCommand } from './config-set.js';
+import { isSecretSetting, MAX_PAIRS, settingCommand } from './config-set.js';
 import { httpClientCredentialAt, httpClientFlag, httpClientOf } from './http-client-flags.js';
 import { hideOracleLogin, oracleToolOf } from './oracle-logins.js';
 import { PASS_PHRASE_FLAGS, passPhraseSecretAt } from './pass-phrase-args.js';
@@ -102,11 +102,16 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   let clientNext = 0;
   // `config set`, `configure set`, `user-secrets set` in any case (config-set.ts): the command word, once `set` follows it.
   let settingOf: string | undefined;
+  // Redis 7's `CONFIG SET name value [name value …]` in redis-cli's arguments: the argument after
+  // each value is the next name, up to MAX_PAIRS in all.
+  let nextSettingAt = -1;
+  let settingPairs = 0;
   const positional = positionalPasswords(args);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const before = previous;
     previous = arg;
+    if (i === nextSettingAt && !arg.startsWith('-')) settingOf = 'config';
     const offset = positional?.get(i);
     if (offset !== undefined) {
       out.push(isScrubbedArg(arg, offset, replacement) ? arg : arg.slice(0, offset) + replacement);
@@ -197,11 +202,16 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
     if (settingOf !== undefined && !arg.startsWith('-')) {
       // The setting's name: its value, the next argument, is hidden when it is a secret.
       hideNext = isSecretSetting(settingOf, arg);
+      if (redisCli && settingOf === 'config' && ++settingPairs < MAX_PAIRS) nextSettingAt = i + 2;
       settingOf = undefined;
       out.push(redactor.text(arg));
       continue;
     }
-    settingOf = settingCommand(before, arg) ?? settingOf;
+    const command = settingCommand(before, arg);
+    if (command !== undefined) {
+      settingOf = command;
+      settingPairs = 0;
+    }
     if (BARE_FLAG.test(arg)) {
       // `--no-password` takes no value (cli-flags.ts's isNegated): the next argument is kept.
       hideNext =

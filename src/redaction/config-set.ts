@@ -11,6 +11,10 @@ import { QUERY_SECRET_SUFFIXES } from './url.js';
  * - Redis's `CONFIG SET requirepass|masterauth <password>` outside a statement (`redis-cli -h h
  *   CONFIG SET requirepass pw` in a log line, a command line, an error quoting it): the commands are
  *   matched in any case, and Redis's password settings count as secret names (REDIS_PASSWORDS);
+ * - Redis 7's several pairs in one `CONFIG SET maxmemory 100mb requirepass pw`: read up to MAX_PAIRS
+ *   on the line, only where the command is written `CONFIG SET` (as Redis's documentation and
+ *   redis-cli users write it), so that prose after a lower-case `npm config set x y` is never read
+ *   as more pairs;
  * - `dotnet user-secrets set <name> <value>`: every value (the store is for secrets).
  * They went out (until 2026-12-07): the name=value rules need a `=` or `:`, and redis-statement.ts
  * reads only `db.statement`. Flags between the command and the name (`npm config set
@@ -36,6 +40,8 @@ const SET = / [Ss][Ee][Tt]/;
 const REDIS_PASSWORDS = ['masterauth', 'primaryauth', 'requirepass'];
 const MAX_FLAGS = 4;
 const MAX_NAME = 256;
+/** Name/value pairs read after one `CONFIG SET` (Redis 7 takes several); args.ts's limit too. */
+export const MAX_PAIRS = 8;
 
 function isLineEnd(c: number): boolean {
   return c === 10 || c === 13 || Number.isNaN(c);
@@ -112,30 +118,38 @@ export function createConfigSetScrubber(replacement: string): ConfigSetScrubber 
         p = skipBlanks(text, p);
         for (let f = 0; f < MAX_FLAGS && text.charCodeAt(p) === 45; f++)
           p = skipBlanks(text, wordEnd(text, p, -1, MAX_NAME));
-        const nameQuote = quoteAt(text, p);
-        const nameFrom = nameQuote === -1 ? p : p + 1;
         // `'CONFIG SET requirepass pw'` quoted in an error: the quote after the value is not its.
         const outer = before === 34 || before === 39 ? before : -1;
-        const nameTo = wordEnd(text, nameFrom, nameQuote, MAX_NAME, outer);
-        p = nameQuote !== -1 && text.charCodeAt(nameTo) === nameQuote ? nameTo + 1 : nameTo;
-        const gap = p;
-        p = skipBlanks(text, p);
-        const valueQuote = quoteAt(text, p);
-        const valueFrom = valueQuote === -1 ? p : p + 1;
-        const valueTo = wordEnd(text, valueFrom, valueQuote, text.length, outer);
-        if (
-          nameTo > nameFrom &&
-          p > gap &&
-          valueTo > valueFrom &&
-          (always || secretName(text, nameFrom, nameTo)) &&
-          !isScrubbed(text, valueFrom, valueTo, replacement)
-        ) {
-          out += text.slice(copied, valueFrom) + replacement;
-          copied = valueTo;
-          // Past the budget (budget.ts), this value runs to the end of the text.
-          if (!takeSecret(budget)) return out;
+        const pairs = text.startsWith('CONFIG SET', at) ? MAX_PAIRS : 1;
+        for (let pair = 0; pair < pairs; pair++) {
+          if (pair > 0) {
+            // The next pair, on the same line and inside the same quote.
+            const q = skipBlanks(text, p);
+            const c = text.charCodeAt(q);
+            if (q === p || q >= text.length || isLineEnd(c) || c === outer) break;
+            p = q;
+          }
+          const nameQuote = quoteAt(text, p);
+          const nameFrom = nameQuote === -1 ? p : p + 1;
+          const nameTo = wordEnd(text, nameFrom, nameQuote, MAX_NAME, outer);
+          p = nameQuote !== -1 && text.charCodeAt(nameTo) === nameQuote ? nameTo + 1 : nameTo;
+          const gap = p;
+          p = skipBlanks(text, p);
+          const valueQuote = quoteAt(text, p);
+          const valueFrom = valueQuote === -1 ? p : p + 1;
+          const valueTo = wordEnd(text, valueFrom, valueQuote, text.length, outer);
+          if (nameTo <= nameFrom || p <= gap || valueTo <= valueFrom) break;
+          if (
+            (always || secretName(text, nameFrom, nameTo)) &&
+            !isScrubbed(text, valueFrom, valueTo, replacement)
+          ) {
+            out += text.slice(copied, valueFrom) + replacement;
+            copied = valueTo;
+            // Past the budget (budget.ts), this value runs to the end of the text.
+            if (!takeSecret(budget)) return out;
+          }
+          p = valueQuote !== -1 && text.charCodeAt(valueTo) === valueQuote ? valueTo + 1 : valueTo;
         }
-        p = Math.max(p, valueTo);
       }
       // The search goes on after what was read.
       COMMAND.lastIndex = Math.max(p, at + 1);

@@ -49,6 +49,19 @@ describe('a secret setting set by a CLI', () => {
       'ran: CONFIG SET requirepass hunter2\nran: CONFIG SET maxmemory 100mb',
       `ran: CONFIG SET requirepass ${R}\nran: CONFIG SET maxmemory 100mb`,
     ],
+    // Redis 7 sets several pairs at once: every pair of `CONFIG SET` is read, on its line.
+    [
+      'redis-cli -h 127.0.0.1 CONFIG SET maxmemory 100mb requirepass hunter2',
+      `redis-cli -h 127.0.0.1 CONFIG SET maxmemory 100mb requirepass ${R}`,
+    ],
+    [
+      'CONFIG SET requirepass "p w" masterauth s3cr3t appendonly yes',
+      `CONFIG SET requirepass "${R}" masterauth ${R} appendonly yes`,
+    ],
+    [
+      "ReplyError: ERR Unknown option for 'CONFIG SET maxmemory 1 requirepass hunter2' (x)",
+      `ReplyError: ERR Unknown option for 'CONFIG SET maxmemory 1 requirepass ${R}' (x)`,
+    ],
   ])('%s', (text, expected) => {
     expect(redactor.text(text)).toBe(expected);
   });
@@ -66,6 +79,10 @@ describe('a secret setting set by a CLI', () => {
     'config settings for token abc',
     'aws configure set aws_secret_access_key',
     'npm config set token_expiry 30d',
+    // More pairs only after `CONFIG SET` as Redis writes it, and only on its line.
+    'npm config set color true and the password is fine',
+    'CONFIG SET maxmemory 100mb\nrequirepass is set above',
+    "ERR for 'CONFIG SET maxmemory 1' and password hunter",
   ])('kept: %s', (text) => {
     expect(redactor.text(text)).toBe(text);
   });
@@ -99,5 +116,11 @@ describe('a secret setting set by a CLI', () => {
     expect(scrub(kept)).toEqual(kept);
     const redisKept = ['redis-cli', 'CONFIG', 'SET', 'maxmemory', '100mb'];
     expect(scrub(redisKept)).toEqual(redisKept);
+    // Redis 7's pairs, every one read.
+    expect(
+      scrub(['redis-cli', 'config', 'set', 'maxmemory', '100mb', 'requirepass', 'pw', 'masterauth', 'x']),
+    ).toEqual(['redis-cli', 'config', 'set', 'maxmemory', '100mb', 'requirepass', R, 'masterauth', R]);
+    const npmKept = ['npm', 'config', 'set', 'color', 'true', 'requirepass', 'x'];
+    expect(scrub(npmKept)).toEqual(npmKept);
   });
 });
