@@ -1,3 +1,4 @@
+import { isWord } from './chars.js';
 import {
   isNegated,
   isOneDashSecretName,
@@ -106,11 +107,18 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
   // each value is the next name, up to MAX_PAIRS in all.
   let nextSettingAt = -1;
   let settingPairs = 0;
+  // redis-cli's `AUTH [username] password` (redis-cli-auth.ts): the two arguments after it.
+  let authLeft = 0;
   const positional = positionalPasswords(args);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const before = previous;
     previous = arg;
+    if (authLeft > 0) {
+      authLeft--;
+      out.push(isScrubbedArg(arg, 0, replacement) ? arg : replacement);
+      continue;
+    }
     if (i === nextSettingAt && !arg.startsWith('-')) settingOf = 'config';
     const offset = positional?.get(i);
     if (offset !== undefined) {
@@ -205,6 +213,11 @@ export function scrubArgs(args: readonly string[], redactor: Redactor, replaceme
       if (redisCli && settingOf === 'config' && ++settingPairs < MAX_PAIRS) nextSettingAt = i + 2;
       settingOf = undefined;
       out.push(redactor.text(arg));
+      continue;
+    }
+    if (redisCli && isWord(arg, 0, arg.length, 'auth')) {
+      authLeft = 2;
+      out.push(arg);
       continue;
     }
     const command = settingCommand(before, arg);

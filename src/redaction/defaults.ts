@@ -8,6 +8,11 @@
  * weak secret offline. No name says key or token; `signature` alone stays no name (fetch and DOM
  * text use it).
  */
+/** `x-hub-signature` → `x_hub_signature`: a header's name in a CGI-style environment. */
+function underscored(names: readonly string[]): string[] {
+  return names.map((name) => name.replaceAll('-', '_'));
+}
+
 export const WEBHOOK_SIGNATURE_HEADERS: readonly string[] = [
   'x-hub-signature',
   'x-hub-signature-256',
@@ -78,6 +83,9 @@ export const INLINE_SECRET_NAMES: readonly string[] = [
   'x-honeycomb-team',
   'x-functions-key',
   ...WEBHOOK_SIGNATURE_HEADERS,
+  // The same headers as CGI, Rack and WSGI name them in the environment (`HTTP_X_HUB_SIGNATURE_256=…`,
+  // a logged `request.env`): a name's ending matches, in any case.
+  ...underscored(['x-honeycomb-team', 'x-functions-key', ...WEBHOOK_SIGNATURE_HEADERS]),
   // OAuth 1.0a's request signature (`?oauth_signature=…`, an `OAuth …` header's parameter) and
   // Shopify's OAuth redirect's (`?code=…&hmac=…&shop=…`), which went out whole: these exact names
   // only (`oauth_signature_method=HMAC-SHA1` and `signature=valid` are kept).
@@ -185,6 +193,7 @@ export const INLINE_MULTI_PART_NAMES: readonly string[] = [
   'stripe-signature',
   'webhook-signature',
   'svix-signature',
+  ...underscored(['stripe-signature', 'webhook-signature', 'svix-signature']),
 ];
 
 export interface ValuePattern {

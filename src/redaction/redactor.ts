@@ -33,6 +33,7 @@ import { createPgErrorScrubber } from './pg-errors.js';
 import { createPhraseScrubber } from './phrase-values.js';
 import { createPositionalPasswordScrubber } from './positional-passwords.js';
 import { createRawHeaderScrubber, isSecretHeaderName } from './raw-headers.js';
+import { createRedisCliAuthScrubber } from './redis-cli-auth.js';
 import { createRedisStatementScrubber } from './redis-statement.js';
 import { createSetCookieScrubber } from './set-cookie.js';
 import { hashSql, maskSql } from './sql.js';
@@ -400,6 +401,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const fromLiteral = createFromLiteralScrubber(replacement);
   const httpClientFlags = createHttpClientFlagScrubber(replacement);
   const configSet = createConfigSetScrubber(replacement);
+  const redisCliAuth = createRedisCliAuthScrubber(replacement);
   const authUserPass = createAuthUserPassScrubber(replacement);
   const positional = createPositionalPasswordScrubber(replacement);
   const stdinPasswords = createStdinPasswordScrubber(replacement);
@@ -458,9 +460,12 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   function scrubText(value: string, budget: SecretBudget): string {
     const urls = redactUrlsInText(patternsOnly(value, budget), params, budget);
     // After the URLs: a URL's userinfo is theirs (`REDACTED:REDACTED@`), and is then left alone.
-    const flags = configSet(
-      httpClientFlags(
-        fromLiteral(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+    const flags = redisCliAuth(
+      configSet(
+        httpClientFlags(
+          fromLiteral(cliFlags(oracleLogins(userinfo(urls, budget), budget), budget), budget),
+          budget,
+        ),
         budget,
       ),
       budget,

@@ -93,3 +93,26 @@ describe('webhook signature headers', () => {
     expect(attributes).toEqual(before);
   });
 });
+
+// CGI, Rack and WSGI name a request's headers in the environment `HTTP_<NAME>` with `_` for `-`
+// (a logged `request.env`, `printenv` in a handler): those went out.
+describe('the same headers as a CGI-style environment names them', () => {
+  it.each(HEADERS)('HTTP_%s=… in text', (name, value) => {
+    const env = `HTTP_${name.replaceAll('-', '_').toUpperCase()}`;
+    expect(redactor.text(`${env}=${value}\nHTTP_ACCEPT=*/*`)).toBe(`${env}=${R}\nHTTP_ACCEPT=*/*`);
+  });
+
+  it.each([
+    ['HTTP_X_HONEYCOMB_TEAM=hcaik_01abc', `HTTP_X_HONEYCOMB_TEAM=${R}`],
+    ['HTTP_X_FUNCTIONS_KEY=abc123', `HTTP_X_FUNCTIONS_KEY=${R}`],
+  ])('%s', (text, expected) => {
+    expect(redactor.text(text)).toBe(expected);
+  });
+
+  it.each(['HTTP_X_SIGNATURE_VERSION=2', 'HTTP_USER_AGENT=Stripe/1.0', 'SIGNATURE_ALGORITHM=sha256'])(
+    'kept: %s',
+    (text) => {
+      expect(redactor.text(text)).toBe(text);
+    },
+  );
+});
