@@ -1,3 +1,8 @@
+/** `x-hub-signature` → `x_hub_signature`: a header's name in a CGI-style environment. */
+function underscored(names: readonly string[]): string[] {
+  return names.map((name) => name.replaceAll('-', '_'));
+}
+
 /**
  * Webhook signature headers: GitHub's `x-hub-signature(-256)`, Stripe's, Slack's, Twilio's,
  * Shopify's, Standard Webhooks' (`webhook-signature`, Svix's `svix-signature`) and LINE's. Each is an
@@ -8,11 +13,6 @@
  * weak secret offline. No name says key or token; `signature` alone stays no name (fetch and DOM
  * text use it).
  */
-/** `x-hub-signature` → `x_hub_signature`: a header's name in a CGI-style environment. */
-function underscored(names: readonly string[]): string[] {
-  return names.map((name) => name.replaceAll('-', '_'));
-}
-
 export const WEBHOOK_SIGNATURE_HEADERS: readonly string[] = [
   'x-hub-signature',
   'x-hub-signature-256',

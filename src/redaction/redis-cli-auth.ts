@@ -1,5 +1,5 @@
 import { type SecretBudget, secretBudget, takeSecret } from './budget.js';
-import { isSpaceOrTab as isBlank, isDigit, isScrubbed } from './chars.js';
+import { isAlnum, isSpaceOrTab as isBlank, isDigit, isScrubbed } from './chars.js';
 
 /**
  * Redis's `AUTH [username] password` written outside a statement, where a line says it is Redis's:
@@ -17,11 +17,10 @@ export type RedisCliAuthScrubber = (text: string, budget?: SecretBudget) => stri
 
 /** Group 1: a Redis client's name; group 2: a line break; else `AUTH`. */
 const TOKENS = /((?:redis|valkey)-cli)|(\r?\n)|auth/gi;
-const MAX_WORD = 512;
 
 /** Not part of a name: `AUTH` in `OAUTH`, `x-auth-token` or `AUTH_TOKEN` is no command. */
 function isBoundary(c: number): boolean {
-  return Number.isNaN(c) || !(isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 45);
+  return Number.isNaN(c) || !(isAlnum(c) || c === 95 || c === 45);
 }
 
 /** redis-cli's prompt right before `at`: `host:port> ` (or `> ` after `:port`). */
@@ -43,7 +42,8 @@ function wordAt(text: string, from: number): [number, number] {
   const quoted = quote === 34 || quote === 39;
   const start = quoted ? from + 1 : from;
   let p = start;
-  while (p < text.length && p - start < MAX_WORD) {
+  // Unbounded: the scan goes on after the word (TOKENS.lastIndex), so each character is read once.
+  while (p < text.length) {
     const c = text.charCodeAt(p);
     if (c === 10 || c === 13) break;
     if (quoted ? c === quote : isBlank(c) || c === 34 || c === 39 || c === 59 || c === 38 || c === 124) break;

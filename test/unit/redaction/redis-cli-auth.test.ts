@@ -27,6 +27,12 @@ describe("redis-cli's AUTH outside a statement", () => {
     expect(redactor.text(text)).toBe(expected);
   });
 
+  it('a password of any length, hidden whole', () => {
+    const pw = 'x'.repeat(4096);
+    expect(redactor.text(`redis-cli AUTH ${pw}`)).toBe(`redis-cli AUTH ${R}`);
+    expect(redactor.text(`127.0.0.1:6379> AUTH "${pw} y"`)).toBe(`127.0.0.1:6379> AUTH "${R}"`);
+  });
+
   it.each([
     'AUTH failed for user bob',
     '(error) ERR AUTH <password> called without any password configured for the default user',
